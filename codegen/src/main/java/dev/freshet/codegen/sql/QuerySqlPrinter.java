@@ -1,0 +1,19 @@
+package dev.freshet.codegen.sql;
+
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.sql.SqlNode;
+
+/** Prints a relational plan as one formatted PostgreSQL query. */
+public final class QuerySqlPrinter {
+
+  private QuerySqlPrinter() {
+  }
+
+  public static SqlNode toSqlNode(RelNode rel) {
+    return new FreshetRelToSqlConverter().visitRoot(rel).asStatement();
+  }
+
+  public static String print(RelNode rel) {
+    return SqlFormat.format(toSqlNode(rel));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.freshet.planner;
+
+import java.util.Objects;
+
+/**
+ * A defining query that Freshet cannot plan, with the position of the offending construct.
+ * {@link #render()} prints it the way a compiler would: the message, the source line, a caret.
+ */
+public abstract class QueryException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String sql;
+  private final SourcePosition position;
+
+  protected QueryException(String message, String sql, SourcePosition position, Throwable cause) {
+    super(message, cause);
+    this.sql = Objects.requireNonNull(sql, "sql");
+    this.position = Objects.requireNonNull(position, "position");
+  }
+
+  public String sql() {
+    return sql;
+  }
+
+  public SourcePosition position() {
+    return position;
+  }
+
+  /** A one-word kind shown before the message: "syntax", "invalid", "unsupported". */
+  public abstract String kind();
+
+  /** The message with its position and, when known, the source line underlined. */
+  public String render() {
+    StringBuilder out = new StringBuilder();
+    out.append("error: ").append(kind()).append(": ").append(getMessage());
+    if (position.isKnown()) {
+      out.append("\n  --> query:").append(position.line()).append(':').append(position.column());
+      String[] lines = sql.split("\r?\n", -1);
+      if (position.line() <= lines.length) {
+        String text = lines[position.line() - 1];
+        out.append("\n   | ").append(text);
+        int start = Math.max(1, position.column());
+        int end = position.endLine() == position.line() && position.endColumn() >= start
+            ? position.endColumn() : start;
+        end = Math.min(end, Math.max(start, text.length()));
+        out.append("\n   | ").append(" ".repeat(start - 1)).append("^".repeat(end - start + 1));
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.freshet.planner;
+
+import dev.freshet.planner.normalize.QueryNormalizer;
+import dev.freshet.planner.parse.PostgresOperators;
+import dev.freshet.planner.parse.IntervalLiterals;
+import dev.freshet.planner.parse.PostgresSqlConfig;
+import dev.freshet.planner.parse.PostgresTypeNames;
+import dev.freshet.planner.types.FreshetTypeSystem;
+import java.util.List;
+import java.util.Objects;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorUtil;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * Turns the text of a defining query into its {@link LogicalPlan}: parse (PostgreSQL flavour),
+ * validate against the catalog, convert to relational algebra, remove sub-queries, decorrelate,
+ * normalize. Every failure is a {@link QueryException} with a source position.
+ */
+public final class QueryPlanner {
+
+  private final SchemaPlus rootSchema;
+  private final List<String> defaultSchema;
+
+  /**
+   * @param rootSchema    one sub-schema per PostgreSQL schema (see {@code PgCalciteSchema})
+   * @param defaultSchema the schema unqualified names resolve in (the first of PostgreSQL's search_path)
+   */
+  public QueryPlanner(SchemaPlus rootSchema, List<String> defaultSchema) {
+    this.rootSchema = Objects.requireNonNull(rootSchema, "rootSchema");
+    this.defaultSchema = List.copyOf(defaultSchema);
+    PostgresTypeNames.register(rootSchema);
+  }
+
+  /** A type factory with PostgreSQL-sized numerics; plans from this planner use it. */
+  public static RelDataTypeFactory newTypeFactory() {
+    return new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
+  }
+
+  public LogicalPlan plan(String sql) {
+    Objects.requireNonNull(sql, "sql");
+    SqlNode parsed = parse(sql);
+    JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
+    CalciteCatalogReader catalogReader = new CalciteCatalogReader(
+        CalciteSchema.from(rootSchema), defaultSchema, typeFactory, PostgresSqlConfig.connection());
+    SqlValidator validator = SqlValidatorUtil.newValidator(PostgresOperators.table(),
+        catalogReader, typeFactory, PostgresSqlConfig.validator());
+    SqlNode validated;
+    try {
+      validated = validator.validate(parsed);
+    } catch (CalciteContextException e) {
+      throw invalid(sql, e);
+    }
+
+    RelOptCluster cluster = RelOptCluster.create(
+        new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
+    SqlToRelConverter converter = new SqlToRelConverter(
+        (rowType, queryString, schemaPath, viewPath) -> {
+          throw new UnsupportedOperationException("views are read as tables");
+        },
+        validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        SqlToRelConverter.config()
+            .withTrimUnusedFields(true)
+            // Keep IN/EXISTS as sub-queries; NormalizePrograms removes them with the decorrelator.
+            .withExpand(false)
+            .withInSubQueryThreshold(Integer.MAX_VALUE));
+    RelRoot root = converter.convertQuery(validated, false, true);
+    List<String> columnNames = root.validatedRowType.getFieldNames();
+    RelNode rel = root.project();
+
+    RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader);
+    rel = QueryNormalizer.normalize(rel, relBuilder, sql);
+    rel = converter.trimUnusedFields(true, rel);
+    return new LogicalPlan(sql, rel, columnNames);
+  }
+
+  private static SqlNode parse(String sql) {
+    try {
+      return SqlParser.create(IntervalLiterals.rewrite(sql), PostgresSqlConfig.parser()).parseQuery();
+    } catch (SqlParseException e) {
+      String message = e.getMessage() == null ? "syntax error" : firstLine(e.getMessage());
+      throw new InvalidQueryException(message, sql, SourcePosition.of(e.getPos()), true, e);
+    }
+  }
+
+  private static InvalidQueryException invalid(String sql, CalciteContextException e) {
+    String message = e.getCause() != null && e.getCause().getMessage() != null
+        ? e.getCause().getMessage() : String.valueOf(e.getMessage());
+    SourcePosition position = e.getPosLine() > 0
+        ? new SourcePosition(e.getPosLine(), e.getPosColumn(),
+            Math.max(e.getEndPosLine(), e.getPosLine()), Math.max(e.getEndPosColumn(), 0))
+        : SourcePosition.UNKNOWN;
+    return new InvalidQueryException(message, sql, position, false, e);
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+}

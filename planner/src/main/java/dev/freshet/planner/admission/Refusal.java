@@ -1,0 +1,24 @@
+package dev.freshet.planner.admission;
+
+import dev.freshet.planner.SourcePosition;
+import java.util.Objects;
+
+/**
+ * Why a construct of a defining query is not maintained, where it is, and what the user can do.
+ * In DIFFERENTIAL mode a refusal is an error; in AUTO mode it is the recorded fallback reason.
+ */
+public record Refusal(ReasonCode reason, SourcePosition position, String message, String fix) {
+  public Refusal {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(position, "position");
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(fix, "fix");
+  }
+
+  /** One line for logs, the catalog and {@code status}: {@code FR003 at line 2, column 5: ... (fix: ...)}. */
+  public String summary() {
+    return reason.code() + " " + reason.name().toLowerCase(java.util.Locale.ROOT)
+        + (position.isKnown() ? " at " + position : "") + ": " + message
+        + (fix.isEmpty() ? "" : " (fix: " + fix + ")");
+  }
+}

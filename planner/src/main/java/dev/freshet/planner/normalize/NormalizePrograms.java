@@ -1,0 +1,43 @@
+package dev.freshet.planner.normalize;
+
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.rules.CoreRules;
+
+/**
+ * The fixed {@code HepProgram}s that turn a converted query into the logical plan the rules
+ * differentiate. Each method is one named phase; {@link QueryNormalizer} runs them in order.
+ */
+public final class NormalizePrograms {
+
+  private NormalizePrograms() {
+  }
+
+  /** Rewrites IN / EXISTS / scalar sub-queries into correlates, which the decorrelator then removes. */
+  public static HepProgram removeSubQueries() {
+    return new HepProgramBuilder()
+        .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+        .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+        .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+        .build();
+  }
+
+  /**
+   * Pushes predicates into joins (so {@code FROM a, b WHERE a.k = b.k} becomes an equi-join the
+   * join delta can drive by key) and merges adjacent filters and projects.
+   */
+  public static HepProgram simplify() {
+    return new HepProgramBuilder()
+        .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+        .addRuleCollection(java.util.List.of(
+            CoreRules.FILTER_INTO_JOIN,
+            CoreRules.JOIN_CONDITION_PUSH,
+            CoreRules.FILTER_MERGE,
+            CoreRules.FILTER_PROJECT_TRANSPOSE,
+            CoreRules.PROJECT_MERGE,
+            CoreRules.PROJECT_REMOVE,
+            CoreRules.AGGREGATE_PROJECT_MERGE))
+        .build();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.freshet.planner.parse;
+
+import java.util.Properties;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.validate.SqlConformance;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlValidator;
+
+/**
+ * How PostgreSQL reads SQL, as Calcite settings: unquoted identifiers fold to lower case, quoted ones
+ * are kept exactly, lookups are case-sensitive, NULLs sort last ascending, and the Babel parser
+ * accepts {@code ::}, {@code ILIKE} and {@code GROUP BY 1}.
+ */
+public final class PostgresSqlConfig {
+
+  /** Babel's conformance: ordinals and aliases in GROUP BY, LIMIT/OFFSET, lenient casts, as PostgreSQL. */
+  public static final SqlConformance CONFORMANCE = SqlConformanceEnum.BABEL;
+
+  private PostgresSqlConfig() {
+  }
+
+  public static SqlParser.Config parser() {
+    return SqlParser.config()
+        .withParserFactory(SqlBabelParserImpl.FACTORY)
+        .withConformance(CONFORMANCE)
+        .withQuoting(Quoting.DOUBLE_QUOTE)
+        .withUnquotedCasing(Casing.TO_LOWER)
+        .withQuotedCasing(Casing.UNCHANGED)
+        .withCaseSensitive(true)
+        // PostgreSQL truncates longer names to 63 bytes; a longer name is an error here, not a surprise later.
+        .withIdentifierMaxLength(63);
+  }
+
+  public static SqlValidator.Config validator() {
+    return SqlValidator.Config.DEFAULT
+        .withConformance(CONFORMANCE)
+        .withIdentifierExpansion(true)
+        .withDefaultNullCollation(NullCollation.HIGH)
+        .withCallRewrite(true);
+  }
+
+  public static CalciteConnectionConfig connection() {
+    Properties properties = new Properties();
+    properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
+    properties.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.camelName(), Casing.TO_LOWER.name());
+    properties.setProperty(CalciteConnectionProperty.QUOTED_CASING.camelName(), Casing.UNCHANGED.name());
+    return new CalciteConnectionConfigImpl(properties);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.freshet.planner.parse;
+
+import java.util.Map;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * PostgreSQL's own type names that the SQL standard lacks ({@code x::text}, {@code cast(x as int8)}),
+ * registered as named types in the root schema, where Calcite's validator resolves type names.
+ */
+public final class PostgresTypeNames {
+
+  private static final Map<String, SqlTypeName> NAMES = Map.ofEntries(
+      Map.entry("text", SqlTypeName.VARCHAR),
+      Map.entry("int2", SqlTypeName.SMALLINT),
+      Map.entry("int4", SqlTypeName.INTEGER),
+      Map.entry("int8", SqlTypeName.BIGINT),
+      Map.entry("float4", SqlTypeName.REAL),
+      Map.entry("float8", SqlTypeName.DOUBLE),
+      Map.entry("bool", SqlTypeName.BOOLEAN),
+      Map.entry("bytea", SqlTypeName.VARBINARY),
+      Map.entry("timestamptz", SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE));
+
+  private PostgresTypeNames() {
+  }
+
+  /** Adds the names to {@code root} unless a type of that name is already there. */
+  public static void register(SchemaPlus root) {
+    NAMES.forEach((name, type) -> {
+      if (root.getType(name) == null) {
+        root.add(name, (RelDataTypeFactory factory) -> factory.createSqlType(type));
+      }
+    });
+  }
+}

@@ -1,0 +1,55 @@
+package dev.freshet.planner.types;
+
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeSystem;
+import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Type system sized for PostgreSQL: {@code numeric} holds up to 1000 digits, so Calcite's default
+ * maximum of 19 would make a {@code numeric(38,2)} column or a SUM over {@code numeric(15,2)}
+ * unrepresentable and force lossy casts into printed SQL.
+ */
+public final class FreshetTypeSystem extends RelDataTypeSystemImpl {
+
+  public static final RelDataTypeSystem INSTANCE = new FreshetTypeSystem();
+
+  /** PostgreSQL's limit for a declared numeric precision. */
+  public static final int MAX_NUMERIC_PRECISION = 1000;
+
+  private FreshetTypeSystem() {
+  }
+
+  @Override
+  public int getMaxPrecision(SqlTypeName typeName) {
+    if (typeName == SqlTypeName.DECIMAL) {
+      return MAX_NUMERIC_PRECISION;
+    }
+    return super.getMaxPrecision(typeName);
+  }
+
+  @Override
+  public int getMaxScale(SqlTypeName typeName) {
+    if (typeName == SqlTypeName.DECIMAL) {
+      return MAX_NUMERIC_PRECISION;
+    }
+    return super.getMaxScale(typeName);
+  }
+
+  /**
+   * SUM follows PostgreSQL: over smallint/integer it is bigint, over bigint and numeric it is an
+   * unbounded numeric (here the maximum precision), so a total never overflows its declared type.
+   */
+  @Override
+  public RelDataType deriveSumType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
+    RelDataType sumType = switch (argumentType.getSqlTypeName()) {
+      case TINYINT, SMALLINT, INTEGER -> typeFactory.createSqlType(SqlTypeName.BIGINT);
+      case BIGINT -> typeFactory.createSqlType(SqlTypeName.DECIMAL, MAX_NUMERIC_PRECISION, 0);
+      case DECIMAL -> typeFactory.createSqlType(
+          SqlTypeName.DECIMAL, MAX_NUMERIC_PRECISION, argumentType.getScale());
+      default -> argumentType;
+    };
+    return typeFactory.createTypeWithNullability(sumType, argumentType.isNullable());
+  }
+}
