@@ -1,5 +1,12 @@
 package dev.freshet.planner;
 
+import dev.freshet.planner.admission.ReasonCode;
+import dev.freshet.planner.admission.Refusal;
+import dev.freshet.planner.admission.UnsupportedQueryException;
+import dev.freshet.planner.catalog.PgCalciteSchema;
+import dev.freshet.planner.catalog.PgCatalog;
+import dev.freshet.planner.catalog.UnsupportedColumn;
+import dev.freshet.planner.catalog.UnsupportedColumnAnalyzer;
 import dev.freshet.planner.normalize.QueryNormalizer;
 import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
@@ -50,6 +57,17 @@ public final class QueryPlanner {
     PostgresTypeNames.register(rootSchema);
   }
 
+  /**
+   * A planner over a catalog read from PostgreSQL: unqualified names resolve in the first schema of
+   * the reading session's {@code search_path} (PostgreSQL would look further along the path; Freshet
+   * asks for a qualified name instead of guessing).
+   */
+  public static QueryPlanner forCatalog(PgCatalog catalog) {
+    List<String> defaultSchema = catalog.searchPath().isEmpty()
+        ? List.of() : List.of(catalog.searchPath().get(0));
+    return new QueryPlanner(PgCalciteSchema.create(catalog), defaultSchema);
+  }
+
   /** A type factory with PostgreSQL-sized numerics; plans from this planner use it. */
   public static RelDataTypeFactory newTypeFactory() {
     return new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
@@ -89,7 +107,20 @@ public final class QueryPlanner {
     RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader);
     rel = QueryNormalizer.normalize(rel, relBuilder, sql);
     rel = converter.trimUnusedFields(true, rel);
+    refuseUnsupportedColumns(rel, sql);
     return new LogicalPlan(sql, rel, columnNames);
+  }
+
+  /** A column of a type Freshet cannot represent may be read only if the query never uses it. */
+  private static void refuseUnsupportedColumns(RelNode rel, String sql) {
+    List<UnsupportedColumn> used = UnsupportedColumnAnalyzer.analyze(rel);
+    if (!used.isEmpty()) {
+      UnsupportedColumn first = used.get(0);
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_TYPE,
+          SourcePosition.UNKNOWN, first.message(),
+          "leave the column out of the query, or cast it to a supported type in a view of your own"),
+          sql);
+    }
   }
 
   private static SqlNode parse(String sql) {

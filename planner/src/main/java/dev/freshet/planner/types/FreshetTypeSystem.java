@@ -18,15 +18,22 @@ public final class FreshetTypeSystem extends RelDataTypeSystemImpl {
   /** PostgreSQL's limit for a declared numeric precision. */
   public static final int MAX_NUMERIC_PRECISION = 1000;
 
+  /** PostgreSQL's limit for a declared {@code varchar(n)} / {@code char(n)} length. */
+  public static final int MAX_CHARACTER_LENGTH = 10_485_760;
+
   private FreshetTypeSystem() {
   }
 
   @Override
   public int getMaxPrecision(SqlTypeName typeName) {
-    if (typeName == SqlTypeName.DECIMAL) {
-      return MAX_NUMERIC_PRECISION;
-    }
-    return super.getMaxPrecision(typeName);
+    return switch (typeName) {
+      case DECIMAL -> MAX_NUMERIC_PRECISION;
+      // PostgreSQL keeps microseconds: timestamp(6), time(6).
+      case TIME, TIME_WITH_LOCAL_TIME_ZONE, TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> 6;
+      // varchar(n)/char(n) accept n up to 10485760.
+      case CHAR, VARCHAR -> MAX_CHARACTER_LENGTH;
+      default -> super.getMaxPrecision(typeName);
+    };
   }
 
   @Override

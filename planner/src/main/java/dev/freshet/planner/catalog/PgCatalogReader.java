@@ -1,0 +1,377 @@
+package dev.freshet.planner.catalog;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads the PostgreSQL catalog over JDBC: a handful of set-based queries over {@code pg_class},
+ * {@code pg_namespace}, {@code pg_attribute}, {@code pg_type}, {@code pg_index} and {@code pg_constraint},
+ * each for all requested schemas at once, with the schema list as a bind parameter.
+ *
+ * <p>The queries must see one snapshot (a column added between two of them would otherwise leave a
+ * key naming a column the table lacks). On a connection in auto-commit mode the reader therefore runs
+ * them in one {@code REPEATABLE READ} transaction and restores the connection's settings; inside the
+ * caller's transaction it runs them there, and that transaction's isolation decides.
+ */
+public final class PgCatalogReader {
+
+  /** Schemas that are never user data: ours, and the SQL standard's views. {@code pg_*} is excluded too. */
+  public static final Set<String> EXCLUDED_SCHEMAS = Set.of("information_schema", "freshet", "freshet_changes");
+
+  /** The relkinds of {@link PgTable.Kind}. */
+  private static final String RELKINDS = "('r', 'v', 'm', 'p', 'f')";
+
+  // PostgreSQL reserves the pg_ prefix for system schemas (pg_catalog, pg_toast*, pg_temp_*), so no
+  // user schema is lost by leaving them all out.
+  private static final String USER_SCHEMAS = """
+      SELECT n.nspname
+      FROM pg_catalog.pg_namespace n
+      WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> ALL (?::text[])
+      ORDER BY n.nspname""";
+
+  private static final String EXISTING_SCHEMAS = """
+      SELECT n.nspname
+      FROM pg_catalog.pg_namespace n
+      WHERE n.nspname = ANY (?::text[])
+      ORDER BY n.nspname""";
+
+  private static final String SEARCH_PATH = "SELECT pg_catalog.current_schemas(false)";
+
+  private static final String RELATIONS = """
+      SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY (?::text[]) AND c.relkind IN %s
+      ORDER BY n.nspname, c.relname""".formatted(RELKINDS);
+
+  private static final String COLUMNS = """
+      SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
+             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY (?::text[]) AND c.relkind IN %s AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attrelid, a.attnum""".formatted(RELKINDS);
+
+  // All domains: few, and reading them whole keeps domain-over-domain resolution out of SQL.
+  private static final String DOMAINS = """
+      SELECT t.oid, t.typbasetype, t.typtypmod
+      FROM pg_catalog.pg_type t
+      WHERE t.typtype = 'd'""";
+
+  // One row per key column of each valid index; attnum 0 is an expression (then attname is null).
+  // indkey is an int2vector, whose subscripts start at 0: ordinality gives the key position instead.
+  private static final String INDEX_COLUMNS = """
+      SELECT i.indexrelid, i.indrelid, ic.relname AS index_name, i.indisunique, i.indisprimary, i.indnullsnotdistinct,
+             i.indpred IS NOT NULL AS partial, k.ord, a.attname
+      FROM pg_catalog.pg_index i
+      JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+      JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+      LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+      WHERE n.nspname = ANY (?::text[]) AND c.relkind IN %s AND i.indisvalid AND k.ord <= i.indnkeyatts
+      ORDER BY i.indrelid, ic.relname, i.indexrelid, k.ord""".formatted(RELKINDS);
+
+  // One row per column pair of each foreign key. When the referenced table is partitioned,
+  // PostgreSQL adds internal copies of the constraint on the same referencing table, one per
+  // referenced partition (conparentid points at the original); those are left out.
+  private static final String FOREIGN_KEY_COLUMNS = """
+      SELECT con.conrelid, con.oid AS con_oid, con.conname, fn.nspname AS ref_schema, fc.relname AS ref_table,
+             k.ord, a.attname, fa.attname AS ref_attname
+      FROM pg_catalog.pg_constraint con
+      JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
+      JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+      CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, fattnum, ord)
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+      JOIN pg_catalog.pg_attribute fa ON fa.attrelid = con.confrelid AND fa.attnum = k.fattnum
+      WHERE con.contype = 'f' AND n.nspname = ANY (?::text[]) AND c.relkind IN %s
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint p
+                        WHERE p.oid = con.conparentid AND p.conrelid = con.conrelid)
+      ORDER BY con.conrelid, con.conname, con.oid, k.ord""".formatted(RELKINDS);
+
+  private PgCatalogReader() {
+  }
+
+  /**
+   * Reads every user schema: all but {@code pg_*} (catalog, TOAST and temporary schemas) and
+   * {@link #EXCLUDED_SCHEMAS}.
+   */
+  public static PgCatalog read(Connection connection) throws SQLException {
+    Objects.requireNonNull(connection, "connection");
+    return inOneSnapshot(connection, () ->
+        readSchemas(connection, names(connection, USER_SCHEMAS, EXCLUDED_SCHEMAS)));
+  }
+
+  /**
+   * Reads exactly the named schemas (ours too, if asked). Names are case-sensitive, as stored; a name
+   * that is not a schema is left out of {@link PgCatalog#schemas()}.
+   */
+  public static PgCatalog read(Connection connection, Set<String> schemas) throws SQLException {
+    Objects.requireNonNull(connection, "connection");
+    Set<String> requested = Set.copyOf(schemas);
+    return inOneSnapshot(connection, () ->
+        readSchemas(connection, names(connection, EXISTING_SCHEMAS, requested)));
+  }
+
+  private static PgCatalog readSchemas(Connection c, List<String> schemas) throws SQLException {
+    Map<Long, RelationBuilder> relations = relations(c, schemas);
+    columns(c, schemas, domains(c), relations);
+    indexes(c, schemas, relations);
+    foreignKeys(c, schemas, relations);
+    List<PgTable> tables = new ArrayList<>();
+    for (RelationBuilder relation : relations.values()) {
+      tables.add(relation.build());
+    }
+    return new PgCatalog(schemas, searchPath(c), tables);
+  }
+
+  private static List<String> names(Connection c, String sql, Set<String> parameter) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setArray(1, textArray(c, parameter));
+      List<String> names = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+      return names;
+    }
+  }
+
+  private static List<String> searchPath(Connection c) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SEARCH_PATH); ResultSet rs = s.executeQuery()) {
+      rs.next();
+      Array array = rs.getArray(1);
+      try {
+        return List.of((String[]) array.getArray());
+      } finally {
+        array.free();
+      }
+    }
+  }
+
+  private static Map<Long, RelationBuilder> relations(Connection c, List<String> schemas) throws SQLException {
+    Map<Long, RelationBuilder> relations = new LinkedHashMap<>();
+    try (PreparedStatement s = bound(c, RELATIONS, schemas); ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        long oid = rs.getLong("oid");
+        relations.put(oid, new RelationBuilder(oid, rs.getString("nspname"), rs.getString("relname"),
+            PgTable.Kind.ofRelkind(rs.getString("relkind").charAt(0)), rs.getDouble("reltuples")));
+      }
+    }
+    return relations;
+  }
+
+  /** A domain's base type and typmod, one level down. */
+  private record Domain(long baseTypeOid, int typmod) {
+  }
+
+  private static Map<Long, Domain> domains(Connection c) throws SQLException {
+    Map<Long, Domain> domains = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(DOMAINS); ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        domains.put(rs.getLong("oid"), new Domain(rs.getLong("typbasetype"), rs.getInt("typtypmod")));
+      }
+    }
+    return domains;
+  }
+
+  private static void columns(Connection c, List<String> schemas, Map<Long, Domain> domains,
+      Map<Long, RelationBuilder> relations) throws SQLException {
+    try (PreparedStatement s = bound(c, COLUMNS, schemas); ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        RelationBuilder relation = relations.get(rs.getLong("attrelid"));
+        if (relation == null) {
+          continue;
+        }
+        long typeOid = rs.getLong("atttypid");
+        int typmod = rs.getInt("atttypmod");
+        // As PostgreSQL's getBaseTypeAndTypmod: the typmod is the innermost domain's.
+        long baseOid = typeOid;
+        int baseTypmod = typmod;
+        for (Domain d = domains.get(baseOid); d != null; d = domains.get(baseOid)) {
+          baseOid = d.baseTypeOid();
+          baseTypmod = d.typmod();
+        }
+        relation.columns.add(new PgColumn(rs.getString("attname"), rs.getString("type_name"), typeOid, typmod,
+            rs.getBoolean("attnotnull"), rs.getInt("attnum"), baseOid, baseTypmod));
+      }
+    }
+  }
+
+  /** An index being assembled from its key-column rows. */
+  private static final class IndexRows {
+    final long relation;
+    final String name;
+    final boolean unique;
+    final boolean primary;
+    final boolean nullsNotDistinct;
+    final boolean partial;
+    final List<String> columns = new ArrayList<>();
+    boolean expression;
+
+    IndexRows(long relation, String name, boolean unique, boolean primary, boolean nullsNotDistinct,
+        boolean partial) {
+      this.relation = relation;
+      this.name = name;
+      this.unique = unique;
+      this.primary = primary;
+      this.nullsNotDistinct = nullsNotDistinct;
+      this.partial = partial;
+    }
+  }
+
+  private static void indexes(Connection c, List<String> schemas, Map<Long, RelationBuilder> relations)
+      throws SQLException {
+    Map<Long, IndexRows> byIndex = new LinkedHashMap<>();
+    try (PreparedStatement s = bound(c, INDEX_COLUMNS, schemas); ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        long indexOid = rs.getLong("indexrelid");
+        IndexRows index = byIndex.get(indexOid);
+        if (index == null) {
+          index = new IndexRows(rs.getLong("indrelid"), rs.getString("index_name"), rs.getBoolean("indisunique"),
+              rs.getBoolean("indisprimary"), rs.getBoolean("indnullsnotdistinct"), rs.getBoolean("partial"));
+          byIndex.put(indexOid, index);
+        }
+        String column = rs.getString("attname");
+        if (column == null) {
+          index.expression = true;
+        } else {
+          index.columns.add(column);
+        }
+      }
+    }
+    for (IndexRows index : byIndex.values()) {
+      RelationBuilder relation = relations.get(index.relation);
+      if (relation == null || index.expression) {
+        // Expression keys can neither look rows up by column values nor make columns unique.
+        continue;
+      }
+      relation.indexes.add(new PgIndex(index.name, index.columns, index.unique, index.primary, index.partial));
+      if (index.primary) {
+        relation.primaryKey = List.copyOf(index.columns);
+      } else if (index.unique && !index.partial) {
+        relation.uniqueKeys.add(new PgUniqueKey(index.name, index.columns, index.nullsNotDistinct));
+      }
+    }
+  }
+
+  /** A foreign key being assembled from its column-pair rows. */
+  private record ForeignKeyRows(String name, String referencedSchema, String referencedTable,
+      List<String> columns, List<String> referencedColumns) {
+  }
+
+  private static void foreignKeys(Connection c, List<String> schemas, Map<Long, RelationBuilder> relations)
+      throws SQLException {
+    Map<Long, ForeignKeyRows> byConstraint = new LinkedHashMap<>();
+    Map<Long, Long> relationOf = new HashMap<>();
+    try (PreparedStatement s = bound(c, FOREIGN_KEY_COLUMNS, schemas); ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        long constraint = rs.getLong("con_oid");
+        relationOf.put(constraint, rs.getLong("conrelid"));
+        ForeignKeyRows fk = byConstraint.get(constraint);
+        if (fk == null) {
+          fk = new ForeignKeyRows(rs.getString("conname"), rs.getString("ref_schema"), rs.getString("ref_table"),
+              new ArrayList<>(), new ArrayList<>());
+          byConstraint.put(constraint, fk);
+        }
+        fk.columns().add(rs.getString("attname"));
+        fk.referencedColumns().add(rs.getString("ref_attname"));
+      }
+    }
+    byConstraint.forEach((constraint, fk) -> {
+      RelationBuilder relation = relations.get(relationOf.get(constraint));
+      if (relation != null) {
+        relation.foreignKeys.add(new PgForeignKey(fk.name(), fk.columns(), fk.referencedSchema(),
+            fk.referencedTable(), fk.referencedColumns()));
+      }
+    });
+  }
+
+  /** A relation being assembled from the rows of several queries. */
+  private static final class RelationBuilder {
+    final long oid;
+    final String schema;
+    final String name;
+    final PgTable.Kind kind;
+    final double reltuples;
+    final List<PgColumn> columns = new ArrayList<>();
+    List<String> primaryKey = List.of();
+    final List<PgUniqueKey> uniqueKeys = new ArrayList<>();
+    final List<PgForeignKey> foreignKeys = new ArrayList<>();
+    final List<PgIndex> indexes = new ArrayList<>();
+
+    RelationBuilder(long oid, String schema, String name, PgTable.Kind kind, double reltuples) {
+      this.oid = oid;
+      this.schema = schema;
+      this.name = name;
+      this.kind = kind;
+      this.reltuples = reltuples;
+    }
+
+    PgTable build() {
+      return new PgTable(schema, name, kind, oid, reltuples, columns, primaryKey, uniqueKeys, foreignKeys,
+          indexes);
+    }
+  }
+
+  private static PreparedStatement bound(Connection c, String sql, List<String> schemas) throws SQLException {
+    PreparedStatement s = c.prepareStatement(sql);
+    try {
+      s.setArray(1, textArray(c, schemas));
+      return s;
+    } catch (SQLException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private static Array textArray(Connection c, Collection<String> values) throws SQLException {
+    return c.createArrayOf("text", values.toArray(String[]::new));
+  }
+
+  /** Work that reads over JDBC. */
+  @FunctionalInterface
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  private static <T> T inOneSnapshot(Connection c, SqlWork<T> work) throws SQLException {
+    if (!c.getAutoCommit()) {
+      return work.run();
+    }
+    int isolation = c.getTransactionIsolation();
+    // Set the level while still in auto-commit: it then applies to the transaction that follows.
+    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    c.setAutoCommit(false);
+    try {
+      T result = work.run();
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+      c.setTransactionIsolation(isolation);
+    }
+  }
+}

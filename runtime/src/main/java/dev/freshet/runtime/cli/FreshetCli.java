@@ -1,0 +1,111 @@
+package dev.freshet.runtime.cli;
+
+import dev.freshet.planner.QueryException;
+import dev.freshet.planner.admission.UnsupportedQueryException;
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code freshet} command. Built-in subcommands live in this package; other modules add theirs
+ * through {@link CommandProvider}. Errors print as messages (stack traces only with {@code --verbose})
+ * and map to {@link ExitCode}s.
+ */
+@Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class,
+    description = {"Incremental view maintenance for PostgreSQL.", "",
+        "Connects to the database named by --jdbc-url or $FRESHET_JDBC_URL; without either, "
+            + "commands start an embedded PostgreSQL of their own."},
+    footer = {"", "Run 'freshet COMMAND --help' for a command's options.",
+        "Exit status: 0 ok, 1 difference found, 2 usage error, 3 query refused, 4 database error, "
+            + "70 internal error."},
+    subcommandsRepeatable = false)
+public final class FreshetCli implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, for {@link #main} and for in-process tests. */
+  public static CommandLine commandLine() {
+    FreshetCli root = new FreshetCli();
+    CommandLine cli = new CommandLine(root);
+    List<Object> commands = new ArrayList<>(List.of(new PlanCommand(), new ServerCommand()));
+    for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
+      commands.addAll(provider.commands());
+    }
+    commands.sort(Comparator.comparing(c -> new CommandLine(c).getCommandName()));
+    commands.forEach(cli::addSubcommand);
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      err.println(message(ex));
+      if (root.verbose) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return exitCode(ex).code();
+    });
+    cli.setExitCodeExceptionMapper(ex -> exitCode(ex).code());
+    return cli;
+  }
+
+  static ExitCode exitCode(Throwable ex) {
+    if (ex instanceof CommandLine.ParameterException) {
+      return ExitCode.USAGE;
+    }
+    if (ex instanceof UnsupportedQueryException || ex instanceof QueryException) {
+      return ExitCode.REFUSED;
+    }
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof SQLException) {
+        return ExitCode.DATABASE;
+      }
+    }
+    if (ex instanceof UserException user) {
+      return user.exitCode();
+    }
+    return ExitCode.INTERNAL;
+  }
+
+  static String message(Throwable ex) {
+    if (ex instanceof QueryException query) {
+      return query.render();
+    }
+    if (ex instanceof SQLException sql) {
+      return "error: database: " + sql.getMessage()
+          + (sql.getSQLState() == null ? "" : " (SQLSTATE " + sql.getSQLState() + ")");
+    }
+    if (ex instanceof UserException) {
+      return "error: " + ex.getMessage();
+    }
+    return "error: internal: " + ex + "\n(this is a bug in Freshet; run with --verbose for the stack trace)";
+  }
+
+  /** Reads the version from the jar manifest, or says it is a development build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = FreshetCli.class.getPackage().getImplementationVersion();
+      return new String[] {"freshet " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

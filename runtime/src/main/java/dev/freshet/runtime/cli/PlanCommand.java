@@ -1,0 +1,83 @@
+package dev.freshet.runtime.cli;
+
+import dev.freshet.codegen.sql.QuerySqlPrinter;
+import dev.freshet.planner.LogicalPlan;
+import dev.freshet.planner.QueryPlanner;
+import dev.freshet.planner.catalog.PgCatalogReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.concurrent.Callable;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.sql.SqlExplainLevel;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code freshet plan}: shows what the planner makes of a query, without creating anything. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = {"Plan a query against the database's catalog and print its logical plan "
+        + "(the relational algebra Freshet differentiates) and the SQL printed back from it.",
+        "Nothing is created or changed in the database."},
+    footer = {"", "Example:",
+        "  freshet plan --jdbc-url jdbc:postgresql://localhost/shop \\",
+        "      --query \"SELECT o_custkey, count(*) FROM orders GROUP BY 1\""})
+public final class PlanCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @ArgGroup(multiplicity = "1")
+  QuerySource source;
+
+  static final class QuerySource {
+    @Option(names = {"-q", "--query"}, paramLabel = "SQL", required = true,
+        description = "The query text.")
+    String query;
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true,
+        description = "A file holding the query text.")
+    Path file;
+
+    String text() {
+      if (query != null) {
+        return query;
+      }
+      try {
+        return Files.readString(file);
+      } catch (IOException e) {
+        throw new UserException(ExitCode.USAGE, "cannot read query file " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Option(names = "--plan-only", description = "Print the logical plan only, not the SQL.")
+  boolean planOnly;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    String sql = source.text();
+    LogicalPlan plan;
+    try (Connection c = connection.connect(spec.commandLine().getErr())) {
+      plan = QueryPlanner.forCatalog(PgCatalogReader.read(c)).plan(sql);
+    }
+    out.println("-- Logical plan");
+    out.print(RelOptUtil.toString(plan.rel(), SqlExplainLevel.NON_COST_ATTRIBUTES));
+    if (!planOnly) {
+      out.println();
+      out.println("-- SQL printed back");
+      out.println(QuerySqlPrinter.print(plan.rel()) + ";");
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
+}
