@@ -3,7 +3,6 @@ package dev.freshet.codegen.sql;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.calcite.sql.SqlDialect;
-import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
 
 /**
  * The one place where names and text values become SQL. Every identifier Freshet prints goes through
@@ -12,7 +11,7 @@ import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
 public final class Quoting {
 
   /** The dialect every printer uses; it quotes all identifiers. */
-  public static final SqlDialect DIALECT = PostgresqlSqlDialect.DEFAULT;
+  public static final SqlDialect DIALECT = FreshetPostgresDialect.INSTANCE;
 
   private Quoting() {
   }

@@ -1,0 +1,245 @@
+package dev.freshet.codegen.ddl;
+
+import dev.freshet.codegen.sql.Quoting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Writes the DDL of change capture (DESIGN.md §3): a source's change buffer, its four trigger
+ * functions and the triggers that call them. Every statement is one string, to run on its own.
+ *
+ * <p>A source with relation id {@code R} gets the buffer {@code freshet_changes."src_R"}:
+ * <pre>{@code
+ * "__xid"      xid8    NOT NULL DEFAULT pg_current_xact_id()  -- the writing transaction
+ * "__seq"      bigint  GENERATED ALWAYS AS IDENTITY           -- order within the buffer
+ * "__w"        integer NOT NULL                               -- +1 inserted row, -1 deleted row, 0 TRUNCATE
+ * "__truncate" boolean NOT NULL DEFAULT false                 -- a TRUNCATE marker (captured columns NULL)
+ * captured columns, with the source's names and types
+ * }</pre>
+ * and statement-level {@code AFTER} triggers {@code freshet_capture_ins/_upd/_del/_trunc} calling
+ * {@code freshet_changes."src_R_ins"()} and so on. The functions are {@code SECURITY DEFINER} with
+ * {@code search_path} fixed to {@code pg_catalog, pg_temp}, and name everything fully qualified except
+ * the transition tables, which cannot be qualified. An UPDATE writes the old rows with weight −1, then
+ * the new rows with weight +1.
+ */
+public final class CapturePrinter {
+
+  /** The schema of change buffers and capture functions. */
+  public static final String CHANGES_SCHEMA = "freshet_changes";
+
+  /** The buffer's own columns, before the captured ones; a source column may not have these names. */
+  public static final String XID = "__xid";
+  public static final String SEQ = "__seq";
+  public static final String WEIGHT = "__w";
+  public static final String TRUNCATE = "__truncate";
+  public static final List<String> BUFFER_COLUMNS = List.of(XID, SEQ, WEIGHT, TRUNCATE);
+
+  private static final String NEW_TABLE = "freshet_new";
+  private static final String OLD_TABLE = "freshet_old";
+  private static final String NEW_ALIAS = "n";
+  private static final String OLD_ALIAS = "o";
+
+  /** Lines of column lists are wrapped before this width. */
+  private static final int WIDTH = 100;
+
+  private CapturePrinter() {
+  }
+
+  /** The buffer's name inside {@link #CHANGES_SCHEMA}: {@code src_<relid>}. */
+  public static String bufferTable(long sourceRelid) {
+    if (sourceRelid <= 0 || sourceRelid > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException("not a relation id: " + sourceRelid);
+    }
+    return "src_" + sourceRelid;
+  }
+
+  /** {@code "freshet_changes"."src_<relid>"}. */
+  public static String qualifiedBufferTable(long sourceRelid) {
+    return Quoting.qualified(CHANGES_SCHEMA, bufferTable(sourceRelid));
+  }
+
+  /** The capture function's name inside {@link #CHANGES_SCHEMA}: {@code src_<relid>_ins}, …. */
+  public static String functionName(long sourceRelid, CaptureEvent event) {
+    return bufferTable(sourceRelid) + "_" + event.suffix();
+  }
+
+  /** The buffer table, its index on {@code __xid}, and a comment naming the source. */
+  public static List<String> createBuffer(long sourceRelid, String sourceSchema, String sourceTable,
+      List<CapturedColumn> columns) {
+    requireCapturable(columns.stream().map(CapturedColumn::name).toList());
+    String buffer = qualifiedBufferTable(sourceRelid);
+    List<String> lines = new ArrayList<>();
+    lines.add(Quoting.identifier(XID) + " " + Quoting.qualified("pg_catalog", "xid8") + " NOT NULL DEFAULT "
+        + Quoting.qualified("pg_catalog", "pg_current_xact_id") + "()");
+    lines.add(Quoting.identifier(SEQ) + " bigint GENERATED ALWAYS AS IDENTITY");
+    lines.add(Quoting.identifier(WEIGHT) + " integer NOT NULL");
+    lines.add(Quoting.identifier(TRUNCATE) + " boolean NOT NULL DEFAULT false");
+    columns.forEach(column -> lines.add(columnDefinition(column)));
+    String create = "CREATE TABLE " + buffer + " (\n  " + String.join(",\n  ", lines) + "\n)";
+    String index = "CREATE INDEX " + Quoting.identifier(bufferTable(sourceRelid) + "_xid_idx") + " ON " + buffer
+        + " (" + Quoting.identifier(XID) + ")";
+    String comment = "COMMENT ON TABLE " + buffer + " IS " + Quoting.literal("Freshet change buffer of "
+        + Quoting.qualified(sourceSchema, sourceTable) + " (relation id " + sourceRelid + ")");
+    return List.of(create, index, comment);
+  }
+
+  /**
+   * Widens a buffer by {@code columns}. Rows already buffered get NULL in them, so the caller must
+   * know that no consumer that needs these columns will read those rows.
+   */
+  public static String addColumns(long sourceRelid, List<CapturedColumn> columns) {
+    if (columns.isEmpty()) {
+      throw new IllegalArgumentException("no columns to add");
+    }
+    requireCapturable(columns.stream().map(CapturedColumn::name).toList());
+    return "ALTER TABLE " + qualifiedBufferTable(sourceRelid) + "\n  "
+        + columns.stream().map(column -> "ADD COLUMN " + columnDefinition(column))
+            .collect(Collectors.joining(",\n  "));
+  }
+
+  /**
+   * The four capture functions ({@code CREATE OR REPLACE}, so this also rewrites them after a
+   * widening), then the revocation of their default {@code EXECUTE} privilege from {@code PUBLIC}.
+   *
+   * @param columns the captured columns, in buffer order
+   */
+  public static List<String> createFunctions(long sourceRelid, List<String> columns) {
+    requireCapturable(columns);
+    String buffer = qualifiedBufferTable(sourceRelid);
+    String insertInto = "INSERT INTO " + buffer + " (";
+    String insert = insertInto + wrap(Stream.concat(Stream.of(WEIGHT), columns.stream())
+        .map(Quoting::identifier).toList(), 2 + insertInto.length(), "    ") + ")";
+    String deleted = insert + "\n  SELECT " + rowList("-1", OLD_ALIAS, columns) + "\n  FROM "
+        + Quoting.identifier(OLD_TABLE) + " AS " + Quoting.identifier(OLD_ALIAS) + ";";
+    String inserted = insert + "\n  SELECT " + rowList("1", NEW_ALIAS, columns) + "\n  FROM "
+        + Quoting.identifier(NEW_TABLE) + " AS " + Quoting.identifier(NEW_ALIAS) + ";";
+    String truncated = "INSERT INTO " + buffer + " (" + Quoting.identifier(WEIGHT) + ", "
+        + Quoting.identifier(TRUNCATE) + ")\n  VALUES (0, true);";
+    List<String> statements = new ArrayList<>();
+    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(deleted, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(deleted)));
+    statements.add(function(sourceRelid, CaptureEvent.TRUNCATE, List.of(truncated)));
+    statements.add("REVOKE ALL ON FUNCTION\n  " + functionList(sourceRelid) + "\nFROM PUBLIC");
+    return statements;
+  }
+
+  /** The trigger on the source that calls the capture function of {@code event}. */
+  public static String createTrigger(long sourceRelid, String sourceSchema, String sourceTable, CaptureEvent event) {
+    String referencing = switch (event) {
+      case INSERT -> "REFERENCING NEW TABLE AS " + Quoting.identifier(NEW_TABLE) + "\n";
+      case UPDATE -> "REFERENCING OLD TABLE AS " + Quoting.identifier(OLD_TABLE) + " NEW TABLE AS "
+          + Quoting.identifier(NEW_TABLE) + "\n";
+      case DELETE -> "REFERENCING OLD TABLE AS " + Quoting.identifier(OLD_TABLE) + "\n";
+      case TRUNCATE -> "";
+    };
+    return "CREATE TRIGGER " + Quoting.identifier(event.triggerName()) + "\n"
+        + "AFTER " + event.name() + " ON " + Quoting.qualified(sourceSchema, sourceTable) + "\n"
+        + referencing
+        + "FOR EACH STATEMENT\n"
+        + "EXECUTE FUNCTION " + qualifiedFunction(sourceRelid, event) + "()";
+  }
+
+  /** All four triggers, in {@link CaptureEvent} order. */
+  public static List<String> createTriggers(long sourceRelid, String sourceSchema, String sourceTable) {
+    return Stream.of(CaptureEvent.values())
+        .map(event -> createTrigger(sourceRelid, sourceSchema, sourceTable, event)).toList();
+  }
+
+  /** Drops the four triggers from the source (which must exist). */
+  public static List<String> dropTriggers(String sourceSchema, String sourceTable) {
+    return Stream.of(CaptureEvent.values())
+        .map(event -> "DROP TRIGGER IF EXISTS " + Quoting.identifier(event.triggerName()) + " ON "
+            + Quoting.qualified(sourceSchema, sourceTable))
+        .toList();
+  }
+
+  /** Drops the functions, then the buffer; the triggers must be gone first. */
+  public static List<String> dropFunctionsAndBuffer(long sourceRelid) {
+    return List.of(
+        "DROP FUNCTION IF EXISTS\n  " + functionList(sourceRelid),
+        "DROP TABLE IF EXISTS " + qualifiedBufferTable(sourceRelid));
+  }
+
+  /** The four functions with their (empty) argument lists, one per line. */
+  private static String functionList(long sourceRelid) {
+    return Stream.of(CaptureEvent.values()).map(event -> qualifiedFunction(sourceRelid, event) + "()")
+        .collect(Collectors.joining(",\n  "));
+  }
+
+  private static String qualifiedFunction(long sourceRelid, CaptureEvent event) {
+    return Quoting.qualified(CHANGES_SCHEMA, functionName(sourceRelid, event));
+  }
+
+  private static String function(long sourceRelid, CaptureEvent event, List<String> statements) {
+    String body = "BEGIN\n  " + String.join("\n  ", statements) + "\n  RETURN NULL;\nEND\n";
+    String tag = dollarTag(body);
+    return "CREATE OR REPLACE FUNCTION " + qualifiedFunction(sourceRelid, event) + "()\n"
+        + "RETURNS trigger\n"
+        + "LANGUAGE plpgsql\n"
+        + "SECURITY DEFINER\n"
+        + "SET search_path = " + Quoting.identifier("pg_catalog") + ", " + Quoting.identifier("pg_temp") + "\n"
+        + "AS " + tag + "\n" + body + tag;
+  }
+
+  /** {@code $freshet$}, unless the body contains it (a column may be named anything): then another tag. */
+  private static String dollarTag(String body) {
+    String tag = "$freshet$";
+    for (int i = 1; body.contains(tag); i++) {
+      tag = "$freshet_" + i + "$";
+    }
+    return tag;
+  }
+
+  /** {@code <weight>, "alias"."c1", "alias"."c2"}, wrapped. */
+  private static String rowList(String weight, String alias, List<String> columns) {
+    List<String> items = new ArrayList<>();
+    items.add(weight);
+    columns.forEach(column -> items.add(Quoting.qualified(alias, column)));
+    return wrap(items, "  SELECT ".length(), "    ");
+  }
+
+  private static String columnDefinition(CapturedColumn column) {
+    String definition = Quoting.identifier(column.name()) + " " + column.type();
+    return column.collation().isEmpty() ? definition : definition + " COLLATE " + Quoting.qualified(column.collation());
+  }
+
+  /**
+   * Joins with {@code ", "}, starting a new line (with {@code indent}) before a line gets too long;
+   * the first line already holds {@code start} characters.
+   */
+  private static String wrap(List<String> items, int start, String indent) {
+    StringBuilder out = new StringBuilder();
+    int lineLength = start;
+    for (int i = 0; i < items.size(); i++) {
+      String item = items.get(i);
+      if (i > 0) {
+        out.append(',');
+        if (lineLength + item.length() + 2 > WIDTH - 1) {
+          out.append('\n').append(indent);
+          lineLength = indent.length();
+        } else {
+          out.append(' ');
+          lineLength += 2;
+        }
+      }
+      out.append(item);
+      lineLength += item.length();
+    }
+    return out.toString();
+  }
+
+  private static void requireCapturable(List<String> columns) {
+    for (String column : columns) {
+      if (BUFFER_COLUMNS.contains(column)) {
+        throw new IllegalArgumentException("a source column named " + Quoting.identifier(column)
+            + " cannot be captured: change buffers use that name for their own column");
+      }
+    }
+    if (columns.stream().distinct().count() != columns.size()) {
+      throw new IllegalArgumentException("captured columns repeat a name: " + columns);
+    }
+  }
+}

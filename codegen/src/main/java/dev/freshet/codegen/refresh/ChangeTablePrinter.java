@@ -1,0 +1,56 @@
+package dev.freshet.codegen.refresh;
+
+import static dev.freshet.codegen.refresh.SqlText.q;
+
+import dev.freshet.codegen.sql.Quoting;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SQL that fills ΔR for one source and one refresh: the buffer rows of the window (DESIGN.md §3),
+ * consolidated over the columns the stream table reads. A row updated in a column nobody reads
+ * cancels out here. Columns the stream table does not read are NULL.
+ */
+public final class ChangeTablePrinter {
+
+  private ChangeTablePrinter() {
+  }
+
+  /** A source column: name, {@code format_type} text, whether this stream table reads it. */
+  public record SourceColumn(String name, String type, boolean read) {
+  }
+
+  /** The window predicate over buffer alias {@code b}: visible now, not visible at the last refresh. */
+  public static String window(String currentSnapshot, String previousSnapshot) {
+    return "pg_visible_in_snapshot(b.\"__xid\", " + Quoting.literal(currentSnapshot) + "::pg_snapshot)\n"
+        + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", " + Quoting.literal(previousSnapshot) + "::pg_snapshot)";
+  }
+
+  /** Counts of the window's buffer rows and of its TRUNCATE markers. */
+  public static String windowCounts(String buffer, String currentSnapshot, String previousSnapshot) {
+    return "SELECT count(*), count(*) FILTER (WHERE b.\"__truncate\")\nFROM " + buffer + " AS b\nWHERE "
+        + window(currentSnapshot, previousSnapshot);
+  }
+
+  /** {@code CREATE TEMPORARY TABLE pg_temp."Δschema.table"} with the source's columns and {@code __w}. */
+  public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns,
+      String currentSnapshot, String previousSnapshot) {
+    List<String> select = new ArrayList<>();
+    List<String> groupBy = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      SourceColumn c = columns.get(i);
+      if (c.read()) {
+        select.add("b." + q(c.name()));
+        groupBy.add(Integer.toString(i + 1));
+      } else {
+        select.add("NULL::" + c.type() + " AS " + q(c.name()));
+      }
+    }
+    select.add("sum(b.\"__w\")::bigint AS \"__w\"");
+    return "CREATE TEMPORARY TABLE " + q(changeTableName.get(changeTableName.size() - 1)) + " ON COMMIT DROP AS\n"
+        + "SELECT " + String.join(",\n  ", select) + "\nFROM " + buffer + " AS b\n"
+        + "WHERE NOT b.\"__truncate\"\n  AND " + window(currentSnapshot, previousSnapshot) + "\n"
+        + (groupBy.isEmpty() ? "" : "GROUP BY " + String.join(", ", groupBy) + "\n")
+        + "HAVING sum(b.\"__w\") <> 0";
+  }
+}

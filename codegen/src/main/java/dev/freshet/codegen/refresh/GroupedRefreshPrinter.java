@@ -1,0 +1,413 @@
+package dev.freshet.codegen.refresh;
+
+import static dev.freshet.codegen.refresh.SqlText.col;
+import static dev.freshet.codegen.refresh.SqlText.indent;
+import static dev.freshet.codegen.refresh.SqlText.join;
+import static dev.freshet.codegen.refresh.SqlText.map;
+import static dev.freshet.codegen.refresh.SqlText.q;
+
+import dev.freshet.codegen.merge.MergePrinter;
+import dev.freshet.codegen.merge.MergeStatement;
+import dev.freshet.codegen.sql.QuerySqlPrinter;
+import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.rules.shape.AggregateClass;
+import dev.freshet.rules.shape.MaintenanceShape;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.prepare.RelOptTableImpl;
+import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.RelFactories;
+import org.apache.calcite.rel.logical.LogicalAggregate;
+import org.apache.calcite.rel.logical.LogicalTableScan;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * SQL for a stream table of shape {@code finisher(Aggregate(input))}: one stored row per group, the
+ * user's columns followed by {@value HiddenColumns#HASH}, the group keys {@code __freshet_k<j>},
+ * {@value HiddenColumns#COUNT} and the state of each aggregate call ({@code __freshet_s<i>}, plus
+ * {@code __freshet_n<i>}, the non-NULL count, for SUM and AVG).
+ *
+ * <p>A refresh computes the new state of the affected groups into {@value #STATE_TABLE}: in full, by
+ * aggregating the input; differentially, by adding the delta's per-group sums to the stored state
+ * (DESIGN.md §4), and by re-aggregating only the groups where that is not exact (a MIN/MAX whose
+ * extremum may have left, an aggregate with no algebraic form). The user's columns are then computed
+ * from the state by the query's own final projection, and one MERGE applies the rows.
+ */
+public final class GroupedRefreshPrinter {
+
+  /** Temporary table with the new rows (user columns and state) of the affected groups. */
+  public static final String STATE_TABLE = "Δgroups";
+  private static final String DELTA_INPUT = "Δinput";
+  private static final String RESCAN_KEYS = "__freshet_rescan";
+  private static final String AGG_VALUES = "__freshet_agg";
+
+  private final List<String> target;
+  private final List<String> userColumns;
+  private final MaintenanceShape.Grouped shape;
+  private final Aggregate aggregate;
+  private final List<String> inputNames;
+  private final List<Integer> keys;
+
+  public GroupedRefreshPrinter(List<String> target, List<String> userColumns,
+      MaintenanceShape.Grouped shape) {
+    this.target = List.copyOf(target);
+    this.userColumns = List.copyOf(userColumns);
+    this.shape = shape;
+    this.aggregate = shape.aggregate();
+    this.inputNames = shape.input().getRowType().getFieldNames();
+    this.keys = aggregate.getGroupSet().asList();
+  }
+
+  private String targetName() {
+    return Quoting.qualified(target);
+  }
+
+  private List<String> keyColumns() {
+    List<String> names = new ArrayList<>();
+    for (int j = 0; j < keys.size(); j++) {
+      names.add(HiddenColumns.key(j));
+    }
+    return names;
+  }
+
+  private boolean algebraicSum(int i) {
+    AggregateCall call = aggregate.getAggCallList().get(i);
+    return shape.classes().get(i) == AggregateClass.ALGEBRAIC && call.getAggregation().getKind() != SqlKind.COUNT;
+  }
+
+  /** Hidden state columns after the keys: count, then per call its state (and non-NULL count). */
+  private List<String> stateColumns() {
+    List<String> names = new ArrayList<>();
+    names.add(HiddenColumns.COUNT);
+    for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
+      names.add(HiddenColumns.state(i));
+      if (algebraicSum(i)) {
+        names.add(HiddenColumns.nonNull(i));
+      }
+    }
+    return names;
+  }
+
+  /** All stored columns in order: user columns, hash, keys, state. */
+  public List<String> storedColumns() {
+    List<String> all = new ArrayList<>(userColumns);
+    all.add(HiddenColumns.HASH);
+    all.addAll(keyColumns());
+    all.addAll(stateColumns());
+    return all;
+  }
+
+  // ---- relational parts, printed by Calcite ------------------------------------------------------
+
+  /** {@code Project(keys as __freshet_k<j>, count, states, Aggregate(source))}; source starts with the input's fields. */
+  private RelNode stateRel(RelNode source) {
+    int groupCount = keys.size();
+    List<AggregateCall> calls = new ArrayList<>();
+    calls.add(AggregateCall.create(SqlStdOperatorTable.COUNT, false, false, false, List.of(), List.of(), -1,
+        null, RelCollations.EMPTY, groupCount, source, null, HiddenColumns.COUNT));
+    for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
+      AggregateCall call = aggregate.getAggCallList().get(i);
+      if (algebraicSum(i)) {
+        calls.add(AggregateCall.create(SqlStdOperatorTable.SUM, false, false, false, List.of(),
+            call.getArgList(), call.filterArg, null, RelCollations.EMPTY, groupCount, source, null,
+            HiddenColumns.state(i)));
+        calls.add(AggregateCall.create(SqlStdOperatorTable.COUNT, false, false, false, List.of(),
+            call.getArgList(), call.filterArg, null, RelCollations.EMPTY, groupCount, source, null,
+            HiddenColumns.nonNull(i)));
+      } else {
+        calls.add(call.rename(HiddenColumns.state(i)));
+      }
+    }
+    RelNode agg = LogicalAggregate.create(source, List.of(), aggregate.getGroupSet(), null, calls);
+    RelBuilder b = builder(source.getCluster());
+    b.push(agg);
+    List<RexNode> fields = new ArrayList<>(b.fields());
+    List<String> names = new ArrayList<>(keyColumns());
+    names.addAll(stateColumns());
+    return b.project(fields, names, true).build();
+  }
+
+  private static RelBuilder builder(RelOptCluster cluster) {
+    return RelFactories.LOGICAL_BUILDER.create(cluster, null);
+  }
+
+  /** The input joined to the keys of the groups to re-aggregate (a CTE named {@value #RESCAN_KEYS}). */
+  private RelNode restrictedInput() {
+    RelNode input = shape.input();
+    RelDataTypeFactory tf = input.getCluster().getTypeFactory();
+    RelDataTypeFactory.Builder row = tf.builder();
+    for (int j = 0; j < keys.size(); j++) {
+      row.add(HiddenColumns.key(j), input.getRowType().getFieldList().get(keys.get(j)).getType());
+    }
+    if (keys.isEmpty()) { // a scalar aggregate: the CTE has one row when the single group is rescanned
+      row.add("__freshet_one", tf.createSqlType(SqlTypeName.INTEGER));
+    }
+    RelNode keyScan = scanOf(input.getCluster(), RESCAN_KEYS, row.build());
+    RelBuilder b = builder(input.getCluster());
+    b.push(input).push(keyScan);
+    List<RexNode> conditions = new ArrayList<>();
+    for (int j = 0; j < keys.size(); j++) {
+      RexNode left = b.field(2, 0, keys.get(j));
+      RexNode right = b.field(2, 1, j);
+      conditions.add(left.getType().isNullable()
+          ? b.isNotDistinctFrom(left, right) : b.equals(left, right));
+    }
+    return b.join(JoinRelType.INNER, conditions).build();
+  }
+
+  private static RelNode scanOf(RelOptCluster cluster, String name, RelDataType rowType) {
+    return LogicalTableScan.create(cluster, RelOptTableImpl.create(null, rowType, List.of(name), null), List.of());
+  }
+
+  /** The user's columns and the hidden ones, computed by the query's final projection from {@value #AGG_VALUES}. */
+  private String finisherSql() {
+    RelOptCluster cluster = aggregate.getCluster();
+    RelDataTypeFactory tf = cluster.getTypeFactory();
+    RelDataTypeFactory.Builder row = tf.builder().addAll(aggregate.getRowType().getFieldList());
+    List<String> hidden = new ArrayList<>();
+    hidden.add(HiddenColumns.HASH);
+    hidden.addAll(keyColumns());
+    hidden.addAll(stateColumns());
+    RelDataType any = tf.createTypeWithNullability(tf.createSqlType(SqlTypeName.ANY), true);
+    hidden.forEach(h -> row.add(h, any));
+    RelDataType rowType = row.uniquify().build();
+    RelBuilder b = builder(cluster);
+    b.push(scanOf(cluster, AGG_VALUES, rowType));
+    List<RexNode> exprs = new ArrayList<>(shape.finisher());
+    int offset = aggregate.getRowType().getFieldCount();
+    for (int h = 0; h < hidden.size(); h++) {
+      exprs.add(b.field(offset + h));
+    }
+    List<String> names = new ArrayList<>(userColumns);
+    names.addAll(hidden);
+    return QuerySqlPrinter.print(b.project(exprs, names, true).build());
+  }
+
+  // ---- text parts ---------------------------------------------------------------------------------
+
+  private String inputAlias(String alias, boolean weighted) {
+    List<String> names = new ArrayList<>(map(inputNames, SqlText::q));
+    if (weighted) {
+      names.add(q("__w"));
+    }
+    return alias + "(" + join(names) + ")";
+  }
+
+  /** The aggregate's output columns (keys, then call values) from the state, plus all hidden columns. */
+  private String aggValuesCte() {
+    List<String> items = new ArrayList<>();
+    List<String> aggNames = aggregate.getRowType().getFieldNames();
+    for (int j = 0; j < keys.size(); j++) {
+      items.add(col("s", HiddenColumns.key(j)) + " AS " + q(aggNames.get(j)));
+    }
+    for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
+      AggregateCall call = aggregate.getAggCallList().get(i);
+      String s = col("s", HiddenColumns.state(i));
+      String value = s;
+      if (algebraicSum(i)) {
+        value = switch (call.getAggregation().getKind()) {
+          case SUM0 -> "coalesce(" + s + ", 0)";
+          // PostgreSQL's avg is numeric_div(sum, count), for integer and numeric inputs alike.
+          case AVG -> "(" + s + "::numeric / NULLIF(" + col("s", HiddenColumns.nonNull(i)) + ", 0)::numeric)";
+          default -> s;
+        };
+      }
+      items.add(value + " AS " + q(aggNames.get(keys.size() + i)));
+    }
+    List<String> keyTypes = new ArrayList<>();
+    for (int j = 0; j < keys.size(); j++) {
+      keyTypes.add(SqlText.pgFamily(
+          shape.input().getRowType().getFieldList().get(keys.get(j)).getType().getSqlTypeName()));
+    }
+    items.add(SqlText.hash("s", keyColumns(), keyTypes) + " AS " + q(HiddenColumns.HASH));
+    keyColumns().forEach(k -> items.add(col("s", k)));
+    stateColumns().forEach(c -> items.add(col("s", c)));
+    return q(AGG_VALUES) + " AS (\n  SELECT " + String.join(",\n    ", items) + "\n  FROM "
+        + q("__freshet_state") + " AS s\n)";
+  }
+
+  /** The full state query: every group's stored row, from the sources. */
+  public String stateQuery() {
+    return "WITH " + q("__freshet_state") + " AS (\n" + indent(QuerySqlPrinter.print(stateRel(shape.input())), 2)
+        + "\n),\n" + aggValuesCte() + "\n" + finisherSql();
+  }
+
+  public List<String> createStorage() {
+    String t = targetName();
+    return List.of(
+        "CREATE TABLE " + t + " AS\n" + stateQuery() + "\nWITH NO DATA",
+        "CREATE INDEX ON " + t + " (" + q(HiddenColumns.HASH) + ")");
+  }
+
+  /** Full refresh, step 1: every group's new row, and a zero-count row for each stored group that is gone. */
+  public String materializeFull() {
+    List<String> keyCols = keyColumns();
+    List<String> gone = new ArrayList<>(map(keyCols, k -> col("st", k)));
+    gone.add("0");
+    for (String c : stateColumns().subList(1, stateColumns().size())) {
+      gone.add("NULL");
+    }
+    String state = QuerySqlPrinter.print(stateRel(shape.input()));
+    String stateCte = q("__freshet_full") + " AS (\n" + indent(state, 2) + "\n),\n"
+        + q("__freshet_state") + " AS (\n  SELECT * FROM " + q("__freshet_full") + "\n"
+        + (keys.isEmpty() ? "" : "  UNION ALL\n  SELECT " + join(gone) + " FROM " + targetName() + " AS st\n"
+            + "  WHERE NOT EXISTS (SELECT 1 FROM " + q("__freshet_full") + " AS f WHERE "
+            + SqlText.sameValues("f", "st", keyCols) + ")\n")
+        + ")";
+    return materialize(stateCte);
+  }
+
+  /**
+   * Differential refresh, step 1: the new rows of the groups {@code deltaSql} touches. {@code deltaSql}
+   * returns the input's columns and a weight; {@code stored} are the storage columns, for their types.
+   */
+  public String materializeDifferential(String deltaSql, List<StoredColumn> stored) {
+    List<String> keyCols = keyColumns();
+    int firstKey = userColumns.size() + 1;
+    List<String> g = new ArrayList<>();
+    for (int j = 0; j < keys.size(); j++) {
+      g.add("CAST(" + col("d", inputNames.get(keys.get(j))) + " AS " + stored.get(firstKey + j).type() + ") AS "
+          + q(keyCols.get(j)));
+    }
+    g.add("sum(d.\"__w\")::bigint AS \"Δcount\"");
+    List<String> merged = new ArrayList<>(map(keyCols, k -> col("g", k)));
+    merged.add("coalesce(st." + q(HiddenColumns.COUNT) + ", 0) + g.\"Δcount\" AS " + q(HiddenColumns.COUNT));
+    List<String> rescan = new ArrayList<>();
+    for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
+      AggregateCall call = aggregate.getAggCallList().get(i);
+      String filter = call.filterArg >= 0 ? col("d", inputNames.get(call.filterArg)) : null;
+      String arg = call.getArgList().isEmpty() ? null : col("d", inputNames.get(call.getArgList().get(0)));
+      String s = HiddenColumns.state(i);
+      String type = typeOf(stored, s);
+      switch (shape.classes().get(i)) {
+        case ALGEBRAIC -> {
+          String nonNull = arg == null ? null : arg + " IS NOT NULL";
+          if (!algebraicSum(i)) { // COUNT(*), COUNT(x)
+            g.add("sum(d.\"__w\") FILTER (WHERE " + and(nonNull, filter) + ")::bigint AS " + q("Δ" + s));
+            merged.add("CAST(coalesce(st." + q(s) + ", 0) + coalesce(g." + q("Δ" + s) + ", 0) AS " + type + ") AS "
+                + q(s));
+          } else {
+            String n = HiddenColumns.nonNull(i);
+            g.add("sum(" + arg + " * d.\"__w\") FILTER (WHERE " + and(null, filter) + ") AS " + q("Δ" + s));
+            g.add("sum(d.\"__w\") FILTER (WHERE " + and(nonNull, filter) + ")::bigint AS " + q("Δ" + n));
+            String newN = "coalesce(st." + q(n) + ", 0) + coalesce(g." + q("Δ" + n) + ", 0)";
+            merged.add("CASE WHEN " + newN + " = 0 THEN NULL ELSE CAST(coalesce(st." + q(s) + ", 0) + coalesce(g."
+                + q("Δ" + s) + ", 0) AS " + type + ") END AS " + q(s));
+            merged.add(newN + " AS " + q(n));
+          }
+        }
+        case EXTREMUM -> {
+          boolean min = call.getAggregation().getKind() == SqlKind.MIN;
+          String fn = min ? "min" : "max";
+          g.add(fn + "(" + arg + ") FILTER (WHERE " + and("d.\"__w\" > 0", filter) + ") AS " + q("Δins" + i));
+          g.add(fn + "(" + arg + ") FILTER (WHERE " + and("d.\"__w\" < 0", filter) + ") AS " + q("Δdel" + i));
+          String old = "st." + q(s);
+          String ins = "g." + q("Δins" + i);
+          merged.add("CASE WHEN " + ins + " IS NULL THEN " + old + " WHEN " + old + " IS NULL THEN " + ins
+              + " ELSE " + (min ? "least(" : "greatest(") + old + ", " + ins + ") END AS " + q(s));
+          String del = "g." + q("Δdel" + i);
+          // The stored extremum may have left: re-aggregate the group.
+          rescan.add("(" + del + " IS NOT NULL AND (" + old + " IS NULL OR " + del + (min ? " <= " : " >= ")
+              + old + "))");
+        }
+        case RECOMPUTE_GROUP -> {
+          merged.add("NULL AS " + q(s));
+          rescan.add("TRUE");
+        }
+      }
+    }
+    merged.add((rescan.isEmpty() ? "FALSE" : String.join("\n      OR ", rescan)) + " AS \"__freshet_rescan\"");
+
+    List<String> keyTypes = new ArrayList<>();
+    for (int j = 0; j < keys.size(); j++) {
+      keyTypes.add(stored.get(firstKey + j).type());
+    }
+    List<String> stateCols = stateColumns();
+    List<String> kept = new ArrayList<>(map(keyCols, k -> col("m", k)));
+    stateCols.forEach(c -> kept.add(col("m", c)));
+    List<String> redone = new ArrayList<>(map(keyCols, k -> col("m", k)));
+    redone.add("coalesce(r." + q(HiddenColumns.COUNT) + ", 0)");
+    stateCols.subList(1, stateCols.size()).forEach(c -> redone.add(col("r", c)));
+
+    String ctes = q(DELTA_INPUT) + " AS (\n" + indent(deltaSql, 2) + "\n),\n"
+        + q("Δgroup_sums") + " AS (\n  SELECT " + String.join(",\n    ", g) + "\n  FROM "
+        + inputAlias(q(DELTA_INPUT) + " AS d", true)
+        + (keys.isEmpty() ? "" : "\n  GROUP BY " + ordinals(keys.size())) + "\n),\n"
+        + q("Δmerged") + " AS (\n  SELECT " + String.join(",\n    ", merged) + "\n  FROM " + q("Δgroup_sums")
+        + " AS g\n  LEFT JOIN " + targetName() + " AS st\n    ON st." + q(HiddenColumns.HASH) + " = "
+        + SqlText.hash("g", keyCols, keyTypes) + "\n    AND " + SqlText.sameValues("st", "g", keyCols)
+        .replace("\n", "\n    ") + "\n),\n"
+        + q(RESCAN_KEYS) + " AS (\n  SELECT " + (keys.isEmpty() ? "1 AS \"__freshet_one\"" : join(map(keyCols, k -> col("m", k))))
+        + " FROM " + q("Δmerged") + " AS m WHERE m.\"__freshet_rescan\"\n),\n"
+        + q("Δrescanned") + " AS (\n" + indent(QuerySqlPrinter.print(stateRel(restrictedInput())), 2) + "\n),\n"
+        + q("__freshet_state") + " AS (\n  SELECT " + join(kept) + "\n  FROM " + q("Δmerged")
+        + " AS m WHERE NOT m.\"__freshet_rescan\"\n  UNION ALL\n  SELECT " + join(redone) + "\n  FROM "
+        + q("Δmerged") + " AS m LEFT JOIN " + q("Δrescanned") + " AS r ON "
+        + SqlText.sameValues("r", "m", keyCols) + "\n  WHERE m.\"__freshet_rescan\"\n)";
+    return materialize(ctes);
+  }
+
+  private static String typeOf(List<StoredColumn> stored, String name) {
+    return stored.stream().filter(c -> c.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("stream table has no column " + name)).type();
+  }
+
+  private static String and(String a, String b) {
+    if (a == null && b == null) {
+      return "TRUE";
+    }
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : a + " AND " + b;
+  }
+
+  private static String ordinals(int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      out.add(Integer.toString(i));
+    }
+    return join(out);
+  }
+
+  private String materialize(String stateCtes) {
+    return "CREATE TEMPORARY TABLE " + q(STATE_TABLE) + " ON COMMIT DROP AS\nWITH " + stateCtes + ",\n"
+        + aggValuesCte() + "\n" + finisherSql();
+  }
+
+  /** Step 2: counts of rows the MERGE will insert, update and delete, in that order. */
+  public String counts() {
+    String exists = "EXISTS (SELECT 1 FROM " + targetName() + " AS st WHERE st." + q(HiddenColumns.HASH)
+        + " = d." + q(HiddenColumns.HASH) + " AND " + SqlText.sameValues("st", "d", keyColumns()) + ")";
+    String gone = keys.isEmpty() ? "FALSE" : "d." + q(HiddenColumns.COUNT) + " = 0";
+    return "SELECT count(*) FILTER (WHERE NOT " + exists + " AND NOT " + gone + "),\n"
+        + "  count(*) FILTER (WHERE " + exists + " AND NOT " + gone + "),\n"
+        + "  count(*) FILTER (WHERE " + exists + " AND " + gone + ")\nFROM " + q(STATE_TABLE) + " AS d";
+  }
+
+  /** Step 3: the MERGE applying {@value #STATE_TABLE}. */
+  public String apply() {
+    List<String> all = storedColumns();
+    String on = "st." + q(HiddenColumns.HASH) + " = d." + q(HiddenColumns.HASH) + "\n  AND "
+        + SqlText.sameValues("st", "d", keyColumns());
+    List<MergeStatement.When> whens = new ArrayList<>();
+    if (!keys.isEmpty()) {
+      whens.add(new MergeStatement.Delete("d." + q(HiddenColumns.COUNT) + " = 0"));
+    }
+    whens.add(new MergeStatement.Update("", map(all, SqlText::q), map(all, c -> col("d", c))));
+    whens.add(new MergeStatement.Insert(keys.isEmpty() ? "" : "d." + q(HiddenColumns.COUNT) + " > 0",
+        map(all, SqlText::q), map(all, c -> col("d", c))));
+    return MergePrinter.print(new MergeStatement("", targetName(), "st", q(STATE_TABLE), "d", on, whens));
+  }
+}

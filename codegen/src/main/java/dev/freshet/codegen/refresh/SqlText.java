@@ -1,0 +1,96 @@
+package dev.freshet.codegen.refresh;
+
+import dev.freshet.codegen.sql.Quoting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Small text builders shared by the refresh printers; every name goes through {@link Quoting}. */
+final class SqlText {
+
+  private SqlText() {
+  }
+
+  static String q(String identifier) {
+    return Quoting.identifier(identifier);
+  }
+
+  /** {@code alias."column"}. */
+  static String col(String alias, String column) {
+    return alias + "." + q(column);
+  }
+
+  static List<String> map(List<String> items, Function<String, String> f) {
+    List<String> out = new ArrayList<>(items.size());
+    items.forEach(i -> out.add(f.apply(i)));
+    return out;
+  }
+
+  static String join(List<String> items) {
+    return String.join(", ", items);
+  }
+
+  /** {@code a."x" IS NOT DISTINCT FROM b."x" AND …}; {@code TRUE} for no columns. */
+  static String sameValues(String left, String right, List<String> columns) {
+    if (columns.isEmpty()) {
+      return "TRUE";
+    }
+    return String.join("\n  AND ", map(columns,
+        c -> col(left, c) + " IS NOT DISTINCT FROM " + col(right, c)));
+  }
+
+  /**
+   * The identity hash of some columns: md5 of their row's text, each value first put in a form that
+   * is equal exactly when the values are equal and does not depend on session settings (DateStyle,
+   * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as
+   * epoch seconds, floats and bytea as their bytes.
+   *
+   * @param types PostgreSQL type names ({@code format_type}) of the columns
+   */
+  static String hash(String alias, List<String> columns, List<String> types) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      parts.add(canonical(col(alias, columns.get(i)), types.get(i)));
+    }
+    return "md5(ROW(" + join(parts) + ")::text)::uuid";
+  }
+
+  static String canonical(String ref, String type) {
+    if (type.startsWith("numeric")) {
+      return "trim_scale(" + ref + ")";
+    }
+    if (type.startsWith("timestamp") || type.startsWith("time") || type.equals("date")
+        || type.equals("interval") || type.startsWith("interval")) {
+      return "extract(epoch FROM " + ref + ")";
+    }
+    if (type.equals("double precision") || type.equals("real")) {
+      return "float8send(" + ref + "::double precision)";
+    }
+    if (type.equals("bytea")) {
+      return "encode(" + ref + ", 'hex')";
+    }
+    return ref;
+  }
+
+  /** The PostgreSQL type name family of a Calcite type, as {@link #canonical} needs it. */
+  static String pgFamily(org.apache.calcite.sql.type.SqlTypeName type) {
+    return switch (type) {
+      case DECIMAL -> "numeric";
+      case DATE -> "date";
+      case TIME, TIME_WITH_LOCAL_TIME_ZONE -> "time";
+      case TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> "timestamp";
+      case DOUBLE, FLOAT, REAL -> "double precision";
+      case BINARY, VARBINARY -> "bytea";
+      case INTERVAL_YEAR, INTERVAL_YEAR_MONTH, INTERVAL_MONTH, INTERVAL_DAY, INTERVAL_DAY_HOUR,
+          INTERVAL_DAY_MINUTE, INTERVAL_DAY_SECOND, INTERVAL_HOUR, INTERVAL_HOUR_MINUTE,
+          INTERVAL_HOUR_SECOND, INTERVAL_MINUTE, INTERVAL_MINUTE_SECOND, INTERVAL_SECOND -> "interval";
+      default -> type.getName().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  /** Indents every line of {@code sql} by {@code spaces}. */
+  static String indent(String sql, int spaces) {
+    String pad = " ".repeat(spaces);
+    return pad + sql.strip().replace("\n", "\n" + pad);
+  }
+}

@@ -1,0 +1,216 @@
+package dev.freshet.codegen.ddl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The exact DDL of change capture; ChangeCaptureTest runs it on PostgreSQL. */
+class CapturePrinterTest {
+
+  private static final List<CapturedColumn> COLUMNS = List.of(
+      CapturedColumn.of("id", "integer"),
+      new CapturedColumn("name", "character varying(40)", List.of("pg_catalog", "C")));
+
+  @Test
+  void names() {
+    assertEquals("src_16384", CapturePrinter.bufferTable(16384));
+    assertEquals("\"freshet_changes\".\"src_16384\"", CapturePrinter.qualifiedBufferTable(16384));
+    assertEquals("src_16384_upd", CapturePrinter.functionName(16384, CaptureEvent.UPDATE));
+    assertEquals("freshet_capture_trunc", CaptureEvent.TRUNCATE.triggerName());
+    assertEquals("src_4294967295", CapturePrinter.bufferTable(4294967295L));
+    assertThrows(IllegalArgumentException.class, () -> CapturePrinter.bufferTable(0));
+    assertThrows(IllegalArgumentException.class, () -> CapturePrinter.bufferTable(4294967296L));
+  }
+
+  @Test
+  void buffer() {
+    assertEquals(List.of("""
+            CREATE TABLE "freshet_changes"."src_16384" (
+              "__xid" "pg_catalog"."xid8" NOT NULL DEFAULT "pg_catalog"."pg_current_xact_id"(),
+              "__seq" bigint GENERATED ALWAYS AS IDENTITY,
+              "__w" integer NOT NULL,
+              "__truncate" boolean NOT NULL DEFAULT false,
+              "id" integer,
+              "name" character varying(40) COLLATE "pg_catalog"."C"
+            )""",
+        "CREATE INDEX \"src_16384_xid_idx\" ON \"freshet_changes\".\"src_16384\" (\"__xid\")",
+        "COMMENT ON TABLE \"freshet_changes\".\"src_16384\" IS "
+            + "'Freshet change buffer of \"shop\".\"order''s\" (relation id 16384)'"),
+        CapturePrinter.createBuffer(16384, "shop", "order's", COLUMNS));
+  }
+
+  @Test
+  void widening() {
+    assertEquals("""
+        ALTER TABLE "freshet_changes"."src_7"
+          ADD COLUMN "id" integer,
+          ADD COLUMN "name" character varying(40) COLLATE "pg_catalog"."C\"""",
+        CapturePrinter.addColumns(7, COLUMNS));
+    assertThrows(IllegalArgumentException.class, () -> CapturePrinter.addColumns(7, List.of()));
+  }
+
+  @Test
+  void functions() {
+    List<String> functions = CapturePrinter.createFunctions(7, List.of("id", "name"));
+    assertEquals(5, functions.size());
+    assertEquals("""
+        CREATE OR REPLACE FUNCTION "freshet_changes"."src_7_ins"()
+        RETURNS trigger
+        LANGUAGE plpgsql
+        SECURITY DEFINER
+        SET search_path = "pg_catalog", "pg_temp"
+        AS $freshet$
+        BEGIN
+          INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
+          SELECT 1, "n"."id", "n"."name"
+          FROM "freshet_new" AS "n";
+          RETURN NULL;
+        END
+        $freshet$""", functions.get(0));
+    assertEquals("""
+        CREATE OR REPLACE FUNCTION "freshet_changes"."src_7_upd"()
+        RETURNS trigger
+        LANGUAGE plpgsql
+        SECURITY DEFINER
+        SET search_path = "pg_catalog", "pg_temp"
+        AS $freshet$
+        BEGIN
+          INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
+          SELECT -1, "o"."id", "o"."name"
+          FROM "freshet_old" AS "o";
+          INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
+          SELECT 1, "n"."id", "n"."name"
+          FROM "freshet_new" AS "n";
+          RETURN NULL;
+        END
+        $freshet$""", functions.get(1));
+    assertEquals("""
+        CREATE OR REPLACE FUNCTION "freshet_changes"."src_7_del"()
+        RETURNS trigger
+        LANGUAGE plpgsql
+        SECURITY DEFINER
+        SET search_path = "pg_catalog", "pg_temp"
+        AS $freshet$
+        BEGIN
+          INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
+          SELECT -1, "o"."id", "o"."name"
+          FROM "freshet_old" AS "o";
+          RETURN NULL;
+        END
+        $freshet$""", functions.get(2));
+    assertEquals("""
+        CREATE OR REPLACE FUNCTION "freshet_changes"."src_7_trunc"()
+        RETURNS trigger
+        LANGUAGE plpgsql
+        SECURITY DEFINER
+        SET search_path = "pg_catalog", "pg_temp"
+        AS $freshet$
+        BEGIN
+          INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
+          VALUES (0, true);
+          RETURN NULL;
+        END
+        $freshet$""", functions.get(3));
+    assertEquals("""
+        REVOKE ALL ON FUNCTION
+          "freshet_changes"."src_7_ins"(),
+          "freshet_changes"."src_7_upd"(),
+          "freshet_changes"."src_7_del"(),
+          "freshet_changes"."src_7_trunc"()
+        FROM PUBLIC""", functions.get(4));
+  }
+
+  @Test
+  void aSourceWithNoCapturedColumnStillCountsRows() {
+    assertTrue(CapturePrinter.createFunctions(7, List.of()).get(0).contains("""
+          INSERT INTO "freshet_changes"."src_7" ("__w")
+          SELECT 1
+          FROM "freshet_new" AS "n";
+        """));
+  }
+
+  @Test
+  void triggers() {
+    assertEquals(List.of("""
+            CREATE TRIGGER "freshet_capture_ins"
+            AFTER INSERT ON "My Schema"."select"
+            REFERENCING NEW TABLE AS "freshet_new"
+            FOR EACH STATEMENT
+            EXECUTE FUNCTION "freshet_changes"."src_7_ins"()""", """
+            CREATE TRIGGER "freshet_capture_upd"
+            AFTER UPDATE ON "My Schema"."select"
+            REFERENCING OLD TABLE AS "freshet_old" NEW TABLE AS "freshet_new"
+            FOR EACH STATEMENT
+            EXECUTE FUNCTION "freshet_changes"."src_7_upd"()""", """
+            CREATE TRIGGER "freshet_capture_del"
+            AFTER DELETE ON "My Schema"."select"
+            REFERENCING OLD TABLE AS "freshet_old"
+            FOR EACH STATEMENT
+            EXECUTE FUNCTION "freshet_changes"."src_7_del"()""", """
+            CREATE TRIGGER "freshet_capture_trunc"
+            AFTER TRUNCATE ON "My Schema"."select"
+            FOR EACH STATEMENT
+            EXECUTE FUNCTION "freshet_changes"."src_7_trunc"()"""),
+        CapturePrinter.createTriggers(7, "My Schema", "select"));
+  }
+
+  @Test
+  void dropping() {
+    assertEquals(List.of(
+            "DROP TRIGGER IF EXISTS \"freshet_capture_ins\" ON \"s\".\"T\"",
+            "DROP TRIGGER IF EXISTS \"freshet_capture_upd\" ON \"s\".\"T\"",
+            "DROP TRIGGER IF EXISTS \"freshet_capture_del\" ON \"s\".\"T\"",
+            "DROP TRIGGER IF EXISTS \"freshet_capture_trunc\" ON \"s\".\"T\""),
+        CapturePrinter.dropTriggers("s", "T"));
+    assertEquals(List.of("""
+            DROP FUNCTION IF EXISTS
+              "freshet_changes"."src_7_ins"(),
+              "freshet_changes"."src_7_upd"(),
+              "freshet_changes"."src_7_del"(),
+              "freshet_changes"."src_7_trunc"()""",
+            "DROP TABLE IF EXISTS \"freshet_changes\".\"src_7\""),
+        CapturePrinter.dropFunctionsAndBuffer(7));
+  }
+
+  @Test
+  void hostileNamesAreQuotedEverywhere() {
+    String name = "we\"ird $freshet$ Näme";
+    String quoted = "\"we\"\"ird $freshet$ Näme\"";
+    List<String> buffer = CapturePrinter.createBuffer(7, "s\"", "t'", List.of(CapturedColumn.of(name, "text")));
+    assertTrue(buffer.get(0).contains("  " + quoted + " text\n"), buffer.get(0));
+    assertTrue(buffer.get(2).endsWith("IS 'Freshet change buffer of \"s\"\"\".\"t''\" (relation id 7)'"), buffer.get(2));
+    String insert = CapturePrinter.createFunctions(7, List.of(name)).get(0);
+    assertTrue(insert.contains("(\"__w\", " + quoted + ")"), insert);
+    assertTrue(insert.contains("\"n\"." + quoted), insert);
+    // The column name contains the usual dollar tag, so the body is quoted with another one.
+    assertTrue(insert.contains("AS $freshet_1$\nBEGIN"), insert);
+    assertTrue(insert.endsWith("END\n$freshet_1$"), insert);
+    assertTrue(CapturePrinter.createTrigger(7, "a\"b", "c d", CaptureEvent.INSERT)
+        .contains("AFTER INSERT ON \"a\"\"b\".\"c d\"\n"));
+  }
+
+  @Test
+  void longColumnListsWrap() {
+    List<String> columns = IntStream.range(0, 30).mapToObj(i -> "column_" + i).toList();
+    String insert = CapturePrinter.createFunctions(7, columns).get(0);
+    for (String line : insert.split("\n")) {
+      assertTrue(line.length() <= 100, line);
+    }
+    assertTrue(insert.contains("\"n\".\"column_29\"\n  FROM"), insert);
+  }
+
+  @Test
+  void refusesColumnsNamedLikeTheBuffersOwn() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> CapturePrinter.createFunctions(7, List.of("id", "__w")));
+    assertEquals("a source column named \"__w\" cannot be captured: change buffers use that name for their own "
+        + "column", e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> CapturePrinter.createBuffer(7, "s", "t", List.of(CapturedColumn.of("__xid", "integer"))));
+    assertThrows(IllegalArgumentException.class, () -> CapturePrinter.createFunctions(7, List.of("a", "a")));
+  }
+}

@@ -1,0 +1,3 @@
+/** The differentiation compiler: turns a logical plan into delta plans over Z-sets (DESIGN.md §2, §4, §5). */
+@FreshetImmutable
+package dev.freshet.rules;

@@ -1,0 +1,47 @@
+package dev.freshet.rules.shape;
+
+import java.util.List;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rex.RexNode;
+
+/**
+ * The shape of a defining query as differential maintenance sees it, which fixes the stream table's
+ * layout and row identity (DESIGN.md §6).
+ */
+public sealed interface MaintenanceShape {
+
+  /** The part of the plan that Z-set deltas flow through (joins, filters, projections, unions). */
+  RelNode input();
+
+  /**
+   * A query without aggregation: the stored table is a bag. Row identity is the row's value plus an
+   * ordinal among equal rows, so duplicates are kept exactly, with or without source keys.
+   */
+  record Bag(RelNode input) implements MaintenanceShape {
+  }
+
+  /**
+   * {@code finisher(Aggregate(input))}: one stored row per group (identity = the group key; exactly
+   * one row for a scalar aggregate), with the aggregate state in hidden columns. {@code finisher} are
+   * the user's columns as expressions over the aggregate's output (keys, then calls).
+   */
+  record Grouped(RelNode input, Aggregate aggregate, List<RexNode> finisher,
+      List<AggregateClass> classes) implements MaintenanceShape {
+    public Grouped {
+      finisher = List.copyOf(finisher);
+      classes = List.copyOf(classes);
+      if (classes.size() != aggregate.getAggCallList().size()) {
+        throw new IllegalArgumentException("one class per aggregate call");
+      }
+    }
+
+    public boolean scalar() {
+      return aggregate.getGroupCount() == 0;
+    }
+
+    public boolean needsRescan() {
+      return classes.stream().anyMatch(c -> c != AggregateClass.ALGEBRAIC);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package dev.freshet.rules.shape;
+
+import dev.freshet.planner.LogicalPlan;
+import dev.freshet.planner.SourcePosition;
+import dev.freshet.planner.admission.ReasonCode;
+import dev.freshet.planner.admission.Refusal;
+import dev.freshet.planner.admission.UnsupportedQueryException;
+import dev.freshet.planner.catalog.PgCalciteTable;
+import dev.freshet.planner.catalog.PgTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelVisitor;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexOver;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexVisitorImpl;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeUtil;
+
+/**
+ * Decides whether a logical plan is maintained differentially and in which {@link MaintenanceShape};
+ * otherwise names the first construct that is not, as a {@link Refusal}.
+ *
+ * <p>Maintained: {@code [ORDER BY] [finisher] [Aggregate] input}, where {@code input} is built from
+ * scans of tables, filters, deterministic projections, inner and cross joins, UNION ALL and VALUES.
+ * A top-level ORDER BY without LIMIT/OFFSET does not change a table's content and is dropped (noted).
+ */
+public final class ShapeAnalyzer {
+
+  /** The note recorded when a top-level ORDER BY is dropped. */
+  public static final String ORDER_BY_DROPPED =
+      "top-level ORDER BY dropped: it does not change a table's content";
+
+  /** A plan's shape, or why it has none, and notes for {@code status}. */
+  public record Analysis(Optional<MaintenanceShape> shape, Optional<Refusal> refusal,
+      List<String> notes, RelNode withoutOrder) {
+  }
+
+  private ShapeAnalyzer() {
+  }
+
+  public static Analysis analyze(LogicalPlan plan) {
+    List<String> notes = new ArrayList<>();
+    RelNode rel = plan.rel();
+    if (rel instanceof Sort sort) {
+      if (sort.fetch != null || sort.offset != null) {
+        return refused(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET is not maintained differentially yet",
+            "use --mode FULL or AUTO", notes, rel);
+      }
+      notes.add(ORDER_BY_DROPPED);
+      rel = sort.getInput();
+    }
+    RelNode withoutOrder = rel;
+    List<RexNode> finisher = null;
+    RelNode below = rel;
+    if (rel instanceof Project project && project.getInput() instanceof Aggregate) {
+      finisher = project.getProjects();
+      below = project.getInput();
+    }
+    try {
+      if (below instanceof Aggregate aggregate) {
+        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+          throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+              "GROUPING SETS, ROLLUP and CUBE are not maintained differentially yet", "use --mode FULL or AUTO");
+        }
+        checkInput(aggregate.getInput());
+        List<AggregateClass> classes = new ArrayList<>();
+        for (AggregateCall call : aggregate.getAggCallList()) {
+          classes.add(classify(call, aggregate.getInput()));
+        }
+        if (finisher == null) {
+          finisher = new ArrayList<>();
+          for (int i = 0; i < aggregate.getRowType().getFieldCount(); i++) {
+            finisher.add(aggregate.getCluster().getRexBuilder().makeInputRef(aggregate, i));
+          }
+        }
+        checkExpressions(finisher);
+        return new Analysis(Optional.of(new MaintenanceShape.Grouped(aggregate.getInput(), aggregate,
+            finisher, classes)), Optional.empty(), notes, withoutOrder);
+      }
+      checkInput(rel);
+      return new Analysis(Optional.of(new MaintenanceShape.Bag(rel)), Optional.empty(), notes, withoutOrder);
+    } catch (UnsupportedQueryException e) {
+      return new Analysis(Optional.empty(), Optional.of(e.refusal()), notes, withoutOrder);
+    }
+  }
+
+  static AggregateClass classify(AggregateCall call, RelNode input) {
+    if (call.isDistinct() || call.isApproximate() || !call.getCollation().getFieldCollations().isEmpty()) {
+      return AggregateClass.RECOMPUTE_GROUP;
+    }
+    boolean exactArgs = call.getArgList().stream().allMatch(i -> {
+      var type = input.getRowType().getFieldList().get(i).getType();
+      return !SqlTypeUtil.isApproximateNumeric(type);
+    });
+    return switch (call.getAggregation().getKind()) {
+      case COUNT -> call.getArgList().size() <= 1 ? AggregateClass.ALGEBRAIC : AggregateClass.RECOMPUTE_GROUP;
+      case SUM, SUM0, AVG -> exactArgs ? AggregateClass.ALGEBRAIC : AggregateClass.RECOMPUTE_GROUP;
+      case MIN, MAX -> AggregateClass.EXTREMUM;
+      default -> AggregateClass.RECOMPUTE_GROUP;
+    };
+  }
+
+  private static void checkInput(RelNode input) {
+    new RelVisitor() {
+      @Override
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        switch (node) {
+          case TableScan scan -> checkScan(scan);
+          case Filter filter -> checkExpressions(List.of(filter.getCondition()));
+          case Project project -> checkExpressions(project.getProjects());
+          case Join join -> {
+            if (join.getJoinType() != JoinRelType.INNER) {
+              throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, join.getJoinType().lowerName
+                  + " join (or a sub-query planned as one) is not maintained differentially yet",
+                  "use --mode FULL or AUTO");
+            }
+            checkExpressions(List.of(join.getCondition()));
+          }
+          case Union union -> {
+            if (!union.all) {
+              throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "UNION without ALL is not maintained differentially yet",
+                  "use UNION ALL with DISTINCT on top, or --mode FULL or AUTO");
+            }
+          }
+          case Values values -> {
+            // constant: never changes
+          }
+          case Aggregate aggregate -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+              "an aggregate or DISTINCT below a join, union or another aggregate is not maintained "
+                  + "differentially yet", "use --mode FULL or AUTO");
+          case Sort sort -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+              "ORDER BY with LIMIT/OFFSET inside the query is not maintained differentially yet",
+              "use --mode FULL or AUTO");
+          default -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+              "the operator " + node.getRelTypeName() + " (from a set operation, window or sub-query) is not "
+                  + "maintained differentially yet", "use --mode FULL or AUTO");
+        }
+        super.visit(node, ordinal, parent);
+      }
+    }.go(input);
+  }
+
+  private static void checkScan(TableScan scan) {
+    PgCalciteTable table = scan.getTable().unwrap(PgCalciteTable.class);
+    if (table == null) {
+      return;
+    }
+    PgTable.Kind kind = table.pgTable().kind();
+    if (kind != PgTable.Kind.TABLE && kind != PgTable.Kind.PARTITIONED) {
+      throw refusal(ReasonCode.UNSUPPORTED_SOURCE, String.join(".", scan.getTable().getQualifiedName())
+          + " is a " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+          + ", which cannot carry change capture", "read the tables it is built from");
+    }
+  }
+
+  static void checkExpressions(List<RexNode> expressions) {
+    RexVisitorImpl<Void> visitor = new RexVisitorImpl<>(true) {
+      @Override
+      public Void visitCall(RexCall call) {
+        if (!call.getOperator().isDeterministic() || call.getOperator().isDynamicFunction()) {
+          throw refusal(ReasonCode.VOLATILE_FUNCTION, call.getOperator().getName()
+              + "() gives a different result without any change to the sources, so it is never "
+              + "maintained differentially", "use --mode FULL, or store the value in a column");
+        }
+        return super.visitCall(call);
+      }
+
+      @Override
+      public Void visitOver(RexOver over) {
+        throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "window functions are not maintained differentially yet",
+            "use --mode FULL or AUTO");
+      }
+
+      @Override
+      public Void visitSubQuery(RexSubQuery subQuery) {
+        throw refusal(ReasonCode.CORRELATED_SUBQUERY, "a sub-query remained after decorrelation",
+            "rewrite it as a join, or use --mode FULL or AUTO");
+      }
+    };
+    for (RexNode e : expressions) {
+      e.accept(visitor);
+    }
+    if (expressions.stream().anyMatch(e -> e.getKind() == SqlKind.OTHER_FUNCTION && !RexUtil.isDeterministic(e))) {
+      throw refusal(ReasonCode.VOLATILE_FUNCTION, "a volatile function is used", "use --mode FULL");
+    }
+  }
+
+  private static UnsupportedQueryException refusal(ReasonCode reason, String message, String fix) {
+    return new UnsupportedQueryException(new Refusal(reason, SourcePosition.UNKNOWN, message, fix), "");
+  }
+
+  private static Analysis refused(ReasonCode reason, String message, String fix, List<String> notes,
+      RelNode rel) {
+    return new Analysis(Optional.empty(), Optional.of(new Refusal(reason, SourcePosition.UNKNOWN, message, fix)),
+        notes, rel);
+  }
+}

@@ -1,0 +1,474 @@
+package dev.freshet.runtime.capture;
+
+import dev.freshet.codegen.ddl.CaptureEvent;
+import dev.freshet.codegen.ddl.CapturePrinter;
+import dev.freshet.codegen.ddl.CapturedColumn;
+import dev.freshet.codegen.sql.Quoting;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Installs, widens, cleans and removes change capture on source tables (DESIGN.md §3): one change
+ * buffer per source, shared by every stream table that reads it, filled by statement-level triggers.
+ *
+ * <p>Every method works inside the caller's transaction (the connection must not be in auto-commit
+ * mode, except for {@link #find}) and never commits. Those that change anything take a
+ * transaction-level advisory lock keyed on the source's relation id, so ensuring, cleaning and
+ * releasing one source are serialized until the holder's transaction ends. Locks are taken in one
+ * order: the source table (when DDL on it or its triggers is needed), then the advisory lock. After
+ * the lock each reads the catalog with the snapshot of a later statement: in {@code READ COMMITTED}
+ * a fresh one, which sees what the lock's previous holder committed; in {@code REPEATABLE READ} the
+ * transaction's, which may predate it. Call them in {@code READ COMMITTED} when others may run them
+ * concurrently.
+ *
+ * <p>The catalog (see {@code dev.freshet.runtime.catalog.CatalogMigrations}) must be migrated.
+ */
+public final class ChangeCapture {
+
+  /** High word of the per-source advisory lock keys ("FRCP"); the low word is the relation id. */
+  private static final long LOCK_CLASS = 0x46524350_00000000L;
+
+  private static final String RESOLVE = """
+      SELECT c.oid, c.relkind, c.relpersistence
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ? AND c.relname = ?""";
+
+  private static final String RELATION_NAME = """
+      SELECT n.nspname, c.relname
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.oid = ?::pg_catalog.oid AND c.relkind IN ('r', 'p')""";
+
+  // Domains become their base types (typmod included, through domains over domains): a domain's
+  // NOT NULL or CHECK would reject the NULLs of TRUNCATE markers and of widened columns.
+  private static final String SOURCE_COLUMNS = """
+      WITH RECURSIVE col (attnum, attname, attcollation, typid, typmod) AS (
+        SELECT a.attnum, a.attname, a.attcollation, a.atttypid, a.atttypmod
+        FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
+        UNION ALL
+        SELECT col.attnum, col.attname, col.attcollation, t.typbasetype,
+               CASE WHEN col.typmod <> -1 THEN col.typmod ELSE t.typtypmod END
+        FROM col
+        JOIN pg_catalog.pg_type t ON t.oid = col.typid
+        WHERE t.typtype = 'd'
+      )
+      SELECT col.attname, pg_catalog.format_type(col.typid, col.typmod), cn.nspname, co.collname
+      FROM col
+      JOIN pg_catalog.pg_type t ON t.oid = col.typid AND t.typtype <> 'd'
+      LEFT JOIN pg_catalog.pg_collation co ON co.oid = col.attcollation AND col.attcollation <> t.typcollation
+      LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+      ORDER BY col.attnum""";
+
+  private static final String PRIMARY_KEY = """
+      SELECT a.attname
+      FROM pg_catalog.pg_index i
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+      WHERE i.indrelid = ?::pg_catalog.oid AND i.indisprimary""";
+
+  private static final String BUFFER_COLUMNS = """
+      SELECT a.attname
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum""";
+
+  private static final String FUNCTIONS = """
+      SELECT count(*)
+      FROM pg_catalog.pg_proc p
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'freshet_changes' AND p.proname = ANY (?::pg_catalog.text[]) AND p.pronargs = 0""";
+
+  private static final String TRIGGERS = """
+      SELECT t.tgname
+      FROM pg_catalog.pg_trigger t
+      WHERE t.tgrelid = ?::pg_catalog.oid AND NOT t.tgisinternal""";
+
+  private static final String UPSERT = """
+      INSERT INTO freshet.change_buffers (source_relid, source_schema, source_table, buffer_table, captured_columns)
+      VALUES (?::pg_catalog.oid, ?, ?, ?, ?::pg_catalog.name[])
+      ON CONFLICT (source_relid) DO UPDATE
+      SET source_schema = excluded.source_schema,
+          source_table = excluded.source_table,
+          buffer_table = excluded.buffer_table,
+          captured_columns = excluded.captured_columns""";
+
+  private static final String FIND = """
+      SELECT source_relid, source_schema, source_table, buffer_table, captured_columns
+      FROM freshet.change_buffers
+      WHERE source_relid = ?::pg_catalog.oid""";
+
+  private static final String IN_USE = """
+      SELECT EXISTS (SELECT FROM freshet.stream_table_sources WHERE source_relid = ?::pg_catalog.oid)""";
+
+  private static final String FORGET = "DELETE FROM freshet.change_buffers WHERE source_relid = ?::pg_catalog.oid";
+
+  // A row may go once every consumer's stored snapshot sees its transaction; a consumer that was never
+  // refreshed (NULL snapshot) keeps everything. With no consumer at all, nothing needs any row.
+  private static final String CLEANUP = """
+      DELETE FROM %s AS b
+      WHERE NOT EXISTS (
+        SELECT
+        FROM freshet.stream_table_sources s
+        JOIN freshet.stream_tables st ON st.id = s.stream_table_id
+        WHERE s.source_relid = ?::pg_catalog.oid
+          AND (st.last_snapshot IS NULL OR NOT pg_catalog.pg_visible_in_snapshot(b.%s, st.last_snapshot)))""";
+
+  private ChangeCapture() {
+  }
+
+  /**
+   * Makes sure {@code sourceSchema.sourceTable} is captured with at least {@code columns} (plus its
+   * primary key): creates the buffer, functions and triggers if absent, widens the buffer and
+   * rewrites the functions if it lacks a column, recreates a missing trigger or function, and records
+   * the buffer in {@code freshet.change_buffers}. Never removes a column.
+   *
+   * <p>Whenever it changes anything it first locks the source in {@code SHARE ROW EXCLUSIVE} mode
+   * until the transaction ends (writes wait, reads do not), so no write to the source is captured by
+   * the old definition after it commits. Rows buffered before have NULL in added columns: the new consumer's first snapshot must
+   * be taken after this returns (in {@code READ COMMITTED}, any later statement's).
+   *
+   * @param sourceSchema the source's schema, exactly (case-sensitive, unquoted)
+   * @param sourceTable the source's name, exactly
+   * @param columns the source columns a consumer needs; may be empty
+   * @throws IllegalArgumentException if the source does not exist, is not an ordinary or partitioned
+   *     table, is temporary or a system or Freshet table, or lacks a requested column
+   */
+  public static ChangeBuffer ensure(Connection c, String sourceSchema, String sourceTable, Collection<String> columns)
+      throws SQLException {
+    requireTransaction(c, "ensure");
+    String source = Quoting.qualified(sourceSchema, sourceTable);
+    long relid = resolve(c, sourceSchema, sourceTable, source);
+    // Lock order: the source, then the per-source advisory lock (as callers that lock their sources
+    // first do). A first look without the lock decides whether the source must be locked at all.
+    boolean sourceLocked = false;
+    if (!plan(c, relid, sourceSchema, sourceTable, columns).ddl().isEmpty()) {
+      lockSource(c, source);
+      sourceLocked = true;
+    }
+    lock(c, relid);
+    Plan plan = plan(c, relid, sourceSchema, sourceTable, columns);
+    if (!plan.ddl().isEmpty()) {
+      if (!sourceLocked) {
+        lockSource(c, source);
+      }
+      execute(c, plan.ddl());
+    }
+    String bufferTable = CapturePrinter.bufferTable(relid);
+    List<String> capturedAfter = plan.captured();
+    ChangeBuffer buffer = new ChangeBuffer(relid, sourceSchema, sourceTable, bufferTable, capturedAfter);
+    try (PreparedStatement s = c.prepareStatement(UPSERT)) {
+      s.setLong(1, relid);
+      s.setString(2, sourceSchema);
+      s.setString(3, sourceTable);
+      s.setString(4, bufferTable);
+      s.setArray(5, c.createArrayOf("text", capturedAfter.toArray()));
+      s.executeUpdate();
+    }
+    return buffer;
+  }
+
+  /** What a source's capture will hold ({@code captured}) and the DDL that gets it there. */
+  private record Plan(List<String> captured, List<String> ddl) {
+  }
+
+  private static Plan plan(Connection c, long relid, String sourceSchema, String sourceTable,
+      Collection<String> columns) throws SQLException {
+    String source = Quoting.qualified(sourceSchema, sourceTable);
+    Map<String, CapturedColumn> sourceColumns = sourceColumns(c, relid);
+    List<String> missing = columns.stream().filter(name -> !sourceColumns.containsKey(name)).distinct().toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(source + " has no column " + String.join(", ",
+          missing.stream().map(Quoting::identifier).toList()));
+    }
+    List<String> buffered = bufferColumns(c, CapturePrinter.bufferTable(relid));
+    boolean bufferExists = !buffered.isEmpty();
+    List<String> captured = buffered.stream().filter(name -> !CapturePrinter.BUFFER_COLUMNS.contains(name)).toList();
+    List<String> gone = captured.stream().filter(name -> !sourceColumns.containsKey(name)).toList();
+    if (!gone.isEmpty()) {
+      throw new IllegalStateException("change buffer " + CapturePrinter.qualifiedBufferTable(relid) + " captures "
+          + String.join(", ", gone.stream().map(Quoting::identifier).toList()) + ", which " + source
+          + " no longer has: the source's columns were dropped or renamed under its stream tables");
+    }
+
+    Set<String> wanted = new LinkedHashSet<>(columns);
+    wanted.addAll(primaryKey(c, relid));
+    List<CapturedColumn> added = sourceColumns.values().stream()
+        .filter(column -> wanted.contains(column.name()) && !captured.contains(column.name()))
+        .toList();
+    List<String> capturedAfter = Stream.concat(captured.stream(), added.stream().map(CapturedColumn::name)).toList();
+
+    List<String> ddl = new ArrayList<>();
+    if (!bufferExists) {
+      ddl.addAll(CapturePrinter.createBuffer(relid, sourceSchema, sourceTable, added));
+    } else if (!added.isEmpty()) {
+      ddl.add(CapturePrinter.addColumns(relid, added));
+    }
+    if (!bufferExists || !added.isEmpty() || !functionsExist(c, relid)) {
+      ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter));
+    }
+    Set<String> triggers = triggers(c, relid);
+    for (CaptureEvent event : CaptureEvent.values()) {
+      if (!triggers.contains(event.triggerName())) {
+        ddl.add(CapturePrinter.createTrigger(relid, sourceSchema, sourceTable, event));
+      }
+    }
+    return new Plan(capturedAfter, ddl);
+  }
+
+  /**
+   * Blocks writes to the source (not reads) until the transaction ends. {@code ONLY}: a statement on a
+   * partition or inheritance child fires that table's statement triggers, not the parent's.
+   */
+  private static void lockSource(Connection c, String source) throws SQLException {
+    execute(c, List.of("LOCK TABLE ONLY " + source + " IN SHARE ROW EXCLUSIVE MODE"));
+  }
+
+  /** The change buffer recorded for the source with relation id {@code relid}, if any. */
+  public static Optional<ChangeBuffer> find(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(FIND)) {
+      s.setLong(1, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new ChangeBuffer(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            strings(rs.getArray(5))));
+      }
+    }
+  }
+
+  /**
+   * Removes capture from the source with relation id {@code relid} (its triggers, functions, buffer
+   * and {@code freshet.change_buffers} row) if no row of {@code freshet.stream_table_sources} names it
+   * any more. Works after the source was dropped too.
+   *
+   * @return whether anything was removed; false when the source is still read, or was not captured
+   */
+  public static boolean releaseIfUnused(Connection c, long relid) throws SQLException {
+    requireTransaction(c, "releaseIfUnused");
+    if (inUse(c, relid)) {
+      return false;
+    }
+    // Lock order as in ensure: the source (if it still exists), then the advisory lock; then look again.
+    Optional<List<String>> sourceName = relationName(c, relid);
+    if (sourceName.isPresent()) {
+      lockSource(c, Quoting.qualified(sourceName.get()));
+    }
+    lock(c, relid);
+    if (inUse(c, relid)) {
+      return false;
+    }
+    boolean recorded = find(c, relid).isPresent();
+    boolean bufferExists = !bufferColumns(c, CapturePrinter.bufferTable(relid)).isEmpty();
+    Set<String> triggers = triggers(c, relid);
+    boolean triggered = Stream.of(CaptureEvent.values()).anyMatch(event -> triggers.contains(event.triggerName()));
+    if (!recorded && !bufferExists && !triggered && !functionsExist(c, relid)) {
+      return false;
+    }
+    List<String> ddl = new ArrayList<>();
+    if (triggered && sourceName.isPresent()) {
+      ddl.addAll(CapturePrinter.dropTriggers(sourceName.get().get(0), sourceName.get().get(1)));
+    }
+    ddl.addAll(CapturePrinter.dropFunctionsAndBuffer(relid));
+    execute(c, ddl);
+    try (PreparedStatement s = c.prepareStatement(FORGET)) {
+      s.setLong(1, relid);
+      s.executeUpdate();
+    }
+    return true;
+  }
+
+  /**
+   * Deletes the buffered changes of the source with relation id {@code relid} that every consumer
+   * has applied: those whose {@code __xid} is visible in the stored {@code last_snapshot} of every
+   * stream table that reads the source. A consumer not yet populated (NULL snapshot) keeps all rows.
+   *
+   * @return the number of rows deleted; 0 when the source has no buffer
+   */
+  public static long cleanup(Connection c, long relid) throws SQLException {
+    requireTransaction(c, "cleanup");
+    lock(c, relid);
+    if (bufferColumns(c, CapturePrinter.bufferTable(relid)).isEmpty()) {
+      return 0;
+    }
+    String sql = CLEANUP.formatted(CapturePrinter.qualifiedBufferTable(relid), Quoting.identifier(CapturePrinter.XID));
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setLong(1, relid);
+      return s.executeLargeUpdate();
+    }
+  }
+
+  private static boolean inUse(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(IN_USE)) {
+      s.setLong(1, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** Schema and name of the table with relation id {@code relid}, if it still exists. */
+  private static Optional<List<String>> relationName(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(RELATION_NAME)) {
+      s.setLong(1, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? Optional.of(List.of(rs.getString(1), rs.getString(2))) : Optional.empty();
+      }
+    }
+  }
+
+  /** The advisory lock key of a source: "FRCP" in the high word, the relation id in the low. */
+  static long lockKey(long relid) {
+    return LOCK_CLASS | relid;
+  }
+
+  private static void lock(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?)")) {
+      s.setLong(1, lockKey(relid));
+      s.execute();
+    }
+  }
+
+  private static long resolve(Connection c, String schema, String table, String source) throws SQLException {
+    long relid;
+    String relkind;
+    String persistence;
+    try (PreparedStatement s = c.prepareStatement(RESOLVE)) {
+      s.setString(1, schema);
+      s.setString(2, table);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalArgumentException("table " + source + " does not exist (names are exact and "
+              + "case-sensitive)");
+        }
+        relid = rs.getLong(1);
+        relkind = rs.getString(2);
+        persistence = rs.getString(3);
+      }
+    }
+    if (persistence.equals("t")) {
+      throw new IllegalArgumentException(source + " is a temporary table, which only its own session sees; "
+          + "it cannot be a source");
+    }
+    if (schema.startsWith("pg_") || schema.equals("information_schema")) {
+      throw new IllegalArgumentException(source + " is a system catalog; Freshet cannot capture its changes");
+    }
+    if (schema.equals("freshet") || schema.equals(CapturePrinter.CHANGES_SCHEMA)) {
+      throw new IllegalArgumentException(source + " belongs to Freshet's own catalog and cannot be a source");
+    }
+    String kind = switch (relkind) {
+      case "r", "p" -> null;
+      case "v" -> "a view";
+      case "m" -> "a materialized view";
+      case "f" -> "a foreign table";
+      case "S" -> "a sequence";
+      case "i", "I" -> "an index";
+      case "c" -> "a composite type";
+      case "t" -> "a TOAST table";
+      default -> "a relation of kind '" + relkind + "'";
+    };
+    if (kind != null) {
+      throw new IllegalArgumentException(source + " is " + kind + "; Freshet captures changes only of ordinary "
+          + "and partitioned tables, so it cannot be a source");
+    }
+    return relid;
+  }
+
+  /** The source's columns by name, in column order, with the types a buffer gives them. */
+  private static Map<String, CapturedColumn> sourceColumns(Connection c, long relid) throws SQLException {
+    Map<String, CapturedColumn> columns = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement(SOURCE_COLUMNS)) {
+      s.setLong(1, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          String collationSchema = rs.getString(3);
+          List<String> collation = collationSchema == null ? List.of() : List.of(collationSchema, rs.getString(4));
+          columns.put(name, new CapturedColumn(name, rs.getString(2), collation));
+        }
+      }
+    }
+    return columns;
+  }
+
+  private static List<String> primaryKey(Connection c, long relid) throws SQLException {
+    return names(c, PRIMARY_KEY, s -> s.setLong(1, relid));
+  }
+
+  /** All columns of the buffer table, its own first; empty when it does not exist. */
+  private static List<String> bufferColumns(Connection c, String bufferTable) throws SQLException {
+    return names(c, BUFFER_COLUMNS, s -> s.setString(1, bufferTable));
+  }
+
+  private static Set<String> triggers(Connection c, long relid) throws SQLException {
+    return new LinkedHashSet<>(names(c, TRIGGERS, s -> s.setLong(1, relid)));
+  }
+
+  private static boolean functionsExist(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(FUNCTIONS)) {
+      s.setArray(1, c.createArrayOf("text", Stream.of(CaptureEvent.values())
+          .map(event -> CapturePrinter.functionName(relid, event)).toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) == CaptureEvent.values().length;
+      }
+    }
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement s) throws SQLException;
+  }
+
+  private static List<String> names(Connection c, String sql, Binder binder) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      binder.bind(s);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    }
+    return names;
+  }
+
+  private static List<String> strings(Array array) throws SQLException {
+    try {
+      return List.of((String[]) array.getArray());
+    } finally {
+      array.free();
+    }
+  }
+
+  private static void execute(Connection c, List<String> statements) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  private static void requireTransaction(Connection c, String method) throws SQLException {
+    if (c.getAutoCommit()) {
+      throw new IllegalStateException("ChangeCapture." + method + " runs inside the caller's transaction: "
+          + "turn auto-commit off first");
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package dev.freshet.runtime.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+
+/**
+ * Creates and upgrades Freshet's catalog (schemas {@code freshet} and {@code freshet_changes}) with
+ * versioned SQL migrations, {@code V<n>__<description>.sql} resources next to this class, applied in
+ * the order of {@link #RESOURCES}.
+ *
+ * <p>Each pending migration runs in its own {@code READ COMMITTED} transaction that first takes a
+ * transaction-level advisory lock with a fixed key, then reads the version again, applies the
+ * migration and records it in {@code freshet.schema_version}. Two processes migrating one database
+ * at once therefore apply each migration exactly once; the later one finds the work done.
+ *
+ * <p>The version is read from the catalog tables by query ({@code pg_class}), never by resolving the
+ * name {@code freshet.schema_version} first: a session that looked the name up before another
+ * session created it may still hold a cached "does not exist" until it processes invalidations.
+ */
+public final class CatalogMigrations {
+
+  /** The migrations, in order; the n-th must be {@code V<n>__…}. Append only, never edit a released one. */
+  private static final List<String> RESOURCES = List.of("V1__catalog.sql");
+
+  private static final List<Migration> MIGRATIONS = parse(RESOURCES);
+
+  /** The catalog version this Freshet creates and understands. */
+  public static final int LATEST = MIGRATIONS.size();
+
+  /** Advisory lock key: "FRMG" in the high word, so it cannot meet the per-source capture locks ("FRCP"). */
+  private static final long LOCK_KEY = 0x46524D47_00000000L;
+
+  private static final String VERSION_TABLE_EXISTS = """
+      SELECT EXISTS (
+        SELECT
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'freshet' AND c.relname = 'schema_version' AND c.relkind = 'r')""";
+
+  private static final String MAX_VERSION = "SELECT coalesce(max(version), 0) FROM freshet.schema_version";
+
+  private static final String RECORD = "INSERT INTO freshet.schema_version (version, description) VALUES (?, ?)";
+
+  private CatalogMigrations() {
+  }
+
+  /** One migration: its version, its description (from the file name) and its SQL resource. */
+  record Migration(int version, String description, String resource) {
+
+    private static final Pattern NAME = Pattern.compile("V([1-9][0-9]*)__([A-Za-z0-9_]+)\\.sql");
+
+    static Migration of(String resource) {
+      Matcher m = NAME.matcher(resource);
+      if (!m.matches()) {
+        throw new IllegalStateException("migration resource " + resource + " is not named V<n>__<description>.sql");
+      }
+      return new Migration(Integer.parseInt(m.group(1)), m.group(2).replace('_', ' '), resource);
+    }
+
+    String sql() {
+      try (InputStream in = CatalogMigrations.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("migration resource " + resource + " is missing from the class path");
+        }
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read migration " + resource, e);
+      }
+    }
+  }
+
+  private static List<Migration> parse(List<String> resources) {
+    List<Migration> migrations = resources.stream().map(Migration::of).toList();
+    for (int i = 0; i < migrations.size(); i++) {
+      if (migrations.get(i).version() != i + 1) {
+        throw new IllegalStateException("migration " + migrations.get(i).resource() + " is listed at position "
+            + (i + 1) + "; versions must be 1, 2, 3, … in list order");
+      }
+    }
+    return migrations;
+  }
+
+  /**
+   * Brings the catalog to {@link #LATEST} and returns that version. A no-op when it is already there.
+   *
+   * <p>Call it outside any transaction: it commits each migration itself. The connection's
+   * auto-commit mode and isolation level are restored afterwards.
+   *
+   * @throws CatalogTooNewException if the database was migrated by a newer Freshet
+   * @throws IllegalStateException if the connection has a transaction in progress
+   */
+  public static int migrate(Connection c) throws SQLException {
+    return migrate(c, LATEST);
+  }
+
+  /** Applies the migrations up to {@code target} (for tests of upgrade paths); never downgrades. */
+  static int migrate(Connection c, int target) throws SQLException {
+    if (target < 0 || target > LATEST) {
+      throw new IllegalArgumentException("target version " + target + " is not between 0 and " + LATEST);
+    }
+    requireNoTransaction(c);
+    boolean autoCommit = c.getAutoCommit();
+    int isolation = c.getTransactionIsolation();
+    try {
+      // A committed read of the version after the lock must see what the lock's previous holder
+      // committed; REPEATABLE READ would keep the snapshot taken before waiting.
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      try {
+        int current = readVersion(c);
+        c.commit();
+        refuseIfNewer(current);
+        while (current < target) {
+          try (PreparedStatement lock = c.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, LOCK_KEY);
+            lock.execute();
+          }
+          current = readVersion(c);
+          refuseIfNewer(current);
+          if (current < target) {
+            Migration next = MIGRATIONS.get(current);
+            apply(c, next);
+            current = next.version();
+          }
+          c.commit();
+        }
+        return current;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } finally {
+      c.setTransactionIsolation(isolation);
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /**
+   * The catalog version of the database {@code c} is connected to: 0 when Freshet's catalog does not
+   * exist. Runs in the caller's transaction, if any.
+   */
+  public static int currentVersion(Connection c) throws SQLException {
+    return readVersion(c);
+  }
+
+  private static int readVersion(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery(VERSION_TABLE_EXISTS)) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return 0;
+        }
+      }
+      try (ResultSet rs = s.executeQuery(MAX_VERSION)) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static void apply(Connection c, Migration migration) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(migration.sql());
+    } catch (SQLException e) {
+      throw new SQLException("catalog migration " + migration.resource() + " failed: " + e.getMessage(),
+          e.getSQLState(), e);
+    }
+    try (PreparedStatement record = c.prepareStatement(RECORD)) {
+      record.setInt(1, migration.version());
+      record.setString(2, migration.description());
+      record.executeUpdate();
+    }
+  }
+
+  private static void refuseIfNewer(int current) throws CatalogTooNewException {
+    if (current > LATEST) {
+      throw new CatalogTooNewException(current, LATEST);
+    }
+  }
+
+  private static void requireNoTransaction(Connection c) throws SQLException {
+    if (c.isWrapperFor(BaseConnection.class)
+        && c.unwrap(BaseConnection.class).getTransactionState() != TransactionState.IDLE) {
+      throw new IllegalStateException("catalog migrations commit their own transactions: call migrate "
+          + "outside any transaction (commit or roll back first)");
+    }
+  }
+}

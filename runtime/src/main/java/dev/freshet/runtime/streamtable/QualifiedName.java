@@ -1,0 +1,65 @@
+package dev.freshet.runtime.streamtable;
+
+import dev.freshet.codegen.sql.Quoting;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+
+/** A table's schema and name, exactly as PostgreSQL spells them. */
+public record QualifiedName(String schema, String name) {
+
+  public QualifiedName {
+    Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(name, "name");
+  }
+
+  /**
+   * Parses a name as PostgreSQL would ({@code parse_ident}: unquoted parts fold to lower case,
+   * {@code "Quoted"} parts are exact); an unqualified name goes to the first schema of the search path.
+   */
+  public static QualifiedName parse(Connection c, String text) throws SQLException {
+    List<String> parts;
+    try (PreparedStatement ps = c.prepareStatement("SELECT parse_ident(?), current_schema()")) {
+      ps.setString(1, text);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        parts = List.of((String[]) rs.getArray(1).getArray());
+        String current = rs.getString(2);
+        if (parts.size() == 1) {
+          if (current == null) {
+            throw new StreamTableException("no schema to put " + text + " in: the search_path is empty; "
+                + "qualify the name, e.g. public." + text);
+          }
+          return new QualifiedName(current, parts.get(0));
+        }
+      }
+    } catch (SQLException e) {
+      if ("22023".equals(e.getSQLState()) || "42602".equals(e.getSQLState())) {
+        throw new StreamTableException("not a valid table name: " + text + " (" + e.getMessage() + ")");
+      }
+      throw e;
+    }
+    if (parts.size() != 2) {
+      throw new StreamTableException("a stream table name is NAME or SCHEMA.NAME; got " + text);
+    }
+    return new QualifiedName(parts.get(0), parts.get(1));
+  }
+
+  public List<String> parts() {
+    return List.of(schema, name);
+  }
+
+  /** Quoted for SQL. */
+  public String sql() {
+    return Quoting.qualified(schema, name);
+  }
+
+  /** For messages: quoted as PostgreSQL would. */
+  @Override
+  public String toString() {
+    return sql();
+  }
+}

@@ -1,0 +1,16 @@
+package dev.freshet.runtime.streamtable;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/** A stream table as recorded in {@code freshet.stream_tables}. */
+public record StoredStreamTable(long id, QualifiedName name, String owner, String definingQuery,
+    Mode requestedMode, Mode effectiveMode, Optional<String> fallbackReason, List<String> notes,
+    Optional<String> schedule, String status, Optional<String> lastSnapshot,
+    Optional<OffsetDateTime> lastRefreshAt, Optional<String> lastError, OffsetDateTime createdAt) {
+
+  public StoredStreamTable {
+    notes = List.copyOf(notes);
+  }
+}

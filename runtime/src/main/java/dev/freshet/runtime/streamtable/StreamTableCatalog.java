@@ -1,0 +1,195 @@
+package dev.freshet.runtime.streamtable;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and writes the rows of the {@code freshet} catalog schema about stream tables. */
+final class StreamTableCatalog {
+
+  private static final String COLUMNS = "id, schema_name, table_name, owner_role, defining_query, "
+      + "requested_mode, effective_mode, fallback_reason, notes, schedule, status, last_snapshot::text, "
+      + "last_refresh_at, last_error, created_at";
+
+  private StreamTableCatalog() {
+  }
+
+  static Optional<StoredStreamTable> find(Connection c, QualifiedName name, boolean forUpdate)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+        + " FROM freshet.stream_tables WHERE schema_name = ? AND table_name = ?"
+        + (forUpdate ? " FOR UPDATE" : ""))) {
+      ps.setString(1, name.schema());
+      ps.setString(2, name.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  static StoredStreamTable require(Connection c, QualifiedName name, boolean forUpdate) throws SQLException {
+    return find(c, name, forUpdate).orElseThrow(() -> new StreamTableException(
+        "there is no stream table " + name + "; 'freshet list' shows the stream tables"));
+  }
+
+  static List<StoredStreamTable> list(Connection c) throws SQLException {
+    List<StoredStreamTable> all = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+        + " FROM freshet.stream_tables ORDER BY schema_name, table_name");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        all.add(read(rs));
+      }
+    }
+    return all;
+  }
+
+  private static StoredStreamTable read(ResultSet rs) throws SQLException {
+    Array notes = rs.getArray("notes");
+    return new StoredStreamTable(rs.getLong("id"),
+        new QualifiedName(rs.getString("schema_name"), rs.getString("table_name")),
+        rs.getString("owner_role"), rs.getString("defining_query"),
+        Mode.valueOf(rs.getString("requested_mode")), Mode.valueOf(rs.getString("effective_mode")),
+        Optional.ofNullable(rs.getString("fallback_reason")),
+        notes == null ? List.of() : List.of((String[]) notes.getArray()),
+        Optional.ofNullable(rs.getString("schedule")), rs.getString("status"),
+        Optional.ofNullable(rs.getString("last_snapshot")),
+        Optional.ofNullable(rs.getObject("last_refresh_at", OffsetDateTime.class)),
+        Optional.ofNullable(rs.getString("last_error")),
+        rs.getObject("created_at", OffsetDateTime.class));
+  }
+
+  static long insert(Connection c, QualifiedName name, String query, Mode requested,
+      CompiledStreamTable compiled, String schedule) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        INSERT INTO freshet.stream_tables (schema_name, table_name, defining_query, requested_mode,
+          effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now())
+        RETURNING id""")) {
+      ps.setString(1, name.schema());
+      ps.setString(2, name.name());
+      ps.setString(3, query);
+      ps.setString(4, requested.name());
+      ps.setString(5, compiled.effectiveMode().name());
+      ps.setString(6, compiled.fallback().map(r -> r.summary()).orElse(null));
+      ps.setArray(7, c.createArrayOf("text", compiled.notes().toArray()));
+      ps.setString(8, schedule);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  static void insertSource(Connection c, long id, long relid, List<String> name, List<String> columns)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO freshet.stream_table_sources "
+        + "(stream_table_id, source_relid, source_schema, source_table, columns) VALUES (?, ?::oid, ?, ?, ?)")) {
+      ps.setLong(1, id);
+      ps.setLong(2, relid);
+      ps.setString(3, name.get(0));
+      ps.setString(4, name.get(1));
+      ps.setArray(5, c.createArrayOf("name", columns.toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  /** Source relids of a stream table. */
+  static List<Long> sourceRelids(Connection c, long id) throws SQLException {
+    List<Long> relids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT source_relid::bigint FROM freshet.stream_table_sources WHERE stream_table_id = ? ORDER BY 1")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          relids.add(rs.getLong(1));
+        }
+      }
+    }
+    return relids;
+  }
+
+  /** Stream tables that read the relation {@code relid}. */
+  static List<QualifiedName> consumers(Connection c, long relid) throws SQLException {
+    List<QualifiedName> names = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT st.schema_name, st.table_name FROM freshet.stream_table_sources s
+        JOIN freshet.stream_tables st ON st.id = s.stream_table_id
+        WHERE s.source_relid = ?::oid ORDER BY 1, 2""")) {
+      ps.setLong(1, relid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(new QualifiedName(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return names;
+  }
+
+  static void recordSuccess(Connection c, long id, String snapshot) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET last_snapshot = "
+        + "?::pg_snapshot, last_refresh_at = now(), status = 'ACTIVE', last_error = NULL WHERE id = ?")) {
+      ps.setString(1, snapshot);
+      ps.setLong(2, id);
+      ps.executeUpdate();
+    }
+  }
+
+  static void recordError(Connection c, long id, String error) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE freshet.stream_tables SET status = 'ERROR', last_error = ? WHERE id = ?")) {
+      ps.setString(1, error);
+      ps.setLong(2, id);
+      ps.executeUpdate();
+    }
+  }
+
+  static void insertHistory(Connection c, long id, OffsetDateTime started, Mode mode, List<String> changed,
+      long inserted, long updated, long deleted, long deltaRows, String fallback, String error)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used,
+          changed_sources, rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error)
+        VALUES (?, ?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+      ps.setLong(1, id);
+      ps.setObject(2, started);
+      ps.setString(3, mode.name());
+      ps.setArray(4, c.createArrayOf("text", changed.toArray()));
+      ps.setLong(5, inserted);
+      ps.setLong(6, updated);
+      ps.setLong(7, deleted);
+      ps.setLong(8, deltaRows);
+      ps.setString(9, fallback);
+      ps.setString(10, error);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The last {@code limit} refreshes, newest first. */
+  static List<String> history(Connection c, long id, int limit) throws SQLException {
+    List<String> lines = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), mode_used,
+          round(extract(epoch FROM finished_at - started_at) * 1000)::bigint, changed_sources::text,
+          rows_inserted, rows_updated, rows_deleted, delta_rows, error
+        FROM freshet.refresh_history WHERE stream_table_id = ? ORDER BY id DESC LIMIT ?""")) {
+      ps.setLong(1, id);
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  changed %s%s",
+              rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6),
+              rs.getString(7), rs.getString(8), rs.getString(4),
+              rs.getString(9) == null ? "" : "  ERROR: " + rs.getString(9)));
+        }
+      }
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,17 @@
+package dev.freshet.runtime.streamtable;
+
+import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.cli.UserException;
+
+/** A stream table operation that cannot be done as asked; the message names the object and the fix. */
+public final class StreamTableException extends UserException {
+  private static final long serialVersionUID = 1L;
+
+  public StreamTableException(ExitCode exitCode, String message) {
+    super(exitCode, message);
+  }
+
+  public StreamTableException(String message) {
+    super(ExitCode.USAGE, message);
+  }
+}

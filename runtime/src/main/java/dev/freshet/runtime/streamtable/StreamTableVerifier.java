@@ -1,0 +1,63 @@
+package dev.freshet.runtime.streamtable;
+
+import dev.freshet.codegen.refresh.HiddenColumns;
+import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.runtime.oracle.BagComparison;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.ResultSet;
+import java.util.List;
+
+/**
+ * Compares a stream table with a fresh evaluation of its defining query, in one snapshot
+ * (DESIGN.md §7): the user's columns must equal the query's result as multisets, and no hidden
+ * multiplicity may be below one.
+ */
+public final class StreamTableVerifier {
+
+  private StreamTableVerifier() {
+  }
+
+  /** The comparison, plus the number of stored rows with an impossible hidden count. */
+  public record Verification(BagComparison.Result comparison, long badMultiplicities) {
+    public boolean ok() {
+      return comparison.equal() && badMultiplicities == 0;
+    }
+
+    public String summary() {
+      return comparison.summary() + (badMultiplicities == 0 ? ""
+          : "; " + badMultiplicities + " stored rows with a hidden count below one");
+    }
+  }
+
+  public static Verification verify(Connection c, String name) throws SQLException {
+    return StreamTables.inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
+      QualifiedName target = QualifiedName.parse(c, name);
+      StoredStreamTable st = StreamTableCatalog.require(c, target, false);
+      List<String> columns = StreamTables.storedColumns(c, target).stream()
+          .map(col -> col.name()).filter(n -> !n.startsWith(HiddenColumns.PREFIX)).toList();
+      String stored = "SELECT " + String.join(", ", columns.stream().map(Quoting::identifier).toList())
+          + " FROM " + target.sql();
+      BagComparison.Result result = BagComparison.compare(c, st.definingQuery(), stored);
+      List<String> hidden = StreamTables.storedColumns(c, target).stream().map(col -> col.name()).toList();
+      long bad = 0;
+      String check = null;
+      if (hidden.contains(HiddenColumns.DUP)) {
+        check = Quoting.identifier(HiddenColumns.DUP) + " < 1";
+      } else if (hidden.contains(HiddenColumns.COUNT) && hidden.contains(HiddenColumns.key(0))) {
+        check = Quoting.identifier(HiddenColumns.COUNT) + " < 1";
+      } else if (hidden.contains(HiddenColumns.COUNT)) {
+        check = Quoting.identifier(HiddenColumns.COUNT) + " < 0";
+      }
+      if (check != null) {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + target.sql() + " WHERE " + check)) {
+          rs.next();
+          bad = rs.getLong(1);
+        }
+      }
+      return new Verification(result, bad);
+    });
+  }
+}

@@ -1,0 +1,544 @@
+package dev.freshet.runtime.streamtable;
+
+import dev.freshet.codegen.refresh.BagRefreshPrinter;
+import dev.freshet.codegen.refresh.ChangeTablePrinter;
+import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
+import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.catalog.PgColumn;
+import dev.freshet.rules.ChangedSet;
+import dev.freshet.rules.rel.ChangeTables;
+import dev.freshet.runtime.capture.ChangeBuffer;
+import dev.freshet.runtime.capture.ChangeCapture;
+import dev.freshet.runtime.catalog.CatalogMigrations;
+import dev.freshet.runtime.cli.ExitCode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The stream table lifecycle, as a Java API: create, refresh, drop, alter, list, status. Each call
+ * runs its own transactions on the connection it is given (which must be in auto-commit mode) and
+ * leaves it as it found it.
+ *
+ * <p>Refresh protocol (DESIGN.md §3): a session advisory lock per stream table keeps refreshes of one
+ * table apart; then one REPEATABLE READ transaction reads the stored snapshot, takes the current one,
+ * reads exactly the buffer rows visible now and not then, applies the delta, and writes the new
+ * snapshot and the history row. Buffer cleanup follows in a transaction of its own.
+ */
+public final class StreamTables {
+
+  /** High key of the advisory locks that serialize refreshes of one stream table ("FRRF"). */
+  private static final int REFRESH_LOCK_CLASS = 0x46525246;
+
+  private static final Map<List<Object>, CompiledStreamTable> COMPILED = new ConcurrentHashMap<>();
+
+  private StreamTables() {
+  }
+
+  // ---- create ----------------------------------------------------------------------------------
+
+  public static StoredStreamTable create(Connection c, String name, String sql, Mode mode, String schedule)
+      throws SQLException {
+    CatalogMigrations.migrate(c);
+    return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+      QualifiedName target = QualifiedName.parse(c, name);
+      createIn(c, target, sql, mode, schedule);
+      return StreamTableCatalog.require(c, target, false);
+    });
+  }
+
+  private static void createIn(Connection c, QualifiedName target, String sql, Mode mode, String schedule)
+      throws SQLException {
+    if (StreamTableCatalog.find(c, target, false).isPresent()) {
+      throw new StreamTableException("stream table " + target + " already exists; "
+          + "'freshet alter' changes it, 'freshet drop' removes it");
+    }
+    if (relid(c, target).isPresent()) {
+      throw new StreamTableException("a relation named " + target + " already exists; "
+          + "choose another name for the stream table, or drop that relation");
+    }
+    if (!schemaExists(c, target.schema())) {
+      throw new StreamTableException("schema " + Quoting.identifier(target.schema()) + " does not exist; "
+          + "create it first (CREATE SCHEMA " + Quoting.identifier(target.schema()) + ")");
+    }
+    CompiledStreamTable compiled = StreamTableCompiler.compile(c, target, sql, mode);
+    // Writers of the sources wait from here to commit: population and the stored snapshot see the
+    // same source state, and every later write lands in the buffers (DESIGN.md §3).
+    List<CompiledStreamTable.Source> sources = new ArrayList<>(compiled.sources());
+    sources.sort(Comparator.comparingLong(s -> s.table().oid()));
+    for (CompiledStreamTable.Source source : sources) {
+      execute(c, "LOCK TABLE " + Quoting.qualified(source.name()) + " IN SHARE ROW EXCLUSIVE MODE");
+    }
+    for (CompiledStreamTable.Source source : sources) {
+      ChangeCapture.ensure(c, source.table().schema(), source.table().name(), source.readColumns());
+    }
+    List<String> ddl = compiled.grouped() ? compiled.groupedPrinter().createStorage()
+        : compiled.bagPrinter().createStorage(sql);
+    for (String statement : ddl) {
+      execute(c, statement);
+    }
+    OffsetDateTime started = now(c);
+    Counts counts = applyFull(c, compiled, storedColumns(c, target));
+    long id = StreamTableCatalog.insert(c, target, sql, mode, compiled, schedule);
+    for (CompiledStreamTable.Source source : sources) {
+      StreamTableCatalog.insertSource(c, id, source.table().oid(), source.name(), source.readColumns());
+    }
+    StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
+        counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.summary()).orElse(null), null);
+  }
+
+  // ---- refresh ---------------------------------------------------------------------------------
+
+  public static RefreshReport refresh(Connection c, String name) throws SQLException {
+    CatalogMigrations.migrate(c);
+    QualifiedName target = QualifiedName.parse(c, name);
+    StoredStreamTable first = StreamTableCatalog.require(c, target, false);
+    if (!tryLock(c, first.id())) {
+      throw new StreamTableException(ExitCode.DATABASE, "a refresh of " + target + " is already running "
+          + "in another session; wait for it to finish (refreshes of one stream table never overlap)");
+    }
+    List<Long> sourceRelids;
+    RefreshReport report;
+    try {
+      long startNanos = System.nanoTime();
+      OffsetDateTime[] started = new OffsetDateTime[1];
+      CompiledStreamTable[] compiledRef = new CompiledStreamTable[1];
+      try {
+        report = inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
+          StoredStreamTable st = StreamTableCatalog.require(c, target, true);
+          started[0] = now(c);
+          String current = scalarText(c, "SELECT pg_current_snapshot()::text");
+          CompiledStreamTable compiled = compiled(c, st);
+          compiledRef[0] = compiled;
+          Outcome outcome = applyWindow(c, st, compiled, current);
+          StreamTableCatalog.recordSuccess(c, st.id(), current);
+          StreamTableCatalog.insertHistory(c, st.id(), started[0], outcome.mode(), outcome.changed(),
+              outcome.counts().inserted(), outcome.counts().updated(), outcome.counts().deleted(),
+              outcome.counts().deltaRows(), st.fallbackReason().orElse(null), null);
+          return new RefreshReport(target, outcome.mode(), outcome.changed(), outcome.counts().inserted(),
+              outcome.counts().updated(), outcome.counts().deleted(), outcome.counts().deltaRows(),
+              (System.nanoTime() - startNanos) / 1_000_000, st.fallbackReason());
+        });
+      } catch (SQLException | RuntimeException e) {
+        recordFailure(c, first, started[0], e);
+        throw e;
+      }
+      sourceRelids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+          () -> StreamTableCatalog.sourceRelids(c, first.id()));
+    } finally {
+      unlock(c, first.id());
+    }
+    for (long relid : sourceRelids) {
+      inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));
+    }
+    return report;
+  }
+
+  private static void recordFailure(Connection c, StoredStreamTable st, OffsetDateTime started, Exception e) {
+    try {
+      inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+        String message = String.valueOf(e.getMessage());
+        StreamTableCatalog.recordError(c, st.id(), message);
+        StreamTableCatalog.insertHistory(c, st.id(), started == null ? now(c) : started, st.effectiveMode(),
+            List.of(), 0, 0, 0, 0, st.fallbackReason().orElse(null), message);
+        return null;
+      });
+    } catch (SQLException | RuntimeException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+  }
+
+  /** What a refresh applied. */
+  private record Outcome(Mode mode, List<String> changed, Counts counts) {
+  }
+
+  private record Counts(long inserted, long updated, long deleted, long deltaRows) {
+    static final Counts NONE = new Counts(0, 0, 0, 0);
+  }
+
+  private static Outcome applyWindow(Connection c, StoredStreamTable st, CompiledStreamTable compiled,
+      String current) throws SQLException {
+    String previous = st.lastSnapshot().orElseThrow(() -> new IllegalStateException(
+        st.name() + " has no stored snapshot"));
+    List<StoredColumn> stored = storedColumns(c, st.name());
+    Set<List<String>> changed = new HashSet<>();
+    List<String> changedNames = new ArrayList<>();
+    boolean truncated = false;
+    for (CompiledStreamTable.Source source : compiled.sources()) {
+      ChangeBuffer buffer = ChangeCapture.find(c, source.table().oid()).orElseThrow(() ->
+          new IllegalStateException("no change buffer for " + Quoting.qualified(source.name())));
+      long rows;
+      long truncates;
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+          ChangeTablePrinter.windowCounts(buffer.qualifiedBufferName(), current, previous))) {
+        rs.next();
+        rows = rs.getLong(1);
+        truncates = rs.getLong(2);
+      }
+      if (rows == 0) {
+        continue;
+      }
+      changedNames.add(String.join(".", source.name()));
+      if (truncates > 0) {
+        truncated = true;
+        continue;
+      }
+      if (compiled.effectiveMode() == Mode.DIFFERENTIAL) {
+        Set<String> read = Set.copyOf(source.readColumns());
+        List<ChangeTablePrinter.SourceColumn> columns = new ArrayList<>();
+        for (PgColumn column : source.table().columns()) {
+          columns.add(new ChangeTablePrinter.SourceColumn(column.name(), column.typeName(),
+              read.contains(column.name())));
+        }
+        List<String> tableName = ChangeTables.name(source.name());
+        execute(c, ChangeTablePrinter.create(tableName, buffer.qualifiedBufferName(), columns, current, previous));
+        if (scalarLong(c, "SELECT count(*) FROM " + Quoting.qualified(tableName)) > 0) {
+          execute(c, "ANALYZE " + Quoting.qualified(tableName));
+          changed.add(source.name());
+        }
+      }
+    }
+    if (changedNames.isEmpty()) {
+      return new Outcome(compiled.effectiveMode(), List.of(), Counts.NONE);
+    }
+    if (compiled.effectiveMode() == Mode.FULL || truncated) {
+      return new Outcome(Mode.FULL, changedNames, applyFull(c, compiled, stored));
+    }
+    if (changed.isEmpty()) { // only columns this stream table does not read changed
+      return new Outcome(Mode.DIFFERENTIAL, changedNames, Counts.NONE);
+    }
+    ChangedSet changedSet = ChangedSet.of(changed);
+    if (compiled.deltaIsEmpty(changedSet)) { // e.g. changes filtered out by a constant condition
+      return new Outcome(Mode.DIFFERENTIAL, changedNames, Counts.NONE);
+    }
+    String deltaSql = compiled.deltaSql(changedSet);
+    Counts counts;
+    if (compiled.grouped()) {
+      GroupedRefreshPrinter printer = compiled.groupedPrinter();
+      execute(c, printer.materializeDifferential(deltaSql, stored));
+      counts = applyGrouped(c, printer);
+    } else {
+      BagRefreshPrinter printer = compiled.bagPrinter();
+      execute(c, printer.materializeDelta(printer.differentialDelta(deltaSql, stored), stored));
+      counts = applyBag(c, printer, st.name());
+    }
+    return new Outcome(Mode.DIFFERENTIAL, changedNames, counts);
+  }
+
+  private static Counts applyFull(Connection c, CompiledStreamTable compiled, List<StoredColumn> stored)
+      throws SQLException {
+    if (compiled.grouped()) {
+      GroupedRefreshPrinter printer = compiled.groupedPrinter();
+      execute(c, printer.materializeFull());
+      return applyGrouped(c, printer);
+    }
+    BagRefreshPrinter printer = compiled.bagPrinter();
+    execute(c, printer.materializeDelta(printer.fullDelta(compiled.sql()), stored));
+    return applyBag(c, printer, compiled.target());
+  }
+
+  private static Counts applyBag(Connection c, BagRefreshPrinter printer, QualifiedName target)
+      throws SQLException {
+    long negative = scalarLong(c, printer.negativeMultiplicities());
+    if (negative > 0) {
+      throw new IllegalStateException("refresh of " + target + " would delete rows that are not there ("
+          + negative + " rows): the stream table or its delta is wrong; nothing was applied. "
+          + "This is a bug in Freshet; 'freshet verify' and a FULL refresh restore the table");
+    }
+    long inserted;
+    long deleted;
+    long rows;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT count(*), coalesce(sum(\"__w\") FILTER (WHERE \"__w\" > 0), 0), "
+            + "coalesce(-sum(\"__w\") FILTER (WHERE \"__w\" < 0), 0) FROM "
+            + Quoting.identifier(BagRefreshPrinter.DELTA_TABLE))) {
+      rs.next();
+      rows = rs.getLong(1);
+      inserted = rs.getLong(2);
+      deleted = rs.getLong(3);
+    }
+    execute(c, printer.apply());
+    return new Counts(inserted, 0, deleted, rows);
+  }
+
+  private static Counts applyGrouped(Connection c, GroupedRefreshPrinter printer) throws SQLException {
+    long inserted;
+    long updated;
+    long deleted;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(printer.counts())) {
+      rs.next();
+      inserted = rs.getLong(1);
+      updated = rs.getLong(2);
+      deleted = rs.getLong(3);
+    }
+    execute(c, printer.apply());
+    return new Counts(inserted, updated, deleted, inserted + updated + deleted);
+  }
+
+  private static CompiledStreamTable compiled(Connection c, StoredStreamTable st) throws SQLException {
+    List<Object> key = List.of(st.id(), st.createdAt(), st.definingQuery(), st.requestedMode());
+    CompiledStreamTable cached = COMPILED.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    CompiledStreamTable compiled = StreamTableCompiler.compile(c, st.name(), st.definingQuery(),
+        st.requestedMode());
+    if (compiled.effectiveMode() != st.effectiveMode()) {
+      throw new StreamTableException(ExitCode.REFUSED, st.name() + " was created to run "
+          + st.effectiveMode() + " but its query now compiles to " + compiled.effectiveMode()
+          + " (did a source change?); recreate it with 'freshet alter --query'");
+    }
+    COMPILED.put(key, compiled);
+    return compiled;
+  }
+
+  // ---- drop, alter, list, status ----------------------------------------------------------------
+
+  public static void drop(Connection c, String name, boolean cascade) throws SQLException {
+    CatalogMigrations.migrate(c);
+    inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+      QualifiedName target = QualifiedName.parse(c, name);
+      dropIn(c, StreamTableCatalog.require(c, target, true), cascade);
+      return null;
+    });
+  }
+
+  private static void dropIn(Connection c, StoredStreamTable st, boolean cascade) throws SQLException {
+    Optional<Long> ownRelid = relid(c, st.name());
+    if (ownRelid.isPresent()) {
+      List<QualifiedName> dependents = StreamTableCatalog.consumers(c, ownRelid.get());
+      if (!dependents.isEmpty() && !cascade) {
+        throw new StreamTableException("cannot drop " + st.name() + ": stream table"
+            + (dependents.size() > 1 ? "s " : " ") + join(dependents) + " read" + (dependents.size() > 1 ? "" : "s")
+            + " it; drop " + (dependents.size() > 1 ? "them" : "it") + " first, or use --cascade");
+      }
+      for (QualifiedName dependent : dependents) {
+        Optional<StoredStreamTable> d = StreamTableCatalog.find(c, dependent, true);
+        if (d.isPresent()) {
+          dropIn(c, d.get(), true);
+        }
+      }
+    }
+    List<Long> sources = StreamTableCatalog.sourceRelids(c, st.id());
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM freshet.stream_tables WHERE id = ?")) {
+      ps.setLong(1, st.id());
+      ps.executeUpdate();
+    }
+    for (long relid : sources) {
+      ChangeCapture.releaseIfUnused(c, relid);
+    }
+    if (ownRelid.isPresent()) {
+      ChangeCapture.releaseIfUnused(c, ownRelid.get());
+    }
+    execute(c, "DROP TABLE IF EXISTS " + st.name().sql());
+  }
+
+  /** Changes the schedule, or recreates the stream table with a new query or mode. */
+  public static StoredStreamTable alter(Connection c, String name, Optional<Mode> mode, Optional<String> schedule,
+      Optional<String> query) throws SQLException {
+    CatalogMigrations.migrate(c);
+    return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+      QualifiedName target = QualifiedName.parse(c, name);
+      StoredStreamTable st = StreamTableCatalog.require(c, target, true);
+      if (mode.isPresent() || query.isPresent()) {
+        List<QualifiedName> dependents = relid(c, target).isPresent()
+            ? StreamTableCatalog.consumers(c, relid(c, target).get()) : List.of();
+        if (!dependents.isEmpty()) {
+          throw new StreamTableException("cannot change the query or mode of " + target + ": it is rebuilt, "
+              + "and " + join(dependents) + " read" + (dependents.size() > 1 ? "" : "s") + " it; drop those first");
+        }
+        dropIn(c, st, false);
+        createIn(c, target, query.orElse(st.definingQuery()), mode.orElse(st.requestedMode()),
+            schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null));
+      } else if (schedule.isPresent()) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE freshet.stream_tables SET schedule = ? WHERE id = ?")) {
+          ps.setString(1, emptyToNull(schedule.get()));
+          ps.setLong(2, st.id());
+          ps.executeUpdate();
+        }
+      }
+      return StreamTableCatalog.require(c, target, false);
+    });
+  }
+
+  public static List<StoredStreamTable> list(Connection c) throws SQLException {
+    if (!schemaExists(c, "freshet")) {
+      return List.of();
+    }
+    CatalogMigrations.migrate(c);
+    return StreamTableCatalog.list(c);
+  }
+
+  /** A stream table, its sources and its last refreshes (newest first). */
+  public record Status(StoredStreamTable table, List<String> sources, List<String> history) {
+  }
+
+  public static Status status(Connection c, String name, int historyLimit) throws SQLException {
+    CatalogMigrations.migrate(c);
+    QualifiedName target = QualifiedName.parse(c, name);
+    StoredStreamTable st = StreamTableCatalog.require(c, target, false);
+    List<String> sources = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT source_schema, source_table, columns::text "
+        + "FROM freshet.stream_table_sources WHERE stream_table_id = ? ORDER BY 1, 2")) {
+      ps.setLong(1, st.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sources.add(Quoting.qualified(rs.getString(1), rs.getString(2)) + " " + rs.getString(3));
+        }
+      }
+    }
+    return new Status(st, sources, StreamTableCatalog.history(c, st.id(), historyLimit));
+  }
+
+  /** The compiled form of a stream table (for explain and tests). */
+  public static CompiledStreamTable compiled(Connection c, String name) throws SQLException {
+    QualifiedName target = QualifiedName.parse(c, name);
+    return compiled(c, StreamTableCatalog.require(c, target, false));
+  }
+
+  // ---- JDBC plumbing ---------------------------------------------------------------------------
+
+  /** Work inside one transaction. */
+  interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  static <T> T inTransaction(Connection c, int isolation, Work<T> work) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    int previousIsolation = c.getTransactionIsolation();
+    if (!autoCommit) {
+      throw new IllegalStateException("pass a connection in auto-commit mode: Freshet runs its own transactions");
+    }
+    c.setAutoCommit(false);
+    c.setTransactionIsolation(isolation);
+    boolean done = false;
+    try {
+      T result = work.run();
+      c.commit();
+      done = true;
+      return result;
+    } finally {
+      if (!done) {
+        try {
+          c.rollback();
+        } catch (SQLException ignored) {
+          // the connection is broken; the original error says why
+        }
+      }
+      c.setAutoCommit(true);
+      c.setTransactionIsolation(previousIsolation);
+    }
+  }
+
+  private static boolean tryLock(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+      ps.setInt(1, REFRESH_LOCK_CLASS);
+      ps.setInt(2, (int) id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static void unlock(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
+      ps.setInt(1, REFRESH_LOCK_CLASS);
+      ps.setInt(2, (int) id);
+      ps.execute();
+    }
+  }
+
+  static List<StoredColumn> storedColumns(Connection c, QualifiedName table) throws SQLException {
+    List<StoredColumn> columns = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+        WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""")) {
+      ps.setString(1, table.sql());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.add(new StoredColumn(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return columns;
+  }
+
+  private static Optional<Long> relid(Connection c, QualifiedName name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::oid::bigint")) {
+      ps.setString(1, name.sql());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long oid = rs.getLong(1);
+        return rs.wasNull() ? Optional.empty() : Optional.of(oid);
+      }
+    }
+  }
+
+  private static boolean schemaExists(Connection c, String schema) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw withStatement(e, sql);
+    }
+  }
+
+  /** The error with the statement that raised it, so a failed refresh can be reproduced by hand. */
+  private static SQLException withStatement(SQLException e, String sql) {
+    SQLException wrapped = new SQLException(e.getMessage() + "\nin statement:\n" + sql, e.getSQLState(), e);
+    return wrapped;
+  }
+
+  private static long scalarLong(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw withStatement(e, sql);
+    }
+  }
+
+  private static String scalarText(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static OffsetDateTime now(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+      rs.next();
+      return rs.getObject(1, OffsetDateTime.class);
+    }
+  }
+
+  private static String join(List<QualifiedName> names) {
+    return String.join(", ", names.stream().map(QualifiedName::toString).toList());
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}
