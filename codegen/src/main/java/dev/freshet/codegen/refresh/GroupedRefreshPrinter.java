@@ -10,6 +10,7 @@ import dev.freshet.codegen.merge.MergePrinter;
 import dev.freshet.codegen.merge.MergeStatement;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.rules.FaultInjection;
 import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;
 import java.util.ArrayList;
@@ -318,7 +319,7 @@ public final class GroupedRefreshPrinter {
               + " ELSE " + (min ? "least(" : "greatest(") + old + ", " + ins + ") END AS " + q(s));
           String del = "g." + q("Δdel" + i);
           // The stored extremum may have left: re-aggregate the group.
-          rescan.add("(" + del + " IS NOT NULL AND (" + old + " IS NULL OR " + del + (min ? " <= " : " >= ")
+          rescan.add(FaultInjection.active(FaultInjection.Fault.EXTREMUM_WITHOUT_RESCAN) ? "FALSE" :"(" + del + " IS NOT NULL AND (" + old + " IS NULL OR " + del + (min ? " <= " : " >= ")
               + old + "))");
         }
         case RECOMPUTE_GROUP -> {

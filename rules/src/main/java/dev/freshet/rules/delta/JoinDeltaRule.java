@@ -1,5 +1,6 @@
 package dev.freshet.rules.delta;
 
+import dev.freshet.rules.FaultInjection;
 import dev.freshet.rules.rel.Weights;
 import dev.freshet.rules.rel.ZSetMarker;
 import java.util.ArrayList;
@@ -51,7 +52,9 @@ public class JoinDeltaRule extends RelRule<JoinDeltaRule.Config> implements Tran
       return;
     }
     weightedJoin(b, join, ZSetMarker.delta(left, marker.changed()),
-        ZSetMarker.preState(right, marker.changed()));
+        FaultInjection.active(FaultInjection.Fault.JOIN_WITHOUT_PRE_STATE)
+            ? Weights.pushWeighted(b, right).build()
+            : ZSetMarker.preState(right, marker.changed()));
     weightedJoin(b, join, Weights.pushWeighted(b, left).build(),
         ZSetMarker.delta(right, marker.changed()));
     b.union(true, 2);

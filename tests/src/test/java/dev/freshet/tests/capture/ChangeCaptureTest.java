@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -223,6 +227,61 @@ class ChangeCaptureTest {
         }
       }
       c.rollback();
+    }
+  }
+
+  /** Two stream tables on one new source, created at once: the second waits, then widens the first's buffer. */
+  @Test
+  void concurrentEnsuresOfOneSourceBothSucceed() throws Exception {
+    db.execute("CREATE TABLE public.contended (id integer PRIMARY KEY, a text, b text)");
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection first = db.connect(); Connection second = db.connect()) {
+      first.setAutoCommit(false);
+      second.setAutoCommit(false);
+      ChangeCapture.ensure(first, "public", "contended", List.of("a"));
+      int secondPid = pid(second);
+      Future<ChangeBuffer> waiting = pool.submit(() -> {
+        ChangeBuffer buffer = ChangeCapture.ensure(second, "public", "contended", List.of("b"));
+        second.commit();
+        return buffer;
+      });
+      awaitLockWait(secondPid);
+      first.commit();
+      assertEquals(List.of("id", "a", "b"), waiting.get(60, TimeUnit.SECONDS).capturedColumns());
+    } finally {
+      pool.shutdownNow();
+    }
+    ChangeBuffer buffer = ensure("public", "contended");
+    assertEquals(List.of("id", "a", "b"), buffer.capturedColumns());
+    db.execute("INSERT INTO public.contended VALUES (1, 'x', 'y')");
+    assertEquals(List.of(row(1, false, 1, "x", "y")), rows(buffer));
+  }
+
+  /** Polls pg_locks (no sleeping) until the session {@code pid} waits for a lock. */
+  private static void awaitLockWait(int pid) throws SQLException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+        "SELECT EXISTS (SELECT FROM pg_catalog.pg_locks WHERE pid = ? AND NOT granted)")) {
+      s.setInt(1, pid);
+      while (true) {
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            return;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("session " + pid + " never waited for a lock");
+        }
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  private static int pid(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 
