@@ -46,6 +46,12 @@ public final class PgCatalogReader {
       WHERE n.nspname = ANY (?::text[])
       ORDER BY n.nspname""";
 
+  /**
+   * Hidden columns of stream tables ({@code __freshet_*}) are Freshet's, not the user's: a query over a
+   * stream table sees its user columns only, and indexes on hidden columns are not keys.
+   */
+  private static final String HIDDEN_COLUMN_PATTERN = "'\\_\\_freshet\\_%'";
+
   private static final String SEARCH_PATH = "SELECT pg_catalog.current_schemas(false)";
 
   private static final String RELATIONS = """
@@ -62,7 +68,8 @@ public final class PgCatalogReader {
       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = ANY (?::text[]) AND c.relkind IN %s AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attrelid, a.attnum""".formatted(RELKINDS);
+        AND a.attname NOT LIKE %s
+      ORDER BY a.attrelid, a.attnum""".formatted(RELKINDS, HIDDEN_COLUMN_PATTERN);
 
   // All domains: few, and reading them whole keeps domain-over-domain resolution out of SQL.
   private static final String DOMAINS = """
@@ -82,7 +89,10 @@ public final class PgCatalogReader {
       CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
       LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
       WHERE n.nspname = ANY (?::text[]) AND c.relkind IN %s AND i.indisvalid AND k.ord <= i.indnkeyatts
-      ORDER BY i.indrelid, ic.relname, i.indexrelid, k.ord""".formatted(RELKINDS);
+        AND NOT EXISTS (SELECT 1 FROM unnest(i.indkey::int2[]) AS hk(attnum)
+                        JOIN pg_catalog.pg_attribute ha ON ha.attrelid = i.indrelid AND ha.attnum = hk.attnum
+                        WHERE ha.attname LIKE %s)
+      ORDER BY i.indrelid, ic.relname, i.indexrelid, k.ord""".formatted(RELKINDS, HIDDEN_COLUMN_PATTERN);
 
   // One row per column pair of each foreign key. When the referenced table is partitioned,
   // PostgreSQL adds internal copies of the constraint on the same referencing table, one per

@@ -267,7 +267,7 @@ public final class ChangeCapture {
     }
     // Lock order as in ensure: the source (if it still exists), then the advisory lock; then look again.
     Optional<List<String>> sourceName = relationName(c, relid);
-    if (sourceName.isPresent()) {
+    if (sourceName.isPresent() && hasCaptureTriggers(c, relid)) {
       lockSource(c, Quoting.qualified(sourceName.get()));
     }
     lock(c, relid);
@@ -276,8 +276,7 @@ public final class ChangeCapture {
     }
     boolean recorded = find(c, relid).isPresent();
     boolean bufferExists = !bufferColumns(c, CapturePrinter.bufferTable(relid)).isEmpty();
-    Set<String> triggers = triggers(c, relid);
-    boolean triggered = Stream.of(CaptureEvent.values()).anyMatch(event -> triggers.contains(event.triggerName()));
+    boolean triggered = hasCaptureTriggers(c, relid);
     if (!recorded && !bufferExists && !triggered && !functionsExist(c, relid)) {
       return false;
     }
@@ -419,6 +418,11 @@ public final class ChangeCapture {
 
   private static Set<String> triggers(Connection c, long relid) throws SQLException {
     return new LinkedHashSet<>(names(c, TRIGGERS, s -> s.setLong(1, relid)));
+  }
+
+  private static boolean hasCaptureTriggers(Connection c, long relid) throws SQLException {
+    Set<String> triggers = triggers(c, relid);
+    return Stream.of(CaptureEvent.values()).anyMatch(event -> triggers.contains(event.triggerName()));
   }
 
   private static boolean functionsExist(Connection c, long relid) throws SQLException {
