@@ -12,6 +12,7 @@ import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
+import dev.freshet.planner.parse.ValidatorMessages;
 import dev.freshet.planner.types.FreshetTypeSystem;
 import java.util.List;
 import java.util.Objects;
@@ -127,7 +128,8 @@ public final class QueryPlanner {
     try {
       return SqlParser.create(IntervalLiterals.rewrite(sql), PostgresSqlConfig.parser()).parseQuery();
     } catch (SqlParseException e) {
-      String message = e.getMessage() == null ? "syntax error" : firstLine(e.getMessage());
+      String message = e.getMessage() == null ? "syntax error"
+          : ValidatorMessages.postgresStyle(firstLine(e.getMessage()));
       throw new InvalidQueryException(message, sql, SourcePosition.of(e.getPos()), true, e);
     }
   }
@@ -139,7 +141,7 @@ public final class QueryPlanner {
         ? new SourcePosition(e.getPosLine(), e.getPosColumn(),
             Math.max(e.getEndPosLine(), e.getPosLine()), Math.max(e.getEndPosColumn(), 0))
         : SourcePosition.UNKNOWN;
-    return new InvalidQueryException(message, sql, position, false, e);
+    return new InvalidQueryException(ValidatorMessages.postgresStyle(message), sql, position, false, e);
   }
 
   private static String firstLine(String text) {

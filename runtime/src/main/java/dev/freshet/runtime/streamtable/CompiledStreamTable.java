@@ -30,6 +30,11 @@ public record CompiledStreamTable(QualifiedName target, String sql, LogicalPlan 
     public List<String> name() {
       return List.of(table.schema(), table.name());
     }
+
+    /** Ordinary and partitioned tables carry change capture; views and foreign tables cannot. */
+    public boolean capturable() {
+      return table.kind() == PgTable.Kind.TABLE || table.kind() == PgTable.Kind.PARTITIONED;
+    }
   }
 
   public CompiledStreamTable {

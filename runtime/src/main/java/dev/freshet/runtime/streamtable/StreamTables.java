@@ -82,7 +82,9 @@ public final class StreamTables {
       execute(c, "LOCK TABLE " + Quoting.qualified(source.name()) + " IN SHARE ROW EXCLUSIVE MODE");
     }
     for (CompiledStreamTable.Source source : sources) {
-      ChangeCapture.ensure(c, source.table().schema(), source.table().name(), source.readColumns());
+      if (source.capturable()) { // views and foreign tables: every FULL refresh recomputes
+        ChangeCapture.ensure(c, source.table().schema(), source.table().name(), source.readColumns());
+      }
     }
     List<String> ddl = compiled.grouped() ? compiled.groupedPrinter().createStorage()
         : compiled.bagPrinter().createStorage(sql);
@@ -177,8 +179,14 @@ public final class StreamTables {
     List<String> changedNames = new ArrayList<>();
     boolean truncated = false;
     for (CompiledStreamTable.Source source : compiled.sources()) {
+      if (!source.capturable()) { // no buffer can say whether it changed: assume it did
+        changedNames.add(String.join(".", source.name()));
+        truncated = true;
+        continue;
+      }
       ChangeBuffer buffer = ChangeCapture.find(c, source.table().oid()).orElseThrow(() ->
-          new IllegalStateException("no change buffer for " + Quoting.qualified(source.name())));
+          new IllegalStateException("no change buffer for " + Quoting.qualified(source.name())
+              + "; drop and recreate the stream table to reinstall change capture"));
       long rows;
       long truncates;
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(

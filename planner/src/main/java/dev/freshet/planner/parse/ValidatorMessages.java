@@ -1,0 +1,45 @@
+package dev.freshet.planner.parse;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rewrites Calcite's wording of the commonest mistakes into PostgreSQL's, which is what users know
+ * and search for. Messages without a rewrite pass through unchanged.
+ */
+public final class ValidatorMessages {
+
+  private record Rewrite(Pattern pattern, Function<Matcher, String> message) {
+  }
+
+  private static final List<Rewrite> REWRITES = List.of(
+      new Rewrite(Pattern.compile("Object '([^']*)' not found(?: within '([^']*)')?"),
+          m -> "relation \"" + (m.group(2) == null ? "" : m.group(2) + ".") + m.group(1) + "\" does not exist"),
+      new Rewrite(Pattern.compile("Column '([^']*)' not found in any table"),
+          m -> "column \"" + m.group(1) + "\" does not exist"),
+      // With alias reuse allowed, an unknown column is first taken for a select-list alias.
+      new Rewrite(Pattern.compile("The definition of column '([^']*)' depends on itself.*"),
+          m -> "column \"" + m.group(1) + "\" does not exist"),
+      new Rewrite(Pattern.compile("Column '([^']*)' not found in table '([^']*)'"),
+          m -> "column " + m.group(2) + "." + m.group(1) + " does not exist"),
+      new Rewrite(Pattern.compile("No match found for function signature ([^(]*)\\((.*)\\)"),
+          m -> "function " + m.group(1).toLowerCase(java.util.Locale.ROOT) + "(" + m.group(2)
+              + ") does not exist or is not supported by Freshet yet"),
+      new Rewrite(Pattern.compile("Non-query expression encountered in illegal context"),
+          m -> "syntax error: expected a query (SELECT, VALUES or WITH)"));
+
+  private ValidatorMessages() {
+  }
+
+  public static String postgresStyle(String message) {
+    for (Rewrite rewrite : REWRITES) {
+      Matcher m = rewrite.pattern().matcher(message);
+      if (m.matches()) {
+        return rewrite.message().apply(m);
+      }
+    }
+    return message;
+  }
+}

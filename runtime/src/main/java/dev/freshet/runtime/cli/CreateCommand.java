@@ -1,0 +1,120 @@
+package dev.freshet.runtime.cli;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.QualifiedName;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTables;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code freshet create}: creates a stream table and fills it. */
+@Command(name = "create", mixinStandardHelpOptions = true,
+    description = {"Create a stream table: a table named NAME whose content is the result of the query, "
+        + "kept fresh by 'freshet refresh'.",
+        "Plans the query against the live catalog, installs change capture on the tables it reads, "
+            + "creates the table and fills it, all in one transaction. Writers of the source tables "
+            + "wait while it is filled.",
+        "Modes: DIFFERENTIAL applies only what changed and refuses a query it cannot maintain that way "
+            + "(exit status 3, with the reason code); FULL recomputes the query at every refresh; "
+            + "AUTO (the default) is DIFFERENTIAL when the query allows it, else FULL, with the reason "
+            + "recorded and shown by 'freshet status'.",
+        "Prints the effective mode, the fallback reason if any, notes on rewrites (e.g. a top-level "
+            + "ORDER BY dropped), the source tables and the number of rows."},
+    footer = {"", "Example:",
+        "  freshet create revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop \\",
+        "      --query \"SELECT o_custkey, sum(o_totalprice) AS revenue FROM orders GROUP BY o_custkey\"",
+        "",
+        "Without --jdbc-url, $FRESHET_JDBC_URL or --data-dir the stream table is created in a temporary "
+            + "embedded PostgreSQL that is deleted when the command ends."})
+public final class CreateCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Parameters(index = "0", paramLabel = "NAME",
+      description = "Name of the stream table: NAME or SCHEMA.NAME, as in SQL (unquoted parts fold to "
+          + "lower case; an unqualified name goes to the first schema of the search_path).")
+  String name;
+
+  @ArgGroup(multiplicity = "1")
+  PlanCommand.QuerySource source;
+
+  @Option(names = {"-m", "--mode"}, paramLabel = "MODE", defaultValue = "AUTO", converter = ModeConverter.class,
+      description = "DIFFERENTIAL, FULL or AUTO (default: ${DEFAULT-VALUE}).")
+  Mode mode;
+
+  @Option(names = "--schedule", paramLabel = "SCHEDULE",
+      description = "Refresh schedule recorded with the stream table, e.g. '5 minutes' "
+          + "(default: none; the table changes only when 'freshet refresh' runs).")
+  String schedule;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String sql = source.text();
+    noteIfTemporary(spec, connection);
+    try (Connection c = connection.connect(err)) {
+      StoredStreamTable st = StreamTables.create(c, name, sql, mode,
+          schedule == null || schedule.isBlank() ? null : schedule);
+      out.println("created stream table " + st.name() + ": " + StatusCommand.modeText(st));
+      StatusCommand.printMaintenance(out, st);
+      StatusCommand.printSources(out, StreamTables.status(c, name, 0).sources());
+      out.println("  rows:         " + rows(c, st.name()));
+      st.schedule().ifPresent(s -> out.println("  schedule:     " + s));
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
+
+  /**
+   * Warns on stderr that changes will not outlive the command, when it is about to start a temporary
+   * embedded PostgreSQL (no --jdbc-url, $FRESHET_JDBC_URL or --data-dir).
+   */
+  static void noteIfTemporary(CommandSpec spec, ConnectionOptions connection) {
+    if (connection.usesEmbedded() && connection.dataDirectory == null) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("Note: no --jdbc-url or --data-dir, so this runs against a temporary embedded "
+          + "PostgreSQL that is deleted when the command ends; nothing it creates or changes is kept.");
+      err.flush();
+    }
+  }
+
+  /** The number of rows a stream table holds: one stored row per row of its query's result. */
+  static long rows(Connection c, QualifiedName table) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.sql())) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Accepts modes in any case ({@code auto}, {@code Full}), as people type them. */
+  static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
+    @Override
+    public Mode convert(String value) {
+      try {
+        return Mode.valueOf(value.strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a mode; expected one of "
+            + Arrays.toString(Mode.values()));
+      }
+    }
+  }
+}

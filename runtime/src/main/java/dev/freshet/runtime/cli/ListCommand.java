@@ -1,0 +1,71 @@
+package dev.freshet.runtime.cli;
+
+import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTables;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code freshet list}: the stream tables of a database. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+    description = {"List the stream tables of the database, one per line: name, mode, status, "
+        + "last successful refresh and schedule.",
+        "MODE is the effective mode, written REQUESTED->EFFECTIVE when they differ (AUTO->FULL: the query "
+            + "cannot be maintained differentially; 'freshet status NAME' says why). STATUS is ACTIVE, "
+            + "or ERROR when the last refresh failed.",
+        "Reads the catalog only; changes nothing."},
+    footer = {"", "Example:", "  freshet list --jdbc-url jdbc:postgresql://localhost/shop"})
+public final class ListCommand implements Callable<Integer> {
+
+  private static final List<String> HEADER = List.of("NAME", "MODE", "STATUS", "LAST REFRESH", "SCHEDULE");
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    List<StoredStreamTable> tables;
+    try (Connection c = connection.connect(spec.commandLine().getErr())) {
+      tables = StreamTables.list(c);
+    }
+    if (tables.isEmpty()) {
+      out.println("no stream tables; 'freshet create' makes one");
+      out.flush();
+      return ExitCode.OK.code();
+    }
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(HEADER);
+    for (StoredStreamTable st : tables) {
+      rows.add(List.of(st.name().toString(), StatusCommand.modeCell(st), st.status(),
+          StatusCommand.time(st.lastRefreshAt()), st.schedule().orElse("-")));
+    }
+    int[] widths = new int[HEADER.size()];
+    for (List<String> row : rows) {
+      for (int i = 0; i < widths.length; i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    for (List<String> row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < widths.length; i++) {
+        line.append(row.get(i));
+        if (i < widths.length - 1) {
+          line.append(" ".repeat(widths[i] - row.get(i).length() + 2));
+        }
+      }
+      out.println(line);
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.freshet.runtime.cli;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTables;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code freshet status}: everything Freshet knows about one stream table. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Show everything Freshet knows about a stream table: its defining query, the requested "
+        + "and effective mode, why an AUTO table runs FULL, notes on rewrites of the query (e.g. a "
+        + "top-level ORDER BY dropped), the source tables with the columns captured from each, "
+        + "the status and last error, and the last refreshes (newest first).",
+        "Reads the catalog only; changes nothing."},
+    footer = {"", "Example:",
+        "  freshet status revenue_by_customer --history 20 --jdbc-url jdbc:postgresql://localhost/shop"})
+public final class StatusCommand implements Callable<Integer> {
+
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The stream table (NAME or SCHEMA.NAME).")
+  String name;
+
+  @Option(names = "--history", paramLabel = "N", defaultValue = "10",
+      description = "How many of the last refreshes to show (default: ${DEFAULT-VALUE}).")
+  int history;
+
+  @Override
+  public Integer call() throws Exception {
+    if (history < 0) {
+      throw new UserException(ExitCode.USAGE, "--history takes a number of refreshes, 0 or more; got " + history);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    try (Connection c = connection.connect(spec.commandLine().getErr())) {
+      StreamTables.Status status = StreamTables.status(c, name, history);
+      StoredStreamTable st = status.table();
+      out.println("stream table " + st.name());
+      out.println("  query:");
+      st.definingQuery().strip().lines().forEach(line -> out.println("    " + line));
+      out.println("  mode:         " + modeText(st));
+      printMaintenance(out, st);
+      out.println("  schedule:     " + st.schedule().orElse("none (refreshed by 'freshet refresh')"));
+      out.println("  status:       " + st.status());
+      st.lastError().ifPresent(e -> {
+        out.println("  last error:");
+        e.strip().lines().forEach(line -> out.println("    " + line));
+      });
+      out.println("  last refresh: " + time(st.lastRefreshAt()));
+      out.println("  created:      " + time(Optional.of(st.createdAt())) + " by " + st.owner());
+      out.println("  rows:         " + CreateCommand.rows(c, st.name()));
+      printSources(out, status.sources());
+      if (history > 0) {
+        out.println("  last refreshes (newest first; +inserted ~updated -deleted):");
+        if (status.history().isEmpty()) {
+          out.println("    none");
+        }
+        status.history().forEach(line -> out.println("    " + line));
+      }
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
+
+  /** {@code DIFFERENTIAL}, or {@code FULL (requested AUTO)} when the two differ. */
+  static String modeText(StoredStreamTable st) {
+    return st.requestedMode() == st.effectiveMode() ? st.effectiveMode().name()
+        : st.effectiveMode() + " (requested " + st.requestedMode() + ")";
+  }
+
+  /** {@code AUTO→FULL} style, for one table cell. */
+  static String modeCell(StoredStreamTable st) {
+    return st.requestedMode() == st.effectiveMode() ? st.effectiveMode().name()
+        : st.requestedMode() + "->" + st.effectiveMode();
+  }
+
+  /** The fallback reason and the notes, one line each. */
+  static void printMaintenance(PrintWriter out, StoredStreamTable st) {
+    st.fallbackReason().ifPresent(r -> out.println("  fallback:     " + r));
+    if (st.effectiveMode() == Mode.FULL && st.fallbackReason().isEmpty()) {
+      out.println("  fallback:     none (FULL was requested)");
+    }
+    for (String note : st.notes()) {
+      out.println("  note:         " + note);
+    }
+  }
+
+  /**
+   * Source lines as {@link StreamTables#status} gives them ({@code "s"."t" {a,b}}); FULL tables
+   * capture no columns, any change of the table counts.
+   */
+  static void printSources(PrintWriter out, List<String> sources) {
+    out.println("  sources:" + (sources.isEmpty() ? "      none" : ""));
+    for (String source : sources) {
+      out.println("    " + (source.endsWith(" {}")
+          ? source.substring(0, source.length() - 3) + " (any change: FULL refresh)" : source));
+    }
+  }
+
+  static String time(Optional<OffsetDateTime> time) {
+    return time.map(t -> t.atZoneSameInstant(ZoneId.systemDefault()).format(TIME)).orElse("never");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.freshet.tests.admission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.planner.QueryException;
+import dev.freshet.planner.admission.ReasonCode;
+import dev.freshet.planner.admission.UnsupportedQueryException;
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTables;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Constructs outside the differential set are refused in DIFFERENTIAL mode with their reason code,
+ * and run FULL in AUTO mode with the reason recorded; the stream table is still exact.
+ */
+@PostgresTest
+class AdmissionTest {
+
+  @BeforeAll
+  static void schema(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE t (id int PRIMARY KEY, g int, x numeric(10,2), ts timestamptz DEFAULT now())",
+        "CREATE TABLE u (id int PRIMARY KEY, t_id int, y text)",
+        "CREATE VIEW v AS SELECT id, g FROM t",
+        "INSERT INTO t (id, g, x) SELECT i, i % 3, i * 1.5 FROM generate_series(1, 20) i",
+        "INSERT INTO u SELECT i, i % 25, 'y' || i FROM generate_series(1, 30) i");
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(delimiter = '|', value = {
+      "limit   | FR003 | SELECT id, x FROM t ORDER BY x DESC LIMIT 3",
+      "left    | FR003 | SELECT t.id, u.y FROM t LEFT JOIN u ON u.t_id = t.id",
+      "nested  | FR003 | SELECT g, count(*) FROM (SELECT DISTINCT g, x FROM t) s GROUP BY g",
+      "union   | FR003 | SELECT g FROM t UNION SELECT t_id FROM u",
+      "view    | FR007 | SELECT id, g FROM v",
+      "window  | FR003 | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",
+      "having  | FR003 | SELECT g, sum(x) AS s FROM t GROUP BY g HAVING sum(x) > 10",
+      "volatile| FR004 | SELECT id, x FROM t WHERE ts <= current_timestamp"})
+  void refusedDifferentialRunsFullInAuto(String label, String code, String sql, TestDatabase db)
+      throws Exception {
+    try (Connection c = db.connect()) {
+      UnsupportedQueryException refused = assertThrows(UnsupportedQueryException.class,
+          () -> StreamTables.create(c, "d_" + label, sql, Mode.DIFFERENTIAL, null));
+      assertEquals(code, refused.refusal().reason().code(), refused.getMessage());
+      assertTrue(db.query("SELECT 1 FROM pg_class WHERE relname = 'd_" + label + "'").isEmpty(),
+          "a refused create leaves no table behind");
+
+      StoredStreamTable auto = StreamTables.create(c, "a_" + label, sql, Mode.AUTO, null);
+      assertEquals(Mode.FULL, auto.effectiveMode());
+      assertTrue(auto.fallbackReason().orElseThrow().startsWith(code), auto.fallbackReason().orElseThrow());
+      Oracle.assertFresh(c, "a_" + label);
+      db.execute("INSERT INTO t (id, g, x) VALUES (100, 1, 99.99)", "UPDATE u SET t_id = 100 WHERE id = 1");
+      Oracle.refreshAndCheck(c, "a_" + label, Mode.FULL);
+      db.execute("DELETE FROM u WHERE id = 1", "DELETE FROM t WHERE id = 100");
+      Oracle.refreshAndCheck(c, "a_" + label, Mode.FULL);
+      StreamTables.drop(c, "a_" + label, false);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "SELECT id FROM no_such_table | relation \"no_such_table\" does not exist | 1:16",
+      "SELECT no_such_column FROM t | column \"no_such_column\" does not exist | 1:8",
+      "SELEC id FROM t              | expected a query                         | 1:1"})
+  void invalidQueriesAreRejectedWithAPosition(String sql, String message, String position, TestDatabase db)
+      throws Exception {
+    try (Connection c = db.connect()) {
+      QueryException e = assertThrows(QueryException.class,
+          () -> StreamTables.create(c, "bad", sql, Mode.AUTO, null));
+      assertTrue(e.render().contains(message), e.render());
+      assertTrue(e.render().contains("--> query:" + position), e.render());
+    }
+  }
+
+  /** ORDER BY without LIMIT does not change a table's content: dropped, and said so. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {"SELECT g, sum(x) AS s FROM t GROUP BY g ORDER BY g"})
+  void topLevelOrderByIsDroppedAndNoted(String sql, TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      StoredStreamTable st = StreamTables.create(c, "ordered", sql, Mode.DIFFERENTIAL, null);
+      assertEquals(Mode.DIFFERENTIAL, st.effectiveMode());
+      assertTrue(st.notes().stream().anyMatch(n -> n.contains("ORDER BY dropped")), st.notes().toString());
+      db.execute("UPDATE t SET x = x + 1 WHERE id <= 5");
+      Oracle.refreshAndCheck(c, "ordered", Mode.DIFFERENTIAL);
+      StreamTables.drop(c, "ordered", false);
+    }
+    assertTrue(ReasonCode.values().length > 0);
+  }
+}
