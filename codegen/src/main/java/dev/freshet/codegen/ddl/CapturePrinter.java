@@ -156,9 +156,26 @@ public final class CapturePrinter {
         .toList();
   }
 
-  /** Drops the functions, then the buffer; the triggers must be gone first. */
+  /**
+   * A view over the captured columns of the source. It captures nothing: it makes PostgreSQL refuse
+   * to drop a captured column or change its type (which would break the capture triggers, and with
+   * them every write to the source) with an error naming it, instead of accepting the DDL.
+   */
+  public static String createGuard(long sourceRelid, String sourceSchema, String sourceTable,
+      List<String> columns) {
+    return "CREATE OR REPLACE VIEW " + qualifiedGuard(sourceRelid) + " AS\nSELECT "
+        + columns.stream().map(Quoting::identifier).collect(Collectors.joining(", "))
+        + "\nFROM ONLY " + Quoting.qualified(sourceSchema, sourceTable);
+  }
+
+  public static String qualifiedGuard(long sourceRelid) {
+    return Quoting.qualified(CHANGES_SCHEMA, bufferTable(sourceRelid) + "_columns_in_use");
+  }
+
+  /** Drops the guard view, the functions, then the buffer; the triggers must be gone first. */
   public static List<String> dropFunctionsAndBuffer(long sourceRelid) {
     return List.of(
+        "DROP VIEW IF EXISTS " + qualifiedGuard(sourceRelid),
         "DROP FUNCTION IF EXISTS\n  " + functionList(sourceRelid),
         "DROP TABLE IF EXISTS " + qualifiedBufferTable(sourceRelid));
   }

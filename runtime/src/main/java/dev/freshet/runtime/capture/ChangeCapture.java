@@ -221,6 +221,7 @@ public final class ChangeCapture {
     }
     if (!bufferExists || !added.isEmpty() || !functionsExist(c, relid)) {
       ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter));
+      ddl.add(CapturePrinter.createGuard(relid, sourceSchema, sourceTable, capturedAfter));
     }
     Set<String> triggers = triggers(c, relid);
     for (CaptureEvent event : CaptureEvent.values()) {

@@ -91,8 +91,8 @@ public final class CreateCommand implements Callable<Integer> {
   static void noteIfTemporary(CommandSpec spec, ConnectionOptions connection) {
     if (connection.usesEmbedded() && connection.dataDirectory == null) {
       PrintWriter err = spec.commandLine().getErr();
-      err.println("Note: no --jdbc-url or --data-dir, so this runs against a temporary embedded "
-          + "PostgreSQL that is deleted when the command ends; nothing it creates or changes is kept.");
+      err.println("Note: no --jdbc-url or --data-dir, so this uses a temporary embedded PostgreSQL: "
+          + "it starts empty and is deleted when the command ends, with everything created in it.");
       err.flush();
     }
   }

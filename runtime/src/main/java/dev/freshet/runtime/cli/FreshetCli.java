@@ -49,7 +49,9 @@ public final class FreshetCli implements Runnable {
   public static CommandLine commandLine() {
     FreshetCli root = new FreshetCli();
     CommandLine cli = new CommandLine(root);
-    List<Object> commands = new ArrayList<>(List.of(new PlanCommand(), new ServerCommand()));
+    List<Object> commands = new ArrayList<>(List.of(new AlterCommand(), new CreateCommand(), new DropCommand(),
+        new ExplainCommand(), new ListCommand(), new PlanCommand(), new RefreshCommand(), new ServerCommand(),
+        new StatusCommand(), new VerifyCommand()));
     for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
       commands.addAll(provider.commands());
     }

@@ -421,12 +421,31 @@ class ChangeCaptureTest {
     assertTrue(release(used));
     assertEquals(List.of(0L, 0L, 0L), captureObjects(used));
 
-    // A dropped source takes its triggers along; release removes the rest.
-    db.execute("DROP TABLE public.dropped");
+    // Dropping a captured source is refused, naming the guard view; with CASCADE the source takes its
+    // triggers and guard along, and release removes the rest.
+    SQLException refused = assertThrows(SQLException.class, () -> db.execute("DROP TABLE public.dropped"));
+    assertTrue(refused.getMessage().contains("_columns_in_use"), refused.getMessage());
+    db.execute("DROP TABLE public.dropped CASCADE");
     assertTrue(release(dropped));
     assertEquals(List.of(0L, 0L, 0L), captureObjects(dropped));
     assertEquals(0L, db.scalar("SELECT count(*) FROM freshet.change_buffers WHERE source_relid IN ("
         + unused.sourceRelid() + ", " + used.sourceRelid() + ", " + dropped.sourceRelid() + ")"));
+  }
+
+  /** Dropping a captured column or changing its type is refused with an error that names Freshet's guard. */
+  @Test
+  void ddlThatWouldBreakCaptureIsRefused() throws Exception {
+    db.execute("CREATE TABLE public.ddl_guarded (id int PRIMARY KEY, v int, spare int)");
+    ensure("public", "ddl_guarded", "v");
+    for (String ddl : List.of("ALTER TABLE public.ddl_guarded DROP COLUMN v",
+        "ALTER TABLE public.ddl_guarded ALTER COLUMN v TYPE bigint")) {
+      SQLException e = assertThrows(SQLException.class, () -> db.execute(ddl));
+      assertTrue(e.getMessage().contains("_columns_in_use"), e.getMessage());
+    }
+    db.execute("ALTER TABLE public.ddl_guarded DROP COLUMN spare", "ALTER TABLE public.ddl_guarded ADD COLUMN extra text",
+        "INSERT INTO public.ddl_guarded (id, v) VALUES (1, 2)");
+    assertEquals(1L, db.scalar("SELECT count(*) FROM freshet_changes.src_"
+        + db.scalar("SELECT 'public.ddl_guarded'::regclass::oid") + " WHERE v = 2"));
   }
 
   private static boolean release(ChangeBuffer buffer) throws SQLException {

@@ -1,21 +1,22 @@
 package dev.freshet.tpch.cli;
 
-import dev.freshet.planner.QueryException;
-import dev.freshet.planner.catalog.PgCatalogReader;
-import dev.freshet.planner.catalog.PgCatalog;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.UserException;
-import dev.freshet.tpch.RoundTrip;
+import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.runtime.streamtable.StreamTableVerifier;
 import dev.freshet.tpch.TpchLoader;
 import dev.freshet.tpch.TpchQueries;
-import dev.freshet.tpch.TpchQuery;
+import dev.freshet.tpch.TpchRefresh;
+import dev.freshet.tpch.bench.MaintenanceRun;
+import dev.freshet.tpch.bench.Stats;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.calcite.plan.RelOptUtil;
-import org.apache.calcite.rel.RelNode;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,14 +24,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code freshet demo}: Freshet's main job on a machine with nothing but a JDK. For now it loads
- * TPC-H into an embedded PostgreSQL and shows the 22 queries round-tripping through the planner.
+ * {@code freshet demo}: Freshet's main job on a machine with nothing but a JDK. Loads TPC-H into
+ * the database (an embedded PostgreSQL by default), creates DIFFERENTIAL stream tables for the
+ * TPC-H queries in scope, then runs rounds of the refresh functions RF1, RF2, RF3, refreshing every
+ * stream table after each round and checking it against a full recompute of its query.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Start an embedded PostgreSQL, load TPC-H, and plan each of the 22 queries: "
-        + "parse against the live catalog, convert to relational algebra, print it back as SQL, "
-        + "and check that the printed SQL returns exactly the rows of the original text.",
-        "Exit status 0 when every query round-trips, 1 when one does not."})
+    description = {"Load TPC-H, create a stream table (DIFFERENTIAL) for each TPC-H query Freshet "
+        + "maintains (Q1, Q5, Q6, Q7, Q8, Q9, Q12, Q14, Q19), then run rounds of the TPC-H refresh "
+        + "functions (RF1 new orders, RF2 deleted orders, RF3 updates of keys, values and filter "
+        + "columns). After each round every stream table is refreshed and compared with a full "
+        + "recompute of its query; a table per round shows the mode used, the delta rows, the "
+        + "refresh time, the full-recompute time and whether the two agree.",
+        "The TPC-H tables in schema \"public\" are replaced, and stream tables q01..q22 left there "
+            + "by an earlier run are dropped first.",
+        "Exit status 0 when every refresh matches its full recompute, 1 when one does not."})
 public final class DemoCommand implements Callable<Integer> {
 
   @Spec
@@ -43,9 +51,18 @@ public final class DemoCommand implements Callable<Integer> {
       description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
   double scaleFactor;
 
-  @Option(names = "--show", paramLabel = "N",
-      description = "Also print the logical plan and the printed SQL of query N (1-22).")
-  Integer show;
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+      description = "Rounds of RF1, RF2, RF3 and refreshes (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--batch", paramLabel = "ROWS",
+      description = "Orders inserted by RF1 and deleted by RF2, rows updated by each RF3 statement "
+          + "(default: 0.1% of the orders, at least 10).")
+  Integer batch;
+
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + TpchRefresh.DEFAULT_SEED,
+      description = "Seed of the refresh functions' random choices (default: ${DEFAULT-VALUE}).")
+  long seed;
 
   @Override
   public Integer call() throws Exception {
@@ -53,62 +70,106 @@ public final class DemoCommand implements Callable<Integer> {
     if (!(scaleFactor > 0) || scaleFactor > 100) {
       throw new UserException(ExitCode.USAGE, "--sf must be between 0 and 100, e.g. 0.01; got " + scaleFactor);
     }
-    if (show != null && (show < 1 || show > TpchQueries.COUNT)) {
-      throw new UserException(ExitCode.USAGE, "--show takes a query number from 1 to 22; got " + show);
+    if (rounds < 1 || (batch != null && batch < 1)) {
+      throw new UserException(ExitCode.USAGE, "--rounds and --batch must be at least 1");
     }
+    long started = System.nanoTime();
     try (Connection c = connection.connect(out)) {
+      List<String> dropped = MaintenanceRun.dropEarlierStreamTables(c);
+      if (!dropped.isEmpty()) {
+        out.println("Dropped the stream tables of an earlier run: " + String.join(", ", dropped));
+      }
       out.printf(Locale.ROOT, "Loading TPC-H SF %s into schema \"public\"...%n", scaleFactor);
       out.flush();
       TpchLoader.load(c, "public", scaleFactor, TpchLoader.IfExists.REPLACE, line -> {
         out.println("  " + line);
         out.flush();
       });
-      PgCatalog catalog = PgCatalogReader.read(c);
+
+      List<Integer> queries = MaintenanceRun.IN_SCOPE;
+      TpchRefresh refresh = batch == null
+          ? TpchRefresh.withDefaultBatchSize(c, "public", seed)
+          : new TpchRefresh("public", seed, batch);
+      MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> { });
+
       out.println();
-      out.println("Round trip of the 22 TPC-H queries: SQL -> logical plan -> SQL, both run on the data.");
-      out.printf(Locale.ROOT, "%-5s %-34s %8s %7s %9s  %s%n",
-          "query", "title", "rows", "plan ms", "operators", "printed SQL returns the same rows");
+      out.println("Creating a DIFFERENTIAL stream table for each TPC-H query in scope "
+          + "(compile the delta plans, add change capture, populate):");
+      out.flush();
       int failures = 0;
-      for (TpchQuery query : TpchQueries.all()) {
-        String verdict;
-        long rows = 0;
-        long millis = 0;
-        int operators = 0;
-        try {
-          RoundTrip.Result r = RoundTrip.run(c, catalog, query.sql());
-          rows = r.comparison().expectedRows();
-          millis = r.planMillis();
-          operators = countNodes(r.plan().rel());
-          verdict = r.matches() ? "yes" : "NO: " + r.comparison().summary();
-          if (!r.matches()) {
-            failures++;
-          }
-          if (show != null && show == query.number()) {
-            out.println(RelOptUtil.toString(r.plan().rel()));
-            out.println(r.printedSql());
-          }
-        } catch (QueryException e) {
+      for (MaintenanceRun.Created created : run.createStreamTables()) {
+        if (created.error().isPresent()) {
           failures++;
-          verdict = "NO: " + e.getMessage().lines().findFirst().orElse("");
+          out.printf(Locale.ROOT, "  %-5s %-34s NOT CREATED: %s%n", created.name(), title(created.query()),
+              created.error().get());
+        } else {
+          out.printf(Locale.ROOT, "  %-5s %-34s %6d rows  %6.2f s%n", created.name(), title(created.query()),
+              created.rows(), created.nanos() / 1e9);
         }
-        out.printf(Locale.ROOT, "%-5s %-34s %8d %7d %9d  %s%n", query.name(), query.title(), rows,
-            millis, operators, verdict);
         out.flush();
       }
+
       out.println();
-      out.println(failures == 0 ? "All 22 queries round-trip." : failures + " queries do not round-trip.");
+      out.printf(Locale.ROOT, "Each round: RF1 inserts %d orders with their line items, RF2 deletes %d "
+          + "orders with theirs, RF3 updates %d rows per changed column (group keys, values, filter "
+          + "columns, join keys); then each stream table is refreshed, its query is recomputed in full "
+          + "(CREATE TEMP TABLE AS), and the two are compared.%n", refresh.batchSize(), refresh.batchSize(),
+          refresh.batchSize());
+      int refreshes = 0;
+      List<String> mismatches = new ArrayList<>();
+      for (int r = 1; r <= rounds; r++) {
+        MaintenanceRun.Round round = run.runRound(r, true);
+        out.println();
+        out.printf(Locale.ROOT, "Round %d of %d: %s (%.2f s)%n", r, rounds, round.functions().stream()
+            .map(f -> f.result().function() + " " + MaintenanceRun.describe(f.result()))
+            .collect(Collectors.joining("; ")), round.functionNanos() / 1e9);
+        out.printf(Locale.ROOT, "%-5s %-34s %-12s %10s %10s %9s  %s%n", "query", "title", "mode used",
+            "delta rows", "refresh ms", "full ms", "matches full recompute");
+        for (MaintenanceRun.QueryRound q : round.queries()) {
+          refreshes++;
+          String mode = q.report().map(RefreshReport::modeUsed).map(Enum::name).orElse("-");
+          String delta = q.report().map(rep -> Long.toString(rep.deltaRows())).orElse("-");
+          String verdict;
+          if (q.error().isPresent()) {
+            verdict = "NO: " + q.error().get();
+          } else {
+            StreamTableVerifier.Verification v = q.verification().orElseThrow();
+            verdict = v.ok() ? "yes" : "NO: " + v.summary();
+          }
+          if (q.failed()) {
+            failures++;
+            mismatches.add("round " + r + " " + q.name() + ": " + verdict.substring(4));
+          }
+          out.printf(Locale.ROOT, "%-5s %-34s %-12s %10s %10s %9s  %s%n", q.name(), title(q.query()), mode,
+              delta, Stats.millis(q.refreshNanos()), q.fullNanos() == 0 ? "-" : Stats.millis(q.fullNanos()),
+              verdict);
+        }
+        out.flush();
+      }
+
+      out.println();
+      if (failures == 0) {
+        out.printf(Locale.ROOT, "All %d stream tables matched a full recompute after each of %d round%s "
+            + "(%d refreshes) in %.1f s.%n", queries.size(), rounds, rounds == 1 ? "" : "s", refreshes,
+            (System.nanoTime() - started) / 1e9);
+      } else {
+        out.printf(Locale.ROOT, "%d problem%s:%n", failures, failures == 1 ? "" : "s");
+        run.stopped().forEach((q, why) -> {
+          if (why.startsWith("creation failed")) {
+            out.println("  " + TpchQueries.name(q) + ": " + why);
+          }
+        });
+        mismatches.forEach(m -> out.println("  " + m));
+      }
       if (connection.embedded().isPresent()) {
         out.println("(The embedded database is deleted on exit; 'freshet server' keeps one running.)");
       }
+      out.flush();
       return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
     }
   }
 
-  private static int countNodes(RelNode rel) {
-    int n = 1;
-    for (RelNode input : rel.getInputs()) {
-      n += countNodes(input);
-    }
-    return n;
+  private static String title(int query) {
+    return TpchQueries.get(query).title();
   }
 }

@@ -1,0 +1,189 @@
+package dev.freshet.runtime.cli;
+
+import dev.freshet.rules.ChangedSet;
+import dev.freshet.rules.shape.AggregateClass;
+import dev.freshet.rules.shape.MaintenanceShape;
+import dev.freshet.runtime.streamtable.CompiledStreamTable;
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StreamTableException;
+import dev.freshet.runtime.streamtable.StreamTables;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.sql.SqlExplainLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code freshet explain}: how a stream table is maintained, down to the delta SQL. */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+    description = {"Show how a stream table is maintained: the logical plan of its defining query, the "
+        + "maintenance shape (a bag of rows, or one row per group with the class of each aggregate), "
+        + "and, for each set of changed source tables, the delta plan and the SQL a refresh runs.",
+        "A delta plan is specialized for the set of sources that changed: the terms of the other sources "
+            + "are pruned and do not appear in the SQL at all. Without --changed the sets shown are each "
+            + "source alone, then all sources together.",
+        "Compiles the query against the live catalog; reads nothing else and changes nothing."},
+    footer = {"", "Examples:",
+        "  freshet explain revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop",
+        "  freshet explain order_lines --changed orders --changed orders,lineitem"})
+public final class ExplainCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The stream table (NAME or SCHEMA.NAME).")
+  String name;
+
+  @Option(names = "--changed", paramLabel = "T1,T2", description = "A set of changed source tables, "
+      + "comma-separated (TABLE or SCHEMA.TABLE); repeat the option for more sets.")
+  List<String> changed;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    CreateCommand.noteIfTemporary(spec, connection);
+    CompiledStreamTable compiled;
+    try (Connection c = connection.connect(spec.commandLine().getErr())) {
+      VerifyCommand.requireStreamTable(c, name);
+      compiled = StreamTables.compiled(c, name);
+    }
+    List<ChangedSet> sets = changedSets(compiled);
+    out.println("stream table " + compiled.target() + ": " + compiled.effectiveMode());
+    compiled.fallback().ifPresent(r -> out.println("  fallback: " + r.summary()));
+    compiled.notes().forEach(n -> out.println("  note:     " + n));
+    out.println("  sources:  " + String.join(", ",
+        compiled.sources().stream().map(s -> String.join(".", s.name())).toList()));
+    out.println();
+    out.println("-- Logical plan");
+    out.print(RelOptUtil.toString(compiled.plan().rel(), SqlExplainLevel.NON_COST_ATTRIBUTES));
+    out.println();
+    if (compiled.effectiveMode() == Mode.FULL || compiled.shape().isEmpty()) {
+      out.println("-- Maintenance: FULL refresh");
+      out.println("Every refresh with changes recomputes the query and merges the difference into the table; "
+          + "there are no delta plans.");
+      out.flush();
+      return ExitCode.OK.code();
+    }
+    printShape(out, compiled.shape().get());
+    for (ChangedSet set : sets) {
+      out.println();
+      out.println("-- Changed: " + set);
+      List<String> pruned = compiled.sources().stream().filter(s -> !set.contains(s.name()))
+          .map(s -> String.join(".", s.name())).toList();
+      out.println("-- Pruned: " + (pruned.isEmpty() ? "nothing (every source changed)"
+          : "the terms of " + String.join(", ", pruned) + " (unchanged: their deltas are empty)"));
+      if (compiled.deltaIsEmpty(set)) {
+        out.println("-- The delta is provably empty: a refresh with only these changes applies nothing.");
+        continue;
+      }
+      out.println("-- Delta plan" + (compiled.grouped() ? " (of the aggregate's input, with weight __w)"
+          : " (with weight __w)"));
+      out.print(RelOptUtil.toString(compiled.deltaPlan(set), SqlExplainLevel.NON_COST_ATTRIBUTES));
+      out.println("-- Delta SQL");
+      out.println(compiled.deltaSql(set) + ";");
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
+
+  private static void printShape(PrintWriter out, MaintenanceShape shape) {
+    switch (shape) {
+      case MaintenanceShape.Bag bag -> {
+        out.println("-- Maintenance: DIFFERENTIAL, bag");
+        out.println("One stored row per result row (duplicates kept with an ordinal); "
+            + "a refresh merges the consolidated delta.");
+      }
+      case MaintenanceShape.Grouped grouped -> {
+        Aggregate aggregate = grouped.aggregate();
+        List<String> fields = aggregate.getRowType().getFieldNames();
+        List<String> inputFields = aggregate.getInput().getRowType().getFieldNames();
+        out.println("-- Maintenance: DIFFERENTIAL, grouped");
+        out.println(grouped.scalar() ? "One stored row (an aggregate without GROUP BY)."
+            : "One stored row per group of (" + String.join(", ", fields.subList(0, aggregate.getGroupCount()))
+                + "), with the aggregate state in hidden columns.");
+        for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
+          AggregateCall call = aggregate.getAggCallList().get(i);
+          AggregateClass cls = grouped.classes().get(i);
+          out.println("  " + fields.get(aggregate.getGroupCount() + i) + " = " + callText(call, inputFields)
+              + ": " + cls + " (" + describe(cls) + ")");
+        }
+        if (grouped.needsRescan()) {
+          out.println("Groups touched by a delta may be read again from the sources (see the classes above).");
+        }
+      }
+    }
+  }
+
+  private static String describe(AggregateClass cls) {
+    return switch (cls) {
+      case ALGEBRAIC -> "new state = old state + delta";
+      case EXTREMUM -> "combined with inserted values; the group is rescanned when its extremum is deleted";
+      case RECOMPUTE_GROUP -> "each affected group is recomputed from the sources";
+    };
+  }
+
+  private static String callText(AggregateCall call, List<String> inputFields) {
+    List<String> args = call.getArgList().stream().map(inputFields::get).toList();
+    return call.getAggregation().getName().toLowerCase(Locale.ROOT) + "("
+        + (call.isDistinct() ? "DISTINCT " : "") + (args.isEmpty() ? "*" : String.join(", ", args)) + ")"
+        + (call.filterArg >= 0 ? " FILTER (WHERE " + inputFields.get(call.filterArg) + ")" : "");
+  }
+
+  /** The sets given with --changed, or each source alone and then all of them. */
+  private List<ChangedSet> changedSets(CompiledStreamTable compiled) {
+    List<List<String>> sources = compiled.sources().stream().map(CompiledStreamTable.Source::name).toList();
+    List<ChangedSet> sets = new ArrayList<>();
+    if (changed == null || changed.isEmpty()) {
+      sources.forEach(s -> sets.add(ChangedSet.of(Set.of(s))));
+      if (sources.size() > 1) {
+        sets.add(ChangedSet.of(Set.copyOf(sources)));
+      }
+      return sets;
+    }
+    for (String option : changed) {
+      Set<List<String>> set = new LinkedHashSet<>();
+      for (String token : option.split(",")) {
+        if (!token.isBlank()) {
+          set.add(resolve(token.strip(), sources));
+        }
+      }
+      if (set.isEmpty()) {
+        throw new UserException(ExitCode.USAGE, "--changed needs at least one source table");
+      }
+      sets.add(ChangedSet.of(set));
+    }
+    return sets;
+  }
+
+  /** {@code orders} or {@code public.orders} (exact, else lower-cased as PostgreSQL folds names). */
+  private static List<String> resolve(String token, List<List<String>> sources) {
+    for (String candidate : List.of(token, token.toLowerCase(Locale.ROOT))) {
+      List<List<String>> matches = sources.stream().filter(s -> String.join(".", s).equals(candidate)
+          || s.get(1).equals(candidate)).toList();
+      if (matches.size() == 1) {
+        return matches.get(0);
+      }
+      if (matches.size() > 1) {
+        throw new UserException(ExitCode.USAGE, "--changed " + token + " is ambiguous: qualify it as one of "
+            + String.join(", ", matches.stream().map(s -> String.join(".", s)).toList()));
+      }
+    }
+    throw new StreamTableException("--changed " + token + " is not a source of this stream table; its sources are "
+        + String.join(", ", sources.stream().map(s -> String.join(".", s)).toList()));
+  }
+}

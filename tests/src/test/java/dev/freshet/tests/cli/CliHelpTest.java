@@ -1,0 +1,64 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.runtime.cli.FreshetCli;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every command answers {@code --help} without a database, with a description and an example. */
+class CliHelpTest {
+
+  static final List<String> STREAM_TABLE_COMMANDS =
+      List.of("create", "refresh", "drop", "list", "status", "alter", "verify", "explain");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"create", "refresh", "drop", "list", "status", "alter", "verify", "explain"})
+  void streamTableCommandsHaveHelpWithAnExample(String command) {
+    CliRun run = CliRun.run(null, command, "--help");
+    assertEquals(0, run.exitCode(), run.transcript());
+    assertTrue(run.out().startsWith("Usage: freshet " + command), run.transcript());
+    assertTrue(run.out().contains("--jdbc-url"), run.transcript());
+    assertTrue(run.out().contains("Example"), run.transcript());
+    assertEquals("", run.err(), run.transcript());
+  }
+
+  @Test
+  void everyRegisteredCommandHasHelp() {
+    var subcommands = FreshetCli.commandLine().getSubcommands().keySet();
+    assertTrue(subcommands.containsAll(STREAM_TABLE_COMMANDS), subcommands.toString());
+    for (String command : subcommands) {
+      CliRun run = CliRun.run(null, command, "--help");
+      assertEquals(0, run.exitCode(), command + ": " + run.transcript());
+      assertTrue(run.out().startsWith("Usage: freshet " + command), run.transcript());
+    }
+    CliRun root = CliRun.run(null, "--help");
+    assertEquals(0, root.exitCode(), root.transcript());
+    for (String command : STREAM_TABLE_COMMANDS) {
+      assertTrue(root.out().contains("  " + command + " "), command + " missing from " + root.transcript());
+    }
+  }
+
+  @Test
+  void verifyHelpStatesCostAndLocking() {
+    String help = CliRun.run(null, "verify", "--help").out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("EXCEPT ALL"), help);
+    assertTrue(help.contains("REPEATABLE READ"), help);
+    assertTrue(help.contains("ACCESS SHARE"), help);
+    assertTrue(help.contains("as expensive as a FULL refresh"), help);
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertEquals(2, CliRun.run(null, "create", "t").exitCode(), "no query");
+    assertEquals(2, CliRun.run(null, "create", "t", "--query", "SELECT 1", "--file", "q.sql").exitCode(),
+        "query and file");
+    CliRun badMode = CliRun.run(null, "create", "t", "--query", "SELECT 1", "--mode", "SOMETIMES");
+    assertEquals(2, badMode.exitCode(), badMode.transcript());
+    assertTrue(badMode.err().contains("DIFFERENTIAL"), badMode.transcript());
+    assertEquals(2, CliRun.run(null, "refresh").exitCode(), "no name");
+  }
+}

@@ -1,0 +1,252 @@
+package dev.freshet.tests.property;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** A typed scalar expression of a generated query or statement; renders as PostgreSQL SQL. */
+sealed interface Expr {
+
+  String sql();
+
+  ColType type();
+
+  /** Adds the constructs this expression uses. */
+  void constructs(Set<Construct> out);
+
+  /** A column, qualified by its table alias (or unqualified when {@code qualifier} is null). */
+  record Col(String qualifier, Schema.Column column) implements Expr {
+    @Override
+    public String sql() {
+      return qualifier == null ? column.name() : qualifier + "." + column.name();
+    }
+
+    @Override
+    public ColType type() {
+      return column.type();
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+    }
+  }
+
+  /** A literal of the value domain, or a typed NULL. */
+  record Lit(ColType type, String text) implements Expr {
+    static Lit nullOf(ColType type) {
+      return new Lit(type, type.nullLiteral());
+    }
+
+    @Override
+    public String sql() {
+      return text;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+    }
+  }
+
+  /** {@code +}, {@code -}, {@code *} on numbers, {@code date ± int}, {@code date - date}, {@code ||}. */
+  record Arith(String op, Expr left, Expr right, ColType type) implements Expr {
+    @Override
+    public String sql() {
+      return "(" + left.sql() + " " + op + " " + right.sql() + ")";
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      if (op.equals("||")) {
+        out.add(Construct.CONCAT);
+      } else if (left.type() == ColType.DATE || right.type() == ColType.DATE) {
+        out.add(Construct.DATE_ARITHMETIC);
+      } else {
+        out.add(Construct.ARITHMETIC);
+      }
+      left.constructs(out);
+      right.constructs(out);
+    }
+  }
+
+  record Cast(Expr inner, ColType type, boolean colonSyntax) implements Expr {
+    @Override
+    public String sql() {
+      return colonSyntax ? "(" + inner.sql() + ")::" + type.castName()
+          : "CAST(" + inner.sql() + " AS " + type.castName() + ")";
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.CAST);
+      inner.constructs(out);
+    }
+  }
+
+  record Coalesce(Expr inner, Expr fallback) implements Expr {
+    @Override
+    public String sql() {
+      return "COALESCE(" + inner.sql() + ", " + fallback.sql() + ")";
+    }
+
+    @Override
+    public ColType type() {
+      return inner.type();
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.COALESCE);
+      inner.constructs(out);
+      fallback.constructs(out);
+    }
+  }
+
+  record Case(Expr when, Expr then, Expr otherwise) implements Expr {
+    @Override
+    public String sql() {
+      return "CASE WHEN " + when.sql() + " THEN " + then.sql() + " ELSE " + otherwise.sql() + " END";
+    }
+
+    @Override
+    public ColType type() {
+      return then.type();
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.CASE);
+      when.constructs(out);
+      then.constructs(out);
+      otherwise.constructs(out);
+    }
+  }
+
+  record Cmp(String op, Expr left, Expr right) implements Expr {
+    @Override
+    public String sql() {
+      return left.sql() + " " + op + " " + right.sql();
+    }
+
+    @Override
+    public ColType type() {
+      return ColType.BOOL;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.COMPARISON);
+      left.constructs(out);
+      right.constructs(out);
+    }
+  }
+
+  /** AND / OR. */
+  record Logic(String op, Expr left, Expr right) implements Expr {
+    @Override
+    public String sql() {
+      return "(" + left.sql() + " " + op + " " + right.sql() + ")";
+    }
+
+    @Override
+    public ColType type() {
+      return ColType.BOOL;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(op.equals("AND") ? Construct.AND : Construct.OR);
+      left.constructs(out);
+      right.constructs(out);
+    }
+  }
+
+  record Not(Expr inner) implements Expr {
+    @Override
+    public String sql() {
+      return "NOT (" + inner.sql() + ")";
+    }
+
+    @Override
+    public ColType type() {
+      return ColType.BOOL;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.NOT);
+      inner.constructs(out);
+    }
+  }
+
+  record IsNull(Expr inner, boolean negated) implements Expr {
+    @Override
+    public String sql() {
+      return inner.sql() + (negated ? " IS NOT NULL" : " IS NULL");
+    }
+
+    @Override
+    public ColType type() {
+      return ColType.BOOL;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.IS_NULL);
+      inner.constructs(out);
+    }
+  }
+
+  record Like(Expr inner, String pattern, boolean negated) implements Expr {
+    @Override
+    public String sql() {
+      return inner.sql() + (negated ? " NOT LIKE " : " LIKE ") + pattern;
+    }
+
+    @Override
+    public ColType type() {
+      return ColType.BOOL;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.LIKE);
+      inner.constructs(out);
+    }
+  }
+
+  record InList(Expr inner, List<Expr> items) implements Expr {
+    @Override
+    public String sql() {
+      return inner.sql() + " IN (" + items.stream().map(Expr::sql).collect(Collectors.joining(", ")) + ")";
+    }
+
+    @Override
+    public ColType type() {
+      return ColType.BOOL;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.IN_LIST);
+      inner.constructs(out);
+    }
+  }
+
+  record Between(Expr inner, Expr low, Expr high) implements Expr {
+    @Override
+    public String sql() {
+      return inner.sql() + " BETWEEN " + low.sql() + " AND " + high.sql();
+    }
+
+    @Override
+    public ColType type() {
+      return ColType.BOOL;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.BETWEEN);
+      inner.constructs(out);
+    }
+  }
+}

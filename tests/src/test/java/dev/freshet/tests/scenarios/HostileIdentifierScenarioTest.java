@@ -1,0 +1,112 @@
+package dev.freshet.tests.scenarios;
+
+import static dev.freshet.tests.scenarios.Scenarios.count;
+import static dev.freshet.tests.scenarios.Scenarios.create;
+import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.runtime.streamtable.StreamTables;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Identifiers with double quotes, spaces, capitals, unicode and reserved words, as schema, table,
+ * column and stream table names, in join keys and GROUP BY, through create, refresh and drop.
+ */
+@PostgresTest
+class HostileIdentifierScenarioTest {
+
+  private static final String SCHEMA = "\"My Schema\"";
+  private static final String LINES = SCHEMA + ".\"Order \"\"Lines\"\"\"";
+  private static final String HEADS = SCHEMA + ".\"order\"";
+
+  @Test
+  void createChangeRefreshDrop(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE SCHEMA " + SCHEMA,
+          "CREATE TABLE " + HEADS + " (\"select\" int PRIMARY KEY, \"Mixed Case\" text NOT NULL, "
+              + "\"user\" text)",
+          "CREATE TABLE " + LINES + " (\"Line ID\" int PRIMARY KEY, \"select\" int, \"Ünïcødé ✓\" text, "
+              + "\"Mixed Case\" numeric(10,2), \"from\" int, \"a\"\"b\" int)",
+          "INSERT INTO " + HEADS + " VALUES (1, 'One', 'u1'), (2, 'Two', 'u2')",
+          "INSERT INTO " + LINES + " VALUES (1, 1, 'α', 1.50, 10, 1), (2, 1, 'β ✓', 2.25, 20, 2), "
+              + "(3, 2, 'α', 3.00, 30, 3), (4, NULL, 'γ', 4.00, 40, 4)");
+
+      String joinName = SCHEMA + ".\"Stream \"\"Σ\"\" Table\"";
+      String joinSql = "SELECT l.\"Line ID\", l.\"Ünïcødé ✓\", l.\"a\"\"b\" AS \"the \"\"ab\"\"\", "
+          + "o.\"Mixed Case\" AS \"Order Name\", o.\"user\" "
+          + "FROM " + LINES + " l JOIN " + HEADS + " o ON l.\"select\" = o.\"select\" WHERE l.\"from\" > 5";
+      create(c, joinName, joinSql, Mode.DIFFERENTIAL);
+
+      String groupName = "\"My Schema\".\"GROUP\"";
+      String groupSql = "SELECT l.\"Ünïcødé ✓\", o.\"Mixed Case\", count(*) AS \"count\", "
+          + "sum(l.\"Mixed Case\") AS \"Sum ✓\" "
+          + "FROM " + LINES + " l JOIN " + HEADS + " o ON l.\"select\" = o.\"select\" "
+          + "GROUP BY l.\"Ünïcødé ✓\", o.\"Mixed Case\"";
+      create(c, groupName, groupSql, Mode.DIFFERENTIAL);
+
+      String keylessName = "\"Ünïcødé ✓\"";
+      create(c, keylessName, "SELECT \"Ünïcødé ✓\" AS \"select\", \"from\" FROM " + LINES, Mode.DIFFERENTIAL);
+
+      // quoted stream table names must resolve exactly (not case-folded)
+      assertEquals(1, count(c, "SELECT count(*) FROM freshet.stream_tables WHERE schema_name = 'My Schema' "
+          + "AND table_name = 'Stream \"Σ\" Table'"));
+      assertEquals(1, count(c, "SELECT count(*) FROM freshet.stream_tables WHERE schema_name = 'public' "
+          + "AND table_name = 'Ünïcødé ✓'"));
+
+      exec(c, "INSERT INTO " + LINES + " VALUES (5, 2, 'β ✓', 5.00, 50, 5)",
+          "UPDATE " + LINES + " SET \"select\" = 2, \"Ünïcødé ✓\" = 'δ' WHERE \"Line ID\" = 4",
+          "UPDATE " + HEADS + " SET \"Mixed Case\" = 'Uno' WHERE \"select\" = 1",
+          "DELETE FROM " + LINES + " WHERE \"Line ID\" = 2",
+          "UPDATE " + LINES + " SET \"a\"\"b\" = 99 WHERE \"Line ID\" = 1");
+      for (String st : List.of(joinName, groupName, keylessName)) {
+        RefreshReport r = Oracle.refreshAndCheck(c, st, Mode.DIFFERENTIAL);
+        assertEquals(true, r.changedSources().size() >= 1, r.toString());
+      }
+      assertEquals(List.of("1|α|99|Uno|u1", "3|α|3|Two|u2", "4|δ|4|Two|u2", "5|β ✓|5|Two|u2"),
+          rows(c, "SELECT \"Line ID\", \"Ünïcødé ✓\", \"the \"\"ab\"\"\", \"Order Name\", \"user\" FROM "
+              + joinName + " ORDER BY 1"));
+      assertEquals(List.of("α|Two|1|3.00", "α|Uno|1|1.50", "β ✓|Two|1|5.00", "δ|Two|1|4.00"),
+          rows(c, "SELECT \"Ünïcødé ✓\", \"Mixed Case\", \"count\", \"Sum ✓\" FROM " + groupName
+              + " ORDER BY 1, 2"));
+
+      // a group disappears, a key moves to a new head row
+      exec(c, "INSERT INTO " + HEADS + " VALUES (3, 'Drei', NULL)",
+          "UPDATE " + LINES + " SET \"select\" = 3 WHERE \"Ünïcødé ✓\" = 'α'",
+          "DELETE FROM " + LINES + " WHERE \"Ünïcødé ✓\" = 'δ'");
+      for (String st : List.of(joinName, groupName, keylessName)) {
+        Oracle.refreshAndCheck(c, st, Mode.DIFFERENTIAL);
+      }
+      assertEquals(List.of("α|Drei|2|4.50", "β ✓|Two|1|5.00"),
+          rows(c, "SELECT \"Ünïcødé ✓\", \"Mixed Case\", \"count\", \"Sum ✓\" FROM " + groupName
+              + " ORDER BY 1, 2"));
+
+      // a stream table over a stream table with a hostile name
+      String topName = SCHEMA + ".\"Top \"\"Level\"\"\"";
+      create(c, topName, "SELECT \"Mixed Case\", sum(\"count\") AS \"Total Count\" FROM " + groupName
+          + " GROUP BY \"Mixed Case\"", Mode.DIFFERENTIAL);
+      exec(c, "INSERT INTO " + LINES + " VALUES (6, 3, 'ε', 1.00, 60, 6)");
+      Oracle.refreshAndCheck(c, groupName, Mode.DIFFERENTIAL);
+      Oracle.refreshAndCheck(c, topName, Mode.DIFFERENTIAL);
+      assertEquals(List.of("Drei|3", "Two|1"), rows(c, "SELECT \"Mixed Case\", \"Total Count\" FROM " + topName
+          + " ORDER BY 1"));
+
+      StreamTables.drop(c, groupName, true);
+      StreamTables.drop(c, joinName, false);
+      StreamTables.drop(c, keylessName, false);
+      assertEquals(0, count(c, "SELECT count(*) FROM freshet.stream_tables"));
+      assertEquals(0, count(c, "SELECT count(*) FROM freshet.change_buffers"));
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'freshet\\_%'"));
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
+          + "WHERE n.nspname IN ('freshet_changes', 'My Schema') AND k.relname NOT IN ('order', 'Order \"Lines\"') "
+          + "AND k.relkind = 'r'"));
+    }
+  }
+}

@@ -1,0 +1,246 @@
+package dev.freshet.tpch.bench;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTableVerifier;
+import dev.freshet.runtime.streamtable.StreamTables;
+import dev.freshet.tpch.RefreshResult;
+import dev.freshet.tpch.TpchQueries;
+import dev.freshet.tpch.TpchRefresh;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The work shared by {@code freshet demo} and {@code freshet bench}: stream tables for TPC-H
+ * queries over a loaded schema, then rounds of RF1, RF2, RF3, each followed by a refresh of every
+ * stream table, a timed full recompute of its defining query, and optionally a check against that
+ * query ({@link StreamTableVerifier}).
+ *
+ * <p>The full recompute is {@code CREATE TEMP TABLE ... AS <defining query>}, timed, then dropped:
+ * the query runs to completion and every output column is computed and written (a
+ * {@code SELECT count(*) FROM (<query>)} would let PostgreSQL drop the unused aggregates). A FULL
+ * refresh would cost this plus diffing the result into the stored table, so the ratio against a
+ * differential refresh is, if anything, in favour of recomputing.
+ *
+ * <p>A stream table whose creation or refresh fails is reported and left out of later rounds; the
+ * others go on. The connection must be in auto-commit mode and its search path must reach the
+ * TPC-H tables; stream tables are named {@code q01}..{@code q22} in the current schema.
+ */
+public final class MaintenanceRun {
+
+  /** The TPC-H queries Freshet maintains DIFFERENTIAL. */
+  public static final List<Integer> IN_SCOPE = List.of(1, 5, 6, 7, 8, 9, 12, 14, 19);
+
+  private static final Pattern STREAM_TABLE_NAME = Pattern.compile("q\\d\\d");
+  private static final String FULL_TABLE = "freshet_bench_full";
+
+  /** The creation of one stream table: rows stored and seconds, or why it failed. */
+  public record Created(int query, String name, long rows, long nanos, Optional<String> error) {
+  }
+
+  /** One refresh function of a round and its wall-clock time. */
+  public record FunctionRun(RefreshResult result, long nanos) {
+  }
+
+  /**
+   * One stream table in one round: the refresh (its report and wall-clock time, measured around
+   * {@link StreamTables#refresh}), the full recompute time, the verification if asked for, or the
+   * error that stopped it.
+   */
+  public record QueryRound(int query, String name, Optional<RefreshReport> report, long refreshNanos,
+      long fullNanos, Optional<StreamTableVerifier.Verification> verification, Optional<String> error) {
+
+    public boolean failed() {
+      return error.isPresent() || verification.map(v -> !v.ok()).orElse(false);
+    }
+  }
+
+  /** One round: the three refresh functions, then every stream table still in the run. */
+  public record Round(int number, List<FunctionRun> functions, List<QueryRound> queries) {
+    public long functionNanos() {
+      return functions.stream().mapToLong(FunctionRun::nanos).sum();
+    }
+  }
+
+  private final Connection c;
+  private final List<Integer> queries;
+  private final TpchRefresh refresh;
+  private final Consumer<String> progress;
+  /** Query number → why it left the run. */
+  private final Map<Integer, String> stopped = new LinkedHashMap<>();
+
+  public MaintenanceRun(Connection c, List<Integer> queries, TpchRefresh refresh, Consumer<String> progress) {
+    this.c = c;
+    this.queries = List.copyOf(queries);
+    this.refresh = refresh;
+    this.progress = progress;
+  }
+
+  /**
+   * Drops the stream tables named {@code q01}..{@code q22} in the current schema (left by an earlier
+   * run), so the TPC-H tables can be reloaded; returns the names dropped.
+   */
+  public static List<String> dropEarlierStreamTables(Connection c) throws SQLException {
+    String schema = currentSchema(c);
+    List<String> dropped = new ArrayList<>();
+    for (StoredStreamTable st : StreamTables.list(c)) {
+      if (st.name().schema().equals(schema) && STREAM_TABLE_NAME.matcher(st.name().name()).matches()) {
+        StreamTables.drop(c, st.name().sql(), true);
+        dropped.add(st.name().toString());
+      }
+    }
+    return dropped;
+  }
+
+  /** Creates a DIFFERENTIAL stream table for each query, timing each (population included). */
+  public List<Created> createStreamTables() {
+    List<Created> created = new ArrayList<>();
+    for (int q : queries) {
+      String name = TpchQueries.name(q);
+      long start = System.nanoTime();
+      try {
+        StreamTables.create(c, name, TpchQueries.get(q).sql(), Mode.DIFFERENTIAL, null);
+        long nanos = System.nanoTime() - start;
+        long rows = scalarLong("SELECT count(*) FROM " + name);
+        created.add(new Created(q, name, rows, nanos, Optional.empty()));
+        progress.accept(String.format(Locale.ROOT, "created %s: %d rows in %.2f s", name, rows, nanos / 1e9));
+      } catch (SQLException | RuntimeException e) {
+        String why = firstLine(e);
+        stopped.put(q, "creation failed: " + why);
+        created.add(new Created(q, name, 0, System.nanoTime() - start, Optional.of(why)));
+        progress.accept("could not create " + name + ": " + why);
+      }
+    }
+    return created;
+  }
+
+  /**
+   * RF1, RF2, RF3, then for each stream table still in the run: refresh, full recompute, and
+   * (when {@code verify}) the comparison with its defining query.
+   */
+  public Round runRound(int number, boolean verify) throws SQLException {
+    List<FunctionRun> functions = new ArrayList<>();
+    for (int f = 1; f <= 3; f++) {
+      long start = System.nanoTime();
+      RefreshResult result = switch (f) {
+        case 1 -> refresh.rf1(c);
+        case 2 -> refresh.rf2(c);
+        default -> refresh.rf3(c);
+      };
+      long nanos = System.nanoTime() - start;
+      functions.add(new FunctionRun(result, nanos));
+      progress.accept(String.format(Locale.ROOT, "round %d: %s %s in %.2f s", number, result.function(),
+          describe(result), nanos / 1e9));
+    }
+    List<QueryRound> rounds = new ArrayList<>();
+    for (int q : queries) {
+      if (stopped.containsKey(q)) {
+        continue;
+      }
+      rounds.add(measure(number, q, verify));
+    }
+    return new Round(number, functions, rounds);
+  }
+
+  /** Queries that left the run, with the reason. */
+  public Map<Integer, String> stopped() {
+    return Map.copyOf(stopped);
+  }
+
+  private QueryRound measure(int round, int q, boolean verify) {
+    String name = TpchQueries.name(q);
+    long start = System.nanoTime();
+    RefreshReport report;
+    try {
+      report = StreamTables.refresh(c, name);
+    } catch (SQLException | RuntimeException e) {
+      long nanos = System.nanoTime() - start;
+      String why = "refresh failed: " + firstLine(e);
+      stopped.put(q, why);
+      progress.accept("round " + round + ": " + name + " " + why);
+      return new QueryRound(q, name, Optional.empty(), nanos, 0, Optional.empty(), Optional.of(why));
+    }
+    long refreshNanos = System.nanoTime() - start;
+    long fullNanos;
+    try {
+      fullNanos = fullRecompute(TpchQueries.get(q).sql());
+    } catch (SQLException e) {
+      String why = "full recompute failed: " + firstLine(e);
+      return new QueryRound(q, name, Optional.of(report), refreshNanos, 0, Optional.empty(), Optional.of(why));
+    }
+    Optional<StreamTableVerifier.Verification> verification = Optional.empty();
+    if (verify) {
+      try {
+        verification = Optional.of(StreamTableVerifier.verify(c, name));
+      } catch (SQLException | RuntimeException e) {
+        String why = "verification failed: " + firstLine(e);
+        return new QueryRound(q, name, Optional.of(report), refreshNanos, fullNanos, Optional.empty(),
+            Optional.of(why));
+      }
+    }
+    progress.accept(String.format(Locale.ROOT,
+        "round %d: %s refreshed %s in %.1f ms (%d delta rows), full recompute %.1f ms%s", round, name,
+        report.modeUsed(), refreshNanos / 1e6, report.deltaRows(), fullNanos / 1e6,
+        verification.map(v -> v.ok() ? ", matches" : ", DOES NOT MATCH: " + v.summary()).orElse("")));
+    return new QueryRound(q, name, Optional.of(report), refreshNanos, fullNanos, verification, Optional.empty());
+  }
+
+  /** Nanoseconds of {@code CREATE TEMP TABLE ... AS <sql>}; the table is dropped afterwards. */
+  private long fullRecompute(String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("DROP TABLE IF EXISTS pg_temp." + FULL_TABLE);
+      long start = System.nanoTime();
+      s.execute("CREATE TEMP TABLE " + FULL_TABLE + " AS " + sql);
+      long nanos = System.nanoTime() - start;
+      s.execute("DROP TABLE pg_temp." + FULL_TABLE);
+      return nanos;
+    }
+  }
+
+  /** {@code 15 orders, 61 lineitem rows} style summary of a refresh function's statements. */
+  public static String describe(RefreshResult result) {
+    Map<String, Long> byTable = new LinkedHashMap<>();
+    String verb = switch (result.function()) {
+      case "RF1" -> "inserted";
+      case "RF2" -> "deleted";
+      default -> "updated";
+    };
+    for (RefreshResult.StatementRows s : result.statements()) {
+      byTable.merge(s.table(), s.rows(), Long::sum);
+    }
+    List<String> parts = new ArrayList<>();
+    byTable.forEach((table, rows) -> parts.add(rows + " " + table));
+    return verb + " " + String.join(", ", parts);
+  }
+
+  private long scalarLong(String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String currentSchema(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** The first line of an error's message: enough for a table cell; --verbose is not involved here. */
+  static String firstLine(Throwable e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    return message.lines().findFirst().orElse(message);
+  }
+}

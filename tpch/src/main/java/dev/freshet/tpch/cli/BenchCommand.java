@@ -1,0 +1,300 @@
+package dev.freshet.tpch.cli;
+
+import dev.freshet.runtime.cli.ConnectionOptions;
+import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.cli.UserException;
+import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.tpch.LoadReport;
+import dev.freshet.tpch.RefreshResult;
+import dev.freshet.tpch.TpchLoader;
+import dev.freshet.tpch.TpchQueries;
+import dev.freshet.tpch.TpchRefresh;
+import dev.freshet.tpch.TpchSchema;
+import dev.freshet.tpch.bench.Machine;
+import dev.freshet.tpch.bench.MaintenanceRun;
+import dev.freshet.tpch.bench.Stats;
+import dev.freshet.tpch.bench.TextTable;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code freshet bench}: differential refresh against full recompute, per TPC-H query in scope, at a
+ * scale factor and refresh batch size. A measurement, not a test: it prints numbers (and whether
+ * every stream table still matches its query at the end).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Measures Freshet on TPC-H: loads the data (an embedded PostgreSQL unless "
+        + "--jdbc-url is given), creates a DIFFERENTIAL stream table per query, then runs rounds of "
+        + "RF1 (new orders), RF2 (deleted orders) and RF3 (updates). After each round every stream "
+        + "table is refreshed, and its defining query is run in full "
+        + "(CREATE TEMP TABLE ... AS <query>, timed, dropped) on the same data.",
+        "Prints, per query: the delta rows, the differential refresh time (median over the rounds, "
+            + "and round 1 alone, which includes compiling the delta plan), the full-recompute time "
+            + "(median), their ratio full / refresh, and whether the stream table matches its query "
+            + "after the last round; then the time of the refresh functions themselves.",
+        "The TPC-H tables in schema \"public\" are replaced (unless --reuse), and stream tables "
+            + "q01..q22 left there by an earlier run are dropped first. Exit status 1 when a stream "
+            + "table cannot be created or refreshed, or does not match its query at the end."},
+    footer = {"", "Examples:",
+        "  freshet bench                             SF 0.1, embedded PostgreSQL",
+        "  freshet bench --sf 1 --rounds 5 --queries 1,6,14",
+        "  freshet server --data-dir .freshet/sf1 &  then, to load once and measure many times:",
+        "  freshet bench --sf 1 --reuse --jdbc-url 'jdbc:postgresql://localhost:5433/postgres?user=postgres'"})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--sf", paramLabel = "SF", defaultValue = "0.1",
+      description = "TPC-H scale factor (default: ${DEFAULT-VALUE}).")
+  double scaleFactor;
+
+  @Option(names = "--batch", paramLabel = "ROWS",
+      description = "Orders inserted by RF1 and deleted by RF2, rows updated by each RF3 statement "
+          + "(default: 0.1% of the orders, at least 10).")
+  Integer batch;
+
+  @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+      description = "Rounds of RF1, RF2, RF3 followed by refreshes; times are medians over them "
+          + "(default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--queries", paramLabel = "LIST", split = ",",
+      description = "TPC-H query numbers to measure, e.g. 1,5,6 (default: the queries Freshet "
+          + "maintains: 1,5,6,7,8,9,12,14,19).")
+  List<String> queryList;
+
+  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + TpchRefresh.DEFAULT_SEED,
+      description = "Seed of the refresh functions' random choices (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--reuse",
+      description = "Use the TPC-H tables already in schema \"public\" when all eight exist, "
+          + "instead of loading (--sf then only labels the report).")
+  boolean reuse;
+
+  @Option(names = "--markdown", description = "Print the result tables as Markdown.")
+  boolean markdown;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!(scaleFactor > 0) || scaleFactor > 1000) {
+      throw new UserException(ExitCode.USAGE, "--sf must be a positive number, e.g. 0.1 or 1; got " + scaleFactor);
+    }
+    if (rounds < 1 || (batch != null && batch < 1)) {
+      throw new UserException(ExitCode.USAGE, "--rounds and --batch must be at least 1");
+    }
+    List<Integer> queries = parseQueries(queryList);
+    long started = System.nanoTime();
+    try (Connection c = connection.connect(out)) {
+      out.println("freshet bench, " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
+      Machine.describe(c).forEach(out::println);
+      out.flush();
+      List<String> dropped = MaintenanceRun.dropEarlierStreamTables(c);
+      if (!dropped.isEmpty()) {
+        progress(out, "dropped the stream tables of an earlier run: " + String.join(", ", dropped));
+      }
+      if (reuse && tpchTablesExist(c)) {
+        progress(out, "reusing the TPC-H tables in schema \"public\" (--reuse): " + orders(c) + " orders");
+      } else {
+        progress(out, "loading TPC-H SF " + scaleFactor + " into schema \"public\"...");
+        LoadReport load = TpchLoader.load(c, "public", scaleFactor, TpchLoader.IfExists.REPLACE,
+            line -> progress(out, "load: " + line));
+        progress(out, String.format(Locale.ROOT, "loaded %,d rows in %.1f s", load.totalRows(), load.totalSeconds()));
+      }
+      TpchRefresh refresh = batch == null
+          ? TpchRefresh.withDefaultBatchSize(c, "public", seed)
+          : new TpchRefresh("public", seed, batch);
+      MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> progress(out, line));
+      progress(out, "creating " + queries.size() + " DIFFERENTIAL stream tables: " + joined(queries));
+      List<MaintenanceRun.Created> created = run.createStreamTables();
+      List<MaintenanceRun.Round> results = new ArrayList<>();
+      for (int r = 1; r <= rounds; r++) {
+        progress(out, "round " + r + " of " + rounds + " (batch " + refresh.batchSize() + ")"
+            + (r == rounds ? ", verifying each stream table at the end" : ""));
+        results.add(run.runRound(r, r == rounds));
+      }
+      int failures = report(out, queries, created, results, refresh);
+      out.printf(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - started) / 1e9);
+      out.flush();
+      return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
+    }
+  }
+
+  /** Prints the result tables; returns the number of problems (failed creations, refreshes, mismatches). */
+  private int report(PrintWriter out, List<Integer> queries, List<MaintenanceRun.Created> created,
+      List<MaintenanceRun.Round> results, TpchRefresh refresh) {
+    out.println();
+    out.printf(Locale.ROOT, "TPC-H SF %s, batch %d (orders per RF1/RF2, rows per RF3 statement), %d round%s; "
+        + "times are medians over the rounds; full = CREATE TEMP TABLE AS <query>; ratio = full / refresh.%n",
+        sfText(), refresh.batchSize(), rounds, rounds == 1 ? "" : "s");
+    out.println();
+    TextTable table = new TextTable("query", "mode", ">delta rows", ">refresh ms", ">round-1 refresh ms",
+        ">full ms", ">full / refresh", "matches after last round");
+    int failures = 0;
+    List<String> problems = new ArrayList<>();
+    double sumRefresh = 0;
+    double sumFull = 0;
+    for (int q : queries) {
+      String name = TpchQueries.name(q);
+      Optional<MaintenanceRun.Created> c = created.stream().filter(x -> x.query() == q).findFirst();
+      if (c.isPresent() && c.get().error().isPresent()) {
+        failures++;
+        problems.add(name + ": not created: " + c.get().error().get());
+        table.row(name, "-", "-", "-", "-", "-", "-", "not created");
+        continue;
+      }
+      List<MaintenanceRun.QueryRound> rows = new ArrayList<>();
+      for (MaintenanceRun.Round round : results) {
+        round.queries().stream().filter(x -> x.query() == q).forEach(rows::add);
+      }
+      List<MaintenanceRun.QueryRound> ok = rows.stream().filter(x -> x.error().isEmpty()).toList();
+      Optional<MaintenanceRun.QueryRound> failed = rows.stream().filter(x -> x.error().isPresent()).findFirst();
+      if (failed.isPresent()) {
+        failures++;
+        problems.add(name + " in round " + results.stream().filter(r -> r.queries().contains(failed.get()))
+            .findFirst().map(MaintenanceRun.Round::number).orElse(0) + ": " + failed.get().error().get());
+      }
+      if (ok.isEmpty()) {
+        table.row(name, "-", "-", "-", "-", "-", "-", "NO: " + failed.map(f -> f.error().get()).orElse("?"));
+        continue;
+      }
+      Set<String> modes = new TreeSet<>();
+      ok.forEach(x -> modes.add(x.report().map(RefreshReport::modeUsed).map(Enum::name).orElse("?")));
+      double refreshMs = Stats.median(ok.stream().map(MaintenanceRun.QueryRound::refreshNanos).toList());
+      double fullMs = Stats.median(ok.stream().map(MaintenanceRun.QueryRound::fullNanos).toList());
+      double delta = Stats.median(ok.stream().map(x -> x.report().map(RefreshReport::deltaRows).orElse(0L)).toList());
+      sumRefresh += refreshMs;
+      sumFull += fullMs;
+      MaintenanceRun.QueryRound last = rows.getLast();
+      String verdict;
+      if (failed.isPresent()) {
+        verdict = "NO: " + failed.get().error().get();
+      } else if (last.verification().isEmpty()) {
+        verdict = "not checked";
+      } else if (last.verification().get().ok()) {
+        verdict = "yes";
+      } else {
+        failures++;
+        verdict = "NO: " + last.verification().get().summary();
+        problems.add(name + ": " + last.verification().get().summary());
+      }
+      String roundOne = rows.getFirst().error().isEmpty() ? Stats.millis(rows.getFirst().refreshNanos()) : "-";
+      table.row(name, String.join("+", modes), Stats.count(delta), Stats.millis(refreshMs), roundOne,
+          Stats.millis(fullMs), Stats.ratio(fullMs, refreshMs), verdict);
+    }
+    table.row("all", "", "", Stats.millis(sumRefresh), "", Stats.millis(sumFull), Stats.ratio(sumFull, sumRefresh), "");
+    table.print(out, markdown);
+
+    out.println();
+    out.println("Refresh functions (each one transaction; rows = rows touched, all tables):");
+    out.println();
+    TextTable functions = new TextTable("function", "what", ">rows", ">ms (median)");
+    Map<String, List<MaintenanceRun.FunctionRun>> byFunction = new LinkedHashMap<>();
+    for (MaintenanceRun.Round round : results) {
+      for (MaintenanceRun.FunctionRun f : round.functions()) {
+        byFunction.computeIfAbsent(f.result().function(), k -> new ArrayList<>()).add(f);
+      }
+    }
+    byFunction.forEach((function, runs) -> {
+      RefreshResult lastResult = runs.getLast().result();
+      functions.row(function, MaintenanceRun.describe(lastResult).replaceAll("\\d+ ", "").strip(),
+          Stats.count(Stats.median(runs.stream().map(f -> f.result().totalRows()).toList())),
+          Stats.millis(Stats.median(runs.stream().map(MaintenanceRun.FunctionRun::nanos).toList())));
+    });
+    functions.print(out, markdown);
+    if (!problems.isEmpty()) {
+      out.println();
+      out.println(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":");
+      problems.forEach(p -> out.println("  " + p));
+    }
+    out.flush();
+    return failures;
+  }
+
+  private static void progress(PrintWriter out, String line) {
+    out.println(LocalDateTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  " + line);
+    out.flush();
+  }
+
+  private String sfText() {
+    return scaleFactor == Math.rint(scaleFactor) ? Long.toString((long) scaleFactor) : Double.toString(scaleFactor);
+  }
+
+  static List<Integer> parseQueries(List<String> list) {
+    if (list == null || list.isEmpty()) {
+      return MaintenanceRun.IN_SCOPE;
+    }
+    Set<Integer> numbers = new LinkedHashSet<>();
+    for (String item : list) {
+      String s = item.strip().toLowerCase(Locale.ROOT);
+      if (s.startsWith("q")) {
+        s = s.substring(1);
+      }
+      int n;
+      try {
+        n = Integer.parseInt(s);
+      } catch (NumberFormatException e) {
+        throw new UserException(ExitCode.USAGE, "--queries takes query numbers separated by commas, "
+            + "e.g. 1,5,6; got '" + item + "'");
+      }
+      if (n < 1 || n > TpchQueries.COUNT) {
+        throw new UserException(ExitCode.USAGE, "TPC-H has queries 1 to " + TpchQueries.COUNT + "; got " + n);
+      }
+      numbers.add(n);
+    }
+    return List.copyOf(numbers);
+  }
+
+  private static boolean tpchTablesExist(Connection c) throws SQLException {
+    for (TpchSchema.Table t : TpchSchema.TABLES) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+        ps.setString(1, "public." + t.name());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (!rs.getBoolean(1)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private static String orders(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM public.orders")) {
+      rs.next();
+      return String.format(Locale.ROOT, "%,d", rs.getLong(1));
+    }
+  }
+
+  private static String joined(List<Integer> queries) {
+    return queries.stream().map(TpchQueries::name).collect(Collectors.joining(" "));
+  }
+}
