@@ -61,6 +61,7 @@ public final class StreamTables {
 
   private static void createIn(Connection c, QualifiedName target, String sql, Mode mode, String schedule)
       throws SQLException {
+    checkSchedule(schedule);
     if (StreamTableCatalog.find(c, target, false).isPresent()) {
       throw new StreamTableException("stream table " + target + " already exists; "
           + "'freshet alter' changes it, 'freshet drop' removes it");
@@ -371,6 +372,7 @@ public final class StreamTables {
         createIn(c, target, query.orElse(st.definingQuery()), mode.orElse(st.requestedMode()),
             schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null));
       } else if (schedule.isPresent()) {
+        checkSchedule(emptyToNull(schedule.get()));
         try (PreparedStatement ps = c.prepareStatement(
             "UPDATE freshet.stream_tables SET schedule = ? WHERE id = ?")) {
           ps.setString(1, emptyToNull(schedule.get()));
@@ -388,6 +390,39 @@ public final class StreamTables {
     }
     CatalogMigrations.migrate(c);
     return StreamTableCatalog.list(c);
+  }
+
+  /**
+   * All stream tables, each after the stream tables it reads (a stream table can be the source of
+   * another: refreshing upstream first lets one pass carry a change all the way down).
+   */
+  public static List<StoredStreamTable> inRefreshOrder(Connection c) throws SQLException {
+    List<StoredStreamTable> all = list(c);
+    Map<Long, StoredStreamTable> byRelid = new java.util.HashMap<>();
+    for (StoredStreamTable st : all) {
+      relid(c, st.name()).ifPresent(r -> byRelid.put(r, st));
+    }
+    List<StoredStreamTable> ordered = new ArrayList<>();
+    Set<Long> placed = new HashSet<>();
+    for (StoredStreamTable st : all) {
+      place(c, st, byRelid, placed, ordered, new HashSet<>());
+    }
+    return ordered;
+  }
+
+  private static void place(Connection c, StoredStreamTable st, Map<Long, StoredStreamTable> byRelid,
+      Set<Long> placed, List<StoredStreamTable> ordered, Set<Long> visiting) throws SQLException {
+    if (placed.contains(st.id()) || !visiting.add(st.id())) {
+      return;
+    }
+    for (long source : StreamTableCatalog.sourceRelids(c, st.id())) {
+      StoredStreamTable upstream = byRelid.get(source);
+      if (upstream != null) {
+        place(c, upstream, byRelid, placed, ordered, visiting);
+      }
+    }
+    placed.add(st.id());
+    ordered.add(st);
   }
 
   /** A stream table, its sources and its last refreshes (newest first). */
@@ -544,6 +579,16 @@ public final class StreamTables {
 
   private static String join(List<QualifiedName> names) {
     return String.join(", ", names.stream().map(QualifiedName::toString).toList());
+  }
+
+  private static void checkSchedule(String schedule) {
+    if (schedule != null) {
+      try {
+        dev.freshet.runtime.scheduler.Schedule.parse(schedule);
+      } catch (IllegalArgumentException e) {
+        throw new StreamTableException(e.getMessage());
+      }
+    }
   }
 
   private static String emptyToNull(String s) {

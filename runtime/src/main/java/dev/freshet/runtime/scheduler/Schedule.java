@@ -1,0 +1,33 @@
+package dev.freshet.runtime.scheduler;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** How often a stream table is refreshed by {@code freshet service}: an interval such as {@code 30s}, {@code 5m}, {@code 1h}. */
+public record Schedule(Duration interval) {
+
+  private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)");
+
+  public Schedule {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("a schedule interval must be positive");
+    }
+  }
+
+  /** Parses {@code 30s}, {@code 5m}, {@code 2h} (also {@code 10 minutes}); the error says what is accepted. */
+  public static Schedule parse(String text) {
+    Matcher m = INTERVAL.matcher(text.strip().toLowerCase(Locale.ROOT));
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new IllegalArgumentException("not a schedule: '" + text + "'; use an interval such as 30s, 5m or 1h");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration d = switch (m.group(2).charAt(0)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+    return new Schedule(d);
+  }
+}
