@@ -349,13 +349,17 @@ public final class GroupedRefreshPrinter {
         + " AS g\n  LEFT JOIN " + targetName() + " AS st\n    ON st." + q(HiddenColumns.HASH) + " = "
         + SqlText.hash("g", keyCols, keyTypes) + "\n    AND " + SqlText.sameValues("st", "g", keyCols)
         .replace("\n", "\n    ") + "\n),\n"
-        + q(RESCAN_KEYS) + " AS (\n  SELECT " + (keys.isEmpty() ? "1 AS \"__freshet_one\"" : join(map(keyCols, k -> col("m", k))))
-        + " FROM " + q("Δmerged") + " AS m WHERE m.\"__freshet_rescan\"\n),\n"
-        + q("Δrescanned") + " AS (\n" + indent(QuerySqlPrinter.print(stateRel(restrictedInput())), 2) + "\n),\n"
-        + q("__freshet_state") + " AS (\n  SELECT " + join(kept) + "\n  FROM " + q("Δmerged")
-        + " AS m WHERE NOT m.\"__freshet_rescan\"\n  UNION ALL\n  SELECT " + join(redone) + "\n  FROM "
-        + q("Δmerged") + " AS m LEFT JOIN " + q("Δrescanned") + " AS r ON "
-        + SqlText.sameValues("r", "m", keyCols) + "\n  WHERE m.\"__freshet_rescan\"\n)";
+        + (rescan.isEmpty()
+            // Every aggregate is algebraic: no group is ever re-aggregated.
+            ? q("__freshet_state") + " AS (\n  SELECT " + join(kept) + "\n  FROM " + q("Δmerged") + " AS m\n)"
+            : q(RESCAN_KEYS) + " AS (\n  SELECT " + (keys.isEmpty() ? "1 AS \"__freshet_one\""
+                : join(map(keyCols, k -> col("m", k))))
+            + " FROM " + q("Δmerged") + " AS m WHERE m.\"__freshet_rescan\"\n),\n"
+            + q("Δrescanned") + " AS (\n" + indent(QuerySqlPrinter.print(stateRel(restrictedInput())), 2) + "\n),\n"
+            + q("__freshet_state") + " AS (\n  SELECT " + join(kept) + "\n  FROM " + q("Δmerged")
+            + " AS m WHERE NOT m.\"__freshet_rescan\"\n  UNION ALL\n  SELECT " + join(redone) + "\n  FROM "
+            + q("Δmerged") + " AS m LEFT JOIN " + q("Δrescanned") + " AS r ON "
+            + SqlText.sameValues("r", "m", keyCols) + "\n  WHERE m.\"__freshet_rescan\"\n)");
     return materialize(ctes);
   }
 
