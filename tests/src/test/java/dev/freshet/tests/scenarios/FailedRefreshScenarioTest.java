@@ -48,6 +48,9 @@ class FailedRefreshScenarioTest {
     State before = state(c, st, source);
     assertFalse(before.buffer().isEmpty(), "the pending change must be in the buffer");
     long historyBefore = count(c, "SELECT count(*) FROM freshet.refresh_history WHERE stream_table_id = " + id(c, st));
+    String errorRows = "SELECT count(*) FROM freshet.refresh_history WHERE stream_table_id = " + id(c, st)
+        + " AND error LIKE '%" + expectedInMessage + "%'";
+    long errorsBefore = count(c, errorRows);
     Exception e = assertThrows(Exception.class, () -> StreamTables.refresh(c, st));
     assertTrue(String.valueOf(e.getMessage()).contains(expectedInMessage), e.toString());
     assertEquals(before, state(c, st, source), "a failed refresh changed the stream table, snapshot or buffer");
@@ -59,8 +62,7 @@ class FailedRefreshScenarioTest {
         status.history().toString());
     assertEquals(historyBefore + 1,
         count(c, "SELECT count(*) FROM freshet.refresh_history WHERE stream_table_id = " + id(c, st)));
-    assertEquals(1, count(c, "SELECT count(*) FROM freshet.refresh_history WHERE stream_table_id = " + id(c, st)
-        + " AND error LIKE '%" + expectedInMessage + "%'"));
+    assertEquals(errorsBefore + 1, count(c, errorRows), "the new history row must carry the error");
     return e.getMessage();
   }
 
@@ -93,6 +95,25 @@ class FailedRefreshScenarioTest {
       assertEquals(List.of("2|70", "5|500", "11|5000"),
           rows(c, "SELECT id, v10 FROM f1_st WHERE id IN (1, 2, 5, 11) ORDER BY 1"));
       assertEquals(10, count(c, "SELECT count(*) FROM f1_st"));
+    }
+  }
+
+  @Test
+  void truncateForcedFullRefreshFails(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE f4 (id int PRIMARY KEY, v int NOT NULL)",
+          "INSERT INTO f4 SELECT i, i FROM generate_series(1, 5) i");
+      create(c, "f4_st", "SELECT id, v FROM f4", Mode.DIFFERENTIAL);
+      exec(c, "ALTER TABLE f4_st ADD CONSTRAINT f4_st_v CHECK (v < 100) NOT VALID");
+      Scenarios.inOneTransaction(c, "TRUNCATE f4", "INSERT INTO f4 VALUES (1, 1), (2, 200)");
+      assertRefreshFailsCleanly(c, "f4_st", "f4", "f4_st_v");
+      assertEquals(5, count(c, "SELECT count(*) FROM f4_st"));
+      exec(c, "ALTER TABLE f4_st DROP CONSTRAINT f4_st_v");
+      Oracle.refreshAndCheck(c, "f4_st", Mode.FULL);
+      assertEquals(List.of("1|1", "2|200"), rows(c, "SELECT id, v FROM f4_st ORDER BY 1"));
+      exec(c, "INSERT INTO f4 VALUES (3, 3)");
+      assertRecovered(c, "f4_st");
+      assertEquals(3, count(c, "SELECT count(*) FROM f4_st"));
     }
   }
 

@@ -101,12 +101,61 @@ class HostileIdentifierScenarioTest {
       StreamTables.drop(c, groupName, true);
       StreamTables.drop(c, joinName, false);
       StreamTables.drop(c, keylessName, false);
-      assertEquals(0, count(c, "SELECT count(*) FROM freshet.stream_tables"));
-      assertEquals(0, count(c, "SELECT count(*) FROM freshet.change_buffers"));
-      assertEquals(0, count(c, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'freshet\\_%'"));
+      assertEquals(0, count(c, "SELECT count(*) FROM freshet.stream_tables WHERE schema_name = 'My Schema' "
+          + "OR table_name = 'Ünïcødé ✓'"));
+      assertEquals(0, count(c, "SELECT count(*) FROM freshet.change_buffers WHERE source_schema = 'My Schema'"));
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_trigger t JOIN pg_class k ON k.oid = t.tgrelid "
+          + "JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = 'My Schema' AND NOT t.tgisinternal"));
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+          + "WHERE n.nspname = 'freshet_changes' AND p.proname ~ ('^src_(' || '" + LINES.replace("'", "''")
+          + "'::regclass::oid || '|' || '" + HEADS.replace("'", "''") + "'::regclass::oid || ')_')"));
       assertEquals(0, count(c, "SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
           + "WHERE n.nspname IN ('freshet_changes', 'My Schema') AND k.relname NOT IN ('order', 'Order \"Lines\"') "
           + "AND k.relkind = 'r'"));
+    }
+  }
+  /** Names of the maximum length (63 bytes), two of them differing only in the last character. */
+  @Test
+  void maximumLengthNames(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      String base = "Ä".repeat(20) + "x".repeat(21); // 20 * 2 + 21 = 61 bytes
+      String src = "\"" + base + "sr\"";
+      String st1 = "\"" + base + "s1\"";
+      String st2 = "\"" + base + "s2\"";
+      String col = "\"" + "Ü".repeat(31) + "k\""; // 63 bytes
+      exec(c, "CREATE TABLE " + src + " (" + col + " int PRIMARY KEY, v int)",
+          "INSERT INTO " + src + " VALUES (1, 1), (2, 2)");
+      create(c, st1, "SELECT " + col + ", v FROM " + src, Mode.DIFFERENTIAL);
+      create(c, st2, "SELECT v, count(*) AS n FROM " + src + " GROUP BY v", Mode.DIFFERENTIAL);
+      exec(c, "UPDATE " + src + " SET v = 1 WHERE " + col + " = 2", "INSERT INTO " + src + " VALUES (3, 3)");
+      Oracle.refreshAndCheck(c, st1, Mode.DIFFERENTIAL);
+      Oracle.refreshAndCheck(c, st2, Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|2", "3|1"), rows(c, "SELECT v, n FROM " + st2 + " ORDER BY 1"));
+      StreamTables.drop(c, st1, false);
+      StreamTables.drop(c, st2, false);
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_trigger WHERE tgrelid = '" + src.replace("'", "''")
+          + "'::regclass AND NOT tgisinternal"));
+    }
+  }
+
+  /**
+   * A source column with the name of a change buffer column cannot be captured; the refusal must be
+   * clear and leave nothing behind.
+   */
+  @Test
+  void sourceColumnNamedLikeABufferColumnIsRefusedCleanly(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE wcol (id int PRIMARY KEY, \"__w\" int, \"__xid\" text)",
+          "INSERT INTO wcol VALUES (1, 1, 'a')");
+      Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+          () -> StreamTables.create(c, "wcol_st", "SELECT id, \"__w\" FROM wcol", Mode.DIFFERENTIAL, null));
+      org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(e.getMessage()).contains("__w"), e.toString());
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'wcol'::regclass AND NOT tgisinternal"));
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_class WHERE relname = 'wcol_st'"));
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_class WHERE relname LIKE 'src\\_' || 'wcol'::regclass::oid || '%'"));
+      // the table is still writable
+      exec(c, "INSERT INTO wcol VALUES (2, 2, 'b')");
+      assertEquals(2, count(c, "SELECT count(*) FROM wcol"));
     }
   }
 }

@@ -114,4 +114,96 @@ class OutOfOrderCommitScenarioTest {
       assertEquals(List.of("6|24"), rows(c, "SELECT n, s FROM op_agg"));
     }
   }
+  @Test
+  void joinWithBothSidesWrittenByInterleavedTransactions(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection w1 = writer(db); Connection w2 = writer(db)) {
+      exec(c, "CREATE TABLE oj_c (ck int PRIMARY KEY, name text NOT NULL)",
+          "CREATE TABLE oj_o (ok int PRIMARY KEY, ck int NOT NULL, amount int NOT NULL)",
+          "INSERT INTO oj_c VALUES (1, 'a'), (2, 'b')",
+          "INSERT INTO oj_o VALUES (1, 1, 10), (2, 2, 20)");
+      create(c, "oj", "SELECT o.ok, o.amount, c.name FROM oj_o o JOIN oj_c c ON o.ck = c.ck", Mode.DIFFERENTIAL);
+      String read = "SELECT ok, amount, name FROM oj ORDER BY 1";
+
+      // T1 (older): adds customer 3 and moves order 2 to it; T2 (newer): adds an order for customer 3
+      // and deletes customer 1. T2 commits first: its order for 3 has no partner yet.
+      exec(w1, "INSERT INTO oj_c VALUES (3, 'c')", "UPDATE oj_o SET ck = 3 WHERE ok = 2");
+      exec(w2, "INSERT INTO oj_o VALUES (3, 3, 30)", "DELETE FROM oj_c WHERE ck = 1");
+      w2.commit();
+      Oracle.refreshAndCheck(c, "oj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("2|20|b"), rows(c, read));
+      w1.commit();
+      Oracle.refreshAndCheck(c, "oj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("2|20|c", "3|30|c"), rows(c, read));
+      RefreshReport again = Oracle.refreshAndCheck(c, "oj", Mode.DIFFERENTIAL);
+      assertEquals(List.of(), again.changedSources(), again.toString());
+      assertEquals(List.of("2|20|c", "3|30|c"), rows(c, read));
+    }
+  }
+
+  @Test
+  void savepointsRolledBackInsideACommittedTransaction(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection w = writer(db)) {
+      exec(c, "CREATE TABLE osp (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO osp VALUES (1, 1)");
+      create(c, "osp_st", "SELECT count(*) AS n, sum(v) AS s FROM osp", Mode.DIFFERENTIAL);
+      exec(w, "INSERT INTO osp VALUES (2, 2)", "SAVEPOINT a", "INSERT INTO osp VALUES (3, 3)",
+          "UPDATE osp SET v = 100 WHERE id = 1", "ROLLBACK TO SAVEPOINT a", "SAVEPOINT b",
+          "INSERT INTO osp VALUES (4, 4)", "RELEASE SAVEPOINT b");
+      Oracle.refreshAndCheck(c, "osp_st", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|1"), rows(c, "SELECT n, s FROM osp_st"));
+      w.commit();
+      Oracle.refreshAndCheck(c, "osp_st", Mode.DIFFERENTIAL);
+      assertEquals(List.of("3|7"), rows(c, "SELECT n, s FROM osp_st"));
+    }
+  }
+
+  /**
+   * A transaction that already had its xid when the stream table was created (it wrote elsewhere),
+   * and writes the source only after the creation committed: its changes belong to the next window.
+   */
+  @Test
+  void transactionOlderThanTheStreamTableWritesAfterCreation(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection w = writer(db)) {
+      exec(c, "CREATE TABLE ob (id int PRIMARY KEY, v int NOT NULL)", "CREATE TABLE ob_other (x int)",
+          "INSERT INTO ob VALUES (1, 1)");
+      exec(w, "INSERT INTO ob_other VALUES (1)"); // w now has an xid older than the creation's
+      create(c, "ob_st", "SELECT id, v FROM ob", Mode.DIFFERENTIAL);
+      exec(w, "INSERT INTO ob VALUES (2, 2)", "UPDATE ob SET v = 10 WHERE id = 1");
+      exec(c, "INSERT INTO ob VALUES (3, 3)");
+      Oracle.refreshAndCheck(c, "ob_st", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|1", "3|3"), rows(c, "SELECT id, v FROM ob_st ORDER BY 1"));
+      w.commit();
+      Oracle.refreshAndCheck(c, "ob_st", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|10", "2|2", "3|3"), rows(c, "SELECT id, v FROM ob_st ORDER BY 1"));
+    }
+  }
+  /** A writer open when the stream table is created: creation waits for it, then includes it once. */
+  @Test
+  void creationWaitsForAnOpenWriter(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection w = writer(db); Connection watcher = db.connect()) {
+      exec(c, "CREATE TABLE ow (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO ow VALUES (1, 1)");
+      exec(w, "INSERT INTO ow VALUES (2, 2)");
+      long writerPid = count(w, "SELECT pg_backend_pid()");
+      long creatorPid = count(c, "SELECT pg_backend_pid()");
+      java.util.concurrent.CompletableFuture<Void> creation = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        try {
+          create(c, "ow_st", "SELECT count(*) AS n, sum(v) AS s FROM ow", Mode.DIFFERENTIAL);
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (count(watcher, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + creatorPid
+          + " AND " + writerPid + " = ANY (pg_blocking_pids(pid))") == 0) {
+        org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline && !creation.isDone(),
+            () -> "creation was expected to wait for the open writer: " + creation);
+        Thread.onSpinWait();
+      }
+      w.commit();
+      creation.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(List.of("2|3"), rows(c, "SELECT n, s FROM ow_st"));
+      exec(c, "INSERT INTO ow VALUES (3, 3)");
+      Oracle.refreshAndCheck(c, "ow_st", Mode.DIFFERENTIAL);
+      assertEquals(List.of("3|6"), rows(c, "SELECT n, s FROM ow_st"));
+    }
+  }
 }

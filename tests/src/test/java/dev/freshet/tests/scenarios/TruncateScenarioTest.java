@@ -113,4 +113,25 @@ class TruncateScenarioTest {
       assertEquals(List.of("a|2|106|100"), rows(c, read));
     }
   }
+  /** The FULL refresh forced by a TRUNCATE is applied as a diff: a downstream stream table stays DIFFERENTIAL. */
+  @Test
+  void downstreamOfATruncatedSourceStaysDifferential(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE tu (id int PRIMARY KEY, g int NOT NULL, x int NOT NULL)",
+          "INSERT INTO tu SELECT i, i % 4, i FROM generate_series(1, 40) i");
+      create(c, "tu_base", "SELECT id, g, x FROM tu WHERE x > 2", Mode.DIFFERENTIAL);
+      create(c, "tu_top", "SELECT g, count(*) AS n, sum(x) AS s FROM tu_base GROUP BY g", Mode.DIFFERENTIAL);
+
+      // truncate and re-insert almost the same rows: the base table's FULL refresh should only diff
+      inOneTransaction(c, "TRUNCATE tu", "INSERT INTO tu SELECT i, i % 4, i FROM generate_series(1, 39) i",
+          "INSERT INTO tu VALUES (40, 0, 400)");
+      RefreshReport base = Oracle.refreshAndCheck(c, "tu_base", Mode.FULL);
+      assertEquals(1, base.rowsInserted(), "only row 40 changed: " + base);
+      assertEquals(1, base.rowsDeleted(), "only row 40 changed: " + base);
+      RefreshReport top = Oracle.refreshAndCheck(c, "tu_top", Mode.DIFFERENTIAL);
+      assertEquals(List.of("public.tu_base"), top.changedSources(), top.toString());
+      assertEquals(List.of("0|10|580", "1|9|189", "2|9|198", "3|10|210"),
+          rows(c, "SELECT g, n, s FROM tu_top ORDER BY 1"));
+    }
+  }
 }
