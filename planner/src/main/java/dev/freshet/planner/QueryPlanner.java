@@ -74,8 +74,9 @@ public final class QueryPlanner {
     return new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
   }
 
-  public LogicalPlan plan(String sql) {
-    Objects.requireNonNull(sql, "sql");
+  public LogicalPlan plan(String text) {
+    Objects.requireNonNull(text, "sql");
+    String sql = QueryText.withoutTerminator(text);
     SqlNode parsed = parse(sql);
     JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
     CalciteCatalogReader catalogReader = new CalciteCatalogReader(

@@ -166,7 +166,7 @@ class CapturePrinterTest {
             "DROP TRIGGER IF EXISTS \"freshet_capture_del\" ON \"s\".\"T\"",
             "DROP TRIGGER IF EXISTS \"freshet_capture_trunc\" ON \"s\".\"T\""),
         CapturePrinter.dropTriggers("s", "T"));
-    assertEquals(List.of("""
+    assertEquals(List.of("DROP VIEW IF EXISTS \"freshet_changes\".\"src_7_columns_in_use\"", """
             DROP FUNCTION IF EXISTS
               "freshet_changes"."src_7_ins"(),
               "freshet_changes"."src_7_upd"(),
@@ -174,6 +174,13 @@ class CapturePrinterTest {
               "freshet_changes"."src_7_trunc"()""",
             "DROP TABLE IF EXISTS \"freshet_changes\".\"src_7\""),
         CapturePrinter.dropFunctionsAndBuffer(7));
+  }
+
+  @Test
+  void guardViewListsTheCapturedColumns() {
+    assertEquals("CREATE OR REPLACE VIEW \"freshet_changes\".\"src_7_columns_in_use\" AS\n"
+        + "SELECT \"id\", \"Amount \"\"€\"\"\"\n"
+        + "FROM ONLY \"s\".\"T\"", CapturePrinter.createGuard(7, "s", "T", List.of("id", "Amount \"€\"")));
   }
 
   @Test

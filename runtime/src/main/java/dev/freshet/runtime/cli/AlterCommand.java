@@ -19,12 +19,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code freshet alter}: changes a stream table's query, mode or schedule. */
 @Command(name = "alter", mixinStandardHelpOptions = true,
-    description = {"Change a stream table's mode, schedule or defining query.",
+    description = {"Change a stream table's mode, schedule or defining query.", "",
         "A new schedule alone is recorded in place. A new query or mode rebuilds the stream table in one "
             + "transaction (as drop and create would, keeping the name and, unless given, the schedule): "
             + "readers see the old content until it commits, and writers of the sources wait while the "
             + "table is filled. A stream table that other stream tables read cannot be rebuilt; drop "
-            + "those first.",
+            + "those first.", "",
         "A query refused in DIFFERENTIAL mode leaves the stream table as it was (exit status 3)."},
     footer = {"", "Examples:",
         "  freshet alter revenue_by_customer --mode FULL --jdbc-url jdbc:postgresql://localhost/shop",
@@ -48,7 +48,7 @@ public final class AlterCommand implements Callable<Integer> {
   Mode mode;
 
   @Option(names = "--schedule", paramLabel = "SCHEDULE",
-      description = "New refresh schedule, e.g. '5 minutes'; '' clears it.")
+      description = "New refresh interval for 'freshet service', e.g. 30s, 5m, 1h; '' clears it.")
   String schedule;
 
   @ArgGroup(multiplicity = "0..1")
@@ -61,7 +61,7 @@ public final class AlterCommand implements Callable<Integer> {
           "nothing to alter: give --mode, --schedule, --query or --file (see 'freshet alter --help')");
     }
     PrintWriter out = spec.commandLine().getOut();
-    Optional<String> query = source == null ? Optional.empty() : Optional.of(source.text());
+    Optional<String> query = source == null ? Optional.empty() : Optional.of(CreateCommand.queryText(source));
     CreateCommand.noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       StoredStreamTable st = StreamTables.alter(c, name, Optional.ofNullable(mode), Optional.ofNullable(schedule),

@@ -24,14 +24,14 @@ import picocli.CommandLine.Spec;
 /** {@code freshet create}: creates a stream table and fills it. */
 @Command(name = "create", mixinStandardHelpOptions = true,
     description = {"Create a stream table: a table named NAME whose content is the result of the query, "
-        + "kept fresh by 'freshet refresh'.",
+        + "kept fresh by 'freshet refresh'.", "",
         "Plans the query against the live catalog, installs change capture on the tables it reads, "
             + "creates the table and fills it, all in one transaction. Writers of the source tables "
-            + "wait while it is filled.",
+            + "wait while it is filled.", "",
         "Modes: DIFFERENTIAL applies only what changed and refuses a query it cannot maintain that way "
             + "(exit status 3, with the reason code); FULL recomputes the query at every refresh; "
             + "AUTO (the default) is DIFFERENTIAL when the query allows it, else FULL, with the reason "
-            + "recorded and shown by 'freshet status'.",
+            + "recorded and shown by 'freshet status'.", "",
         "Prints the effective mode, the fallback reason if any, notes on rewrites (e.g. a top-level "
             + "ORDER BY dropped), the source tables and the number of rows."},
     footer = {"", "Example:",
@@ -61,15 +61,15 @@ public final class CreateCommand implements Callable<Integer> {
   Mode mode;
 
   @Option(names = "--schedule", paramLabel = "SCHEDULE",
-      description = "Refresh schedule recorded with the stream table, e.g. '5 minutes' "
-          + "(default: none; the table changes only when 'freshet refresh' runs).")
+      description = "Refresh interval for 'freshet service', e.g. 30s, 5m, 1h (default: none: the table "
+          + "changes only when 'freshet refresh' runs).")
   String schedule;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String sql = source.text();
+    String sql = queryText(source);
     noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(err)) {
       StoredStreamTable st = StreamTables.create(c, name, sql, mode,
@@ -95,6 +95,18 @@ public final class CreateCommand implements Callable<Integer> {
           + "it starts empty and is deleted when the command ends, with everything created in it.");
       err.flush();
     }
+  }
+
+  /**
+   * The query text without the final semicolon that query files usually end with (the planner takes
+   * one query, without it). Only the end changes, so positions in error messages stay right.
+   */
+  static String queryText(PlanCommand.QuerySource source) {
+    String text = source.text().stripTrailing();
+    while (text.endsWith(";")) {
+      text = text.substring(0, text.length() - 1).stripTrailing();
+    }
+    return text;
   }
 
   /** The number of rows a stream table holds: one stored row per row of its query's result. */

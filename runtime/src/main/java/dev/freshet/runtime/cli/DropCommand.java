@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code freshet drop}: removes a stream table. */
 @Command(name = "drop", mixinStandardHelpOptions = true,
     description = {"Drop a stream table: its table, its catalog entry and its refresh history, and the "
-        + "change capture of source tables that no other stream table reads. One transaction.",
+        + "change capture of source tables that no other stream table reads. One transaction.", "",
         "A stream table that other stream tables read is dropped only with --cascade, which drops "
             + "those too (and prints their names)."},
     footer = {"", "Example:",

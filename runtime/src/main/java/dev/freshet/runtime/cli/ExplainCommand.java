@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "explain", mixinStandardHelpOptions = true,
     description = {"Show how a stream table is maintained: the logical plan of its defining query, the "
         + "maintenance shape (a bag of rows, or one row per group with the class of each aggregate), "
-        + "and, for each set of changed source tables, the delta plan and the SQL a refresh runs.",
+        + "and, for each set of changed source tables, the delta plan and the SQL a refresh runs.", "",
         "A delta plan is specialized for the set of sources that changed: the terms of the other sources "
             + "are pruned and do not appear in the SQL at all. Without --changed the sets shown are each "
-            + "source alone, then all sources together.",
+            + "source alone, then all sources together.", "",
         "Compiles the query against the live catalog; reads nothing else and changes nothing."},
     footer = {"", "Examples:",
         "  freshet explain revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop",
@@ -70,7 +70,7 @@ public final class ExplainCommand implements Callable<Integer> {
         compiled.sources().stream().map(s -> String.join(".", s.name())).toList()));
     out.println();
     out.println("-- Logical plan");
-    out.print(RelOptUtil.toString(compiled.plan().rel(), SqlExplainLevel.NON_COST_ATTRIBUTES));
+    out.print(RelOptUtil.toString(compiled.plan().rel(), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
     out.println();
     if (compiled.effectiveMode() == Mode.FULL || compiled.shape().isEmpty()) {
       out.println("-- Maintenance: FULL refresh");
@@ -93,7 +93,7 @@ public final class ExplainCommand implements Callable<Integer> {
       }
       out.println("-- Delta plan" + (compiled.grouped() ? " (of the aggregate's input, with weight __w)"
           : " (with weight __w)"));
-      out.print(RelOptUtil.toString(compiled.deltaPlan(set), SqlExplainLevel.NON_COST_ATTRIBUTES));
+      out.print(RelOptUtil.toString(compiled.deltaPlan(set), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
       out.println("-- Delta SQL");
       out.println(compiled.deltaSql(set) + ";");
     }
@@ -184,6 +184,6 @@ public final class ExplainCommand implements Callable<Integer> {
       }
     }
     throw new StreamTableException("--changed " + token + " is not a source of this stream table; its sources are "
-        + String.join(", ", sources.stream().map(s -> String.join(".", s)).toList()));
+        + String.join(", ", sources.stream().map(s -> String.join(".", s)).sorted().toList()));
   }
 }

@@ -51,7 +51,7 @@ public final class FreshetCli implements Runnable {
     CommandLine cli = new CommandLine(root);
     List<Object> commands = new ArrayList<>(List.of(new AlterCommand(), new CreateCommand(), new DropCommand(),
         new ExplainCommand(), new ListCommand(), new PlanCommand(), new RefreshCommand(), new ServerCommand(),
-        new StatusCommand(), new VerifyCommand()));
+        new ServiceCommand(), new StatusCommand(), new VerifyCommand()));
     for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
       commands.addAll(provider.commands());
     }

@@ -15,10 +15,10 @@ import picocli.CommandLine.Spec;
 /** {@code freshet list}: the stream tables of a database. */
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = {"List the stream tables of the database, one per line: name, mode, status, "
-        + "last successful refresh and schedule.",
+        + "last successful refresh and schedule.", "",
         "MODE is the effective mode, written REQUESTED->EFFECTIVE when they differ (AUTO->FULL: the query "
             + "cannot be maintained differentially; 'freshet status NAME' says why). STATUS is ACTIVE, "
-            + "or ERROR when the last refresh failed.",
+            + "or ERROR when the last refresh failed.", "",
         "Reads the catalog only; changes nothing."},
     footer = {"", "Example:", "  freshet list --jdbc-url jdbc:postgresql://localhost/shop"})
 public final class ListCommand implements Callable<Integer> {

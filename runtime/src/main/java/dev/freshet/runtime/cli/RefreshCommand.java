@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "refresh", mixinStandardHelpOptions = true,
     description = {"Refresh stream tables, in the order given: apply the changes their source tables "
         + "received since the last refresh (DIFFERENTIAL), or recompute the query and merge the "
-        + "difference (FULL, and after a TRUNCATE of a source).",
+        + "difference (FULL, and after a TRUNCATE of a source).", "",
         "Each refresh is one REPEATABLE READ transaction; readers of the stream table see it change "
-            + "at commit. Two refreshes of one table never overlap: the second fails at once.",
+            + "at commit. Two refreshes of one table never overlap: the second fails at once.", "",
         "Prints one line per table: mode used, changed sources, rows +inserted ~updated -deleted, "
             + "rows of the applied delta (groups touched for grouped tables) and milliseconds. "
             + "A table that fails is reported and the others are still refreshed; the exit status "

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     description = {"Show everything Freshet knows about a stream table: its defining query, the requested "
         + "and effective mode, why an AUTO table runs FULL, notes on rewrites of the query (e.g. a "
         + "top-level ORDER BY dropped), the source tables with the columns captured from each, "
-        + "the status and last error, and the last refreshes (newest first).",
+        + "the status and last error, and the last refreshes (newest first).", "",
         "Reads the catalog only; changes nothing."},
     footer = {"", "Example:",
         "  freshet status revenue_by_customer --history 20 --jdbc-url jdbc:postgresql://localhost/shop"})
@@ -59,7 +59,7 @@ public final class StatusCommand implements Callable<Integer> {
       st.definingQuery().strip().lines().forEach(line -> out.println("    " + line));
       out.println("  mode:         " + modeText(st));
       printMaintenance(out, st);
-      out.println("  schedule:     " + st.schedule().orElse("none (refreshed by 'freshet refresh')"));
+      out.println("  schedule:     " + st.schedule().map(x -> "every " + x + " ('freshet service')").orElse("none (refreshed by 'freshet refresh')"));
       out.println("  status:       " + st.status());
       st.lastError().ifPresent(e -> {
         out.println("  last error:");

@@ -28,15 +28,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Check that a stream table holds exactly what its defining query returns now: "
         + "the same rows, each as often (a multiset comparison), and no stored row with an impossible "
-        + "hidden count.",
+        + "hidden count.", "",
         "Prints 'equal (N rows)', or the rows missing from the stream table and the rows it has in "
             + "excess, each with its multiplicity (up to " + BagComparison.SAMPLE_LIMIT + " of each). "
-            + "Exit status 0 when equal, 1 when not.",
+            + "Exit status 0 when equal, 1 when not.", "",
         "Cost: runs the full defining query, reads the whole stream table and compares both with a "
-            + "symmetric EXCEPT ALL: as expensive as a FULL refresh, or more.",
+            + "symmetric EXCEPT ALL: as expensive as a FULL refresh, or more.", "",
         "Locking: one REPEATABLE READ transaction that only reads, so both sides come from one "
             + "snapshot; it takes no locks beyond ACCESS SHARE, blocks neither writers nor refreshes, "
-            + "and is safe on a production database.",
+            + "and is safe on a production database.", "",
         "Changes to the sources that are not refreshed yet show up as differences: refresh first, "
             + "or verify while the sources are quiet."},
     footer = {"", "Example:",

@@ -37,9 +37,13 @@ public final class BagComparison {
     /** One line for tables and logs. */
     public String summary() {
       return equal() ? "equal (" + expectedRows + " rows)"
-          : "DIFFERENT: " + missingCount + " rows missing, " + extraCount + " rows extra (expected "
+          : "DIFFERENT: " + rows(missingCount) + " missing, " + rows(extraCount) + " extra (expected "
               + expectedRows + ", got " + actualRows + ")";
     }
+  }
+
+  private static String rows(long n) {
+    return n == 1 ? "1 row" : n + " rows";
   }
 
   public static Result compare(Connection c, String expectedSql, String actualSql) throws SQLException {

@@ -34,8 +34,11 @@ final class StreamTableCatalog {
   }
 
   static StoredStreamTable require(Connection c, QualifiedName name, boolean forUpdate) throws SQLException {
-    return find(c, name, forUpdate).orElseThrow(() -> new StreamTableException(
-        "there is no stream table " + name + "; 'freshet list' shows the stream tables"));
+    return find(c, name, forUpdate).orElseThrow(() -> noSuchStreamTable(name));
+  }
+
+  static StreamTableException noSuchStreamTable(QualifiedName name) {
+    return new StreamTableException("there is no stream table " + name + "; 'freshet list' shows the stream tables");
   }
 
   static List<StoredStreamTable> list(Connection c) throws SQLException {

@@ -32,6 +32,7 @@ public final class StreamTableVerifier {
   }
 
   public static Verification verify(Connection c, String name) throws SQLException {
+    StreamTables.requireCatalog(c, QualifiedName.parse(c, name));
     return StreamTables.inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);

@@ -59,9 +59,10 @@ public final class StreamTables {
     });
   }
 
-  private static void createIn(Connection c, QualifiedName target, String sql, Mode mode, String schedule)
+  private static void createIn(Connection c, QualifiedName target, String text, Mode mode, String schedule)
       throws SQLException {
     checkSchedule(schedule);
+    String sql = dev.freshet.planner.QueryText.withoutTerminator(text);
     if (StreamTableCatalog.find(c, target, false).isPresent()) {
       throw new StreamTableException("stream table " + target + " already exists; "
           + "'freshet alter' changes it, 'freshet drop' removes it");
@@ -105,9 +106,11 @@ public final class StreamTables {
   // ---- refresh ---------------------------------------------------------------------------------
 
   public static RefreshReport refresh(Connection c, String name) throws SQLException {
-    CatalogMigrations.migrate(c);
     QualifiedName target = QualifiedName.parse(c, name);
+    requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
+    // Compile before locking: planning takes a while on a cold start, and needs no snapshot.
+    compiled(c, first);
     if (!tryLock(c, first.id())) {
       throw new StreamTableException(ExitCode.DATABASE, "a refresh of " + target + " is already running "
           + "in another session; wait for it to finish (refreshes of one stream table never overlap)");
@@ -316,7 +319,7 @@ public final class StreamTables {
   // ---- drop, alter, list, status ----------------------------------------------------------------
 
   public static void drop(Connection c, String name, boolean cascade) throws SQLException {
-    CatalogMigrations.migrate(c);
+    requireCatalog(c, QualifiedName.parse(c, name));
     inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       dropIn(c, StreamTableCatalog.require(c, target, true), cascade);
@@ -357,7 +360,7 @@ public final class StreamTables {
   /** Changes the schedule, or recreates the stream table with a new query or mode. */
   public static StoredStreamTable alter(Connection c, String name, Optional<Mode> mode, Optional<String> schedule,
       Optional<String> query) throws SQLException {
-    CatalogMigrations.migrate(c);
+    requireCatalog(c, QualifiedName.parse(c, name));
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       StoredStreamTable st = StreamTableCatalog.require(c, target, true);
@@ -390,6 +393,17 @@ public final class StreamTables {
     }
     CatalogMigrations.migrate(c);
     return StreamTableCatalog.list(c);
+  }
+
+  /**
+   * Commands on existing stream tables need the catalog: a database without one has no stream
+   * tables (and is not given a catalog by a mere status or refresh); an older one is upgraded.
+   */
+  static void requireCatalog(Connection c, QualifiedName target) throws SQLException {
+    if (!schemaExists(c, "freshet")) {
+      throw StreamTableCatalog.noSuchStreamTable(target);
+    }
+    CatalogMigrations.migrate(c);
   }
 
   /**
@@ -430,8 +444,8 @@ public final class StreamTables {
   }
 
   public static Status status(Connection c, String name, int historyLimit) throws SQLException {
-    CatalogMigrations.migrate(c);
     QualifiedName target = QualifiedName.parse(c, name);
+    requireCatalog(c, target);
     StoredStreamTable st = StreamTableCatalog.require(c, target, false);
     List<String> sources = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT source_schema, source_table, columns::text "
@@ -449,6 +463,7 @@ public final class StreamTables {
   /** The compiled form of a stream table (for explain and tests). */
   public static CompiledStreamTable compiled(Connection c, String name) throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);
+    requireCatalog(c, target);
     return compiled(c, StreamTableCatalog.require(c, target, false));
   }
 

@@ -1,0 +1,99 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code freshet explain}: plans, shapes and the delta plan and SQL per changed set, with pruned terms. */
+@PostgresTest
+class CliExplainTest {
+
+  @BeforeAll
+  static void tables(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE customers (id int PRIMARY KEY, region text NOT NULL)",
+        "CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, amount int NOT NULL)",
+        "INSERT INTO customers VALUES (1, 'north'), (2, 'south')",
+        "INSERT INTO orders VALUES (1, 1, 10), (2, 1, 20), (3, 2, 5)");
+  }
+
+  @Test
+  void bagJoinShowsEachChangedSetWithPrunedTerms(TestDatabase db) {
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "order_regions", "--query",
+        "SELECT o.id, c.region, o.amount FROM orders o JOIN customers c ON c.id = o.customer_id").exitCode());
+    CliRun run = CliRun.run(url, "explain", "order_regions");
+    assertEquals(0, run.exitCode(), run.transcript());
+    String out = run.out();
+    assertTrue(out.startsWith("stream table \"public\".\"order_regions\": DIFFERENTIAL\n"), run.transcript());
+    assertTrue(out.contains("-- Logical plan\n"), run.transcript());
+    assertTrue(out.contains("LogicalJoin"), run.transcript());
+    assertTrue(out.contains("-- Maintenance: DIFFERENTIAL, bag\n"), run.transcript());
+    assertTrue(out.contains("-- Changed: [public.customers]\n-- Pruned: the terms of public.orders "),
+        run.transcript());
+    assertTrue(out.contains("-- Changed: [public.orders]\n-- Pruned: the terms of public.customers "),
+        run.transcript());
+    assertTrue(out.contains("-- Changed: [public.customers, public.orders]\n-- Pruned: nothing"), run.transcript());
+    assertEquals(3, count(out, "-- Delta plan"), run.transcript());
+    assertEquals(3, count(out, "-- Delta SQL\nSELECT"), run.transcript());
+    assertTrue(out.contains("__w"), run.transcript());
+
+    CliRun one = CliRun.run(url, "explain", "order_regions", "--changed", "ORDERS");
+    assertEquals(0, one.exitCode(), one.transcript());
+    assertEquals(1, count(one.out(), "-- Changed: "), one.transcript());
+    assertTrue(one.out().contains("-- Changed: [public.orders]\n"), one.transcript());
+
+    CliRun two = CliRun.run(url, "explain", "order_regions", "--changed", "public.customers,orders",
+        "--changed", "customers");
+    assertEquals(0, two.exitCode(), two.transcript());
+    assertEquals(2, count(two.out(), "-- Changed: "), two.transcript());
+
+    CliRun unknown = CliRun.run(url, "explain", "order_regions", "--changed", "lineitem");
+    assertNotEquals(0, unknown.exitCode(), unknown.transcript());
+    assertTrue(unknown.err().contains("lineitem is not a source of this stream table; its sources are "
+        + "public.customers, public.orders"), unknown.transcript());
+  }
+
+  @Test
+  void groupedShowsAggregateClasses(TestDatabase db) {
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "region_stats", "--query",
+        "SELECT c.region, sum(o.amount) AS total, max(o.amount) AS biggest, count(*) AS n "
+            + "FROM orders o JOIN customers c ON c.id = o.customer_id GROUP BY c.region").exitCode());
+    CliRun run = CliRun.run(url, "explain", "region_stats", "--changed", "orders");
+    assertEquals(0, run.exitCode(), run.transcript());
+    String out = run.out();
+    assertTrue(out.contains("-- Maintenance: DIFFERENTIAL, grouped\nOne stored row per group of (region)"),
+        run.transcript());
+    assertTrue(out.contains("  total = sum(amount): ALGEBRAIC"), run.transcript());
+    assertTrue(out.contains("  biggest = max(amount): EXTREMUM"), run.transcript());
+    assertTrue(out.contains("  n = count(*): ALGEBRAIC"), run.transcript());
+    assertTrue(out.contains("-- Delta plan (of the aggregate's input"), run.transcript());
+  }
+
+  @Test
+  void fullTableHasNoDeltaPlans(TestDatabase db) {
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "top_orders", "--query",
+        "SELECT id, amount FROM orders ORDER BY amount DESC LIMIT 2").exitCode());
+    CliRun run = CliRun.run(url, "explain", "top_orders");
+    assertEquals(0, run.exitCode(), run.transcript());
+    assertTrue(run.out().startsWith("stream table \"public\".\"top_orders\": FULL\n  fallback: FR003 "),
+        run.transcript());
+    assertTrue(run.out().contains("-- Maintenance: FULL refresh"), run.transcript());
+    assertFalse(run.out().contains("-- Delta plan"), run.transcript());
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stream table commands end to end against a real database: create, list, status, refresh,
+ * alter and drop, with their exit statuses and the lines people and scripts read.
+ */
+@PostgresTest
+class CliStreamTableLifecycleTest {
+
+  @Test
+  void createListStatusRefreshAlterDrop(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE orders (id int PRIMARY KEY, customer int NOT NULL, amount numeric(10,2) NOT NULL)",
+        "INSERT INTO orders VALUES (1, 10, 5.00), (2, 10, 7.50), (3, 20, 1.25)");
+    String url = db.jdbcUrl();
+
+    CliRun create = CliRun.run(url, "create", "order_totals", "--mode", "differential", "--query",
+        "SELECT customer, sum(amount) AS total, count(*) AS n FROM orders GROUP BY customer");
+    assertEquals(0, create.exitCode(), create.transcript());
+    assertTrue(create.out().contains("created stream table \"public\".\"order_totals\": DIFFERENTIAL\n"),
+        create.transcript());
+    assertTrue(create.out().contains("\"public\".\"orders\" {"), create.transcript());
+    assertTrue(create.out().contains("rows:         2\n"), create.transcript());
+    assertFalse(create.out().contains("fallback"), create.transcript());
+
+    CliRun list = CliRun.run(url, "list");
+    assertEquals(0, list.exitCode(), list.transcript());
+    assertTrue(list.out().startsWith("NAME"), list.transcript());
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"order_totals\"")
+        && l.contains(" DIFFERENTIAL ") && l.contains(" ACTIVE ")), list.transcript());
+
+    db.execute("INSERT INTO orders VALUES (4, 30, 2.00), (5, 20, 1.00)");
+    CliRun refresh = CliRun.run(url, "refresh", "order_totals");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.out().startsWith("\"public\".\"order_totals\"  DIFFERENTIAL  changed public.orders  "
+        + "+1 ~1 -0  delta 2  "), refresh.transcript());
+    assertTrue(refresh.out().strip().endsWith(" ms"), refresh.transcript());
+    assertEquals(3L, db.scalar("SELECT count(*) FROM order_totals"));
+
+    CliRun idle = CliRun.run(url, "refresh", "order_totals");
+    assertEquals(0, idle.exitCode(), idle.transcript());
+    assertTrue(idle.out().contains("  no changes  +0 ~0 -0  delta 0  "), idle.transcript());
+
+    CliRun status = CliRun.run(url, "status", "order_totals");
+    assertEquals(0, status.exitCode(), status.transcript());
+    assertTrue(status.out().startsWith("stream table \"public\".\"order_totals\"\n  query:\n    SELECT customer,"),
+        status.transcript());
+    assertTrue(status.out().contains("  mode:         DIFFERENTIAL\n"), status.transcript());
+    assertTrue(status.out().contains("  status:       ACTIVE\n"), status.transcript());
+    assertTrue(status.out().contains("  rows:         3\n"), status.transcript());
+    assertTrue(status.out().contains("\"public\".\"orders\" {"), status.transcript());
+    assertEquals(3, status.out().lines().filter(l -> l.matches("    \\d{4}-\\d\\d-\\d\\d .*")).count(),
+        "create and two refreshes: " + status.transcript());
+    CliRun lastOnly = CliRun.run(url, "status", "order_totals", "--history", "1");
+    assertEquals(1, lastOnly.out().lines().filter(l -> l.matches("    \\d{4}-\\d\\d-\\d\\d .*")).count(),
+        lastOnly.transcript());
+
+    CliRun schedule = CliRun.run(url, "alter", "order_totals", "--schedule", "5 minutes");
+    assertEquals(0, schedule.exitCode(), schedule.transcript());
+    assertTrue(schedule.out().startsWith("altered stream table \"public\".\"order_totals\": schedule 5 minutes\n"),
+        schedule.transcript());
+    assertTrue(CliRun.run(url, "list").out().lines().anyMatch(l -> l.contains("order_totals")
+        && l.endsWith("5 minutes")));
+
+    CliRun toFull = CliRun.run(url, "alter", "order_totals", "--mode", "FULL");
+    assertEquals(0, toFull.exitCode(), toFull.transcript());
+    assertTrue(toFull.out().contains("mode FULL (rebuilt)"), toFull.transcript());
+    assertTrue(toFull.out().contains("  mode:         FULL\n"), toFull.transcript());
+    assertTrue(toFull.out().contains("  rows:         3\n"), toFull.transcript());
+    assertTrue(toFull.out().contains("  schedule:     5 minutes\n"), "schedule kept: " + toFull.transcript());
+
+    db.execute("DELETE FROM orders WHERE customer = 30");
+    CliRun fullRefresh = CliRun.run(url, "refresh", "order_totals");
+    assertEquals(0, fullRefresh.exitCode(), fullRefresh.transcript());
+    assertTrue(fullRefresh.out().contains("  FULL          changed public.orders  +0 ~0 -1  "),
+        fullRefresh.transcript());
+
+    CliRun nothing = CliRun.run(url, "alter", "order_totals");
+    assertEquals(2, nothing.exitCode(), nothing.transcript());
+    assertTrue(nothing.err().contains("nothing to alter"), nothing.transcript());
+
+    CliRun drop = CliRun.run(url, "drop", "order_totals");
+    assertEquals(0, drop.exitCode(), drop.transcript());
+    assertEquals("dropped stream table \"public\".\"order_totals\"\n", drop.out(), drop.transcript());
+    assertFalse(CliRun.run(url, "list").out().contains("order_totals"));
+    assertEquals(0L, db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'order_totals'"));
+    CliRun gone = CliRun.run(url, "status", "order_totals");
+    assertNotEquals(0, gone.exitCode(), gone.transcript());
+    assertTrue(gone.err().contains("there is no stream table \"public\".\"order_totals\""), gone.transcript());
+  }
+
+  @Test
+  void limitIsRefusedInDifferentialModeWithItsReasonCode(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE scores (x int)", "INSERT INTO scores VALUES (5), (1), (4), (2), (3)");
+    CliRun run = CliRun.run(db.jdbcUrl(), "create", "top3", "--mode", "DIFFERENTIAL",
+        "--query", "SELECT x FROM scores ORDER BY x LIMIT 3");
+    assertEquals(3, run.exitCode(), run.transcript());
+    assertTrue(run.err().startsWith("error: unsupported: FR003: "), run.transcript());
+    assertTrue(run.err().contains("LIMIT"), run.transcript());
+    assertEquals("", run.out(), run.transcript());
+    assertFalse(CliRun.run(db.jdbcUrl(), "list").out().contains("top3"));
+    assertEquals(0L, db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'top3'"));
+  }
+
+  @Test
+  void autoFallsBackToFullAndSaysWhy(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE points (x int)", "INSERT INTO points VALUES (5), (1), (4), (2), (3)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "lowest3", "--query", "SELECT x FROM points ORDER BY x LIMIT 3");
+    assertEquals(0, create.exitCode(), create.transcript());
+    assertTrue(create.out().contains(": FULL (requested AUTO)\n"), create.transcript());
+    assertTrue(create.out().contains("  fallback:     FR003 "), create.transcript());
+    assertTrue(create.out().contains("rows:         3\n"), create.transcript());
+
+    CliRun list = CliRun.run(url, "list");
+    assertTrue(list.out().lines().anyMatch(l -> l.contains("lowest3") && l.contains(" AUTO->FULL ")),
+        list.transcript());
+
+    CliRun status = CliRun.run(url, "status", "lowest3");
+    assertEquals(0, status.exitCode(), status.transcript());
+    assertTrue(status.out().contains("  mode:         FULL (requested AUTO)\n"), status.transcript());
+    assertTrue(status.out().lines().anyMatch(l -> l.startsWith("  fallback:     FR003 ") && l.contains("LIMIT")),
+        status.transcript());
+
+    db.execute("INSERT INTO points VALUES (0)");
+    CliRun refresh = CliRun.run(url, "refresh", "lowest3");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.out().contains("  FULL          changed public.points  +1 ~0 -1  "), refresh.transcript());
+    assertTrue(refresh.out().strip().endsWith("(AUTO fallback FR003)"), refresh.transcript());
+    CliRun verify = CliRun.run(url, "verify", "lowest3");
+    assertEquals(0, verify.exitCode(), verify.transcript());
+  }
+
+  @Test
+  void droppedOrderByIsNoted(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE words (w text)", "INSERT INTO words VALUES ('b'), ('a'), ('b')");
+    CliRun create = CliRun.run(db.jdbcUrl(), "create", "sorted_words", "--query", "SELECT w FROM words ORDER BY w");
+    assertEquals(0, create.exitCode(), create.transcript());
+    assertTrue(create.out().contains(": DIFFERENTIAL (requested AUTO)\n"), create.transcript());
+    assertTrue(create.out().contains("  note:         top-level ORDER BY dropped"), create.transcript());
+    assertTrue(create.out().contains("rows:         3\n"), create.transcript());
+    CliRun status = CliRun.run(db.jdbcUrl(), "status", "sorted_words");
+    assertTrue(status.out().contains("  note:         top-level ORDER BY dropped"), status.transcript());
+  }
+
+  @Test
+  void queryFromFileAndCascadingDrop(TestDatabase db, @TempDir Path dir) throws Exception {
+    db.execute("CREATE TABLE events (id int PRIMARY KEY, kind text NOT NULL)",
+        "INSERT INTO events VALUES (1, 'click'), (2, 'view'), (3, 'click')");
+    Path file = dir.resolve("clicks.sql");
+    Files.writeString(file, "-- clicks only\nSELECT id FROM events WHERE kind = 'click';\n");
+    String url = db.jdbcUrl();
+    CliRun clicks = CliRun.run(url, "create", "clicks", "--file", file.toString());
+    assertEquals(0, clicks.exitCode(), clicks.transcript());
+    assertTrue(clicks.out().contains("rows:         2\n"), clicks.transcript());
+    CliRun count = CliRun.run(url, "create", "click_count", "--query", "SELECT count(*) AS n FROM clicks");
+    assertEquals(0, count.exitCode(), count.transcript());
+
+    CliRun refused = CliRun.run(url, "drop", "clicks");
+    assertNotEquals(0, refused.exitCode(), refused.transcript());
+    assertTrue(refused.err().contains("--cascade"), refused.transcript());
+
+    CliRun drop = CliRun.run(url, "drop", "clicks", "--cascade");
+    assertEquals(0, drop.exitCode(), drop.transcript());
+    assertEquals("dropped stream table \"public\".\"clicks\"\n"
+        + "dropped stream table \"public\".\"click_count\" (it depends on \"public\".\"clicks\"; --cascade)\n",
+        drop.out(), drop.transcript());
+
+    CliRun missingFile = CliRun.run(url, "create", "x", "--file", dir.resolve("nope.sql").toString());
+    assertEquals(2, missingFile.exitCode(), missingFile.transcript());
+    assertTrue(missingFile.err().contains("cannot read query file"), missingFile.transcript());
+  }
+
+  @Test
+  void refreshGoesOnAfterAFailureAndReportsIt(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE ticks (id int PRIMARY KEY)", "INSERT INTO ticks VALUES (1)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "tick_ids", "--query", "SELECT id FROM ticks").exitCode());
+    db.execute("INSERT INTO ticks VALUES (2)");
+    CliRun run = CliRun.run(url, "refresh", "no_such_table", "tick_ids");
+    assertNotEquals(0, run.exitCode(), run.transcript());
+    assertTrue(run.err().startsWith("no_such_table: error: there is no stream table \"public\".\"no_such_table\""),
+        run.transcript());
+    assertTrue(run.out().startsWith("\"public\".\"tick_ids\"  DIFFERENTIAL  changed public.ticks  +1 ~0 -0"),
+        run.transcript());
+  }
+}

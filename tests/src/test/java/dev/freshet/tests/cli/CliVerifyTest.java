@@ -1,0 +1,81 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+/** {@code freshet verify}: exit 0 and "equal" on a fresh table, exit 1 and the differing rows on a corrupted one. */
+@PostgresTest
+class CliVerifyTest {
+
+  @Test
+  void equalThenCorruptedBag(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE items (id int PRIMARY KEY, label text, qty int)",
+        "INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2), (3, 'a', 1), (4, NULL, 0)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "labels", "--query", "SELECT label, qty FROM items WHERE qty >= 0");
+    assertEquals(0, create.exitCode(), create.transcript());
+
+    CliRun equal = CliRun.run(url, "verify", "labels");
+    assertEquals(0, equal.exitCode(), equal.transcript());
+    assertEquals("\"public\".\"labels\": equal (4 rows)\n", equal.out(), equal.transcript());
+
+    db.execute("UPDATE labels SET label = 'it''s wrong' WHERE label = 'b'",
+        "DELETE FROM labels WHERE label IS NULL");
+    CliRun different = CliRun.run(url, "verify", "labels");
+    assertEquals(1, different.exitCode(), different.transcript());
+    String out = different.out();
+    assertTrue(out.startsWith("\"public\".\"labels\": DIFFERENT: 2 rows missing, 1 row extra (expected 4, got 3)\n"),
+        different.transcript());
+    assertTrue(out.contains("  columns: (label, qty)\n"), different.transcript());
+    assertTrue(out.contains("  missing (returned by the query, not in the stream table): 2 rows\n"), different.transcript());
+    assertTrue(out.contains("    1 x ('b', 2)\n"), different.transcript());
+    assertTrue(out.contains("    1 x (NULL, 0)\n"), different.transcript());
+    assertTrue(out.contains("  extra (in the stream table, not returned by the query): 1 row\n"
+        + "    1 x ('it''s wrong', 2)\n"), different.transcript());
+  }
+
+  @Test
+  void multiplicitiesOfDuplicateRows(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE colors (id int PRIMARY KEY, color text NOT NULL)",
+        "INSERT INTO colors VALUES (1, 'red'), (2, 'red'), (3, 'red'), (4, 'blue')");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "color_bag", "--query", "SELECT color FROM colors").exitCode());
+    assertEquals(0, CliRun.run(url, "verify", "color_bag").exitCode());
+
+    db.execute("DELETE FROM color_bag WHERE color = 'red'", "UPDATE color_bag SET color = 'green'");
+    CliRun different = CliRun.run(url, "verify", "color_bag");
+    assertEquals(1, different.exitCode(), different.transcript());
+    assertTrue(different.out().contains("  missing (returned by the query, not in the stream table): 4 rows\n"),
+        different.transcript());
+    assertTrue(different.out().contains("    3 x ('red')\n"), different.transcript());
+    assertTrue(different.out().contains("    1 x ('blue')\n"), different.transcript());
+    assertTrue(different.out().contains("  extra (in the stream table, not returned by the query): 1 row\n"
+        + "    1 x ('green')\n"), different.transcript());
+  }
+
+  @Test
+  void corruptedGroupedTable(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sales (id int PRIMARY KEY, region text NOT NULL, amount int NOT NULL)",
+        "INSERT INTO sales VALUES (1, 'north', 10), (2, 'north', 5), (3, 'south', 7)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "region_totals", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT region, sum(amount) AS total FROM sales GROUP BY region").exitCode());
+    assertEquals("\"public\".\"region_totals\": equal (2 rows)\n", CliRun.run(url, "verify", "region_totals").out());
+
+    db.execute("UPDATE region_totals SET total = 99 WHERE region = 'south'");
+    CliRun different = CliRun.run(url, "verify", "region_totals");
+    assertEquals(1, different.exitCode(), different.transcript());
+    assertTrue(different.out().contains("    1 x ('south', 7)\n"), different.transcript());
+    assertTrue(different.out().contains("    1 x ('south', 99)\n"), different.transcript());
+    assertTrue(different.out().contains("'freshet alter region_totals --mode DIFFERENTIAL' rebuilds it"),
+        different.transcript());
+
+    CliRun rebuild = CliRun.run(url, "alter", "region_totals", "--mode", "DIFFERENTIAL");
+    assertEquals(0, rebuild.exitCode(), rebuild.transcript());
+    assertEquals(0, CliRun.run(url, "verify", "region_totals").exitCode());
+  }
+}
