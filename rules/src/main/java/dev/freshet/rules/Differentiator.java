@@ -14,7 +14,8 @@ import org.apache.calcite.rel.RelVisitor;
  * Differentiates the Z-set part of a plan for one {@link ChangedSet}: marks the root with Δ, runs
  * {@link FreshetPrograms#differentiate()}, then {@link FreshetPrograms#cleanUp()}. The result has the
  * input's columns plus the weight, reads only change tables of changed sources and the current state
- * of the others, and contains no term for a source outside the changed set.
+ * of the others, and contains no term for a source outside the changed set. Finally
+ * {@link FreshetPrograms#distribute()} turns it into a UNION ALL of flat join terms.
  */
 public final class Differentiator {
 
@@ -36,7 +37,8 @@ public final class Differentiator {
         super.visit(node, ordinal, parent);
       }
     }.go(differentiated);
-    return run(FreshetPrograms.cleanUp(), differentiated);
+    RelNode pruned = run(FreshetPrograms.cleanUp(), differentiated);
+    return run(FreshetPrograms.distribute(), pruned);
   }
 
   private static RelNode run(HepProgram program, RelNode rel) {

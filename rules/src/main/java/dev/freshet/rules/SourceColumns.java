@@ -10,6 +10,11 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.metadata.RelColumnOrigin;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -20,6 +25,36 @@ import org.apache.calcite.util.ImmutableBitSet;
 public final class SourceColumns {
 
   private SourceColumns() {
+  }
+
+  /**
+   * Qualified table name → ordinals of its columns compared by equality in a join condition: the
+   * columns by which a delta term looks rows up, hence worth an index on a change table.
+   */
+  public static Map<List<String>, SortedSet<Integer>> joinKeys(RelNode rel) {
+    Map<List<String>, SortedSet<Integer>> result = new LinkedHashMap<>();
+    RelMetadataQuery mq = rel.getCluster().getMetadataQuery();
+    new RelVisitor() {
+      @Override
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        if (node instanceof Join join) {
+          for (RexNode conjunct : RelOptUtil.conjunctions(join.getCondition())) {
+            if (conjunct.getKind() != SqlKind.EQUALS && conjunct.getKind() != SqlKind.IS_NOT_DISTINCT_FROM) {
+              continue;
+            }
+            for (int field : RelOptUtil.InputFinder.bits(conjunct)) {
+              RelColumnOrigin origin = mq.getColumnOrigin(join, field);
+              if (origin != null && !origin.isDerived()) {
+                result.computeIfAbsent(origin.getOriginTable().getQualifiedName(), k -> new TreeSet<>())
+                    .add(origin.getOriginColumnOrdinal());
+              }
+            }
+          }
+        }
+        super.visit(node, ordinal, parent);
+      }
+    }.go(rel);
+    return result;
   }
 
   /** Qualified table name → column names read, in table order. */

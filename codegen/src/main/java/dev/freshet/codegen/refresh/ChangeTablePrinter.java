@@ -46,7 +46,9 @@ public final class ChangeTablePrinter {
         select.add("NULL::" + c.type() + " AS " + q(c.name()));
       }
     }
-    select.add("sum(b.\"__w\")::bigint AS \"__w\"");
+    // integer, like the literal weight 1 of current-state rows: a UNION ALL of R and ΔR whose weight
+    // types differ cannot be planned by PostgreSQL as one append, and loses the tables' indexes.
+    select.add("sum(b.\"__w\")::integer AS \"__w\"");
     return "CREATE TEMPORARY TABLE " + q(changeTableName.get(changeTableName.size() - 1)) + " ON COMMIT DROP AS\n"
         + "SELECT " + String.join(",\n  ", select) + "\nFROM " + buffer + " AS b\n"
         + "WHERE NOT b.\"__truncate\"\n  AND " + window(currentSnapshot, previousSnapshot) + "\n"

@@ -281,7 +281,8 @@ public final class GroupedRefreshPrinter {
       g.add("CAST(" + col("d", inputNames.get(keys.get(j))) + " AS " + stored.get(firstKey + j).type() + ") AS "
           + q(keyCols.get(j)));
     }
-    g.add("sum(d.\"__w\")::bigint AS \"Δcount\"");
+    // coalesce: a scalar aggregate has its one group even when the filtered delta is empty.
+    g.add("coalesce(sum(d.\"__w\"), 0)::bigint AS \"Δcount\"");
     List<String> merged = new ArrayList<>(map(keyCols, k -> col("g", k)));
     merged.add("coalesce(st." + q(HiddenColumns.COUNT) + ", 0) + g.\"Δcount\" AS " + q(HiddenColumns.COUNT));
     List<String> rescan = new ArrayList<>();

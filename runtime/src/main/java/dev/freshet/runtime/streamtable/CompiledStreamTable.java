@@ -26,7 +26,7 @@ public record CompiledStreamTable(QualifiedName target, String sql, LogicalPlan 
     Map<ChangedSet, String> deltaCache) {
 
   /** A source table, and the columns of it the query reads (what its change buffer must hold). */
-  public record Source(PgTable table, List<String> readColumns) {
+  public record Source(PgTable table, List<String> readColumns, List<String> joinKeys) {
     public List<String> name() {
       return List.of(table.schema(), table.name());
     }

@@ -67,6 +67,7 @@ public final class StreamTableCompiler {
       notes.clear();
     }
     Map<List<String>, SortedSet<Integer>> read = SourceColumns.analyze(plan.rel());
+    Map<List<String>, SortedSet<Integer>> joinKeys = SourceColumns.joinKeys(plan.rel());
     List<CompiledStreamTable.Source> sources = new ArrayList<>();
     for (var entry : read.entrySet()) {
       List<String> name = entry.getKey();
@@ -79,7 +80,11 @@ public final class StreamTableCompiler {
       if (effective == Mode.DIFFERENTIAL) {
         entry.getValue().forEach(i -> columns.add(table.columns().get(i).name()));
       }
-      sources.add(new CompiledStreamTable.Source(table, columns));
+      List<String> keys = new ArrayList<>();
+      if (effective == Mode.DIFFERENTIAL) {
+        joinKeys.getOrDefault(name, new java.util.TreeSet<>()).forEach(i -> keys.add(table.columns().get(i).name()));
+      }
+      sources.add(new CompiledStreamTable.Source(table, columns, keys));
     }
     return CompiledStreamTable.of(target, sql, plan, effective,
         effective == Mode.FULL ? refusal : Optional.empty(), notes, shape, sources);

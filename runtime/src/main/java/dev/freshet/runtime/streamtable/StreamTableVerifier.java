@@ -45,15 +45,15 @@ public final class StreamTableVerifier {
       long bad = 0;
       String check = null;
       if (hidden.contains(HiddenColumns.DUP)) {
-        check = Quoting.identifier(HiddenColumns.DUP) + " < 1";
+        check = Quoting.identifier(HiddenColumns.DUP) + " IS NULL OR " + Quoting.identifier(HiddenColumns.DUP) + " < 1";
       } else if (hidden.contains(HiddenColumns.COUNT) && hidden.contains(HiddenColumns.key(0))) {
-        check = Quoting.identifier(HiddenColumns.COUNT) + " < 1";
+        check = Quoting.identifier(HiddenColumns.COUNT) + " IS NULL OR " + Quoting.identifier(HiddenColumns.COUNT) + " < 1";
       } else if (hidden.contains(HiddenColumns.COUNT)) {
-        check = Quoting.identifier(HiddenColumns.COUNT) + " < 0";
+        check = Quoting.identifier(HiddenColumns.COUNT) + " IS NULL OR " + Quoting.identifier(HiddenColumns.COUNT) + " < 0";
       }
       if (check != null) {
         try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + target.sql() + " WHERE " + check)) {
+            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + target.sql() + " WHERE " + check + "")) {
           rs.next();
           bad = rs.getLong(1);
         }

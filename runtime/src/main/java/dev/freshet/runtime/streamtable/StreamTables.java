@@ -217,6 +217,10 @@ public final class StreamTables {
         List<String> tableName = ChangeTables.name(source.name());
         execute(c, ChangeTablePrinter.create(tableName, buffer.qualifiedBufferName(), columns, current, previous));
         if (scalarLong(c, "SELECT count(*) FROM " + Quoting.qualified(tableName)) > 0) {
+          // Delta terms look rows of ΔR up by join key (the pre-state R ⊎ −ΔR is probed per row).
+          for (String key : source.joinKeys()) {
+            execute(c, "CREATE INDEX ON " + Quoting.qualified(tableName) + " (" + Quoting.identifier(key) + ")");
+          }
           execute(c, "ANALYZE " + Quoting.qualified(tableName));
           changed.add(source.name());
         }

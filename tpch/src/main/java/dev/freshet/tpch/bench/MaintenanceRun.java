@@ -1,5 +1,8 @@
 package dev.freshet.tpch.bench;
 
+import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.cli.UserException;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
@@ -8,6 +11,7 @@ import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tpch.RefreshResult;
 import dev.freshet.tpch.TpchQueries;
 import dev.freshet.tpch.TpchRefresh;
+import dev.freshet.tpch.TpchSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -101,6 +105,33 @@ public final class MaintenanceRun {
       }
     }
     return dropped;
+  }
+
+  /**
+   * Refuses, naming them, when stream tables other than ours ({@code q01}..{@code q22}) read the
+   * TPC-H tables of {@code schema}: reloading would have to drop their sources (and PostgreSQL would
+   * refuse half-way).
+   */
+  public static void refuseForeignReaders(Connection c, String schema) throws SQLException {
+    String current = currentSchema(c);
+    List<String> readers = new ArrayList<>();
+    for (StoredStreamTable st : StreamTables.list(c)) {
+      if (st.name().schema().equals(current) && STREAM_TABLE_NAME.matcher(st.name().name()).matches()) {
+        continue; // ours, dropped by dropEarlierStreamTables
+      }
+      List<String> sources = StreamTables.status(c, st.name().sql(), 0).sources();
+      boolean readsTpch = TpchSchema.TABLES.stream().anyMatch(t -> sources.stream()
+          .anyMatch(src -> src.startsWith(Quoting.qualified(schema, t.name()) + " ")));
+      if (readsTpch) {
+        readers.add(st.name().toString());
+      }
+    }
+    if (!readers.isEmpty()) {
+      throw new UserException(ExitCode.REFUSED, "the TPC-H tables in schema \"" + schema + "\" are "
+          + "replaced, but stream table" + (readers.size() == 1 ? " " : "s ") + String.join(", ", readers)
+          + (readers.size() == 1 ? " reads" : " read") + " them; drop " + (readers.size() == 1 ? "it" : "them")
+          + " first ('freshet drop NAME'), or use another database");
+    }
   }
 
   /** Creates a DIFFERENTIAL stream table for each query, timing each (population included). */

@@ -33,7 +33,10 @@ public final class Stats {
       return "-";
     }
     double r = full / differential;
-    return r >= 100 ? String.format(Locale.ROOT, "%,.0fx", r) : String.format(Locale.ROOT, "%.1fx", r);
+    if (r >= 100) {
+      return String.format(Locale.ROOT, "%,.0fx", r);
+    }
+    return r >= 1 ? String.format(Locale.ROOT, "%.1fx", r) : String.format(Locale.ROOT, "%.2fx", r);
   }
 
   /** A count that may be fractional (a median of an even number of counts). */

@@ -116,14 +116,18 @@ public final class BenchCommand implements Callable<Integer> {
       out.println("freshet bench, " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
       Machine.describe(c).forEach(out::println);
       out.flush();
+      boolean loadData = !(reuse && tpchTablesExist(c));
+      if (loadData) {
+        MaintenanceRun.refuseForeignReaders(c, "public");
+      }
       List<String> dropped = MaintenanceRun.dropEarlierStreamTables(c);
       if (!dropped.isEmpty()) {
         progress(out, "dropped the stream tables of an earlier run: " + String.join(", ", dropped));
       }
-      if (reuse && tpchTablesExist(c)) {
+      if (!loadData) {
         progress(out, "reusing the TPC-H tables in schema \"public\" (--reuse): " + orders(c) + " orders");
       } else {
-        progress(out, "loading TPC-H SF " + scaleFactor + " into schema \"public\"...");
+        progress(out, "loading TPC-H SF " + sfText() + " into schema \"public\"...");
         LoadReport load = TpchLoader.load(c, "public", scaleFactor, TpchLoader.IfExists.REPLACE,
             line -> progress(out, "load: " + line));
         progress(out, String.format(Locale.ROOT, "loaded %,d rows in %.1f s", load.totalRows(), load.totalSeconds()));

@@ -75,6 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     long started = System.nanoTime();
     try (Connection c = connection.connect(out)) {
+      MaintenanceRun.refuseForeignReaders(c, "public");
       List<String> dropped = MaintenanceRun.dropEarlierStreamTables(c);
       if (!dropped.isEmpty()) {
         out.println("Dropped the stream tables of an earlier run: " + String.join(", ", dropped));
