@@ -559,11 +559,24 @@ public final class StreamTables {
     }
   }
 
+  /** {@code -Dfreshet.trace.sql=true}: every statement Freshet runs, with its time, on stderr. */
+  private static final boolean TRACE = Boolean.getBoolean("freshet.trace.sql");
+
   private static void execute(Connection c, String sql) throws SQLException {
+    long start = System.nanoTime();
     try (Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw withStatement(e, sql);
+    } finally {
+      trace(sql, start);
+    }
+  }
+
+  private static void trace(String sql, long startNanos) {
+    if (TRACE) {
+      System.err.printf(java.util.Locale.ROOT, "[freshet] %7.1f ms  %s%n", (System.nanoTime() - startNanos) / 1e6,
+          sql.lines().findFirst().orElse(""));
     }
   }
 
@@ -574,11 +587,14 @@ public final class StreamTables {
   }
 
   private static long scalarLong(Connection c, String sql) throws SQLException {
+    long start = System.nanoTime();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
       throw withStatement(e, sql);
+    } finally {
+      trace(sql, start);
     }
   }
 
