@@ -49,7 +49,7 @@ public final class TpchRefreshCommand implements Callable<Integer> {
 
   @Option(names = "--batch", paramLabel = "ROWS",
       description = "Orders inserted by RF1 and deleted by RF2, rows updated by each RF3 "
-          + "statement (default: 0.1% of the orders, at least 10).")
+          + "statement (default: 0.1%% of the orders, at least 10).")
   Integer batch;
 
   @Override
