@@ -301,7 +301,9 @@ public final class GroupedRefreshPrinter {
                 + q(s));
           } else {
             String n = HiddenColumns.nonNull(i);
-            g.add("sum(" + arg + " * d.\"__w\") FILTER (WHERE " + and(null, filter) + ") AS " + q("Δ" + s));
+            // numeric: value × weight must not overflow an integer type (the sum is cast back below).
+            g.add("sum(" + arg + " * d.\"__w\"::numeric) FILTER (WHERE " + and(null, filter) + ") AS "
+                + q("Δ" + s));
             g.add("sum(d.\"__w\") FILTER (WHERE " + and(nonNull, filter) + ")::bigint AS " + q("Δ" + n));
             String newN = "coalesce(st." + q(n) + ", 0) + coalesce(g." + q("Δ" + n) + ", 0)";
             merged.add("CASE WHEN " + newN + " = 0 THEN NULL ELSE CAST(coalesce(st." + q(s) + ", 0) + coalesce(g."
