@@ -23,7 +23,7 @@ import org.apache.calcite.rel.RelNode;
  */
 public record CompiledStreamTable(QualifiedName target, String sql, LogicalPlan plan, Mode effectiveMode,
     Optional<Refusal> fallback, List<String> notes, Optional<MaintenanceShape> shape, List<Source> sources,
-    Map<ChangedSet, String> deltaCache) {
+    Map<ChangedSet, RelNode> deltaCache) {
 
   /** A source table, and the columns of it the query reads (what its change buffer must hold). */
   public record Source(PgTable table, List<String> readColumns, List<String> joinKeys) {
@@ -62,9 +62,9 @@ public record CompiledStreamTable(QualifiedName target, String sql, LogicalPlan 
         (MaintenanceShape.Grouped) shape.orElseThrow());
   }
 
-  /** The delta plan of the maintained input for {@code changed}. */
+  /** The delta plan of the maintained input for {@code changed}; compiled once per changed set. */
   public RelNode deltaPlan(ChangedSet changed) {
-    return Differentiator.delta(shape.orElseThrow().input(), changed);
+    return deltaCache.computeIfAbsent(changed, c -> Differentiator.delta(shape.orElseThrow().input(), c));
   }
 
   /** True when the delta plan for {@code changed} is provably empty (all its terms were pruned). */
@@ -74,6 +74,6 @@ public record CompiledStreamTable(QualifiedName target, String sql, LogicalPlan 
 
   /** The delta query of the maintained input for {@code changed}: its columns plus {@code __w}. */
   public String deltaSql(ChangedSet changed) {
-    return deltaCache.computeIfAbsent(changed, c -> QuerySqlPrinter.print(deltaPlan(c)));
+    return QuerySqlPrinter.print(deltaPlan(changed));
   }
 }
