@@ -41,22 +41,16 @@ public final class DropCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     CreateCommand.noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
-      List<QualifiedName> before = names(StreamTables.list(c));
       QualifiedName target = QualifiedName.parse(c, name);
-      StreamTables.drop(c, name, cascade);
-      List<QualifiedName> after = names(StreamTables.list(c));
+      List<QualifiedName> dropped = StreamTables.drop(c, name, cascade);
       out.println("dropped stream table " + target);
-      for (QualifiedName gone : before) {
-        if (!gone.equals(target) && !after.contains(gone)) {
+      for (QualifiedName gone : dropped) {
+        if (!gone.equals(target)) {
           out.println("dropped stream table " + gone + " (it depends on " + target + "; --cascade)");
         }
       }
     }
     out.flush();
     return ExitCode.OK.code();
-  }
-
-  private static List<QualifiedName> names(List<StoredStreamTable> tables) {
-    return tables.stream().map(StoredStreamTable::name).toList();
   }
 }

@@ -322,16 +322,19 @@ public final class StreamTables {
 
   // ---- drop, alter, list, status ----------------------------------------------------------------
 
-  public static void drop(Connection c, String name, boolean cascade) throws SQLException {
+  /** Drops a stream table (and with {@code cascade} those reading it); returns the names dropped, dependents first. */
+  public static List<QualifiedName> drop(Connection c, String name, boolean cascade) throws SQLException {
     requireCatalog(c, QualifiedName.parse(c, name));
-    inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+    return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
-      dropIn(c, StreamTableCatalog.require(c, target, true), cascade);
-      return null;
+      List<QualifiedName> dropped = new ArrayList<>();
+      dropIn(c, StreamTableCatalog.require(c, target, true), cascade, dropped);
+      return dropped;
     });
   }
 
-  private static void dropIn(Connection c, StoredStreamTable st, boolean cascade) throws SQLException {
+  private static void dropIn(Connection c, StoredStreamTable st, boolean cascade, List<QualifiedName> dropped)
+      throws SQLException {
     Optional<Long> ownRelid = relid(c, st.name());
     if (ownRelid.isPresent()) {
       List<QualifiedName> dependents = StreamTableCatalog.consumers(c, ownRelid.get());
@@ -343,7 +346,7 @@ public final class StreamTables {
       for (QualifiedName dependent : dependents) {
         Optional<StoredStreamTable> d = StreamTableCatalog.find(c, dependent, true);
         if (d.isPresent()) {
-          dropIn(c, d.get(), true);
+          dropIn(c, d.get(), true, dropped);
         }
       }
     }
@@ -359,6 +362,7 @@ public final class StreamTables {
       ChangeCapture.releaseIfUnused(c, ownRelid.get());
     }
     execute(c, "DROP TABLE IF EXISTS " + st.name().sql());
+    dropped.add(st.name());
   }
 
   /** Changes the schedule, or recreates the stream table with a new query or mode. */
@@ -375,7 +379,7 @@ public final class StreamTables {
           throw new StreamTableException("cannot change the query or mode of " + target + ": it is rebuilt, "
               + "and " + join(dependents) + " read" + (dependents.size() > 1 ? "" : "s") + " it; drop those first");
         }
-        dropIn(c, st, false);
+        dropIn(c, st, false, new ArrayList<>());
         createIn(c, target, query.orElse(st.definingQuery()), mode.orElse(st.requestedMode()),
             schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null));
       } else if (schedule.isPresent()) {
