@@ -88,6 +88,13 @@ public final class QueryPlanner {
       validated = validator.validate(parsed);
     } catch (CalciteContextException e) {
       throw invalid(sql, e);
+    } catch (RuntimeException e) {
+      // A validator crash (e.g. Calcite's NullPointerException on GROUP BY COALESCE(...) under the
+      // Babel conformance) is a construct Freshet cannot plan yet, not a reason to fail obscurely.
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, SourcePosition.UNKNOWN,
+          "Freshet's planner cannot handle this query yet (" + e.getClass().getSimpleName()
+              + " in validation)", "rewrite the construct (e.g. group by a column of a sub-query), or report it"),
+          sql, e);
     }
 
     RelOptCluster cluster = RelOptCluster.create(

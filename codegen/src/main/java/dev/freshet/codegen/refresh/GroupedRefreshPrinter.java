@@ -326,7 +326,7 @@ public final class GroupedRefreshPrinter {
               + old + "))");
         }
         case RECOMPUTE_GROUP -> {
-          merged.add("NULL AS " + q(s));
+          merged.add("CAST(NULL AS " + type + ") AS " + q(s)); // typed: it meets the rescanned value in a UNION
           rescan.add("TRUE");
         }
       }

@@ -10,7 +10,7 @@ public final class QuerySqlPrinter {
   }
 
   public static SqlNode toSqlNode(RelNode rel) {
-    return new FreshetRelToSqlConverter().visitRoot(rel).asStatement();
+    return new FreshetRelToSqlConverter().visitRoot(rel.accept(new TypeValuesShuttle())).asStatement();
   }
 
   public static String print(RelNode rel) {

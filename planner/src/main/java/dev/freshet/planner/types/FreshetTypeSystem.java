@@ -18,6 +18,9 @@ public final class FreshetTypeSystem extends RelDataTypeSystemImpl {
   /** PostgreSQL's limit for a declared numeric precision. */
   public static final int MAX_NUMERIC_PRECISION = 1000;
 
+  /** Scale assumed for numeric values without a declared scale (PostgreSQL keeps them exact). */
+  public static final int UNBOUNDED_NUMERIC_SCALE = 100;
+
   /** PostgreSQL's limit for a declared {@code varchar(n)} / {@code char(n)} length. */
   public static final int MAX_CHARACTER_LENGTH = 10_485_760;
 
@@ -42,6 +45,36 @@ public final class FreshetTypeSystem extends RelDataTypeSystemImpl {
       return MAX_NUMERIC_PRECISION;
     }
     return super.getMaxScale(typeName);
+  }
+
+  /**
+   * {@code CAST(x AS numeric)} is PostgreSQL's unconstrained numeric, which keeps every digit; with
+   * Calcite's default (scale 0) {@code CAST(1.5 AS numeric)} would fold to 2. Same as the catalog's
+   * mapping of an unconstrained numeric column: DECIMAL(1000, 100).
+   */
+  @Override
+  public int getDefaultPrecision(SqlTypeName typeName) {
+    return typeName == SqlTypeName.DECIMAL ? MAX_NUMERIC_PRECISION : super.getDefaultPrecision(typeName);
+  }
+
+  @Override
+  public int getDefaultScale(SqlTypeName typeName) {
+    return typeName == SqlTypeName.DECIMAL ? UNBOUNDED_NUMERIC_SCALE : super.getDefaultScale(typeName);
+  }
+
+  /** PostgreSQL rounds half away from zero when it casts to an integer or a smaller scale: 1.5 → 2. */
+  @Override
+  public java.math.RoundingMode roundingMode() {
+    return java.math.RoundingMode.HALF_UP;
+  }
+
+  /**
+   * PostgreSQL types {@code 'a'} and {@code 'ab'} as text, so a CASE or UNION of them never pads;
+   * Calcite would make both CHAR(2) and pad {@code 'a'} to {@code 'a '}.
+   */
+  @Override
+  public boolean shouldConvertRaggedUnionTypesToVarying() {
+    return true;
   }
 
   /**
