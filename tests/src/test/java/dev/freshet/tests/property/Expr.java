@@ -14,6 +14,17 @@ sealed interface Expr {
   /** Adds the constructs this expression uses. */
   void constructs(Set<Construct> out);
 
+  /**
+   * The expression as an operand of a comparison, IS, LIKE, IN or BETWEEN: in parentheses unless it
+   * is a column, a literal or already bracketed ({@code a = b <> true} is a syntax error, and
+   * {@code NOT x = y} means {@code NOT (x = y)}). A cast needs none: {@code ::} binds tightest.
+   */
+  static String operand(Expr e) {
+    boolean bracketed = e instanceof Col || e instanceof Lit || e instanceof Arith || e instanceof Logic
+        || e instanceof Coalesce || e instanceof Case || e instanceof Cast;
+    return bracketed ? e.sql() : "(" + e.sql() + ")";
+  }
+
   /** A column, qualified by its table alias (or unqualified when {@code qualifier} is null). */
   record Col(String qualifier, Schema.Column column) implements Expr {
     @Override
@@ -124,7 +135,7 @@ sealed interface Expr {
   record Cmp(String op, Expr left, Expr right) implements Expr {
     @Override
     public String sql() {
-      return left.sql() + " " + op + " " + right.sql();
+      return operand(left) + " " + op + " " + operand(right);
     }
 
     @Override
@@ -181,7 +192,7 @@ sealed interface Expr {
   record IsNull(Expr inner, boolean negated) implements Expr {
     @Override
     public String sql() {
-      return inner.sql() + (negated ? " IS NOT NULL" : " IS NULL");
+      return operand(inner) + (negated ? " IS NOT NULL" : " IS NULL");
     }
 
     @Override
@@ -199,7 +210,7 @@ sealed interface Expr {
   record Like(Expr inner, String pattern, boolean negated) implements Expr {
     @Override
     public String sql() {
-      return inner.sql() + (negated ? " NOT LIKE " : " LIKE ") + pattern;
+      return operand(inner) + (negated ? " NOT LIKE " : " LIKE ") + pattern;
     }
 
     @Override
@@ -217,7 +228,7 @@ sealed interface Expr {
   record InList(Expr inner, List<Expr> items) implements Expr {
     @Override
     public String sql() {
-      return inner.sql() + " IN (" + items.stream().map(Expr::sql).collect(Collectors.joining(", ")) + ")";
+      return operand(inner) + " IN (" + items.stream().map(Expr::sql).collect(Collectors.joining(", ")) + ")";
     }
 
     @Override
@@ -235,7 +246,7 @@ sealed interface Expr {
   record Between(Expr inner, Expr low, Expr high) implements Expr {
     @Override
     public String sql() {
-      return inner.sql() + " BETWEEN " + low.sql() + " AND " + high.sql();
+      return operand(inner) + " BETWEEN " + operand(low) + " AND " + operand(high);
     }
 
     @Override

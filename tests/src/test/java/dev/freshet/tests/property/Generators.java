@@ -1,0 +1,578 @@
+package dev.freshet.tests.property;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+
+/**
+ * jqwik arbitraries for schemas, defining queries and workloads. Everything generated is valid
+ * PostgreSQL; queries use only constructs Freshet maintains (DESIGN.md §4, {@code ShapeAnalyzer}).
+ * Value domains are tiny so that keys collide, joins match, groups merge and NULLs are common.
+ * Simple alternatives come first in every choice: jqwik shrinks towards them.
+ */
+final class Generators {
+
+  /**
+   * Constructs Freshet does not maintain differentially yet, so not generated: string_agg needs an
+   * ORDER BY to be deterministic, and string_agg(… ORDER BY …) is refused (FR006) until Calcite's
+   * WITHIN GROUP printing is replaced. Coverage does not require them.
+   */
+  static final java.util.Set<Construct> NOT_GENERATED = java.util.EnumSet.of(Construct.STRING_AGG);
+
+
+  private Generators() {
+  }
+
+  /**
+   * {@code left.flatMap(right)} without edge cases. When jqwik shrinks the left side of a flatMap it
+   * regenerates the right side with its edge cases embedded; computing the edge cases of these nested
+   * arbitraries explodes combinatorially (minutes per shrinking step), and they add nothing here.
+   */
+  static <T, U> Arbitrary<U> then(Arbitrary<T> left, Function<? super T, Arbitrary<U>> right) {
+    return left.withoutEdgeCases().flatMap(t -> right.apply(t).withoutEdgeCases()).withoutEdgeCases();
+  }
+
+  /** {@code Arbitraries.frequencyOf} over a list built at run time. */
+  @SuppressWarnings("unchecked")
+  static <T> Arbitrary<T> weighted(List<Tuple.Tuple2<Integer, Arbitrary<T>>> choices) {
+    Tuple.Tuple2<Integer, Arbitrary<? extends T>>[] array = choices.toArray(new Tuple.Tuple2[0]);
+    return Arbitraries.frequencyOf(array);
+  }
+
+  // ---- scenarios ---------------------------------------------------------------------------------
+
+  static Arbitrary<Scenario> scenarios() {
+    Set<Construct> avoided = PropertySettings.avoidedConstructs();
+    return then(schemas(), schema -> then(
+        queries(schema).filter(q -> avoided.isEmpty() || Collections.disjoint(Query.allConstructs(q), avoided)),
+        query -> Combinators.combine(initialRows(schema), workload(schema, query))
+            .as((rows, workload) -> new Scenario(schema, rows, query, workload))));
+  }
+
+  // ---- schemas -----------------------------------------------------------------------------------
+
+  private record ColumnSpec(ColType type, boolean nullable, boolean unconstrainedNumeric) {
+  }
+
+  private record TableSpec(Schema.KeyKind keyKind, List<ColumnSpec> columns) {
+  }
+
+  static Arbitrary<ColType> columnTypes() {
+    return Arbitraries.frequency(Tuple.of(5, ColType.INT), Tuple.of(2, ColType.TEXT), Tuple.of(1, ColType.BIGINT),
+        Tuple.of(1, ColType.NUMERIC), Tuple.of(2, ColType.DATE), Tuple.of(1, ColType.BOOL));
+  }
+
+  static Arbitrary<Schema> schemas() {
+    Arbitrary<ColumnSpec> column = Combinators.combine(columnTypes(),
+        Arbitraries.frequency(Tuple.of(3, true), Tuple.of(2, false)), Arbitraries.of(false, true))
+        .as(ColumnSpec::new);
+    Arbitrary<TableSpec> table = Combinators.combine(
+        Arbitraries.of(Schema.KeyKind.PRIMARY, Schema.KeyKind.NONE, Schema.KeyKind.COMPOSITE),
+        column.list().ofMinSize(2).ofMaxSize(4)).as(TableSpec::new);
+    return table.list().ofMinSize(2).ofMaxSize(4).map(Generators::toSchema);
+  }
+
+  private static Schema toSchema(List<TableSpec> specs) {
+    List<Schema.Table> tables = new ArrayList<>();
+    for (int t = 0; t < specs.size(); t++) {
+      TableSpec spec = specs.get(t);
+      int keyColumns = switch (spec.keyKind()) {
+        case PRIMARY -> 1;
+        case COMPOSITE -> 2;
+        case NONE -> 0;
+      };
+      List<Schema.Column> columns = new ArrayList<>();
+      for (int i = 0; i < spec.columns().size(); i++) {
+        ColumnSpec c = spec.columns().get(i);
+        boolean key = i < keyColumns;
+        // a boolean key would leave only two rows; keys are ints instead
+        ColType type = key && c.type() == ColType.BOOL ? ColType.INT : c.type();
+        String declared = type == ColType.NUMERIC && c.unconstrainedNumeric() ? "numeric" : type.sqlType();
+        columns.add(new Schema.Column(type.prefix() + i, type, declared, !key && c.nullable()));
+      }
+      tables.add(new Schema.Table("t" + (t + 1), spec.keyKind(), columns));
+    }
+    return new Schema(tables);
+  }
+
+  // ---- data and workloads --------------------------------------------------------------------------
+
+  static Arbitrary<List<Workload.Insert>> initialRows(Schema schema) {
+    List<Arbitrary<Workload.Insert>> inserts = schema.tables().stream()
+        .map(t -> row(t).list().ofMinSize(0).ofMaxSize(6).map(rows -> new Workload.Insert(t, rows)))
+        .toList();
+    return Combinators.combine(inserts).as(Function.identity());
+  }
+
+  static Arbitrary<List<String>> row(Schema.Table table) {
+    List<Arbitrary<String>> values = table.columns().stream().map(Generators::value).toList();
+    return Combinators.combine(values).as(Function.identity());
+  }
+
+  static Arbitrary<String> value(Schema.Column column) {
+    Arbitrary<String> domain = Arbitraries.of(column.type().domain());
+    return column.nullable() ? Arbitraries.frequencyOf(Tuple.of(4, domain), Tuple.of(1, Arbitraries.just("NULL")))
+        : domain;
+  }
+
+  static Arbitrary<Workload> workload(Schema schema, Query query) {
+    List<Schema.Table> sources = List.copyOf(query.sources());
+    Arbitrary<Schema.Table> target = Arbitraries.frequencyOf(
+        Tuple.of(5, Arbitraries.of(sources)), Tuple.of(1, Arbitraries.of(schema.tables())));
+    Arbitrary<Workload.Statement> statement = then(target, Generators::statement);
+    Arbitrary<Workload.Step> transaction = Combinators.combine(
+        Arbitraries.frequencyOf(Tuple.of(6, statement.list().ofSize(1)),
+            Tuple.of(4, statement.list().ofMinSize(2).ofMaxSize(3))),
+        Arbitraries.frequency(Tuple.of(6, true), Tuple.of(1, false)))
+        .as(Workload.Transaction::new);
+    Arbitrary<Workload.Step> step = Arbitraries.frequencyOf(
+        Tuple.of(3, transaction), Tuple.of(2, Arbitraries.just(new Workload.Refresh())));
+    return step.list().ofMinSize(1).ofMaxSize(8).map(steps -> {
+      List<Workload.Step> all = new ArrayList<>(steps);
+      if (!(all.get(all.size() - 1) instanceof Workload.Refresh)) {
+        all.add(new Workload.Refresh());
+      }
+      return new Workload(all);
+    });
+  }
+
+  static Arbitrary<Workload.Statement> statement(Schema.Table table) {
+    return Arbitraries.frequencyOf(
+        Tuple.of(5, insert(table)),
+        Tuple.of(5, update(table)),
+        Tuple.of(3, delete(table)),
+        Tuple.of(1, Arbitraries.just(new Workload.Truncate(table))));
+  }
+
+  static Arbitrary<Workload.Statement> insert(Schema.Table table) {
+    return row(table).list().ofMinSize(1).ofMaxSize(3).map(rows -> new Workload.Insert(table, rows));
+  }
+
+  private static List<Expr.Col> dmlScope(Schema.Table table) {
+    return table.columns().stream().map(c -> new Expr.Col(table.name(), c)).toList();
+  }
+
+  static Arbitrary<Workload.Statement> update(Schema.Table table) {
+    ExprGen g = new ExprGen(dmlScope(table));
+    Arbitrary<List<Workload.Assignment>> assignments = then(Arbitraries.of(table.columns()).list()
+        .uniqueElements().ofMinSize(1).ofMaxSize(2),
+        columns -> Combinators.combine(columns.stream().map(c -> assignment(table, c, g)).toList())
+            .as(Function.identity()));
+    Arbitrary<Expr> where = Arbitraries.frequencyOf(Tuple.of(5, g.predicate(1)),
+        Tuple.of(1, Arbitraries.just((Expr) null)));
+    return Combinators.combine(assignments, where).as((a, w) -> new Workload.Update(table, a, w));
+  }
+
+  private static Arbitrary<Workload.Assignment> assignment(Schema.Table table, Schema.Column column, ExprGen g) {
+    Expr.Col self = new Expr.Col(table.name(), column);
+    ColType t = column.type();
+    List<Tuple.Tuple2<Integer, Arbitrary<Expr>>> choices = new ArrayList<>();
+    choices.add(Tuple.of(4, g.literal(t)));
+    if (column.nullable()) {
+      choices.add(Tuple.of(2, Arbitraries.just(Expr.Lit.nullOf(t))));
+    }
+    choices.add(Tuple.of(2, switch (t) {
+      case INT, BIGINT -> Arbitraries.of(new Expr.Arith("+", self, new Expr.Lit(t, "1"), t),
+          new Expr.Arith("-", self, new Expr.Lit(t, "1"), t));
+      case NUMERIC -> Arbitraries.of(new Expr.Arith("*", self, new Expr.Lit(t, "2"), t),
+          new Expr.Arith("+", self, new Expr.Lit(t, "0.25"), t));
+      case TEXT -> Arbitraries.just(new Expr.Arith("||", self, new Expr.Lit(t, "'b'"), t));
+      case DATE -> Arbitraries.just(new Expr.Arith("+", self, new Expr.Lit(ColType.INT, "1"), t));
+      case BOOL -> Arbitraries.just(new Expr.Not(self));
+    }));
+    List<Expr.Col> others = g.columns(t).stream().filter(c -> !c.column().equals(column)
+        && (column.nullable() || !c.column().nullable())).toList();
+    if (!others.isEmpty()) {
+      choices.add(Tuple.of(1, Arbitraries.of(others).map(c -> (Expr) c)));
+    }
+    if (table.isKey(column) && t.isInteger()) {
+      choices.add(Tuple.of(2, Arbitraries.of(new Expr.Arith("+", self, new Expr.Lit(t, "10"), t),
+          new Expr.Arith("-", self, new Expr.Lit(t, "10"), t))));
+    }
+    return weighted(choices)
+        .map(value -> new Workload.Assignment(column, value));
+  }
+
+  static Arbitrary<Workload.Statement> delete(Schema.Table table) {
+    ExprGen g = new ExprGen(dmlScope(table));
+    return Arbitraries.frequencyOf(Tuple.of(6, g.predicate(1)), Tuple.of(1, Arbitraries.just((Expr) null)))
+        .map(w -> new Workload.Delete(table, w));
+  }
+
+  // ---- queries -----------------------------------------------------------------------------------
+
+  static Arbitrary<Query> queries(Schema schema) {
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, plain(schema)),
+        Tuple.of(4, aggregate(schema)),
+        Tuple.of(2, unionAll(schema)));
+  }
+
+  private static Arbitrary<Query.Source> source(Schema schema) {
+    return Arbitraries.frequencyOf(
+        Tuple.of(8, tables(schema, 3).map(t -> (Query.Source) t)),
+        Tuple.of(2, unionBody(schema).map(b -> (Query.Source) new Query.FromUnion(b))));
+  }
+
+  /** FROM one to {@code max} tables (repeats allowed: self-joins), joined ON, CROSS or by comma + WHERE. */
+  static Arbitrary<Query.Tables> tables(Schema schema, int max) {
+    List<Tuple.Tuple2<Integer, Arbitrary<Integer>>> counts = new ArrayList<>();
+    counts.add(Tuple.of(5, Arbitraries.just(1)));
+    counts.add(Tuple.of(4, Arbitraries.just(2)));
+    if (max >= 3) {
+      counts.add(Tuple.of(2, Arbitraries.just(3)));
+    }
+    return then(then(weighted(counts), n -> Arbitraries.of(schema.tables()).list().ofSize(n)), chosen -> {
+      List<Query.TableRef> refs = new ArrayList<>();
+      for (int i = 0; i < chosen.size(); i++) {
+        refs.add(new Query.TableRef(chosen.get(i), String.valueOf((char) ('a' + i))));
+      }
+      List<Arbitrary<Query.Join>> joins = new ArrayList<>();
+      for (int i = 1; i < refs.size(); i++) {
+        joins.add(join(refs.subList(0, i), refs.get(i)));
+      }
+      return Combinators.combine(joins).as(list -> new Query.Tables(refs.get(0), commaThenNoOn(list)));
+    });
+  }
+
+  /**
+   * In PostgreSQL a comma binds looser than JOIN: in {@code FROM a, b JOIN c ON a.x = c.y} the ON
+   * cannot see {@code a}. After a comma, later ON joins become comma joins (conditions in WHERE).
+   */
+  private static List<Query.Join> commaThenNoOn(List<Query.Join> joins) {
+    List<Query.Join> out = new ArrayList<>();
+    boolean comma = false;
+    for (Query.Join j : joins) {
+      comma |= j.style() == Query.JoinStyle.COMMA;
+      out.add(comma && j.style() == Query.JoinStyle.ON ? new Query.Join(j.ref(), Query.JoinStyle.COMMA, j.conditions()) : j);
+    }
+    return out;
+  }
+
+  private static boolean equiJoinable(ColType a, ColType b) {
+    return a == b || (a.isInteger() && b.isInteger());
+  }
+
+  private static Arbitrary<Query.Join> join(List<Query.TableRef> before, Query.TableRef ref) {
+    List<Expr> equalities = new ArrayList<>();
+    List<Expr.Col> left = before.stream().flatMap(r -> r.columns().stream()).toList();
+    for (Expr.Col l : left) {
+      for (Expr.Col r : ref.columns()) {
+        if (equiJoinable(l.type(), r.type()) && l.type() != ColType.BOOL) {
+          equalities.add(new Expr.Cmp("=", l, r));
+        }
+      }
+    }
+    Arbitrary<Query.Join> cross = Arbitraries.just(new Query.Join(ref, Query.JoinStyle.CROSS, List.of()));
+    if (equalities.isEmpty()) {
+      return cross;
+    }
+    List<Expr.Col> both = new ArrayList<>(left);
+    both.addAll(ref.columns());
+    Arbitrary<List<Expr>> extra = Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just(List.<Expr>of())),
+        Tuple.of(1, new ExprGen(both).predicate(0).map(List::of)));
+    Arbitrary<List<Expr>> conditions = Combinators.combine(
+        Arbitraries.of(equalities).list().uniqueElements().ofMinSize(1).ofMaxSize(2), extra)
+        .as((eq, x) -> {
+          List<Expr> all = new ArrayList<>(eq);
+          all.addAll(x);
+          return all;
+        });
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, conditions.map(c -> new Query.Join(ref, Query.JoinStyle.ON, c))),
+        Tuple.of(2, conditions.map(c -> new Query.Join(ref, Query.JoinStyle.COMMA, c))),
+        Tuple.of(1, cross));
+  }
+
+  private static Arbitrary<Expr> optionalWhere(ExprGen g) {
+    return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just((Expr) null)), Tuple.of(3, g.predicate(2)));
+  }
+
+  private static Arbitrary<List<String>> orderBy(int columns) {
+    Arbitrary<String> key = then(Arbitraries.integers().between(1, Math.min(columns, 3)),
+        i -> Arbitraries.of(String.valueOf(i), i + " DESC"));
+    return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(List.<String>of())),
+        Tuple.of(1, key.list().ofMinSize(1).ofMaxSize(2)));
+  }
+
+  private static Arbitrary<List<Query.Item>> items(ExprGen g, int min, int max) {
+    Arbitrary<Expr> item = Arbitraries.frequencyOf(Tuple.of(7, g.anyColumn()), Tuple.of(3, g.anyExpression(1)));
+    return item.list().ofMinSize(min).ofMaxSize(max).map(Generators::named);
+  }
+
+  private static List<Query.Item> named(List<Expr> exprs) {
+    List<Query.Item> items = new ArrayList<>();
+    for (int i = 0; i < exprs.size(); i++) {
+      items.add(new Query.Item(exprs.get(i), "c" + (i + 1)));
+    }
+    return items;
+  }
+
+  static Arbitrary<Query> plain(Schema schema) {
+    return then(source(schema), src -> {
+      ExprGen g = new ExprGen(src.scope());
+      List<String> aliases = src instanceof Query.Tables t ? t.refs().stream().map(Query.TableRef::alias).toList()
+          : List.of("u");
+      Arbitrary<String> star = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just((String) null)),
+          Tuple.of(2, Arbitraries.of(aliases)));
+      Arbitrary<Query.Select> select = Combinators.combine(items(g, 1, 3), optionalWhere(g))
+          .as((items, where) -> new Query.Select(items, src, where));
+      return then(Combinators.combine(Arbitraries.frequency(Tuple.of(3, false), Tuple.of(1, true)), star, select)
+              .as(Tuple::of),
+          t -> orderBy(t.get2() == null ? t.get3().items().size() : 1)
+              .map(order -> (Query) new Query.Plain(t.get1(), t.get2(), t.get3(), order)));
+    });
+  }
+
+  static Arbitrary<Query.UnionBody> unionBody(Schema schema) {
+    Arbitrary<List<ColType>> types = Arbitraries.frequencyOf(Tuple.of(4, columnTypes()),
+        Tuple.of(1, Arbitraries.of(ColType.values()))).list().ofMinSize(1).ofMaxSize(3);
+    return then(types, ts -> {
+      Arbitrary<Query.Select> branch = then(tables(schema, 2), src -> {
+        ExprGen g = new ExprGen(src.scope());
+        List<Arbitrary<Expr>> columns = ts.stream().map(t -> Arbitraries.frequencyOf(
+            Tuple.of(4, g.leaf(t)), Tuple.of(1, g.expression(t, 1)))).toList();
+        return Combinators.combine(Combinators.combine(columns).as(Generators::named), optionalWhere(g))
+            .as((items, where) -> new Query.Select(items, src, where));
+      });
+      Arbitrary<List<Expr>> valuesRow = Combinators.combine(ts.stream().map(t -> Arbitraries.frequencyOf(
+          Tuple.of(5, ExprGen.literalOf(t)), Tuple.of(1, Arbitraries.just((Expr) Expr.Lit.nullOf(t))))).toList())
+          .as(Function.identity());
+      return Combinators.combine(branch.list().ofMinSize(1).ofMaxSize(3), valuesRow.list().ofMinSize(0).ofMaxSize(2))
+          .as((branches, values) -> branches.size() == 1 && values.isEmpty()
+              ? null : new Query.UnionBody(branches, values))
+          .filter(b -> b != null);
+    });
+  }
+
+  static Arbitrary<Query> unionAll(Schema schema) {
+    return then(unionBody(schema), body -> orderBy(body.branches().get(0).items().size())
+        .map(order -> (Query) new Query.UnionAll(body, order)));
+  }
+
+  static Arbitrary<Query> aggregate(Schema schema) {
+    return then(source(schema), src -> {
+      ExprGen g = new ExprGen(src.scope());
+      // a literal key would be read as a position (GROUP BY 1) or refused (GROUP BY 'a')
+      Arbitrary<Expr> key = Arbitraries.frequencyOf(Tuple.of(3, g.anyColumn()),
+          Tuple.of(1, g.anyExpression(1).filter(e -> !(e instanceof Expr.Lit))));
+      Arbitrary<List<Query.Item>> keys = Arbitraries.frequencyOf(
+          Tuple.of(3, Arbitraries.just(List.<Expr>of())),
+          Tuple.of(5, key.list().ofSize(1)),
+          Tuple.of(2, key.list().ofSize(2)))
+          .map(list -> {
+            List<Query.Item> items = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+              items.add(new Query.Item(list.get(i), "k" + (i + 1)));
+            }
+            return items;
+          });
+      Arbitrary<List<Query.AggCall>> calls = aggCall(g).list().ofMinSize(1).ofMaxSize(4);
+      return then(Combinators.combine(keys, calls, optionalWhere(g)).as(Tuple::of),
+          t -> orderBy(t.get1().size() + t.get2().size())
+              .map(order -> (Query) new Query.Aggregate(t.get1(), t.get2(), src, t.get3(), order)));
+    });
+  }
+
+  static Arbitrary<Query.AggCall> aggCall(ExprGen g) {
+    Arbitrary<Expr> number = g.numberExpression();
+    Arbitrary<Expr> ordered = g.columnTypes().stream().anyMatch(ColType::hasExtremum)
+        ? then(Arbitraries.of(g.columnTypes().stream().filter(ColType::hasExtremum).toList()),
+            t -> Arbitraries.frequencyOf(Tuple.of(4, g.leaf(t)), Tuple.of(1, g.expression(t, 1))))
+        : number;
+    Arbitrary<Expr> text = Arbitraries.frequencyOf(Tuple.of(4, g.leaf(ColType.TEXT)),
+        Tuple.of(1, g.expression(ColType.TEXT, 1)));
+    Arbitrary<String> numericFinisher = Arbitraries.frequency(Tuple.of(8, "%s"), Tuple.of(1, "(%s + 1)"),
+        Tuple.of(1, "COALESCE(%s, 0)"));
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, numericFinisher.map(f -> new Query.AggCall("count*", null, false, f))),
+        Tuple.of(1, Combinators.combine(g.anyColumn(), numericFinisher)
+            .as((e, f) -> new Query.AggCall("count", e, false, f))),
+        Tuple.of(1, g.anyColumn().map(e -> new Query.AggCall("count", e, true, "%s"))),
+        Tuple.of(1, Combinators.combine(number, numericFinisher).as((e, f) -> new Query.AggCall("sum", e, false, f))),
+        Tuple.of(1, Combinators.combine(number, numericFinisher).as((e, f) -> new Query.AggCall("avg", e, false, f))),
+        Tuple.of(1, ordered.map(e -> new Query.AggCall("min", e, false, "%s"))),
+        Tuple.of(1, ordered.map(e -> new Query.AggCall("max", e, false, "%s"))),
+        Tuple.of(1, g.predicate(0).map(e -> new Query.AggCall("bool_and", e, false, "%s"))),
+        Tuple.of(1, g.predicate(0).map(e -> new Query.AggCall("bool_or", e, false, "%s"))));
+  }
+
+  // ---- expressions -------------------------------------------------------------------------------
+
+  /** Typed expressions over a scope of columns. */
+  static final class ExprGen {
+    private final List<Expr.Col> scope;
+
+    ExprGen(List<Expr.Col> scope) {
+      this.scope = List.copyOf(scope);
+    }
+
+    List<Expr.Col> columns(ColType t) {
+      return scope.stream().filter(c -> c.type() == t).toList();
+    }
+
+    List<ColType> columnTypes() {
+      return scope.stream().map(Expr.Col::type).distinct().toList();
+    }
+
+    static Arbitrary<Expr> literalOf(ColType t) {
+      return Arbitraries.of(t.domain()).map(s -> (Expr) new Expr.Lit(t, s));
+    }
+
+    Arbitrary<Expr> literal(ColType t) {
+      return literalOf(t);
+    }
+
+    /** Any column of the scope. */
+    Arbitrary<Expr> anyColumn() {
+      return Arbitraries.of(scope).map(c -> (Expr) c);
+    }
+
+    /** An expression of a type the scope has columns of (weighted by how many). */
+    Arbitrary<Expr> anyExpression(int depth) {
+      return then(Arbitraries.of(scope), c -> expression(c.type(), depth));
+    }
+
+    /** A column of type t when there is one (else a cast of an int column, else a literal). */
+    Arbitrary<Expr> leaf(ColType t) {
+      List<Expr.Col> cols = columns(t);
+      if (!cols.isEmpty()) {
+        return Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.of(cols).map(c -> (Expr) c)), Tuple.of(1, literal(t)));
+      }
+      List<Expr.Col> ints = columns(ColType.INT);
+      if (!ints.isEmpty() && (t == ColType.BIGINT || t == ColType.NUMERIC || t == ColType.TEXT)) {
+        return Arbitraries.frequencyOf(
+            Tuple.of(3, Combinators.combine(Arbitraries.of(ints), Arbitraries.of(false, true))
+                .as((c, colon) -> (Expr) new Expr.Cast(c, t, colon))),
+            Tuple.of(1, literal(t)));
+      }
+      if (t == ColType.BOOL && !scope.isEmpty()) {
+        return predicate(0);
+      }
+      return literal(t);
+    }
+
+    /** An expression of a numeric type. */
+    Arbitrary<Expr> numberExpression() {
+      List<ColType> numbers = columnTypes().stream().filter(ColType::isNumber).toList();
+      Arbitrary<ColType> type = numbers.isEmpty() ? Arbitraries.just(ColType.INT) : Arbitraries.of(numbers);
+      return then(type, t -> Arbitraries.frequencyOf(Tuple.of(4, leaf(t)), Tuple.of(1, expression(t, 1))));
+    }
+
+    Arbitrary<Expr> expression(ColType t, int depth) {
+      if (t == ColType.BOOL) {
+        return predicate(depth);
+      }
+      if (depth <= 0) {
+        return leaf(t);
+      }
+      return Arbitraries.frequencyOf(Tuple.of(1, leaf(t)), Tuple.of(1, Arbitraries.lazy(() -> compound(t, depth))));
+    }
+
+    private Arbitrary<Expr> compound(ColType t, int depth) {
+      List<Arbitrary<Expr>> options = new ArrayList<>();
+      Arbitrary<Boolean> colon = Arbitraries.of(false, true);
+      Arbitrary<Expr> sub = expression(t, depth - 1);
+      options.add(Combinators.combine(predicate(depth - 1), sub, leaf(t)).as(Expr.Case::new));
+      if (!columns(t).isEmpty()) {
+        options.add(Combinators.combine(Arbitraries.of(columns(t)), literal(t)).as(Expr.Coalesce::new));
+      }
+      switch (t) {
+        case INT -> {
+          options.add(Combinators.combine(Arbitraries.of("+", "-", "*"), sub, leaf(ColType.INT))
+              .as((op, l, r) -> new Expr.Arith(op, l, r, ColType.INT)));
+          if (!columns(ColType.NUMERIC).isEmpty()) {
+            options.add(Combinators.combine(leaf(ColType.NUMERIC), colon)
+                .as((e, c) -> new Expr.Cast(e, ColType.INT, c)));
+          }
+          if (!columns(ColType.DATE).isEmpty()) {
+            options.add(Combinators.combine(leaf(ColType.DATE), literal(ColType.DATE))
+                .as((l, r) -> new Expr.Arith("-", l, r, ColType.INT)));
+          }
+        }
+        case BIGINT -> {
+          options.add(Combinators.combine(expression(ColType.INT, depth - 1), colon)
+              .as((e, c) -> new Expr.Cast(e, ColType.BIGINT, c)));
+          options.add(Combinators.combine(Arbitraries.of("+", "-", "*"), sub, leaf(ColType.INT))
+              .as((op, l, r) -> new Expr.Arith(op, l, r, ColType.BIGINT)));
+        }
+        case NUMERIC -> {
+          options.add(Combinators.combine(expression(ColType.INT, depth - 1), colon)
+              .as((e, c) -> new Expr.Cast(e, ColType.NUMERIC, c)));
+          options.add(Combinators.combine(Arbitraries.of("+", "-", "*"), sub,
+                  Arbitraries.oneOf(leaf(ColType.NUMERIC), leaf(ColType.INT)))
+              .as((op, l, r) -> new Expr.Arith(op, l, r, ColType.NUMERIC)));
+        }
+        case TEXT -> {
+          Arbitrary<Expr> concat = Combinators.combine(sub, literal(ColType.TEXT))
+              .as((l, r) -> new Expr.Arith("||", l, r, ColType.TEXT));
+          options.add(concat);
+          options.add(concat);
+          options.add(Combinators.combine(expression(ColType.INT, depth - 1), colon)
+              .as((e, c) -> new Expr.Cast(e, ColType.TEXT, c)));
+        }
+        case DATE -> options.add(Combinators.combine(Arbitraries.of("+", "-"), sub, Arbitraries.of("1", "2", "-1"))
+            .as((op, l, days) -> new Expr.Arith(op, l, new Expr.Lit(ColType.INT, days), ColType.DATE)));
+        case BOOL -> throw new IllegalArgumentException("predicates are built by predicate()");
+      }
+      return Arbitraries.oneOf(options);
+    }
+
+    /** A boolean condition over the scope, nested up to {@code depth}. */
+    Arbitrary<Expr> predicate(int depth) {
+      List<Tuple.Tuple2<Integer, Arbitrary<Expr>>> options = new ArrayList<>();
+      options.add(Tuple.of(6, comparison(0)));
+      options.add(Tuple.of(2, Combinators.combine(anyColumn(), Arbitraries.of(false, true))
+          .as((e, neg) -> (Expr) new Expr.IsNull(e, neg))));
+      if (!columns(ColType.BOOL).isEmpty()) {
+        options.add(Tuple.of(2, Arbitraries.of(columns(ColType.BOOL)).map(c -> (Expr) c)));
+      }
+      if (!columns(ColType.TEXT).isEmpty()) {
+        options.add(Tuple.of(2, Combinators.combine(expression(ColType.TEXT, 1),
+                Arbitraries.of("'a%'", "'%b'", "'_'", "'a\\_b'", "'%'"), Arbitraries.of(false, true))
+            .as((e, p, neg) -> (Expr) new Expr.Like(e, p, neg))));
+      }
+      List<ColType> listable = columnTypes().stream().filter(t -> t != ColType.BOOL).toList();
+      if (!listable.isEmpty()) {
+        options.add(Tuple.of(1, then(Arbitraries.of(listable), t -> Combinators.combine(leaf(t),
+                literal(t).list().ofMinSize(2).ofMaxSize(3))
+            .as((e, items) -> (Expr) new Expr.InList(e, items)))));
+        options.add(Tuple.of(1, then(Arbitraries.of(listable), t -> Combinators.combine(leaf(t),
+                literal(t), literal(t))
+            .as((e, lo, hi) -> (Expr) new Expr.Between(e, lo, hi)))));
+      }
+      if (depth > 0) {
+        Arbitrary<Expr> sub = Arbitraries.lazy(() -> predicate(depth - 1));
+        options.add(Tuple.of(3, Combinators.combine(Arbitraries.of("AND", "OR"), sub, sub)
+            .as((op, l, r) -> (Expr) new Expr.Logic(op, l, r))));
+        options.add(Tuple.of(1, sub.map(e -> (Expr) new Expr.Not(e))));
+        options.add(Tuple.of(2, Arbitraries.lazy(() -> comparison(depth))));
+      }
+      return weighted(options);
+    }
+
+    /** {@code expr op literal} or {@code expr op column}, over comparable types. */
+    private Arbitrary<Expr> comparison(int depth) {
+      return then(Arbitraries.of(scope), c -> {
+        ColType t = c.type();
+        Arbitrary<String> op = t == ColType.BOOL ? Arbitraries.of("=", "<>")
+            : Arbitraries.of("=", "<>", "<", "<=", ">", ">=");
+        Arbitrary<Expr> left = depth > 0 ? expression(t, depth)
+            : t == ColType.DATE ? Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(c)),
+                Tuple.of(1, Arbitraries.of("+", "-").map(sign -> new Expr.Arith(sign, c, new Expr.Lit(ColType.INT, "1"), t))))
+            : Arbitraries.just(c);
+        List<Expr.Col> comparable = scope.stream().filter(o -> o.type().comparableWith(t) && o != c).toList();
+        Arbitrary<Expr> right = comparable.isEmpty() ? literal(t)
+            : Arbitraries.frequencyOf(Tuple.of(3, literal(t)), Tuple.of(1, Arbitraries.of(comparable).map(x -> (Expr) x)));
+        return Combinators.combine(op, left, right).as((o, l, r) -> (Expr) new Expr.Cmp(o, l, r));
+      });
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.freshet.tests.property;
+
+import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.tests.harness.PostgresServer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A database of its own for a jqwik container (jqwik properties are not JUnit Jupiter tests, so
+ * {@code @PostgresTest} cannot inject one), on the JVM's {@link PostgresServer}. Created in
+ * {@code @BeforeContainer}, dropped in {@code @AfterContainer}; tries reuse it and reset only the
+ * tables ({@link Replay#reset}).
+ */
+final class PropertyDatabase implements AutoCloseable {
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  private final String name;
+  private final String jdbcUrl;
+
+  private PropertyDatabase(String name, String jdbcUrl) {
+    this.name = name;
+    this.jdbcUrl = jdbcUrl;
+  }
+
+  static PropertyDatabase create(String label) throws SQLException {
+    PostgresServer server = PostgresServer.get();
+    String name = "p_" + label.toLowerCase(Locale.ROOT) + "_" + ProcessHandle.current().pid() + "_"
+        + COUNTER.incrementAndGet();
+    try (Connection c = server.connectMaintenance(); Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + Quoting.identifier(name));
+      s.execute("CREATE DATABASE " + Quoting.identifier(name));
+    }
+    return new PropertyDatabase(name, server.jdbcUrl(name));
+  }
+
+  /** A new connection, in auto-commit mode (as StreamTables requires). */
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl);
+  }
+
+  String name() {
+    return name;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try (Connection c = PostgresServer.get().connectMaintenance(); Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + Quoting.identifier(name) + " WITH (FORCE)");
+    }
+  }
+}
