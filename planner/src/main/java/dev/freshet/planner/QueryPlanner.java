@@ -26,7 +26,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.rex.RexBuilder;
+import dev.freshet.planner.types.FreshetRexBuilder;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlNode;
@@ -98,7 +98,7 @@ public final class QueryPlanner {
     }
 
     RelOptCluster cluster = RelOptCluster.create(
-        new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
+        new HepPlanner(HepProgram.builder().build()), new FreshetRexBuilder(typeFactory));
     SqlToRelConverter converter = new SqlToRelConverter(
         (rowType, queryString, schemaPath, viewPath) -> {
           throw new UnsupportedOperationException("views are read as tables");

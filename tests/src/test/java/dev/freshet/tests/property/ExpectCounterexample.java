@@ -6,22 +6,23 @@ import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
- * Inverts a property: it passes when jqwik finds (and shrinks) a {@link Counterexample}, and fails
- * when every try passes. Used with a planted defect, to prove that the suite can fail. The shrunk
+ * Inverts a property: it passes when jqwik finds a {@link Counterexample} (shrunk by
+ * {@link GreedyShrinking}), and fails when every try passes. Used with a planted defect, to prove that the suite can fail. The shrunk
  * counterexample and the seed are printed.
  */
 public final class ExpectCounterexample implements AroundPropertyHook {
 
+  /** Shrinking time for a planted defect's counterexample. */
+  static final int SHRINK_SECONDS = 10;
+
   @Override
   public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-    PropertyExecutionResult result = property.execute();
+    PropertyExecutionResult result = GreedyShrinking.shrink(context, property.execute(), SHRINK_SECONDS);
     String label = context.extendedLabel();
     if (result.status() == PropertyExecutionResult.Status.FAILED
-        && result.throwable().filter(t -> t instanceof Counterexample).isPresent()) {
-      Counterexample found = (Counterexample) result.throwable().get();
-      String steps = result.shrunkSample().map(s -> ", shrunk in " + s.countShrinkingSteps() + " steps").orElse("");
+        && result.throwable().filter(t -> t instanceof GreedyShrinking.Shrunk).isPresent()) {
       System.out.println("[freshet property] " + label + ": counterexample found after " + result.countTries()
-          + " tries (seed " + result.seed().orElse("?") + ")" + steps + ": " + found.getMessage());
+          + " tries. " + result.throwable().get().getMessage());
       return result.mapToSuccessful();
     }
     if (result.status() == PropertyExecutionResult.Status.SUCCESSFUL) {
