@@ -10,6 +10,7 @@ import dev.freshet.planner.catalog.UnsupportedColumnAnalyzer;
 import dev.freshet.planner.normalize.QueryNormalizer;
 import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
+import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
 import dev.freshet.planner.parse.ValidatorMessages;
@@ -77,7 +78,8 @@ public final class QueryPlanner {
   public LogicalPlan plan(String text) {
     Objects.requireNonNull(text, "sql");
     String sql = QueryText.withoutTerminator(text);
-    SqlNode parsed = parse(sql);
+    InfixCasts.Rewritten forParser = InfixCasts.rewrite(IntervalLiterals.rewrite(sql));
+    SqlNode parsed = parse(sql, forParser);
     JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
     CalciteCatalogReader catalogReader = new CalciteCatalogReader(
         CalciteSchema.from(rootSchema), defaultSchema, typeFactory, PostgresSqlConfig.connection());
@@ -87,7 +89,7 @@ public final class QueryPlanner {
     try {
       validated = validator.validate(parsed);
     } catch (CalciteContextException e) {
-      throw invalid(sql, e);
+      throw invalid(sql, forParser, e);
     } catch (RuntimeException e) {
       // A validator crash (e.g. Calcite's NullPointerException on GROUP BY COALESCE(...) under the
       // Babel conformance) is a construct Freshet cannot plan yet, not a reason to fail obscurely.
@@ -132,24 +134,25 @@ public final class QueryPlanner {
     }
   }
 
-  private static SqlNode parse(String sql) {
+  /** Parses {@code text} (the user's {@code sql} rewritten for Calcite's parser, same meaning). */
+  private static SqlNode parse(String sql, InfixCasts.Rewritten text) {
     try {
-      return SqlParser.create(IntervalLiterals.rewrite(sql), PostgresSqlConfig.parser()).parseQuery();
+      return SqlParser.create(text.text(), PostgresSqlConfig.parser()).parseQuery();
     } catch (SqlParseException e) {
       String message = e.getMessage() == null ? "syntax error"
-          : ValidatorMessages.postgresStyle(firstLine(e.getMessage()));
-      throw new InvalidQueryException(message, sql, SourcePosition.of(e.getPos()), true, e);
+          : ValidatorMessages.postgresStyle(text.originalPositions(firstLine(e.getMessage())));
+      throw new InvalidQueryException(message, sql, text.original(SourcePosition.of(e.getPos())), true, e);
     }
   }
 
-  private static InvalidQueryException invalid(String sql, CalciteContextException e) {
+  private static InvalidQueryException invalid(String sql, InfixCasts.Rewritten text, CalciteContextException e) {
     String message = e.getCause() != null && e.getCause().getMessage() != null
         ? e.getCause().getMessage() : String.valueOf(e.getMessage());
     SourcePosition position = e.getPosLine() > 0
         ? new SourcePosition(e.getPosLine(), e.getPosColumn(),
             Math.max(e.getEndPosLine(), e.getPosLine()), Math.max(e.getEndPosColumn(), 0))
         : SourcePosition.UNKNOWN;
-    return new InvalidQueryException(ValidatorMessages.postgresStyle(message), sql, position, false, e);
+    return new InvalidQueryException(ValidatorMessages.postgresStyle(message), sql, text.original(position), false, e);
   }
 
   private static String firstLine(String text) {

@@ -17,13 +17,11 @@ sealed interface Expr {
   /**
    * The expression as an operand of a comparison, IS, LIKE, IN or BETWEEN: in parentheses unless it
    * is a column, a literal or already bracketed ({@code a = b <> true} is a syntax error, and
-   * {@code NOT x = y} means {@code NOT (x = y)}). {@code x::t} is bracketed too, although {@code ::}
-   * binds tightest in PostgreSQL: Freshet's parser reads {@code k = 1 AND i::text LIKE 'p'} as
-   * {@code ((k = 1 AND i)::text) LIKE 'p'} and refuses it (PropertyRegressionTest covers that).
+   * {@code NOT x = y} means {@code NOT (x = y)}). A cast needs none: {@code ::} binds tightest.
    */
   static String operand(Expr e) {
     boolean bracketed = e instanceof Col || e instanceof Lit || e instanceof Arith || e instanceof Logic
-        || e instanceof Coalesce || e instanceof Case || (e instanceof Cast c && !c.colonSyntax());
+        || e instanceof Coalesce || e instanceof Case || e instanceof Cast;
     return bracketed ? e.sql() : "(" + e.sql() + ")";
   }
 
@@ -82,9 +80,20 @@ sealed interface Expr {
   }
 
   record Cast(Expr inner, ColType type, boolean colonSyntax) implements Expr {
+    /**
+     * The operand of {@code ::}, bare when PostgreSQL casts exactly it ({@code a.i0::text},
+     * {@code (a.i0 + 1)::text}), so that {@code ::} meets other operators unbracketed: {@code (x + a.i0::numeric)}.
+     * A negative literal is bracketed: {@code -1::text} is {@code -(1::text)}.
+     */
+    private static String colonOperand(Expr inner) {
+      boolean primary = inner instanceof Col || inner instanceof Arith
+          || inner instanceof Lit l && !l.sql().startsWith("-");
+      return primary ? inner.sql() : "(" + inner.sql() + ")";
+    }
+
     @Override
     public String sql() {
-      return colonSyntax ? "(" + inner.sql() + ")::" + type.castName()
+      return colonSyntax ? colonOperand(inner) + "::" + type.castName()
           : "CAST(" + inner.sql() + " AS " + type.castName() + ")";
     }
 
