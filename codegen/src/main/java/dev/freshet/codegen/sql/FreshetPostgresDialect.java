@@ -4,7 +4,12 @@ import dev.freshet.planner.types.FreshetTypeSystem;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -33,5 +38,87 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
           SqlParserPos.ZERO);
     }
     return super.getCastSpec(type);
+  }
+
+  /**
+   * {@code string_agg} (Calcite's LISTAGG) is printed with its DISTINCT: the stock dialect drops it,
+   * {@code string_agg(DISTINCT x, ',')} would come back as {@code STRING_AGG(x, ',')}.
+   *
+   * <p>An aggregate with an ORDER BY ({@code string_agg(x, ',' ORDER BY y)}, {@code array_agg}) is
+   * printed with the ORDER BY inside its brackets, as PostgreSQL requires; Calcite prints
+   * {@code WITHIN GROUP (ORDER BY y)}, which PostgreSQL allows only for ordered-set aggregates
+   * ({@code percentile_cont}, {@code mode}) and otherwise reads as one more argument.
+   */
+  @Override
+  public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (call.getKind() == SqlKind.WITHIN_GROUP) {
+      SqlCall aggregate = call.operand(0);
+      SqlNode filter = null;
+      if (aggregate.getKind() == SqlKind.FILTER) {
+        filter = aggregate.operand(1);
+        aggregate = aggregate.operand(0);
+      }
+      if (!ORDERED_SET_AGGREGATES.contains(aggregate.getKind()) && !hasOrdinal(call.operand(1))) {
+        unparseAggregate(writer, aggregate, call.operand(1), filter);
+        return;
+      }
+    }
+    if (call.getKind() == SqlKind.LISTAGG) {
+      unparseAggregate(writer, call, null, null);
+      return;
+    }
+    super.unparseCall(writer, call, leftPrec, rightPrec);
+  }
+
+  /**
+   * Whether Calcite printed an ORDER BY key as an ordinal (it does for an expression key, or a column
+   * named like an output alias): inside an aggregate PostgreSQL would read it as a constant and order
+   * nothing, so such a call is left as WITHIN GROUP, which PostgreSQL rejects, rather than printed wrong.
+   */
+  private static boolean hasOrdinal(SqlNodeList order) {
+    for (SqlNode item : order) {
+      SqlNode key = item;
+      while (key instanceof SqlCall c && (c.getKind() == SqlKind.DESCENDING || c.getKind() == SqlKind.NULLS_FIRST
+          || c.getKind() == SqlKind.NULLS_LAST)) {
+        key = c.operand(0);
+      }
+      if (key instanceof SqlNumericLiteral) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final java.util.Set<SqlKind> ORDERED_SET_AGGREGATES =
+      java.util.EnumSet.of(SqlKind.PERCENTILE_CONT, SqlKind.PERCENTILE_DISC, SqlKind.MODE);
+
+  private static void unparseAggregate(SqlWriter writer, SqlCall aggregate, @Nullable SqlNodeList order,
+      @Nullable SqlNode filter) {
+    String name = aggregate.getKind() == SqlKind.LISTAGG ? "STRING_AGG" : aggregate.getOperator().getName();
+    SqlWriter.Frame call = writer.startFunCall(name);
+    if (aggregate.getFunctionQuantifier() != null) {
+      aggregate.getFunctionQuantifier().unparse(writer, 0, 0);
+    }
+    for (SqlNode operand : aggregate.getOperandList()) {
+      writer.sep(",");
+      operand.unparse(writer, 0, 0);
+    }
+    if (order != null) {
+      writer.keyword("ORDER BY");
+      SqlWriter.Frame items = writer.startList("", "");
+      for (SqlNode item : order) {
+        writer.sep(",");
+        item.unparse(writer, 0, 0);
+      }
+      writer.endList(items);
+    }
+    writer.endFunCall(call);
+    if (filter != null) {
+      writer.keyword("FILTER");
+      SqlWriter.Frame where = writer.startList("(", ")");
+      writer.keyword("WHERE");
+      filter.unparse(writer, 0, 0);
+      writer.endList(where);
+    }
   }
 }

@@ -10,7 +10,6 @@ import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlConformance;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
 
 /**
@@ -20,8 +19,8 @@ import org.apache.calcite.sql.validate.SqlValidator;
  */
 public final class PostgresSqlConfig {
 
-  /** Babel's conformance: ordinals and aliases in GROUP BY, LIMIT/OFFSET, lenient casts, as PostgreSQL. */
-  public static final SqlConformance CONFORMANCE = SqlConformanceEnum.BABEL;
+  /** Babel's conformance with a strict GROUP BY, see {@link PostgresConformance}. */
+  public static final SqlConformance CONFORMANCE = PostgresConformance.INSTANCE;
 
   private PostgresSqlConfig() {
   }

@@ -27,6 +27,11 @@ public final class ValidatorMessages {
       new Rewrite(Pattern.compile("No match found for function signature ([^(]*)\\((.*)\\)"),
           m -> "function " + m.group(1).toLowerCase(java.util.Locale.ROOT) + "(" + m.group(2)
               + ") does not exist or is not supported by Freshet yet"),
+      // PostgreSQL also accepts a column functionally dependent on a grouped primary key; Freshet
+      // asks for it in the GROUP BY (or in an aggregate) instead.
+      new Rewrite(Pattern.compile("Expression '([^']*)' is not being grouped"),
+          m -> "column \"" + m.group(1) + "\" must appear in the GROUP BY clause or be used in an aggregate "
+              + "function (Freshet does not infer columns that depend on a grouped primary key: group by them too)"),
       new Rewrite(Pattern.compile("Non-query expression encountered in illegal context"),
           m -> "syntax error: expected a query (SELECT, VALUES or WITH)"));
 

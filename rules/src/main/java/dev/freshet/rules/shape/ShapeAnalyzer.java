@@ -81,9 +81,11 @@ public final class ShapeAnalyzer {
         List<AggregateClass> classes = new ArrayList<>();
         for (AggregateCall call : aggregate.getAggCallList()) {
           if (!call.getCollation().getFieldCollations().isEmpty()) {
-            // Calcite prints string_agg(x, ',' ORDER BY x) as WITHIN GROUP, which PostgreSQL rejects.
-            throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, call.getAggregation().getName().toLowerCase(
-                java.util.Locale.ROOT) + "(… ORDER BY …) is not maintained differentially yet",
+            // Calcite may print an ORDER BY key of an aggregate as an ordinal (string_agg(x, ',' ORDER BY 2)),
+            // which PostgreSQL reads as a constant: FreshetPostgresDialect then prints WITHIN GROUP, an error.
+            String name = call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.LISTAGG ? "string_agg"
+                : call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT);
+            throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, name + "(… ORDER BY …) is not maintained differentially yet",
                 "use --mode FULL or AUTO");
           }
           classes.add(classify(call, aggregate.getInput()));

@@ -94,10 +94,7 @@ final class Coverage {
    * Refusals of generated queries that are known and accepted: Freshet deliberately refuses these
    * for now. They are still counted and reported; any other refusal fails the run.
    */
-  static final List<String> ACCEPTED_REFUSALS = List.of(
-      // Calcite's validator crashes on GROUP BY COALESCE(...) / CASE under the Babel conformance;
-      // QueryPlanner turns the crash into this refusal (see PropertyRegressionTest).
-      "Freshet's planner cannot handle this query yet");
+  static final List<String> ACCEPTED_REFUSALS = List.of();
 
   static synchronized Map<String, Long> refusals() {
     return new TreeMap<>(REFUSALS);
