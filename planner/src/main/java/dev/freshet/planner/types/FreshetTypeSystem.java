@@ -92,4 +92,20 @@ public final class FreshetTypeSystem extends RelDataTypeSystemImpl {
     };
     return typeFactory.createTypeWithNullability(sumType, argumentType.isNullable());
   }
+
+  /**
+   * AVG follows PostgreSQL: over integers and numerics it is an unbounded numeric, over real and double
+   * precision a double. Calcite would type {@code avg(int)} as an integer, and a finishing expression
+   * such as {@code COALESCE(avg(i), 0)} would then cast 1.5 to 2.
+   */
+  @Override
+  public RelDataType deriveAvgAggType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
+    RelDataType avgType = switch (argumentType.getSqlTypeName()) {
+      case TINYINT, SMALLINT, INTEGER, BIGINT, DECIMAL -> typeFactory.createSqlType(
+          SqlTypeName.DECIMAL, MAX_NUMERIC_PRECISION, UNBOUNDED_NUMERIC_SCALE);
+      case REAL, FLOAT, DOUBLE -> typeFactory.createSqlType(SqlTypeName.DOUBLE);
+      default -> argumentType;
+    };
+    return typeFactory.createTypeWithNullability(avgType, argumentType.isNullable());
+  }
 }
