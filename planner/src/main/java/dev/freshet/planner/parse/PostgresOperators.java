@@ -32,22 +32,22 @@ import org.apache.calcite.sql.util.SqlOperatorTables;
 public final class PostgresOperators {
 
   /** {@code date + integer}: the date that many days later (PostgreSQL's {@code date_pli}). */
-  public static final SqlBinaryOperator DATE_PLUS_DAYS = new SqlBinaryOperator("+", SqlKind.OTHER,
+  public static final SqlBinaryOperator DATE_PLUS_DAYS = new DateOperator("+", SqlKind.OTHER,
       40, true, ReturnTypes.ARG0_NULLABLE, null,
       OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.INTEGER));
 
   /** {@code integer + date}. */
-  public static final SqlBinaryOperator DAYS_PLUS_DATE = new SqlBinaryOperator("+", SqlKind.OTHER,
+  public static final SqlBinaryOperator DAYS_PLUS_DATE = new DateOperator("+", SqlKind.OTHER,
       40, true, ReturnTypes.ARG1_NULLABLE, null,
       OperandTypes.family(SqlTypeFamily.INTEGER, SqlTypeFamily.DATE));
 
   /** {@code date - integer}. */
-  public static final SqlBinaryOperator DATE_MINUS_DAYS = new SqlBinaryOperator("-", SqlKind.OTHER,
+  public static final SqlBinaryOperator DATE_MINUS_DAYS = new DateOperator("-", SqlKind.OTHER,
       40, true, ReturnTypes.ARG0_NULLABLE, null,
       OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.INTEGER));
 
   /** {@code date - date}: the number of days between, an integer. */
-  public static final SqlBinaryOperator DATE_MINUS_DATE = new SqlBinaryOperator("-", SqlKind.OTHER,
+  public static final SqlBinaryOperator DATE_MINUS_DATE = new DateOperator("-", SqlKind.OTHER,
       40, true, ReturnTypes.INTEGER_NULLABLE, null,
       OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.DATE));
 
@@ -86,6 +86,30 @@ public final class PostgresOperators {
   /** The operator table for validating PostgreSQL-flavoured queries. */
   public static SqlOperatorTable table() {
     return TABLE;
+  }
+
+  /**
+   * A date operator. It is never in the operator table (the validator finds {@link DateArithmeticDispatch}
+   * by the name {@code +} or {@code -}), so re-validating a call already resolved to it (as the expansion
+   * of {@code ORDER BY 1} does) checks its operands without looking it up again, which would fail:
+   * "No match found for function signature +".
+   */
+  private static final class DateOperator extends SqlBinaryOperator {
+    DateOperator(String name, SqlKind kind, int precedence, boolean leftAssoc,
+        org.apache.calcite.sql.type.SqlReturnTypeInference returnType,
+        org.apache.calcite.sql.type.SqlOperandTypeInference operandTypeInference,
+        org.apache.calcite.sql.type.SqlOperandTypeChecker operandTypeChecker) {
+      super(name, kind, precedence, leftAssoc, returnType, operandTypeInference, operandTypeChecker);
+    }
+
+    @Override
+    public RelDataType deriveType(org.apache.calcite.sql.validate.SqlValidator validator,
+        org.apache.calcite.sql.validate.SqlValidatorScope scope, org.apache.calcite.sql.SqlCall call) {
+      for (org.apache.calcite.sql.SqlNode operand : call.getOperandList()) {
+        validator.deriveType(scope, operand);
+      }
+      return validateOperands(validator, scope, call);
+    }
   }
 
   /**

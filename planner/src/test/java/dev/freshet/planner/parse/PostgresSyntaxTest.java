@@ -59,6 +59,7 @@ class PostgresSyntaxTest {
       select t.id, (select max(qty) from u where u.t_id = t.id) from t
       select * from t, u where t.id = u.t_id
       select d from t where d > date '2020-01-01' + interval '3 months'
+      select d + -1 as e, d - d as f, 2 + d as g from t order by 1 desc, 2, e
       """)
   void queryConstructs(String sql) {
     LogicalPlan plan = plan(sql);
