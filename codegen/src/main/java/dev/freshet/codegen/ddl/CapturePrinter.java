@@ -103,27 +103,75 @@ public final class CapturePrinter {
    * The four capture functions ({@code CREATE OR REPLACE}, so this also rewrites them after a
    * widening), then the revocation of their default {@code EXECUTE} privilege from {@code PUBLIC}.
    *
+   * <p>They read the transition tables by column position, not name ({@code FROM "freshet_new" AS
+   * "n"("1", "2", "3")}, then {@code "n"."3"}), so a {@code RENAME COLUMN} on the source does not
+   * break every write to it. Positions hold because the guard view ({@link #createGuard}) covers every
+   * column up to the last captured one, so PostgreSQL refuses to drop any of them; and each statement
+   * names the guard view, so if it is dropped anyway ({@code DROP COLUMN … CASCADE}) capture fails
+   * instead of reading shifted columns.
+   *
    * @param columns the captured columns, in buffer order
+   * @param sourceColumns the source's columns in order (dropped ones left out), at least up to the
+   *     last captured one
    */
-  public static List<String> createFunctions(long sourceRelid, List<String> columns) {
+  public static List<String> createFunctions(long sourceRelid, List<String> columns, List<String> sourceColumns) {
     requireCapturable(columns);
+    List<Integer> positions = new ArrayList<>();
+    for (String column : columns) {
+      int position = sourceColumns.indexOf(column) + 1;
+      if (position == 0) {
+        throw new IllegalArgumentException("captured column " + Quoting.identifier(column)
+            + " is not a column of the source");
+      }
+      positions.add(position);
+    }
+    int width = positions.stream().mapToInt(Integer::intValue).max().orElse(0);
     String buffer = qualifiedBufferTable(sourceRelid);
     String insertInto = "INSERT INTO " + buffer + " (";
     String insert = insertInto + wrap(Stream.concat(Stream.of(WEIGHT), columns.stream())
         .map(Quoting::identifier).toList(), 2 + insertInto.length(), "    ") + ")";
-    String deleted = insert + "\n  SELECT " + rowList("-1", OLD_ALIAS, columns) + "\n  FROM "
-        + Quoting.identifier(OLD_TABLE) + " AS " + Quoting.identifier(OLD_ALIAS) + ";";
-    String inserted = insert + "\n  SELECT " + rowList("1", NEW_ALIAS, columns) + "\n  FROM "
-        + Quoting.identifier(NEW_TABLE) + " AS " + Quoting.identifier(NEW_ALIAS) + ";";
+    String guarded = "\n  WHERE NOT EXISTS (SELECT FROM " + qualifiedGuard(sourceRelid) + " WHERE false);";
+    String deleted = insert + "\n  SELECT " + rowList("-1", OLD_ALIAS, positions) + "\n  FROM "
+        + Quoting.identifier(OLD_TABLE) + " AS " + positionalAlias(OLD_ALIAS, width) + guarded;
+    String inserted = insert + "\n  SELECT " + rowList("1", NEW_ALIAS, positions) + "\n  FROM "
+        + Quoting.identifier(NEW_TABLE) + " AS " + positionalAlias(NEW_ALIAS, width) + guarded;
     String truncated = "INSERT INTO " + buffer + " (" + Quoting.identifier(WEIGHT) + ", "
         + Quoting.identifier(TRUNCATE) + ")\n  VALUES (0, true);";
     List<String> statements = new ArrayList<>();
-    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(inserted)));
-    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(deleted, inserted)));
-    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(deleted)));
+    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(BY_POSITION, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(BY_POSITION, deleted, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(BY_POSITION, deleted)));
     statements.add(function(sourceRelid, CaptureEvent.TRUNCATE, List.of(truncated)));
     statements.add("REVOKE ALL ON FUNCTION\n  " + functionList(sourceRelid) + "\nFROM PUBLIC");
     return statements;
+  }
+
+  /** Words of {@link #BY_POSITION} that tell functions reading by position from older ones. */
+  public static final String BY_POSITION_MARK = "Source columns are read by position";
+
+  /** The comment that opens the body of a function reading rows (names would not be safe in it). */
+  private static final String BY_POSITION = "-- " + BY_POSITION_MARK + ": renaming one does not break capture.\n"
+      + "  -- The guard view keeps the positions; without it these statements fail.";
+
+  /** {@code "n"("1", "2", …, "width")}, or {@code "n"} when no column is read. */
+  private static String positionalAlias(String alias, int width) {
+    if (width == 0) {
+      return Quoting.identifier(alias);
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= width; i++) {
+      names.add(Quoting.identifier(Integer.toString(i)));
+    }
+    return Quoting.identifier(alias) + "(" + wrap(names, 40, "    ") + ")";
+  }
+
+  /**
+   * The columns the guard view must cover: the source's columns (in order, dropped ones left out) up
+   * to the last of {@code captured}, so that none of them can be dropped and positions stay put.
+   */
+  public static List<String> guardedColumns(List<String> captured, List<String> sourceColumns) {
+    int last = captured.stream().mapToInt(sourceColumns::indexOf).max().orElse(-1);
+    return List.copyOf(sourceColumns.subList(0, last + 1));
   }
 
   /** The trigger on the source that calls the capture function of {@code event}. */
@@ -157,19 +205,33 @@ public final class CapturePrinter {
   }
 
   /**
-   * A view over the captured columns of the source. It captures nothing: it makes PostgreSQL refuse
-   * to drop a captured column or change its type (which would break the capture triggers, and with
-   * them every write to the source) with an error naming it, instead of accepting the DDL.
+   * A view over the source's columns up to the last captured one ({@link #guardedColumns}). It
+   * captures nothing: it makes PostgreSQL refuse to drop one of them or change its type (which would
+   * shift the positions the capture functions read, or break them and with them every write to the
+   * source) with an error naming it, instead of accepting the DDL. A rename is harmless and allowed.
    */
-  public static String createGuard(long sourceRelid, String sourceSchema, String sourceTable,
+  public static List<String> createGuard(long sourceRelid, String sourceSchema, String sourceTable,
       List<String> columns) {
-    return "CREATE OR REPLACE VIEW " + qualifiedGuard(sourceRelid) + " AS\nSELECT "
-        + columns.stream().map(Quoting::identifier).collect(Collectors.joining(", "))
-        + "\nFROM ONLY " + Quoting.qualified(sourceSchema, sourceTable);
+    // Dropped and created, not replaced: a replacement cannot rename the view's columns.
+    return List.of("DROP VIEW IF EXISTS " + qualifiedGuard(sourceRelid),
+        "CREATE VIEW " + qualifiedGuard(sourceRelid) + " AS\nSELECT "
+            + columns.stream().map(Quoting::identifier).collect(Collectors.joining(", "))
+            + "\nFROM ONLY " + Quoting.qualified(sourceSchema, sourceTable));
   }
 
   public static String qualifiedGuard(long sourceRelid) {
-    return Quoting.qualified(CHANGES_SCHEMA, bufferTable(sourceRelid) + "_columns_in_use");
+    return Quoting.qualified(CHANGES_SCHEMA, guardView(sourceRelid));
+  }
+
+  /** The guard view's name inside {@link #CHANGES_SCHEMA}: {@code src_<relid>_columns_in_use}. */
+  public static String guardView(long sourceRelid) {
+    return bufferTable(sourceRelid) + "_columns_in_use";
+  }
+
+  /** A TRUNCATE marker: every consumer's next refresh recomputes in full, as after a TRUNCATE. */
+  public static String truncateMarker(long sourceRelid) {
+    return "INSERT INTO " + qualifiedBufferTable(sourceRelid) + " (" + Quoting.identifier(WEIGHT) + ", "
+        + Quoting.identifier(TRUNCATE) + ") VALUES (0, true)";
   }
 
   /** Drops the guard view, the functions, then the buffer; the triggers must be gone first. */
@@ -210,11 +272,11 @@ public final class CapturePrinter {
     return tag;
   }
 
-  /** {@code <weight>, "alias"."c1", "alias"."c2"}, wrapped. */
-  private static String rowList(String weight, String alias, List<String> columns) {
+  /** {@code <weight>, "alias"."3", "alias"."1"}, wrapped. */
+  private static String rowList(String weight, String alias, List<Integer> positions) {
     List<String> items = new ArrayList<>();
     items.add(weight);
-    columns.forEach(column -> items.add(Quoting.qualified(alias, column)));
+    positions.forEach(position -> items.add(Quoting.qualified(alias, Integer.toString(position))));
     return wrap(items, "  SELECT ".length(), "    ");
   }
 

@@ -55,7 +55,7 @@ class CapturePrinterTest {
 
   @Test
   void functions() {
-    List<String> functions = CapturePrinter.createFunctions(7, List.of("id", "name"));
+    List<String> functions = CapturePrinter.createFunctions(7, List.of("id", "name"), List.of("id", "note", "name", "later"));
     assertEquals(5, functions.size());
     assertEquals("""
         CREATE OR REPLACE FUNCTION "freshet_changes"."src_7_ins"()
@@ -65,9 +65,12 @@ class CapturePrinterTest {
         SET search_path = "pg_catalog", "pg_temp"
         AS $freshet$
         BEGIN
+          -- Source columns are read by position: renaming one does not break capture.
+          -- The guard view keeps the positions; without it these statements fail.
           INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
-          SELECT 1, "n"."id", "n"."name"
-          FROM "freshet_new" AS "n";
+          SELECT 1, "n"."1", "n"."3"
+          FROM "freshet_new" AS "n"("1", "2", "3")
+          WHERE NOT EXISTS (SELECT FROM "freshet_changes"."src_7_columns_in_use" WHERE false);
           RETURN NULL;
         END
         $freshet$""", functions.get(0));
@@ -79,12 +82,16 @@ class CapturePrinterTest {
         SET search_path = "pg_catalog", "pg_temp"
         AS $freshet$
         BEGIN
+          -- Source columns are read by position: renaming one does not break capture.
+          -- The guard view keeps the positions; without it these statements fail.
           INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
-          SELECT -1, "o"."id", "o"."name"
-          FROM "freshet_old" AS "o";
+          SELECT -1, "o"."1", "o"."3"
+          FROM "freshet_old" AS "o"("1", "2", "3")
+          WHERE NOT EXISTS (SELECT FROM "freshet_changes"."src_7_columns_in_use" WHERE false);
           INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
-          SELECT 1, "n"."id", "n"."name"
-          FROM "freshet_new" AS "n";
+          SELECT 1, "n"."1", "n"."3"
+          FROM "freshet_new" AS "n"("1", "2", "3")
+          WHERE NOT EXISTS (SELECT FROM "freshet_changes"."src_7_columns_in_use" WHERE false);
           RETURN NULL;
         END
         $freshet$""", functions.get(1));
@@ -96,9 +103,12 @@ class CapturePrinterTest {
         SET search_path = "pg_catalog", "pg_temp"
         AS $freshet$
         BEGIN
+          -- Source columns are read by position: renaming one does not break capture.
+          -- The guard view keeps the positions; without it these statements fail.
           INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
-          SELECT -1, "o"."id", "o"."name"
-          FROM "freshet_old" AS "o";
+          SELECT -1, "o"."1", "o"."3"
+          FROM "freshet_old" AS "o"("1", "2", "3")
+          WHERE NOT EXISTS (SELECT FROM "freshet_changes"."src_7_columns_in_use" WHERE false);
           RETURN NULL;
         END
         $freshet$""", functions.get(2));
@@ -126,10 +136,11 @@ class CapturePrinterTest {
 
   @Test
   void aSourceWithNoCapturedColumnStillCountsRows() {
-    assertTrue(CapturePrinter.createFunctions(7, List.of()).get(0).contains("""
+    assertTrue(CapturePrinter.createFunctions(7, List.of(), List.of("a")).get(0).contains("""
           INSERT INTO "freshet_changes"."src_7" ("__w")
           SELECT 1
-          FROM "freshet_new" AS "n";
+          FROM "freshet_new" AS "n"
+          WHERE NOT EXISTS (SELECT FROM "freshet_changes"."src_7_columns_in_use" WHERE false);
         """));
   }
 
@@ -177,10 +188,15 @@ class CapturePrinterTest {
   }
 
   @Test
-  void guardViewListsTheCapturedColumns() {
-    assertEquals("CREATE OR REPLACE VIEW \"freshet_changes\".\"src_7_columns_in_use\" AS\n"
-        + "SELECT \"id\", \"Amount \"\"€\"\"\"\n"
-        + "FROM ONLY \"s\".\"T\"", CapturePrinter.createGuard(7, "s", "T", List.of("id", "Amount \"€\"")));
+  void guardViewListsTheColumnsUpToTheLastCapturedOne() {
+    List<String> guarded = CapturePrinter.guardedColumns(List.of("Amount \"€\"", "id"),
+        List.of("id", "note", "Amount \"€\"", "later"));
+    assertEquals(List.of("id", "note", "Amount \"€\""), guarded);
+    assertEquals(List.of("DROP VIEW IF EXISTS \"freshet_changes\".\"src_7_columns_in_use\"",
+        "CREATE VIEW \"freshet_changes\".\"src_7_columns_in_use\" AS\n"
+        + "SELECT \"id\", \"note\", \"Amount \"\"€\"\"\"\n"
+        + "FROM ONLY \"s\".\"T\""), CapturePrinter.createGuard(7, "s", "T", guarded));
+    assertEquals(List.of(), CapturePrinter.guardedColumns(List.of(), List.of("id")));
   }
 
   @Test
@@ -190,9 +206,9 @@ class CapturePrinterTest {
     List<String> buffer = CapturePrinter.createBuffer(7, "s\"", "t'", List.of(CapturedColumn.of(name, "text")));
     assertTrue(buffer.get(0).contains("  " + quoted + " text\n"), buffer.get(0));
     assertTrue(buffer.get(2).endsWith("IS 'Freshet change buffer of \"s\"\"\".\"t''\" (relation id 7)'"), buffer.get(2));
-    String insert = CapturePrinter.createFunctions(7, List.of(name)).get(0);
+    String insert = CapturePrinter.createFunctions(7, List.of(name), List.of(name)).get(0);
     assertTrue(insert.contains("(\"__w\", " + quoted + ")"), insert);
-    assertTrue(insert.contains("\"n\"." + quoted), insert);
+    assertTrue(insert.contains("SELECT 1, \"n\".\"1\"\n"), insert);
     // The column name contains the usual dollar tag, so the body is quoted with another one.
     assertTrue(insert.contains("AS $freshet_1$\nBEGIN"), insert);
     assertTrue(insert.endsWith("END\n$freshet_1$"), insert);
@@ -203,21 +219,24 @@ class CapturePrinterTest {
   @Test
   void longColumnListsWrap() {
     List<String> columns = IntStream.range(0, 30).mapToObj(i -> "column_" + i).toList();
-    String insert = CapturePrinter.createFunctions(7, columns).get(0);
+    String insert = CapturePrinter.createFunctions(7, columns, columns).get(0);
     for (String line : insert.split("\n")) {
       assertTrue(line.length() <= 100, line);
     }
-    assertTrue(insert.contains("\"n\".\"column_29\"\n  FROM"), insert);
+    assertTrue(insert.contains("\"n\".\"30\"\n  FROM"), insert);
   }
 
   @Test
   void refusesColumnsNamedLikeTheBuffersOwn() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CapturePrinter.createFunctions(7, List.of("id", "__w")));
+        () -> CapturePrinter.createFunctions(7, List.of("id", "__w"), List.of("id", "__w")));
     assertEquals("a source column named \"__w\" cannot be captured: change buffers use that name for their own "
         + "column", e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> CapturePrinter.createBuffer(7, "s", "t", List.of(CapturedColumn.of("__xid", "integer"))));
-    assertThrows(IllegalArgumentException.class, () -> CapturePrinter.createFunctions(7, List.of("a", "a")));
+    assertThrows(IllegalArgumentException.class,
+        () -> CapturePrinter.createFunctions(7, List.of("a", "a"), List.of("a")));
+    assertThrows(IllegalArgumentException.class,
+        () -> CapturePrinter.createFunctions(7, List.of("a"), List.of("b")));
   }
 }

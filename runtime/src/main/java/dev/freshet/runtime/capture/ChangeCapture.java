@@ -116,6 +116,45 @@ public final class ChangeCapture {
   private static final String IN_USE = """
       SELECT EXISTS (SELECT FROM freshet.stream_table_sources WHERE source_relid = ?::pg_catalog.oid)""";
 
+  // The guard view's columns: the source's names when capture was last set up, in source order.
+  private static final String GUARD_COLUMNS = """
+      SELECT a.attname
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND c.relkind = 'v' AND a.attnum > 0
+      ORDER BY a.attnum""";
+
+  private static final String GUARD_EXISTS = """
+      SELECT EXISTS (
+        SELECT FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND c.relkind = 'v')""";
+
+  // One statement (it runs before every refresh): a buffer exists, and the guard view is gone or its
+  // columns are no longer the first columns of the source, name for name.
+  private static final String NEEDS_RECONCILE = """
+      WITH guard AS (
+        SELECT pg_catalog.to_regclass(?) AS oid
+      ), guarded AS (
+        SELECT pg_catalog.array_agg(a.attname ORDER BY a.attnum) AS names
+        FROM guard JOIN pg_catalog.pg_attribute a ON a.attrelid = guard.oid AND a.attnum > 0
+      ), source AS (
+        SELECT pg_catalog.array_agg(a.attname ORDER BY a.attnum) AS names
+        FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
+      )
+      SELECT pg_catalog.to_regclass(?) IS NOT NULL
+        AND (guard.oid IS NULL
+             OR guarded.names IS DISTINCT FROM source.names[1:pg_catalog.cardinality(guarded.names)])
+      FROM guard, guarded, source""";
+
+  private static final String SOURCE_ORDER = """
+      SELECT a.attname
+      FROM pg_catalog.pg_attribute a
+      WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum""";
+
   private static final String FORGET = "DELETE FROM freshet.change_buffers WHERE source_relid = ?::pg_catalog.oid";
 
   // A row may go once every consumer's stored snapshot sees its transaction; a consumer that was never
@@ -154,6 +193,7 @@ public final class ChangeCapture {
     requireTransaction(c, "ensure");
     String source = Quoting.qualified(sourceSchema, sourceTable);
     long relid = resolve(c, sourceSchema, sourceTable, source);
+    reconcile(c, relid);
     // Lock order: the source, then the per-source advisory lock (as callers that lock their sources
     // first do). A first look without the lock decides whether the source must be locked at all.
     boolean sourceLocked = false;
@@ -181,6 +221,140 @@ public final class ChangeCapture {
       s.executeUpdate();
     }
     return buffer;
+  }
+
+  /**
+   * Whether the source's columns were renamed since its capture was set up (or its guard view was
+   * dropped): then the buffer's column names no longer say which source column they hold, and
+   * {@link #reconcile} must run before a refresh reads the buffer. Reads the catalog only.
+   */
+  public static boolean needsReconcile(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(NEEDS_RECONCILE)) {
+      s.setString(1, CapturePrinter.qualifiedGuard(relid));
+      s.setLong(2, relid);
+      s.setString(3, CapturePrinter.qualifiedBufferTable(relid));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /**
+   * Brings capture in line with the source after columns were renamed: the capture functions read
+   * source columns by position, so they kept capturing the right values, but the buffer's columns
+   * still carry the old names, which the stream tables' queries now use for other columns (or not at
+   * all). Renames the buffer's columns to the source's current names (position by position, through
+   * the guard view, whose columns kept the old names), rewrites the guard view and the functions, and
+   * writes a TRUNCATE marker, so that every stream table reading the source recomputes in full once:
+   * their queries may now mean other columns. If the guard view is gone (a column dropped with
+   * CASCADE, after which the functions failed rather than read shifted positions), capture is rebuilt
+   * by name.
+   *
+   * <p>Locks the source (writes wait) and the source's advisory lock when it changes anything; the
+   * caller's transaction must commit before a refresh takes its snapshot, so that the marker is in
+   * the refresh's window.
+   *
+   * @return whether anything was changed
+   * @throws IllegalStateException if a captured column was dropped from the source
+   */
+  public static boolean reconcile(Connection c, long relid) throws SQLException {
+    requireTransaction(c, "reconcile");
+    if (!needsReconcile(c, relid)) {
+      return false;
+    }
+    Optional<List<String>> sourceName = relationName(c, relid);
+    if (sourceName.isEmpty()) {
+      return false;
+    }
+    String sourceSchema = sourceName.get().get(0);
+    String sourceTable = sourceName.get().get(1);
+    String source = Quoting.qualified(sourceSchema, sourceTable);
+    lockSource(c, source);
+    lock(c, relid);
+    if (!needsReconcile(c, relid)) {
+      return false;
+    }
+    List<String> order = names(c, SOURCE_ORDER, s -> s.setLong(1, relid));
+    // Positions are known from the guard view if the functions read by position (capture set up by
+    // an older Freshet named columns, and its guard listed only the captured ones).
+    List<String> guard = guardExists(c, relid) && readsByPosition(c, relid)
+        ? names(c, GUARD_COLUMNS, s -> s.setString(1, guardName(relid))) : List.of();
+    List<String> captured = bufferColumns(c, CapturePrinter.bufferTable(relid)).stream()
+        .filter(name -> !CapturePrinter.BUFFER_COLUMNS.contains(name)).toList();
+    List<String> capturedAfter = new ArrayList<>();
+    for (String column : captured) {
+      int position = guard.indexOf(column);
+      String now = position >= 0 && position < order.size() ? order.get(position) : column;
+      if (!order.contains(now)) {
+        throw new IllegalStateException("change buffer " + CapturePrinter.qualifiedBufferTable(relid)
+            + " captures " + Quoting.identifier(column) + ", which " + source + " no longer has (dropped with "
+            + "CASCADE?); drop the stream tables that read " + source + " and create them again");
+      }
+      capturedAfter.add(now);
+    }
+    List<String> ddl = new ArrayList<>();
+    String buffer = CapturePrinter.qualifiedBufferTable(relid);
+    // Through temporary names, so that swapped names (a <-> b) do not collide.
+    for (int i = 0; i < captured.size(); i++) {
+      if (!captured.get(i).equals(capturedAfter.get(i))) {
+        ddl.add("ALTER TABLE " + buffer + " RENAME COLUMN " + Quoting.identifier(captured.get(i)) + " TO "
+            + Quoting.identifier("__freshet_renaming_" + i));
+      }
+    }
+    for (int i = 0; i < captured.size(); i++) {
+      if (!captured.get(i).equals(capturedAfter.get(i))) {
+        ddl.add("ALTER TABLE " + buffer + " RENAME COLUMN " + Quoting.identifier("__freshet_renaming_" + i)
+            + " TO " + Quoting.identifier(capturedAfter.get(i)));
+      }
+    }
+    ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
+        CapturePrinter.guardedColumns(capturedAfter, order)));
+    ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
+    if (!captured.equals(capturedAfter)) {
+      ddl.add(CapturePrinter.truncateMarker(relid));
+    }
+    execute(c, ddl);
+    try (PreparedStatement s = c.prepareStatement(UPSERT)) {
+      s.setLong(1, relid);
+      s.setString(2, sourceSchema);
+      s.setString(3, sourceTable);
+      s.setString(4, CapturePrinter.bufferTable(relid));
+      s.setArray(5, c.createArrayOf("text", capturedAfter.toArray()));
+      s.executeUpdate();
+    }
+    return true;
+  }
+
+  private static final String READS_BY_POSITION = """
+      SELECT EXISTS (
+        SELECT FROM pg_catalog.pg_proc p
+        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'freshet_changes' AND p.proname = ? AND p.prosrc LIKE ?)""";
+
+  private static boolean readsByPosition(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(READS_BY_POSITION)) {
+      s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.INSERT));
+      s.setString(2, "%" + CapturePrinter.BY_POSITION_MARK + "%");
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  private static String guardName(long relid) {
+    return CapturePrinter.guardView(relid);
+  }
+
+  private static boolean guardExists(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(GUARD_EXISTS)) {
+      s.setString(1, guardName(relid));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
   }
 
   /** What a source's capture will hold ({@code captured}) and the DDL that gets it there. */
@@ -220,8 +394,10 @@ public final class ChangeCapture {
       ddl.add(CapturePrinter.addColumns(relid, added));
     }
     if (!bufferExists || !added.isEmpty() || !functionsExist(c, relid)) {
-      ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter));
-      ddl.add(CapturePrinter.createGuard(relid, sourceSchema, sourceTable, capturedAfter));
+      List<String> order = List.copyOf(sourceColumns.keySet());
+      ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
+          CapturePrinter.guardedColumns(capturedAfter, order)));
+      ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
     }
     Set<String> triggers = triggers(c, relid);
     for (CaptureEvent event : CaptureEvent.values()) {
@@ -238,6 +414,20 @@ public final class ChangeCapture {
    */
   private static void lockSource(Connection c, String source) throws SQLException {
     execute(c, List.of("LOCK TABLE ONLY " + source + " IN SHARE ROW EXCLUSIVE MODE"));
+  }
+
+  /**
+   * Locks the source with relation id {@code relid} in {@code ACCESS SHARE} mode until the transaction
+   * ends: no DDL (a rename) can commit on it meanwhile; reads and writes go on.
+   *
+   * @return the source's current qualified name; empty if it no longer exists
+   */
+  public static Optional<String> lockAgainstDdl(Connection c, long relid) throws SQLException {
+    Optional<List<String>> name = relationName(c, relid);
+    if (name.isPresent()) {
+      execute(c, List.of("LOCK TABLE ONLY " + Quoting.qualified(name.get()) + " IN ACCESS SHARE MODE"));
+    }
+    return name.map(Quoting::qualified);
   }
 
   /** The change buffer recorded for the source with relation id {@code relid}, if any. */

@@ -109,6 +109,7 @@ public final class StreamTables {
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
+    reconcileRenamedSources(c, first);
     // Compile before locking: planning takes a while on a cold start, and needs no snapshot.
     compiled(c, first);
     if (!tryLock(c, first.id())) {
@@ -124,6 +125,7 @@ public final class StreamTables {
       try {
         report = inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
           StoredStreamTable st = StreamTableCatalog.require(c, target, true);
+          requireNoRenamedSource(c, st);
           started[0] = now(c);
           String current = scalarText(c, "SELECT pg_current_snapshot()::text");
           CompiledStreamTable compiled = compiled(c, st);
@@ -150,6 +152,39 @@ public final class StreamTables {
       inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));
     }
     return report;
+  }
+
+  /**
+   * Source columns renamed since capture was set up: renames the change buffers' columns to match and
+   * marks the sources for one FULL refresh of every stream table reading them
+   * ({@link ChangeCapture#reconcile}), in transactions of their own, committed before the refresh's
+   * snapshot. Compiled plans are dropped: their column names may be stale.
+   */
+  private static void reconcileRenamedSources(Connection c, StoredStreamTable st) throws SQLException {
+    List<Long> relids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+        () -> StreamTableCatalog.sourceRelids(c, st.id()));
+    for (long relid : relids) {
+      boolean changed = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () ->
+          ChangeCapture.needsReconcile(c, relid) && ChangeCapture.reconcile(c, relid));
+      if (changed) {
+        COMPILED.clear();
+      }
+    }
+  }
+
+  /**
+   * Inside the refresh: locks the sources against DDL until the refresh commits ({@code ACCESS
+   * SHARE}, which writes do not wait for), then checks that no column was renamed after
+   * {@link #reconcileRenamedSources}: the buffer would be read under stale names.
+   */
+  private static void requireNoRenamedSource(Connection c, StoredStreamTable st) throws SQLException {
+    for (long relid : StreamTableCatalog.sourceRelids(c, st.id())) {
+      Optional<String> source = ChangeCapture.lockAgainstDdl(c, relid);
+      if (source.isPresent() && ChangeCapture.needsReconcile(c, relid)) {
+        throw new StreamTableException(ExitCode.DATABASE, "a column of " + source.get() + " was renamed or dropped while "
+            + st.name() + " was being refreshed; nothing was applied: refresh again");
+      }
+    }
   }
 
   private static void recordFailure(Connection c, StoredStreamTable st, OffsetDateTime started, Exception e) {
@@ -309,8 +344,14 @@ public final class StreamTables {
     if (cached != null) {
       return cached;
     }
-    CompiledStreamTable compiled = StreamTableCompiler.compile(c, st.name(), st.definingQuery(),
-        st.requestedMode());
+    CompiledStreamTable compiled;
+    try {
+      compiled = StreamTableCompiler.compile(c, st.name(), st.definingQuery(), st.requestedMode());
+    } catch (dev.freshet.planner.InvalidQueryException e) {
+      throw new StreamTableException(ExitCode.REFUSED, "the query of " + st.name() + " no longer plans against "
+          + "its sources (was a table or column renamed or dropped?)\n" + e.render().replaceFirst("^error: ", "")
+          + "\n  fix: give it the new names with 'freshet alter " + st.name() + " --query ...' (this recreates it)");
+    }
     if (compiled.effectiveMode() != st.effectiveMode()) {
       throw new StreamTableException(ExitCode.REFUSED, st.name() + " was created to run "
           + st.effectiveMode() + " but its query now compiles to " + compiled.effectiveMode()

@@ -1,0 +1,105 @@
+package dev.freshet.tests.scenarios;
+
+import static dev.freshet.tests.scenarios.Scenarios.create;
+import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StreamTableException;
+import dev.freshet.runtime.streamtable.StreamTables;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DDL on a source: renaming a column keeps writes to the source working (capture reads columns by
+ * position), the next refresh renames the buffer's columns to match and recomputes in full once
+ * (the query's names may now mean other columns), a stream table whose query names the old column
+ * gets an error saying how to fix it; dropping a column the positions depend on is refused, and if
+ * forced with CASCADE capture fails instead of misreading.
+ */
+@PostgresTest
+class SourceRenameScenarioTest {
+
+  @Test
+  void renamingACapturedColumnKeepsWritesWorking(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE rn1 (id int PRIMARY KEY, note text, a int, b text)",
+          "INSERT INTO rn1 VALUES (1, 'n1', 10, 'x'), (2, 'n2', 20, 'y'), (3, 'n3', 30, 'x')");
+      create(c, "rn1_sums", "SELECT b, sum(a) AS s, count(*) AS n FROM rn1 GROUP BY b", Mode.DIFFERENTIAL);
+      create(c, "rn1_notes", "SELECT id, note FROM rn1 WHERE a > 10", Mode.DIFFERENTIAL);
+
+      exec(c, "ALTER TABLE rn1 RENAME COLUMN note TO memo",
+          "INSERT INTO rn1 VALUES (4, 'n4', 40, 'y')",
+          "UPDATE rn1 SET a = a + 1, memo = 'changed' WHERE id = 1",
+          "DELETE FROM rn1 WHERE id = 3");
+      // The first refresh after the rename recomputes in full, then deltas resume.
+      Oracle.refreshAndCheck(c, "rn1_sums", Mode.FULL);
+      exec(c, "INSERT INTO rn1 VALUES (5, 'n5', 50, 'z')");
+      Oracle.refreshAndCheck(c, "rn1_sums", Mode.DIFFERENTIAL);
+      assertEquals(List.of("x|11|1", "y|60|2", "z|50|1"), rows(c, "SELECT b, s, n FROM rn1_sums ORDER BY b"));
+
+      // The query that names the old column cannot be refreshed; the error says what to do.
+      StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn1_notes"));
+      assertTrue(e.getMessage().contains("column \"note\" does not exist"), e.getMessage());
+      assertTrue(e.getMessage().contains("freshet alter \"public\".\"rn1_notes\" --query"), e.getMessage());
+      StreamTables.alter(c, "rn1_notes", Optional.empty(), Optional.empty(),
+          Optional.of("SELECT id, memo FROM rn1 WHERE a > 10"));
+      Oracle.assertFresh(c, "rn1_notes");
+      exec(c, "UPDATE rn1 SET memo = 'again' WHERE id = 2");
+      Oracle.refreshAndCheck(c, "rn1_notes", Mode.DIFFERENTIAL);
+      Oracle.refreshAndCheck(c, "rn1_sums", Mode.DIFFERENTIAL);
+    }
+  }
+
+  /** Swapped names are the dangerous case: both names still exist, each now for the other column. */
+  @Test
+  void swappedColumnNamesAreRecomputedNotMisread(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE rn2 (id int PRIMARY KEY, a int, b int)",
+          "INSERT INTO rn2 VALUES (1, 1, 100), (2, 2, 200)");
+      create(c, "rn2_st", "SELECT id, a, b - a AS d FROM rn2 WHERE a < 50", Mode.DIFFERENTIAL);
+      exec(c, "ALTER TABLE rn2 RENAME COLUMN a TO t", "ALTER TABLE rn2 RENAME COLUMN b TO a",
+          "ALTER TABLE rn2 RENAME COLUMN t TO b",
+          "INSERT INTO rn2 (id, a, b) VALUES (3, 3, 300)");
+      Oracle.refreshAndCheck(c, "rn2_st", Mode.FULL);
+      assertEquals(List.of("3|3|297"), rows(c, "SELECT id, a, d FROM rn2_st ORDER BY id"));
+      exec(c, "INSERT INTO rn2 (id, a, b) VALUES (4, 4, 400)", "UPDATE rn2 SET a = 10 WHERE id = 1",
+          "DELETE FROM rn2 WHERE id = 3");
+      Oracle.refreshAndCheck(c, "rn2_st", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|10|-9", "4|4|396"), rows(c, "SELECT id, a, d FROM rn2_st ORDER BY id"));
+    }
+  }
+
+  @Test
+  void droppingAColumnBeforeACapturedOneIsRefusedAndForcingItStopsCapture(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE rn3 (id int PRIMARY KEY, spare int, v int, tail int)",
+          "INSERT INTO rn3 VALUES (1, 0, 1, 0)");
+      create(c, "rn3_st", "SELECT id, v FROM rn3", Mode.DIFFERENTIAL);
+      SQLException refused = assertThrows(SQLException.class, () -> exec(c, "ALTER TABLE rn3 DROP COLUMN spare"));
+      assertTrue(refused.getMessage().contains("columns_in_use"), refused.getMessage());
+      exec(c, "ALTER TABLE rn3 DROP COLUMN tail", "ALTER TABLE rn3 ADD COLUMN extra text",
+          "INSERT INTO rn3 (id, spare, v) VALUES (2, 0, 2)");
+      Oracle.refreshAndCheck(c, "rn3_st", Mode.DIFFERENTIAL);
+
+      // Forced: positions shift, so every write fails rather than being captured misread.
+      exec(c, "ALTER TABLE rn3 DROP COLUMN spare CASCADE");
+      SQLException stopped = assertThrows(SQLException.class, () -> exec(c, "INSERT INTO rn3 (id, v) VALUES (3, 3)"));
+      assertTrue(stopped.getMessage().contains("freshet"), stopped.getMessage());
+      // The next refresh rebuilds capture by name; writes work again and nothing was lost.
+      Oracle.refreshAndCheck(c, "rn3_st", Mode.DIFFERENTIAL);
+      exec(c, "INSERT INTO rn3 (id, v) VALUES (3, 3)", "UPDATE rn3 SET v = 20 WHERE id = 2");
+      Oracle.refreshAndCheck(c, "rn3_st", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|1", "2|20", "3|3"), rows(c, "SELECT id, v FROM rn3_st ORDER BY id"));
+    }
+  }
+}
