@@ -5,6 +5,7 @@ import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;
 import dev.freshet.planner.catalog.PgCalciteSchema;
 import dev.freshet.planner.catalog.PgCatalog;
+import dev.freshet.planner.catalog.SearchPathCatalogReader;
 import dev.freshet.planner.catalog.UnsupportedColumn;
 import dev.freshet.planner.catalog.UnsupportedColumnAnalyzer;
 import dev.freshet.planner.normalize.QueryNormalizer;
@@ -47,27 +48,24 @@ import org.apache.calcite.tools.RelBuilder;
 public final class QueryPlanner {
 
   private final SchemaPlus rootSchema;
-  private final List<String> defaultSchema;
+  private final List<String> searchPath;
 
   /**
-   * @param rootSchema    one sub-schema per PostgreSQL schema (see {@code PgCalciteSchema})
-   * @param defaultSchema the schema unqualified names resolve in (the first of PostgreSQL's search_path)
+   * @param rootSchema one sub-schema per PostgreSQL schema (see {@code PgCalciteSchema})
+   * @param searchPath the schemas unqualified names resolve in, in order (PostgreSQL's search_path)
    */
-  public QueryPlanner(SchemaPlus rootSchema, List<String> defaultSchema) {
+  public QueryPlanner(SchemaPlus rootSchema, List<String> searchPath) {
     this.rootSchema = Objects.requireNonNull(rootSchema, "rootSchema");
-    this.defaultSchema = List.copyOf(defaultSchema);
+    this.searchPath = List.copyOf(searchPath);
     PostgresTypeNames.register(rootSchema);
   }
 
   /**
-   * A planner over a catalog read from PostgreSQL: unqualified names resolve in the first schema of
-   * the reading session's {@code search_path} (PostgreSQL would look further along the path; Freshet
-   * asks for a qualified name instead of guessing).
+   * A planner over a catalog read from PostgreSQL: unqualified names resolve along the reading
+   * session's {@code search_path} ({@code current_schemas(false)}), as PostgreSQL resolves them.
    */
   public static QueryPlanner forCatalog(PgCatalog catalog) {
-    List<String> defaultSchema = catalog.searchPath().isEmpty()
-        ? List.of() : List.of(catalog.searchPath().get(0));
-    return new QueryPlanner(PgCalciteSchema.create(catalog), defaultSchema);
+    return new QueryPlanner(PgCalciteSchema.create(catalog), catalog.searchPath());
   }
 
   /** A type factory with PostgreSQL-sized numerics; plans from this planner use it. */
@@ -81,8 +79,8 @@ public final class QueryPlanner {
     InfixCasts.Rewritten forParser = InfixCasts.rewrite(IntervalLiterals.rewrite(sql));
     SqlNode parsed = parse(sql, forParser);
     JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
-    CalciteCatalogReader catalogReader = new CalciteCatalogReader(
-        CalciteSchema.from(rootSchema), defaultSchema, typeFactory, PostgresSqlConfig.connection());
+    CalciteCatalogReader catalogReader = new SearchPathCatalogReader(
+        CalciteSchema.from(rootSchema), searchPath, typeFactory, PostgresSqlConfig.connection());
     SqlValidator validator = SqlValidatorUtil.newValidator(PostgresOperators.table(),
         catalogReader, typeFactory, PostgresSqlConfig.validator());
     SqlNode validated;

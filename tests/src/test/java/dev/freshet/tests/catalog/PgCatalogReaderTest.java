@@ -204,6 +204,19 @@ class PgCatalogReaderTest {
     assertEquals(List.of("Sales", "public"), catalog.searchPath());
   }
 
+  /**
+   * Unqualified names resolve along the search_path as in PostgreSQL: {@code order} is found in
+   * "Sales" (first in the path), {@code customer} only in public (second).
+   */
+  @Test
+  void unqualifiedNamesResolveAlongTheSearchPath() {
+    QueryPlanner planner = QueryPlanner.forCatalog(catalog);
+    String plan = org.apache.calcite.plan.RelOptUtil.toString(
+        planner.plan("SELECT o.id, c.email FROM \"order\" o, customer c WHERE o.id = c.id").rel());
+    assertTrue(plan.contains("[[Sales, order]]"), plan);
+    assertTrue(plan.contains("[[public, customer]]"), plan);
+  }
+
   @Test
   void quotedMixedCaseAndUnicodeNamesAreKeptExactly() {
     PgTable order = table("Sales", "Order");
