@@ -36,6 +36,11 @@ public record PgCatalog(List<String> schemas, List<String> searchPath, List<PgTa
     }
   }
 
+  /** The same relations, with unqualified names resolving along {@code path} instead. */
+  public PgCatalog withSearchPath(List<String> path) {
+    return new PgCatalog(schemas, path, tables);
+  }
+
   /** The relation named exactly (case-sensitively) {@code schema.name}, if it was read. */
   public Optional<PgTable> table(String schema, String name) {
     Objects.requireNonNull(schema, "schema");

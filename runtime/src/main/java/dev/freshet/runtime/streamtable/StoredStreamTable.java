@@ -8,9 +8,15 @@ import java.util.Optional;
 public record StoredStreamTable(long id, QualifiedName name, String owner, String definingQuery,
     Mode requestedMode, Mode effectiveMode, Optional<String> fallbackReason, List<String> notes,
     Optional<String> schedule, String status, Optional<String> lastSnapshot,
-    Optional<OffsetDateTime> lastRefreshAt, Optional<String> lastError, OffsetDateTime createdAt) {
+    Optional<OffsetDateTime> lastRefreshAt, Optional<String> lastError, OffsetDateTime createdAt,
+    List<String> searchPath) {
 
+  /**
+   * @param searchPath the search_path it was created under, where the defining query's unqualified
+   *     names resolve; empty if not recorded (then the session's)
+   */
   public StoredStreamTable {
     notes = List.copyOf(notes);
+    searchPath = List.copyOf(searchPath);
   }
 }

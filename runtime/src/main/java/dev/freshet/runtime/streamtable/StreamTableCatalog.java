@@ -15,7 +15,7 @@ final class StreamTableCatalog {
 
   private static final String COLUMNS = "id, schema_name, table_name, owner_role, defining_query, "
       + "requested_mode, effective_mode, fallback_reason, notes, schedule, status, last_snapshot::text, "
-      + "last_refresh_at, last_error, created_at";
+      + "last_refresh_at, last_error, created_at, search_path";
 
   private StreamTableCatalog() {
   }
@@ -65,15 +65,16 @@ final class StreamTableCatalog {
         Optional.ofNullable(rs.getString("last_snapshot")),
         Optional.ofNullable(rs.getObject("last_refresh_at", OffsetDateTime.class)),
         Optional.ofNullable(rs.getString("last_error")),
-        rs.getObject("created_at", OffsetDateTime.class));
+        rs.getObject("created_at", OffsetDateTime.class),
+        rs.getArray("search_path") == null ? List.of() : List.of((String[]) rs.getArray("search_path").getArray()));
   }
 
   static long insert(Connection c, QualifiedName name, String query, Mode requested,
       CompiledStreamTable compiled, String schedule) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.stream_tables (schema_name, table_name, defining_query, requested_mode,
-          effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now())
+          effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false))
         RETURNING id""")) {
       ps.setString(1, name.schema());
       ps.setString(2, name.name());

@@ -31,7 +31,19 @@ public final class StreamTableCompiler {
 
   public static CompiledStreamTable compile(Connection c, QualifiedName target, String sql, Mode requested)
       throws SQLException {
+    return compile(c, target, sql, requested, List.of());
+  }
+
+  /**
+   * @param searchPath where unqualified names resolve (the search_path the stream table was created
+   *     under); empty for the session's
+   */
+  public static CompiledStreamTable compile(Connection c, QualifiedName target, String sql, Mode requested,
+      List<String> searchPath) throws SQLException {
     PgCatalog catalog = PgCatalogReader.read(c);
+    if (!searchPath.isEmpty()) {
+      catalog = catalog.withSearchPath(searchPath);
+    }
     LogicalPlan plan = QueryPlanner.forCatalog(catalog).plan(sql);
     checkColumnNames(target, plan);
 

@@ -36,6 +36,7 @@ public final class StreamTableVerifier {
     return StreamTables.inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
+      StreamTables.useSearchPath(c, st);
       List<String> columns = StreamTables.storedColumns(c, target).stream()
           .map(col -> col.name()).filter(n -> !n.startsWith(HiddenColumns.PREFIX)).toList();
       String stored = "SELECT " + String.join(", ", columns.stream().map(Quoting::identifier).toList())

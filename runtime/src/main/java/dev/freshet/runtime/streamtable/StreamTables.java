@@ -125,6 +125,7 @@ public final class StreamTables {
       try {
         report = inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
           StoredStreamTable st = StreamTableCatalog.require(c, target, true);
+          useSearchPath(c, st);
           requireNoRenamedSource(c, st);
           started[0] = now(c);
           String current = scalarText(c, "SELECT pg_current_snapshot()::text");
@@ -169,6 +170,17 @@ public final class StreamTables {
       if (changed) {
         COMPILED.clear();
       }
+    }
+  }
+
+  /**
+   * For the rest of the transaction, the search_path {@code st} was created under: its defining query
+   * (run as written by FULL refreshes and verify) then names the same tables as when it was created.
+   */
+  static void useSearchPath(Connection c, StoredStreamTable st) throws SQLException {
+    if (!st.searchPath().isEmpty()) {
+      execute(c, "SET LOCAL search_path TO "
+          + String.join(", ", st.searchPath().stream().map(Quoting::identifier).toList()));
     }
   }
 
@@ -346,7 +358,7 @@ public final class StreamTables {
     }
     CompiledStreamTable compiled;
     try {
-      compiled = StreamTableCompiler.compile(c, st.name(), st.definingQuery(), st.requestedMode());
+      compiled = StreamTableCompiler.compile(c, st.name(), st.definingQuery(), st.requestedMode(), st.searchPath());
     } catch (dev.freshet.planner.InvalidQueryException e) {
       throw new StreamTableException(ExitCode.REFUSED, "the query of " + st.name() + " no longer plans against "
           + "its sources (was a table or column renamed or dropped?)\n" + e.render().replaceFirst("^error: ", "")

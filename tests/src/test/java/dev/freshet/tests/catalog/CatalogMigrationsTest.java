@@ -91,7 +91,7 @@ class CatalogMigrationsTest {
             "id bigint", "schema_name name", "table_name name", "owner_role name", "defining_query text",
             "requested_mode text", "effective_mode text", "fallback_reason text", "notes text[]", "schedule text",
             "status text", "last_snapshot pg_snapshot", "last_refresh_at timestamp with time zone",
-            "last_error text", "created_at timestamp with time zone"),
+            "last_error text", "created_at timestamp with time zone", "search_path name[]"),
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
         "captured_columns name[]", "created_at timestamp with time zone"), columns("change_buffers"));
