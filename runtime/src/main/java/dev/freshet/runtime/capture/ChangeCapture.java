@@ -131,23 +131,35 @@ public final class ChangeCapture {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND c.relkind = 'v')""";
 
-  // One statement (it runs before every refresh): a buffer exists, and the guard view is gone or its
-  // columns are no longer the first columns of the source, name for name.
-  private static final String NEEDS_RECONCILE = """
-      WITH guard AS (
-        SELECT pg_catalog.to_regclass(?) AS oid
-      ), guarded AS (
-        SELECT pg_catalog.array_agg(a.attname ORDER BY a.attnum) AS names
-        FROM guard JOIN pg_catalog.pg_attribute a ON a.attrelid = guard.oid AND a.attnum > 0
-      ), source AS (
-        SELECT pg_catalog.array_agg(a.attname ORDER BY a.attnum) AS names
+  // One statement for all the sources of a refresh: those with a buffer whose guard view is gone, or
+  // whose guard view's columns are no longer the first columns of the source, name for name.
+  private static final String NEEDING_RECONCILE = """
+      SELECT r.relid
+      FROM pg_catalog.unnest(?::pg_catalog.oid[]) AS r(relid)
+      CROSS JOIN LATERAL (
+        SELECT pg_catalog.to_regclass('freshet_changes.src_' || r.relid) AS buffer,
+               pg_catalog.to_regclass('freshet_changes.src_' || r.relid || '_columns_in_use') AS guard
+      ) AS o
+      CROSS JOIN LATERAL (
+        SELECT coalesce(pg_catalog.array_agg(a.attname ORDER BY a.attnum), '{}') AS names
         FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
-      )
-      SELECT pg_catalog.to_regclass(?) IS NOT NULL
-        AND (guard.oid IS NULL
-             OR guarded.names IS DISTINCT FROM source.names[1:pg_catalog.cardinality(guarded.names)])
-      FROM guard, guarded, source""";
+        WHERE a.attrelid = o.guard AND a.attnum > 0
+      ) AS guarded
+      CROSS JOIN LATERAL (
+        SELECT coalesce(pg_catalog.array_agg(a.attname ORDER BY a.attnum), '{}') AS names
+        FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = r.relid AND a.attnum > 0 AND NOT a.attisdropped
+      ) AS source
+      WHERE o.buffer IS NOT NULL
+        AND (o.guard IS NULL
+             OR guarded.names IS DISTINCT FROM source.names[1:pg_catalog.cardinality(guarded.names)])""";
+
+  private static final String RELATION_NAMES = """
+      SELECT c.oid::pg_catalog.int8, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.oid = ANY (?::pg_catalog.oid[])
+      ORDER BY c.oid""";
 
   private static final String SOURCE_ORDER = """
       SELECT a.attname
@@ -229,15 +241,21 @@ public final class ChangeCapture {
    * {@link #reconcile} must run before a refresh reads the buffer. Reads the catalog only.
    */
   public static boolean needsReconcile(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(NEEDS_RECONCILE)) {
-      s.setString(1, CapturePrinter.qualifiedGuard(relid));
-      s.setLong(2, relid);
-      s.setString(3, CapturePrinter.qualifiedBufferTable(relid));
+    return !needingReconcile(c, List.of(relid)).isEmpty();
+  }
+
+  /** Those of the sources {@code relids} that {@link #needsReconcile}, in one query. */
+  public static Set<Long> needingReconcile(Connection c, Collection<Long> relids) throws SQLException {
+    Set<Long> needing = new LinkedHashSet<>();
+    try (PreparedStatement s = c.prepareStatement(NEEDING_RECONCILE)) {
+      s.setArray(1, c.createArrayOf("bigint", relids.toArray()));
       try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
+        while (rs.next()) {
+          needing.add(rs.getLong(1));
+        }
       }
     }
+    return needing;
   }
 
   /**
@@ -417,17 +435,25 @@ public final class ChangeCapture {
   }
 
   /**
-   * Locks the source with relation id {@code relid} in {@code ACCESS SHARE} mode until the transaction
-   * ends: no DDL (a rename) can commit on it meanwhile; reads and writes go on.
+   * Locks the sources {@code relids} in {@code ACCESS SHARE} mode until the transaction ends: no DDL
+   * (a rename) can commit on them meanwhile; reads and writes go on. Two statements for all of them.
    *
-   * @return the source's current qualified name; empty if it no longer exists
+   * @return the current qualified names of those that still exist, by relation id
    */
-  public static Optional<String> lockAgainstDdl(Connection c, long relid) throws SQLException {
-    Optional<List<String>> name = relationName(c, relid);
-    if (name.isPresent()) {
-      execute(c, List.of("LOCK TABLE ONLY " + Quoting.qualified(name.get()) + " IN ACCESS SHARE MODE"));
+  public static Map<Long, String> lockAgainstDdl(Connection c, Collection<Long> relids) throws SQLException {
+    Map<Long, String> names = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement(RELATION_NAMES)) {
+      s.setArray(1, c.createArrayOf("bigint", relids.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          names.put(rs.getLong(1), rs.getString(2));
+        }
+      }
     }
-    return name.map(Quoting::qualified);
+    if (!names.isEmpty()) {
+      execute(c, List.of("LOCK TABLE ONLY " + String.join(", ", names.values()) + " IN ACCESS SHARE MODE"));
+    }
+    return names;
   }
 
   /** The change buffer recorded for the source with relation id {@code relid}, if any. */

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -109,7 +110,6 @@ public final class StreamTables {
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
-    reconcileRenamedSources(c, first);
     // Compile before locking: planning takes a while on a cold start, and needs no snapshot.
     compiled(c, first);
     if (!tryLock(c, first.id())) {
@@ -122,8 +122,7 @@ public final class StreamTables {
       long startNanos = System.nanoTime();
       OffsetDateTime[] started = new OffsetDateTime[1];
       CompiledStreamTable[] compiledRef = new CompiledStreamTable[1];
-      try {
-        report = inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
+      Work<RefreshReport> attempt = () -> {
           StoredStreamTable st = StreamTableCatalog.require(c, target, true);
           useSearchPath(c, st);
           requireNoRenamedSource(c, st);
@@ -139,7 +138,14 @@ public final class StreamTables {
           return new RefreshReport(target, outcome.mode(), outcome.changed(), outcome.counts().inserted(),
               outcome.counts().updated(), outcome.counts().deleted(), outcome.counts().deltaRows(),
               (System.nanoTime() - startNanos) / 1_000_000, st.fallbackReason());
-        });
+        };
+      try {
+        try {
+          report = inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, attempt);
+        } catch (RenamedSources renamed) {
+          reconcile(c, renamed.relids());
+          report = inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, attempt);
+        }
       } catch (SQLException | RuntimeException e) {
         recordFailure(c, first, started[0], e);
         throw e;
@@ -156,24 +162,6 @@ public final class StreamTables {
   }
 
   /**
-   * Source columns renamed since capture was set up: renames the change buffers' columns to match and
-   * marks the sources for one FULL refresh of every stream table reading them
-   * ({@link ChangeCapture#reconcile}), in transactions of their own, committed before the refresh's
-   * snapshot. Compiled plans are dropped: their column names may be stale.
-   */
-  private static void reconcileRenamedSources(Connection c, StoredStreamTable st) throws SQLException {
-    List<Long> relids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
-        () -> StreamTableCatalog.sourceRelids(c, st.id()));
-    for (long relid : relids) {
-      boolean changed = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () ->
-          ChangeCapture.needsReconcile(c, relid) && ChangeCapture.reconcile(c, relid));
-      if (changed) {
-        COMPILED.clear();
-      }
-    }
-  }
-
-  /**
    * For the rest of the transaction, the search_path {@code st} was created under: its defining query
    * (run as written by FULL refreshes and verify) then names the same tables as when it was created.
    */
@@ -184,19 +172,47 @@ public final class StreamTables {
     }
   }
 
+  /** Sources whose columns were renamed since their capture was set up; the refresh applied nothing. */
+  private static final class RenamedSources extends dev.freshet.runtime.cli.UserException {
+    private static final long serialVersionUID = 1L;
+    private final transient Set<Long> relids;
+
+    RenamedSources(Set<Long> relids, Collection<String> names, QualifiedName target) {
+      super(ExitCode.DATABASE, "columns of " + String.join(", ", names) + " were renamed or dropped while "
+          + target + " was being refreshed; nothing was applied: refresh again");
+      this.relids = Set.copyOf(relids);
+    }
+
+    Set<Long> relids() {
+      return relids;
+    }
+  }
+
   /**
-   * Inside the refresh: locks the sources against DDL until the refresh commits ({@code ACCESS
-   * SHARE}, which writes do not wait for), then checks that no column was renamed after
-   * {@link #reconcileRenamedSources}: the buffer would be read under stale names.
+   * Inside the refresh: locks the sources against DDL until the refresh commits ({@code ACCESS SHARE},
+   * which writes do not wait for), then checks that no column of theirs was renamed since capture was
+   * set up: the buffers would be read under stale names. Three statements, whatever the sources.
    */
   private static void requireNoRenamedSource(Connection c, StoredStreamTable st) throws SQLException {
-    for (long relid : StreamTableCatalog.sourceRelids(c, st.id())) {
-      Optional<String> source = ChangeCapture.lockAgainstDdl(c, relid);
-      if (source.isPresent() && ChangeCapture.needsReconcile(c, relid)) {
-        throw new StreamTableException(ExitCode.DATABASE, "a column of " + source.get() + " was renamed or dropped while "
-            + st.name() + " was being refreshed; nothing was applied: refresh again");
-      }
+    List<Long> relids = StreamTableCatalog.sourceRelids(c, st.id());
+    Map<Long, String> names = ChangeCapture.lockAgainstDdl(c, relids);
+    Set<Long> renamed = ChangeCapture.needingReconcile(c, names.keySet());
+    if (!renamed.isEmpty()) {
+      throw new RenamedSources(renamed, renamed.stream().map(names::get).toList(), st.name());
     }
+  }
+
+  /**
+   * Brings the capture of renamed sources in line ({@link ChangeCapture#reconcile}: their buffers'
+   * columns renamed, a marker for one FULL refresh of every stream table reading them), each in a
+   * transaction of its own, committed before the retried refresh takes its snapshot. Compiled plans
+   * are dropped: their column names may be stale.
+   */
+  private static void reconcile(Connection c, Set<Long> relids) throws SQLException {
+    for (long relid : relids) {
+      inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.reconcile(c, relid));
+    }
+    COMPILED.clear();
   }
 
   private static void recordFailure(Connection c, StoredStreamTable st, OffsetDateTime started, Exception e) {
