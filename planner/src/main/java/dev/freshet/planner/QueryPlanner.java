@@ -3,6 +3,7 @@ package dev.freshet.planner;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;
+import dev.freshet.planner.admission.Landmarks;
 import dev.freshet.planner.catalog.PgCalciteSchema;
 import dev.freshet.planner.catalog.PgCatalog;
 import dev.freshet.planner.catalog.SearchPathCatalogReader;
@@ -117,7 +118,7 @@ public final class QueryPlanner {
     rel = QueryNormalizer.normalize(rel, relBuilder, sql);
     rel = converter.trimUnusedFields(true, rel);
     refuseUnsupportedColumns(rel, sql);
-    return new LogicalPlan(sql, rel, columnNames);
+    return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original));
   }
 
   /** A column of a type Freshet cannot represent may be read only if the query never uses it. */

@@ -2,9 +2,10 @@ package dev.freshet.rules.shape;
 
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.SourcePosition;
+import dev.freshet.planner.admission.Landmark;
+import dev.freshet.planner.admission.Landmarks;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
-import dev.freshet.planner.admission.UnsupportedQueryException;
 import dev.freshet.planner.catalog.PgCalciteTable;
 import dev.freshet.planner.catalog.PgTable;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public final class ShapeAnalyzer {
     if (rel instanceof Sort sort) {
       if (sort.fetch != null || sort.offset != null) {
         return refused(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET is not maintained differentially yet",
-            "use --mode FULL or AUTO", notes, rel);
+            "use --mode FULL or AUTO", notes, rel, plan.landmarks(), Landmark.LIMIT_OFFSET);
       }
       notes.add(ORDER_BY_DROPPED);
       rel = sort.getInput();
@@ -75,7 +76,8 @@ public final class ShapeAnalyzer {
       if (below instanceof Aggregate aggregate) {
         if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
           throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
-              "GROUPING SETS, ROLLUP and CUBE are not maintained differentially yet", "use --mode FULL or AUTO");
+              "GROUPING SETS, ROLLUP and CUBE are not maintained differentially yet", "use --mode FULL or AUTO",
+              Landmark.GROUPING_SETS);
         }
         checkInput(aggregate.getInput());
         List<AggregateClass> classes = new ArrayList<>();
@@ -86,7 +88,7 @@ public final class ShapeAnalyzer {
             String name = call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.LISTAGG ? "string_agg"
                 : call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT);
             throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, name + "(… ORDER BY …) is not maintained differentially yet",
-                "use --mode FULL or AUTO");
+                "use --mode FULL or AUTO", Landmark.ORDERED_AGGREGATE);
           }
           classes.add(classify(call, aggregate.getInput()));
         }
@@ -102,8 +104,9 @@ public final class ShapeAnalyzer {
       }
       checkInput(rel);
       return new Analysis(Optional.of(new MaintenanceShape.Bag(rel)), Optional.empty(), notes, withoutOrder);
-    } catch (UnsupportedQueryException e) {
-      return new Analysis(Optional.empty(), Optional.of(e.refusal()), notes, withoutOrder);
+    } catch (Refused e) {
+      Refusal located = e.landmark == null ? e.refusal : plan.landmarks().locate(e.refusal, e.landmark);
+      return new Analysis(Optional.empty(), Optional.of(located), notes, withoutOrder);
     }
   }
 
@@ -138,14 +141,14 @@ public final class ShapeAnalyzer {
             if (join.getJoinType() != JoinRelType.INNER) {
               throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, join.getJoinType().lowerName
                   + " join (or a sub-query planned as one) is not maintained differentially yet",
-                  "use --mode FULL or AUTO");
+                  "use --mode FULL or AUTO", Landmark.OUTER_JOIN);
             }
             checkExpressions(List.of(join.getCondition()));
           }
           case Union union -> {
             if (!union.all) {
               throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "UNION without ALL is not maintained differentially yet",
-                  "use UNION ALL with DISTINCT on top, or --mode FULL or AUTO");
+                  "use UNION ALL with DISTINCT on top, or --mode FULL or AUTO", Landmark.SET_OPERATION);
             }
           }
           case Values values -> {
@@ -156,10 +159,11 @@ public final class ShapeAnalyzer {
                   + "differentially yet", "use --mode FULL or AUTO");
           case Sort sort -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
               "ORDER BY with LIMIT/OFFSET inside the query is not maintained differentially yet",
-              "use --mode FULL or AUTO");
+              "use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
           default -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
               "the operator " + node.getRelTypeName() + " (from a set operation, window or sub-query) is not "
-                  + "maintained differentially yet", "use --mode FULL or AUTO");
+                  + "maintained differentially yet", "use --mode FULL or AUTO",
+              node instanceof org.apache.calcite.rel.core.Window ? Landmark.WINDOW : Landmark.SET_OPERATION);
         }
         super.visit(node, ordinal, parent);
       }
@@ -186,7 +190,8 @@ public final class ShapeAnalyzer {
         if (!call.getOperator().isDeterministic() || call.getOperator().isDynamicFunction()) {
           throw refusal(ReasonCode.VOLATILE_FUNCTION, call.getOperator().getName()
               + "() gives a different result without any change to the sources, so it is never "
-              + "maintained differentially", "use --mode FULL, or store the value in a column");
+              + "maintained differentially", "use --mode FULL, or store the value in a column",
+              Landmark.VOLATILE_FUNCTION);
         }
         return super.visitCall(call);
       }
@@ -194,7 +199,7 @@ public final class ShapeAnalyzer {
       @Override
       public Void visitOver(RexOver over) {
         throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "window functions are not maintained differentially yet",
-            "use --mode FULL or AUTO");
+            "use --mode FULL or AUTO", Landmark.WINDOW);
       }
 
       @Override
@@ -207,17 +212,35 @@ public final class ShapeAnalyzer {
       e.accept(visitor);
     }
     if (expressions.stream().anyMatch(e -> e.getKind() == SqlKind.OTHER_FUNCTION && !RexUtil.isDeterministic(e))) {
-      throw refusal(ReasonCode.VOLATILE_FUNCTION, "a volatile function is used", "use --mode FULL");
+      throw refusal(ReasonCode.VOLATILE_FUNCTION, "a volatile function is used", "use --mode FULL",
+          Landmark.VOLATILE_FUNCTION);
     }
   }
 
-  private static UnsupportedQueryException refusal(ReasonCode reason, String message, String fix) {
-    return new UnsupportedQueryException(new Refusal(reason, SourcePosition.UNKNOWN, message, fix), "");
+  /** A refusal from a check, with the construct it is about; {@link #analyze} locates it in the text. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Refusal refusal;
+    private final Landmark landmark;
+
+    Refused(Refusal refusal, Landmark landmark) {
+      super(refusal.message(), null, false, false);
+      this.refusal = refusal;
+      this.landmark = landmark;
+    }
+  }
+
+  private static Refused refusal(ReasonCode reason, String message, String fix, Landmark landmark) {
+    return new Refused(new Refusal(reason, SourcePosition.UNKNOWN, message, fix), landmark);
+  }
+
+  private static Refused refusal(ReasonCode reason, String message, String fix) {
+    return new Refused(new Refusal(reason, SourcePosition.UNKNOWN, message, fix), null);
   }
 
   private static Analysis refused(ReasonCode reason, String message, String fix, List<String> notes,
-      RelNode rel) {
-    return new Analysis(Optional.empty(), Optional.of(new Refusal(reason, SourcePosition.UNKNOWN, message, fix)),
-        notes, rel);
+      RelNode rel, Landmarks landmarks, Landmark landmark) {
+    return new Analysis(Optional.empty(), Optional.of(landmarks.locate(
+        new Refusal(reason, SourcePosition.UNKNOWN, message, fix), landmark)), notes, rel);
   }
 }

@@ -34,6 +34,31 @@ class AdmissionTest {
         "INSERT INTO u SELECT i, i % 25, 'y' || i FROM generate_series(1, 30) i");
   }
 
+  /**
+   * A refusal points at its construct in the query text (the rules see no text: Landmarks do), also
+   * after a {@code ::} cast, which the parser sees bracketed. The column is where the parser puts the
+   * construct: the LIMIT's count, the JOIN keyword.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "3                       | SELECT id::text AS k, x FROM t ORDER BY x DESC LIMIT 3",
+      "JOIN                    | SELECT t.id::text AS k, u.y FROM t LEFT JOIN u ON u.t_id = t.id",
+      "row_number() OVER (ORDER BY id) | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",
+      "current_timestamp       | SELECT id::int AS k, x FROM t WHERE ts <= current_timestamp",
+      "ROLLUP (g)              | SELECT g, count(*) AS n FROM t GROUP BY ROLLUP (g)",
+      "UNION                   | SELECT g::text AS k FROM t UNION SELECT y FROM u"})
+  void refusalsPointAtTheirConstruct(String construct, String sql, TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      UnsupportedQueryException refused = assertThrows(UnsupportedQueryException.class,
+          () -> StreamTables.create(c, "p_st", sql, Mode.DIFFERENTIAL, null));
+      var position = refused.refusal().position();
+      assertEquals(1, position.line(), refused.render());
+      String word = construct.strip().split(" ")[0];
+      assertEquals(sql.indexOf(word) + 1, position.column(), refused.render());
+      assertTrue(refused.render().contains("^"), refused.render());
+    }
+  }
+
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = '|', value = {
       "limit   | FR003 | SELECT id, x FROM t ORDER BY x DESC LIMIT 3",

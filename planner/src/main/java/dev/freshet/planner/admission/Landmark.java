@@ -1,0 +1,22 @@
+package dev.freshet.planner.admission;
+
+/**
+ * A construct of a defining query that a refusal may be about, so that the refusal can point at it in
+ * the query text ({@link Landmarks}): the rules see relational algebra, which has no positions.
+ */
+public enum Landmark {
+  /** {@code LIMIT}, {@code OFFSET} or {@code FETCH}. */
+  LIMIT_OFFSET,
+  /** A window function call ({@code … OVER (…)}). */
+  WINDOW,
+  /** {@code UNION}, {@code INTERSECT} or {@code EXCEPT} without {@code ALL}, or with it for the latter two. */
+  SET_OPERATION,
+  /** {@code LEFT}, {@code RIGHT} or {@code FULL} join. */
+  OUTER_JOIN,
+  /** {@code GROUPING SETS}, {@code ROLLUP} or {@code CUBE}. */
+  GROUPING_SETS,
+  /** An aggregate with {@code ORDER BY} inside its call, or {@code WITHIN GROUP}. */
+  ORDERED_AGGREGATE,
+  /** A volatile or time-dependent function ({@code random()}, {@code now()}, {@code current_date}). */
+  VOLATILE_FUNCTION
+}

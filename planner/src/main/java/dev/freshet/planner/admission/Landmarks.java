@@ -1,0 +1,129 @@
+package dev.freshet.planner.admission;
+
+import dev.freshet.planner.SourcePosition;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.apache.calcite.sql.JoinType;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+
+/**
+ * Where each {@link Landmark} first occurs in a defining query's text, found in its validated parse
+ * tree (operators resolved, positions kept).
+ */
+public final class Landmarks {
+
+  /** No positions: refusals then say what, not where. */
+  public static final Landmarks NONE = new Landmarks(Map.of());
+
+  private final Map<Landmark, SourcePosition> first;
+
+  private Landmarks(Map<Landmark, SourcePosition> first) {
+    this.first = Map.copyOf(first);
+  }
+
+  public Optional<SourcePosition> position(Landmark landmark) {
+    return Optional.ofNullable(first.get(landmark));
+  }
+
+  /** {@code refusal} pointing at {@code landmark}, if the query has it and the refusal has no position yet. */
+  public Refusal locate(Refusal refusal, Landmark landmark) {
+    if (refusal.position().isKnown()) {
+      return refusal;
+    }
+    return position(landmark).map(p -> new Refusal(refusal.reason(), p, refusal.message(), refusal.fix()))
+        .orElse(refusal);
+  }
+
+  /**
+   * @param validated the validated parse tree
+   * @param parsed the text that was parsed
+   * @param toOriginal maps a position in {@code parsed} to the user's text
+   */
+  public static Landmarks of(SqlNode validated, String parsed, UnaryOperator<SourcePosition> toOriginal) {
+    Map<Landmark, SourcePosition> first = new EnumMap<>(Landmark.class);
+    validated.accept(new SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(SqlCall call) {
+        if (call instanceof SqlSelect select) {
+          note(Landmark.LIMIT_OFFSET, select.getOffset());
+          note(Landmark.LIMIT_OFFSET, select.getFetch());
+        } else if (call instanceof SqlOrderBy orderBy) {
+          note(Landmark.LIMIT_OFFSET, orderBy.offset);
+          note(Landmark.LIMIT_OFFSET, orderBy.fetch);
+        } else if (call instanceof SqlJoin join) {
+          JoinType type = join.getJoinType();
+          if (type == JoinType.LEFT || type == JoinType.RIGHT || type == JoinType.FULL) {
+            note(Landmark.OUTER_JOIN, join.getJoinTypeNode());
+          }
+        }
+        switch (call.getKind()) {
+          case OVER -> note(Landmark.WINDOW, call);
+          case UNION, INTERSECT, EXCEPT -> noteKeywordAfter(Landmark.SET_OPERATION, call.operand(0));
+          case ROLLUP, CUBE, GROUPING_SETS -> note(Landmark.GROUPING_SETS, call);
+          case WITHIN_GROUP -> note(Landmark.ORDERED_AGGREGATE, call);
+          default -> {
+            // string_agg(x, ',' ORDER BY y), array_agg(x ORDER BY y): the ORDER BY is a list argument.
+            if (call.getOperator().isAggregator()
+                && call.getOperandList().stream().anyMatch(o -> o instanceof org.apache.calcite.sql.SqlNodeList)) {
+              note(Landmark.ORDERED_AGGREGATE, call);
+            }
+            if (!call.getOperator().isDeterministic() || call.getOperator().isDynamicFunction()) {
+              note(Landmark.VOLATILE_FUNCTION, call);
+            }
+          }
+        }
+        return super.visit(call);
+      }
+
+      /**
+       * The word after {@code left} in the text: a set operation's position spans its operands, but the
+       * refusal is about its keyword.
+       */
+      private void noteKeywordAfter(Landmark landmark, SqlNode left) {
+        SqlParserPos pos = left.getParserPosition();
+        if (first.containsKey(landmark) || pos.getEndLineNum() <= 0) {
+          return;
+        }
+        String[] lines = parsed.split("\n", -1);
+        int line = pos.getEndLineNum();
+        int column = pos.getEndColumnNum() + 1; // 1-based, just after the operand
+        while (line <= lines.length) {
+          String text = lines[line - 1];
+          while (column <= text.length()
+              && (Character.isWhitespace(text.charAt(column - 1)) || text.charAt(column - 1) == ')')) {
+            column++;
+          }
+          if (column <= text.length()) {
+            int end = column;
+            while (end < text.length() && Character.isLetter(text.charAt(end))) {
+              end++;
+            }
+            first.put(landmark, toOriginal.apply(new SourcePosition(line, column, line, end)));
+            return;
+          }
+          line++;
+          column = 1;
+        }
+      }
+
+      private void note(Landmark landmark, SqlNode node) {
+        if (node != null && !first.containsKey(landmark)) {
+          SourcePosition p = SourcePosition.of(node.getParserPosition());
+          if (p.isKnown()) {
+            first.put(landmark, toOriginal.apply(p));
+          }
+        }
+      }
+    });
+    return new Landmarks(first);
+  }
+}
