@@ -69,12 +69,38 @@ public final class PostgresOperators {
       OperandTypes.family(SqlTypeFamily.CHARACTER, SqlTypeFamily.DATETIME),
       SqlFunctionCategory.TIMEDATE);
 
+  /**
+   * PostgreSQL's clock functions, {@code timestamptz}: {@code now()} and {@code transaction_timestamp()}
+   * (the transaction's start), {@code statement_timestamp()}, {@code clock_timestamp()}. They change
+   * without any change to the sources, so they are dynamic: DIFFERENTIAL refuses them (FR004), FULL and
+   * AUTO recompute.
+   */
+  private static SqlFunction clock(String name) {
+    return new SqlFunction(name, SqlKind.OTHER_FUNCTION,
+        opBinding -> opBinding.getTypeFactory().createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 6),
+        null, OperandTypes.NILADIC, SqlFunctionCategory.TIMEDATE) {
+      @Override
+      public boolean isDynamicFunction() {
+        return true;
+      }
+
+      @Override
+      public boolean isDeterministic() {
+        return false;
+      }
+    };
+  }
+
+  private static final List<SqlFunction> CLOCKS = List.of(clock("NOW"), clock("TRANSACTION_TIMESTAMP"),
+      clock("STATEMENT_TIMESTAMP"), clock("CLOCK_TIMESTAMP"));
+
   /** Resolves {@code +} and {@code -} to our date operators when the operand types call for them. */
   private static final SqlBinaryOperator PLUS = new DateArithmeticDispatch(SqlStdOperatorTable.PLUS);
   private static final SqlBinaryOperator MINUS = new DateArithmeticDispatch(SqlStdOperatorTable.MINUS);
 
   private static final SqlOperatorTable OURS =
-      SqlOperatorTables.of(List.of(PLUS, MINUS, DATE_TRUNC));
+      SqlOperatorTables.of(java.util.stream.Stream.concat(java.util.stream.Stream.of(PLUS, MINUS, DATE_TRUNC),
+          CLOCKS.stream()).toList());
 
   private static final SqlOperatorTable TABLE = new CaseInsensitiveFunctions(
       SqlOperatorTables.chain(OURS, SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(

@@ -68,7 +68,8 @@ class AdmissionTest {
       "view    | FR007 | SELECT id, g FROM v",
       "window  | FR003 | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",
       "having  | FR003 | SELECT g, sum(x) AS s FROM t GROUP BY g HAVING sum(x) > 10",
-      "volatile| FR004 | SELECT id, x FROM t WHERE ts <= current_timestamp"})
+      "volatile| FR004 | SELECT id, x FROM t WHERE ts <= current_timestamp",
+      "now     | FR004 | SELECT id, x FROM t WHERE ts <= now() AND ts < clock_timestamp() + interval '1' day"})
   void refusedDifferentialRunsFullInAuto(String label, String code, String sql, TestDatabase db)
       throws Exception {
     try (Connection c = db.connect()) {
