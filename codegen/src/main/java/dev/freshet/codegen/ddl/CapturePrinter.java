@@ -196,6 +196,23 @@ public final class CapturePrinter {
         .map(event -> createTrigger(sourceRelid, sourceSchema, sourceTable, event)).toList();
   }
 
+  /** The trigger on each partition of a partitioned source: see {@link #createPartitionTrigger}. */
+  public static final String PARTITION_TRIGGER = "freshet_capture_direct";
+
+  /**
+   * The trigger on a partition (at any level) of a partitioned source. A statement naming the
+   * partition itself fires the partition's statement triggers, not the source's, so its rows are not
+   * captured; this trigger writes a TRUNCATE marker instead (the source's TRUNCATE function), and the
+   * next refresh of every stream table reading the source recomputes in full: slower, never wrong.
+   * Statements naming the source fire only the source's triggers.
+   */
+  public static String createPartitionTrigger(long sourceRelid, String partitionSchema, String partitionTable) {
+    return "CREATE TRIGGER " + Quoting.identifier(PARTITION_TRIGGER) + "\n"
+        + "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + Quoting.qualified(partitionSchema, partitionTable) + "\n"
+        + "FOR EACH STATEMENT\n"
+        + "EXECUTE FUNCTION " + qualifiedFunction(sourceRelid, CaptureEvent.TRUNCATE) + "()";
+  }
+
   /** Drops the four triggers from the source (which must exist). */
   public static List<String> dropTriggers(String sourceSchema, String sourceTable) {
     return Stream.of(CaptureEvent.values())

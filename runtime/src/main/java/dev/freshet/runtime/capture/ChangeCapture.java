@@ -152,7 +152,33 @@ public final class ChangeCapture {
       ) AS source
       WHERE o.buffer IS NOT NULL
         AND (o.guard IS NULL
-             OR guarded.names IS DISTINCT FROM source.names[1:pg_catalog.cardinality(guarded.names)])""";
+             OR guarded.names IS DISTINCT FROM source.names[1:pg_catalog.cardinality(guarded.names)]
+             OR EXISTS (
+               SELECT FROM pg_catalog.pg_partition_tree(r.relid::pg_catalog.regclass) p
+               WHERE p.relid <> r.relid::pg_catalog.regclass
+                 AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                                 WHERE t.tgrelid = p.relid AND t.tgname = 'freshet_capture_direct')))""";
+
+  // Partitions (at every level) of a source, and whether they carry the partition trigger.
+  private static final String PARTITIONS = """
+      SELECT n.nspname, c.relname,
+             EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = ?)
+      FROM pg_catalog.pg_partition_tree(?::pg_catalog.oid::pg_catalog.regclass) p
+      JOIN pg_catalog.pg_class c ON c.oid = p.relid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE p.relid <> ?::pg_catalog.oid::pg_catalog.regclass
+      ORDER BY p.level, c.oid""";
+
+  // Tables other than the source whose triggers call the source's TRUNCATE function: its partitions,
+  // and tables once its partitions (a detached partition keeps its triggers).
+  private static final String PARTITION_TRIGGERS = """
+      SELECT n.nspname, c.relname
+      FROM pg_catalog.pg_trigger t
+      JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
+      JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
+      WHERE fn.nspname = 'freshet_changes' AND f.proname = ? AND t.tgrelid <> ?::pg_catalog.oid""";
 
   private static final String RELATION_NAMES = """
       SELECT c.oid::pg_catalog.int8, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
@@ -267,7 +293,8 @@ public final class ChangeCapture {
    * writes a TRUNCATE marker, so that every stream table reading the source recomputes in full once:
    * their queries may now mean other columns. If the guard view is gone (a column dropped with
    * CASCADE, after which the functions failed rather than read shifted positions), capture is rebuilt
-   * by name.
+   * by name. A partition of the source without its partition trigger (created or attached since
+   * capture was set up) gets it, with the same marker: it may have been written directly.
    *
    * <p>Locks the source (writes wait) and the source's advisory lock when it changes anything; the
    * caller's transaction must commit before a refresh takes its snapshot, so that the marker is in
@@ -293,43 +320,55 @@ public final class ChangeCapture {
     if (!needsReconcile(c, relid)) {
       return false;
     }
+    List<String> ddl = new ArrayList<>();
+    boolean marker = false;
     List<String> order = names(c, SOURCE_ORDER, s -> s.setLong(1, relid));
-    // Positions are known from the guard view if the functions read by position (capture set up by
-    // an older Freshet named columns, and its guard listed only the captured ones).
-    List<String> guard = guardExists(c, relid) && readsByPosition(c, relid)
-        ? names(c, GUARD_COLUMNS, s -> s.setString(1, guardName(relid))) : List.of();
+    boolean guarded = guardExists(c, relid);
+    List<String> guardColumns = guarded ? names(c, GUARD_COLUMNS, s -> s.setString(1, guardName(relid))) : List.of();
     List<String> captured = bufferColumns(c, CapturePrinter.bufferTable(relid)).stream()
         .filter(name -> !CapturePrinter.BUFFER_COLUMNS.contains(name)).toList();
-    List<String> capturedAfter = new ArrayList<>();
-    for (String column : captured) {
-      int position = guard.indexOf(column);
-      String now = position >= 0 && position < order.size() ? order.get(position) : column;
-      if (!order.contains(now)) {
-        throw new IllegalStateException("change buffer " + CapturePrinter.qualifiedBufferTable(relid)
-            + " captures " + Quoting.identifier(column) + ", which " + source + " no longer has (dropped with "
-            + "CASCADE?); drop the stream tables that read " + source + " and create them again");
+    List<String> capturedAfter = captured;
+    if (!guarded || guardColumns.size() > order.size() || !guardColumns.equals(order.subList(0, guardColumns.size()))) {
+      // Positions are known from the guard view if the functions read by position (capture set up by
+      // an older Freshet named columns, and its guard listed only the captured ones).
+      List<String> guard = guarded && readsByPosition(c, relid) ? guardColumns : List.of();
+      capturedAfter = new ArrayList<>();
+      for (String column : captured) {
+        int position = guard.indexOf(column);
+        String now = position >= 0 && position < order.size() ? order.get(position) : column;
+        if (!order.contains(now)) {
+          throw new IllegalStateException("change buffer " + CapturePrinter.qualifiedBufferTable(relid)
+              + " captures " + Quoting.identifier(column) + ", which " + source + " no longer has (dropped with "
+              + "CASCADE?); drop the stream tables that read " + source + " and create them again");
+        }
+        capturedAfter.add(now);
       }
-      capturedAfter.add(now);
-    }
-    List<String> ddl = new ArrayList<>();
-    String buffer = CapturePrinter.qualifiedBufferTable(relid);
-    // Through temporary names, so that swapped names (a <-> b) do not collide.
-    for (int i = 0; i < captured.size(); i++) {
-      if (!captured.get(i).equals(capturedAfter.get(i))) {
-        ddl.add("ALTER TABLE " + buffer + " RENAME COLUMN " + Quoting.identifier(captured.get(i)) + " TO "
-            + Quoting.identifier("__freshet_renaming_" + i));
+      String buffer = CapturePrinter.qualifiedBufferTable(relid);
+      // Through temporary names, so that swapped names (a <-> b) do not collide.
+      for (int i = 0; i < captured.size(); i++) {
+        if (!captured.get(i).equals(capturedAfter.get(i))) {
+          ddl.add("ALTER TABLE " + buffer + " RENAME COLUMN " + Quoting.identifier(captured.get(i)) + " TO "
+              + Quoting.identifier("__freshet_renaming_" + i));
+        }
       }
-    }
-    for (int i = 0; i < captured.size(); i++) {
-      if (!captured.get(i).equals(capturedAfter.get(i))) {
-        ddl.add("ALTER TABLE " + buffer + " RENAME COLUMN " + Quoting.identifier("__freshet_renaming_" + i)
-            + " TO " + Quoting.identifier(capturedAfter.get(i)));
+      for (int i = 0; i < captured.size(); i++) {
+        if (!captured.get(i).equals(capturedAfter.get(i))) {
+          ddl.add("ALTER TABLE " + buffer + " RENAME COLUMN " + Quoting.identifier("__freshet_renaming_" + i)
+              + " TO " + Quoting.identifier(capturedAfter.get(i)));
+        }
       }
+      ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
+          CapturePrinter.guardedColumns(capturedAfter, order)));
+      ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
+      marker = !captured.equals(capturedAfter);
     }
-    ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
-        CapturePrinter.guardedColumns(capturedAfter, order)));
-    ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
-    if (!captured.equals(capturedAfter)) {
+    // A partition without the partition trigger (created or attached since) may have been written
+    // directly, uncaptured: install the trigger and recompute in full once.
+    for (List<String> partition : partitionsWithoutTrigger(c, relid)) {
+      ddl.add(CapturePrinter.createPartitionTrigger(relid, partition.get(0), partition.get(1)));
+      marker = true;
+    }
+    if (marker) {
       ddl.add(CapturePrinter.truncateMarker(relid));
     }
     execute(c, ddl);
@@ -342,6 +381,24 @@ public final class ChangeCapture {
       s.executeUpdate();
     }
     return true;
+  }
+
+  /** Schema and name of each partition of the source (at any level) without the partition trigger. */
+  private static List<List<String>> partitionsWithoutTrigger(Connection c, long relid) throws SQLException {
+    List<List<String>> missing = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(PARTITIONS)) {
+      s.setString(1, CapturePrinter.PARTITION_TRIGGER);
+      s.setLong(2, relid);
+      s.setLong(3, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          if (!rs.getBoolean(3)) {
+            missing.add(List.of(rs.getString(1), rs.getString(2)));
+          }
+        }
+      }
+    }
+    return missing;
   }
 
   private static final String READS_BY_POSITION = """
@@ -423,6 +480,9 @@ public final class ChangeCapture {
         ddl.add(CapturePrinter.createTrigger(relid, sourceSchema, sourceTable, event));
       }
     }
+    for (List<String> partition : partitionsWithoutTrigger(c, relid)) { // a new buffer: see reconcile otherwise
+      ddl.add(CapturePrinter.createPartitionTrigger(relid, partition.get(0), partition.get(1)));
+    }
     return new Plan(capturedAfter, ddl);
   }
 
@@ -500,6 +560,17 @@ public final class ChangeCapture {
     List<String> ddl = new ArrayList<>();
     if (triggered && sourceName.isPresent()) {
       ddl.addAll(CapturePrinter.dropTriggers(sourceName.get().get(0), sourceName.get().get(1)));
+    }
+    // Partitions' triggers (also of partitions since detached) call the TRUNCATE function.
+    try (PreparedStatement s = c.prepareStatement(PARTITION_TRIGGERS)) {
+      s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.TRUNCATE));
+      s.setLong(2, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          ddl.add("DROP TRIGGER IF EXISTS " + Quoting.identifier(CapturePrinter.PARTITION_TRIGGER) + " ON "
+              + Quoting.qualified(rs.getString(1), rs.getString(2)));
+        }
+      }
     }
     ddl.addAll(CapturePrinter.dropFunctionsAndBuffer(relid));
     execute(c, ddl);

@@ -178,8 +178,8 @@ public final class StreamTables {
     private final transient Set<Long> relids;
 
     RenamedSources(Set<Long> relids, Collection<String> names, QualifiedName target) {
-      super(ExitCode.DATABASE, "columns of " + String.join(", ", names) + " were renamed or dropped while "
-          + target + " was being refreshed; nothing was applied: refresh again");
+      super(ExitCode.DATABASE, String.join(", ", names) + " changed (a column renamed or dropped, a partition "
+          + "added) while " + target + " was being refreshed; nothing was applied: refresh again");
       this.relids = Set.copyOf(relids);
     }
 
