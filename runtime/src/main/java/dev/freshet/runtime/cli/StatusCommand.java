@@ -57,6 +57,10 @@ public final class StatusCommand implements Callable<Integer> {
       out.println("stream table " + st.name());
       out.println("  query:");
       st.definingQuery().strip().lines().forEach(line -> out.println("    " + line));
+      if (!st.searchPath().isEmpty()) { // where the query's unqualified names resolve
+        out.println("  search_path:  " + String.join(", ", st.searchPath().stream()
+            .map(dev.freshet.codegen.sql.Quoting::identifier).toList()));
+      }
       out.println("  mode:         " + modeText(st));
       printMaintenance(out, st);
       out.println("  schedule:     " + st.schedule().map(x -> "every " + x + " ('freshet service')").orElse("none (refreshed by 'freshet refresh')"));

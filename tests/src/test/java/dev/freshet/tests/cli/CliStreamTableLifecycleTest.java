@@ -57,6 +57,7 @@ class CliStreamTableLifecycleTest {
     assertTrue(status.out().startsWith("stream table \"public\".\"order_totals\"\n  query:\n    SELECT customer,"),
         status.transcript());
     assertTrue(status.out().contains("  mode:         DIFFERENTIAL\n"), status.transcript());
+    assertTrue(status.out().contains("  search_path:  \"public\"\n"), status.transcript());
     assertTrue(status.out().contains("  status:       ACTIVE\n"), status.transcript());
     assertTrue(status.out().contains("  rows:         3\n"), status.transcript());
     assertTrue(status.out().contains("\"public\".\"orders\" {"), status.transcript());
