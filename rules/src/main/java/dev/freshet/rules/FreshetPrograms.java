@@ -41,6 +41,28 @@ public final class FreshetPrograms {
         .build();
   }
 
+  /**
+   * Orders the joins of each delta term from its change table outwards
+   * ({@link dev.freshet.rules.order.DeltaFirstJoinOrderRule}): projections are pulled above the joins,
+   * each join tree becomes one MultiJoin, which is rebuilt left-deep from ΔR. The printed term is then
+   * one flat {@code FROM ΔR JOIN … JOIN …}.
+   */
+  public static HepProgram order() {
+    return HepProgram.builder()
+        .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+        .addRuleCollection(List.of(
+            CoreRules.JOIN_PROJECT_BOTH_TRANSPOSE,
+            CoreRules.JOIN_PROJECT_LEFT_TRANSPOSE,
+            CoreRules.JOIN_PROJECT_RIGHT_TRANSPOSE,
+            CoreRules.PROJECT_MERGE))
+        .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+        .addRuleInstance(CoreRules.JOIN_TO_MULTI_JOIN)
+        .addRuleCollection(List.of(CoreRules.PROJECT_MULTI_JOIN_MERGE, CoreRules.FILTER_MULTI_JOIN_MERGE))
+        .addRuleInstance(dev.freshet.rules.order.JoinOrderRules.DELTA_FIRST_JOIN_ORDER)
+        .addRuleCollection(List.of(CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE))
+        .build();
+  }
+
   /** Removes the terms of unchanged sources (empty inputs) and merges the projections left behind. */
   public static HepProgram cleanUp() {
     return HepProgram.builder()
