@@ -30,10 +30,11 @@ import org.immutables.value.Value;
  *   →  Project(original field order,
  *        ((((ΔL ⋈ part) ⋈ supplier) ⋈ partsupp) ⋈ orders) ⋈ nation)
  * }</pre>
- * Left to its estimates, PostgreSQL may start from a large table whose row counts it misjudges
- * (TPC-H Q9 at SF-1: 1.7 s instead of 0.44 s); the refresh runs the delta with
- * {@code join_collapse_limit = 1}, so this order is kept. A term without a change table keeps the
- * query's order.
+ * The printed term is one flat {@code FROM ΔR JOIN … JOIN …} that reads in the order it is meant to
+ * run. PostgreSQL still reorders it from its estimates: forcing this order
+ * ({@code join_collapse_limit = 1}) made TPC-H Q9 twice as fast at SF-1 but Q5, Q7 and Q8 slower
+ * (docs/benchmarks.md), so the greedy choice needs statistics before it can be imposed. A term
+ * without a change table keeps the query's order.
  *
  * @see JoinOrderRules#DELTA_FIRST_JOIN_ORDER
  */

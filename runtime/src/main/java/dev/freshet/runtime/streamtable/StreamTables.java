@@ -302,7 +302,7 @@ public final class StreamTables {
     if (compiled.deltaIsEmpty(changedSet)) { // e.g. changes filtered out by a constant condition
       return new Outcome(Mode.DIFFERENTIAL, changedNames, Counts.NONE);
     }
-    String deltaSql = materializeDeltaInput(c, compiled.deltaSql(changedSet));
+    String deltaSql = compiled.deltaSql(changedSet);
     Counts counts;
     if (compiled.grouped()) {
       GroupedRefreshPrinter printer = compiled.groupedPrinter();
@@ -314,27 +314,6 @@ public final class StreamTables {
       counts = applyBag(c, printer, st.name());
     }
     return new Outcome(Mode.DIFFERENTIAL, changedNames, counts);
-  }
-
-  /** The temporary table a differential refresh computes its delta into. */
-  private static final String DELTA_INPUT = "Δinput";
-
-  /**
-   * Runs the delta query into a temporary table with PostgreSQL's join reordering off: each term is
-   * already ordered from its change table outwards (DeltaFirstJoinOrderRule), and left to its row
-   * estimates PostgreSQL may start from a large table instead (TPC-H Q9 at SF-1: 1.7 s against
-   * 0.44 s). A statement of its own, so that the rest of the refresh (re-aggregating groups, the
-   * MERGE) is planned as usual.
-   *
-   * @return a query reading the computed delta
-   */
-  private static String materializeDeltaInput(Connection c, String deltaSql) throws SQLException {
-    execute(c, "SET LOCAL join_collapse_limit = 1");
-    execute(c, "SET LOCAL from_collapse_limit = 1");
-    execute(c, "CREATE TEMPORARY TABLE " + Quoting.identifier(DELTA_INPUT) + " ON COMMIT DROP AS\n" + deltaSql);
-    execute(c, "SET LOCAL join_collapse_limit TO DEFAULT");
-    execute(c, "SET LOCAL from_collapse_limit TO DEFAULT");
-    return "SELECT * FROM " + Quoting.qualified("pg_temp", DELTA_INPUT);
   }
 
   private static Counts applyFull(Connection c, CompiledStreamTable compiled, List<StoredColumn> stored)
