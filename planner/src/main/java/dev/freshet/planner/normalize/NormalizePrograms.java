@@ -14,12 +14,27 @@ public final class NormalizePrograms {
   private NormalizePrograms() {
   }
 
-  /** Rewrites IN / EXISTS / scalar sub-queries into correlates, which the decorrelator then removes. */
+  /**
+   * Rewrites IN / EXISTS / scalar sub-queries into correlates, which the decorrelator then removes.
+   * One collection, run to a fixpoint: removing a sub-query from a projection brings the sub-query's
+   * own filter (and its sub-queries) into the plan, where the filter rule must still see it.
+   */
   public static HepProgram removeSubQueries() {
     return new HepProgramBuilder()
-        .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
-        .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
-        .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+        .addRuleCollection(java.util.List.of(
+            CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
+            CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
+            CoreRules.JOIN_SUB_QUERY_TO_CORRELATE))
+        .build();
+  }
+
+  /**
+   * Keeps aggregates grouped by constants meaningful through decorrelation (see
+   * {@link ConstantKeyAggregateRule}: EXISTS over a nested correlated sub-query was planned as TRUE).
+   */
+  public static HepProgram guardConstantKeys() {
+    return new HepProgramBuilder()
+        .addRuleInstance(ConstantKeyAggregateRule.Config.DEFAULT.toRule())
         .build();
   }
 

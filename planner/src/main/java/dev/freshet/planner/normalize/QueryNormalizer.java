@@ -24,6 +24,7 @@ public final class QueryNormalizer {
   /** Normalizes {@code rel}; fails with a refusal if a correlation survives decorrelation. */
   public static RelNode normalize(RelNode rel, RelBuilder relBuilder, String sql) {
     RelNode current = run("remove-sub-queries", NormalizePrograms.removeSubQueries(), rel);
+    current = run("guard-constant-keys", NormalizePrograms.guardConstantKeys(), current);
     current = RelDecorrelator.decorrelateQuery(current, relBuilder);
     log("decorrelate", current);
     if (containsCorrelate(current)) {

@@ -1,4 +1,4 @@
-package dev.freshet.rules;
+package dev.freshet.planner;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Target;
