@@ -196,21 +196,35 @@ public final class CapturePrinter {
         .map(event -> createTrigger(sourceRelid, sourceSchema, sourceTable, event)).toList();
   }
 
-  /** The trigger on each partition of a partitioned source: see {@link #createPartitionTrigger}. */
-  public static final String PARTITION_TRIGGER = "freshet_capture_direct";
+  /**
+   * The name of the marker trigger for the source {@code sourceRelid} (see {@link #createMarkerTrigger}).
+   * Capture set up by older versions named it {@code freshet_capture_direct}; both are recognized by
+   * the function they call.
+   */
+  public static String markerTrigger(long sourceRelid) {
+    return "freshet_mark_" + bufferTable(sourceRelid);
+  }
 
   /**
-   * The trigger on a partition (at any level) of a partitioned source. A statement naming the
-   * partition itself fires the partition's statement triggers, not the source's, so its rows are not
-   * captured; this trigger writes a TRUNCATE marker instead (the source's TRUNCATE function), and the
-   * next refresh of every stream table reading the source recomputes in full: slower, never wrong.
-   * Statements naming the source fire only the source's triggers.
+   * The trigger on a table related to the source by partitioning or inheritance, whose statements
+   * change the source's rows without firing the source's statement triggers: a partition or
+   * inheritance child at any level (a statement may name it directly; {@code SELECT … FROM source}
+   * reads its rows), and an ancestor of the source ({@code UPDATE parent} changes rows of the source,
+   * firing only the parent's statement triggers). The trigger writes a TRUNCATE marker (the source's
+   * TRUNCATE function), so the next refresh of every stream table reading the source recomputes in
+   * full: slower, never wrong. Statements naming the source fire only the source's triggers.
    */
-  public static String createPartitionTrigger(long sourceRelid, String partitionSchema, String partitionTable) {
-    return "CREATE TRIGGER " + Quoting.identifier(PARTITION_TRIGGER) + "\n"
-        + "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + Quoting.qualified(partitionSchema, partitionTable) + "\n"
+  public static String createMarkerTrigger(long sourceRelid, String relatedSchema, String relatedTable) {
+    return "CREATE TRIGGER " + Quoting.identifier(markerTrigger(sourceRelid)) + "\n"
+        + "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " + Quoting.qualified(relatedSchema, relatedTable) + "\n"
         + "FOR EACH STATEMENT\n"
         + "EXECUTE FUNCTION " + qualifiedFunction(sourceRelid, CaptureEvent.TRUNCATE) + "()";
+  }
+
+  /** Drops a marker trigger named {@code trigger} from a related table. */
+  public static String dropMarkerTrigger(String trigger, String relatedSchema, String relatedTable) {
+    return "DROP TRIGGER IF EXISTS " + Quoting.identifier(trigger) + " ON "
+        + Quoting.qualified(relatedSchema, relatedTable);
   }
 
   /** Drops the four triggers from the source (which must exist). */
@@ -265,7 +279,8 @@ public final class CapturePrinter {
         .collect(Collectors.joining(",\n  "));
   }
 
-  private static String qualifiedFunction(long sourceRelid, CaptureEvent event) {
+  /** {@code "freshet_changes"."src_<relid>_<suffix>"}, without the argument list. */
+  public static String qualifiedFunction(long sourceRelid, CaptureEvent event) {
     return Quoting.qualified(CHANGES_SCHEMA, functionName(sourceRelid, event));
   }
 

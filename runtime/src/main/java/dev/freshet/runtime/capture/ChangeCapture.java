@@ -131,8 +131,32 @@ public final class ChangeCapture {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND c.relkind = 'v')""";
 
+  // Tables whose statements change rows of the source $1 without firing its statement triggers: its
+  // partitions and inheritance children at every level (a statement may name them), and its
+  // ancestors (their statements reach the source's rows). Ordinary and partitioned tables only.
+  private static final String RELATED_CTE = """
+      WITH RECURSIVE down (relid) AS (
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = %1$s
+        UNION
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN down d ON i.inhparent = d.relid
+      ), up (relid) AS (
+        SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = %1$s
+        UNION
+        SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up u ON i.inhrelid = u.relid
+      ), related (relid) AS (
+        SELECT r.relid FROM (SELECT relid FROM down UNION SELECT relid FROM up) r
+        JOIN pg_catalog.pg_class c ON c.oid = r.relid AND c.relkind IN ('r', 'p')
+      )""";
+
+  // Whether a related table calls the source's TRUNCATE function from a trigger: the marker trigger,
+  // whatever its name (older versions named it freshet_capture_direct).
+  private static final String MARKED = """
+      EXISTS (SELECT FROM pg_catalog.pg_trigger t
+              WHERE t.tgrelid = related.relid AND t.tgfoid = pg_catalog.to_regprocedure(%s))""";
+
   // One statement for all the sources of a refresh: those with a buffer whose guard view is gone, or
-  // whose guard view's columns are no longer the first columns of the source, name for name.
+  // whose guard view's columns are no longer the first columns of the source, name for name, or with
+  // a related table that lacks the marker trigger (created, attached or inheriting since).
   private static final String NEEDING_RECONCILE = """
       SELECT r.relid
       FROM pg_catalog.unnest(?::pg_catalog.oid[]) AS r(relid)
@@ -154,25 +178,24 @@ public final class ChangeCapture {
         AND (o.guard IS NULL
              OR guarded.names IS DISTINCT FROM source.names[1:pg_catalog.cardinality(guarded.names)]
              OR EXISTS (
-               SELECT FROM pg_catalog.pg_partition_tree(r.relid::pg_catalog.regclass) p
-               WHERE p.relid <> r.relid::pg_catalog.regclass
-                 AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
-                                 WHERE t.tgrelid = p.relid AND t.tgname = 'freshet_capture_direct')))""";
+      %s
+               SELECT FROM related WHERE NOT %s))""".formatted(
+      RELATED_CTE.formatted("r.relid").indent(9).stripTrailing(),
+      MARKED.formatted("'freshet_changes.src_' || r.relid || '_trunc()'"));
 
-  // Partitions (at every level) of a source, and whether they carry the partition trigger.
-  private static final String PARTITIONS = """
-      SELECT n.nspname, c.relname,
-             EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = ?)
-      FROM pg_catalog.pg_partition_tree(?::pg_catalog.oid::pg_catalog.regclass) p
-      JOIN pg_catalog.pg_class c ON c.oid = p.relid
+  // The related tables of a source, and whether each carries the source's marker trigger.
+  private static final String RELATED = RELATED_CTE.formatted("?::pg_catalog.oid") + """
+
+      SELECT n.nspname, c.relname, %s
+      FROM related
+      JOIN pg_catalog.pg_class c ON c.oid = related.relid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE p.relid <> ?::pg_catalog.oid::pg_catalog.regclass
-      ORDER BY p.level, c.oid""";
+      ORDER BY c.oid""".formatted(MARKED.formatted("?"));
 
-  // Tables other than the source whose triggers call the source's TRUNCATE function: its partitions,
-  // and tables once its partitions (a detached partition keeps its triggers).
-  private static final String PARTITION_TRIGGERS = """
-      SELECT n.nspname, c.relname
+  // Tables other than the source whose triggers call the source's TRUNCATE function (marker triggers,
+  // also on tables no longer related: a detached partition keeps its triggers), with the trigger's name.
+  private static final String MARKER_TRIGGERS = """
+      SELECT n.nspname, c.relname, t.tgname
       FROM pg_catalog.pg_trigger t
       JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -293,8 +316,9 @@ public final class ChangeCapture {
    * writes a TRUNCATE marker, so that every stream table reading the source recomputes in full once:
    * their queries may now mean other columns. If the guard view is gone (a column dropped with
    * CASCADE, after which the functions failed rather than read shifted positions), capture is rebuilt
-   * by name. A partition of the source without its partition trigger (created or attached since
-   * capture was set up) gets it, with the same marker: it may have been written directly.
+   * by name. A table related to the source (a partition or inheritance child at any level, or an
+   * ancestor) without the marker trigger (created, attached or inheriting since capture was set up)
+   * gets it, with the same marker: it may have been written uncaptured.
    *
    * <p>Locks the source (writes wait) and the source's advisory lock when it changes anything; the
    * caller's transaction must commit before a refresh takes its snapshot, so that the marker is in
@@ -362,10 +386,10 @@ public final class ChangeCapture {
       ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
       marker = !captured.equals(capturedAfter);
     }
-    // A partition without the partition trigger (created or attached since) may have been written
-    // directly, uncaptured: install the trigger and recompute in full once.
-    for (List<String> partition : partitionsWithoutTrigger(c, relid)) {
-      ddl.add(CapturePrinter.createPartitionTrigger(relid, partition.get(0), partition.get(1)));
+    // A related table without the marker trigger (a partition or child created or attached since,
+    // or a new ancestor) may have been written uncaptured: install the trigger, recompute in full once.
+    for (List<String> related : relatedWithoutMarker(c, relid)) {
+      ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
       marker = true;
     }
     if (marker) {
@@ -383,13 +407,16 @@ public final class ChangeCapture {
     return true;
   }
 
-  /** Schema and name of each partition of the source (at any level) without the partition trigger. */
-  private static List<List<String>> partitionsWithoutTrigger(Connection c, long relid) throws SQLException {
+  /**
+   * Schema and name of each table related to the source (its partitions and inheritance children at
+   * any level, its ancestors) that lacks the source's marker trigger.
+   */
+  private static List<List<String>> relatedWithoutMarker(Connection c, long relid) throws SQLException {
     List<List<String>> missing = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(PARTITIONS)) {
-      s.setString(1, CapturePrinter.PARTITION_TRIGGER);
+    try (PreparedStatement s = c.prepareStatement(RELATED)) {
+      s.setLong(1, relid);
       s.setLong(2, relid);
-      s.setLong(3, relid);
+      s.setString(3, CapturePrinter.qualifiedFunction(relid, CaptureEvent.TRUNCATE) + "()");
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           if (!rs.getBoolean(3)) {
@@ -480,8 +507,8 @@ public final class ChangeCapture {
         ddl.add(CapturePrinter.createTrigger(relid, sourceSchema, sourceTable, event));
       }
     }
-    for (List<String> partition : partitionsWithoutTrigger(c, relid)) { // a new buffer: see reconcile otherwise
-      ddl.add(CapturePrinter.createPartitionTrigger(relid, partition.get(0), partition.get(1)));
+    for (List<String> related : relatedWithoutMarker(c, relid)) { // a new buffer: see reconcile otherwise
+      ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
     }
     return new Plan(capturedAfter, ddl);
   }
@@ -561,14 +588,13 @@ public final class ChangeCapture {
     if (triggered && sourceName.isPresent()) {
       ddl.addAll(CapturePrinter.dropTriggers(sourceName.get().get(0), sourceName.get().get(1)));
     }
-    // Partitions' triggers (also of partitions since detached) call the TRUNCATE function.
-    try (PreparedStatement s = c.prepareStatement(PARTITION_TRIGGERS)) {
+    // Marker triggers of related tables (also of tables related no longer) call the TRUNCATE function.
+    try (PreparedStatement s = c.prepareStatement(MARKER_TRIGGERS)) {
       s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.TRUNCATE));
       s.setLong(2, relid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          ddl.add("DROP TRIGGER IF EXISTS " + Quoting.identifier(CapturePrinter.PARTITION_TRIGGER) + " ON "
-              + Quoting.qualified(rs.getString(1), rs.getString(2)));
+          ddl.add(CapturePrinter.dropMarkerTrigger(rs.getString(3), rs.getString(1), rs.getString(2)));
         }
       }
     }
