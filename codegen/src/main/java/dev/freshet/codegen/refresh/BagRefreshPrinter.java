@@ -46,7 +46,7 @@ public final class BagRefreshPrinter {
     return List.of(
         "CREATE TABLE " + t + " AS\nSELECT q.*, NULL::uuid AS " + q(HiddenColumns.HASH)
             + ", NULL::integer AS " + q(HiddenColumns.DUP) + "\nFROM (\n" + indent(definingSql, 2)
-            + "\n) AS q(" + join(map(columns, SqlText::q)) + ")\nWITH NO DATA",
+            + "\n) AS q" + columnAliases() + "\nWITH NO DATA",
         "ALTER TABLE " + t + " ALTER COLUMN " + q(HiddenColumns.HASH) + " SET NOT NULL, ALTER COLUMN "
             + q(HiddenColumns.DUP) + " SET NOT NULL",
         "CREATE INDEX ON " + t + " (" + q(HiddenColumns.HASH) + ", " + q(HiddenColumns.DUP) + ")");
@@ -61,28 +61,60 @@ public final class BagRefreshPrinter {
     dNames.add(q("__w"));
     List<String> casts = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
-      casts.add("CAST(d." + q(columns.get(i)) + " AS " + stored.get(i).type() + ") AS " + q(columns.get(i)));
+      casts.add("CAST(d." + q(columns.get(i)) + " AS " + stored.get(i).type() + ")");
     }
-    return "SELECT " + join(casts) + ", sum(d.\"__w\")::bigint AS \"__w\"\nFROM (\n" + indent(deltaSql, 2)
-        + "\n) AS d(" + join(dNames) + ")\nGROUP BY " + groupByOrdinals() + "\nHAVING sum(d.\"__w\") <> 0";
+    return "SELECT " + consolidated(casts, stored, "d") + "\nFROM (\n" + indent(deltaSql, 2)
+        + "\n) AS d(" + join(dNames) + ")" + groupBy(casts, stored) + "\nHAVING sum(d.\"__w\") <> 0";
   }
 
   /** The consolidated delta of a full refresh: the query's rows (+1) against the stored rows (−1). */
-  public String fullDelta(String definingSql) {
-    String cols = join(map(columns, SqlText::q));
-    return "SELECT " + cols + ", sum(u.\"__w\")::bigint AS \"__w\"\nFROM (\n"
-        + "  SELECT q.*, 1 AS \"__w\" FROM (\n" + indent(definingSql, 4) + "\n  ) AS q(" + cols + ")\n"
+  public String fullDelta(String definingSql, List<StoredColumn> stored) {
+    List<String> refs = map(columns, c -> col("u", c));
+    String storedColumns = columns.isEmpty() ? "" : join(map(columns, SqlText::q)) + ", ";
+    return "SELECT " + consolidated(refs, stored, "u") + "\nFROM (\n"
+        + "  SELECT q.*, 1 AS \"__w\" FROM (\n" + indent(definingSql, 4) + "\n  ) AS q" + columnAliases() + "\n"
         + "  UNION ALL\n"
-        + "  SELECT " + cols + ", -1 FROM " + targetName() + "\n"
-        + ") AS u\nGROUP BY " + groupByOrdinals() + "\nHAVING sum(u.\"__w\") <> 0";
+        + "  SELECT " + storedColumns + "-1 FROM " + targetName() + "\n"
+        + ") AS u" + groupBy(refs, stored) + "\nHAVING sum(u.\"__w\") <> 0";
   }
 
-  private String groupByOrdinals() {
-    List<String> ordinals = new ArrayList<>();
-    for (int i = 1; i <= columns.size(); i++) {
-      ordinals.add(Integer.toString(i));
+  /**
+   * The number of rows by which {@code otherSql} (a reading of the defining query) and the stored
+   * table's user columns differ, as multisets: 0 when they agree. One run of {@code otherSql}.
+   */
+  public String differingRows(String otherSql, List<StoredColumn> stored) {
+    return "SELECT count(*) FROM (\n" + indent(fullDelta(otherSql, stored), 2) + "\n) AS differing";
+  }
+
+  /** {@code AS q("a", "b")}'s column list; none for a query without columns ({@code SELECT FROM t}). */
+  private String columnAliases() {
+    return columns.isEmpty() ? "" : "(" + join(map(columns, SqlText::q)) + ")";
+  }
+
+  /**
+   * The select list of a consolidation: each column (a value of a type without equality, grouped by
+   * its text, is taken from its group: all its members have that text), then the summed weight.
+   */
+  private String consolidated(List<String> values, List<StoredColumn> stored, String weightAlias) {
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      String value = stored.get(i).equality() ? values.get(i) : "(array_agg(" + values.get(i) + "))[1]";
+      items.add(value + " AS " + q(columns.get(i)));
     }
-    return join(ordinals);
+    items.add("sum(" + weightAlias + ".\"__w\")::bigint AS \"__w\"");
+    return join(items);
+  }
+
+  /** GROUP BY the columns (their ordinals; the text of those without equality); none without columns. */
+  private String groupBy(List<String> values, List<StoredColumn> stored) {
+    if (columns.isEmpty()) {
+      return "";
+    }
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      keys.add(stored.get(i).equality() ? Integer.toString(i + 1) : SqlText.comparable(values.get(i), stored.get(i)));
+    }
+    return "\nGROUP BY " + join(keys);
   }
 
   /** Materializes {@code deltaSql} with each row's hash and stored multiplicity. */
@@ -93,7 +125,8 @@ public final class BagRefreshPrinter {
         + "SELECT d.*, h.\"__freshet_hash\",\n"
         + "  (SELECT count(*) FROM " + targetName() + " AS st\n"
         + "   WHERE st." + q(HiddenColumns.HASH) + " = h.\"__freshet_hash\"\n   AND "
-        + SqlText.sameValues("st", "d", columns).replace("\n", "\n  ") + ") AS \"__freshet_have\"\n"
+        + SqlText.sameStoredValues("st", "d", stored.subList(0, columns.size())).replace("\n", "\n  ")
+        + ") AS \"__freshet_have\"\n"
         + "FROM (\n" + indent(deltaSql, 2) + "\n) AS d\n"
         + "CROSS JOIN LATERAL (SELECT " + SqlText.hash("d", columns, types) + " AS \"__freshet_hash\") AS h";
   }
@@ -104,7 +137,7 @@ public final class BagRefreshPrinter {
   }
 
   /** The MERGE applying {@value #DELTA_TABLE}. */
-  public String apply() {
+  public String apply(List<StoredColumn> stored) {
     String with = "\"Δops\" AS (\n"
         + "  SELECT r.*, g.n AS " + q(HiddenColumns.DUP) + "\n"
         + "  FROM " + q(DELTA_TABLE) + " AS r\n"
@@ -114,7 +147,7 @@ public final class BagRefreshPrinter {
         + ")";
     String on = "st." + q(HiddenColumns.HASH) + " = d." + q(HiddenColumns.HASH)
         + "\n  AND st." + q(HiddenColumns.DUP) + " = d." + q(HiddenColumns.DUP)
-        + "\n  AND " + SqlText.sameValues("st", "d", columns);
+        + "\n  AND " + SqlText.sameStoredValues("st", "d", stored.subList(0, columns.size()));
     List<String> insertColumns = new ArrayList<>(map(columns, SqlText::q));
     insertColumns.add(q(HiddenColumns.HASH));
     insertColumns.add(q(HiddenColumns.DUP));

@@ -40,6 +40,26 @@ final class SqlText {
   }
 
   /**
+   * {@link #sameValues} for stored columns: those whose type has no equality compare by their text
+   * ({@link #comparable}).
+   */
+  static String sameStoredValues(String left, String right, List<StoredColumn> columns) {
+    if (columns.isEmpty()) {
+      return "TRUE";
+    }
+    List<String> parts = new ArrayList<>();
+    for (StoredColumn c : columns) {
+      parts.add(comparable(col(left, c.name()), c) + " IS NOT DISTINCT FROM " + comparable(col(right, c.name()), c));
+    }
+    return String.join("\n  AND ", parts);
+  }
+
+  /** {@code ref}, or its text when the column's type has no equality (json, point…): equal text, equal value. */
+  static String comparable(String ref, StoredColumn column) {
+    return column.equality() ? ref : ref + "::text";
+  }
+
+  /**
    * The identity hash of some columns: md5 of their row's text, each value first put in a form that
    * is equal exactly when the values are equal and does not depend on session settings (DateStyle,
    * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as

@@ -18,7 +18,19 @@ public enum ReasonCode {
   /** An aggregate that is not maintained incrementally yet. */
   UNSUPPORTED_AGGREGATE("FR006"),
   /** A source that cannot carry change capture (a view, a foreign table, a system catalog). */
-  UNSUPPORTED_SOURCE("FR007");
+  UNSUPPORTED_SOURCE("FR007"),
+  /**
+   * Valid PostgreSQL (PostgreSQL accepts it) that Freshet's planner cannot read yet: a syntax or a
+   * name resolution rule it does not know ({@code DISTINCT ON}, {@code FROM ONLY}, set-returning
+   * functions in FROM, system columns). FULL and AUTO run such a query as written.
+   */
+  UNREADABLE_QUERY("FR008"),
+  /**
+   * Freshet's plan of the query disagrees with the query itself (a check at create: its result on the
+   * current data, or the tables it reads): a bug in Freshet's planner, caught before it gives a wrong
+   * result. FULL and AUTO run the query as written.
+   */
+  PLAN_MISMATCH("FR009");
 
   private final String code;
 

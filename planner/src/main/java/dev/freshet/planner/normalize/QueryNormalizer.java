@@ -1,5 +1,6 @@
 package dev.freshet.planner.normalize;
 
+import dev.freshet.planner.FaultInjection;
 import dev.freshet.planner.SourcePosition;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
@@ -24,7 +25,9 @@ public final class QueryNormalizer {
   /** Normalizes {@code rel}; fails with a refusal if a correlation survives decorrelation. */
   public static RelNode normalize(RelNode rel, RelBuilder relBuilder, String sql) {
     RelNode current = run("remove-sub-queries", NormalizePrograms.removeSubQueries(), rel);
-    current = run("guard-constant-keys", NormalizePrograms.guardConstantKeys(), current);
+    if (!FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {
+      current = run("guard-constant-keys", NormalizePrograms.guardConstantKeys(), current);
+    }
     current = RelDecorrelator.decorrelateQuery(current, relBuilder);
     log("decorrelate", current);
     if (containsCorrelate(current)) {

@@ -1,6 +1,6 @@
 package dev.freshet.rules.delta;
 
-import dev.freshet.rules.FaultInjection;
+import dev.freshet.planner.FaultInjection;
 import dev.freshet.rules.rel.Weights;
 import dev.freshet.rules.rel.ZSetMarker;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;
 import dev.freshet.runtime.streamtable.CompiledStreamTable;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.StreamTableException;
 import dev.freshet.runtime.streamtable.StreamTables;
@@ -58,27 +59,31 @@ public final class ExplainCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     CreateCommand.noteIfTemporary(spec, connection);
     CompiledStreamTable compiled;
+    StoredStreamTable stored;
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       VerifyCommand.requireStreamTable(c, name);
       compiled = StreamTables.compiled(c, name);
+      stored = StreamTables.status(c, name, 0).table();
     }
     List<ChangedSet> sets = changedSets(compiled);
     out.println("stream table " + compiled.target() + ": " + compiled.effectiveMode());
-    compiled.fallback().ifPresent(r -> out.println("  fallback: " + r.summary()));
+    stored.fallbackReason().ifPresent(r -> out.println("  fallback: " + r));
     compiled.notes().forEach(n -> out.println("  note:     " + n));
     out.println("  sources:  " + String.join(", ",
         compiled.sources().stream().map(s -> String.join(".", s.name())).toList()));
     out.println();
-    out.println("-- Logical plan");
-    out.print(RelOptUtil.toString(compiled.plan().rel(), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
-    out.println();
     if (compiled.effectiveMode() == Mode.FULL || compiled.shape().isEmpty()) {
       out.println("-- Maintenance: FULL refresh");
-      out.println("Every refresh with changes recomputes the query and merges the difference into the table; "
-          + "there are no delta plans.");
+      out.println(compiled.recomputesEveryRefresh()
+          ? "Every refresh recomputes the query as written (see the note) and merges the difference into the table."
+          : "A refresh with changes to the sources recomputes the query as written and merges the difference "
+              + "into the table; there are no delta plans.");
       out.flush();
       return ExitCode.OK.code();
     }
+    out.println("-- Logical plan");
+    out.print(RelOptUtil.toString(compiled.plan().orElseThrow().rel(), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
+    out.println();
     printShape(out, compiled.shape().get());
     for (ChangedSet set : sets) {
       out.println();

@@ -16,36 +16,49 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.rel.RelNode;
 
 /**
- * A defining query compiled for one stream table: its plan, how it is maintained, its sources and
- * the printers of its refresh SQL. Delta SQL is compiled once per changed set and cached (DESIGN.md §5).
+ * A defining query compiled for one stream table: how it is maintained, its sources and the printers
+ * of its refresh SQL. Delta SQL is compiled once per changed set and cached (DESIGN.md §5).
  *
+ * @param plan Freshet's plan; empty for a FULL stream table, which PostgreSQL runs as written
+ * @param columnNames the stream table's columns: PostgreSQL's names for the query's result
  * @param shape empty when the table is maintained by FULL refresh
+ * @param recomputesEveryRefresh FULL only: a source or function cannot be watched for changes
+ *     ({@link #notes} say which), so every refresh recomputes, changed sources or not
  */
-public record CompiledStreamTable(QualifiedName target, String sql, LogicalPlan plan, Mode effectiveMode,
-    Optional<Refusal> fallback, List<String> notes, Optional<MaintenanceShape> shape, List<Source> sources,
+public record CompiledStreamTable(QualifiedName target, String sql, Optional<LogicalPlan> plan,
+    List<String> columnNames, Mode effectiveMode, Optional<Refusal> fallback, List<String> notes,
+    Optional<MaintenanceShape> shape, List<Source> sources, boolean recomputesEveryRefresh,
     Map<ChangedSet, RelNode> deltaCache) {
 
-  /** A source table, and the columns of it the query reads (what its change buffer must hold). */
+  /** How the note saying why a FULL stream table recomputes at every refresh begins. */
+  public static final String RECOMPUTED_EVERY_REFRESH = "recomputed at every refresh: its query ";
+
+  /**
+   * A source table (ordinary or partitioned: it carries change capture), and the columns of it the
+   * query reads (what its change buffer must hold; none for FULL, which only asks whether it changed).
+   */
   public record Source(PgTable table, List<String> readColumns, List<String> joinKeys) {
     public List<String> name() {
       return List.of(table.schema(), table.name());
     }
-
-    /** Ordinary and partitioned tables carry change capture; views and foreign tables cannot. */
-    public boolean capturable() {
-      return table.kind() == PgTable.Kind.TABLE || table.kind() == PgTable.Kind.PARTITIONED;
-    }
   }
 
   public CompiledStreamTable {
+    columnNames = List.copyOf(columnNames);
     notes = List.copyOf(notes);
     sources = List.copyOf(sources);
   }
 
-  static CompiledStreamTable of(QualifiedName target, String sql, LogicalPlan plan, Mode effectiveMode,
-      Optional<Refusal> fallback, List<String> notes, Optional<MaintenanceShape> shape, List<Source> sources) {
-    return new CompiledStreamTable(target, sql, plan, effectiveMode, fallback, notes, shape, sources,
-        new ConcurrentHashMap<>());
+  static CompiledStreamTable differential(QualifiedName target, String sql, LogicalPlan plan,
+      List<String> columnNames, List<String> notes, MaintenanceShape shape, List<Source> sources) {
+    return new CompiledStreamTable(target, sql, Optional.of(plan), columnNames, Mode.DIFFERENTIAL, Optional.empty(),
+        notes, Optional.of(shape), sources, false, new ConcurrentHashMap<>());
+  }
+
+  static CompiledStreamTable full(QualifiedName target, String sql, List<String> columnNames,
+      Optional<Refusal> fallback, List<String> notes, List<Source> sources, boolean recomputesEveryRefresh) {
+    return new CompiledStreamTable(target, sql, Optional.empty(), columnNames, Mode.FULL, fallback, notes,
+        Optional.empty(), sources, recomputesEveryRefresh, new ConcurrentHashMap<>());
   }
 
   /** True when stored one row per group. */
@@ -54,12 +67,11 @@ public record CompiledStreamTable(QualifiedName target, String sql, LogicalPlan 
   }
 
   public BagRefreshPrinter bagPrinter() {
-    return new BagRefreshPrinter(target.parts(), plan.columnNames());
+    return new BagRefreshPrinter(target.parts(), columnNames);
   }
 
   public GroupedRefreshPrinter groupedPrinter() {
-    return new GroupedRefreshPrinter(target.parts(), plan.columnNames(),
-        (MaintenanceShape.Grouped) shape.orElseThrow());
+    return new GroupedRefreshPrinter(target.parts(), columnNames, (MaintenanceShape.Grouped) shape.orElseThrow());
   }
 
   /** The delta plan of the maintained input for {@code changed}; compiled once per changed set. */

@@ -2,11 +2,15 @@ package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.planner.LogicalPlan;
+import dev.freshet.planner.QueryException;
 import dev.freshet.planner.QueryPlanner;
+import dev.freshet.planner.SourcePosition;
+import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;
 import dev.freshet.planner.catalog.PgCatalog;
 import dev.freshet.planner.catalog.PgCatalogReader;
+import dev.freshet.planner.catalog.PgQueryAnalyzer;
 import dev.freshet.planner.catalog.PgTable;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.Differentiator;
@@ -17,13 +21,23 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
-/** Plans a defining query against the live catalog and decides how it is maintained. */
+/**
+ * Decides how a defining query is maintained. PostgreSQL reads the query first
+ * ({@link PgQueryAnalyzer}): its errors are the user's, its column names are the stream table's, and
+ * the relations and functions it lists are what a FULL stream table watches. FULL needs nothing
+ * else: the query is stored and recomputed as written, so every query PostgreSQL accepts can be a
+ * FULL stream table. DIFFERENTIAL and AUTO then plan it with Calcite against the live catalog; in AUTO
+ * anything Freshet cannot maintain — including what its planner cannot read — falls back to FULL,
+ * with the reason recorded.
+ */
 public final class StreamTableCompiler {
 
   private StreamTableCompiler() {
@@ -40,12 +54,26 @@ public final class StreamTableCompiler {
    */
   public static CompiledStreamTable compile(Connection c, QualifiedName target, String sql, Mode requested,
       List<String> searchPath) throws SQLException {
+    PgQueryAnalyzer.Analysis described = PgQueryAnalyzer.analyze(c, sql, searchPath);
+    checkColumnNames(target, described.columnNames());
+    checkNotReadingItself(target, described);
+    if (requested == Mode.FULL) {
+      return full(c, target, sql, described, Optional.empty());
+    }
     PgCatalog catalog = PgCatalogReader.read(c);
     if (!searchPath.isEmpty()) {
       catalog = catalog.withSearchPath(searchPath);
     }
-    LogicalPlan plan = QueryPlanner.forCatalog(catalog).plan(sql);
-    checkColumnNames(target, plan);
+    LogicalPlan plan;
+    try {
+      plan = QueryPlanner.forCatalog(catalog).plan(sql);
+    } catch (UnsupportedQueryException e) {
+      return fallBack(c, target, sql, described, requested, e.refusal(), e);
+    } catch (QueryException e) { // PostgreSQL accepted the query: Freshet's planner cannot read it yet
+      return fallBack(c, target, sql, described, requested, new Refusal(ReasonCode.UNREADABLE_QUERY,
+          e.position(), "Freshet's planner cannot read this query yet (" + e.getMessage() + ")",
+          "use --mode FULL or AUTO: PostgreSQL runs the query as written"), e);
+    }
 
     ShapeAnalyzer.Analysis analysis = ShapeAnalyzer.analyze(plan);
     Optional<Refusal> refusal = analysis.refusal();
@@ -55,28 +83,14 @@ public final class StreamTableCompiler {
         Differentiator.delta(shape.get().input(), ChangedSet.of(SourceColumns.analyze(plan.rel()).keySet()));
       } catch (UnsupportedQueryException e) {
         refusal = Optional.of(e.refusal());
-        shape = Optional.empty();
       }
     }
-    Mode effective;
-    List<String> notes = new ArrayList<>(analysis.notes());
-    switch (requested) {
-      case DIFFERENTIAL -> {
-        if (refusal.isPresent()) {
-          throw new UnsupportedQueryException(refusal.get(), sql);
-        }
-        effective = Mode.DIFFERENTIAL;
-      }
-      case AUTO -> effective = refusal.isPresent() ? Mode.FULL : Mode.DIFFERENTIAL;
-      case FULL -> {
-        effective = Mode.FULL;
-        refusal = Optional.empty();
-      }
-      default -> throw new IllegalStateException();
+    if (refusal.isPresent()) {
+      return fallBack(c, target, sql, described, requested, refusal.get(), null);
     }
-    if (effective == Mode.FULL) {
-      shape = Optional.empty();
-      notes.clear();
+    if (plan.columnNames().size() != described.columns().size()) {
+      throw new IllegalStateException("Freshet's plan of " + target + " has " + plan.columnNames().size()
+          + " columns, PostgreSQL's reading " + described.columns().size() + ": a bug in Freshet");
     }
     Map<List<String>, SortedSet<Integer>> read = SourceColumns.analyze(plan.rel());
     Map<List<String>, SortedSet<Integer>> joinKeys = SourceColumns.joinKeys(plan.rel());
@@ -85,26 +99,81 @@ public final class StreamTableCompiler {
       List<String> name = entry.getKey();
       PgTable table = catalog.table(name.get(0), name.get(1)).orElseThrow(() ->
           new IllegalStateException("planned table " + name + " is not in the catalog"));
-      if (table.schema().equals(target.schema()) && table.name().equals(target.name())) {
-        throw new StreamTableException("the query of " + target + " reads " + target + " itself");
-      }
       List<String> columns = new ArrayList<>();
-      if (effective == Mode.DIFFERENTIAL) {
-        entry.getValue().forEach(i -> columns.add(table.columns().get(i).name()));
-      }
+      entry.getValue().forEach(i -> columns.add(table.columns().get(i).name()));
       List<String> keys = new ArrayList<>();
-      if (effective == Mode.DIFFERENTIAL) {
-        joinKeys.getOrDefault(name, new java.util.TreeSet<>()).forEach(i -> keys.add(table.columns().get(i).name()));
-      }
+      joinKeys.getOrDefault(name, new TreeSet<>()).forEach(i -> keys.add(table.columns().get(i).name()));
       sources.add(new CompiledStreamTable.Source(table, columns, keys));
     }
-    return CompiledStreamTable.of(target, sql, plan, effective,
-        effective == Mode.FULL ? refusal : Optional.empty(), notes, shape, sources);
+    return CompiledStreamTable.differential(target, sql, plan, described.columnNames(), analysis.notes(),
+        shape.orElseThrow(), sources);
   }
 
-  private static void checkColumnNames(QualifiedName target, LogicalPlan plan) {
+  /** FULL, because AUTO found a reason not to maintain the query differentially after compiling it. */
+  static CompiledStreamTable compileFull(Connection c, QualifiedName target, String sql, List<String> searchPath,
+      Refusal fallback) throws SQLException {
+    return full(c, target, sql, PgQueryAnalyzer.analyze(c, sql, searchPath), Optional.of(fallback));
+  }
+
+  /** DIFFERENTIAL: the refusal as an error; AUTO: FULL, with the refusal as the recorded reason. */
+  private static CompiledStreamTable fallBack(Connection c, QualifiedName target, String sql,
+      PgQueryAnalyzer.Analysis described, Mode requested, Refusal refusal, Exception cause) throws SQLException {
+    if (requested == Mode.DIFFERENTIAL) {
+      throw new UnsupportedQueryException(refusal, sql, cause);
+    }
+    return full(c, target, sql, described, Optional.of(refusal));
+  }
+
+  /**
+   * FULL: the query as written. Its ordinary and partitioned tables are captured, so that a refresh
+   * with none of them changed does nothing; anything that cannot be watched — a materialized view, a
+   * foreign table, a system catalog, a function that is not immutable (a clock, a random number, a
+   * function reading tables) — makes every refresh recompute, and the notes say why.
+   */
+  private static CompiledStreamTable full(Connection c, QualifiedName target, String sql,
+      PgQueryAnalyzer.Analysis described, Optional<Refusal> fallback) throws SQLException {
+    Set<String> schemas = new LinkedHashSet<>();
+    described.relations().stream().filter(PgQueryAnalyzer.Relation::capturable)
+        .forEach(r -> schemas.add(r.schema()));
+    PgCatalog catalog = schemas.isEmpty() ? null : PgCatalogReader.read(c, schemas);
+    List<CompiledStreamTable.Source> sources = new ArrayList<>();
+    List<String> unwatched = new ArrayList<>();
+    for (PgQueryAnalyzer.Relation relation : described.relations()) {
+      String name = String.join(".", relation.qualifiedName());
+      Optional<PgTable> table = relation.capturable() && !PgCatalogReader.EXCLUDED_SCHEMAS.contains(relation.schema())
+          ? catalog.table(relation.schema(), relation.name()) : Optional.empty();
+      if (table.isPresent()) {
+        sources.add(new CompiledStreamTable.Source(table.get(), List.of(), List.of()));
+        continue;
+      }
+      switch (relation.relkind()) {
+        case 'v' -> { } // its tables are listed too
+        case 'm' -> unwatched.add("reads materialized view " + name + " (REFRESH MATERIALIZED VIEW cannot be captured)");
+        case 'f' -> unwatched.add("reads foreign table " + name + " (its rows change on another server)");
+        case 'S' -> unwatched.add("reads sequence " + name);
+        default -> unwatched.add("reads " + name + ", which Freshet cannot capture (a system or Freshet table)");
+      }
+    }
+    for (PgQueryAnalyzer.UnstableFunction function : described.unstableFunctions()) {
+      unwatched.add("calls " + function.describe() + ", whose result may change without any change to the sources");
+    }
+    List<String> notes = unwatched.isEmpty() ? List.of()
+        : List.of(CompiledStreamTable.RECOMPUTED_EVERY_REFRESH + String.join("; ", unwatched));
+    return CompiledStreamTable.full(target, sql, described.columnNames(), fallback, notes, sources,
+        !unwatched.isEmpty());
+  }
+
+  private static void checkNotReadingItself(QualifiedName target, PgQueryAnalyzer.Analysis described) {
+    for (PgQueryAnalyzer.Relation relation : described.relations()) {
+      if (relation.schema().equals(target.schema()) && relation.name().equals(target.name())) {
+        throw new StreamTableException("the query of " + target + " reads " + target + " itself");
+      }
+    }
+  }
+
+  private static void checkColumnNames(QualifiedName target, List<String> names) {
     Set<String> seen = new HashSet<>();
-    for (String column : plan.columnNames()) {
+    for (String column : names) {
       if (column.startsWith(HiddenColumns.PREFIX)) {
         throw new StreamTableException("the query of " + target + " has a column named " + column
             + "; names starting with " + HiddenColumns.PREFIX + " are reserved for Freshet; alias it");

@@ -1,6 +1,7 @@
 package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
+import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.runtime.oracle.BagComparison;
 import java.sql.Connection;
@@ -31,17 +32,27 @@ public final class StreamTableVerifier {
     }
   }
 
+  private static String comparable(StoredColumn column, boolean qualified) {
+    String ref = (qualified ? "q." : "") + Quoting.identifier(column.name());
+    return column.equality() ? ref : ref + "::text AS " + Quoting.identifier(column.name());
+  }
+
   public static Verification verify(Connection c, String name) throws SQLException {
     StreamTables.requireCatalog(c, QualifiedName.parse(c, name));
     return StreamTables.inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
       StreamTables.useSearchPath(c, st);
-      List<String> columns = StreamTables.storedColumns(c, target).stream()
-          .map(col -> col.name()).filter(n -> !n.startsWith(HiddenColumns.PREFIX)).toList();
-      String stored = "SELECT " + String.join(", ", columns.stream().map(Quoting::identifier).toList())
+      List<StoredColumn> user = StreamTables.storedColumns(c, target).stream()
+          .filter(col -> !col.name().startsWith(HiddenColumns.PREFIX)).toList();
+      String stored = "SELECT " + String.join(", ", user.stream().map(col -> comparable(col, false)).toList())
           + " FROM " + target.sql();
-      BagComparison.Result result = BagComparison.compare(c, st.definingQuery(), stored);
+      // Values of a type without equality (json, point) are compared by their text.
+      String expected = user.stream().allMatch(StoredColumn::equality) ? st.definingQuery()
+          : "SELECT " + String.join(", ", user.stream().map(col -> comparable(col, true)).toList())
+              + " FROM (" + st.definingQuery() + "\n) AS q("
+              + String.join(", ", user.stream().map(col -> Quoting.identifier(col.name())).toList()) + ")";
+      BagComparison.Result result = BagComparison.compare(c, expected, stored);
       List<String> hidden = StreamTables.storedColumns(c, target).stream().map(col -> col.name()).toList();
       long bad = 0;
       String check = null;

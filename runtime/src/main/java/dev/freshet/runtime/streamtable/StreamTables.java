@@ -4,7 +4,11 @@ import dev.freshet.codegen.refresh.BagRefreshPrinter;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.admission.ReasonCode;
+import dev.freshet.planner.admission.Refusal;
+import dev.freshet.planner.admission.UnsupportedQueryException;
 import dev.freshet.planner.catalog.PgColumn;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.rel.ChangeTables;
@@ -77,6 +81,33 @@ public final class StreamTables {
           + "create it first (CREATE SCHEMA " + Quoting.identifier(target.schema()) + ")");
     }
     CompiledStreamTable compiled = StreamTableCompiler.compile(c, target, sql, mode);
+    java.sql.Savepoint beforePopulation = c.setSavepoint();
+    Counts counts;
+    OffsetDateTime started = now(c);
+    try {
+      counts = populate(c, target, compiled);
+      if (compiled.effectiveMode() == Mode.DIFFERENTIAL) {
+        requirePlanAgreesWithQuery(c, compiled);
+      }
+    } catch (PlanMismatch mismatch) {
+      if (mode == Mode.DIFFERENTIAL) {
+        throw new UnsupportedQueryException(mismatch.refusal, sql, mismatch.getCause());
+      }
+      c.rollback(beforePopulation);
+      compiled = StreamTableCompiler.compileFull(c, target, sql, List.of(), mismatch.refusal);
+      counts = populate(c, target, compiled);
+    }
+    long id = StreamTableCatalog.insert(c, target, sql, mode, compiled, schedule);
+    for (CompiledStreamTable.Source source : compiled.sources()) {
+      StreamTableCatalog.insertSource(c, id, source.table().oid(), source.name(), source.readColumns());
+    }
+    StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
+        counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.summary()).orElse(null), null);
+  }
+
+  /** Captures the sources, creates the storage and fills it. */
+  private static Counts populate(Connection c, QualifiedName target, CompiledStreamTable compiled)
+      throws SQLException {
     // Writers of the sources wait from here to commit: population and the stored snapshot see the
     // same source state, and every later write lands in the buffers (DESIGN.md §3).
     List<CompiledStreamTable.Source> sources = new ArrayList<>(compiled.sources());
@@ -85,23 +116,59 @@ public final class StreamTables {
       execute(c, "LOCK TABLE " + Quoting.qualified(source.name()) + " IN SHARE ROW EXCLUSIVE MODE");
     }
     for (CompiledStreamTable.Source source : sources) {
-      if (source.capturable()) { // views and foreign tables: every FULL refresh recomputes
-        ChangeCapture.ensure(c, source.table().schema(), source.table().name(), source.readColumns());
-      }
+      ChangeCapture.ensure(c, source.table().schema(), source.table().name(), source.readColumns());
     }
     List<String> ddl = compiled.grouped() ? compiled.groupedPrinter().createStorage()
-        : compiled.bagPrinter().createStorage(sql);
+        : compiled.bagPrinter().createStorage(compiled.sql());
     for (String statement : ddl) {
       execute(c, statement);
     }
-    OffsetDateTime started = now(c);
-    Counts counts = applyFull(c, compiled, storedColumns(c, target));
-    long id = StreamTableCatalog.insert(c, target, sql, mode, compiled, schedule);
-    for (CompiledStreamTable.Source source : sources) {
-      StreamTableCatalog.insertSource(c, id, source.table().oid(), source.name(), source.readColumns());
+    return applyFull(c, compiled, storedColumns(c, target));
+  }
+
+  /** Freshet's plan disagrees with the query it was made from (see {@link #requirePlanAgreesWithQuery}). */
+  private static final class PlanMismatch extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Refusal refusal;
+
+    PlanMismatch(Refusal refusal, Throwable cause) {
+      super(refusal.message(), cause, false, false);
+      this.refusal = refusal;
     }
-    StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
-        counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.summary()).orElse(null), null);
+  }
+
+  /**
+   * A tripwire against planner bugs, once at create: a differential stream table was just filled
+   * from one reading of its query (the query as written for a bag, Freshet's plan for groups: their
+   * hidden state comes from it); the other reading must give the same rows on the same data, or the
+   * deltas derived from the plan would be wrong. One run of the other reading and one hash aggregate.
+   */
+  private static void requirePlanAgreesWithQuery(Connection c, CompiledStreamTable compiled) {
+    String other;
+    long differing;
+    try {
+      other = compiled.grouped() ? compiled.sql() : QuerySqlPrinter.print(compiled.plan().orElseThrow().rel());
+      differing = scalarLong(c, compiled.bagPrinter().differingRows(other, storedColumns(c, compiled.target())));
+    } catch (SQLException | RuntimeException e) {
+      throw new PlanMismatch(mismatch("Freshet's plan of this query cannot be run (" + firstLine(e.getMessage())
+          + ")"), e);
+    }
+    if (differing > 0) {
+      throw new PlanMismatch(mismatch("on the current data, Freshet's plan of this query returns other rows than "
+          + "the query (" + differing + (differing == 1 ? " row differs" : " rows differ") + ")"), null);
+    }
+  }
+
+  private static Refusal mismatch(String message) {
+    return new Refusal(ReasonCode.PLAN_MISMATCH, dev.freshet.planner.SourcePosition.UNKNOWN,
+        message + ": a bug in Freshet's planner, caught before it gave a wrong result; please report it with the query",
+        "use --mode AUTO or FULL: PostgreSQL runs the query as written");
+  }
+
+  private static String firstLine(String text) {
+    String s = String.valueOf(text);
+    int newline = s.indexOf('\n');
+    return newline < 0 ? s : s.substring(0, newline);
   }
 
   // ---- refresh ---------------------------------------------------------------------------------
@@ -246,11 +313,6 @@ public final class StreamTables {
     List<String> changedNames = new ArrayList<>();
     boolean truncated = false;
     for (CompiledStreamTable.Source source : compiled.sources()) {
-      if (!source.capturable()) { // no buffer can say whether it changed: assume it did
-        changedNames.add(String.join(".", source.name()));
-        truncated = true;
-        continue;
-      }
       ChangeBuffer buffer = ChangeCapture.find(c, source.table().oid()).orElseThrow(() ->
           new IllegalStateException("no change buffer for " + Quoting.qualified(source.name())
               + "; drop and recreate the stream table to reinstall change capture"));
@@ -289,6 +351,9 @@ public final class StreamTables {
         }
       }
     }
+    if (compiled.recomputesEveryRefresh()) { // a source or function no buffer watches: assume it changed
+      return new Outcome(Mode.FULL, changedNames, applyFull(c, compiled, stored));
+    }
     if (changedNames.isEmpty()) {
       return new Outcome(compiled.effectiveMode(), List.of(), Counts.NONE);
     }
@@ -311,7 +376,7 @@ public final class StreamTables {
     } else {
       BagRefreshPrinter printer = compiled.bagPrinter();
       execute(c, printer.materializeDelta(printer.differentialDelta(deltaSql, stored), stored));
-      counts = applyBag(c, printer, st.name());
+      counts = applyBag(c, printer, st.name(), stored);
     }
     return new Outcome(Mode.DIFFERENTIAL, changedNames, counts);
   }
@@ -324,12 +389,12 @@ public final class StreamTables {
       return applyGrouped(c, printer);
     }
     BagRefreshPrinter printer = compiled.bagPrinter();
-    execute(c, printer.materializeDelta(printer.fullDelta(compiled.sql()), stored));
-    return applyBag(c, printer, compiled.target());
+    execute(c, printer.materializeDelta(printer.fullDelta(compiled.sql(), stored), stored));
+    return applyBag(c, printer, compiled.target(), stored);
   }
 
-  private static Counts applyBag(Connection c, BagRefreshPrinter printer, QualifiedName target)
-      throws SQLException {
+  private static Counts applyBag(Connection c, BagRefreshPrinter printer, QualifiedName target,
+      List<StoredColumn> stored) throws SQLException {
     long negative = scalarLong(c, printer.negativeMultiplicities());
     if (negative > 0) {
       throw new IllegalStateException("refresh of " + target + " would delete rows that are not there ("
@@ -348,7 +413,7 @@ public final class StreamTables {
       inserted = rs.getLong(2);
       deleted = rs.getLong(3);
     }
-    execute(c, printer.apply());
+    execute(c, printer.apply(stored));
     return new Counts(inserted, 0, deleted, rows);
   }
 
@@ -373,8 +438,11 @@ public final class StreamTables {
       return cached;
     }
     CompiledStreamTable compiled;
+    // A stream table that runs FULL stays FULL (AUTO may have fallen back at create for a reason
+    // found only then, such as the plan's tripwire); one that runs DIFFERENTIAL must still compile so.
+    Mode compileAs = st.effectiveMode() == Mode.FULL ? Mode.FULL : st.requestedMode();
     try {
-      compiled = StreamTableCompiler.compile(c, st.name(), st.definingQuery(), st.requestedMode(), st.searchPath());
+      compiled = StreamTableCompiler.compile(c, st.name(), st.definingQuery(), compileAs, st.searchPath());
     } catch (dev.freshet.planner.InvalidQueryException e) {
       throw new StreamTableException(ExitCode.REFUSED, "the query of " + st.name() + " no longer plans against "
           + "its sources (was a table or column renamed or dropped?)\n" + e.render().replaceFirst("^error: ", "")
@@ -597,15 +665,38 @@ public final class StreamTables {
     }
   }
 
+  // A type has equality if, through domains and array elements, it reaches an enum, a range or a type
+  // with a default btree operator class; others (json, xml, point, box, composites) compare by text.
+  private static final String STORED_COLUMNS = """
+      WITH RECURSIVE reach (attnum, typid) AS (
+        SELECT a.attnum, a.atttypid FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
+        UNION ALL
+        SELECT reach.attnum, CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END
+        FROM reach JOIN pg_catalog.pg_type t ON t.oid = reach.typid
+        WHERE t.typtype = 'd' OR (t.typcategory = 'A' AND t.typelem <> 0 AND t.typlen = -1)
+      )
+      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+             NOT EXISTS (
+               SELECT FROM reach JOIN pg_catalog.pg_type t ON t.oid = reach.typid
+               WHERE reach.attnum = a.attnum AND t.typtype <> 'd'
+                 AND NOT (t.typcategory = 'A' AND t.typelem <> 0 AND t.typlen = -1)
+                 AND t.typtype NOT IN ('e', 'r', 'm')
+                 AND NOT EXISTS (
+                   SELECT FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
+                   WHERE am.amname = 'btree' AND oc.opcdefault AND oc.opcintype = t.oid))
+      FROM pg_catalog.pg_attribute a
+      WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum""";
+
   static List<StoredColumn> storedColumns(Connection c, QualifiedName table) throws SQLException {
     List<StoredColumn> columns = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-        WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""")) {
+    try (PreparedStatement ps = c.prepareStatement(STORED_COLUMNS)) {
       ps.setString(1, table.sql());
+      ps.setString(2, table.sql());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          columns.add(new StoredColumn(rs.getString(1), rs.getString(2)));
+          columns.add(new StoredColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
         }
       }
     }

@@ -337,7 +337,7 @@ class GoldenDeltaPlanTest {
       CompiledStreamTable compiled = StreamTables.compiled(c, name);
       SequencedMap<String, String> resources = new LinkedHashMap<>();
       resources.put("sql", sql);
-      resources.put("logicalPlan", RelOptUtil.toString(compiled.plan().rel()));
+      resources.put("logicalPlan", RelOptUtil.toString(compiled.plan().orElseThrow().rel()));
       resources.put("shape", describe(compiled.shape().orElseThrow()));
       List<String> pruned = new ArrayList<>();
       for (Window window : windows) {

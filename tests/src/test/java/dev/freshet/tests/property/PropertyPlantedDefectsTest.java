@@ -1,7 +1,7 @@
 package dev.freshet.tests.property;
 
-import dev.freshet.rules.FaultInjection;
-import dev.freshet.rules.FaultInjection.Fault;
+import dev.freshet.planner.FaultInjection;
+import dev.freshet.planner.FaultInjection.Fault;
 import java.sql.Connection;
 import java.util.Collections;
 import java.util.Set;

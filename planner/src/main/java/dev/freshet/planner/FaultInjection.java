@@ -1,4 +1,4 @@
-package dev.freshet.rules;
+package dev.freshet.planner;
 
 import java.util.EnumSet;
 import java.util.Set;
@@ -14,7 +14,12 @@ public final class FaultInjection {
     /** JoinDeltaRule joins ΔA with B1 instead of B0: loses the ΔA⋈ΔB correction. */
     JOIN_WITHOUT_PRE_STATE,
     /** MIN/MAX never rescan a group when the extremum leaves. */
-    EXTREMUM_WITHOUT_RESCAN
+    EXTREMUM_WITHOUT_RESCAN,
+    /**
+     * Sub-queries are decorrelated without {@code ConstantKeyAggregateRule}: an EXISTS over a nested
+     * correlated sub-query is planned as TRUE (the planner bug found by a held-out suite).
+     */
+    CONSTANT_KEYS_UNGUARDED
   }
 
   private static final Set<Fault> ACTIVE = EnumSet.noneOf(Fault.class);

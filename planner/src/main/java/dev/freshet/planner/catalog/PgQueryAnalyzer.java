@@ -1,0 +1,256 @@
+package dev.freshet.planner.catalog;
+
+import dev.freshet.planner.InvalidQueryException;
+import dev.freshet.planner.SourcePosition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Describes a defining query as PostgreSQL itself reads it, without Calcite: PostgreSQL validates it,
+ * names and types its columns, and lists every relation it reads (through views, down to their base
+ * tables) and every function it calls that is not immutable. A FULL stream table needs nothing more:
+ * it is stored as written and recomputed by PostgreSQL, so every query PostgreSQL accepts can be one.
+ *
+ * <p>How: the query becomes a temporary view inside a savepoint (or a transaction of its own) that is
+ * always rolled back. The view's columns are the query's; its rewrite rule's dependencies
+ * ({@code pg_depend}) are the relations it reads; its stored query tree names each function it calls
+ * ({@code :funcid}, {@code :opfuncid}, {@code :aggfnoid}, {@code :winfnoid}), including the built-in ones
+ * that {@code pg_depend} leaves out.
+ */
+public final class PgQueryAnalyzer {
+
+  /** A column of the query's result, with PostgreSQL's name and type ({@code format_type}). */
+  public record Column(String name, String type) {
+  }
+
+  /** A relation the query reads, directly or through a view. */
+  public record Relation(long oid, String schema, String name, char relkind) {
+    /** Ordinary and partitioned tables carry change capture. */
+    public boolean capturable() {
+      return relkind == 'r' || relkind == 'p';
+    }
+
+    public List<String> qualifiedName() {
+      return List.of(schema, name);
+    }
+  }
+
+  /** A function the query (or a view it reads) calls whose result may change without any source change. */
+  public record UnstableFunction(String name, char volatility) {
+    public String describe() {
+      return name + " (" + (volatility == 'v' ? "volatile" : "stable") + ")";
+    }
+  }
+
+  /**
+   * What PostgreSQL makes of a query.
+   *
+   * @param relations every relation read, views included (their base tables are listed too)
+   * @param unstableFunctions calls whose result may change between two refreshes with the sources unchanged
+   */
+  public record Analysis(List<Column> columns, List<Relation> relations, List<UnstableFunction> unstableFunctions) {
+    public Analysis {
+      columns = List.copyOf(columns);
+      relations = List.copyOf(relations);
+      unstableFunctions = List.copyOf(unstableFunctions);
+    }
+
+    public List<String> columnNames() {
+      return columns.stream().map(Column::name).toList();
+    }
+  }
+
+  private static final AtomicLong PROBES = new AtomicLong();
+
+  private static final String COLUMNS = """
+      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+      FROM pg_catalog.pg_attribute a
+      WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum""";
+
+  // The views reached from the probe (itself included), each through its rewrite rule's dependencies.
+  private static final String REACHED = """
+      WITH RECURSIVE reached (oid) AS (
+        SELECT ?::pg_catalog.oid
+        UNION
+        SELECT d.refobjid
+        FROM reached
+        JOIN pg_catalog.pg_class v ON v.oid = reached.oid AND v.relkind = 'v'
+        JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+          AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> v.oid
+      )""";
+
+  private static final String RELATIONS = REACHED + """
+
+      SELECT c.oid::pg_catalog.int8, n.nspname, c.relname, c.relkind::pg_catalog.text
+      FROM reached
+      JOIN pg_catalog.pg_class c ON c.oid = reached.oid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.oid <> ?::pg_catalog.oid
+      ORDER BY c.oid""";
+
+  // Functions named in the query trees of the probe and of the views it reads, unless immutable; and
+  // SQL value functions (CURRENT_DATE, CURRENT_USER… before PostgreSQL 16), by their operation code.
+  private static final String UNSTABLE = REACHED + """
+
+      , trees (tree) AS (
+        SELECT r.ev_action::pg_catalog.text
+        FROM reached
+        JOIN pg_catalog.pg_class v ON v.oid = reached.oid AND v.relkind = 'v'
+        JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+      )
+      SELECT DISTINCT CASE WHEN n.nspname = 'pg_catalog' THEN p.proname || '()'
+                      ELSE pg_catalog.format('%I.%I()', n.nspname, p.proname) END,
+             p.provolatile::pg_catalog.text
+      FROM trees
+      CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree, ':(?:funcid|opfuncid|aggfnoid|winfnoid) (\\d+)', 'g') AS m
+      JOIN pg_catalog.pg_proc p ON p.oid = m[1]::pg_catalog.oid
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE p.provolatile <> 'i'
+      UNION
+      SELECT DISTINCT 'SQL value function ' || m[1], 's'
+      FROM trees
+      CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree, '\\{SQLVALUEFUNCTION :op (\\d+)', 'g') AS m
+      ORDER BY 1""";
+
+  /** PostgreSQL 15's SQLValueFunctionOp, in order: what {@code {SQLVALUEFUNCTION :op N}} stands for. */
+  private static final List<String> SQL_VALUE_FUNCTIONS = List.of("CURRENT_DATE", "CURRENT_TIME",
+      "CURRENT_TIME(n)", "CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(n)", "LOCALTIME", "LOCALTIME(n)",
+      "LOCALTIMESTAMP", "LOCALTIMESTAMP(n)", "CURRENT_ROLE", "CURRENT_USER", "USER", "SESSION_USER",
+      "CURRENT_CATALOG", "CURRENT_SCHEMA");
+
+  private PgQueryAnalyzer() {
+  }
+
+  /**
+   * Has PostgreSQL read {@code sql} and describes it. Leaves the connection's transaction state as it
+   * was: inside a transaction, works in a savepoint; in auto-commit mode, in a transaction of its own.
+   *
+   * @param searchPath where unqualified names resolve (set for the analysis only); empty for the session's
+   * @throws InvalidQueryException with PostgreSQL's message and position if PostgreSQL refuses it
+   */
+  public static Analysis analyze(Connection c, String sql, List<String> searchPath) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    Savepoint savepoint = null;
+    if (autoCommit) {
+      c.setAutoCommit(false);
+    } else {
+      savepoint = c.setSavepoint();
+    }
+    try {
+      if (!searchPath.isEmpty()) {
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', "
+            + "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(p), ', ') FROM pg_catalog.unnest(?::pg_catalog.text[]) p), "
+            + "true)")) {
+          s.setArray(1, c.createArrayOf("text", searchPath.toArray()));
+          s.execute();
+        }
+      }
+      return analyzeInTransaction(c, sql);
+    } finally {
+      if (autoCommit) {
+        c.rollback();
+        c.setAutoCommit(true);
+      } else {
+        c.rollback(savepoint);
+      }
+    }
+  }
+
+  private static Analysis analyzeInTransaction(Connection c, String sql) throws SQLException {
+    String probe = "freshet_query_probe_" + PROBES.incrementAndGet();
+    String prefix = "CREATE TEMPORARY VIEW " + probe + " AS\n";
+    try (Statement s = c.createStatement()) {
+      s.execute(prefix + sql);
+    } catch (PSQLException e) {
+      throw invalid(sql, prefix.length(), e);
+    }
+    long oid;
+    try (PreparedStatement s = c.prepareStatement("SELECT ('pg_temp.' || ?)::pg_catalog.regclass::pg_catalog.oid::pg_catalog.int8")) {
+      s.setString(1, probe);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        oid = rs.getLong(1);
+      }
+    }
+    List<Column> columns = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(COLUMNS)) {
+      s.setLong(1, oid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          columns.add(new Column(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    List<Relation> relations = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(RELATIONS)) {
+      s.setLong(1, oid);
+      s.setLong(2, oid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          relations.add(new Relation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4).charAt(0)));
+        }
+      }
+    }
+    List<UnstableFunction> unstable = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(UNSTABLE)) {
+      s.setLong(1, oid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          unstable.add(new UnstableFunction(sqlValueFunctionName(rs.getString(1)), rs.getString(2).charAt(0)));
+        }
+      }
+    }
+    return new Analysis(columns, relations, unstable);
+  }
+
+  private static String sqlValueFunctionName(String name) {
+    String prefix = "SQL value function ";
+    if (!name.startsWith(prefix)) {
+      return name;
+    }
+    int op = Integer.parseInt(name.substring(prefix.length()));
+    return op < SQL_VALUE_FUNCTIONS.size() ? SQL_VALUE_FUNCTIONS.get(op) : name;
+  }
+
+  /** PostgreSQL's refusal as an {@link InvalidQueryException} positioned in the user's text. */
+  private static InvalidQueryException invalid(String sql, int prefixLength, PSQLException e) {
+    ServerErrorMessage server = e.getServerErrorMessage();
+    String message = server != null && server.getMessage() != null ? server.getMessage() : String.valueOf(e.getMessage());
+    if ("42701".equals(e.getSQLState())) { // duplicate column: a valid SELECT, but not a table
+      message += "; a stream table needs distinct column names: alias one of them (… AS other_name)";
+    } else if (server != null && server.getHint() != null) {
+      message += "\n  hint: " + server.getHint();
+    }
+    SourcePosition position = SourcePosition.UNKNOWN;
+    if (server != null && server.getPosition() > prefixLength) {
+      position = positionOf(sql, server.getPosition() - prefixLength - 1);
+    }
+    return new InvalidQueryException(message, sql, position, "42601".equals(e.getSQLState()), e);
+  }
+
+  /** The 1-based line and column of the 0-based character offset {@code offset} in {@code text}. */
+  static SourcePosition positionOf(String text, int offset) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < Math.min(offset, text.length()); i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return new SourcePosition(line, column, line, column);
+  }
+}
