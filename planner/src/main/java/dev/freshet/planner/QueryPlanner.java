@@ -15,6 +15,7 @@ import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
+import dev.freshet.planner.parse.UsingColumnValidator;
 import dev.freshet.planner.parse.ValidatorMessages;
 import dev.freshet.planner.types.FreshetTypeSystem;
 import java.util.List;
@@ -36,7 +37,6 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlValidator;
-import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.RelBuilder;
@@ -82,7 +82,7 @@ public final class QueryPlanner {
     JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
     CalciteCatalogReader catalogReader = new SearchPathCatalogReader(
         CalciteSchema.from(rootSchema), searchPath, typeFactory, PostgresSqlConfig.connection());
-    SqlValidator validator = SqlValidatorUtil.newValidator(PostgresOperators.table(),
+    SqlValidator validator = new UsingColumnValidator(PostgresOperators.table(),
         catalogReader, typeFactory, PostgresSqlConfig.validator());
     SqlNode validated;
     try {
