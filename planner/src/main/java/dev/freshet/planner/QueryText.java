@@ -1,7 +1,13 @@
 package dev.freshet.planner;
 
+import java.util.Locale;
+import java.util.Set;
+
 /** The text of a defining query as users write it, tidied for embedding in other statements. */
 public final class QueryText {
+
+  /** The words a query can start with (after comments and opening parentheses). */
+  private static final Set<String> QUERY_STARTS = Set.of("SELECT", "VALUES", "WITH", "TABLE");
 
   private QueryText() {
   }
@@ -16,5 +22,149 @@ public final class QueryText {
       end--;
     }
     return sql.substring(0, end);
+  }
+
+  /**
+   * Refuses text that is not one query: empty, two statements ({@code SELECT 1; DROP TABLE t} would
+   * run the second wherever Freshet embeds the query), or a statement that is not a query
+   * ({@code DELETE FROM t}). Reads the text as PostgreSQL's lexer does: comments, string and
+   * identifier quoting and dollar quoting hide semicolons and words.
+   *
+   * @throws InvalidQueryException saying what is wrong, positioned on it
+   */
+  public static void requireOneQuery(String sql) {
+    String firstWord = null;
+    int firstWordAt = -1;
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char ch = sql.charAt(i);
+      if (Character.isWhitespace(ch) || (firstWord == null && ch == '(')) {
+        i++;
+      } else if (sql.startsWith("--", i)) {
+        int eol = sql.indexOf('\n', i);
+        i = eol < 0 ? n : eol + 1;
+      } else if (sql.startsWith("/*", i)) {
+        i = endOfBlockComment(sql, i);
+      } else if (ch == ';' && firstWord == null) {
+        i++;
+      } else if (ch == ';' && firstWord != null) {
+        int next = nextToken(sql, i + 1);
+        if (next < n) {
+          throw new InvalidQueryException("a defining query is one statement; found another after the ';'",
+              sql, positionOf(sql, next), true, null);
+        }
+        return;
+      } else {
+        if (firstWord == null) {
+          firstWordAt = i;
+          int end = i;
+          while (end < n && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_')) {
+            end++;
+          }
+          firstWord = sql.substring(i, Math.max(end, i + 1)).toUpperCase(Locale.ROOT);
+          if (!QUERY_STARTS.contains(firstWord)) {
+            throw new InvalidQueryException("a defining query must be SELECT, VALUES or WITH (a query), not "
+                + firstWord, sql, positionOf(sql, firstWordAt), true, null);
+          }
+        }
+        i = endOfToken(sql, i);
+      }
+    }
+    if (firstWord == null) {
+      throw new InvalidQueryException("the defining query is empty; give a SELECT, VALUES or WITH query",
+          sql, SourcePosition.UNKNOWN, true, null);
+    }
+  }
+
+  /** The index after the token starting at {@code i} (a quoted string or identifier, or one character). */
+  private static int endOfToken(String sql, int i) {
+    char ch = sql.charAt(i);
+    if (ch == '\'' || ch == '"') {
+      boolean backslashes = ch == '\'' && i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
+          && (i < 2 || !Character.isLetterOrDigit(sql.charAt(i - 2)));
+      int j = i + 1;
+      while (j < sql.length()) {
+        char c = sql.charAt(j);
+        if (backslashes && c == '\\') {
+          j += 2;
+        } else if (c == ch) {
+          if (j + 1 < sql.length() && sql.charAt(j + 1) == ch) {
+            j += 2; // doubled quote
+          } else {
+            return j + 1;
+          }
+        } else {
+          j++;
+        }
+      }
+      return sql.length();
+    }
+    if (ch == '$') {
+      int j = i + 1;
+      while (j < sql.length() && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
+        j++;
+      }
+      boolean tag = j < sql.length() && sql.charAt(j) == '$' && (j == i + 1 || !Character.isDigit(sql.charAt(i + 1)));
+      if (tag && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)))) {
+        String delimiter = sql.substring(i, j + 1);
+        int close = sql.indexOf(delimiter, j + 1);
+        return close < 0 ? sql.length() : close + delimiter.length();
+      }
+    }
+    return i + 1;
+  }
+
+  private static int endOfBlockComment(String sql, int i) {
+    int depth = 0;
+    int j = i;
+    while (j < sql.length()) {
+      if (sql.startsWith("/*", j)) {
+        depth++;
+        j += 2;
+      } else if (sql.startsWith("*/", j)) {
+        depth--;
+        j += 2;
+        if (depth == 0) {
+          return j;
+        }
+      } else {
+        j++;
+      }
+    }
+    return sql.length();
+  }
+
+  /** The index of the next token at or after {@code i}: past whitespace, comments and semicolons. */
+  private static int nextToken(String sql, int i) {
+    int j = i;
+    while (j < sql.length()) {
+      if (Character.isWhitespace(sql.charAt(j)) || sql.charAt(j) == ';') {
+        j++;
+      } else if (sql.startsWith("--", j)) {
+        int eol = sql.indexOf('\n', j);
+        j = eol < 0 ? sql.length() : eol + 1;
+      } else if (sql.startsWith("/*", j)) {
+        j = endOfBlockComment(sql, j);
+      } else {
+        return j;
+      }
+    }
+    return j;
+  }
+
+  /** The 1-based line and column of the 0-based character offset {@code offset} in {@code text}. */
+  public static SourcePosition positionOf(String text, int offset) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < Math.min(offset, text.length()); i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return new SourcePosition(line, column, line, column);
   }
 }

@@ -1,6 +1,7 @@
 package dev.freshet.planner.catalog;
 
 import dev.freshet.planner.InvalidQueryException;
+import dev.freshet.planner.QueryText;
 import dev.freshet.planner.SourcePosition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -140,6 +141,7 @@ public final class PgQueryAnalyzer {
    * @throws InvalidQueryException with PostgreSQL's message and position if PostgreSQL refuses it
    */
   public static Analysis analyze(Connection c, String sql, List<String> searchPath) throws SQLException {
+    QueryText.requireOneQuery(sql);
     boolean autoCommit = c.getAutoCommit();
     Savepoint savepoint = null;
     if (autoCommit) {
@@ -234,23 +236,8 @@ public final class PgQueryAnalyzer {
     }
     SourcePosition position = SourcePosition.UNKNOWN;
     if (server != null && server.getPosition() > prefixLength) {
-      position = positionOf(sql, server.getPosition() - prefixLength - 1);
+      position = QueryText.positionOf(sql, server.getPosition() - prefixLength - 1);
     }
     return new InvalidQueryException(message, sql, position, "42601".equals(e.getSQLState()), e);
-  }
-
-  /** The 1-based line and column of the 0-based character offset {@code offset} in {@code text}. */
-  static SourcePosition positionOf(String text, int offset) {
-    int line = 1;
-    int column = 1;
-    for (int i = 0; i < Math.min(offset, text.length()); i++) {
-      if (text.charAt(i) == '\n') {
-        line++;
-        column = 1;
-      } else {
-        column++;
-      }
-    }
-    return new SourcePosition(line, column, line, column);
   }
 }

@@ -1,0 +1,47 @@
+package dev.freshet.planner;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A defining query is one query: semicolons and words inside quotes and comments do not count. */
+class QueryTextTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "SELECT 1", "select 1;", "SELECT 1; -- done\n", "SELECT 1;;  /* end */",
+      "  -- a comment\n(SELECT 1) UNION (SELECT 2)", "WITH x AS (SELECT 1) SELECT * FROM x", "VALUES (1), (2)",
+      "TABLE orders", "/* nested /* comment; */ still */ SELECT 1",
+      "SELECT ';' AS semicolon", "SELECT 'it''s; fine'", "SELECT E'a\\'; b'", "SELECT \"a;b\" FROM t",
+      "SELECT $$; DROP TABLE t$$", "SELECT $tag$ ; $ $tag$", "SELECT 1 -- ; DROP TABLE t"})
+  void oneQuery(String sql) {
+    assertDoesNotThrow(() -> QueryText.requireOneQuery(sql));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "SELECT 1; DROP TABLE t                | one statement           | 1:11",
+      "SELECT 'a'; SELECT 'b'                | one statement           | 1:13",
+      "SELECT $$x$$;\\nDELETE FROM t         | one statement           | 2:1",
+      "DELETE FROM orders                    | must be SELECT, VALUES or WITH (a query), not DELETE | 1:1",
+      "'  CREATE TABLE t(x int)'             | not CREATE              | 1:3",
+      "INSERT INTO t VALUES (1)              | not INSERT              | 1:1"})
+  void notOneQuery(String sql, String message, String position) {
+    InvalidQueryException e = assertThrows(InvalidQueryException.class,
+        () -> QueryText.requireOneQuery(sql.replace("\\n", "\n")));
+    assertTrue(e.getMessage().contains(message), e.getMessage());
+    assertEquals(position, e.position().line() + ":" + e.position().column(), e.render());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", ";", "-- only a comment"})
+  void empty(String sql) {
+    InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> QueryText.requireOneQuery(sql));
+    assertTrue(e.getMessage().startsWith("the defining query is empty"), e.getMessage());
+  }
+}

@@ -1,0 +1,59 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Through the command line: AUTO runs a query Freshet's planner cannot read as written (FR008), a
+ * clock-dependent FULL table says in {@code create} and {@code status} that it recomputes at every
+ * refresh, and invalid SQL is reported in PostgreSQL's words with a caret, exit 3.
+ */
+@PostgresTest
+class CliFullModeTest {
+
+  @Test
+  void fullRunsWhatPostgresAccepts(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE ev (id int, kind text, at timestamptz)",
+        "INSERT INTO ev VALUES (1, 'a', now() - interval '1 day'), (2, 'a', now()), (3, 'b', now())");
+    String url = db.jdbcUrl();
+    CliRun distinctOn = CliRun.run(url, "create", "latest", "--query",
+        "SELECT DISTINCT ON (kind) kind, id FROM ev ORDER BY kind, at DESC");
+    assertEquals(0, distinctOn.exitCode(), distinctOn.transcript());
+    assertTrue(distinctOn.out().contains("FULL (requested AUTO)"), distinctOn.transcript());
+    assertTrue(distinctOn.out().contains("FR008"), distinctOn.transcript());
+
+    CliRun clock = CliRun.run(url, "create", "recent", "--mode", "FULL", "--query",
+        "SELECT id FROM ev WHERE at > now() - interval '1 hour'");
+    assertEquals(0, clock.exitCode(), clock.transcript());
+    assertTrue(clock.out().contains("recomputed at every refresh: its query calls now() (stable)"), clock.transcript());
+    CliRun status = CliRun.run(url, "status", "recent");
+    assertTrue(status.out().contains("recomputed at every refresh"), status.transcript());
+
+    db.execute("INSERT INTO ev VALUES (4, 'b', now())");
+    CliRun refresh = CliRun.run(url, "refresh", "latest", "recent");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "latest");
+      Oracle.assertFresh(c, "recent");
+    }
+
+    CliRun invalid = CliRun.run(url, "create", "bad", "--mode", "FULL", "--query", "SELECT id FROM ev WHERE");
+    assertEquals(3, invalid.exitCode(), invalid.transcript());
+    assertTrue(invalid.err().contains("syntax error at end of input"), invalid.transcript());
+    assertTrue(invalid.err().contains("^"), invalid.transcript());
+
+    for (String notAQuery : new String[] {"DELETE FROM ev", "CREATE TABLE t (x int)", "", "SELECT 1; DROP TABLE ev"}) {
+      CliRun refused = CliRun.run(url, "create", "bad", "--mode", "FULL", "--query", notAQuery);
+      assertEquals(3, refused.exitCode(), refused.transcript());
+      assertTrue(refused.err().contains(notAQuery.isEmpty() ? "the defining query is empty"
+          : notAQuery.contains(";") ? "one statement" : "must be SELECT, VALUES or WITH"), refused.transcript());
+    }
+    assertEquals(4, db.query("SELECT count(*) FROM ev").get(0).get(0) instanceof Long n ? n.intValue() : -1);
+  }
+}
