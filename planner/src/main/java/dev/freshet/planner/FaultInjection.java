@@ -16,8 +16,9 @@ public final class FaultInjection {
     /** MIN/MAX never rescan a group when the extremum leaves. */
     EXTREMUM_WITHOUT_RESCAN,
     /**
-     * Sub-queries are decorrelated without {@code ConstantKeyAggregateRule}: an EXISTS over a nested
-     * correlated sub-query is planned as TRUE (the planner bug found by a held-out suite).
+     * Sub-queries are decorrelated as they were before the fix: in one pass of Calcite's decorrelator,
+     * without {@code ConstantKeyAggregateRule}; an EXISTS over a nested correlated sub-query is then
+     * planned as TRUE (the planner bug found by a held-out suite).
      */
     CONSTANT_KEYS_UNGUARDED
   }

@@ -115,8 +115,20 @@ public final class QueryPlanner {
     RelNode rel = root.project();
 
     RelBuilder relBuilder = RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader);
-    rel = QueryNormalizer.normalize(rel, relBuilder, sql);
-    rel = converter.trimUnusedFields(true, rel);
+    try {
+      rel = QueryNormalizer.normalize(rel, relBuilder, sql);
+      rel = converter.trimUnusedFields(true, rel);
+    } catch (RuntimeException | AssertionError e) {
+      if (e instanceof QueryException q) {
+        throw q;
+      }
+      // Calcite's decorrelator and trimmer fail on some nestings of sub-queries (found by the
+      // round-trip property): a query Freshet cannot plan, which AUTO runs as written.
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNREADABLE_QUERY, SourcePosition.UNKNOWN,
+          "Freshet's planner failed on this query (" + e.getClass().getSimpleName() + " in Calcite while "
+              + "removing its sub-queries; please report it)", "use --mode FULL or AUTO: PostgreSQL runs the "
+              + "query as written"), sql, e);
+    }
     refuseUnsupportedColumns(rel, sql);
     return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original));
   }

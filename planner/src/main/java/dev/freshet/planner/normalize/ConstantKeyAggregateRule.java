@@ -1,28 +1,34 @@
 package dev.freshet.planner.normalize;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
-import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.rules.TransformationRule;
+import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.tools.RelBuilder;
 import org.immutables.value.Value;
 
 /**
- * Planner rule that rewrites an aggregate grouped only by constants, over an input holding a
- * correlation, into a scalar aggregate guarded by its row count, before the decorrelator sees it.
+ * Planner rule that rewrites an aggregate grouped only by constants into a scalar aggregate guarded
+ * by its row count, before the decorrelator sees it. {@code NormalizePrograms} runs it only on plans
+ * holding a correlation: the decorrelator leaves the others alone.
  *
  * <p>Why: {@code SubQueryRemoveRule} turns {@code EXISTS (q)} into {@code Aggregate({true})} over q —
- * one row if q has rows, none if it is empty. Calcite's {@code RelDecorrelator} drops constant group
- * keys while it rewrites an aggregate whose input it decorrelated (q holding a nested, correlated
- * EXISTS); with every key dropped the aggregate becomes {@code Aggregate({})}, one row always, and the
- * outer EXISTS is planned as TRUE: the stream table no longer reads q's tables at all.
+ * one row if q has rows, none if it is empty. Calcite's {@code RelDecorrelator}, once a plan holds any
+ * correlation, rewrites every aggregate it meets and drops constant group keys; with every key
+ * dropped the aggregate becomes {@code Aggregate({})}, one row always, and the EXISTS is planned as
+ * TRUE: the stream table no longer reads q's tables at all. It happens to an EXISTS over a nested
+ * correlated sub-query, and to an uncorrelated EXISTS beside a correlated one.
  * <pre>{@code
  * SELECT a.j FROM a WHERE EXISTS (SELECT 1 FROM a a2 WHERE EXISTS (SELECT 1 FROM b WHERE a2.i = b.i))
  *
@@ -73,22 +79,34 @@ public class ConstantKeyAggregateRule extends RelRule<ConstantKeyAggregateRule.C
     call.transformTo(b.build());
   }
 
-  /** Group keys that the input projects as literals: all of them, and at least one. */
+  /**
+   * Group keys that the input projects as literals: all of them, and at least one; and an input that
+   * names no variable of a correlate above it. A correlated input is safe and left alone: the
+   * decorrelator adds the correlated columns to its group keys, which are then never all dropped (and
+   * the rewrite would cost a LEFT JOIN on IS NOT DISTINCT FROM per sub-query, which PostgreSQL cannot hash).
+   */
   static boolean allKeysConstant(Aggregate aggregate, Project project) {
     return aggregate.getGroupType() == Aggregate.Group.SIMPLE
         && !aggregate.getGroupSet().isEmpty()
         && aggregate.getGroupSet().asList().stream()
-            .allMatch(k -> project.getProjects().get(k) instanceof RexLiteral);
+            .allMatch(k -> project.getProjects().get(k) instanceof RexLiteral)
+        && freeVariables(project).isEmpty();
   }
 
-  /**
-   * True if {@code rel} or a node below it is a {@link Correlate}: only then does the decorrelator
-   * rewrite the aggregate. Inputs are unwrapped ({@code stripped()}) because a HepPlanner holds them in vertices.
-   */
-  static boolean containsCorrelate(RelNode rel) {
-    RelNode node = rel.stripped();
-    return node instanceof Correlate
-        || node.getInputs().stream().anyMatch(ConstantKeyAggregateRule::containsCorrelate);
+  /** Correlation variables named in {@code rel} and not set by a correlate inside it. */
+  static Set<CorrelationId> freeVariables(RelNode rel) {
+    RelNode node = rel.stripped(); // inside a HepPlanner, inputs are vertices
+    Set<CorrelationId> free = new HashSet<>();
+    node.accept(new RexShuttle() {
+      @Override
+      public RexNode visitCorrelVariable(RexCorrelVariable variable) {
+        free.add(variable.id);
+        return variable;
+      }
+    });
+    node.getInputs().forEach(input -> free.addAll(freeVariables(input)));
+    free.removeAll(node.getVariablesSet());
+    return free;
   }
 
   /** Rule configuration. */
@@ -97,7 +115,7 @@ public class ConstantKeyAggregateRule extends RelRule<ConstantKeyAggregateRule.C
     Config DEFAULT = ImmutableConstantKeyAggregateRule.Config.of()
         .withDescription("ConstantKeyAggregateRule")
         .withOperandSupplier(b0 -> b0.operand(Aggregate.class).oneInput(b1 ->
-            b1.operand(Project.class).predicate(ConstantKeyAggregateRule::containsCorrelate).anyInputs()))
+            b1.operand(Project.class).anyInputs()))
         .as(Config.class);
 
     @Override

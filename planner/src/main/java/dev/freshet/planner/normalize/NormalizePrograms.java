@@ -39,6 +39,22 @@ public final class NormalizePrograms {
   }
 
   /**
+   * Pushes filters into the joins and correlates below them before sub-queries are decorrelated one
+   * at a time ({@link StepwiseDecorrelator}): a correlate decorrelated on its own builds the outer
+   * values of its sub-query from its left input, which must already be filtered (TPC-H Q21's WHERE
+   * sits above its two correlates: unpushed, the outer values were a four-table cross product).
+   */
+  public static HepProgram pushFiltersDown() {
+    return new HepProgramBuilder()
+        .addRuleCollection(java.util.List.of(
+            CoreRules.FILTER_CORRELATE,
+            CoreRules.FILTER_INTO_JOIN,
+            CoreRules.JOIN_CONDITION_PUSH,
+            CoreRules.FILTER_MERGE))
+        .build();
+  }
+
+  /**
    * Pushes predicates into joins (so {@code FROM a, b WHERE a.k = b.k} becomes an equi-join the
    * join delta can drive by key) and merges adjacent filters and projects.
    */

@@ -10,7 +10,6 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
-import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +23,26 @@ public final class QueryNormalizer {
 
   /** Normalizes {@code rel}; fails with a refusal if a correlation survives decorrelation. */
   public static RelNode normalize(RelNode rel, RelBuilder relBuilder, String sql) {
+    CheckCorrelations.findAcrossLevels(rel).ifPresent(reason -> {
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.CORRELATED_SUBQUERY, SourcePosition.UNKNOWN,
+          reason, "use --mode FULL or AUTO: PostgreSQL runs the query as written"), sql);
+    });
     RelNode current = run("remove-sub-queries", NormalizePrograms.removeSubQueries(), rel);
-    if (!FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {
+    CheckCorrelations.find(current).ifPresent(reason -> {
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.CORRELATED_SUBQUERY, SourcePosition.UNKNOWN,
+          reason, "use --mode FULL or AUTO: PostgreSQL runs the query as written"), sql);
+    });
+    if (containsCorrelate(current) && !FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {
       current = run("guard-constant-keys", NormalizePrograms.guardConstantKeys(), current);
     }
-    current = RelDecorrelator.decorrelateQuery(current, relBuilder);
-    log("decorrelate", current);
+    if (containsCorrelate(current) && FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {
+      current = org.apache.calcite.sql2rel.RelDecorrelator.decorrelateQuery(current, relBuilder); // as it was
+    }
+    if (containsCorrelate(current)) {
+      current = run("push-filters-down", NormalizePrograms.pushFiltersDown(), current);
+      current = StepwiseDecorrelator.decorrelate(current, relBuilder);
+      log("decorrelate", current);
+    }
     if (containsCorrelate(current)) {
       throw new UnsupportedQueryException(new Refusal(ReasonCode.CORRELATED_SUBQUERY,
           SourcePosition.UNKNOWN,

@@ -1,0 +1,179 @@
+package dev.freshet.planner.normalize;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rex.RexSubQuery;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Correlate;
+import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+
+/**
+ * Finds, in a plan whose sub-queries were just removed, correlations that Calcite's decorrelator
+ * reads wrongly; such a query is refused (AUTO runs it as written) rather than planned wrongly. Both
+ * were found by the planner round-trip property:
+ * <ul>
+ *   <li>A variable that does not describe the rows of the {@link Correlate} defining it. A sub-query
+ *       in the HAVING clause (or the select list) of a grouped query whose own sub-query names a
+ *       grouped column comes out of Calcite's converter with a variable typed as the rows
+ *       <em>before</em> grouping, while the correlate feeds it the grouped rows: {@code $cor0.e} at
+ *       position 1 then reads {@code count(*)}.</li>
+ *   <li>One variable defined by two correlates that hold further correlates ({@code x NOT IN (q)}
+ *       copies q into two correlates with one variable; with a correlated sub-query inside q, the
+ *       decorrelator joins each copy to the other's outer values: wrong rows when q is empty).</li>
+ * </ul>
+ */
+final class CheckCorrelations extends RelHomogeneousShuttle {
+
+  private Optional<String> mismatch = Optional.empty();
+  private boolean correlatedComputation;
+  private final Map<CorrelationId, List<Correlate>> definitions = new HashMap<>();
+
+  private CheckCorrelations() {
+  }
+
+  /** Why the decorrelator would misread the plan's correlations, if it would. */
+  static Optional<String> find(RelNode rel) {
+    CheckCorrelations check = new CheckCorrelations();
+    rel.accept(check);
+    if (check.mismatch.isPresent()) {
+      return check.mismatch;
+    }
+    if (check.correlatedComputation) {
+      return Optional.of("a sub-query computes on an outer query's column (as in `x = outer.x OR outer.x IS "
+          + "NULL`), which Freshet's planner cannot read yet; compare outer columns directly");
+    }
+    for (List<Correlate> defining : check.definitions.values()) {
+      if (defining.size() > 1 && defining.stream().anyMatch(c -> containsCorrelate(c.getRight()))) {
+        return Optional.of("a correlated sub-query inside a NOT IN (or another sub-query Calcite copies) "
+            + "is not planned yet");
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public RelNode visit(RelNode other) {
+    other.accept(new RexShuttle() {
+      @Override
+      public RexNode visitCall(org.apache.calcite.rex.RexCall call) {
+        correlatedComputation |= isCorrelatedComputation(call);
+        return super.visitCall(call);
+      }
+    });
+    if (other instanceof Correlate correlate) {
+      definitions.computeIfAbsent(correlate.getCorrelationId(), id -> new ArrayList<>()).add(correlate);
+      if (mismatch.isEmpty()) {
+        checkVariables(correlate.getRight(), correlate.getCorrelationId(), correlate.getLeft().getRowType().getFieldList());
+      }
+    }
+    return super.visit(other);
+  }
+
+  private void checkVariables(RelNode rel, CorrelationId id, List<RelDataTypeField> rows) {
+    rel.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode node) {
+        node.accept(new RexShuttle() {
+          @Override
+          public RexNode visitCorrelVariable(RexCorrelVariable variable) {
+            if (variable.id.equals(id) && mismatch.isEmpty() && !beginsWith(rows, variable.getType().getFieldList())) {
+              mismatch = Optional.of("a sub-query of a grouped query names a grouped column through a nested "
+                  + "sub-query, which Freshet's planner cannot read yet");
+            }
+            return variable;
+          }
+        });
+        return super.visit(node);
+      }
+    });
+  }
+
+  /** The variable's fields begin the rows' fields (removing other sub-queries may have appended some). */
+  private static boolean beginsWith(List<RelDataTypeField> rows, List<RelDataTypeField> variable) {
+    if (variable.size() > rows.size()) {
+      return false;
+    }
+    for (int i = 0; i < variable.size(); i++) {
+      if (!variable.get(i).getName().equals(rows.get(i).getName())
+          || variable.get(i).getType().getSqlTypeName() != rows.get(i).getType().getSqlTypeName()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A call on outer columns only, such as {@code outer.x IS NULL} or {@code outer.x + 1}: the decorrelator
+   * moves it into a projection of the outer rows and misplaces the projected column in deeper nestings
+   * (a text column compared with a boolean one, found by the round-trip property).
+   */
+  private static boolean isCorrelatedComputation(org.apache.calcite.rex.RexCall call) {
+    boolean[] correlated = {false};
+    boolean[] other = {false};
+    for (RexNode operand : call.getOperands()) {
+      operand.accept(new org.apache.calcite.rex.RexVisitorImpl<Void>(true) {
+        @Override
+        public Void visitFieldAccess(org.apache.calcite.rex.RexFieldAccess access) {
+          if (access.getReferenceExpr() instanceof RexCorrelVariable) {
+            correlated[0] = true;
+            return null;
+          }
+          return super.visitFieldAccess(access);
+        }
+
+        @Override
+        public Void visitInputRef(org.apache.calcite.rex.RexInputRef ref) {
+          other[0] = true;
+          return null;
+        }
+      });
+    }
+    return correlated[0] && !other[0];
+  }
+
+  /**
+   * In a plan as converted (sub-queries still {@link RexSubQuery} expressions): a sub-query that names a
+   * column of a query two or more levels out, not only of the query it sits in. Calcite's decorrelator
+   * builds the outer values of such a sub-query from the wrong rows (wrong results, and printed SQL
+   * comparing text with booleans, in the round-trip property).
+   */
+  static Optional<String> findAcrossLevels(RelNode rel) {
+    return acrossLevels(rel) ? Optional.of("a sub-query names a column of a query two or more levels out "
+        + "(not of the query it sits in), which Freshet's planner cannot read reliably yet") : Optional.empty();
+  }
+
+  private static boolean acrossLevels(RelNode rel) {
+    boolean[] found = {false};
+    rel.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode holder) {
+        holder.accept(new RexShuttle() {
+          @Override
+          public RexNode visitSubQuery(RexSubQuery subQuery) {
+            Set<CorrelationId> used = new HashSet<>(RelOptUtil.getVariablesUsed(subQuery.rel));
+            used.removeAll(holder.getVariablesSet()); // what the sub-query names of its own query is fine
+            found[0] |= !used.isEmpty() || acrossLevels(subQuery.rel);
+            return super.visitSubQuery(subQuery);
+          }
+        });
+        return super.visit(holder);
+      }
+    });
+    return found[0];
+  }
+
+  private static boolean containsCorrelate(RelNode rel) {
+    return rel instanceof Correlate || rel.getInputs().stream().anyMatch(CheckCorrelations::containsCorrelate);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.freshet.tests.property;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A table of the fixed schema {@link PlannerRoundTripPropertyTest} generates sub-queries over. Every
+ * column is nullable and tables share column names ({@code a}, {@code b}, {@code c}), so that
+ * {@code USING} and {@code NATURAL} joins have something to merge; {@code u NATURAL JOIN w} has nothing
+ * in common and is a cross join, which is valid too.
+ */
+record SubQueryTable(String name, List<Column> columns) {
+
+  /** A column: {@code int} or {@code text}, the only two types, so comparisons are easy to keep typed. */
+  record Column(String name, boolean text) {
+    String type() {
+      return text ? "text" : "int";
+    }
+  }
+
+  static final List<SubQueryTable> ALL = List.of(
+      new SubQueryTable("r", List.of(new Column("a", false), new Column("b", false), new Column("c", true))),
+      new SubQueryTable("s", List.of(new Column("a", false), new Column("b", false), new Column("d", true))),
+      new SubQueryTable("u", List.of(new Column("a", false), new Column("e", false))),
+      new SubQueryTable("w", List.of(new Column("b", false), new Column("c", true))));
+
+  SubQueryTable {
+    columns = List.copyOf(columns);
+  }
+
+  String ddl() {
+    return "CREATE TABLE " + name + " (" + columns.stream().map(c -> c.name() + " " + c.type())
+        .collect(Collectors.joining(", ")) + ");";
+  }
+
+  boolean hasText() {
+    return columns.stream().anyMatch(Column::text);
+  }
+
+  /** The columns both tables have, by name and type: what {@code USING} may list and {@code NATURAL} merges. */
+  List<Column> commonColumns(SubQueryTable other) {
+    return columns.stream().filter(other.columns::contains).toList();
+  }
+}
