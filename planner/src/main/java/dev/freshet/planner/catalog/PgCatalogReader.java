@@ -27,7 +27,8 @@ import java.util.Set;
 public final class PgCatalogReader {
 
   /** Schemas that are never user data: ours, and the SQL standard's views. {@code pg_*} is excluded too. */
-  public static final Set<String> EXCLUDED_SCHEMAS = Set.of("information_schema", "freshet", "freshet_changes");
+  public static final Set<String> EXCLUDED_SCHEMAS = Set.of("information_schema", "freshet", "freshet_changes",
+      "freshet_state");
 
   /** The relkinds of {@link PgTable.Kind}. */
   private static final String RELKINDS = "('r', 'v', 'm', 'p', 'f')";

@@ -1,36 +1,44 @@
 package dev.freshet.planner.normalize;
 
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
-import org.apache.calcite.plan.RelOptUtil;
-import org.apache.calcite.rex.RexSubQuery;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexCorrelVariable;
+import org.apache.calcite.rex.RexFieldAccess;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexVisitorImpl;
 
 /**
- * Finds, in a plan whose sub-queries were just removed, correlations that Calcite's decorrelator
- * reads wrongly; such a query is refused (AUTO runs it as written) rather than planned wrongly. Both
- * were found by the planner round-trip property:
+ * Finds correlations that Calcite's decorrelator reads wrongly, so that such a query is refused
+ * (FR005; AUTO runs it as written) rather than planned wrongly. Each was found by the planner
+ * round-trip property (PlannerRoundTripPropertyTest) as a wrong result, an invalid plan or a crash:
  * <ul>
- *   <li>A variable that does not describe the rows of the {@link Correlate} defining it. A sub-query
- *       in the HAVING clause (or the select list) of a grouped query whose own sub-query names a
- *       grouped column comes out of Calcite's converter with a variable typed as the rows
- *       <em>before</em> grouping, while the correlate feeds it the grouped rows: {@code $cor0.e} at
- *       position 1 then reads {@code count(*)}.</li>
- *   <li>One variable defined by two correlates that hold further correlates ({@code x NOT IN (q)}
- *       copies q into two correlates with one variable; with a correlated sub-query inside q, the
- *       decorrelator joins each copy to the other's outer values: wrong rows when q is empty).</li>
+ *   <li>({@link #findAcrossLevels}, on the plan as converted) a sub-query naming a column of a query two
+ *       or more levels out: the decorrelator builds its outer values from the wrong rows;</li>
+ *   <li>(the rest, {@link #find}, once sub-queries are removed) a variable that does not describe the
+ *       rows of the {@link Correlate} defining it: a sub-query in the HAVING clause (or the select
+ *       list) of a grouped query whose own sub-query names a grouped column comes out of Calcite's
+ *       converter typed as the rows <em>before</em> grouping, so {@code $cor0.e} at position 1 reads
+ *       {@code count(*)};</li>
+ *   <li>one variable defined by two correlates that hold further correlates ({@code x NOT IN (q)}
+ *       copies q into two correlates with one variable; with a correlated sub-query inside q, each
+ *       copy is joined to the other's outer values);</li>
+ *   <li>a computation on outer columns alone ({@code outer.x IS NULL}), which the decorrelator moves
+ *       into a projection of the outer rows and then misplaces.</li>
  * </ul>
  */
 final class CheckCorrelations extends RelHomogeneousShuttle {
@@ -66,7 +74,7 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
   public RelNode visit(RelNode other) {
     other.accept(new RexShuttle() {
       @Override
-      public RexNode visitCall(org.apache.calcite.rex.RexCall call) {
+      public RexNode visitCall(RexCall call) {
         correlatedComputation |= isCorrelatedComputation(call);
         return super.visitCall(call);
       }
@@ -118,13 +126,13 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
    * moves it into a projection of the outer rows and misplaces the projected column in deeper nestings
    * (a text column compared with a boolean one, found by the round-trip property).
    */
-  private static boolean isCorrelatedComputation(org.apache.calcite.rex.RexCall call) {
+  private static boolean isCorrelatedComputation(RexCall call) {
     boolean[] correlated = {false};
     boolean[] other = {false};
     for (RexNode operand : call.getOperands()) {
-      operand.accept(new org.apache.calcite.rex.RexVisitorImpl<Void>(true) {
+      operand.accept(new RexVisitorImpl<Void>(true) {
         @Override
-        public Void visitFieldAccess(org.apache.calcite.rex.RexFieldAccess access) {
+        public Void visitFieldAccess(RexFieldAccess access) {
           if (access.getReferenceExpr() instanceof RexCorrelVariable) {
             correlated[0] = true;
             return null;
@@ -133,7 +141,7 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
         }
 
         @Override
-        public Void visitInputRef(org.apache.calcite.rex.RexInputRef ref) {
+        public Void visitInputRef(RexInputRef ref) {
           other[0] = true;
           return null;
         }

@@ -10,6 +10,7 @@ import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
+import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,7 @@ public final class QueryNormalizer {
       current = run("guard-constant-keys", NormalizePrograms.guardConstantKeys(), current);
     }
     if (containsCorrelate(current) && FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {
-      current = org.apache.calcite.sql2rel.RelDecorrelator.decorrelateQuery(current, relBuilder); // as it was
+      current = RelDecorrelator.decorrelateQuery(current, relBuilder); // as it was
     }
     if (containsCorrelate(current)) {
       current = run("push-filters-down", NormalizePrograms.pushFiltersDown(), current);
