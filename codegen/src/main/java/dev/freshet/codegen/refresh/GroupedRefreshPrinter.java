@@ -394,6 +394,33 @@ public final class GroupedRefreshPrinter {
         + aggValuesCte() + "\n" + finisherSql();
   }
 
+  /**
+   * For a state table (a stratum inside the query), between step 1 and the MERGE: its delta as a
+   * change table {@code changeTable} for the plan above, consolidated — the stored rows of the
+   * affected groups with weight −1, their new rows (those with rows left) with +1, the user's columns
+   * only. A scalar aggregate always has its one row, old and new.
+   */
+  public String changeTable(List<String> changeTable) {
+    List<String> cols = map(userColumns, SqlText::q);
+    String affected = keys.isEmpty() ? "" : "\n    WHERE EXISTS (SELECT 1 FROM " + q(STATE_TABLE) + " AS d WHERE st."
+        + q(HiddenColumns.HASH) + " = d." + q(HiddenColumns.HASH) + "\n      AND "
+        + SqlText.sameValues("st", "d", keyColumns()).replace("\n", "\n      ") + ")";
+    String alive = keys.isEmpty() ? "" : "\n    WHERE d." + q(HiddenColumns.COUNT) + " > 0";
+    return "CREATE TEMPORARY TABLE " + Quoting.qualified(changeTable.subList(1, 2)) + " ON COMMIT DROP AS\n"
+        + "SELECT " + join(map(userColumns, c -> col("u", c))) + ", sum(u.\"__w\")::bigint AS \"__w\"\nFROM (\n"
+        + "  SELECT " + join(map(userColumns, c -> col("st", c))) + ", -1 AS \"__w\"\n    FROM " + targetName()
+        + " AS st" + affected + "\n"
+        + "  UNION ALL\n"
+        + "  SELECT " + join(map(userColumns, c -> col("d", c))) + ", 1\n    FROM " + q(STATE_TABLE) + " AS d" + alive
+        + "\n) AS u(" + join(cols) + ", \"__w\")\nGROUP BY " + ordinals(userColumns.size())
+        + "\nHAVING sum(u.\"__w\") <> 0";
+  }
+
+  /** Drops {@value #STATE_TABLE}, so that the next stratum (or the stream table) can create its own. */
+  public String dropTemporary() {
+    return "DROP TABLE " + q(STATE_TABLE);
+  }
+
   /** Step 2: counts of rows the MERGE will insert, update and delete, in that order. */
   public String counts() {
     String exists = "EXISTS (SELECT 1 FROM " + targetName() + " AS st WHERE st." + q(HiddenColumns.HASH)

@@ -56,7 +56,8 @@ public final class NormalizePrograms {
 
   /**
    * Pushes predicates into joins (so {@code FROM a, b WHERE a.k = b.k} becomes an equi-join the
-   * join delta can drive by key) and merges adjacent filters and projects.
+   * join delta can drive by key), merges adjacent filters and projects, and turns LEFT joins that a
+   * filter above their aggregate makes inner into inner joins ({@link LeftJoinUnderRejectingAggregateRule}).
    */
   public static HepProgram simplify() {
     return new HepProgramBuilder()
@@ -68,7 +69,8 @@ public final class NormalizePrograms {
             CoreRules.FILTER_PROJECT_TRANSPOSE,
             CoreRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE,
-            CoreRules.AGGREGATE_PROJECT_MERGE))
+            CoreRules.AGGREGATE_PROJECT_MERGE,
+            LeftJoinUnderRejectingAggregateRule.Config.DEFAULT.toRule()))
         .build();
   }
 }

@@ -8,10 +8,12 @@ import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.catalog.PgCalciteTable;
 import dev.freshet.planner.catalog.PgTable;
+import dev.freshet.rules.rel.StateTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -37,8 +39,10 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * otherwise names the first construct that is not, as a {@link Refusal}.
  *
  * <p>Maintained: {@code [ORDER BY] [finisher] [Aggregate] input}, where {@code input} is built from
- * scans of tables, filters, deterministic projections, inner and cross joins, UNION ALL and VALUES.
- * A top-level ORDER BY without LIMIT/OFFSET does not change a table's content and is dropped (noted).
+ * scans of tables, filters, deterministic projections, inner and cross joins, UNION ALL and VALUES,
+ * and of the state tables of the aggregates (and DISTINCTs) inside it: each of those is a
+ * {@link Stratum}, whose input is built the same way. A top-level ORDER BY without LIMIT/OFFSET does
+ * not change a table's content and is dropped (noted).
  */
 public final class ShapeAnalyzer {
 
@@ -46,15 +50,34 @@ public final class ShapeAnalyzer {
   public static final String ORDER_BY_DROPPED =
       "top-level ORDER BY dropped: it does not change a table's content";
 
-  /** A plan's shape, or why it has none, and notes for {@code status}. */
+  /**
+   * A plan's shape, or why it has none, and notes for {@code status}.
+   *
+   * @param strata the stateful operators inside the query, bottom-up, each with its state table; the
+   *     shape's input reads their state tables
+   */
   public record Analysis(Optional<MaintenanceShape> shape, Optional<Refusal> refusal,
-      List<String> notes, RelNode withoutOrder) {
+      List<String> notes, RelNode withoutOrder, List<Stratum> strata) {
+    public Analysis {
+      notes = List.copyOf(notes);
+      strata = List.copyOf(strata);
+    }
   }
 
   private ShapeAnalyzer() {
   }
 
+  /** {@link #analyze(LogicalPlan, long)} for a plan not yet tied to a stream table (state tables named for id 0). */
   public static Analysis analyze(LogicalPlan plan) {
+    return analyze(plan, 0);
+  }
+
+  /**
+   * Analyzes {@code plan} for the stream table {@code streamTableId}: the top aggregate (with its
+   * final projection) is the stream table's own state; every other aggregate or DISTINCT becomes a
+   * {@link Stratum} with a state table named for the stream table.
+   */
+  public static Analysis analyze(LogicalPlan plan, long streamTableId) {
     List<String> notes = new ArrayList<>();
     RelNode rel = plan.rel();
     if (rel instanceof Sort sort) {
@@ -66,48 +89,87 @@ public final class ShapeAnalyzer {
       rel = sort.getInput();
     }
     RelNode withoutOrder = rel;
-    List<RexNode> finisher = null;
-    RelNode below = rel;
-    if (rel instanceof Project project && project.getInput() instanceof Aggregate) {
-      finisher = project.getProjects();
-      below = project.getInput();
-    }
     try {
+      List<Stratum> strata = new ArrayList<>();
+      rel = stratify(rel, streamTableId, strata);
+      List<RexNode> finisher = null;
+      RelNode below = rel;
+      if (rel instanceof Project project && project.getInput() instanceof Aggregate) {
+        finisher = project.getProjects();
+        below = project.getInput();
+      }
       if (below instanceof Aggregate aggregate) {
-        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
-          throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
-              "GROUPING SETS, ROLLUP and CUBE are not maintained differentially yet", "use --mode FULL or AUTO",
-              Landmark.GROUPING_SETS);
-        }
-        checkInput(aggregate.getInput());
-        List<AggregateClass> classes = new ArrayList<>();
-        for (AggregateCall call : aggregate.getAggCallList()) {
-          if (!call.getCollation().getFieldCollations().isEmpty()) {
-            // Calcite may print an ORDER BY key of an aggregate as an ordinal (string_agg(x, ',' ORDER BY 2)),
-            // which PostgreSQL reads as a constant: FreshetPostgresDialect then prints WITHIN GROUP, an error.
-            String name = call.getAggregation().getKind() == org.apache.calcite.sql.SqlKind.LISTAGG ? "string_agg"
-                : call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT);
-            throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, name + "(… ORDER BY …) is not maintained differentially yet",
-                "use --mode FULL or AUTO", Landmark.ORDERED_AGGREGATE);
-          }
-          classes.add(classify(call, aggregate.getInput()));
-        }
+        List<AggregateClass> classes = checkAggregate(aggregate);
         if (finisher == null) {
-          finisher = new ArrayList<>();
-          for (int i = 0; i < aggregate.getRowType().getFieldCount(); i++) {
-            finisher.add(aggregate.getCluster().getRexBuilder().makeInputRef(aggregate, i));
-          }
+          finisher = identity(aggregate);
         }
         checkExpressions(finisher);
         return new Analysis(Optional.of(new MaintenanceShape.Grouped(aggregate.getInput(), aggregate,
-            finisher, classes)), Optional.empty(), notes, withoutOrder);
+            finisher, classes)), Optional.empty(), notes, withoutOrder, strata);
       }
       checkInput(rel);
-      return new Analysis(Optional.of(new MaintenanceShape.Bag(rel)), Optional.empty(), notes, withoutOrder);
+      return new Analysis(Optional.of(new MaintenanceShape.Bag(rel)), Optional.empty(), notes, withoutOrder, strata);
     } catch (Refused e) {
       Refusal located = e.landmark == null ? e.refusal : plan.landmarks().locate(e.refusal, e.landmark);
-      return new Analysis(Optional.empty(), Optional.of(located), notes, withoutOrder);
+      return new Analysis(Optional.empty(), Optional.of(located), notes, withoutOrder, List.of());
     }
+  }
+
+  /**
+   * Replaces every aggregate but the top one (the plan's root, or the root projection's input) by a
+   * scan of its state table, bottom-up, adding a {@link Stratum} for each to {@code strata}.
+   */
+  private static RelNode stratify(RelNode rel, long streamTableId, List<Stratum> strata) {
+    RelNode top = rel instanceof Project project ? project.getInput() : rel;
+    return rel.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode original) {
+        RelNode visited = super.visit(original);
+        if (original == top || !(visited instanceof Aggregate aggregate)) {
+          return visited;
+        }
+        List<AggregateClass> classes = checkAggregate(aggregate);
+        List<String> name = StateTables.name(streamTableId, strata.size());
+        strata.add(new Stratum(strata.size(), name, new MaintenanceShape.Grouped(aggregate.getInput(), aggregate,
+            identity(aggregate), classes), original));
+        return StateTables.scan(aggregate, name);
+      }
+    });
+  }
+
+  /** Checks an aggregate and its input, and classifies its calls. */
+  private static List<AggregateClass> checkAggregate(Aggregate aggregate) {
+    if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+      throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+          "GROUPING SETS, ROLLUP and CUBE are not maintained differentially yet", "use --mode FULL or AUTO",
+          Landmark.GROUPING_SETS);
+    }
+    checkInput(aggregate.getInput());
+    List<AggregateClass> classes = new ArrayList<>();
+    for (AggregateCall call : aggregate.getAggCallList()) {
+      if (!call.getCollation().getFieldCollations().isEmpty()) {
+        // Calcite may print an ORDER BY key of an aggregate as an ordinal (string_agg(x, ',' ORDER BY 2)),
+        // which PostgreSQL reads as a constant: FreshetPostgresDialect then prints WITHIN GROUP, an error.
+        String name = call.getAggregation().getKind() == SqlKind.LISTAGG ? "string_agg"
+            : call.getAggregation().getName().toLowerCase(java.util.Locale.ROOT);
+        throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, name + "(… ORDER BY …) is not maintained differentially yet",
+            "use --mode FULL or AUTO", Landmark.ORDERED_AGGREGATE);
+      }
+      if (call.getAggregation().getKind() == SqlKind.SINGLE_VALUE) {
+        throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, "a scalar sub-query that may return more than one row "
+            + "is not maintained differentially yet", "use --mode FULL or AUTO");
+      }
+      classes.add(classify(call, aggregate.getInput()));
+    }
+    return classes;
+  }
+
+  private static List<RexNode> identity(Aggregate aggregate) {
+    List<RexNode> fields = new ArrayList<>();
+    for (int i = 0; i < aggregate.getRowType().getFieldCount(); i++) {
+      fields.add(aggregate.getCluster().getRexBuilder().makeInputRef(aggregate, i));
+    }
+    return fields;
   }
 
   static AggregateClass classify(AggregateCall call, RelNode input) {
@@ -154,9 +216,8 @@ public final class ShapeAnalyzer {
           case Values values -> {
             // constant: never changes
           }
-          case Aggregate aggregate -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
-              "an aggregate or DISTINCT below a join, union or another aggregate is not maintained "
-                  + "differentially yet", "use --mode FULL or AUTO");
+          case Aggregate aggregate -> throw new IllegalStateException("an aggregate left in a stratum's input: "
+              + "stratify replaces them all");
           case Sort sort -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
               "ORDER BY with LIMIT/OFFSET inside the query is not maintained differentially yet",
               "use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
@@ -241,6 +302,6 @@ public final class ShapeAnalyzer {
   private static Analysis refused(ReasonCode reason, String message, String fix, List<String> notes,
       RelNode rel, Landmarks landmarks, Landmark landmark) {
     return new Analysis(Optional.empty(), Optional.of(landmarks.locate(
-        new Refusal(reason, SourcePosition.UNKNOWN, message, fix), landmark)), notes, rel);
+        new Refusal(reason, SourcePosition.UNKNOWN, message, fix), landmark)), notes, rel, List.of());
   }
 }

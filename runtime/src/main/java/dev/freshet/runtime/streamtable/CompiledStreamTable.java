@@ -9,6 +9,7 @@ import dev.freshet.planner.catalog.PgTable;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.Differentiator;
 import dev.freshet.rules.shape.MaintenanceShape;
+import dev.freshet.rules.shape.Stratum;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,12 +23,14 @@ import org.apache.calcite.rel.RelNode;
  * @param plan Freshet's plan; empty for a FULL stream table, which PostgreSQL runs as written
  * @param columnNames the stream table's columns: PostgreSQL's names for the query's result
  * @param shape empty when the table is maintained by FULL refresh
+ * @param strata the stateful operators inside the query, bottom-up, each kept in a state table that
+ *     the shape's input (and the strata above) read
  * @param recomputesEveryRefresh FULL only: a source or function cannot be watched for changes
  *     ({@link #notes} say which), so every refresh recomputes, changed sources or not
  */
 public record CompiledStreamTable(QualifiedName target, String sql, Optional<LogicalPlan> plan,
     List<String> columnNames, Mode effectiveMode, Optional<Refusal> fallback, List<String> notes,
-    Optional<MaintenanceShape> shape, List<Source> sources, boolean recomputesEveryRefresh,
+    Optional<MaintenanceShape> shape, List<Stratum> strata, List<Source> sources, boolean recomputesEveryRefresh,
     Map<ChangedSet, RelNode> deltaCache) {
 
   /** How the note saying why a FULL stream table recomputes at every refresh begins. */
@@ -46,19 +49,21 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
   public CompiledStreamTable {
     columnNames = List.copyOf(columnNames);
     notes = List.copyOf(notes);
+    strata = List.copyOf(strata);
     sources = List.copyOf(sources);
   }
 
   static CompiledStreamTable differential(QualifiedName target, String sql, LogicalPlan plan,
-      List<String> columnNames, List<String> notes, MaintenanceShape shape, List<Source> sources) {
+      List<String> columnNames, List<String> notes, MaintenanceShape shape, List<Stratum> strata,
+      List<Source> sources) {
     return new CompiledStreamTable(target, sql, Optional.of(plan), columnNames, Mode.DIFFERENTIAL, Optional.empty(),
-        notes, Optional.of(shape), sources, false, new ConcurrentHashMap<>());
+        notes, Optional.of(shape), strata, sources, false, new ConcurrentHashMap<>());
   }
 
   static CompiledStreamTable full(QualifiedName target, String sql, List<String> columnNames,
       Optional<Refusal> fallback, List<String> notes, List<Source> sources, boolean recomputesEveryRefresh) {
     return new CompiledStreamTable(target, sql, Optional.empty(), columnNames, Mode.FULL, fallback, notes,
-        Optional.empty(), sources, recomputesEveryRefresh, new ConcurrentHashMap<>());
+        Optional.empty(), List.of(), sources, recomputesEveryRefresh, new ConcurrentHashMap<>());
   }
 
   /** True when stored one row per group. */
@@ -72,6 +77,17 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
 
   public GroupedRefreshPrinter groupedPrinter() {
     return new GroupedRefreshPrinter(target.parts(), columnNames, (MaintenanceShape.Grouped) shape.orElseThrow());
+  }
+
+  /** The printer of a stratum's state table (laid out as a grouped stream table whose columns are its result). */
+  public GroupedRefreshPrinter stratumPrinter(Stratum stratum) {
+    return new GroupedRefreshPrinter(stratum.stateTable(), stratum.resultColumns(), stratum.shape());
+  }
+
+  /** The delta query of a stratum's input for {@code changed}; compiled once per changed set. */
+  public String stratumDeltaSql(Stratum stratum, ChangedSet changed) {
+    return QuerySqlPrinter.print(stratum.deltaCache().computeIfAbsent(changed,
+        c -> Differentiator.delta(stratum.shape().input(), c)));
   }
 
   /** The delta plan of the maintained input for {@code changed}; compiled once per changed set. */

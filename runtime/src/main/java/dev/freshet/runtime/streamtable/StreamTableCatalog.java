@@ -69,26 +69,57 @@ final class StreamTableCatalog {
         rs.getArray("search_path") == null ? List.of() : List.of((String[]) rs.getArray("search_path").getArray()));
   }
 
-  static long insert(Connection c, QualifiedName name, String query, Mode requested,
+  /**
+   * The id the next stream table will get, taken before it is created: the state tables inside its
+   * query are named for it, and are created before its catalog row (which must come after its sources
+   * are locked, with the snapshot its population saw).
+   */
+  static long reserveId(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT nextval(pg_catalog.pg_get_serial_sequence('freshet.stream_tables', 'id'))");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static void insert(Connection c, long id, QualifiedName name, String query, Mode requested,
       CompiledStreamTable compiled, String schedule) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
-        INSERT INTO freshet.stream_tables (schema_name, table_name, defining_query, requested_mode,
+        INSERT INTO freshet.stream_tables (id, schema_name, table_name, defining_query, requested_mode,
           effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false))
-        RETURNING id""")) {
-      ps.setString(1, name.schema());
-      ps.setString(2, name.name());
-      ps.setString(3, query);
-      ps.setString(4, requested.name());
-      ps.setString(5, compiled.effectiveMode().name());
-      ps.setString(6, compiled.fallback().map(r -> r.summary()).orElse(null));
-      ps.setArray(7, c.createArrayOf("text", compiled.notes().toArray()));
-      ps.setString(8, schedule);
+        OVERRIDING SYSTEM VALUE
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false))""")) {
+      ps.setLong(1, id);
+      ps.setString(2, name.schema());
+      ps.setString(3, name.name());
+      ps.setString(4, query);
+      ps.setString(5, requested.name());
+      ps.setString(6, compiled.effectiveMode().name());
+      ps.setString(7, compiled.fallback().map(r -> r.summary()).orElse(null));
+      ps.setArray(8, c.createArrayOf("text", compiled.notes().toArray()));
+      ps.setString(9, schedule);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The state tables of stream table {@code id}, qualified and quoted, as they exist now. */
+  static List<String> stateTables(Connection c, long id) throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(t.relname)
+        FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = ? AND t.relkind = 'r' AND pg_catalog.starts_with(t.relname, ?)
+        ORDER BY t.relname""")) {
+      ps.setString(1, dev.freshet.rules.rel.StateTables.SCHEMA);
+      ps.setString(2, dev.freshet.rules.rel.StateTables.prefix(id));
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
       }
     }
+    return tables;
   }
 
   static void insertSource(Connection c, long id, long relid, List<String> name, List<String> columns)

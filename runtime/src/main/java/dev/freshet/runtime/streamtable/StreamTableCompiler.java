@@ -17,6 +17,7 @@ import dev.freshet.rules.Differentiator;
 import dev.freshet.rules.SourceColumns;
 import dev.freshet.rules.shape.MaintenanceShape;
 import dev.freshet.rules.shape.ShapeAnalyzer;
+import dev.freshet.rules.shape.Stratum;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -43,17 +44,13 @@ public final class StreamTableCompiler {
   private StreamTableCompiler() {
   }
 
-  public static CompiledStreamTable compile(Connection c, QualifiedName target, String sql, Mode requested)
-      throws SQLException {
-    return compile(c, target, sql, requested, List.of());
-  }
-
   /**
+   * @param streamTableId the stream table's catalog id: its state tables are named for it
    * @param searchPath where unqualified names resolve (the search_path the stream table was created
    *     under); empty for the session's
    */
-  public static CompiledStreamTable compile(Connection c, QualifiedName target, String sql, Mode requested,
-      List<String> searchPath) throws SQLException {
+  public static CompiledStreamTable compile(Connection c, QualifiedName target, long streamTableId, String sql,
+      Mode requested, List<String> searchPath) throws SQLException {
     PgQueryAnalyzer.Analysis described = PgQueryAnalyzer.analyze(c, sql, searchPath);
     checkColumnNames(target, described.columnNames());
     checkNotReadingItself(target, described);
@@ -75,12 +72,18 @@ public final class StreamTableCompiler {
           "use --mode FULL or AUTO: PostgreSQL runs the query as written"), e);
     }
 
-    ShapeAnalyzer.Analysis analysis = ShapeAnalyzer.analyze(plan);
+    ShapeAnalyzer.Analysis analysis = ShapeAnalyzer.analyze(plan, streamTableId);
     Optional<Refusal> refusal = analysis.refusal();
     Optional<MaintenanceShape> shape = analysis.shape();
     if (shape.isPresent()) {
-      try { // every operator must have a delta rule: differentiate once with every source changed
-        Differentiator.delta(shape.get().input(), ChangedSet.of(SourceColumns.analyze(plan.rel()).keySet()));
+      // Every operator must have a delta rule: differentiate once with every source and state changed.
+      Set<List<String>> everything = new HashSet<>(SourceColumns.analyze(plan.rel()).keySet());
+      analysis.strata().forEach(stratum -> everything.add(stratum.stateTable()));
+      try {
+        for (Stratum stratum : analysis.strata()) {
+          Differentiator.delta(stratum.shape().input(), ChangedSet.of(everything));
+        }
+        Differentiator.delta(shape.get().input(), ChangedSet.of(everything));
       } catch (UnsupportedQueryException e) {
         refusal = Optional.of(e.refusal());
       }
@@ -106,7 +109,7 @@ public final class StreamTableCompiler {
       sources.add(new CompiledStreamTable.Source(table, columns, keys));
     }
     return CompiledStreamTable.differential(target, sql, plan, described.columnNames(), analysis.notes(),
-        shape.orElseThrow(), sources);
+        shape.orElseThrow(), analysis.strata(), sources);
   }
 
   /** FULL, because AUTO found a reason not to maintain the query differentially after compiling it. */

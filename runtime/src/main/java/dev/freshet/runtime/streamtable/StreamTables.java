@@ -12,6 +12,8 @@ import dev.freshet.planner.admission.UnsupportedQueryException;
 import dev.freshet.planner.catalog.PgColumn;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.rel.ChangeTables;
+import dev.freshet.rules.rel.StateTables;
+import dev.freshet.rules.shape.Stratum;
 import dev.freshet.runtime.capture.ChangeBuffer;
 import dev.freshet.runtime.capture.ChangeCapture;
 import dev.freshet.runtime.catalog.CatalogMigrations;
@@ -80,7 +82,8 @@ public final class StreamTables {
       throw new StreamTableException("schema " + Quoting.identifier(target.schema()) + " does not exist; "
           + "create it first (CREATE SCHEMA " + Quoting.identifier(target.schema()) + ")");
     }
-    CompiledStreamTable compiled = StreamTableCompiler.compile(c, target, sql, mode);
+    long id = StreamTableCatalog.reserveId(c); // the state tables inside the query are named for it
+    CompiledStreamTable compiled = StreamTableCompiler.compile(c, target, id, sql, mode, List.of());
     java.sql.Savepoint beforePopulation = c.setSavepoint();
     Counts counts;
     OffsetDateTime started = now(c);
@@ -97,7 +100,7 @@ public final class StreamTables {
       compiled = StreamTableCompiler.compileFull(c, target, sql, List.of(), mismatch.refusal);
       counts = populate(c, target, compiled);
     }
-    long id = StreamTableCatalog.insert(c, target, sql, mode, compiled, schedule);
+    StreamTableCatalog.insert(c, id, target, sql, mode, compiled, schedule);
     for (CompiledStreamTable.Source source : compiled.sources()) {
       StreamTableCatalog.insertSource(c, id, source.table().oid(), source.name(), source.readColumns());
     }
@@ -117,6 +120,11 @@ public final class StreamTables {
     }
     for (CompiledStreamTable.Source source : sources) {
       ChangeCapture.ensure(c, source.table().schema(), source.table().name(), source.readColumns());
+    }
+    for (Stratum stratum : compiled.strata()) { // bottom-up: each reads the state tables below it
+      for (String statement : compiled.stratumPrinter(stratum).createStorage()) {
+        execute(c, statement);
+      }
     }
     List<String> ddl = compiled.grouped() ? compiled.groupedPrinter().createStorage()
         : compiled.bagPrinter().createStorage(compiled.sql());
@@ -363,8 +371,14 @@ public final class StreamTables {
     if (changed.isEmpty()) { // only columns this stream table does not read changed
       return new Outcome(Mode.DIFFERENTIAL, changedNames, Counts.NONE);
     }
+    for (Stratum stratum : compiled.strata()) { // bottom-up: a changed state table feeds the strata above
+      if (applyStratum(c, compiled, stratum, ChangedSet.of(changed))) {
+        changed.add(stratum.stateTable());
+      }
+    }
     ChangedSet changedSet = ChangedSet.of(changed);
-    if (compiled.deltaIsEmpty(changedSet)) { // e.g. changes filtered out by a constant condition
+    if (!ChangeTables.readsChanged(compiled.shape().orElseThrow().input(), changedSet)
+        || compiled.deltaIsEmpty(changedSet)) { // e.g. changes filtered out by a constant condition
       return new Outcome(Mode.DIFFERENTIAL, changedNames, Counts.NONE);
     }
     String deltaSql = compiled.deltaSql(changedSet);
@@ -381,8 +395,35 @@ public final class StreamTables {
     return new Outcome(Mode.DIFFERENTIAL, changedNames, counts);
   }
 
+  /**
+   * Maintains one stratum's state table for the changes in {@code changed}: its input's delta gives
+   * the new state of the affected groups; the state's own delta (old rows −1, new rows +1) becomes its
+   * change table for the plan above; then the state table is updated. Returns whether it changed.
+   */
+  private static boolean applyStratum(Connection c, CompiledStreamTable compiled, Stratum stratum,
+      ChangedSet changed) throws SQLException {
+    if (!ChangeTables.readsChanged(stratum.shape().input(), changed)) {
+      return false;
+    }
+    GroupedRefreshPrinter printer = compiled.stratumPrinter(stratum);
+    QualifiedName stateTable = new QualifiedName(stratum.stateTable().get(0), stratum.stateTable().get(1));
+    execute(c, printer.materializeDifferential(compiled.stratumDeltaSql(stratum, changed), storedColumns(c, stateTable)));
+    List<String> changeTable = ChangeTables.name(stratum.stateTable());
+    execute(c, printer.changeTable(changeTable));
+    execute(c, printer.apply());
+    execute(c, printer.dropTemporary());
+    return scalarLong(c, "SELECT count(*) FROM " + Quoting.qualified(changeTable)) > 0;
+  }
+
+  /** Recomputes every stratum's state table, bottom-up, then the stream table. */
   private static Counts applyFull(Connection c, CompiledStreamTable compiled, List<StoredColumn> stored)
       throws SQLException {
+    for (Stratum stratum : compiled.strata()) {
+      GroupedRefreshPrinter printer = compiled.stratumPrinter(stratum);
+      execute(c, printer.materializeFull());
+      execute(c, printer.apply());
+      execute(c, printer.dropTemporary());
+    }
     if (compiled.grouped()) {
       GroupedRefreshPrinter printer = compiled.groupedPrinter();
       execute(c, printer.materializeFull());
@@ -442,7 +483,7 @@ public final class StreamTables {
     // found only then, such as the plan's tripwire); one that runs DIFFERENTIAL must still compile so.
     Mode compileAs = st.effectiveMode() == Mode.FULL ? Mode.FULL : st.requestedMode();
     try {
-      compiled = StreamTableCompiler.compile(c, st.name(), st.definingQuery(), compileAs, st.searchPath());
+      compiled = StreamTableCompiler.compile(c, st.name(), st.id(), st.definingQuery(), compileAs, st.searchPath());
     } catch (dev.freshet.planner.InvalidQueryException e) {
       throw new StreamTableException(ExitCode.REFUSED, "the query of " + st.name() + " no longer plans against "
           + "its sources (was a table or column renamed or dropped?)\n" + e.render().replaceFirst("^error: ", "")
@@ -499,6 +540,9 @@ public final class StreamTables {
       ChangeCapture.releaseIfUnused(c, ownRelid.get());
     }
     execute(c, "DROP TABLE IF EXISTS " + st.name().sql());
+    for (String stateTable : StreamTableCatalog.stateTables(c, st.id())) {
+      execute(c, "DROP TABLE " + stateTable);
+    }
     dropped.add(st.name());
   }
 

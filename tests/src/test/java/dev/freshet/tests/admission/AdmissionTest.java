@@ -63,11 +63,9 @@ class AdmissionTest {
   @CsvSource(delimiter = '|', value = {
       "limit   | FR003 | SELECT id, x FROM t ORDER BY x DESC LIMIT 3",
       "left    | FR003 | SELECT t.id, u.y FROM t LEFT JOIN u ON u.t_id = t.id",
-      "nested  | FR003 | SELECT g, count(*) FROM (SELECT DISTINCT g, x FROM t) s GROUP BY g",
       "union   | FR003 | SELECT g FROM t UNION SELECT t_id FROM u",
       "view    | FR007 | SELECT id, g FROM v",
       "window  | FR003 | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",
-      "having  | FR003 | SELECT g, sum(x) AS s FROM t GROUP BY g HAVING sum(x) > 10",
       "volatile| FR004 | SELECT id, x FROM t WHERE ts <= current_timestamp",
       "now     | FR004 | SELECT id, x FROM t WHERE ts <= now() AND ts < clock_timestamp() + interval '1' day"})
   void refusedDifferentialRunsFullInAuto(String label, String code, String sql, TestDatabase db)

@@ -43,21 +43,21 @@ class CatalogMigrationsTest {
       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-      WHERE n.nspname IN ('freshet', 'freshet_changes') AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+      WHERE n.nspname IN ('freshet', 'freshet_changes', 'freshet_state') AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
       UNION ALL
       SELECT 'constraint ' || c.relname || '.' || k.conname || ' ' || pg_catalog.pg_get_constraintdef(k.oid)
       FROM pg_catalog.pg_constraint k
       JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname IN ('freshet', 'freshet_changes')
+      WHERE n.nspname IN ('freshet', 'freshet_changes', 'freshet_state')
       UNION ALL
       SELECT 'index ' || pg_catalog.pg_get_indexdef(i.indexrelid)
       FROM pg_catalog.pg_index i
       JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname IN ('freshet', 'freshet_changes')
+      WHERE n.nspname IN ('freshet', 'freshet_changes', 'freshet_state')
       UNION ALL
-      SELECT 'schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE n.nspname IN ('freshet', 'freshet_changes')
+      SELECT 'schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE n.nspname IN ('freshet', 'freshet_changes', 'freshet_state')
       ORDER BY 1""";
 
   private TestDatabase db;
@@ -65,7 +65,8 @@ class CatalogMigrationsTest {
   @BeforeEach
   void dropCatalog(TestDatabase db) throws SQLException {
     this.db = db;
-    db.execute("DROP SCHEMA IF EXISTS freshet CASCADE", "DROP SCHEMA IF EXISTS freshet_changes CASCADE");
+    db.execute("DROP SCHEMA IF EXISTS freshet CASCADE", "DROP SCHEMA IF EXISTS freshet_changes CASCADE",
+        "DROP SCHEMA IF EXISTS freshet_state CASCADE");
   }
 
   @Test
@@ -83,7 +84,7 @@ class CatalogMigrationsTest {
     List<Object> tables = db.query("""
         SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname IN ('freshet', 'freshet_changes') AND c.relkind = 'r' ORDER BY 1""")
+        WHERE n.nspname IN ('freshet', 'freshet_changes', 'freshet_state') AND c.relkind = 'r' ORDER BY 1""")
         .stream().map(row -> row.get(0)).toList();
     assertEquals(List.of("freshet.change_buffers", "freshet.refresh_history", "freshet.schema_version",
         "freshet.stream_table_sources", "freshet.stream_tables"), tables);
