@@ -3,6 +3,9 @@ package dev.freshet.runtime.cli;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;
+import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.rules.rel.ChangeTables;
+import dev.freshet.rules.shape.Stratum;
 import dev.freshet.runtime.streamtable.CompiledStreamTable;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.Mode;
@@ -84,15 +87,29 @@ public final class ExplainCommand implements Callable<Integer> {
     out.println("-- Logical plan");
     out.print(RelOptUtil.toString(compiled.plan().orElseThrow().rel(), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
     out.println();
-    printShape(out, compiled.shape().get());
-    for (ChangedSet set : sets) {
+    for (Stratum stratum : compiled.strata()) {
+      out.println("-- State table " + Quoting.qualified(stratum.stateTable()) + ": stored state of");
+      out.print(RelOptUtil.toString(stratum.shape().aggregate(), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
+      printShape(out, stratum.shape(), "   ");
       out.println();
-      out.println("-- Changed: " + set);
+    }
+    printShape(out, compiled.shape().get(), "");
+    for (ChangedSet sourcesChanged : sets) {
+      ChangedSet set = compiled.withChangedStrata(sourcesChanged);
+      out.println();
+      out.println("-- Changed: " + sourcesChanged);
       List<String> pruned = compiled.sources().stream().filter(s -> !set.contains(s.name()))
           .map(s -> String.join(".", s.name())).toList();
       out.println("-- Pruned: " + (pruned.isEmpty() ? "nothing (every source changed)"
           : "the terms of " + String.join(", ", pruned) + " (unchanged: their deltas are empty)"));
-      if (compiled.deltaIsEmpty(set)) {
+      for (Stratum stratum : compiled.strata()) {
+        if (set.contains(stratum.stateTable())) {
+          out.println("-- Delta of the input of state table " + Quoting.qualified(stratum.stateTable())
+              + " (with weight __w); its own delta feeds the plans above as a change table");
+          out.println(compiled.stratumDeltaSql(stratum, set) + ";");
+        }
+      }
+      if (!ChangeTables.readsChanged(compiled.shape().orElseThrow().input(), set) || compiled.deltaIsEmpty(set)) {
         out.println("-- The delta is provably empty: a refresh with only these changes applies nothing.");
         continue;
       }
@@ -106,7 +123,7 @@ public final class ExplainCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
-  private static void printShape(PrintWriter out, MaintenanceShape shape) {
+  private static void printShape(PrintWriter out, MaintenanceShape shape, String indent) {
     switch (shape) {
       case MaintenanceShape.Bag bag -> {
         out.println("-- Maintenance: DIFFERENTIAL, bag");
@@ -117,18 +134,18 @@ public final class ExplainCommand implements Callable<Integer> {
         Aggregate aggregate = grouped.aggregate();
         List<String> fields = aggregate.getRowType().getFieldNames();
         List<String> inputFields = aggregate.getInput().getRowType().getFieldNames();
-        out.println("-- Maintenance: DIFFERENTIAL, grouped");
-        out.println(grouped.scalar() ? "One stored row (an aggregate without GROUP BY)."
+        out.println(indent.isEmpty() ? "-- Maintenance: DIFFERENTIAL, grouped" : "-- Maintenance: stored state");
+        out.println(indent + (grouped.scalar() ? "One stored row (an aggregate without GROUP BY)."
             : "One stored row per group of (" + String.join(", ", fields.subList(0, aggregate.getGroupCount()))
-                + "), with the aggregate state in hidden columns.");
+                + "), with the aggregate state in hidden columns."));
         for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
           AggregateCall call = aggregate.getAggCallList().get(i);
           AggregateClass cls = grouped.classes().get(i);
-          out.println("  " + fields.get(aggregate.getGroupCount() + i) + " = " + callText(call, inputFields)
+          out.println(indent + "  " + fields.get(aggregate.getGroupCount() + i) + " = " + callText(call, inputFields)
               + ": " + cls + " (" + describe(cls) + ")");
         }
         if (grouped.needsRescan()) {
-          out.println("Groups touched by a delta may be read again from the sources (see the classes above).");
+          out.println(indent + "Groups touched by a delta may be read again from the sources (see the classes above).");
         }
       }
     }

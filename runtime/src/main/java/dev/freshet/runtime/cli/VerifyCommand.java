@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
         + "hidden count.", "",
         "Prints 'equal (N rows)', or the rows missing from the stream table and the rows it has in "
             + "excess, each with its multiplicity (up to " + BagComparison.SAMPLE_LIMIT + " of each). "
+            + "The state tables Freshet keeps for aggregates inside the query are checked the same way. "
             + "Exit status 0 when equal, 1 when not.", "",
         "Cost: runs the full defining query, reads the whole stream table and compares both with a "
             + "symmetric EXCEPT ALL: as expensive as a FULL refresh, or more.", "",
@@ -69,6 +70,14 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         printRows(out, "missing (returned by the query, not in the stream table)", r.missingCount(), r.missing());
         printRows(out, "extra (in the stream table, not returned by the query)", r.extraCount(), r.extra());
+        for (StreamTableVerifier.StateTable state : v.stateTables()) {
+          if (!state.equal()) {
+            out.println("  state table " + state.name() + " (an aggregate or DISTINCT inside the query): "
+                + state.comparison().summary());
+            printRows(out, "missing from the state table", state.comparison().missingCount(), state.comparison().missing());
+            printRows(out, "extra in the state table", state.comparison().extraCount(), state.comparison().extra());
+          }
+        }
         if (v.badMultiplicities() > 0) {
           out.println("  " + v.badMultiplicities() + " stored rows have a hidden count below one "
               + "(Freshet's bookkeeping is wrong even where the visible rows agree)");

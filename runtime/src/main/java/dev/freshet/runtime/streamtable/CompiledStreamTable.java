@@ -84,6 +84,20 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
     return new GroupedRefreshPrinter(stratum.stateTable(), stratum.resultColumns(), stratum.shape());
   }
 
+  /**
+   * {@code changed} plus the state tables that change with it: those whose input reads something in
+   * it, bottom-up (a refresh adds only those whose delta turned out non-empty).
+   */
+  public ChangedSet withChangedStrata(ChangedSet changed) {
+    java.util.Set<List<String>> all = new java.util.HashSet<>(changed.tables());
+    for (Stratum stratum : strata) {
+      if (dev.freshet.rules.rel.ChangeTables.readsChanged(stratum.shape().input(), ChangedSet.of(all))) {
+        all.add(stratum.stateTable());
+      }
+    }
+    return ChangedSet.of(all);
+  }
+
   /** The delta query of a stratum's input for {@code changed}; compiled once per changed set. */
   public String stratumDeltaSql(Stratum stratum, ChangedSet changed) {
     return QuerySqlPrinter.print(stratum.deltaCache().computeIfAbsent(changed,

@@ -2,12 +2,15 @@ package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.rules.shape.Stratum;
 import dev.freshet.runtime.oracle.BagComparison;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,15 +23,32 @@ public final class StreamTableVerifier {
   private StreamTableVerifier() {
   }
 
-  /** The comparison, plus the number of stored rows with an impossible hidden count. */
-  public record Verification(BagComparison.Result comparison, long badMultiplicities) {
+  /**
+   * The comparison, plus the number of stored rows with an impossible hidden count, plus each state
+   * table inside the query that differs from the operator it stores.
+   */
+  public record Verification(BagComparison.Result comparison, long badMultiplicities, List<StateTable> stateTables) {
+    public Verification {
+      stateTables = List.copyOf(stateTables);
+    }
+
     public boolean ok() {
-      return comparison.equal() && badMultiplicities == 0;
+      return comparison.equal() && badMultiplicities == 0 && stateTables.stream().allMatch(StateTable::equal);
     }
 
     public String summary() {
+      List<String> wrongState = stateTables.stream().filter(t -> !t.equal()).map(t -> t.name() + " " + t.comparison()
+          .summary()).toList();
       return comparison.summary() + (badMultiplicities == 0 ? ""
-          : "; " + badMultiplicities + " stored rows with a hidden count below one");
+          : "; " + badMultiplicities + " stored rows with a hidden count below one")
+          + (wrongState.isEmpty() ? "" : "; state table " + String.join(", ", wrongState));
+    }
+  }
+
+  /** A state table (an operator inside the query, DESIGN.md §4) compared with a fresh run of its operator. */
+  public record StateTable(String name, BagComparison.Result comparison) {
+    public boolean equal() {
+      return comparison.equal();
     }
   }
 
@@ -70,7 +90,16 @@ public final class StreamTableVerifier {
           bad = rs.getLong(1);
         }
       }
-      return new Verification(result, bad);
+      List<StateTable> stateTables = new ArrayList<>();
+      List<Stratum> strata = st.effectiveMode() == Mode.DIFFERENTIAL ? StreamTables.compiled(c, st).strata() : List.of();
+      for (Stratum stratum : strata) {
+        String table = Quoting.qualified(stratum.stateTable());
+        String storedState = "SELECT " + String.join(", ", stratum.resultColumns().stream().map(Quoting::identifier)
+            .toList()) + " FROM " + table;
+        stateTables.add(new StateTable(table, BagComparison.compare(c, QuerySqlPrinter.print(stratum.original()),
+            storedState)));
+      }
+      return new Verification(result, bad, stateTables);
     });
   }
 }

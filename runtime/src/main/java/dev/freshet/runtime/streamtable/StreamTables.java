@@ -472,7 +472,7 @@ public final class StreamTables {
     return new Counts(inserted, updated, deleted, inserted + updated + deleted);
   }
 
-  private static CompiledStreamTable compiled(Connection c, StoredStreamTable st) throws SQLException {
+  static CompiledStreamTable compiled(Connection c, StoredStreamTable st) throws SQLException {
     List<Object> key = List.of(st.id(), st.createdAt(), st.definingQuery(), st.requestedMode());
     CompiledStreamTable cached = COMPILED.get(key);
     if (cached != null) {

@@ -78,4 +78,23 @@ class CliVerifyTest {
     assertEquals(0, rebuild.exitCode(), rebuild.transcript());
     assertEquals(0, CliRun.run(url, "verify", "region_totals").exitCode());
   }
+
+  /** A state table inside the query is checked too: corrupted, it is named with its differing rows. */
+  @Test
+  void corruptedStateTable(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE region_sales (id int PRIMARY KEY, region text, amount int)",
+        "INSERT INTO region_sales VALUES (1, 'n', 10), (2, 'n', 5), (3, 's', 7)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "big_regions", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT region, sum(amount) AS total FROM region_sales GROUP BY region HAVING sum(amount) > 8");
+    assertEquals(0, create.exitCode(), create.transcript());
+    assertEquals(0, CliRun.run(url, "verify", "big_regions").exitCode());
+
+    long id = ((Number) db.scalar("SELECT id FROM freshet.stream_tables WHERE table_name = 'big_regions'")).longValue();
+    db.execute("UPDATE freshet_state.st_" + id + "_0 SET \"total\" = 99 WHERE region = 's'");
+    CliRun different = CliRun.run(url, "verify", "big_regions");
+    assertEquals(1, different.exitCode(), different.transcript());
+    assertTrue(different.out().contains("state table \"freshet_state\".\"st_" + id + "_0\""), different.transcript());
+    assertTrue(different.out().contains("    1 x ('s', 7)"), different.transcript());
+  }
 }
