@@ -412,7 +412,11 @@ public final class StreamTables {
     execute(c, printer.changeTable(changeTable));
     execute(c, printer.apply());
     execute(c, printer.dropTemporary());
-    return scalarLong(c, "SELECT count(*) FROM " + Quoting.qualified(changeTable)) > 0;
+    if (scalarLong(c, "SELECT count(*) FROM " + Quoting.qualified(changeTable)) == 0) {
+      return false;
+    }
+    execute(c, "ANALYZE " + Quoting.qualified(changeTable)); // the plans above join it: PostgreSQL needs its size
+    return true;
   }
 
   /** Recomputes every stratum's state table, bottom-up, then the stream table. */
