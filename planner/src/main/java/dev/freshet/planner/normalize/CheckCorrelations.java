@@ -62,7 +62,7 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
           + "NULL`), which Freshet's planner cannot read yet; compare outer columns directly");
     }
     for (List<Correlate> defining : check.definitions.values()) {
-      if (defining.size() > 1 && defining.stream().anyMatch(c -> containsCorrelate(c.getRight()))) {
+      if (defining.size() > 1 && defining.stream().anyMatch(c -> QueryNormalizer.containsCorrelate(c.getRight()))) {
         return Optional.of("a correlated sub-query inside a NOT IN (or another sub-query Calcite copies) "
             + "is not planned yet");
       }
@@ -181,7 +181,4 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
     return found[0];
   }
 
-  private static boolean containsCorrelate(RelNode rel) {
-    return rel instanceof Correlate || rel.getInputs().stream().anyMatch(CheckCorrelations::containsCorrelate);
-  }
 }

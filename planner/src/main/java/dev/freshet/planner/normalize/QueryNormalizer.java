@@ -9,7 +9,6 @@ import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Correlate;
-import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
 import org.slf4j.Logger;
@@ -22,35 +21,35 @@ public final class QueryNormalizer {
   private QueryNormalizer() {
   }
 
-  /** Normalizes {@code rel}; fails with a refusal if a correlation survives decorrelation. */
+  /**
+   * Normalizes {@code rel}: removes sub-queries and correlations, then simplifies. Fails with a
+   * refusal on a correlation Calcite's decorrelator would misread ({@link CheckCorrelations}) or one
+   * that survives decorrelation.
+   */
   public static RelNode normalize(RelNode rel, RelBuilder relBuilder, String sql) {
-    CheckCorrelations.findAcrossLevels(rel).ifPresent(reason -> {
-      throw new UnsupportedQueryException(new Refusal(ReasonCode.CORRELATED_SUBQUERY, SourcePosition.UNKNOWN,
-          reason, "use --mode FULL or AUTO: PostgreSQL runs the query as written"), sql);
-    });
+    CheckCorrelations.findAcrossLevels(rel).ifPresent(reason -> refuse(reason, sql));
     RelNode current = run("remove-sub-queries", NormalizePrograms.removeSubQueries(), rel);
-    CheckCorrelations.find(current).ifPresent(reason -> {
-      throw new UnsupportedQueryException(new Refusal(ReasonCode.CORRELATED_SUBQUERY, SourcePosition.UNKNOWN,
-          reason, "use --mode FULL or AUTO: PostgreSQL runs the query as written"), sql);
-    });
-    if (containsCorrelate(current) && !FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {
-      current = run("guard-constant-keys", NormalizePrograms.guardConstantKeys(), current);
-    }
-    if (containsCorrelate(current) && FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {
-      current = RelDecorrelator.decorrelateQuery(current, relBuilder); // as it was
+    CheckCorrelations.find(current).ifPresent(reason -> refuse(reason, sql));
+    if (containsCorrelate(current)) {
+      if (FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {
+        current = RelDecorrelator.decorrelateQuery(current, relBuilder); // the planner as it was
+      } else {
+        current = run("guard-constant-keys", NormalizePrograms.guardConstantKeys(), current);
+        current = run("push-filters-down", NormalizePrograms.pushFiltersDown(), current);
+        current = StepwiseDecorrelator.decorrelate(current, relBuilder);
+        log("decorrelate", current);
+      }
     }
     if (containsCorrelate(current)) {
-      current = run("push-filters-down", NormalizePrograms.pushFiltersDown(), current);
-      current = StepwiseDecorrelator.decorrelate(current, relBuilder);
-      log("decorrelate", current);
-    }
-    if (containsCorrelate(current)) {
-      throw new UnsupportedQueryException(new Refusal(ReasonCode.CORRELATED_SUBQUERY,
-          SourcePosition.UNKNOWN,
-          "a correlated sub-query could not be turned into a join",
-          "rewrite the sub-query as a join or a derived table with GROUP BY"), sql);
+      refuse("a correlated sub-query could not be turned into a join", sql);
     }
     return run("simplify", NormalizePrograms.simplify(), current);
+  }
+
+  private static void refuse(String reason, String sql) {
+    throw new UnsupportedQueryException(new Refusal(ReasonCode.CORRELATED_SUBQUERY, SourcePosition.UNKNOWN,
+        reason, "use --mode FULL or AUTO (PostgreSQL runs the query as written), or rewrite the sub-query as a join"),
+        sql);
   }
 
   private static RelNode run(String phase, HepProgram program, RelNode rel) {
@@ -67,17 +66,9 @@ public final class QueryNormalizer {
     }
   }
 
-  private static boolean containsCorrelate(RelNode rel) {
-    boolean[] found = {false};
-    rel.accept(new RelHomogeneousShuttle() {
-      @Override
-      public RelNode visit(RelNode other) {
-        if (other instanceof Correlate) {
-          found[0] = true;
-        }
-        return super.visit(other);
-      }
-    });
-    return found[0];
+  /** True if {@code rel} is or holds a {@link Correlate} (a plan outside a HepPlanner: no vertices). */
+  static boolean containsCorrelate(RelNode rel) {
+    return rel instanceof Correlate || rel.getInputs().stream().anyMatch(QueryNormalizer::containsCorrelate);
   }
+
 }

@@ -37,7 +37,7 @@ final class StepwiseDecorrelator {
         return decorrelateAll(current, relBuilder);
       }
       RelNode decorrelated = decorrelateAll(next, relBuilder);
-      if (decorrelated instanceof Correlate || containsCorrelate(decorrelated)) {
+      if (QueryNormalizer.containsCorrelate(decorrelated)) {
         return decorrelateAll(current, relBuilder); // the decorrelator gave up on it: let it see the whole plan
       }
       current = replace(current, next, decorrelated);
@@ -45,7 +45,7 @@ final class StepwiseDecorrelator {
   }
 
   private static RelNode decorrelateAll(RelNode rel, RelBuilder relBuilder) {
-    if (!containsCorrelate(rel)) {
+    if (!QueryNormalizer.containsCorrelate(rel)) {
       return rel;
     }
     return OuterJoinConditionShuttle.restore(
@@ -60,8 +60,8 @@ final class StepwiseDecorrelator {
         return found;
       }
     }
-    if (rel instanceof Correlate correlate && !containsCorrelate(correlate.getLeft())
-        && !containsCorrelate(correlate.getRight())) {
+    if (rel instanceof Correlate correlate && !QueryNormalizer.containsCorrelate(correlate.getLeft())
+        && !QueryNormalizer.containsCorrelate(correlate.getRight())) {
       Set<CorrelationId> used = new HashSet<>(RelOptUtil.getVariablesUsed(correlate.getRight()));
       used.remove(correlate.getCorrelationId());
       used.addAll(RelOptUtil.getVariablesUsed(correlate.getLeft()));
@@ -80,7 +80,4 @@ final class StepwiseDecorrelator {
     });
   }
 
-  static boolean containsCorrelate(RelNode rel) {
-    return rel instanceof Correlate || rel.getInputs().stream().anyMatch(StepwiseDecorrelator::containsCorrelate);
-  }
 }
