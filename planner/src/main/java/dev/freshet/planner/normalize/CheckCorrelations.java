@@ -96,8 +96,9 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
           @Override
           public RexNode visitCorrelVariable(RexCorrelVariable variable) {
             if (variable.id.equals(id) && mismatch.isEmpty() && !beginsWith(rows, variable.getType().getFieldList())) {
-              mismatch = Optional.of("a sub-query of a grouped query names a grouped column through a nested "
-                  + "sub-query, which Freshet's planner cannot read yet");
+              mismatch = Optional.of("a sub-query names outer columns through rows Calcite types differently "
+                  + "from those it reads (a grouped column named by a nested sub-query in HAVING, a LATERAL "
+                  + "sub-query), which Freshet's planner cannot read yet");
             }
             return variable;
           }
