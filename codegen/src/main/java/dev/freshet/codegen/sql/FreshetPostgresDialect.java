@@ -18,7 +18,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * PostgreSQL dialect that prints the planner's unbounded numeric ({@code DECIMAL(1000, s)}, what
  * {@code numeric} without a type modifier and SUM over numeric become) as plain {@code numeric}:
- * the stock dialect would clamp it to {@code DECIMAL(19, s)} and round values.
+ * the stock dialect would clamp it to {@code DECIMAL(19, s)} and round values; and the empty string's
+ * type, {@code CHAR(0)}, as {@code text}.
  */
 public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
 
@@ -35,6 +36,13 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
         && type.getPrecision() >= FreshetTypeSystem.MAX_NUMERIC_PRECISION) {
       return new SqlDataTypeSpec(
           new SqlAlienSystemTypeNameSpec("numeric", SqlTypeName.DECIMAL, SqlParserPos.ZERO),
+          SqlParserPos.ZERO);
+    }
+    // Calcite types '' as CHAR(0); PostgreSQL has no char(0) or varchar(0), and reads '' as text.
+    if ((type.getSqlTypeName() == SqlTypeName.CHAR || type.getSqlTypeName() == SqlTypeName.VARCHAR)
+        && type.getPrecision() == 0) {
+      return new SqlDataTypeSpec(
+          new SqlAlienSystemTypeNameSpec("text", SqlTypeName.VARCHAR, SqlParserPos.ZERO),
           SqlParserPos.ZERO);
     }
     return super.getCastSpec(type);

@@ -108,18 +108,43 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
     });
   }
 
-  /** The variable's fields begin the rows' fields (removing other sub-queries may have appended some). */
+  /**
+   * The variable's fields begin the rows' fields (removing other sub-queries may have appended some):
+   * same types, and same names but for Calcite's uniquifying suffixes ({@link #sameColumn}).
+   */
   private static boolean beginsWith(List<RelDataTypeField> rows, List<RelDataTypeField> variable) {
     if (variable.size() > rows.size()) {
       return false;
     }
+    List<String> rowNames = rows.stream().map(RelDataTypeField::getName).toList();
+    List<String> variableNames = variable.stream().map(RelDataTypeField::getName).toList();
     for (int i = 0; i < variable.size(); i++) {
-      if (!variable.get(i).getName().equals(rows.get(i).getName())
+      if (!sameColumn(variableNames.get(i), rowNames.get(i), variableNames, rowNames)
           || variable.get(i).getType().getSqlTypeName() != rows.get(i).getType().getSqlTypeName()) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a variable's field and a row's field at one position name the same column. Calcite names a
+   * repeated name apart with a number, differently in the scope that types the variable ({@code k, k0})
+   * and in the rows ({@code k, k1}, when a cast for {@code ON t.k = u.b} took {@code k0}). Names that
+   * differ only so, and appear nowhere else in the other list, are the same column; a name found at
+   * another position of the other list (rows before grouping read as rows after it) is not.
+   */
+  private static boolean sameColumn(String variableName, String rowName, List<String> variableNames,
+      List<String> rowNames) {
+    if (variableName.equals(rowName)) {
+      return true;
+    }
+    return stem(variableName).equals(stem(rowName)) && !stem(rowName).equals(rowName)
+        && !variableNames.contains(rowName) && !rowNames.contains(variableName);
+  }
+
+  private static String stem(String name) {
+    return name.replaceFirst("[0-9]+$", "");
   }
 
   /**

@@ -57,7 +57,8 @@ public final class NormalizePrograms {
   /**
    * Pushes predicates into joins (so {@code FROM a, b WHERE a.k = b.k} becomes an equi-join the
    * join delta can drive by key), merges adjacent filters and projects, and turns LEFT joins that a
-   * filter above their aggregate makes inner into inner joins ({@link LeftJoinUnderRejectingAggregateRule}).
+   * filter above their aggregate makes inner into inner joins ({@link LeftJoinUnderRejectingAggregateRule}), as
+   * are LEFT joins ON TRUE to an input that always has a row ({@link LeftJoinToOneRowRule}).
    */
   public static HepProgram simplify() {
     return new HepProgramBuilder()
@@ -70,7 +71,8 @@ public final class NormalizePrograms {
             CoreRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE,
             CoreRules.AGGREGATE_PROJECT_MERGE,
-            LeftJoinUnderRejectingAggregateRule.Config.DEFAULT.toRule()))
+            LeftJoinUnderRejectingAggregateRule.Config.DEFAULT.toRule(),
+            LeftJoinToOneRowRule.Config.DEFAULT.toRule()))
         .build();
   }
 }

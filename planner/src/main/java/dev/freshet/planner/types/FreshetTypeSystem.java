@@ -79,15 +79,18 @@ public final class FreshetTypeSystem extends RelDataTypeSystemImpl {
 
   /**
    * SUM follows PostgreSQL: over smallint/integer it is bigint, over bigint and numeric it is an
-   * unbounded numeric (here the maximum precision), so a total never overflows its declared type.
+   * unbounded numeric, so a total never overflows its declared type. Its scale is that of a numeric
+   * column without a type modifier ({@value #UNBOUNDED_NUMERIC_SCALE}), not the argument's: with scale 0,
+   * {@code COALESCE(sum(b), 1.50)} made Calcite cast (and fold) 1.50 to 2.
    */
   @Override
   public RelDataType deriveSumType(RelDataTypeFactory typeFactory, RelDataType argumentType) {
     RelDataType sumType = switch (argumentType.getSqlTypeName()) {
       case TINYINT, SMALLINT, INTEGER -> typeFactory.createSqlType(SqlTypeName.BIGINT);
-      case BIGINT -> typeFactory.createSqlType(SqlTypeName.DECIMAL, MAX_NUMERIC_PRECISION, 0);
-      case DECIMAL -> typeFactory.createSqlType(
-          SqlTypeName.DECIMAL, MAX_NUMERIC_PRECISION, argumentType.getScale());
+      case BIGINT -> typeFactory.createSqlType(
+          SqlTypeName.DECIMAL, MAX_NUMERIC_PRECISION, UNBOUNDED_NUMERIC_SCALE);
+      case DECIMAL -> typeFactory.createSqlType(SqlTypeName.DECIMAL, MAX_NUMERIC_PRECISION,
+          Math.max(argumentType.getScale(), UNBOUNDED_NUMERIC_SCALE));
       default -> argumentType;
     };
     return typeFactory.createTypeWithNullability(sumType, argumentType.isNullable());

@@ -14,11 +14,32 @@ enum Construct {
   JOIN_2, JOIN_3, EQUI_JOIN, CROSS_JOIN, COMMA_JOIN, SELF_JOIN, JOIN_ON_NULLABLE, JOIN_EXTRA_CONDITION,
   // unions
   UNION_ALL, VALUES_BRANCH, UNION_IN_FROM,
-  // aggregates (at the top)
+  // aggregates (the aggregate functions are counted wherever they occur)
   GROUP_BY, GROUP_BY_EXPRESSION, SCALAR_AGGREGATE, COUNT_STAR, COUNT, SUM, AVG, MIN, MAX, BOOL_AND,
   BOOL_OR, STRING_AGG, COUNT_DISTINCT, FINISHER_EXPRESSION,
   // the rest
   DISTINCT, ORDER_BY,
+  // aggregates and DISTINCT below the top operator (Freshet's strata, each kept in a state table)
+  /** A HAVING filter over the groups (top or derived aggregate). */
+  HAVING,
+  /** {@code (SELECT k, agg … GROUP BY k) d} in FROM, joined or alone. */
+  DERIVED_AGGREGATE,
+  /** {@code (SELECT DISTINCT …) d} in FROM. */
+  DERIVED_DISTINCT,
+  /** A derived table joined to a table it reads itself: both sides change in one transaction. */
+  DERIVED_JOINED_TO_ITS_SOURCE,
+  /** An aggregate over a derived aggregate: {@code SELECT d.a1, count(*) FROM (… GROUP BY …) d GROUP BY d.a1}. */
+  AGGREGATE_OVER_AGGREGATE,
+  /** DISTINCT over a join, at the top or in a derived table. */
+  DISTINCT_OVER_JOIN,
+  /** {@code x op (SELECT agg(y) FROM t)} in WHERE, uncorrelated. */
+  SCALAR_SUBQUERY,
+  /** {@code (SELECT agg(y) FROM t)} as a select item, uncorrelated. */
+  SCALAR_SUBQUERY_IN_SELECT,
+  /** {@code x IN (SELECT y FROM t …)} in WHERE, uncorrelated. */
+  IN_SUBQUERY,
+  /** {@code EXISTS (SELECT 1 FROM t q WHERE q.k = outer.k …)}: equality correlation to the query it sits in. */
+  EXISTS_CORRELATED,
   // sources read by the query
   SOURCE_PRIMARY_KEY, SOURCE_COMPOSITE_KEY, SOURCE_NO_KEY
 }

@@ -21,7 +21,8 @@ sealed interface Expr {
    */
   static String operand(Expr e) {
     boolean bracketed = e instanceof Col || e instanceof Lit || e instanceof Arith || e instanceof Logic
-        || e instanceof Coalesce || e instanceof Case || e instanceof Cast;
+        || e instanceof Coalesce || e instanceof Case || e instanceof Cast || e instanceof AggRef
+        || e instanceof Subquery;
     return bracketed ? e.sql() : "(" + e.sql() + ")";
   }
 
@@ -55,6 +56,46 @@ sealed interface Expr {
 
     @Override
     public void constructs(Set<Construct> out) {
+    }
+  }
+
+  /**
+   * An aggregate call where a grouped query may name one: in HAVING ({@code count(*) > 1}), or as a
+   * derived table's output column.
+   */
+  record AggRef(Query.AggCall call) implements Expr {
+    @Override
+    public String sql() {
+      return call.sql(); // a call, or a finisher that is a call or bracketed
+    }
+
+    @Override
+    public ColType type() {
+      return call.resultType();
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      call.constructs(out);
+    }
+  }
+
+  /** An uncorrelated scalar sub-query as a select item: {@code (SELECT max(q.i0) FROM t2 q) AS c2}. */
+  record Subquery(Query.ScalarSubquery subquery) implements Expr {
+    @Override
+    public String sql() {
+      return subquery.sql();
+    }
+
+    @Override
+    public ColType type() {
+      return subquery.type();
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.SCALAR_SUBQUERY_IN_SELECT);
+      subquery.constructs(out);
     }
   }
 

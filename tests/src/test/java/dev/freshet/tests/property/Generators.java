@@ -25,6 +25,11 @@ final class Generators {
    */
   static final java.util.Set<Construct> NOT_GENERATED = java.util.EnumSet.of(Construct.STRING_AGG);
 
+  /** Aliases of the tables of the query's own FROM, of a derived table's FROM, and of a sub-query's FROM. */
+  private static final List<String> QUERY_ALIASES = List.of("a", "b", "c");
+  private static final List<String> DERIVED_ALIASES = List.of("x", "y");
+  private static final List<String> SUBQUERY_ALIASES = List.of("q", "r");
+
 
   private Generators() {
   }
@@ -216,29 +221,42 @@ final class Generators {
 
   private static Arbitrary<Query.Source> source(Schema schema) {
     return Arbitraries.frequencyOf(
-        Tuple.of(8, tables(schema, 3).map(t -> (Query.Source) t)),
+        Tuple.of(8, tables(schema, 3, QUERY_ALIASES, 2).map(t -> (Query.Source) t)),
         Tuple.of(2, unionBody(schema).map(b -> (Query.Source) new Query.FromUnion(b))));
   }
 
-  /** FROM one to {@code max} tables (repeats allowed: self-joins), joined ON, CROSS or by comma + WHERE. */
-  static Arbitrary<Query.Tables> tables(Schema schema, int max) {
+  /**
+   * FROM one to {@code max} items named {@code aliases} (repeats allowed: self-joins), joined ON, CROSS
+   * or by comma + WHERE; an item is a derived aggregate or DISTINCT with a weight of {@code derived}
+   * (0: never) against 20 for a table.
+   */
+  static Arbitrary<Query.Tables> tables(Schema schema, int max, List<String> aliases, int derived) {
     List<Tuple.Tuple2<Integer, Arbitrary<Integer>>> counts = new ArrayList<>();
     counts.add(Tuple.of(5, Arbitraries.just(1)));
     counts.add(Tuple.of(4, Arbitraries.just(2)));
     if (max >= 3) {
       counts.add(Tuple.of(2, Arbitraries.just(3)));
     }
-    return then(then(weighted(counts), n -> Arbitraries.of(schema.tables()).list().ofSize(n)), chosen -> {
-      List<Query.TableRef> refs = new ArrayList<>();
-      for (int i = 0; i < chosen.size(); i++) {
-        refs.add(new Query.TableRef(chosen.get(i), String.valueOf((char) ('a' + i))));
-      }
+    return then(then(weighted(counts), n -> Combinators.combine(java.util.stream.IntStream.range(0, n)
+        .mapToObj(i -> fromItem(schema, aliases.get(i), derived)).toList()).as(Function.identity())), refs -> {
       List<Arbitrary<Query.Join>> joins = new ArrayList<>();
       for (int i = 1; i < refs.size(); i++) {
         joins.add(join(refs.subList(0, i), refs.get(i)));
       }
       return Combinators.combine(joins).as(list -> new Query.Tables(refs.get(0), commaThenNoOn(list)));
     });
+  }
+
+  /** A table, or a derived aggregate or DISTINCT (whose own FROM has tables only). */
+  private static Arbitrary<Query.FromItem> fromItem(Schema schema, String alias, int derived) {
+    Arbitrary<Query.FromItem> table = Arbitraries.of(schema.tables()).map(t -> new Query.TableRef(t, alias));
+    if (derived == 0) {
+      return table;
+    }
+    return Arbitraries.frequencyOf(
+        Tuple.of(20, table),
+        Tuple.of(2 * derived, derivedAggregate(schema).map(q -> new Query.Derived(q, alias))),
+        Tuple.of(derived, derivedDistinct(schema).map(q -> new Query.Derived(q, alias))));
   }
 
   /**
@@ -259,11 +277,11 @@ final class Generators {
     return a == b || (a.isInteger() && b.isInteger());
   }
 
-  private static Arbitrary<Query.Join> join(List<Query.TableRef> before, Query.TableRef ref) {
+  private static Arbitrary<Query.Join> join(List<Query.FromItem> before, Query.FromItem ref) {
     List<Expr> equalities = new ArrayList<>();
     List<Expr.Col> left = before.stream().flatMap(r -> r.columns().stream()).toList();
-    for (Expr.Col l : left) {
-      for (Expr.Col r : ref.columns()) {
+    for (Expr.Col l : before.stream().flatMap(r -> r.joinable().stream()).toList()) {
+      for (Expr.Col r : ref.joinable()) {
         if (equiJoinable(l.type(), r.type()) && l.type() != ColType.BOOL) {
           equalities.add(new Expr.Cmp("=", l, r));
         }
@@ -318,12 +336,20 @@ final class Generators {
   static Arbitrary<Query> plain(Schema schema) {
     return then(source(schema), src -> {
       ExprGen g = new ExprGen(src.scope());
-      List<String> aliases = src instanceof Query.Tables t ? t.refs().stream().map(Query.TableRef::alias).toList()
+      List<String> aliases = src instanceof Query.Tables t ? t.refs().stream().map(Query.FromItem::alias).toList()
           : List.of("u");
       Arbitrary<String> star = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just((String) null)),
           Tuple.of(2, Arbitraries.of(aliases)));
-      Arbitrary<Query.Select> select = Combinators.combine(items(g, 1, 3), optionalWhere(g))
-          .as((items, where) -> new Query.Select(items, src, where));
+      Arbitrary<List<Query.Item>> items = NOT_GENERATED.contains(Construct.SCALAR_SUBQUERY_IN_SELECT)
+          ? items(g, 1, 3)
+          : Arbitraries.frequencyOf(Tuple.of(9, items(g, 1, 3)), Tuple.of(1, Combinators.combine(items(g, 1, 2),
+              scalarSubquery(schema)).as((list, sub) -> {
+                List<Expr> exprs = new ArrayList<>(list.stream().map(Query.Item::expr).toList());
+                exprs.add(new Expr.Subquery(sub));
+                return named(exprs);
+              })));
+      Arbitrary<Query.Select> select = Combinators.combine(items, optionalWhere(g), subqueryConditions(schema, src))
+          .as((list, where, subs) -> new Query.Select(list, src, where, subs));
       return then(Combinators.combine(Arbitraries.frequency(Tuple.of(3, false), Tuple.of(1, true)), star, select)
               .as(Tuple::of),
           t -> orderBy(t.get2() == null ? t.get3().items().size() : 1)
@@ -335,12 +361,12 @@ final class Generators {
     Arbitrary<List<ColType>> types = Arbitraries.frequencyOf(Tuple.of(4, columnTypes()),
         Tuple.of(1, Arbitraries.of(ColType.values()))).list().ofMinSize(1).ofMaxSize(3);
     return then(types, ts -> {
-      Arbitrary<Query.Select> branch = then(tables(schema, 2), src -> {
+      Arbitrary<Query.Select> branch = then(tables(schema, 2, QUERY_ALIASES, 1), src -> {
         ExprGen g = new ExprGen(src.scope());
         List<Arbitrary<Expr>> columns = ts.stream().map(t -> Arbitraries.frequencyOf(
             Tuple.of(4, g.leaf(t)), Tuple.of(1, g.expression(t, 1)))).toList();
         return Combinators.combine(Combinators.combine(columns).as(Generators::named), optionalWhere(g))
-            .as((items, where) -> new Query.Select(items, src, where));
+            .as((items, where) -> new Query.Select(items, src, where, List.of()));
       });
       Arbitrary<List<Expr>> valuesRow = Combinators.combine(ts.stream().map(t -> Arbitraries.frequencyOf(
           Tuple.of(5, ExprGen.literalOf(t)), Tuple.of(1, Arbitraries.just((Expr) Expr.Lit.nullOf(t))))).toList())
@@ -360,35 +386,116 @@ final class Generators {
   static Arbitrary<Query> aggregate(Schema schema) {
     return then(source(schema), src -> {
       ExprGen g = new ExprGen(src.scope());
-      // a literal key would be read as a position (GROUP BY 1) or refused (GROUP BY 'a')
-      Arbitrary<Expr> key = Arbitraries.frequencyOf(Tuple.of(3, g.anyColumn()),
-          Tuple.of(1, g.anyExpression(1).filter(e -> !(e instanceof Expr.Lit))));
-      Arbitrary<List<Query.Item>> keys = Arbitraries.frequencyOf(
-          Tuple.of(3, Arbitraries.just(List.<Expr>of())),
-          Tuple.of(5, key.list().ofSize(1)),
-          Tuple.of(2, key.list().ofSize(2)))
-          .map(list -> {
-            List<Query.Item> items = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-              items.add(new Query.Item(list.get(i), "k" + (i + 1)));
-            }
-            return items;
-          });
+      Arbitrary<List<Query.Item>> keys = then(Arbitraries.frequency(Tuple.of(3, 0), Tuple.of(5, 1), Tuple.of(2, 2)),
+          n -> groupKeys(g, n));
       Arbitrary<List<Query.AggCall>> calls = aggCall(g).list().ofMinSize(1).ofMaxSize(4);
-      return then(Combinators.combine(keys, calls, optionalWhere(g)).as(Tuple::of),
+      Arbitrary<Expr> having = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just((Expr) null)),
+          Tuple.of(1, having(g)));
+      return then(Combinators.combine(keys, calls, optionalWhere(g), subqueryConditions(schema, src), having)
+              .as(Tuple::of),
           t -> orderBy(t.get1().size() + t.get2().size())
-              .map(order -> (Query) new Query.Aggregate(t.get1(), t.get2(), src, t.get3(), order)));
+              .map(order -> (Query) new Query.Aggregate(t.get1(), t.get2(), src, t.get3(), t.get4(),
+                  // a HAVING without GROUP BY is valid, but the brief is groups crossing thresholds
+                  t.get1().isEmpty() ? null : t.get5(), order)));
     });
+  }
+
+  /** {@code n} GROUP BY keys named k1, k2, …: columns mostly, or expressions. */
+  private static Arbitrary<List<Query.Item>> groupKeys(ExprGen g, int n) {
+    // a literal key would be read as a position (GROUP BY 1) or refused (GROUP BY 'a')
+    Arbitrary<Expr> key = Arbitraries.frequencyOf(Tuple.of(3, g.anyColumn()),
+        Tuple.of(1, g.anyExpression(1).filter(e -> !(e instanceof Expr.Lit))));
+    return key.list().ofSize(n).map(list -> {
+      List<Query.Item> items = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        items.add(new Query.Item(list.get(i), "k" + (i + 1)));
+      }
+      return items;
+    });
+  }
+
+  /**
+   * The FROM of a derived aggregate: {@code SELECT keys, aggregates FROM … [WHERE …] [GROUP BY keys]
+   * [HAVING …]} with count/sum/avg/min/max (their results are compared exactly: no string_agg, no
+   * bool_and/bool_or), mostly grouped (it is joined on its group key), sometimes with a sub-query in WHERE.
+   */
+  static Arbitrary<Query> derivedAggregate(Schema schema) {
+    return then(tables(schema, 2, DERIVED_ALIASES, 0), src -> {
+      ExprGen g = new ExprGen(src.scope());
+      Arbitrary<List<Query.Item>> keys = then(Arbitraries.frequency(Tuple.of(5, 1), Tuple.of(1, 0), Tuple.of(2, 2)),
+          n -> groupKeys(g, n));
+      Arbitrary<List<Query.AggCall>> calls = stratumAggCall(g).list().ofMinSize(1).ofMaxSize(3);
+      Arbitrary<List<Query.SubqueryCondition>> subs = Arbitraries.frequencyOf(
+          Tuple.of(8, Arbitraries.just(List.<Query.SubqueryCondition>of())),
+          Tuple.of(1, subqueryCondition(schema, src).list().ofSize(1)));
+      Arbitrary<Expr> having = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just((Expr) null)),
+          Tuple.of(1, having(g)));
+      Arbitrary<Expr> where = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just((Expr) null)),
+          Tuple.of(1, g.predicate(1)));
+      return Combinators.combine(keys, calls, where, subs, having).as((k, c, w, sq, h) ->
+          (Query) new Query.Aggregate(k, c, src, w, sq, k.isEmpty() ? null : h, List.of()));
+    });
+  }
+
+  /** The FROM of a derived DISTINCT: {@code SELECT DISTINCT columns FROM … [WHERE …]}, over a join or not. */
+  static Arbitrary<Query> derivedDistinct(Schema schema) {
+    return then(tables(schema, 2, DERIVED_ALIASES, 0), src -> {
+      ExprGen g = new ExprGen(src.scope());
+      Arbitrary<Expr> item = Arbitraries.frequencyOf(Tuple.of(6, g.anyColumn()), Tuple.of(1, g.anyExpression(1)));
+      Arbitrary<Expr> where = Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just((Expr) null)),
+          Tuple.of(1, g.predicate(1)));
+      return Combinators.combine(item.list().ofMinSize(1).ofMaxSize(2).map(Generators::named), where)
+          .as((items, w) -> (Query) new Query.Plain(true, null, new Query.Select(items, src, w, List.of()),
+              List.of()));
+    });
+  }
+
+  /**
+   * A HAVING condition: aggregates compared with small literals, so that groups cross the threshold
+   * with the tiny value domains ({@code count(*) > 1}, {@code sum(x) >= 2}, {@code min(x) IS NOT NULL}),
+   * possibly two combined with AND or OR.
+   */
+  static Arbitrary<Expr> having(ExprGen g) {
+    Arbitrary<Expr> atom = havingCondition(g);
+    return Arbitraries.frequencyOf(Tuple.of(3, atom),
+        Tuple.of(2, Combinators.combine(Arbitraries.of("AND", "OR"), atom, atom)
+            .as((op, l, r) -> (Expr) new Expr.Logic(op, l, r))));
+  }
+
+  private static Arbitrary<Expr> havingCondition(ExprGen g) {
+    Arbitrary<String> op = Arbitraries.of(">", ">=", "=", "<", "<=", "<>");
+    Arbitrary<Expr> small = Arbitraries.of("1", "2", "0", "3").map(n -> (Expr) new Expr.Lit(ColType.INT, n));
+    Arbitrary<Expr> number = g.numberExpression();
+    Arbitrary<Expr> ordered = g.orderedExpression();
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, Combinators.combine(op, small).as((o, n) ->
+            new Expr.Cmp(o, new Expr.AggRef(new Query.AggCall("count*", null, false, "%s")), n))),
+        Tuple.of(1, Combinators.combine(g.anyColumn(), op, small).as((e, o, n) ->
+            new Expr.Cmp(o, new Expr.AggRef(new Query.AggCall("count", e, false, "%s")), n))),
+        Tuple.of(2, Combinators.combine(Arbitraries.of("sum", "avg"), number, op, small).as((f, e, o, n) ->
+            new Expr.Cmp(o, new Expr.AggRef(new Query.AggCall(f, e, false, "%s")), n))),
+        Tuple.of(2, Combinators.combine(Arbitraries.of("min", "max"), ordered, Arbitraries.of(true, false))
+            .as((f, e, neg) -> new Expr.IsNull(new Expr.AggRef(new Query.AggCall(f, e, false, "%s")), neg))),
+        Tuple.of(1, then(ordered, e -> Combinators.combine(Arbitraries.of("min", "max"), op, g.literal(e.type()))
+            .as((f, o, lit) -> new Expr.Cmp(o, new Expr.AggRef(new Query.AggCall(f, e, false, "%s")), lit)))));
+  }
+
+  /** count(*), count, sum, avg, min, max: the aggregates of derived tables, HAVING and scalar sub-queries. */
+  static Arbitrary<Query.AggCall> stratumAggCall(ExprGen g) {
+    Arbitrary<Expr> number = g.numberExpression();
+    Arbitrary<Expr> ordered = g.orderedExpression();
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.just(new Query.AggCall("count*", null, false, "%s"))),
+        Tuple.of(1, g.anyColumn().map(e -> new Query.AggCall("count", e, false, "%s"))),
+        Tuple.of(2, number.map(e -> new Query.AggCall("sum", e, false, "%s"))),
+        Tuple.of(1, number.map(e -> new Query.AggCall("avg", e, false, "%s"))),
+        Tuple.of(1, ordered.map(e -> new Query.AggCall("min", e, false, "%s"))),
+        Tuple.of(1, ordered.map(e -> new Query.AggCall("max", e, false, "%s"))));
   }
 
   static Arbitrary<Query.AggCall> aggCall(ExprGen g) {
     Arbitrary<Expr> number = g.numberExpression();
-    Arbitrary<Expr> ordered = g.columnTypes().stream().anyMatch(ColType::hasExtremum)
-        ? then(Arbitraries.of(g.columnTypes().stream().filter(ColType::hasExtremum).toList()),
-            t -> Arbitraries.frequencyOf(Tuple.of(4, g.leaf(t)), Tuple.of(1, g.expression(t, 1))))
-        : number;
-    Arbitrary<Expr> text = Arbitraries.frequencyOf(Tuple.of(4, g.leaf(ColType.TEXT)),
-        Tuple.of(1, g.expression(ColType.TEXT, 1)));
+    Arbitrary<Expr> ordered = g.orderedExpression();
     Arbitrary<String> numericFinisher = Arbitraries.frequency(Tuple.of(8, "%s"), Tuple.of(1, "(%s + 1)"),
         Tuple.of(1, "COALESCE(%s, 0)"));
     return Arbitraries.frequencyOf(
@@ -402,6 +509,98 @@ final class Generators {
         Tuple.of(1, ordered.map(e -> new Query.AggCall("max", e, false, "%s"))),
         Tuple.of(1, g.predicate(0).map(e -> new Query.AggCall("bool_and", e, false, "%s"))),
         Tuple.of(1, g.predicate(0).map(e -> new Query.AggCall("bool_or", e, false, "%s"))));
+  }
+
+  // ---- sub-queries -------------------------------------------------------------------------------
+
+  /**
+   * Sub-query conditions for the WHERE of a query reading {@code outer}: none mostly, else one or two,
+   * each ANDed to the rest (under OR or NOT Freshet plans them as outer joins, refused).
+   */
+  static Arbitrary<List<Query.SubqueryCondition>> subqueryConditions(Schema schema, Query.Source outer) {
+    Arbitrary<Query.SubqueryCondition> one = subqueryCondition(schema, outer);
+    return Arbitraries.frequencyOf(
+        Tuple.of(7, Arbitraries.just(List.<Query.SubqueryCondition>of())),
+        Tuple.of(3, one.list().ofSize(1)),
+        Tuple.of(1, one.list().ofSize(2)));
+  }
+
+  static Arbitrary<Query.SubqueryCondition> subqueryCondition(Schema schema, Query.Source outer) {
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, scalarComparison(schema, outer)),
+        Tuple.of(1, inSubquery(schema, outer)),
+        Tuple.of(1, exists(schema, outer)));
+  }
+
+  /** {@code (SELECT agg FROM … [WHERE …])}, over one table mostly (which the workload may empty). */
+  static Arbitrary<Query.ScalarSubquery> scalarSubquery(Schema schema) {
+    return then(tables(schema, 2, SUBQUERY_ALIASES, 0), src -> {
+      ExprGen inner = new ExprGen(src.scope());
+      return Combinators.combine(stratumAggCall(inner), optionalInnerWhere(inner))
+          .as((call, where) -> new Query.ScalarSubquery(call, src, where));
+    });
+  }
+
+  /** {@code operand op (SELECT agg …)}: an outer column of a comparable type, or rarely a literal. */
+  static Arbitrary<Query.SubqueryCondition> scalarComparison(Schema schema, Query.Source outer) {
+    return then(scalarSubquery(schema), sub -> {
+      ColType t = sub.type();
+      List<Expr.Col> operands = outer.scope().stream().filter(c -> c.type().comparableWith(t)).toList();
+      Arbitrary<Expr> operand = operands.isEmpty() ? ExprGen.literalOf(t)
+          : Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.of(operands).map(c -> (Expr) c)),
+              Tuple.of(1, ExprGen.literalOf(t)));
+      return Combinators.combine(operand, Arbitraries.of(">", "=", "<", ">=", "<=", "<>"))
+          .as((o, op) -> (Query.SubqueryCondition) new Query.ScalarComparison(o, op, sub));
+    });
+  }
+
+  /** {@code outer IN (SELECT inner FROM … [WHERE …])} over columns of comparable types. */
+  static Arbitrary<Query.SubqueryCondition> inSubquery(Schema schema, Query.Source outer) {
+    return then(tables(schema, 2, SUBQUERY_ALIASES, 0), src -> {
+      List<Tuple.Tuple2<Expr.Col, Expr.Col>> pairs = new ArrayList<>();
+      for (Expr.Col o : outer.scope()) {
+        for (Expr.Col i : src.scope()) {
+          if (o.type() != ColType.BOOL && o.type().comparableWith(i.type())) {
+            pairs.add(Tuple.of(o, i));
+          }
+        }
+      }
+      if (pairs.isEmpty()) {
+        return scalarComparison(schema, outer);
+      }
+      return Combinators.combine(Arbitraries.of(pairs), optionalInnerWhere(new ExprGen(src.scope())))
+          .as((p, w) -> (Query.SubqueryCondition) new Query.InSubquery(p.get1(), p.get2(), src, w));
+    });
+  }
+
+  /**
+   * {@code EXISTS (SELECT 1 FROM … WHERE inner = outer [AND inner = outer] [AND …])}: equality
+   * correlation of columns of one type and declared type (a cast of the outer column is a computation
+   * on it, refused with FR005), to the query it sits in only.
+   */
+  static Arbitrary<Query.SubqueryCondition> exists(Schema schema, Query.Source outer) {
+    return then(tables(schema, 2, SUBQUERY_ALIASES, 0), src -> {
+      List<Expr.Cmp> pairs = new ArrayList<>();
+      for (Expr.Col o : outer.correlatable()) {
+        for (Expr.Col i : src.scope()) {
+          if (o.type() != ColType.BOOL && o.type() == i.type()
+              && o.column().declaredType().equals(i.column().declaredType())) {
+            pairs.add(new Expr.Cmp("=", i, o));
+          }
+        }
+      }
+      if (pairs.isEmpty()) {
+        return scalarComparison(schema, outer);
+      }
+      Arbitrary<Expr> where = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just((Expr) null)),
+          Tuple.of(2, new ExprGen(src.scope()).predicate(1)));
+      return Combinators.combine(Arbitraries.of(pairs).list().uniqueElements().ofMinSize(1).ofMaxSize(2), where)
+          .as((c, w) -> (Query.SubqueryCondition) new Query.Exists(c, src, w));
+    });
+  }
+
+  private static Arbitrary<Expr> optionalInnerWhere(ExprGen inner) {
+    return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just((Expr) null)), Tuple.of(1, inner.predicate(1)));
   }
 
   // ---- expressions -------------------------------------------------------------------------------
@@ -457,6 +656,13 @@ final class Generators {
         return predicate(0);
       }
       return literal(t);
+    }
+
+    /** An expression of a type with min/max (any but boolean); a number when the scope has no other. */
+    Arbitrary<Expr> orderedExpression() {
+      List<ColType> ordered = columnTypes().stream().filter(ColType::hasExtremum).toList();
+      return ordered.isEmpty() ? numberExpression()
+          : then(Arbitraries.of(ordered), t -> Arbitraries.frequencyOf(Tuple.of(4, leaf(t)), Tuple.of(1, expression(t, 1))));
     }
 
     /** An expression of a numeric type. */

@@ -108,6 +108,7 @@ class PropertySurveyTest {
       Replay.Result r = Replay.run(c, s.script());
       if (r.refusal().isPresent()) {
         Coverage.refused(s, r.refusal().get());
+        log("[freshet survey] refused: " + r.refusal().get() + "\n" + s.script()); // the data, to triage it
       } else {
         Coverage.accepted(s, r);
       }

@@ -3,6 +3,7 @@ package dev.freshet.tests.property;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -25,16 +26,172 @@ sealed interface Query {
 
   // ---- building blocks ---------------------------------------------------------------------------
 
-  record TableRef(Schema.Table table, String alias) {
-    List<Expr.Col> columns() {
+  /** One item of a FROM list, under an alias: a table, or a derived table. */
+  sealed interface FromItem permits TableRef, Derived {
+    String alias();
+
+    /** The columns it gives the query, qualified by its alias. */
+    List<Expr.Col> columns();
+
+    /** The columns a join to it compares: a derived aggregate is joined on its group key. */
+    List<Expr.Col> joinable();
+
+    /**
+     * The columns a correlated sub-query may compare with as they are: columns of a source table, of the
+     * type and declared type they have there (a cast of an outer column is a computation on it, refused).
+     */
+    List<Expr.Col> correlatable();
+
+    /** {@code table.column} behind one of its columns, when that column is a source column. */
+    Optional<String> origin(String column);
+
+    /** As written in FROM. */
+    String sql();
+
+    void constructs(Set<Construct> out);
+
+    void sources(Set<Schema.Table> out);
+
+    void joinColumns(Set<String> out);
+  }
+
+  record TableRef(Schema.Table table, String alias) implements FromItem {
+    @Override
+    public List<Expr.Col> columns() {
       return table.columns().stream().map(c -> new Expr.Col(alias, c)).toList();
+    }
+
+    @Override
+    public List<Expr.Col> joinable() {
+      return columns();
+    }
+
+    @Override
+    public List<Expr.Col> correlatable() {
+      return columns();
+    }
+
+    @Override
+    public Optional<String> origin(String column) {
+      return Optional.of(table.name() + "." + column);
+    }
+
+    @Override
+    public String sql() {
+      return table.name() + " " + alias;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+    }
+
+    @Override
+    public void sources(Set<Schema.Table> out) {
+      out.add(table);
+    }
+
+    @Override
+    public void joinColumns(Set<String> out) {
+    }
+  }
+
+  /**
+   * {@code (SELECT keys, aggregates … GROUP BY keys [HAVING …]) alias} or {@code (SELECT DISTINCT …) alias}:
+   * an aggregate or DISTINCT that is not the query's top operator, which Freshet keeps in a state table.
+   */
+  record Derived(Query query, String alias) implements FromItem {
+    public Derived {
+      if (!(query instanceof Aggregate) && !(query instanceof Plain p && p.distinct() && p.starAlias() == null)) {
+        throw new IllegalArgumentException("a derived table is an aggregate or a DISTINCT: " + query.sql());
+      }
+    }
+
+    /** The select items with their output names (keys, then aggregates as a1, a2, …). */
+    private List<Item> outputs() {
+      return switch (query) {
+        case Aggregate a -> {
+          List<Item> items = new ArrayList<>(a.keys());
+          for (int i = 0; i < a.calls().size(); i++) {
+            AggCall call = a.calls().get(i);
+            items.add(new Item(new Expr.AggRef(call), "a" + (i + 1)));
+          }
+          yield items;
+        }
+        case Plain p -> p.select().items();
+        case UnionAll u -> throw new IllegalStateException();
+      };
+    }
+
+    private Expr.Col column(Item item) {
+      ColType t = item.expr().type();
+      Schema.Column c = switch (item.expr()) {
+        // a source column keeps its declared type and nullability (GROUP BY keeps the NULL group)
+        case Expr.Col col -> new Schema.Column(item.alias(), t, col.column().declaredType(), col.column().nullable());
+        case Expr.AggRef agg -> new Schema.Column(item.alias(), t, t.castName(), !agg.call().function().startsWith("count"));
+        default -> new Schema.Column(item.alias(), t, t.castName(), true);
+      };
+      return new Expr.Col(alias, c);
+    }
+
+    @Override
+    public List<Expr.Col> columns() {
+      return outputs().stream().map(this::column).toList();
+    }
+
+    @Override
+    public List<Expr.Col> joinable() {
+      if (query instanceof Aggregate a && !a.keys().isEmpty()) {
+        return a.keys().stream().map(this::column).toList();
+      }
+      return columns();
+    }
+
+    @Override
+    public List<Expr.Col> correlatable() {
+      return outputs().stream().filter(i -> i.expr() instanceof Expr.Col).map(this::column).toList();
+    }
+
+    @Override
+    public Optional<String> origin(String column) {
+      return outputs().stream().filter(i -> i.alias().equals(column)).findFirst()
+          .filter(i -> i.expr() instanceof Expr.Col)
+          .flatMap(i -> innerSource().origin((Expr.Col) i.expr()));
+    }
+
+    private Source innerSource() {
+      return switch (query) {
+        case Aggregate a -> a.source();
+        case Plain p -> p.select().source();
+        case UnionAll u -> throw new IllegalStateException();
+      };
+    }
+
+    @Override
+    public String sql() {
+      return "(" + query.sql() + ") " + alias;
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(query instanceof Aggregate ? Construct.DERIVED_AGGREGATE : Construct.DERIVED_DISTINCT);
+      out.addAll(query.constructs());
+    }
+
+    @Override
+    public void sources(Set<Schema.Table> out) {
+      out.addAll(query.sources());
+    }
+
+    @Override
+    public void joinColumns(Set<String> out) {
+      out.addAll(query.joinColumns());
     }
   }
 
   enum JoinStyle { ON, CROSS, COMMA }
 
-  /** A table joined to the ones before it; {@code conditions} are ANDed (for COMMA, in WHERE). */
-  record Join(TableRef ref, JoinStyle style, List<Expr> conditions) {
+  /** An item joined to the ones before it; {@code conditions} are ANDed (for COMMA, in WHERE). */
+  record Join(FromItem ref, JoinStyle style, List<Expr> conditions) {
   }
 
   /** What a SELECT reads: tables with joins, or a UNION ALL in parentheses. */
@@ -51,11 +208,17 @@ sealed interface Query {
     void sources(Set<Schema.Table> out);
 
     void joinColumns(Set<String> out);
+
+    /** {@code table.column} behind a column of its scope, when that is a source column. */
+    Optional<String> origin(Expr.Col column);
+
+    /** See {@link FromItem#correlatable()}. */
+    List<Expr.Col> correlatable();
   }
 
-  record Tables(TableRef first, List<Join> joins) implements Source {
-    List<TableRef> refs() {
-      List<TableRef> refs = new ArrayList<>();
+  record Tables(FromItem first, List<Join> joins) implements Source {
+    List<FromItem> refs() {
+      List<FromItem> refs = new ArrayList<>();
       refs.add(first);
       joins.forEach(j -> refs.add(j.ref()));
       return refs;
@@ -68,9 +231,9 @@ sealed interface Query {
 
     @Override
     public String sql() {
-      StringBuilder sb = new StringBuilder(first.table().name()).append(' ').append(first.alias());
+      StringBuilder sb = new StringBuilder(first.sql());
       for (Join j : joins) {
-        String ref = j.ref().table().name() + " " + j.ref().alias();
+        String ref = j.ref().sql();
         switch (j.style()) {
           case ON -> sb.append(" JOIN ").append(ref).append(" ON ")
               .append(j.conditions().stream().map(Expr::sql).collect(Collectors.joining(" AND ")));
@@ -94,9 +257,15 @@ sealed interface Query {
         out.add(Construct.JOIN_3);
       }
       Set<String> seen = new java.util.HashSet<>();
-      for (TableRef r : refs()) {
-        if (!seen.add(r.table().name())) {
+      for (FromItem r : refs()) {
+        if (r instanceof TableRef t && !seen.add(t.table().name())) {
           out.add(Construct.SELF_JOIN);
+        }
+        r.constructs(out);
+      }
+      for (FromItem r : refs()) {
+        if (r instanceof Derived d && refs().stream().anyMatch(o -> o != r && sharesSource(o, d))) {
+          out.add(Construct.DERIVED_JOINED_TO_ITS_SOURCE);
         }
       }
       for (Join j : joins) {
@@ -120,34 +289,54 @@ sealed interface Query {
       }
     }
 
+    private static boolean sharesSource(FromItem other, Derived derived) {
+      Set<Schema.Table> mine = new LinkedHashSet<>();
+      derived.sources(mine);
+      Set<Schema.Table> theirs = new LinkedHashSet<>();
+      other.sources(theirs);
+      return theirs.stream().anyMatch(mine::contains);
+    }
+
     @Override
     public void sources(Set<Schema.Table> out) {
-      refs().forEach(r -> out.add(r.table()));
+      refs().forEach(r -> r.sources(out));
     }
 
     @Override
     public void joinColumns(Set<String> out) {
+      refs().forEach(r -> r.joinColumns(out));
       for (Join j : joins) {
         for (Expr condition : j.conditions()) {
-          collectColumns(condition, out);
+          collectColumns(this, condition, out);
         }
       }
     }
 
-    private void collectColumns(Expr e, Set<String> out) {
-      switch (e) {
-        case Expr.Col col -> refs().stream().filter(r -> r.alias().equals(col.qualifier())).findFirst()
-            .ifPresent(r -> out.add(r.table().name() + "." + col.column().name()));
-        case Expr.Cmp cmp -> {
-          collectColumns(cmp.left(), out);
-          collectColumns(cmp.right(), out);
-        }
-        case Expr.Logic l -> {
-          collectColumns(l.left(), out);
-          collectColumns(l.right(), out);
-        }
-        default -> { }
+    @Override
+    public Optional<String> origin(Expr.Col column) {
+      return refs().stream().filter(r -> r.alias().equals(column.qualifier())).findFirst()
+          .flatMap(r -> r.origin(column.column().name()));
+    }
+
+    @Override
+    public List<Expr.Col> correlatable() {
+      return refs().stream().flatMap(r -> r.correlatable().stream()).toList();
+    }
+  }
+
+  /** Adds {@code table.column} of every source column {@code e} compares (in a join or a correlation). */
+  static void collectColumns(Source scope, Expr e, Set<String> out) {
+    switch (e) {
+      case Expr.Col col -> scope.origin(col).ifPresent(out::add);
+      case Expr.Cmp cmp -> {
+        collectColumns(scope, cmp.left(), out);
+        collectColumns(scope, cmp.right(), out);
       }
+      case Expr.Logic l -> {
+        collectColumns(scope, l.left(), out);
+        collectColumns(scope, l.right(), out);
+      }
+      default -> { }
     }
   }
 
@@ -187,12 +376,22 @@ sealed interface Query {
 
     @Override
     public void sources(Set<Schema.Table> out) {
-      body.branches().forEach(b -> b.source().sources(out));
+      body.sources(out);
     }
 
     @Override
     public void joinColumns(Set<String> out) {
-      body.branches().forEach(b -> b.source().joinColumns(out));
+      body.joinColumns(out);
+    }
+
+    @Override
+    public Optional<String> origin(Expr.Col column) {
+      return Optional.empty();
+    }
+
+    @Override
+    public List<Expr.Col> correlatable() {
+      return List.of(); // a union's column types are Calcite's: a correlation could need a cast
     }
   }
 
@@ -202,11 +401,18 @@ sealed interface Query {
     }
   }
 
-  /** One SELECT block without DISTINCT or aggregates. */
-  record Select(List<Item> items, Source source, Expr where) {
+  /**
+   * One SELECT block without DISTINCT or aggregates; {@code subqueries} are ANDed into its WHERE (always
+   * empty in a UNION ALL branch).
+   */
+  record Select(List<Item> items, Source source, Expr where, List<SubqueryCondition> subqueries) {
+    public Select {
+      subqueries = List.copyOf(subqueries);
+    }
+
     String sql() {
       return "SELECT " + items.stream().map(Item::sql).collect(Collectors.joining(", ")) + " FROM " + source.sql()
-          + whereSql(source, where);
+          + whereSql(source, where, subqueries);
     }
 
     void constructs(Set<Construct> out) {
@@ -219,22 +425,167 @@ sealed interface Query {
         item.expr().constructs(out);
       }
       source.constructs(out);
-      whereConstructs(where, out);
+      whereConstructs(where, subqueries, out);
+    }
+
+    /** The tables it reads: its FROM, its sub-queries, and a scalar sub-query in its select list. */
+    void sources(Set<Schema.Table> out) {
+      source.sources(out);
+      subqueries.forEach(q -> q.source().sources(out));
+      items.stream().filter(i -> i.expr() instanceof Expr.Subquery)
+          .forEach(i -> ((Expr.Subquery) i.expr()).subquery().source().sources(out));
+    }
+
+    void joinColumns(Set<String> out) {
+      source.joinColumns(out);
+      subqueries.forEach(q -> q.joinColumns(source, out));
     }
   }
 
-  static String whereSql(Source source, Expr where) {
+  static String whereSql(Source source, Expr where, List<SubqueryCondition> subqueries) {
     List<String> conjuncts = new ArrayList<>(source.whereConditions().stream().map(Expr::sql).toList());
     if (where != null) {
       conjuncts.add(where.sql());
     }
+    subqueries.forEach(q -> conjuncts.add(q.sql()));
     return conjuncts.isEmpty() ? "" : " WHERE " + String.join(" AND ", conjuncts);
   }
 
-  static void whereConstructs(Expr where, Set<Construct> out) {
-    if (where != null) {
+  static void whereConstructs(Expr where, List<SubqueryCondition> subqueries, Set<Construct> out) {
+    if (where != null || !subqueries.isEmpty()) {
       out.add(Construct.WHERE);
+    }
+    if (where != null) {
       where.constructs(out);
+    }
+    subqueries.forEach(q -> q.constructs(out));
+  }
+
+  // ---- sub-queries ---------------------------------------------------------------------------------
+
+  /**
+   * {@code (SELECT aggregate FROM source [WHERE …])}, uncorrelated: one row, whose value is NULL (or 0
+   * for count) when no row qualifies.
+   */
+  record ScalarSubquery(AggCall call, Tables source, Expr where) {
+    String sql() {
+      return "(SELECT " + call.sql() + " FROM " + source.sql() + whereSql(source, where, List.of()) + ")";
+    }
+
+    ColType type() {
+      return call.resultType();
+    }
+
+    void constructs(Set<Construct> out) {
+      call.constructs(out);
+      source.constructs(out);
+      if (where != null) {
+        where.constructs(out);
+      }
+    }
+  }
+
+  /**
+   * A sub-query condition, ANDed into a WHERE: never under OR or NOT, never NOT IN or NOT EXISTS
+   * (Freshet plans those as outer or anti joins and refuses them, FR003).
+   */
+  sealed interface SubqueryCondition permits ScalarComparison, InSubquery, Exists {
+    String sql();
+
+    /** The sub-query's FROM. */
+    Tables source();
+
+    void constructs(Set<Construct> out);
+
+    /** Adds the source columns it compares, of the sub-query and of {@code outer} (the query it sits in). */
+    void joinColumns(Source outer, Set<String> out);
+  }
+
+  /** {@code operand op (SELECT aggregate FROM …)}, uncorrelated. */
+  record ScalarComparison(Expr operand, String op, ScalarSubquery subquery) implements SubqueryCondition {
+    @Override
+    public String sql() {
+      return Expr.operand(operand) + " " + op + " " + subquery.sql();
+    }
+
+    @Override
+    public Tables source() {
+      return subquery.source();
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.SCALAR_SUBQUERY);
+      operand.constructs(out);
+      subquery.constructs(out);
+    }
+
+    @Override
+    public void joinColumns(Source outer, Set<String> out) {
+      subquery.source().joinColumns(out);
+    }
+  }
+
+  /** {@code operand IN (SELECT selected FROM … [WHERE …])}, uncorrelated. */
+  record InSubquery(Expr.Col operand, Expr.Col selected, Tables source, Expr where) implements SubqueryCondition {
+    @Override
+    public String sql() {
+      return operand.sql() + " IN (SELECT " + selected.sql() + " FROM " + source.sql()
+          + whereSql(source, where, List.of()) + ")";
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.IN_SUBQUERY);
+      source.constructs(out);
+      if (where != null) {
+        where.constructs(out);
+      }
+    }
+
+    @Override
+    public void joinColumns(Source outer, Set<String> out) {
+      source.joinColumns(out);
+      outer.origin(operand).ifPresent(out::add);
+      source.origin(selected).ifPresent(out::add);
+    }
+  }
+
+  /**
+   * {@code EXISTS (SELECT 1 FROM … WHERE inner = outer [AND …] [AND condition on the inner rows])}: each
+   * correlation an equality of an inner column with a column of the query the sub-query sits in.
+   */
+  record Exists(List<Expr.Cmp> correlations, Tables source, Expr where) implements SubqueryCondition {
+    public Exists {
+      correlations = List.copyOf(correlations);
+    }
+
+    @Override
+    public String sql() {
+      List<String> conjuncts = new ArrayList<>(source.whereConditions().stream().map(Expr::sql).toList());
+      correlations.forEach(c -> conjuncts.add(c.sql()));
+      if (where != null) {
+        conjuncts.add(where.sql());
+      }
+      return "EXISTS (SELECT 1 FROM " + source.sql() + " WHERE " + String.join(" AND ", conjuncts) + ")";
+    }
+
+    @Override
+    public void constructs(Set<Construct> out) {
+      out.add(Construct.EXISTS_CORRELATED);
+      source.constructs(out);
+      if (where != null) {
+        where.constructs(out);
+      }
+    }
+
+    @Override
+    public void joinColumns(Source outer, Set<String> out) {
+      source.joinColumns(out);
+      for (Expr.Cmp c : correlations) {
+        source.origin((Expr.Col) c.left()).ifPresent(out::add);
+        outer.origin((Expr.Col) c.right()).ifPresent(out::add);
+      }
     }
   }
 
@@ -256,6 +607,14 @@ sealed interface Query {
       }
       branches.forEach(b -> b.constructs(out));
     }
+
+    void sources(Set<Schema.Table> out) {
+      branches.forEach(b -> b.sources(out));
+    }
+
+    void joinColumns(Set<String> out) {
+      branches.forEach(b -> b.joinColumns(out));
+    }
   }
 
   static String orderBySql(List<String> orderBy) {
@@ -271,7 +630,7 @@ sealed interface Query {
       String items = starAlias != null ? starAlias + ".*"
           : select.items().stream().map(Item::sql).collect(Collectors.joining(", "));
       return "SELECT " + (distinct ? "DISTINCT " : "") + items + " FROM " + select.source().sql()
-          + whereSql(select.source(), select.where()) + orderBySql(orderBy);
+          + whereSql(select.source(), select.where(), select.subqueries()) + orderBySql(orderBy);
     }
 
     @Override
@@ -280,12 +639,15 @@ sealed interface Query {
       if (starAlias != null) {
         out.add(Construct.STAR);
         select.source().constructs(out);
-        whereConstructs(select.where(), out);
+        whereConstructs(select.where(), select.subqueries(), out);
       } else {
         select.constructs(out);
       }
       if (distinct) {
         out.add(Construct.DISTINCT);
+        if (select.source() instanceof Tables t && !t.joins().isEmpty()) {
+          out.add(Construct.DISTINCT_OVER_JOIN);
+        }
       }
       if (!orderBy.isEmpty()) {
         out.add(Construct.ORDER_BY);
@@ -296,21 +658,28 @@ sealed interface Query {
     @Override
     public Set<Schema.Table> sources() {
       Set<Schema.Table> out = new LinkedHashSet<>();
-      select.source().sources(out);
+      select.sources(out);
       return out;
     }
 
     @Override
     public Set<String> joinColumns() {
       Set<String> out = new LinkedHashSet<>();
-      select.source().joinColumns(out);
+      select.joinColumns(out);
       return out;
     }
 
     @Override
     public String shape() {
-      return (distinct ? "distinct" : "select") + (select.source() instanceof FromUnion ? " over union" : "");
+      return (distinct ? "distinct" : "select") + shapeOf(select.source(), select.subqueries());
     }
+  }
+
+  /** The suffix of a shape: what the query reads (a union, derived tables) and whether it has sub-queries. */
+  static String shapeOf(Source source, List<SubqueryCondition> subqueries) {
+    String from = source instanceof FromUnion ? " over union"
+        : source instanceof Tables t && t.refs().stream().anyMatch(r -> r instanceof Derived) ? " over derived" : "";
+    return from + (subqueries.isEmpty() ? "" : " with sub-query");
   }
 
   /** {@code branch UNION ALL branch ... [UNION ALL VALUES ...] [ORDER BY]}. */
@@ -333,14 +702,14 @@ sealed interface Query {
     @Override
     public Set<Schema.Table> sources() {
       Set<Schema.Table> out = new LinkedHashSet<>();
-      body.branches().forEach(b -> b.source().sources(out));
+      body.sources(out);
       return out;
     }
 
     @Override
     public Set<String> joinColumns() {
       Set<String> out = new LinkedHashSet<>();
-      body.branches().forEach(b -> b.source().joinColumns(out));
+      body.joinColumns(out);
       return out;
     }
 
@@ -384,20 +753,38 @@ sealed interface Query {
         argument.constructs(out);
       }
     }
+
+    /** The type PostgreSQL gives the result (a finisher keeps it). */
+    ColType resultType() {
+      return switch (function) {
+        case "count*", "count" -> ColType.BIGINT;
+        case "sum" -> argument.type() == ColType.INT ? ColType.BIGINT : ColType.NUMERIC;
+        case "avg" -> ColType.NUMERIC;
+        case "min", "max" -> argument.type();
+        case "bool_and", "bool_or" -> ColType.BOOL;
+        case "string_agg" -> ColType.TEXT;
+        default -> throw new IllegalStateException(function);
+      };
+    }
   }
 
-  /** {@code SELECT keys, aggregates FROM source [WHERE] [GROUP BY keys] [ORDER BY]}. */
-  record Aggregate(List<Item> keys, List<AggCall> calls, Source source, Expr where, List<String> orderBy)
-      implements Query {
+  /** {@code SELECT keys, aggregates FROM source [WHERE] [GROUP BY keys] [HAVING] [ORDER BY]}. */
+  record Aggregate(List<Item> keys, List<AggCall> calls, Source source, Expr where,
+      List<SubqueryCondition> subqueries, Expr having, List<String> orderBy) implements Query {
+    public Aggregate {
+      subqueries = List.copyOf(subqueries);
+    }
+
     @Override
     public String sql() {
       List<String> items = new ArrayList<>(keys.stream().map(Item::sql).toList());
       for (int i = 0; i < calls.size(); i++) {
         items.add(calls.get(i).sql() + " AS a" + (i + 1));
       }
-      return "SELECT " + String.join(", ", items) + " FROM " + source.sql() + whereSql(source, where)
+      return "SELECT " + String.join(", ", items) + " FROM " + source.sql() + whereSql(source, where, subqueries)
           + (keys.isEmpty() ? "" : " GROUP BY " + keys.stream().map(k -> k.expr().sql())
               .collect(Collectors.joining(", ")))
+          + (having == null ? "" : " HAVING " + having.sql())
           + orderBySql(orderBy);
     }
 
@@ -413,7 +800,15 @@ sealed interface Query {
       }
       calls.forEach(c -> c.constructs(out));
       source.constructs(out);
-      whereConstructs(where, out);
+      if (source instanceof Tables t
+          && t.refs().stream().anyMatch(r -> r instanceof Derived d && d.query() instanceof Aggregate)) {
+        out.add(Construct.AGGREGATE_OVER_AGGREGATE);
+      }
+      whereConstructs(where, subqueries, out);
+      if (having != null) {
+        out.add(Construct.HAVING);
+        having.constructs(out);
+      }
       if (!orderBy.isEmpty()) {
         out.add(Construct.ORDER_BY);
       }
@@ -424,6 +819,7 @@ sealed interface Query {
     public Set<Schema.Table> sources() {
       Set<Schema.Table> out = new LinkedHashSet<>();
       source.sources(out);
+      subqueries.forEach(q -> q.source().sources(out));
       return out;
     }
 
@@ -431,12 +827,14 @@ sealed interface Query {
     public Set<String> joinColumns() {
       Set<String> out = new LinkedHashSet<>();
       source.joinColumns(out);
+      subqueries.forEach(q -> q.joinColumns(source, out));
       return out;
     }
 
     @Override
     public String shape() {
-      return (keys.isEmpty() ? "scalar aggregate" : "group by") + (source instanceof FromUnion ? " over union" : "");
+      return (keys.isEmpty() ? "scalar aggregate" : "group by") + (having == null ? "" : " having")
+          + shapeOf(source, subqueries);
     }
   }
 
