@@ -8,6 +8,7 @@ import static dev.freshet.codegen.refresh.SqlText.q;
 
 import dev.freshet.codegen.merge.MergePrinter;
 import dev.freshet.codegen.merge.MergeStatement;
+import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.sql.Quoting;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,18 +23,57 @@ import java.util.List;
  * rows already stored; then one MERGE inserts ordinals {@code have+1 … have+w} or deletes
  * {@code have+w+1 … have}.
  */
-public final class BagRefreshPrinter {
+public final class BagRefreshPrinter implements StoredTablePrinter {
 
   /** Temporary table holding the consolidated delta of one refresh. */
   public static final String DELTA_TABLE = "Δrows";
 
   private final List<String> target;
   private final List<String> columns;
+  private final RowIdentity.Multiset identity;
 
   /** @param target schema and name of the stream table */
   public BagRefreshPrinter(List<String> target, List<String> userColumns) {
     this.target = List.copyOf(target);
     this.columns = List.copyOf(userColumns);
+    this.identity = new RowIdentity.Multiset(userColumns);
+  }
+
+  @Override
+  public RowIdentity identity() {
+    return identity;
+  }
+
+  @Override
+  public List<RefreshStep> differential(String deltaSql, List<StoredColumn> stored) {
+    return steps(differentialDelta(deltaSql, stored), stored);
+  }
+
+  @Override
+  public List<RefreshStep> full(String definingSql, List<StoredColumn> stored) {
+    return steps(fullDelta(definingSql, stored), stored);
+  }
+
+  /** Materialize the consolidated delta, check it, count it, merge it. */
+  private List<RefreshStep> steps(String consolidatedDelta, List<StoredColumn> stored) {
+    return List.of(new RefreshStep.Statement(materializeDelta(consolidatedDelta, stored)),
+        new RefreshStep.Check(negativeMultiplicities(), "refresh of " + targetName() + " would delete rows that "
+            + "are not there: the stream table or its delta is wrong; nothing was applied. This is a bug in "
+            + "Freshet; 'freshet verify' and a FULL refresh restore the table"),
+        new RefreshStep.Figures(figures()),
+        new RefreshStep.Statement(apply(stored)));
+  }
+
+  /** {@inheritDoc} A multiset is filled from the query as written: the other reading is the plan. */
+  @Override
+  public String differingReading(String definingSql, String planSql, List<StoredColumn> stored) {
+    return differingRows(planSql, stored);
+  }
+
+  /** Rows the MERGE inserts, updates (none: a multiset has no updates) and deletes, and delta rows. */
+  private static String figures() {
+    return "SELECT coalesce(sum(\"__w\") FILTER (WHERE \"__w\" > 0), 0), 0,\n"
+        + "  coalesce(-sum(\"__w\") FILTER (WHERE \"__w\" < 0), 0), count(*)\nFROM " + q(DELTA_TABLE);
   }
 
   private String targetName() {
@@ -41,6 +81,7 @@ public final class BagRefreshPrinter {
   }
 
   /** Creates the storage with PostgreSQL's own types for the query's columns, and no rows. */
+  @Override
   public List<String> createStorage(String definingSql) {
     String t = targetName();
     return List.of(
@@ -145,9 +186,10 @@ public final class BagRefreshPrinter {
         + "    CASE WHEN r.\"__w\" > 0 THEN r.\"__freshet_have\" + 1 ELSE r.\"__freshet_have\" + r.\"__w\" + 1 END,\n"
         + "    CASE WHEN r.\"__w\" > 0 THEN r.\"__freshet_have\" + r.\"__w\" ELSE r.\"__freshet_have\" END) AS g(n)\n"
         + ")";
+    // the identity: the hash, the ordinal among equal rows, and every user column
     String on = "st." + q(HiddenColumns.HASH) + " = d." + q(HiddenColumns.HASH)
         + "\n  AND st." + q(HiddenColumns.DUP) + " = d." + q(HiddenColumns.DUP)
-        + "\n  AND " + SqlText.sameStoredValues("st", "d", stored.subList(0, columns.size()));
+        + "\n  AND " + SqlText.sameStoredValues("st", "d", stored.subList(0, identity.userColumns().size()));
     List<String> insertColumns = new ArrayList<>(map(columns, SqlText::q));
     insertColumns.add(q(HiddenColumns.HASH));
     insertColumns.add(q(HiddenColumns.DUP));

@@ -55,4 +55,22 @@ public final class ChangeTablePrinter {
         + (groupBy.isEmpty() ? "" : "GROUP BY " + String.join(", ", groupBy) + "\n")
         + "HAVING sum(b.\"__w\") <> 0";
   }
+
+  /** The number of rows of a change table: 0 when the window only changed columns nobody reads. */
+  public static String rowCount(List<String> changeTableName) {
+    return "SELECT count(*) FROM " + Quoting.qualified(changeTableName);
+  }
+
+  /**
+   * Statements preparing a non-empty change table for the delta terms: an index per join key (they
+   * look rows of ΔR up by key while probing the pre-state R ⊎ −ΔR), then statistics for PostgreSQL.
+   */
+  public static List<String> prepare(List<String> changeTableName, List<String> joinKeys) {
+    List<String> statements = new ArrayList<>();
+    for (String key : joinKeys) {
+      statements.add("CREATE INDEX ON " + Quoting.qualified(changeTableName) + " (" + q(key) + ")");
+    }
+    statements.add("ANALYZE " + Quoting.qualified(changeTableName));
+    return statements;
+  }
 }

@@ -8,6 +8,7 @@ import static dev.freshet.codegen.refresh.SqlText.q;
 
 import dev.freshet.codegen.merge.MergePrinter;
 import dev.freshet.codegen.merge.MergeStatement;
+import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.planner.FaultInjection;
@@ -45,7 +46,7 @@ import org.apache.calcite.tools.RelBuilder;
  * extremum may have left, an aggregate with no algebraic form). The user's columns are then computed
  * from the state by the query's own final projection, and one MERGE applies the rows.
  */
-public final class GroupedRefreshPrinter {
+public final class GroupedRefreshPrinter implements StoredTablePrinter {
 
   /** Temporary table with the new rows (user columns and state) of the affected groups. */
   public static final String STATE_TABLE = "Δgroups";
@@ -68,18 +69,23 @@ public final class GroupedRefreshPrinter {
     this.aggregate = shape.aggregate();
     this.inputNames = shape.input().getRowType().getFieldNames();
     this.keys = aggregate.getGroupSet().asList();
+    this.identity = (RowIdentity.GroupKey) RowIdentity.of(shape, userColumns);
   }
 
   private String targetName() {
     return Quoting.qualified(target);
   }
 
+  private final RowIdentity.GroupKey identity;
+
+  @Override
+  public RowIdentity identity() {
+    return identity;
+  }
+
+  /** The hidden key columns: the row identity. */
   private List<String> keyColumns() {
-    List<String> names = new ArrayList<>();
-    for (int j = 0; j < keys.size(); j++) {
-      names.add(HiddenColumns.key(j));
-    }
-    return names;
+    return identity.columns();
   }
 
   private boolean algebraicSum(int i) {
@@ -242,6 +248,12 @@ public final class GroupedRefreshPrinter {
   public String stateQuery() {
     return "WITH " + q("__freshet_state") + " AS (\n" + indent(QuerySqlPrinter.print(stateRel(shape.input())), 2)
         + "\n),\n" + aggValuesCte() + "\n" + finisherSql();
+  }
+
+  /** {@inheritDoc} The layout comes from the plan's state query; {@code definingSql} is not needed. */
+  @Override
+  public List<String> createStorage(String definingSql) {
+    return createStorage();
   }
 
   public List<String> createStorage() {
@@ -421,14 +433,35 @@ public final class GroupedRefreshPrinter {
     return "DROP TABLE " + q(STATE_TABLE);
   }
 
-  /** Step 2: counts of rows the MERGE will insert, update and delete, in that order. */
+  @Override
+  public List<RefreshStep> differential(String deltaSql, List<StoredColumn> stored) {
+    return List.of(new RefreshStep.Statement(materializeDifferential(deltaSql, stored)),
+        new RefreshStep.Figures(counts()), new RefreshStep.Statement(apply()),
+        new RefreshStep.Statement(dropTemporary()));
+  }
+
+  /** {@inheritDoc} Every group is recomputed from the plan's input; {@code definingSql} is not needed. */
+  @Override
+  public List<RefreshStep> full(String definingSql, List<StoredColumn> stored) {
+    return List.of(new RefreshStep.Statement(materializeFull()), new RefreshStep.Figures(counts()),
+        new RefreshStep.Statement(apply()), new RefreshStep.Statement(dropTemporary()));
+  }
+
+  /** {@inheritDoc} Groups are filled from the plan (their state comes from it): the other reading is the query. */
+  @Override
+  public String differingReading(String definingSql, String planSql, List<StoredColumn> stored) {
+    return new BagRefreshPrinter(target, userColumns).differingRows(definingSql, stored);
+  }
+
+  /** Step 2: counts of rows the MERGE will insert, update and delete, in that order, and their sum. */
   public String counts() {
     String exists = "EXISTS (SELECT 1 FROM " + targetName() + " AS st WHERE st." + q(HiddenColumns.HASH)
         + " = d." + q(HiddenColumns.HASH) + " AND " + SqlText.sameValues("st", "d", keyColumns()) + ")";
     String gone = keys.isEmpty() ? "FALSE" : "d." + q(HiddenColumns.COUNT) + " = 0";
     return "SELECT count(*) FILTER (WHERE NOT " + exists + " AND NOT " + gone + "),\n"
         + "  count(*) FILTER (WHERE " + exists + " AND NOT " + gone + "),\n"
-        + "  count(*) FILTER (WHERE " + exists + " AND " + gone + ")\nFROM " + q(STATE_TABLE) + " AS d";
+        + "  count(*) FILTER (WHERE " + exists + " AND " + gone + "),\n"
+        + "  count(*) FILTER (WHERE " + exists + " OR NOT " + gone + ")\nFROM " + q(STATE_TABLE) + " AS d";
   }
 
   /** Step 3: the MERGE applying {@value #STATE_TABLE}. */

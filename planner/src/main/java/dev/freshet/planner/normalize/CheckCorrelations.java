@@ -42,6 +42,7 @@ import org.apache.calcite.rex.RexVisitorImpl;
  * </ul>
  */
 final class CheckCorrelations extends RelHomogeneousShuttle {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CheckCorrelations.class);
 
   private Optional<String> mismatch = Optional.empty();
   private boolean correlatedComputation;
@@ -96,6 +97,7 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
           @Override
           public RexNode visitCorrelVariable(RexCorrelVariable variable) {
             if (variable.id.equals(id) && mismatch.isEmpty() && !beginsWith(rows, variable.getType().getFieldList())) {
+              LOG.debug("{} is typed {}, its rows are {}", variable, variable.getType().getFullTypeString(), rows);
               mismatch = Optional.of("a sub-query names outer columns through rows Calcite types differently "
                   + "from those it reads (a grouped column named by a nested sub-query in HAVING, a LATERAL "
                   + "sub-query), which Freshet's planner cannot read yet");
@@ -116,7 +118,8 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
     if (variable.size() > rows.size()) {
       return false;
     }
-    List<String> rowNames = rows.stream().map(RelDataTypeField::getName).toList();
+    // columns appended after the variable's (a cast Calcite added for a join) are not compared
+    List<String> rowNames = rows.subList(0, variable.size()).stream().map(RelDataTypeField::getName).toList();
     List<String> variableNames = variable.stream().map(RelDataTypeField::getName).toList();
     for (int i = 0; i < variable.size(); i++) {
       if (!sameColumn(variableNames.get(i), rowNames.get(i), variableNames, rowNames)
@@ -132,7 +135,8 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
    * repeated name apart with a number, differently in the scope that types the variable ({@code k, k0})
    * and in the rows ({@code k, k1}, when a cast for {@code ON t.k = u.b} took {@code k0}). Names that
    * differ only so, and appear nowhere else in the other list, are the same column; a name found at
-   * another position of the other list (rows before grouping read as rows after it) is not.
+   * another position of the other list (rows before grouping read as rows after it) is not. Rows past the
+   * variable's fields are not compared: Calcite appends there the casts a join condition needs.
    */
   private static boolean sameColumn(String variableName, String rowName, List<String> variableNames,
       List<String> rowNames) {

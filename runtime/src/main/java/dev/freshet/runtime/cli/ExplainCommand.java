@@ -1,5 +1,7 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.codegen.program.RefreshProgram;
+import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.calcite.plan.RelOptUtil;
@@ -57,16 +60,22 @@ public final class ExplainCommand implements Callable<Integer> {
       + "comma-separated (TABLE or SCHEMA.TABLE); repeat the option for more sets.")
   List<String> changed;
 
+  @Option(names = "--program", description = "Also print, for each set, the whole refresh program: every "
+      + "statement a refresh runs once the change tables exist (state tables, checks, counts, MERGE).")
+  boolean program;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     CreateCommand.noteIfTemporary(spec, connection);
     CompiledStreamTable compiled;
     StoredStreamTable stored;
+    Map<List<String>, List<StoredColumn>> storedColumns;
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       VerifyCommand.requireStreamTable(c, name);
       compiled = StreamTables.compiled(c, name);
       stored = StreamTables.status(c, name, 0).table();
+      storedColumns = StreamTables.storedColumns(c, compiled);
     }
     List<ChangedSet> sets = changedSets(compiled);
     out.println("stream table " + compiled.target() + ": " + compiled.effectiveMode());
@@ -81,6 +90,7 @@ public final class ExplainCommand implements Callable<Integer> {
           ? "Every refresh recomputes the query as written (see the note) and merges the difference into the table."
           : "A refresh with changes to the sources recomputes the query as written and merges the difference "
               + "into the table; there are no delta plans.");
+      printProgram(out, "-- Refresh program", compiled.fullProgram(storedColumns));
       out.flush();
       return ExitCode.OK.code();
     }
@@ -94,6 +104,7 @@ public final class ExplainCommand implements Callable<Integer> {
       out.println();
     }
     printShape(out, compiled.shape().get(), "");
+    out.println("Row identity: " + compiled.storage().identity().describe() + ".");
     for (ChangedSet sourcesChanged : sets) {
       ChangedSet set = compiled.withChangedStrata(sourcesChanged);
       out.println();
@@ -110,17 +121,29 @@ public final class ExplainCommand implements Callable<Integer> {
         }
       }
       if (!ChangeTables.readsChanged(compiled.shape().orElseThrow().input(), set) || compiled.deltaIsEmpty(set)) {
-        out.println("-- The delta is provably empty: a refresh with only these changes applies nothing.");
-        continue;
+        out.println("-- The delta is provably empty: a refresh with only these changes applies nothing"
+            + (compiled.strata().isEmpty() ? "." : " to the stream table."));
+      } else {
+        out.println("-- Delta plan" + switch (compiled.shape().orElseThrow()) {
+          case MaintenanceShape.Grouped grouped -> " (of the aggregate's input, with weight __w)";
+          case MaintenanceShape.Bag bag -> " (with weight __w)";
+        });
+        out.print(RelOptUtil.toString(compiled.deltaPlan(set), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
+        out.println("-- Delta SQL");
+        out.println(compiled.deltaSql(set) + ";");
       }
-      out.println("-- Delta plan" + (compiled.grouped() ? " (of the aggregate's input, with weight __w)"
-          : " (with weight __w)"));
-      out.print(RelOptUtil.toString(compiled.deltaPlan(set), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
-      out.println("-- Delta SQL");
-      out.println(compiled.deltaSql(set) + ";");
+      printProgram(out, "-- Refresh program for these changes", compiled.differentialProgram(sourcesChanged,
+          storedColumns));
     }
     out.flush();
     return ExitCode.OK.code();
+  }
+
+  private void printProgram(PrintWriter out, String caption, RefreshProgram refreshProgram) {
+    if (program) {
+      out.println(caption + " (after the change tables; in the refresh transaction)");
+      out.println(refreshProgram.isEmpty() ? "-- nothing to run" : refreshProgram.sql());
+    }
   }
 
   private static void printShape(PrintWriter out, MaintenanceShape shape, String indent) {

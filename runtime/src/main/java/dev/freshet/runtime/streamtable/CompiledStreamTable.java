@@ -1,7 +1,10 @@
 package dev.freshet.runtime.streamtable;
 
-import dev.freshet.codegen.refresh.BagRefreshPrinter;
+import dev.freshet.codegen.program.RefreshProgram;
+import dev.freshet.codegen.program.RefreshProgramPrinter;
 import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
+import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.codegen.refresh.StoredTablePrinter;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.admission.Refusal;
@@ -17,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.rel.RelNode;
 
 /**
- * A defining query compiled for one stream table: how it is maintained, its sources and the printers
- * of its refresh SQL. Delta SQL is compiled once per changed set and cached (DESIGN.md §5).
+ * A defining query compiled for one stream table: how it is maintained, its sources, and the refresh
+ * programs codegen prints for it. Delta SQL is compiled once per changed set and cached (DESIGN.md §5).
  *
  * @param plan Freshet's plan; empty for a FULL stream table, which PostgreSQL runs as written
  * @param columnNames the stream table's columns: PostgreSQL's names for the query's result
@@ -66,17 +69,54 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
         Optional.empty(), List.of(), sources, recomputesEveryRefresh, new ConcurrentHashMap<>());
   }
 
-  /** True when stored one row per group. */
-  public boolean grouped() {
-    return shape.orElse(null) instanceof MaintenanceShape.Grouped;
+  /** The printer of the stream table's storage, laid out for its row identity. */
+  public StoredTablePrinter storage() {
+    return StoredTablePrinter.of(target.parts(), columnNames, shape);
   }
 
-  public BagRefreshPrinter bagPrinter() {
-    return new BagRefreshPrinter(target.parts(), columnNames);
+  /** The tables a refresh writes: the stream table, then each state table bottom-up. */
+  public List<List<String>> storedTables() {
+    List<List<String>> tables = new java.util.ArrayList<>();
+    tables.add(target.parts());
+    strata.forEach(s -> tables.add(s.stateTable()));
+    return tables;
   }
 
-  public GroupedRefreshPrinter groupedPrinter() {
-    return new GroupedRefreshPrinter(target.parts(), columnNames, (MaintenanceShape.Grouped) shape.orElseThrow());
+  /** The DDL creating the state tables, bottom-up, and the stream table, all empty. */
+  public List<String> createStorage() {
+    List<String> ddl = new java.util.ArrayList<>();
+    strata.forEach(s -> ddl.addAll(stratumPrinter(s).createStorage()));
+    ddl.addAll(storage().createStorage(sql));
+    return ddl;
+  }
+
+  /**
+   * The program of a differential refresh for the sources in {@code changedSources} (their change
+   * tables exist and are not empty): the state tables whose input reads them, bottom-up, then the
+   * stream table. {@code stored} holds the columns of each of {@link #storedTables()}.
+   */
+  public RefreshProgram differentialProgram(ChangedSet changedSources, Map<List<String>, List<StoredColumn>> stored) {
+    ChangedSet changed = withChangedStrata(changedSources);
+    List<RefreshProgramPrinter.StateTableDelta> strataDeltas = new java.util.ArrayList<>();
+    for (Stratum stratum : strata) {
+      if (changed.tables().contains(stratum.stateTable())) {
+        strataDeltas.add(new RefreshProgramPrinter.StateTableDelta(stateTable(stratum, stored),
+            stratumDeltaSql(stratum, changed), dev.freshet.rules.rel.ChangeTables.name(stratum.stateTable())));
+      }
+    }
+    Optional<String> delta = dev.freshet.rules.rel.ChangeTables.readsChanged(shape.orElseThrow().input(), changed)
+        && !deltaIsEmpty(changed) ? Optional.of(deltaSql(changed)) : Optional.empty();
+    return RefreshProgramPrinter.differential(strataDeltas, storage(), delta, stored.get(target.parts()));
+  }
+
+  /** The program of a full refresh: state tables bottom-up, then the stream table from its query. */
+  public RefreshProgram fullProgram(Map<List<String>, List<StoredColumn>> stored) {
+    return RefreshProgramPrinter.full(strata.stream().map(s -> stateTable(s, stored)).toList(), storage(), sql,
+        stored.get(target.parts()));
+  }
+
+  private RefreshProgramPrinter.StateTable stateTable(Stratum stratum, Map<List<String>, List<StoredColumn>> stored) {
+    return new RefreshProgramPrinter.StateTable(stratumPrinter(stratum), stored.get(stratum.stateTable()));
   }
 
   /** The printer of a stratum's state table (laid out as a grouped stream table whose columns are its result). */
@@ -86,7 +126,7 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
 
   /**
    * {@code changed} plus the state tables that change with it: those whose input reads something in
-   * it, bottom-up (a refresh adds only those whose delta turned out non-empty).
+   * it, bottom-up.
    */
   public ChangedSet withChangedStrata(ChangedSet changed) {
     java.util.Set<List<String>> all = new java.util.HashSet<>(changed.tables());

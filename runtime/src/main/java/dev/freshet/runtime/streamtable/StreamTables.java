@@ -1,8 +1,8 @@
 package dev.freshet.runtime.streamtable;
 
-import dev.freshet.codegen.refresh.BagRefreshPrinter;
+import dev.freshet.codegen.program.RefreshProgram;
+import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
-import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
@@ -27,6 +27,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -121,17 +122,10 @@ public final class StreamTables {
     for (CompiledStreamTable.Source source : sources) {
       ChangeCapture.ensure(c, source.table().schema(), source.table().name(), source.readColumns());
     }
-    for (Stratum stratum : compiled.strata()) { // bottom-up: each reads the state tables below it
-      for (String statement : compiled.stratumPrinter(stratum).createStorage()) {
-        execute(c, statement);
-      }
-    }
-    List<String> ddl = compiled.grouped() ? compiled.groupedPrinter().createStorage()
-        : compiled.bagPrinter().createStorage(compiled.sql());
-    for (String statement : ddl) {
+    for (String statement : compiled.createStorage()) { // state tables bottom-up, then the stream table
       execute(c, statement);
     }
-    return applyFull(c, compiled, storedColumns(c, target));
+    return run(c, compiled.fullProgram(storedColumns(c, compiled)));
   }
 
   /** Freshet's plan disagrees with the query it was made from (see {@link #requirePlanAgreesWithQuery}). */
@@ -152,11 +146,10 @@ public final class StreamTables {
    * deltas derived from the plan would be wrong. One run of the other reading and one hash aggregate.
    */
   private static void requirePlanAgreesWithQuery(Connection c, CompiledStreamTable compiled) {
-    String other;
     long differing;
     try {
-      other = compiled.grouped() ? compiled.sql() : QuerySqlPrinter.print(compiled.plan().orElseThrow().rel());
-      differing = scalarLong(c, compiled.bagPrinter().differingRows(other, storedColumns(c, compiled.target())));
+      differing = scalarLong(c, compiled.storage().differingReading(compiled.sql(),
+          QuerySqlPrinter.print(compiled.plan().orElseThrow().rel()), storedColumns(c, compiled.target())));
     } catch (SQLException | RuntimeException e) {
       throw new PlanMismatch(mismatch("Freshet's plan of this query cannot be run (" + firstLine(e.getMessage())
           + ")"), e);
@@ -316,7 +309,6 @@ public final class StreamTables {
       String current) throws SQLException {
     String previous = st.lastSnapshot().orElseThrow(() -> new IllegalStateException(
         st.name() + " has no stored snapshot"));
-    List<StoredColumn> stored = storedColumns(c, st.name());
     Set<List<String>> changed = new HashSet<>();
     List<String> changedNames = new ArrayList<>();
     boolean truncated = false;
@@ -349,131 +341,71 @@ public final class StreamTables {
         }
         List<String> tableName = ChangeTables.name(source.name());
         execute(c, ChangeTablePrinter.create(tableName, buffer.qualifiedBufferName(), columns, current, previous));
-        if (scalarLong(c, "SELECT count(*) FROM " + Quoting.qualified(tableName)) > 0) {
-          // Delta terms look rows of ΔR up by join key (the pre-state R ⊎ −ΔR is probed per row).
-          for (String key : source.joinKeys()) {
-            execute(c, "CREATE INDEX ON " + Quoting.qualified(tableName) + " (" + Quoting.identifier(key) + ")");
+        if (scalarLong(c, ChangeTablePrinter.rowCount(tableName)) > 0) {
+          for (String statement : ChangeTablePrinter.prepare(tableName, source.joinKeys())) {
+            execute(c, statement);
           }
-          execute(c, "ANALYZE " + Quoting.qualified(tableName));
           changed.add(source.name());
         }
       }
     }
     if (compiled.recomputesEveryRefresh()) { // a source or function no buffer watches: assume it changed
-      return new Outcome(Mode.FULL, changedNames, applyFull(c, compiled, stored));
+      return new Outcome(Mode.FULL, changedNames, run(c, compiled.fullProgram(storedColumns(c, compiled))));
     }
     if (changedNames.isEmpty()) {
       return new Outcome(compiled.effectiveMode(), List.of(), Counts.NONE);
     }
     if (compiled.effectiveMode() == Mode.FULL || truncated) {
-      return new Outcome(Mode.FULL, changedNames, applyFull(c, compiled, stored));
+      return new Outcome(Mode.FULL, changedNames, run(c, compiled.fullProgram(storedColumns(c, compiled))));
     }
     if (changed.isEmpty()) { // only columns this stream table does not read changed
       return new Outcome(Mode.DIFFERENTIAL, changedNames, Counts.NONE);
     }
-    for (Stratum stratum : compiled.strata()) { // bottom-up: a changed state table feeds the strata above
-      if (applyStratum(c, compiled, stratum, ChangedSet.of(changed))) {
-        changed.add(stratum.stateTable());
-      }
-    }
-    ChangedSet changedSet = ChangedSet.of(changed);
-    if (!ChangeTables.readsChanged(compiled.shape().orElseThrow().input(), changedSet)
-        || compiled.deltaIsEmpty(changedSet)) { // e.g. changes filtered out by a constant condition
-      return new Outcome(Mode.DIFFERENTIAL, changedNames, Counts.NONE);
-    }
-    String deltaSql = compiled.deltaSql(changedSet);
-    Counts counts;
-    if (compiled.grouped()) {
-      GroupedRefreshPrinter printer = compiled.groupedPrinter();
-      execute(c, printer.materializeDifferential(deltaSql, stored));
-      counts = applyGrouped(c, printer);
-    } else {
-      BagRefreshPrinter printer = compiled.bagPrinter();
-      execute(c, printer.materializeDelta(printer.differentialDelta(deltaSql, stored), stored));
-      counts = applyBag(c, printer, st.name(), stored);
-    }
-    return new Outcome(Mode.DIFFERENTIAL, changedNames, counts);
+    RefreshProgram program = compiled.differentialProgram(ChangedSet.of(changed), storedColumns(c, compiled));
+    return new Outcome(Mode.DIFFERENTIAL, changedNames, run(c, program));
   }
 
   /**
-   * Maintains one stratum's state table for the changes in {@code changed}: its input's delta gives
-   * the new state of the affected groups; the state's own delta (old rows −1, new rows +1) becomes its
-   * change table for the plan above; then the state table is updated. Returns whether it changed.
+   * Runs a refresh program printed by codegen, step by step; returns its figures. A failed check
+   * throws, and the refresh transaction rolls back everything the program did.
    */
-  private static boolean applyStratum(Connection c, CompiledStreamTable compiled, Stratum stratum,
-      ChangedSet changed) throws SQLException {
-    if (!ChangeTables.readsChanged(stratum.shape().input(), changed)) {
-      return false;
+  private static Counts run(Connection c, RefreshProgram program) throws SQLException {
+    Counts counts = Counts.NONE;
+    for (RefreshStep step : program.steps()) {
+      switch (step) {
+        case RefreshStep.Statement statement -> execute(c, statement.sql());
+        case RefreshStep.Check check -> {
+          long violations = scalarLong(c, check.sql());
+          if (violations != 0) {
+            throw new IllegalStateException(check.failure() + " (" + violations + " rows)");
+          }
+        }
+        case RefreshStep.Figures figures -> counts = figures(c, figures.sql());
+      }
     }
-    GroupedRefreshPrinter printer = compiled.stratumPrinter(stratum);
-    QualifiedName stateTable = new QualifiedName(stratum.stateTable().get(0), stratum.stateTable().get(1));
-    execute(c, printer.materializeDifferential(compiled.stratumDeltaSql(stratum, changed), storedColumns(c, stateTable)));
-    List<String> changeTable = ChangeTables.name(stratum.stateTable());
-    execute(c, printer.changeTable(changeTable));
-    execute(c, printer.apply());
-    execute(c, printer.dropTemporary());
-    if (scalarLong(c, "SELECT count(*) FROM " + Quoting.qualified(changeTable)) == 0) {
-      return false;
-    }
-    execute(c, "ANALYZE " + Quoting.qualified(changeTable)); // the plans above join it: PostgreSQL needs its size
-    return true;
+    return counts;
   }
 
-  /** Recomputes every stratum's state table, bottom-up, then the stream table. */
-  private static Counts applyFull(Connection c, CompiledStreamTable compiled, List<StoredColumn> stored)
+  private static Counts figures(Connection c, String sql) throws SQLException {
+    long startNanos = System.nanoTime();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+    } catch (SQLException e) {
+      throw withStatement(e, sql);
+    } finally {
+      trace(sql, startNanos);
+    }
+  }
+
+  /** The stored columns of each table a refresh of {@code compiled} writes, as PostgreSQL has them. */
+  public static Map<List<String>, List<StoredColumn>> storedColumns(Connection c, CompiledStreamTable compiled)
       throws SQLException {
-    for (Stratum stratum : compiled.strata()) {
-      GroupedRefreshPrinter printer = compiled.stratumPrinter(stratum);
-      execute(c, printer.materializeFull());
-      execute(c, printer.apply());
-      execute(c, printer.dropTemporary());
+    Map<List<String>, List<StoredColumn>> stored = new HashMap<>();
+    for (List<String> table : compiled.storedTables()) {
+      stored.put(table, storedColumns(c, new QualifiedName(table.get(0), table.get(1))));
     }
-    if (compiled.grouped()) {
-      GroupedRefreshPrinter printer = compiled.groupedPrinter();
-      execute(c, printer.materializeFull());
-      return applyGrouped(c, printer);
-    }
-    BagRefreshPrinter printer = compiled.bagPrinter();
-    execute(c, printer.materializeDelta(printer.fullDelta(compiled.sql(), stored), stored));
-    return applyBag(c, printer, compiled.target(), stored);
-  }
-
-  private static Counts applyBag(Connection c, BagRefreshPrinter printer, QualifiedName target,
-      List<StoredColumn> stored) throws SQLException {
-    long negative = scalarLong(c, printer.negativeMultiplicities());
-    if (negative > 0) {
-      throw new IllegalStateException("refresh of " + target + " would delete rows that are not there ("
-          + negative + " rows): the stream table or its delta is wrong; nothing was applied. "
-          + "This is a bug in Freshet; 'freshet verify' and a FULL refresh restore the table");
-    }
-    long inserted;
-    long deleted;
-    long rows;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT count(*), coalesce(sum(\"__w\") FILTER (WHERE \"__w\" > 0), 0), "
-            + "coalesce(-sum(\"__w\") FILTER (WHERE \"__w\" < 0), 0) FROM "
-            + Quoting.identifier(BagRefreshPrinter.DELTA_TABLE))) {
-      rs.next();
-      rows = rs.getLong(1);
-      inserted = rs.getLong(2);
-      deleted = rs.getLong(3);
-    }
-    execute(c, printer.apply(stored));
-    return new Counts(inserted, 0, deleted, rows);
-  }
-
-  private static Counts applyGrouped(Connection c, GroupedRefreshPrinter printer) throws SQLException {
-    long inserted;
-    long updated;
-    long deleted;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(printer.counts())) {
-      rs.next();
-      inserted = rs.getLong(1);
-      updated = rs.getLong(2);
-      deleted = rs.getLong(3);
-    }
-    execute(c, printer.apply());
-    return new Counts(inserted, updated, deleted, inserted + updated + deleted);
+    return stored;
   }
 
   static CompiledStreamTable compiled(Connection c, StoredStreamTable st) throws SQLException {

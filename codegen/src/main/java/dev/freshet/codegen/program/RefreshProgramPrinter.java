@@ -1,0 +1,73 @@
+package dev.freshet.codegen.program;
+
+import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
+import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.codegen.refresh.StoredTablePrinter;
+import dev.freshet.codegen.sql.Quoting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Prints the {@link RefreshProgram} of a stream table: its state tables bottom-up, then the table itself.
+ *
+ * <p>Differentially, each changed state table computes the new state of its affected groups from its
+ * input's delta, turns old and new rows into the change table the plans above read (old −1, new +1),
+ * merges, and has the change table analyzed (PostgreSQL plans the joins above by its size); then the
+ * stream table's delta is materialized, checked, counted and merged. In full, every state table is
+ * recomputed bottom-up, then the stream table.
+ */
+public final class RefreshProgramPrinter {
+
+  private RefreshProgramPrinter() {
+  }
+
+  /** A state table inside the query, as one refresh maintains it. */
+  public record StateTable(GroupedRefreshPrinter printer, List<StoredColumn> stored) {
+    public StateTable {
+      stored = List.copyOf(stored);
+    }
+  }
+
+  /**
+   * A state table whose input changed: {@code deltaSql} is its input's delta, {@code changeTable} the
+   * name of the change table it passes up.
+   */
+  public record StateTableDelta(StateTable table, String deltaSql, List<String> changeTable) {
+    public StateTableDelta {
+      changeTable = List.copyOf(changeTable);
+    }
+  }
+
+  /**
+   * The differential program: the changed state tables' steps, bottom-up, then the stream table's
+   * ({@code deltaSql} empty when no change reaches it, e.g. all filtered out by a constant condition).
+   */
+  public static RefreshProgram differential(List<StateTableDelta> changedStateTables, StoredTablePrinter streamTable,
+      Optional<String> deltaSql, List<StoredColumn> stored) {
+    List<RefreshStep> steps = new ArrayList<>();
+    for (StateTableDelta delta : changedStateTables) {
+      GroupedRefreshPrinter printer = delta.table().printer();
+      steps.add(new RefreshStep.Statement(printer.materializeDifferential(delta.deltaSql(), delta.table().stored())));
+      steps.add(new RefreshStep.Statement(printer.changeTable(delta.changeTable())));
+      steps.add(new RefreshStep.Statement(printer.apply()));
+      steps.add(new RefreshStep.Statement(printer.dropTemporary()));
+      steps.add(new RefreshStep.Statement("ANALYZE " + Quoting.qualified(delta.changeTable())));
+    }
+    deltaSql.ifPresent(sql -> steps.addAll(streamTable.differential(sql, stored)));
+    return new RefreshProgram(steps);
+  }
+
+  /** The full program: every state table recomputed bottom-up, then the stream table from {@code definingSql}. */
+  public static RefreshProgram full(List<StateTable> stateTables, StoredTablePrinter streamTable, String definingSql,
+      List<StoredColumn> stored) {
+    List<RefreshStep> steps = new ArrayList<>();
+    for (StateTable table : stateTables) {
+      steps.add(new RefreshStep.Statement(table.printer().materializeFull()));
+      steps.add(new RefreshStep.Statement(table.printer().apply()));
+      steps.add(new RefreshStep.Statement(table.printer().dropTemporary()));
+    }
+    steps.addAll(streamTable.full(definingSql, stored));
+    return new RefreshProgram(steps);
+  }
+}
