@@ -70,6 +70,12 @@ public final class BagRefreshPrinter implements StoredTablePrinter {
     return differingRows(planSql, stored);
   }
 
+  @Override
+  public String impossibleMultiplicities() {
+    return "SELECT count(*) FROM " + targetName() + " WHERE " + q(HiddenColumns.DUP) + " IS NULL OR "
+        + q(HiddenColumns.DUP) + " < 1";
+  }
+
   /** Rows the MERGE inserts, updates (none: a multiset has no updates) and deletes, and delta rows. */
   private static String figures() {
     return "SELECT coalesce(sum(\"__w\") FILTER (WHERE \"__w\" > 0), 0), 0,\n"

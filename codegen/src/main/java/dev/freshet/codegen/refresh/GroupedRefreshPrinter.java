@@ -453,6 +453,13 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     return new BagRefreshPrinter(target, userColumns).differingRows(definingSql, stored);
   }
 
+  /** {@inheritDoc} A scalar aggregate keeps its one row at count 0; a group is deleted with its last row. */
+  @Override
+  public String impossibleMultiplicities() {
+    return "SELECT count(*) FROM " + targetName() + " WHERE " + q(HiddenColumns.COUNT) + " IS NULL OR "
+        + q(HiddenColumns.COUNT) + (keys.isEmpty() ? " < 0" : " < 1");
+  }
+
   /** Step 2: counts of rows the MERGE will insert, update and delete, in that order, and their sum. */
   public String counts() {
     String exists = "EXISTS (SELECT 1 FROM " + targetName() + " AS st WHERE st." + q(HiddenColumns.HASH)

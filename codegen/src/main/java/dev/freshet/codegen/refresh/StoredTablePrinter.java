@@ -35,6 +35,12 @@ public sealed interface StoredTablePrinter permits BagRefreshPrinter, GroupedRef
   String differingReading(String definingSql, String planSql, List<StoredColumn> stored);
 
   /**
+   * For {@code verify}: the number of stored rows whose hidden multiplicity is impossible (an ordinal
+   * below one, a group with no rows): 0 in a correct table.
+   */
+  String impossibleMultiplicities();
+
+  /**
    * The printer for a table of {@code shape} (none: a FULL stream table, stored as a multiset) named
    * {@code target} with the query's columns {@code userColumns}.
    */

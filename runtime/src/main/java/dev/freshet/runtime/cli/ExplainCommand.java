@@ -37,14 +37,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "explain", mixinStandardHelpOptions = true,
     description = {"Show how a stream table is maintained: the logical plan of its defining query, the "
         + "maintenance shape (a bag of rows, or one row per group with the class of each aggregate), "
-        + "and, for each set of changed source tables, the delta plan and the SQL a refresh runs.", "",
+        + "the row identity, and, for each set of changed source tables, the delta plan and its SQL; "
+        + "with --program, every statement of the refresh program.", "",
         "A delta plan is specialized for the set of sources that changed: the terms of the other sources "
             + "are pruned and do not appear in the SQL at all. Without --changed the sets shown are each "
             + "source alone, then all sources together.", "",
         "Compiles the query against the live catalog; reads nothing else and changes nothing."},
     footer = {"", "Examples:",
         "  freshet explain revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop",
-        "  freshet explain order_lines --changed orders --changed orders,lineitem"})
+        "  freshet explain order_lines --changed orders --changed orders,lineitem",
+        "  freshet explain order_lines --changed orders --program"})
 public final class ExplainCommand implements Callable<Integer> {
 
   @Spec

@@ -33,7 +33,7 @@ public record QualifiedName(String schema, String name) {
             throw new StreamTableException("no schema to put " + text + " in: the search_path is empty; "
                 + "qualify the name, e.g. public." + text);
           }
-          return new QualifiedName(current, parts.get(0));
+          return checked(text, new QualifiedName(current, parts.get(0)));
         }
       }
     } catch (SQLException e) {
@@ -45,7 +45,25 @@ public record QualifiedName(String schema, String name) {
     if (parts.size() != 2) {
       throw new StreamTableException("a stream table name is NAME or SCHEMA.NAME; got " + text);
     }
-    return new QualifiedName(parts.get(0), parts.get(1));
+    return checked(text, new QualifiedName(parts.get(0), parts.get(1)));
+  }
+
+  /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1); it cuts longer ones short. */
+  public static final int MAX_IDENTIFIER_BYTES = 63;
+
+  /**
+   * A name PostgreSQL would cut short is refused rather than stored: the table created would not have
+   * the name Freshet records (PostgreSQL only notices the truncation).
+   */
+  private static QualifiedName checked(String text, QualifiedName name) {
+    for (String part : name.parts()) {
+      int bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > MAX_IDENTIFIER_BYTES) {
+        throw new StreamTableException("name too long: " + text + " (" + Quoting.identifier(part) + " has " + bytes
+            + " bytes; PostgreSQL keeps identifiers to " + MAX_IDENTIFIER_BYTES + " bytes); choose a shorter name");
+      }
+    }
+    return name;
   }
 
   public List<String> parts() {

@@ -2,6 +2,7 @@ package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.codegen.refresh.VerificationPrinter;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.rules.shape.Stratum;
@@ -52,11 +53,6 @@ public final class StreamTableVerifier {
     }
   }
 
-  private static String comparable(StoredColumn column, boolean qualified) {
-    String ref = (qualified ? "q." : "") + Quoting.identifier(column.name());
-    return column.equality() ? ref : ref + "::text AS " + Quoting.identifier(column.name());
-  }
-
   public static Verification verify(Connection c, String name) throws SQLException {
     StreamTables.requireCatalog(c, QualifiedName.parse(c, name));
     return StreamTables.inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
@@ -65,39 +61,20 @@ public final class StreamTableVerifier {
       StreamTables.useSearchPath(c, st);
       List<StoredColumn> user = StreamTables.storedColumns(c, target).stream()
           .filter(col -> !col.name().startsWith(HiddenColumns.PREFIX)).toList();
-      String stored = "SELECT " + String.join(", ", user.stream().map(col -> comparable(col, false)).toList())
-          + " FROM " + target.sql();
-      // Values of a type without equality (json, point) are compared by their text.
-      String expected = user.stream().allMatch(StoredColumn::equality) ? st.definingQuery()
-          : "SELECT " + String.join(", ", user.stream().map(col -> comparable(col, true)).toList())
-              + " FROM (" + st.definingQuery() + "\n) AS q("
-              + String.join(", ", user.stream().map(col -> Quoting.identifier(col.name())).toList()) + ")";
-      BagComparison.Result result = BagComparison.compare(c, expected, stored);
-      List<String> hidden = StreamTables.storedColumns(c, target).stream().map(col -> col.name()).toList();
-      long bad = 0;
-      String check = null;
-      if (hidden.contains(HiddenColumns.DUP)) {
-        check = Quoting.identifier(HiddenColumns.DUP) + " IS NULL OR " + Quoting.identifier(HiddenColumns.DUP) + " < 1";
-      } else if (hidden.contains(HiddenColumns.COUNT) && hidden.contains(HiddenColumns.key(0))) {
-        check = Quoting.identifier(HiddenColumns.COUNT) + " IS NULL OR " + Quoting.identifier(HiddenColumns.COUNT) + " < 1";
-      } else if (hidden.contains(HiddenColumns.COUNT)) {
-        check = Quoting.identifier(HiddenColumns.COUNT) + " IS NULL OR " + Quoting.identifier(HiddenColumns.COUNT) + " < 0";
-      }
-      if (check != null) {
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + target.sql() + " WHERE " + check + "")) {
-          rs.next();
-          bad = rs.getLong(1);
-        }
+      BagComparison.Result result = BagComparison.compare(c,
+          VerificationPrinter.expectedRows(st.definingQuery(), user), VerificationPrinter.storedRows(target.parts(), user));
+      CompiledStreamTable compiled = StreamTables.compiled(c, st);
+      long bad;
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(compiled.storage().impossibleMultiplicities())) {
+        rs.next();
+        bad = rs.getLong(1);
       }
       List<StateTable> stateTables = new ArrayList<>();
-      List<Stratum> strata = st.effectiveMode() == Mode.DIFFERENTIAL ? StreamTables.compiled(c, st).strata() : List.of();
-      for (Stratum stratum : strata) {
-        String table = Quoting.qualified(stratum.stateTable());
-        String storedState = "SELECT " + String.join(", ", stratum.resultColumns().stream().map(Quoting::identifier)
-            .toList()) + " FROM " + table;
-        stateTables.add(new StateTable(table, BagComparison.compare(c, QuerySqlPrinter.print(stratum.original()),
-            storedState)));
+      for (Stratum stratum : compiled.strata()) {
+        stateTables.add(new StateTable(Quoting.qualified(stratum.stateTable()), BagComparison.compare(c,
+            QuerySqlPrinter.print(stratum.original()),
+            VerificationPrinter.stateRows(stratum.stateTable(), stratum.resultColumns()))));
       }
       return new Verification(result, bad, stateTables);
     });

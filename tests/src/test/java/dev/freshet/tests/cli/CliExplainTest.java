@@ -89,6 +89,47 @@ class CliExplainTest {
     assertFalse(run.out().contains("-- Delta plan"), run.transcript());
   }
 
+  @Test
+  void refreshProgramRunsStateTablesBottomUpThenTheStreamTable(TestDatabase db) {
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "big_customer_regions", "--query",
+        "SELECT c.region, count(*) AS customers FROM (SELECT customer_id, sum(amount) AS total FROM orders "
+            + "GROUP BY customer_id HAVING sum(amount) > 5) t JOIN customers c ON c.id = t.customer_id "
+            + "GROUP BY c.region").exitCode());
+    CliRun run = CliRun.run(url, "explain", "big_customer_regions", "--program", "--changed", "orders",
+        "--changed", "customers");
+    assertEquals(0, run.exitCode(), run.transcript());
+    String out = run.out();
+    assertTrue(out.contains("Row identity: one row per group, by __freshet_k0."), run.transcript());
+    String[] sets = out.split("-- Changed: ");
+    assertEquals(3, sets.length, run.transcript());
+    String orders = sets[1];
+    String customers = sets[2];
+    assertTrue(orders.startsWith("[public.orders]"), run.transcript());
+    assertTrue(orders.contains("-- Refresh program for these changes"), run.transcript());
+    // the state table's MERGE and its change table come before the stream table's MERGE
+    int stateMerge = orders.indexOf("MERGE INTO \"freshet_state\".\"st_");
+    int analyze = orders.indexOf("ANALYZE ");
+    int topMerge = orders.indexOf("MERGE INTO \"public\".\"big_customer_regions\"");
+    assertTrue(stateMerge > 0 && analyze > stateMerge && topMerge > analyze, run.transcript());
+    assertEquals(1, count(orders, "-- rows inserted, updated, deleted, delta rows"), run.transcript());
+    // customers feed no state table: the program is the stream table's alone
+    assertTrue(customers.startsWith("[public.customers]"), run.transcript());
+    assertFalse(customers.contains("MERGE INTO \"freshet_state\""), run.transcript());
+    assertEquals(1, count(customers, "MERGE INTO"), run.transcript());
+
+    CliRun bag = CliRun.run(url, "explain", "order_regions_program", "--program");
+    assertNotEquals(0, bag.exitCode(), bag.transcript());
+    assertEquals(0, CliRun.run(url, "create", "order_regions_program", "--query",
+        "SELECT o.id, c.region FROM orders o JOIN customers c ON c.id = o.customer_id").exitCode());
+    bag = CliRun.run(url, "explain", "order_regions_program", "--program", "--changed", "orders");
+    assertEquals(0, bag.exitCode(), bag.transcript());
+    assertTrue(bag.out().contains("Row identity: a multiset: all columns, and an ordinal among equal rows"),
+        bag.transcript());
+    assertTrue(bag.out().contains("-- must be 0: refresh of \"public\".\"order_regions_program\" would delete "
+        + "rows that are not there"), bag.transcript());
+  }
+
   private static int count(String text, String part) {
     int n = 0;
     for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {

@@ -69,7 +69,9 @@ import org.junit.jupiter.api.TestInfo;
  *   <li>aggregate inputs: {@code groupedAggregateInput}, {@code groupedAggregateOverJoin},
  *       {@code scalarAggregateInput};</li>
  *   <li>state tables (aggregates inside the query, DESIGN.md §4): {@code havingOverJoinKeepsItsGroupsInAStateTable},
- *       {@code inSubQueryKeepsItsKeysInAStateTable}.</li>
+ *       {@code inSubQueryKeepsItsKeysInAStateTable}, with the refresh program of each window;</li>
+ *   <li>LeftJoinToOneRowRule (normalization): {@code scalarSubQueryInSelectIsACrossJoin} /
+ *       {@code correlatedScalarInSelectStaysALeftJoin}.</li>
  * </ul>
  */
 @PostgresTest
@@ -343,6 +345,28 @@ class GoldenDeltaPlanTest {
         changing("lineitem"), changing("lineitem", "orders"));
   }
 
+  /**
+   * A scalar sub-query in the select list: a LEFT join ON TRUE to a one-row aggregate, made inner
+   * (LeftJoinToOneRowRule fires); the aggregate is a state table.
+   */
+  @Test
+  void scalarSubQueryInSelectIsACrossJoin(TestDatabase db, TestInfo info) throws Exception {
+    golden(db, info, """
+        SELECT c.c_custkey, (SELECT max(e.e_amount) FROM event e) AS biggest
+        FROM customer c""", changing("event"), changing("customer", "event"));
+  }
+
+  /**
+   * A correlated scalar sub-query in the select list: a LEFT join to a grouped aggregate, which may have no
+   * row for a customer, stays LEFT (LeftJoinToOneRowRule does not fire) and is refused.
+   */
+  @Test
+  void correlatedScalarInSelectStaysALeftJoin(TestDatabase db, TestInfo info) throws Exception {
+    goldenRefusal(db, info, """
+        SELECT c.c_custkey, (SELECT max(e.e_amount) FROM event e WHERE e.e_custkey = c.c_custkey) AS biggest
+        FROM customer c""", changing("event"));
+  }
+
   @Test
   void referenceFileIsSortedAndHasNoOrphans() {
     GOLDEN.checkStructure();
@@ -385,6 +409,10 @@ class GoldenDeltaPlanTest {
         String deltaSql = compiled.deltaSql(set);
         resources.put("deltaPlan" + window.label(), RelOptUtil.toString(delta));
         resources.put("deltaSql" + window.label(), deltaSql);
+        if (!compiled.strata().isEmpty()) { // the order of state tables and stream table in one refresh
+          resources.put("refreshProgram" + window.label(), compiled.differentialProgram(window.changedSet(),
+              StreamTables.storedColumns(c, compiled)).sql());
+        }
         pruned.add(pruned(compiled, window, set, delta, deltaSql));
       }
       resources.put("pruned", String.join("\n", pruned));

@@ -158,4 +158,29 @@ class HostileIdentifierScenarioTest {
       assertEquals(2, count(c, "SELECT count(*) FROM wcol"));
     }
   }
+
+  /**
+   * PostgreSQL cuts identifiers to 63 bytes (with a NOTICE only): a longer stream table name is refused,
+   * counted in bytes (a multi-byte letter counts for two), and a name of exactly 63 bytes works.
+   */
+  @Test
+  void nameLongerThanPostgresKeepsIsRefused(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE long_name_source (k int)", "INSERT INTO long_name_source VALUES (1), (2)");
+      String longest = "s".repeat(61) + "ü"; // 63 bytes
+      String tooLong = "s".repeat(62) + "ü"; // 64 bytes, 63 characters
+      var refused = org.junit.jupiter.api.Assertions.assertThrows(
+          dev.freshet.runtime.streamtable.StreamTableException.class,
+          () -> StreamTables.create(c, "\"" + tooLong + "\"", "SELECT k FROM long_name_source", Mode.DIFFERENTIAL,
+              null));
+      org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("has 64 bytes; PostgreSQL keeps "
+          + "identifiers to 63 bytes"), refused.getMessage());
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_class WHERE relname LIKE 'sss%'"));
+
+      create(c, "\"" + longest + "\"", "SELECT k FROM long_name_source", Mode.DIFFERENTIAL);
+      exec(c, "INSERT INTO long_name_source VALUES (3)");
+      RefreshReport report = Oracle.refreshAndCheck(c, "\"" + longest + "\"", Mode.DIFFERENTIAL);
+      assertEquals(1, report.rowsInserted(), report::toString);
+    }
+  }
 }

@@ -1,0 +1,43 @@
+package dev.freshet.codegen.refresh;
+
+import static dev.freshet.codegen.refresh.SqlText.q;
+
+import dev.freshet.codegen.sql.Quoting;
+import java.util.List;
+
+/**
+ * The queries {@code freshet verify} compares (DESIGN.md §7): a stored table's user columns, and the
+ * defining query's rows, both with values of a type without equality (json, point) as their text.
+ */
+public final class VerificationPrinter {
+
+  private VerificationPrinter() {
+  }
+
+  /** The user columns of the stored table {@code table}. */
+  public static String storedRows(List<String> table, List<StoredColumn> userColumns) {
+    return "SELECT " + String.join(", ", userColumns.stream().map(c -> comparable(c, "")).toList())
+        + " FROM " + Quoting.qualified(table);
+  }
+
+  /** The rows of {@code definingSql}, named as the stored user columns. */
+  public static String expectedRows(String definingSql, List<StoredColumn> userColumns) {
+    if (userColumns.stream().allMatch(StoredColumn::equality)) {
+      return definingSql;
+    }
+    return "SELECT " + String.join(", ", userColumns.stream().map(c -> comparable(c, "q.")).toList())
+        + " FROM (" + definingSql + "\n) AS q(" + String.join(", ", userColumns.stream().map(c -> q(c.name())).toList())
+        + ")";
+  }
+
+  /** The columns {@code columns} of the state table {@code table} (its operator's result). */
+  public static String stateRows(List<String> table, List<String> columns) {
+    return "SELECT " + String.join(", ", columns.stream().map(SqlText::q).toList()) + " FROM "
+        + Quoting.qualified(table);
+  }
+
+  private static String comparable(StoredColumn column, String qualifier) {
+    String ref = qualifier + q(column.name());
+    return column.equality() ? ref : ref + "::text AS " + q(column.name());
+  }
+}
