@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * SQL that fills ΔR for one source and one refresh: the buffer rows of the window (DESIGN.md §3),
  * consolidated over the columns the stream table reads. A row updated in a column nobody reads
- * cancels out here. Columns the stream table does not read are NULL.
+ * cancels out here. Columns the stream table does not read are NULL. The window's bounds are
+ * parameters: {@code $1} the current snapshot, {@code $2} the previous one (printed once, run at every
+ * refresh by {@code freshet.refresh_window}).
  */
 public final class ChangeTablePrinter {
 
@@ -20,21 +22,20 @@ public final class ChangeTablePrinter {
   public record SourceColumn(String name, String type, boolean read) {
   }
 
-  /** The window predicate over buffer alias {@code b}: visible now, not visible at the last refresh. */
-  public static String window(String currentSnapshot, String previousSnapshot) {
-    return "pg_visible_in_snapshot(b.\"__xid\", " + Quoting.literal(currentSnapshot) + "::pg_snapshot)\n"
-        + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", " + Quoting.literal(previousSnapshot) + "::pg_snapshot)";
+  /** The window predicate over buffer alias {@code b}: visible now ($1), not visible at the last refresh ($2). */
+  public static String window() {
+    return "pg_visible_in_snapshot(b.\"__xid\", $1::pg_snapshot)\n"
+        + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", $2::pg_snapshot)";
   }
 
   /** Counts of the window's buffer rows and of its TRUNCATE markers. */
-  public static String windowCounts(String buffer, String currentSnapshot, String previousSnapshot) {
+  public static String windowCounts(String buffer) {
     return "SELECT count(*), count(*) FILTER (WHERE b.\"__truncate\")\nFROM " + buffer + " AS b\nWHERE "
-        + window(currentSnapshot, previousSnapshot);
+        + window();
   }
 
   /** {@code CREATE TEMPORARY TABLE pg_temp."Δschema.table"} with the source's columns and {@code __w}. */
-  public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns,
-      String currentSnapshot, String previousSnapshot) {
+  public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns) {
     List<String> select = new ArrayList<>();
     List<String> groupBy = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
@@ -51,7 +52,7 @@ public final class ChangeTablePrinter {
     select.add("sum(b.\"__w\")::integer AS \"__w\"");
     return "CREATE TEMPORARY TABLE " + q(changeTableName.get(changeTableName.size() - 1)) + " ON COMMIT DROP AS\n"
         + "SELECT " + String.join(",\n  ", select) + "\nFROM " + buffer + " AS b\n"
-        + "WHERE NOT b.\"__truncate\"\n  AND " + window(currentSnapshot, previousSnapshot) + "\n"
+        + "WHERE NOT b.\"__truncate\"\n  AND " + window() + "\n"
         + (groupBy.isEmpty() ? "" : "GROUP BY " + String.join(", ", groupBy) + "\n")
         + "HAVING sum(b.\"__w\") <> 0";
   }

@@ -308,6 +308,24 @@ public final class ChangeCapture {
   }
 
   /**
+   * {@link #needingReconcile} as one query for {@code freshet.refresh_window}: {@code $1} the sources'
+   * relation ids; returns the array of those needing reconciliation, NULL when none.
+   */
+  public static String needingReconcileSql() {
+    String query = NEEDING_RECONCILE.replace("?::pg_catalog.oid[]", "$1::pg_catalog.oid[]");
+    if (query.contains("?")) {
+      throw new IllegalStateException("NEEDING_RECONCILE has a parameter besides the relation ids");
+    }
+    return "SELECT pg_catalog.array_agg(needing.relid) FROM (\n" + query + "\n) AS needing";
+  }
+
+  /** {@link #cleanup}'s DELETE for {@code freshet.refresh}: {@code $1} the source's relation id. */
+  public static String cleanupSql(long relid) {
+    return CLEANUP.formatted(CapturePrinter.qualifiedBufferTable(relid), Quoting.identifier(CapturePrinter.XID))
+        .replace("?::pg_catalog.oid", "$1::pg_catalog.oid");
+  }
+
+  /**
    * Brings capture in line with the source after columns were renamed: the capture functions read
    * source columns by position, so they kept capturing the right values, but the buffer's columns
    * still carry the old names, which the stream tables' queries now use for other columns (or not at

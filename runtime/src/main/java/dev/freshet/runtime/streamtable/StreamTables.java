@@ -41,9 +41,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * leaves it as it found it.
  *
  * <p>Refresh protocol (DESIGN.md §3): a session advisory lock per stream table keeps refreshes of one
- * table apart; then one REPEATABLE READ transaction reads the stored snapshot, takes the current one,
- * reads exactly the buffer rows visible now and not then, applies the delta, and writes the new
- * snapshot and the history row. Buffer cleanup follows in a transaction of its own.
+ * table apart; then one REPEATABLE READ transaction runs {@code freshet.refresh_window} (catalog V4),
+ * which reads the stored snapshot, takes the current one, reads exactly the buffer rows visible now and
+ * not then, runs the refresh program installed for the changed sources, and writes the new snapshot and
+ * the history row. Buffer cleanup follows in a transaction of its own per source. {@code CALL
+ * freshet.refresh('name')} does the same from SQL.
  */
 public final class StreamTables {
 
@@ -105,6 +107,7 @@ public final class StreamTables {
     for (CompiledStreamTable.Source source : compiled.sources()) {
       StreamTableCatalog.insertSource(c, id, source.table().oid(), source.name(), source.readColumns());
     }
+    RefreshInstaller.install(c, id, compiled);
     StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
         counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.summary()).orElse(null), null);
   }
@@ -174,59 +177,106 @@ public final class StreamTables {
 
   // ---- refresh ---------------------------------------------------------------------------------
 
+  /**
+   * Refreshes a stream table: the work runs inside PostgreSQL ({@code freshet.refresh_window}, catalog V4),
+   * in one REPEATABLE READ transaction under the stream table's refresh lock. This side brings what that
+   * needs: the programs, installed when missing (a stream table created before V4) or reinstalled after
+   * its sources' capture is reconciled (columns renamed); the exact program for a set of changed sources
+   * met for the first time, for the next refresh; and the failure recorded when a refresh fails.
+   */
   public static RefreshReport refresh(Connection c, String name) throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
-    // Compile before locking: planning takes a while on a cold start, and needs no snapshot.
-    compiled(c, first);
     if (!tryLock(c, first.id())) {
       throw new StreamTableException(ExitCode.DATABASE, "a refresh of " + target + " is already running "
           + "in another session; wait for it to finish (refreshes of one stream table never overlap)");
     }
-    List<Long> sourceRelids;
     RefreshReport report;
+    Window window;
     try {
       long startNanos = System.nanoTime();
-      OffsetDateTime[] started = new OffsetDateTime[1];
-      CompiledStreamTable[] compiledRef = new CompiledStreamTable[1];
-      Work<RefreshReport> attempt = () -> {
-          StoredStreamTable st = StreamTableCatalog.require(c, target, true);
-          useSearchPath(c, st);
-          requireNoRenamedSource(c, st);
-          started[0] = now(c);
-          String current = scalarText(c, "SELECT pg_current_snapshot()::text");
-          CompiledStreamTable compiled = compiled(c, st);
-          compiledRef[0] = compiled;
-          Outcome outcome = applyWindow(c, st, compiled, current);
-          StreamTableCatalog.recordSuccess(c, st.id(), current);
-          StreamTableCatalog.insertHistory(c, st.id(), started[0], outcome.mode(), outcome.changed(),
-              outcome.counts().inserted(), outcome.counts().updated(), outcome.counts().deleted(),
-              outcome.counts().deltaRows(), st.fallbackReason().orElse(null), null);
-          return new RefreshReport(target, outcome.mode(), outcome.changed(), outcome.counts().inserted(),
-              outcome.counts().updated(), outcome.counts().deleted(), outcome.counts().deltaRows(),
-              (System.nanoTime() - startNanos) / 1_000_000, st.fallbackReason());
-        };
+      Work<Window> attempt = () -> refreshWindow(c, StreamTableCatalog.require(c, target, false));
       try {
-        try {
-          report = inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, attempt);
-        } catch (RenamedSources renamed) {
-          reconcile(c, renamed.relids());
-          report = inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, attempt);
-        }
+        window = attemptPreparing(c, target, attempt);
       } catch (SQLException | RuntimeException e) {
-        recordFailure(c, first, started[0], e);
+        recordFailure(c, first, null, e);
         throw e;
       }
-      sourceRelids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
-          () -> StreamTableCatalog.sourceRelids(c, first.id()));
+      StoredStreamTable st = StreamTableCatalog.require(c, target, false);
+      report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(), window.updated(),
+          window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000, st.fallbackReason());
+      if (window.programMask() != null && window.programMask() != 0 && window.programMask() != window.changedMask()) {
+        // a superset's program ran: install the exact one for the next window with these changes
+        inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+          RefreshInstaller.installProgram(c, st.id(), compiled(c, st), window.changedMask());
+          return null;
+        });
+      }
     } finally {
       unlock(c, first.id());
     }
+    List<Long> sourceRelids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+        () -> StreamTableCatalog.sourceRelids(c, first.id()));
     for (long relid : sourceRelids) {
       inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));
     }
     return report;
+  }
+
+  /** What {@code freshet.refresh_window} did. {@code programMask} is null when no program ran. */
+  private record Window(Mode mode, List<String> changed, long inserted, long updated, long deleted, long deltaRows,
+      long changedMask, Long programMask) {
+  }
+
+  private static Window refreshWindow(Connection c, StoredStreamTable st) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT mode_used, changed_sources, rows_inserted, rows_updated, "
+        + "rows_deleted, delta_rows, changed_mask, program_mask FROM freshet.refresh_window(?)")) {
+      ps.setLong(1, st.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long programMask = rs.getLong(8);
+        return new Window(Mode.valueOf(rs.getString(1)), List.of((String[]) rs.getArray(2).getArray()),
+            rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+            rs.wasNull() ? null : programMask);
+      }
+    }
+  }
+
+  /** SQLSTATE of refresh_window: a source's capture must be reconciled first (catalog V4). */
+  private static final String NEEDS_RECONCILE = "FR001";
+  /** SQLSTATE of refresh_window: no program is installed for the changed sources (catalog V4). */
+  private static final String NEEDS_PROGRAMS = "FR002";
+
+  /**
+   * Runs {@code attempt} in a REPEATABLE READ transaction; when it reports that the sources' capture must
+   * be reconciled or that programs are missing, does that (each committed before the next attempt takes
+   * its snapshot) and tries again.
+   */
+  private static Window attemptPreparing(Connection c, QualifiedName target, Work<Window> attempt)
+      throws SQLException {
+    for (int round = 0; ; round++) {
+      try {
+        return inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, attempt);
+      } catch (SQLException e) {
+        if (round >= 3 || !(NEEDS_RECONCILE.equals(e.getSQLState()) || NEEDS_PROGRAMS.equals(e.getSQLState()))) {
+          throw e;
+        }
+        StoredStreamTable st = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+            () -> StreamTableCatalog.require(c, target, false));
+        if (NEEDS_RECONCILE.equals(e.getSQLState())) {
+          List<Long> relids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+              () -> StreamTableCatalog.sourceRelids(c, st.id()));
+          Set<Long> renamed = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+              () -> ChangeCapture.needingReconcile(c, relids));
+          reconcile(c, renamed);
+        }
+        inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+          RefreshInstaller.install(c, st.id(), compiled(c, st));
+          return null;
+        });
+      }
+    }
   }
 
   /**
@@ -240,36 +290,6 @@ public final class StreamTables {
     }
   }
 
-  /** Sources whose columns were renamed since their capture was set up; the refresh applied nothing. */
-  private static final class RenamedSources extends dev.freshet.runtime.cli.UserException {
-    private static final long serialVersionUID = 1L;
-    private final transient Set<Long> relids;
-
-    RenamedSources(Set<Long> relids, Collection<String> names, QualifiedName target) {
-      super(ExitCode.DATABASE, String.join(", ", names) + " changed (a column renamed or dropped, a partition "
-          + "added) while " + target + " was being refreshed; nothing was applied: refresh again");
-      this.relids = Set.copyOf(relids);
-    }
-
-    Set<Long> relids() {
-      return relids;
-    }
-  }
-
-  /**
-   * Inside the refresh: locks the sources against DDL until the refresh commits ({@code ACCESS SHARE},
-   * which writes do not wait for), then checks that no column of theirs was renamed since capture was
-   * set up: the buffers would be read under stale names. Three statements, whatever the sources.
-   */
-  private static void requireNoRenamedSource(Connection c, StoredStreamTable st) throws SQLException {
-    List<Long> relids = StreamTableCatalog.sourceRelids(c, st.id());
-    Map<Long, String> names = ChangeCapture.lockAgainstDdl(c, relids);
-    Set<Long> renamed = ChangeCapture.needingReconcile(c, names.keySet());
-    if (!renamed.isEmpty()) {
-      throw new RenamedSources(renamed, renamed.stream().map(names::get).toList(), st.name());
-    }
-  }
-
   /**
    * Brings the capture of renamed sources in line ({@link ChangeCapture#reconcile}: their buffers'
    * columns renamed, a marker for one FULL refresh of every stream table reading them), each in a
@@ -278,7 +298,17 @@ public final class StreamTables {
    */
   private static void reconcile(Connection c, Set<Long> relids) throws SQLException {
     for (long relid : relids) {
-      inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.reconcile(c, relid));
+      inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+        ChangeCapture.reconcile(c, relid);
+        // every stream table reading it compiles again before its next refresh: its names may mean
+        // other columns now, or none (then its refresh says how to fix the query)
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM freshet.refresh_programs WHERE stream_table_id "
+            + "IN (SELECT stream_table_id FROM freshet.stream_table_sources WHERE source_relid = ?::oid)")) {
+          ps.setLong(1, relid);
+          ps.executeUpdate();
+        }
+        return null;
+      });
     }
     COMPILED.clear();
   }
@@ -297,72 +327,8 @@ public final class StreamTables {
     }
   }
 
-  /** What a refresh applied. */
-  private record Outcome(Mode mode, List<String> changed, Counts counts) {
-  }
-
   private record Counts(long inserted, long updated, long deleted, long deltaRows) {
     static final Counts NONE = new Counts(0, 0, 0, 0);
-  }
-
-  private static Outcome applyWindow(Connection c, StoredStreamTable st, CompiledStreamTable compiled,
-      String current) throws SQLException {
-    String previous = st.lastSnapshot().orElseThrow(() -> new IllegalStateException(
-        st.name() + " has no stored snapshot"));
-    Set<List<String>> changed = new HashSet<>();
-    List<String> changedNames = new ArrayList<>();
-    boolean truncated = false;
-    for (CompiledStreamTable.Source source : compiled.sources()) {
-      ChangeBuffer buffer = ChangeCapture.find(c, source.table().oid()).orElseThrow(() ->
-          new IllegalStateException("no change buffer for " + Quoting.qualified(source.name())
-              + "; drop and recreate the stream table to reinstall change capture"));
-      long rows;
-      long truncates;
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-          ChangeTablePrinter.windowCounts(buffer.qualifiedBufferName(), current, previous))) {
-        rs.next();
-        rows = rs.getLong(1);
-        truncates = rs.getLong(2);
-      }
-      if (rows == 0) {
-        continue;
-      }
-      changedNames.add(String.join(".", source.name()));
-      if (truncates > 0) {
-        truncated = true;
-        continue;
-      }
-      if (compiled.effectiveMode() == Mode.DIFFERENTIAL) {
-        Set<String> read = Set.copyOf(source.readColumns());
-        List<ChangeTablePrinter.SourceColumn> columns = new ArrayList<>();
-        for (PgColumn column : source.table().columns()) {
-          columns.add(new ChangeTablePrinter.SourceColumn(column.name(), column.typeName(),
-              read.contains(column.name())));
-        }
-        List<String> tableName = ChangeTables.name(source.name());
-        execute(c, ChangeTablePrinter.create(tableName, buffer.qualifiedBufferName(), columns, current, previous));
-        if (scalarLong(c, ChangeTablePrinter.rowCount(tableName)) > 0) {
-          for (String statement : ChangeTablePrinter.prepare(tableName, source.joinKeys())) {
-            execute(c, statement);
-          }
-          changed.add(source.name());
-        }
-      }
-    }
-    if (compiled.recomputesEveryRefresh()) { // a source or function no buffer watches: assume it changed
-      return new Outcome(Mode.FULL, changedNames, run(c, compiled.fullProgram(storedColumns(c, compiled))));
-    }
-    if (changedNames.isEmpty()) {
-      return new Outcome(compiled.effectiveMode(), List.of(), Counts.NONE);
-    }
-    if (compiled.effectiveMode() == Mode.FULL || truncated) {
-      return new Outcome(Mode.FULL, changedNames, run(c, compiled.fullProgram(storedColumns(c, compiled))));
-    }
-    if (changed.isEmpty()) { // only columns this stream table does not read changed
-      return new Outcome(Mode.DIFFERENTIAL, changedNames, Counts.NONE);
-    }
-    RefreshProgram program = compiled.differentialProgram(ChangedSet.of(changed), storedColumns(c, compiled));
-    return new Outcome(Mode.DIFFERENTIAL, changedNames, run(c, program));
   }
 
   /**

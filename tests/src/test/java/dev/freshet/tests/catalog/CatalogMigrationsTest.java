@@ -86,13 +86,15 @@ class CatalogMigrationsTest {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname IN ('freshet', 'freshet_changes', 'freshet_state') AND c.relkind = 'r' ORDER BY 1""")
         .stream().map(row -> row.get(0)).toList();
-    assertEquals(List.of("freshet.change_buffers", "freshet.refresh_history", "freshet.schema_version",
-        "freshet.stream_table_sources", "freshet.stream_tables"), tables);
+    assertEquals(List.of("freshet.change_buffers", "freshet.refresh_history", "freshet.refresh_programs",
+        "freshet.refresh_sources", "freshet.schema_version", "freshet.stream_table_sources", "freshet.stream_tables"),
+        tables);
     assertEquals(List.of(
             "id bigint", "schema_name name", "table_name name", "owner_role name", "defining_query text",
             "requested_mode text", "effective_mode text", "fallback_reason text", "notes text[]", "schedule text",
             "status text", "last_snapshot pg_snapshot", "last_refresh_at timestamp with time zone",
-            "last_error text", "created_at timestamp with time zone", "search_path name[]"),
+            "last_error text", "created_at timestamp with time zone", "search_path name[]",
+            "recomputes_every_refresh boolean", "reconcile_check text"),
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
         "captured_columns name[]", "created_at timestamp with time zone"), columns("change_buffers"));

@@ -1,0 +1,164 @@
+package dev.freshet.runtime.streamtable;
+
+import dev.freshet.codegen.program.RefreshProgram;
+import dev.freshet.codegen.program.RefreshStep;
+import dev.freshet.codegen.refresh.ChangeTablePrinter;
+import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.planner.catalog.PgColumn;
+import dev.freshet.rules.ChangedSet;
+import dev.freshet.rules.rel.ChangeTables;
+import dev.freshet.runtime.capture.ChangeBuffer;
+import dev.freshet.runtime.capture.ChangeCapture;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Installs a compiled stream table's refresh in its database, as data that {@code freshet.refresh_window}
+ * runs (catalog V4): per source, the statements reading its window into a change table; per set of
+ * changed sources, a refresh program. Programs installed at create: the full one, each source alone and
+ * all together (every set when there are at most {@value #ALL_SETS_UP_TO} sources); a window whose
+ * changed sources have no program of their own runs the smallest one that includes them (exact: the
+ * others' change tables are empty) and the caller installs the exact one for next time.
+ */
+final class RefreshInstaller {
+
+  /** Up to this many sources, a program for every set of changed sources is installed at create. */
+  static final int ALL_SETS_UP_TO = 3;
+
+  /** Bits of a changed-sources mask: {@code freshet.refresh_sources.ordinal} is at most 62. */
+  static final int MAX_SOURCES = 63;
+
+  private RefreshInstaller() {
+  }
+
+  /** Replaces everything installed for stream table {@code id} by what {@code compiled} prints. */
+  static void install(Connection c, long id, CompiledStreamTable compiled) throws SQLException {
+    List<CompiledStreamTable.Source> sources = compiled.sources();
+    if (sources.size() > MAX_SOURCES) {
+      throw new StreamTableException(compiled.target() + " reads " + sources.size() + " tables; a refresh can "
+          + "follow at most " + MAX_SOURCES);
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM freshet.refresh_programs WHERE stream_table_id = ?")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM freshet.refresh_sources WHERE stream_table_id = ?")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET recomputes_every_refresh = ?, "
+        + "reconcile_check = ? WHERE id = ?")) {
+      ps.setBoolean(1, compiled.recomputesEveryRefresh());
+      ps.setString(2, ChangeCapture.needingReconcileSql());
+      ps.setLong(3, id);
+      ps.executeUpdate();
+    }
+    boolean differential = compiled.effectiveMode() == Mode.DIFFERENTIAL;
+    try (PreparedStatement ps = c.prepareStatement("""
+        INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,
+          create_change_table, count_change_table, prepare_change_table, cleanup)
+        VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?)""")) {
+      for (int i = 0; i < sources.size(); i++) {
+        CompiledStreamTable.Source source = sources.get(i);
+        ChangeBuffer buffer = ChangeCapture.find(c, source.table().oid()).orElseThrow(() ->
+            new IllegalStateException("no change buffer for " + String.join(".", source.name())
+                + "; drop and recreate the stream table to reinstall change capture"));
+        List<String> changeTable = ChangeTables.name(source.name());
+        ps.setLong(1, id);
+        ps.setInt(2, i);
+        ps.setLong(3, source.table().oid());
+        ps.setString(4, String.join(".", source.name()));
+        ps.setString(5, ChangeTablePrinter.windowCounts(buffer.qualifiedBufferName()));
+        ps.setString(6, differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
+            sourceColumns(source)) : null);
+        ps.setString(7, differential ? ChangeTablePrinter.rowCount(changeTable) : null);
+        ps.setArray(8, c.createArrayOf("text", differential
+            ? ChangeTablePrinter.prepare(changeTable, source.joinKeys()).toArray() : new Object[0]));
+        ps.setString(9, ChangeCapture.cleanupSql(source.table().oid()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    Map<List<String>, List<StoredColumn>> stored = StreamTables.storedColumns(c, compiled);
+    insertProgram(c, id, 0, compiled.fullProgram(stored));
+    if (differential) {
+      for (long mask : initialMasks(sources.size())) {
+        insertProgram(c, id, mask, compiled.differentialProgram(changedSet(compiled, mask), stored));
+      }
+    }
+  }
+
+  /** Installs the differential program for the sources in {@code mask}, unless one is there. */
+  static void installProgram(Connection c, long id, CompiledStreamTable compiled, long mask) throws SQLException {
+    RefreshProgram program = compiled.differentialProgram(changedSet(compiled, mask),
+        StreamTables.storedColumns(c, compiled));
+    insertProgram(c, id, mask, program);
+  }
+
+  private static List<Long> initialMasks(int sources) {
+    long all = sources == 64 ? -1L : (1L << sources) - 1;
+    List<Long> masks = new ArrayList<>();
+    if (sources <= ALL_SETS_UP_TO) {
+      for (long mask = 1; mask <= all; mask++) {
+        masks.add(mask);
+      }
+      return masks;
+    }
+    for (int i = 0; i < sources; i++) {
+      masks.add(1L << i);
+    }
+    masks.add(all);
+    return masks;
+  }
+
+  private static ChangedSet changedSet(CompiledStreamTable compiled, long mask) {
+    Set<List<String>> changed = new HashSet<>();
+    for (int i = 0; i < compiled.sources().size(); i++) {
+      if ((mask & (1L << i)) != 0) {
+        changed.add(compiled.sources().get(i).name());
+      }
+    }
+    return ChangedSet.of(changed);
+  }
+
+  private static List<ChangeTablePrinter.SourceColumn> sourceColumns(CompiledStreamTable.Source source) {
+    Set<String> read = Set.copyOf(source.readColumns());
+    List<ChangeTablePrinter.SourceColumn> columns = new ArrayList<>();
+    for (PgColumn column : source.table().columns()) {
+      columns.add(new ChangeTablePrinter.SourceColumn(column.name(), column.typeName(), read.contains(column.name())));
+    }
+    return columns;
+  }
+
+  private static void insertProgram(Connection c, long id, long mask, RefreshProgram program) throws SQLException {
+    List<String> kinds = new ArrayList<>();
+    List<String> sql = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (RefreshStep step : program.steps()) {
+      kinds.add(switch (step) {
+        case RefreshStep.Statement s -> "statement";
+        case RefreshStep.Check check -> "check";
+        case RefreshStep.Figures f -> "figures";
+      });
+      sql.add(step.sql());
+      failures.add(step instanceof RefreshStep.Check check ? check.failure() : "");
+    }
+    try (PreparedStatement ps = c.prepareStatement("""
+        INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (stream_table_id, changed_mask) DO NOTHING""")) {
+      ps.setLong(1, id);
+      ps.setLong(2, mask);
+      ps.setArray(3, c.createArrayOf("text", kinds.toArray()));
+      ps.setArray(4, c.createArrayOf("text", sql.toArray()));
+      ps.setArray(5, c.createArrayOf("text", failures.toArray()));
+      ps.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package dev.freshet.tests.scenarios;
+
+import static dev.freshet.tests.scenarios.Scenarios.count;
+import static dev.freshet.tests.scenarios.Scenarios.create;
+import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.inOneTransaction;
+import static dev.freshet.tests.scenarios.Scenarios.rows;
+import static dev.freshet.tests.scenarios.Scenarios.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StreamTables;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code CALL freshet.refresh('name')} from plain JDBC, with no Freshet code in the loop: the refresh runs
+ * inside PostgreSQL from what create installed, with the command line's window, locking, history and
+ * error semantics. The oracle runs after every call.
+ */
+@PostgresTest
+class RefreshProcedureScenarioTest {
+
+  /** A plain pgjdbc connection in auto-commit mode, as psql or pg_cron would call it. */
+  private static Connection plain(TestDatabase db) throws SQLException {
+    return DriverManager.getConnection(db.jdbcUrl());
+  }
+
+  private static void call(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("CALL freshet.refresh(?)")) {
+      ps.setString(1, name);
+      ps.execute();
+    }
+  }
+
+  private static List<String> lastHistory(Connection c, long id) throws SQLException {
+    return rows(c, "SELECT mode_used, coalesce((SELECT array_agg(s ORDER BY s) FROM unnest(changed_sources) s), '{}')::text, "
+        + "rows_inserted, rows_updated, rows_deleted, "
+        + "error IS NULL FROM freshet.refresh_history WHERE stream_table_id = " + id + " ORDER BY id DESC LIMIT 1");
+  }
+
+  @Test
+  void callRefreshesBagsGroupsAndStateTables(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE pc_customer (id int PRIMARY KEY, region text)",
+          "CREATE TABLE pc_order (id int PRIMARY KEY, customer_id int, amount int)",
+          "INSERT INTO pc_customer VALUES (1, 'north'), (2, 'south'), (3, NULL)",
+          "INSERT INTO pc_order VALUES (1, 1, 10), (2, 1, 20), (3, 2, 5), (4, 3, NULL), (5, NULL, 7)");
+      long bag = create(c, "pc_lines", "SELECT o.id, c.region, o.amount FROM pc_order o "
+          + "JOIN pc_customer c ON c.id = o.customer_id", Mode.DIFFERENTIAL).id();
+      long grouped = create(c, "pc_regions", "SELECT c.region, count(*) AS n, sum(o.amount) AS total "
+          + "FROM pc_order o JOIN pc_customer c ON c.id = o.customer_id GROUP BY c.region", Mode.DIFFERENTIAL).id();
+      long having = create(c, "pc_big", "SELECT c.region, t.total FROM (SELECT customer_id, sum(amount) AS total "
+          + "FROM pc_order GROUP BY customer_id HAVING sum(amount) > 6) t JOIN pc_customer c ON c.id = t.customer_id",
+          Mode.DIFFERENTIAL).id();
+
+      // one source changes, then both in one transaction (a set with no program of its own for pc_big: two
+      // sources, so every set has one; for all three the window's program is the exact one)
+      exec(c, "INSERT INTO pc_order VALUES (6, 2, 30)", "UPDATE pc_order SET amount = 1 WHERE id = 1");
+      for (String name : List.of("pc_lines", "pc_regions", "pc_big")) {
+        call(sql, name);
+        Oracle.assertFresh(c, name);
+      }
+      assertEquals(List.of("DIFFERENTIAL|{public.pc_order}|2|0|1|t"), lastHistory(c, bag));
+      assertEquals(List.of("DIFFERENTIAL|{public.pc_order}|0|2|0|t"), lastHistory(c, grouped));
+      inOneTransaction(c, "UPDATE pc_customer SET region = 'east' WHERE id = 2",
+          "DELETE FROM pc_order WHERE id = 2", "INSERT INTO pc_customer VALUES (4, 'west')",
+          "INSERT INTO pc_order VALUES (7, 4, 50), (8, 4, NULL)");
+      for (String name : List.of("pc_lines", "pc_regions", "pc_big")) {
+        call(sql, name);
+        Oracle.assertFresh(c, name);
+      }
+      assertEquals(List.of("DIFFERENTIAL|{public.pc_customer,public.pc_order}|t"), rows(c, "SELECT mode_used, "
+          + "(SELECT array_agg(s ORDER BY s) FROM unnest(changed_sources) s)::text, error IS NULL FROM freshet.refresh_history WHERE stream_table_id = " + having
+          + " ORDER BY id DESC LIMIT 1"));
+      assertTrue(count(c, "SELECT count(*) FROM pc_big") > 0, "the HAVING keeps some groups");
+
+      // nothing in the window: nothing applied, a history row all the same
+      call(sql, "public.pc_lines");
+      assertEquals(List.of("DIFFERENTIAL|{}|0|0|0|t"), lastHistory(c, bag));
+      Oracle.assertFresh(c, "pc_lines");
+
+      // a TRUNCATE of a source: that one refresh is FULL
+      exec(c, "TRUNCATE pc_order", "INSERT INTO pc_order VALUES (9, 1, 3)");
+      call(sql, "pc_regions");
+      assertEquals("FULL", lastHistory(c, grouped).get(0).split("\\|")[0]);
+      Oracle.assertFresh(c, "pc_regions");
+      // and the command line's refresh afterwards continues from the procedure's snapshot
+      exec(c, "INSERT INTO pc_order VALUES (10, 2, 4)");
+      Oracle.refreshAndCheck(c, "pc_regions", Mode.DIFFERENTIAL);
+    }
+  }
+
+  @Test
+  void aSetOfChangedSourcesWithoutItsOwnProgramRunsOneThatIncludesIt(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE ps_a (k int, v int)", "CREATE TABLE ps_b (k int, w int)", "CREATE TABLE ps_c (k int)",
+          "CREATE TABLE ps_d (k int)", "INSERT INTO ps_a VALUES (1, 1), (2, 2)", "INSERT INTO ps_b VALUES (1, 5), (2, 6)",
+          "INSERT INTO ps_c VALUES (1), (2)", "INSERT INTO ps_d VALUES (1), (1)");
+      long id = create(c, "ps_st", "SELECT a.k, a.v, b.w FROM ps_a a JOIN ps_b b ON a.k = b.k "
+          + "JOIN ps_c c ON c.k = a.k JOIN ps_d d ON d.k = a.k", Mode.DIFFERENTIAL).id();
+      // four sources: programs for each alone and for all four; {a, b} has none
+      assertEquals(6, count(c, "SELECT count(*) FROM freshet.refresh_programs WHERE stream_table_id = " + id));
+      inOneTransaction(c, "INSERT INTO ps_a VALUES (1, 10)", "UPDATE ps_b SET w = 7 WHERE k = 1");
+      call(sql, "ps_st");
+      Oracle.assertFresh(c, "ps_st");
+      // a(1, 10) meets b(1, 7) and d's two k = 1 rows; b's update retracts a(1, 1)'s two rows and adds two
+      assertEquals(List.of("DIFFERENTIAL|{public.ps_a,public.ps_b}|4|0|2|t"), lastHistory(c, id));
+      // the command line installs the exact program after running the larger one
+      inOneTransaction(c, "DELETE FROM ps_a WHERE v = 10", "UPDATE ps_b SET w = 8 WHERE k = 2");
+      Oracle.refreshAndCheck(c, "ps_st", Mode.DIFFERENTIAL);
+      assertEquals(1, count(c, "SELECT count(*) FROM freshet.refresh_programs WHERE stream_table_id = " + id
+          + " AND changed_mask = 3"));
+      inOneTransaction(c, "INSERT INTO ps_a VALUES (2, 20)", "DELETE FROM ps_b WHERE k = 1");
+      call(sql, "ps_st");
+      Oracle.assertFresh(c, "ps_st");
+    }
+  }
+
+  @Test
+  void aFailedRefreshAppliesNothingAndIsRecorded(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE pf (id int PRIMARY KEY, v int)", "INSERT INTO pf VALUES (1, 1), (2, 2)");
+      long id = create(c, "pf_st", "SELECT v, count(*) AS n FROM pf GROUP BY v", Mode.DIFFERENTIAL).id();
+      String snapshot = text(c, "SELECT last_snapshot::text FROM freshet.stream_tables WHERE id = " + id);
+      // a trigger on the stream table makes the MERGE fail
+      exec(c, "CREATE FUNCTION pf_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+              + "$$ BEGIN RAISE EXCEPTION 'pf_st is read-only today'; END $$",
+          "CREATE TRIGGER pf_refuse BEFORE INSERT OR UPDATE OR DELETE ON pf_st FOR EACH ROW EXECUTE FUNCTION pf_refuse()",
+          "INSERT INTO pf VALUES (3, 3)");
+      SQLException e = assertThrows(SQLException.class, () -> call(sql, "pf_st"));
+      assertTrue(e.getMessage().contains("pf_st is read-only today"), e.getMessage());
+      assertEquals(List.of("1|1", "2|1"), rows(c, "SELECT v, n FROM pf_st ORDER BY 1"));
+      assertEquals(snapshot, text(c, "SELECT last_snapshot::text FROM freshet.stream_tables WHERE id = " + id));
+      assertEquals(List.of("ERROR|t"), rows(c, "SELECT status, last_error LIKE '%read-only today%' "
+          + "FROM freshet.stream_tables WHERE id = " + id));
+      assertEquals(List.of("f"), rows(c, "SELECT error IS NULL FROM freshet.refresh_history WHERE stream_table_id = "
+          + id + " ORDER BY id DESC LIMIT 1"));
+      exec(c, "DROP TRIGGER pf_refuse ON pf_st");
+      call(sql, "pf_st");
+      Oracle.assertFresh(c, "pf_st");
+      assertEquals(List.of("ACTIVE"), rows(c, "SELECT status FROM freshet.stream_tables WHERE id = " + id));
+    }
+  }
+
+  @Test
+  void aSecondCallWhileOneRunsSaysSoAndAppliesNothing(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db); Connection holder = plain(db)) {
+      exec(c, "CREATE TABLE pl (id int PRIMARY KEY, v int)", "INSERT INTO pl VALUES (1, 1)");
+      long id = create(c, "pl_st", "SELECT id, v FROM pl", Mode.DIFFERENTIAL).id();
+      exec(c, "INSERT INTO pl VALUES (2, 2)");
+      // another session holds the refresh lock, as a running refresh does
+      try (PreparedStatement ps = holder.prepareStatement("SELECT pg_advisory_lock(x'46525246'::integer, ?)")) {
+        ps.setInt(1, (int) id);
+        ps.execute();
+      }
+      SQLException e = assertThrows(SQLException.class, () -> call(sql, "pl_st"));
+      assertEquals("55P03", e.getSQLState(), e.getMessage());
+      assertTrue(e.getMessage().contains("a refresh of public.pl_st is already running"), e.getMessage());
+      assertEquals(List.of("1|1"), rows(c, "SELECT id, v FROM pl_st ORDER BY 1"));
+      assertEquals(1, count(c, "SELECT count(*) FROM freshet.refresh_history WHERE stream_table_id = " + id));
+      exec(holder, "SELECT pg_advisory_unlock_all()");
+      call(sql, "pl_st");
+      Oracle.assertFresh(c, "pl_st");
+      assertEquals(List.of("1|1", "2|2"), rows(c, "SELECT id, v FROM pl_st ORDER BY 1"));
+    }
+  }
+
+  @Test
+  void callAfterAlterAndOnAFullStreamTable(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE pa (id int PRIMARY KEY, v int)", "INSERT INTO pa VALUES (1, 1), (2, 2)");
+      create(c, "pa_st", "SELECT v FROM pa", Mode.DIFFERENTIAL);
+      StreamTables.alter(c, "pa_st", java.util.Optional.empty(), java.util.Optional.empty(),
+          java.util.Optional.of("SELECT v, count(*) AS n FROM pa GROUP BY v"));
+      exec(c, "INSERT INTO pa VALUES (3, 2)");
+      call(sql, "pa_st");
+      Oracle.assertFresh(c, "pa_st");
+      assertEquals(List.of("1|1", "2|2"), rows(c, "SELECT v, n FROM pa_st ORDER BY 1"));
+
+      assertEquals(Mode.FULL, StreamTables.create(c, "pa_full", "SELECT DISTINCT ON (v) v, id FROM pa ORDER BY v, id",
+          Mode.AUTO, null).effectiveMode());
+      exec(c, "DELETE FROM pa WHERE id = 2");
+      call(sql, "pa_full");
+      Oracle.assertFresh(c, "pa_full");
+      assertEquals(List.of("1|1", "2|3"), rows(c, "SELECT v, id FROM pa_full ORDER BY 1"));
+
+      SQLException unknown = assertThrows(SQLException.class, () -> call(sql, "no_such_table"));
+      assertEquals("42P01", unknown.getSQLState(), unknown.getMessage());
+      assertTrue(unknown.getMessage().contains("there is no stream table no_such_table"), unknown.getMessage());
+    }
+  }
+}
