@@ -22,9 +22,10 @@ import java.util.Set;
  * Installs a compiled stream table's refresh in its database, as data that {@code freshet.refresh_window}
  * runs (catalog V4): per source, the statements reading its window into a change table; per set of
  * changed sources, a refresh program. Programs installed at create: the full one, each source alone and
- * all together (every set when there are at most {@value #ALL_SETS_UP_TO} sources); a window whose
- * changed sources have no program of their own runs the smallest one that includes them (exact: the
- * others' change tables are empty) and the caller installs the exact one for next time.
+ * all together (every set when there are at most {@value #ALL_SETS_UP_TO} sources). A window whose changed
+ * sources have no program of their own: the command line installs the exact one first (it can print it);
+ * {@code CALL freshet.refresh} runs the smallest one that includes them (exact: the others' change tables
+ * are empty, and slower).
  */
 final class RefreshInstaller {
 

@@ -206,13 +206,6 @@ public final class StreamTables {
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
       report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(), window.updated(),
           window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000, st.fallbackReason());
-      if (window.programMask() != null && window.programMask() != 0 && window.programMask() != window.changedMask()) {
-        // a superset's program ran: install the exact one for the next window with these changes
-        inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
-          RefreshInstaller.installProgram(c, st.id(), compiled(c, st), window.changedMask());
-          return null;
-        });
-      }
     } finally {
       unlock(c, first.id());
     }
@@ -224,34 +217,35 @@ public final class StreamTables {
     return report;
   }
 
-  /** What {@code freshet.refresh_window} did. {@code programMask} is null when no program ran. */
-  private record Window(Mode mode, List<String> changed, long inserted, long updated, long deleted, long deltaRows,
-      long changedMask, Long programMask) {
+  /** What {@code freshet.refresh_window} did. */
+  private record Window(Mode mode, List<String> changed, long inserted, long updated, long deleted, long deltaRows) {
   }
 
   private static Window refreshWindow(Connection c, StoredStreamTable st) throws SQLException {
+    // exact: a set of changed sources without a program of its own is reported (FS003), not run through
+    // a larger program: this side can print the exact one
     try (PreparedStatement ps = c.prepareStatement("SELECT mode_used, changed_sources, rows_inserted, rows_updated, "
-        + "rows_deleted, delta_rows, changed_mask, program_mask FROM freshet.refresh_window(?)")) {
+        + "rows_deleted, delta_rows FROM freshet.refresh_window(?, true)")) {
       ps.setLong(1, st.id());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        long programMask = rs.getLong(8);
         return new Window(Mode.valueOf(rs.getString(1)), List.of((String[]) rs.getArray(2).getArray()),
-            rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-            rs.wasNull() ? null : programMask);
+            rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
       }
     }
   }
 
   /** SQLSTATE of refresh_window: a source's capture must be reconciled first (catalog V4). */
-  private static final String NEEDS_RECONCILE = "FR001";
+  private static final String NEEDS_RECONCILE = "FS001";
   /** SQLSTATE of refresh_window: no program is installed for the changed sources (catalog V4). */
-  private static final String NEEDS_PROGRAMS = "FR002";
+  private static final String NEEDS_PROGRAMS = "FS002";
+  /** SQLSTATE of refresh_window: no program for exactly the changed sources; DETAIL {@code changed_mask <n>}. */
+  private static final String NEEDS_EXACT_PROGRAM = "FS003";
 
   /**
    * Runs {@code attempt} in a REPEATABLE READ transaction; when it reports that the sources' capture must
-   * be reconciled or that programs are missing, does that (each committed before the next attempt takes
-   * its snapshot) and tries again.
+   * be reconciled, that programs are missing, or that the changed sources have no program of their own, does
+   * that (committed before the next attempt takes its snapshot) and tries again.
    */
   private static Window attemptPreparing(Connection c, QualifiedName target, Work<Window> attempt)
       throws SQLException {
@@ -259,11 +253,20 @@ public final class StreamTables {
       try {
         return inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, attempt);
       } catch (SQLException e) {
-        if (round >= 3 || !(NEEDS_RECONCILE.equals(e.getSQLState()) || NEEDS_PROGRAMS.equals(e.getSQLState()))) {
+        String state = e.getSQLState();
+        if (round >= 3 || !Set.of(NEEDS_RECONCILE, NEEDS_PROGRAMS, NEEDS_EXACT_PROGRAM).contains(state)) {
           throw e;
         }
         StoredStreamTable st = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
             () -> StreamTableCatalog.require(c, target, false));
+        if (NEEDS_EXACT_PROGRAM.equals(state)) {
+          long mask = changedMask(e);
+          inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+            RefreshInstaller.installProgram(c, st.id(), compiled(c, st), mask);
+            return null;
+          });
+          continue;
+        }
         if (NEEDS_RECONCILE.equals(e.getSQLState())) {
           List<Long> relids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
               () -> StreamTableCatalog.sourceRelids(c, st.id()));
@@ -311,6 +314,16 @@ public final class StreamTables {
       });
     }
     COMPILED.clear();
+  }
+
+  /** The mask in an FS003 error's DETAIL, {@code changed_mask <n>}. */
+  private static long changedMask(SQLException e) {
+    String detail = e instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+        ? p.getServerErrorMessage().getDetail() : null;
+    if (detail == null || !detail.startsWith("changed_mask ")) {
+      throw new IllegalStateException("refresh_window reported a missing program without its mask: " + e.getMessage(), e);
+    }
+    return Long.parseLong(detail.substring("changed_mask ".length()).strip());
   }
 
   private static void recordFailure(Connection c, StoredStreamTable st, OffsetDateTime started, Exception e) {

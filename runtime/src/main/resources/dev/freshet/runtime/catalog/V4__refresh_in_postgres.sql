@@ -46,9 +46,11 @@ COMMENT ON TABLE freshet.refresh_programs IS
 
 -- The work of one refresh, inside the caller's REPEATABLE READ transaction (its snapshot is the window's
 -- upper bound and the sources' state the delta reads): reads the window, runs the program for the changed
--- sources, records the new snapshot and a history row. Raises SQLSTATE FR001 when a source's capture must
--- be reconciled first and FR002 when no program is installed for the changed sources; nothing is applied then.
-CREATE FUNCTION freshet.refresh_window(p_id bigint,
+-- sources, records the new snapshot and a history row. Raises SQLSTATE FS001 when a source's capture must
+-- be reconciled first, FS002 when no program is installed for the changed sources, and, asked for the exact
+-- program (p_exact, as the command line does: it can print one), FS003 when the changed sources have none of
+-- their own (DETAIL: 'changed_mask <n>'); nothing is applied then.
+CREATE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean,
     OUT mode_used text, OUT changed_sources text[], OUT rows_inserted bigint, OUT rows_updated bigint,
     OUT rows_deleted bigint, OUT delta_rows bigint, OUT changed_mask bigint, OUT program_mask bigint)
 LANGUAGE plpgsql AS $refresh_window$
@@ -88,7 +90,7 @@ BEGIN
   IF v_st.reconcile_check IS NULL
       OR NOT EXISTS (SELECT FROM freshet.refresh_programs p WHERE p.stream_table_id = p_id AND p.changed_mask = 0) THEN
     RAISE EXCEPTION 'no refresh program is installed for %.%', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
-      USING ERRCODE = 'FR002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
+      USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
   END IF;
   -- Sources locked against DDL until commit (ACCESS SHARE: writes do not wait); then no column of
   -- theirs may have been renamed since capture was set up, or the buffers would be read under stale names.
@@ -101,7 +103,7 @@ BEGIN
   IF cardinality(v_renamed) > 0 THEN
     RAISE EXCEPTION 'a source of %.% changed (a column renamed or dropped, a partition added) since its capture was set up',
         quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
-      USING ERRCODE = 'FR001', DETAIL = 'sources: ' || v_renamed::text,
+      USING ERRCODE = 'FS001', DETAIL = 'sources: ' || v_renamed::text,
         HINT = 'run ''freshet refresh'' for it once: it reconciles the capture and reinstalls its programs';
   END IF;
 
@@ -134,6 +136,12 @@ BEGIN
     mode_used := v_st.effective_mode;
   ELSE
     mode_used := 'DIFFERENTIAL';
+    IF changed_mask <> 0 AND p_exact AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
+        WHERE p.stream_table_id = p_id AND p.changed_mask = refresh_window.changed_mask) THEN
+      RAISE EXCEPTION 'no refresh program of %.% for exactly these changed sources', quote_ident(v_st.schema_name),
+          quote_ident(v_st.table_name)
+        USING ERRCODE = 'FS003', DETAIL = 'changed_mask ' || refresh_window.changed_mask;
+    END IF;
     IF changed_mask <> 0 THEN
       -- the program for the changed sources, or else for the fewest sources that include them: exact
       -- too, since an unchanged source's change table is empty
@@ -146,11 +154,18 @@ BEGIN
       IF program_mask IS NULL THEN
         RAISE EXCEPTION 'no refresh program of %.% covers the changed sources', quote_ident(v_st.schema_name),
             quote_ident(v_st.table_name)
-          USING ERRCODE = 'FR002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
+          USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
       END IF;
+      -- the program's other sources get their (empty) change tables, indexed and analyzed like any: an
+      -- empty table never analyzed is planned as thousands of rows, and its terms as full scans
       FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id
-          AND program_mask & (1::bigint << s.ordinal) <> 0 AND v_created & (1::bigint << s.ordinal) = 0 LOOP
-        EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
+          AND program_mask & ~changed_mask & (1::bigint << s.ordinal) <> 0 LOOP
+        IF v_created & (1::bigint << v_src.ordinal) = 0 THEN
+          EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
+        END IF;
+        FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
+          EXECUTE v_statement;
+        END LOOP;
       END LOOP;
     END IF;
   END IF;
@@ -219,7 +234,7 @@ BEGIN
   END IF;
   v_started := now();
   BEGIN
-    SELECT * INTO v_result FROM freshet.refresh_window(v_id);
+    SELECT * INTO v_result FROM freshet.refresh_window(v_id, false);
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL,
       v_hint = PG_EXCEPTION_HINT;

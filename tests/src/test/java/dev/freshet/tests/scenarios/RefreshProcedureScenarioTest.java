@@ -115,7 +115,7 @@ class RefreshProcedureScenarioTest {
       Oracle.assertFresh(c, "ps_st");
       // a(1, 10) meets b(1, 7) and d's two k = 1 rows; b's update retracts a(1, 1)'s two rows and adds two
       assertEquals(List.of("DIFFERENTIAL|{public.ps_a,public.ps_b}|4|0|2|t"), lastHistory(c, id));
-      // the command line installs the exact program after running the larger one
+      // the command line installs the exact program for {a, b} before it refreshes
       inOneTransaction(c, "DELETE FROM ps_a WHERE v = 10", "UPDATE ps_b SET w = 8 WHERE k = 2");
       Oracle.refreshAndCheck(c, "ps_st", Mode.DIFFERENTIAL);
       assertEquals(1, count(c, "SELECT count(*) FROM freshet.refresh_programs WHERE stream_table_id = " + id
