@@ -22,9 +22,15 @@ public final class ChangeTablePrinter {
   public record SourceColumn(String name, String type, boolean read) {
   }
 
-  /** The window predicate over buffer alias {@code b}: visible now ($1), not visible at the last refresh ($2). */
+  /**
+   * The window predicate over buffer alias {@code b}: visible now ($1), not visible at the last refresh
+   * ($2). Its first term only serves the buffer's index on {@code __xid}: a transaction below the last
+   * refresh's xmin had ended by then, so its rows were visible to it (or never visible), and a consumer
+   * reads its window as an index range however many older rows another consumer still needs.
+   */
   public static String window() {
-    return "pg_visible_in_snapshot(b.\"__xid\", $1::pg_snapshot)\n"
+    return "b.\"__xid\" >= pg_snapshot_xmin($2::pg_snapshot)\n"
+        + "  AND pg_visible_in_snapshot(b.\"__xid\", $1::pg_snapshot)\n"
         + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", $2::pg_snapshot)";
   }
 

@@ -62,7 +62,6 @@ public final class AlterCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Optional<String> query = source == null ? Optional.empty() : Optional.of(CreateCommand.queryText(source));
-    CreateCommand.noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       StoredStreamTable st = StreamTables.alter(c, name, Optional.ofNullable(mode), Optional.ofNullable(schedule),
           query);

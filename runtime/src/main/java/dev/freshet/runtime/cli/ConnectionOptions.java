@@ -12,14 +12,17 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * Where a command connects: {@code --jdbc-url} / {@code FRESHET_JDBC_URL}, else an embedded
- * PostgreSQL started for the duration of the command (persistent with {@code --data-dir}).
+ * Where a command connects: {@code --jdbc-url} / {@code FRESHET_JDBC_URL} (a JDBC URL or a libpq URI),
+ * else libpq's {@code PG*} variables as psql reads them ({@link ConnectionTarget}), else an embedded
+ * PostgreSQL kept in {@code --data-dir}. Commands on the user's database stop there and say how to name
+ * one; {@code demo}, {@code bench}, {@code server} and the TPC-H commands start a temporary embedded one.
  */
 public final class ConnectionOptions {
 
   @Option(names = "--jdbc-url", paramLabel = "URL", defaultValue = "${env:FRESHET_JDBC_URL}",
-      description = "JDBC URL of the PostgreSQL database (default: $FRESHET_JDBC_URL; "
-          + "if neither is set, an embedded PostgreSQL is started).")
+      description = "The database: a JDBC URL (jdbc:postgresql://HOST[:PORT]/DB?user=U) or a libpq URI "
+          + "(postgresql://U[:PASSWORD]@HOST[:PORT]/DB) (default: $FRESHET_JDBC_URL, else PGHOST, PGPORT, "
+          + "PGDATABASE, PGUSER, PGPASSWORD as psql reads them; ~/.pgpass is read for a missing password).")
   String jdbcUrl;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
@@ -33,18 +36,37 @@ public final class ConnectionOptions {
 
   private EmbeddedPostgres embedded;
 
-  /** True when no external database was named, so an embedded one will be started. */
+  /** True when no external database was named, so an embedded one would be started. */
   public boolean usesEmbedded() {
-    return jdbcUrl == null || jdbcUrl.isBlank();
+    return target().isEmpty();
+  }
+
+  private Optional<ConnectionTarget> target() {
+    return ConnectionTarget.resolve(jdbcUrl, System.getenv());
   }
 
   /**
-   * Opens a connection, starting the embedded server on first use. {@code log} receives one line
-   * saying which server is used.
+   * Opens a connection to the user's database; with none named, to the embedded server in
+   * {@code --data-dir}, else fails with how to name one (never a throwaway server the user would lose
+   * their work in). {@code log} receives one line when the embedded server starts.
    */
   public Connection connect(PrintWriter log) throws SQLException {
-    if (!usesEmbedded()) {
-      return DriverManager.getConnection(jdbcUrl);
+    if (usesEmbedded() && dataDirectory == null) {
+      throw new UserException(ExitCode.USAGE, "no database given: pass --jdbc-url (jdbc:postgresql://HOST/DB or "
+          + "postgresql://USER@HOST/DB), set FRESHET_JDBC_URL, or set PGHOST, PGDATABASE and PGUSER as for psql; "
+          + "or --data-dir DIR for an embedded PostgreSQL kept in DIR");
+    }
+    return connectOrStartEmbedded(log);
+  }
+
+  /**
+   * Opens a connection, starting an embedded server (temporary without {@code --data-dir}) when no
+   * database is named: for demo, bench, server and the TPC-H commands.
+   */
+  public Connection connectOrStartEmbedded(PrintWriter log) throws SQLException {
+    Optional<ConnectionTarget> target = target();
+    if (target.isPresent()) {
+      return DriverManager.getConnection(target.get().jdbcUrl(), target.get().properties());
     }
     if (embedded == null) {
       try {

@@ -70,7 +70,6 @@ public final class CreateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String sql = queryText(source);
-    noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(err)) {
       StoredStreamTable st = StreamTables.create(c, name, sql, mode,
           schedule == null || schedule.isBlank() ? null : schedule);
@@ -82,19 +81,6 @@ public final class CreateCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCode.OK.code();
-  }
-
-  /**
-   * Warns on stderr that changes will not outlive the command, when it is about to start a temporary
-   * embedded PostgreSQL (no --jdbc-url, $FRESHET_JDBC_URL or --data-dir).
-   */
-  static void noteIfTemporary(CommandSpec spec, ConnectionOptions connection) {
-    if (connection.usesEmbedded() && connection.dataDirectory == null) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("Note: no --jdbc-url or --data-dir, so this uses a temporary embedded PostgreSQL: "
-          + "it starts empty and is deleted when the command ends, with everything created in it.");
-      err.flush();
-    }
   }
 
   /**

@@ -39,7 +39,6 @@ public final class DropCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    CreateCommand.noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       QualifiedName target = QualifiedName.parse(c, name);
       List<QualifiedName> dropped = StreamTables.drop(c, name, cascade);

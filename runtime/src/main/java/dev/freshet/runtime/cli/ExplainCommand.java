@@ -69,7 +69,6 @@ public final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    CreateCommand.noteIfTemporary(spec, connection);
     CompiledStreamTable compiled;
     StoredStreamTable stored;
     Map<List<String>, List<StoredColumn>> storedColumns;

@@ -21,8 +21,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class,
     description = {"Incremental view maintenance for PostgreSQL.", "",
-        "Connects to the database named by --jdbc-url or $FRESHET_JDBC_URL; without either, "
-            + "commands start an embedded PostgreSQL of their own."},
+        "Connects to the database named by --jdbc-url (a JDBC URL or a postgresql:// URI) or "
+            + "$FRESHET_JDBC_URL, else by PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD as psql does. "
+            + "demo, bench, server and the TPC-H commands start an embedded PostgreSQL when none is named."},
     footer = {"", "Run 'freshet COMMAND --help' for a command's options.",
         "Exit status: 0 ok, 1 difference found, 2 usage error, 3 query refused, 4 database error, "
             + "70 internal error."},
@@ -65,6 +66,17 @@ public final class FreshetCli implements Runnable {
       }
       err.flush();
       return exitCode(ex).code();
+    });
+    // A usage error: what is wrong, PicoCLI's suggestions for a mistyped name, and where the help is;
+    // not the whole help, which would bury the one line that matters.
+    cli.setParameterExceptionHandler((ex, args) -> {
+      CommandLine command = ex.getCommandLine();
+      PrintWriter err = command.getErr();
+      err.println("error: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("see '" + command.getCommandSpec().qualifiedName() + " --help'");
+      err.flush();
+      return ExitCode.USAGE.code();
     });
     cli.setExitCodeExceptionMapper(ex -> exitCode(ex).code());
     return cli;

@@ -35,7 +35,6 @@ public final class ListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     List<StoredStreamTable> tables;
-    CreateCommand.noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       tables = StreamTables.list(c);
     }

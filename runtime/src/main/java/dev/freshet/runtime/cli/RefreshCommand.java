@@ -45,7 +45,6 @@ public final class RefreshCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    CreateCommand.noteIfTemporary(spec, connection);
     ExitCode result = ExitCode.OK;
     try (Connection c = connection.connect(err)) {
       for (String name : names) {

@@ -50,7 +50,6 @@ public final class StatusCommand implements Callable<Integer> {
       throw new UserException(ExitCode.USAGE, "--history takes a number of refreshes, 0 or more; got " + history);
     }
     PrintWriter out = spec.commandLine().getOut();
-    CreateCommand.noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       StreamTables.Status status = StreamTables.status(c, name, history);
       StoredStreamTable st = status.table();

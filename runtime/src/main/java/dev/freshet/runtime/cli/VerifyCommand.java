@@ -57,7 +57,6 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    CreateCommand.noteIfTemporary(spec, connection);
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       StoredStreamTable st = requireStreamTable(c, name);
       QualifiedName target = st.name();

@@ -61,4 +61,18 @@ class CliHelpTest {
     assertTrue(badMode.err().contains("DIFFERENTIAL"), badMode.transcript());
     assertEquals(2, CliRun.run(null, "refresh").exitCode(), "no name");
   }
+
+  /** A usage error is one line saying what is wrong, and where the help is; not the whole help. */
+  @Test
+  void usageErrorsSayWhatIsWrongInOneLine() {
+    CliRun run = CliRun.run(null, "create", "t", "--query", "SELECT 1", "--mode", "SOMETIMES");
+    assertEquals(2, run.exitCode(), run.transcript());
+    assertTrue(run.err().startsWith("error: Invalid value for option '--mode'"), run.transcript());
+    assertTrue(run.err().strip().endsWith("see 'freshet create --help'"), run.transcript());
+    assertTrue(!run.err().contains("Usage:"), run.transcript());
+    CliRun typo = CliRun.run(null, "refesh", "t");
+    assertEquals(2, typo.exitCode(), typo.transcript());
+    assertTrue(typo.err().contains("refresh"), "suggests the command meant: " + typo.transcript());
+    assertTrue(typo.err().strip().endsWith("see 'freshet --help'"), typo.transcript());
+  }
 }

@@ -199,4 +199,41 @@ class RefreshProcedureScenarioTest {
       assertTrue(unknown.getMessage().contains("there is no stream table no_such_table"), unknown.getMessage());
     }
   }
+
+  /**
+   * A consumer that is never refreshed keeps every buffer row since its snapshot; another consumer's
+   * window is still read as a range of the buffer's {@code __xid} index, not a scan of that backlog.
+   */
+  @Test
+  void aLaggingConsumerDoesNotMakeOthersScanItsBacklog(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE pw (id int PRIMARY KEY, v int)");
+      long fresh = create(c, "pw_fresh", "SELECT id, v FROM pw", Mode.DIFFERENTIAL).id();
+      create(c, "pw_lagging", "SELECT v, count(*) AS n FROM pw GROUP BY v", Mode.DIFFERENTIAL);
+      exec(c, "INSERT INTO pw SELECT g, g % 7 FROM generate_series(1, 20000) g");
+      call(sql, "pw_fresh");
+      exec(c, "INSERT INTO pw VALUES (0, 0)", "ANALYZE freshet_changes.src_" + count(c, "SELECT 'pw'::regclass::oid"));
+      String plan;
+      try (var s = c.createStatement()) {
+        s.execute("PREPARE pw_window(pg_snapshot, pg_snapshot) AS " + text(c, "SELECT window_counts FROM "
+            + "freshet.refresh_sources WHERE stream_table_id = " + fresh));
+        String previous = text(c, "SELECT last_snapshot::text FROM freshet.stream_tables WHERE id = " + fresh);
+        try (var rs = s.executeQuery("EXPLAIN EXECUTE pw_window(pg_current_snapshot(), '" + previous
+            + "'::pg_snapshot)")) {
+          StringBuilder text = new StringBuilder();
+          while (rs.next()) {
+            text.append(rs.getString(1)).append('\n');
+          }
+          plan = text.toString();
+        }
+        s.execute("DEALLOCATE pw_window");
+      }
+      assertTrue(plan.contains("Index") && plan.contains("_xid_idx"), plan);
+      call(sql, "pw_fresh");
+      Oracle.assertFresh(c, "pw_fresh");
+      assertEquals(List.of("DIFFERENTIAL|{public.pw}|1|0|0|t"), lastHistory(c, fresh));
+      call(sql, "pw_lagging");
+      Oracle.assertFresh(c, "pw_lagging");
+    }
+  }
 }

@@ -112,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<Integer> queries = parseQueries(queryList);
     long started = System.nanoTime();
-    try (Connection c = connection.connect(out)) {
+    try (Connection c = connection.connectOrStartEmbedded(out)) {
       out.println("freshet bench, " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
       Machine.describe(c).forEach(out::println);
       out.flush();

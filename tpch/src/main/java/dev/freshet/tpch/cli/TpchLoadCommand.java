@@ -65,7 +65,7 @@ public final class TpchLoadCommand implements Callable<Integer> {
       err.println("Note: no --jdbc-url or --data-dir, so the data goes to a temporary embedded "
           + "PostgreSQL that is deleted when this command ends.");
     }
-    try (Connection c = connection.connect(err)) {
+    try (Connection c = connection.connectOrStartEmbedded(err)) {
       LoadReport report = TpchLoader.load(c, schema, scaleFactor,
           replace ? TpchLoader.IfExists.REPLACE : TpchLoader.IfExists.FAIL,
           line -> {

@@ -60,7 +60,7 @@ public final class TpchRefreshCommand implements Callable<Integer> {
       err.println("error: --cycles and --batch must be at least 1");
       return ExitCode.USAGE.code();
     }
-    try (Connection c = connection.connect(err)) {
+    try (Connection c = connection.connectOrStartEmbedded(err)) {
       TpchRefresh refresh = batch == null
           ? TpchRefresh.withDefaultBatchSize(c, schema, seed)
           : new TpchRefresh(schema, seed, batch);

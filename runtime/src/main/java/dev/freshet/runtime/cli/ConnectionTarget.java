@@ -1,0 +1,136 @@
+package dev.freshet.runtime.cli;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The database a command connects to, named as psql users name it: a JDBC URL, a libpq URI
+ * ({@code postgresql://user:secret@host:5432/db?sslmode=require}, also {@code postgres://}), or libpq's
+ * environment variables ({@code PGHOST}, {@code PGPORT}, {@code PGDATABASE}, {@code PGUSER},
+ * {@code PGPASSWORD}, {@code PGSSLMODE}; the JDBC driver reads {@code PGPASSFILE} / {@code ~/.pgpass}
+ * itself). As in libpq, the variables are defaults for what the URL does not say.
+ *
+ * @param jdbcUrl what the driver is given
+ * @param properties user, password and sslmode from the environment (the URL's own values win)
+ */
+public record ConnectionTarget(String jdbcUrl, Properties properties) {
+
+  /** The libpq variables that name a server; any of them set means "connect as psql would". */
+  static final List<String> SERVER_VARIABLES = List.of("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER");
+
+  /**
+   * The target for {@code url} (from {@code --jdbc-url} or {@code FRESHET_JDBC_URL}; blank: none) and the
+   * environment {@code env}; empty when neither names a server.
+   *
+   * @throws UserException on a URL that is neither JDBC nor libpq, or a Unix-socket PGHOST
+   */
+  public static Optional<ConnectionTarget> resolve(String url, Map<String, String> env) {
+    Properties defaults = new Properties();
+    put(defaults, "user", env.get("PGUSER"));
+    put(defaults, "password", env.get("PGPASSWORD"));
+    put(defaults, "sslmode", env.get("PGSSLMODE"));
+    if (url != null && !url.isBlank()) {
+      String text = url.strip();
+      if (text.startsWith("jdbc:postgresql:")) {
+        return Optional.of(new ConnectionTarget(text, defaults));
+      }
+      if (text.startsWith("postgresql://") || text.startsWith("postgres://")) {
+        return Optional.of(fromUri(text, defaults));
+      }
+      throw new UserException(ExitCode.USAGE, "not a PostgreSQL URL: " + text + " (use jdbc:postgresql://HOST[:PORT]/DB "
+          + "or postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DB)");
+    }
+    if (SERVER_VARIABLES.stream().noneMatch(v -> present(env.get(v)))) {
+      return Optional.empty();
+    }
+    String host = first(env.get("PGHOSTADDR"), env.get("PGHOST"), "localhost");
+    if (host.startsWith("/")) {
+      throw new UserException(ExitCode.USAGE, "PGHOST=" + host + " names a Unix socket directory, which the JDBC driver "
+          + "cannot use: set PGHOST=localhost (or the server's host name), or give --jdbc-url");
+    }
+    String user = first(env.get("PGUSER"), System.getProperty("user.name"), "postgres");
+    String database = first(env.get("PGDATABASE"), user, "postgres");
+    String port = first(env.get("PGPORT"), "5432", "5432");
+    put(defaults, "user", user);
+    return Optional.of(new ConnectionTarget("jdbc:postgresql://" + hostPart(host) + ":" + port + "/"
+        + encodePath(database), defaults));
+  }
+
+  /** {@code postgresql://[user[:password]@][host][:port][,host2[:port2]…][/db][?k=v&…]} as JDBC. */
+  private static ConnectionTarget fromUri(String uri, Properties defaults) {
+    String rest = uri.substring(uri.indexOf("://") + 3);
+    String query = "";
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      query = rest.substring(q + 1);
+      rest = rest.substring(0, q);
+    }
+    String database = "";
+    int slash = rest.indexOf('/');
+    if (slash >= 0) {
+      database = rest.substring(slash + 1);
+      rest = rest.substring(0, slash);
+    }
+    Properties properties = new Properties();
+    properties.putAll(defaults);
+    int at = rest.lastIndexOf('@');
+    if (at >= 0) {
+      String userInfo = rest.substring(0, at);
+      rest = rest.substring(at + 1);
+      int colon = userInfo.indexOf(':');
+      put(properties, "user", decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo));
+      if (colon >= 0) {
+        put(properties, "password", decode(userInfo.substring(colon + 1)));
+      }
+    }
+    String hosts = rest.isEmpty() ? "localhost" : rest;
+    if (database.isEmpty()) {
+      database = properties.getProperty("user", "postgres");
+    } else {
+      database = decode(database);
+    }
+    return new ConnectionTarget("jdbc:postgresql://" + hosts + "/" + encodePath(database)
+        + (query.isEmpty() ? "" : "?" + query), properties);
+  }
+
+  /** A description for messages, without the password. */
+  public String describe() {
+    String user = properties.getProperty("user");
+    return jdbcUrl.replaceAll("password=[^&]*", "password=…") + (user == null ? "" : " as " + user);
+  }
+
+  private static String hostPart(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host; // an IPv6 address
+  }
+
+  private static String encodePath(String database) {
+    return java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String decode(String text) {
+    return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static boolean present(String value) {
+    return value != null && !value.isBlank();
+  }
+
+  private static String first(String... candidates) {
+    for (String candidate : candidates) {
+      if (present(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalArgumentException("no value");
+  }
+
+  private static void put(Properties properties, String key, String value) {
+    if (present(value)) {
+      properties.setProperty(key, value);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.runtime.cli.ConnectionTarget;
+import dev.freshet.runtime.cli.UserException;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.postgresql.Driver;
+
+/**
+ * Naming the database as psql users do: libpq URIs, the PG* variables, and no silent fallback to a
+ * throwaway embedded server for commands that act on the user's database.
+ */
+@PostgresTest
+class CliConnectionTest {
+
+  @Test
+  void jdbcUrlsPassThroughAndTheEnvironmentFillsTheRest() {
+    ConnectionTarget t = ConnectionTarget.resolve("jdbc:postgresql://db.example:6543/shop?user=ann",
+        Map.of("PGPASSWORD", "s3cret", "PGUSER", "bob")).orElseThrow();
+    assertEquals("jdbc:postgresql://db.example:6543/shop?user=ann", t.jdbcUrl());
+    assertEquals("s3cret", t.properties().getProperty("password"));
+    assertEquals("bob", t.properties().getProperty("user"), "a default: the URL's user=ann wins in the driver");
+  }
+
+  @Test
+  void libpqUrisBecomeJdbcUrls() {
+    ConnectionTarget t = ConnectionTarget.resolve("postgresql://ann:p%40ss%3Aword@db.example:6543/my%20shop"
+        + "?sslmode=require&application_name=x", Map.of()).orElseThrow();
+    assertEquals("jdbc:postgresql://db.example:6543/my%20shop?sslmode=require&application_name=x", t.jdbcUrl());
+    assertEquals("ann", t.properties().getProperty("user"));
+    assertEquals("p@ss:word", t.properties().getProperty("password"));
+    assertFalse(t.describe().contains("p@ss"), t.describe());
+
+    ConnectionTarget bare = ConnectionTarget.resolve("postgres://db.example", Map.of("PGUSER", "carl")).orElseThrow();
+    assertEquals("jdbc:postgresql://db.example/carl", bare.jdbcUrl(), "the database defaults to the user, as in libpq");
+    assertEquals("jdbc:postgresql://h1:5432,h2:5433/d",
+        ConnectionTarget.resolve("postgresql://h1:5432,h2:5433/d", Map.of()).orElseThrow().jdbcUrl());
+  }
+
+  @Test
+  void thePgVariablesNameAServer() {
+    ConnectionTarget t = ConnectionTarget.resolve(null, Map.of("PGHOST", "db.example", "PGPORT", "6000",
+        "PGDATABASE", "shop", "PGUSER", "ann", "PGPASSWORD", "pw", "PGSSLMODE", "verify-full")).orElseThrow();
+    assertEquals("jdbc:postgresql://db.example:6000/shop", t.jdbcUrl());
+    Properties p = t.properties();
+    assertEquals(java.util.List.of("ann", "pw", "verify-full"),
+        java.util.List.of(p.getProperty("user"), p.getProperty("password"), p.getProperty("sslmode")));
+    assertTrue(ConnectionTarget.resolve(" ", Map.of("PGPASSWORD", "pw")).isEmpty(),
+        "a password alone names no server");
+    UserException socket = assertThrows(UserException.class,
+        () -> ConnectionTarget.resolve(null, Map.of("PGHOST", "/var/run/postgresql")));
+    assertTrue(socket.getMessage().contains("Unix socket directory"), socket.getMessage());
+    UserException bad = assertThrows(UserException.class, () -> ConnectionTarget.resolve("mysql://x/y", Map.of()));
+    assertTrue(bad.getMessage().contains("not a PostgreSQL URL: mysql://x/y"), bad.getMessage());
+  }
+
+  /** A libpq URI reaches the real server through the command line. */
+  @Test
+  void aLibpqUriConnects(TestDatabase db) {
+    Properties p = Driver.parseURL(db.jdbcUrl(), null);
+    String user = p.getProperty("user");
+    String password = p.getProperty("password");
+    String uri = "postgresql://" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+        + (password == null ? "" : ":" + URLEncoder.encode(password, StandardCharsets.UTF_8)) + "@"
+        + p.getProperty("PGHOST") + ":" + p.getProperty("PGPORT") + "/" + p.getProperty("PGDBNAME");
+    CliRun run = CliRun.run(uri, "list");
+    assertEquals(0, run.exitCode(), run.transcript());
+  }
+
+  /** Commands on the user's database never fall back to a temporary embedded server. */
+  @Test
+  void withoutADatabaseACommandSaysHowToNameOne() {
+    CliRun run = CliRun.run(null, "list", "--jdbc-url", "");
+    assertEquals(2, run.exitCode(), run.transcript());
+    assertTrue(run.err().contains("no database given: pass --jdbc-url"), run.transcript());
+    assertTrue(run.err().contains("PGHOST"), run.transcript());
+    assertFalse(run.err().contains("Embedded PostgreSQL"), run.transcript());
+  }
+}
