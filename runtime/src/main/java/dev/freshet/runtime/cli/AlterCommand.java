@@ -28,10 +28,7 @@ import picocli.CommandLine.Spec;
         "A query refused in DIFFERENTIAL mode leaves the stream table as it was (exit status 3)."},
     footer = {"", "Examples:",
         "  freshet alter revenue_by_customer --mode FULL --jdbc-url jdbc:postgresql://localhost/shop",
-        "  freshet alter revenue_by_customer --schedule ''        # clear the schedule",
-        "",
-        "Without --jdbc-url, $FRESHET_JDBC_URL or --data-dir this runs against a temporary embedded "
-            + "PostgreSQL, which holds no stream tables."})
+        "  freshet alter revenue_by_customer --schedule ''        # clear the schedule"})
 public final class AlterCommand implements Callable<Integer> {
 
   @Spec

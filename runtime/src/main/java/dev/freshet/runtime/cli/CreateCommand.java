@@ -3,6 +3,7 @@ package dev.freshet.runtime.cli;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.CompiledStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -34,12 +35,10 @@ import picocli.CommandLine.Spec;
             + "recorded and shown by 'freshet status'.", "",
         "Prints the effective mode, the fallback reason if any, notes on rewrites (e.g. a top-level "
             + "ORDER BY dropped), the source tables and the number of rows."},
-    footer = {"", "Example:",
+    footer = {"", "Examples:",
         "  freshet create revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop \\",
         "      --query \"SELECT o_custkey, sum(o_totalprice) AS revenue FROM orders GROUP BY o_custkey\"",
-        "",
-        "Without --jdbc-url, $FRESHET_JDBC_URL or --data-dir the stream table is created in a temporary "
-            + "embedded PostgreSQL that is deleted when the command ends."})
+        "  freshet create top_customers --dry-run --query \"SELECT ... ORDER BY revenue DESC LIMIT 10\""})
 public final class CreateCommand implements Callable<Integer> {
 
   @Spec
@@ -65,11 +64,30 @@ public final class CreateCommand implements Callable<Integer> {
           + "changes only when 'freshet refresh' runs).")
   String schedule;
 
+  @Option(names = "--dry-run", description = "Say how the query would be maintained (the mode, and in "
+      + "AUTO why not DIFFERENTIAL; in DIFFERENTIAL, the construct that stops it and where) without creating "
+      + "anything.")
+  boolean dryRun;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String sql = queryText(source);
+    if (dryRun) {
+      try (Connection c = connection.connect(err)) {
+        CompiledStreamTable compiled = StreamTables.dryRun(c, name, sql, mode);
+        out.println("would create stream table " + compiled.target() + ": " + compiled.effectiveMode()
+            + (compiled.effectiveMode() == mode ? "" : " (requested " + mode + ")"));
+        compiled.fallback().ifPresent(r -> out.println("  fallback:     " + r.summary()));
+        compiled.notes().forEach(n -> out.println("  note:         " + n));
+        out.println("  sources:      " + String.join(", ",
+            compiled.sources().stream().map(src -> String.join(".", src.name())).toList()));
+        out.println("nothing was created (--dry-run)");
+      }
+      out.flush();
+      return ExitCode.OK.code();
+    }
     try (Connection c = connection.connect(err)) {
       StoredStreamTable st = StreamTables.create(c, name, sql, mode,
           schedule == null || schedule.isBlank() ? null : schedule);

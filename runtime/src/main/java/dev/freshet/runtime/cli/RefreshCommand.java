@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -25,11 +27,11 @@ import picocli.CommandLine.Spec;
             + "rows of the applied delta (groups touched for grouped tables) and milliseconds. "
             + "A table that fails is reported and the others are still refreshed; the exit status "
             + "is then that of the first failure."},
-    footer = {"", "Example:",
-        "  freshet refresh revenue_by_customer daily_sales --jdbc-url jdbc:postgresql://localhost/shop",
+    footer = {"", "Examples:",
+        "  freshet refresh revenue_by_customer daily_sales --jdbc-url postgresql://me@localhost/shop",
+        "  freshet refresh --all",
         "",
-        "Without --jdbc-url, $FRESHET_JDBC_URL or --data-dir this runs against a temporary embedded "
-            + "PostgreSQL, which holds no stream tables."})
+        "From SQL, without Freshet: CALL freshet.refresh('revenue_by_customer');"})
 public final class RefreshCommand implements Callable<Integer> {
 
   @Spec
@@ -38,16 +40,28 @@ public final class RefreshCommand implements Callable<Integer> {
   @Mixin
   ConnectionOptions connection;
 
-  @Parameters(arity = "1..*", paramLabel = "NAME", description = "Stream tables to refresh (NAME or SCHEMA.NAME).")
+  @Parameters(arity = "0..*", paramLabel = "NAME", description = "Stream tables to refresh (NAME or SCHEMA.NAME).")
   List<String> names;
+
+  @Option(names = "--all", description = "Refresh every stream table, each after the stream tables it reads.")
+  boolean all;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ExitCode result = ExitCode.OK;
+    boolean named = names != null && !names.isEmpty();
+    if (named == all) {
+      throw new ParameterException(spec.commandLine(), all ? "give stream table names or --all, not both"
+          : "name the stream tables to refresh, or give --all");
+    }
     try (Connection c = connection.connect(err)) {
-      for (String name : names) {
+      List<String> targets = all ? StreamTables.refreshOrder(c).stream().map(Object::toString).toList() : names;
+      if (targets.isEmpty()) {
+        err.println("no stream tables to refresh");
+      }
+      for (String name : targets) {
         try {
           out.println(line(StreamTables.refresh(c, name)));
           out.flush();

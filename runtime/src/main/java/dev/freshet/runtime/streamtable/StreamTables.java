@@ -73,18 +73,7 @@ public final class StreamTables {
       throws SQLException {
     checkSchedule(schedule);
     String sql = dev.freshet.planner.QueryText.withoutTerminator(text);
-    if (StreamTableCatalog.find(c, target, false).isPresent()) {
-      throw new StreamTableException("stream table " + target + " already exists; "
-          + "'freshet alter' changes it, 'freshet drop' removes it");
-    }
-    if (relid(c, target).isPresent()) {
-      throw new StreamTableException("a relation named " + target + " already exists; "
-          + "choose another name for the stream table, or drop that relation");
-    }
-    if (!schemaExists(c, target.schema())) {
-      throw new StreamTableException("schema " + Quoting.identifier(target.schema()) + " does not exist; "
-          + "create it first (CREATE SCHEMA " + Quoting.identifier(target.schema()) + ")");
-    }
+    checkNewName(c, target);
     long id = StreamTableCatalog.reserveId(c); // the state tables inside the query are named for it
     CompiledStreamTable compiled = StreamTableCompiler.compile(c, target, id, sql, mode, List.of());
     java.sql.Savepoint beforePopulation = c.setSavepoint();
@@ -110,6 +99,41 @@ public final class StreamTables {
     RefreshInstaller.install(c, id, compiled);
     StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
         counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.summary()).orElse(null), null);
+  }
+
+  /** A new stream table's name must be free, in a schema that exists. */
+  private static void checkNewName(Connection c, QualifiedName target) throws SQLException {
+    if (schemaExists(c, "freshet") && StreamTableCatalog.find(c, target, false).isPresent()) {
+      throw new StreamTableException("stream table " + target + " already exists; "
+          + "'freshet alter' changes it, 'freshet drop' removes it");
+    }
+    if (relid(c, target).isPresent()) {
+      throw new StreamTableException("a relation named " + target + " already exists; "
+          + "choose another name for the stream table, or drop that relation");
+    }
+    if (!schemaExists(c, target.schema())) {
+      throw new StreamTableException("schema " + Quoting.identifier(target.schema()) + " does not exist; "
+          + "create it first (CREATE SCHEMA " + Quoting.identifier(target.schema()) + ")");
+    }
+  }
+
+  /**
+   * What {@code create} would make of a query, changing nothing: the mode it would run in (and why not
+   * DIFFERENTIAL), its sources and notes. The plan check that compares the filled table with the query
+   * runs only at create, on the data.
+   */
+  public static CompiledStreamTable dryRun(Connection c, String name, String text, Mode mode) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      QualifiedName target = QualifiedName.parse(c, name);
+      checkNewName(c, target);
+      return StreamTableCompiler.compile(c, target, 0, dev.freshet.planner.QueryText.withoutTerminator(text), mode,
+          List.of());
+    } finally {
+      c.rollback();
+      c.setAutoCommit(autoCommit);
+    }
   }
 
   /** Captures the sources, creates the storage and fills it. */
@@ -280,6 +304,51 @@ public final class StreamTables {
         });
       }
     }
+  }
+
+  /**
+   * Every stream table, each after the stream tables it reads (a stream table can be another's source),
+   * by name where the order is free: the order for refreshing them all.
+   */
+  public static List<QualifiedName> refreshOrder(Connection c) throws SQLException {
+    if (!schemaExists(c, "freshet")) {
+      return List.of();
+    }
+    Map<QualifiedName, Set<QualifiedName>> upstream = new java.util.TreeMap<>(
+        Comparator.comparing(QualifiedName::schema).thenComparing(QualifiedName::name));
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT st.schema_name, st.table_name, up.schema_name, up.table_name
+        FROM freshet.stream_tables st
+        LEFT JOIN freshet.stream_table_sources s ON s.stream_table_id = st.id
+        LEFT JOIN pg_catalog.pg_class k ON k.oid = s.source_relid
+        LEFT JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace
+        LEFT JOIN freshet.stream_tables up ON up.schema_name = n.nspname AND up.table_name = k.relname""");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        Set<QualifiedName> ups = upstream.computeIfAbsent(new QualifiedName(rs.getString(1), rs.getString(2)),
+            k -> new java.util.LinkedHashSet<>());
+        if (rs.getString(3) != null) {
+          ups.add(new QualifiedName(rs.getString(3), rs.getString(4)));
+        }
+      }
+    }
+    List<QualifiedName> order = new ArrayList<>();
+    Set<QualifiedName> placed = new HashSet<>();
+    while (order.size() < upstream.size()) {
+      boolean progress = false;
+      for (Map.Entry<QualifiedName, Set<QualifiedName>> e : upstream.entrySet()) {
+        if (!placed.contains(e.getKey()) && placed.containsAll(e.getValue())) {
+          order.add(e.getKey());
+          placed.add(e.getKey());
+          progress = true;
+        }
+      }
+      if (!progress) { // a cycle cannot be created; if the catalog holds one, refresh the rest by name
+        upstream.keySet().stream().filter(k -> !placed.contains(k)).forEach(order::add);
+        break;
+      }
+    }
+    return order;
   }
 
   /**

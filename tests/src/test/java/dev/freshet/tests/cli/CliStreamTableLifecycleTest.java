@@ -196,4 +196,61 @@ class CliStreamTableLifecycleTest {
     assertTrue(run.out().startsWith("\"public\".\"tick_ids\"  DIFFERENTIAL  changed public.ticks  +1 ~0 -0"),
         run.transcript());
   }
+
+  /** refresh --all: every stream table, each after those it reads, whatever their names. */
+  @Test
+  void refreshAllRunsUpstreamFirst(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE ra_src (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO ra_src VALUES (1, 1), (2, 2)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "zz_up", "--query", "SELECT id, v FROM ra_src").exitCode());
+    assertEquals(0, CliRun.run(url, "create", "aa_down", "--query",
+        "SELECT count(*) AS n, sum(v) AS total FROM zz_up").exitCode());
+    db.execute("INSERT INTO ra_src VALUES (3, 30)");
+
+    CliRun run = CliRun.run(url, "refresh", "--all");
+    assertEquals(0, run.exitCode(), run.transcript());
+    java.util.List<String> tables = run.out().lines().map(l -> l.split("  ")[0]).toList();
+    assertTrue(tables.indexOf("\"public\".\"zz_up\"") >= 0
+        && tables.indexOf("\"public\".\"zz_up\"") < tables.indexOf("\"public\".\"aa_down\""), run.transcript());
+    // aa_down saw zz_up's new row in the same run
+    assertEquals(java.util.List.of(java.util.List.of(3L, 33L)), db.query("SELECT n, total FROM aa_down"));
+    CliRun verify = CliRun.run(url, "verify", "aa_down");
+    assertEquals(0, verify.exitCode(), verify.transcript());
+
+    CliRun both = CliRun.run(url, "refresh", "aa_down", "--all");
+    assertEquals(2, both.exitCode(), both.transcript());
+    assertTrue(both.err().contains("give stream table names or --all, not both"), both.transcript());
+    CliRun neither = CliRun.run(url, "refresh");
+    assertEquals(2, neither.exitCode(), neither.transcript());
+    assertTrue(neither.err().contains("name the stream tables to refresh, or give --all"), neither.transcript());
+  }
+
+  /** create --dry-run says how a query would be maintained, and creates nothing. */
+  @Test
+  void createDryRunCreatesNothing(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE dr (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO dr VALUES (1, 1)");
+    String url = db.jdbcUrl();
+    CliRun topK = CliRun.run(url, "create", "dr_top", "--dry-run", "--query", "SELECT id, v FROM dr ORDER BY v LIMIT 3");
+    assertEquals(0, topK.exitCode(), topK.transcript());
+    assertTrue(topK.out().startsWith("would create stream table \"public\".\"dr_top\": FULL (requested AUTO)\n"),
+        topK.transcript());
+    assertTrue(topK.out().contains("  fallback:     FR003"), topK.transcript());
+    assertTrue(topK.out().contains("  sources:      public.dr\n"), topK.transcript());
+    assertTrue(topK.out().contains("nothing was created (--dry-run)"), topK.transcript());
+
+    CliRun refused = CliRun.run(url, "create", "dr_top", "--dry-run", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, v FROM dr ORDER BY v LIMIT 3");
+    assertEquals(3, refused.exitCode(), refused.transcript());
+    assertTrue(refused.err().contains("FR003"), refused.transcript());
+    assertTrue(refused.err().contains("LIMIT"), refused.transcript());
+
+    CliRun grouped = CliRun.run(url, "create", "dr_sum", "--dry-run", "--query", "SELECT v, count(*) AS n FROM dr GROUP BY v");
+    assertEquals(0, grouped.exitCode(), grouped.transcript());
+    assertTrue(grouped.out().startsWith("would create stream table \"public\".\"dr_sum\": DIFFERENTIAL (requested AUTO)"),
+        grouped.transcript());
+    assertEquals(java.util.List.of(java.util.List.of(0L)), db.query("SELECT count(*) FROM pg_class WHERE relname IN "
+        + "('dr_top', 'dr_sum')"));
+    assertEquals(java.util.List.of(java.util.List.of(0L)), db.query("SELECT count(*) FROM pg_trigger t JOIN pg_class k "
+        + "ON k.oid = t.tgrelid WHERE k.relname = 'dr' AND NOT t.tgisinternal"));
+  }
 }
