@@ -34,6 +34,10 @@ public final class ConnectionOptions {
       description = "Port of the embedded PostgreSQL (default: any free port).")
   int port;
 
+  /** The command this mixin belongs to: its name is the connection's application_name. */
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec command;
+
   private EmbeddedPostgres embedded;
 
   /** True when no external database was named, so an embedded one would be started. */
@@ -66,7 +70,11 @@ public final class ConnectionOptions {
   public Connection connectOrStartEmbedded(PrintWriter log) throws SQLException {
     Optional<ConnectionTarget> target = target();
     if (target.isPresent()) {
-      return DriverManager.getConnection(target.get().jdbcUrl(), target.get().properties());
+      java.util.Properties properties = new java.util.Properties();
+      properties.putAll(target.get().properties());
+      // pg_stat_activity shows which Freshet command a backend serves (the URL's own value wins)
+      properties.putIfAbsent("ApplicationName", command == null ? "freshet" : command.qualifiedName());
+      return DriverManager.getConnection(target.get().jdbcUrl(), properties);
     }
     if (embedded == null) {
       try {

@@ -57,7 +57,8 @@ public final class RefreshCommand implements Callable<Integer> {
           : "name the stream tables to refresh, or give --all");
     }
     try (Connection c = connection.connect(err)) {
-      List<String> targets = all ? StreamTables.refreshOrder(c).stream().map(Object::toString).toList() : names;
+      List<String> targets = all
+          ? StreamTables.inRefreshOrder(c).stream().map(st -> st.name().toString()).toList() : names;
       if (targets.isEmpty()) {
         err.println("no stream tables to refresh");
       }

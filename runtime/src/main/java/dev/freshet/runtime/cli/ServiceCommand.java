@@ -5,6 +5,7 @@ import dev.freshet.runtime.streamtable.RefreshReport;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -21,6 +22,8 @@ import picocli.CommandLine.Spec;
     description = {"Refresh every stream table that has a schedule (create/alter --schedule 30s|5m|1h) "
         + "whenever its interval has elapsed since its last refresh, upstream stream tables first.",
         "Runs until Ctrl-C. A failed refresh is printed and recorded (status ERROR); the others go on. "
+            + "When PostgreSQL goes away (a restart, a terminated backend) it says so once and reconnects, "
+            + "waiting 1 s, 2 s, 4 s ... up to 60 s between attempts. "
             + "Several services may run against one database: refreshes of one stream table never "
             + "overlap (the later one reports 'already running' and retries on its next pass)."},
     footer = {"", "Example:", "  freshet service --jdbc-url jdbc:postgresql://localhost/shop --poll 5s"})
@@ -49,30 +52,98 @@ public final class ServiceCommand implements Callable<Integer> {
       throw new UserException(ExitCode.USAGE, "--poll: " + e.getMessage());
     }
     int failures = 0;
-    try (Connection c = connection.connect(spec.commandLine().getErr())) {
+    Connection c = connection.connect(spec.commandLine().getErr());
+    Duration backoff = FIRST_BACKOFF;
+    boolean lost = false;
+    try {
       do {
-        OffsetDateTime now;
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
-          rs.next();
-          now = rs.getObject(1, OffsetDateTime.class);
-        }
-        for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, now, attempt -> { })) {
-          if (a.error() != null) {
-            failures++;
-            out.printf(Locale.ROOT, "%s  %s  FAILED: %s%n", now, a.name(),
-                String.valueOf(a.error().getMessage()).lines().findFirst().orElse(""));
-          } else {
-            RefreshReport r = a.report();
-            out.printf(Locale.ROOT, "%s  %s  %s  +%d ~%d -%d  %d ms%n", now, a.name(), r.modeUsed(),
-                r.rowsInserted(), r.rowsUpdated(), r.rowsDeleted(), r.millis());
+        try {
+          if (c == null) {
+            c = connection.connect(spec.commandLine().getErr());
+            out.printf(Locale.ROOT, "%s  reconnected to PostgreSQL%n", OffsetDateTime.now());
+            out.flush();
+            lost = false;
+            backoff = FIRST_BACKOFF;
           }
-          out.flush();
+          failures += pass(c, out);
+        } catch (SQLException e) {
+          if (once || !connectionLost(e, c)) {
+            throw e;
+          }
+          if (!lost) { // said once, however long the server stays away
+            out.printf(Locale.ROOT, "%s  lost the connection to PostgreSQL (%s); reconnecting, waiting up to %d s "
+                + "between attempts%n", OffsetDateTime.now(), firstLine(e), MAX_BACKOFF.toSeconds());
+            out.flush();
+            lost = true;
+          }
+          closeQuietly(c);
+          c = null;
+          Thread.sleep(backoff.toMillis());
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+          continue;
         }
         if (!once) {
           Thread.sleep(pollInterval.toMillis());
         }
       } while (!once);
+    } finally {
+      closeQuietly(c);
     }
     return failures == 0 ? ExitCode.OK.code() : ExitCode.DATABASE.code();
+  }
+
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+  /** One pass over the due stream tables; returns the number that failed. */
+  private static int pass(Connection c, PrintWriter out) throws SQLException {
+    int failures = 0;
+    OffsetDateTime now;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+      rs.next();
+      now = rs.getObject(1, OffsetDateTime.class);
+    }
+    for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, now, attempt -> { })) {
+      if (a.error() != null) {
+        failures++;
+        out.printf(Locale.ROOT, "%s  %s  FAILED: %s%n", now, a.name(), firstLine(a.error()));
+      } else {
+        RefreshReport r = a.report();
+        out.printf(Locale.ROOT, "%s  %s  %s  +%d ~%d -%d  %d ms%n", now, a.name(), r.modeUsed(),
+            r.rowsInserted(), r.rowsUpdated(), r.rowsDeleted(), r.millis());
+      }
+      out.flush();
+    }
+    return failures;
+  }
+
+  /**
+   * Whether {@code e} means the server went away (restarted, the backend terminated, the network gone)
+   * rather than a refresh failing: SQLSTATE class 08, an administrator's shutdown, or a dead connection.
+   */
+  static boolean connectionLost(SQLException e, Connection c) {
+    String state = e.getSQLState();
+    if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+      return true;
+    }
+    try {
+      return c == null || c.isClosed() || !c.isValid(5);
+    } catch (SQLException probe) {
+      return true;
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // gone already
+      }
+    }
   }
 }

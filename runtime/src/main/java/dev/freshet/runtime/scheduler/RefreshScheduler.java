@@ -42,6 +42,9 @@ public final class RefreshScheduler {
       try {
         attempt = new Attempt(st.name().toString(), StreamTables.refresh(c, st.name().toString()), null);
       } catch (SQLException | RuntimeException e) {
+        if (c.isClosed() || !c.isValid(5)) {
+          throw e; // the connection is gone: the caller reconnects, the rest wait for the next pass
+        }
         attempt = new Attempt(st.name().toString(), null, e);
       }
       attempts.add(attempt);

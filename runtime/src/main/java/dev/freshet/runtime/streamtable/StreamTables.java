@@ -307,51 +307,6 @@ public final class StreamTables {
   }
 
   /**
-   * Every stream table, each after the stream tables it reads (a stream table can be another's source),
-   * by name where the order is free: the order for refreshing them all.
-   */
-  public static List<QualifiedName> refreshOrder(Connection c) throws SQLException {
-    if (!schemaExists(c, "freshet")) {
-      return List.of();
-    }
-    Map<QualifiedName, Set<QualifiedName>> upstream = new java.util.TreeMap<>(
-        Comparator.comparing(QualifiedName::schema).thenComparing(QualifiedName::name));
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT st.schema_name, st.table_name, up.schema_name, up.table_name
-        FROM freshet.stream_tables st
-        LEFT JOIN freshet.stream_table_sources s ON s.stream_table_id = st.id
-        LEFT JOIN pg_catalog.pg_class k ON k.oid = s.source_relid
-        LEFT JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace
-        LEFT JOIN freshet.stream_tables up ON up.schema_name = n.nspname AND up.table_name = k.relname""");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        Set<QualifiedName> ups = upstream.computeIfAbsent(new QualifiedName(rs.getString(1), rs.getString(2)),
-            k -> new java.util.LinkedHashSet<>());
-        if (rs.getString(3) != null) {
-          ups.add(new QualifiedName(rs.getString(3), rs.getString(4)));
-        }
-      }
-    }
-    List<QualifiedName> order = new ArrayList<>();
-    Set<QualifiedName> placed = new HashSet<>();
-    while (order.size() < upstream.size()) {
-      boolean progress = false;
-      for (Map.Entry<QualifiedName, Set<QualifiedName>> e : upstream.entrySet()) {
-        if (!placed.contains(e.getKey()) && placed.containsAll(e.getValue())) {
-          order.add(e.getKey());
-          placed.add(e.getKey());
-          progress = true;
-        }
-      }
-      if (!progress) { // a cycle cannot be created; if the catalog holds one, refresh the rest by name
-        upstream.keySet().stream().filter(k -> !placed.contains(k)).forEach(order::add);
-        break;
-      }
-    }
-    return order;
-  }
-
-  /**
    * For the rest of the transaction, the search_path {@code st} was created under: its defining query
    * (run as written by FULL refreshes and verify) then names the same tables as when it was created.
    */
