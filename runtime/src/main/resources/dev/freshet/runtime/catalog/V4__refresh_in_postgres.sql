@@ -78,6 +78,11 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'there is no stream table with id %', p_id USING ERRCODE = '42704';
   END IF;
+  IF to_regclass(format('%I.%I', v_st.schema_name, v_st.table_name)) IS NULL THEN
+    RAISE EXCEPTION 'stream table %.% was dropped outside Freshet (its table is gone)', quote_ident(v_st.schema_name),
+        quote_ident(v_st.table_name)
+      USING ERRCODE = '42P01', HINT = format('''freshet drop %I.%I'' removes what is left of it, and ''freshet create'' makes it again', v_st.schema_name, v_st.table_name);
+  END IF;
   IF v_st.last_snapshot IS NULL THEN
     RAISE EXCEPTION 'stream table %.% was never populated', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
       USING ERRCODE = '55000';

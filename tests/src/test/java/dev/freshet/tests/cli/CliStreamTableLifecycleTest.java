@@ -253,4 +253,26 @@ class CliStreamTableLifecycleTest {
     assertEquals(java.util.List.of(java.util.List.of(0L)), db.query("SELECT count(*) FROM pg_trigger t JOIN pg_class k "
         + "ON k.oid = t.tgrelid WHERE k.relname = 'dr' AND NOT t.tgisinternal"));
   }
+
+  /** A stream table dropped with DROP TABLE: its refresh says so and how to clean up; drop cleans up. */
+  @Test
+  void aStreamTableDroppedOutsideFreshetSaysSo(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE dt (id int PRIMARY KEY)", "INSERT INTO dt VALUES (1)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "dt_st", "--query", "SELECT id FROM dt").exitCode());
+    db.execute("DROP TABLE dt_st", "INSERT INTO dt VALUES (2)");
+
+    CliRun refresh = CliRun.run(url, "refresh", "dt_st");
+    assertEquals(4, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.err().contains("stream table public.dt_st was dropped outside Freshet"), refresh.transcript());
+    assertTrue(refresh.err().contains("'freshet drop public.dt_st' removes what is left of it"), refresh.transcript());
+    CliRun status = CliRun.run(url, "status", "dt_st");
+    assertTrue(status.out().contains("ERROR"), status.transcript());
+
+    CliRun drop = CliRun.run(url, "drop", "dt_st");
+    assertEquals(0, drop.exitCode(), drop.transcript());
+    assertFalse(CliRun.run(url, "list").out().contains("dt_st"));
+    assertEquals(java.util.List.of(java.util.List.of(0L)), db.query("SELECT count(*) FROM pg_trigger t "
+        + "JOIN pg_class k ON k.oid = t.tgrelid WHERE k.relname = 'dt' AND NOT t.tgisinternal"));
+  }
 }
