@@ -51,6 +51,9 @@ class SourceRenameScenarioTest {
       StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn1_notes"));
       assertTrue(e.getMessage().contains("column \"note\" does not exist"), e.getMessage());
       assertTrue(e.getMessage().contains("freshet alter \"public\".\"rn1_notes\" --query"), e.getMessage());
+      // a refresh that fails while compiling is recorded like any other failure
+      assertEquals(List.of("ERROR|t"), rows(c, "SELECT status, last_error LIKE '%column \"note\" does not exist%' "
+          + "FROM freshet.stream_tables WHERE table_name = 'rn1_notes'"));
       StreamTables.alter(c, "rn1_notes", Optional.empty(), Optional.empty(),
           Optional.of("SELECT id, memo FROM rn1 WHERE a > 10"));
       Oracle.assertFresh(c, "rn1_notes");
