@@ -1,5 +1,9 @@
 package dev.freshet.rules.rel;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.prepare.RelOptTableImpl;
@@ -21,9 +25,42 @@ public final class ChangeTables {
   private ChangeTables() {
   }
 
-  /** {@code ["pg_temp", "Δpublic.orders"]} for source {@code ["public", "orders"]}. */
+  /** PostgreSQL's longest identifier, in bytes; it cuts longer ones short. */
+  private static final int MAX_IDENTIFIER_BYTES = 63;
+
+  /**
+   * {@code ["pg_temp", "Δpublic.orders"]} for source {@code ["public", "orders"]}. A name longer than
+   * PostgreSQL keeps is shortened to its beginning and a hash of the whole ({@code Δpublic.a_very_lo…~1a2b3c4d}):
+   * cut short by PostgreSQL instead, two sources whose names begin alike would share one change table.
+   */
   public static List<String> name(List<String> source) {
-    return List.of(TEMP_SCHEMA, "Δ" + String.join(".", source));
+    String full = "Δ" + String.join(".", source);
+    if (full.getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER_BYTES) {
+      return List.of(TEMP_SCHEMA, full);
+    }
+    String suffix = "~" + hash(full);
+    StringBuilder prefix = new StringBuilder();
+    int budget = MAX_IDENTIFIER_BYTES - suffix.length();
+    for (int i = 0; i < full.length(); ) {
+      int codePoint = full.codePointAt(i);
+      String character = new String(Character.toChars(codePoint));
+      budget -= character.getBytes(StandardCharsets.UTF_8).length;
+      if (budget < 0) {
+        break;
+      }
+      prefix.append(character);
+      i += Character.charCount(codePoint);
+    }
+    return List.of(TEMP_SCHEMA, prefix + suffix);
+  }
+
+  private static String hash(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
   }
 
   /** A scan of ΔR for the scan of R: R's row type plus the weight. */

@@ -183,4 +183,28 @@ class HostileIdentifierScenarioTest {
       assertEquals(1, report.rowsInserted(), report::toString);
     }
   }
+
+  /**
+   * Two sources whose schema-qualified names are longer than PostgreSQL keeps and begin alike: their
+   * change tables ({@code pg_temp."Δschema.table"}) would be cut to one name; they are told apart by a
+   * hash. Both change in one transaction.
+   */
+  @Test
+  void longSourceNamesBeginningAlikeKeepTheirOwnChangeTables(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      String schema = "\"" + "s".repeat(30) + "\"";
+      String left = schema + ".\"" + "t".repeat(40) + "_left\"";
+      String right = schema + ".\"" + "t".repeat(40) + "_right\"";
+      exec(c, "CREATE SCHEMA " + schema, "CREATE TABLE " + left + " (k int PRIMARY KEY, v int)",
+          "CREATE TABLE " + right + " (k int PRIMARY KEY, w int)",
+          "INSERT INTO " + left + " VALUES (1, 10), (2, 20)", "INSERT INTO " + right + " VALUES (1, 100), (2, 200)");
+      create(c, "long_names_st", "SELECT l.k, l.v, r.w FROM " + left + " l JOIN " + right + " r ON l.k = r.k",
+          Mode.DIFFERENTIAL);
+      Scenarios.inOneTransaction(c, "INSERT INTO " + left + " VALUES (3, 30)", "INSERT INTO " + right + " VALUES (3, 300)",
+          "UPDATE " + right + " SET w = 101 WHERE k = 1");
+      RefreshReport report = Oracle.refreshAndCheck(c, "long_names_st", Mode.DIFFERENTIAL);
+      assertEquals(2, report.changedSources().size(), report::toString);
+      assertEquals(List.of("1|10|101", "2|20|200", "3|30|300"), rows(c, "SELECT k, v, w FROM long_names_st ORDER BY k"));
+    }
+  }
 }
