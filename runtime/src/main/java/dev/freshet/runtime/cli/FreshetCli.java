@@ -104,6 +104,15 @@ public final class FreshetCli implements Runnable {
     if (ex instanceof QueryException query) {
       return query.render();
     }
+    if (ex instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null) {
+      // PostgreSQL's words, without the driver's "ERROR:" and without the PL/pgSQL context ("Where: …
+      // function freshet.refresh_window line 33"), which is Freshet's inside; --verbose prints it all
+      org.postgresql.util.ServerErrorMessage server = psql.getServerErrorMessage();
+      return "error: database: " + server.getMessage()
+          + (server.getDetail() == null ? "" : "\n  detail: " + server.getDetail())
+          + (server.getHint() == null ? "" : "\n  hint: " + server.getHint())
+          + (server.getSQLState() == null ? "" : "\n  (SQLSTATE " + server.getSQLState() + ")");
+    }
     if (ex instanceof SQLException sql) {
       return "error: database: " + sql.getMessage()
           + (sql.getSQLState() == null ? "" : " (SQLSTATE " + sql.getSQLState() + ")");
