@@ -15,10 +15,18 @@ public record Refusal(ReasonCode reason, SourcePosition position, String message
     Objects.requireNonNull(fix, "fix");
   }
 
-  /** One line for logs, the catalog and {@code status}: {@code FR003 at line 2, column 5: ... (fix: ...)}. */
+  /** One line for logs and errors: {@code FR003 at line 2, column 5: ... (fix: ...)}. */
   public String summary() {
+    return reasonLine() + (fix.isEmpty() ? "" : " (fix: " + fix + ")");
+  }
+
+  /**
+   * The reason alone, for where the fix was already applied: the fallback an AUTO stream table records
+   * and {@code status} shows ({@code FR003 at line 2, column 5: ...}), which "use --mode FULL or AUTO"
+   * would only confuse.
+   */
+  public String reasonLine() {
     return reason.code() + " " + reason.name().toLowerCase(java.util.Locale.ROOT)
-        + (position.isKnown() ? " at " + position : "") + ": " + message
-        + (fix.isEmpty() ? "" : " (fix: " + fix + ")");
+        + (position.isKnown() ? " at " + position : "") + ": " + message;
   }
 }

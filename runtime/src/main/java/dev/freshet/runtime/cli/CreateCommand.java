@@ -79,7 +79,7 @@ public final class CreateCommand implements Callable<Integer> {
         CompiledStreamTable compiled = StreamTables.dryRun(c, name, sql, mode);
         out.println("would create stream table " + compiled.target() + ": " + compiled.effectiveMode()
             + (compiled.effectiveMode() == mode ? "" : " (requested " + mode + ")"));
-        compiled.fallback().ifPresent(r -> out.println("  fallback:     " + r.summary()));
+        compiled.fallback().ifPresent(r -> out.println("  fallback:     " + r.reasonLine()));
         compiled.notes().forEach(n -> out.println("  note:         " + n));
         out.println("  sources:      " + String.join(", ",
             compiled.sources().stream().map(src -> String.join(".", src.name())).toList()));

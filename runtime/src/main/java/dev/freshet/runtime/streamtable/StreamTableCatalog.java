@@ -96,7 +96,7 @@ final class StreamTableCatalog {
       ps.setString(4, query);
       ps.setString(5, requested.name());
       ps.setString(6, compiled.effectiveMode().name());
-      ps.setString(7, compiled.fallback().map(r -> r.summary()).orElse(null));
+      ps.setString(7, compiled.fallback().map(r -> r.reasonLine()).orElse(null));
       ps.setArray(8, c.createArrayOf("text", compiled.notes().toArray()));
       ps.setString(9, schedule);
       ps.executeUpdate();

@@ -98,7 +98,7 @@ public final class StreamTables {
     }
     RefreshInstaller.install(c, id, compiled);
     StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
-        counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.summary()).orElse(null), null);
+        counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.reasonLine()).orElse(null), null);
   }
 
   /** A new stream table's name must be free, in a schema that exists. */

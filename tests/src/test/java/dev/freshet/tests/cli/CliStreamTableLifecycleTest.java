@@ -235,6 +235,7 @@ class CliStreamTableLifecycleTest {
     assertTrue(topK.out().startsWith("would create stream table \"public\".\"dr_top\": FULL (requested AUTO)\n"),
         topK.transcript());
     assertTrue(topK.out().contains("  fallback:     FR003"), topK.transcript());
+    assertFalse(topK.out().contains("use --mode FULL or AUTO"), "AUTO already fell back: " + topK.transcript());
     assertTrue(topK.out().contains("  sources:      public.dr\n"), topK.transcript());
     assertTrue(topK.out().contains("nothing was created (--dry-run)"), topK.transcript());
 
