@@ -44,5 +44,7 @@ class DemoCommandTest {
           name + " has no round line in DIFFERENTIAL mode saying it matches\n" + diagnostics);
     }
     assertTrue(output.contains("All " + MaintenanceRun.IN_SCOPE.size() + " stream tables matched"), diagnostics);
+    assertTrue(output.contains("show correctness, not speed") && output.contains("'freshet bench --sf 1'"),
+        "the demo says what its times mean: " + diagnostics);
   }
 }

@@ -162,6 +162,13 @@ public final class DemoCommand implements Callable<Integer> {
         });
         mismatches.forEach(m -> out.println("  " + m));
       }
+      if (scaleFactor < 0.5) {
+        // the times above say little: at this scale a refresh is its fixed cost and a query a few ms
+        out.printf(Locale.ROOT, "At SF %s every table is small: a refresh costs its fixed overhead and a full "
+            + "recompute a few milliseconds, so the times above show correctness, not speed. The speed-up shows "
+            + "at scale: 'freshet bench --sf 1' (a few minutes) measures refresh against recompute per query; "
+            + "docs/benchmarks.md has the figures.%n", scaleFactor);
+      }
       if (connection.embedded().isPresent()) {
         out.println("(The embedded database is deleted on exit; 'freshet server' keeps one running.)");
       }
