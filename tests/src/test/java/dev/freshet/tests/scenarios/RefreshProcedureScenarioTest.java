@@ -236,4 +236,32 @@ class RefreshProcedureScenarioTest {
       Oracle.assertFresh(c, "pw_lagging");
     }
   }
+
+  /**
+   * A stream table created before catalog V4 has no programs: CALL says so (FS002, with the fix), and the
+   * command line's refresh installs them and refreshes; CALL works from then on.
+   */
+  @Test
+  void aStreamTableFromBeforeV4GetsItsProgramsAtItsNextRefresh(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE pv (id int PRIMARY KEY, v int)", "INSERT INTO pv VALUES (1, 1)");
+      long id = create(c, "pv_st", "SELECT v, count(*) AS n FROM pv GROUP BY v", Mode.DIFFERENTIAL).id();
+      // what a V3 catalog upgraded to V4 holds for it: nothing installed
+      exec(c, "DELETE FROM freshet.refresh_programs WHERE stream_table_id = " + id,
+          "DELETE FROM freshet.refresh_sources WHERE stream_table_id = " + id,
+          "UPDATE freshet.stream_tables SET reconcile_check = NULL WHERE id = " + id,
+          "INSERT INTO pv VALUES (2, 1)");
+      SQLException missing = assertThrows(SQLException.class, () -> call(sql, "pv_st"));
+      assertEquals("FS002", missing.getSQLState(), missing.getMessage());
+      assertTrue(missing.getMessage().contains("no refresh program is installed for public.pv_st"), missing.getMessage());
+      assertEquals(List.of("1|1"), rows(c, "SELECT v, n FROM pv_st ORDER BY 1"));
+
+      Oracle.refreshAndCheck(c, "pv_st", Mode.DIFFERENTIAL);
+      assertTrue(count(c, "SELECT count(*) FROM freshet.refresh_programs WHERE stream_table_id = " + id) >= 2);
+      exec(c, "INSERT INTO pv VALUES (3, 3)");
+      call(sql, "pv_st");
+      Oracle.assertFresh(c, "pv_st");
+      assertEquals(List.of("1|2", "3|1"), rows(c, "SELECT v, n FROM pv_st ORDER BY 1"));
+    }
+  }
 }
