@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Example:", "  freshet list --jdbc-url jdbc:postgresql://localhost/shop"})
 public final class ListCommand implements Callable<Integer> {
 
-  private static final List<String> HEADER = List.of("NAME", "MODE", "STATUS", "LAST REFRESH", "SCHEDULE");
+  private static final List<String> HEADER = List.of("NAME", "MODE", "STATUS", "LAST REFRESH", "PENDING", "SCHEDULE");
 
   @Spec
   CommandSpec spec;
@@ -35,8 +35,14 @@ public final class ListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     List<StoredStreamTable> tables;
+    java.util.Map<Long, String> pending = new java.util.HashMap<>();
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       tables = StreamTables.list(c);
+      for (StoredStreamTable st : tables) {
+        java.util.Map<String, Long> changes = StreamTables.pendingChanges(c, st.id());
+        pending.put(st.id(), changes.isEmpty() ? "?"
+            : Long.toString(changes.values().stream().mapToLong(Long::longValue).sum()));
+      }
     }
     if (tables.isEmpty()) {
       out.println("no stream tables; 'freshet create' makes one");
@@ -47,7 +53,7 @@ public final class ListCommand implements Callable<Integer> {
     rows.add(HEADER);
     for (StoredStreamTable st : tables) {
       rows.add(List.of(st.name().toString(), StatusCommand.modeCell(st), st.status(),
-          StatusCommand.time(st.lastRefreshAt()), st.schedule().orElse("-")));
+          StatusCommand.time(st.lastRefreshAt()), pending.get(st.id()), st.schedule().orElse("-")));
     }
     int[] widths = new int[HEADER.size()];
     for (List<String> row : rows) {

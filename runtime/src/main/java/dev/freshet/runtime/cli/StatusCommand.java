@@ -69,6 +69,7 @@ public final class StatusCommand implements Callable<Integer> {
         e.strip().lines().forEach(line -> out.println("    " + line));
       });
       out.println("  last refresh: " + time(st.lastRefreshAt()));
+      out.println("  pending:      " + pendingText(StreamTables.pendingChanges(c, st.id())));
       out.println("  created:      " + time(Optional.of(st.createdAt())) + " by " + st.owner());
       out.println("  rows:         " + CreateCommand.rows(c, st.name()));
       printSources(out, status.sources());
@@ -82,6 +83,19 @@ public final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCode.OK.code();
+  }
+
+  /** {@code 12 changes (public.orders 12, public.customers 0)}, {@code none}, or why it is not known. */
+  static String pendingText(java.util.Map<String, Long> pending) {
+    if (pending.isEmpty()) {
+      return "not known until its next refresh";
+    }
+    long total = pending.values().stream().mapToLong(Long::longValue).sum();
+    if (total == 0) {
+      return "none (nothing changed in its sources since the last refresh)";
+    }
+    return total + (total == 1 ? " change" : " changes") + " buffered since the last refresh ("
+        + String.join(", ", pending.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()) + ")";
   }
 
   /** {@code DIFFERENTIAL}, or {@code FULL (requested AUTO)} when the two differ. */

@@ -307,6 +307,24 @@ public final class StreamTables {
   }
 
   /**
+   * Changes buffered for stream table {@code id} since its last refresh, per source ({@code schema.table}
+   * → rows): what its next refresh would read. Empty when nothing is installed to count them with (a
+   * stream table from before catalog V4, until its next refresh).
+   */
+  public static Map<String, Long> pendingChanges(Connection c, long id) throws SQLException {
+    Map<String, Long> pending = new java.util.LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT source, changes FROM freshet.pending_changes(?)")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          pending.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return pending;
+  }
+
+  /**
    * For the rest of the transaction, the search_path {@code st} was created under: its defining query
    * (run as written by FULL refreshes and verify) then names the same tables as when it was created.
    */

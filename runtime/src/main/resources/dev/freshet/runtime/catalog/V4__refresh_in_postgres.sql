@@ -267,3 +267,25 @@ END
 $refresh$;
 COMMENT ON PROCEDURE freshet.refresh(text) IS
   'Refreshes a stream table (CALL outside a transaction block); the command line''s refresh does the same work';
+
+-- Changes buffered for a stream table since its last refresh, per source (rows of its change buffer in the
+-- window the next refresh would read): what `freshet status` and `list` show as pending.
+CREATE FUNCTION freshet.pending_changes(p_id bigint, OUT source text, OUT changes bigint)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE AS $pending_changes$
+DECLARE
+  v_last      pg_snapshot;
+  v_src       freshet.refresh_sources%ROWTYPE;
+  v_truncates bigint;
+BEGIN
+  SELECT st.last_snapshot INTO v_last FROM freshet.stream_tables st WHERE st.id = p_id;
+  IF v_last IS NULL THEN
+    RETURN;
+  END IF;
+  FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id ORDER BY s.ordinal LOOP
+    source := v_src.label;
+    EXECUTE v_src.window_counts INTO changes, v_truncates USING pg_current_snapshot(), v_last;
+    RETURN NEXT;
+  END LOOP;
+END
+$pending_changes$;

@@ -278,4 +278,24 @@ class CliStreamTableLifecycleTest {
     assertEquals(java.util.List.of(java.util.List.of(0L)), db.query("SELECT count(*) FROM pg_trigger t "
         + "JOIN pg_class k ON k.oid = t.tgrelid WHERE k.relname = 'dt' AND NOT t.tgisinternal"));
   }
+
+  /** status and list show the changes buffered since the last refresh: what the next refresh reads. */
+  @Test
+  void statusAndListShowPendingChanges(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE pd (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO pd VALUES (1, 1)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "pd_st", "--query", "SELECT v, count(*) AS n FROM pd GROUP BY v").exitCode());
+    CliRun fresh = CliRun.run(url, "status", "pd_st");
+    assertTrue(fresh.out().contains("  pending:      none"), fresh.transcript());
+    db.execute("INSERT INTO pd VALUES (2, 2), (3, 2)", "UPDATE pd SET v = 5 WHERE id = 1");
+    CliRun behind = CliRun.run(url, "status", "pd_st");
+    // two inserts, and an update buffered as its old row (-1) and its new row (+1)
+    assertTrue(behind.out().contains("  pending:      4 changes buffered since the last refresh (public.pd 4)"),
+        behind.transcript());
+    CliRun list = CliRun.run(url, "list");
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"pd_st\"") && l.contains("  4  ")),
+        list.transcript());
+    assertEquals(0, CliRun.run(url, "refresh", "pd_st").exitCode());
+    assertTrue(CliRun.run(url, "status", "pd_st").out().contains("  pending:      none"));
+  }
 }
