@@ -227,9 +227,8 @@ public final class StreamTables {
         recordFailure(c, first, null, e);
         throw e;
       }
-      StoredStreamTable st = StreamTableCatalog.require(c, target, false);
       report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(), window.updated(),
-          window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000, st.fallbackReason());
+          window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000, first.fallbackReason());
     } finally {
       unlock(c, first.id());
     }

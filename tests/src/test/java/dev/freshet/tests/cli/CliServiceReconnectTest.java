@@ -9,29 +9,64 @@ import dev.freshet.tests.harness.TestDatabase;
 import dev.freshet.tests.oracle.Oracle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.sql.Connection;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * {@code freshet service} outlives its connection: when its backend is terminated (as a server restart or
- * {@code pg_terminate_backend} does), it says so once, reconnects and goes on refreshing.
+ * {@code pg_terminate_backend} does), it says so once, reconnects and goes on refreshing. The test follows
+ * the service through the lines it prints, each handed over as it is written.
  */
 @PostgresTest
 class CliServiceReconnectTest {
 
-  /** Waits for {@code condition}, checking every 100 ms, failing after {@code limit}. */
-  private static void await(String what, Duration limit, Callable<Boolean> condition) throws Exception {
-    Instant deadline = Instant.now().plus(limit);
-    while (!condition.call()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("gave up waiting for " + what + " after " + limit);
+  /** The service's output, line by line, as it prints it. */
+  private static final class Lines extends Writer {
+    final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    final List<String> seen = new ArrayList<>();
+    private final StringBuilder pending = new StringBuilder();
+
+    @Override
+    public synchronized void write(char[] buffer, int offset, int length) {
+      for (int i = offset; i < offset + length; i++) {
+        if (buffer[i] == '\n') {
+          queue.add(pending.toString());
+          pending.setLength(0);
+        } else {
+          pending.append(buffer[i]);
+        }
       }
-      Thread.sleep(100);
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Blocks until the service prints a line that {@code wanted} accepts; fails after a minute. */
+    String next(String what, Predicate<String> wanted) throws InterruptedException {
+      while (true) {
+        String line = queue.poll(60, TimeUnit.SECONDS);
+        if (line == null) {
+          throw new AssertionError("the service printed no line with " + what + "; it printed:\n"
+              + String.join("\n", seen));
+        }
+        seen.add(line);
+        if (wanted.test(line)) {
+          return line;
+        }
+      }
     }
   }
 
@@ -42,7 +77,7 @@ class CliServiceReconnectTest {
     CliRun create = CliRun.run(url, "create", "sv_st", "--schedule", "1s", "--query", "SELECT id, v FROM sv");
     assertEquals(0, create.exitCode(), create.transcript());
 
-    StringWriter out = new StringWriter();
+    Lines out = new Lines();
     CommandLine cli = FreshetCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
@@ -50,26 +85,25 @@ class CliServiceReconnectTest {
     service.setDaemon(true);
     service.start();
     try (Connection c = db.connect()) {
-      await("the service's backend", Duration.ofSeconds(30), () -> !db.query("SELECT pid FROM pg_stat_activity "
-          + "WHERE application_name = 'freshet service' AND datname = current_database()").isEmpty());
+      out.next("a refresh of sv_st", l -> l.contains("\"sv_st\""));
       db.execute("INSERT INTO sv VALUES (2, 2)");
-      await("the first refresh", Duration.ofSeconds(30), () -> db.query("SELECT id FROM sv_st WHERE id = 2").size() == 1);
+      out.next("the refresh applying the insert", l -> l.contains("\"sv_st\"") && l.contains("+1 "));
+      Oracle.assertFresh(c, "sv_st");
 
       List<List<Object>> terminated = db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
           + "WHERE application_name = 'freshet service' AND datname = current_database()");
       assertEquals(List.of(List.of(true)), terminated);
       db.execute("INSERT INTO sv VALUES (3, 3)");
-      await("a refresh after reconnecting", Duration.ofSeconds(60),
-          () -> db.query("SELECT id FROM sv_st WHERE id = 3").size() == 1);
+      out.next("the lost connection", l -> l.contains("lost the connection to PostgreSQL"));
+      out.next("the reconnection", l -> l.contains("reconnected to PostgreSQL"));
+      out.next("a refresh after reconnecting", l -> l.contains("\"sv_st\"") && l.contains("+1 "));
       Oracle.assertFresh(c, "sv_st");
-      String log = out.toString();
-      assertTrue(log.contains("lost the connection to PostgreSQL"), log);
-      assertTrue(log.contains("reconnected to PostgreSQL"), log);
-      assertEquals(1, log.lines().filter(l -> l.contains("lost the connection")).count(), log);
-      assertTrue(service.isAlive(), "the service keeps running\n" + log);
+      assertEquals(List.of(List.of(3)), db.query("SELECT id FROM sv_st WHERE id = 3"));
+      assertEquals(1, out.seen.stream().filter(l -> l.contains("lost the connection")).count(), out.seen::toString);
+      assertTrue(service.isAlive(), "the service keeps running");
     } finally {
       service.interrupt();
-      service.join(Duration.ofSeconds(10).toMillis());
+      service.join(10_000);
     }
   }
 }

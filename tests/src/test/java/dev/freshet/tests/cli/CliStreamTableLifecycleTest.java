@@ -214,8 +214,10 @@ class CliStreamTableLifecycleTest {
         && tables.indexOf("\"public\".\"zz_up\"") < tables.indexOf("\"public\".\"aa_down\""), run.transcript());
     // aa_down saw zz_up's new row in the same run
     assertEquals(java.util.List.of(java.util.List.of(3L, 33L)), db.query("SELECT n, total FROM aa_down"));
-    CliRun verify = CliRun.run(url, "verify", "aa_down");
-    assertEquals(0, verify.exitCode(), verify.transcript());
+    for (String table : java.util.List.of("zz_up", "aa_down")) {
+      CliRun verify = CliRun.run(url, "verify", table);
+      assertEquals(0, verify.exitCode(), verify.transcript());
+    }
 
     CliRun both = CliRun.run(url, "refresh", "aa_down", "--all");
     assertEquals(2, both.exitCode(), both.transcript());
@@ -296,6 +298,8 @@ class CliStreamTableLifecycleTest {
     assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"pd_st\"") && l.contains("  4  ")),
         list.transcript());
     assertEquals(0, CliRun.run(url, "refresh", "pd_st").exitCode());
+    CliRun verify = CliRun.run(url, "verify", "pd_st");
+    assertEquals(0, verify.exitCode(), verify.transcript());
     assertTrue(CliRun.run(url, "status", "pd_st").out().contains("  pending:      none"));
   }
 }
