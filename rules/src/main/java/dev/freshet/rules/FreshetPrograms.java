@@ -1,6 +1,7 @@
 package dev.freshet.rules;
 
 import dev.freshet.rules.delta.DeltaRules;
+import dev.freshet.rules.expand.ExpansionRules;
 import java.util.List;
 import org.apache.calcite.plan.hep.HepMatchOrder;
 import org.apache.calcite.plan.hep.HepProgram;
@@ -11,6 +12,17 @@ import org.apache.calcite.rel.rules.PruneEmptyRules;
 public final class FreshetPrograms {
 
   private FreshetPrograms() {
+  }
+
+  /**
+   * Rewrites outer joins into inner joins, anti-joins and unions, which have delta rules: first the
+   * anti-join pattern (a filter that only unmatched rows pass), then every other outer join.
+   */
+  public static HepProgram expandOuterJoins() {
+    return HepProgram.builder()
+        .addRuleInstance(ExpansionRules.UNMATCHED_ROWS_FILTER)
+        .addRuleInstance(ExpansionRules.OUTER_JOIN_EXPANSION)
+        .build();
   }
 
   /** Pushes Δ and pre-state markers down to the scans (top-down, so each marker meets its operator). */

@@ -24,10 +24,13 @@ public final class DeltaRules {
   /** Telescoping delta of inner joins. */
   public static final JoinDeltaRule JOIN_DELTA = JoinDeltaRule.Config.DEFAULT.toRule();
 
+  /** Anti-joins whose right input matches at most once: A ▷ D = A − π_A(A ⋈ D). */
+  public static final AntiJoinDeltaRule ANTI_JOIN_DELTA = AntiJoinDeltaRule.Config.DEFAULT.toRule();
+
   /** Pushes markers into UNION ALL branches. */
   public static final UnionDeltaRule UNION_DELTA = UnionDeltaRule.Config.DEFAULT.toRule();
 
   /** All of the above, in the order {@code FreshetPrograms.differentiate} adds them. */
   public static final List<RelOptRule> ALL = List.of(UNCHANGED_DELTA, SCAN_DELTA, FILTER_DELTA,
-      PROJECT_DELTA, JOIN_DELTA, UNION_DELTA);
+      PROJECT_DELTA, JOIN_DELTA, ANTI_JOIN_DELTA, UNION_DELTA);
 }

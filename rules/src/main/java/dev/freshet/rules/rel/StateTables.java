@@ -5,6 +5,17 @@ import org.apache.calcite.prepare.RelOptTableImpl;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.schema.ScannableTable;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.Table;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.util.ImmutableBitSet;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.Enumerable;
+import com.google.common.collect.ImmutableList;
 
 /**
  * Where the stored state of an operator inside a stream table's query lives (DESIGN.md §4): a hidden
@@ -35,10 +46,41 @@ public final class StateTables {
     return qualifiedName.size() == 2 && qualifiedName.get(0).equals(SCHEMA);
   }
 
-  /** A scan of the state table {@code name}, whose columns are {@code rowType} (the operator's result). */
-  public static RelNode scan(RelNode operator, List<String> name) {
-    RelDataType rowType = operator.getRowType();
-    return LogicalTableScan.create(operator.getCluster(), RelOptTableImpl.create(null, rowType, name, null),
-        List.of());
+  /**
+   * A scan of the state table {@code name} of {@code aggregate}: its result columns, and, for the
+   * planner's metadata, its group keys as the table's key (one stored row per group).
+   */
+  public static RelNode scan(Aggregate aggregate, List<String> name) {
+    RelDataType rowType = aggregate.getRowType();
+    Table table = new KeyedTable(rowType, ImmutableBitSet.range(aggregate.getGroupCount()));
+    return LogicalTableScan.create(aggregate.getCluster(),
+        RelOptTableImpl.create(null, rowType, table, ImmutableList.copyOf(name)), List.of());
+  }
+
+  /** What the planner knows of a state table: its columns and its key. Never scanned by Calcite. */
+  private static final class KeyedTable extends AbstractTable implements ScannableTable {
+    private final RelDataType rowType;
+    private final Statistic statistic;
+
+    KeyedTable(RelDataType rowType, ImmutableBitSet key) {
+      this.rowType = rowType;
+      // 100 rows: what Calcite assumes of a table it knows nothing of, as before keys were given.
+      this.statistic = Statistics.of(100d, List.of(key));
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+      return rowType;
+    }
+
+    @Override
+    public Statistic getStatistic() {
+      return statistic;
+    }
+
+    @Override
+    public Enumerable<Object[]> scan(DataContext root) {
+      throw new UnsupportedOperationException("state tables are read by PostgreSQL");
+    }
   }
 }

@@ -8,7 +8,10 @@ import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.catalog.PgCalciteTable;
 import dev.freshet.planner.catalog.PgTable;
+import dev.freshet.rules.FreshetPrograms;
+import dev.freshet.rules.expand.JoinKeys;
 import dev.freshet.rules.rel.StateTables;
+import org.apache.calcite.plan.hep.HepPlanner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +94,7 @@ public final class ShapeAnalyzer {
     RelNode withoutOrder = rel;
     try {
       List<Stratum> strata = new ArrayList<>();
-      rel = stratify(rel, streamTableId, strata);
+      rel = stratify(expandOuterJoins(rel), streamTableId, strata);
       List<RexNode> finisher = null;
       RelNode below = rel;
       if (rel instanceof Project project && project.getInput() instanceof Aggregate) {
@@ -113,6 +116,13 @@ public final class ShapeAnalyzer {
       Refusal located = e.landmark == null ? e.refusal : plan.landmarks().locate(e.refusal, e.landmark);
       return new Analysis(Optional.empty(), Optional.of(located), notes, withoutOrder, List.of());
     }
+  }
+
+  /** {@link FreshetPrograms#expandOuterJoins()}: outer joins become inner joins, anti-joins and unions. */
+  private static RelNode expandOuterJoins(RelNode rel) {
+    HepPlanner planner = new HepPlanner(FreshetPrograms.expandOuterJoins());
+    planner.setRoot(rel);
+    return planner.findBestExp();
   }
 
   /**
@@ -200,11 +210,7 @@ public final class ShapeAnalyzer {
           case Filter filter -> checkExpressions(List.of(filter.getCondition()));
           case Project project -> checkExpressions(project.getProjects());
           case Join join -> {
-            if (join.getJoinType() != JoinRelType.INNER) {
-              throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, join.getJoinType().lowerName
-                  + " join (or a sub-query planned as one) is not maintained differentially yet",
-                  "use --mode FULL or AUTO", Landmark.OUTER_JOIN);
-            }
+            checkJoin(join);
             checkExpressions(List.of(join.getCondition()));
           }
           case Union union -> {
@@ -229,6 +235,32 @@ public final class ShapeAnalyzer {
         super.visit(node, ordinal, parent);
       }
     }.go(input);
+  }
+
+  /**
+   * Inner joins are maintained; outer joins were expanded (OuterJoinExpansionRule) unless their
+   * condition does not allow it; anti-joins only where each row has at most one partner.
+   */
+  private static void checkJoin(Join join) {
+    switch (join.getJoinType()) {
+      case INNER -> {
+      }
+      case ANTI -> {
+        if (!JoinKeys.matchesAtMostOnce(join)) {
+          throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "this NOT EXISTS (an anti-join on other than the "
+              + "distinct values of its keys) is not maintained differentially yet", "use --mode FULL or AUTO",
+              Landmark.OUTER_JOIN);
+        }
+      }
+      case LEFT, RIGHT, FULL -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, join.getJoinType().lowerName
+          + " join (or a sub-query planned as one) is maintained differentially only when "
+          + JoinKeys.of(join).notExpandable().map(why -> "its ON condition is equalities between the two sides "
+              + "and conditions on one side; here " + why).orElse("its condition allows it"),
+          "use --mode FULL or AUTO", Landmark.OUTER_JOIN);
+      default -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, join.getJoinType().lowerName
+          + " join (or a sub-query planned as one) is not maintained differentially yet",
+          "use --mode FULL or AUTO", Landmark.OUTER_JOIN);
+    }
   }
 
   private static void checkScan(TableScan scan) {

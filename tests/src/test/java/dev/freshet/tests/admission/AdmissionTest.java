@@ -42,7 +42,7 @@ class AdmissionTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "3                       | SELECT id::text AS k, x FROM t ORDER BY x DESC LIMIT 3",
-      "JOIN                    | SELECT t.id::text AS k, u.y FROM t LEFT JOIN u ON u.t_id = t.id",
+      "JOIN                    | SELECT t.id::text AS k, u.y FROM t LEFT JOIN u ON u.t_id < t.id",
       "row_number() OVER (ORDER BY id) | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",
       "current_timestamp       | SELECT id::int AS k, x FROM t WHERE ts <= current_timestamp",
       "ROLLUP (g)              | SELECT g, count(*) AS n FROM t GROUP BY ROLLUP (g)",
@@ -62,7 +62,7 @@ class AdmissionTest {
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = '|', value = {
       "limit   | FR003 | SELECT id, x FROM t ORDER BY x DESC LIMIT 3",
-      "left    | FR003 | SELECT t.id, u.y FROM t LEFT JOIN u ON u.t_id = t.id",
+      "left    | FR003 | SELECT t.id, u.y FROM t LEFT JOIN u ON u.t_id > t.id",
       "union   | FR003 | SELECT g FROM t UNION SELECT t_id FROM u",
       "view    | FR007 | SELECT id, g FROM v",
       "window  | FR003 | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",

@@ -1,0 +1,2 @@
+/** Rewrites applied before differentiation: outer joins into operators that have delta rules. */
+package dev.freshet.rules.expand;

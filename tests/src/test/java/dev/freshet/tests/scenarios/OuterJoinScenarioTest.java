@@ -1,0 +1,232 @@
+package dev.freshet.tests.scenarios;
+
+import static dev.freshet.tests.scenarios.Scenarios.create;
+import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.inOneTransaction;
+import static dev.freshet.tests.scenarios.Scenarios.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTables;
+import dev.freshet.planner.admission.UnsupportedQueryException;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LEFT, RIGHT and FULL joins, NOT EXISTS and NOT IN maintained DIFFERENTIAL, with NULL- and
+ * duplicate-heavy data: rows lose their last partner and become NULL-extended, and back, within one
+ * window; both sides change in one transaction. The oracle runs after every refresh, and the rows
+ * are spelled out where a wrong answer would be easy to miss.
+ */
+@PostgresTest
+class OuterJoinScenarioTest {
+
+  /** Tables {@code <p>_l} and {@code <p>_r}: the tests share a database. */
+  private static void tables(Connection c, String p) throws Exception {
+    exec(c,
+        "CREATE TABLE " + p + "_l (id int PRIMARY KEY, k int, v text)",
+        "CREATE TABLE " + p + "_r (id int PRIMARY KEY, k int, w text)",
+        "INSERT INTO " + p + "_l VALUES (1, 1, 'a'), (2, 2, 'b'), (3, NULL, 'c'), (4, 1, 'a')",
+        "INSERT INTO " + p + "_r VALUES (1, 1, 'x'), (2, 1, 'y'), (3, NULL, 'z'), (4, 5, 'q')");
+  }
+
+  @Test
+  void leftJoinPartnerDeletedAndReinsertedInOneWindow(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      tables(c, "lj");
+      create(c, "lj", "SELECT l.id AS lid, l.v, r.id AS rid, r.w FROM lj_l l LEFT JOIN lj_r r ON l.k = r.k", Mode.DIFFERENTIAL);
+      String read = "SELECT lid, v, rid, w FROM lj ORDER BY 1, 3";
+      assertEquals(List.of("1|a|1|x", "1|a|2|y", "2|b|null|null", "3|c|null|null", "4|a|1|x", "4|a|2|y"), rows(c, read));
+
+      // l.2 gains a partner; r.1 and r.2 (all of key 1's partners) go: l.1 and l.4 become NULL-extended
+      exec(c, "INSERT INTO lj_r VALUES (5, 2, 'p')", "DELETE FROM lj_r r WHERE k = 1");
+      Oracle.refreshAndCheck(c, "lj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|a|null|null", "2|b|5|p", "3|c|null|null", "4|a|null|null"), rows(c, read));
+
+      // deleted and re-inserted in one window (two transactions): nothing changes for l.2
+      exec(c, "DELETE FROM lj_r r WHERE id = 5", "INSERT INTO lj_r VALUES (5, 2, 'p')");
+      Oracle.refreshAndCheck(c, "lj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|a|null|null", "2|b|5|p", "3|c|null|null", "4|a|null|null"), rows(c, read));
+
+      // deleted and re-inserted in one transaction, plus a partner for key 1 and NULL keys on both sides
+      inOneTransaction(c, "DELETE FROM lj_r r WHERE id = 5", "INSERT INTO lj_r VALUES (5, 2, 'p2')",
+          "INSERT INTO lj_r VALUES (6, 1, 'n'), (7, NULL, 'nn')", "INSERT INTO lj_l VALUES (5, NULL, 'e')");
+      Oracle.refreshAndCheck(c, "lj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|a|6|n", "2|b|5|p2", "3|c|null|null", "4|a|6|n", "5|e|null|null"), rows(c, read));
+
+      // a join-key update whose old partner is deleted in the same transaction (CORR-2)
+      inOneTransaction(c, "UPDATE lj_l SET k = 5 WHERE id = 1", "DELETE FROM lj_r r WHERE id = 6",
+          "UPDATE lj_l SET k = NULL WHERE id = 2");
+      Oracle.refreshAndCheck(c, "lj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|a|4|q", "2|b|null|null", "3|c|null|null", "4|a|null|null", "5|e|null|null"), rows(c, read));
+    }
+  }
+
+  @Test
+  void fullJoinWithNullKeysOnBothSides(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      tables(c, "fj");
+      create(c, "fj", "SELECT l.id AS lid, r.id AS rid FROM fj_l l FULL JOIN fj_r r ON l.k = r.k", Mode.DIFFERENTIAL);
+      String read = "SELECT lid, rid FROM fj ORDER BY 1, 2";
+      assertEquals(List.of("1|1", "1|2", "2|null", "3|null", "4|1", "4|2", "null|3", "null|4"), rows(c, read));
+
+      exec(c, "INSERT INTO fj_l VALUES (5, NULL, 'n'), (6, 5, 'f')", "INSERT INTO fj_r VALUES (5, NULL, 'm')");
+      Oracle.refreshAndCheck(c, "fj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|1", "1|2", "2|null", "3|null", "4|1", "4|2", "5|null", "6|4", "null|3", "null|5"), rows(c, read));
+
+      // both sides in one transaction: key 1 loses its left rows, key 2 gains a right row, NULLs get keys
+      inOneTransaction(c, "DELETE FROM fj_l l WHERE k = 1", "INSERT INTO fj_r VALUES (6, 2, 'r')",
+          "UPDATE fj_l SET k = 9 WHERE id = 3", "UPDATE fj_r SET k = 9 WHERE id = 3");
+      Oracle.refreshAndCheck(c, "fj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("2|6", "3|3", "5|null", "6|4", "null|1", "null|2", "null|5"), rows(c, read));
+
+      exec(c, "DELETE FROM fj_r r", "DELETE FROM fj_l l WHERE id = 6");
+      Oracle.refreshAndCheck(c, "fj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("2|null", "3|null", "5|null"), rows(c, read));
+    }
+  }
+
+  @Test
+  void rightJoinWithConditionsOnEachSide(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      tables(c, "rj");
+      create(c, "rj", "SELECT l.id AS lid, r.id AS rid, r.w FROM rj_l l RIGHT JOIN rj_r r "
+          + "ON r.k = l.k AND l.v <> 'b' AND r.w <> 'y'", Mode.DIFFERENTIAL);
+      String read = "SELECT lid, rid, w FROM rj ORDER BY 2, 1";
+      assertEquals(List.of("1|1|x", "4|1|x", "null|2|y", "null|3|z", "null|4|q"), rows(c, read));
+
+      inOneTransaction(c, "UPDATE rj_r SET w = 'yy' WHERE id = 2", "UPDATE rj_l SET v = 'b' WHERE id = 4",
+          "INSERT INTO rj_l VALUES (7, 5, 'g')");
+      Oracle.refreshAndCheck(c, "rj", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|1|x", "1|2|yy", "null|3|z", "7|4|q"), rows(c, read));
+    }
+  }
+
+  @Test
+  void threeWayChainLeftFullInnerAllChangingInOneTransaction(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c,
+          "CREATE TABLE a (id int PRIMARY KEY, k int)",
+          "CREATE TABLE b (id int PRIMARY KEY, k int, j int)",
+          "CREATE TABLE d (id int PRIMARY KEY, j int)",
+          "CREATE TABLE e (id int PRIMARY KEY, j int)",
+          "INSERT INTO a VALUES (1, 1), (2, 2), (3, NULL)",
+          "INSERT INTO b VALUES (1, 1, 1), (2, 1, NULL), (3, 3, 3)",
+          "INSERT INTO d VALUES (1, 1), (2, 3), (3, 4)",
+          "INSERT INTO e VALUES (1, 1), (2, 4), (3, NULL)");
+      create(c, "chain", """
+          SELECT a.id AS aid, b.id AS bid, d.id AS did, e.id AS eid
+          FROM a LEFT JOIN b ON a.k = b.k FULL JOIN d ON b.j = d.j JOIN e ON e.j = d.j""", Mode.DIFFERENTIAL);
+      String read = "SELECT aid, bid, did, eid FROM chain ORDER BY 1, 2, 3, 4";
+      assertEquals(List.of("1|1|1|1", "null|null|3|2"), rows(c, read));
+
+      inOneTransaction(c, "UPDATE a SET k = 3 WHERE id = 2", "DELETE FROM b WHERE id = 1",
+          "INSERT INTO b VALUES (4, 1, 4)", "UPDATE d SET j = 1 WHERE id = 2", "INSERT INTO e VALUES (4, 3)",
+          "UPDATE e SET j = 3 WHERE id = 3");
+      Oracle.refreshAndCheck(c, "chain", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|4|3|2", "null|null|1|1", "null|null|2|1"), rows(c, read));
+
+      inOneTransaction(c, "DELETE FROM d WHERE j = 4", "INSERT INTO a VALUES (4, 1)", "INSERT INTO d VALUES (4, 3)",
+          "DELETE FROM e WHERE id = 1");
+      Oracle.refreshAndCheck(c, "chain", Mode.DIFFERENTIAL);
+      assertEquals(List.of("2|3|4|3", "2|3|4|4"), rows(c, read));
+    }
+  }
+
+  @Test
+  void leftJoinUnderAndOverAggregates(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      tables(c, "dist");
+      // Q13's shape: an outer join under two aggregates
+      create(c, "dist", """
+          SELECT cnt, count(*) AS n FROM (
+            SELECT l.id, count(r.id) AS cnt FROM dist_l l LEFT JOIN dist_r r ON l.k = r.k AND r.w <> 'z' GROUP BY l.id) s
+          GROUP BY cnt""", Mode.DIFFERENTIAL);
+      // an aggregate under an outer join
+      create(c, "totals", """
+          SELECT l.id, t.n FROM dist_l l LEFT JOIN (SELECT k, count(*) AS n FROM dist_r r GROUP BY k) t ON t.k = l.k""",
+          Mode.DIFFERENTIAL);
+      assertEquals(List.of("0|2", "2|2"), rows(c, "SELECT cnt, n FROM dist ORDER BY 1"));
+      assertEquals(List.of("1|2", "2|null", "3|null", "4|2"), rows(c, "SELECT id, n FROM totals ORDER BY 1"));
+
+      exec(c, "DELETE FROM dist_r r WHERE id = 1", "INSERT INTO dist_r VALUES (8, 2, 'u'), (9, 2, 'u'), (10, 2, 'z')");
+      Oracle.refreshAndCheck(c, "dist", Mode.DIFFERENTIAL);
+      Oracle.refreshAndCheck(c, "totals", Mode.DIFFERENTIAL);
+      assertEquals(List.of("0|1", "1|2", "2|1"), rows(c, "SELECT cnt, n FROM dist ORDER BY 1"));
+      assertEquals(List.of("1|1", "2|3", "3|null", "4|1"), rows(c, "SELECT id, n FROM totals ORDER BY 1"));
+
+      exec(c, "DELETE FROM dist_r r");
+      Oracle.refreshAndCheck(c, "dist", Mode.DIFFERENTIAL);
+      Oracle.refreshAndCheck(c, "totals", Mode.DIFFERENTIAL);
+      assertEquals(List.of("0|4"), rows(c, "SELECT cnt, n FROM dist ORDER BY 1"));
+    }
+  }
+
+  @Test
+  void notExistsWhoseLastBlockingRowIsDeleted(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      tables(c, "lonely");
+      create(c, "lonely", "SELECT id, v FROM lonely_l l WHERE NOT EXISTS (SELECT 1 FROM lonely_r r WHERE r.k = l.k)",
+          Mode.DIFFERENTIAL);
+      String read = "SELECT id, v FROM lonely ORDER BY 1";
+      assertEquals(List.of("2|b", "3|c"), rows(c, read));
+
+      exec(c, "DELETE FROM lonely_r r WHERE id = 1");
+      Oracle.refreshAndCheck(c, "lonely", Mode.DIFFERENTIAL);
+      assertEquals(List.of("2|b", "3|c"), rows(c, read));
+
+      exec(c, "DELETE FROM lonely_r r WHERE id = 2"); // the last row blocking key 1
+      Oracle.refreshAndCheck(c, "lonely", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|a", "2|b", "3|c", "4|a"), rows(c, read));
+
+      inOneTransaction(c, "INSERT INTO lonely_r VALUES (11, 2, 'b')", "INSERT INTO lonely_r VALUES (12, 2, 'b')",
+          "DELETE FROM lonely_r r WHERE id = 11");
+      Oracle.refreshAndCheck(c, "lonely", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|a", "3|c", "4|a"), rows(c, read));
+    }
+  }
+
+  @Test
+  void notInWhoseSubQueryGainsAndLosesANull(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      tables(c, "notin");
+      create(c, "notin", "SELECT id, k FROM notin_l l WHERE k NOT IN (SELECT k FROM notin_r r WHERE w <> 'z')", Mode.DIFFERENTIAL);
+      String read = "SELECT id, k FROM notin ORDER BY 1";
+      assertEquals(List.of("2|2"), rows(c, read));
+
+      exec(c, "INSERT INTO notin_r VALUES (20, NULL, 'n')"); // a NULL in the sub-query: nothing is NOT IN
+      Oracle.refreshAndCheck(c, "notin", Mode.DIFFERENTIAL);
+      assertEquals(List.of(), rows(c, read));
+
+      exec(c, "UPDATE notin_r SET k = 7 WHERE id = 20"); // the NULL leaves
+      Oracle.refreshAndCheck(c, "notin", Mode.DIFFERENTIAL);
+      assertEquals(List.of("2|2"), rows(c, read));
+
+      exec(c, "DELETE FROM notin_r r WHERE w <> 'z'"); // the sub-query is empty: even NULL is NOT IN
+      Oracle.refreshAndCheck(c, "notin", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|1", "2|2", "3|null", "4|1"), rows(c, read));
+    }
+  }
+
+  @Test
+  void outerJoinComparingTheSidesOtherwiseIsRefusedWithTheReason(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      tables(c, "theta");
+      UnsupportedQueryException e = assertThrows(UnsupportedQueryException.class,
+          () -> create(c, "theta", "SELECT l.id, r.id AS rid FROM theta_l l LEFT JOIN theta_r r ON l.k < r.k", Mode.DIFFERENTIAL));
+      assertTrue(e.getMessage().contains("compares the two sides other than by equality"), e.getMessage());
+      StoredStreamTable auto = StreamTables.create(c, "theta",
+          "SELECT l.id, r.id AS rid FROM theta_l l LEFT JOIN theta_r r ON l.k < r.k", Mode.AUTO, null);
+      assertEquals(Mode.FULL, auto.effectiveMode());
+      exec(c, "INSERT INTO theta_r VALUES (30, 9, 'big')");
+      Oracle.refreshAndCheck(c, "theta", Mode.FULL);
+    }
+  }
+}
