@@ -45,6 +45,24 @@ public final class RefreshProgramPrinter {
    */
   public static RefreshProgram differential(List<StateTableDelta> changedStateTables, StoredTablePrinter streamTable,
       Optional<String> deltaSql, List<StoredColumn> stored) {
+    List<RefreshStep> steps = stateTableSteps(changedStateTables);
+    deltaSql.ifPresent(sql -> steps.addAll(streamTable.differential(sql, stored)));
+    return new RefreshProgram(steps);
+  }
+
+  /**
+   * The program of a stream table derived again from its state tables (the top rows of a grouped
+   * query): the changed state tables' steps, bottom-up, then, when {@code derivingSql} is present (the
+   * state it reads changed), the stream table made equal to it by one MERGE of the difference.
+   */
+  public static RefreshProgram derived(List<StateTableDelta> changedStateTables, StoredTablePrinter streamTable,
+      Optional<String> derivingSql, List<StoredColumn> stored) {
+    List<RefreshStep> steps = stateTableSteps(changedStateTables);
+    derivingSql.ifPresent(sql -> steps.addAll(streamTable.full(sql, stored)));
+    return new RefreshProgram(steps);
+  }
+
+  private static List<RefreshStep> stateTableSteps(List<StateTableDelta> changedStateTables) {
     List<RefreshStep> steps = new ArrayList<>();
     for (StateTableDelta delta : changedStateTables) {
       GroupedRefreshPrinter printer = delta.table().printer();
@@ -54,8 +72,7 @@ public final class RefreshProgramPrinter {
       steps.add(new RefreshStep.Statement(printer.dropTemporary()));
       steps.add(new RefreshStep.Statement("ANALYZE " + Quoting.qualified(delta.changeTable())));
     }
-    deltaSql.ifPresent(sql -> steps.addAll(streamTable.differential(sql, stored)));
-    return new RefreshProgram(steps);
+    return steps;
   }
 
   /** The full program: every state table recomputed bottom-up, then the stream table from {@code definingSql}. */

@@ -53,6 +53,7 @@ public sealed interface RowIdentity {
         yield new GroupKey(keys);
       }
       case MaintenanceShape.Bag bag -> new Multiset(userColumns);
+      case MaintenanceShape.TopK topK -> new Multiset(userColumns);
     };
   }
 

@@ -48,6 +48,7 @@ public sealed interface StoredTablePrinter permits BagRefreshPrinter, GroupedRef
     return switch (shape.orElse(null)) {
       case MaintenanceShape.Grouped grouped -> new GroupedRefreshPrinter(target, userColumns, grouped);
       case MaintenanceShape.Bag bag -> new BagRefreshPrinter(target, userColumns);
+      case MaintenanceShape.TopK topK -> new BagRefreshPrinter(target, userColumns); // rows derived again, merged
       case null -> new BagRefreshPrinter(target, userColumns);
     };
   }

@@ -30,6 +30,17 @@ public final class VerificationPrinter {
         + ")";
   }
 
+  /**
+   * The columns {@code keys} (of the top-level ORDER BY) of the rows of {@code definingSql}, whose
+   * columns are {@code userColumns}: for top rows, what must agree with the query as written whichever
+   * rows tied at the last place PostgreSQL's LIMIT returns.
+   */
+  public static String orderKeyRows(String definingSql, List<StoredColumn> userColumns, List<String> keys) {
+    return "SELECT " + String.join(", ", keys.stream().map(k -> "q." + q(k)).toList())
+        + " FROM (" + definingSql + "\n) AS q(" + String.join(", ", userColumns.stream().map(c -> q(c.name())).toList())
+        + ")";
+  }
+
   /** The columns {@code columns} of the state table {@code table} (its operator's result). */
   public static String stateRows(List<String> table, List<String> columns) {
     return "SELECT " + String.join(", ", columns.stream().map(SqlText::q).toList()) + " FROM "

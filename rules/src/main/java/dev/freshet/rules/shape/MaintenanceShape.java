@@ -44,4 +44,22 @@ public sealed interface MaintenanceShape {
       return classes.stream().anyMatch(c -> c != AggregateClass.ALGEBRAIC);
     }
   }
+
+  /**
+   * {@code ORDER BY … LIMIT n [OFFSET m]} over a grouped query: the aggregate is kept in a state table
+   * (the last stratum) and maintained by deltas; the stream table is a bag holding its top rows,
+   * derived again from the state table by {@code topN} when the state changed: a read of the top
+   * rows, never of the query's sources.
+   *
+   * @param input the rows ranked: the state table, through the query's final projection
+   * @param topN {@code input} sorted by the ORDER BY then every other column (ties always broken the
+   *     same way), offset and limited
+   * @param fromScratch the same over the query's own plan, for {@code verify}
+   * @param orderKeys the columns of the user's ORDER BY
+   */
+  record TopK(RelNode input, RelNode topN, RelNode fromScratch, List<Integer> orderKeys) implements MaintenanceShape {
+    public TopK {
+      orderKeys = List.copyOf(orderKeys);
+    }
+  }
 }

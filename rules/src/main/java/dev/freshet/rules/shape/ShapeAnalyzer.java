@@ -12,6 +12,10 @@ import dev.freshet.rules.FreshetPrograms;
 import dev.freshet.rules.expand.JoinKeys;
 import dev.freshet.rules.rel.StateTables;
 import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.rel.RelCollation;
+import org.apache.calcite.rel.RelCollations;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.logical.LogicalSort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -85,8 +89,7 @@ public final class ShapeAnalyzer {
     RelNode rel = plan.rel();
     if (rel instanceof Sort sort) {
       if (sort.fetch != null || sort.offset != null) {
-        return refused(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET is not maintained differentially yet",
-            "use --mode FULL or AUTO", notes, rel, plan.landmarks(), Landmark.LIMIT_OFFSET);
+        return topK(plan, sort, streamTableId);
       }
       notes.add(ORDER_BY_DROPPED);
       rel = sort.getInput();
@@ -94,7 +97,7 @@ public final class ShapeAnalyzer {
     RelNode withoutOrder = rel;
     try {
       List<Stratum> strata = new ArrayList<>();
-      rel = stratify(expandOuterJoins(rel), streamTableId, strata);
+      rel = stratify(expandOuterJoins(rel), streamTableId, strata, false);
       List<RexNode> finisher = null;
       RelNode below = rel;
       if (rel instanceof Project project && project.getInput() instanceof Aggregate) {
@@ -118,6 +121,55 @@ public final class ShapeAnalyzer {
     }
   }
 
+  /**
+   * {@code ORDER BY … LIMIT n [OFFSET m]} over a grouped query: the aggregate becomes a state table
+   * like any inside the query, maintained by deltas, and the stream table holds its top rows, derived
+   * again from it when it changed ({@link MaintenanceShape.TopK}).
+   */
+  private static Analysis topK(LogicalPlan plan, Sort sort, long streamTableId) {
+    RelNode ranked = sort.getInput();
+    try {
+      List<Stratum> strata = new ArrayList<>();
+      RelNode rel = stratify(expandOuterJoins(ranked), streamTableId, strata, true);
+      RelNode below = rel instanceof Project project ? project.getInput() : rel;
+      if (strata.isEmpty() || !(below instanceof TableScan scan)
+          || !scan.getTable().getQualifiedName().equals(strata.getLast().stateTable())) {
+        throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET is maintained differentially over a "
+            + "query with GROUP BY, DISTINCT or an aggregate only, not yet over other rows",
+            "use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
+      }
+      checkInput(rel);
+      if (rel instanceof Project project) {
+        checkExpressions(project.getProjects());
+      }
+      RelCollation total = totalOrder(sort.getCollation(), rel.getRowType().getFieldCount());
+      List<Integer> keys = sort.getCollation().getFieldCollations().stream()
+          .map(RelFieldCollation::getFieldIndex).toList();
+      MaintenanceShape.TopK shape = new MaintenanceShape.TopK(rel,
+          LogicalSort.create(rel, total, sort.offset, sort.fetch),
+          LogicalSort.create(ranked, total, sort.offset, sort.fetch), keys);
+      return new Analysis(Optional.of(shape), Optional.empty(), List.of(), ranked, strata);
+    } catch (Refused e) {
+      Refusal located = e.landmark == null ? e.refusal : plan.landmarks().locate(e.refusal, e.landmark);
+      return new Analysis(Optional.empty(), Optional.of(located), List.of(), ranked, List.of());
+    }
+  }
+
+  /**
+   * The user's ORDER BY, then every other column ascending: PostgreSQL does not say which of the rows
+   * tied at the last place a LIMIT returns; Freshet always returns the same ones, so that a refresh
+   * without a relevant change changes nothing.
+   */
+  private static RelCollation totalOrder(RelCollation collation, int fieldCount) {
+    List<RelFieldCollation> fields = new ArrayList<>(collation.getFieldCollations());
+    for (int i = 0; i < fieldCount; i++) {
+      if (!collation.getKeys().contains(i)) {
+        fields.add(new RelFieldCollation(i));
+      }
+    }
+    return RelCollations.of(fields);
+  }
+
   /** {@link FreshetPrograms#expandOuterJoins()}: outer joins become inner joins, anti-joins and unions. */
   private static RelNode expandOuterJoins(RelNode rel) {
     HepPlanner planner = new HepPlanner(FreshetPrograms.expandOuterJoins());
@@ -129,8 +181,8 @@ public final class ShapeAnalyzer {
    * Replaces every aggregate but the top one (the plan's root, or the root projection's input) by a
    * scan of its state table, bottom-up, adding a {@link Stratum} for each to {@code strata}.
    */
-  private static RelNode stratify(RelNode rel, long streamTableId, List<Stratum> strata) {
-    RelNode top = rel instanceof Project project ? project.getInput() : rel;
+  private static RelNode stratify(RelNode rel, long streamTableId, List<Stratum> strata, boolean topToo) {
+    RelNode top = topToo ? null : rel instanceof Project project ? project.getInput() : rel;
     return rel.accept(new RelHomogeneousShuttle() {
       @Override
       public RelNode visit(RelNode original) {

@@ -5,6 +5,7 @@ import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;
+import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.rules.rel.ChangeTables;
 import dev.freshet.rules.shape.Stratum;
@@ -121,13 +122,19 @@ public final class ExplainCommand implements Callable<Integer> {
           out.println(compiled.stratumDeltaSql(stratum, set) + ";");
         }
       }
-      if (!ChangeTables.readsChanged(compiled.shape().orElseThrow().input(), set) || compiled.deltaIsEmpty(set)) {
+      if (compiled.shape().get() instanceof MaintenanceShape.TopK) {
+        out.println(ChangeTables.readsChanged(compiled.shape().get().input(), set)
+            ? "-- The ranked state table changes: its top rows are read again (the refresh program's last step)"
+            : "-- The ranked state table does not change: a refresh with only these changes applies nothing"
+                + " to the stream table.");
+      } else if (!ChangeTables.readsChanged(compiled.shape().orElseThrow().input(), set) || compiled.deltaIsEmpty(set)) {
         out.println("-- The delta is provably empty: a refresh with only these changes applies nothing"
             + (compiled.strata().isEmpty() ? "." : " to the stream table."));
       } else {
         out.println("-- Delta plan" + switch (compiled.shape().orElseThrow()) {
           case MaintenanceShape.Grouped grouped -> " (of the aggregate's input, with weight __w)";
           case MaintenanceShape.Bag bag -> " (with weight __w)";
+          case MaintenanceShape.TopK topK -> throw new IllegalStateException("top rows are derived, not differentiated");
         });
         out.print(RelOptUtil.toString(compiled.deltaPlan(set), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
         out.println("-- Delta SQL");
@@ -153,6 +160,13 @@ public final class ExplainCommand implements Callable<Integer> {
         out.println("-- Maintenance: DIFFERENTIAL, bag");
         out.println("One stored row per result row (duplicates kept with an ordinal); "
             + "a refresh merges the consolidated delta.");
+      }
+      case MaintenanceShape.TopK topK -> {
+        out.println("-- Maintenance: DIFFERENTIAL, top rows of the last state table");
+        out.println("The ranked rows are kept in the state table above and maintained by deltas; when it changes,"
+            + " the stream table is made equal to its top rows, read with an index scan or a top-N sort:");
+        out.println(QuerySqlPrinter.print(topK.topN()) + ";");
+        out.println("Ties at the last place are broken by the other columns, always the same way.");
       }
       case MaintenanceShape.Grouped grouped -> {
         Aggregate aggregate = grouped.aggregate();

@@ -104,15 +104,50 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
             stratumDeltaSql(stratum, changed), dev.freshet.rules.rel.ChangeTables.name(stratum.stateTable())));
       }
     }
-    Optional<String> delta = dev.freshet.rules.rel.ChangeTables.readsChanged(shape.orElseThrow().input(), changed)
-        && !deltaIsEmpty(changed) ? Optional.of(deltaSql(changed)) : Optional.empty();
+    boolean reached = dev.freshet.rules.rel.ChangeTables.readsChanged(shape.orElseThrow().input(), changed);
+    if (shape.get() instanceof MaintenanceShape.TopK) {
+      return RefreshProgramPrinter.derived(strataDeltas, storage(), reached ? Optional.of(definingSql())
+          : Optional.empty(), stored.get(target.parts()));
+    }
+    Optional<String> delta = reached && !deltaIsEmpty(changed) ? Optional.of(deltaSql(changed)) : Optional.empty();
     return RefreshProgramPrinter.differential(strataDeltas, storage(), delta, stored.get(target.parts()));
   }
 
   /** The program of a full refresh: state tables bottom-up, then the stream table from its query. */
   public RefreshProgram fullProgram(Map<List<String>, List<StoredColumn>> stored) {
-    return RefreshProgramPrinter.full(strata.stream().map(s -> stateTable(s, stored)).toList(), storage(), sql,
-        stored.get(target.parts()));
+    return RefreshProgramPrinter.full(strata.stream().map(s -> stateTable(s, stored)).toList(), storage(),
+        definingSql(), stored.get(target.parts()));
+  }
+
+  /**
+   * What a full refresh fills the stream table from: the query as written, or, for the top rows of a
+   * grouped query, those rows read from its state table with ties broken always the same way.
+   */
+  public String definingSql() {
+    if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
+      return QuerySqlPrinter.print(topK.topN());
+    }
+    return sql;
+  }
+
+  /**
+   * The rows {@code verify} compares the stream table with: the query as written, or, for top rows,
+   * the query's own plan ranked with Freshet's tie-breaking (PostgreSQL's LIMIT may return other rows
+   * among those tied at the last place; {@link #orderKeyColumns} are compared with the query as written).
+   */
+  public String verificationSql() {
+    if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
+      return QuerySqlPrinter.print(topK.fromScratch());
+    }
+    return sql;
+  }
+
+  /** The columns of the top-level ORDER BY of a top-rows stream table; empty otherwise. */
+  public List<String> orderKeyColumns() {
+    if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
+      return topK.orderKeys().stream().map(columnNames::get).toList();
+    }
+    return List.of();
   }
 
   private RefreshProgramPrinter.StateTable stateTable(Stratum stratum, Map<List<String>, List<StoredColumn>> stored) {

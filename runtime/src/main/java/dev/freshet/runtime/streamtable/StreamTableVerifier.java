@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Compares a stream table with a fresh evaluation of its defining query, in one snapshot
@@ -28,13 +29,15 @@ public final class StreamTableVerifier {
    * The comparison, plus the number of stored rows with an impossible hidden count, plus each state
    * table inside the query that differs from the operator it stores.
    */
-  public record Verification(BagComparison.Result comparison, long badMultiplicities, List<StateTable> stateTables) {
+  public record Verification(BagComparison.Result comparison, long badMultiplicities, List<StateTable> stateTables,
+      Optional<BagComparison.Result> orderKeys) {
     public Verification {
       stateTables = List.copyOf(stateTables);
     }
 
     public boolean ok() {
-      return comparison.equal() && badMultiplicities == 0 && stateTables.stream().allMatch(StateTable::equal);
+      return comparison.equal() && badMultiplicities == 0 && stateTables.stream().allMatch(StateTable::equal)
+          && orderKeys.map(BagComparison.Result::equal).orElse(true);
     }
 
     public String summary() {
@@ -42,7 +45,9 @@ public final class StreamTableVerifier {
           .summary()).toList();
       return comparison.summary() + (badMultiplicities == 0 ? ""
           : "; " + badMultiplicities + " stored rows with a hidden count below one")
-          + (wrongState.isEmpty() ? "" : "; state table " + String.join(", ", wrongState));
+          + (wrongState.isEmpty() ? "" : "; state table " + String.join(", ", wrongState))
+          + orderKeys.filter(k -> !k.equal()).map(k -> "; ORDER BY values differ from the query's: " + k.summary())
+              .orElse("");
     }
   }
 
@@ -61,9 +66,18 @@ public final class StreamTableVerifier {
       StreamTables.useSearchPath(c, st);
       List<StoredColumn> user = StreamTables.storedColumns(c, target).stream()
           .filter(col -> !col.name().startsWith(HiddenColumns.PREFIX)).toList();
-      BagComparison.Result result = BagComparison.compare(c,
-          VerificationPrinter.expectedRows(st.definingQuery(), user), VerificationPrinter.storedRows(target.parts(), user));
       CompiledStreamTable compiled = StreamTables.compiled(c, st);
+      // Top rows: whole rows against the query's plan ranked as Freshet ranks ties, and the ORDER BY
+      // values against the query as written (its LIMIT may return other rows among those tied).
+      BagComparison.Result result = BagComparison.compare(c,
+          VerificationPrinter.expectedRows(compiled.verificationSql(), user),
+          VerificationPrinter.storedRows(target.parts(), user));
+      Optional<BagComparison.Result> orderKeys = Optional.empty();
+      if (!compiled.orderKeyColumns().isEmpty()) {
+        orderKeys = Optional.of(BagComparison.compare(c,
+            VerificationPrinter.orderKeyRows(st.definingQuery(), user, compiled.orderKeyColumns()),
+            VerificationPrinter.stateRows(target.parts(), compiled.orderKeyColumns())));
+      }
       long bad;
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery(compiled.storage().impossibleMultiplicities())) {
@@ -76,7 +90,7 @@ public final class StreamTableVerifier {
             QuerySqlPrinter.print(stratum.original()),
             VerificationPrinter.stateRows(stratum.stateTable(), stratum.resultColumns()))));
       }
-      return new Verification(result, bad, stateTables);
+      return new Verification(result, bad, stateTables, orderKeys);
     });
   }
 }

@@ -4,6 +4,9 @@ import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.runtime.oracle.BagComparison;
+import dev.freshet.codegen.refresh.VerificationPrinter;
+import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.planner.admission.ReasonCode;
@@ -175,8 +178,19 @@ public final class StreamTables {
   private static void requirePlanAgreesWithQuery(Connection c, CompiledStreamTable compiled) {
     long differing;
     try {
+      // Top rows are compared with the query's plan ranked as Freshet breaks ties, and by their ORDER
+      // BY values with the query as written (its LIMIT may return other rows among those tied).
+      boolean topRows = !compiled.orderKeyColumns().isEmpty();
+      List<StoredColumn> stored = storedColumns(c, compiled.target());
       differing = scalarLong(c, compiled.storage().differingReading(compiled.sql(),
-          QuerySqlPrinter.print(compiled.plan().orElseThrow().rel()), storedColumns(c, compiled.target())));
+          topRows ? compiled.verificationSql() : QuerySqlPrinter.print(compiled.plan().orElseThrow().rel()), stored));
+      if (topRows) {
+        BagComparison.Result keys = BagComparison.compare(c, VerificationPrinter.orderKeyRows(compiled.sql(),
+            stored.stream().filter(col -> !col.name().startsWith(HiddenColumns.PREFIX)).toList(),
+            compiled.orderKeyColumns()), VerificationPrinter.stateRows(compiled.target().parts(),
+            compiled.orderKeyColumns()));
+        differing += keys.missingCount() + keys.extraCount();
+      }
     } catch (SQLException | RuntimeException e) {
       throw new PlanMismatch(mismatch("Freshet's plan of this query cannot be run (" + firstLine(e.getMessage())
           + ")"), e);

@@ -591,6 +591,8 @@ class GoldenDeltaPlanTest {
   private static String describe(MaintenanceShape shape) {
     return switch (shape) {
       case MaintenanceShape.Bag bag -> "Bag";
+      case MaintenanceShape.TopK topK -> "TopK, ORDER BY columns " + topK.orderKeys() + "\n"
+          + RelOptUtil.toString(topK.topN()).strip();
       case MaintenanceShape.Grouped grouped -> {
         List<String> calls = new ArrayList<>();
         List<AggregateCall> aggCalls = grouped.aggregate().getAggCallList();
