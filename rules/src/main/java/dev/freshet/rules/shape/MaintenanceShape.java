@@ -1,6 +1,9 @@
 package dev.freshet.rules.shape;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rex.RexNode;
@@ -46,20 +49,30 @@ public sealed interface MaintenanceShape {
   }
 
   /**
-   * {@code ORDER BY … LIMIT n [OFFSET m]} over a grouped query: the aggregate is kept in a state table
-   * (the last stratum) and maintained by deltas; the stream table is a bag holding its top rows,
-   * derived again from the state table by {@code topN} when the state changed: a read of the top
-   * rows, never of the query's sources.
+   * {@code ORDER BY … LIMIT n [OFFSET m]}: the ranked rows are kept in a state table (the last
+   * stratum: the query's aggregate, or, for rows without one, their distinct values with their number
+   * of copies) and maintained by deltas; the stream table is a bag holding the top rows, derived again
+   * from the state table by {@code topN} when the state changed: a read of the top rows (an index scan
+   * or a top-N sort of the state table), never of the query's sources.
    *
    * @param input the rows ranked: the state table, through the query's final projection
    * @param topN {@code input} sorted by the ORDER BY then every other column (ties always broken the
-   *     same way), offset and limited
+   *     same way), offset and limited; with {@code copies}, the first offset + n distinct rows
    * @param fromScratch the same over the query's own plan, for {@code verify}
    * @param orderKeys the columns of the user's ORDER BY
+   * @param copies present when each row of {@code topN} stands for several: how to repeat them
    */
-  record TopK(RelNode input, RelNode topN, RelNode fromScratch, List<Integer> orderKeys) implements MaintenanceShape {
+  record TopK(RelNode input, RelNode topN, RelNode fromScratch, List<Integer> orderKeys, Optional<Copies> copies)
+      implements MaintenanceShape {
     public TopK {
       orderKeys = List.copyOf(orderKeys);
     }
+  }
+
+  /**
+   * The rows of a ranked multiset are stored once each with their number of copies (column
+   * {@code column} of {@link TopK#topN}); the top rows repeat each, then order, offset and limit again.
+   */
+  record Copies(int column, RelCollation order, long offset, OptionalLong fetch) {
   }
 }

@@ -15,7 +15,11 @@ import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.tools.RelBuilder;
+import java.util.OptionalLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -129,30 +133,63 @@ public final class ShapeAnalyzer {
   private static Analysis topK(LogicalPlan plan, Sort sort, long streamTableId) {
     RelNode ranked = sort.getInput();
     try {
+      if (!isLiteralOrAbsent(sort.offset) || !isLiteralOrAbsent(sort.fetch)) {
+        throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET are maintained differentially with constant "
+            + "counts only", "write the counts as numbers, or use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
+      }
+      RelNode expanded = expandOuterJoins(ranked);
+      RelNode top = expanded instanceof Project project ? project.getInput() : expanded;
+      boolean multiset = !(top instanceof Aggregate);
+      if (multiset) {
+        // Rows without a GROUP BY are kept as their distinct values with their number of copies.
+        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(expanded.getCluster(), null);
+        expanded = b.push(expanded).aggregate(b.groupKey(b.fields()), b.countStar(COPIES)).build();
+      }
       List<Stratum> strata = new ArrayList<>();
-      RelNode rel = stratify(expandOuterJoins(ranked), streamTableId, strata, true);
+      RelNode rel = stratify(expanded, streamTableId, strata, true);
       RelNode below = rel instanceof Project project ? project.getInput() : rel;
       if (strata.isEmpty() || !(below instanceof TableScan scan)
           || !scan.getTable().getQualifiedName().equals(strata.getLast().stateTable())) {
-        throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET is maintained differentially over a "
-            + "query with GROUP BY, DISTINCT or an aggregate only, not yet over other rows",
-            "use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
+        throw new IllegalStateException("the ranked rows are the last state table: " + rel);
       }
       checkInput(rel);
       if (rel instanceof Project project) {
         checkExpressions(project.getProjects());
       }
-      RelCollation total = totalOrder(sort.getCollation(), rel.getRowType().getFieldCount());
+      int columns = ranked.getRowType().getFieldCount();
+      RelCollation total = totalOrder(sort.getCollation(), columns);
       List<Integer> keys = sort.getCollation().getFieldCollations().stream()
           .map(RelFieldCollation::getFieldIndex).toList();
-      MaintenanceShape.TopK shape = new MaintenanceShape.TopK(rel,
-          LogicalSort.create(rel, total, sort.offset, sort.fetch),
-          LogicalSort.create(ranked, total, sort.offset, sort.fetch), keys);
+      RelNode fromScratch = LogicalSort.create(ranked, total, sort.offset, sort.fetch);
+      MaintenanceShape.TopK shape;
+      if (multiset) {
+        RelBuilder b = RelFactories.LOGICAL_BUILDER.create(rel.getCluster(), null);
+        RelNode input = b.push(rel).project(b.fields().subList(0, columns)).build();
+        // The first offset + n distinct rows hold the first offset + n rows; codegen repeats each row.
+        RexNode distinctRows = sort.fetch == null ? null : b.literal(literal(sort.offset) + literal(sort.fetch));
+        shape = new MaintenanceShape.TopK(input, LogicalSort.create(rel, total, null, distinctRows), fromScratch, keys,
+            Optional.of(new MaintenanceShape.Copies(columns, total, literal(sort.offset),
+                sort.fetch == null ? OptionalLong.empty() : OptionalLong.of(literal(sort.fetch)))));
+      } else {
+        shape = new MaintenanceShape.TopK(rel, LogicalSort.create(rel, total, sort.offset, sort.fetch), fromScratch,
+            keys, Optional.empty());
+      }
       return new Analysis(Optional.of(shape), Optional.empty(), List.of(), ranked, strata);
     } catch (Refused e) {
       Refusal located = e.landmark == null ? e.refusal : plan.landmarks().locate(e.refusal, e.landmark);
       return new Analysis(Optional.empty(), Optional.of(located), List.of(), ranked, List.of());
     }
+  }
+
+  /** The name of the count of copies of each distinct row of a multiset ranked by ORDER BY … LIMIT. */
+  public static final String COPIES = "__freshet_copies";
+
+  private static boolean isLiteralOrAbsent(RexNode count) {
+    return count == null || count instanceof RexLiteral;
+  }
+
+  private static long literal(RexNode count) {
+    return count == null ? 0 : ((RexLiteral) count).getValueAs(Long.class);
   }
 
   /**

@@ -106,6 +106,10 @@ public final class ExplainCommand implements Callable<Integer> {
       out.println();
     }
     printShape(out, compiled.shape().get(), "");
+    if (compiled.shape().get() instanceof MaintenanceShape.TopK) {
+      out.println("-- Top rows, read from the state table");
+      out.println(compiled.definingSql() + ";");
+    }
     out.println("Row identity: " + compiled.storage().identity().describe() + ".");
     for (ChangedSet sourcesChanged : sets) {
       ChangedSet set = compiled.withChangedStrata(sourcesChanged);
@@ -164,8 +168,7 @@ public final class ExplainCommand implements Callable<Integer> {
       case MaintenanceShape.TopK topK -> {
         out.println("-- Maintenance: DIFFERENTIAL, top rows of the last state table");
         out.println("The ranked rows are kept in the state table above and maintained by deltas; when it changes,"
-            + " the stream table is made equal to its top rows, read with an index scan or a top-N sort:");
-        out.println(QuerySqlPrinter.print(topK.topN()) + ";");
+            + " the stream table is made equal to its top rows (below), a top-N read of the state table.");
         out.println("Ties at the last place are broken by the other columns, always the same way.");
       }
       case MaintenanceShape.Grouped grouped -> {

@@ -5,6 +5,7 @@ import dev.freshet.codegen.program.RefreshProgramPrinter;
 import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.refresh.StoredTablePrinter;
+import dev.freshet.codegen.refresh.TopRowsPrinter;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.admission.Refusal;
@@ -125,7 +126,7 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
    */
   public String definingSql() {
     if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
-      return QuerySqlPrinter.print(topK.topN());
+      return TopRowsPrinter.print(topK);
     }
     return sql;
   }

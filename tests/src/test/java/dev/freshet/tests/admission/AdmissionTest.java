@@ -41,7 +41,7 @@ class AdmissionTest {
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "3                       | SELECT id::text AS k, x FROM t ORDER BY x DESC LIMIT 3",
+      "3                       | SELECT s.id::text AS k, u.y FROM (SELECT id FROM t ORDER BY x DESC LIMIT 3) s JOIN u ON u.t_id = s.id",
       "JOIN                    | SELECT t.id::text AS k, u.y FROM t LEFT JOIN u ON u.t_id < t.id",
       "row_number() OVER (ORDER BY id) | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",
       "current_timestamp       | SELECT id::int AS k, x FROM t WHERE ts <= current_timestamp",
@@ -61,7 +61,7 @@ class AdmissionTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = '|', value = {
-      "limit   | FR003 | SELECT id, x FROM t ORDER BY x DESC LIMIT 3",
+      "limit   | FR003 | SELECT s.id, u.y FROM (SELECT id FROM t ORDER BY x DESC LIMIT 3) s JOIN u ON u.t_id = s.id",
       "left    | FR003 | SELECT t.id, u.y FROM t LEFT JOIN u ON u.t_id > t.id",
       "union   | FR003 | SELECT g FROM t UNION SELECT t_id FROM u",
       "view    | FR007 | SELECT id, g FROM v",

@@ -102,13 +102,13 @@ class CliStreamTableLifecycleTest {
   }
 
   @Test
-  void limitIsRefusedInDifferentialModeWithItsReasonCode(TestDatabase db) throws Exception {
+  void windowIsRefusedInDifferentialModeWithItsReasonCode(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE scores (x int)", "INSERT INTO scores VALUES (5), (1), (4), (2), (3)");
     CliRun run = CliRun.run(db.jdbcUrl(), "create", "top3", "--mode", "DIFFERENTIAL",
-        "--query", "SELECT x FROM scores ORDER BY x LIMIT 3");
+        "--query", "SELECT x, rank() OVER (ORDER BY x) AS r FROM scores");
     assertEquals(3, run.exitCode(), run.transcript());
     assertTrue(run.err().startsWith("error: unsupported: FR003: "), run.transcript());
-    assertTrue(run.err().contains("LIMIT"), run.transcript());
+    assertTrue(run.err().contains("window"), run.transcript());
     assertEquals("", run.out(), run.transcript());
     assertFalse(CliRun.run(db.jdbcUrl(), "list").out().contains("top3"));
     assertEquals(0L, db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'top3'"));
@@ -118,11 +118,12 @@ class CliStreamTableLifecycleTest {
   void autoFallsBackToFullAndSaysWhy(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE points (x int)", "INSERT INTO points VALUES (5), (1), (4), (2), (3)");
     String url = db.jdbcUrl();
-    CliRun create = CliRun.run(url, "create", "lowest3", "--query", "SELECT x FROM points ORDER BY x LIMIT 3");
+    CliRun create = CliRun.run(url, "create", "lowest3", "--query",
+        "SELECT x FROM points WHERE x < 4 UNION SELECT x FROM points WHERE x > 2");
     assertEquals(0, create.exitCode(), create.transcript());
     assertTrue(create.out().contains(": FULL (requested AUTO)\n"), create.transcript());
     assertTrue(create.out().contains("  fallback:     FR003 "), create.transcript());
-    assertTrue(create.out().contains("rows:         3\n"), create.transcript());
+    assertTrue(create.out().contains("rows:         5\n"), create.transcript());
 
     CliRun list = CliRun.run(url, "list");
     assertTrue(list.out().lines().anyMatch(l -> l.contains("lowest3") && l.contains(" AUTO->FULL ")),
@@ -131,13 +132,13 @@ class CliStreamTableLifecycleTest {
     CliRun status = CliRun.run(url, "status", "lowest3");
     assertEquals(0, status.exitCode(), status.transcript());
     assertTrue(status.out().contains("  mode:         FULL (requested AUTO)\n"), status.transcript());
-    assertTrue(status.out().lines().anyMatch(l -> l.startsWith("  fallback:     FR003 ") && l.contains("LIMIT")),
+    assertTrue(status.out().lines().anyMatch(l -> l.startsWith("  fallback:     FR003 ") && l.contains("UNION")),
         status.transcript());
 
     db.execute("INSERT INTO points VALUES (0)");
     CliRun refresh = CliRun.run(url, "refresh", "lowest3");
     assertEquals(0, refresh.exitCode(), refresh.transcript());
-    assertTrue(refresh.out().contains("  FULL          changed public.points  +1 ~0 -1  "), refresh.transcript());
+    assertTrue(refresh.out().contains("  FULL          changed public.points  +1 ~0 -0  "), refresh.transcript());
     assertTrue(refresh.out().strip().endsWith("(AUTO fallback FR003)"), refresh.transcript());
     CliRun verify = CliRun.run(url, "verify", "lowest3");
     assertEquals(0, verify.exitCode(), verify.transcript());
@@ -232,7 +233,8 @@ class CliStreamTableLifecycleTest {
   void createDryRunCreatesNothing(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE dr (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO dr VALUES (1, 1)");
     String url = db.jdbcUrl();
-    CliRun topK = CliRun.run(url, "create", "dr_top", "--dry-run", "--query", "SELECT id, v FROM dr ORDER BY v LIMIT 3");
+    CliRun topK = CliRun.run(url, "create", "dr_top", "--dry-run", "--query",
+        "SELECT id, v, rank() OVER (ORDER BY v) AS r FROM dr");
     assertEquals(0, topK.exitCode(), topK.transcript());
     assertTrue(topK.out().startsWith("would create stream table \"public\".\"dr_top\": FULL (requested AUTO)\n"),
         topK.transcript());
@@ -242,10 +244,14 @@ class CliStreamTableLifecycleTest {
     assertTrue(topK.out().contains("nothing was created (--dry-run)"), topK.transcript());
 
     CliRun refused = CliRun.run(url, "create", "dr_top", "--dry-run", "--mode", "DIFFERENTIAL", "--query",
-        "SELECT id, v FROM dr ORDER BY v LIMIT 3");
+        "SELECT id, v, rank() OVER (ORDER BY v) AS r FROM dr");
     assertEquals(3, refused.exitCode(), refused.transcript());
     assertTrue(refused.err().contains("FR003"), refused.transcript());
-    assertTrue(refused.err().contains("LIMIT"), refused.transcript());
+    assertTrue(refused.err().contains("window"), refused.transcript());
+
+    CliRun limited = CliRun.run(url, "create", "dr_lim", "--dry-run", "--query", "SELECT id, v FROM dr ORDER BY v LIMIT 3");
+    assertTrue(limited.out().startsWith("would create stream table \"public\".\"dr_lim\": DIFFERENTIAL (requested AUTO)"),
+        limited.transcript());
 
     CliRun grouped = CliRun.run(url, "create", "dr_sum", "--dry-run", "--query", "SELECT v, count(*) AS n FROM dr GROUP BY v");
     assertEquals(0, grouped.exitCode(), grouped.transcript());
