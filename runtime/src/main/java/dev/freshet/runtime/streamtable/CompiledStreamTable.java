@@ -87,6 +87,9 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
   public List<String> createStorage() {
     List<String> ddl = new java.util.ArrayList<>();
     strata.forEach(s -> ddl.addAll(stratumPrinter(s).createStorage()));
+    if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
+      TopRowsPrinter.rankIndex(topK, strata.getLast().stateTable()).ifPresent(ddl::add);
+    }
     ddl.addAll(storage().createStorage(sql));
     return ddl;
   }

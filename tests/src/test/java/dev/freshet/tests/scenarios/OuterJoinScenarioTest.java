@@ -229,4 +229,45 @@ class OuterJoinScenarioTest {
       Oracle.refreshAndCheck(c, "theta", Mode.FULL);
     }
   }
+
+  /**
+   * {@code <> ALL}, {@code = ANY}, EXISTS under OR and IN under NOT: what they decorrelate into (outer
+   * joins with the sub-query's values and counts) is maintained, NULLs included.
+   */
+  @Test
+  void quantifiedComparisonsAndSubQueriesUnderOrAndNot(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      tables(c, "q");
+      List<String> queries = List.of(
+          "SELECT id FROM q_l l WHERE k <> ALL (SELECT k FROM q_r r WHERE r.w <> 'q')",
+          "SELECT id FROM q_l l WHERE k = ANY (SELECT k FROM q_r r WHERE r.w <> 'q')",
+          "SELECT id FROM q_l l WHERE EXISTS (SELECT 1 FROM q_r r WHERE r.k = l.k) OR l.v = 'c'",
+          "SELECT id FROM q_l l WHERE NOT (l.k IN (SELECT k FROM q_r r))");
+      for (int i = 0; i < queries.size(); i++) {
+        create(c, "quant" + i, queries.get(i), Mode.DIFFERENTIAL);
+      }
+      assertEquals(List.of(), rows(c, "SELECT id FROM quant0 ORDER BY 1")); // r has a NULL k
+      assertEquals(List.of("1", "4"), rows(c, "SELECT id FROM quant1 ORDER BY 1"));
+      assertEquals(List.of("1", "3", "4"), rows(c, "SELECT id FROM quant2 ORDER BY 1"));
+      assertEquals(List.of(), rows(c, "SELECT id FROM quant3 ORDER BY 1")); // r has a NULL k
+
+      List<String[]> steps = List.of(
+          new String[] {"DELETE FROM q_r WHERE k IS NULL"},
+          new String[] {"INSERT INTO q_r VALUES (20, 2, 'x')", "UPDATE q_l SET k = NULL WHERE id = 4"},
+          new String[] {"DELETE FROM q_r"},
+          new String[] {"INSERT INTO q_r VALUES (21, NULL, 'x'), (22, 1, 'q')"});
+      for (String[] step : steps) {
+        inOneTransaction(c, step);
+        for (int i = 0; i < queries.size(); i++) {
+          Oracle.refreshAndCheck(c, "quant" + i, Mode.DIFFERENTIAL);
+        }
+        if (step == steps.getFirst()) { // the sub-query's only NULL left: 2 is unequal to all of 1, 1, 5
+          assertEquals(List.of("2"), rows(c, "SELECT id FROM quant0 ORDER BY 1"));
+          assertEquals(List.of("2"), rows(c, "SELECT id FROM quant3 ORDER BY 1"));
+        }
+      }
+      assertEquals(List.of(), rows(c, "SELECT id FROM quant0 ORDER BY 1")); // a NULL in the sub-query
+      assertEquals(List.of("1", "3"), rows(c, "SELECT id FROM quant2 ORDER BY 1"));
+    }
+  }
 }
