@@ -10,7 +10,7 @@ public final class QuerySqlPrinter {
   }
 
   public static SqlNode toSqlNode(RelNode rel) {
-    return new FreshetRelToSqlConverter().visitRoot(rel.accept(new TypeValuesShuttle())).asStatement();
+    return new FreshetRelToSqlConverter().visitRoot(rel.accept(new TypeValuesShuttle()).accept(new CharComparisonShuttle())).asStatement();
   }
 
   public static String print(RelNode rel) {
