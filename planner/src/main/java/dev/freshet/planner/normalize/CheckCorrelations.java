@@ -95,12 +95,21 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
       public RelNode visit(RelNode node) {
         node.accept(new RexShuttle() {
           @Override
+          public RexNode visitFieldAccess(RexFieldAccess access) {
+            // A LATERAL sub-query's variable is typed as the whole FROM clause, itself included: the
+            // rows it names must be the Correlate's, which the fields up to theirs describe.
+            if (access.getReferenceExpr() instanceof RexCorrelVariable variable && variable.id.equals(id)
+                && access.getField().getIndex() >= rows.size()) {
+              mismatched(variable, rows);
+            }
+            return super.visitFieldAccess(access);
+          }
+
+          @Override
           public RexNode visitCorrelVariable(RexCorrelVariable variable) {
-            if (variable.id.equals(id) && mismatch.isEmpty() && !beginsWith(rows, variable.getType().getFieldList())) {
-              LOG.debug("{} is typed {}, its rows are {}", variable, variable.getType().getFullTypeString(), rows);
-              mismatch = Optional.of("a sub-query names outer columns through rows Calcite types differently "
-                  + "from those it reads (a grouped column named by a nested sub-query in HAVING, a LATERAL "
-                  + "sub-query), which Freshet's planner cannot read yet");
+            List<RelDataTypeField> fields = variable.getType().getFieldList();
+            if (variable.id.equals(id) && !beginsWith(rows, fields.subList(0, Math.min(fields.size(), rows.size())))) {
+              mismatched(variable, rows);
             }
             return variable;
           }
@@ -108,6 +117,15 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
         return super.visit(node);
       }
     });
+  }
+
+  private void mismatched(RexCorrelVariable variable, List<RelDataTypeField> rows) {
+    if (mismatch.isEmpty()) {
+      LOG.debug("{} is typed {}, its rows are {}", variable, variable.getType().getFullTypeString(), rows);
+      mismatch = Optional.of("a sub-query names outer columns through rows Calcite types differently "
+          + "from those it reads (a grouped column named by a nested sub-query in HAVING), which Freshet's "
+          + "planner cannot read yet");
+    }
   }
 
   /**

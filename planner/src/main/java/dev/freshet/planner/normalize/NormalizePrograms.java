@@ -35,6 +35,7 @@ public final class NormalizePrograms {
   public static HepProgram guardConstantKeys() {
     return new HepProgramBuilder()
         .addRuleInstance(ConstantKeyAggregateRule.Config.DEFAULT.toRule())
+        .addRuleInstance(OneRowLateralRule.Config.DEFAULT.toRule())
         .build();
   }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
@@ -111,12 +112,22 @@ final class OuterJoinParts {
     b.project(keys, names, true);
     RelMetadataQuery mq = input.getCluster().getMetadataQuery();
     // A unique key may repeat NULL: only keys compared by = (NULLs filtered above) may skip DISTINCT.
-    boolean unique = allEquals
+    // An outer join below will itself be expanded into a union, whose uniqueness Calcite cannot see:
+    // AntiJoinDeltaRule must still find the keys unique then.
+    boolean unique = allEquals && !containsOuterJoin(input)
         && Boolean.TRUE.equals(mq.areColumnsUnique(b.peek(), ImmutableBitSet.range(keys.size()), true));
-    if (!unique) {
-      b.distinct();
+    RelNode projected = b.build();
+    // Built directly: RelBuilder would drop a DISTINCT over rows it finds unique.
+    return unique ? projected : LogicalAggregate.create(projected, List.of(), ImmutableBitSet.range(keys.size()),
+        null, List.of());
+  }
+
+  private static boolean containsOuterJoin(RelNode rel) {
+    RelNode node = rel.stripped();
+    if (node instanceof Join join && join.getJoinType() != JoinRelType.INNER && join.getJoinType().isOuterJoin()) {
+      return true;
     }
-    return b.build();
+    return node.getInputs().stream().anyMatch(OuterJoinParts::containsOuterJoin);
   }
 
   private static List<RexNode> shift(List<RexNode> expressions, int offset) {
