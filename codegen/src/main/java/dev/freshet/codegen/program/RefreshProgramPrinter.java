@@ -1,5 +1,6 @@
 package dev.freshet.codegen.program;
 
+import dev.freshet.codegen.ddl.WriteGuardPrinter;
 import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.refresh.StoredTablePrinter;
@@ -47,7 +48,7 @@ public final class RefreshProgramPrinter {
       Optional<String> deltaSql, List<StoredColumn> stored) {
     List<RefreshStep> steps = stateTableSteps(changedStateTables);
     deltaSql.ifPresent(sql -> steps.addAll(streamTable.differential(sql, stored)));
-    return new RefreshProgram(steps);
+    return writing(steps);
   }
 
   /**
@@ -59,7 +60,7 @@ public final class RefreshProgramPrinter {
       Optional<String> derivingSql, List<StoredColumn> stored) {
     List<RefreshStep> steps = stateTableSteps(changedStateTables);
     derivingSql.ifPresent(sql -> steps.addAll(streamTable.full(sql, stored)));
-    return new RefreshProgram(steps);
+    return writing(steps);
   }
 
   private static List<RefreshStep> stateTableSteps(List<StateTableDelta> changedStateTables) {
@@ -85,6 +86,17 @@ public final class RefreshProgramPrinter {
       steps.add(new RefreshStep.Statement(table.printer().dropTemporary()));
     }
     steps.addAll(streamTable.full(definingSql, stored));
-    return new RefreshProgram(steps);
+    return writing(steps);
+  }
+
+  /** {@code steps}, after the statement that lets this transaction write its stream table (WriteGuardPrinter). */
+  private static RefreshProgram writing(List<RefreshStep> steps) {
+    if (steps.isEmpty()) {
+      return RefreshProgram.EMPTY;
+    }
+    List<RefreshStep> all = new ArrayList<>();
+    all.add(new RefreshStep.Statement(WriteGuardPrinter.ALLOW_WRITES));
+    all.addAll(steps);
+    return new RefreshProgram(all);
   }
 }

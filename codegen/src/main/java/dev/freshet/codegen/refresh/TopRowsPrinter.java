@@ -62,7 +62,7 @@ public final class TopRowsPrinter {
   }
 
   /** {@code DESC NULLS FIRST} and the like, PostgreSQL's defaults spelled out. */
-  private static String direction(RelFieldCollation field) {
+  static String direction(RelFieldCollation field) {
     boolean descending = field.getDirection().isDescending();
     boolean nullsFirst = switch (field.nullDirection) {
       case FIRST -> true;

@@ -3,7 +3,11 @@ package dev.freshet.codegen.refresh;
 import static dev.freshet.codegen.refresh.SqlText.q;
 
 import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.rules.shape.MaintenanceShape;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.calcite.rel.RelFieldCollation;
+import org.apache.calcite.rel.core.Sort;
 
 /**
  * The queries {@code freshet verify} compares (DESIGN.md §7): a stored table's user columns, and the
@@ -39,6 +43,30 @@ public final class VerificationPrinter {
     return "SELECT " + String.join(", ", keys.stream().map(k -> "q." + q(k)).toList())
         + " FROM (" + definingSql + "\n) AS q(" + String.join(", ", userColumns.stream().map(c -> q(c.name())).toList())
         + ")";
+  }
+
+  /**
+   * The rows of {@code rowsSql} (whose columns are {@code userColumns}) but those tied, by the ORDER BY of
+   * {@code topK}, with its last row: the rows a LIMIT must return whichever of the tied rows at the last
+   * place it returns. With equal ORDER BY values (checked apart), top rows agree with the query as
+   * written when these agree.
+   */
+  public static String untiedRows(String rowsSql, List<StoredColumn> userColumns, MaintenanceShape.TopK topK) {
+    Sort sort = (Sort) topK.topN();
+    List<String> names = userColumns.stream().map(StoredColumn::name).toList();
+    List<String> keys = new ArrayList<>();
+    List<String> order = new ArrayList<>();
+    for (RelFieldCollation field : sort.getCollation().getFieldCollations().subList(0, topK.orderKeys().size())) {
+      String key = q(names.get(field.getFieldIndex()));
+      keys.add(key);
+      order.add(key + TopRowsPrinter.direction(field));
+    }
+    return "WITH r(" + String.join(", ", names.stream().map(SqlText::q).toList()) + ") AS (\n"
+        + SqlText.indent(rowsSql, 2) + "\n),\n"
+        + "last_place AS (\n  SELECT " + String.join(", ", keys) + " FROM r ORDER BY " + String.join(", ", order)
+        + "\n  OFFSET greatest((SELECT count(*) FROM r) - 1, 0) LIMIT 1\n)\n"
+        + "SELECT r.* FROM r WHERE NOT EXISTS (SELECT 1 FROM last_place AS l WHERE "
+        + String.join(" AND ", keys.stream().map(k -> "l." + k + " IS NOT DISTINCT FROM r." + k).toList()) + ")";
   }
 
   /** The columns {@code columns} of the state table {@code table} (its operator's result). */

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.ddl.WriteGuardPrinter;
 import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshProgramPrinter;
 import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
@@ -91,6 +92,7 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
       TopRowsPrinter.rankIndex(topK, strata.getLast().stateTable()).ifPresent(ddl::add);
     }
     ddl.addAll(storage().createStorage(sql));
+    ddl.add(WriteGuardPrinter.guard(target.parts()));
     return ddl;
   }
 
@@ -144,6 +146,11 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
       return QuerySqlPrinter.print(topK.fromScratch());
     }
     return sql;
+  }
+
+  /** The shape of a top-rows stream table ({@code ORDER BY … LIMIT}); empty for the others. */
+  public Optional<MaintenanceShape.TopK> topK() {
+    return shape.filter(MaintenanceShape.TopK.class::isInstance).map(MaintenanceShape.TopK.class::cast);
   }
 
   /** The columns of the top-level ORDER BY of a top-rows stream table; empty otherwise. */

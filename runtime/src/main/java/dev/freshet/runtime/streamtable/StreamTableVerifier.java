@@ -30,14 +30,14 @@ public final class StreamTableVerifier {
    * table inside the query that differs from the operator it stores.
    */
   public record Verification(BagComparison.Result comparison, long badMultiplicities, List<StateTable> stateTables,
-      Optional<BagComparison.Result> orderKeys) {
+      Optional<BagComparison.Result> topRows) {
     public Verification {
       stateTables = List.copyOf(stateTables);
     }
 
     public boolean ok() {
       return comparison.equal() && badMultiplicities == 0 && stateTables.stream().allMatch(StateTable::equal)
-          && orderKeys.map(BagComparison.Result::equal).orElse(true);
+          && topRows.map(BagComparison.Result::equal).orElse(true);
     }
 
     public String summary() {
@@ -46,8 +46,8 @@ public final class StreamTableVerifier {
       return comparison.summary() + (badMultiplicities == 0 ? ""
           : "; " + badMultiplicities + " stored rows with a hidden count below one")
           + (wrongState.isEmpty() ? "" : "; state table " + String.join(", ", wrongState))
-          + orderKeys.filter(k -> !k.equal()).map(k -> "; ORDER BY values differ from the query's: " + k.summary())
-              .orElse("");
+          + topRows.filter(k -> !k.equal()).map(k -> "; the top rows differ from the query as written (its ORDER BY "
+              + "values, or its rows before the last place): " + k.summary()).orElse("");
     }
   }
 
@@ -67,16 +67,22 @@ public final class StreamTableVerifier {
       List<StoredColumn> user = StreamTables.storedColumns(c, target).stream()
           .filter(col -> !col.name().startsWith(HiddenColumns.PREFIX)).toList();
       CompiledStreamTable compiled = StreamTables.compiled(c, st);
-      // Top rows: whole rows against the query's plan ranked as Freshet ranks ties, and the ORDER BY
-      // values against the query as written (its LIMIT may return other rows among those tied).
+      // Top rows: whole rows against the query's plan ranked as Freshet ranks ties.
       BagComparison.Result result = BagComparison.compare(c,
           VerificationPrinter.expectedRows(compiled.verificationSql(), user),
           VerificationPrinter.storedRows(target.parts(), user));
-      Optional<BagComparison.Result> orderKeys = Optional.empty();
-      if (!compiled.orderKeyColumns().isEmpty()) {
-        orderKeys = Optional.of(BagComparison.compare(c,
+      // Top rows: also compared with the query as written, by their ORDER BY values, and by the rows
+      // not tied with the last one (its LIMIT may return other rows among those).
+      Optional<BagComparison.Result> topRows = Optional.empty();
+      if (compiled.topK().isPresent()) {
+        BagComparison.Result orderKeys = BagComparison.compare(c,
             VerificationPrinter.orderKeyRows(st.definingQuery(), user, compiled.orderKeyColumns()),
-            VerificationPrinter.stateRows(target.parts(), compiled.orderKeyColumns())));
+            VerificationPrinter.stateRows(target.parts(), compiled.orderKeyColumns()));
+        BagComparison.Result untied = BagComparison.compare(c,
+            VerificationPrinter.untiedRows(st.definingQuery(), user, compiled.topK().get()),
+            VerificationPrinter.untiedRows(VerificationPrinter.storedRows(target.parts(), user), user,
+                compiled.topK().get()));
+        topRows = Optional.of(orderKeys.equal() ? untied : orderKeys);
       }
       long bad;
       try (Statement s = c.createStatement();
@@ -90,7 +96,7 @@ public final class StreamTableVerifier {
             QuerySqlPrinter.print(stratum.original()),
             VerificationPrinter.stateRows(stratum.stateTable(), stratum.resultColumns()))));
       }
-      return new Verification(result, bad, stateTables, orderKeys);
+      return new Verification(result, bad, stateTables, topRows);
     });
   }
 }

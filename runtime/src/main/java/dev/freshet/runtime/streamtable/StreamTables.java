@@ -178,18 +178,22 @@ public final class StreamTables {
   private static void requirePlanAgreesWithQuery(Connection c, CompiledStreamTable compiled) {
     long differing;
     try {
-      // Top rows are compared with the query's plan ranked as Freshet breaks ties, and by their ORDER
-      // BY values with the query as written (its LIMIT may return other rows among those tied).
-      boolean topRows = !compiled.orderKeyColumns().isEmpty();
+      // Top rows are compared with the query as written: their ORDER BY values, and the rows not tied
+      // with the last one (its LIMIT may return other rows among those).
       List<StoredColumn> stored = storedColumns(c, compiled.target());
-      differing = scalarLong(c, compiled.storage().differingReading(compiled.sql(),
-          topRows ? compiled.verificationSql() : QuerySqlPrinter.print(compiled.plan().orElseThrow().rel()), stored));
-      if (topRows) {
-        BagComparison.Result keys = BagComparison.compare(c, VerificationPrinter.orderKeyRows(compiled.sql(),
-            stored.stream().filter(col -> !col.name().startsWith(HiddenColumns.PREFIX)).toList(),
+      if (compiled.topK().isPresent()) {
+        List<StoredColumn> user = stored.stream().filter(col -> !col.name().startsWith(HiddenColumns.PREFIX)).toList();
+        BagComparison.Result keys = BagComparison.compare(c, VerificationPrinter.orderKeyRows(compiled.sql(), user,
             compiled.orderKeyColumns()), VerificationPrinter.stateRows(compiled.target().parts(),
             compiled.orderKeyColumns()));
-        differing += keys.missingCount() + keys.extraCount();
+        BagComparison.Result untied = BagComparison.compare(c,
+            VerificationPrinter.untiedRows(compiled.sql(), user, compiled.topK().get()),
+            VerificationPrinter.untiedRows(VerificationPrinter.storedRows(compiled.target().parts(), user), user,
+                compiled.topK().get()));
+        differing = keys.missingCount() + keys.extraCount() + untied.missingCount() + untied.extraCount();
+      } else {
+        differing = scalarLong(c, compiled.storage().differingReading(compiled.sql(),
+            QuerySqlPrinter.print(compiled.plan().orElseThrow().rel()), stored));
       }
     } catch (SQLException | RuntimeException e) {
       throw new PlanMismatch(mismatch("Freshet's plan of this query cannot be run (" + firstLine(e.getMessage())
