@@ -76,7 +76,10 @@ public final class RefreshProgramPrinter {
     return steps;
   }
 
-  /** The full program: every state table recomputed bottom-up, then the stream table from {@code definingSql}. */
+  /**
+   * The full program: every state table recomputed bottom-up and analyzed (the next one is planned by its
+   * statistics), then the stream table from {@code definingSql}.
+   */
   public static RefreshProgram full(List<StateTable> stateTables, StoredTablePrinter streamTable, String definingSql,
       List<StoredColumn> stored) {
     List<RefreshStep> steps = new ArrayList<>();
@@ -84,6 +87,7 @@ public final class RefreshProgramPrinter {
       steps.add(new RefreshStep.Statement(table.printer().materializeFull()));
       steps.add(new RefreshStep.Statement(table.printer().apply()));
       steps.add(new RefreshStep.Statement(table.printer().dropTemporary()));
+      steps.add(new RefreshStep.Statement(table.printer().analyze()));
     }
     steps.addAll(streamTable.full(definingSql, stored));
     return writing(steps);

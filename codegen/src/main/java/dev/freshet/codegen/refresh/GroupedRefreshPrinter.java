@@ -72,6 +72,15 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     this.identity = (RowIdentity.GroupKey) RowIdentity.of(shape, userColumns);
   }
 
+  /**
+   * {@code ANALYZE} of the table: after a state table is filled or recomputed, the queries above it
+   * (the next state table's, the stream table's) are planned by its statistics; a table just
+   * created has none, and PostgreSQL then guesses its size and picks nested loops over it.
+   */
+  public String analyze() {
+    return "ANALYZE " + targetName();
+  }
+
   private String targetName() {
     return Quoting.qualified(target);
   }

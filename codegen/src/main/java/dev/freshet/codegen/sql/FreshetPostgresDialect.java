@@ -1,10 +1,13 @@
 package dev.freshet.codegen.sql;
 
 import dev.freshet.planner.types.FreshetTypeSystem;
+import java.util.List;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
-import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -128,5 +131,28 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
       filter.unparse(writer, 0, 0);
       writer.endList(where);
     }
+  }
+
+  /**
+   * No {@code SELECT *} over a join whose columns Calcite renamed apart ({@code i0, i00} for two
+   * {@code i0}): PostgreSQL names them as their tables do ({@code i0, i0}), so a query above naming
+   * {@code i00}, or a UNION whose first branch is that join, would not find it. The columns are then
+   * listed, each {@code AS} its plan's name.
+   */
+  @Override
+  public boolean supportGenerateSelectStar(RelNode input) {
+    return !(input.stripped() instanceof Join) || namesInSql(input).equals(input.getRowType().getFieldNames());
+  }
+
+  /** The column names {@code SELECT *} gives over {@code rel}: a join's nested joins are flattened into one FROM. */
+  private static List<String> namesInSql(RelNode rel) {
+    if (!(rel.stripped() instanceof Join join)) {
+      return rel.getRowType().getFieldNames();
+    }
+    List<String> names = new java.util.ArrayList<>(namesInSql(join.getLeft()));
+    if (join.getJoinType().projectsRight()) {
+      names.addAll(namesInSql(join.getRight()));
+    }
+    return names;
   }
 }
