@@ -36,13 +36,14 @@ public final class BagComparison {
 
     /** One line for tables and logs. */
     public String summary() {
-      return equal() ? "equal (" + expectedRows + " rows)"
+      return equal() ? "equal (" + rows(expectedRows) + ")"
           : "DIFFERENT: " + rows(missingCount) + " missing, " + rows(extraCount) + " extra (expected "
               + expectedRows + ", got " + actualRows + ")";
     }
   }
 
-  private static String rows(long n) {
+  /** {@code 1 row}, {@code 2 rows}. */
+  public static String rows(long n) {
     return n == 1 ? "1 row" : n + " rows";
   }
 

@@ -415,7 +415,7 @@ public final class StreamTables {
         case RefreshStep.Check check -> {
           long violations = scalarLong(c, check.sql());
           if (violations != 0) {
-            throw new IllegalStateException(check.failure() + " (" + violations + " rows)");
+            throw new IllegalStateException(check.failure() + " (" + dev.freshet.runtime.oracle.BagComparison.rows(violations) + ")");
           }
         }
         case RefreshStep.Figures figures -> counts = figures(c, figures.sql());

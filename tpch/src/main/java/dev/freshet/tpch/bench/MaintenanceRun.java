@@ -146,7 +146,8 @@ public final class MaintenanceRun {
         long nanos = System.nanoTime() - start;
         long rows = scalarLong("SELECT count(*) FROM " + name);
         created.add(new Created(q, name, rows, nanos, Optional.empty()));
-        progress.accept(String.format(Locale.ROOT, "created %s: %d rows in %.2f s", name, rows, nanos / 1e9));
+        progress.accept(String.format(Locale.ROOT, "created %s: %s in %.2f s", name,
+            dev.freshet.runtime.oracle.BagComparison.rows(rows), nanos / 1e9));
       } catch (SQLException | RuntimeException e) {
         String why = firstLine(e);
         stopped.put(q, "creation failed: " + why);
