@@ -20,6 +20,9 @@ import java.util.Optional;
  */
 public final class RefreshProgramPrinter {
 
+  /** For statements that compute whole tables: no nested loops (see {@link #full}). */
+  public static final String WHOLE_TABLES = "SET LOCAL enable_nestloop = off";
+
   private RefreshProgramPrinter() {
   }
 
@@ -68,6 +71,7 @@ public final class RefreshProgramPrinter {
     for (StateTableDelta delta : changedStateTables) {
       GroupedRefreshPrinter printer = delta.table().printer();
       steps.add(new RefreshStep.Statement(printer.materializeDifferential(delta.deltaSql(), delta.table().stored())));
+      steps.add(new RefreshStep.Statement(printer.analyzeGroups()));
       steps.add(new RefreshStep.Statement(printer.changeTable(delta.changeTable())));
       steps.add(new RefreshStep.Statement(printer.apply()));
       steps.add(new RefreshStep.Statement(printer.dropTemporary()));
@@ -83,11 +87,20 @@ public final class RefreshProgramPrinter {
   public static RefreshProgram full(List<StateTable> stateTables, StoredTablePrinter streamTable, String definingSql,
       List<StoredColumn> stored) {
     List<RefreshStep> steps = new ArrayList<>();
+    if (!stateTables.isEmpty()) {
+      // Whole state tables are computed here, where PostgreSQL's row estimates for decorrelated
+      // sub-queries (value generators joined back) can be off by orders of magnitude: nested loops
+      // then ran TPC-H Q21's state for minutes, hash joins in a second.
+      steps.add(new RefreshStep.Statement(WHOLE_TABLES));
+    }
     for (StateTable table : stateTables) {
       steps.add(new RefreshStep.Statement(table.printer().materializeFull()));
       steps.add(new RefreshStep.Statement(table.printer().apply()));
       steps.add(new RefreshStep.Statement(table.printer().dropTemporary()));
       steps.add(new RefreshStep.Statement(table.printer().analyze()));
+    }
+    if (!stateTables.isEmpty()) {
+      steps.add(new RefreshStep.Statement("RESET enable_nestloop"));
     }
     steps.addAll(streamTable.full(definingSql, stored));
     return writing(steps);

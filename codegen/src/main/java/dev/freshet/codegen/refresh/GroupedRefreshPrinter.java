@@ -437,6 +437,15 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         + "\nHAVING sum(u.\"__w\") <> 0";
   }
 
+  /**
+   * {@code ANALYZE} of {@value #STATE_TABLE}: the statements after it look the affected groups up in
+   * the stored table; without statistics PostgreSQL guessed thousands of groups and scanned a state
+   * table of 1.4 million rows (TPC-H Q4 at SF-1) instead of probing its hash index.
+   */
+  public String analyzeGroups() {
+    return "ANALYZE " + q(STATE_TABLE);
+  }
+
   /** Drops {@value #STATE_TABLE}, so that the next stratum (or the stream table) can create its own. */
   public String dropTemporary() {
     return "DROP TABLE " + q(STATE_TABLE);
@@ -445,6 +454,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   @Override
   public List<RefreshStep> differential(String deltaSql, List<StoredColumn> stored) {
     return List.of(new RefreshStep.Statement(materializeDifferential(deltaSql, stored)),
+        new RefreshStep.Statement(analyzeGroups()),
         new RefreshStep.Figures(counts()), new RefreshStep.Statement(apply()),
         new RefreshStep.Statement(dropTemporary()));
   }

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.program.RefreshProgramPrinter;
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.refresh.VerificationPrinter;
@@ -64,6 +65,9 @@ public final class StreamTableVerifier {
       QualifiedName target = QualifiedName.parse(c, name);
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
       StreamTables.useSearchPath(c, st);
+      try (Statement s = c.createStatement()) {
+        s.execute(RefreshProgramPrinter.WHOLE_TABLES); // every comparison reads whole tables
+      }
       List<StoredColumn> user = StreamTables.storedColumns(c, target).stream()
           .filter(col -> !col.name().startsWith(HiddenColumns.PREFIX)).toList();
       CompiledStreamTable compiled = StreamTables.compiled(c, st);
