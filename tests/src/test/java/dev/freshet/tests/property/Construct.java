@@ -12,6 +12,16 @@ enum Construct {
   PROJECT_COLUMN, PROJECT_EXPRESSION, STAR,
   // joins
   JOIN_2, JOIN_3, EQUI_JOIN, CROSS_JOIN, COMMA_JOIN, SELF_JOIN, JOIN_ON_NULLABLE, JOIN_EXTRA_CONDITION,
+  /** {@code a LEFT JOIN b ON} equalities [AND a condition on one side]; b's columns are nullable after it. */
+  LEFT_JOIN,
+  /** {@code a RIGHT JOIN b ON …}: the items before it are padded with NULLs. */
+  RIGHT_JOIN,
+  /** {@code a FULL JOIN b ON …}: both sides padded. */
+  FULL_JOIN,
+  /** An outer join's ON holding, besides its equalities, a condition on one side only ({@code AND b.s1 <> 'a'}). */
+  OUTER_JOIN_ONE_SIDED_CONDITION,
+  /** Three items, at least one joined by an outer join: outer joins chained and mixed with inner ones. */
+  OUTER_JOIN_CHAIN,
   // unions
   UNION_ALL, VALUES_BRANCH, UNION_IN_FROM,
   // aggregates (the aggregate functions are counted wherever they occur)
@@ -40,6 +50,10 @@ enum Construct {
   IN_SUBQUERY,
   /** {@code EXISTS (SELECT 1 FROM t q WHERE q.k = outer.k …)}: equality correlation to the query it sits in. */
   EXISTS_CORRELATED,
+  /** {@code NOT EXISTS (SELECT 1 FROM t q WHERE q.k = outer.k [AND condition on q])}: an anti-join. */
+  NOT_EXISTS,
+  /** {@code x NOT IN (SELECT y FROM t …)}, uncorrelated, x and y nullable mostly (SQL's NULL rules). */
+  NOT_IN,
   // sources read by the query
   SOURCE_PRIMARY_KEY, SOURCE_COMPOSITE_KEY, SOURCE_NO_KEY
 }

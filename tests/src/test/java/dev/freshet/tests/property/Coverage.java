@@ -117,7 +117,7 @@ final class Coverage {
         .append("; refreshes checked: ").append(refreshes).append(" (").append(fullRefreshes).append(" FULL)\n");
     sb.append("constructs (scenarios using each):\n");
     for (Construct c : Construct.values()) {
-      sb.append(String.format("  %-24s %6d%n", c.name().toLowerCase(), CONSTRUCTS.getOrDefault(c, 0L)));
+      sb.append(String.format("  %-32s %6d%n", c.name().toLowerCase(), CONSTRUCTS.getOrDefault(c, 0L)));
     }
     sb.append("changes (scenarios making each):\n");
     for (Change c : Change.values()) {

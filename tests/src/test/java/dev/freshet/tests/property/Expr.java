@@ -26,6 +26,27 @@ sealed interface Expr {
     return bracketed ? e.sql() : "(" + e.sql() + ")";
   }
 
+  /** True if {@code e} reads a column or a row (an aggregate, a sub-query); false for a constant. */
+  static boolean readsColumn(Expr e) {
+    return switch (e) {
+      case Col c -> true;
+      case Lit l -> false;
+      case AggRef a -> true;
+      case Subquery s -> true;
+      case Arith a -> readsColumn(a.left()) || readsColumn(a.right());
+      case Cast c -> readsColumn(c.inner());
+      case Coalesce c -> readsColumn(c.inner()) || readsColumn(c.fallback());
+      case Case c -> readsColumn(c.when()) || readsColumn(c.then()) || readsColumn(c.otherwise());
+      case Cmp c -> readsColumn(c.left()) || readsColumn(c.right());
+      case Logic l -> readsColumn(l.left()) || readsColumn(l.right());
+      case Not n -> readsColumn(n.inner());
+      case IsNull n -> readsColumn(n.inner());
+      case Like l -> readsColumn(l.inner());
+      case InList i -> readsColumn(i.inner()) || i.items().stream().anyMatch(Expr::readsColumn);
+      case Between b -> readsColumn(b.inner()) || readsColumn(b.low()) || readsColumn(b.high());
+    };
+  }
+
   /** A column, qualified by its table alias (or unqualified when {@code qualifier} is null). */
   record Col(String qualifier, Schema.Column column) implements Expr {
     @Override

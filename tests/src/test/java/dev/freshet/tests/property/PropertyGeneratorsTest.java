@@ -34,7 +34,7 @@ class PropertyGeneratorsTest {
     }
     StringBuilder report = new StringBuilder();
     for (Construct c : Construct.values()) {
-      report.append(String.format("%-24s %4d%n", c, constructs.getOrDefault(c, 0)));
+      report.append(String.format("%-32s %4d%n", c, constructs.getOrDefault(c, 0)));
     }
     for (Change c : Change.values()) {
       report.append(String.format("%-32s %4d%n", c, changes.getOrDefault(c, 0)));

@@ -151,6 +151,11 @@ sealed interface Query {
       return outputs().stream().filter(i -> i.expr() instanceof Expr.Col).map(this::column).toList();
     }
 
+    /** True if an output is computed without reading a column: the same value in every row. */
+    boolean hasConstantColumn() {
+      return outputs().stream().anyMatch(i -> !Expr.readsColumn(i.expr()));
+    }
+
     @Override
     public Optional<String> origin(String column) {
       return outputs().stream().filter(i -> i.alias().equals(column)).findFirst()
@@ -188,7 +193,14 @@ sealed interface Query {
     }
   }
 
-  enum JoinStyle { ON, CROSS, COMMA }
+  /** How an item is joined: inner {@code JOIN … ON}, {@code CROSS JOIN}, comma (+ WHERE), or an outer join ON. */
+  enum JoinStyle {
+    ON, CROSS, COMMA, LEFT, RIGHT, FULL;
+
+    boolean outer() {
+      return this == LEFT || this == RIGHT || this == FULL;
+    }
+  }
 
   /** An item joined to the ones before it; {@code conditions} are ANDed (for COMMA, in WHERE). */
   record Join(FromItem ref, JoinStyle style, List<Expr> conditions) {
@@ -224,9 +236,31 @@ sealed interface Query {
       return refs;
     }
 
+    /** The columns of all items; those of an item an outer join pads with NULLs are nullable. */
     @Override
     public List<Expr.Col> scope() {
-      return refs().stream().flatMap(r -> r.columns().stream()).toList();
+      return padded(refs().stream().flatMap(r -> r.columns().stream()).toList());
+    }
+
+    /**
+     * {@code columns} with those of the items an outer join pads with NULLs made nullable: the right
+     * item of a LEFT join, every item before a RIGHT join, both sides of a FULL join.
+     */
+    private List<Expr.Col> padded(List<Expr.Col> columns) {
+      Set<String> padded = new java.util.HashSet<>();
+      List<FromItem> refs = refs();
+      for (int i = 0; i < joins.size(); i++) {
+        JoinStyle style = joins.get(i).style();
+        if (style == JoinStyle.LEFT || style == JoinStyle.FULL) {
+          padded.add(refs.get(i + 1).alias());
+        }
+        if (style == JoinStyle.RIGHT || style == JoinStyle.FULL) {
+          refs.subList(0, i + 1).forEach(r -> padded.add(r.alias()));
+        }
+      }
+      return columns.stream().map(c -> !padded.contains(c.qualifier()) || c.column().nullable() ? c
+          : new Expr.Col(c.qualifier(),
+              new Schema.Column(c.column().name(), c.type(), c.column().declaredType(), true))).toList();
     }
 
     @Override
@@ -234,11 +268,13 @@ sealed interface Query {
       StringBuilder sb = new StringBuilder(first.sql());
       for (Join j : joins) {
         String ref = j.ref().sql();
+        String on = j.conditions().stream().map(Expr::sql).collect(Collectors.joining(" AND "));
         switch (j.style()) {
-          case ON -> sb.append(" JOIN ").append(ref).append(" ON ")
-              .append(j.conditions().stream().map(Expr::sql).collect(Collectors.joining(" AND ")));
+          case ON -> sb.append(" JOIN ").append(ref).append(" ON ").append(on);
           case CROSS -> sb.append(" CROSS JOIN ").append(ref);
           case COMMA -> sb.append(", ").append(ref);
+          case LEFT, RIGHT, FULL -> sb.append(' ').append(j.style().name()).append(" JOIN ").append(ref)
+              .append(" ON ").append(on);
         }
       }
       return sb.toString();
@@ -272,6 +308,9 @@ sealed interface Query {
         switch (j.style()) {
           case CROSS -> out.add(Construct.CROSS_JOIN);
           case COMMA -> out.add(Construct.COMMA_JOIN);
+          case LEFT -> out.add(Construct.LEFT_JOIN);
+          case RIGHT -> out.add(Construct.RIGHT_JOIN);
+          case FULL -> out.add(Construct.FULL_JOIN);
           case ON -> { }
         }
         for (Expr condition : j.conditions()) {
@@ -282,10 +321,13 @@ sealed interface Query {
               out.add(Construct.JOIN_ON_NULLABLE);
             }
           } else {
-            out.add(Construct.JOIN_EXTRA_CONDITION);
+            out.add(j.style().outer() ? Construct.OUTER_JOIN_ONE_SIDED_CONDITION : Construct.JOIN_EXTRA_CONDITION);
             condition.constructs(out);
           }
         }
+      }
+      if (joins.size() >= 2 && joins.stream().anyMatch(j -> j.style().outer())) {
+        out.add(Construct.OUTER_JOIN_CHAIN);
       }
     }
 
@@ -320,7 +362,7 @@ sealed interface Query {
 
     @Override
     public List<Expr.Col> correlatable() {
-      return refs().stream().flatMap(r -> r.correlatable().stream()).toList();
+      return padded(refs().stream().flatMap(r -> r.correlatable().stream()).toList());
     }
   }
 
@@ -486,8 +528,8 @@ sealed interface Query {
   }
 
   /**
-   * A sub-query condition, ANDed into a WHERE: never under OR or NOT, never NOT IN or NOT EXISTS
-   * (Freshet plans those as outer or anti joins and refuses them, FR003).
+   * A sub-query condition, ANDed into a WHERE, never under OR or NOT (Freshet plans those as outer
+   * joins on a condition it refuses, FR003); {@code NOT IN} and {@code NOT EXISTS} are written as such.
    */
   sealed interface SubqueryCondition permits ScalarComparison, InSubquery, Exists {
     String sql();
@@ -526,17 +568,22 @@ sealed interface Query {
     }
   }
 
-  /** {@code operand IN (SELECT selected FROM … [WHERE …])}, uncorrelated. */
-  record InSubquery(Expr.Col operand, Expr.Col selected, Tables source, Expr where) implements SubqueryCondition {
+  /**
+   * {@code operand [NOT] IN (SELECT selected FROM … [WHERE …])}, uncorrelated. With NOT, SQL's NULL
+   * rules apply: a NULL among the selected values, or a NULL operand, makes it NULL unless the sub-query
+   * is empty.
+   */
+  record InSubquery(Expr.Col operand, Expr.Col selected, Tables source, Expr where, boolean negated)
+      implements SubqueryCondition {
     @Override
     public String sql() {
-      return operand.sql() + " IN (SELECT " + selected.sql() + " FROM " + source.sql()
-          + whereSql(source, where, List.of()) + ")";
+      return operand.sql() + (negated ? " NOT IN" : " IN") + " (SELECT " + selected.sql() + " FROM "
+          + source.sql() + whereSql(source, where, List.of()) + ")";
     }
 
     @Override
     public void constructs(Set<Construct> out) {
-      out.add(Construct.IN_SUBQUERY);
+      out.add(negated ? Construct.NOT_IN : Construct.IN_SUBQUERY);
       source.constructs(out);
       if (where != null) {
         where.constructs(out);
@@ -552,10 +599,11 @@ sealed interface Query {
   }
 
   /**
-   * {@code EXISTS (SELECT 1 FROM … WHERE inner = outer [AND …] [AND condition on the inner rows])}: each
-   * correlation an equality of an inner column with a column of the query the sub-query sits in.
+   * {@code [NOT] EXISTS (SELECT 1 FROM … WHERE inner = outer [AND …] [AND condition on the inner rows])}:
+   * each correlation an equality of an inner column with a column of the query the sub-query sits in.
    */
-  record Exists(List<Expr.Cmp> correlations, Tables source, Expr where) implements SubqueryCondition {
+  record Exists(List<Expr.Cmp> correlations, Tables source, Expr where, boolean negated)
+      implements SubqueryCondition {
     public Exists {
       correlations = List.copyOf(correlations);
     }
@@ -567,12 +615,13 @@ sealed interface Query {
       if (where != null) {
         conjuncts.add(where.sql());
       }
-      return "EXISTS (SELECT 1 FROM " + source.sql() + " WHERE " + String.join(" AND ", conjuncts) + ")";
+      return (negated ? "NOT EXISTS" : "EXISTS") + " (SELECT 1 FROM " + source.sql() + " WHERE "
+          + String.join(" AND ", conjuncts) + ")";
     }
 
     @Override
     public void constructs(Set<Construct> out) {
-      out.add(Construct.EXISTS_CORRELATED);
+      out.add(negated ? Construct.NOT_EXISTS : Construct.EXISTS_CORRELATED);
       source.constructs(out);
       if (where != null) {
         where.constructs(out);
