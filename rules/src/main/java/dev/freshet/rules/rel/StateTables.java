@@ -52,9 +52,24 @@ public final class StateTables {
    */
   public static RelNode scan(Aggregate aggregate, List<String> name) {
     RelDataType rowType = aggregate.getRowType();
-    Table table = new KeyedTable(rowType, ImmutableBitSet.range(aggregate.getGroupCount()));
+    Table table = new KeyedTable(rowType, key(aggregate));
     return LogicalTableScan.create(aggregate.getCluster(),
         RelOptTableImpl.create(null, rowType, table, ImmutableList.copyOf(name)), List.of());
+  }
+
+  /**
+   * The group keys but those that are constant ({@code SELECT DISTINCT 'ab' AS c, x}: unique on x
+   * alone), which Calcite knows of the aggregate but could no longer see in a scan of its table.
+   */
+  private static ImmutableBitSet key(Aggregate aggregate) {
+    ImmutableBitSet key = ImmutableBitSet.range(aggregate.getGroupCount());
+    var constants = aggregate.getCluster().getMetadataQuery().getPulledUpPredicates(aggregate).constantMap;
+    for (int i : key) {
+      if (constants.containsKey(aggregate.getCluster().getRexBuilder().makeInputRef(aggregate, i))) {
+        key = key.clear(i);
+      }
+    }
+    return key;
   }
 
   /** What the planner knows of a state table: its columns and its key. Never scanned by Calcite. */

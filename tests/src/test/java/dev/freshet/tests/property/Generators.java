@@ -244,7 +244,7 @@ final class Generators {
         joins.add(join(refs.subList(0, i), refs.get(i)));
       }
       return Combinators.combine(joins).as(list -> new Query.Tables(refs.get(0),
-          narrowOuterJoins(commaThenNoOn(list))));
+          commaThenNoOn(list)));
     });
   }
 
@@ -272,30 +272,6 @@ final class Generators {
       comma |= j.style() == Query.JoinStyle.COMMA;
       boolean on = j.style() == Query.JoinStyle.ON || j.style().outer();
       out.add(comma && on ? new Query.Join(j.ref(), Query.JoinStyle.COMMA, j.conditions()) : j);
-    }
-    return out;
-  }
-
-  /**
-   * NARROWED for two Freshet bugs found by this property (docs/property-tests.md; lift each once fixed):
-   * <ul>
-   *   <li>An outer join whose left input is an inner, cross or comma join of items sharing a column name
-   *   is expanded into a UNION ALL whose first branch prints as {@code SELECT * FROM x JOIN y JOIN z},
-   *   losing Calcite's renaming of the second {@code i0} to {@code i00}: the create fails ("column i00
-   *   does not exist"). So after another join an outer join becomes an inner join with the same ON.
-   *   <li>A RIGHT or FULL join over a LEFT join on a key ({@code t a LEFT JOIN t b ON a.k = b.k RIGHT
-   *   JOIN t c ON a.k = c.k}) is refused, FR003 "this NOT EXISTS (an anti-join on other than the distinct
-   *   values of its keys)" or FR005. So an outer join after an outer join becomes a LEFT join.
-   * </ul>
-   */
-  private static List<Query.Join> narrowOuterJoins(List<Query.Join> joins) {
-    List<Query.Join> out = new ArrayList<>();
-    boolean inner = false;
-    for (Query.Join j : joins) {
-      Query.JoinStyle style = !j.style().outer() || out.isEmpty() ? j.style()
-          : inner ? Query.JoinStyle.ON : Query.JoinStyle.LEFT;
-      out.add(style == j.style() ? j : new Query.Join(j.ref(), style, j.conditions()));
-      inner |= !style.outer();
     }
     return out;
   }
@@ -345,23 +321,12 @@ final class Generators {
         Tuple.of(6, conditions.map(c -> new Query.Join(ref, Query.JoinStyle.ON, c))),
         Tuple.of(2, conditions.map(c -> new Query.Join(ref, Query.JoinStyle.COMMA, c))),
         Tuple.of(1, cross)));
-    if (!hasConstantColumn(ref) && before.stream().noneMatch(Generators::hasConstantColumn)) {
-      choices.add(Tuple.of(2, outerConditions.map(c -> new Query.Join(ref, Query.JoinStyle.LEFT, c))));
-      choices.add(Tuple.of(1, outerConditions.map(c -> new Query.Join(ref, Query.JoinStyle.RIGHT, c))));
-      choices.add(Tuple.of(1, outerConditions.map(c -> new Query.Join(ref, Query.JoinStyle.FULL, c))));
-    }
+    choices.add(Tuple.of(2, outerConditions.map(c -> new Query.Join(ref, Query.JoinStyle.LEFT, c))));
+    choices.add(Tuple.of(1, outerConditions.map(c -> new Query.Join(ref, Query.JoinStyle.RIGHT, c))));
+    choices.add(Tuple.of(1, outerConditions.map(c -> new Query.Join(ref, Query.JoinStyle.FULL, c))));
     return weighted(choices);
   }
 
-  /**
-   * NARROWED for a Freshet bug (docs/property-tests.md; lift once fixed): an outer join padding a
-   * derived table with a column that reads no column ({@code GROUP BY ('' || 'ab'), x.i0},
-   * {@code SELECT DISTINCT 'ab' …}) is refused (FR003 "this NOT EXISTS (an anti-join on other than the
-   * distinct values of its keys)"), so such a derived table is joined by inner joins only.
-   */
-  private static boolean hasConstantColumn(Query.FromItem item) {
-    return item instanceof Query.Derived d && d.hasConstantColumn();
-  }
 
   /**
    * A condition on one side of an outer join: a column compared with a literal ({@code b.s1 <> 'a'},
@@ -602,35 +567,17 @@ final class Generators {
     return Arbitraries.frequencyOf(
         Tuple.of(7, Arbitraries.just(List.<Query.SubqueryCondition>of())),
         Tuple.of(3, subqueryCondition(schema, outer).list().ofSize(1)),
-        Tuple.of(1, subqueryCondition(schema, outer, false).list().ofSize(2)));
+        Tuple.of(1, subqueryCondition(schema, outer).list().ofSize(2)));
   }
 
-  /** One sub-query condition; NOT IN when {@link #notInAllowed} (it is then the only one). */
+  /** One sub-query condition: a scalar comparison, IN, EXISTS, NOT EXISTS or NOT IN. */
   static Arbitrary<Query.SubqueryCondition> subqueryCondition(Schema schema, Query.Source outer) {
-    return subqueryCondition(schema, outer, notInAllowed(outer));
-  }
-
-  private static Arbitrary<Query.SubqueryCondition> subqueryCondition(Schema schema, Query.Source outer,
-      boolean notIn) {
-    List<Tuple.Tuple2<Integer, Arbitrary<Query.SubqueryCondition>>> choices = new ArrayList<>(List.of(
+    return weighted(List.of(
         Tuple.of(1, scalarComparison(schema, outer)),
         Tuple.of(1, inSubquery(schema, outer, false)),
         Tuple.of(1, exists(schema, outer, false)),
-        Tuple.of(1, exists(schema, outer, true))));
-    if (notIn) {
-      choices.add(Tuple.of(4, inSubquery(schema, outer, true))); // weighted up: allowed in few queries
-    }
-    return weighted(choices);
-  }
-
-  /**
-   * NARROWED for the first bug of {@link #narrowOuterJoins} (docs/property-tests.md): a NOT IN over
-   * nullable columns is planned as a LEFT join whose matched rows are kept, so it is expanded like an
-   * outer join, over the query's FROM and the joins of the sub-queries before it. So a NOT IN is the
-   * only sub-query condition of a query reading one FROM item.
-   */
-  private static boolean notInAllowed(Query.Source outer) {
-    return !(outer instanceof Query.Tables t) || t.joins().isEmpty();
+        Tuple.of(1, exists(schema, outer, true)),
+        Tuple.of(1, inSubquery(schema, outer, true))));
   }
 
   /** {@code (SELECT agg FROM … [WHERE …])}, over one table mostly (which the workload may empty). */

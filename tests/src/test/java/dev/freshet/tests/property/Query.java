@@ -151,11 +151,6 @@ sealed interface Query {
       return outputs().stream().filter(i -> i.expr() instanceof Expr.Col).map(this::column).toList();
     }
 
-    /** True if an output is computed without reading a column: the same value in every row. */
-    boolean hasConstantColumn() {
-      return outputs().stream().anyMatch(i -> !Expr.readsColumn(i.expr()));
-    }
-
     @Override
     public Optional<String> origin(String column) {
       return outputs().stream().filter(i -> i.alias().equals(column)).findFirst()
