@@ -293,4 +293,22 @@ class OuterJoinScenarioTest {
       assertEquals(List.of("1|1", "2|2", "3|1"), rows(c, "SELECT i0, n FROM sj_left ORDER BY 1"));
     }
   }
+
+  /**
+   * Date arithmetic on a column the outer join pads (found by the property): the delta's padded branch
+   * computes {@code NULL - 2}, which must be a date, not an integer (the refresh failed: "UNION types
+   * date and integer cannot be matched").
+   */
+  @Test
+  void arithmeticOnAPaddedColumnKeepsItsType(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE pd_l (k int)", "CREATE TABLE pd_r (k int, d date)",
+          "INSERT INTO pd_l VALUES (1), (2)", "INSERT INTO pd_r VALUES (1, DATE '2024-01-01')");
+      create(c, "padded_dates", "SELECT pd_l.k, pd_r.d - 2 AS d2 FROM pd_l LEFT JOIN pd_r ON pd_l.k = pd_r.k",
+          Mode.DIFFERENTIAL);
+      exec(c, "INSERT INTO pd_l VALUES (3)");
+      Oracle.refreshAndCheck(c, "padded_dates", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1|2023-12-30", "2|null", "3|null"), rows(c, "SELECT k, d2 FROM padded_dates ORDER BY 1"));
+    }
+  }
 }
