@@ -29,6 +29,8 @@ enum Construct {
   BOOL_OR, STRING_AGG, COUNT_DISTINCT, FINISHER_EXPRESSION,
   // the rest
   DISTINCT, ORDER_BY,
+  /** {@code ORDER BY … LIMIT n [OFFSET m]} at the top: the stream table holds the top rows. */
+  TOP_K,
   // aggregates and DISTINCT below the top operator (Freshet's strata, each kept in a state table)
   /** A HAVING filter over the groups (top or derived aggregate). */
   HAVING,

@@ -359,11 +359,20 @@ final class Generators {
     return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just((Expr) null)), Tuple.of(3, g.predicate(2)));
   }
 
+  /**
+   * A top-level ORDER BY, often none; half the time with a LIMIT (and an OFFSET), appended to the last
+   * key: the stream table then holds the top rows, whose ties at the last place the oracle allows.
+   */
   private static Arbitrary<List<String>> orderBy(int columns) {
     Arbitrary<String> key = then(Arbitraries.integers().between(1, Math.min(columns, 3)),
         i -> Arbitraries.of(String.valueOf(i), i + " DESC"));
-    return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(List.<String>of())),
-        Tuple.of(1, key.list().ofMinSize(1).ofMaxSize(2)));
+    Arbitrary<String> limit = Arbitraries.of("", " LIMIT 3", " LIMIT 2 OFFSET 1", " LIMIT 1");
+    Arbitrary<List<String>> keys = Combinators.combine(key.list().ofMinSize(1).ofMaxSize(2), limit).as((k, l) -> {
+      List<String> all = new ArrayList<>(k);
+      all.set(all.size() - 1, all.getLast() + l);
+      return all;
+    });
+    return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(List.<String>of())), Tuple.of(2, keys));
   }
 
   private static Arbitrary<List<Query.Item>> items(ExprGen g, int min, int max) {

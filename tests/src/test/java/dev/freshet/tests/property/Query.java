@@ -695,6 +695,9 @@ sealed interface Query {
       }
       if (!orderBy.isEmpty()) {
         out.add(Construct.ORDER_BY);
+        if (orderBy.getLast().contains(" LIMIT ")) {
+          out.add(Construct.TOP_K);
+        }
       }
       return out;
     }
@@ -739,6 +742,9 @@ sealed interface Query {
       body.constructs(out);
       if (!orderBy.isEmpty()) {
         out.add(Construct.ORDER_BY);
+        if (orderBy.getLast().contains(" LIMIT ")) {
+          out.add(Construct.TOP_K);
+        }
       }
       return out;
     }
@@ -855,6 +861,9 @@ sealed interface Query {
       }
       if (!orderBy.isEmpty()) {
         out.add(Construct.ORDER_BY);
+        if (orderBy.getLast().contains(" LIMIT ")) {
+          out.add(Construct.TOP_K);
+        }
       }
       return out;
     }
