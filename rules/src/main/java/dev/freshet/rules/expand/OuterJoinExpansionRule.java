@@ -1,6 +1,5 @@
 package dev.freshet.rules.expand;
 
-import dev.freshet.rules.expand.OuterJoinParts.Preserved;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelRule;
 import org.apache.calcite.rel.core.Join;
@@ -44,16 +43,7 @@ public class OuterJoinExpansionRule extends RelRule<OuterJoinExpansionRule.Confi
     }
     final RelBuilder b = call.builder();
     OuterJoinParts.matched(b, join);
-    int parts = 1;
-    if (join.getJoinType().generatesNullsOnRight()) {
-      OuterJoinParts.unmatched(b, join, keys, Preserved.LEFT);
-      parts++;
-    }
-    if (join.getJoinType().generatesNullsOnLeft()) {
-      OuterJoinParts.unmatched(b, join, keys, Preserved.RIGHT);
-      parts++;
-    }
-    b.union(true, parts);
+    b.union(true, 1 + OuterJoinParts.unmatchedParts(b, join, keys));
     b.convert(join.getRowType(), true);
     call.transformTo(b.build());
   }

@@ -40,6 +40,23 @@ final class OuterJoinParts {
   }
 
   /**
+   * Pushes the unmatched rows of each input {@code join} preserves (LEFT: the left's, RIGHT: the
+   * right's, FULL: both), padded; returns how many parts it pushed.
+   */
+  static int unmatchedParts(RelBuilder b, Join join, JoinKeys keys) {
+    int parts = 0;
+    if (join.getJoinType().generatesNullsOnRight()) {
+      unmatched(b, join, keys, Preserved.LEFT);
+      parts++;
+    }
+    if (join.getJoinType().generatesNullsOnLeft()) {
+      unmatched(b, join, keys, Preserved.RIGHT);
+      parts++;
+    }
+    return parts;
+  }
+
+  /**
    * Pushes the rows of the {@code preserved} input without a partner, padded with NULLs for the other
    * input's columns, as the join's row type lays them out.
    */

@@ -1,6 +1,5 @@
 package dev.freshet.rules.expand;
 
-import dev.freshet.rules.expand.OuterJoinParts.Preserved;
 import java.util.List;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
@@ -44,15 +43,7 @@ public class UnmatchedRowsFilterRule extends RelRule<UnmatchedRowsFilterRule.Con
       return;
     }
     final RelBuilder b = call.builder();
-    int parts = 0;
-    if (join.getJoinType().generatesNullsOnRight()) {
-      OuterJoinParts.unmatched(b, join, keys, Preserved.LEFT);
-      parts++;
-    }
-    if (join.getJoinType().generatesNullsOnLeft()) {
-      OuterJoinParts.unmatched(b, join, keys, Preserved.RIGHT);
-      parts++;
-    }
+    int parts = OuterJoinParts.unmatchedParts(b, join, keys);
     if (parts > 1) {
       b.union(true, parts);
     }
