@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.core.Sort;
+import org.apache.calcite.rex.RexLiteral;
 
 /**
  * The queries {@code freshet verify} compares (DESIGN.md §7): a stored table's user columns, and the
@@ -47,9 +48,10 @@ public final class VerificationPrinter {
 
   /**
    * The rows of {@code rowsSql} (whose columns are {@code userColumns}) but those tied, by the ORDER BY of
-   * {@code topK}, with its last row: the rows a LIMIT must return whichever of the tied rows at the last
-   * place it returns. With equal ORDER BY values (checked apart), top rows agree with the query as
-   * written when these agree.
+   * {@code topK}, with its last row, and with its first row when the query has an OFFSET: the rows a
+   * LIMIT must return whichever of the tied rows at either edge PostgreSQL returns (rows tied with the
+   * first one may have been skipped by the OFFSET instead). With equal ORDER BY values (checked apart),
+   * top rows agree with the query as written when these agree.
    */
   public static String untiedRows(String rowsSql, List<StoredColumn> userColumns, MaintenanceShape.TopK topK) {
     Sort sort = (Sort) topK.topN();
@@ -61,12 +63,24 @@ public final class VerificationPrinter {
       keys.add(key);
       order.add(key + TopRowsPrinter.direction(field));
     }
-    return "WITH r(" + String.join(", ", names.stream().map(SqlText::q).toList()) + ") AS (\n"
-        + SqlText.indent(rowsSql, 2) + "\n),\n"
-        + "last_place AS (\n  SELECT " + String.join(", ", keys) + " FROM r ORDER BY " + String.join(", ", order)
-        + "\n  OFFSET greatest((SELECT count(*) FROM r) - 1, 0) LIMIT 1\n)\n"
-        + "SELECT r.* FROM r WHERE NOT EXISTS (SELECT 1 FROM last_place AS l WHERE "
-        + String.join(" AND ", keys.stream().map(k -> "l." + k + " IS NOT DISTINCT FROM r." + k).toList()) + ")";
+    String orderBy = " FROM r ORDER BY " + String.join(", ", order);
+    StringBuilder sql = new StringBuilder("WITH r(" + String.join(", ", names.stream().map(SqlText::q).toList())
+        + ") AS (\n" + SqlText.indent(rowsSql, 2) + "\n),\n");
+    sql.append("edge AS (\n  (SELECT ").append(String.join(", ", keys)).append(orderBy)
+        .append("\n  OFFSET greatest((SELECT count(*) FROM r) - 1, 0) LIMIT 1)");
+    if (hasOffset(sort) || topK.copies().map(c -> c.offset() > 0).orElse(false)) {
+      sql.append("\n  UNION ALL\n  (SELECT ").append(String.join(", ", keys)).append(orderBy).append(" LIMIT 1)");
+    }
+    sql.append("\n)\n");
+    sql.append("SELECT r.* FROM r WHERE NOT EXISTS (SELECT 1 FROM edge AS e WHERE ")
+        .append(String.join(" AND ", keys.stream().map(k -> "e." + k + " IS NOT DISTINCT FROM r." + k).toList()))
+        .append(")");
+    return sql.toString();
+  }
+
+  private static boolean hasOffset(Sort sort) {
+    return sort.offset != null && !(sort.offset instanceof RexLiteral literal
+        && literal.getValueAs(Long.class) != null && literal.getValueAs(Long.class) == 0L);
   }
 
   /** The columns {@code columns} of the state table {@code table} (its operator's result). */

@@ -47,6 +47,9 @@ public final class Replay {
       long finalRows) {
   }
 
+  /** The refusal reported when the query as written fails in PostgreSQL as Freshet did. */
+  static final String QUERY_FAILS = "the query fails in PostgreSQL too: ";
+
   private Replay() {
   }
 
@@ -100,6 +103,7 @@ public final class Replay {
     private final Set<String> truncatedInWindow = new HashSet<>();
     private final Set<String> truncatedInTransaction = new HashSet<>();
     private boolean inTransaction;
+    private String query;
     private boolean transactionFailed;
     private int refreshes;
     private int fullRefreshes;
@@ -116,13 +120,16 @@ public final class Replay {
         if (text.startsWith(CREATE)) {
           streamTable = text.substring(CREATE.length()).strip();
           line++;
-          String query = lines.get(line).strip();
-          Optional<String> refusal = create(stripSemicolon(query));
+          query = stripSemicolon(lines.get(line).strip());
+          Optional<String> refusal = create(query);
           if (refusal.isPresent()) {
             return new Result(refusal, 0, 0, failedStatements, 0);
           }
         } else if (text.startsWith(REFRESH)) {
-          refresh(text.substring(REFRESH.length()).strip());
+          Optional<String> queryFails = refresh(text.substring(REFRESH.length()).strip());
+          if (queryFails.isPresent()) {
+            return new Result(queryFails, refreshes, fullRefreshes, failedStatements, 0);
+          }
         } else if (text.isEmpty() || text.startsWith("--")) {
           continue;
         } else {
@@ -156,7 +163,13 @@ public final class Replay {
         Coverage.time("create", System.nanoTime() - start);
       } catch (QueryException e) {
         return Optional.of(e.kind() + ": " + firstLine(e.getMessage()));
-      } catch (SQLException | RuntimeException | AssertionError e) {
+      } catch (SQLException e) {
+        Optional<String> sameError = failsAsWritten(query, e);
+        if (sameError.isPresent()) {
+          return sameError;
+        }
+        throw fail(Counterexample.CreateFailed::new, "creating the stream table failed: " + e + leftOpen(), e);
+      } catch (RuntimeException | AssertionError e) {
         throw fail(Counterexample.CreateFailed::new, "creating the stream table failed: " + e + leftOpen(), e);
       }
       Set<String> names = new HashSet<>();
@@ -168,7 +181,8 @@ public final class Replay {
       return Optional.empty();
     }
 
-    private void refresh(String name) throws SQLException {
+    /** Refreshes; present when the refresh failed as the query as written now does (see {@link #failsAsWritten}). */
+    private Optional<String> refresh(String name) throws SQLException {
       if (!name.equals(streamTable)) {
         throw new IllegalArgumentException("line " + (line + 1) + ": refresh of " + name
             + ", but the script created " + streamTable);
@@ -181,7 +195,13 @@ public final class Replay {
         requireIdle("before refresh");
         report = StreamTables.refresh(c, streamTable);
         Coverage.time("refresh", System.nanoTime() - start);
-      } catch (SQLException | RuntimeException | AssertionError e) {
+      } catch (SQLException e) {
+        Optional<String> sameError = failsAsWritten(query, e);
+        if (sameError.isPresent()) {
+          return sameError;
+        }
+        throw fail(Counterexample.RefreshFailed::new, "refresh failed: " + e + leftOpen(), e);
+      } catch (RuntimeException | AssertionError e) {
         throw fail(Counterexample.RefreshFailed::new, "refresh failed: " + e + leftOpen(), e);
       }
       refreshes++;
@@ -197,6 +217,7 @@ public final class Replay {
             + (truncated ? " (a source was truncated in the window)" : "") + ": " + report, null);
       }
       check("after refresh " + refreshes);
+      return Optional.empty();
     }
 
     private void check(String when) throws SQLException {
@@ -271,6 +292,34 @@ public final class Replay {
      * Outside BEGIN … COMMIT the session must be idle: StreamTables leaves a connection "as it found
      * it". A violation names the step before.
      */
+    /**
+     * When Freshet failed with {@code e} and the query as written fails with the same SQLSTATE on the
+     * same data (e.g. {@code sum(bigint)::int} out of range), the scenario has no result to compare:
+     * not a counterexample.
+     */
+    private Optional<String> failsAsWritten(String query, SQLException e) throws SQLException {
+      if (e.getSQLState() == null) {
+        return Optional.empty();
+      }
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      } else if (inTransaction(c)) {
+        try (Statement s = c.createStatement()) {
+          s.execute("ROLLBACK");
+        }
+      }
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+        while (rs.next()) {
+          // read every row: an error may come from any of them
+        }
+        return Optional.empty();
+      } catch (SQLException asWritten) {
+        return e.getSQLState().equals(asWritten.getSQLState())
+            ? Optional.of(QUERY_FAILS + firstLine(asWritten.getMessage()))
+            : Optional.empty();
+      }
+    }
+
     private void requireIdle(String when) throws SQLException {
       if (c.getAutoCommit() && inTransaction(c)) {
         throw new IllegalStateException(when + " (script line " + (line + 1) + "): the session is inside a "
