@@ -17,11 +17,10 @@ import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
 import dev.freshet.planner.parse.UsingColumnValidator;
 import dev.freshet.planner.parse.ValidatorMessages;
-import dev.freshet.planner.types.FreshetTypeSystem;
+import dev.freshet.planner.types.FreshetTypeFactory;
 import java.util.List;
 import java.util.Objects;
 import org.apache.calcite.jdbc.CalciteSchema;
-import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
@@ -31,6 +30,7 @@ import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import dev.freshet.planner.types.FreshetRexBuilder;
+import dev.freshet.planner.types.FreshetTypeFactory;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.sql.SqlNode;
@@ -71,7 +71,7 @@ public final class QueryPlanner {
 
   /** A type factory with PostgreSQL-sized numerics; plans from this planner use it. */
   public static RelDataTypeFactory newTypeFactory() {
-    return new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
+    return new FreshetTypeFactory();
   }
 
   public LogicalPlan plan(String text) {
@@ -79,7 +79,7 @@ public final class QueryPlanner {
     String sql = QueryText.withoutTerminator(text);
     InfixCasts.Rewritten forParser = InfixCasts.rewrite(IntervalLiterals.rewrite(sql));
     SqlNode parsed = parse(sql, forParser);
-    JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(FreshetTypeSystem.INSTANCE);
+    FreshetTypeFactory typeFactory = new FreshetTypeFactory();
     CalciteCatalogReader catalogReader = new SearchPathCatalogReader(
         CalciteSchema.from(rootSchema), searchPath, typeFactory, PostgresSqlConfig.connection());
     SqlValidator validator = new UsingColumnValidator(PostgresOperators.table(),

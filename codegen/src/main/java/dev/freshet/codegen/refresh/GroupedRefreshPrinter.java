@@ -244,7 +244,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     List<String> keyTypes = new ArrayList<>();
     for (int j = 0; j < keys.size(); j++) {
       keyTypes.add(SqlText.pgFamily(
-          shape.input().getRowType().getFieldList().get(keys.get(j)).getType().getSqlTypeName()));
+          shape.input().getRowType().getFieldList().get(keys.get(j)).getType()));
     }
     items.add(SqlText.hash("s", keyColumns(), keyTypes) + " AS " + q(HiddenColumns.HASH));
     keyColumns().forEach(k -> items.add(col("s", k)));

@@ -63,7 +63,8 @@ final class SqlText {
    * The identity hash of some columns: md5 of their row's text, each value first put in a form that
    * is equal exactly when the values are equal and does not depend on session settings (DateStyle,
    * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as
-   * epoch seconds, floats and bytea as their bytes.
+   * epoch seconds, floats and bytea as their bytes, jsonb with its numbers so written, money as a
+   * number, citext in lower case.
    *
    * @param types PostgreSQL type names ({@code format_type}) of the columns
    */
@@ -89,11 +90,26 @@ final class SqlText {
     if (type.equals("bytea")) {
       return "encode(" + ref + ", 'hex')";
     }
+    // Types the planner carries by name (PgTypeMapping): their text identifies their value, but for these.
+    if (type.equals("jsonb")) {
+      return "freshet.jsonb_identity(" + ref + ")";
+    }
+    if (type.equals("money")) {
+      return "trim_scale(" + ref + "::numeric)";
+    }
+    if (type.equals("citext") || type.endsWith(".citext")) {
+      return "lower(" + ref + "::text)";
+    }
     return ref;
   }
 
   /** The PostgreSQL type name family of a Calcite type, as {@link #canonical} needs it. */
-  static String pgFamily(org.apache.calcite.sql.type.SqlTypeName type) {
+  static String pgFamily(org.apache.calcite.rel.type.RelDataType type) {
+    return type instanceof dev.freshet.planner.types.PostgresNamedType named
+        ? named.postgresName() : pgFamily(type.getSqlTypeName());
+  }
+
+  private static String pgFamily(org.apache.calcite.sql.type.SqlTypeName type) {
     return switch (type) {
       case DECIMAL -> "numeric";
       case DATE -> "date";

@@ -1,6 +1,7 @@
 package dev.freshet.codegen.sql;
 
 import dev.freshet.planner.types.FreshetTypeSystem;
+import dev.freshet.planner.types.PostgresNamedType;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
@@ -35,6 +36,9 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
 
   @Override
   public @Nullable SqlNode getCastSpec(RelDataType type) {
+    if (type instanceof PostgresNamedType named) {
+      return new SqlDataTypeSpec(new PostgresTypeNameSpec(named.postgresName()), SqlParserPos.ZERO);
+    }
     if (type.getSqlTypeName() == SqlTypeName.DECIMAL
         && type.getPrecision() >= FreshetTypeSystem.MAX_NUMERIC_PRECISION) {
       return new SqlDataTypeSpec(

@@ -187,6 +187,50 @@ public final class PgCatalogReader {
     return relations;
   }
 
+  /**
+   * For each (base type, typmod) of a column: its name as {@code format_type} prints it, and whether
+   * PostgreSQL can compare its values for equality (what grouping, joining, DISTINCT and Freshet's row
+   * comparisons need): a default btree or hash operator class for the type, for a type binary-coercible
+   * to it, or for its family (enum, range, multirange), or for an array's element type. Composite types
+   * count as without: their equality depends on each field's.
+   */
+  private static final String BASE_TYPES = """
+      WITH RECURSIVE u(oid, typmod) AS (
+        SELECT DISTINCT * FROM ROWS FROM (pg_catalog.unnest(?::pg_catalog.oid[]), pg_catalog.unnest(?::integer[]))
+      ),
+      comparable(oid) AS (
+        SELECT t.oid FROM pg_catalog.pg_type t
+        WHERE EXISTS (
+          SELECT FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
+          WHERE oc.opcdefault AND am.amname IN ('btree', 'hash')
+            AND (oc.opcintype = t.oid
+                 OR (oc.opcintype = 'pg_catalog.anyenum'::pg_catalog.regtype AND t.typtype = 'e')
+                 OR (oc.opcintype = 'pg_catalog.anyrange'::pg_catalog.regtype AND t.typtype = 'r')
+                 OR (oc.opcintype = 'pg_catalog.anymultirange'::pg_catalog.regtype AND t.typtype = 'm')
+                 OR EXISTS (SELECT FROM pg_catalog.pg_cast c WHERE c.castsource = t.oid
+                            AND c.casttarget = oc.opcintype AND c.castmethod = 'b')))
+      )
+      SELECT u.oid, u.typmod, pg_catalog.format_type(u.oid, u.typmod) AS type_name,
+             (u.oid IN (SELECT oid FROM comparable)
+              OR (t.typcategory = 'A' AND t.typelem IN (SELECT oid FROM comparable))) AS has_equality,
+             (t.typtype = 'e' OR u.oid = ANY (%1$s) OR t.typname = 'citext'
+              OR (t.typcategory = 'A' AND (e.typtype = 'e' OR e.oid = ANY (%1$s)))) AS identity_text
+      FROM u JOIN pg_catalog.pg_type t ON t.oid = u.oid
+      LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'""".formatted(
+      "ARRAY['inet', 'cidr', 'macaddr', 'macaddr8', 'bit', 'varbit', 'int4range', 'int8range', 'int4multirange', "
+          + "'int8multirange', 'jsonb', 'money', 'int2', 'int4', 'int8', 'text', 'varchar', 'bool', 'uuid']"
+          + "::pg_catalog.regtype[]::pg_catalog.oid[]");
+
+  /**
+   * A base type's name, whether it has an equality operator, and whether Freshet's row identity (the
+   * md5 of a canonical text, codegen's SqlText.hash) tells its values apart exactly (see {@link #BASE_TYPES}).
+   */
+  private record BaseType(String name, boolean equality, boolean identityText) {
+  }
+
+  /** Types whose identity text is computed by name (SqlText.canonical): a domain over one would not be. */
+  private static final Set<String> SPECIAL_IDENTITY = Set.of("jsonb", "money", "citext");
+
   /** A domain's base type and typmod, one level down. */
   private record Domain(long baseTypeOid, int typmod) {
   }
@@ -203,6 +247,10 @@ public final class PgCatalogReader {
 
   private static void columns(Connection c, List<String> schemas, Map<Long, Domain> domains,
       Map<Long, RelationBuilder> relations) throws SQLException {
+    record Row(RelationBuilder relation, String name, String typeName, long typeOid, int typmod, boolean notNull,
+        int ordinal, long baseOid, int baseTypmod) {
+    }
+    List<Row> rows = new ArrayList<>();
     try (PreparedStatement s = bound(c, COLUMNS, schemas); ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         RelationBuilder relation = relations.get(rs.getLong("attrelid"));
@@ -218,10 +266,36 @@ public final class PgCatalogReader {
           baseOid = d.baseTypeOid();
           baseTypmod = d.typmod();
         }
-        relation.columns.add(new PgColumn(rs.getString("attname"), rs.getString("type_name"), typeOid, typmod,
+        rows.add(new Row(relation, rs.getString("attname"), rs.getString("type_name"), typeOid, typmod,
             rs.getBoolean("attnotnull"), rs.getInt("attnum"), baseOid, baseTypmod));
       }
     }
+    Map<List<Long>, BaseType> baseTypes = baseTypes(c, rows.stream().map(r -> List.of(r.baseOid(), (long) r.baseTypmod()))
+        .distinct().toList());
+    for (Row r : rows) {
+      BaseType base = baseTypes.get(List.of(r.baseOid(), (long) r.baseTypmod()));
+      r.relation().columns.add(new PgColumn(r.name(), r.typeName(), r.typeOid(), r.typmod(), r.notNull(), r.ordinal(),
+          r.baseOid(), r.baseTypmod(), base == null ? r.typeName() : base.name(), base != null && base.equality(),
+          base != null && base.identityText() && (r.typeOid() == r.baseOid() || !SPECIAL_IDENTITY.contains(base.name()))));
+    }
+  }
+
+  private static Map<List<Long>, BaseType> baseTypes(Connection c, List<List<Long>> types) throws SQLException {
+    Map<List<Long>, BaseType> result = new HashMap<>();
+    if (types.isEmpty()) {
+      return result;
+    }
+    try (PreparedStatement s = c.prepareStatement(BASE_TYPES)) {
+      s.setArray(1, c.createArrayOf("oid", types.stream().map(t -> t.get(0)).toArray(Long[]::new)));
+      s.setArray(2, c.createArrayOf("int4", types.stream().map(t -> (int) (long) t.get(1)).toArray(Integer[]::new)));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          result.put(List.of(rs.getLong("oid"), (long) rs.getInt("typmod")),
+              new BaseType(rs.getString("type_name"), rs.getBoolean("has_equality"), rs.getBoolean("identity_text")));
+        }
+      }
+    }
+    return result;
   }
 
   /** An index being assembled from its key-column rows. */

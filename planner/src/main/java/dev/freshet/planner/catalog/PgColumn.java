@@ -13,6 +13,12 @@ import java.util.Objects;
  *
  * @param ordinal {@code attnum}: 1-based, and with gaps where columns were dropped. The position
  *     of a column in the Calcite row type is its index in {@link PgTable#columns()}, not this.
+ * @param baseTypeName {@code format_type} of the base type and typmod
+ * @param baseTypeEquality whether PostgreSQL has an equality operator for the base type (a default
+ *     btree or hash operator class), which types without a Calcite counterpart need to be planned
+ * @param baseTypeIdentity whether values of the base type that PostgreSQL holds equal have one canonical
+ *     text for Freshet's row identity (enums, inet, integer ranges, jsonb, citext, arrays of these...;
+ *     not numeric or date ranges, timetz, arrays of numbers with a scale or of dates)
  */
 public record PgColumn(
     String name,
@@ -22,11 +28,15 @@ public record PgColumn(
     boolean notNull,
     int ordinal,
     long baseTypeOid,
-    int baseTypmod) {
+    int baseTypmod,
+    String baseTypeName,
+    boolean baseTypeEquality,
+    boolean baseTypeIdentity) {
 
   public PgColumn {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(typeName, "typeName");
+    Objects.requireNonNull(baseTypeName, "baseTypeName");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("column name is empty");
     }
@@ -41,9 +51,15 @@ public record PgColumn(
     }
   }
 
-  /** A column of an ordinary (non-domain) type. */
+  /** A column of an ordinary (non-domain) type; one without a Calcite counterpart counts as without equality. */
   public PgColumn(String name, String typeName, long typeOid, int typmod, boolean notNull, int ordinal) {
     this(name, typeName, typeOid, typmod, notNull, ordinal, typeOid, typmod);
+  }
+
+  /** A column whose base type is {@code baseTypeOid}; one without a Calcite counterpart counts as without equality. */
+  public PgColumn(String name, String typeName, long typeOid, int typmod, boolean notNull, int ordinal,
+      long baseTypeOid, int baseTypmod) {
+    this(name, typeName, typeOid, typmod, notNull, ordinal, baseTypeOid, baseTypmod, typeName, false, false);
   }
 
   public boolean nullable() {

@@ -2,7 +2,9 @@ package dev.freshet.planner.catalog;
 
 import dev.freshet.planner.catalog.MappedType.Supported;
 import dev.freshet.planner.catalog.MappedType.Unsupported;
+import dev.freshet.planner.types.FreshetTypeFactory;
 import dev.freshet.planner.types.FreshetTypeSystem;
+import dev.freshet.planner.types.PostgresNamedType;
 import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -31,7 +33,10 @@ import org.postgresql.core.Oid;
  *   <tr><td>any other interval</td><td>INTERVAL with the same fields, unqualified ones DAY TO SECOND(p), see
  *       below</td></tr>
  *   <tr><td>a domain</td><td>its base type with the base typmod</td></tr>
- *   <tr><td>everything else</td><td>{@link Unsupported}, with a reason</td></tr>
+ *   <tr><td>any other type with an equality operator (jsonb, arrays, enums, inet, ranges, timetz, ...)</td>
+ *       <td>{@link PostgresNamedType}: Calcite's ANY, carrying the PostgreSQL name</td></tr>
+ *   <tr><td>everything else (json, point, xml, composite types, ...)</td><td>{@link Unsupported}, with a
+ *       reason</td></tr>
  * </table>
  *
  * <p><b>numeric without a typmod.</b> PostgreSQL's unconstrained numeric has no precision and no scale (each
@@ -81,8 +86,26 @@ public final class PgTypeMapping {
   private PgTypeMapping() {
   }
 
-  /** Maps a column's (base) type, nullable unless the column is {@code NOT NULL}. */
+  /**
+   * Maps a column's (base) type, nullable unless the column is {@code NOT NULL}. A type with no Calcite
+   * counterpart becomes a {@link PostgresNamedType} under the planner's {@link FreshetTypeFactory} when
+   * PostgreSQL has an equality operator for it; without one it is {@link Unsupported}, since every
+   * DIFFERENTIAL refresh compares rows.
+   */
   public static MappedType map(RelDataTypeFactory factory, PgColumn column) {
+    long oid = column.baseTypeOid();
+    if (!hasCalciteCounterpart(oid) && factory instanceof FreshetTypeFactory freshet) {
+      if (column.baseTypeEquality() && !column.baseTypeIdentity()) {
+        return new Unsupported("values of type " + column.baseTypeName() + " that PostgreSQL holds equal can "
+            + "print differently (as numeric 1.0 and 1.00, or dates under another DateStyle), and Freshet "
+            + "identifies rows by a canonical text it does not have for this type yet");
+      }
+      return column.baseTypeEquality()
+          ? new Supported(freshet.createPostgresType(column.baseTypeName(), column.nullable()))
+          : new Unsupported("type " + column.baseTypeName() + " has no equality operator in PostgreSQL (no default "
+              + "btree or hash operator class), and a DIFFERENTIAL stream table compares the rows it reads"
+              + (oid == Oid.JSON ? "; jsonb has one" : oid == Oid.POINT ? "; text has one" : ""));
+    }
     MappedType mapped = map(factory, column.baseTypeOid(), column.baseTypmod(), column.typeName());
     return switch (mapped) {
       case Supported supported ->
@@ -130,6 +153,15 @@ public final class PgTypeMapping {
           ? "arrays have no exact Calcite type yet"
           : "type " + typeName + " has no exact Calcite type (enum, composite, range, network, geometric, "
               + "bit string, money and the other non-standard types are not supported yet)");
+    };
+  }
+
+  /** Whether {@link #map(RelDataTypeFactory, long, int, String)} gives type {@code oid} a Calcite type of its own. */
+  static boolean hasCalciteCounterpart(long oid) {
+    return oid <= Integer.MAX_VALUE && switch ((int) oid) {
+      case Oid.INT2, Oid.INT4, Oid.INT8, Oid.FLOAT4, Oid.FLOAT8, Oid.BOOL, Oid.DATE, Oid.UUID, Oid.NUMERIC, Oid.TEXT,
+           Oid.VARCHAR, Oid.BPCHAR, Oid.BYTEA, Oid.TIMESTAMP, Oid.TIMESTAMPTZ, Oid.TIME, Oid.INTERVAL -> true;
+      default -> false;
     };
   }
 

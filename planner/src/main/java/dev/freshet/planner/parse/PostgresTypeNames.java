@@ -1,5 +1,8 @@
 package dev.freshet.planner.parse;
 
+import dev.freshet.planner.types.FreshetTypeFactory;
+import dev.freshet.planner.types.PostgresNamedType;
+import java.util.List;
 import java.util.Map;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.SchemaPlus;
@@ -22,6 +25,14 @@ public final class PostgresTypeNames {
       Map.entry("bytea", SqlTypeName.VARBINARY),
       Map.entry("timestamptz", SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE));
 
+  /**
+   * Built-in types with an equality operator and no Calcite counterpart, named in casts as
+   * {@code x::jsonb}: planned as {@link PostgresNamedType}s, so PostgreSQL converts and compares them.
+   */
+  private static final List<String> POSTGRES_NAMED = List.of("jsonb", "inet", "cidr", "macaddr", "macaddr8",
+      "tsvector", "int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange", "money", "timetz",
+      "varbit", "bit");
+
   private PostgresTypeNames() {
   }
 
@@ -32,5 +43,12 @@ public final class PostgresTypeNames {
         root.add(name, (RelDataTypeFactory factory) -> factory.createSqlType(type));
       }
     });
+    for (String name : POSTGRES_NAMED) {
+      if (root.getType(name) == null) {
+        root.add(name, (RelDataTypeFactory factory) -> factory instanceof FreshetTypeFactory freshet
+            ? freshet.createPostgresType(name, false)
+            : factory.createSqlType(SqlTypeName.ANY));
+      }
+    }
   }
 }

@@ -4,10 +4,14 @@ import dev.freshet.planner.types.FreshetTypeSystem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.planner.catalog.MappedType.Supported;
 import dev.freshet.planner.catalog.MappedType.Unsupported;
+import dev.freshet.planner.types.FreshetTypeFactory;
+import dev.freshet.planner.types.PostgresNamedType;
+import java.util.List;
 import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rel.type.RelDataType;
@@ -186,6 +190,35 @@ class PgTypeMappingTest {
   @Test
   void uuidIsCalcitesUuid() {
     assertEquals(SqlTypeName.UUID, supported(Oid.UUID, NO_TYPMOD, "uuid").getSqlTypeName());
+  }
+
+  /**
+   * Under the planner's factory, a type with no Calcite counterpart is carried by name when PostgreSQL
+   * can compare it, keeps that name through nullability changes and unions with NULLs and string
+   * literals, and is refused, saying why, when it cannot be compared.
+   */
+  @Test
+  void typesWithoutCalciteCounterpartAreCarriedByNameWhenPostgresCanCompareThem() {
+    FreshetTypeFactory freshet = new FreshetTypeFactory();
+    PgColumn jsonb = new PgColumn("doc", "jsonb", Oid.JSONB, NO_TYPMOD, true, 1, Oid.JSONB, NO_TYPMOD, "jsonb", true, true);
+    RelDataType type = assertInstanceOf(Supported.class, PgTypeMapping.map(freshet, jsonb)).type();
+    PostgresNamedType named = assertInstanceOf(PostgresNamedType.class, type);
+    assertEquals("jsonb", named.postgresName());
+    assertFalse(named.isNullable());
+    RelDataType nullable = freshet.createTypeWithNullability(type, true);
+    assertEquals("jsonb", assertInstanceOf(PostgresNamedType.class, nullable).postgresName());
+    assertEquals(nullable, freshet.leastRestrictive(List.of(type, freshet.createSqlType(SqlTypeName.NULL))));
+    assertEquals(type, freshet.leastRestrictive(List.of(type, freshet.createSqlType(SqlTypeName.CHAR, 2))));
+    assertNull(freshet.leastRestrictive(List.of(type, freshet.createSqlType(SqlTypeName.INTEGER))));
+    RelDataType inet = freshet.createPostgresType("inet", false);
+    assertNull(freshet.leastRestrictive(List.of(type, inet)), "two PostgreSQL types have no common type here");
+
+    PgColumn json = new PgColumn("j", "json", Oid.JSON, NO_TYPMOD, false, 2, Oid.JSON, NO_TYPMOD, "json", false, false);
+    String reason = assertInstanceOf(Unsupported.class, PgTypeMapping.map(freshet, json)).reason();
+    assertTrue(reason.contains("no equality operator") && reason.contains("jsonb has one"), reason);
+    PgColumn numrange = new PgColumn("r", "numrange", 3906, NO_TYPMOD, false, 3, 3906, NO_TYPMOD, "numrange", true, false);
+    reason = assertInstanceOf(Unsupported.class, PgTypeMapping.map(freshet, numrange)).reason();
+    assertTrue(reason.contains("can print differently"), reason);
   }
 
   @Test

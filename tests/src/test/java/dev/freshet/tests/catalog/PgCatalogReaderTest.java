@@ -504,9 +504,9 @@ class PgCatalogReaderTest {
         planner.plan("SELECT c_bigint, c_uuid FROM inventory.all_types").rel()));
     // The planner refuses a query that uses such a column, naming it and the reason code.
     UnsupportedQueryException refused = assertThrows(UnsupportedQueryException.class,
-        () -> planner.plan("SELECT c_bigint FROM inventory.all_types WHERE c_jsonb IS NOT NULL"));
+        () -> planner.plan("SELECT c_bigint FROM inventory.all_types WHERE c_json IS NOT NULL"));
     assertEquals(ReasonCode.UNSUPPORTED_TYPE, refused.refusal().reason());
-    assertTrue(refused.getMessage().contains("\"inventory\".\"all_types\".\"c_jsonb\" has type jsonb"),
+    assertTrue(refused.getMessage().contains("\"inventory\".\"all_types\".\"c_json\" has type json"),
         refused.getMessage());
   }
 }

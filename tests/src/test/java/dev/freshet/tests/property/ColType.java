@@ -14,7 +14,9 @@ enum ColType {
   TEXT("text", "s", List.of("'a'", "'b'", "''", "'B'", "'ab'", "'a_b'")),
   DATE("date", "d", List.of("DATE '2024-01-01'", "DATE '2024-01-02'", "DATE '2024-01-03'",
       "DATE '2023-12-31'")),
-  BOOL("boolean", "f", List.of("true", "false"));
+  BOOL("boolean", "f", List.of("true", "false")),
+  /** A PostgreSQL type Calcite has no counterpart for: carried by name, compared by PostgreSQL. */
+  JSONB("jsonb", "j", List.of("'{\"a\": 1}'::jsonb", "'[]'::jsonb", "'{\"a\": 2}'::jsonb", "'\"x\"'::jsonb"));
 
   private final String sqlType;
   private final String prefix;
@@ -67,6 +69,6 @@ enum ColType {
 
   /** Types a min/max is defined on in PostgreSQL. */
   boolean hasExtremum() {
-    return this != BOOL;
+    return this != BOOL && this != JSONB;
   }
 }

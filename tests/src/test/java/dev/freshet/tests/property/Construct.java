@@ -57,5 +57,7 @@ enum Construct {
   /** {@code x NOT IN (SELECT y FROM t …)}, uncorrelated, x and y nullable mostly (SQL's NULL rules). */
   NOT_IN,
   // sources read by the query
-  SOURCE_PRIMARY_KEY, SOURCE_COMPOSITE_KEY, SOURCE_NO_KEY
+  SOURCE_PRIMARY_KEY, SOURCE_COMPOSITE_KEY, SOURCE_NO_KEY,
+  /** A jsonb column is read: a type Calcite has no counterpart for, carried by name (ColType.JSONB). */
+  JSONB_COLUMN
 }

@@ -70,7 +70,7 @@ final class Generators {
 
   static Arbitrary<ColType> columnTypes() {
     return Arbitraries.frequency(Tuple.of(5, ColType.INT), Tuple.of(2, ColType.TEXT), Tuple.of(1, ColType.BIGINT),
-        Tuple.of(1, ColType.NUMERIC), Tuple.of(2, ColType.DATE), Tuple.of(1, ColType.BOOL));
+        Tuple.of(1, ColType.NUMERIC), Tuple.of(2, ColType.DATE), Tuple.of(1, ColType.BOOL), Tuple.of(1, ColType.JSONB));
   }
 
   static Arbitrary<Schema> schemas() {
@@ -190,6 +190,7 @@ final class Generators {
       case TEXT -> Arbitraries.just(new Expr.Arith("||", self, new Expr.Lit(t, "'b'"), t));
       case DATE -> Arbitraries.just(new Expr.Arith("+", self, new Expr.Lit(ColType.INT, "1"), t));
       case BOOL -> Arbitraries.just(new Expr.Not(self));
+      case JSONB -> g.literal(t);
     }));
     List<Expr.Col> others = g.columns(t).stream().filter(c -> !c.column().equals(column)
         && (column.nullable() || !c.column().nullable())).toList();

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** A generated defining query: always valid PostgreSQL, built only from constructs Freshet maintains. */
@@ -891,7 +892,10 @@ sealed interface Query {
     }
   }
 
-  /** The constructs of the query plus the kinds of key of the tables it reads. */
+  /** A qualified reference to a jsonb column: their names are {@code j} and a number (ColType.JSONB). */
+  Pattern JSONB_READ = Pattern.compile("\\.j[0-9]+\\b");
+
+  /** The constructs of the query plus the kinds of key of the tables it reads (and whether it reads jsonb). */
   static Set<Construct> allConstructs(Query q) {
     Set<Construct> out = new LinkedHashSet<>(q.constructs());
     for (Schema.Table t : q.sources()) {
@@ -900,6 +904,9 @@ sealed interface Query {
         case COMPOSITE -> Construct.SOURCE_COMPOSITE_KEY;
         case NONE -> Construct.SOURCE_NO_KEY;
       });
+      if (t.columns().stream().anyMatch(c -> c.type() == ColType.JSONB) && JSONB_READ.matcher(q.sql()).find()) {
+        out.add(Construct.JSONB_COLUMN);
+      }
     }
     return out;
   }

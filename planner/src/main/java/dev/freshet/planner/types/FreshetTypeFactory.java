@@ -1,0 +1,62 @@
+package dev.freshet.planner.types;
+
+import java.util.List;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.type.SqlTypeMappingRule;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The planner's type factory: Calcite's, sized by {@link FreshetTypeSystem}, that also keeps a
+ * {@link PostgresNamedType} through nullability changes and set operations (Calcite's own would turn
+ * it into a nameless {@code ANY}, which no SQL can print).
+ */
+public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
+
+  public FreshetTypeFactory() {
+    super(FreshetTypeSystem.INSTANCE);
+  }
+
+  /** The PostgreSQL type {@code postgresName} (as {@code format_type} prints it). */
+  public RelDataType createPostgresType(String postgresName, boolean nullable) {
+    return canonize(new PostgresNamedType(postgresName, nullable));
+  }
+
+  @Override
+  public RelDataType createTypeWithNullability(RelDataType type, boolean nullable) {
+    if (type instanceof PostgresNamedType named) {
+      return named.isNullable() == nullable ? type : createPostgresType(named.postgresName(), nullable);
+    }
+    return super.createTypeWithNullability(type, nullable);
+  }
+
+  /**
+   * Values of one PostgreSQL type, NULLs and character strings have that type: a string literal is
+   * PostgreSQL's "unknown" and takes the other type ({@code coalesce(doc, '{}')}); a text column would
+   * not, but PostgreSQL then refuses the query as written, which every create runs. A PostgreSQL type
+   * meets no other type here, so such a mix is refused rather than typed a nameless {@code ANY}.
+   */
+  @Override
+  public @Nullable RelDataType leastRestrictive(List<RelDataType> types, SqlTypeMappingRule mappingRule) {
+    PostgresNamedType named = null;
+    boolean nullable = false;
+    boolean other = false;
+    for (RelDataType type : types) {
+      nullable |= type.isNullable();
+      if (type instanceof PostgresNamedType n) {
+        if (named != null && !named.postgresName().equals(n.postgresName())) {
+          return null;
+        }
+        named = n;
+      } else if (type.getSqlTypeName() != SqlTypeName.NULL && type.getSqlTypeName() != SqlTypeName.CHAR
+          && type.getSqlTypeName() != SqlTypeName.VARCHAR) {
+        other = true;
+      }
+    }
+    if (named == null) {
+      return super.leastRestrictive(types, mappingRule);
+    }
+    return other ? null : createPostgresType(named.postgresName(), nullable);
+  }
+}
