@@ -12,6 +12,7 @@ import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Makes the types of VALUES explicit before printing. PostgreSQL types a bare {@code NULL} in VALUES
@@ -39,7 +40,9 @@ final class TypeValuesShuttle extends RelShuttleImpl {
     for (int i = 0; i < fields.size(); i++) {
       final int column = i;
       RexNode ref = rex.makeInputRef(values, i);
-      if (values.getTuples().stream().anyMatch(t -> t.get(column).isNull())) {
+      // A column of the NULL type has no type to name: a cast above it gives one (UnionNullBranchShuttle).
+      if (fields.get(i).getType().getSqlTypeName() != SqlTypeName.NULL
+          && values.getTuples().stream().anyMatch(t -> t.get(column).isNull())) {
         columns.add(rex.makeAbstractCast(fields.get(i).getType(), ref, false));
         typed = true;
       } else {

@@ -123,8 +123,8 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
     if (mismatch.isEmpty()) {
       LOG.debug("{} is typed {}, its rows are {}", variable, variable.getType().getFullTypeString(), rows);
       mismatch = Optional.of("a sub-query names outer columns through rows Calcite types differently "
-          + "from those it reads (a grouped column named by a nested sub-query in HAVING), which Freshet's "
-          + "planner cannot read yet");
+          + "from those it reads (as a grouped column named by a nested sub-query in HAVING, or some columns of "
+          + "an outer join's NULL-padded side), which Freshet's planner cannot read yet");
     }
   }
 

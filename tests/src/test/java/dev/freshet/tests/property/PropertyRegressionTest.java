@@ -479,4 +479,26 @@ class PropertyRegressionTest {
         SELECT (-1 - 2) AS c1, a.a2::int AS c2 FROM (SELECT sum(x.b0) AS a2, min(x.b0) AS a3 FROM t2 x) a WHERE a.a2 > -0.75 UNION ALL VALUES (CAST(NULL AS int), 3);
         """, Replay.QUERY_FAILS + "ERROR: integer out of range");
   }
+
+  /**
+   * Refused FR009 (seed 5, 800 tries): a join printed bare as a union branch selects
+   * {@code "t2"."i0", "t1"."i0"}, so the plan's {@code ORDER BY "i0"} was ambiguous to PostgreSQL. Union
+   * branches print their columns under the plan's names now.
+   */
+  @Test
+  void aJoinAsAUnionBranchPrintsDistinctColumnNames(TestDatabase db) throws Exception {
+    replay(db, """
+        CREATE TABLE t1 (i0 int NOT NULL, d2 date);
+        CREATE TABLE t2 (i0 int NOT NULL, PRIMARY KEY (i0));
+        INSERT INTO t1 VALUES (1, DATE '2024-01-01'), (2, NULL);
+        INSERT INTO t2 VALUES (1), (3);
+        -- @freshet create st
+        SELECT a.i0 AS c1, b.i0 AS c2, b.d2 AS c3 FROM t2 a, t1 b WHERE a.i0 = b.i0 UNION ALL VALUES (2, 2, DATE '2024-01-01') ORDER BY 2;
+        BEGIN;
+        INSERT INTO t2 VALUES (2);
+        DELETE FROM t1 WHERE i0 = 1;
+        COMMIT;
+        -- @freshet refresh st
+        """);
+  }
 }
