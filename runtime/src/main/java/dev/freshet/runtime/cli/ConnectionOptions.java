@@ -3,7 +3,6 @@ package dev.freshet.runtime.cli;
 import dev.freshet.runtime.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -81,7 +80,8 @@ public final class ConnectionOptions {
         embedded = EmbeddedPostgres.start(
             new EmbeddedPostgres.Options(Optional.ofNullable(dataDirectory), port));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
+        // the database could not be had: the user's to fix (binaries for another platform, a bad --data-dir)
+        throw new UserException(ExitCode.DATABASE, "cannot start the embedded PostgreSQL: " + e.getMessage(), e);
       }
       Runtime.getRuntime().addShutdownHook(new Thread(this::closeQuietly, "freshet-embedded-stop"));
       log.println("Embedded PostgreSQL on port " + embedded.port()

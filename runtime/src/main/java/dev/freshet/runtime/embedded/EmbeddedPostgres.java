@@ -55,7 +55,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
       // Keep an existing cluster: initdb runs only when the directory holds none.
       builder.setDataDirectory(dir).setCleanDataDirectory(false);
     }
-    return new EmbeddedPostgres(builder.start());
+    try {
+      return new EmbeddedPostgres(builder.start());
+    } catch (IllegalStateException e) {
+      // zonky's advice ("add an appropriate maven dependency") does not help a user of the release jar.
+      if (e.getMessage() != null && e.getMessage().startsWith("Missing embedded postgres binaries")) {
+        throw new IOException("this build of Freshet carries no PostgreSQL binaries for "
+            + System.getProperty("os.name") + " on " + System.getProperty("os.arch") + " (the release jar has "
+            + "Linux x86-64's only): give --jdbc-url with a PostgreSQL of your own (15 or later), or run "
+            + "./freshet from a source checkout, whose embedded server also covers macOS, Windows and Alpine", e);
+      }
+      throw e;
+    }
   }
 
   public int port() {
