@@ -43,7 +43,11 @@ public abstract class QueryException extends RuntimeException {
         int end = position.endLine() == position.line() && position.endColumn() >= start
             ? position.endColumn() : start;
         end = Math.min(end, Math.max(start, text.length()));
-        out.append("\n   | ").append(" ".repeat(start - 1)).append("^".repeat(end - start + 1));
+        // Positions count characters; the caret goes under the cells they take (wide characters, tabs).
+        int from = Math.min(start - 1, text.length());
+        int to = Math.min(end, text.length());
+        out.append("\n   | ").append(DisplayWidth.blanksFor(text.substring(0, from)))
+            .append("^".repeat(Math.max(1, to > from ? DisplayWidth.of(text.substring(from, to)) : 1)));
       }
     }
     return out.toString();

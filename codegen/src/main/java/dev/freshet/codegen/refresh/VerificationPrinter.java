@@ -63,6 +63,10 @@ public final class VerificationPrinter {
       keys.add(key);
       order.add(key + TopRowsPrinter.direction(field));
     }
+    if (keys.isEmpty()) {
+      // LIMIT without ORDER BY: every row is tied with the last, so none is compared whole.
+      return "SELECT r.* FROM (\n" + SqlText.indent(rowsSql, 2) + "\n) AS r WHERE false";
+    }
     String orderBy = " FROM r ORDER BY " + String.join(", ", order);
     StringBuilder sql = new StringBuilder("WITH r(" + String.join(", ", names.stream().map(SqlText::q).toList())
         + ") AS (\n" + SqlText.indent(rowsSql, 2) + "\n),\n");

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.planner.DisplayWidth;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
@@ -58,16 +59,13 @@ public final class ListCommand implements Callable<Integer> {
     int[] widths = new int[HEADER.size()];
     for (List<String> row : rows) {
       for (int i = 0; i < widths.length; i++) {
-        widths[i] = Math.max(widths[i], row.get(i).length());
+        widths[i] = Math.max(widths[i], DisplayWidth.of(row.get(i)));
       }
     }
     for (List<String> row : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < widths.length; i++) {
-        line.append(row.get(i));
-        if (i < widths.length - 1) {
-          line.append(" ".repeat(widths[i] - row.get(i).length() + 2));
-        }
+        line.append(i < widths.length - 1 ? DisplayWidth.padRight(row.get(i), widths[i] + 2) : row.get(i));
       }
       out.println(line);
     }

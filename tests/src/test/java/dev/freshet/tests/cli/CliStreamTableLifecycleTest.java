@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.planner.DisplayWidth;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -307,5 +309,23 @@ class CliStreamTableLifecycleTest {
     CliRun verify = CliRun.run(url, "verify", "pd_st");
     assertEquals(0, verify.exitCode(), verify.transcript());
     assertTrue(CliRun.run(url, "status", "pd_st").out().contains("  pending:      none"));
+  }
+
+  /** list aligns its columns by the cells names take: a CJK character takes two. */
+  @Test
+  void listAlignsColumnsWithWideCharacters(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE wide_src (id int PRIMARY KEY)");
+    String url = db.jdbcUrl();
+    for (String name : List.of("\"名前の表\"", "ab")) {
+      CliRun create = CliRun.run(url, "create", name, "--query", "SELECT id FROM wide_src");
+      assertEquals(0, create.exitCode(), create.transcript());
+    }
+    CliRun list = CliRun.run(url, "list");
+    List<Integer> modeColumns = list.out().lines()
+        .filter(l -> l.contains("\"名前の表\"") || l.contains("\"ab\"") || l.startsWith("NAME"))
+        .map(l -> DisplayWidth.of(l.substring(0, l.indexOf(l.startsWith("NAME") ? "MODE" : "AUTO"))))
+        .toList();
+    assertEquals(3, modeColumns.size(), list.transcript());
+    assertEquals(1, modeColumns.stream().distinct().count(), () -> modeColumns + "\n" + list.transcript());
   }
 }
