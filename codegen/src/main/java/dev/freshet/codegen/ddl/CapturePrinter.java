@@ -106,9 +106,11 @@ public final class CapturePrinter {
    * <p>They read the transition tables by column position, not name ({@code FROM "freshet_new" AS
    * "n"("1", "2", "3")}, then {@code "n"."3"}), so a {@code RENAME COLUMN} on the source does not
    * break every write to it. Positions hold because the guard view ({@link #createGuard}) covers every
-   * column up to the last captured one, so PostgreSQL refuses to drop any of them; and each statement
-   * names the guard view, so if it is dropped anyway ({@code DROP COLUMN … CASCADE}) capture fails
-   * instead of reading shifted columns.
+   * column up to the last captured one, so PostgreSQL refuses to drop any of them. If it is dropped
+   * anyway ({@code DROP COLUMN … CASCADE}), the functions write a TRUNCATE marker instead of reading
+   * shifted columns, and the application's writes go on; the next refresh rebuilds capture
+   * ({@code ChangeCapture.reconcile}). Each statement still names the guard view, so that a write racing
+   * the DROP fails rather than reads shifted columns.
    *
    * @param columns the captured columns, in buffer order
    * @param sourceColumns the source's columns in order (dropped ones left out), at least up to the
@@ -137,10 +139,17 @@ public final class CapturePrinter {
         + Quoting.identifier(NEW_TABLE) + " AS " + positionalAlias(NEW_ALIAS, width) + guarded;
     String truncated = "INSERT INTO " + buffer + " (" + Quoting.identifier(WEIGHT) + ", "
         + Quoting.identifier(TRUNCATE) + ")\n  VALUES (0, true);";
+    // Checked first: PL/pgSQL plans a statement when it first runs it, so the reads by position are
+    // never planned once the guard view is gone, and the application's write goes through.
+    String guardGone = "IF pg_catalog.to_regclass(" + Quoting.literal(qualifiedGuard(sourceRelid)) + ") IS NULL THEN\n"
+        + "    -- A captured column was dropped or retyped with CASCADE: its rows can no longer be read by\n"
+        + "    -- position. Capture stops safely; the marker makes the next refresh rebuild capture and\n"
+        + "    -- recompute every stream table reading the source.\n"
+        + "    " + truncated.replace("\n  ", "\n    ") + "\n    RETURN NULL;\n  END IF;";
     List<String> statements = new ArrayList<>();
-    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(BY_POSITION, inserted)));
-    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(BY_POSITION, deleted, inserted)));
-    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(BY_POSITION, deleted)));
+    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(BY_POSITION, guardGone, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(BY_POSITION, guardGone, deleted, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(BY_POSITION, guardGone, deleted)));
     statements.add(function(sourceRelid, CaptureEvent.TRUNCATE, List.of(truncated)));
     statements.add("REVOKE ALL ON FUNCTION\n  " + functionList(sourceRelid) + "\nFROM PUBLIC");
     return statements;
@@ -151,7 +160,7 @@ public final class CapturePrinter {
 
   /** The comment that opens the body of a function reading rows (names would not be safe in it). */
   private static final String BY_POSITION = "-- " + BY_POSITION_MARK + ": renaming one does not break capture.\n"
-      + "  -- The guard view keeps the positions; without it these statements fail.";
+      + "  -- The guard view keeps the positions; when it is gone, capture stops with a marker.";
 
   /** {@code "n"("1", "2", …, "width")}, or {@code "n"} when no column is read. */
   private static String positionalAlias(String alias, int width) {
@@ -257,6 +266,17 @@ public final class CapturePrinter {
   /** The guard view's name inside {@link #CHANGES_SCHEMA}: {@code src_<relid>_columns_in_use}. */
   public static String guardView(long sourceRelid) {
     return bufferTable(sourceRelid) + "_columns_in_use";
+  }
+
+  /** Drops a captured column the source no longer has from the buffer of {@code sourceRelid}. */
+  public static String dropBufferColumn(long sourceRelid, String column) {
+    return "ALTER TABLE " + qualifiedBufferTable(sourceRelid) + " DROP COLUMN " + Quoting.identifier(column);
+  }
+
+  /** Renames a captured column of the buffer of {@code sourceRelid}. */
+  public static String renameBufferColumn(long sourceRelid, String from, String to) {
+    return "ALTER TABLE " + qualifiedBufferTable(sourceRelid) + " RENAME COLUMN " + Quoting.identifier(from) + " TO "
+        + Quoting.identifier(to);
   }
 
   /** A TRUNCATE marker: every consumer's next refresh recomputes in full, as after a TRUNCATE. */

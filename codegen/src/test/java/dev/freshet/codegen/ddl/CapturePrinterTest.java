@@ -66,7 +66,15 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- The guard view keeps the positions; without it these statements fail.
+          -- The guard view keeps the positions; when it is gone, capture stops with a marker.
+          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL THEN
+            -- A captured column was dropped or retyped with CASCADE: its rows can no longer be read by
+            -- position. Capture stops safely; the marker makes the next refresh rebuild capture and
+            -- recompute every stream table reading the source.
+            INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
+            VALUES (0, true);
+            RETURN NULL;
+          END IF;
           INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
           SELECT 1, "n"."1", "n"."3"
           FROM "freshet_new" AS "n"("1", "2", "3")
@@ -83,7 +91,15 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- The guard view keeps the positions; without it these statements fail.
+          -- The guard view keeps the positions; when it is gone, capture stops with a marker.
+          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL THEN
+            -- A captured column was dropped or retyped with CASCADE: its rows can no longer be read by
+            -- position. Capture stops safely; the marker makes the next refresh rebuild capture and
+            -- recompute every stream table reading the source.
+            INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
+            VALUES (0, true);
+            RETURN NULL;
+          END IF;
           INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
           SELECT -1, "o"."1", "o"."3"
           FROM "freshet_old" AS "o"("1", "2", "3")
@@ -104,7 +120,15 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- The guard view keeps the positions; without it these statements fail.
+          -- The guard view keeps the positions; when it is gone, capture stops with a marker.
+          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL THEN
+            -- A captured column was dropped or retyped with CASCADE: its rows can no longer be read by
+            -- position. Capture stops safely; the marker makes the next refresh rebuild capture and
+            -- recompute every stream table reading the source.
+            INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
+            VALUES (0, true);
+            RETURN NULL;
+          END IF;
           INSERT INTO "freshet_changes"."src_7" ("__w", "id", "name")
           SELECT -1, "o"."1", "o"."3"
           FROM "freshet_old" AS "o"("1", "2", "3")

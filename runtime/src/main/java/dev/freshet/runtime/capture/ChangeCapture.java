@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,6 +88,13 @@ public final class ChangeCapture {
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";
+
+  private static final String BUFFER_COLUMN_TYPES = """
+      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped""";
 
   private static final String FUNCTIONS = """
       SELECT count(*)
@@ -343,7 +351,6 @@ public final class ChangeCapture {
    * the refresh's window.
    *
    * @return whether anything was changed
-   * @throws IllegalStateException if a captured column was dropped from the source
    */
   public static boolean reconcile(Connection c, long relid) throws SQLException {
     requireTransaction(c, "reconcile");
@@ -370,39 +377,57 @@ public final class ChangeCapture {
     List<String> captured = bufferColumns(c, CapturePrinter.bufferTable(relid)).stream()
         .filter(name -> !CapturePrinter.BUFFER_COLUMNS.contains(name)).toList();
     List<String> capturedAfter = captured;
+    boolean retyped = false;
     if (!guarded || guardColumns.size() > order.size() || !guardColumns.equals(order.subList(0, guardColumns.size()))) {
       // Positions are known from the guard view if the functions read by position (capture set up by
       // an older Freshet named columns, and its guard listed only the captured ones).
       List<String> guard = guarded && readsByPosition(c, relid) ? guardColumns : List.of();
       capturedAfter = new ArrayList<>();
+      // Each captured column's name now, or null when the source no longer has it (dropped with CASCADE,
+      // which dropped the guard view too): the buffer drops it, and the marker below makes every stream
+      // table reading the source recompute, which fails, naming the column, for those whose query reads it.
+      List<String> now = new ArrayList<>();
       for (String column : captured) {
         int position = guard.indexOf(column);
-        String now = position >= 0 && position < order.size() ? order.get(position) : column;
-        if (!order.contains(now)) {
-          throw new IllegalStateException("change buffer " + CapturePrinter.qualifiedBufferTable(relid)
-              + " captures " + Quoting.identifier(column) + ", which " + source + " no longer has (dropped with "
-              + "CASCADE?); drop the stream tables that read " + source + " and create them again");
+        String name = position >= 0 && position < order.size() ? order.get(position) : column;
+        now.add(order.contains(name) ? name : null);
+        if (order.contains(name)) {
+          capturedAfter.add(name);
         }
-        capturedAfter.add(now);
       }
-      String buffer = CapturePrinter.qualifiedBufferTable(relid);
+      for (int i = 0; i < captured.size(); i++) {
+        if (now.get(i) == null) {
+          ddl.add(CapturePrinter.dropBufferColumn(relid, captured.get(i)));
+        }
+      }
+      // A column whose type changed (possible only with the guard view dropped by hand) is captured
+      // anew with its new type; the marker below makes its old values irrelevant.
+      Map<String, String> bufferTypes = bufferColumnTypes(c, relid);
+      Map<String, CapturedColumn> sourceColumns = sourceColumns(c, relid);
+      for (int i = 0; i < captured.size(); i++) {
+        CapturedColumn current = now.get(i) == null ? null : sourceColumns.get(now.get(i));
+        if (current != null && !current.type().equals(bufferTypes.get(captured.get(i)))) {
+          ddl.add(CapturePrinter.dropBufferColumn(relid, captured.get(i)));
+          ddl.add(CapturePrinter.addColumns(relid, List.of(new CapturedColumn(captured.get(i), current.type(),
+              current.collation()))));
+          retyped = true;
+        }
+      }
       // Through temporary names, so that swapped names (a <-> b) do not collide.
       for (int i = 0; i < captured.size(); i++) {
-        if (!captured.get(i).equals(capturedAfter.get(i))) {
-          ddl.add("ALTER TABLE " + buffer + " RENAME COLUMN " + Quoting.identifier(captured.get(i)) + " TO "
-              + Quoting.identifier("__freshet_renaming_" + i));
+        if (now.get(i) != null && !captured.get(i).equals(now.get(i))) {
+          ddl.add(CapturePrinter.renameBufferColumn(relid, captured.get(i), "__freshet_renaming_" + i));
         }
       }
       for (int i = 0; i < captured.size(); i++) {
-        if (!captured.get(i).equals(capturedAfter.get(i))) {
-          ddl.add("ALTER TABLE " + buffer + " RENAME COLUMN " + Quoting.identifier("__freshet_renaming_" + i)
-              + " TO " + Quoting.identifier(capturedAfter.get(i)));
+        if (now.get(i) != null && !captured.get(i).equals(now.get(i))) {
+          ddl.add(CapturePrinter.renameBufferColumn(relid, "__freshet_renaming_" + i, now.get(i)));
         }
       }
       ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
           CapturePrinter.guardedColumns(capturedAfter, order)));
       ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
-      marker = !captured.equals(capturedAfter);
+      marker = retyped || !captured.equals(capturedAfter);
     }
     // A related table without the marker trigger (a partition or child created or attached since,
     // or a new ancestor) may have been written uncaptured: install the trigger, recompute in full once.
@@ -744,6 +769,20 @@ public final class ChangeCapture {
   }
 
   /** All columns of the buffer table, its own first; empty when it does not exist. */
+  /** The buffer's columns with their types as {@code format_type} prints them. */
+  private static Map<String, String> bufferColumnTypes(Connection c, long relid) throws SQLException {
+    Map<String, String> types = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(BUFFER_COLUMN_TYPES)) {
+      s.setString(1, CapturePrinter.bufferTable(relid));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          types.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return types;
+  }
+
   private static List<String> bufferColumns(Connection c, String bufferTable) throws SQLException {
     return names(c, BUFFER_COLUMNS, s -> s.setString(1, bufferTable));
   }

@@ -2,6 +2,7 @@ package dev.freshet.tests.scenarios;
 
 import static dev.freshet.tests.scenarios.Scenarios.create;
 import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.inOneTransaction;
 import static dev.freshet.tests.scenarios.Scenarios.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * position), the next refresh renames the buffer's columns to match and recomputes in full once
  * (the query's names may now mean other columns), a stream table whose query names the old column
  * gets an error saying how to fix it; dropping a column the positions depend on is refused, and if
- * forced with CASCADE capture fails instead of misreading.
+ * forced with CASCADE capture stops with a marker instead of misreading, and the application's writes go on.
  */
 @PostgresTest
 class SourceRenameScenarioTest {
@@ -83,26 +84,33 @@ class SourceRenameScenarioTest {
   }
 
   @Test
-  void droppingAColumnBeforeACapturedOneIsRefusedAndForcingItStopsCapture(TestDatabase db) throws Exception {
+  void droppingAColumnBeforeACapturedOneIsRefusedAndForcingItKeepsWritesWorking(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
       exec(c, "CREATE TABLE rn3 (id int PRIMARY KEY, spare int, v int, tail int)",
           "INSERT INTO rn3 VALUES (1, 0, 1, 0)");
       create(c, "rn3_st", "SELECT id, v FROM rn3", Mode.DIFFERENTIAL);
+      create(c, "rn3_spare", "SELECT id, spare FROM rn3", Mode.DIFFERENTIAL);
       SQLException refused = assertThrows(SQLException.class, () -> exec(c, "ALTER TABLE rn3 DROP COLUMN spare"));
       assertTrue(refused.getMessage().contains("columns_in_use"), refused.getMessage());
       exec(c, "ALTER TABLE rn3 DROP COLUMN tail", "ALTER TABLE rn3 ADD COLUMN extra text",
           "INSERT INTO rn3 (id, spare, v) VALUES (2, 0, 2)");
       Oracle.refreshAndCheck(c, "rn3_st", Mode.DIFFERENTIAL);
 
-      // Forced: positions shift, so every write fails rather than being captured misread.
-      exec(c, "ALTER TABLE rn3 DROP COLUMN spare CASCADE");
-      SQLException stopped = assertThrows(SQLException.class, () -> exec(c, "INSERT INTO rn3 (id, v) VALUES (3, 3)"));
-      assertTrue(stopped.getMessage().contains("freshet"), stopped.getMessage());
-      // The next refresh rebuilds capture by name; writes work again and nothing was lost.
+      // Forced: positions shift. The application's writes go on (capture stops with a marker instead of
+      // misreading them), in the same transaction as the DROP and after it.
+      inOneTransaction(c, "ALTER TABLE rn3 DROP COLUMN spare CASCADE", "INSERT INTO rn3 (id, v) VALUES (3, 3)");
+      exec(c, "UPDATE rn3 SET v = 20 WHERE id = 2", "DELETE FROM rn3 WHERE id = 1");
+      // The next refresh rebuilds capture and recomputes; then deltas resume, and nothing was lost.
+      Oracle.refreshAndCheck(c, "rn3_st", Mode.FULL);
+      assertEquals(List.of("2|20", "3|3"), rows(c, "SELECT id, v FROM rn3_st ORDER BY id"));
+      exec(c, "INSERT INTO rn3 (id, v) VALUES (4, 4)", "UPDATE rn3 SET v = 30 WHERE id = 3");
       Oracle.refreshAndCheck(c, "rn3_st", Mode.DIFFERENTIAL);
-      exec(c, "INSERT INTO rn3 (id, v) VALUES (3, 3)", "UPDATE rn3 SET v = 20 WHERE id = 2");
-      Oracle.refreshAndCheck(c, "rn3_st", Mode.DIFFERENTIAL);
-      assertEquals(List.of("1|1", "2|20", "3|3"), rows(c, "SELECT id, v FROM rn3_st ORDER BY id"));
+      assertEquals(List.of("2|20", "3|30", "4|4"), rows(c, "SELECT id, v FROM rn3_st ORDER BY id"));
+
+      // The stream table whose query reads the dropped column fails, naming it and the fix.
+      StreamTableException gone = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn3_spare"));
+      assertTrue(gone.getMessage().contains("column \"spare\" does not exist")
+          && gone.getMessage().contains("freshet alter"), gone.getMessage());
     }
   }
 }
