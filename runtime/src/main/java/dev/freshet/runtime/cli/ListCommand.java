@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         + "last successful refresh and schedule.", "",
         "MODE is the effective mode, written REQUESTED->EFFECTIVE when they differ (AUTO->FULL: the query "
             + "cannot be maintained differentially; 'freshet status NAME' says why). STATUS is ACTIVE, "
-            + "or ERROR when the last refresh failed.", "",
+            + "ERROR when the last refresh failed, or SUSPENDED when 'freshet service' stopped refreshing it "
+            + "after failures in a row ('freshet resume NAME' brings it back).", "",
         "Reads the catalog only; changes nothing."},
     footer = {"", "Example:", "  freshet list --jdbc-url jdbc:postgresql://localhost/shop"})
 public final class ListCommand implements Callable<Integer> {

@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
     description = {"Refresh every stream table that has a schedule (create/alter --schedule 30s|5m|1h) "
         + "whenever its interval has elapsed since its last refresh, upstream stream tables first.",
         "Runs until Ctrl-C. A failed refresh is printed and recorded (status ERROR); the others go on. "
+            + "A stream table whose refreshes keep failing is retried after its interval, doubled for every "
+            + "further failure (at most an hour), and suspended after --max-failures failures in a row "
+            + "(status SUSPENDED, until 'freshet resume NAME'). "
             + "When PostgreSQL goes away (a restart, a terminated backend) it says so once and reconnects, "
             + "waiting 1 s, 2 s, 4 s ... up to 60 s between attempts. "
             + "Several services may run against one database: refreshes of one stream table never "
@@ -42,6 +45,10 @@ public final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--once", description = "Run one pass and exit (for cron and tests).")
   boolean once;
 
+  @Option(names = "--max-failures", paramLabel = "N", defaultValue = "5",
+      description = "Suspend a stream table after N consecutive failed refreshes (default: ${DEFAULT-VALUE}).")
+  int maxFailures;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -50,6 +57,9 @@ public final class ServiceCommand implements Callable<Integer> {
       pollInterval = dev.freshet.runtime.scheduler.Schedule.parse(poll).interval();
     } catch (IllegalArgumentException e) {
       throw new UserException(ExitCode.USAGE, "--poll: " + e.getMessage());
+    }
+    if (maxFailures < 1) {
+      throw new UserException(ExitCode.USAGE, "--max-failures: must be at least 1, got " + maxFailures);
     }
     int failures = 0;
     Connection c = connection.connect(spec.commandLine().getErr());
@@ -65,7 +75,7 @@ public final class ServiceCommand implements Callable<Integer> {
             lost = false;
             backoff = FIRST_BACKOFF;
           }
-          failures += pass(c, out);
+          failures += pass(c, out, maxFailures);
         } catch (SQLException e) {
           if (once || !connectionLost(e, c)) {
             throw e;
@@ -96,17 +106,22 @@ public final class ServiceCommand implements Callable<Integer> {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
   /** One pass over the due stream tables; returns the number that failed. */
-  private static int pass(Connection c, PrintWriter out) throws SQLException {
+  private static int pass(Connection c, PrintWriter out, int maxFailures) throws SQLException {
     int failures = 0;
     OffsetDateTime now;
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
       rs.next();
       now = rs.getObject(1, OffsetDateTime.class);
     }
-    for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, now, attempt -> { })) {
+    for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, now, maxFailures, attempt -> { })) {
       if (a.error() != null) {
         failures++;
-        out.printf(Locale.ROOT, "%s  %s  FAILED: %s%n", now, a.name(), firstLine(a.error()));
+        out.printf(Locale.ROOT, "%s  %s  FAILED (%d in a row): %s%n", now, a.name(), a.consecutiveFailures(),
+            failure(a.error()));
+        if (a.suspended()) {
+          out.printf(Locale.ROOT, "%s  %s  SUSPENDED after %d failures in a row; fix the cause, then "
+              + "'freshet resume %s'%n", now, a.name(), a.consecutiveFailures(), a.name());
+        }
       } else {
         RefreshReport r = a.report();
         out.printf(Locale.ROOT, "%s  %s  %s  +%d ~%d -%d  %d ms%n", now, a.name(), r.modeUsed(),
@@ -131,6 +146,15 @@ public final class ServiceCommand implements Callable<Integer> {
     } catch (SQLException probe) {
       return true;
     }
+  }
+
+  /** The first line of a refresh's error, in PostgreSQL's words for a database error (no "ERROR:" prefix). */
+  private static String failure(Exception e) {
+    if (e instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null
+        && psql.getServerErrorMessage().getMessage() != null) {
+      return psql.getServerErrorMessage().getMessage().lines().findFirst().orElse("");
+    }
+    return firstLine(e);
   }
 
   private static String firstLine(Exception e) {

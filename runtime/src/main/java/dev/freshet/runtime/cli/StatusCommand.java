@@ -63,7 +63,7 @@ public final class StatusCommand implements Callable<Integer> {
       out.println("  mode:         " + modeText(st));
       printMaintenance(out, st);
       out.println("  schedule:     " + st.schedule().map(x -> "every " + x + " ('freshet service')").orElse("none (refreshed by 'freshet refresh')"));
-      out.println("  status:       " + st.status());
+      out.println("  status:       " + statusText(st, StreamTables.consecutiveFailures(c, st.id())));
       st.lastError().ifPresent(e -> {
         out.println("  last error:");
         e.strip().lines().forEach(line -> out.println("    " + line));
@@ -119,6 +119,21 @@ public final class StatusCommand implements Callable<Integer> {
     for (String note : st.notes()) {
       out.println("  note:         " + note);
     }
+  }
+
+  /** The status, with the failures in a row behind an ERROR or SUSPENDED and what the service does next. */
+  static String statusText(StoredStreamTable st, StreamTables.Failures failures) {
+    if (st.status().equals(StreamTables.SUSPENDED)) {
+      return "SUSPENDED after " + failures.count() + " failed refreshes in a row: 'freshet service' no longer "
+          + "refreshes it; fix the cause, then 'freshet resume " + st.name() + "'";
+    }
+    if (st.status().equals("ERROR") && failures.count() > 0 && st.schedule().isPresent()) {
+      java.time.Duration wait = dev.freshet.runtime.scheduler.RefreshScheduler.backoff(
+          dev.freshet.runtime.scheduler.Schedule.parse(st.schedule().get()).interval(), failures.count());
+      return "ERROR (" + failures.count() + " failed refreshes in a row; 'freshet service' tries again at "
+          + time(Optional.of(failures.last().plus(wait))) + ")";
+    }
+    return st.status();
   }
 
   /**

@@ -14,42 +14,89 @@ import java.util.function.Consumer;
 /**
  * Decides which stream tables are due and refreshes them, upstream before downstream. One pass is
  * {@link #runDue}; {@code freshet service} calls it in a loop. A failing refresh is reported and
- * recorded (status ERROR) and does not stop the others.
+ * recorded (status ERROR) and does not stop the others. After a failure the stream table waits longer
+ * before each new attempt ({@link #backoff}); after {@code maxFailures} consecutive failures it is
+ * suspended (status SUSPENDED) until {@code freshet resume} or a manual refresh that succeeds.
  */
 public final class RefreshScheduler {
+
+  /** The longest wait between two attempts of a failing stream table. */
+  public static final Duration MAX_BACKOFF = Duration.ofHours(1);
+
+  /** Consecutive failures after which the service suspends a stream table, unless told otherwise. */
+  public static final int DEFAULT_MAX_FAILURES = 5;
 
   private RefreshScheduler() {
   }
 
-  /** The outcome of one refresh attempt in a pass. */
-  public record Attempt(String name, RefreshReport report, Exception error) {
+  /**
+   * The outcome of one refresh attempt in a pass: a report, or the error and, when this failure
+   * suspended the stream table, {@code suspended} (with the number of consecutive failures).
+   */
+  public record Attempt(String name, RefreshReport report, Exception error, int consecutiveFailures,
+      boolean suspended) {
+
+    public Attempt(String name, RefreshReport report, Exception error) {
+      this(name, report, error, error == null ? 0 : 1, false);
+    }
   }
 
-  /** Refreshes every scheduled stream table whose interval has elapsed since its last refresh. */
+  /** {@link #runDue(Connection, OffsetDateTime, int, Consumer)} with {@link #DEFAULT_MAX_FAILURES}. */
   public static List<Attempt> runDue(Connection c, OffsetDateTime now, Consumer<Attempt> progress)
+      throws SQLException {
+    return runDue(c, now, DEFAULT_MAX_FAILURES, progress);
+  }
+
+  /**
+   * Refreshes every scheduled stream table whose interval has elapsed since its last refresh and, for
+   * one whose last refreshes failed, whose back-off has elapsed since its last failure.
+   */
+  public static List<Attempt> runDue(Connection c, OffsetDateTime now, int maxFailures, Consumer<Attempt> progress)
       throws SQLException {
     List<Attempt> attempts = new ArrayList<>();
     for (StoredStreamTable st : StreamTables.inRefreshOrder(c)) {
-      if (st.schedule().isEmpty()) {
+      if (st.schedule().isEmpty() || st.status().equals(StreamTables.SUSPENDED)) {
         continue;
       }
       Duration interval = Schedule.parse(st.schedule().get()).interval();
       boolean due = st.lastRefreshAt().map(last -> !last.plus(interval).isAfter(now)).orElse(true);
+      StreamTables.Failures failures = StreamTables.consecutiveFailures(c, st.id());
+      if (failures.count() > 0) {
+        due = !failures.last().plus(backoff(interval, failures.count())).isAfter(now);
+      }
       if (!due) {
         continue;
       }
+      String name = st.name().toString();
       Attempt attempt;
       try {
-        attempt = new Attempt(st.name().toString(), StreamTables.refresh(c, st.name().toString()), null);
+        attempt = new Attempt(name, StreamTables.refresh(c, name), null, 0, false);
       } catch (SQLException | RuntimeException e) {
         if (c.isClosed() || !c.isValid(5)) {
           throw e; // the connection is gone: the caller reconnects, the rest wait for the next pass
         }
-        attempt = new Attempt(st.name().toString(), null, e);
+        int count = StreamTables.consecutiveFailures(c, st.id()).count();
+        boolean suspend = count >= maxFailures;
+        if (suspend) {
+          StreamTables.suspend(c, st.id());
+        }
+        attempt = new Attempt(name, null, e, count, suspend);
       }
       attempts.add(attempt);
       progress.accept(attempt);
     }
     return attempts;
+  }
+
+  /**
+   * How long a stream table that failed {@code failures} times in a row waits after its last failure:
+   * its interval, doubled for every failure after the first, at most {@link #MAX_BACKOFF}.
+   */
+  public static Duration backoff(Duration interval, int failures) {
+    Duration wait = interval;
+    for (int i = 1; i < failures && wait.compareTo(MAX_BACKOFF) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
   }
 }

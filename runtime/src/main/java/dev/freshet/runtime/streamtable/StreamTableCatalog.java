@@ -176,6 +176,40 @@ final class StreamTableCatalog {
     }
   }
 
+  static StreamTables.Failures consecutiveFailures(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT count(*), max(h.finished_at)
+        FROM freshet.refresh_history h
+        JOIN freshet.stream_tables st ON st.id = h.stream_table_id
+        WHERE h.stream_table_id = ? AND h.error IS NOT NULL
+          AND h.started_at > coalesce(st.resumed_at, '-infinity')
+          AND h.started_at > coalesce((SELECT max(ok.started_at) FROM freshet.refresh_history ok
+                                       WHERE ok.stream_table_id = h.stream_table_id AND ok.error IS NULL),
+                                      '-infinity')""")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new StreamTables.Failures(rs.getInt(1), rs.getObject(2, OffsetDateTime.class));
+      }
+    }
+  }
+
+  static void suspend(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE freshet.stream_tables SET status = 'SUSPENDED' WHERE id = ? AND status = 'ERROR'")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+  }
+
+  static void resume(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE freshet.stream_tables SET status = 'ACTIVE', resumed_at = clock_timestamp() WHERE id = ?")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+  }
+
   static void recordError(Connection c, long id, String error) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "UPDATE freshet.stream_tables SET status = 'ERROR', last_error = ? WHERE id = ?")) {

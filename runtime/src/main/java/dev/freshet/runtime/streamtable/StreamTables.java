@@ -623,6 +623,37 @@ public final class StreamTables {
     return new Status(st, sources, StreamTableCatalog.history(c, st.id(), historyLimit));
   }
 
+  /** The status of a stream table the service stopped refreshing after consecutive failures. */
+  public static final String SUSPENDED = "SUSPENDED";
+
+  /** Failed refreshes since the last success or resume, and when the last of them ended. */
+  public record Failures(int count, OffsetDateTime last) {
+  }
+
+  /** {@link Failures} of the stream table {@code id}, from its refresh history. */
+  public static Failures consecutiveFailures(Connection c, long id) throws SQLException {
+    return StreamTableCatalog.consecutiveFailures(c, id);
+  }
+
+  /** Sets the stream table {@code id} to {@link #SUSPENDED}, keeping its last error. */
+  public static void suspend(Connection c, long id) throws SQLException {
+    StreamTableCatalog.suspend(c, id);
+  }
+
+  /**
+   * Brings a stream table back after suspension (or errors): ACTIVE, failures before now no longer
+   * counted; the next refresh, scheduled or manual, runs at once. Returns it as it was.
+   */
+  public static StoredStreamTable resume(Connection c, String name) throws SQLException {
+    QualifiedName target = QualifiedName.parse(c, name);
+    requireCatalog(c, target);
+    return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+      StoredStreamTable st = StreamTableCatalog.require(c, target, true);
+      StreamTableCatalog.resume(c, st.id());
+      return st;
+    });
+  }
+
   /** The compiled form of a stream table (for explain and tests). */
   public static CompiledStreamTable compiled(Connection c, String name) throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);

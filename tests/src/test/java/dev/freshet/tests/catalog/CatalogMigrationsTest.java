@@ -94,7 +94,7 @@ class CatalogMigrationsTest {
             "requested_mode text", "effective_mode text", "fallback_reason text", "notes text[]", "schedule text",
             "status text", "last_snapshot pg_snapshot", "last_refresh_at timestamp with time zone",
             "last_error text", "created_at timestamp with time zone", "search_path name[]",
-            "recomputes_every_refresh boolean", "reconcile_check text"),
+            "recomputes_every_refresh boolean", "reconcile_check text", "resumed_at timestamp with time zone"),
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
         "captured_columns name[]", "created_at timestamp with time zone"), columns("change_buffers"));

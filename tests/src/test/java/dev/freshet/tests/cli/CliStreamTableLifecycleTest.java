@@ -328,4 +328,41 @@ class CliStreamTableLifecycleTest {
     assertEquals(3, modeColumns.size(), list.transcript());
     assertEquals(1, modeColumns.stream().distinct().count(), () -> modeColumns + "\n" + list.transcript());
   }
+
+  /** The service suspends a stream table whose refreshes fail; list and status say so; resume brings it back. */
+  @Test
+  void serviceSuspendsAFailingStreamTableAndResumeBringsItBack(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE div_src (id int PRIMARY KEY, v int)", "INSERT INTO div_src VALUES (1, 2)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "divs", "--schedule", "1m", "--query", "SELECT id, 10 / v AS q FROM div_src");
+    assertEquals(0, create.exitCode(), create.transcript());
+    // due now: as if its last refresh were an hour ago (the test does not wait a minute)
+    db.execute("INSERT INTO div_src VALUES (2, 0)",
+        "UPDATE freshet.stream_tables SET last_refresh_at = now() - interval '1 hour' WHERE table_name = 'divs'");
+
+    CliRun service = CliRun.run(url, "service", "--once", "--max-failures", "1");
+    assertEquals(4, service.exitCode(), service.transcript());
+    assertTrue(service.out().contains("\"public\".\"divs\"  FAILED (1 in a row): division by zero"), service.transcript());
+    assertTrue(service.out().contains("SUSPENDED after 1 failures in a row; fix the cause, then 'freshet resume "
+        + "\"public\".\"divs\"'"), service.transcript());
+    CliRun list = CliRun.run(url, "list");
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"divs\"") && l.contains(" SUSPENDED ")),
+        list.transcript());
+    CliRun status = CliRun.run(url, "status", "divs");
+    assertTrue(status.out().contains("status:       SUSPENDED after 1 failed refreshes in a row"), status.transcript());
+    CliRun again = CliRun.run(url, "service", "--once", "--max-failures", "1");
+    assertEquals(0, again.exitCode(), again.transcript());
+    assertFalse(again.out().contains("divs"), "a suspended stream table is left alone\n" + again.transcript());
+
+    db.execute("DELETE FROM div_src WHERE v = 0");
+    CliRun resume = CliRun.run(url, "resume", "divs");
+    assertEquals(0, resume.exitCode(), resume.transcript());
+    assertTrue(resume.out().startsWith("resumed stream table \"public\".\"divs\": ACTIVE"), resume.transcript());
+    CliRun refresh = CliRun.run(url, "refresh", "divs");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    CliRun verify = CliRun.run(url, "verify", "divs");
+    assertEquals(0, verify.exitCode(), verify.transcript());
+    assertTrue(CliRun.run(url, "status", "divs").out().contains("status:       ACTIVE"));
+    assertEquals(0, CliRun.run(url, "drop", "divs").exitCode()); // the other tests share this database
+  }
 }
