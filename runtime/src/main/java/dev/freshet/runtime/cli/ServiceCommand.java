@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             + "When PostgreSQL goes away (a restart, a terminated backend) it says so once and reconnects, "
             + "waiting 1 s, 2 s, 4 s ... up to 60 s between attempts. "
             + "Several services may run against one database: refreshes of one stream table never "
-            + "overlap (the later one reports 'already running' and retries on its next pass)."},
+            + "overlap (the later one prints 'skipped: another session is refreshing it' and tries again at "
+            + "its next pass)."},
     footer = {"", "Example:", "  freshet service --jdbc-url jdbc:postgresql://localhost/shop --poll 5s"})
 public final class ServiceCommand implements Callable<Integer> {
 
@@ -114,7 +115,9 @@ public final class ServiceCommand implements Callable<Integer> {
       now = rs.getObject(1, OffsetDateTime.class);
     }
     for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, now, maxFailures, attempt -> { })) {
-      if (a.error() != null) {
+      if (a.busy()) {
+        out.printf(Locale.ROOT, "%s  %s  skipped: another session is refreshing it%n", now, a.name());
+      } else if (a.error() != null) {
         failures++;
         out.printf(Locale.ROOT, "%s  %s  FAILED (%d in a row): %s%n", now, a.name(), a.consecutiveFailures(),
             failure(a.error()));

@@ -1,6 +1,7 @@
 package dev.freshet.runtime.scheduler;
 
 import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.runtime.streamtable.RefreshRunningException;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.sql.Connection;
@@ -30,15 +31,12 @@ public final class RefreshScheduler {
   }
 
   /**
-   * The outcome of one refresh attempt in a pass: a report, or the error and, when this failure
-   * suspended the stream table, {@code suspended} (with the number of consecutive failures).
+   * The outcome of one refresh attempt in a pass: a report; or the error, the number of failures in a
+   * row, and whether this one suspended the stream table; or {@code busy}, neither, when another
+   * session was refreshing it (another service): not a failure, it is due again at the next pass.
    */
   public record Attempt(String name, RefreshReport report, Exception error, int consecutiveFailures,
-      boolean suspended) {
-
-    public Attempt(String name, RefreshReport report, Exception error) {
-      this(name, report, error, error == null ? 0 : 1, false);
-    }
+      boolean suspended, boolean busy) {
   }
 
   /** {@link #runDue(Connection, OffsetDateTime, int, Consumer)} with {@link #DEFAULT_MAX_FAILURES}. */
@@ -70,7 +68,9 @@ public final class RefreshScheduler {
       String name = st.name().toString();
       Attempt attempt;
       try {
-        attempt = new Attempt(name, StreamTables.refresh(c, name), null, 0, false);
+        attempt = new Attempt(name, StreamTables.refresh(c, name), null, 0, false, false);
+      } catch (RefreshRunningException e) {
+        attempt = new Attempt(name, null, null, 0, false, true);
       } catch (SQLException | RuntimeException e) {
         if (c.isClosed() || !c.isValid(5)) {
           throw e; // the connection is gone: the caller reconnects, the rest wait for the next pass
@@ -80,7 +80,7 @@ public final class RefreshScheduler {
         if (suspend) {
           StreamTables.suspend(c, st.id());
         }
-        attempt = new Attempt(name, null, e, count, suspend);
+        attempt = new Attempt(name, null, e, count, suspend, false);
       }
       attempts.add(attempt);
       progress.accept(attempt);

@@ -4,7 +4,7 @@ import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.UserException;
 
 /** A stream table operation that cannot be done as asked; the message names the object and the fix. */
-public final class StreamTableException extends UserException {
+public class StreamTableException extends UserException {
   private static final long serialVersionUID = 1L;
 
   public StreamTableException(ExitCode exitCode, String message) {

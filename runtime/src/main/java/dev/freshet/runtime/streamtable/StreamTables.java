@@ -231,8 +231,7 @@ public final class StreamTables {
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
     if (!tryLock(c, first.id())) {
-      throw new StreamTableException(ExitCode.DATABASE, "a refresh of " + target + " is already running "
-          + "in another session; wait for it to finish (refreshes of one stream table never overlap)");
+      throw new RefreshRunningException(target);
     }
     RefreshReport report;
     Window window;

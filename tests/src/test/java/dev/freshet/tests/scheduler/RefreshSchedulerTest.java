@@ -117,4 +117,34 @@ class RefreshSchedulerTest {
       assertEquals(0, StreamTables.consecutiveFailures(c, StreamTables.status(c, "ratios", 0).table().id()).count());
     }
   }
+
+  /**
+   * A stream table another session is refreshing (another service) is skipped, not failed: no error,
+   * no failure counted, and it is refreshed at the next pass.
+   */
+  @Test
+  void aStreamTableBeingRefreshedElsewhereIsSkippedNotFailed(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE busy_src (id int PRIMARY KEY)", "INSERT INTO busy_src VALUES (1)");
+    try (Connection c = db.connect(); Connection other = db.connect()) {
+      StreamTables.create(c, "busy_st", "SELECT id FROM busy_src", Mode.DIFFERENTIAL, "1m");
+      db.execute("INSERT INTO busy_src VALUES (2)");
+      long id = StreamTables.status(c, "busy_st", 0).table().id();
+      // the refresh lock, as a refresh in another session holds it
+      try (java.sql.Statement s = other.createStatement()) {
+        s.execute("SELECT pg_advisory_lock(x'46525246'::integer, " + id + ")");
+      }
+      List<RefreshScheduler.Attempt> busy = RefreshScheduler.runDue(c, OffsetDateTime.now().plusMinutes(2), a -> { })
+          .stream().filter(a -> a.name().equals("\"public\".\"busy_st\"")).toList();
+      assertEquals(1, busy.size());
+      assertTrue(busy.get(0).busy() && busy.get(0).error() == null, busy::toString);
+      assertEquals(0, StreamTables.consecutiveFailures(c, id).count());
+      try (java.sql.Statement s = other.createStatement()) {
+        s.execute("SELECT pg_advisory_unlock(x'46525246'::integer, " + id + ")");
+      }
+      List<RefreshScheduler.Attempt> done = RefreshScheduler.runDue(c, OffsetDateTime.now().plusMinutes(2), a -> { })
+          .stream().filter(a -> a.name().equals("\"public\".\"busy_st\"")).toList();
+      assertTrue(done.get(0).report() != null, done::toString);
+      Oracle.assertFresh(c, "busy_st");
+    }
+  }
 }
