@@ -2,12 +2,14 @@ package dev.freshet.runtime.cli;
 
 import dev.freshet.runtime.scheduler.RefreshScheduler;
 import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Spec;
         "Runs until Ctrl-C. A failed refresh is printed and recorded (status ERROR); the others go on. "
             + "A stream table whose refreshes keep failing is retried after its interval, doubled for every "
             + "further failure (at most an hour), and suspended after --max-failures failures in a row "
-            + "(status SUSPENDED, until 'freshet resume NAME'). "
+            + "(status SUSPENDED, until 'freshet resume NAME'). Refresh history older than "
+            + "--history-retention is deleted once an hour. "
             + "When PostgreSQL goes away (a restart, a terminated backend) it says so once and reconnects, "
             + "waiting 1 s, 2 s, 4 s ... up to 60 s between attempts. "
             + "Several services may run against one database: refreshes of one stream table never "
@@ -46,6 +49,10 @@ public final class ServiceCommand implements Callable<Integer> {
   @Option(names = "--once", description = "Run one pass and exit (for cron and tests).")
   boolean once;
 
+  @Option(names = "--history-retention", paramLabel = "INTERVAL", defaultValue = "30d",
+      description = "Delete refresh history older than this, once an hour (default: ${DEFAULT-VALUE}).")
+  String historyRetention;
+
   @Option(names = "--max-failures", paramLabel = "N", defaultValue = "5",
       description = "Suspend a stream table after N consecutive failed refreshes (default: ${DEFAULT-VALUE}).")
   int maxFailures;
@@ -59,12 +66,19 @@ public final class ServiceCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(ExitCode.USAGE, "--poll: " + e.getMessage());
     }
+    Duration retention;
+    try {
+      retention = dev.freshet.runtime.scheduler.Schedule.parse(historyRetention).interval();
+    } catch (IllegalArgumentException e) {
+      throw new UserException(ExitCode.USAGE, "--history-retention: " + e.getMessage().replace("schedule", "interval"));
+    }
     if (maxFailures < 1) {
       throw new UserException(ExitCode.USAGE, "--max-failures: must be at least 1, got " + maxFailures);
     }
     int failures = 0;
     Connection c = connection.connect(spec.commandLine().getErr());
     Duration backoff = FIRST_BACKOFF;
+    Instant lastPrune = null;
     boolean lost = false;
     try {
       do {
@@ -75,6 +89,15 @@ public final class ServiceCommand implements Callable<Integer> {
             out.flush();
             lost = false;
             backoff = FIRST_BACKOFF;
+          }
+          if (lastPrune == null || Duration.between(lastPrune, Instant.now()).compareTo(PRUNE_EVERY) >= 0) {
+            long pruned = StreamTables.pruneHistory(c, retention);
+            lastPrune = Instant.now();
+            if (pruned > 0) {
+              out.printf(Locale.ROOT, "%s  deleted %d refresh history %s older than %s%n", OffsetDateTime.now(), pruned,
+                  pruned == 1 ? "row" : "rows", historyRetention);
+              out.flush();
+            }
           }
           failures += pass(c, out, maxFailures);
         } catch (SQLException e) {
@@ -104,6 +127,7 @@ public final class ServiceCommand implements Callable<Integer> {
   }
 
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration PRUNE_EVERY = Duration.ofHours(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
   /** One pass over the due stream tables; returns the number that failed. */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /** How often a stream table is refreshed by {@code freshet service}: an interval such as {@code 30s}, {@code 5m}, {@code 1h}. */
 public record Schedule(Duration interval) {
 
-  private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)");
+  private static final Pattern INTERVAL = Pattern.compile("(\\d+)\\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?)");
 
   public Schedule {
     if (interval.isNegative() || interval.isZero()) {
@@ -16,7 +16,7 @@ public record Schedule(Duration interval) {
     }
   }
 
-  /** Parses {@code 30s}, {@code 5m}, {@code 2h} (also {@code 10 minutes}); the error says what is accepted. */
+  /** Parses {@code 30s}, {@code 5m}, {@code 2h}, {@code 30d} (also {@code 10 minutes}); the error says what is accepted. */
   public static Schedule parse(String text) {
     Matcher m = INTERVAL.matcher(text.strip().toLowerCase(Locale.ROOT));
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
@@ -26,6 +26,7 @@ public record Schedule(Duration interval) {
     Duration d = switch (m.group(2).charAt(0)) {
       case 's' -> Duration.ofSeconds(n);
       case 'm' -> Duration.ofMinutes(n);
+      case 'd' -> Duration.ofDays(n);
       default -> Duration.ofHours(n);
     };
     return new Schedule(d);

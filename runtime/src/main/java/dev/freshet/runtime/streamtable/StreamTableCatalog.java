@@ -194,6 +194,14 @@ final class StreamTableCatalog {
     }
   }
 
+  static long pruneHistory(Connection c, java.time.Duration retention) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM freshet.refresh_history WHERE finished_at < clock_timestamp() - ? * interval '1 second'")) {
+      ps.setLong(1, retention.toSeconds());
+      return ps.executeUpdate();
+    }
+  }
+
   static void suspend(Connection c, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "UPDATE freshet.stream_tables SET status = 'SUSPENDED' WHERE id = ? AND status = 'ERROR'")) {

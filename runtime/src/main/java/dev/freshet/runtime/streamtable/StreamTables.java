@@ -634,6 +634,18 @@ public final class StreamTables {
     return StreamTableCatalog.consecutiveFailures(c, id);
   }
 
+  /**
+   * Deletes the refresh history of every stream table that finished more than {@code retention} ago;
+   * returns the number of rows deleted. A database without Freshet's catalog has none.
+   */
+  public static long pruneHistory(Connection c, java.time.Duration retention) throws SQLException {
+    if (!schemaExists(c, "freshet")) {
+      return 0;
+    }
+    CatalogMigrations.migrate(c);
+    return StreamTableCatalog.pruneHistory(c, retention);
+  }
+
   /** Sets the stream table {@code id} to {@link #SUSPENDED}, keeping its last error. */
   public static void suspend(Connection c, long id) throws SQLException {
     StreamTableCatalog.suspend(c, id);

@@ -365,4 +365,30 @@ class CliStreamTableLifecycleTest {
     assertTrue(CliRun.run(url, "status", "divs").out().contains("status:       ACTIVE"));
     assertEquals(0, CliRun.run(url, "drop", "divs").exitCode()); // the other tests share this database
   }
+
+  /** The service deletes refresh history older than --history-retention, and keeps the rest. */
+  @Test
+  void serviceDeletesHistoryOlderThanItsRetention(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE hist_src (id int PRIMARY KEY)", "INSERT INTO hist_src VALUES (1)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "hist_st", "--query", "SELECT id FROM hist_src").exitCode());
+    for (int i = 0; i < 3; i++) {
+      db.execute("INSERT INTO hist_src VALUES (" + (i + 10) + ")");
+      assertEquals(0, CliRun.run(url, "refresh", "hist_st").exitCode());
+    }
+    String ours = "SELECT count(*) FROM freshet.refresh_history h JOIN freshet.stream_tables st "
+        + "ON st.id = h.stream_table_id WHERE st.table_name = 'hist_st'";
+    long before = ((Number) db.scalar(ours)).longValue();
+    assertTrue(before >= 3, "history rows: " + before);
+    db.execute("UPDATE freshet.refresh_history SET started_at = started_at - interval '40 days', "
+        + "finished_at = finished_at - interval '40 days' WHERE id IN (SELECT h.id FROM freshet.refresh_history h "
+        + "JOIN freshet.stream_tables st ON st.id = h.stream_table_id WHERE st.table_name = 'hist_st' "
+        + "ORDER BY h.id LIMIT 2)");
+    CliRun service = CliRun.run(url, "service", "--once", "--history-retention", "30 days");
+    assertEquals(0, service.exitCode(), service.transcript());
+    assertTrue(service.out().contains("deleted 2 refresh history rows older than 30 days"), service.transcript());
+    assertEquals(before - 2, ((Number) db.scalar(ours)).longValue());
+    CliRun bad = CliRun.run(url, "service", "--once", "--history-retention", "a month");
+    assertEquals(2, bad.exitCode(), bad.transcript());
+  }
 }
