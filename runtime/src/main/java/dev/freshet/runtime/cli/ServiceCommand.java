@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             + "A stream table whose refreshes keep failing is retried after its interval, doubled for every "
             + "further failure (at most an hour), and suspended after --max-failures failures in a row "
             + "(status SUSPENDED, until 'freshet resume NAME'). Refresh history older than "
-            + "--history-retention is deleted once an hour. "
+            + "--history-retention is deleted once an hour. On a standby (a server in recovery) it refreshes "
+            + "nothing: it says so once and waits until the server is promoted. "
             + "When PostgreSQL goes away (a restart, a terminated backend) it says so once and reconnects, "
             + "waiting 1 s, 2 s, 4 s ... up to 60 s between attempts. "
             + "Several services may run against one database: refreshes of one stream table never "
@@ -80,6 +81,7 @@ public final class ServiceCommand implements Callable<Integer> {
     Duration backoff = FIRST_BACKOFF;
     Instant lastPrune = null;
     boolean lost = false;
+    boolean inRecovery = false;
     try {
       do {
         try {
@@ -89,6 +91,25 @@ public final class ServiceCommand implements Callable<Integer> {
             out.flush();
             lost = false;
             backoff = FIRST_BACKOFF;
+          }
+          // A hot standby is read-only: nothing can be refreshed there. Say so once and wait for a
+          // promotion, instead of failing every refresh (and, under a supervisor, restarting in a loop).
+          if (inRecovery(c)) {
+            if (!inRecovery) {
+              out.printf(Locale.ROOT, "%s  server is in recovery mode (a standby): stream tables are refreshed on "
+                  + "the primary; waiting until this server is promoted%n", OffsetDateTime.now());
+              out.flush();
+              inRecovery = true;
+            }
+            if (!once) {
+              Thread.sleep(pollInterval.toMillis());
+            }
+            continue;
+          }
+          if (inRecovery) {
+            out.printf(Locale.ROOT, "%s  server left recovery mode (promoted); refreshing%n", OffsetDateTime.now());
+            out.flush();
+            inRecovery = false;
           }
           if (lastPrune == null || Duration.between(lastPrune, Instant.now()).compareTo(PRUNE_EVERY) >= 0) {
             long pruned = StreamTables.pruneHistory(c, retention);
@@ -129,6 +150,13 @@ public final class ServiceCommand implements Callable<Integer> {
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   private static final Duration PRUNE_EVERY = Duration.ofHours(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+  private static boolean inRecovery(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_is_in_recovery()")) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
 
   /** One pass over the due stream tables; returns the number that failed. */
   private static int pass(Connection c, PrintWriter out, int maxFailures) throws SQLException {

@@ -28,48 +28,6 @@ import picocli.CommandLine;
 @PostgresTest
 class CliServiceReconnectTest {
 
-  /** The service's output, line by line, as it prints it. */
-  private static final class Lines extends Writer {
-    final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-    final List<String> seen = new ArrayList<>();
-    private final StringBuilder pending = new StringBuilder();
-
-    @Override
-    public synchronized void write(char[] buffer, int offset, int length) {
-      for (int i = offset; i < offset + length; i++) {
-        if (buffer[i] == '\n') {
-          queue.add(pending.toString());
-          pending.setLength(0);
-        } else {
-          pending.append(buffer[i]);
-        }
-      }
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-
-    /** Blocks until the service prints a line that {@code wanted} accepts; fails after a minute. */
-    String next(String what, Predicate<String> wanted) throws InterruptedException {
-      while (true) {
-        String line = queue.poll(60, TimeUnit.SECONDS);
-        if (line == null) {
-          throw new AssertionError("the service printed no line with " + what + "; it printed:\n"
-              + String.join("\n", seen));
-        }
-        seen.add(line);
-        if (wanted.test(line)) {
-          return line;
-        }
-      }
-    }
-  }
-
   @Test
   void theServiceReconnectsAfterItsBackendIsTerminated(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE sv (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO sv VALUES (1, 1)");
@@ -77,7 +35,7 @@ class CliServiceReconnectTest {
     CliRun create = CliRun.run(url, "create", "sv_st", "--schedule", "1s", "--query", "SELECT id, v FROM sv");
     assertEquals(0, create.exitCode(), create.transcript());
 
-    Lines out = new Lines();
+    ServiceLines out = new ServiceLines();
     CommandLine cli = FreshetCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
