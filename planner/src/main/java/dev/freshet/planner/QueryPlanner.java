@@ -66,7 +66,9 @@ public final class QueryPlanner {
    * session's {@code search_path} ({@code current_schemas(false)}), as PostgreSQL resolves them.
    */
   public static QueryPlanner forCatalog(PgCatalog catalog) {
-    return new QueryPlanner(PgCalciteSchema.create(catalog), catalog.searchPath());
+    SchemaPlus root = PgCalciteSchema.create(catalog);
+    PostgresTypeNames.registerColumnTypes(root, catalog);
+    return new QueryPlanner(root, catalog.searchPath());
   }
 
   /** A type factory with PostgreSQL-sized numerics; plans from this planner use it. */

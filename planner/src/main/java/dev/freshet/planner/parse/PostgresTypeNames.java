@@ -1,5 +1,10 @@
 package dev.freshet.planner.parse;
 
+import dev.freshet.planner.catalog.MappedType;
+import dev.freshet.planner.catalog.PgCatalog;
+import dev.freshet.planner.catalog.PgColumn;
+import dev.freshet.planner.catalog.PgTable;
+import dev.freshet.planner.catalog.PgTypeMapping;
 import dev.freshet.planner.types.FreshetTypeFactory;
 import dev.freshet.planner.types.PostgresNamedType;
 import java.util.List;
@@ -35,6 +40,29 @@ public final class PostgresTypeNames {
 
   private PostgresTypeNames() {
   }
+
+  /**
+   * Adds the types carried by name that columns of {@code catalog} have (an enum {@code mood}, an
+   * extension's {@code citext}), so that a query may cast to them ({@code 'happy'::mood}), as PostgreSQL
+   * names them when they are visible on the search_path (unqualified, lower case); others are left out.
+   */
+  public static void registerColumnTypes(SchemaPlus root, PgCatalog catalog) {
+    RelDataTypeFactory probe = new FreshetTypeFactory();
+    for (PgTable table : catalog.tables()) {
+      for (PgColumn column : table.columns()) {
+        String name = column.baseTypeName();
+        if (PgTypeMapping.map(probe, column) instanceof MappedType.Supported supported
+            && supported.type() instanceof PostgresNamedType && SIMPLE_NAME.matcher(name).matches()
+            && root.getType(name) == null) {
+          root.add(name, (RelDataTypeFactory factory) -> factory instanceof FreshetTypeFactory freshet
+              ? freshet.createPostgresType(name, false)
+              : factory.createSqlType(SqlTypeName.ANY));
+        }
+      }
+    }
+  }
+
+  private static final java.util.regex.Pattern SIMPLE_NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]*");
 
   /** Adds the names to {@code root} unless a type of that name is already there. */
   public static void register(SchemaPlus root) {

@@ -311,4 +311,42 @@ class OuterJoinScenarioTest {
       assertEquals(List.of("1|2023-12-30", "2|null", "3|null"), rows(c, "SELECT k, d2 FROM padded_dates ORDER BY 1"));
     }
   }
+
+  /**
+   * The seed's CORR-2 case for every join type: in one transaction a row's join key moves to a new
+   * partner while its old partner is deleted, another's key moves to no partner at all (padded, for
+   * the outer joins) and a third's moves from no partner to one.
+   */
+  @Test
+  void joinKeyMovesWhileItsOldPartnerIsDeletedForEveryJoinType(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE mv_o (id int PRIMARY KEY, cust int, amount int)",
+          "CREATE TABLE mv_c (id int PRIMARY KEY, name text)",
+          "INSERT INTO mv_o VALUES (1, 10, 5), (2, 10, 7), (3, 20, 1), (4, 99, 2), (5, NULL, 3)",
+          "INSERT INTO mv_c VALUES (10, 'ten'), (20, 'twenty'), (30, 'thirty'), (40, 'forty')");
+      List<String> kinds = List.of("JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN");
+      for (String kind : kinds) {
+        String name = "mv_" + kind.split(" ")[0].toLowerCase(java.util.Locale.ROOT);
+        create(c, name, "SELECT o.id AS oid, o.amount, c.id AS cid, c.name FROM mv_o o " + kind
+            + " mv_c c ON o.cust = c.id", Mode.DIFFERENTIAL);
+      }
+      inOneTransaction(c,
+          "UPDATE mv_o SET cust = 30 WHERE id = 1",  // to a new partner ...
+          "DELETE FROM mv_c WHERE id = 10",          // ... while the old one goes (id 2 loses it)
+          "UPDATE mv_o SET cust = 77 WHERE id = 3",  // to no partner: 20 left unmatched
+          "UPDATE mv_o SET cust = 40 WHERE id = 4"); // from no partner to one
+      for (String kind : kinds) {
+        Oracle.refreshAndCheck(c, "mv_" + kind.split(" ")[0].toLowerCase(java.util.Locale.ROOT), Mode.DIFFERENTIAL);
+      }
+      assertEquals(List.of("1|30", "2|", "3|", "4|40", "5|"),
+          rows(c, "SELECT oid || '|' || coalesce(cid::text, '') FROM mv_left ORDER BY oid"));
+      assertEquals(List.of("|20", "1|30", "4|40"),
+          rows(c, "SELECT coalesce(oid::text, '') || '|' || cid FROM mv_right ORDER BY cid"));
+      inOneTransaction(c, "UPDATE mv_o SET cust = 20 WHERE id IN (1, 3)", "DELETE FROM mv_c WHERE id = 30",
+          "INSERT INTO mv_c VALUES (10, 'ten again')");
+      for (String kind : kinds) {
+        Oracle.refreshAndCheck(c, "mv_" + kind.split(" ")[0].toLowerCase(java.util.Locale.ROOT), Mode.DIFFERENTIAL);
+      }
+    }
+  }
 }
