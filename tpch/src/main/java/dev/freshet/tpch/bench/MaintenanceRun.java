@@ -163,13 +163,18 @@ public final class MaintenanceRun {
    * (when {@code verify}) the comparison with its defining query.
    */
   public Round runRound(int number, boolean verify) throws SQLException {
+    return runRound(number, verify, refresh);
+  }
+
+  /** {@link #runRound(int, boolean)} with the refresh functions of {@code batch} (another batch size). */
+  public Round runRound(int number, boolean verify, TpchRefresh batch) throws SQLException {
     List<FunctionRun> functions = new ArrayList<>();
     for (int f = 1; f <= 3; f++) {
       long start = System.nanoTime();
       RefreshResult result = switch (f) {
-        case 1 -> refresh.rf1(c);
-        case 2 -> refresh.rf2(c);
-        default -> refresh.rf3(c);
+        case 1 -> batch.rf1(c);
+        case 2 -> batch.rf2(c);
+        default -> batch.rf3(c);
       };
       long nanos = System.nanoTime() - start;
       functions.add(new FunctionRun(result, nanos));

@@ -98,6 +98,11 @@ public final class BenchCommand implements Callable<Integer> {
           + "instead of loading (--sf then only labels the report).")
   boolean reuse;
 
+  @Option(names = "--sweep", paramLabel = "PERCENTS", split = ",",
+      description = "Instead of --rounds: one round per batch size, each a percentage of the orders "
+          + "(e.g. 0.01,0.1,1,10), and a table of refresh against full recompute per query and size.")
+  List<Double> sweep;
+
   @Option(names = "--markdown", description = "Print the result tables as Markdown.")
   boolean markdown;
 
@@ -109,6 +114,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (rounds < 1 || (batch != null && batch < 1)) {
       throw new UserException(ExitCode.USAGE, "--rounds and --batch must be at least 1");
+    }
+    if (sweep != null && (batch != null || sweep.stream().anyMatch(p -> !(p > 0) || p > 50))) {
+      throw new UserException(ExitCode.USAGE, "--sweep takes percentages of the orders above 0 and at most 50 "
+          + "(e.g. 0.01,0.1,1,10), and replaces --batch");
     }
     List<Integer> queries = parseQueries(queryList);
     long started = System.nanoTime();
@@ -138,6 +147,20 @@ public final class BenchCommand implements Callable<Integer> {
       MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> progress(out, line));
       progress(out, "creating " + queries.size() + " DIFFERENTIAL stream tables: " + joined(queries));
       List<MaintenanceRun.Created> created = run.createStreamTables();
+      if (sweep != null) {
+        long orders = orderCount(c);
+        List<Integer> sizes = sweep.stream().map(p -> (int) Math.max(1, Math.round(orders * p / 100))).toList();
+        List<MaintenanceRun.Round> perSize = new ArrayList<>();
+        for (int i = 0; i < sizes.size(); i++) {
+          progress(out, "sweep " + (i + 1) + " of " + sizes.size() + ": " + percent(sweep.get(i)) + " of the orders, batch "
+              + sizes.get(i) + (i == sizes.size() - 1 ? ", verifying each stream table at the end" : ""));
+          perSize.add(run.runRound(i + 1, i == sizes.size() - 1, new TpchRefresh("public", seed + i, sizes.get(i))));
+        }
+        int failures = reportSweep(out, queries, created, perSize, sizes);
+        out.printf(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        out.flush();
+        return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
+      }
       List<MaintenanceRun.Round> results = new ArrayList<>();
       for (int r = 1; r <= rounds; r++) {
         progress(out, "round " + r + " of " + rounds + " (batch " + refresh.batchSize() + ")"
@@ -149,6 +172,87 @@ public final class BenchCommand implements Callable<Integer> {
       out.flush();
       return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
     }
+  }
+
+  /**
+   * The sweep's table: per query and batch size, the refresh and full-recompute times and which was
+   * faster; per size, how many queries refreshed faster than they recompute. Returns the number of
+   * problems (failed creations, refreshes, mismatches after the last size).
+   */
+  private int reportSweep(PrintWriter out, List<Integer> queries, List<MaintenanceRun.Created> created,
+      List<MaintenanceRun.Round> perSize, List<Integer> sizes) {
+    out.println();
+    out.printf(Locale.ROOT, "TPC-H SF %s, one round (RF1, RF2, RF3) per batch size; refresh and full recompute "
+        + "in ms, and the faster of the two (DIFF or FULL).%n%n", sfText());
+    List<String> header = new ArrayList<>(List.of("query"));
+    for (int i = 0; i < sizes.size(); i++) {
+      String size = percent(sweep.get(i)) + " (" + sizes.get(i) + ")";
+      header.addAll(List.of(">" + size + " refresh", ">full", "faster"));
+    }
+    header.add("matches after last size");
+    TextTable table = new TextTable(header.toArray(String[]::new));
+    int failures = 0;
+    int[] differentialWins = new int[sizes.size()];
+    int[] measured = new int[sizes.size()];
+    List<String> problems = new ArrayList<>();
+    for (int q : queries) {
+      String name = TpchQueries.name(q);
+      Optional<MaintenanceRun.Created> c = created.stream().filter(x -> x.query() == q).findFirst();
+      List<String> row = new ArrayList<>(List.of(name));
+      if (c.isPresent() && c.get().error().isPresent()) {
+        failures++;
+        problems.add(name + ": not created: " + c.get().error().get());
+        continue;
+      }
+      String verdict = "not checked";
+      for (int i = 0; i < perSize.size(); i++) {
+        Optional<MaintenanceRun.QueryRound> r = perSize.get(i).queries().stream().filter(x -> x.query() == q)
+            .findFirst();
+        if (r.isEmpty() || r.get().error().isPresent()) {
+          row.addAll(List.of("-", "-", "-"));
+          if (r.isPresent()) {
+            failures++;
+            problems.add(name + " at " + percent(sweep.get(i)) + ": " + r.get().error().get());
+          }
+          continue;
+        }
+        double refreshMs = r.get().refreshNanos() / 1e6;
+        double fullMs = r.get().fullNanos() / 1e6;
+        measured[i]++;
+        if (refreshMs < fullMs) {
+          differentialWins[i]++;
+        }
+        row.addAll(List.of(Stats.millis(r.get().refreshNanos()), Stats.millis(r.get().fullNanos()),
+            refreshMs < fullMs ? "DIFF" : "FULL"));
+        if (i == perSize.size() - 1 && r.get().verification().isPresent()) {
+          boolean ok = r.get().verification().get().ok();
+          verdict = ok ? "yes" : "NO: " + r.get().verification().get().summary();
+          if (!ok) {
+            failures++;
+            problems.add(name + ": " + r.get().verification().get().summary());
+          }
+        }
+      }
+      row.add(verdict);
+      table.row(row.toArray(String[]::new));
+    }
+    List<String> summary = new ArrayList<>(List.of("refresh faster"));
+    for (int i = 0; i < sizes.size(); i++) {
+      summary.addAll(List.of(differentialWins[i] + " of " + measured[i], "", ""));
+    }
+    summary.add("");
+    table.row(summary.toArray(String[]::new));
+    table.print(out, markdown);
+    if (!problems.isEmpty()) {
+      out.println();
+      out.println(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":");
+      problems.forEach(p -> out.println("  " + p));
+    }
+    return failures;
+  }
+
+  private static String percent(double p) {
+    return new java.math.BigDecimal(Double.toString(p)).stripTrailingZeros().toPlainString() + "%";
   }
 
   /** Prints the result tables; returns the number of problems (failed creations, refreshes, mismatches). */
@@ -292,9 +396,13 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private static String orders(Connection c) throws SQLException {
+    return String.format(Locale.ROOT, "%,d", orderCount(c));
+  }
+
+  private static long orderCount(Connection c) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM public.orders")) {
       rs.next();
-      return String.format(Locale.ROOT, "%,d", rs.getLong(1));
+      return rs.getLong(1);
     }
   }
 
