@@ -8,6 +8,7 @@ import dev.freshet.planner.catalog.PgCalciteSchema;
 import dev.freshet.planner.catalog.PgCatalog;
 import dev.freshet.planner.catalog.SearchPathCatalogReader;
 import dev.freshet.planner.catalog.UnsupportedColumn;
+import dev.freshet.planner.catalog.NamedTypeExpressions;
 import dev.freshet.planner.catalog.UnsupportedColumnAnalyzer;
 import dev.freshet.planner.normalize.QueryNormalizer;
 import dev.freshet.planner.parse.PostgresOperators;
@@ -132,6 +133,7 @@ public final class QueryPlanner {
               + "query as written"), sql, e);
     }
     refuseUnsupportedColumns(rel, sql);
+    refuseUntypedExpressions(rel, sql);
     return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original));
   }
 
@@ -145,6 +147,17 @@ public final class QueryPlanner {
           "leave the column out of the query, or cast it to a supported type in a view of your own"),
           sql);
     }
+  }
+
+  /** An expression over a type carried by name must be typed as PostgreSQL types it (see NamedTypeExpressions). */
+  private static void refuseUntypedExpressions(RelNode rel, String sql) {
+    NamedTypeExpressions.find(rel).ifPresent(call -> {
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_FUNCTION, SourcePosition.UNKNOWN,
+          call + " over a column of a type Freshet's planner carries by name (jsonb, an enum, inet, an array...): "
+              + "its result type is PostgreSQL's to decide, and Freshet cannot tell it",
+          "cast the result to the type PostgreSQL gives it (e.g. (doc || '{}')::jsonb, upper(m::text)), "
+              + "or use --mode FULL or AUTO"), sql);
+    });
   }
 
   /** Parses {@code text} (the user's {@code sql} rewritten for Calcite's parser, same meaning). */

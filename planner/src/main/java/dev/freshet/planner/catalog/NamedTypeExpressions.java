@@ -1,0 +1,78 @@
+package dev.freshet.planner.catalog;
+
+import dev.freshet.planner.types.PostgresNamedType;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelVisitor;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Finds an expression whose result Calcite types as a type it carries by name ({@link PostgresNamedType})
+ * or as a nameless {@code ANY}, other than a cast, a {@code CASE} (and what becomes one: {@code COALESCE},
+ * {@code NULLIF}) or {@code min}/{@code max}. Calcite does not know PostgreSQL's functions and operators
+ * on these types: it types {@code upper(mood)} as a mood and {@code doc || '{}'} as {@code ANY}, where
+ * PostgreSQL resolves them otherwise (or not at all). Row identity hashes values by their type, so a type
+ * Calcite got wrong would identify equal rows apart: such a query is refused, with the advice to cast
+ * (what a cast encloses is not examined: the cast's type is what PostgreSQL stores and compares).
+ */
+public final class NamedTypeExpressions {
+
+  /** Calls whose result PostgreSQL types as Calcite does: the common type of their operands, or the cast's. */
+  private static final Set<SqlKind> FAITHFUL = Set.of(SqlKind.CAST, SqlKind.CASE, SqlKind.COALESCE, SqlKind.NULLIF);
+
+  private NamedTypeExpressions() {
+  }
+
+  /** The first such expression in {@code plan}, described for a refusal, if any. */
+  public static Optional<String> find(RelNode plan) {
+    String[] found = {null};
+    new RelVisitor() {
+      @Override
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        if (found[0] == null) {
+          node.accept(new RexShuttle() {
+            @Override
+            public RexNode visitCall(RexCall call) {
+              if (found[0] == null && carriedByName(call.getType()) && !FAITHFUL.contains(call.getKind())) {
+                found[0] = "`" + call.getOperator().getName() + "`";
+              }
+              // under a cast, the cast's type is what PostgreSQL stores and compares
+              return call.getKind() == SqlKind.CAST ? call : super.visitCall(call);
+            }
+
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery) {
+              if (found[0] == null) {
+                find(subQuery.rel).ifPresent(f -> found[0] = f);
+              }
+              return super.visitSubQuery(subQuery);
+            }
+          });
+          if (node instanceof Aggregate aggregate) {
+            for (AggregateCall call : aggregate.getAggCallList()) {
+              SqlKind kind = call.getAggregation().getKind();
+              if (found[0] == null && carriedByName(call.getType()) && kind != SqlKind.MIN && kind != SqlKind.MAX) {
+                found[0] = "`" + call.getAggregation().getName() + "`";
+              }
+            }
+          }
+          super.visit(node, ordinal, parent);
+        }
+      }
+    }.go(plan);
+    return Optional.ofNullable(found[0]);
+  }
+
+  private static boolean carriedByName(RelDataType type) {
+    return type instanceof PostgresNamedType || type.getSqlTypeName() == SqlTypeName.ANY;
+  }
+}
