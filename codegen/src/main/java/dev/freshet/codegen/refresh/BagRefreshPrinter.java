@@ -166,7 +166,7 @@ public final class BagRefreshPrinter implements StoredTablePrinter {
 
   /** Materializes {@code deltaSql} with each row's hash and stored multiplicity. */
   public String materializeDelta(String deltaSql, List<StoredColumn> stored) {
-    List<String> types = map(stored.subList(0, columns.size()).stream().map(StoredColumn::type).toList(),
+    List<String> types = map(stored.subList(0, columns.size()).stream().map(StoredColumn::identityType).toList(),
         s -> s);
     return "CREATE TEMPORARY TABLE " + q(DELTA_TABLE) + " ON COMMIT DROP AS\n"
         + "SELECT d.*, h.\"__freshet_hash\",\n"

@@ -356,7 +356,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
 
     List<String> keyTypes = new ArrayList<>();
     for (int j = 0; j < keys.size(); j++) {
-      keyTypes.add(stored.get(firstKey + j).type());
+      keyTypes.add(stored.get(firstKey + j).identityType());
     }
     List<String> stateCols = stateColumns();
     List<String> kept = new ArrayList<>(map(keyCols, k -> col("m", k)));

@@ -63,8 +63,8 @@ final class SqlText {
    * The identity hash of some columns: md5 of their row's text, each value first put in a form that
    * is equal exactly when the values are equal and does not depend on session settings (DateStyle,
    * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as
-   * epoch seconds, floats and bytea as their bytes, jsonb with its numbers so written, money as a
-   * number, citext in lower case.
+   * epoch seconds, floats and bytea as their bytes, jsonb with its numbers so written, money as its
+   * stored cents, citext in lower case.
    *
    * @param types PostgreSQL type names ({@code format_type}) of the columns
    */
@@ -77,11 +77,11 @@ final class SqlText {
   }
 
   static String canonical(String ref, String type) {
-    if (type.startsWith("numeric")) {
+    // Whole names only: an enum called timeslot or numeric_grade is not a time or a number.
+    if (type.equals("numeric") || type.startsWith("numeric(")) {
       return "trim_scale(" + ref + ")";
     }
-    if (type.startsWith("timestamp") || type.startsWith("time") || type.equals("date")
-        || type.equals("interval") || type.startsWith("interval")) {
+    if (type.equals("date") || TEMPORAL.matcher(type).matches()) {
       return "extract(epoch FROM " + ref + ")";
     }
     if (type.equals("double precision") || type.equals("real")) {
@@ -95,13 +95,21 @@ final class SqlText {
       return "freshet.jsonb_identity(" + ref + ")";
     }
     if (type.equals("money")) {
-      return "trim_scale(" + ref + "::numeric)";
+      // its stored cents: money's text and its numeric value depend on lc_monetary
+      return "encode(pg_catalog.cash_send(" + ref + "), 'hex')";
     }
     if (type.equals("citext") || type.endsWith(".citext")) {
       return "lower(" + ref + "::text)";
     }
     return ref;
   }
+
+  /**
+   * Timestamps with or without time zone, times without (a time with time zone keeps its offset, which
+   * epoch seconds lose; the planner refuses it), intervals: hashed as epoch seconds.
+   */
+  private static final java.util.regex.Pattern TEMPORAL = java.util.regex.Pattern.compile(
+      "timestamp(\\(\\d+\\))?( with(out)? time zone)?|time(\\(\\d+\\))?( without time zone)?|interval([ (].*)?");
 
   /** The PostgreSQL type name family of a Calcite type, as {@link #canonical} needs it. */
   static String pgFamily(org.apache.calcite.rel.type.RelDataType type) {

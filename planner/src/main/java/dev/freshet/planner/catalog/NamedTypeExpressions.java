@@ -72,7 +72,9 @@ public final class NamedTypeExpressions {
     return Optional.ofNullable(found[0]);
   }
 
+  /** A type carried by name, or a nameless ANY, or a collection of them ({@code array_agg(doc)}). */
   private static boolean carriedByName(RelDataType type) {
-    return type instanceof PostgresNamedType || type.getSqlTypeName() == SqlTypeName.ANY;
+    return type instanceof PostgresNamedType || type.getSqlTypeName() == SqlTypeName.ANY
+        || (type.getComponentType() != null && carriedByName(type.getComponentType()));
   }
 }

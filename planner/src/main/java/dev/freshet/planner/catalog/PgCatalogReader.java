@@ -213,13 +213,16 @@ public final class PgCatalogReader {
       SELECT u.oid, u.typmod, pg_catalog.format_type(u.oid, u.typmod) AS type_name,
              (u.oid IN (SELECT oid FROM comparable)
               OR (t.typcategory = 'A' AND t.typelem IN (SELECT oid FROM comparable))) AS has_equality,
-             (t.typtype = 'e' OR u.oid = ANY (%1$s) OR t.typname = 'citext'
+             (t.typtype = 'e' OR u.oid = ANY (%1$s) OR u.oid = ANY (%2$s) OR t.typname = 'citext'
               OR (t.typcategory = 'A' AND (e.typtype = 'e' OR e.oid = ANY (%1$s)))) AS identity_text
       FROM u JOIN pg_catalog.pg_type t ON t.oid = u.oid
       LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'""".formatted(
+      // types (and array elements) whose text identifies their value
       "ARRAY['inet', 'cidr', 'macaddr', 'macaddr8', 'bit', 'varbit', 'int4range', 'int8range', 'int4multirange', "
-          + "'int8multirange', 'jsonb', 'money', 'int2', 'int4', 'int8', 'text', 'varchar', 'bool', 'uuid']"
-          + "::pg_catalog.regtype[]::pg_catalog.oid[]");
+          + "'int8multirange', 'int2', 'int4', 'int8', 'text', 'varchar', 'bool', 'uuid']"
+          + "::pg_catalog.regtype[]::pg_catalog.oid[]",
+      // types whose text Freshet's row identity makes canonical by name (SqlText.canonical), not in arrays
+      "ARRAY['jsonb', 'money']::pg_catalog.regtype[]::pg_catalog.oid[]");
 
   /**
    * A base type's name, whether it has an equality operator, and whether Freshet's row identity (the

@@ -32,10 +32,11 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
   }
 
   /**
-   * Values of one PostgreSQL type, NULLs and character strings have that type: a string literal is
-   * PostgreSQL's "unknown" and takes the other type ({@code coalesce(doc, '{}')}); a text column would
-   * not, but PostgreSQL then refuses the query as written, which every create runs. A PostgreSQL type
-   * meets no other type here, so such a mix is refused rather than typed a nameless {@code ANY}.
+   * Values of one PostgreSQL type, NULLs and string literals (Calcite's CHAR) have that type: a string
+   * literal is PostgreSQL's "unknown" and takes the other type ({@code coalesce(doc, '{}')}). A text
+   * column (VARCHAR) does not: PostgreSQL refuses jsonb with text, but resolves citext with text to text
+   * (citext casts to text implicitly), which Calcite cannot tell. A PostgreSQL type meets no other type
+   * here, so such a mix is refused rather than typed wrongly or as a nameless {@code ANY}.
    */
   @Override
   public @Nullable RelDataType leastRestrictive(List<RelDataType> types, SqlTypeMappingRule mappingRule) {
@@ -49,8 +50,7 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
           return null;
         }
         named = n;
-      } else if (type.getSqlTypeName() != SqlTypeName.NULL && type.getSqlTypeName() != SqlTypeName.CHAR
-          && type.getSqlTypeName() != SqlTypeName.VARCHAR) {
+      } else if (type.getSqlTypeName() != SqlTypeName.NULL && type.getSqlTypeName() != SqlTypeName.CHAR) {
         other = true;
       }
     }

@@ -427,7 +427,9 @@ public final class ChangeCapture {
       ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
           CapturePrinter.guardedColumns(capturedAfter, order)));
       ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
-      marker = retyped || !captured.equals(capturedAfter);
+      // Without the guard view the source's columns may have been dropped and added again under the same
+      // names (DDL fires no trigger, so nothing else marks that): recompute in full whenever it was gone.
+      marker = !guarded || retyped || !captured.equals(capturedAfter);
     }
     // A related table without the marker trigger (a partition or child created or attached since,
     // or a new ancestor) may have been written uncaptured: install the trigger, recompute in full once.
@@ -539,6 +541,10 @@ public final class ChangeCapture {
       ddl.add(CapturePrinter.addColumns(relid, added));
     }
     if (!bufferExists || !added.isEmpty() || !functionsExist(c, relid)) {
+      if (bufferExists && !guardExists(c, relid)) {
+        // the guard is rebuilt here, so reconcile will not see it was gone: mark as it would (see there)
+        ddl.add(CapturePrinter.truncateMarker(relid));
+      }
       List<String> order = List.copyOf(sourceColumns.keySet());
       ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
           CapturePrinter.guardedColumns(capturedAfter, order)));

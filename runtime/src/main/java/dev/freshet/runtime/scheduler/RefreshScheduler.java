@@ -76,10 +76,7 @@ public final class RefreshScheduler {
           throw e; // the connection is gone: the caller reconnects, the rest wait for the next pass
         }
         int count = StreamTables.consecutiveFailures(c, st.id()).count();
-        boolean suspend = count >= maxFailures;
-        if (suspend) {
-          StreamTables.suspend(c, st.id());
-        }
+        boolean suspend = count >= maxFailures && StreamTables.suspend(c, st.id());
         attempt = new Attempt(name, null, e, count, suspend, false);
       }
       attempts.add(attempt);
@@ -90,13 +87,15 @@ public final class RefreshScheduler {
 
   /**
    * How long a stream table that failed {@code failures} times in a row waits after its last failure:
-   * its interval, doubled for every failure after the first, at most {@link #MAX_BACKOFF}.
+   * its interval, doubled for every failure after the first, at most {@link #MAX_BACKOFF} (or the
+   * interval, when that is longer: a daily stream table is not retried more often than daily).
    */
   public static Duration backoff(Duration interval, int failures) {
+    Duration cap = interval.compareTo(MAX_BACKOFF) > 0 ? interval : MAX_BACKOFF;
     Duration wait = interval;
-    for (int i = 1; i < failures && wait.compareTo(MAX_BACKOFF) < 0; i++) {
+    for (int i = 1; i < failures && wait.compareTo(cap) < 0; i++) {
       wait = wait.multipliedBy(2);
     }
-    return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+    return wait.compareTo(cap) > 0 ? cap : wait;
   }
 }

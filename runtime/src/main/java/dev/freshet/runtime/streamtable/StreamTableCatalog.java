@@ -202,11 +202,11 @@ final class StreamTableCatalog {
     }
   }
 
-  static void suspend(Connection c, long id) throws SQLException {
+  static boolean suspend(Connection c, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "UPDATE freshet.stream_tables SET status = 'SUSPENDED' WHERE id = ? AND status = 'ERROR'")) {
       ps.setLong(1, id);
-      ps.executeUpdate();
+      return ps.executeUpdate() > 0;
     }
   }
 

@@ -646,9 +646,12 @@ public final class StreamTables {
     return StreamTableCatalog.pruneHistory(c, retention);
   }
 
-  /** Sets the stream table {@code id} to {@link #SUSPENDED}, keeping its last error. */
-  public static void suspend(Connection c, long id) throws SQLException {
-    StreamTableCatalog.suspend(c, id);
+  /**
+   * Sets the stream table {@code id} to {@link #SUSPENDED}, keeping its last error, if its status is
+   * still ERROR (not if a refresh elsewhere succeeded meanwhile); returns whether it did.
+   */
+  public static boolean suspend(Connection c, long id) throws SQLException {
+    return StreamTableCatalog.suspend(c, id);
   }
 
   /**
@@ -728,15 +731,19 @@ public final class StreamTables {
   // A type has equality if, through domains and array elements, it reaches an enum, a range or a type
   // with a default btree operator class; others (json, xml, point, box, composites) compare by text.
   private static final String STORED_COLUMNS = """
-      WITH RECURSIVE reach (attnum, typid) AS (
-        SELECT a.attnum, a.atttypid FROM pg_catalog.pg_attribute a
+      WITH RECURSIVE reach (attnum, typid, depth) AS (
+        SELECT a.attnum, a.atttypid, 0 FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
         UNION ALL
-        SELECT reach.attnum, CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END
+        SELECT reach.attnum, CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END, reach.depth + 1
         FROM reach JOIN pg_catalog.pg_type t ON t.oid = reach.typid
         WHERE t.typtype = 'd' OR (t.typcategory = 'A' AND t.typelem <> 0 AND t.typlen = -1)
       )
       SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+             -- the base type of a domain (at any depth), as the planner hashes its values
+             (SELECT pg_catalog.format_type(b.typid, CASE WHEN b.typid = a.atttypid THEN a.atttypmod END)
+              FROM reach b JOIN pg_catalog.pg_type bt ON bt.oid = b.typid
+              WHERE b.attnum = a.attnum AND bt.typtype <> 'd' ORDER BY b.depth LIMIT 1) AS identity_type,
              NOT EXISTS (
                SELECT FROM reach JOIN pg_catalog.pg_type t ON t.oid = reach.typid
                WHERE reach.attnum = a.attnum AND t.typtype <> 'd'
@@ -756,7 +763,7 @@ public final class StreamTables {
       ps.setString(2, table.sql());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          columns.add(new StoredColumn(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+          columns.add(new StoredColumn(rs.getString(1), rs.getString(2), rs.getBoolean(4), rs.getString(3)));
         }
       }
     }

@@ -91,8 +91,8 @@ class PostgresTypesScenarioTest {
     try (Connection c = db.connect()) {
       exec(c, "CREATE TABLE shapes (id int PRIMARY KEY, doc jsonb, j json, p point)",
           "INSERT INTO shapes VALUES (1, '{}', '{}', '(1,2)'), (2, NULL, NULL, NULL)");
-      exec(c, "ALTER TABLE shapes ADD COLUMN nr numrange");
-      for (String column : List.of("j", "p", "nr")) {
+      exec(c, "ALTER TABLE shapes ADD COLUMN nr numrange", "ALTER TABLE shapes ADD COLUMN ja jsonb[]");
+      for (String column : List.of("j", "p", "nr", "ja")) {
         QueryException refused = assertThrows(QueryException.class,
             () -> create(c, "nq", "SELECT id, " + column + " FROM shapes", Mode.DIFFERENTIAL));
         assertTrue(refused.getMessage().contains("FR002") && (refused.getMessage().contains("no equality operator")
@@ -135,6 +135,29 @@ class PostgresTypesScenarioTest {
       assertEquals(List.of("2", "5"), rows(c, "SELECT id FROM ab_ids ORDER BY 1"));
       assertEquals(List.of("ab|2", "x|2"), rows(c, "SELECT lower(name::text) || '|' || n FROM by_name WHERE name IS NOT NULL ORDER BY 1"));
       assertEquals(3L, Scenarios.count(c, "SELECT count(*) FROM names"));
+      // citext with a text column is text to PostgreSQL (citext casts to text implicitly), which Calcite
+      // cannot tell: refused rather than grouped case-insensitively (found in review)
+      exec(c, "CREATE TABLE labels (id int PRIMARY KEY, label text)", "INSERT INTO labels VALUES (1, 'ab')");
+      assertThrows(QueryException.class, () -> create(c, "mixed", "SELECT k, count(*) AS n FROM (SELECT name AS k "
+          + "FROM people UNION ALL SELECT label FROM labels) u GROUP BY k", Mode.DIFFERENTIAL));
+    }
+  }
+
+  /**
+   * A domain over an unconstrained numeric is hashed as numeric when the stream table is created and
+   * when it is refreshed (the refresh read the domain's name and hashed the raw text: 1.5 and 1.50 were
+   * two groups, and a group's state was lost; found in review).
+   */
+  @Test
+  void aDomainIsHashedAsItsBaseType(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE DOMAIN amount AS numeric CHECK (VALUE >= 0)",
+          "CREATE TABLE payments (id int PRIMARY KEY, a amount)",
+          "INSERT INTO payments VALUES (1, 1.5), (2, 2), (3, 1.50)");
+      create(c, "by_amount", "SELECT a, count(*) AS n FROM payments GROUP BY a", Mode.DIFFERENTIAL);
+      exec(c, "INSERT INTO payments VALUES (4, 1.500), (5, 2.0)", "DELETE FROM payments WHERE id = 1");
+      Oracle.refreshAndCheck(c, "by_amount", Mode.DIFFERENTIAL);
+      assertEquals(List.of("1.5|2", "2|2"), rows(c, "SELECT trim_scale(a) || '|' || n FROM by_amount ORDER BY a"));
     }
   }
 }

@@ -113,4 +113,22 @@ class SourceRenameScenarioTest {
           && gone.getMessage().contains("freshet alter"), gone.getMessage());
     }
   }
+
+  /**
+   * A captured column dropped with CASCADE and added again under its name, with no write in between:
+   * DDL fires no trigger, so the next refresh must recompute (the rows now hold NULL there) rather than
+   * find nothing to do (found in review: the marker was written only when a column went missing).
+   */
+  @Test
+  void aColumnDroppedAndAddedAgainUnderItsNameIsRecomputed(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE rn4 (id int PRIMARY KEY, v int)", "INSERT INTO rn4 VALUES (1, 10), (2, 20)");
+      create(c, "rn4_st", "SELECT id, v FROM rn4", Mode.DIFFERENTIAL);
+      inOneTransaction(c, "ALTER TABLE rn4 DROP COLUMN v CASCADE", "ALTER TABLE rn4 ADD COLUMN v int");
+      Oracle.refreshAndCheck(c, "rn4_st", Mode.FULL);
+      assertEquals(List.of("1|", "2|"), rows(c, "SELECT id || '|' || coalesce(v::text, '') FROM rn4_st ORDER BY id"));
+      exec(c, "UPDATE rn4 SET v = 5 WHERE id = 2");
+      Oracle.refreshAndCheck(c, "rn4_st", Mode.DIFFERENTIAL);
+    }
+  }
 }
