@@ -35,7 +35,8 @@ public final class CatalogMigrations {
   private static final List<String> RESOURCES = List.of("V1__catalog.sql", "V2__stream_table_search_path.sql",
       "V3__state_tables.sql", "V4__refresh_in_postgres.sql", "V5__direct_write_guard.sql",
       "V6__jsonb_identity.sql", "V7__suspension.sql",
-      "V8__history_retention.sql");
+      "V8__history_retention.sql",
+      "V9__keep_suspension.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
 

@@ -101,6 +101,9 @@ class RefreshSchedulerTest {
       assertEquals(StreamTables.SUSPENDED, StreamTables.status(c, "ratios", 0).table().status());
       assertEquals(List.of(), ratios(c, OffsetDateTime.now().plusDays(1)),
           "a suspended stream table is not refreshed");
+      // a manual refresh that fails leaves it suspended
+      assertThrows(Exception.class, () -> StreamTables.refresh(c, "ratios"));
+      assertEquals(StreamTables.SUSPENDED, StreamTables.status(c, "ratios", 0).table().status());
 
       StreamTables.resume(c, "ratios");
       assertEquals("ACTIVE", StreamTables.status(c, "ratios", 0).table().status());
