@@ -16,6 +16,7 @@ import java.util.stream.Stream;
  * "__seq"      bigint  GENERATED ALWAYS AS IDENTITY           -- order within the buffer
  * "__w"        integer NOT NULL                               -- +1 inserted row, -1 deleted row, 0 TRUNCATE
  * "__truncate" boolean NOT NULL DEFAULT false                 -- a TRUNCATE marker (captured columns NULL)
+ * "__at"       timestamptz NOT NULL DEFAULT now()              -- when (the writing transaction began)
  * captured columns, with the source's names and types
  * }</pre>
  * and statement-level {@code AFTER} triggers {@code freshet_capture_ins/_upd/_del/_trunc} calling
@@ -34,7 +35,9 @@ public final class CapturePrinter {
   public static final String SEQ = "__seq";
   public static final String WEIGHT = "__w";
   public static final String TRUNCATE = "__truncate";
-  public static final List<String> BUFFER_COLUMNS = List.of(XID, SEQ, WEIGHT, TRUNCATE);
+  /** When the change was captured (its transaction's start): how long a stream table has been behind. */
+  public static final String AT = "__at";
+  public static final List<String> BUFFER_COLUMNS = List.of(XID, SEQ, WEIGHT, TRUNCATE, AT);
 
   private static final String NEW_TABLE = "freshet_new";
   private static final String OLD_TABLE = "freshet_old";
@@ -76,6 +79,8 @@ public final class CapturePrinter {
     lines.add(Quoting.identifier(SEQ) + " bigint GENERATED ALWAYS AS IDENTITY");
     lines.add(Quoting.identifier(WEIGHT) + " integer NOT NULL");
     lines.add(Quoting.identifier(TRUNCATE) + " boolean NOT NULL DEFAULT false");
+    lines.add(Quoting.identifier(AT) + " timestamp with time zone NOT NULL DEFAULT "
+        + Quoting.qualified("pg_catalog", "now") + "()");
     columns.forEach(column -> lines.add(columnDefinition(column)));
     String create = "CREATE TABLE " + buffer + " (\n  " + String.join(",\n  ", lines) + "\n)";
     String index = "CREATE INDEX " + Quoting.identifier(bufferTable(sourceRelid) + "_xid_idx") + " ON " + buffer

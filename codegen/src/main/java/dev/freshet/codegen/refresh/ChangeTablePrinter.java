@@ -34,6 +34,17 @@ public final class ChangeTablePrinter {
         + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", $2::pg_snapshot)";
   }
 
+  /**
+   * When the oldest change a stream table has not read yet was made (its transaction's start), or
+   * NULL: the buffer rows committed since the snapshot bound as both parameters (its last refresh's).
+   */
+  public static String oldestPending(String buffer) {
+    return "SELECT min(b.\"__at\")\nFROM " + buffer + " AS b\n"
+        + "WHERE b.\"__xid\" >= pg_snapshot_xmin(?::pg_snapshot)\n"
+        + "  AND pg_visible_in_snapshot(b.\"__xid\", pg_current_snapshot())\n"
+        + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", ?::pg_snapshot)";
+  }
+
   /** Counts of the window's buffer rows and of its TRUNCATE markers. */
   public static String windowCounts(String buffer) {
     return "SELECT count(*), count(*) FILTER (WHERE b.\"__truncate\")\nFROM " + buffer + " AS b\nWHERE "

@@ -34,6 +34,7 @@ class CapturePrinterTest {
               "__seq" bigint GENERATED ALWAYS AS IDENTITY,
               "__w" integer NOT NULL,
               "__truncate" boolean NOT NULL DEFAULT false,
+              "__at" timestamp with time zone NOT NULL DEFAULT "pg_catalog"."now"(),
               "id" integer,
               "name" character varying(40) COLLATE "pg_catalog"."C"
             )""",

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         "MODE is the effective mode, written REQUESTED->EFFECTIVE when they differ (AUTO->FULL: the query "
             + "cannot be maintained differentially; 'freshet status NAME' says why). STATUS is ACTIVE, "
             + "ERROR when the last refresh failed, or SUSPENDED when 'freshet service' stopped refreshing it "
-            + "after failures in a row ('freshet resume NAME' brings it back).", "",
+            + "after failures in a row ('freshet resume NAME' brings it back). PENDING is the number of "
+            + "changes its next refresh will read, and how long ago the oldest was made.", "",
         "Reads the catalog only; changes nothing."},
     footer = {"", "Example:", "  freshet list --jdbc-url jdbc:postgresql://localhost/shop"})
 public final class ListCommand implements Callable<Integer> {
@@ -42,8 +43,10 @@ public final class ListCommand implements Callable<Integer> {
       tables = StreamTables.list(c);
       for (StoredStreamTable st : tables) {
         java.util.Map<String, Long> changes = StreamTables.pendingChanges(c, st.id());
-        pending.put(st.id(), changes.isEmpty() ? "?"
-            : Long.toString(changes.values().stream().mapToLong(Long::longValue).sum()));
+        long total = changes.values().stream().mapToLong(Long::longValue).sum();
+        String behind = total == 0 ? "" : StreamTables.behindSince(c, st)
+            .map(since -> " (" + StatusCommand.ago(since).replace(" ago", "") + ")").orElse("");
+        pending.put(st.id(), changes.isEmpty() ? "?" : total + behind);
       }
     }
     if (tables.isEmpty()) {

@@ -70,6 +70,10 @@ public final class StatusCommand implements Callable<Integer> {
       });
       out.println("  last refresh: " + time(st.lastRefreshAt()));
       out.println("  pending:      " + pendingText(StreamTables.pendingChanges(c, st.id())));
+      java.util.Optional<OffsetDateTime> since = StreamTables.behindSince(c, st);
+      if (since.isPresent()) {
+        out.println("  behind since: " + time(since) + " (" + ago(since.get()) + ", the oldest change it has not read)");
+      }
       out.println("  created:      " + time(Optional.of(st.createdAt())) + " by " + st.owner());
       out.println("  rows:         " + CreateCommand.rows(c, st.name()));
       printSources(out, status.sources());
@@ -86,6 +90,21 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   /** {@code 12 changes (public.orders 12, public.customers 0)}, {@code none}, or why it is not known. */
+  /** How long ago {@code since} was, roughly: {@code 45 s}, {@code 3 min}, {@code 2 h 5 min}, {@code 3 days}. */
+  static String ago(OffsetDateTime since) {
+    long seconds = Math.max(0, java.time.Duration.between(since, OffsetDateTime.now()).toSeconds());
+    if (seconds < 60) {
+      return seconds + " s ago";
+    }
+    if (seconds < 3600) {
+      return (seconds / 60) + " min ago";
+    }
+    if (seconds < 86_400) {
+      return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min ago";
+    }
+    return (seconds / 86_400) + (seconds < 2 * 86_400 ? " day" : " days") + " ago";
+  }
+
   static String pendingText(java.util.Map<String, Long> pending) {
     if (pending.isEmpty()) {
       return "not known until its next refresh";

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
@@ -338,6 +339,36 @@ public final class StreamTables {
       }
     }
     return pending;
+  }
+
+  /**
+   * When the oldest change stream table {@code st} has not read yet was made (its transaction's
+   * start): since when it has been behind its sources. Empty when it is not behind, or before its
+   * first refresh.
+   */
+  public static Optional<OffsetDateTime> behindSince(Connection c, StoredStreamTable st) throws SQLException {
+    if (st.lastSnapshot().isEmpty()) {
+      return Optional.empty();
+    }
+    OffsetDateTime oldest = null;
+    for (long relid : StreamTableCatalog.sourceRelids(c, st.id())) {
+      if (relid(c, new QualifiedName(CapturePrinter.CHANGES_SCHEMA, CapturePrinter.bufferTable(relid))).isEmpty()) {
+        continue; // a FULL stream table's source without capture, or a buffer gone with its source
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          ChangeTablePrinter.oldestPending(CapturePrinter.qualifiedBufferTable(relid)))) {
+        ps.setString(1, st.lastSnapshot().get());
+        ps.setString(2, st.lastSnapshot().get());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          OffsetDateTime at = rs.getObject(1, OffsetDateTime.class);
+          if (at != null && (oldest == null || at.isBefore(oldest))) {
+            oldest = at;
+          }
+        }
+      }
+    }
+    return Optional.ofNullable(oldest);
   }
 
   /**

@@ -303,7 +303,7 @@ class CliStreamTableLifecycleTest {
     assertTrue(behind.out().contains("  pending:      4 changes buffered since the last refresh (public.pd 4)"),
         behind.transcript());
     CliRun list = CliRun.run(url, "list");
-    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"pd_st\"") && l.contains("  4  ")),
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"pd_st\"") && l.matches(".*  4 \\(\\d+ s\\)  .*")),
         list.transcript());
     assertEquals(0, CliRun.run(url, "refresh", "pd_st").exitCode());
     CliRun verify = CliRun.run(url, "verify", "pd_st");
@@ -390,5 +390,27 @@ class CliStreamTableLifecycleTest {
     assertEquals(before - 2, ((Number) db.scalar(ours)).longValue());
     CliRun bad = CliRun.run(url, "service", "--once", "--history-retention", "a month");
     assertEquals(2, bad.exitCode(), bad.transcript());
+  }
+
+  /** status and list say since when a stream table has been behind its sources: its oldest unread change. */
+  @Test
+  void statusAndListShowSinceWhenAStreamTableIsBehind(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE behind_src (id int PRIMARY KEY)", "INSERT INTO behind_src VALUES (1)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "behind_st", "--query", "SELECT id FROM behind_src").exitCode());
+    assertFalse(CliRun.run(url, "status", "behind_st").out().contains("behind since"), "nothing pending yet");
+    db.execute("INSERT INTO behind_src VALUES (2)");
+    // as if the change had been made ten minutes ago (the test does not wait ten minutes)
+    db.execute("UPDATE freshet_changes.src_" + db.scalar("SELECT 'behind_src'::regclass::oid")
+        + " SET __at = now() - interval '10 minutes'");
+    CliRun status = CliRun.run(url, "status", "behind_st");
+    assertTrue(status.out().contains("behind since:") && status.out().contains("(10 min ago, the oldest change"),
+        status.transcript());
+    CliRun list = CliRun.run(url, "list");
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"behind_st\"") && l.contains(" 1 (10 min) ")),
+        list.transcript());
+    assertEquals(0, CliRun.run(url, "refresh", "behind_st").exitCode());
+    assertFalse(CliRun.run(url, "status", "behind_st").out().contains("behind since"), "caught up");
+    assertEquals(0, CliRun.run(url, "verify", "behind_st").exitCode());
   }
 }
