@@ -43,7 +43,8 @@ class DemoCommandTest {
       assertTrue(lines.stream().anyMatch(l -> row.matcher(l).matches()),
           name + " has no round line in DIFFERENTIAL mode saying it matches\n" + diagnostics);
     }
-    assertTrue(output.contains("All " + MaintenanceRun.IN_SCOPE.size() + " stream tables matched"), diagnostics);
+    assertTrue(output.contains("All " + MaintenanceRun.IN_SCOPE.size() + " stream tables matched a full recompute "
+        + "after the round (" + MaintenanceRun.IN_SCOPE.size() + " refreshes)"), diagnostics);
     assertTrue(output.contains("show correctness, not speed") && output.contains("'freshet bench --sf 1'"),
         "the demo says what its times mean: " + diagnostics);
   }

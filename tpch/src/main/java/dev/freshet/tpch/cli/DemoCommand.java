@@ -150,8 +150,8 @@ public final class DemoCommand implements Callable<Integer> {
 
       out.println();
       if (failures == 0) {
-        out.printf(Locale.ROOT, "All %d stream tables matched a full recompute after each of %d round%s "
-            + "(%d refreshes) in %.1f s.%n", queries.size(), rounds, rounds == 1 ? "" : "s", refreshes,
+        out.printf(Locale.ROOT, "All %d stream tables matched a full recompute %s (%d refreshes) in %.1f s.%n",
+            queries.size(), rounds == 1 ? "after the round" : "after each of " + rounds + " rounds", refreshes,
             (System.nanoTime() - started) / 1e9);
       } else {
         out.printf(Locale.ROOT, "%d problem%s:%n", failures, failures == 1 ? "" : "s");
