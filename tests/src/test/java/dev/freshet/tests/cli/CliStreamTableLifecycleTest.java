@@ -375,6 +375,7 @@ class CliStreamTableLifecycleTest {
     for (int i = 0; i < 3; i++) {
       db.execute("INSERT INTO hist_src VALUES (" + (i + 10) + ")");
       assertEquals(0, CliRun.run(url, "refresh", "hist_st").exitCode());
+      assertEquals(0, CliRun.run(url, "verify", "hist_st").exitCode(), "the oracle after every refresh");
     }
     String ours = "SELECT count(*) FROM freshet.refresh_history h JOIN freshet.stream_tables st "
         + "ON st.id = h.stream_table_id WHERE st.table_name = 'hist_st'";

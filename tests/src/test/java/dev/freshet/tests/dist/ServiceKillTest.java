@@ -58,6 +58,17 @@ class ServiceKillTest {
     return process;
   }
 
+  /** The next line the service prints that contains {@code wanted}; fails after a minute without one. */
+  private static String nextLine(BlockingQueue<String> lines, String wanted) throws InterruptedException {
+    while (true) {
+      String line = lines.poll(1, TimeUnit.MINUTES);
+      assertTrue(line != null, "the service printed no line with " + wanted);
+      if (line.contains(wanted)) {
+        return line;
+      }
+    }
+  }
+
   /** Waits for a condition on the database (a process's backend we cannot be told about); fails after a minute. */
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
@@ -109,11 +120,7 @@ class ServiceKillTest {
 
       Process second = service(db, lines);
       try {
-        String refreshed;
-        do {
-          refreshed = lines.poll(1, TimeUnit.MINUTES);
-          assertTrue(refreshed != null, "the second service printed no refresh of killed_st");
-        } while (!refreshed.contains("\"public\".\"killed_st\""));
+        String refreshed = nextLine(lines, "\"public\".\"killed_st\"");
         assertTrue(!refreshed.contains("FAILED"), refreshed);
       } finally {
         second.destroyForcibly();
@@ -148,11 +155,7 @@ class ServiceKillTest {
         blocker.rollback();
         List<String> wanted = List.of("reconnected to PostgreSQL", "\"public\".\"term_st\"  DIFFERENTIAL");
         for (String w : wanted) {
-          String line;
-          do {
-            line = lines.poll(1, TimeUnit.MINUTES);
-            assertTrue(line != null, "the service printed no line with " + w);
-          } while (!line.contains(w));
+          nextLine(lines, w);
         }
       } finally {
         service.destroyForcibly();
