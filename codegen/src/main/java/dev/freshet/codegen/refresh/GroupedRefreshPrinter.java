@@ -481,13 +481,28 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
 
   /** Step 2: counts of rows the MERGE will insert, update and delete, in that order, and their sum. */
   public String counts() {
-    String exists = "EXISTS (SELECT 1 FROM " + targetName() + " AS st WHERE st." + q(HiddenColumns.HASH)
-        + " = d." + q(HiddenColumns.HASH) + " AND " + SqlText.sameValues("st", "d", keyColumns()) + ")";
+    String match = "SELECT 1 FROM " + targetName() + " AS st WHERE st." + q(HiddenColumns.HASH)
+        + " = d." + q(HiddenColumns.HASH) + " AND " + SqlText.sameValues("st", "d", keyColumns());
+    String exists = "EXISTS (" + match + ")";
+    String differs = "EXISTS (" + match + "\n    AND (" + valuesDiffer().replace("\n", "\n    ") + "))";
     String gone = keys.isEmpty() ? "FALSE" : "d." + q(HiddenColumns.COUNT) + " = 0";
     return "SELECT count(*) FILTER (WHERE NOT " + exists + " AND NOT " + gone + "),\n"
-        + "  count(*) FILTER (WHERE " + exists + " AND NOT " + gone + "),\n"
+        + "  count(*) FILTER (WHERE " + differs + " AND NOT " + gone + "),\n"
         + "  count(*) FILTER (WHERE " + exists + " AND " + gone + "),\n"
-        + "  count(*) FILTER (WHERE " + exists + " OR NOT " + gone + ")\nFROM " + q(STATE_TABLE) + " AS d";
+        + "  count(*) FILTER (WHERE NOT " + exists + " AND NOT " + gone + " OR " + differs + " OR " + exists
+        + " AND " + gone + ")\nFROM " + q(STATE_TABLE) + " AS d";
+  }
+
+  /**
+   * A matched group's stored row differs from its new one: some user or state column's text differs
+   * (text, so that a value PostgreSQL calls equal but prints otherwise, 1.5 and 1.50, is still written).
+   * Unchanged groups are not updated: a FULL refresh rewrites none of them, and the stream tables
+   * reading this one see only the groups that changed.
+   */
+  private String valuesDiffer() {
+    List<String> values = new ArrayList<>(userColumns);
+    values.addAll(stateColumns());
+    return String.join("\n  OR ", map(values, c -> col("st", c) + "::text IS DISTINCT FROM " + col("d", c) + "::text"));
   }
 
   /** Step 3: the MERGE applying {@value #STATE_TABLE}. */
@@ -499,7 +514,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     if (!keys.isEmpty()) {
       whens.add(new MergeStatement.Delete("d." + q(HiddenColumns.COUNT) + " = 0"));
     }
-    whens.add(new MergeStatement.Update("", map(all, SqlText::q), map(all, c -> col("d", c))));
+    whens.add(new MergeStatement.Update("(" + valuesDiffer() + ")", map(all, SqlText::q), map(all, c -> col("d", c))));
     whens.add(new MergeStatement.Insert(keys.isEmpty() ? "" : "d." + q(HiddenColumns.COUNT) + " > 0",
         map(all, SqlText::q), map(all, c -> col("d", c))));
     return MergePrinter.print(new MergeStatement("", targetName(), "st", q(STATE_TABLE), "d", on, whens));

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
@@ -7,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,7 +92,9 @@ public final class RefreshCommand implements Callable<Integer> {
     return String.format(Locale.ROOT, "%s  %-12s  %s  +%d ~%d -%d  delta %d  %d ms%s", r.name(), r.modeUsed(),
         r.changedSources().isEmpty() ? "no changes" : "changed " + String.join(", ", r.changedSources()),
         r.rowsInserted(), r.rowsUpdated(), r.rowsDeleted(), r.deltaRows(), r.millis(),
-        r.fallbackReason().map(f -> "  (AUTO fallback " + f.split(" ", 2)[0] + ")").orElse(""));
+        r.fallbackReason().map(f -> "  (AUTO fallback " + f.split(" ", 2)[0] + ")")
+            .or(() -> r.modeUsed() == Mode.FULL ? r.modeReason().map(m -> "  (" + m + ")") : Optional.empty())
+            .orElse(""));
   }
 
   private boolean verbose() {

@@ -69,7 +69,13 @@ public final class StatusCommand implements Callable<Integer> {
         e.strip().lines().forEach(line -> out.println("    " + line));
       });
       out.println("  last refresh: " + time(st.lastRefreshAt()));
-      out.println("  pending:      " + pendingText(StreamTables.pendingChanges(c, st.id())));
+      java.util.Map<String, Long> pending = StreamTables.pendingChanges(c, st.id());
+      out.println("  pending:      " + pendingText(pending));
+      if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL
+          && pending.values().stream().anyMatch(n -> n > 0)) {
+        StreamTables.autoChoice(c, st.id()).ifPresent(a -> out.println("  next refresh: " + a.mode() + " ("
+            + a.reason() + ")"));
+      }
       java.util.Optional<OffsetDateTime> since = StreamTables.behindSince(c, st);
       if (since.isPresent()) {
         out.println("  behind since: " + time(since) + " (" + ago(since.get()) + ", the oldest change it has not read)");

@@ -7,10 +7,12 @@ import java.util.Optional;
  * What one refresh did.
  *
  * @param deltaRows rows of the consolidated delta applied (bag tables) or groups touched (grouped tables)
+ * @param windowRows buffered changes the refresh read, all sources together
+ * @param modeReason why it ran in its mode, when something chose it: AUTO's estimate, a TRUNCATE
  */
 public record RefreshReport(QualifiedName name, Mode modeUsed, List<String> changedSources,
     long rowsInserted, long rowsUpdated, long rowsDeleted, long deltaRows, long millis,
-    Optional<String> fallbackReason) {
+    Optional<String> fallbackReason, long windowRows, Optional<String> modeReason) {
 
   public RefreshReport {
     changedSources = List.copyOf(changedSources);

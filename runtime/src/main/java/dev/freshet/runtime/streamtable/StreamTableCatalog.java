@@ -84,12 +84,13 @@ final class StreamTableCatalog {
   }
 
   static void insert(Connection c, long id, QualifiedName name, String query, Mode requested,
-      CompiledStreamTable compiled, String schedule) throws SQLException {
+      CompiledStreamTable compiled, String schedule, double recomputeMillis) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.stream_tables (id, schema_name, table_name, defining_query, requested_mode,
-          effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path)
+          effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path,
+          recompute_ms)
         OVERRIDING SYSTEM VALUE
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false))""")) {
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false), ?)""")) {
       ps.setLong(1, id);
       ps.setString(2, name.schema());
       ps.setString(3, name.name());
@@ -99,6 +100,7 @@ final class StreamTableCatalog {
       ps.setString(7, compiled.fallback().map(r -> r.reasonLine()).orElse(null));
       ps.setArray(8, c.createArrayOf("text", compiled.notes().toArray()));
       ps.setString(9, schedule);
+      ps.setDouble(10, recomputeMillis);
       ps.executeUpdate();
     }
   }
@@ -254,15 +256,16 @@ final class StreamTableCatalog {
     try (PreparedStatement ps = c.prepareStatement("""
         SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), mode_used,
           round(extract(epoch FROM finished_at - started_at) * 1000)::bigint, changed_sources::text,
-          rows_inserted, rows_updated, rows_deleted, delta_rows, error
+          rows_inserted, rows_updated, rows_deleted, delta_rows, error, mode_reason
         FROM freshet.refresh_history WHERE stream_table_id = ? ORDER BY id DESC LIMIT ?""")) {
       ps.setLong(1, id);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  changed %s%s",
+          lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  changed %s%s%s",
               rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6),
               rs.getString(7), rs.getString(8), rs.getString(4),
+              rs.getString(10) == null ? "" : "  (" + rs.getString(10) + ")",
               rs.getString(9) == null ? "" : "  ERROR: " + rs.getString(9)));
         }
       }

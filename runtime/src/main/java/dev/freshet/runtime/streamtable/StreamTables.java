@@ -81,10 +81,10 @@ public final class StreamTables {
     long id = StreamTableCatalog.reserveId(c); // the state tables inside the query are named for it
     CompiledStreamTable compiled = StreamTableCompiler.compile(c, target, id, sql, mode, List.of());
     java.sql.Savepoint beforePopulation = c.setSavepoint();
-    Counts counts;
     OffsetDateTime started = now(c);
+    Population population;
     try {
-      counts = populate(c, target, compiled);
+      population = populate(c, target, compiled);
       if (compiled.effectiveMode() == Mode.DIFFERENTIAL) {
         requirePlanAgreesWithQuery(c, compiled);
       }
@@ -94,9 +94,11 @@ public final class StreamTables {
       }
       c.rollback(beforePopulation);
       compiled = StreamTableCompiler.compileFull(c, target, sql, List.of(), mismatch.refusal);
-      counts = populate(c, target, compiled);
+      population = populate(c, target, compiled);
     }
-    StreamTableCatalog.insert(c, id, target, sql, mode, compiled, schedule);
+    Counts counts = population.counts();
+    // what computing it cost: AUTO's measure of a recompute until a FULL refresh measures one (catalog V11)
+    StreamTableCatalog.insert(c, id, target, sql, mode, compiled, schedule, population.programNanos() / 1e6);
     for (CompiledStreamTable.Source source : compiled.sources()) {
       StreamTableCatalog.insertSource(c, id, source.table().oid(), source.name(), source.readColumns());
     }
@@ -140,8 +142,12 @@ public final class StreamTables {
     }
   }
 
+  /** What filling a new stream table did, and how long its full program took (without the DDL before it). */
+  private record Population(Counts counts, long programNanos) {
+  }
+
   /** Captures the sources, creates the storage and fills it. */
-  private static Counts populate(Connection c, QualifiedName target, CompiledStreamTable compiled)
+  private static Population populate(Connection c, QualifiedName target, CompiledStreamTable compiled)
       throws SQLException {
     // Writers of the sources wait from here to commit: population and the stored snapshot see the
     // same source state, and every later write lands in the buffers (DESIGN.md §3).
@@ -156,7 +162,10 @@ public final class StreamTables {
     for (String statement : compiled.createStorage()) { // state tables bottom-up, then the stream table
       execute(c, statement);
     }
-    return run(c, compiled.fullProgram(storedColumns(c, compiled)));
+    RefreshProgram program = compiled.fullProgram(storedColumns(c, compiled));
+    long start = System.nanoTime();
+    Counts counts = run(c, program);
+    return new Population(counts, System.nanoTime() - start);
   }
 
   /** Freshet's plan disagrees with the query it was made from (see {@link #requirePlanAgreesWithQuery}). */
@@ -246,7 +255,8 @@ public final class StreamTables {
         throw e;
       }
       report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(), window.updated(),
-          window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000, first.fallbackReason());
+          window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000, first.fallbackReason(),
+          window.windowRows(), window.modeReason());
     } finally {
       unlock(c, first.id());
     }
@@ -259,19 +269,21 @@ public final class StreamTables {
   }
 
   /** What {@code freshet.refresh_window} did. */
-  private record Window(Mode mode, List<String> changed, long inserted, long updated, long deleted, long deltaRows) {
+  private record Window(Mode mode, List<String> changed, long inserted, long updated, long deleted, long deltaRows,
+      long windowRows, Optional<String> modeReason) {
   }
 
   private static Window refreshWindow(Connection c, StoredStreamTable st) throws SQLException {
     // exact: a set of changed sources without a program of its own is reported (FS003), not run through
     // a larger program: this side can print the exact one
     try (PreparedStatement ps = c.prepareStatement("SELECT mode_used, changed_sources, rows_inserted, rows_updated, "
-        + "rows_deleted, delta_rows FROM freshet.refresh_window(?, true)")) {
+        + "rows_deleted, delta_rows, window_rows, mode_reason FROM freshet.refresh_window(?, true)")) {
       ps.setLong(1, st.id());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new Window(Mode.valueOf(rs.getString(1)), List.of((String[]) rs.getArray(2).getArray()),
-            rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6));
+            rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+            Optional.ofNullable(rs.getString(8)));
       }
     }
   }
@@ -319,6 +331,33 @@ public final class StreamTables {
           RefreshInstaller.install(c, st.id(), compiled(c, st));
           return null;
         });
+      }
+    }
+  }
+
+  /**
+   * What AUTO would choose for the next refresh of stream table {@code id} given the changes buffered
+   * now ({@link AutoChoice}); the choice a refresh makes is the same function's, for its own window.
+   * Empty before the stream table's first refresh program is installed (nothing to count its window with).
+   */
+  public static Optional<AutoChoice> autoChoice(Connection c, long id) throws SQLException {
+    long window = 0;
+    Map<String, Long> pending = pendingChanges(c, id);
+    if (pending.isEmpty()) {
+      return Optional.empty();
+    }
+    for (long n : pending.values()) {
+      window += n;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT mode, differential_ms, full_ms, reason FROM freshet.auto_choice(?, ?)")) {
+      ps.setLong(1, id);
+      ps.setLong(2, window);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return Optional.of(new AutoChoice(Mode.valueOf(rs.getString(1)), window,
+            Optional.ofNullable(rs.getObject(2, Double.class)), Optional.ofNullable(rs.getObject(3, Double.class)),
+            rs.getString(4)));
       }
     }
   }

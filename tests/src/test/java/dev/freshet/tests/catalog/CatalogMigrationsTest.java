@@ -94,7 +94,8 @@ class CatalogMigrationsTest {
             "requested_mode text", "effective_mode text", "fallback_reason text", "notes text[]", "schedule text",
             "status text", "last_snapshot pg_snapshot", "last_refresh_at timestamp with time zone",
             "last_error text", "created_at timestamp with time zone", "search_path name[]",
-            "recomputes_every_refresh boolean", "reconcile_check text", "resumed_at timestamp with time zone"),
+            "recomputes_every_refresh boolean", "reconcile_check text", "resumed_at timestamp with time zone",
+            "recompute_ms double precision"),
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
         "captured_columns name[]", "created_at timestamp with time zone"), columns("change_buffers"));
@@ -102,7 +103,8 @@ class CatalogMigrationsTest {
         "columns name[]"), columns("stream_table_sources"));
     assertEquals(List.of("id bigint", "stream_table_id bigint", "started_at timestamp with time zone",
         "finished_at timestamp with time zone", "mode_used text", "changed_sources text[]", "rows_inserted bigint",
-        "rows_updated bigint", "rows_deleted bigint", "delta_rows bigint", "fallback_reason text", "error text"),
+        "rows_updated bigint", "rows_deleted bigint", "delta_rows bigint", "fallback_reason text", "error text",
+        "window_rows bigint", "mode_reason text"),
         columns("refresh_history"));
     assertEquals(List.of("version integer", "description text", "applied_at timestamp with time zone"),
         columns("schema_version"));

@@ -407,6 +407,9 @@ class CliStreamTableLifecycleTest {
     CliRun status = CliRun.run(url, "status", "behind_st");
     assertTrue(status.out().contains("behind since:") && status.out().contains("(10 min ago, the oldest change"),
         status.transcript());
+    // an AUTO stream table says what its next refresh would do with what is pending
+    assertTrue(status.out().contains("\n  next refresh: DIFFERENTIAL (AUTO: 1 change; no differential refresh "
+        + "measured yet)\n"), status.transcript());
     CliRun list = CliRun.run(url, "list");
     assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"behind_st\"") && l.contains(" 1 (10 min) ")),
         list.transcript());

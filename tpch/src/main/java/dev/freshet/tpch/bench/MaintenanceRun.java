@@ -3,6 +3,7 @@ package dev.freshet.tpch.bench;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.UserException;
+import dev.freshet.runtime.streamtable.AutoChoice;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
@@ -61,10 +62,11 @@ public final class MaintenanceRun {
   /**
    * One stream table in one round: the refresh (its report and wall-clock time, measured around
    * {@link StreamTables#refresh}), the full recompute time, the verification if asked for, or the
-   * error that stopped it.
+   * error that stopped it; and what AUTO would have chosen for that refresh, asked just before it.
    */
   public record QueryRound(int query, String name, Optional<RefreshReport> report, long refreshNanos,
-      long fullNanos, Optional<StreamTableVerifier.Verification> verification, Optional<String> error) {
+      long fullNanos, Optional<StreamTableVerifier.Verification> verification, Optional<String> error,
+      Optional<AutoChoice> auto) {
 
     public boolean failed() {
       return error.isPresent() || verification.map(v -> !v.ok()).orElse(false);
@@ -198,6 +200,13 @@ public final class MaintenanceRun {
 
   private QueryRound measure(int round, int q, boolean verify) {
     String name = TpchQueries.name(q);
+    Optional<AutoChoice> auto;
+    try {
+      auto = StreamTables.autoChoice(c, StreamTables.status(c, name, 0).table().id());
+    } catch (SQLException | RuntimeException e) {
+      auto = Optional.empty();
+      progress.accept("round " + round + ": " + name + ": AUTO's choice not known: " + firstLine(e));
+    }
     long start = System.nanoTime();
     RefreshReport report;
     try {
@@ -207,7 +216,7 @@ public final class MaintenanceRun {
       String why = "refresh failed: " + firstLine(e);
       stopped.put(q, why);
       progress.accept("round " + round + ": " + name + " " + why);
-      return new QueryRound(q, name, Optional.empty(), nanos, 0, Optional.empty(), Optional.of(why));
+      return new QueryRound(q, name, Optional.empty(), nanos, 0, Optional.empty(), Optional.of(why), auto);
     }
     long refreshNanos = System.nanoTime() - start;
     long fullNanos;
@@ -215,7 +224,8 @@ public final class MaintenanceRun {
       fullNanos = fullRecompute(TpchQueries.get(q).sql());
     } catch (SQLException e) {
       String why = "full recompute failed: " + firstLine(e);
-      return new QueryRound(q, name, Optional.of(report), refreshNanos, 0, Optional.empty(), Optional.of(why));
+      return new QueryRound(q, name, Optional.of(report), refreshNanos, 0, Optional.empty(), Optional.of(why),
+          auto);
     }
     Optional<StreamTableVerifier.Verification> verification = Optional.empty();
     if (verify) {
@@ -224,14 +234,15 @@ public final class MaintenanceRun {
       } catch (SQLException | RuntimeException e) {
         String why = "verification failed: " + firstLine(e);
         return new QueryRound(q, name, Optional.of(report), refreshNanos, fullNanos, Optional.empty(),
-            Optional.of(why));
+            Optional.of(why), auto);
       }
     }
     progress.accept(String.format(Locale.ROOT,
         "round %d: %s refreshed %s in %.1f ms (%d delta rows), full recompute %.1f ms%s", round, name,
         report.modeUsed(), refreshNanos / 1e6, report.deltaRows(), fullNanos / 1e6,
         verification.map(v -> v.ok() ? ", matches" : ", DOES NOT MATCH: " + v.summary()).orElse("")));
-    return new QueryRound(q, name, Optional.of(report), refreshNanos, fullNanos, verification, Optional.empty());
+    return new QueryRound(q, name, Optional.of(report), refreshNanos, fullNanos, verification, Optional.empty(),
+        auto);
   }
 
   /** Nanoseconds of {@code CREATE TEMP TABLE ... AS <sql>}; the table is dropped afterwards. */

@@ -3,6 +3,7 @@ package dev.freshet.tpch.cli;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.UserException;
+import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.tpch.LoadReport;
 import dev.freshet.tpch.RefreshResult;
@@ -179,8 +180,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * The sweep's table: per query and batch size, the refresh and full-recompute times and which was
-   * faster; per size, how many queries refreshed faster than they recompute. Returns the number of
+   * The sweep's table: per query and batch size, the refresh and full-recompute times, which was
+   * faster, and what AUTO would have chosen; per size, how many queries refreshed faster than they
+   * recompute and how often AUTO's pick was the faster. Returns the number of
    * problems (failed creations, refreshes, mismatches after the last size).
    */
   private int reportSweep(PrintWriter out, List<Integer> queries, List<MaintenanceRun.Created> created,
@@ -191,13 +193,15 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> header = new ArrayList<>(List.of("query"));
     for (int i = 0; i < sizes.size(); i++) {
       String size = percent(sweep.get(i)) + " (" + sizes.get(i) + ")";
-      header.addAll(List.of(">" + size + " refresh", ">full", "faster"));
+      header.addAll(List.of(">" + size + " refresh", ">full", "faster", "AUTO"));
     }
     header.add("matches after last size");
     TextTable table = new TextTable(header.toArray(String[]::new));
     int failures = 0;
     int[] differentialWins = new int[sizes.size()];
     int[] measured = new int[sizes.size()];
+    int[] autoRight = new int[sizes.size()];
+    int[] autoAsked = new int[sizes.size()];
     List<String> problems = new ArrayList<>();
     for (int q : queries) {
       String name = TpchQueries.name(q);
@@ -213,7 +217,7 @@ public final class BenchCommand implements Callable<Integer> {
         Optional<MaintenanceRun.QueryRound> r = perSize.get(i).queries().stream().filter(x -> x.query() == q)
             .findFirst();
         if (r.isEmpty() || r.get().error().isPresent()) {
-          row.addAll(List.of("-", "-", "-"));
+          row.addAll(List.of("-", "-", "-", "-"));
           if (r.isPresent()) {
             failures++;
             problems.add(name + " at " + percent(sweep.get(i)) + ": " + r.get().error().get());
@@ -226,8 +230,17 @@ public final class BenchCommand implements Callable<Integer> {
         if (refreshMs < fullMs) {
           differentialWins[i]++;
         }
-        row.addAll(List.of(Stats.millis(r.get().refreshNanos()), Stats.millis(r.get().fullNanos()),
-            refreshMs < fullMs ? "DIFF" : "FULL"));
+        String faster = refreshMs < fullMs ? "DIFF" : "FULL";
+        String auto = "-";
+        if (r.get().auto().isPresent()) {
+          String pick = r.get().auto().get().mode() == Mode.FULL ? "FULL" : "DIFF";
+          autoAsked[i]++;
+          if (pick.equals(faster)) {
+            autoRight[i]++;
+          }
+          auto = pick + (pick.equals(faster) ? "" : " (slower)");
+        }
+        row.addAll(List.of(Stats.millis(r.get().refreshNanos()), Stats.millis(r.get().fullNanos()), faster, auto));
         if (i == perSize.size() - 1 && r.get().verification().isPresent()) {
           boolean ok = r.get().verification().get().ok();
           verdict = ok ? "yes" : "NO: " + r.get().verification().get().summary();
@@ -242,11 +255,18 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<String> summary = new ArrayList<>(List.of("refresh faster"));
     for (int i = 0; i < sizes.size(); i++) {
-      summary.addAll(List.of(differentialWins[i] + " of " + measured[i], "", ""));
+      summary.addAll(List.of(differentialWins[i] + " of " + measured[i], "", "", "right " + autoRight[i] + " of "
+          + autoAsked[i]));
     }
     summary.add("");
     table.row(summary.toArray(String[]::new));
     table.print(out, markdown);
+    int right = java.util.Arrays.stream(autoRight).sum();
+    int asked = java.util.Arrays.stream(autoAsked).sum();
+    if (asked > 0) {
+      out.printf(Locale.ROOT, "%nAUTO (asked before each refresh what it would choose for that window) picked the "
+          + "faster of the two in %d of %d cells (%.0f%%).%n", right, asked, 100.0 * right / asked);
+    }
     if (!problems.isEmpty()) {
       out.println();
       out.println(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":");

@@ -1,0 +1,264 @@
+-- AUTO chooses per refresh: a stream table requested AUTO and maintained DIFFERENTIAL is recomputed
+-- (a FULL refresh, applied as a diff) when its window is large enough that a differential refresh would
+-- cost more. The estimate is the stream table's own record: what its recent differential refreshes cost
+-- for their windows (a line fitted through them), against what its last recompute cost (at create, or
+-- its last FULL refresh). Both modes give the same result; a wrong guess costs time, never rows.
+
+ALTER TABLE freshet.refresh_history ADD COLUMN window_rows bigint CHECK (window_rows >= 0);
+ALTER TABLE freshet.refresh_history ADD COLUMN mode_reason text;
+COMMENT ON COLUMN freshet.refresh_history.window_rows IS 'Buffered changes the refresh read, all sources together';
+COMMENT ON COLUMN freshet.refresh_history.mode_reason IS 'Why this refresh ran in its mode (AUTO''s estimate, a TRUNCATE)';
+
+ALTER TABLE freshet.stream_tables ADD COLUMN recompute_ms double precision CHECK (recompute_ms >= 0);
+COMMENT ON COLUMN freshet.stream_tables.recompute_ms IS
+  'What computing the whole stream table last cost (its population at create, or its last FULL refresh), in ms';
+-- stream tables created before this version: their creation's duration (it includes the plan check, so
+-- it overestimates a recompute a little until their first FULL refresh measures one)
+UPDATE freshet.stream_tables st
+SET recompute_ms = (SELECT extract(epoch FROM h.finished_at - h.started_at) * 1000
+                    FROM freshet.refresh_history h
+                    WHERE h.stream_table_id = st.id AND h.mode_used = 'FULL' AND h.error IS NULL
+                      AND h.finished_at IS NOT NULL
+                    ORDER BY h.id DESC LIMIT 1);
+
+-- AUTO's choice for a window of p_window_rows buffered changes: DIFFERENTIAL unless the estimate of a
+-- differential refresh exceeds what a recompute cost. The differential estimate is a least-squares line
+-- (cost = fixed + per change × changes) through the last 20 successful differential refreshes that read
+-- something; with one window size only, that cost scaled up for a larger window and kept for a smaller
+-- one. With no differential refresh measured yet, a recompute is chosen only when the window holds more
+-- changes than a tenth of its sources' rows (PostgreSQL's estimate, pg_class.reltuples).
+CREATE FUNCTION freshet.auto_choice(p_id bigint, p_window_rows bigint,
+    OUT mode text, OUT differential_ms double precision, OUT full_ms double precision, OUT reason text)
+LANGUAGE plpgsql STABLE AS $auto_choice$
+DECLARE
+  v_seen      bigint;
+  v_sizes     bigint;
+  v_slope     double precision;
+  v_avg_ms    double precision;
+  v_avg_rows  double precision;
+  v_fixed     double precision;
+  v_source_rows double precision;
+  v_changes   text := to_char(p_window_rows, 'FM999,999,999,999,990')
+                        || CASE WHEN p_window_rows = 1 THEN ' change' ELSE ' changes' END;
+BEGIN
+  SELECT st.recompute_ms INTO full_ms FROM freshet.stream_tables st WHERE st.id = p_id;
+  SELECT count(*), count(DISTINCT o.rows), regr_slope(o.ms, o.rows), avg(o.ms), avg(o.rows)
+  INTO v_seen, v_sizes, v_slope, v_avg_ms, v_avg_rows
+  FROM (SELECT h.window_rows::double precision AS rows,
+          extract(epoch FROM h.finished_at - h.started_at)::double precision * 1000 AS ms
+        FROM freshet.refresh_history h
+        WHERE h.stream_table_id = p_id AND h.mode_used = 'DIFFERENTIAL' AND h.error IS NULL
+          AND h.window_rows > 0 AND h.finished_at IS NOT NULL
+        ORDER BY h.id DESC
+        LIMIT 20) AS o;
+  IF v_seen = 0 THEN
+    SELECT sum(greatest(c.reltuples, 0)) INTO v_source_rows
+    FROM freshet.refresh_sources s JOIN pg_catalog.pg_class c ON c.oid = s.source_relid
+    WHERE s.stream_table_id = p_id;
+    IF full_ms IS NOT NULL AND v_source_rows > 0 AND p_window_rows > v_source_rows / 10 THEN
+      mode := 'FULL';
+      reason := format('AUTO: %s, more than a tenth of the sources'' %s rows, and no differential refresh '
+        'measured yet: recomputed', v_changes,
+        to_char(v_source_rows, 'FM999,999,999,999,990'));
+    ELSE
+      mode := 'DIFFERENTIAL';
+      reason := format('AUTO: %s; no differential refresh measured yet', v_changes);
+    END IF;
+    RETURN;
+  END IF;
+  IF v_sizes < 2 THEN
+    differential_ms := v_avg_ms * greatest(1, p_window_rows / v_avg_rows);
+  ELSE
+    v_slope := greatest(coalesce(v_slope, 0), 0);
+    v_fixed := greatest(v_avg_ms - v_slope * v_avg_rows, 0);
+    differential_ms := v_fixed + v_slope * p_window_rows;
+  END IF;
+  IF full_ms IS NULL THEN
+    mode := 'DIFFERENTIAL';
+    reason := format('AUTO: %s; no recompute measured yet', v_changes);
+    RETURN;
+  END IF;
+  mode := CASE WHEN differential_ms > full_ms THEN 'FULL' ELSE 'DIFFERENTIAL' END;
+  reason := format('AUTO: %s; differential estimated at %s ms (from the last %s), a recompute at %s ms',
+    v_changes, to_char(differential_ms, 'FM999,999,999,990.0'), v_seen,
+    to_char(full_ms, 'FM999,999,999,990.0'));
+END
+$auto_choice$;
+COMMENT ON FUNCTION freshet.auto_choice(bigint, bigint) IS
+  'The mode AUTO would choose for a refresh of stream table p_id reading p_window_rows buffered changes, with its estimates';
+
+-- refresh_window: counts the window first, asks auto_choice for AUTO stream tables, and records the
+-- window's size, the reason for the mode and, after a recompute, its cost.
+DROP FUNCTION freshet.refresh_window(bigint, boolean);
+CREATE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean,
+    OUT mode_used text, OUT changed_sources text[], OUT rows_inserted bigint, OUT rows_updated bigint,
+    OUT rows_deleted bigint, OUT delta_rows bigint, OUT changed_mask bigint, OUT program_mask bigint,
+    OUT window_rows bigint, OUT mode_reason text)
+LANGUAGE plpgsql AS $refresh_window$
+#variable_conflict use_column
+DECLARE
+  v_st        freshet.stream_tables%ROWTYPE;
+  v_current   pg_snapshot := pg_current_snapshot();
+  v_started   timestamptz := now();
+  v_src       freshet.refresh_sources%ROWTYPE;
+  v_program   freshet.refresh_programs%ROWTYPE;
+  v_relids    oid[];
+  v_renamed   oid[];
+  v_locks     text;
+  v_rows      bigint;
+  v_truncates bigint;
+  v_count     bigint;
+  v_truncated boolean := false;
+  v_created   bigint := 0;
+  v_statement text;
+  v_changed   integer[] := '{}';
+  v_choice    record;
+BEGIN
+  changed_sources := '{}';
+  rows_inserted := 0; rows_updated := 0; rows_deleted := 0; delta_rows := 0; changed_mask := 0; window_rows := 0;
+  -- FOR UPDATE: a refresh whose snapshot predates another's commit fails to serialize, never applies twice
+  SELECT * INTO v_st FROM freshet.stream_tables WHERE id = p_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'there is no stream table with id %', p_id USING ERRCODE = '42704';
+  END IF;
+  IF to_regclass(format('%I.%I', v_st.schema_name, v_st.table_name)) IS NULL THEN
+    RAISE EXCEPTION 'stream table %.% was dropped outside Freshet (its table is gone)', quote_ident(v_st.schema_name),
+        quote_ident(v_st.table_name)
+      USING ERRCODE = '42P01', HINT = format('''freshet drop %I.%I'' removes what is left of it, and ''freshet create'' makes it again', v_st.schema_name, v_st.table_name);
+  END IF;
+  IF v_st.last_snapshot IS NULL THEN
+    RAISE EXCEPTION 'stream table %.% was never populated', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+      USING ERRCODE = '55000';
+  END IF;
+  IF cardinality(v_st.search_path) > 0 THEN -- the defining query's names resolve as when it was created
+    PERFORM set_config('search_path', (SELECT string_agg(quote_ident(s), ', ') FROM unnest(v_st.search_path) s), true);
+  END IF;
+  SELECT array_agg(s.source_relid ORDER BY s.ordinal) INTO v_relids
+  FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id;
+  IF v_st.reconcile_check IS NULL
+      OR NOT EXISTS (SELECT FROM freshet.refresh_programs p WHERE p.stream_table_id = p_id AND p.changed_mask = 0) THEN
+    RAISE EXCEPTION 'no refresh program is installed for %.%', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+      USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
+  END IF;
+  -- Sources locked against DDL until commit (ACCESS SHARE: writes do not wait); then no column of
+  -- theirs may have been renamed since capture was set up, or the buffers would be read under stale names.
+  SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY c.oid) INTO v_locks
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY (v_relids);
+  IF v_locks IS NOT NULL THEN
+    EXECUTE 'LOCK TABLE ONLY ' || v_locks || ' IN ACCESS SHARE MODE';
+  END IF;
+  EXECUTE v_st.reconcile_check INTO v_renamed USING v_relids;
+  IF cardinality(v_renamed) > 0 THEN
+    RAISE EXCEPTION 'a source of %.% changed (a column renamed or dropped, a partition added) since its capture was set up',
+        quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+      USING ERRCODE = 'FS001', DETAIL = 'sources: ' || v_renamed::text,
+        HINT = 'run ''freshet refresh'' for it once: it reconciles the capture and reinstalls its programs';
+  END IF;
+
+  -- the window's size first: AUTO chooses the mode from it before any change table is built
+  FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id ORDER BY s.ordinal LOOP
+    EXECUTE v_src.window_counts INTO v_rows, v_truncates USING v_current, v_st.last_snapshot;
+    CONTINUE WHEN v_rows = 0;
+    changed_sources := changed_sources || v_src.label;
+    window_rows := window_rows + v_rows;
+    IF v_truncates > 0 THEN
+      v_truncated := true;
+    ELSE
+      v_changed := v_changed || v_src.ordinal;
+    END IF;
+  END LOOP;
+
+  IF v_st.recomputes_every_refresh
+      OR (cardinality(changed_sources) > 0 AND (v_st.effective_mode = 'FULL' OR v_truncated)) THEN
+    mode_used := 'FULL';
+    IF v_truncated AND v_st.effective_mode = 'DIFFERENTIAL' THEN
+      mode_reason := 'a source was truncated: recomputed';
+    END IF;
+  ELSIF cardinality(changed_sources) = 0 THEN
+    mode_used := v_st.effective_mode;
+  ELSIF v_st.requested_mode = 'AUTO' THEN
+    SELECT * INTO STRICT v_choice FROM freshet.auto_choice(p_id, window_rows);
+    mode_used := v_choice.mode;
+    mode_reason := v_choice.reason;
+  ELSE
+    mode_used := 'DIFFERENTIAL';
+  END IF;
+
+  IF mode_used = 'FULL' THEN
+    program_mask := 0;
+  ELSIF cardinality(v_changed) > 0 THEN
+    FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id AND s.ordinal = ANY (v_changed)
+        ORDER BY s.ordinal LOOP
+      EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
+      v_created := v_created | (1::bigint << v_src.ordinal);
+      EXECUTE v_src.count_change_table INTO v_count;
+      IF v_count > 0 THEN -- else only columns this stream table does not read changed
+        FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
+          EXECUTE v_statement;
+        END LOOP;
+        changed_mask := changed_mask | (1::bigint << v_src.ordinal);
+      END IF;
+    END LOOP;
+    IF changed_mask <> 0 AND p_exact AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
+        WHERE p.stream_table_id = p_id AND p.changed_mask = refresh_window.changed_mask) THEN
+      RAISE EXCEPTION 'no refresh program of %.% for exactly these changed sources', quote_ident(v_st.schema_name),
+          quote_ident(v_st.table_name)
+        USING ERRCODE = 'FS003', DETAIL = 'changed_mask ' || refresh_window.changed_mask;
+    END IF;
+    IF changed_mask <> 0 THEN
+      -- the program for the changed sources, or else for the fewest sources that include them: exact
+      -- too, since an unchanged source's change table is empty
+      SELECT p.changed_mask INTO program_mask
+      FROM freshet.refresh_programs p
+      WHERE p.stream_table_id = p_id AND p.changed_mask <> 0
+        AND p.changed_mask & refresh_window.changed_mask = refresh_window.changed_mask
+      ORDER BY length(replace(p.changed_mask::bit(64)::text, '0', '')), p.changed_mask
+      LIMIT 1;
+      IF program_mask IS NULL THEN
+        RAISE EXCEPTION 'no refresh program of %.% covers the changed sources', quote_ident(v_st.schema_name),
+            quote_ident(v_st.table_name)
+          USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
+      END IF;
+      -- the program's other sources get their (empty) change tables, indexed and analyzed like any: an
+      -- empty table never analyzed is planned as thousands of rows, and its terms as full scans
+      FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id
+          AND program_mask & ~changed_mask & (1::bigint << s.ordinal) <> 0 LOOP
+        IF v_created & (1::bigint << v_src.ordinal) = 0 THEN
+          EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
+        END IF;
+        FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
+          EXECUTE v_statement;
+        END LOOP;
+      END LOOP;
+    END IF;
+  END IF;
+
+  IF program_mask IS NOT NULL THEN
+    SELECT * INTO STRICT v_program FROM freshet.refresh_programs p
+    WHERE p.stream_table_id = p_id AND p.changed_mask = program_mask;
+    FOR i IN 1 .. cardinality(v_program.step_kinds) LOOP
+      CASE v_program.step_kinds[i]
+        WHEN 'statement' THEN
+          EXECUTE v_program.step_sql[i];
+        WHEN 'check' THEN
+          EXECUTE v_program.step_sql[i] INTO v_count;
+          IF v_count <> 0 THEN
+            RAISE EXCEPTION '% (% rows)', v_program.step_failures[i], v_count USING ERRCODE = 'XX000';
+          END IF;
+        WHEN 'figures' THEN
+          EXECUTE v_program.step_sql[i] INTO rows_inserted, rows_updated, rows_deleted, delta_rows;
+      END CASE;
+    END LOOP;
+  END IF;
+
+  UPDATE freshet.stream_tables
+  SET last_snapshot = v_current, last_refresh_at = now(), status = 'ACTIVE', last_error = NULL,
+    recompute_ms = CASE WHEN program_mask = 0 THEN extract(epoch FROM clock_timestamp() - v_started) * 1000
+                        ELSE recompute_ms END
+  WHERE id = p_id;
+  INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used, changed_sources,
+    rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error, window_rows, mode_reason)
+  VALUES (p_id, v_started, clock_timestamp(), mode_used, changed_sources, rows_inserted, rows_updated,
+    rows_deleted, delta_rows, v_st.fallback_reason, NULL, window_rows, mode_reason);
+END
+$refresh_window$;
