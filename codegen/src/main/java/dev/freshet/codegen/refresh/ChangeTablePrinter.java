@@ -74,11 +74,6 @@ public final class ChangeTablePrinter {
         + "HAVING sum(b.\"__w\") <> 0";
   }
 
-  /** The number of rows of a change table: 0 when the window only changed columns nobody reads. */
-  public static String rowCount(List<String> changeTableName) {
-    return "SELECT count(*) FROM " + Quoting.qualified(changeTableName);
-  }
-
   /**
    * Statements preparing a non-empty change table for the delta terms: an index per join key (they
    * look rows of ΔR up by key while probing the pre-state R ⊎ −ΔR), then statistics for PostgreSQL,

@@ -228,14 +228,22 @@ public final class ChangeCapture {
 
   // A row may go once every consumer's stored snapshot sees its transaction; a consumer that was never
   // refreshed (NULL snapshot) keeps everything. With no consumer at all, nothing needs any row.
+  // A row every consumer has read is visible in every consumer's snapshot, so its xid is below the
+  // smallest of their xmax: that bound makes the DELETE an index range over what may be deletable, not a
+  // scan of the whole buffer (which, with many consumers, each refresh's cleanup repeated for nothing).
   private static final String CLEANUP = """
-      DELETE FROM %s AS b
-      WHERE NOT EXISTS (
-        SELECT
+      WITH consumers AS MATERIALIZED (
+        SELECT st.last_snapshot
         FROM freshet.stream_table_sources s
         JOIN freshet.stream_tables st ON st.id = s.stream_table_id
         WHERE s.source_relid = ?::pg_catalog.oid
-          AND (st.last_snapshot IS NULL OR NOT pg_catalog.pg_visible_in_snapshot(b.%s, st.last_snapshot)))""";
+      )
+      DELETE FROM %1$s AS b
+      WHERE b.%2$s < (SELECT min(pg_catalog.pg_snapshot_xmax(c.last_snapshot)) FROM consumers c)
+        AND NOT EXISTS (
+          SELECT
+          FROM consumers c
+          WHERE c.last_snapshot IS NULL OR NOT pg_catalog.pg_visible_in_snapshot(b.%2$s, c.last_snapshot))""";
 
   private ChangeCapture() {
   }
@@ -687,7 +695,7 @@ public final class ChangeCapture {
   }
 
   /** Schema and name of the table with relation id {@code relid}, if it still exists. */
-  private static Optional<List<String>> relationName(Connection c, long relid) throws SQLException {
+  public static Optional<List<String>> relationName(Connection c, long relid) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(RELATION_NAME)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {

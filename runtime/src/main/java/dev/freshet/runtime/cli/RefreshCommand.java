@@ -48,6 +48,10 @@ public final class RefreshCommand implements Callable<Integer> {
   @Option(names = "--all", description = "Refresh every stream table, each after the stream tables it reads.")
   boolean all;
 
+  @Option(names = "--profile", description = "After each refresh, print where its time went, step by step (the "
+      + "statements inside PostgreSQL, then the change buffers' cleanup).")
+  boolean profile;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -66,7 +70,11 @@ public final class RefreshCommand implements Callable<Integer> {
       }
       for (String name : targets) {
         try {
-          out.println(line(StreamTables.refresh(c, name)));
+          RefreshReport report = StreamTables.refresh(c, name, profile);
+          out.println(line(report));
+          for (dev.freshet.runtime.streamtable.RefreshStepTime step : report.profile()) {
+            out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
+          }
           out.flush();
         } catch (SQLException | RuntimeException e) {
           if (c.isClosed() || !c.isValid(5)) {

@@ -71,10 +71,10 @@ public final class StatusCommand implements Callable<Integer> {
       out.println("  last refresh: " + time(st.lastRefreshAt()));
       java.util.Map<String, Long> pending = StreamTables.pendingChanges(c, st.id());
       out.println("  pending:      " + pendingText(pending));
-      if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL
-          && pending.values().stream().anyMatch(n -> n > 0)) {
-        StreamTables.autoChoice(c, st.id()).ifPresent(a -> out.println("  next refresh: " + a.mode() + " ("
-            + a.reason() + ")"));
+      long window = pending.values().stream().mapToLong(Long::longValue).sum();
+      if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL && window > 0) {
+        dev.freshet.runtime.streamtable.AutoChoice next = StreamTables.autoChoice(c, st.id(), window);
+        out.println("  next refresh: " + next.mode() + " (" + next.reason() + ")");
       }
       java.util.Optional<OffsetDateTime> since = StreamTables.behindSince(c, st);
       if (since.isPresent()) {

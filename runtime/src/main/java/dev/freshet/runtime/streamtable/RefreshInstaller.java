@@ -63,8 +63,8 @@ final class RefreshInstaller {
     boolean differential = compiled.effectiveMode() == Mode.DIFFERENTIAL;
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,
-          create_change_table, count_change_table, prepare_change_table, cleanup)
-        VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?)""")) {
+          create_change_table, prepare_change_table, cleanup)
+        VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?)""")) {
       for (int i = 0; i < sources.size(); i++) {
         CompiledStreamTable.Source source = sources.get(i);
         ChangeBuffer buffer = ChangeCapture.find(c, source.table().oid()).orElseThrow(() ->
@@ -78,10 +78,9 @@ final class RefreshInstaller {
         ps.setString(5, ChangeTablePrinter.windowCounts(buffer.qualifiedBufferName()));
         ps.setString(6, differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
             sourceColumns(source)) : null);
-        ps.setString(7, differential ? ChangeTablePrinter.rowCount(changeTable) : null);
-        ps.setArray(8, c.createArrayOf("text", differential
+        ps.setArray(7, c.createArrayOf("text", differential
             ? ChangeTablePrinter.prepare(changeTable, source.joinKeys()).toArray() : new Object[0]));
-        ps.setString(9, ChangeCapture.cleanupSql(source.table().oid()));
+        ps.setString(8, ChangeCapture.cleanupSql(source.table().oid()));
         ps.addBatch();
       }
       ps.executeBatch();

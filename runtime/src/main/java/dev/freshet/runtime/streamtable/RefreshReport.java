@@ -9,12 +9,14 @@ import java.util.Optional;
  * @param deltaRows rows of the consolidated delta applied (bag tables) or groups touched (grouped tables)
  * @param windowRows buffered changes the refresh read, all sources together
  * @param modeReason why it ran in its mode, when something chose it: AUTO's estimate, a TRUNCATE
+ * @param profile where its time went, step by step, when asked for; else empty
  */
 public record RefreshReport(QualifiedName name, Mode modeUsed, List<String> changedSources,
     long rowsInserted, long rowsUpdated, long rowsDeleted, long deltaRows, long millis,
-    Optional<String> fallbackReason, long windowRows, Optional<String> modeReason) {
+    Optional<String> fallbackReason, long windowRows, Optional<String> modeReason, List<RefreshStepTime> profile) {
 
   public RefreshReport {
     changedSources = List.copyOf(changedSources);
+    profile = List.copyOf(profile);
   }
 }

@@ -237,6 +237,14 @@ public final class StreamTables {
    * met for the first time, for the next refresh; and the failure recorded when a refresh fails.
    */
   public static RefreshReport refresh(Connection c, String name) throws SQLException {
+    return refresh(c, name, false);
+  }
+
+  /**
+   * {@link #refresh(Connection, String)}, and with {@code profile} the time of each of its steps in the
+   * report: those inside PostgreSQL, then each source's buffer cleanup.
+   */
+  public static RefreshReport refresh(Connection c, String name, boolean profile) throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
@@ -247,7 +255,7 @@ public final class StreamTables {
     Window window;
     try {
       long startNanos = System.nanoTime();
-      Work<Window> attempt = () -> refreshWindow(c, StreamTableCatalog.require(c, target, false));
+      Work<Window> attempt = () -> refreshWindow(c, StreamTableCatalog.require(c, target, false), profile);
       try {
         window = attemptPreparing(c, target, attempt);
       } catch (SQLException | RuntimeException e) {
@@ -256,34 +264,56 @@ public final class StreamTables {
       }
       report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(), window.updated(),
           window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000, first.fallbackReason(),
-          window.windowRows(), window.modeReason());
+          window.windowRows(), window.modeReason(), window.profile());
     } finally {
       unlock(c, first.id());
     }
     List<Long> sourceRelids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
         () -> StreamTableCatalog.sourceRelids(c, first.id()));
+    List<RefreshStepTime> steps = new ArrayList<>(report.profile());
     for (long relid : sourceRelids) {
-      inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));
+      long start = System.nanoTime();
+      long deleted = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));
+      if (profile) {
+        double millis = (System.nanoTime() - start) / 1e6;
+        String source = ChangeCapture.relationName(c, relid).map(Quoting::qualified).orElse("source " + relid);
+        steps.add(new RefreshStepTime("after commit: clean up the change buffer of " + source + ": " + deleted
+            + (deleted == 1 ? " row" : " rows") + " deleted", millis));
+      }
     }
-    return report;
+    return profile ? new RefreshReport(report.name(), report.modeUsed(), report.changedSources(),
+        report.rowsInserted(), report.rowsUpdated(), report.rowsDeleted(), report.deltaRows(), report.millis(),
+        report.fallbackReason(), report.windowRows(), report.modeReason(), steps) : report;
   }
 
   /** What {@code freshet.refresh_window} did. */
   private record Window(Mode mode, List<String> changed, long inserted, long updated, long deleted, long deltaRows,
-      long windowRows, Optional<String> modeReason) {
+      long windowRows, Optional<String> modeReason, List<RefreshStepTime> profile) {
   }
 
-  private static Window refreshWindow(Connection c, StoredStreamTable st) throws SQLException {
+  private static Window refreshWindow(Connection c, StoredStreamTable st, boolean profile) throws SQLException {
     // exact: a set of changed sources without a program of its own is reported (FS003), not run through
     // a larger program: this side can print the exact one
-    try (PreparedStatement ps = c.prepareStatement("SELECT mode_used, changed_sources, rows_inserted, rows_updated, "
-        + "rows_deleted, delta_rows, window_rows, mode_reason FROM freshet.refresh_window(?, true)")) {
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT r.mode_used, r.changed_sources, r.rows_inserted, r.rows_updated, r.rows_deleted, r.delta_rows,
+          r.window_rows, r.mode_reason,
+          ARRAY(SELECT p.e ->> 'step' FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n) ORDER BY p.n),
+          ARRAY(SELECT (p.e ->> 'ms')::float8 FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n)
+                ORDER BY p.n)
+        FROM freshet.refresh_window(?, true, ?) AS r""")) {
       ps.setLong(1, st.id());
+      ps.setBoolean(2, profile);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
+        String[] steps = (String[]) rs.getArray(9).getArray();
+        Double[] millis = (Double[]) rs.getArray(10).getArray();
+        List<RefreshStepTime> times = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+          times.add(new RefreshStepTime(steps[i], millis[i]));
+        }
         return new Window(Mode.valueOf(rs.getString(1)), List.of((String[]) rs.getArray(2).getArray()),
             rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-            Optional.ofNullable(rs.getString(8)));
+            Optional.ofNullable(rs.getString(8)), times);
       }
     }
   }
@@ -341,23 +371,21 @@ public final class StreamTables {
    * Empty before the stream table's first refresh program is installed (nothing to count its window with).
    */
   public static Optional<AutoChoice> autoChoice(Connection c, long id) throws SQLException {
-    long window = 0;
     Map<String, Long> pending = pendingChanges(c, id);
-    if (pending.isEmpty()) {
-      return Optional.empty();
-    }
-    for (long n : pending.values()) {
-      window += n;
-    }
+    return pending.isEmpty() ? Optional.empty()
+        : Optional.of(autoChoice(c, id, pending.values().stream().mapToLong(Long::longValue).sum()));
+  }
+
+  /** What AUTO would choose for a refresh of stream table {@code id} reading {@code window} buffered changes. */
+  public static AutoChoice autoChoice(Connection c, long id, long window) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT mode, differential_ms, full_ms, reason FROM freshet.auto_choice(?, ?)")) {
       ps.setLong(1, id);
       ps.setLong(2, window);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return Optional.of(new AutoChoice(Mode.valueOf(rs.getString(1)), window,
-            Optional.ofNullable(rs.getObject(2, Double.class)), Optional.ofNullable(rs.getObject(3, Double.class)),
-            rs.getString(4)));
+        return new AutoChoice(Mode.valueOf(rs.getString(1)), window, Optional.ofNullable(rs.getObject(2, Double.class)),
+            Optional.ofNullable(rs.getObject(3, Double.class)), rs.getString(4));
       }
     }
   }

@@ -21,29 +21,42 @@ SET recompute_ms = (SELECT extract(epoch FROM h.finished_at - h.started_at) * 10
                       AND h.finished_at IS NOT NULL
                     ORDER BY h.id DESC LIMIT 1);
 
--- AUTO's choice for a window of p_window_rows buffered changes: DIFFERENTIAL unless the estimate of a
--- differential refresh exceeds what a recompute cost. The differential estimate is a least-squares line
--- (cost = fixed + per change × changes) through the last 20 successful differential refreshes that read
--- something; with one window size only, that cost scaled up for a larger window and kept for a smaller
--- one. With no differential refresh measured yet, a recompute is chosen only when the window holds more
--- changes than a tenth of its sources' rows (PostgreSQL's estimate, pg_class.reltuples).
+-- AUTO's choice for a window of p_window_rows buffered changes: DIFFERENTIAL unless a differential refresh
+-- is estimated to cost more than the last recompute. The estimate comes from the last 20 successful
+-- differential refreshes that read something:
+--  * windows of sizes at least a factor 2 apart: a least-squares line, cost = fixed + per change × changes;
+--  * windows of about one size (a line through them would be noise): their mean cost for a window up to
+--    that size; for a larger one the cost lies between that mean (if cost only grew with the window) and
+--    the mean scaled by the sizes' ratio (if there were no fixed cost), and a recompute is chosen only when
+--    the lower bound exceeds it, or when neither bound decides and the window holds more changes than a
+--    tenth of its sources' rows (PostgreSQL's estimate, pg_class.reltuples);
+--  * none yet: that last rule alone.
 CREATE FUNCTION freshet.auto_choice(p_id bigint, p_window_rows bigint,
     OUT mode text, OUT differential_ms double precision, OUT full_ms double precision, OUT reason text)
 LANGUAGE plpgsql STABLE AS $auto_choice$
 DECLARE
-  v_seen      bigint;
-  v_sizes     bigint;
-  v_slope     double precision;
-  v_avg_ms    double precision;
-  v_avg_rows  double precision;
-  v_fixed     double precision;
+  v_seen        bigint;
+  v_min_rows    double precision;
+  v_max_rows    double precision;
+  v_slope       double precision;
+  v_avg_ms      double precision;
+  v_avg_rows    double precision;
+  v_upper       double precision;
   v_source_rows double precision;
-  v_changes   text := to_char(p_window_rows, 'FM999,999,999,999,990')
-                        || CASE WHEN p_window_rows = 1 THEN ' change' ELSE ' changes' END;
+  v_large       boolean;
+  v_changes     text := to_char(p_window_rows, 'FM999,999,999,999,990')
+                          || CASE WHEN p_window_rows = 1 THEN ' change' ELSE ' changes' END;
+  v_recompute   text;
 BEGIN
   SELECT st.recompute_ms INTO full_ms FROM freshet.stream_tables st WHERE st.id = p_id;
-  SELECT count(*), count(DISTINCT o.rows), regr_slope(o.ms, o.rows), avg(o.ms), avg(o.rows)
-  INTO v_seen, v_sizes, v_slope, v_avg_ms, v_avg_rows
+  IF full_ms IS NULL THEN
+    mode := 'DIFFERENTIAL';
+    reason := format('AUTO: %s; no recompute measured yet', v_changes);
+    RETURN;
+  END IF;
+  v_recompute := 'a recompute at ' || to_char(full_ms, 'FM999,999,999,990.0') || ' ms';
+  SELECT count(*), min(o.rows), max(o.rows), regr_slope(o.ms, o.rows), avg(o.ms), avg(o.rows)
+  INTO v_seen, v_min_rows, v_max_rows, v_slope, v_avg_ms, v_avg_rows
   FROM (SELECT h.window_rows::double precision AS rows,
           extract(epoch FROM h.finished_at - h.started_at)::double precision * 1000 AS ms
         FROM freshet.refresh_history h
@@ -51,49 +64,75 @@ BEGIN
           AND h.window_rows > 0 AND h.finished_at IS NOT NULL
         ORDER BY h.id DESC
         LIMIT 20) AS o;
+  SELECT sum(greatest(c.reltuples, 0)) INTO v_source_rows
+  FROM freshet.refresh_sources s JOIN pg_catalog.pg_class c ON c.oid = s.source_relid
+  WHERE s.stream_table_id = p_id;
+  v_large := coalesce(v_source_rows > 0 AND p_window_rows > v_source_rows / 10, false);
+
   IF v_seen = 0 THEN
-    SELECT sum(greatest(c.reltuples, 0)) INTO v_source_rows
-    FROM freshet.refresh_sources s JOIN pg_catalog.pg_class c ON c.oid = s.source_relid
-    WHERE s.stream_table_id = p_id;
-    IF full_ms IS NOT NULL AND v_source_rows > 0 AND p_window_rows > v_source_rows / 10 THEN
+    IF v_large THEN
       mode := 'FULL';
       reason := format('AUTO: %s, more than a tenth of the sources'' %s rows, and no differential refresh '
-        'measured yet: recomputed', v_changes,
-        to_char(v_source_rows, 'FM999,999,999,999,990'));
+        'measured yet: recomputed', v_changes, to_char(v_source_rows, 'FM999,999,999,999,990'));
     ELSE
       mode := 'DIFFERENTIAL';
       reason := format('AUTO: %s; no differential refresh measured yet', v_changes);
     END IF;
     RETURN;
   END IF;
-  IF v_sizes < 2 THEN
-    differential_ms := v_avg_ms * greatest(1, p_window_rows / v_avg_rows);
-  ELSE
+
+  IF v_max_rows >= 2 * v_min_rows THEN
     v_slope := greatest(coalesce(v_slope, 0), 0);
-    v_fixed := greatest(v_avg_ms - v_slope * v_avg_rows, 0);
-    differential_ms := v_fixed + v_slope * p_window_rows;
-  END IF;
-  IF full_ms IS NULL THEN
-    mode := 'DIFFERENTIAL';
-    reason := format('AUTO: %s; no recompute measured yet', v_changes);
-    RETURN;
+    differential_ms := greatest(v_avg_ms - v_slope * v_avg_rows, 0) + v_slope * p_window_rows;
+    reason := format('AUTO: %s; differential estimated at %s ms (a line through the last %s), %s', v_changes,
+      to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+  ELSIF p_window_rows <= v_max_rows THEN
+    differential_ms := v_avg_ms;
+    reason := format('AUTO: %s; differential estimated at %s ms (the last %s, of about as many changes), %s',
+      v_changes, to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+  ELSE
+    v_upper := v_avg_ms * p_window_rows / v_avg_rows;
+    IF v_avg_ms > full_ms THEN
+      differential_ms := v_avg_ms;
+      reason := format('AUTO: %s; differential at least %s ms (the last %s, of fewer changes), %s', v_changes,
+        to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+    ELSIF v_upper <= full_ms THEN
+      differential_ms := v_upper;
+      reason := format('AUTO: %s; differential at most %s ms (the last %s, of fewer changes, scaled), %s',
+        v_changes, to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+    ELSE
+      mode := CASE WHEN v_large THEN 'FULL' ELSE 'DIFFERENTIAL' END;
+      reason := format('AUTO: %s; differential between %s and %s ms (only fewer changes measured), %s; %s',
+        v_changes, to_char(v_avg_ms, 'FM999,999,999,990.0'), to_char(v_upper, 'FM999,999,999,990.0'),
+        v_recompute, CASE WHEN v_large THEN 'more than a tenth of the sources'' rows changed: recomputed'
+                          ELSE 'not more than a tenth of the sources'' rows changed: differential' END);
+      RETURN;
+    END IF;
   END IF;
   mode := CASE WHEN differential_ms > full_ms THEN 'FULL' ELSE 'DIFFERENTIAL' END;
-  reason := format('AUTO: %s; differential estimated at %s ms (from the last %s), a recompute at %s ms',
-    v_changes, to_char(differential_ms, 'FM999,999,999,990.0'), v_seen,
-    to_char(full_ms, 'FM999,999,999,990.0'));
 END
 $auto_choice$;
 COMMENT ON FUNCTION freshet.auto_choice(bigint, bigint) IS
   'The mode AUTO would choose for a refresh of stream table p_id reading p_window_rows buffered changes, with its estimates';
 
+-- A change table's rows are counted as CREATE TABLE AS writes them (ROW_COUNT), not by a query after it.
+ALTER TABLE freshet.refresh_sources DROP COLUMN count_change_table;
+
+-- One step of a refresh's profile: what it did and the milliseconds since p_since.
+CREATE FUNCTION freshet.profile_step(p_profile jsonb, p_step text, p_since timestamptz) RETURNS jsonb
+LANGUAGE sql VOLATILE AS $profile_step$
+  SELECT p_profile || jsonb_build_array(jsonb_build_object('step', p_step,
+    'ms', round((extract(epoch FROM pg_catalog.clock_timestamp() - p_since) * 1000)::numeric, 3)))
+$profile_step$;
+
 -- refresh_window: counts the window first, asks auto_choice for AUTO stream tables, and records the
--- window's size, the reason for the mode and, after a recompute, its cost.
+-- window's size, the reason for the mode and, after a recompute, its cost. Asked for (p_profile), it
+-- returns where the refresh's time went, step by step (profile: [{"step": …, "ms": …}, …]).
 DROP FUNCTION freshet.refresh_window(bigint, boolean);
-CREATE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean,
+CREATE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
     OUT mode_used text, OUT changed_sources text[], OUT rows_inserted bigint, OUT rows_updated bigint,
     OUT rows_deleted bigint, OUT delta_rows bigint, OUT changed_mask bigint, OUT program_mask bigint,
-    OUT window_rows bigint, OUT mode_reason text)
+    OUT window_rows bigint, OUT mode_reason text, OUT profile jsonb)
 LANGUAGE plpgsql AS $refresh_window$
 #variable_conflict use_column
 DECLARE
@@ -113,9 +152,11 @@ DECLARE
   v_statement text;
   v_changed   integer[] := '{}';
   v_choice    record;
+  v_step      timestamptz := clock_timestamp();
 BEGIN
   changed_sources := '{}';
   rows_inserted := 0; rows_updated := 0; rows_deleted := 0; delta_rows := 0; changed_mask := 0; window_rows := 0;
+  profile := '[]';
   -- FOR UPDATE: a refresh whose snapshot predates another's commit fails to serialize, never applies twice
   SELECT * INTO v_st FROM freshet.stream_tables WHERE id = p_id FOR UPDATE;
   IF NOT FOUND THEN
@@ -155,6 +196,11 @@ BEGIN
         HINT = 'run ''freshet refresh'' for it once: it reconciles the capture and reinstalls its programs';
   END IF;
 
+  IF p_profile THEN
+    profile := freshet.profile_step(profile, 'lock the sources, check their capture', v_step);
+    v_step := clock_timestamp();
+  END IF;
+
   -- the window's size first: AUTO chooses the mode from it before any change table is built
   FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id ORDER BY s.ordinal LOOP
     EXECUTE v_src.window_counts INTO v_rows, v_truncates USING v_current, v_st.last_snapshot;
@@ -167,6 +213,10 @@ BEGIN
       v_changed := v_changed || v_src.ordinal;
     END IF;
   END LOOP;
+  IF p_profile THEN
+    profile := freshet.profile_step(profile, format('count the window: %s changes', window_rows), v_step);
+    v_step := clock_timestamp();
+  END IF;
 
   IF v_st.recomputes_every_refresh
       OR (cardinality(changed_sources) > 0 AND (v_st.effective_mode = 'FULL' OR v_truncated)) THEN
@@ -190,13 +240,22 @@ BEGIN
     FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id AND s.ordinal = ANY (v_changed)
         ORDER BY s.ordinal LOOP
       EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
+      GET DIAGNOSTICS v_count = ROW_COUNT; -- the rows CREATE TABLE AS wrote: no second scan to count them
       v_created := v_created | (1::bigint << v_src.ordinal);
-      EXECUTE v_src.count_change_table INTO v_count;
+      IF p_profile THEN
+        profile := freshet.profile_step(profile, format('change table of %s: %s rows', v_src.label, v_count), v_step);
+        v_step := clock_timestamp();
+      END IF;
       IF v_count > 0 THEN -- else only columns this stream table does not read changed
         FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
           EXECUTE v_statement;
         END LOOP;
         changed_mask := changed_mask | (1::bigint << v_src.ordinal);
+        IF p_profile THEN
+          profile := freshet.profile_step(profile, format('index and analyze the change table of %s', v_src.label),
+            v_step);
+          v_step := clock_timestamp();
+        END IF;
       END IF;
     END LOOP;
     IF changed_mask <> 0 AND p_exact AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
@@ -229,6 +288,10 @@ BEGIN
         FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
           EXECUTE v_statement;
         END LOOP;
+        IF p_profile THEN
+          profile := freshet.profile_step(profile, format('empty change table of %s', v_src.label), v_step);
+          v_step := clock_timestamp();
+        END IF;
       END LOOP;
     END IF;
   END IF;
@@ -248,6 +311,11 @@ BEGIN
         WHEN 'figures' THEN
           EXECUTE v_program.step_sql[i] INTO rows_inserted, rows_updated, rows_deleted, delta_rows;
       END CASE;
+      IF p_profile THEN
+        profile := freshet.profile_step(profile, format('program %s, step %s (%s): %s', program_mask, i,
+          v_program.step_kinds[i], left(split_part(v_program.step_sql[i], E'\n', 1), 90)), v_step);
+        v_step := clock_timestamp();
+      END IF;
     END LOOP;
   END IF;
 
@@ -260,5 +328,8 @@ BEGIN
     rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error, window_rows, mode_reason)
   VALUES (p_id, v_started, clock_timestamp(), mode_used, changed_sources, rows_inserted, rows_updated,
     rows_deleted, delta_rows, v_st.fallback_reason, NULL, window_rows, mode_reason);
+  IF p_profile THEN
+    profile := freshet.profile_step(profile, 'record the refresh', v_step);
+  END IF;
 END
 $refresh_window$;

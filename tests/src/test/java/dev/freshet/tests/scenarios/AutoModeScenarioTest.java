@@ -78,7 +78,8 @@ class AutoModeScenarioTest {
       assertEquals(List.of("public.am_sales"), full.changedSources());
       assertTrue(full.modeReason().orElseThrow().startsWith("AUTO: 2 changes; differential estimated at "),
           full.toString());
-      assertTrue(full.modeReason().orElseThrow().endsWith(" (from the last 1), a recompute at 0.0 ms"), full.toString());
+      assertTrue(full.modeReason().orElseThrow().endsWith(" (the last 1, of about as many changes), a recompute at "
+          + "0.0 ms"), full.toString());
       assertEquals("FULL|2", lastHistory(c, id).getFirst().substring(0, "FULL|2".length()));
       assertTrue(Double.parseDouble(text(c, "SELECT recompute_ms FROM freshet.stream_tables WHERE id = " + id)) > 0.001,
           "a FULL refresh records what it cost");
@@ -143,12 +144,19 @@ class AutoModeScenarioTest {
       setRecomputeMillis(c, id, 300);
       String insert = "INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used, "
           + "window_rows) VALUES (" + id + ", now(), now() + interval '%s ms', '%s', %d)";
-      // one window size measured (twice): its cost kept for smaller windows, scaled up for larger ones
-      exec(c, String.format(insert, 10, "DIFFERENTIAL", 100), String.format(insert, 10, "DIFFERENTIAL", 100));
+      // windows of one size (two of 100 changes): a line needs sizes apart. Their mean cost for a window up to
+      // their size; for a larger one, between that mean and the mean scaled by the sizes
+      exec(c, String.format(insert, 9, "DIFFERENTIAL", 100), String.format(insert, 11, "DIFFERENTIAL", 100));
       assertChoice(c, id, 50, Mode.DIFFERENTIAL, 10.0);
-      assertChoice(c, id, 1000, Mode.DIFFERENTIAL, 100.0);
-      assertChoice(c, id, 4000, Mode.FULL, 400.0);
-      // a second size: fixed cost 5 ms + 0.05 ms per change (through (100, 10), (100, 10), (1000, 55))
+      assertChoice(c, id, 1100, Mode.DIFFERENTIAL, 110.0); // at most 110 ms: below the recompute's 300
+      assertChoice(c, id, 4000, Mode.DIFFERENTIAL, null); // 10 to 400 ms: not known, and few changes
+      assertEquals("AUTO: 4,000 changes; differential between 10.0 and 400.0 ms (only fewer changes measured), a "
+          + "recompute at 300.0 ms; not more than a tenth of the sources' rows changed: differential",
+          text(c, "SELECT reason FROM freshet.auto_choice(" + id + ", 4000)"));
+      setRecomputeMillis(c, id, 5);
+      assertChoice(c, id, 1100, Mode.FULL, 10.0); // at least 10 ms, the cost of fewer changes: above 5
+      setRecomputeMillis(c, id, 300);
+      // sizes far apart: fixed cost 5 ms + 0.05 ms per change (through (100, 9), (100, 11), (1000, 55))
       exec(c, String.format(insert, 55, "DIFFERENTIAL", 1000));
       assertChoice(c, id, 5800, Mode.DIFFERENTIAL, 295.0);
       assertChoice(c, id, 6000, Mode.FULL, 305.0);
@@ -156,17 +164,18 @@ class AutoModeScenarioTest {
       exec(c, String.format(insert, 1, "FULL", 5000));
       assertChoice(c, id, 6000, Mode.FULL, 305.0);
       String reason = text(c, "SELECT reason FROM freshet.auto_choice(" + id + ", 6000)");
-      assertEquals("AUTO: 6,000 changes; differential estimated at 305.0 ms (from the last 3), a recompute at "
-          + "300.0 ms", reason);
+      assertEquals("AUTO: 6,000 changes; differential estimated at 305.0 ms (a line through the last 3), a "
+          + "recompute at 300.0 ms", reason);
     }
   }
 
-  private static void assertChoice(Connection c, long id, long window, Mode mode, double differentialMillis)
+  /** AUTO's choice for {@code window} changes and its estimate of a differential refresh (null: none). */
+  private static void assertChoice(Connection c, long id, long window, Mode mode, Double differentialMillis)
       throws Exception {
-    List<String> choice = rows(c, "SELECT mode, round(differential_ms::numeric, 3) FROM freshet.auto_choice("
-        + id + ", " + window + ")");
-    assertEquals(List.of(mode + "|" + new java.math.BigDecimal(differentialMillis).setScale(3)), choice,
-        "window " + window);
+    List<String> choice = rows(c, "SELECT mode, coalesce(round(differential_ms::numeric, 3)::text, 'none') "
+        + "FROM freshet.auto_choice(" + id + ", " + window + ")");
+    assertEquals(List.of(mode + "|" + (differentialMillis == null ? "none"
+        : new java.math.BigDecimal(differentialMillis).setScale(3).toPlainString())), choice, "window " + window);
   }
 
   @Test
