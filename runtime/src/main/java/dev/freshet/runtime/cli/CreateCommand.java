@@ -114,6 +114,20 @@ public final class CreateCommand implements Callable<Integer> {
   }
 
   /** The number of rows a stream table holds: one stored row per row of its query's result. */
+  /** The rows of {@code table}, or that the current role may not read it. */
+  static String rowsText(Connection c, QualifiedName table) throws SQLException {
+    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.has_table_privilege(?, 'SELECT')")) {
+      ps.setString(1, table.sql());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return "not readable by this role (its owner can GRANT SELECT ON " + table.sql() + ")";
+        }
+      }
+    }
+    return Long.toString(rows(c, table));
+  }
+
   static long rows(Connection c, QualifiedName table) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.sql())) {
       rs.next();

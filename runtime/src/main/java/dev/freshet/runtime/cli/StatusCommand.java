@@ -70,7 +70,9 @@ public final class StatusCommand implements Callable<Integer> {
       });
       out.println("  last refresh: " + time(st.lastRefreshAt()));
       java.util.Map<String, Long> pending = StreamTables.pendingChanges(c, st.id());
-      out.println("  pending:      " + pendingText(pending));
+      out.println("  pending:      " + (StreamTables.changesVisible(c, st.id()) ? pendingText(pending)
+          : "not visible to this role (the change buffers hold the sources' rows: their owner and superusers read "
+              + "them)"));
       long window = pending.values().stream().mapToLong(Long::longValue).sum();
       if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL && window > 0) {
         dev.freshet.runtime.streamtable.AutoChoice next = StreamTables.autoChoice(c, st.id(), window);
@@ -81,7 +83,7 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("  behind since: " + time(since) + " (" + ago(since.get()) + ", the oldest change it has not read)");
       }
       out.println("  created:      " + time(Optional.of(st.createdAt())) + " by " + st.owner());
-      out.println("  rows:         " + CreateCommand.rows(c, st.name()));
+      out.println("  rows:         " + CreateCommand.rowsText(c, st.name()));
       printSources(out, status.sources());
       if (history > 0) {
         out.println("  last refreshes (newest first; +inserted ~updated -deleted):");

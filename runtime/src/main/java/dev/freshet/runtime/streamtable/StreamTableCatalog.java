@@ -37,6 +37,34 @@ final class StreamTableCatalog {
     return find(c, name, forUpdate).orElseThrow(() -> noSuchStreamTable(name));
   }
 
+  /** Whether the current role may manage stream tables owned by {@code owner} (catalog V11, freshet.may_manage). */
+  static boolean mayManage(Connection c, String owner) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.may_manage(?)")) {
+      ps.setString(1, owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** Whether the current role may read every change buffer of stream table {@code id}'s sources. */
+  static boolean changesVisible(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT pg_catalog.has_schema_privilege('freshet_changes', 'USAGE')
+          AND coalesce(bool_and(pg_catalog.has_table_privilege(b.oid, 'SELECT')), true)
+        FROM freshet.stream_table_sources s
+        JOIN pg_catalog.pg_class b ON b.relname = 'src_' || s.source_relid::text
+        JOIN pg_catalog.pg_namespace n ON n.oid = b.relnamespace AND n.nspname = 'freshet_changes'
+        WHERE s.stream_table_id = ?""")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
   static StreamTableException noSuchStreamTable(QualifiedName name) {
     return new StreamTableException("there is no stream table " + name + "; 'freshet list' shows the stream tables");
   }

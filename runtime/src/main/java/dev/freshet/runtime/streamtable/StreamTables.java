@@ -107,6 +107,29 @@ public final class StreamTables {
         counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.reasonLine()).orElse(null), null);
   }
 
+  /**
+   * Only its owner changes, refreshes or drops a stream table: the role that created it, a member of that
+   * role, or a superuser (as PostgreSQL's own "must be owner of table"). Reading it, listing and
+   * verifying need no more than the privileges those reads take.
+   */
+  private static void requireOwner(Connection c, StoredStreamTable st) throws SQLException {
+    if (!StreamTableCatalog.mayManage(c, st.owner())) {
+      // SQLSTATE 42501 (insufficient_privilege), as PostgreSQL's own "must be owner of table"
+      throw new SQLException("must be owner of stream table " + st.name() + " (owned by "
+          + Quoting.identifier(st.owner()) + "); its owner, a member of that role (GRANT "
+          + Quoting.identifier(st.owner()) + " TO ...) or a superuser can do this", "42501");
+    }
+  }
+
+  /**
+   * The stream table {@code target}, locked for a change, once its owner check passed: checked first, so
+   * that another role is told it must be the owner rather than that it may not lock the catalog's row.
+   */
+  private static StoredStreamTable requireManaged(Connection c, QualifiedName target) throws SQLException {
+    requireOwner(c, StreamTableCatalog.require(c, target, false));
+    return StreamTableCatalog.require(c, target, true);
+  }
+
   /** A new stream table's name must be free, in a schema that exists. */
   private static void checkNewName(Connection c, QualifiedName target) throws SQLException {
     if (schemaExists(c, "freshet") && StreamTableCatalog.find(c, target, false).isPresent()) {
@@ -248,6 +271,7 @@ public final class StreamTables {
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
+    requireOwner(c, first);
     if (!tryLock(c, first.id())) {
       throw new RefreshRunningException(target);
     }
@@ -397,6 +421,9 @@ public final class StreamTables {
    */
   public static Map<String, Long> pendingChanges(Connection c, long id) throws SQLException {
     Map<String, Long> pending = new java.util.LinkedHashMap<>();
+    if (!changesVisible(c, id)) {
+      return pending;
+    }
     try (PreparedStatement ps = c.prepareStatement("SELECT source, changes FROM freshet.pending_changes(?)")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -409,12 +436,20 @@ public final class StreamTables {
   }
 
   /**
+   * Whether the current role may read the change buffers of stream table {@code id}'s sources: they hold
+   * the sources' rows, so only their owner (and superusers) may, and other roles see no pending changes.
+   */
+  public static boolean changesVisible(Connection c, long id) throws SQLException {
+    return StreamTableCatalog.changesVisible(c, id);
+  }
+
+  /**
    * When the oldest change stream table {@code st} has not read yet was made (its transaction's
    * start): since when it has been behind its sources. Empty when it is not behind, or before its
    * first refresh.
    */
   public static Optional<OffsetDateTime> behindSince(Connection c, StoredStreamTable st) throws SQLException {
-    if (st.lastSnapshot().isEmpty()) {
+    if (st.lastSnapshot().isEmpty() || !changesVisible(c, st.id())) {
       return Optional.empty();
     }
     OffsetDateTime oldest = null;
@@ -577,13 +612,14 @@ public final class StreamTables {
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       List<QualifiedName> dropped = new ArrayList<>();
-      dropIn(c, StreamTableCatalog.require(c, target, true), cascade, dropped);
+      dropIn(c, requireManaged(c, target), cascade, dropped);
       return dropped;
     });
   }
 
   private static void dropIn(Connection c, StoredStreamTable st, boolean cascade, List<QualifiedName> dropped)
       throws SQLException {
+    requireOwner(c, st);
     Optional<Long> ownRelid = relid(c, st.name());
     if (ownRelid.isPresent()) {
       List<QualifiedName> dependents = StreamTableCatalog.consumers(c, ownRelid.get());
@@ -623,7 +659,7 @@ public final class StreamTables {
     requireCatalog(c, QualifiedName.parse(c, name));
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
-      StoredStreamTable st = StreamTableCatalog.require(c, target, true);
+      StoredStreamTable st = requireManaged(c, target);
       if (mode.isPresent() || query.isPresent()) {
         List<QualifiedName> dependents = relid(c, target).isPresent()
             ? StreamTableCatalog.consumers(c, relid(c, target).get()) : List.of();
@@ -760,7 +796,7 @@ public final class StreamTables {
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
-      StoredStreamTable st = StreamTableCatalog.require(c, target, true);
+      StoredStreamTable st = requireManaged(c, target);
       StreamTableCatalog.resume(c, st.id());
       return st;
     });

@@ -118,6 +118,21 @@ COMMENT ON FUNCTION freshet.auto_choice(bigint, bigint) IS
 -- A change table's rows are counted as CREATE TABLE AS writes them (ROW_COUNT), not by a query after it.
 ALTER TABLE freshet.refresh_sources DROP COLUMN count_change_table;
 
+-- Ownership: a stream table belongs to the role that created it (stream_tables.owner_role). Only that
+-- role, a member of it or a superuser refreshes, alters or drops it, as PostgreSQL's "must be owner".
+-- Anyone may read the catalog (like pg_views): list, status and explain work for every role; the change
+-- buffers hold source rows and stay readable by their owner only.
+CREATE FUNCTION freshet.may_manage(p_owner name) RETURNS boolean
+LANGUAGE sql STABLE AS $may_manage$
+  SELECT coalesce((SELECT pg_catalog.pg_has_role(r.oid, 'MEMBER') FROM pg_catalog.pg_roles r WHERE r.rolname = p_owner),
+                  (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER), false)
+$may_manage$;
+COMMENT ON FUNCTION freshet.may_manage(name) IS
+  'Whether the current role may refresh, alter or drop a stream table owned by p_owner';
+GRANT USAGE ON SCHEMA freshet TO PUBLIC;
+GRANT SELECT ON freshet.schema_version, freshet.stream_tables, freshet.stream_table_sources, freshet.change_buffers,
+  freshet.refresh_history, freshet.refresh_sources, freshet.refresh_programs TO PUBLIC;
+
 -- One step of a refresh's profile: what it did and the milliseconds since p_since.
 CREATE FUNCTION freshet.profile_step(p_profile jsonb, p_step text, p_since timestamptz) RETURNS jsonb
 LANGUAGE sql VOLATILE AS $profile_step$
@@ -161,6 +176,10 @@ BEGIN
   SELECT * INTO v_st FROM freshet.stream_tables WHERE id = p_id FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'there is no stream table with id %', p_id USING ERRCODE = '42704';
+  END IF;
+  IF NOT freshet.may_manage(v_st.owner_role) THEN
+    RAISE EXCEPTION 'must be owner of stream table %.%', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+      USING ERRCODE = '42501';
   END IF;
   IF to_regclass(format('%I.%I', v_st.schema_name, v_st.table_name)) IS NULL THEN
     RAISE EXCEPTION 'stream table %.% was dropped outside Freshet (its table is gone)', quote_ident(v_st.schema_name),
@@ -333,3 +352,74 @@ BEGIN
   END IF;
 END
 $refresh_window$;
+
+-- freshet.refresh: refuses, before recording anything, a role that may not refresh the stream table.
+-- A whole refresh from any SQL client: CALL freshet.refresh('schema.name'). Run it outside an explicit
+-- transaction block (like VACUUM): it commits the refresh, then cleans the change buffers one source at
+-- a time. A failed refresh applies nothing, is recorded (status ERROR, a history row) and re-raised.
+CREATE OR REPLACE PROCEDURE freshet.refresh(stream_table text)
+LANGUAGE plpgsql AS $refresh$
+DECLARE
+  v_id       bigint;
+  v_label    text;
+  v_started  timestamptz;
+  v_result   record;
+  v_message  text;
+  v_state    text;
+  v_detail   text;
+  v_hint     text;
+  v_mode     text;
+  v_fallback text;
+  v_source   record;
+  v_owner    name;
+BEGIN
+  SELECT st.id, format('%I.%I', st.schema_name, st.table_name) INTO v_id, v_label
+  FROM freshet.stream_tables st
+  JOIN pg_namespace n ON n.nspname = st.schema_name
+  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = st.table_name
+  WHERE c.oid = to_regclass(stream_table);
+  IF v_id IS NULL THEN
+    RAISE EXCEPTION 'there is no stream table %', stream_table USING ERRCODE = '42P01',
+      HINT = 'SELECT schema_name, table_name FROM freshet.stream_tables lists them';
+  END IF;
+  -- before anything is recorded: a role that may not refresh it leaves no error on it
+  SELECT st.owner_role INTO v_owner FROM freshet.stream_tables st WHERE st.id = v_id;
+  IF NOT freshet.may_manage(v_owner) THEN
+    RAISE EXCEPTION 'must be owner of stream table %', v_label USING ERRCODE = '42501',
+      HINT = format('its owner %I, a member of that role or a superuser can refresh it', v_owner);
+  END IF;
+  COMMIT;
+  SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+  -- the key of the command line's refresh lock ("FRRF", id): refreshes of one stream table never overlap
+  IF NOT pg_try_advisory_xact_lock(x'46525246'::integer, v_id::integer) THEN
+    RAISE EXCEPTION 'a refresh of % is already running in another session', v_label USING ERRCODE = '55P03',
+      HINT = 'wait for it to finish: refreshes of one stream table never overlap';
+  END IF;
+  v_started := now();
+  BEGIN
+    SELECT * INTO v_result FROM freshet.refresh_window(v_id, false);
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL,
+      v_hint = PG_EXCEPTION_HINT;
+  END;
+  IF v_message IS NOT NULL THEN
+    UPDATE freshet.stream_tables SET status = 'ERROR', last_error = v_message WHERE id = v_id
+    RETURNING effective_mode, fallback_reason INTO v_mode, v_fallback;
+    INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used, changed_sources,
+      rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error)
+    VALUES (v_id, v_started, clock_timestamp(), v_mode, '{}', 0, 0, 0, 0, v_fallback, v_message);
+    COMMIT;
+    RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, DETAIL = coalesce(v_detail, ''),
+      HINT = coalesce(v_hint, '');
+  END IF;
+  COMMIT;
+  FOR v_source IN SELECT s.source_relid, s.cleanup FROM freshet.refresh_sources s WHERE s.stream_table_id = v_id LOOP
+    -- the capture's per-source lock ("FRCP", relid) keeps cleaning, capturing set-up and reconciling apart
+    IF to_regclass('freshet_changes.src_' || v_source.source_relid) IS NOT NULL THEN
+      PERFORM pg_advisory_xact_lock((x'46524350'::bigint << 32) | v_source.source_relid::bigint);
+      EXECUTE v_source.cleanup USING v_source.source_relid;
+    END IF;
+    COMMIT;
+  END LOOP;
+END
+$refresh$;

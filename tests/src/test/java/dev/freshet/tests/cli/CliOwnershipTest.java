@@ -1,0 +1,113 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A stream table belongs to the role that created it (issue 14, SEC-1), with two real login roles: a plain
+ * role owns its database, tables and stream table; another role lists and reads the catalog but may not
+ * refresh, alter or drop it ({@code must be owner of stream table}, from the command line and from
+ * {@code CALL freshet.refresh}), and its refused attempts leave nothing recorded; once granted the owner's
+ * role it may; a superuser always may. After every refresh the stream table is verified.
+ */
+@PostgresTest
+class CliOwnershipTest {
+
+  private static final Pattern URL = Pattern.compile("(jdbc:postgresql://[^/]+/)[^?]*(\\?.*)?");
+
+  /** {@code url} pointed at database {@code db}, as {@code user} when given (else the URL's own user). */
+  private static String url(String url, String db, String user, String password) {
+    Matcher m = URL.matcher(url);
+    assertTrue(m.matches(), url);
+    return m.group(1) + db + (user == null ? (m.group(2) == null ? "" : m.group(2))
+        : "?user=" + user + "&password=" + password);
+  }
+
+  private static void sql(String url, String... statements) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    }
+  }
+
+  @Test
+  void onlyTheOwnerItsMembersAndSuperusersManageAStreamTable(TestDatabase db) throws Exception {
+    db.execute("DO $$ BEGIN"
+            + " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fr_alice') THEN"
+            + "   CREATE ROLE fr_alice LOGIN PASSWORD 'alice-pw'; END IF;"
+            + " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fr_bob') THEN"
+            + "   CREATE ROLE fr_bob LOGIN PASSWORD 'bob-pw'; END IF; END $$",
+        "REVOKE fr_alice FROM fr_bob",
+        "DROP DATABASE IF EXISTS fr_owned WITH (FORCE)",
+        "CREATE DATABASE fr_owned OWNER fr_alice");
+    String alice = url(db.jdbcUrl(), "fr_owned", "fr_alice", "alice-pw");
+    String bob = url(db.jdbcUrl(), "fr_owned", "fr_bob", "bob-pw");
+    String superuser = url(db.jdbcUrl(), "fr_owned", null, null);
+
+    // a plain role (no superuser) uses Freshet on its own database: the catalog is created by it
+    sql(alice, "CREATE TABLE sales (id int PRIMARY KEY, region text NOT NULL, amount int NOT NULL)",
+        "INSERT INTO sales VALUES (1, 'north', 10), (2, 'south', 20)");
+    CliRun create = CliRun.run(alice, "create", "by_region", "--mode", "differential", "--query",
+        "SELECT region, sum(amount) AS total FROM sales GROUP BY region");
+    assertEquals(0, create.exitCode(), create.transcript());
+    sql(alice, "INSERT INTO sales VALUES (3, 'north', 5)");
+
+    // another role reads the catalog ...
+    CliRun list = CliRun.run(bob, "list");
+    assertEquals(0, list.exitCode(), list.transcript());
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"by_region\"")), list.transcript());
+    CliRun status = CliRun.run(bob, "status", "by_region");
+    assertEquals(0, status.exitCode(), status.transcript());
+    assertTrue(status.out().contains("created:") && status.out().contains(" by fr_alice\n"), status.transcript());
+    assertTrue(status.out().contains("  pending:      not visible to this role"), status.transcript());
+    assertTrue(status.out().contains("  rows:         not readable by this role"), status.transcript());
+
+    // ... but may not refresh, alter or drop the stream table
+    String refused = "must be owner of stream table \"public\".\"by_region\" (owned by \"fr_alice\")";
+    for (String[] command : new String[][] {{"refresh", "by_region"}, {"alter", "by_region", "--schedule", "5m"},
+        {"drop", "by_region"}, {"resume", "by_region"}}) {
+      CliRun run = CliRun.run(bob, command);
+      assertEquals(4, run.exitCode(), run.transcript()); // a database error, as PostgreSQL's "must be owner"
+      assertTrue(run.err().contains(refused), run.transcript());
+    }
+    SQLException call = assertThrows(SQLException.class, () -> sql(bob, "CALL freshet.refresh('by_region')"));
+    assertEquals("42501", call.getSQLState(), call.getMessage());
+    assertTrue(call.getMessage().contains("must be owner of stream table public.by_region"), call.getMessage());
+    // nothing was recorded of the refused attempts: still ACTIVE, one history row (the creation)
+    try (Connection c = DriverManager.getConnection(superuser); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT st.status, st.last_error IS NULL, st.schedule IS NULL, "
+            + "(SELECT count(*) FROM freshet.refresh_history h WHERE h.stream_table_id = st.id) "
+            + "FROM freshet.stream_tables st")) {
+      assertTrue(rs.next());
+      assertEquals("ACTIVE|true|true|1", rs.getString(1) + "|" + rs.getBoolean(2) + "|" + rs.getBoolean(3) + "|"
+          + rs.getLong(4));
+    }
+
+    // a member of the owner's role may
+    sql(superuser, "GRANT fr_alice TO fr_bob");
+    CliRun byMember = CliRun.run(bob, "refresh", "by_region");
+    assertEquals(0, byMember.exitCode(), byMember.transcript());
+    assertTrue(byMember.out().contains("DIFFERENTIAL  changed public.sales  +0 ~1 -0"), byMember.transcript());
+    assertEquals(0, CliRun.run(alice, "verify", "by_region").exitCode());
+
+    // and a superuser may
+    sql(alice, "DELETE FROM sales WHERE id = 2");
+    CliRun bySuperuser = CliRun.run(superuser, "refresh", "by_region");
+    assertEquals(0, bySuperuser.exitCode(), bySuperuser.transcript());
+    assertEquals(0, CliRun.run(alice, "verify", "by_region").exitCode());
+    assertEquals(0, CliRun.run(alice, "drop", "by_region").exitCode());
+    sql(superuser.replace("/fr_owned", "/" + db.name()), "REVOKE fr_alice FROM fr_bob");
+  }
+}
