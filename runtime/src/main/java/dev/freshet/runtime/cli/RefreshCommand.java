@@ -52,6 +52,11 @@ public final class RefreshCommand implements Callable<Integer> {
       + "statements inside PostgreSQL, then the change buffers' cleanup).")
   boolean profile;
 
+  @Option(names = "--full", description = "Recompute the query in full (mode FULL for this refresh, whatever "
+      + "changed), as after a TRUNCATE; the result is applied as a diff, so rows that did not change are not "
+      + "rewritten and stream tables reading this one see only what changed.")
+  boolean full;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -70,7 +75,7 @@ public final class RefreshCommand implements Callable<Integer> {
       }
       for (String name : targets) {
         try {
-          RefreshReport report = StreamTables.refresh(c, name, profile);
+          RefreshReport report = StreamTables.refresh(c, name, profile, full);
           out.println(line(report));
           for (dev.freshet.runtime.streamtable.RefreshStepTime step : report.profile()) {
             out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));

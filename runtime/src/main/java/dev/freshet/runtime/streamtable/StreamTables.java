@@ -260,14 +260,16 @@ public final class StreamTables {
    * met for the first time, for the next refresh; and the failure recorded when a refresh fails.
    */
   public static RefreshReport refresh(Connection c, String name) throws SQLException {
-    return refresh(c, name, false);
+    return refresh(c, name, false, false);
   }
 
   /**
-   * {@link #refresh(Connection, String)}, and with {@code profile} the time of each of its steps in the
-   * report: those inside PostgreSQL, then each source's buffer cleanup.
+   * {@link #refresh(Connection, String)}; with {@code profile} the time of each of its steps in the report
+   * (those inside PostgreSQL, then each source's buffer cleanup); with {@code recompute} in mode FULL
+   * whatever changed (applied as a diff: unchanged rows are not rewritten).
    */
-  public static RefreshReport refresh(Connection c, String name, boolean profile) throws SQLException {
+  public static RefreshReport refresh(Connection c, String name, boolean profile, boolean recompute)
+      throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
@@ -279,7 +281,8 @@ public final class StreamTables {
     Window window;
     try {
       long startNanos = System.nanoTime();
-      Work<Window> attempt = () -> refreshWindow(c, StreamTableCatalog.require(c, target, false), profile);
+      Work<Window> attempt = () -> refreshWindow(c, StreamTableCatalog.require(c, target, false), profile,
+          recompute);
       try {
         window = attemptPreparing(c, target, attempt);
       } catch (SQLException | RuntimeException e) {
@@ -315,7 +318,8 @@ public final class StreamTables {
       long windowRows, Optional<String> modeReason, List<RefreshStepTime> profile) {
   }
 
-  private static Window refreshWindow(Connection c, StoredStreamTable st, boolean profile) throws SQLException {
+  private static Window refreshWindow(Connection c, StoredStreamTable st, boolean profile, boolean recompute)
+      throws SQLException {
     // exact: a set of changed sources without a program of its own is reported (FS003), not run through
     // a larger program: this side can print the exact one
     try (PreparedStatement ps = c.prepareStatement("""
@@ -324,9 +328,10 @@ public final class StreamTables {
           ARRAY(SELECT p.e ->> 'step' FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n) ORDER BY p.n),
           ARRAY(SELECT (p.e ->> 'ms')::float8 FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n)
                 ORDER BY p.n)
-        FROM freshet.refresh_window(?, true, ?) AS r""")) {
+        FROM freshet.refresh_window(?, true, ?, ?) AS r""")) {
       ps.setLong(1, st.id());
       ps.setBoolean(2, profile);
+      ps.setBoolean(3, recompute);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         String[] steps = (String[]) rs.getArray(9).getArray();

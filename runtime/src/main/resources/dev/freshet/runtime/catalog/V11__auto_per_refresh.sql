@@ -142,9 +142,11 @@ $profile_step$;
 
 -- refresh_window: counts the window first, asks auto_choice for AUTO stream tables, and records the
 -- window's size, the reason for the mode and, after a recompute, its cost. Asked for (p_profile), it
--- returns where the refresh's time went, step by step (profile: [{"step": …, "ms": …}, …]).
+-- returns where the refresh's time went, step by step (profile: [{"step": …, "ms": …}, …]); p_full
+-- recomputes whatever the window holds (freshet refresh --full).
 DROP FUNCTION freshet.refresh_window(bigint, boolean);
 CREATE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
+    p_full boolean DEFAULT false,
     OUT mode_used text, OUT changed_sources text[], OUT rows_inserted bigint, OUT rows_updated bigint,
     OUT rows_deleted bigint, OUT delta_rows bigint, OUT changed_mask bigint, OUT program_mask bigint,
     OUT window_rows bigint, OUT mode_reason text, OUT profile jsonb)
@@ -237,7 +239,10 @@ BEGIN
     v_step := clock_timestamp();
   END IF;
 
-  IF v_st.recomputes_every_refresh
+  IF p_full THEN
+    mode_used := 'FULL';
+    mode_reason := 'a recompute was asked for';
+  ELSIF v_st.recomputes_every_refresh
       OR (cardinality(changed_sources) > 0 AND (v_st.effective_mode = 'FULL' OR v_truncated)) THEN
     mode_used := 'FULL';
     IF v_truncated AND v_st.effective_mode = 'DIFFERENTIAL' THEN

@@ -39,13 +39,13 @@ class BenchSweepTest {
     // 15,000 orders at SF-0.01: batches of 75 and 750
     assertTrue(output.contains("0.5% (75) refresh") && output.contains("5% (750) refresh"), output);
     for (String q : List.of("q01", "q06", "q13")) {
-      // refresh, full, the faster, and AUTO's pick for that window (marked when it was the slower)
-      Pattern row = Pattern.compile("^" + q + "(\\s+[\\d.,]+\\s+[\\d.,]+\\s+(DIFF|FULL)\\s+(DIFF|FULL)( \\(slower\\))?){2}"
-          + "\\s+yes$");
+      // refresh, the query, a FULL refresh, the faster refresh, and AUTO's pick (marked when it was the slower)
+      Pattern row = Pattern.compile("^" + q + "(\\s+[\\d.,]+\\s+[\\d.,]+\\s+[\\d.,]+\\s+(DIFF|FULL)\\s+(DIFF|FULL)"
+          + "( \\(slower\\))?){2}\\s+yes$");
       assertTrue(output.lines().anyMatch(l -> row.matcher(l).matches()), q + " has no sweep row\n" + output);
     }
     assertTrue(output.lines().anyMatch(l -> l.matches(
-        "^refresh faster\\s+\\d of 3\\s+right \\d of 3\\s+\\d of 3\\s+right \\d of 3\\s*$")), output);
+        "^DIFF faster than FULL\\s+\\d of 3\\s+right \\d of 3\\s+\\d of 3\\s+right \\d of 3\\s*$")), output);
     assertTrue(output.lines().anyMatch(l -> l.matches("^AUTO \\(asked before each refresh what it would choose for "
         + "that window\\) picked the faster of the two in \\d of 6 cells \\(\\d+%\\)\\.$")), output);
 

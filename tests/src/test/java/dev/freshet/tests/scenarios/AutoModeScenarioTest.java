@@ -214,4 +214,34 @@ class AutoModeScenarioTest {
       Oracle.refreshAndCheck(c, "am_next", Mode.DIFFERENTIAL);
     }
   }
+
+  /** {@code refresh --full}: a recompute applied as its diff rewrites nothing that did not change. */
+  @Test
+  void aRecomputeAskedForChangesOnlyWhatChanged(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE am_sales7 (id int PRIMARY KEY, region text, amount int)",
+          "INSERT INTO am_sales7 SELECT g, 'r' || (g % 4), g FROM generate_series(1, 40) g");
+      long grouped = create(c, "am_full_g", totals("am_sales7"), Mode.DIFFERENTIAL).id();
+      create(c, "am_full_b", "SELECT id, amount FROM am_sales7 WHERE amount > 10", Mode.DIFFERENTIAL);
+      long down = create(c, "am_full_down", "SELECT region, total FROM am_full_g", Mode.DIFFERENTIAL).id();
+      for (String name : List.of("am_full_g", "am_full_b")) {
+        RefreshReport nothing = StreamTables.refresh(c, name, false, true);
+        Oracle.assertFresh(c, name);
+        assertEquals(List.of(Mode.FULL, 0L, 0L, 0L), List.of(nothing.modeUsed(), nothing.rowsInserted(),
+            nothing.rowsUpdated(), nothing.rowsDeleted()), nothing.toString());
+        assertEquals(java.util.Optional.of("a recompute was asked for"), nothing.modeReason());
+      }
+      assertEquals(0L, StreamTables.pendingChanges(c, down).values().stream().mapToLong(Long::longValue).sum());
+      exec(c, "UPDATE am_sales7 SET amount = 1000 WHERE id = 12");
+      RefreshReport g = StreamTables.refresh(c, "am_full_g", false, true);
+      Oracle.assertFresh(c, "am_full_g");
+      assertEquals(List.of(0L, 1L, 0L), List.of(g.rowsInserted(), g.rowsUpdated(), g.rowsDeleted()), g.toString());
+      RefreshReport b = StreamTables.refresh(c, "am_full_b", false, true);
+      Oracle.assertFresh(c, "am_full_b");
+      assertEquals(List.of(1L, 0L, 1L), List.of(b.rowsInserted(), b.rowsUpdated(), b.rowsDeleted()), b.toString());
+      Oracle.refreshAndCheck(c, "am_full_down", Mode.DIFFERENTIAL);
+      assertEquals(1L, count(c, "SELECT count(*) FROM freshet.refresh_history WHERE stream_table_id = " + grouped
+          + " AND mode_used = 'FULL' AND mode_reason = 'a recompute was asked for' AND window_rows = 2"));
+    }
+  }
 }

@@ -38,7 +38,7 @@ class RefreshProfileScenarioTest {
       Oracle.refreshAndCheck(c, "rp_totals", Mode.DIFFERENTIAL);
 
       exec(c, "UPDATE rp_order SET amount = 11 WHERE id = 3");
-      RefreshReport r = StreamTables.refresh(c, "rp_totals", true);
+      RefreshReport r = StreamTables.refresh(c, "rp_totals", true, false);
       Oracle.assertFresh(c, "rp_totals");
       List<String> steps = r.profile().stream().map(RefreshStepTime::step).toList();
       assertEquals("lock the sources, check their capture", steps.getFirst(), steps.toString());

@@ -62,11 +62,13 @@ public final class MaintenanceRun {
   /**
    * One stream table in one round: the refresh (its report and wall-clock time, measured around
    * {@link StreamTables#refresh}), the full recompute time, the verification if asked for, or the
-   * error that stopped it; and what AUTO would have chosen for that refresh, asked just before it.
+   * error that stopped it; what AUTO would have chosen for that refresh, asked just before it; and, when
+   * asked for, the time of a FULL refresh right after it ({@code refresh --full}: what AUTO weighs a
+   * differential refresh against), else 0.
    */
   public record QueryRound(int query, String name, Optional<RefreshReport> report, long refreshNanos,
       long fullNanos, Optional<StreamTableVerifier.Verification> verification, Optional<String> error,
-      Optional<AutoChoice> auto) {
+      Optional<AutoChoice> auto, long fullRefreshNanos) {
 
     public boolean failed() {
       return error.isPresent() || verification.map(v -> !v.ok()).orElse(false);
@@ -170,6 +172,11 @@ public final class MaintenanceRun {
 
   /** {@link #runRound(int, boolean)} with the refresh functions of {@code batch} (another batch size). */
   public Round runRound(int number, boolean verify, TpchRefresh batch) throws SQLException {
+    return runRound(number, verify, batch, false);
+  }
+
+  /** {@link #runRound(int, boolean, TpchRefresh)}, measuring a FULL refresh after each refresh when asked. */
+  public Round runRound(int number, boolean verify, TpchRefresh batch, boolean fullRefresh) throws SQLException {
     List<FunctionRun> functions = new ArrayList<>();
     for (int f = 1; f <= 3; f++) {
       long start = System.nanoTime();
@@ -188,7 +195,7 @@ public final class MaintenanceRun {
       if (stopped.containsKey(q)) {
         continue;
       }
-      rounds.add(measure(number, q, verify));
+      rounds.add(measure(number, q, verify, fullRefresh));
     }
     return new Round(number, functions, rounds);
   }
@@ -198,7 +205,7 @@ public final class MaintenanceRun {
     return Map.copyOf(stopped);
   }
 
-  private QueryRound measure(int round, int q, boolean verify) {
+  private QueryRound measure(int round, int q, boolean verify, boolean measureFullRefresh) {
     String name = TpchQueries.name(q);
     Optional<AutoChoice> auto;
     try {
@@ -216,7 +223,7 @@ public final class MaintenanceRun {
       String why = "refresh failed: " + firstLine(e);
       stopped.put(q, why);
       progress.accept("round " + round + ": " + name + " " + why);
-      return new QueryRound(q, name, Optional.empty(), nanos, 0, Optional.empty(), Optional.of(why), auto);
+      return new QueryRound(q, name, Optional.empty(), nanos, 0, Optional.empty(), Optional.of(why), auto, 0);
     }
     long refreshNanos = System.nanoTime() - start;
     long fullNanos;
@@ -225,7 +232,20 @@ public final class MaintenanceRun {
     } catch (SQLException e) {
       String why = "full recompute failed: " + firstLine(e);
       return new QueryRound(q, name, Optional.of(report), refreshNanos, 0, Optional.empty(), Optional.of(why),
-          auto);
+          auto, 0);
+    }
+    long fullRefreshNanos = 0;
+    if (measureFullRefresh) {
+      long fullStart = System.nanoTime();
+      try {
+        StreamTables.refresh(c, name, false, true);
+        fullRefreshNanos = System.nanoTime() - fullStart;
+      } catch (SQLException | RuntimeException e) {
+        String why = "FULL refresh failed: " + firstLine(e);
+        stopped.put(q, why);
+        return new QueryRound(q, name, Optional.of(report), refreshNanos, fullNanos, Optional.empty(),
+            Optional.of(why), auto, 0);
+      }
     }
     Optional<StreamTableVerifier.Verification> verification = Optional.empty();
     if (verify) {
@@ -234,15 +254,16 @@ public final class MaintenanceRun {
       } catch (SQLException | RuntimeException e) {
         String why = "verification failed: " + firstLine(e);
         return new QueryRound(q, name, Optional.of(report), refreshNanos, fullNanos, Optional.empty(),
-            Optional.of(why), auto);
+            Optional.of(why), auto, fullRefreshNanos);
       }
     }
     progress.accept(String.format(Locale.ROOT,
-        "round %d: %s refreshed %s in %.1f ms (%d delta rows), full recompute %.1f ms%s", round, name,
+        "round %d: %s refreshed %s in %.1f ms (%d delta rows), full recompute %.1f ms%s%s", round, name,
         report.modeUsed(), refreshNanos / 1e6, report.deltaRows(), fullNanos / 1e6,
+        measureFullRefresh ? String.format(Locale.ROOT, ", FULL refresh %.1f ms", fullRefreshNanos / 1e6) : "",
         verification.map(v -> v.ok() ? ", matches" : ", DOES NOT MATCH: " + v.summary()).orElse("")));
     return new QueryRound(q, name, Optional.of(report), refreshNanos, fullNanos, verification, Optional.empty(),
-        auto);
+        auto, fullRefreshNanos);
   }
 
   /** Nanoseconds of {@code CREATE TEMP TABLE ... AS <sql>}; the table is dropped afterwards. */
