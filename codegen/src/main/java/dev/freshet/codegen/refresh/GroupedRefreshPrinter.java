@@ -241,16 +241,20 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
       }
       items.add(value + " AS " + q(aggNames.get(keys.size() + i)));
     }
-    List<String> keyTypes = new ArrayList<>();
-    for (int j = 0; j < keys.size(); j++) {
-      keyTypes.add(SqlText.pgFamily(
-          shape.input().getRowType().getFieldList().get(keys.get(j)).getType()));
-    }
-    items.add(SqlText.hash("s", keyColumns(), keyTypes) + " AS " + q(HiddenColumns.HASH));
+    items.add(SqlText.hash("s", keyColumns(), keyTypes()) + " AS " + q(HiddenColumns.HASH));
     keyColumns().forEach(k -> items.add(col("s", k)));
     stateColumns().forEach(c -> items.add(col("s", c)));
     return q(AGG_VALUES) + " AS (\n  SELECT " + String.join(",\n    ", items) + "\n  FROM "
         + q("__freshet_state") + " AS s\n)";
+  }
+
+  /** The PostgreSQL type families of the group keys, for their identity hash. */
+  private List<String> keyTypes() {
+    List<String> keyTypes = new ArrayList<>();
+    for (int j = 0; j < keys.size(); j++) {
+      keyTypes.add(SqlText.pgFamily(shape.input().getRowType().getFieldList().get(keys.get(j)).getType()));
+    }
+    return keyTypes;
   }
 
   /** The full state query: every group's stored row, from the sources. */
@@ -272,7 +276,12 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         "CREATE INDEX ON " + t + " (" + q(HiddenColumns.HASH) + ")");
   }
 
-  /** Full refresh, step 1: every group's new row, and a zero-count row for each stored group that is gone. */
+  /**
+   * Full refresh, step 1: every group's new row, and a zero-count row for each stored group that is gone.
+   * The stored groups are matched on the identity hash first: {@code IS NOT DISTINCT FROM} alone cannot
+   * be hashed, and a nested loop over every stored group and every new one took 5.5 minutes for TPC-H Q2's
+   * 160,000 parts at SF-1.
+   */
   public String materializeFull() {
     List<String> keyCols = keyColumns();
     List<String> gone = new ArrayList<>(map(keyCols, k -> col("st", k)));
@@ -285,7 +294,8 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         + q("__freshet_state") + " AS (\n  SELECT * FROM " + q("__freshet_full") + "\n"
         + (keys.isEmpty() ? "" : "  UNION ALL\n  SELECT " + join(gone) + " FROM " + targetName() + " AS st\n"
             + "  WHERE NOT EXISTS (SELECT 1 FROM " + q("__freshet_full") + " AS f WHERE "
-            + SqlText.sameValues("f", "st", keyCols) + ")\n")
+            + SqlText.hash("f", keyCols, keyTypes()) + " = st." + q(HiddenColumns.HASH) + "\n    AND "
+            + SqlText.sameValues("f", "st", keyCols).replace("\n", "\n  ") + ")\n")
         + ")";
     return materialize(stateCte);
   }

@@ -3,6 +3,9 @@
 -- cost more. The estimate is the stream table's own record: what its recent differential refreshes cost
 -- for their windows (a line fitted through them), against what its last recompute cost (at create, or
 -- its last FULL refresh). Both modes give the same result; a wrong guess costs time, never rows.
+-- Also: stream tables belong to their creator (freshet.may_manage), the catalog is readable by every role,
+-- a refresh can be profiled step by step or asked to recompute (refresh_window's p_profile, p_full), and a
+-- change table's rows are counted as they are written.
 
 ALTER TABLE freshet.refresh_history ADD COLUMN window_rows bigint CHECK (window_rows >= 0);
 ALTER TABLE freshet.refresh_history ADD COLUMN mode_reason text;
