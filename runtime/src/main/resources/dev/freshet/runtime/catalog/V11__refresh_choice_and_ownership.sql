@@ -380,6 +380,7 @@ DECLARE
   v_fallback text;
   v_source   record;
   v_owner    name;
+  v_horizon  xid8;
 BEGIN
   SELECT st.id, format('%I.%I', st.schema_name, st.table_name) INTO v_id, v_label
   FROM freshet.stream_tables st
@@ -425,7 +426,14 @@ BEGIN
     -- the capture's per-source lock ("FRCP", relid) keeps cleaning, capturing set-up and reconciling apart
     IF to_regclass('freshet_changes.src_' || v_source.source_relid) IS NOT NULL THEN
       PERFORM pg_advisory_xact_lock((x'46524350'::bigint << 32) | v_source.source_relid::bigint);
-      EXECUTE v_source.cleanup USING v_source.source_relid;
+      -- the horizon, as a value (see ChangeCapture): rows at or above it are still needed by some consumer
+      SELECT CASE WHEN count(*) = 0 THEN pg_snapshot_xmax(pg_current_snapshot())
+                  ELSE min(pg_snapshot_xmax(st.last_snapshot)) END INTO v_horizon
+      FROM freshet.stream_table_sources ss JOIN freshet.stream_tables st ON st.id = ss.stream_table_id
+      WHERE ss.source_relid = v_source.source_relid;
+      IF v_horizon IS NOT NULL THEN
+        EXECUTE v_source.cleanup USING v_source.source_relid, v_horizon;
+      END IF;
     END IF;
     COMMIT;
   END LOOP;
