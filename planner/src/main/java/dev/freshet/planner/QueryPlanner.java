@@ -13,6 +13,7 @@ import dev.freshet.planner.catalog.UnsupportedColumnAnalyzer;
 import dev.freshet.planner.normalize.QueryNormalizer;
 import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
+import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
@@ -82,6 +83,7 @@ public final class QueryPlanner {
     String sql = QueryText.withoutTerminator(text);
     InfixCasts.Rewritten forParser = InfixCasts.rewrite(IntervalLiterals.rewrite(sql));
     SqlNode parsed = parse(sql, forParser);
+    ArrayQuantifierCheck.check(parsed, sql, forParser);
     FreshetTypeFactory typeFactory = new FreshetTypeFactory();
     CalciteCatalogReader catalogReader = new SearchPathCatalogReader(
         CalciteSchema.from(rootSchema), searchPath, typeFactory, PostgresSqlConfig.connection());

@@ -67,7 +67,10 @@ class AdmissionTest {
       "view    | FR007 | SELECT id, g FROM v",
       "window  | FR003 | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",
       "volatile| FR004 | SELECT id, x FROM t WHERE ts <= current_timestamp",
-      "now     | FR004 | SELECT id, x FROM t WHERE ts <= now() AND ts < clock_timestamp() + interval '1' day"})
+      "now     | FR004 | SELECT id, x FROM t WHERE ts <= now() AND ts < clock_timestamp() + interval '1' day",
+      // Calcite read the array as a one-element list (g = ARRAY[1, 2]); the plan check caught it as a bug
+      "anyarray| FR008 | SELECT id, x FROM t WHERE g = ANY (ARRAY[1, 2])",
+      "allarray| FR008 | SELECT id, x FROM t WHERE g <> ALL (ARRAY[0])"})
   void refusedDifferentialRunsFullInAuto(String label, String code, String sql, TestDatabase db)
       throws Exception {
     try (Connection c = db.connect()) {
