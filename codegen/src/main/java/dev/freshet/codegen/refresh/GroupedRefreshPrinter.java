@@ -393,7 +393,10 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
             + q("__freshet_state") + " AS (\n  SELECT " + join(kept) + "\n  FROM " + q("Δmerged")
             + " AS m WHERE NOT m.\"__freshet_rescan\"\n  UNION ALL\n  SELECT " + join(redone) + "\n  FROM "
             + q("Δmerged") + " AS m LEFT JOIN " + q("Δrescanned") + " AS r ON "
-            + SqlText.sameValues("r", "m", keyCols) + "\n  WHERE m.\"__freshet_rescan\"\n)");
+            // the identity hash first, so that the join can be hashed (IS NOT DISTINCT FROM cannot)
+            + (keys.isEmpty() ? "" : SqlText.hash("r", keyCols, keyTypes) + " = " + SqlText.hash("m", keyCols, keyTypes)
+                + "\n    AND ")
+            + SqlText.sameValues("r", "m", keyCols).replace("\n", "\n    ") + "\n  WHERE m.\"__freshet_rescan\"\n)");
     return materialize(ctes);
   }
 
