@@ -113,7 +113,6 @@ public final class CreateCommand implements Callable<Integer> {
     return text;
   }
 
-  /** The number of rows a stream table holds: one stored row per row of its query's result. */
   /** The rows of {@code table}, or that the current role may not read it. */
   static String rowsText(Connection c, QualifiedName table) throws SQLException {
     try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.has_table_privilege(?, 'SELECT')")) {
@@ -128,6 +127,7 @@ public final class CreateCommand implements Callable<Integer> {
     return Long.toString(rows(c, table));
   }
 
+  /** The number of rows a stream table holds: one stored row per row of its query's result. */
   static long rows(Connection c, QualifiedName table) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.sql())) {
       rs.next();

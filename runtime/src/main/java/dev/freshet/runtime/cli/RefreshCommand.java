@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
         "Prints one line per table: mode used, changed sources, rows +inserted ~updated -deleted, "
             + "rows of the applied delta (groups touched for grouped tables) and milliseconds. "
             + "A table that fails is reported and the others are still refreshed; the exit status "
-            + "is then that of the first failure."},
+            + "is then that of the first failure.", "",
+        "An AUTO stream table maintained DIFFERENTIAL recomputes a refresh whose changes are estimated to cost "
+            + "more to apply than a recompute; its line then ends with the estimate."},
     footer = {"", "Examples:",
         "  freshet refresh revenue_by_customer daily_sales --jdbc-url postgresql://me@localhost/shop",
         "  freshet refresh --all",
