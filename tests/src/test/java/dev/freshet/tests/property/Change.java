@@ -6,6 +6,8 @@ enum Change {
   UPDATE_JOIN_COLUMN(true), UPDATE_TO_NULL(true), UPDATE_OF_NULL(true), DELETE(true), DELETE_ALL(true),
   TRUNCATE(true), MULTI_STATEMENT_TRANSACTION(true), ROLLBACK(true), CHANGE_TO_UNREAD_TABLE(true),
   REFRESH(true), REFRESH_EMPTY_WINDOW(true),
+  /** refresh --full: a recompute over the existing state tables, applied as a diff (AUTO's other choice). */
+  REFRESH_FULL(true),
   /** Observed while running, not generated: a statement failed (e.g. a duplicate key), so its transaction rolled back. */
   FAILED_STATEMENT(false),
   /** Observed: a refresh whose window held a committed TRUNCATE of a source (FULL expected). */

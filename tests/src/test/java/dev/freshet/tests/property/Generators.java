@@ -137,11 +137,12 @@ final class Generators {
         Arbitraries.frequency(Tuple.of(6, true), Tuple.of(1, false)))
         .as(Workload.Transaction::new);
     Arbitrary<Workload.Step> step = Arbitraries.frequencyOf(
-        Tuple.of(3, transaction), Tuple.of(2, Arbitraries.just(new Workload.Refresh())));
+        Tuple.of(3, transaction),
+        Tuple.of(2, Arbitraries.frequency(Tuple.of(4, false), Tuple.of(1, true)).map(Workload.Refresh::new)));
     return step.list().ofMinSize(1).ofMaxSize(8).map(steps -> {
       List<Workload.Step> all = new ArrayList<>(steps);
-      if (!(all.get(all.size() - 1) instanceof Workload.Refresh)) {
-        all.add(new Workload.Refresh());
+      if (!(all.get(all.size() - 1) instanceof Workload.Refresh last) || last.full()) {
+        all.add(new Workload.Refresh(false));
       }
       return new Workload(all);
     });

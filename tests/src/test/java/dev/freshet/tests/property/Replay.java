@@ -38,6 +38,7 @@ public final class Replay {
 
   static final String CREATE = "-- @freshet create ";
   static final String REFRESH = "-- @freshet refresh ";
+  static final String REFRESH_FULL = "-- @freshet refresh --full ";
 
   private static final Pattern TRUNCATE = Pattern.compile("^TRUNCATE\\s+(?:TABLE\\s+)?([A-Za-z_][A-Za-z0-9_]*)",
       Pattern.CASE_INSENSITIVE);
@@ -125,8 +126,9 @@ public final class Replay {
           if (refusal.isPresent()) {
             return new Result(refusal, 0, 0, failedStatements, 0);
           }
-        } else if (text.startsWith(REFRESH)) {
-          Optional<String> queryFails = refresh(text.substring(REFRESH.length()).strip());
+        } else if (text.startsWith(REFRESH_FULL) || text.startsWith(REFRESH)) {
+          boolean full = text.startsWith(REFRESH_FULL);
+          Optional<String> queryFails = refresh(text.substring((full ? REFRESH_FULL : REFRESH).length()).strip(), full);
           if (queryFails.isPresent()) {
             return new Result(queryFails, refreshes, fullRefreshes, failedStatements, 0);
           }
@@ -182,18 +184,18 @@ public final class Replay {
     }
 
     /** Refreshes; present when the refresh failed as the query as written now does (see {@link #failsAsWritten}). */
-    private Optional<String> refresh(String name) throws SQLException {
+    private Optional<String> refresh(String name, boolean full) throws SQLException {
       if (!name.equals(streamTable)) {
         throw new IllegalArgumentException("line " + (line + 1) + ": refresh of " + name
             + ", but the script created " + streamTable);
       }
       boolean truncated = truncatedInWindow.stream().anyMatch(sources::contains);
-      Mode expected = truncated ? Mode.FULL : Mode.DIFFERENTIAL;
+      Mode expected = truncated || full ? Mode.FULL : Mode.DIFFERENTIAL;
       RefreshReport report;
       long start = System.nanoTime();
       try {
         requireIdle("before refresh");
-        report = StreamTables.refresh(c, streamTable);
+        report = StreamTables.refresh(c, streamTable, false, full);
         Coverage.time("refresh", System.nanoTime() - start);
       } catch (SQLException e) {
         Optional<String> sameError = failsAsWritten(query, e);

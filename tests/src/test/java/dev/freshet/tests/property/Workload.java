@@ -23,8 +23,11 @@ record Workload(List<Step> steps) {
     }
   }
 
-  /** Refresh the stream table, then check it against its query. */
-  record Refresh() implements Step {
+  /**
+   * Refresh the stream table, then check it against its query; {@code full}: {@code refresh --full}, the
+   * recompute AUTO chooses for large windows (the full program over existing state, applied as a diff).
+   */
+  record Refresh(boolean full) implements Step {
   }
 
   sealed interface Statement {
@@ -77,8 +80,8 @@ record Workload(List<Step> steps) {
     Set<String> joinColumns = query.joinColumns();
     boolean sinceRefresh = false;
     for (Step step : steps) {
-      if (step instanceof Refresh) {
-        out.add(Change.REFRESH);
+      if (step instanceof Refresh r) {
+        out.add(r.full() ? Change.REFRESH_FULL : Change.REFRESH);
         if (!sinceRefresh) {
           out.add(Change.REFRESH_EMPTY_WINDOW);
         }
@@ -126,7 +129,7 @@ record Workload(List<Step> steps) {
     List<String> lines = new ArrayList<>();
     for (Step step : steps) {
       switch (step) {
-        case Refresh r -> lines.add(Replay.REFRESH + Scenario.STREAM_TABLE);
+        case Refresh r -> lines.add((r.full() ? Replay.REFRESH_FULL : Replay.REFRESH) + Scenario.STREAM_TABLE);
         case Transaction tx -> {
           lines.add("BEGIN;");
           tx.statements().forEach(s -> lines.add(s.sql()));
