@@ -15,6 +15,7 @@ import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.InfixCasts;
+import dev.freshet.planner.parse.NamedTypeRangeCheck;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
 import dev.freshet.planner.parse.UsingColumnValidator;
@@ -102,6 +103,8 @@ public final class QueryPlanner {
               + " in validation)", "rewrite the construct (e.g. group by a column of a sub-query), or report it"),
           sql, e);
     }
+
+    NamedTypeRangeCheck.check(validated, validator, sql, forParser);
 
     RelOptCluster cluster = RelOptCluster.create(
         new HepPlanner(HepProgram.builder().build()), new FreshetRexBuilder(typeFactory));

@@ -15,6 +15,7 @@ import dev.freshet.tests.harness.TestDatabase;
 import dev.freshet.tests.oracle.Oracle;
 import java.sql.Connection;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -120,5 +121,33 @@ class AdmissionTest {
       StreamTables.drop(c, "ordered", false);
     }
     assertTrue(ReasonCode.values().length > 0);
+  }
+
+  /**
+   * An ordering comparison of a value carried by name (here an enum) with a constant is refused:
+   * Calcite ordered the constants by their text and planned {@code BETWEEN 'sad' AND 'happy'} as no rows,
+   * which the plan check could not see on an empty table. AUTO runs it as written, and exactly.
+   */
+  @Test
+  void orderingANamedTypeAgainstAConstantIsRefused(TestDatabase db) throws Exception {
+    db.execute("CREATE TYPE adm_mood AS ENUM ('sad', 'ok', 'happy')",
+        "CREATE TABLE adm_moods (id int PRIMARY KEY, m adm_mood)");
+    String sql = "SELECT id, m FROM adm_moods WHERE m BETWEEN 'sad' AND 'happy'";
+    try (Connection c = db.connect()) {
+      UnsupportedQueryException refused = assertThrows(UnsupportedQueryException.class,
+          () -> StreamTables.create(c, "adm_range", sql, Mode.DIFFERENTIAL, null));
+      assertEquals("FR001", refused.refusal().reason().code(), refused.render());
+      assertTrue(refused.getMessage().contains("comparing a value of type adm_mood with a constant by order (BETWEEN)"),
+          refused.render());
+      StoredStreamTable auto = StreamTables.create(c, "adm_range", sql, Mode.AUTO, null);
+      assertEquals(Mode.FULL, auto.effectiveMode());
+      db.execute("INSERT INTO adm_moods VALUES (1, 'sad'), (2, 'ok'), (3, 'happy'), (4, NULL)");
+      Oracle.refreshAndCheck(c, "adm_range", Mode.FULL);
+      assertEquals(3L, db.scalar("SELECT count(*) FROM adm_range"));
+      // comparing with a column is not refused: nothing for the simplifier to order
+      StreamTables.create(c, "adm_cols", "SELECT a.id FROM adm_moods a JOIN adm_moods b ON a.m < b.m",
+          Mode.DIFFERENTIAL, null);
+      Oracle.assertFresh(c, "adm_cols");
+    }
   }
 }
