@@ -15,7 +15,7 @@ import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.InfixCasts;
-import dev.freshet.planner.parse.NamedTypeRangeCheck;
+import dev.freshet.planner.parse.NamedTypeConstantCheck;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
 import dev.freshet.planner.parse.UsingColumnValidator;
@@ -104,7 +104,7 @@ public final class QueryPlanner {
           sql, e);
     }
 
-    NamedTypeRangeCheck.check(validated, validator, sql, forParser);
+    NamedTypeConstantCheck.check(validated, validator, sql, forParser);
 
     RelOptCluster cluster = RelOptCluster.create(
         new HepPlanner(HepProgram.builder().build()), new FreshetRexBuilder(typeFactory));

@@ -150,4 +150,37 @@ class AdmissionTest {
       Oracle.assertFresh(c, "adm_cols");
     }
   }
+
+  /**
+   * One expression compared with several different constants of a type carried by name is refused (other
+   * than in one IN list): Calcite decided {@code doc = '1' AND doc = '1.0'} by the constants' text and
+   * planned no rows, where PostgreSQL finds the two jsonb values equal. AUTO runs it as written, exactly,
+   * also when the table was empty at create (the plan check could not have seen it).
+   */
+  @Test
+  void severalConstantsOfANamedTypeOnOneExpressionAreRefused(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE adm_docs (id int PRIMARY KEY, doc jsonb, ip inet)");
+    try (Connection c = db.connect()) {
+      for (String sql : java.util.List.of("SELECT id FROM adm_docs WHERE doc = '1'::jsonb AND doc = '1.0'::jsonb",
+          "SELECT id FROM adm_docs WHERE ip = '10.0.0.1'::inet AND ip <> '10.0.0.1/32'::inet")) {
+        UnsupportedQueryException refused = assertThrows(UnsupportedQueryException.class,
+            () -> StreamTables.create(c, "adm_eq", sql, Mode.DIFFERENTIAL, null));
+        assertEquals("FR001", refused.refusal().reason().code(), refused.render());
+        assertTrue(refused.getMessage().contains("compared with 2 different constants outside one IN list"),
+            refused.render());
+      }
+      StoredStreamTable auto = StreamTables.create(c, "adm_eq",
+          "SELECT id FROM adm_docs WHERE doc = '1'::jsonb AND doc = '1.0'::jsonb", Mode.AUTO, null);
+      assertEquals(Mode.FULL, auto.effectiveMode());
+      db.execute("INSERT INTO adm_docs VALUES (1, '1', NULL), (2, '2', NULL), (3, '1.00', NULL)");
+      Oracle.refreshAndCheck(c, "adm_eq", Mode.FULL);
+      assertEquals(2L, db.scalar("SELECT count(*) FROM adm_eq"));
+      // one constant, or one IN list, stays maintained
+      StreamTables.create(c, "adm_in", "SELECT id FROM adm_docs WHERE doc IN ('1'::jsonb, '2'::jsonb)",
+          Mode.DIFFERENTIAL, null);
+      db.execute("INSERT INTO adm_docs VALUES (4, '2.0', NULL)");
+      Oracle.refreshAndCheck(c, "adm_in", Mode.DIFFERENTIAL);
+      assertEquals(4L, db.scalar("SELECT count(*) FROM adm_in"));
+    }
+  }
 }
