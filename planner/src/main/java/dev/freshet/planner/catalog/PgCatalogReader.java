@@ -442,11 +442,13 @@ public final class PgCatalogReader {
     if (!c.getAutoCommit()) {
       return work.run();
     }
-    int isolation = c.getTransactionIsolation();
-    // Set the level while still in auto-commit: it then applies to the transaction that follows.
-    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
     c.setAutoCommit(false);
     try {
+      // the transaction's own first statement, not JDBC's session setting: a pooler in transaction mode
+      // would run a session setting on one server connection and the transaction on another
+      try (java.sql.Statement s = c.createStatement()) {
+        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      }
       T result = work.run();
       c.commit();
       return result;
@@ -459,7 +461,6 @@ public final class PgCatalogReader {
       throw e;
     } finally {
       c.setAutoCommit(true);
-      c.setTransactionIsolation(isolation);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.catalog;
 
+import dev.freshet.runtime.jdbc.Transactions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -116,17 +117,17 @@ public final class CatalogMigrations {
     }
     requireNoTransaction(c);
     boolean autoCommit = c.getAutoCommit();
-    int isolation = c.getTransactionIsolation();
     try {
       // A committed read of the version after the lock must see what the lock's previous holder
-      // committed; REPEATABLE READ would keep the snapshot taken before waiting.
-      c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      // committed; REPEATABLE READ would keep the snapshot taken before waiting. Every transaction says
+      // so itself (no session setting: a pooler in transaction mode would not keep it).
+      Transactions.begin(c, Connection.TRANSACTION_READ_COMMITTED);
       try {
         int current = readVersion(c);
         c.commit();
         refuseIfNewer(current);
         while (current < target) {
+          Transactions.setIsolation(c, Connection.TRANSACTION_READ_COMMITTED);
           try (PreparedStatement lock = c.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?)")) {
             lock.setLong(1, LOCK_KEY);
             lock.execute();
@@ -146,7 +147,6 @@ public final class CatalogMigrations {
         throw e;
       }
     } finally {
-      c.setTransactionIsolation(isolation);
       c.setAutoCommit(autoCommit);
     }
   }

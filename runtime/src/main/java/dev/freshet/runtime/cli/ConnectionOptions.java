@@ -73,6 +73,10 @@ public final class ConnectionOptions {
       properties.putAll(target.get().properties());
       // pg_stat_activity shows which Freshet command a backend serves (the URL's own value wins)
       properties.putIfAbsent("ApplicationName", command == null ? "freshet" : command.qualifiedName());
+      // no named server-side prepared statements: a pooler in transaction mode (PgBouncer) runs the next
+      // transaction on whichever server connection is free, where pgjdbc's "S_1" does not exist. Freshet's
+      // statements are few and its work is inside PostgreSQL, so re-parsing costs nothing worth measuring.
+      properties.putIfAbsent("prepareThreshold", "0");
       return DriverManager.getConnection(target.get().jdbcUrl(), properties);
     }
     if (embedded == null) {

@@ -5,6 +5,7 @@ import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.runtime.jdbc.Transactions;
 import dev.freshet.runtime.oracle.BagComparison;
 import dev.freshet.codegen.refresh.VerificationPrinter;
 import dev.freshet.codegen.refresh.HiddenColumns;
@@ -44,8 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * runs its own transactions on the connection it is given (which must be in auto-commit mode) and
  * leaves it as it found it.
  *
- * <p>Refresh protocol (DESIGN.md §3): a session advisory lock per stream table keeps refreshes of one
- * table apart; then one REPEATABLE READ transaction runs {@code freshet.refresh_window} (catalog V4),
+ * <p>Refresh protocol (DESIGN.md §3): one REPEATABLE READ transaction takes the stream table's refresh
+ * lock (a transaction-level advisory lock: refreshes of one table never overlap) and runs
+ * {@code freshet.refresh_window} (catalog V4),
  * which reads the stored snapshot, takes the current one, reads exactly the buffer rows visible now and
  * not then, runs the refresh program installed for the changed sources, and writes the new snapshot and
  * the history row. Buffer cleanup follows in a transaction of its own per source. {@code CALL
@@ -274,27 +276,23 @@ public final class StreamTables {
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
     requireOwner(c, first);
-    if (!tryLock(c, first.id())) {
-      throw new RefreshRunningException(target);
-    }
-    RefreshReport report;
+    long startNanos = System.nanoTime();
+    Work<Window> attempt = () -> {
+      lockRefresh(c, target, first.id(), false);
+      return refreshWindow(c, StreamTableCatalog.require(c, target, false), profile, recompute);
+    };
     Window window;
     try {
-      long startNanos = System.nanoTime();
-      Work<Window> attempt = () -> refreshWindow(c, StreamTableCatalog.require(c, target, false), profile,
-          recompute);
-      try {
-        window = attemptPreparing(c, target, attempt);
-      } catch (SQLException | RuntimeException e) {
-        recordFailure(c, first, null, e);
-        throw e;
-      }
-      report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(), window.updated(),
-          window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000, first.fallbackReason(),
-          window.windowRows(), window.modeReason(), window.profile());
-    } finally {
-      unlock(c, first.id());
+      window = attemptPreparing(c, target, first.id(), attempt);
+    } catch (RefreshRunningException e) {
+      throw e; // the other session's refresh is not this one's failure
+    } catch (SQLException | RuntimeException e) {
+      recordFailure(c, first, null, e);
+      throw e;
     }
+    RefreshReport report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(),
+        window.updated(), window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000,
+        first.fallbackReason(), window.windowRows(), window.modeReason(), window.profile());
     List<Long> sourceRelids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
         () -> StreamTableCatalog.sourceRelids(c, first.id()));
     List<RefreshStepTime> steps = new ArrayList<>(report.profile());
@@ -353,19 +351,25 @@ public final class StreamTables {
   private static final String NEEDS_PROGRAMS = "FS002";
   /** SQLSTATE of refresh_window: no program for exactly the changed sources; DETAIL {@code changed_mask <n>}. */
   private static final String NEEDS_EXACT_PROGRAM = "FS003";
+  /** SQLSTATE serialization_failure: the window's catalog row changed after its snapshot was taken. */
+  private static final String SERIALIZATION_FAILURE = "40001";
 
   /**
    * Runs {@code attempt} in a REPEATABLE READ transaction; when it reports that the sources' capture must
    * be reconciled, that programs are missing, or that the changed sources have no program of their own, does
    * that (committed before the next attempt takes its snapshot) and tries again.
    */
-  private static Window attemptPreparing(Connection c, QualifiedName target, Work<Window> attempt)
+  private static Window attemptPreparing(Connection c, QualifiedName target, long id, Work<Window> attempt)
       throws SQLException {
     for (int round = 0; ; round++) {
       try {
         return inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, attempt);
       } catch (SQLException e) {
         String state = e.getSQLState();
+        if (SERIALIZATION_FAILURE.equals(state) && round < 3) {
+          // another refresh committed between this one's snapshot and its lock: start again after it
+          continue;
+        }
         if (round >= 3 || !Set.of(NEEDS_RECONCILE, NEEDS_PROGRAMS, NEEDS_EXACT_PROGRAM).contains(state)) {
           throw e;
         }
@@ -374,6 +378,7 @@ public final class StreamTables {
         if (NEEDS_EXACT_PROGRAM.equals(state)) {
           long mask = changedMask(e);
           inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+            lockRefresh(c, target, id, true);
             RefreshInstaller.installProgram(c, st.id(), compiled(c, st), mask);
             return null;
           });
@@ -387,6 +392,7 @@ public final class StreamTables {
           reconcile(c, renamed);
         }
         inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+          lockRefresh(c, target, id, true);
           RefreshInstaller.install(c, st.id(), compiled(c, st));
           return null;
         });
@@ -822,15 +828,12 @@ public final class StreamTables {
   }
 
   static <T> T inTransaction(Connection c, int isolation, Work<T> work) throws SQLException {
-    boolean autoCommit = c.getAutoCommit();
-    int previousIsolation = c.getTransactionIsolation();
-    if (!autoCommit) {
+    if (!c.getAutoCommit()) {
       throw new IllegalStateException("pass a connection in auto-commit mode: Freshet runs its own transactions");
     }
-    c.setAutoCommit(false);
-    c.setTransactionIsolation(isolation);
     boolean done = false;
     try {
+      Transactions.begin(c, isolation); // nothing session-level: safe behind a pooler in transaction mode
       T result = work.run();
       c.commit();
       done = true;
@@ -844,26 +847,32 @@ public final class StreamTables {
         }
       }
       c.setAutoCommit(true);
-      c.setTransactionIsolation(previousIsolation);
     }
   }
 
-  private static boolean tryLock(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+  /**
+   * Takes the refresh lock of stream table {@code id} for the current transaction (refreshes of one stream
+   * table never overlap; {@code CALL freshet.refresh} takes the same key). Transaction-scoped, so nothing
+   * outlives the transaction on the server connection (poolers in transaction mode). Without {@code wait} (the
+   * window's transaction), a lock held elsewhere is {@link RefreshRunningException}, and the transaction must
+   * be REPEATABLE READ: the window's exactness rests on it.
+   */
+  private static void lockRefresh(Connection c, QualifiedName target, long id, boolean wait) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(wait
+        ? "SELECT true, current_setting('transaction_isolation') FROM pg_advisory_xact_lock(?, ?)"
+        : "SELECT pg_try_advisory_xact_lock(?, ?), current_setting('transaction_isolation')")) {
       ps.setInt(1, REFRESH_LOCK_CLASS);
       ps.setInt(2, (int) id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getBoolean(1);
+        if (!rs.getBoolean(1)) {
+          throw new RefreshRunningException(target);
+        }
+        if (!wait && !"repeatable read".equals(rs.getString(2))) { // the window's transaction
+          throw new IllegalStateException("the refresh of " + target + " runs at " + rs.getString(2)
+              + ", not repeatable read: something between Freshet and PostgreSQL changed its isolation");
+        }
       }
-    }
-  }
-
-  private static void unlock(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?, ?)")) {
-      ps.setInt(1, REFRESH_LOCK_CLASS);
-      ps.setInt(2, (int) id);
-      ps.execute();
     }
   }
 
