@@ -97,6 +97,44 @@ public final class CatalogMigrations {
     return migrations;
   }
 
+  /** A migration as a user sees it: the version it brings the catalog to, and what it is for. */
+  public record Step(int version, String description) {
+  }
+
+  /** Told of each migration as it is committed, with the time it took. */
+  @FunctionalInterface
+  public interface Progress {
+    void applied(Step step, long millis);
+  }
+
+  /**
+   * The catalog version of the database {@code c} is connected to, which must be {@link #LATEST} or 0 (no
+   * catalog yet: the caller decides whether to create one).
+   *
+   * @throws CatalogTooOldException if an older Freshet created it ({@code freshet migrate} upgrades it)
+   * @throws CatalogTooNewException if a newer Freshet did
+   */
+  public static int require(Connection c) throws SQLException {
+    int current = readVersion(c);
+    refuseIfNewer(current);
+    if (current > 0 && current < LATEST) {
+      throw new CatalogTooOldException(current, LATEST);
+    }
+    return current;
+  }
+
+  /** The migrations {@link #migrate} would apply to the database {@code c} is connected to, in order. */
+  public static List<Step> pending(Connection c) throws SQLException {
+    int current = readVersion(c);
+    refuseIfNewer(current);
+    return MIGRATIONS.subList(current, LATEST).stream().map(m -> new Step(m.version(), m.description())).toList();
+  }
+
+  /** {@link #migrate(Connection)}, telling {@code progress} of each migration it applies. */
+  public static int migrate(Connection c, Progress progress) throws SQLException {
+    return migrate(c, LATEST, progress);
+  }
+
   /**
    * Brings the catalog to {@link #LATEST} and returns that version. A no-op when it is already there.
    *
@@ -112,6 +150,10 @@ public final class CatalogMigrations {
 
   /** Applies the migrations up to {@code target} (for tests of upgrade paths); never downgrades. */
   static int migrate(Connection c, int target) throws SQLException {
+    return migrate(c, target, (step, millis) -> { });
+  }
+
+  private static int migrate(Connection c, int target, Progress progress) throws SQLException {
     if (target < 0 || target > LATEST) {
       throw new IllegalArgumentException("target version " + target + " is not between 0 and " + LATEST);
     }
@@ -134,12 +176,18 @@ public final class CatalogMigrations {
           }
           current = readVersion(c);
           refuseIfNewer(current);
+          Migration applied = null;
+          long start = System.nanoTime();
           if (current < target) {
-            Migration next = MIGRATIONS.get(current);
-            apply(c, next);
-            current = next.version();
+            applied = MIGRATIONS.get(current);
+            apply(c, applied);
+            current = applied.version();
           }
           c.commit();
+          if (applied != null) {
+            progress.applied(new Step(applied.version(), applied.description()),
+                (System.nanoTime() - start) / 1_000_000);
+          }
         }
         return current;
       } catch (SQLException | RuntimeException e) {

@@ -51,7 +51,7 @@ public final class FreshetCli implements Runnable {
     FreshetCli root = new FreshetCli();
     CommandLine cli = new CommandLine(root);
     List<Object> commands = new ArrayList<>(List.of(new AlterCommand(), new CreateCommand(), new DropCommand(),
-        new ExplainCommand(), new ListCommand(), new PlanCommand(), new RefreshCommand(), new ResumeCommand(),
+        new ExplainCommand(), new ListCommand(), new MigrateCommand(), new PlanCommand(), new RefreshCommand(), new ResumeCommand(),
         new ServerCommand(),
         new ServiceCommand(), new StatusCommand(), new VerifyCommand()));
     for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {

@@ -1,5 +1,7 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.runtime.catalog.CatalogMigrations;
+import dev.freshet.runtime.catalog.CatalogTooOldException;
 import dev.freshet.runtime.scheduler.RefreshScheduler;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.runtime.streamtable.StreamTables;
@@ -28,7 +30,8 @@ import picocli.CommandLine.Spec;
             + "further failure (at most an hour), and suspended after --max-failures failures in a row "
             + "(status SUSPENDED, until 'freshet resume NAME'). Refresh history older than "
             + "--history-retention is deleted once an hour. On a standby (a server in recovery) it refreshes "
-            + "nothing: it says so once and waits until the server is promoted. "
+            + "nothing: it says so once and waits until the server is promoted. On a catalog an older "
+            + "Freshet created, it says so once and waits until 'freshet migrate' upgrades it. "
             + "When PostgreSQL goes away (a restart, a terminated backend) it says so once and reconnects, "
             + "waiting 1 s, 2 s, 4 s ... up to 60 s between attempts. "
             + "Several services may run against one database: refreshes of one stream table never "
@@ -82,6 +85,7 @@ public final class ServiceCommand implements Callable<Integer> {
     Instant lastPrune = null;
     boolean lost = false;
     boolean inRecovery = false;
+    boolean awaitingMigration = false;
     try {
       do {
         try {
@@ -120,7 +124,27 @@ public final class ServiceCommand implements Callable<Integer> {
               out.flush();
             }
           }
+          if (awaitingMigration) {
+            CatalogMigrations.require(c);
+            out.printf(Locale.ROOT, "%s  the catalog is at version %d; refreshing%n", OffsetDateTime.now(),
+                CatalogMigrations.LATEST);
+            out.flush();
+            awaitingMigration = false;
+          }
           failures += pass(c, out, maxFailures);
+        } catch (CatalogTooOldException e) {
+          // an upgrade under way: this version's service waits for the operator's 'freshet migrate'
+          // instead of exiting (and, under a supervisor, restarting in a loop)
+          if (once) {
+            throw e;
+          }
+          if (!awaitingMigration) {
+            out.printf(Locale.ROOT, "%s  %s; waiting until it is migrated%n", OffsetDateTime.now(), e.getMessage());
+            out.flush();
+            awaitingMigration = true;
+          }
+          Thread.sleep(pollInterval.toMillis());
+          continue;
         } catch (SQLException e) {
           if (once || !connectionLost(e, c)) {
             throw e;

@@ -67,7 +67,9 @@ public final class StreamTables {
 
   public static StoredStreamTable create(Connection c, String name, String sql, Mode mode, String schedule)
       throws SQLException {
-    CatalogMigrations.migrate(c);
+    if (CatalogMigrations.require(c) == 0) { // the first stream table of this database creates the catalog
+      CatalogMigrations.migrate(c);
+    }
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       createIn(c, target, sql, mode, schedule);
@@ -698,19 +700,20 @@ public final class StreamTables {
     if (!schemaExists(c, "freshet")) {
       return List.of();
     }
-    CatalogMigrations.migrate(c);
+    CatalogMigrations.require(c);
     return StreamTableCatalog.list(c);
   }
 
   /**
    * Commands on existing stream tables need the catalog: a database without one has no stream
-   * tables (and is not given a catalog by a mere status or refresh); an older one is upgraded.
+   * tables (and is not given a catalog by a mere status or refresh); an older one is refused until
+   * {@code freshet migrate} upgrades it.
    */
   static void requireCatalog(Connection c, QualifiedName target) throws SQLException {
     if (!schemaExists(c, "freshet")) {
       throw StreamTableCatalog.noSuchStreamTable(target);
     }
-    CatalogMigrations.migrate(c);
+    CatalogMigrations.require(c);
   }
 
   /**
@@ -787,7 +790,7 @@ public final class StreamTables {
     if (!schemaExists(c, "freshet")) {
       return 0;
     }
-    CatalogMigrations.migrate(c);
+    CatalogMigrations.require(c);
     return StreamTableCatalog.pruneHistory(c, retention);
   }
 

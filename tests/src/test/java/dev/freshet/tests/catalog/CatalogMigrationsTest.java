@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.runtime.catalog.CatalogMigrations;
 import dev.freshet.runtime.catalog.CatalogTooNewException;
+import dev.freshet.tests.harness.OlderCatalog;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -316,15 +315,8 @@ class CatalogMigrationsTest {
     }
   }
 
-  /** The package-private {@code CatalogMigrations.migrate(Connection, int)}. */
   private static int migrateTo(Connection c, int target) throws Exception {
-    Method migrate = CatalogMigrations.class.getDeclaredMethod("migrate", Connection.class, int.class);
-    migrate.setAccessible(true);
-    try {
-      return (Integer) migrate.invoke(null, c, target);
-    } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
+    return OlderCatalog.migrateTo(c, target);
   }
 
   private List<String> columns(String table) throws SQLException {

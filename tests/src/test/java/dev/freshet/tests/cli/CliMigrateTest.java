@@ -1,0 +1,122 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.runtime.catalog.CatalogMigrations;
+import dev.freshet.runtime.cli.FreshetCli;
+import dev.freshet.tests.harness.OlderCatalog;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * A catalog an older Freshet created is upgraded only by {@code freshet migrate} (issue 14, DB-2): every
+ * other command refuses it saying what to run, and changes nothing; {@code --dry-run} lists the steps;
+ * {@code migrate} prints each step it applies; the service waits for it, saying so once, then refreshes.
+ */
+@PostgresTest
+class CliMigrateTest {
+
+  private static final int OLDER = CatalogMigrations.LATEST - 2;
+
+  @BeforeEach
+  void noCatalog(TestDatabase db) throws Exception {
+    db.execute("DROP SCHEMA IF EXISTS freshet, freshet_changes, freshet_state CASCADE",
+        "DROP TABLE IF EXISTS mg_src, mg_st CASCADE",
+        "CREATE TABLE mg_src (id int PRIMARY KEY, grp int NOT NULL)",
+        "INSERT INTO mg_src SELECT g, g % 4 FROM generate_series(1, 20) g");
+  }
+
+  private static int version(TestDatabase db) throws Exception {
+    return ((Number) db.query("SELECT max(version) FROM freshet.schema_version").get(0).get(0)).intValue();
+  }
+
+  @Test
+  void anOlderCatalogIsRefusedUntilMigrateUpgradesIt(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      assertEquals(OLDER, OlderCatalog.migrateTo(c, OLDER));
+    }
+    String url = db.jdbcUrl();
+    String advice = "the Freshet catalog in this database is at version " + OLDER + ", older than this Freshet's "
+        + "(version " + CatalogMigrations.LATEST + "): run 'freshet migrate' to upgrade it";
+    for (String[] command : new String[][] {{"list"}, {"status", "mg_st"}, {"refresh", "mg_st"},
+        {"create", "mg_st", "--query", "SELECT grp, count(*) AS n FROM mg_src GROUP BY grp"}}) {
+      CliRun refused = CliRun.run(url, command);
+      assertEquals(4, refused.exitCode(), refused.transcript());
+      assertTrue(refused.err().contains(advice), refused.transcript());
+    }
+    assertEquals(List.of(List.of(false)), db.query("SELECT to_regclass('mg_st') IS NOT NULL"));
+
+    CliRun dryRun = CliRun.run(url, "migrate", "--dry-run");
+    assertEquals(0, dryRun.exitCode(), dryRun.transcript());
+    assertTrue(dryRun.out().startsWith("the Freshet catalog of database " + db.name() + " is at version " + OLDER
+        + ", this Freshet's is " + CatalogMigrations.LATEST + "; would apply 2 steps:\n  V" + (OLDER + 1) + " "),
+        dryRun.transcript());
+    assertEquals(OLDER, version(db), "a dry run changes nothing");
+
+    // the service of the newer Freshet waits for the migration instead of exiting
+    ServiceLines out = new ServiceLines();
+    CommandLine cli = FreshetCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    Thread service = new Thread(() -> cli.execute("service", "--poll", "1s", "--jdbc-url", url), "service-waiting");
+    service.setDaemon(true);
+    service.start();
+    try (Connection c = db.connect()) {
+      out.next("the wait for a migration", l -> l.contains(advice) && l.endsWith("waiting until it is migrated"));
+
+      CliRun migrate = CliRun.run(url, "migrate");
+      assertEquals(0, migrate.exitCode(), migrate.transcript());
+      List<String> lines = migrate.out().lines().toList();
+      assertEquals(4, lines.size(), migrate.transcript());
+      assertTrue(lines.get(1).matches("  applied V" + (OLDER + 1) + " [a-z ]+ \\(\\d+ ms\\)"), migrate.transcript());
+      assertTrue(lines.get(2).matches("  applied V" + CatalogMigrations.LATEST + " [a-z ]+ \\(\\d+ ms\\)"),
+          migrate.transcript());
+      assertEquals("the Freshet catalog of database " + db.name() + " is at version " + CatalogMigrations.LATEST,
+          lines.get(3));
+      assertEquals(CatalogMigrations.LATEST, version(db));
+
+      out.next("the service going on", l -> l.endsWith("the catalog is at version " + CatalogMigrations.LATEST
+          + "; refreshing"));
+      CliRun create = CliRun.run(url, "create", "mg_st", "--schedule", "1s", "--query",
+          "SELECT grp, count(*) AS n FROM mg_src GROUP BY grp");
+      assertEquals(0, create.exitCode(), create.transcript());
+      db.execute("INSERT INTO mg_src VALUES (21, 9)");
+      out.next("a refresh by the service", l -> l.contains("\"mg_st\"") && l.contains("+1 "));
+      Oracle.assertFresh(c, "mg_st");
+      assertEquals(1, out.seen.stream().filter(l -> l.contains("waiting until it is migrated")).count(),
+          () -> String.join("\n", out.seen));
+    } finally {
+      service.interrupt();
+      service.join(10_000);
+    }
+
+    CliRun again = CliRun.run(url, "migrate");
+    assertEquals(0, again.exitCode(), again.transcript());
+    assertEquals("the Freshet catalog of database " + db.name() + " is at version " + CatalogMigrations.LATEST
+        + ", this Freshet's: nothing to do\n", again.out());
+  }
+
+  @Test
+  void migrateCreatesAMissingCatalog(TestDatabase db) throws Exception {
+    CliRun dryRun = CliRun.run(db.jdbcUrl(), "migrate", "--dry-run");
+    assertEquals(0, dryRun.exitCode(), dryRun.transcript());
+    assertTrue(dryRun.out().startsWith("database " + db.name() + " has no Freshet catalog (version "
+        + CatalogMigrations.LATEST + " creates it); would apply " + CatalogMigrations.LATEST + " steps:\n  V1 catalog\n"),
+        dryRun.transcript());
+    assertEquals(List.of(List.of(false)), db.query("SELECT to_regnamespace('freshet') IS NOT NULL"));
+
+    CliRun migrate = CliRun.run(db.jdbcUrl(), "migrate");
+    assertEquals(0, migrate.exitCode(), migrate.transcript());
+    assertEquals(CatalogMigrations.LATEST + 2, migrate.out().lines().count(), migrate.transcript());
+    assertEquals(CatalogMigrations.LATEST, version(db));
+  }
+}
