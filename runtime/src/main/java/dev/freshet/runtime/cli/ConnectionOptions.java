@@ -96,6 +96,18 @@ public final class ConnectionOptions {
     return embedded.connect("postgres");
   }
 
+  /**
+   * The options that connect another {@code freshet} process (started by this one, with its environment)
+   * to the same database: the embedded server's URL once one runs, else {@code --jdbc-url} if given, else
+   * none (the child reads the same environment variables).
+   */
+  public java.util.List<String> childArguments() {
+    if (embedded != null) {
+      return java.util.List.of("--jdbc-url", embedded.jdbcUrl("postgres"));
+    }
+    return jdbcUrl == null || jdbcUrl.isBlank() ? java.util.List.of() : java.util.List.of("--jdbc-url", jdbcUrl);
+  }
+
   /** The embedded server, if one was started. */
   public Optional<EmbeddedPostgres> embedded() {
     return Optional.ofNullable(embedded);

@@ -15,6 +15,6 @@ public final class TpchCommandProvider implements CommandProvider {
 
   @Override
   public List<Object> commands() {
-    return List.of(new TpchCommand(), new DemoCommand(), new BenchCommand());
+    return List.of(new TpchCommand(), new DemoCommand(), new BenchCommand(), new SoakCommand());
   }
 }
