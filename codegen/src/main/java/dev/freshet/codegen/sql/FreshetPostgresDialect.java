@@ -17,6 +17,9 @@ import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.validate.SqlConformance;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlDelegatingConformance;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -29,9 +32,29 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
 
   public static final FreshetPostgresDialect INSTANCE = new FreshetPostgresDialect();
 
+  /**
+   * PostgreSQL's ORDER BY resolves a bare name to an output column before an input column (as SQL-92):
+   * in {@code SELECT c2 AS c1, c1 AS c2 … ORDER BY c1} it is the first output column. Calcite's converter
+   * prints a sort key by its input name unless the conformance says so ({@code isSortByAlias}); then, when
+   * that name is another output column's alias, it prints the ordinal instead. Calcite's default for
+   * PostgreSQL (PRAGMATIC_2003) does not say so, and a top-k sorted on the wrong column was the result
+   * (property soak, seed 61). HAVING cannot name output columns in PostgreSQL: that stays off.
+   */
+  private static final SqlConformance CONFORMANCE = new SqlDelegatingConformance(SqlConformanceEnum.PRAGMATIC_2003) {
+    @Override
+    public boolean isSortByAlias() {
+      return true;
+    }
+  };
+
   private FreshetPostgresDialect() {
     super(PostgresqlSqlDialect.DEFAULT_CONTEXT
         .withDataTypeSystem(FreshetTypeSystem.INSTANCE));
+  }
+
+  @Override
+  public SqlConformance getConformance() {
+    return CONFORMANCE;
   }
 
   @Override
