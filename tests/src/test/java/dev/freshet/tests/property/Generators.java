@@ -38,9 +38,19 @@ final class Generators {
    * {@code left.flatMap(right)} without edge cases. When jqwik shrinks the left side of a flatMap it
    * regenerates the right side with its edge cases embedded; computing the edge cases of these nested
    * arbitraries explodes combinatorially (minutes per shrinking step), and they add nothing here.
+   *
+   * <p>jqwik regenerates the right side every time a shrink candidate's value or distance is asked
+   * for, without caching it, so one step of its candidate stream (which skips candidates not smaller
+   * than the current one) can regenerate these nested scenarios for many minutes inside one
+   * {@code hasNext()}. Every regeneration passes here: while {@link GreedyShrinking} shrinks, this is
+   * where its time budget is enforced ({@link GreedyShrinking#checkDeadline()}). Generation itself
+   * is unaffected.
    */
   static <T, U> Arbitrary<U> then(Arbitrary<T> left, Function<? super T, Arbitrary<U>> right) {
-    return left.withoutEdgeCases().flatMap(t -> right.apply(t).withoutEdgeCases()).withoutEdgeCases();
+    return left.withoutEdgeCases().flatMap(t -> {
+      GreedyShrinking.checkDeadline();
+      return right.apply(t).withoutEdgeCases();
+    }).withoutEdgeCases();
   }
 
   /** {@code Arbitraries.frequencyOf} over a list built at run time. */

@@ -25,6 +25,28 @@ public final class GreedyShrinking implements AroundPropertyHook {
 
   static final int DEFAULT_SECONDS = 90;
 
+  /**
+   * The deadline of the shrinking under way ({@link System#nanoTime()}), or 0 when none is. Checked
+   * between candidates here, and inside jqwik's candidate stream by {@link Generators#then}: a single
+   * {@code hasNext()} of that stream regenerated a seed-61 scenario for over 15 minutes.
+   */
+  private static volatile long deadline;
+
+  /** Thrown from within jqwik's shrink candidate stream when the time budget is spent. */
+  private static final class OutOfTime extends RuntimeException {
+    OutOfTime() {
+      super("shrinking time budget spent", null, false, false);
+    }
+  }
+
+  /** Throws {@link OutOfTime} if a shrinking is under way and its time budget is spent. */
+  static void checkDeadline() {
+    long d = deadline;
+    if (d != 0 && System.nanoTime() - d > 0) {
+      throw new OutOfTime();
+    }
+  }
+
   /** The shrunk counterexample: its message says how it was shrunk, then the failing script. */
   static final class Shrunk extends AssertionError {
     Shrunk(String message, Throwable cause) {
@@ -50,29 +72,33 @@ public final class GreedyShrinking implements AroundPropertyHook {
       return result;
     }
     long start = System.nanoTime();
-    long deadline = start + seconds * 1_000_000_000L;
     Shrinkable<Object> current = result.originalSample().get().shrinkables().get(0);
     Counterexample failure = original;
     int steps = 0;
     boolean timedOut = false;
-    search:
-    while (true) {
-      Iterator<Shrinkable<Object>> candidates = current.shrink().iterator();
-      while (candidates.hasNext()) {
-        if (System.nanoTime() > deadline) {
-          timedOut = true;
-          break search;
+    deadline = start + seconds * 1_000_000_000L;
+    try {
+      search:
+      while (true) {
+        Iterator<Shrinkable<Object>> candidates = current.shrink().iterator();
+        while (candidates.hasNext()) {
+          Shrinkable<Object> candidate = candidates.next();
+          Object value = candidate.value();
+          checkDeadline();
+          Optional<Counterexample> f = check(context, value);
+          if (f.isPresent() && f.get().signature().equals(original.signature())) {
+            current = candidate;
+            failure = f.get();
+            steps++;
+            continue search;
+          }
         }
-        Shrinkable<Object> candidate = candidates.next();
-        Optional<Counterexample> f = check(context, candidate.value());
-        if (f.isPresent() && f.get().signature().equals(original.signature())) {
-          current = candidate;
-          failure = f.get();
-          steps++;
-          continue search;
-        }
+        break;
       }
-      break;
+    } catch (OutOfTime e) {
+      timedOut = true;
+    } finally {
+      deadline = 0;
     }
     String how = "Counterexample shrunk greedily in " + steps + " steps, " + (System.nanoTime() - start) / 1_000_000_000L
         + " s" + (timedOut ? " (time budget of " + seconds + " s spent; -D" + PropertySettings.SHRINK_SECONDS
