@@ -33,6 +33,7 @@ import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import dev.freshet.planner.types.FreshetRexBuilder;
+import dev.freshet.planner.types.FreshetRexExecutor;
 import dev.freshet.planner.types.FreshetTypeFactory;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.schema.SchemaPlus;
@@ -106,8 +107,10 @@ public final class QueryPlanner {
 
     NamedTypeConstantCheck.check(validated, validator, sql, forParser);
 
-    RelOptCluster cluster = RelOptCluster.create(
-        new HepPlanner(HepProgram.builder().build()), new FreshetRexBuilder(typeFactory));
+    // Every simplifier and rule over this plan finds its executor on the cluster's planner.
+    HepPlanner clusterPlanner = new HepPlanner(HepProgram.builder().build());
+    clusterPlanner.setExecutor(FreshetRexExecutor.create());
+    RelOptCluster cluster = RelOptCluster.create(clusterPlanner, new FreshetRexBuilder(typeFactory));
     SqlToRelConverter converter = new SqlToRelConverter(
         (rowType, queryString, schemaPath, viewPath) -> {
           throw new UnsupportedOperationException("views are read as tables");

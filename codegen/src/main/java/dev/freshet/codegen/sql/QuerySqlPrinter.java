@@ -10,7 +10,7 @@ public final class QuerySqlPrinter {
   }
 
   public static SqlNode toSqlNode(RelNode rel) {
-    return new FreshetRelToSqlConverter().visitRoot(rel.accept(new UnionBranchNamesShuttle()).accept(new UnionNullBranchShuttle()).accept(new TypeValuesShuttle()).accept(new CharComparisonShuttle()).accept(new TypedNullShuttle())).asStatement();
+    return new FreshetRelToSqlConverter().visitRoot(rel.accept(new UnionBranchNamesShuttle()).accept(new UnionNullBranchShuttle()).accept(new TypeValuesShuttle()).accept(new CharComparisonShuttle()).accept(new TypedNullShuttle()).accept(new PostgresConstantShuttle())).asStatement();
   }
 
   public static String print(RelNode rel) {

@@ -1,5 +1,6 @@
 package dev.freshet.planner.catalog;
 
+import dev.freshet.planner.types.PostgresConstantFunction;
 import dev.freshet.planner.types.PostgresNamedType;
 import java.util.Optional;
 import java.util.Set;
@@ -17,8 +18,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Finds an expression whose result Calcite types as a type it carries by name ({@link PostgresNamedType})
- * or as a nameless {@code ANY}, other than a cast, a {@code CASE} (and what becomes one: {@code COALESCE},
- * {@code NULLIF}) or {@code min}/{@code max}. Calcite does not know PostgreSQL's functions and operators
+ * or as a nameless {@code ANY}, other than a cast, a constant ({@link PostgresConstantFunction}, a cast of a
+ * literal), a {@code CASE} (and what becomes one: {@code COALESCE}, {@code NULLIF}) or {@code min}/{@code max}. Calcite does not know PostgreSQL's functions and operators
  * on these types: it types {@code upper(mood)} as a mood and {@code doc || '{}'} as {@code ANY}, where
  * PostgreSQL resolves them otherwise (or not at all). Row identity hashes values by their type, so a type
  * Calcite got wrong would identify equal rows apart: such a query is refused, with the advice to cast
@@ -42,7 +43,8 @@ public final class NamedTypeExpressions {
           node.accept(new RexShuttle() {
             @Override
             public RexNode visitCall(RexCall call) {
-              if (found[0] == null && carriedByName(call.getType()) && !FAITHFUL.contains(call.getKind())) {
+              if (found[0] == null && carriedByName(call.getType()) && !FAITHFUL.contains(call.getKind())
+                  && !PostgresConstantFunction.isConstant(call)) {
                 found[0] = "`" + call.getOperator().getName() + "`";
               }
               // under a cast, the cast's type is what PostgreSQL stores and compares

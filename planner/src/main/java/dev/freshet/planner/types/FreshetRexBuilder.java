@@ -1,12 +1,18 @@
 package dev.freshet.planner.types;
 
 import dev.freshet.planner.catalog.PgTypeMapping;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
@@ -15,9 +21,17 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * own scale, so {@code 1.50} in a union with a numeric column stays {@code 1.50} (scale 2), where the
  * folded literal would be {@code 1.500…0} with the assumed scale of 100 digits, and every sum and
  * average over it would carry 100 decimals. The cast stays and prints as {@code CAST(1.50 AS numeric)}.
- * Nor does it drop or fold a cast to a {@link PostgresNamedType} ({@code '{}'::jsonb}).
+ * Nor does it drop or fold a cast to a {@link PostgresNamedType}; a cast of a literal to one
+ * ({@code '{}'::jsonb}) becomes a {@link PostgresConstantFunction} call, which Calcite's simplifier cannot
+ * decide comparisons by. Every cast Calcite makes comes through {@link #makeAbstractCast}; so does a string
+ * literal compared with a value of such a type without a cast ({@code m IS DISTINCT FROM 'sad'}, which
+ * Calcite converts without coercing its operands), through {@link #makeCall}.
  */
 public final class FreshetRexBuilder extends RexBuilder {
+
+  private static final Set<SqlKind> COMPARISONS = EnumSet.of(SqlKind.EQUALS, SqlKind.NOT_EQUALS, SqlKind.LESS_THAN,
+      SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL, SqlKind.IS_DISTINCT_FROM,
+      SqlKind.IS_NOT_DISTINCT_FROM);
 
   public FreshetRexBuilder(RelDataTypeFactory typeFactory) {
     super(typeFactory);
@@ -48,5 +62,67 @@ public final class FreshetRexBuilder extends RexBuilder {
       return makeAbstractCast(pos, type, exp, safe, format);
     }
     return super.makeCast(pos, type, exp, matchNullability, safe, format);
+  }
+
+  @Override
+  public RexNode makeAbstractCast(SqlParserPos pos, RelDataType type, RexNode exp, boolean safe) {
+    return isPostgresConstant(type, exp, safe) ? makePostgresConstant(pos, (PostgresNamedType) type, exp)
+        : super.makeAbstractCast(pos, type, exp, safe);
+  }
+
+  @Override
+  public RexNode makeAbstractCast(SqlParserPos pos, RelDataType type, RexNode exp, boolean safe,
+      RexLiteral format) {
+    return isPostgresConstant(type, exp, safe) && format.isNull()
+        ? makePostgresConstant(pos, (PostgresNamedType) type, exp)
+        : super.makeAbstractCast(pos, type, exp, safe, format);
+  }
+
+  /**
+   * A cast of a non-NULL literal to a type carried by name: a constant whose value only PostgreSQL knows.
+   * A typed NULL stays a NULL literal, which Calcite reasons about correctly; a safe cast (which
+   * PostgreSQL lacks) stays a cast.
+   */
+  private static boolean isPostgresConstant(RelDataType type, RexNode exp, boolean safe) {
+    return type instanceof PostgresNamedType && !safe && exp instanceof RexLiteral literal && !literal.isNull();
+  }
+
+  private RexNode makePostgresConstant(SqlParserPos pos, PostgresNamedType type, RexNode literal) {
+    return super.makeCall(pos, type, PostgresConstantFunction.of(type), List.of(literal));
+  }
+
+  @Override
+  public RexNode makeCall(SqlParserPos pos, SqlOperator op, List<? extends RexNode> exprs) {
+    return super.makeCall(pos, op, withConstants(pos, op, exprs));
+  }
+
+  @Override
+  public RexNode makeCall(SqlParserPos pos, RelDataType returnType, SqlOperator op, List<RexNode> exprs) {
+    List<? extends RexNode> operands = withConstants(pos, op, exprs);
+    return super.makeCall(pos, returnType, op, operands == exprs ? exprs : List.copyOf(operands));
+  }
+
+  /**
+   * The operands of a comparison, with a string literal compared with a value of a type carried by name made
+   * a constant of that type: PostgreSQL reads the literal (of type unknown) as a value of the other operand's
+   * type, and Calcite, seeing a literal, would compare it by its text. Other operands are returned as given.
+   */
+  private List<? extends RexNode> withConstants(SqlParserPos pos, SqlOperator op, List<? extends RexNode> exprs) {
+    if (!COMPARISONS.contains(op.getKind()) || exprs.size() != 2) {
+      return exprs;
+    }
+    RexNode left = constantOf(pos, exprs.get(0), exprs.get(1));
+    RexNode right = constantOf(pos, exprs.get(1), exprs.get(0));
+    return left == exprs.get(0) && right == exprs.get(1) ? exprs : List.of(left, right);
+  }
+
+  /** {@code operand} as a constant of {@code other}'s type, if it is a string literal and that type is named. */
+  private RexNode constantOf(SqlParserPos pos, RexNode operand, RexNode other) {
+    if (other.getType() instanceof PostgresNamedType named && operand instanceof RexLiteral literal
+        && !literal.isNull() && literal.getTypeName() == SqlTypeName.CHAR) {
+      return makePostgresConstant(pos, (PostgresNamedType) typeFactory.createTypeWithNullability(named, false),
+          literal);
+    }
+    return operand;
   }
 }

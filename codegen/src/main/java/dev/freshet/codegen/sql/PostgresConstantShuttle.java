@@ -1,0 +1,44 @@
+package dev.freshet.codegen.sql;
+
+import dev.freshet.planner.types.PostgresConstantFunction;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+
+/**
+ * Prints each constant of a type carried by name as the cast it was written as: the planner's
+ * {@code jsonb('1.0')} ({@link PostgresConstantFunction}, which keeps Calcite's simplifier from comparing
+ * the constant by its text) becomes {@code CAST('1.0' AS jsonb)}, and PostgreSQL converts the text.
+ * Runs last, on the plan about to be printed: nothing simplifies the cast any more.
+ */
+final class PostgresConstantShuttle extends RelHomogeneousShuttle {
+
+  @Override
+  public RelNode visit(RelNode other) {
+    RelNode visited = super.visit(other);
+    return visited.accept(new Caster(visited.getCluster().getRexBuilder()));
+  }
+
+  private static final class Caster extends RexShuttle {
+    private final RexBuilder rex;
+
+    Caster(RexBuilder rex) {
+      this.rex = rex;
+    }
+
+    @Override
+    public RexNode visitCall(RexCall call) {
+      RexCall visited = (RexCall) super.visitCall(call);
+      if (!PostgresConstantFunction.isConstant(visited)) {
+        return visited;
+      }
+      // makeCall with a type builds the CAST itself: the rex builder's makeCast would make the constant again.
+      return rex.makeCall(visited.getParserPosition(), visited.getType(), SqlStdOperatorTable.CAST,
+          visited.getOperands());
+    }
+  }
+}

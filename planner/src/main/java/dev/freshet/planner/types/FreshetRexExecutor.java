@@ -1,0 +1,88 @@
+package dev.freshet.planner.types;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexExecutor;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexVisitorImpl;
+import org.apache.calcite.sql.SqlKind;
+
+/**
+ * The planner's {@link RexExecutor}: Calcite's, except that it never evaluates an expression that has a
+ * type carried by name ({@link PostgresNamedType}) anywhere in it, which it returns as it is. Calcite
+ * would evaluate such a value as its text: {@code CAST('1.0' AS jsonb)} would come back as the character
+ * literal {@code '1.0'}, which the simplifier then compares by text where PostgreSQL compares jsonb values.
+ *
+ * <p>Such a cast of a literal is not normally planned (the {@link FreshetRexBuilder} makes it a
+ * {@link PostgresConstantFunction} constant), but a rewrite can form one by substituting a literal into a
+ * cast of a column ({@code s.v::jsonb} over {@code SELECT '1.0' AS v}, once a filter is pushed through the
+ * projection): it is returned as that constant. Installed on the planner of the plan's cluster, which is
+ * where {@code RelBuilder}, the rules' simplifiers and {@code ReduceExpressionsRule} find their executor.
+ */
+public final class FreshetRexExecutor implements RexExecutor {
+
+  private final RexExecutor calcite;
+
+  public FreshetRexExecutor(RexExecutor calcite) {
+    this.calcite = calcite;
+  }
+
+  /** Calcite's own executor, wrapped. */
+  public static FreshetRexExecutor create() {
+    return new FreshetRexExecutor(RexUtil.EXECUTOR);
+  }
+
+  @Override
+  public void reduce(RexBuilder rexBuilder, List<RexNode> constExps, List<RexNode> reducedValues) {
+    List<RexNode> evaluable = new ArrayList<>();
+    for (RexNode e : constExps) {
+      if (!hasNamedType(e)) {
+        evaluable.add(e);
+      }
+    }
+    List<RexNode> evaluated = new ArrayList<>();
+    if (!evaluable.isEmpty()) {
+      calcite.reduce(rexBuilder, evaluable, evaluated);
+    }
+    int next = 0;
+    for (RexNode e : constExps) {
+      reducedValues.add(hasNamedType(e) ? asConstant(rexBuilder, e) : evaluated.get(next++));
+    }
+  }
+
+  /** A cast of a literal to a type carried by name, as the constant the rex builder makes of it. */
+  private static RexNode asConstant(RexBuilder rexBuilder, RexNode e) {
+    if (e.getKind() == SqlKind.CAST && e.getType() instanceof PostgresNamedType
+        && ((RexCall) e).getOperands().size() == 1
+        && ((RexCall) e).getOperands().get(0) instanceof RexLiteral literal && !literal.isNull()) {
+      return rexBuilder.makeAbstractCast(e.getType(), literal, false);
+    }
+    return e;
+  }
+
+  /** Whether {@code e} or any expression in it has a type carried by name (or a collection of one). */
+  static boolean hasNamedType(RexNode e) {
+    Boolean found = e.accept(new RexVisitorImpl<Boolean>(true) {
+      @Override
+      public Boolean visitCall(RexCall call) {
+        return carriedByName(call.getType()) || call.getOperands().stream().anyMatch(o -> o.accept(this));
+      }
+
+      @Override
+      public Boolean visitLiteral(RexLiteral literal) {
+        return carriedByName(literal.getType());
+      }
+    });
+    return Boolean.TRUE.equals(found);
+  }
+
+  private static boolean carriedByName(RelDataType type) {
+    return type instanceof PostgresNamedType
+        || (type.getComponentType() != null && carriedByName(type.getComponentType()));
+  }
+}
