@@ -15,7 +15,6 @@ import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.InfixCasts;
-import dev.freshet.planner.parse.NamedTypeConstantCheck;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
 import dev.freshet.planner.parse.UsingColumnValidator;
@@ -104,8 +103,6 @@ public final class QueryPlanner {
               + " in validation)", "rewrite the construct (e.g. group by a column of a sub-query), or report it"),
           sql, e);
     }
-
-    NamedTypeConstantCheck.check(validated, validator, sql, forParser);
 
     // Every simplifier and rule over this plan finds its executor on the cluster's planner.
     HepPlanner clusterPlanner = new HepPlanner(HepProgram.builder().build());
