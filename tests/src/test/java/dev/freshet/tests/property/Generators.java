@@ -347,8 +347,7 @@ final class Generators {
    * that leaves the ON without an equality, which Freshet refuses (FR003).
    */
   private static Arbitrary<Expr> oneSidedCondition(List<Expr.Col> side) {
-    // jsonb is compared with constants for equality only: ordering it by a constant is refused (FR001)
-    List<Expr.Col> ordered = side.stream().filter(c -> c.type() != ColType.BOOL && c.type() != ColType.JSONB).toList();
+    List<Expr.Col> ordered = side.stream().filter(c -> c.type() != ColType.BOOL).toList();
     List<Expr.Col> nullable = side.stream().filter(c -> c.column().nullable()).toList();
     List<Expr.Col> bools = side.stream().filter(c -> c.type() == ColType.BOOL).toList();
     List<Tuple.Tuple2<Integer, Arbitrary<Expr>>> options = new ArrayList<>();
@@ -358,11 +357,6 @@ final class Generators {
           .as((op, lit) -> (Expr) new Expr.Cmp(op, c, lit)))));
       options.add(Tuple.of(1, then(Arbitraries.of(ordered), c -> ExprGen.literalOf(c.type()).list()
           .ofMinSize(2).ofMaxSize(3).map(items -> (Expr) new Expr.InList(c, items)))));
-    }
-    List<Expr.Col> jsons = side.stream().filter(c -> c.type() == ColType.JSONB).toList();
-    if (!jsons.isEmpty()) {
-      options.add(Tuple.of(2, then(Arbitraries.of(jsons), c -> Combinators.combine(Arbitraries.of("=", "<>"),
-          ExprGen.literalOf(c.type())).as((op, lit) -> (Expr) new Expr.Cmp(op, c, lit)))));
     }
     if (!nullable.isEmpty()) {
       options.add(Tuple.of(2, Arbitraries.of(nullable).map(c -> (Expr) new Expr.IsNull(c, true))));
@@ -831,8 +825,7 @@ final class Generators {
             .as((e, p, neg) -> (Expr) new Expr.Like(e, p, neg))));
       }
       List<ColType> listable = columnTypes().stream().filter(t -> t != ColType.BOOL).toList();
-      // BETWEEN constants orders by them: refused for jsonb (FR001), so not generated for it
-      List<ColType> rangeable = listable.stream().filter(t -> t != ColType.JSONB).toList();
+      List<ColType> rangeable = listable;
       if (!listable.isEmpty()) {
         options.add(Tuple.of(1, then(Arbitraries.of(listable), t -> Combinators.combine(leaf(t),
                 literal(t).list().ofMinSize(2).ofMaxSize(3))
@@ -857,8 +850,7 @@ final class Generators {
     private Arbitrary<Expr> comparison(int depth) {
       return then(Arbitraries.of(scope), c -> {
         ColType t = c.type();
-        // jsonb: equality only, since ordering it by a constant is refused (FR001)
-        Arbitrary<String> op = t == ColType.BOOL || t == ColType.JSONB ? Arbitraries.of("=", "<>")
+        Arbitrary<String> op = t == ColType.BOOL ? Arbitraries.of("=", "<>")
             : Arbitraries.of("=", "<>", "<", "<=", ">", ">=");
         Arbitrary<Expr> left = depth > 0 ? expression(t, depth)
             : t == ColType.DATE ? Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(c)),
