@@ -37,7 +37,8 @@ public final class CatalogMigrations {
       "V3__state_tables.sql", "V4__refresh_in_postgres.sql", "V5__direct_write_guard.sql",
       "V6__jsonb_identity.sql", "V7__suspension.sql",
       "V8__history_retention.sql",
-      "V9__keep_suspension.sql", "V10__change_times.sql", "V11__refresh_choice_and_ownership.sql");
+      "V9__keep_suspension.sql", "V10__change_times.sql", "V11__refresh_choice_and_ownership.sql",
+      "V12__empty_window_fixed_cost.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
 

@@ -201,6 +201,42 @@ class RefreshProcedureScenarioTest {
   }
 
   /**
+   * A buffer row is deleted by the refresh of the last stream table to read it, from Java or from {@code CALL};
+   * a refresh whose window is empty cleans nothing (it frees no row) and is still recorded.
+   */
+  @Test
+  void theLastConsumerToReadARowDeletesIt(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE lc (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO lc VALUES (1, 1)");
+      create(c, "lc_n", "SELECT count(*) AS n FROM lc", Mode.DIFFERENTIAL);
+      create(c, "lc_s", "SELECT sum(v) AS s FROM lc", Mode.DIFFERENTIAL);
+      String buffered = "SELECT count(*) FROM " + Scenarios.buffer(c, "lc");
+      exec(c, "INSERT INTO lc VALUES (2, 2), (3, 3)", "DELETE FROM lc WHERE id = 1");
+      assertEquals(3, count(c, buffered));
+
+      Oracle.refreshAndCheck(c, "lc_n", Mode.DIFFERENTIAL);
+      assertEquals(3, count(c, buffered), "lc_s has not read them");
+      call(sql, "lc_n"); // an empty window
+      Oracle.assertFresh(c, "lc_n");
+      assertEquals(3, count(c, buffered));
+      assertEquals(List.of("0"), rows(c, "SELECT window_rows FROM freshet.refresh_history h JOIN freshet.stream_tables "
+          + "st ON st.id = h.stream_table_id WHERE st.table_name = 'lc_n' ORDER BY h.id DESC LIMIT 1"));
+
+      Oracle.refreshAndCheck(c, "lc_s", Mode.DIFFERENTIAL);
+      assertEquals(0, count(c, buffered), "both have read them");
+
+      exec(c, "UPDATE lc SET v = 20 WHERE id = 2");
+      call(sql, "lc_s");
+      Oracle.assertFresh(c, "lc_s");
+      assertEquals(2, count(c, buffered), "lc_n has not read them");
+      Oracle.refreshAndCheck(c, "lc_n", Mode.DIFFERENTIAL);
+      assertEquals(0, count(c, buffered), "deleted by lc_n's refresh, the last to read them");
+      call(sql, "lc_s"); // empty
+      Oracle.assertFresh(c, "lc_s");
+    }
+  }
+
+  /**
    * A consumer that is never refreshed keeps every buffer row since its snapshot; another consumer's
    * window is still read as a range of the buffer's {@code __xid} index, not a scan of that backlog.
    */
