@@ -145,7 +145,7 @@ public final class SoakCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%d writers, the service, %d kill%s over %s; service output in %s%n", writers,
           kills, kills == 1 ? "" : "s", length, logs);
       out.printf(Locale.ROOT, "%7s  %9s %9s %9s %11s %9s  %10s %8s  %9s%n", "elapsed", "RF1", "RF2", "RF3",
-          "rolled back", "conflicts", "refreshes", "failed", "RSS MB");
+          "rolled back", "conflicts", "refreshes", "failed", "heap MB");
       out.flush();
 
       List<ServiceRun> services = new ArrayList<>();
@@ -171,7 +171,7 @@ public final class SoakCommand implements Callable<Integer> {
           service.sampleMemory();
           out.printf(Locale.ROOT, "%7s  %9d %9d %9d %11d %9d  %10d %8d  %9s%n", elapsed(now - startNanos),
               committed[0].sum(), committed[1].sum(), committed[2].sum(), rolledBack.sum(), conflicts.sum(),
-              serviceRefreshes.sum(), serviceFailures.sum(), service.lastRssMb().map(Object::toString).orElse("-"));
+              serviceRefreshes.sum(), serviceFailures.sum(), service.lastHeapMb().map(Object::toString).orElse("-"));
           out.flush();
           nextReport = now + Duration.ofSeconds(30).toNanos();
         }
@@ -191,11 +191,11 @@ public final class SoakCommand implements Callable<Integer> {
   private int report(Connection c, PrintWriter out, List<String> names, List<ServiceRun> services,
       java.time.OffsetDateTime soakStart) throws SQLException {
     out.println();
-    out.println("Service processes (resident memory, sampled every 30 s):");
+    out.println("Service processes, sampled every 30 s: heap in use after a full GC (a leak grows it), and "
+        + "resident memory (the JVM grows it towards -Xmx256m either way):");
     for (ServiceRun s : services) {
-      out.printf(Locale.ROOT, "  #%d pid %d, %s: %s MB%n", s.number(), s.pid(), s.ending(),
-          s.rss().isEmpty() ? "no sample" : s.rss().stream().map(Object::toString).reduce((a, b) -> a + " " + b)
-              .orElse(""));
+      out.printf(Locale.ROOT, "  #%d pid %d, %s%n    heap MB: %s%n    RSS MB:  %s%n", s.number(), s.pid(), s.ending(),
+          joined(s.heap()), joined(s.rss()));
     }
     long locks = scalarLong(c, "SELECT count(*) FROM pg_catalog.pg_locks WHERE locktype = 'advisory' "
         + "AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())");
@@ -321,6 +321,12 @@ public final class SoakCommand implements Callable<Integer> {
     }
   }
 
+  private static String joined(List<Long> samples) {
+    synchronized (samples) {
+      return samples.isEmpty() ? "no sample" : String.join(" ", samples.stream().map(Object::toString).toList());
+    }
+  }
+
   private static String elapsed(long nanos) {
     long seconds = nanos / 1_000_000_000L;
     return String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
@@ -343,6 +349,7 @@ public final class SoakCommand implements Callable<Integer> {
     private final int number;
     private final Process process;
     private final List<Long> rss = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> heap = java.util.Collections.synchronizedList(new ArrayList<>());
     private String ending = "running";
 
     private ServiceRun(int number, Process process) {
@@ -391,11 +398,12 @@ public final class SoakCommand implements Callable<Integer> {
       return ending;
     }
 
-    Optional<Long> lastRssMb() {
-      return rss.isEmpty() ? Optional.empty() : Optional.of(rss.get(rss.size() - 1));
-    }
 
-    /** Resident set size from /proc (Linux), in MB; nothing elsewhere. */
+    /**
+     * The heap the service still uses after a full garbage collection (what would grow if it leaked), in MB,
+     * through the JDK's {@code jcmd} ({@code GC.run}, then {@code GC.heap_info}); and its resident set size
+     * from /proc (Linux), in MB, which a JVM grows towards its maximum heap whether it leaks or not.
+     */
     void sampleMemory() {
       try {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
@@ -406,6 +414,34 @@ public final class SoakCommand implements Callable<Integer> {
       } catch (IOException | RuntimeException ignored) {
         // not Linux, or the process ended
       }
+      try {
+        jcmd("GC.run");
+        java.util.regex.Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd("GC.heap_info"));
+        if (used.find()) {
+          heap.add(Long.parseLong(used.group(1)) / 1024);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // no jcmd beside this JVM, or the process ended
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+      Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+      Process p = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(process.pid()), command)
+          .redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      return text;
+    }
+
+    List<Long> heap() {
+      return heap;
+    }
+
+    Optional<Long> lastHeapMb() {
+      return heap.isEmpty() ? Optional.empty() : Optional.of(heap.get(heap.size() - 1));
     }
 
     void kill() throws InterruptedException {
