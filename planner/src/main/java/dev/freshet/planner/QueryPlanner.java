@@ -4,6 +4,7 @@ import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;
 import dev.freshet.planner.admission.Landmarks;
+import dev.freshet.planner.catalog.PayloadOnlyCheck;
 import dev.freshet.planner.catalog.PgCalciteSchema;
 import dev.freshet.planner.catalog.PgCatalog;
 import dev.freshet.planner.catalog.SearchPathCatalogReader;
@@ -138,6 +139,7 @@ public final class QueryPlanner {
               + "query as written"), sql, e);
     }
     refuseUnsupportedColumns(rel, sql);
+    refusePayloadComparisons(rel, sql);
     refuseUntypedExpressions(rel, sql);
     return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original));
   }
@@ -152,6 +154,15 @@ public final class QueryPlanner {
           "leave the column out of the query, or cast it to a supported type in a view of your own"),
           sql);
     }
+  }
+
+  /** A value of a type without equality (json, point) is carried, never compared (see PayloadOnlyCheck). */
+  private static void refusePayloadComparisons(RelNode rel, String sql) {
+    PayloadOnlyCheck.find(rel).ifPresent(use -> {
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_TYPE, SourcePosition.UNKNOWN,
+          use.message(), "compare a value of a type that has one: its text (doc::text), a field of it "
+              + "(doc ->> 'a'), or jsonb (doc::jsonb) for json"), sql);
+    });
   }
 
   /** An expression over a type carried by name must be typed as PostgreSQL types it (see NamedTypeExpressions). */

@@ -19,7 +19,11 @@ public final class ChangeTablePrinter {
   }
 
   /** A source column: name, {@code format_type} text, whether this stream table reads it. */
-  public record SourceColumn(String name, String type, boolean read) {
+  public record SourceColumn(String name, String type, boolean read, boolean equality) {
+    /** A column whose type has an equality operator. */
+    public SourceColumn(String name, String type, boolean read) {
+      this(name, type, read, true);
+    }
   }
 
   /**
@@ -57,9 +61,13 @@ public final class ChangeTablePrinter {
     List<String> groupBy = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
       SourceColumn c = columns.get(i);
-      if (c.read()) {
+      if (c.read() && c.equality()) {
         select.add("b." + q(c.name()));
         groupBy.add(Integer.toString(i + 1));
+      } else if (c.read()) {
+        // no equality (json, point): rows are told apart by the value's text, which PostgreSQL keeps as given
+        select.add("(array_agg(b." + q(c.name()) + "))[1] AS " + q(c.name()));
+        groupBy.add("b." + q(c.name()) + "::text");
       } else {
         select.add("NULL::" + c.type() + " AS " + q(c.name()));
       }

@@ -88,9 +88,8 @@ public final class PgTypeMapping {
 
   /**
    * Maps a column's (base) type, nullable unless the column is {@code NOT NULL}. A type with no Calcite
-   * counterpart becomes a {@link PostgresNamedType} under the planner's {@link FreshetTypeFactory} when
-   * PostgreSQL has an equality operator for it; without one it is {@link Unsupported}, since every
-   * DIFFERENTIAL refresh compares rows.
+   * counterpart becomes a {@link PostgresNamedType} under the planner's {@link FreshetTypeFactory}, with or
+   * without an equality operator (one without is payload only: see {@link PostgresNamedType#equality()}).
    */
   public static MappedType map(RelDataTypeFactory factory, PgColumn column) {
     long oid = column.baseTypeOid();
@@ -100,11 +99,9 @@ public final class PgTypeMapping {
             + "print differently (as numeric 1.0 and 1.00, or dates under another DateStyle), and Freshet "
             + "identifies rows by a canonical text it does not have for this type yet");
       }
-      return column.baseTypeEquality()
-          ? new Supported(freshet.createPostgresType(column.baseTypeName(), column.nullable()))
-          : new Unsupported("type " + column.baseTypeName() + " has no equality operator in PostgreSQL (no default "
-              + "btree or hash operator class), and a DIFFERENTIAL stream table compares the rows it reads"
-              + (oid == Oid.JSON ? "; jsonb has one" : oid == Oid.POINT ? "; text has one" : ""));
+      // without an equality operator (json, point): carried as payload, never compared (NoEqualityCheck)
+      return new Supported(freshet.createPostgresType(column.baseTypeName(), column.nullable(),
+          column.baseTypeEquality()));
     }
     MappedType mapped = map(factory, column.baseTypeOid(), column.baseTypmod(), column.typeName());
     return switch (mapped) {

@@ -20,13 +20,19 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
 
   /** The PostgreSQL type {@code postgresName} (as {@code format_type} prints it). */
   public RelDataType createPostgresType(String postgresName, boolean nullable) {
-    return canonize(new PostgresNamedType(postgresName, nullable));
+    return createPostgresType(postgresName, nullable, true);
+  }
+
+  /** {@link #createPostgresType(String, boolean)}, for a type with or without an equality operator. */
+  public RelDataType createPostgresType(String postgresName, boolean nullable, boolean equality) {
+    return canonize(new PostgresNamedType(postgresName, nullable, equality));
   }
 
   @Override
   public RelDataType createTypeWithNullability(RelDataType type, boolean nullable) {
     if (type instanceof PostgresNamedType named) {
-      return named.isNullable() == nullable ? type : createPostgresType(named.postgresName(), nullable);
+      return named.isNullable() == nullable ? type
+          : createPostgresType(named.postgresName(), nullable, named.equality());
     }
     return super.createTypeWithNullability(type, nullable);
   }
@@ -43,6 +49,7 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
     PostgresNamedType named = null;
     boolean nullable = false;
     boolean other = false;
+    boolean equality = true;
     for (RelDataType type : types) {
       nullable |= type.isNullable();
       if (type instanceof PostgresNamedType n) {
@@ -50,6 +57,7 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
           return null;
         }
         named = n;
+        equality &= n.equality();
       } else if (type.getSqlTypeName() != SqlTypeName.NULL && type.getSqlTypeName() != SqlTypeName.CHAR) {
         other = true;
       }
@@ -57,6 +65,6 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
     if (named == null) {
       return super.leastRestrictive(types, mappingRule);
     }
-    return other ? null : createPostgresType(named.postgresName(), nullable);
+    return other ? null : createPostgresType(named.postgresName(), nullable, equality);
   }
 }

@@ -131,7 +131,8 @@ final class RefreshInstaller {
     Set<String> read = Set.copyOf(source.readColumns());
     List<ChangeTablePrinter.SourceColumn> columns = new ArrayList<>();
     for (PgColumn column : source.table().columns()) {
-      columns.add(new ChangeTablePrinter.SourceColumn(column.name(), column.typeName(), read.contains(column.name())));
+      columns.add(new ChangeTablePrinter.SourceColumn(column.name(), column.typeName(), read.contains(column.name()),
+          column.baseTypeEquality()));
     }
     return columns;
   }
