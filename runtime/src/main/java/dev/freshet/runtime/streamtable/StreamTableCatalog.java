@@ -180,6 +180,34 @@ final class StreamTableCatalog {
     return relids;
   }
 
+  /**
+   * The tables among {@code relids} whose row-level security applies to the current role ({@code
+   * schema.name}, catalog V12): change capture records every row written, whatever the policies, so a
+   * differential refresh by such a role would read rows its query cannot see.
+   */
+  static List<String> sourcesUnderRowSecurity(Connection c, List<Long> relids) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.sources_under_row_security(?::oid[])")) {
+      ps.setArray(1, c.createArrayOf("bigint", relids.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return List.of((String[]) rs.getArray(1).getArray());
+      }
+    }
+  }
+
+  static String currentUser(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT current_user"); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** The refusal of a differential refresh or create under row-level security (SQLSTATE 42501). */
+  static String rowSecurityMessage(List<String> tables, String role) {
+    return "row-level security of " + String.join(", ", tables) + " applies to role " + role
+        + ": a differential refresh would read rows its policies hide from it";
+  }
+
   /** Stream tables that read the relation {@code relid}. */
   static List<QualifiedName> consumers(Connection c, long relid) throws SQLException {
     List<QualifiedName> names = new ArrayList<>();

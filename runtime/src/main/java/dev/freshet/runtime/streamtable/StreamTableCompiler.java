@@ -108,6 +108,16 @@ public final class StreamTableCompiler {
       joinKeys.getOrDefault(name, new TreeSet<>()).forEach(i -> keys.add(table.columns().get(i).name()));
       sources.add(new CompiledStreamTable.Source(table, columns, keys));
     }
+    List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c,
+        sources.stream().map(s -> s.table().oid()).toList());
+    if (!secured.isEmpty()) {
+      String role = StreamTableCatalog.currentUser(c);
+      return fallBack(c, target, sql, described, requested, new Refusal(ReasonCode.UNSUPPORTED_SOURCE,
+          dev.freshet.planner.SourcePosition.UNKNOWN, StreamTableCatalog.rowSecurityMessage(secured, role)
+              + " (change capture records every row written, whatever the policies)",
+          "create it as the tables' owner or a role with BYPASSRLS, or use --mode FULL or AUTO: a recompute "
+              + "reads the query with the rights of the role that refreshes"), null);
+    }
     return CompiledStreamTable.differential(target, sql, plan, described.columnNames(), analysis.notes(),
         shape.orElseThrow(), analysis.strata(), sources);
   }

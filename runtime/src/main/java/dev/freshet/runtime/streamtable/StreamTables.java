@@ -281,7 +281,16 @@ public final class StreamTables {
     long startNanos = System.nanoTime();
     Work<Window> attempt = () -> {
       lockRefresh(c, target, first.id(), false);
-      Window read = refreshWindow(c, StreamTableCatalog.require(c, target, false), profile, recompute);
+      StoredStreamTable st = StreamTableCatalog.require(c, target, false);
+      if (st.effectiveMode() == Mode.DIFFERENTIAL && !recompute) {
+        List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c, StreamTableCatalog.sourceRelids(c, st.id()));
+        if (!secured.isEmpty()) {
+          throw new SQLException(StreamTableCatalog.rowSecurityMessage(secured, StreamTableCatalog.currentUser(c)) + "; refresh as the "
+              + "tables' owner or a role with BYPASSRLS, or make the stream table FULL (freshet alter "
+              + st.name() + " --mode FULL)", "42501");
+        }
+      }
+      Window read = refreshWindow(c, st, profile, recompute);
       if (read.windowRows() == 0 && read.inserted() + read.updated() + read.deleted() == 0) {
         // nothing read, nothing changed: a commit lost in a crash loses nothing (the next window is the
         // same), so it need not wait for the WAL to reach the disk (CALL freshet.refresh too, catalog V12)

@@ -1,6 +1,21 @@
 -- The fixed cost of a refresh whose window is empty: CALL freshet.refresh no longer runs a buffer cleanup
 -- per source (an empty window frees no buffer row), and when it changed nothing it no longer waits for its
--- commit to reach the disk (a lost commit leaves a window that is still empty). Otherwise V11's procedure.
+-- commit to reach the disk (a lost commit leaves a window that is still empty).
+-- Row-level security: change capture records every row written, whatever a source's policies, so a
+-- differential refresh by a role the policies apply to would read rows its query cannot see. Such a
+-- refresh is refused (freshet.sources_under_row_security), as a create in DIFFERENTIAL mode is.
+-- Otherwise V11's procedure.
+
+CREATE FUNCTION freshet.sources_under_row_security(p_relids oid[]) RETURNS text[]
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(array_agg(format('%I.%I', n.nspname, c.relname) ORDER BY n.nspname, c.relname), '{}')
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.oid = ANY (p_relids) AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)
+$$;
+COMMENT ON FUNCTION freshet.sources_under_row_security(oid[]) IS
+  'The tables among p_relids whose row-level security applies to the current role (schema.name, sorted)';
+GRANT EXECUTE ON FUNCTION freshet.sources_under_row_security(oid[]) TO PUBLIC;
 
 CREATE OR REPLACE PROCEDURE freshet.refresh(stream_table text)
 LANGUAGE plpgsql AS $refresh$
@@ -18,6 +33,7 @@ DECLARE
   v_source   record;
   v_owner    name;
   v_horizon  xid8;
+  v_rls      text[];
 BEGIN
   SELECT st.id, format('%I.%I', st.schema_name, st.table_name) INTO v_id, v_label
   FROM freshet.stream_tables st
@@ -43,6 +59,16 @@ BEGIN
   END IF;
   v_started := now();
   BEGIN
+    SELECT freshet.sources_under_row_security(array_agg(s.source_relid)) INTO v_rls
+    FROM freshet.stream_table_sources s
+    JOIN freshet.stream_tables st ON st.id = s.stream_table_id
+    WHERE s.stream_table_id = v_id AND st.effective_mode = 'DIFFERENTIAL';
+    IF cardinality(v_rls) > 0 THEN
+      RAISE EXCEPTION 'row-level security of % applies to role %: a differential refresh would read rows its policies hide from it',
+          array_to_string(v_rls, ', '), current_user
+        USING ERRCODE = '42501',
+          HINT = 'refresh as the tables'' owner or a role with BYPASSRLS, or make the stream table FULL (freshet alter NAME --mode FULL)';
+    END IF;
     SELECT * INTO v_result FROM freshet.refresh_window(v_id, false);
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL,

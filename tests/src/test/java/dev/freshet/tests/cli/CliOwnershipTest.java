@@ -110,4 +110,71 @@ class CliOwnershipTest {
     assertEquals(0, CliRun.run(alice, "drop", "by_region").exitCode());
     sql(superuser.replace("/fr_owned", "/" + db.name()), "REVOKE fr_alice FROM fr_bob");
   }
+
+  /**
+   * Row-level security (issue 14, SEC-2): change capture records every row written, whatever a source's
+   * policies, so a role the policies apply to may not maintain a stream table on it differentially: create
+   * refuses DIFFERENTIAL (AUTO recomputes, with that role's rights), and a refresh of a DIFFERENTIAL stream
+   * table whose source came under a policy afterwards fails, from the command line and from CALL, rather than
+   * copy rows the policy hides. A role the policies do not apply to (a superuser) refreshes it. The table's
+   * owner is under its own policies here by FORCE ROW LEVEL SECURITY.
+   */
+  @Test
+  void rowLevelSecurityIsNeverBypassedByADifferentialRefresh(TestDatabase db) throws Exception {
+    db.execute("DO $$ BEGIN"
+            + " IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fr_carol') THEN"
+            + "   CREATE ROLE fr_carol LOGIN PASSWORD 'carol-pw'; END IF; END $$",
+        "DROP DATABASE IF EXISTS fr_secured WITH (FORCE)",
+        "CREATE DATABASE fr_secured OWNER fr_carol");
+    String carol = url(db.jdbcUrl(), "fr_secured", "fr_carol", "carol-pw");
+    String superuser = url(db.jdbcUrl(), "fr_secured", null, null);
+    sql(carol, "CREATE TABLE acct (id int PRIMARY KEY, region text NOT NULL, amount int NOT NULL)",
+        "INSERT INTO acct VALUES (1, 'north', 10), (2, 'secret', 99), (3, 'south', 5)",
+        "ALTER TABLE acct ENABLE ROW LEVEL SECURITY", "ALTER TABLE acct FORCE ROW LEVEL SECURITY",
+        "CREATE POLICY no_secrets ON acct FOR SELECT USING (region <> 'secret')",
+        "CREATE POLICY writes ON acct FOR INSERT WITH CHECK (true)",
+        "CREATE TABLE open_acct (id int PRIMARY KEY, region text NOT NULL, amount int NOT NULL)",
+        "INSERT INTO open_acct VALUES (1, 'north', 10), (2, 'secret', 99)");
+
+    String query = "SELECT region, sum(amount) AS total FROM acct GROUP BY region";
+    CliRun refused = CliRun.run(carol, "create", "by_region", "--mode", "differential", "--query", query);
+    assertEquals(3, refused.exitCode(), refused.transcript());
+    assertTrue(refused.err().contains("FR007") && refused.err().contains(
+        "row-level security of public.acct applies to role fr_carol"), refused.transcript());
+    CliRun auto = CliRun.run(carol, "create", "by_region", "--query", query);
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertTrue(auto.out().contains("FULL (requested AUTO)"), auto.transcript());
+    sql(carol, "INSERT INTO acct VALUES (4, 'secret', 1000), (5, 'north', 1)");
+    assertEquals(0, CliRun.run(carol, "refresh", "by_region").exitCode());
+    assertEquals(0, CliRun.run(carol, "verify", "by_region").exitCode());
+    try (Connection c = DriverManager.getConnection(carol); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT string_agg(region || '=' || total, ',' ORDER BY region) FROM by_region")) {
+      rs.next();
+      assertEquals("north=11,south=5", rs.getString(1), "the policy's rows only");
+    }
+
+    // a source that comes under a policy after create: the differential refresh is refused
+    CliRun open = CliRun.run(carol, "create", "open_total", "--mode", "differential", "--query",
+        "SELECT region, sum(amount) AS total FROM open_acct GROUP BY region");
+    assertEquals(0, open.exitCode(), open.transcript());
+    sql(carol, "ALTER TABLE open_acct ENABLE ROW LEVEL SECURITY", "ALTER TABLE open_acct FORCE ROW LEVEL SECURITY",
+        "CREATE POLICY no_secrets ON open_acct FOR SELECT USING (region <> 'secret')",
+        "CREATE POLICY writes ON open_acct FOR INSERT WITH CHECK (true)",
+        "INSERT INTO open_acct VALUES (3, 'secret', 7)");
+    CliRun blocked = CliRun.run(carol, "refresh", "open_total");
+    assertEquals(4, blocked.exitCode(), blocked.transcript());
+    assertTrue(blocked.err().contains("row-level security of public.open_acct applies to role fr_carol"),
+        blocked.transcript());
+    SQLException call = assertThrows(SQLException.class, () -> sql(carol, "CALL freshet.refresh('open_total')"));
+    assertEquals("42501", call.getSQLState(), call.getMessage());
+    try (Connection c = DriverManager.getConnection(superuser); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT sum(total) FROM open_total")) {
+      rs.next();
+      assertEquals(109, rs.getLong(1), "nothing was applied by the refused refreshes");
+    }
+    // a superuser, whom no policy applies to, refreshes it with every row (its view of the query)
+    CliRun bySuperuser = CliRun.run(superuser, "refresh", "open_total");
+    assertEquals(0, bySuperuser.exitCode(), bySuperuser.transcript());
+    assertEquals(0, CliRun.run(superuser, "verify", "open_total").exitCode());
+  }
 }
