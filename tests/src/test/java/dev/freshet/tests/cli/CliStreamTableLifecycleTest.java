@@ -272,6 +272,10 @@ class CliStreamTableLifecycleTest {
     String url = db.jdbcUrl();
     assertEquals(0, CliRun.run(url, "create", "dt_st", "--query", "SELECT id FROM dt").exitCode());
     db.execute("DROP TABLE dt_st", "INSERT INTO dt VALUES (2)");
+    // recorded as it happened (the catalog's event trigger, installed by a superuser's catalog)
+    CliRun before = CliRun.run(url, "status", "dt_st");
+    assertTrue(before.out().contains("ERROR") && before.out().contains(
+        "stream table public.dt_st was dropped outside Freshet (DROP TABLE)"), before.transcript());
 
     CliRun refresh = CliRun.run(url, "refresh", "dt_st");
     assertEquals(4, refresh.exitCode(), refresh.transcript());
@@ -287,6 +291,36 @@ class CliStreamTableLifecycleTest {
     assertFalse(CliRun.run(url, "list").out().contains("dt_st"));
     assertEquals(java.util.List.of(java.util.List.of(0L)), db.query("SELECT count(*) FROM pg_trigger t "
         + "JOIN pg_class k ON k.oid = t.tgrelid WHERE k.relname = 'dt' AND NOT t.tgisinternal"));
+  }
+
+  /**
+   * A source dropped with CASCADE (the guard view goes with it): its stream tables are marked as it happens,
+   * naming the source and the fix; a refresh fails; drop removes what is left. Another DROP (a table Freshet
+   * does not use, a temporary table) leaves them alone.
+   */
+  @Test
+  void aSourceDroppedWithCascadeIsRecordedAsItHappens(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE ds (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO ds VALUES (1, 1)",
+        "CREATE TABLE ds_other (id int)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "ds_st", "--query", "SELECT v, count(*) AS n FROM ds GROUP BY v")
+        .exitCode());
+    db.execute("DROP TABLE ds_other", "CREATE TEMP TABLE ds_tmp (x int)", "DROP TABLE ds_tmp");
+    assertTrue(CliRun.run(url, "status", "ds_st").out().contains("ACTIVE"));
+
+    db.execute("DROP TABLE ds CASCADE");
+    CliRun list = CliRun.run(url, "list");
+    assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"ds_st\"") && l.contains("ERROR")),
+        list.transcript());
+    CliRun status = CliRun.run(url, "status", "ds_st");
+    assertTrue(status.out().contains("its source public.ds was dropped (DROP TABLE ... CASCADE); 'freshet drop "
+        + "public.ds_st' removes the stream table"), status.transcript());
+    CliRun refresh = CliRun.run(url, "refresh", "ds_st");
+    assertNotEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.err().contains("relation \"ds\" does not exist"), refresh.transcript());
+    CliRun drop = CliRun.run(url, "drop", "ds_st");
+    assertEquals(0, drop.exitCode(), drop.transcript());
+    assertFalse(CliRun.run(url, "list").out().contains("ds_st"));
   }
 
   /** status and list show the changes buffered since the last refresh: what the next refresh reads. */
