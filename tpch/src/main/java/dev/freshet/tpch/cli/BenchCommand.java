@@ -15,6 +15,7 @@ import dev.freshet.tpch.bench.Machine;
 import dev.freshet.tpch.bench.MaintenanceRun;
 import dev.freshet.tpch.bench.Stats;
 import dev.freshet.tpch.bench.TextTable;
+import dev.freshet.tpch.bench.WriterOverhead;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -108,6 +109,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--markdown", description = "Print the result tables as Markdown.")
   boolean markdown;
 
+  @Option(names = "--writers",
+      description = "Instead of refreshes: what change capture costs the writers. RF1, RF2 and RF3 timed over "
+          + "--rounds rounds without stream tables, then with the stream tables of --queries capturing their "
+          + "sources (refreshed between rounds, not timed), and the ratio per function.")
+  boolean writers;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -120,6 +127,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (sweep != null && (batch != null || sweep.stream().anyMatch(p -> !(p > 0) || p > 50))) {
       throw new UserException(ExitCode.USAGE, "--sweep takes percentages of the orders above 0 and at most 50 "
           + "(e.g. 0.01,0.1,1,10), and replaces --batch");
+    }
+    if (writers && sweep != null) {
+      throw new UserException(ExitCode.USAGE, "--writers and --sweep measure different things: give one");
     }
     List<Integer> queries = parseQueries(queryList);
     long started = System.nanoTime();
@@ -146,6 +156,23 @@ public final class BenchCommand implements Callable<Integer> {
       TpchRefresh refresh = batch == null
           ? TpchRefresh.withDefaultBatchSize(c, "public", seed)
           : new TpchRefresh("public", seed, batch);
+      if (writers) {
+        WriterOverhead.Result result = WriterOverhead.measure(c, queries, refresh, rounds, line -> progress(out, line));
+        out.println();
+        out.printf(Locale.ROOT, "TPC-H SF %s, batch %d, %d round%s each; the refresh functions' medians without stream "
+            + "tables and with %d stream tables (%s) capturing their sources.%n%n", sfText(), refresh.batchSize(),
+            rounds, rounds == 1 ? "" : "s", result.streamTables(), joined(queries));
+        TextTable table = new TextTable("function", ">rows", ">without ms", ">with capture ms", ">with / without");
+        for (WriterOverhead.FunctionTimes f : result.functions()) {
+          table.row(f.function(), String.format(Locale.ROOT, "%,d", f.rows()), Stats.millis(Stats.median(f.without())),
+              Stats.millis(Stats.median(f.with())), String.format(Locale.ROOT, "%.2fx", f.ratio()));
+        }
+        table.print(out, markdown);
+        result.mismatches().forEach(m -> out.println("NOT EQUAL: " + m));
+        out.printf(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        out.flush();
+        return result.mismatches().isEmpty() ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
+      }
       MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> progress(out, line));
       progress(out, "creating " + queries.size() + " DIFFERENTIAL stream tables: " + joined(queries));
       List<MaintenanceRun.Created> created = run.createStreamTables();
