@@ -16,7 +16,22 @@ enum ColType {
       "DATE '2023-12-31'")),
   BOOL("boolean", "f", List.of("true", "false")),
   /** A PostgreSQL type Calcite has no counterpart for: carried by name, compared by PostgreSQL. */
-  JSONB("jsonb", "j", List.of("'{\"a\": 1}'::jsonb", "'[]'::jsonb", "'{\"a\": 2}'::jsonb", "'\"x\"'::jsonb"));
+  JSONB("jsonb", "j", List.of("'{\"a\": 1}'::jsonb", "'[]'::jsonb", "'{\"a\": 2}'::jsonb", "'\"x\"'::jsonb")),
+  /**
+   * A user-defined enum ({@link #ENUM_DDL}), also carried by name: ordered by its declared order
+   * (sad &lt; ok &lt; happy &lt; meh), which is not the alphabetical order of its labels (happy &lt; meh &lt;
+   * ok &lt; sad), so comparing or sorting by the labels' text gives different answers.
+   */
+  ENUM("mood", "e", List.of("'ok'::mood", "'sad'::mood", "'happy'::mood", "'meh'::mood"));
+
+  /** The enum type's name, as in casts, column types and {@link #ENUM_DDL}. */
+  static final String ENUM_NAME = "mood";
+
+  /**
+   * Creates {@link #ENUM}'s type; a scenario script runs it before its tables whenever it names the
+   * type ({@link Scenario#script()}), and {@link Replay#reset} drops it again.
+   */
+  static final String ENUM_DDL = "CREATE TYPE " + ENUM_NAME + " AS ENUM ('sad', 'ok', 'happy', 'meh');";
 
   private final String sqlType;
   private final String prefix;
@@ -69,6 +84,6 @@ enum ColType {
 
   /** Types a min/max is defined on in PostgreSQL. */
   boolean hasExtremum() {
-    return this != BOOL && this != JSONB;
+    return this != BOOL && this != JSONB; // enums have min/max (in their declared order)
   }
 }

@@ -59,5 +59,10 @@ enum Construct {
   // sources read by the query
   SOURCE_PRIMARY_KEY, SOURCE_COMPOSITE_KEY, SOURCE_NO_KEY,
   /** A jsonb column is read: a type Calcite has no counterpart for, carried by name (ColType.JSONB). */
-  JSONB_COLUMN
+  JSONB_COLUMN,
+  /**
+   * An enum column is read (ColType.ENUM): a user-defined type carried by name, whose order is its
+   * declared order, not its labels' text.
+   */
+  ENUM_COLUMN
 }

@@ -80,7 +80,8 @@ final class Generators {
 
   static Arbitrary<ColType> columnTypes() {
     return Arbitraries.frequency(Tuple.of(5, ColType.INT), Tuple.of(2, ColType.TEXT), Tuple.of(1, ColType.BIGINT),
-        Tuple.of(1, ColType.NUMERIC), Tuple.of(2, ColType.DATE), Tuple.of(1, ColType.BOOL), Tuple.of(1, ColType.JSONB));
+        Tuple.of(1, ColType.NUMERIC), Tuple.of(2, ColType.DATE), Tuple.of(1, ColType.BOOL), Tuple.of(1, ColType.JSONB),
+        Tuple.of(1, ColType.ENUM));
   }
 
   static Arbitrary<Schema> schemas() {
@@ -201,7 +202,7 @@ final class Generators {
       case TEXT -> Arbitraries.just(new Expr.Arith("||", self, new Expr.Lit(t, "'b'"), t));
       case DATE -> Arbitraries.just(new Expr.Arith("+", self, new Expr.Lit(ColType.INT, "1"), t));
       case BOOL -> Arbitraries.just(new Expr.Not(self));
-      case JSONB -> g.literal(t);
+      case JSONB, ENUM -> g.literal(t);
     }));
     List<Expr.Col> others = g.columns(t).stream().filter(c -> !c.column().equals(column)
         && (column.nullable() || !c.column().nullable())).toList();
@@ -425,8 +426,12 @@ final class Generators {
   }
 
   static Arbitrary<Query.UnionBody> unionBody(Schema schema) {
+    // Freshet reads a cast to an enum only when a column of the database has that type (sql-support.md,
+    // column types): without an enum column, 'ok'::mood in a branch or VALUES is refused (FR008)
+    boolean enums = schema.tables().stream().flatMap(t -> t.columns().stream()).anyMatch(c -> c.type() == ColType.ENUM);
     Arbitrary<List<ColType>> types = Arbitraries.frequencyOf(Tuple.of(4, columnTypes()),
-        Tuple.of(1, Arbitraries.of(ColType.values()))).list().ofMinSize(1).ofMaxSize(3);
+        Tuple.of(1, Arbitraries.of(ColType.values()))).filter(t -> enums || t != ColType.ENUM)
+        .list().ofMinSize(1).ofMaxSize(3);
     return then(types, ts -> {
       Arbitrary<Query.Select> branch = then(tables(schema, 2, QUERY_ALIASES, 1), src -> {
         ExprGen g = new ExprGen(src.scope());
@@ -802,6 +807,11 @@ final class Generators {
           options.add(concat);
           options.add(Combinators.combine(expression(ColType.INT, depth - 1), colon)
               .as((e, c) -> new Expr.Cast(e, ColType.TEXT, c)));
+          if (!columns(ColType.ENUM).isEmpty()) {
+            // an enum's label: compared and sorted as text, not in the enum's declared order
+            options.add(Combinators.combine(Arbitraries.of(columns(ColType.ENUM)), colon)
+                .as((e, c) -> new Expr.Cast(e, ColType.TEXT, c)));
+          }
         }
         case DATE -> options.add(Combinators.combine(Arbitraries.of("+", "-"), sub, Arbitraries.of("1", "2", "-1"))
             .as((op, l, days) -> new Expr.Arith(op, l, new Expr.Lit(ColType.INT, days), ColType.DATE)));

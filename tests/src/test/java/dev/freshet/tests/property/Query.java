@@ -895,7 +895,13 @@ sealed interface Query {
   /** A qualified reference to a jsonb column: their names are {@code j} and a number (ColType.JSONB). */
   Pattern JSONB_READ = Pattern.compile("\\.j[0-9]+\\b");
 
-  /** The constructs of the query plus the kinds of key of the tables it reads (and whether it reads jsonb). */
+  /** A qualified reference to an enum column: their names are {@code e} and a number (ColType.ENUM). */
+  Pattern ENUM_READ = Pattern.compile("\\.e[0-9]+\\b");
+
+  /**
+   * The constructs of the query plus the kinds of key of the tables it reads (and whether it reads
+   * jsonb or enum columns).
+   */
   static Set<Construct> allConstructs(Query q) {
     Set<Construct> out = new LinkedHashSet<>(q.constructs());
     for (Schema.Table t : q.sources()) {
@@ -906,6 +912,9 @@ sealed interface Query {
       });
       if (t.columns().stream().anyMatch(c -> c.type() == ColType.JSONB) && JSONB_READ.matcher(q.sql()).find()) {
         out.add(Construct.JSONB_COLUMN);
+      }
+      if (t.columns().stream().anyMatch(c -> c.type() == ColType.ENUM) && ENUM_READ.matcher(q.sql()).find()) {
+        out.add(Construct.ENUM_COLUMN);
       }
     }
     return out;

@@ -54,7 +54,10 @@ public final class Replay {
   private Replay() {
   }
 
-  /** Drops every stream table and every table of schema public: a clean slate for the next script. */
+  /**
+   * Drops every stream table, every table of schema public and then its enum types: a clean slate for
+   * the next script.
+   */
   public static void reset(Connection c) throws SQLException {
     if (!c.getAutoCommit()) {
       c.rollback();
@@ -78,6 +81,21 @@ public final class Replay {
     if (!tables.isEmpty()) {
       try (Statement s = c.createStatement()) {
         s.execute("DROP TABLE " + String.join(", ", tables) + " CASCADE");
+      }
+    }
+    // then the enum types of schema public (a script creates its own, ColType.ENUM_DDL); without
+    // CASCADE: once the tables are gone nothing may still use them (a leftover would be Freshet's)
+    List<String> types = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT quote_ident(t.typname) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            + "WHERE n.nspname = 'public' AND t.typtype = 'e'")) {
+      while (rs.next()) {
+        types.add(rs.getString(1));
+      }
+    }
+    if (!types.isEmpty()) {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TYPE " + String.join(", ", types));
       }
     }
   }
