@@ -846,6 +846,9 @@ final class Generators {
                 literal(t), literal(t))
             .as((e, lo, hi) -> (Expr) new Expr.Between(e, lo, hi)))));
       }
+      if (!columns(ColType.ENUM).isEmpty()) {
+        options.add(Tuple.of(2, enumRange()));
+      }
       if (depth > 0) {
         Arbitrary<Expr> sub = Arbitraries.lazy(() -> predicate(depth - 1));
         options.add(Tuple.of(3, Combinators.combine(Arbitraries.of("AND", "OR"), sub, sub)
@@ -854,6 +857,22 @@ final class Generators {
         options.add(Tuple.of(2, Arbitraries.lazy(() -> comparison(depth))));
       }
       return weighted(options);
+    }
+
+    /**
+     * An enum column between two of its labels: {@code e BETWEEN 'sad'::mood AND 'ok'::mood}, or
+     * {@code e > 'sad'::mood AND e <= 'happy'::mood}. Two constants bound one value: a planner that
+     * compared them by their text (happy < meh < ok < sad) rather than in the declared order (sad < ok <
+     * happy < meh) would find such a range empty, or not, wrongly.
+     */
+    private Arbitrary<Expr> enumRange() {
+      Arbitrary<Expr> column = Arbitraries.of(columns(ColType.ENUM)).map(c -> (Expr) c);
+      Arbitrary<Expr> label = literal(ColType.ENUM);
+      return Arbitraries.oneOf(
+          Combinators.combine(column, label, label).as((e, lo, hi) -> (Expr) new Expr.Between(e, lo, hi)),
+          Combinators.combine(column, Arbitraries.of(">", ">="), label, Arbitraries.of("<", "<="), label)
+              .as((e, low, lo, high, hi) -> (Expr) new Expr.Logic("AND", new Expr.Cmp(low, e, lo),
+                  new Expr.Cmp(high, e, hi))));
     }
 
     /** {@code expr op literal} or {@code expr op column}, over comparable types. */
