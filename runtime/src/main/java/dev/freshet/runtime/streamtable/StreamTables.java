@@ -283,11 +283,14 @@ public final class StreamTables {
       lockRefresh(c, target, first.id(), false);
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
       if (st.effectiveMode() == Mode.DIFFERENTIAL && !recompute) {
-        List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c, StreamTableCatalog.sourceRelids(c, st.id()));
+        // capture records every row written: a role that a source's policies apply to would read rows
+        // its query cannot see (catalog V12 checks the same for CALL freshet.refresh)
+        List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c,
+            StreamTableCatalog.sourceRelids(c, st.id()));
         if (!secured.isEmpty()) {
-          throw new SQLException(StreamTableCatalog.rowSecurityMessage(secured, StreamTableCatalog.currentUser(c)) + "; refresh as the "
-              + "tables' owner or a role with BYPASSRLS, or make the stream table FULL (freshet alter "
-              + st.name() + " --mode FULL)", "42501");
+          throw new SQLException(StreamTableCatalog.rowSecurityMessage(secured, StreamTableCatalog.currentUser(c))
+              + "; refresh as the tables' owner or a role with BYPASSRLS, or make the stream table FULL "
+              + "(freshet alter " + st.name() + " --mode FULL)", "42501");
         }
       }
       Window read = refreshWindow(c, st, profile, recompute);
