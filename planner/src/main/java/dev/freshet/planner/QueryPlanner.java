@@ -16,6 +16,7 @@ import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.InfixCasts;
+import dev.freshet.planner.parse.JsonOperators;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
 import dev.freshet.planner.parse.UsingColumnValidator;
@@ -83,7 +84,7 @@ public final class QueryPlanner {
   public LogicalPlan plan(String text) {
     Objects.requireNonNull(text, "sql");
     String sql = QueryText.withoutTerminator(text);
-    InfixCasts.Rewritten forParser = InfixCasts.rewrite(IntervalLiterals.rewrite(sql));
+    InfixCasts.Rewritten forParser = JsonOperators.rewrite(InfixCasts.rewrite(IntervalLiterals.rewrite(sql)), sql);
     SqlNode parsed = parse(sql, forParser);
     ArrayQuantifierCheck.check(parsed, sql, forParser);
     FreshetTypeFactory typeFactory = new FreshetTypeFactory();

@@ -1,5 +1,6 @@
 package dev.freshet.planner.catalog;
 
+import dev.freshet.planner.parse.JsonOperator;
 import dev.freshet.planner.types.PostgresConstantFunction;
 import dev.freshet.planner.types.PostgresNamedType;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Finds an expression whose result Calcite types as a type it carries by name ({@link PostgresNamedType})
- * or as a nameless {@code ANY}, other than a cast, a constant ({@link PostgresConstantFunction}, a cast of a
+ * or as a nameless {@code ANY}, other than a json operator ({@link JsonOperator}, typed as PostgreSQL types
+ * it), a cast, a constant ({@link PostgresConstantFunction}, a cast of a
  * literal), a {@code CASE} (and what becomes one: {@code COALESCE}, {@code NULLIF}) or {@code min}/{@code max}. Calcite does not know PostgreSQL's functions and operators
  * on these types: it types {@code upper(mood)} as a mood and {@code doc || '{}'} as {@code ANY}, where
  * PostgreSQL resolves them otherwise (or not at all). Row identity hashes values by their type, so a type
@@ -44,7 +46,7 @@ public final class NamedTypeExpressions {
             @Override
             public RexNode visitCall(RexCall call) {
               if (found[0] == null && carriedByName(call.getType()) && !FAITHFUL.contains(call.getKind())
-                  && !PostgresConstantFunction.isConstant(call)) {
+                  && !PostgresConstantFunction.isConstant(call) && !(call.getOperator() instanceof JsonOperator)) {
                 found[0] = "`" + call.getOperator().getName() + "`";
               }
               // under a cast, the cast's type is what PostgreSQL stores and compares

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 public final class InfixCasts {
 
   /** Words that may stand before a bracket without being a function name: they end the operand. */
-  private static final Set<String> NOT_FUNCTIONS = Set.of(
+  static final Set<String> NOT_FUNCTIONS = Set.of(
       "ALL", "AND", "ANY", "AS", "BETWEEN", "BY", "CASE", "DISTINCT", "ELSE", "EXCEPT", "EXISTS", "FROM",
       "HAVING", "IN", "INTERSECT", "IS", "JOIN", "LIKE", "ILIKE", "NOT", "ON", "OR", "SELECT", "SOME",
       "THEN", "UNION", "USING", "VALUES", "WHEN", "WHERE", "WITH", "LATERAL", "RETURNING", "SIMILAR",
@@ -80,6 +80,21 @@ public final class InfixCasts {
       return out.toString();
     }
 
+    /**
+     * This rewrite followed by {@code next}, a rewrite of {@link #text}: {@code next}'s text, with positions
+     * mapped back to this rewrite's {@link #original}.
+     */
+    public Rewritten then(Rewritten next) {
+      if (next.text().equals(next.original())) {
+        return this;
+      }
+      int[] composed = new int[next.origin().length];
+      for (int k = 0; k < composed.length; k++) {
+        composed[k] = origin[Math.min(next.origin()[k], origin.length - 1)];
+      }
+      return new Rewritten(original, next.text(), composed);
+    }
+
     /** 0-based offset of a 1-based line and column (a column of 0 counts as 1). */
     private static int offset(String s, int line, int column) {
       int offset = 0;
@@ -108,9 +123,9 @@ public final class InfixCasts {
 
   private static final Pattern LINE_COLUMN = Pattern.compile("line (\\d+), column (\\d+)");
 
-  private enum Kind { WORD, QUOTED_NAME, STRING, NUMBER, CAST, OPEN, CLOSE, OPEN_SQUARE, CLOSE_SQUARE, DOT, OTHER }
+  enum Kind { WORD, QUOTED_NAME, STRING, NUMBER, CAST, OPEN, CLOSE, OPEN_SQUARE, CLOSE_SQUARE, DOT, OTHER }
 
-  private record Token(Kind kind, int start, int end, String word) {
+  record Token(Kind kind, int start, int end, String word) {
     boolean isWord(String w) {
       return kind == Kind.WORD && word.equals(w);
     }
@@ -175,7 +190,7 @@ public final class InfixCasts {
   }
 
   /** Index of the first token of the primary expression that ends at token {@code last}; -1 if none. */
-  private static int operandStart(List<Token> tokens, int last, Map<Integer, Integer> castStartByTypeEnd) {
+  static int operandStart(List<Token> tokens, int last, Map<Integer, Integer> castStartByTypeEnd) {
     Integer earlierCast = castStartByTypeEnd.get(last);
     if (earlierCast != null) {
       return earlierCast; // x::int::text: the operand is x::int
@@ -248,7 +263,7 @@ public final class InfixCasts {
   }
 
   /** The opening token matching the closing one at {@code close}; -1 if unbalanced. */
-  private static int matching(List<Token> tokens, int close, Kind open, Kind closing) {
+  static int matching(List<Token> tokens, int close, Kind open, Kind closing) {
     int depth = 0;
     for (int k = close; k >= 0; k--) {
       Kind kind = tokens.get(k).kind();
@@ -315,7 +330,7 @@ public final class InfixCasts {
   }
 
   /** The tokens of {@code sql}, without white space and comments. */
-  private static List<Token> tokens(String sql) {
+  static List<Token> tokens(String sql) {
     List<Token> tokens = new ArrayList<>();
     int n = sql.length();
     int i = 0;

@@ -99,8 +99,8 @@ public final class PostgresOperators {
   private static final SqlBinaryOperator MINUS = new DateArithmeticDispatch(SqlStdOperatorTable.MINUS);
 
   private static final SqlOperatorTable OURS =
-      SqlOperatorTables.of(java.util.stream.Stream.concat(java.util.stream.Stream.of(PLUS, MINUS, DATE_TRUNC),
-          CLOCKS.stream()).toList());
+      SqlOperatorTables.of(java.util.stream.Stream.of(java.util.stream.Stream.of(PLUS, MINUS, DATE_TRUNC),
+          CLOCKS.stream(), JsonOperator.ALL.stream()).flatMap(s -> s).toList());
 
   private static final SqlOperatorTable TABLE = new CaseInsensitiveFunctions(
       SqlOperatorTables.chain(OURS, SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
