@@ -64,5 +64,7 @@ enum Construct {
    * An enum column is read (ColType.ENUM): a user-defined type carried by name, whose order is its
    * declared order, not its labels' text.
    */
-  ENUM_COLUMN
+  ENUM_COLUMN,
+  /** {@code (a.j1 ->> 'a')}: a PostgreSQL json operator, which Freshet reads by rewriting it as a call. */
+  JSON_OPERATOR
 }

@@ -120,7 +120,10 @@ sealed interface Expr {
     }
   }
 
-  /** {@code +}, {@code -}, {@code *} on numbers, {@code date ± int}, {@code date - date}, {@code ||}. */
+  /**
+   * {@code +}, {@code -}, {@code *} on numbers, {@code date ± int}, {@code date - date}, {@code ||}, and
+   * {@code jsonb ->> key} (text).
+   */
   record Arith(String op, Expr left, Expr right, ColType type) implements Expr {
     @Override
     public String sql() {
@@ -131,6 +134,8 @@ sealed interface Expr {
     public void constructs(Set<Construct> out) {
       if (op.equals("||")) {
         out.add(Construct.CONCAT);
+      } else if (op.equals("->>")) {
+        out.add(Construct.JSON_OPERATOR);
       } else if (left.type() == ColType.DATE || right.type() == ColType.DATE) {
         out.add(Construct.DATE_ARITHMETIC);
       } else {

@@ -807,6 +807,10 @@ final class Generators {
           options.add(concat);
           options.add(Combinators.combine(expression(ColType.INT, depth - 1), colon)
               .as((e, c) -> new Expr.Cast(e, ColType.TEXT, c)));
+          if (!columns(ColType.JSONB).isEmpty()) {
+            options.add(jsonField());
+            options.add(jsonField());
+          }
           if (!columns(ColType.ENUM).isEmpty()) {
             // an enum's label: compared and sorted as text, not in the enum's declared order
             options.add(Combinators.combine(Arbitraries.of(columns(ColType.ENUM)), colon)
@@ -821,9 +825,22 @@ final class Generators {
     }
 
     /** A boolean condition over the scope, nested up to {@code depth}. */
+    /** A field of a jsonb column, {@code (a.j1 ->> 'a')}: text, or NULL where the value has no such key or index. */
+    private Arbitrary<Expr> jsonField() {
+      return Combinators.combine(Arbitraries.of(columns(ColType.JSONB)),
+              Arbitraries.of(new Expr.Lit(ColType.TEXT, "'a'"), new Expr.Lit(ColType.TEXT, "'b'"),
+                  new Expr.Lit(ColType.INT, "0")))
+          .as((j, key) -> new Expr.Arith("->>", j, key, ColType.TEXT));
+    }
+
     Arbitrary<Expr> predicate(int depth) {
       List<Tuple.Tuple2<Integer, Arbitrary<Expr>>> options = new ArrayList<>();
       options.add(Tuple.of(6, comparison(0)));
+      if (!columns(ColType.JSONB).isEmpty()) {
+        options.add(Tuple.of(2, Combinators.combine(Arbitraries.of("=", "<>", "<", ">="), jsonField(),
+                Arbitraries.of("'1'", "'x'", "'a'"))
+            .as((op, field, text) -> (Expr) new Expr.Cmp(op, field, new Expr.Lit(ColType.TEXT, text)))));
+      }
       options.add(Tuple.of(2, Combinators.combine(anyColumn(), Arbitraries.of(false, true))
           .as((e, neg) -> (Expr) new Expr.IsNull(e, neg))));
       if (!columns(ColType.BOOL).isEmpty()) {
