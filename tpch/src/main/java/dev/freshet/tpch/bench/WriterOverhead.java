@@ -1,21 +1,27 @@
 package dev.freshet.tpch.bench;
 
+import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.runtime.streamtable.StreamTableVerifier;
 import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tpch.RefreshResult;
 import dev.freshet.tpch.TpchQueries;
 import dev.freshet.tpch.TpchRefresh;
+import dev.freshet.tpch.TpchSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * What change capture costs the writers: the TPC-H refresh functions timed without any stream table, then
- * with the stream tables of {@code queries} capturing their sources, in one run on one database. Between
- * the measured rounds with capture, every stream table is refreshed (not timed), so the change buffers are
- * cleaned as in operation; the stream tables are verified at the end.
+ * What change capture costs the writers: the TPC-H refresh functions timed with the stream tables of
+ * {@code queries} capturing their sources and without capture, in one run on one database. The two
+ * alternate round by round (which goes first alternates too), so that the data, its bloat and the caches
+ * are the same for both; without means the capture triggers disabled ({@code ALTER TABLE … DISABLE TRIGGER
+ * USER} on the TPC-H tables), after which every stream table is recomputed ({@code refresh --full}, untimed)
+ * since it missed those changes. After a round with capture every stream table is refreshed (untimed), so
+ * the change buffers are cleaned as in operation. The stream tables are verified at the end.
  */
 public final class WriterOverhead {
 
@@ -34,32 +40,35 @@ public final class WriterOverhead {
   }
 
   /**
-   * Runs a warm-up round, {@code rounds} rounds without stream tables, creates the stream tables of
-   * {@code queries} (DIFFERENTIAL), a warm-up round and a refresh, then {@code rounds} rounds with them.
+   * Creates the stream tables of {@code queries} (DIFFERENTIAL), runs a warm-up round and a refresh, then
+   * {@code rounds} pairs of rounds, one with capture and one without.
    */
   public static Result measure(Connection c, List<Integer> queries, TpchRefresh refresh, int rounds,
       Consumer<String> progress) throws SQLException {
-    progress.accept("warm-up round without stream tables (not measured)");
-    round(c, refresh);
-    List<List<Long>> without = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-    long[] rows = new long[3];
-    for (int r = 1; r <= rounds; r++) {
-      progress.accept("round " + r + " of " + rounds + " without stream tables");
-      List<RefreshResult> results = round(c, refresh, without);
-      for (int f = 0; f < 3; f++) {
-        rows[f] = Math.max(rows[f], results.get(f).totalRows());
-      }
-    }
     MaintenanceRun run = new MaintenanceRun(c, queries, refresh, progress);
     int created = (int) run.createStreamTables().stream().filter(x -> x.error().isEmpty()).count();
     progress.accept("warm-up round with " + created + " stream tables capturing (not measured)");
     round(c, refresh);
-    refreshAll(c, queries);
+    refreshAll(c, queries, false);
+    List<List<Long>> without = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     List<List<Long>> with = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    long[] rows = new long[3];
     for (int r = 1; r <= rounds; r++) {
-      progress.accept("round " + r + " of " + rounds + " with " + created + " stream tables capturing");
-      round(c, refresh, with);
-      refreshAll(c, queries);
+      for (boolean capturing : r % 2 == 1 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        progress.accept("round " + r + " of " + rounds + (capturing ? " with " + created + " stream tables capturing"
+            : " without capture"));
+        if (!capturing) {
+          capture(c, false);
+        }
+        List<RefreshResult> results = round(c, refresh, capturing ? with : without);
+        for (int f = 0; f < 3; f++) {
+          rows[f] = Math.max(rows[f], results.get(f).totalRows());
+        }
+        if (!capturing) {
+          capture(c, true);
+        }
+        refreshAll(c, queries, !capturing); // after uncaptured changes: recomputed
+      }
     }
     List<String> mismatches = new ArrayList<>();
     for (int q : queries) {
@@ -78,6 +87,16 @@ public final class WriterOverhead {
       functions.add(new FunctionTimes(names.get(f), rows[f], without.get(f), with.get(f)));
     }
     return new Result(functions, created, mismatches);
+  }
+
+  /** Enables or disables the user triggers (Freshet's capture) of the TPC-H tables. */
+  private static void capture(Connection c, boolean on) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (TpchSchema.Table table : TpchSchema.TABLES) {
+        s.execute("ALTER TABLE " + Quoting.qualified("public", table.name()) + (on ? " ENABLE" : " DISABLE")
+            + " TRIGGER USER");
+      }
+    }
   }
 
   private static List<RefreshResult> round(Connection c, TpchRefresh refresh) throws SQLException {
@@ -99,11 +118,11 @@ public final class WriterOverhead {
     return results;
   }
 
-  private static void refreshAll(Connection c, List<Integer> queries) throws SQLException {
+  private static void refreshAll(Connection c, List<Integer> queries, boolean recompute) throws SQLException {
     for (int q : queries) {
       String name = TpchQueries.name(q);
       if (StreamTables.list(c).stream().anyMatch(st -> st.name().name().equals(name))) {
-        StreamTables.refresh(c, name);
+        StreamTables.refresh(c, name, false, recompute);
       }
     }
   }

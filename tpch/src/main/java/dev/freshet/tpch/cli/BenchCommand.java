@@ -110,9 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
   boolean markdown;
 
   @Option(names = "--writers",
-      description = "Instead of refreshes: what change capture costs the writers. RF1, RF2 and RF3 timed over "
-          + "--rounds rounds without stream tables, then with the stream tables of --queries capturing their "
-          + "sources (refreshed between rounds, not timed), and the ratio per function.")
+      description = "Instead of refreshes: what change capture costs the writers. RF1, RF2 and RF3 timed in "
+          + "--rounds pairs of rounds, with the stream tables of --queries capturing their sources and with their "
+          + "capture triggers disabled (then recomputed, not timed), and the ratio per function.")
   boolean writers;
 
   @Override
@@ -159,8 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
       if (writers) {
         WriterOverhead.Result result = WriterOverhead.measure(c, queries, refresh, rounds, line -> progress(out, line));
         out.println();
-        out.printf(Locale.ROOT, "TPC-H SF %s, batch %d, %d round%s each; the refresh functions' medians without stream "
-            + "tables and with %d stream tables (%s) capturing their sources.%n%n", sfText(), refresh.batchSize(),
+        out.printf(Locale.ROOT, "TPC-H SF %s, batch %d, %d round%s each, alternating; the refresh functions' medians with "
+            + "capture disabled and with %d stream tables (%s) capturing their sources.%n%n", sfText(), refresh.batchSize(),
             rounds, rounds == 1 ? "" : "s", result.streamTables(), joined(queries));
         TextTable table = new TextTable("function", ">rows", ">without ms", ">with capture ms", ">with / without");
         for (WriterOverhead.FunctionTimes f : result.functions()) {
