@@ -57,6 +57,11 @@ public final class ServiceCommand implements Callable<Integer> {
       description = "Delete refresh history older than this, once an hour (default: ${DEFAULT-VALUE}).")
   String historyRetention;
 
+  @Option(names = "--health-port", paramLabel = "PORT",
+      description = "Answer a supervisor's probes over HTTP on this port: /readyz (200 when connected to a "
+          + "primary and refreshing, else 503 and why) and /livez (200 unless the service's loop is stuck).")
+  Integer healthPort;
+
   @Option(names = "--max-failures", paramLabel = "N", defaultValue = "5",
       description = "Suspend a stream table after N consecutive failed refreshes (default: ${DEFAULT-VALUE}).")
   int maxFailures;
@@ -79,6 +84,28 @@ public final class ServiceCommand implements Callable<Integer> {
     if (maxFailures < 1) {
       throw new UserException(ExitCode.USAGE, "--max-failures: must be at least 1, got " + maxFailures);
     }
+    ServiceHealth health = ServiceHealth.none();
+    if (healthPort != null) {
+      if (healthPort < 0 || healthPort > 65535) {
+        throw new UserException(ExitCode.USAGE, "--health-port: must be between 0 and 65535, got " + healthPort);
+      }
+      try {
+        health = ServiceHealth.start(healthPort);
+      } catch (java.io.IOException e) {
+        throw new UserException(ExitCode.USAGE, "--health-port " + healthPort + ": cannot listen there ("
+            + e.getMessage() + ")", e);
+      }
+      out.printf(Locale.ROOT, "%s  health probes on port %d: /readyz and /livez%n", OffsetDateTime.now(),
+          health.port());
+      out.flush();
+    }
+    try (ServiceHealth probes = health) {
+      return run(out, pollInterval, retention, probes);
+    }
+  }
+
+  private int run(PrintWriter out, Duration pollInterval, Duration retention, ServiceHealth health)
+      throws Exception {
     int failures = 0;
     Connection c = connection.connect(spec.commandLine().getErr());
     Duration backoff = FIRST_BACKOFF;
@@ -99,6 +126,7 @@ public final class ServiceCommand implements Callable<Integer> {
           // A hot standby is read-only: nothing can be refreshed there. Say so once and wait for a
           // promotion, instead of failing every refresh (and, under a supervisor, restarting in a loop).
           if (inRecovery(c)) {
+            health.notReady("the server is in recovery mode (a standby); waiting until it is promoted");
             if (!inRecovery) {
               out.printf(Locale.ROOT, "%s  server is in recovery mode (a standby): stream tables are refreshed on "
                   + "the primary; waiting until this server is promoted%n", OffsetDateTime.now());
@@ -126,13 +154,16 @@ public final class ServiceCommand implements Callable<Integer> {
           }
           if (awaitingMigration) {
             CatalogMigrations.require(c);
+            health.ready(); // before saying so: whoever reads the line finds the probe agreeing
             out.printf(Locale.ROOT, "%s  the catalog is at version %d; refreshing%n", OffsetDateTime.now(),
                 CatalogMigrations.LATEST);
             out.flush();
             awaitingMigration = false;
           }
           failures += pass(c, out, maxFailures);
+          health.ready();
         } catch (CatalogTooOldException e) {
+          health.notReady("the Freshet catalog is older than this Freshet: waiting for 'freshet migrate'");
           // an upgrade under way: this version's service waits for the operator's 'freshet migrate'
           // instead of exiting (and, under a supervisor, restarting in a loop)
           if (once) {
@@ -149,6 +180,7 @@ public final class ServiceCommand implements Callable<Integer> {
           if (once || !connectionLost(e, c)) {
             throw e;
           }
+          health.notReady("lost the connection to PostgreSQL; reconnecting");
           if (!lost) { // said once, however long the server stays away
             out.printf(Locale.ROOT, "%s  lost the connection to PostgreSQL (%s); reconnecting, waiting up to %d s "
                 + "between attempts%n", OffsetDateTime.now(), firstLine(e), MAX_BACKOFF.toSeconds());
