@@ -73,12 +73,12 @@ class CliMigrateTest {
     service.start();
     try (Connection c = db.connect()) {
       String probes = out.next("the health probes' port", l -> l.contains("health probes on port "));
-      int port = Integer.parseInt(probes.replaceAll(".*health probes on port (\\d+):.*", "$1"));
+      int port = HealthProbe.port(probes);
       out.next("the wait for a migration", l -> l.contains(advice) && l.endsWith("waiting until it is migrated"));
       // a supervisor sees it alive but not ready, and why
       assertEquals("503 not ready: the Freshet catalog is older than this Freshet: waiting for 'freshet migrate'",
-          probe(port, "/readyz"));
-      assertTrue(probe(port, "/livez").startsWith("200 alive: "), probe(port, "/livez"));
+          HealthProbe.get(port, "/readyz"));
+      assertTrue(HealthProbe.get(port, "/livez").startsWith("200 alive: "), HealthProbe.get(port, "/livez"));
 
       CliRun migrate = CliRun.run(url, "migrate");
       assertEquals(0, migrate.exitCode(), migrate.transcript());
@@ -93,7 +93,7 @@ class CliMigrateTest {
 
       out.next("the service going on", l -> l.endsWith("the catalog is at version " + CatalogMigrations.LATEST
           + "; refreshing"));
-      assertEquals("200 ready", probe(port, "/readyz"));
+      assertEquals("200 ready", HealthProbe.get(port, "/readyz"));
       CliRun create = CliRun.run(url, "create", "mg_st", "--schedule", "1s", "--query",
           "SELECT grp, count(*) AS n FROM mg_src GROUP BY grp");
       assertEquals(0, create.exitCode(), create.transcript());
@@ -111,15 +111,6 @@ class CliMigrateTest {
     assertEquals(0, again.exitCode(), again.transcript());
     assertEquals("the Freshet catalog of database " + db.name() + " is at version " + CatalogMigrations.LATEST
         + ", this Freshet's: nothing to do\n", again.out());
-  }
-
-  /** The status code and body of {@code GET http://127.0.0.1:port/path}, as "503 not ready: …". */
-  private static String probe(int port, String path) throws Exception {
-    var client = java.net.http.HttpClient.newHttpClient();
-    var response = client.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    return response.statusCode() + " " + response.body().strip();
   }
 
   @Test

@@ -59,12 +59,17 @@ class CliServiceStandbyTest {
       cli.setOut(new PrintWriter(out, true));
       cli.setErr(new PrintWriter(new StringWriter(), true));
       String url = standby.jdbcUrl("postgres");
-      Thread service = new Thread(() -> cli.execute("service", "--poll", "1s", "--jdbc-url", url), "service-on-standby");
+      Thread service = new Thread(() -> cli.execute("service", "--poll", "1s", "--health-port", "0", "--jdbc-url",
+          url), "service-on-standby");
       service.setDaemon(true);
       service.start();
       try {
+        int port = HealthProbe.port(out.next("the health probes' port", l -> l.contains("health probes on port ")));
         out.next("the recovery mode", l -> l.contains("server is in recovery mode"));
         assertTrue(service.isAlive(), "the service waits, it does not exit");
+        assertEquals("503 not ready: the server is in recovery mode (a standby); waiting until it is promoted",
+            HealthProbe.get(port, "/readyz"));
+        assertTrue(HealthProbe.get(port, "/livez").startsWith("200 alive: "));
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_promote()")) {
           rs.next();
           assertTrue(rs.getBoolean(1), "promoted");
