@@ -63,6 +63,17 @@ public final class StatusCommand implements Callable<Integer> {
       out.println("  mode:         " + modeText(st));
       printMaintenance(out, st);
       out.println("  schedule:     " + st.schedule().map(x -> "every " + x + " ('freshet service')").orElse("none (refreshed by 'freshet refresh')"));
+      if (st.schedule().isPresent()) {
+        java.time.Duration interval = dev.freshet.runtime.scheduler.Schedule.parse(st.schedule().get()).interval();
+        java.util.Optional<java.time.Duration> last = StreamTables.lastRefreshDuration(c, st.id());
+        java.time.Duration paced = dev.freshet.runtime.scheduler.RefreshScheduler.paced(interval, last);
+        if (!paced.equals(interval)) { // STAB-4: a refresh slower than its schedule allows
+          out.println("                slowed to every " + dev.freshet.runtime.scheduler.Schedule.text(paced)
+              + ": its last refresh took " + String.format(java.util.Locale.ROOT, "%.1f s",
+              last.orElseThrow().toMillis() / 1000.0) + ", and a refresh takes at most half its interval; back to "
+              + st.schedule().get() + " when its refreshes are quicker");
+        }
+      }
       out.println("  status:       " + statusText(st, StreamTables.consecutiveFailures(c, st.id())));
       st.lastError().ifPresent(e -> {
         out.println("  last error:");

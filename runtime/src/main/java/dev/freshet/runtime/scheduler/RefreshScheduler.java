@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * Decides which stream tables are due and refreshes them, upstream before downstream. One pass is
- * {@link #runDue}; {@code freshet service} calls it in a loop. A failing refresh is reported and
+ * {@link #runDue}; {@code freshet service} calls it in a loop. A stream table whose refresh takes longer
+ * than half its interval is refreshed less often ({@link #paced}) until its refreshes are quick again. A failing refresh is reported and
  * recorded (status ERROR) and does not stop the others. After a failure the stream table waits longer
  * before each new attempt ({@link #backoff}); after {@code maxFailures} consecutive failures it is
  * suspended (status SUSPENDED) until {@code freshet resume} or a manual refresh that succeeds.
@@ -56,7 +57,8 @@ public final class RefreshScheduler {
       if (st.schedule().isEmpty() || st.status().equals(StreamTables.SUSPENDED)) {
         continue;
       }
-      Duration interval = Schedule.parse(st.schedule().get()).interval();
+      Duration interval = paced(Schedule.parse(st.schedule().get()).interval(),
+          StreamTables.lastRefreshDuration(c, st.id()));
       boolean due = st.lastRefreshAt().map(last -> !last.plus(interval).isAfter(now)).orElse(true);
       StreamTables.Failures failures = StreamTables.consecutiveFailures(c, st.id());
       if (failures.count() > 0) {
@@ -83,6 +85,25 @@ public final class RefreshScheduler {
       progress.accept(attempt);
     }
     return attempts;
+  }
+
+  /**
+   * The interval a stream table is refreshed at: its schedule's, doubled until it is at least twice its
+   * last refresh's duration (at most {@link #MAX_BACKOFF}, or the schedule's when longer). A stream table
+   * whose refresh takes longer than its interval would otherwise be due again as soon as it is done, always
+   * late, and take the whole service; as its refreshes get quicker, its interval comes back to the schedule.
+   */
+  public static Duration paced(Duration interval, java.util.Optional<Duration> lastRefresh) {
+    if (lastRefresh.isEmpty()) {
+      return interval;
+    }
+    Duration cap = interval.compareTo(MAX_BACKOFF) > 0 ? interval : MAX_BACKOFF;
+    Duration wanted = lastRefresh.get().multipliedBy(2);
+    Duration paced = interval;
+    while (paced.compareTo(wanted) < 0 && paced.compareTo(cap) < 0) {
+      paced = paced.multipliedBy(2);
+    }
+    return paced.compareTo(cap) > 0 ? cap : paced;
   }
 
   /**

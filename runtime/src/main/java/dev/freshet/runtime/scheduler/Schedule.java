@@ -31,4 +31,16 @@ public record Schedule(Duration interval) {
     };
     return new Schedule(d);
   }
+
+  /** {@code interval} as a schedule is written: {@code 8s}, {@code 2m}, {@code 1h}, {@code 90s}. */
+  public static String text(Duration interval) {
+    long seconds = interval.toSeconds();
+    if (seconds >= 3600 && seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds >= 60 && seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
 }

@@ -252,6 +252,24 @@ final class StreamTableCatalog {
     }
   }
 
+  /**
+   * How long the last successful refresh of stream table {@code id} took, if its history has one (its
+   * creation, recorded without a window, is not a refresh).
+   */
+  static Optional<java.time.Duration> lastRefreshDuration(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT (extract(epoch FROM h.finished_at - h.started_at) * 1000000)::bigint
+        FROM freshet.refresh_history h
+        WHERE h.stream_table_id = ? AND h.error IS NULL AND h.finished_at IS NOT NULL
+          AND h.window_rows IS NOT NULL -- a refresh's window (catalog V11), not the population at create
+        ORDER BY h.id DESC LIMIT 1""")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(java.time.Duration.ofNanos(rs.getLong(1) * 1000)) : Optional.empty();
+      }
+    }
+  }
+
   static long pruneHistory(Connection c, java.time.Duration retention) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "DELETE FROM freshet.refresh_history WHERE finished_at < clock_timestamp() - ? * interval '1 second'")) {

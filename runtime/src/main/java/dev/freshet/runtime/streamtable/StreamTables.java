@@ -799,6 +799,11 @@ public final class StreamTables {
   public record Failures(int count, OffsetDateTime last) {
   }
 
+  /** How long the last successful refresh of stream table {@code id} took, from its history. */
+  public static Optional<java.time.Duration> lastRefreshDuration(Connection c, long id) throws SQLException {
+    return StreamTableCatalog.lastRefreshDuration(c, id);
+  }
+
   /** {@link Failures} of the stream table {@code id}, from its refresh history. */
   public static Failures consecutiveFailures(Connection c, long id) throws SQLException {
     return StreamTableCatalog.consecutiveFailures(c, id);

@@ -51,6 +51,58 @@ class RefreshSchedulerTest {
     }
   }
 
+  /**
+   * A stream table whose refresh takes longer than half its interval is refreshed less often (STAB-4): its
+   * interval doubled until it is twice its last refresh's duration; status says so; once a refresh is quick
+   * again it is back on its schedule.
+   */
+  @Test
+  void aStreamTableSlowerThanItsScheduleIsPaced(TestDatabase db) throws Exception {
+    Duration second = Duration.ofSeconds(1);
+    assertEquals(second, RefreshScheduler.paced(second, java.util.Optional.empty()));
+    assertEquals(second, RefreshScheduler.paced(second, java.util.Optional.of(Duration.ofMillis(400))));
+    assertEquals(Duration.ofSeconds(8), RefreshScheduler.paced(second, java.util.Optional.of(Duration.ofMillis(3100))));
+    assertEquals(Duration.ofHours(1), RefreshScheduler.paced(Duration.ofMinutes(10),
+        java.util.Optional.of(Duration.ofHours(5))), "at most an hour");
+    assertEquals(Duration.ofDays(1), RefreshScheduler.paced(Duration.ofDays(1), java.util.Optional.of(Duration.ofHours(20))),
+        "or the schedule, when longer");
+
+    db.execute("CREATE TABLE paced (id int PRIMARY KEY, v int NOT NULL)", "INSERT INTO paced VALUES (1, 1)");
+    try (Connection c = db.connect()) {
+      StreamTables.create(c, "paced_st", "SELECT v, count(*) AS n FROM paced GROUP BY v", Mode.DIFFERENTIAL, "1s");
+      assertEquals(java.util.Optional.empty(), StreamTables.lastRefreshDuration(c,
+          StreamTables.status(c, "paced_st", 0).table().id()), "its creation is not a refresh");
+      db.execute("INSERT INTO paced VALUES (3, 3)");
+      Oracle.refreshAndCheck(c, "paced_st", Mode.DIFFERENTIAL);
+      // that refresh took 3 s, as its history says
+      db.execute("UPDATE freshet.refresh_history h SET started_at = h.finished_at - interval '3 seconds' "
+          + "FROM freshet.stream_tables st WHERE st.id = h.stream_table_id AND st.table_name = 'paced_st' "
+          + "AND h.id = (SELECT max(id) FROM freshet.refresh_history WHERE stream_table_id = st.id)",
+          "INSERT INTO paced VALUES (2, 2)");
+      OffsetDateTime last = StreamTables.status(c, "paced_st", 0).table().lastRefreshAt().orElseThrow();
+      String name = "\"public\".\"paced_st\"";
+      assertTrue(RefreshScheduler.runDue(c, last.plusSeconds(2), a -> { }).stream().noneMatch(a -> a.name().equals(name)),
+          "due every 8 s now, not every second");
+      java.io.StringWriter text = new java.io.StringWriter();
+      picocli.CommandLine cli = dev.freshet.runtime.cli.FreshetCli.commandLine();
+      cli.setOut(new java.io.PrintWriter(text, true));
+      assertEquals(0, cli.execute("status", "paced_st", "--jdbc-url", db.jdbcUrl()));
+      assertTrue(text.toString().contains("slowed to every 8s: its last refresh took 3.0 s, and a refresh takes at "
+          + "most half its interval; back to 1s when its refreshes are quicker"), text.toString());
+
+      List<RefreshScheduler.Attempt> due = RefreshScheduler.runDue(c, last.plusSeconds(9), a -> { }).stream()
+          .filter(a -> a.name().equals(name)).toList();
+      assertEquals(1, due.size(), due.toString());
+      assertEquals(null, due.get(0).error());
+      Oracle.assertFresh(c, "paced_st");
+      // that refresh was quick: back on its schedule
+      java.io.StringWriter again = new java.io.StringWriter();
+      cli.setOut(new java.io.PrintWriter(again, true));
+      assertEquals(0, cli.execute("status", "paced_st", "--jdbc-url", db.jdbcUrl()));
+      assertTrue(!again.toString().contains("slowed to"), again.toString());
+    }
+  }
+
   @Test
   void schedulesAreValidated(TestDatabase db) throws Exception {
     assertEquals(Duration.ofSeconds(30), Schedule.parse("30s").interval());
