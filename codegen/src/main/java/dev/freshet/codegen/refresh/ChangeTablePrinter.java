@@ -19,10 +19,18 @@ public final class ChangeTablePrinter {
   }
 
   /** A source column: name, {@code format_type} text, whether this stream table reads it. */
-  public record SourceColumn(String name, String type, boolean read, boolean equality) {
-    /** A column whose type has an equality operator. */
+  /**
+   * A source column as the change table reads it.
+   *
+   * @param equality whether its type has an equality operator (json and point do not)
+   * @param textDistinct whether equal values of its type can be told apart by their text ({@code 1.0} and
+   *     {@code 1.000}, {@code {"n": 1.0}} and {@code {"n": 1}}, {@code 0} and {@code -0}, citext's cases):
+   *     the change table must not merge them, since the query may show the difference
+   */
+  public record SourceColumn(String name, String type, boolean read, boolean equality, boolean textDistinct) {
+    /** A column whose type has an equality operator under which equal values print alike. */
     public SourceColumn(String name, String type, boolean read) {
-      this(name, type, read, true);
+      this(name, type, read, true, false);
     }
   }
 
@@ -64,6 +72,10 @@ public final class ChangeTablePrinter {
       if (c.read() && c.equality()) {
         select.add("b." + q(c.name()));
         groupBy.add(Integer.toString(i + 1));
+        if (c.textDistinct()) {
+          // an update from 1.0 to 1.000 is a change: x::text shows it, though the values are equal
+          groupBy.add("b." + q(c.name()) + "::text");
+        }
       } else if (c.read()) {
         // no equality (json, point): rows are told apart by the value's text, which PostgreSQL keeps as given
         select.add("(array_agg(b." + q(c.name()) + "))[1] AS " + q(c.name()));

@@ -127,12 +127,26 @@ final class RefreshInstaller {
     return ChangedSet.of(changed);
   }
 
+  /**
+   * Base types whose equal values always print alike (so equality groups exactly what text would): integers,
+   * booleans, text and character types, dates and times, uuid, bytea. Every other type (numeric, floats,
+   * jsonb, interval, citext, arrays, enums, extension types) is also grouped by its text in change tables.
+   */
+  private static final Set<Long> TEXT_INJECTIVE = Set.of(16L, 17L, 18L, 19L, 20L, 21L, 23L, 25L, 26L, 1042L,
+      1043L, 1082L, 1083L, 1114L, 1184L, 2950L);
+
+  /** Whether equal values of {@code column}'s type always print alike: see {@link #TEXT_INJECTIVE}. */
+  private static boolean printsAlikeWhenEqual(PgColumn column) {
+    // numeric with a scale (numeric(15,2)) stores every value at that scale: 1.00 and 1.00 only
+    return TEXT_INJECTIVE.contains(column.baseTypeOid()) || (column.baseTypeOid() == 1700L && column.baseTypmod() >= 0);
+  }
+
   private static List<ChangeTablePrinter.SourceColumn> sourceColumns(CompiledStreamTable.Source source) {
     Set<String> read = Set.copyOf(source.readColumns());
     List<ChangeTablePrinter.SourceColumn> columns = new ArrayList<>();
     for (PgColumn column : source.table().columns()) {
       columns.add(new ChangeTablePrinter.SourceColumn(column.name(), column.typeName(), read.contains(column.name()),
-          column.baseTypeEquality()));
+          column.baseTypeEquality(), !printsAlikeWhenEqual(column)));
     }
     return columns;
   }
