@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             + "those first.", "",
         "A query refused in DIFFERENTIAL mode leaves the stream table as it was (exit status 3)."},
     footer = {"", "Examples:",
-        "  freshet alter revenue_by_customer --mode FULL --jdbc-url jdbc:postgresql://localhost/shop",
+        "  freshet alter revenue_by_customer --mode FULL \\",
+        "      --jdbc-url jdbc:postgresql://localhost/shop",
         "  freshet alter revenue_by_customer --schedule ''        # clear the schedule"})
 public final class AlterCommand implements Callable<Integer> {
 

@@ -30,15 +30,19 @@ import picocli.CommandLine.Spec;
             + "creates the table and fills it, all in one transaction. Writers of the source tables "
             + "wait while it is filled.", "",
         "Modes: DIFFERENTIAL applies only what changed and refuses a query it cannot maintain that way "
-            + "(exit status 3, with the reason code); FULL recomputes the query at every refresh; "
+            + "(exit status 3, with the reason code); FULL recomputes the query at every refresh that has "
+            + "changes (and at every refresh when the query reads the clock); "
             + "AUTO (the default) is DIFFERENTIAL when the query allows it, else FULL, with the reason "
             + "recorded and shown by 'freshet status'.", "",
         "Prints the effective mode, the fallback reason if any, notes on rewrites (e.g. a top-level "
             + "ORDER BY dropped), the source tables and the number of rows."},
     footer = {"", "Examples:",
-        "  freshet create revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop \\",
-        "      --query \"SELECT o_custkey, sum(o_totalprice) AS revenue FROM orders GROUP BY o_custkey\"",
-        "  freshet create top_customers --dry-run --query \"SELECT ... ORDER BY revenue DESC LIMIT 10\""})
+        "  freshet create revenue_by_customer \\",
+        "      --jdbc-url jdbc:postgresql://localhost/shop \\",
+        "      --query \"SELECT o_custkey, sum(o_totalprice) AS revenue",
+        "               FROM orders GROUP BY o_custkey\"",
+        "  freshet create top_customers --dry-run \\",
+        "      --query \"SELECT ... ORDER BY revenue DESC LIMIT 10\""})
 public final class CreateCommand implements Callable<Integer> {
 
   @Spec

@@ -45,7 +45,8 @@ import picocli.CommandLine.Spec;
             + "source alone, then all sources together.", "",
         "Compiles the query against the live catalog; reads nothing else and changes nothing."},
     footer = {"", "Examples:",
-        "  freshet explain revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop",
+        "  freshet explain revenue_by_customer \\",
+        "      --jdbc-url jdbc:postgresql://localhost/shop",
         "  freshet explain order_lines --changed orders --changed orders,lineitem",
         "  freshet explain order_lines --changed orders --program"})
 public final class ExplainCommand implements Callable<Integer> {

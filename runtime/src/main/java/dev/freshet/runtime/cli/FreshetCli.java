@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
             + "$FRESHET_JDBC_URL, else by PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD as psql does. "
             + "demo, bench, server and the TPC-H commands start an embedded PostgreSQL when none is named."},
     footer = {"", "Run 'freshet COMMAND --help' for a command's options.",
-        "Exit status: 0 ok, 1 difference found, 2 usage error, 3 query refused, 4 database error, "
-            + "70 internal error."},
+        "Exit status: 0 ok, 1 difference found, 2 usage error, 3 query refused,",
+        "4 database error, 70 internal error."},
     subcommandsRepeatable = false)
 public final class FreshetCli implements Runnable {
 

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
         "An AUTO stream table maintained DIFFERENTIAL recomputes a refresh whose changes are estimated to cost "
             + "more to apply than a recompute; its line then ends with the estimate."},
     footer = {"", "Examples:",
-        "  freshet refresh revenue_by_customer daily_sales --jdbc-url postgresql://me@localhost/shop",
+        "  freshet refresh revenue_by_customer daily_sales \\",
+        "      --jdbc-url postgresql://me@localhost/shop",
         "  freshet refresh --all",
         "",
         "From SQL, without Freshet: CALL freshet.refresh('revenue_by_customer');"})

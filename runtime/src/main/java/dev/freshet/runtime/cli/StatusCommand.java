@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         + "the status and last error, and the last refreshes (newest first).", "",
         "Reads the catalog only; changes nothing."},
     footer = {"", "Example:",
-        "  freshet status revenue_by_customer --history 20 --jdbc-url jdbc:postgresql://localhost/shop"})
+        "  freshet status revenue_by_customer --history 20 \\",
+        "      --jdbc-url jdbc:postgresql://localhost/shop"})
 public final class StatusCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

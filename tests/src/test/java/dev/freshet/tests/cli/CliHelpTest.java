@@ -42,6 +42,29 @@ class CliHelpTest {
     }
   }
 
+  /**
+   * Every line of every command's footer (the examples) is printed as written: one that is too wide is
+   * wrapped by the help renderer, even inside a URL or a quoted query, and then cannot be pasted.
+   */
+  @Test
+  void helpExamplesAreNeverWrapped() {
+    List<String> wrapped = new java.util.ArrayList<>();
+    java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(List.of(FreshetCli.commandLine()));
+    while (!todo.isEmpty()) {
+      picocli.CommandLine command = todo.pop();
+      String help = command.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF);
+      for (String footer : command.getCommandSpec().usageMessage().footer()) {
+        for (String line : footer.split("\n")) {
+          if (!line.isBlank() && !help.contains(line.stripTrailing())) {
+            wrapped.add(command.getCommandSpec().qualifiedName() + ": " + line);
+          }
+        }
+      }
+      todo.addAll(command.getSubcommands().values());
+    }
+    assertEquals(List.of(), wrapped, "footer lines wider than the help (80 columns)");
+  }
+
   @Test
   void verifyHelpStatesCostAndLocking() {
     String help = CliRun.run(null, "verify", "--help").out().replaceAll("\\s+", " ");

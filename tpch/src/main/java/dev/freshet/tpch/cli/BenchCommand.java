@@ -62,8 +62,10 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:",
         "  freshet bench                             SF 0.1, embedded PostgreSQL",
         "  freshet bench --sf 1 --rounds 5 --queries 1,6,14",
-        "  freshet server --data-dir .freshet/sf1 &  then, to load once and measure many times:",
-        "  freshet bench --sf 1 --reuse --jdbc-url 'jdbc:postgresql://localhost:5433/postgres?user=postgres'"})
+        "  freshet server --data-dir .freshet/sf1 &",
+        "  then, to load once and measure many times:",
+        "  freshet bench --sf 1 --reuse \\",
+        "      --jdbc-url 'jdbc:postgresql://localhost:5433/postgres?user=postgres'"})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec

@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
  * stream table after each round and checking it against a full recompute of its query.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Load TPC-H, create a stream table (DIFFERENTIAL) for each TPC-H query Freshet "
-        + "maintains (Q1, Q4, Q5, Q6, Q7, Q8, Q9, Q11, Q12, Q14, Q15, Q17, Q19, Q20), then run rounds of the TPC-H refresh "
+    description = {"Load TPC-H, create a stream table (DIFFERENTIAL) for each of the 22 TPC-H queries, "
+        + "then run rounds of the TPC-H refresh "
         + "functions (RF1 new orders, RF2 deleted orders, RF3 updates of keys, values and filter "
         + "columns). After each round every stream table is refreshed and compared with a full "
         + "recompute of its query; a table per round shows the mode used, the delta rows, the "

@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
         + "schema public first (replacing it). A long run, never part of the test suite; see "
         + "docs/operations.md."},
     footer = {"", "Examples:",
-        "  freshet soak                        10 minutes, 3 writers, 2 kills, SF 0.01, embedded PostgreSQL",
+        "  freshet soak                        10 minutes, 3 writers, 2 kills, SF 0.01",
         "  freshet soak --minutes 2 --kills 1  a short run"})
 public final class SoakCommand implements Callable<Integer> {
 

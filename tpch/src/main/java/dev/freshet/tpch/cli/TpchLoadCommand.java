@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
     },
     footer = {
         "",
-        "Sizes: SF 0.01 ≈ 10 MB (60 thousand line items), SF 1 ≈ 1 GB (6 million), "
-            + "SF 10 ≈ 10 GB (60 million), plus indexes."
+        "Sizes: SF 0.01 ≈ 10 MB (60 thousand line items), SF 1 ≈ 1 GB (6 million),",
+        "SF 10 ≈ 10 GB (60 million), plus indexes."
     })
 public final class TpchLoadCommand implements Callable<Integer> {
 
