@@ -555,7 +555,11 @@ public final class StreamTables {
   private static void recordFailure(Connection c, StoredStreamTable st, OffsetDateTime started, Exception e) {
     try {
       inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
-        String message = String.valueOf(e.getMessage());
+        // PostgreSQL's own words, not pgjdbc's rendering ("ERROR: …" and the PL/pgSQL context with the
+        // refresh program's SQL): status and the history show what went wrong, not Freshet's internals
+        String message = e instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null
+            && psql.getServerErrorMessage().getMessage() != null
+            ? psql.getServerErrorMessage().getMessage() : String.valueOf(e.getMessage());
         StreamTableCatalog.recordError(c, st.id(), message);
         StreamTableCatalog.insertHistory(c, st.id(), started == null ? now(c) : started, st.effectiveMode(),
             List.of(), 0, 0, 0, 0, st.fallbackReason().orElse(null), message);

@@ -58,6 +58,12 @@ class EqualButDistinctValuesScenarioTest {
       exec(c, "INSERT INTO meta VALUES (8, '{\"n\": 1.0}')"); // '1.0' is no integer: PostgreSQL's query fails too
       SQLException failed = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "meta_n"));
       assertEquals("22P02", failed.getSQLState(), failed.getMessage());
+      // recorded in PostgreSQL's words: no "ERROR:" prefix, no PL/pgSQL context with the program's SQL
+      assertEquals(List.of("invalid input syntax for type integer: \"1.0\""), rows(c, "SELECT h.error FROM "
+          + "freshet.refresh_history h JOIN freshet.stream_tables st ON st.id = h.stream_table_id "
+          + "WHERE st.table_name = 'meta_n' AND h.error IS NOT NULL"));
+      assertEquals(List.of("invalid input syntax for type integer: \"1.0\""), rows(c,
+          "SELECT last_error FROM freshet.stream_tables WHERE table_name = 'meta_n'"));
       exec(c, "UPDATE meta SET m = '{\"n\": 1}' WHERE id = 8"); // equal jsonb, and now an integer's text
       Oracle.refreshAndCheck(c, "meta_n", Mode.DIFFERENTIAL);
       assertEquals(List.of("1|1", "8|1"), rows(c, "SELECT id || '|' || n FROM meta_n ORDER BY id"));
