@@ -73,7 +73,8 @@ public final class FreshetCli implements Runnable {
     cli.setParameterExceptionHandler((ex, args) -> {
       CommandLine command = ex.getCommandLine();
       PrintWriter err = command.getErr();
-      err.println("error: " + ex.getMessage());
+      // picocli's messages may start with their own "Error: " (a missing required argument)
+      err.println("error: " + String.valueOf(ex.getMessage()).replaceFirst("^Error: ", ""));
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
       err.println("see '" + command.getCommandSpec().qualifiedName() + " --help'");
       err.flush();

@@ -53,8 +53,12 @@ public final class PlanCommand implements Callable<Integer> {
       }
       try {
         return Files.readString(file);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new UserException(ExitCode.USAGE, "query file " + file + " does not exist", e);
+      } catch (java.nio.file.AccessDeniedException e) {
+        throw new UserException(ExitCode.USAGE, "query file " + file + " cannot be read: permission denied", e);
       } catch (IOException e) {
-        throw new UserException(ExitCode.USAGE, "cannot read query file " + file + ": " + e.getMessage(), e);
+        throw new UserException(ExitCode.USAGE, "cannot read query file " + file + ": " + e, e);
       }
     }
   }

@@ -76,7 +76,14 @@ class CliHelpTest {
 
   @Test
   void usageErrorsExitTwo() {
-    assertEquals(2, CliRun.run(null, "create", "t").exitCode(), "no query");
+    CliRun noQuery = CliRun.run(null, "create", "t");
+    assertEquals(2, noQuery.exitCode(), "no query");
+    assertTrue(noQuery.err().startsWith("error: Missing required argument"), "one 'error:' prefix: "
+        + noQuery.transcript());
+    CliRun noFile = CliRun.run(null, "create", "t", "--file", "/nonexistent/q.sql", "--jdbc-url",
+        "jdbc:postgresql://127.0.0.1:1/none");
+    assertEquals(2, noFile.exitCode(), noFile.transcript());
+    assertTrue(noFile.err().contains("query file /nonexistent/q.sql does not exist"), noFile.transcript());
     assertEquals(2, CliRun.run(null, "create", "t", "--query", "SELECT 1", "--file", "q.sql").exitCode(),
         "query and file");
     CliRun badMode = CliRun.run(null, "create", "t", "--query", "SELECT 1", "--mode", "SOMETIMES");
