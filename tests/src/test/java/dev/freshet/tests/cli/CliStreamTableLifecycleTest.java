@@ -183,7 +183,8 @@ class CliStreamTableLifecycleTest {
 
     CliRun missingFile = CliRun.run(url, "create", "x", "--file", dir.resolve("nope.sql").toString());
     assertEquals(2, missingFile.exitCode(), missingFile.transcript());
-    assertTrue(missingFile.err().contains("cannot read query file"), missingFile.transcript());
+    assertTrue(missingFile.err().contains("query file ") && missingFile.err().contains("nope.sql does not exist"),
+        missingFile.transcript());
   }
 
   @Test
