@@ -103,10 +103,10 @@ public final class ExplainCommand implements Callable<Integer> {
     for (Stratum stratum : compiled.strata()) {
       out.println("-- State table " + Quoting.qualified(stratum.stateTable()) + ": stored state of");
       out.print(RelOptUtil.toString(stratum.shape().aggregate(), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
-      printShape(out, stratum.shape(), "   ");
+      printShape(out, stratum.shape(), "   ", List.of());
       out.println();
     }
-    printShape(out, compiled.shape().get(), "");
+    printShape(out, compiled.shape().get(), "", compiled.columnNames());
     if (compiled.shape().get() instanceof MaintenanceShape.TopK) {
       out.println("-- Top rows, read from the state table");
       out.println(compiled.definingSql() + ";");
@@ -159,7 +159,29 @@ public final class ExplainCommand implements Callable<Integer> {
     }
   }
 
-  private static void printShape(PrintWriter out, MaintenanceShape shape, String indent) {
+  /** Calcite's names for unnamed expressions ({@code EXPR$2}, {@code $f3}): never shown to a user. */
+  private static final java.util.regex.Pattern GENERATED = java.util.regex.Pattern.compile("(EXPR\\$|\\$f)\\d+");
+
+  /**
+   * The names of an aggregate's fields as the user knows them: the stream table's column a field becomes
+   * (through the finisher, when it is that column as it is), else its own name unless Calcite made it up.
+   */
+  private static List<String> userNames(MaintenanceShape.Grouped grouped, List<String> columnNames) {
+    List<String> fields = grouped.aggregate().getRowType().getFieldNames();
+    String[] names = new String[fields.size()];
+    for (int j = 0; j < grouped.finisher().size() && j < columnNames.size(); j++) {
+      if (grouped.finisher().get(j) instanceof org.apache.calcite.rex.RexInputRef ref && names[ref.getIndex()] == null) {
+        names[ref.getIndex()] = columnNames.get(j);
+      }
+    }
+    List<String> result = new ArrayList<>();
+    for (int i = 0; i < fields.size(); i++) {
+      result.add(names[i] != null ? names[i] : GENERATED.matcher(fields.get(i)).matches() ? null : fields.get(i));
+    }
+    return result;
+  }
+
+  private static void printShape(PrintWriter out, MaintenanceShape shape, String indent, List<String> columnNames) {
     switch (shape) {
       case MaintenanceShape.Bag bag -> {
         out.println("-- Maintenance: DIFFERENTIAL, bag");
@@ -174,16 +196,22 @@ public final class ExplainCommand implements Callable<Integer> {
       }
       case MaintenanceShape.Grouped grouped -> {
         Aggregate aggregate = grouped.aggregate();
-        List<String> fields = aggregate.getRowType().getFieldNames();
-        List<String> inputFields = aggregate.getInput().getRowType().getFieldNames();
+        List<String> fields = userNames(grouped, columnNames);
+        List<String> inputFields = aggregate.getInput().getRowType().getFieldNames().stream()
+            .map(f -> GENERATED.matcher(f).matches() ? "an expression" : f).toList();
+        List<String> keys = new ArrayList<>();
+        for (int k = 0; k < aggregate.getGroupCount(); k++) {
+          keys.add(fields.get(k) != null ? fields.get(k) : inputFields.get(aggregate.getGroupSet().nth(k)));
+        }
         out.println(indent.isEmpty() ? "-- Maintenance: DIFFERENTIAL, grouped" : "-- Maintenance: stored state");
         out.println(indent + (grouped.scalar() ? "One stored row (an aggregate without GROUP BY)."
-            : "One stored row per group of (" + String.join(", ", fields.subList(0, aggregate.getGroupCount()))
+            : "One stored row per group of (" + String.join(", ", keys)
                 + "), with the aggregate state in hidden columns."));
         for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
           AggregateCall call = aggregate.getAggCallList().get(i);
           AggregateClass cls = grouped.classes().get(i);
-          out.println(indent + "  " + fields.get(aggregate.getGroupCount() + i) + " = " + callText(call, inputFields)
+          String name = fields.get(aggregate.getGroupCount() + i);
+          out.println(indent + "  " + (name == null ? "" : name + " = ") + callText(call, inputFields)
               + ": " + cls + " (" + describe(cls) + ")");
         }
         if (grouped.needsRescan()) {

@@ -74,6 +74,17 @@ class CliExplainTest {
     assertTrue(out.contains("  biggest = max(amount): EXTREMUM"), run.transcript());
     assertTrue(out.contains("  n = count(*): ALGEBRAIC"), run.transcript());
     assertTrue(out.contains("-- Delta plan (of the aggregate's input"), run.transcript());
+
+    // unnamed expressions are shown under the stream table's column names (PostgreSQL's), never Calcite's
+    assertEquals(0, CliRun.run(url, "create", "unnamed_stats", "--query", "SELECT customer_id, sum(amount) + 1, "
+        + "count(*), amount IS NULL AS nul, coalesce(amount, 0) FROM orders GROUP BY customer_id, amount IS NULL, "
+        + "coalesce(amount, 0)").exitCode());
+    CliRun unnamed = CliRun.run(url, "explain", "unnamed_stats", "--changed", "orders");
+    String shape = unnamed.out().substring(unnamed.out().indexOf("-- Maintenance"), unnamed.out().indexOf("Row identity"));
+    assertTrue(shape.contains("One stored row per group of (customer_id, nul, coalesce)"), unnamed.transcript());
+    assertTrue(shape.contains("\n  sum(amount): ALGEBRAIC") && shape.contains("\n  count = count(*): ALGEBRAIC"),
+        unnamed.transcript());
+    assertTrue(!shape.contains("EXPR$") && !shape.contains("$f"), shape);
   }
 
   @Test
