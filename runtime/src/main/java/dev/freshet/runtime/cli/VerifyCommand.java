@@ -81,8 +81,17 @@ public final class VerifyCommand implements Callable<Integer> {
           out.println("  " + v.badMultiplicities() + " stored rows have a hidden count below one "
               + "(Freshet's bookkeeping is wrong even where the visible rows agree)");
         }
-        out.println("  'freshet alter " + name + " --mode " + st.requestedMode() + "' rebuilds it from its query. "
-            + "A difference right after a refresh, with no changes since, is a bug in Freshet: please report it.");
+        java.util.Map<String, Long> pending = StreamTables.pendingChanges(c, st.id());
+        long changes = pending.values().stream().mapToLong(Long::longValue).sum();
+        if (changes > 0) {
+          // the likely cause: the query reads its sources as they are now, the stream table as last refreshed
+          out.println("  it has " + changes + (changes == 1 ? " change" : " changes") + " of its sources ("
+              + String.join(", ", pending.keySet()) + ") not applied yet: refresh it ('freshet refresh " + name
+              + "', or 'freshet refresh --all', which refreshes the stream tables it reads first) and verify again.");
+        } else {
+          out.println("  'freshet alter " + name + " --mode " + st.requestedMode() + "' rebuilds it from its query. "
+              + "A difference right after a refresh, with no changes since, is a bug in Freshet: please report it.");
+        }
       }
       out.flush();
       return v.ok() ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
