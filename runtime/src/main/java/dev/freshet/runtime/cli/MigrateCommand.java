@@ -1,6 +1,9 @@
 package dev.freshet.runtime.cli;
 
 import dev.freshet.runtime.catalog.CatalogMigrations;
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.util.List;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Spec;
         + "catalog an older Freshet created until it is migrated, so that you choose when: processes of "
         + "the older Freshet (a running 'freshet service') stop working once it is upgraded, so stop them "
         + "first and start this version's after. Each step commits on its own; an interrupted migration "
-        + "is taken up where it stopped, and two at once apply each step once."},
+        + "is taken up where it stopped, and two at once apply each step once. Then the refresh programs of "
+        + "every DIFFERENTIAL stream table are printed anew with this version's code and reinstalled."},
     footer = {"", "Examples:",
         "  freshet migrate --dry-run --jdbc-url jdbc:postgresql://localhost/shop",
         "  freshet migrate --jdbc-url jdbc:postgresql://localhost/shop"})
@@ -60,9 +64,34 @@ public final class MigrateCommand implements Callable<Integer> {
         });
         out.printf(Locale.ROOT, "the Freshet catalog of database %s is at version %d%n", database, reached);
       }
+      if (!dryRun) {
+        reinstallPrograms(c, out);
+      }
     }
     out.flush();
     return ExitCode.OK.code();
+  }
+
+  /** Every DIFFERENTIAL stream table's refresh programs, printed anew by this version (see StreamTables). */
+  private static void reinstallPrograms(Connection c, PrintWriter out) throws java.sql.SQLException {
+    int reinstalled = 0;
+    for (StoredStreamTable st : StreamTables.list(c)) {
+      if (st.effectiveMode() != Mode.DIFFERENTIAL) {
+        continue;
+      }
+      try {
+        StreamTables.reinstallPrograms(c, st);
+        reinstalled++;
+      } catch (java.sql.SQLException | RuntimeException e) {
+        // a source renamed or dropped: its next refresh reports it, and reinstalls when it can
+        out.printf(Locale.ROOT, "  could not reinstall the refresh programs of %s: %s%n", st.name(),
+            String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      }
+    }
+    if (reinstalled > 0) {
+      out.printf(Locale.ROOT, "reinstalled the refresh programs of %d stream %s with this version's code%n",
+          reinstalled, reinstalled == 1 ? "table" : "tables");
+    }
   }
 
   private static String describe(String database, int current) {

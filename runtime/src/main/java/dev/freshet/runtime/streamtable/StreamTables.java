@@ -854,6 +854,23 @@ public final class StreamTables {
     return compiled(c, StreamTableCatalog.require(c, target, false));
   }
 
+  /**
+   * Prints the refresh programs of DIFFERENTIAL stream table {@code st} anew with this Freshet's code
+   * generator and installs them, under its refresh lock: programs installed by an older Freshet keep its SQL
+   * otherwise (for one, change tables that merged equal values printing differently). Exact programs for
+   * other sets of changed sources are installed again as refreshes meet them.
+   */
+  public static void reinstallPrograms(Connection c, StoredStreamTable st) throws SQLException {
+    if (st.effectiveMode() != Mode.DIFFERENTIAL) {
+      return;
+    }
+    inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+      lockRefresh(c, st.name(), st.id(), true);
+      RefreshInstaller.install(c, st.id(), compiled(c, st));
+      return null;
+    });
+  }
+
   // ---- JDBC plumbing ---------------------------------------------------------------------------
 
   /** Work inside one transaction. */

@@ -107,10 +107,22 @@ class CliMigrateTest {
       service.join(10_000);
     }
 
+    // programs printed by an older Freshet (here: marked as such) are printed anew by migrate
+    String printed = db.query("SELECT s.create_change_table FROM freshet.refresh_sources s JOIN freshet.stream_tables "
+        + "st ON st.id = s.stream_table_id WHERE st.table_name = 'mg_st'").get(0).get(0).toString();
+    db.execute("UPDATE freshet.refresh_sources SET create_change_table = create_change_table || ' -- older'");
     CliRun again = CliRun.run(url, "migrate");
     assertEquals(0, again.exitCode(), again.transcript());
     assertEquals("the Freshet catalog of database " + db.name() + " is at version " + CatalogMigrations.LATEST
-        + ", this Freshet's: nothing to do\n", again.out());
+        + ", this Freshet's: nothing to do\n"
+        + "reinstalled the refresh programs of 1 stream table with this version's code\n", again.out());
+    assertEquals(printed, db.query("SELECT s.create_change_table FROM freshet.refresh_sources s JOIN "
+        + "freshet.stream_tables st ON st.id = s.stream_table_id WHERE st.table_name = 'mg_st'").get(0).get(0));
+    db.execute("INSERT INTO mg_src VALUES (22, 9)");
+    try (Connection c = db.connect()) {
+      dev.freshet.runtime.streamtable.StreamTables.refresh(c, "mg_st"); // AUTO: either mode, the same rows
+      Oracle.assertFresh(c, "mg_st");
+    }
   }
 
   @Test
