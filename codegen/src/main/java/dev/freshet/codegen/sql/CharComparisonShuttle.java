@@ -2,8 +2,6 @@ package dev.freshet.codegen.sql;
 
 import java.util.EnumSet;
 import java.util.Set;
-import org.apache.calcite.rel.RelHomogeneousShuttle;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexLiteral;
@@ -22,15 +20,14 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * comparisons ignore trailing blanks on both sides (the cast ignores them on the column's side only).
  * {@code SEARCH} (IN lists, ranges) over such a cast is expanded into comparisons first.
  */
-final class CharComparisonShuttle extends RelHomogeneousShuttle {
+final class CharComparisonShuttle extends ExpressionRewriteShuttle {
 
   private static final Set<SqlKind> COMPARISONS = EnumSet.of(SqlKind.EQUALS, SqlKind.NOT_EQUALS,
       SqlKind.LESS_THAN, SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL);
 
   @Override
-  public RelNode visit(RelNode other) {
-    RelNode visited = super.visit(other);
-    return visited.accept(new Rewriter(visited.getCluster().getRexBuilder()));
+  protected RexShuttle rewriter(RexBuilder rex) {
+    return new Rewriter(rex);
   }
 
   private static final class Rewriter extends RexShuttle {

@@ -1,8 +1,6 @@
 package dev.freshet.codegen.sql;
 
 import dev.freshet.planner.types.PostgresConstantFunction;
-import org.apache.calcite.rel.RelHomogeneousShuttle;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
@@ -15,12 +13,11 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
  * the constant by its text) becomes {@code CAST('1.0' AS jsonb)}, and PostgreSQL converts the text.
  * Runs last, on the plan about to be printed: nothing simplifies the cast any more.
  */
-final class PostgresConstantShuttle extends RelHomogeneousShuttle {
+final class PostgresConstantShuttle extends ExpressionRewriteShuttle {
 
   @Override
-  public RelNode visit(RelNode other) {
-    RelNode visited = super.visit(other);
-    return visited.accept(new Caster(visited.getCluster().getRexBuilder()));
+  protected RexShuttle rewriter(RexBuilder rex) {
+    return new Caster(rex);
   }
 
   private static final class Caster extends RexShuttle {

@@ -2,8 +2,6 @@ package dev.freshet.codegen.sql;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.calcite.rel.RelHomogeneousShuttle;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexLiteral;
@@ -18,12 +16,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * padded side of an outer join once its projection is merged into the expressions above (a delta
  * term of {@code LEFT JOIN r … SELECT r.d - 2} failed: "UNION types date and integer cannot be matched").
  */
-final class TypedNullShuttle extends RelHomogeneousShuttle {
+final class TypedNullShuttle extends ExpressionRewriteShuttle {
 
   @Override
-  public RelNode visit(RelNode other) {
-    RelNode visited = super.visit(other);
-    return visited.accept(new Caster(visited.getCluster().getRexBuilder()));
+  protected RexShuttle rewriter(RexBuilder rex) {
+    return new Caster(rex);
   }
 
   private static final class Caster extends RexShuttle {

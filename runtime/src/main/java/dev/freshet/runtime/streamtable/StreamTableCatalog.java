@@ -188,17 +188,23 @@ final class StreamTableCatalog {
   static List<String> sourcesUnderRowSecurity(Connection c, List<Long> relids) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT freshet.sources_under_row_security(?::oid[])")) {
       ps.setArray(1, c.createArrayOf("bigint", relids.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return List.of((String[]) rs.getArray(1).getArray());
-      }
+      return textArray(ps);
     }
   }
 
-  static String currentUser(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT current_user"); ResultSet rs = ps.executeQuery()) {
+  /** {@link #sourcesUnderRowSecurity(Connection, List)} of stream table {@code id}'s sources, in one query. */
+  static List<String> sourcesUnderRowSecurity(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.sources_under_row_security(array_agg("
+        + "source_relid)) FROM freshet.stream_table_sources WHERE stream_table_id = ?")) {
+      ps.setLong(1, id);
+      return textArray(ps);
+    }
+  }
+
+  private static List<String> textArray(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
       rs.next();
-      return rs.getString(1);
+      return List.of((String[]) rs.getArray(1).getArray());
     }
   }
 
@@ -206,6 +212,13 @@ final class StreamTableCatalog {
   static String rowSecurityMessage(List<String> tables, String role) {
     return "row-level security of " + String.join(", ", tables) + " applies to role " + role
         + ": a differential refresh would read rows its policies hide from it";
+  }
+
+  static String currentUser(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT current_user"); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   /** Stream tables that read the relation {@code relid}. */

@@ -285,8 +285,7 @@ public final class StreamTables {
       if (st.effectiveMode() == Mode.DIFFERENTIAL && !recompute) {
         // capture records every row written: a role that a source's policies apply to would read rows
         // its query cannot see (catalog V12 checks the same for CALL freshet.refresh)
-        List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c,
-            StreamTableCatalog.sourceRelids(c, st.id()));
+        List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c, st.id());
         if (!secured.isEmpty()) {
           throw new SQLException(StreamTableCatalog.rowSecurityMessage(secured, StreamTableCatalog.currentUser(c))
               + "; refresh as the tables' owner or a role with BYPASSRLS, or make the stream table FULL "
