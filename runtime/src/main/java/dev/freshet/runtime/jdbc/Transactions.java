@@ -1,5 +1,6 @@
 package dev.freshet.runtime.jdbc;
 
+import dev.freshet.codegen.program.RefreshSessionSql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -36,7 +37,7 @@ public final class Transactions {
    */
   public static void setIsolation(Connection c, int isolation) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("SET TRANSACTION ISOLATION LEVEL " + levelName(isolation));
+      s.execute(RefreshSessionSql.setIsolation(levelName(isolation)));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.program.RefreshProgram;
+import dev.freshet.codegen.program.RefreshSessionSql;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
@@ -297,7 +298,7 @@ public final class StreamTables {
         // nothing read, nothing changed: a commit lost in a crash loses nothing (the next window is the
         // same), so it need not wait for the WAL to reach the disk (CALL freshet.refresh too, catalog V12)
         try (Statement s = c.createStatement()) {
-          s.execute("SET LOCAL synchronous_commit TO off");
+          s.execute(RefreshSessionSql.RELAXED_COMMIT);
         }
       }
       return read;
@@ -909,8 +910,7 @@ public final class StreamTables {
    */
   private static void lockRefresh(Connection c, QualifiedName target, long id, boolean wait) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(wait
-        ? "SELECT true, current_setting('transaction_isolation') FROM pg_advisory_xact_lock(?, ?)"
-        : "SELECT pg_try_advisory_xact_lock(?, ?), current_setting('transaction_isolation')")) {
+        ? RefreshSessionSql.WAIT_FOR_REFRESH_LOCK : RefreshSessionSql.TRY_REFRESH_LOCK)) {
       ps.setInt(1, REFRESH_LOCK_CLASS);
       ps.setInt(2, (int) id);
       try (ResultSet rs = ps.executeQuery()) {
