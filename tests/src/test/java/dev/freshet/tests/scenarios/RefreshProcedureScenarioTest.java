@@ -201,6 +201,37 @@ class RefreshProcedureScenarioTest {
   }
 
   /**
+   * A differential refresh plans its change tables with sorting disabled and its program with a low
+   * random_page_cost (catalog V14), then gives the caller's transaction its own settings back: a
+   * session tuned otherwise, refreshing inside its own transaction, keeps its tuning after.
+   */
+  @Test
+  void aRefreshGivesTheCallerItsPlannerSettingsBack(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE ps_order (id int PRIMARY KEY, region text, amount int)",
+          "CREATE TABLE ps_region (name text PRIMARY KEY, zone text)",
+          "INSERT INTO ps_region VALUES ('north', 'a'), ('south', 'b')",
+          "INSERT INTO ps_order VALUES (1, 'north', 10), (2, 'south', 20), (3, 'north', 5)");
+      long id = create(c, "ps_zones", "SELECT r.zone, sum(o.amount) AS total FROM ps_order o "
+          + "JOIN ps_region r ON r.name = o.region GROUP BY r.zone", Mode.DIFFERENTIAL).id();
+      exec(c, "INSERT INTO ps_order VALUES (4, 'south', 7)", "UPDATE ps_order SET amount = 11 WHERE id = 1");
+
+      exec(sql, "SET random_page_cost = 3.5", "SET enable_sort = on");
+      sql.setAutoCommit(false);
+      exec(sql, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      assertEquals(List.of("DIFFERENTIAL|2"), rows(sql, "SELECT mode_used, delta_rows FROM freshet.refresh_window("
+          + id + ", false)"));
+      assertEquals(List.of("3.5|on"), rows(sql, "SELECT current_setting('random_page_cost'), "
+          + "current_setting('enable_sort')"), "within the caller's transaction");
+      sql.commit();
+      sql.setAutoCommit(true);
+      assertEquals(List.of("3.5|on"), rows(sql, "SELECT current_setting('random_page_cost'), "
+          + "current_setting('enable_sort')"), "after it");
+      Oracle.assertFresh(c, "ps_zones");
+    }
+  }
+
+  /**
    * A buffer row is deleted by the refresh of the last stream table to read it, from Java or from {@code CALL};
    * a refresh whose window is empty cleans nothing (it frees no row) and is still recorded.
    */
