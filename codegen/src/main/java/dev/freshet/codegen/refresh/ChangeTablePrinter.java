@@ -2,9 +2,18 @@ package dev.freshet.codegen.refresh;
 
 import static dev.freshet.codegen.refresh.SqlText.q;
 
+import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.sql.Quoting;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.util.SqlShuttle;
 
 /**
  * SQL that fills ΔR for one source and one refresh: the buffer rows of the window (DESIGN.md §3),
@@ -65,6 +74,16 @@ public final class ChangeTablePrinter {
 
   /** {@code CREATE TEMPORARY TABLE pg_temp."Δschema.table"} with the source's columns and {@code __w}. */
   public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns) {
+    return create(changeTableName, buffer, columns, Optional.empty());
+  }
+
+  /**
+   * {@link #create(List, String, List)} keeping only the buffered rows that pass {@code rowFilter}, a
+   * filter over a scan of the source (SourceFilters: every row counting in the plan passes it). Its
+   * condition is printed as in the delta queries, over the buffer's columns, which bear the source's names.
+   */
+  public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns,
+      Optional<RelNode> rowFilter) {
     List<String> select = new ArrayList<>();
     List<String> groupBy = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
@@ -90,8 +109,33 @@ public final class ChangeTablePrinter {
     return "CREATE TEMPORARY TABLE " + q(changeTableName.get(changeTableName.size() - 1)) + " ON COMMIT DROP AS\n"
         + "SELECT " + String.join(",\n  ", select) + "\nFROM " + buffer + " AS b\n"
         + "WHERE NOT b.\"__truncate\"\n  AND " + window() + "\n"
+        + rowFilter.map(f -> "  AND (" + condition(f) + ")\n").orElse("")
         + (groupBy.isEmpty() ? "" : "GROUP BY " + String.join(", ", groupBy) + "\n")
         + "HAVING sum(b.\"__w\") <> 0";
+  }
+
+  /**
+   * The condition of a filter over a scan, printed as the delta queries print it, its columns unqualified.
+   */
+  static String condition(RelNode filterOverScan) {
+    if (!(filterOverScan instanceof Filter filter) || !(filter.getInput() instanceof TableScan)) {
+      throw new IllegalArgumentException("not a filter over a scan: " + filterOverScan);
+    }
+    SqlNode statement = QuerySqlPrinter.toSqlNode(filterOverScan);
+    if (!(statement instanceof SqlSelect select) || select.getWhere() == null
+        || !(select.getFrom() instanceof SqlIdentifier)) {
+      throw new IllegalStateException("a filter over a scan printed as " + statement);
+    }
+    select.getWhere().accept(new SqlShuttle() {
+      @Override
+      public SqlNode visit(SqlIdentifier id) {
+        if (!id.isSimple()) { // the change table reads the buffer as b: a column must not name its table
+          throw new IllegalStateException("a filter over a scan printed a qualified column: " + id);
+        }
+        return id;
+      }
+    });
+    return select.getWhere().toSqlString(c -> c.withDialect(Quoting.DIALECT).withQuoteAllIdentifiers(true)).getSql();
   }
 
   /**

@@ -45,7 +45,17 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
    * A source table (ordinary or partitioned: it carries change capture), and the columns of it the
    * query reads (what its change buffer must hold; none for FULL, which only asks whether it changed).
    */
-  public record Source(PgTable table, List<String> readColumns, List<String> joinKeys) {
+  /**
+   * A source table as the stream table reads it.
+   *
+   * @param rowFilter a filter over a scan of the source that every row counting in the plan meets
+   *     ({@link dev.freshet.rules.SourceFilters}): its change table keeps only the window's rows that do
+   */
+  public record Source(PgTable table, List<String> readColumns, List<String> joinKeys, Optional<RelNode> rowFilter) {
+    public Source(PgTable table, List<String> readColumns, List<String> joinKeys) {
+      this(table, readColumns, joinKeys, Optional.empty());
+    }
+
     public List<String> name() {
       return List.of(table.schema(), table.name());
     }

@@ -77,7 +77,7 @@ final class RefreshInstaller {
         ps.setString(4, String.join(".", source.name()));
         ps.setString(5, ChangeTablePrinter.windowCounts(buffer.qualifiedBufferName()));
         ps.setString(6, differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
-            sourceColumns(source)) : null);
+            sourceColumns(source), source.rowFilter()) : null);
         ps.setArray(7, c.createArrayOf("text", differential
             ? ChangeTablePrinter.prepare(changeTable, source.joinKeys()).toArray() : new Object[0]));
         ps.setString(8, ChangeCapture.cleanupSql(source.table().oid()));

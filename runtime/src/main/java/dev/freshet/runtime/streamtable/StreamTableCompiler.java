@@ -15,6 +15,7 @@ import dev.freshet.planner.catalog.PgTable;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.Differentiator;
 import dev.freshet.rules.SourceColumns;
+import dev.freshet.rules.SourceFilters;
 import dev.freshet.rules.shape.MaintenanceShape;
 import dev.freshet.rules.shape.ShapeAnalyzer;
 import dev.freshet.rules.shape.Stratum;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.apache.calcite.rel.RelNode;
 
 /**
  * Decides how a defining query is maintained. PostgreSQL reads the query first
@@ -97,6 +99,10 @@ public final class StreamTableCompiler {
     }
     Map<List<String>, SortedSet<Integer>> read = SourceColumns.analyze(plan.rel());
     Map<List<String>, SortedSet<Integer>> joinKeys = SourceColumns.joinKeys(plan.rel());
+    List<RelNode> differentiated = new ArrayList<>(); // every plan a refresh differentiates
+    analysis.strata().forEach(stratum -> differentiated.add(stratum.shape().input()));
+    differentiated.add(shape.orElseThrow().input());
+    Map<List<String>, RelNode> rowFilters = SourceFilters.analyze(differentiated);
     List<CompiledStreamTable.Source> sources = new ArrayList<>();
     for (var entry : read.entrySet()) {
       List<String> name = entry.getKey();
@@ -106,7 +112,7 @@ public final class StreamTableCompiler {
       entry.getValue().forEach(i -> columns.add(table.columns().get(i).name()));
       List<String> keys = new ArrayList<>();
       joinKeys.getOrDefault(name, new TreeSet<>()).forEach(i -> keys.add(table.columns().get(i).name()));
-      sources.add(new CompiledStreamTable.Source(table, columns, keys));
+      sources.add(new CompiledStreamTable.Source(table, columns, keys, Optional.ofNullable(rowFilters.get(name))));
     }
     List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c,
         sources.stream().map(s -> s.table().oid()).toList());
