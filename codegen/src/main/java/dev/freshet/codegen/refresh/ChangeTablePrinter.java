@@ -117,7 +117,7 @@ public final class ChangeTablePrinter {
   /**
    * The condition of a filter over a scan, printed as the delta queries print it, its columns unqualified.
    */
-  static String condition(RelNode filterOverScan) {
+  public static String condition(RelNode filterOverScan) {
     if (!(filterOverScan instanceof Filter filter) || !(filter.getInput() instanceof TableScan)) {
       throw new IllegalArgumentException("not a filter over a scan: " + filterOverScan);
     }

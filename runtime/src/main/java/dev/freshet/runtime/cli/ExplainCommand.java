@@ -6,6 +6,7 @@ import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
+import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.rules.rel.ChangeTables;
 import dev.freshet.rules.shape.Stratum;
@@ -112,6 +113,11 @@ public final class ExplainCommand implements Callable<Integer> {
       out.println(compiled.definingSql() + ";");
     }
     out.println("Row identity: " + compiled.storage().identity().describe() + ".");
+    for (CompiledStreamTable.Source source : compiled.sources()) {
+      source.rowFilter().ifPresent(filter -> out.println("Change table of " + String.join(".", source.name())
+          + ": only the window's rows where " + ChangeTablePrinter.condition(filter)
+          + " (no other row can count)."));
+    }
     for (ChangedSet sourcesChanged : sets) {
       ChangedSet set = compiled.withChangedStrata(sourcesChanged);
       out.println();
