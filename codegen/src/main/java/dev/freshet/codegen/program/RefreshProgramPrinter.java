@@ -94,7 +94,7 @@ public final class RefreshProgramPrinter {
       steps.add(new RefreshStep.Statement(WHOLE_TABLES));
     }
     for (StateTable table : stateTables) {
-      steps.add(new RefreshStep.Statement(table.printer().materializeFull()));
+      steps.add(new RefreshStep.Statement(table.printer().materializeFull(table.stored())));
       steps.add(new RefreshStep.Statement(table.printer().apply()));
       steps.add(new RefreshStep.Statement(table.printer().dropTemporary()));
       steps.add(new RefreshStep.Statement(table.printer().analyze()));

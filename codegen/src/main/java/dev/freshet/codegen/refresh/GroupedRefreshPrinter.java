@@ -53,6 +53,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   private static final String DELTA_INPUT = "Δinput";
   private static final String RESCAN_KEYS = "__freshet_rescan";
   private static final String AGG_VALUES = "__freshet_agg";
+  private static final String ROWS = "__freshet_rows";
 
   private final List<String> target;
   private final List<String> userColumns;
@@ -263,16 +264,33 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         + "\n),\n" + aggValuesCte() + "\n" + finisherSql();
   }
 
-  /** {@inheritDoc} The layout comes from the plan's state query; {@code definingSql} is not needed. */
+  /**
+   * {@inheritDoc} The user's columns get exactly the types PostgreSQL gives {@code definingSql} (the
+   * query as written: {@code coalesce(s, 'x')} over text is text, where Calcite's plan prints a cast to
+   * varchar), the hidden ones those of the plan's state query. Neither query runs ({@code WITH NO DATA}).
+   * Refreshes cast the user's values to these types ({@link #materializeFull(List)}).
+   */
   @Override
   public List<String> createStorage(String definingSql) {
-    return createStorage();
+    List<String> hidden = new ArrayList<>();
+    hidden.add(HiddenColumns.HASH);
+    hidden.addAll(keyColumns());
+    hidden.addAll(stateColumns());
+    String aliases = userColumns.isEmpty() ? "" : "(" + join(map(userColumns, SqlText::q)) + ")";
+    return storage("SELECT " + (userColumns.isEmpty() ? "" : "q.*, ") + join(map(hidden, h -> col("s", h)))
+        + "\nFROM (\n" + indent(definingSql, 2) + "\n) AS q" + aliases + "\nCROSS JOIN (\n"
+        + indent(stateQuery(), 2) + "\n) AS s");
   }
 
+  /** Creates a state table inside the query: every column typed by the plan's state query. */
   public List<String> createStorage() {
+    return storage(stateQuery());
+  }
+
+  private List<String> storage(String query) {
     String t = targetName();
     return List.of(
-        "CREATE TABLE " + t + " AS\n" + stateQuery() + "\nWITH NO DATA",
+        "CREATE TABLE " + t + " AS\n" + query + "\nWITH NO DATA",
         "CREATE INDEX ON " + t + " (" + q(HiddenColumns.HASH) + ")");
   }
 
@@ -280,9 +298,9 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
    * Full refresh, step 1: every group's new row, and a zero-count row for each stored group that is gone.
    * The stored groups are matched on the identity hash first: {@code IS NOT DISTINCT FROM} alone cannot
    * be hashed, and a nested loop over every stored group and every new one took 5.5 minutes for TPC-H Q2's
-   * 160,000 parts at SF-1.
+   * 160,000 parts at SF-1. {@code stored} are the storage columns, for the types of the user's columns.
    */
-  public String materializeFull() {
+  public String materializeFull(List<StoredColumn> stored) {
     List<String> keyCols = keyColumns();
     List<String> gone = new ArrayList<>(map(keyCols, k -> col("st", k)));
     gone.add("0");
@@ -297,7 +315,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
             + SqlText.hash("f", keyCols, keyTypes()) + " = st." + q(HiddenColumns.HASH) + "\n    AND "
             + SqlText.sameValues("f", "st", keyCols).replace("\n", "\n  ") + ")\n")
         + ")";
-    return materialize(stateCte);
+    return materialize(stateCte, stored);
   }
 
   /**
@@ -397,7 +415,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
             + (keys.isEmpty() ? "" : SqlText.hash("r", keyCols, keyTypes) + " = " + SqlText.hash("m", keyCols, keyTypes)
                 + "\n    AND ")
             + SqlText.sameValues("r", "m", keyCols).replace("\n", "\n    ") + "\n  WHERE m.\"__freshet_rescan\"\n)");
-    return materialize(ctes);
+    return materialize(ctes, stored);
   }
 
   private static String typeOf(List<StoredColumn> stored, String name) {
@@ -423,9 +441,23 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     return join(out);
   }
 
-  private String materialize(String stateCtes) {
+  /**
+   * {@value #STATE_TABLE} from the state CTEs: the user's columns cast to their stored types (the plan
+   * computes them in Calcite's types, e.g. varchar where PostgreSQL and the stored column have text),
+   * then the hidden columns as the state query types them.
+   */
+  private String materialize(String stateCtes, List<StoredColumn> stored) {
+    List<String> items = new ArrayList<>();
+    for (int i = 0; i < userColumns.size(); i++) {
+      items.add("CAST(" + col("r", userColumns.get(i)) + " AS " + typeOf(stored, userColumns.get(i)) + ") AS "
+          + q(userColumns.get(i)));
+    }
+    items.add(col("r", HiddenColumns.HASH));
+    keyColumns().forEach(k -> items.add(col("r", k)));
+    stateColumns().forEach(c -> items.add(col("r", c)));
     return "CREATE TEMPORARY TABLE " + q(STATE_TABLE) + " ON COMMIT DROP AS\nWITH " + stateCtes + ",\n"
-        + aggValuesCte() + "\n" + finisherSql();
+        + aggValuesCte() + ",\n" + q(ROWS) + " AS (\n" + indent(finisherSql(), 2) + "\n)\nSELECT "
+        + String.join(",\n  ", items) + "\nFROM " + q(ROWS) + " AS r";
   }
 
   /**
@@ -475,7 +507,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   /** {@inheritDoc} Every group is recomputed from the plan's input; {@code definingSql} is not needed. */
   @Override
   public List<RefreshStep> full(String definingSql, List<StoredColumn> stored) {
-    return List.of(new RefreshStep.Statement(materializeFull()), new RefreshStep.Figures(counts()),
+    return List.of(new RefreshStep.Statement(materializeFull(stored)), new RefreshStep.Figures(counts()),
         new RefreshStep.Statement(apply()), new RefreshStep.Statement(dropTemporary()));
   }
 
