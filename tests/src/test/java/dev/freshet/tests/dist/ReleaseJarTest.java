@@ -74,6 +74,26 @@ class ReleaseJarTest {
     assertFalse(demo.output().contains("maven dependency"), demo.output());
   }
 
+  /**
+   * The jar starts with a launcher compiled for Java 8 (class file version 52), so that a JVM older than 21
+   * loads it and is refused in one line instead of an UnsupportedClassVersionError (unit-tested in dist); and
+   * it is the only jar the build leaves in dist/target, the one to run.
+   */
+  @Test
+  void theJarStartsWithALauncherOlderJavasCanLoadAndIsTheOnlyJar() throws IOException {
+    try (ZipFile zip = new ZipFile(jar().toFile())) {
+      String manifest = new String(zip.getInputStream(zip.getEntry("META-INF/MANIFEST.MF")).readAllBytes(),
+          StandardCharsets.UTF_8);
+      assertTrue(manifest.contains("Main-Class: dev.freshet.dist.FreshetLauncher"), manifest);
+      byte[] launcher = zip.getInputStream(zip.getEntry("dev/freshet/dist/FreshetLauncher.class")).readAllBytes();
+      assertEquals(52, ((launcher[6] & 0xff) << 8) | (launcher[7] & 0xff), "class file major version");
+    }
+    try (var files = Files.list(jar().getParent())) {
+      assertEquals(List.of(jar().getFileName().toString()), files.map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".jar")).toList());
+    }
+  }
+
   @Test
   void theJarCarriesTheEmbeddedPostgresOfOnePlatform() throws IOException {
     try (ZipFile zip = new ZipFile(jar().toFile())) {
