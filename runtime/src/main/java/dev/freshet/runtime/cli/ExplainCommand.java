@@ -5,8 +5,8 @@ import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;
-import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
+import dev.freshet.codegen.sql.PlanPrinter;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.rules.rel.ChangeTables;
 import dev.freshet.rules.shape.Stratum;
@@ -24,10 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
-import org.apache.calcite.sql.SqlExplainLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,11 +97,11 @@ public final class ExplainCommand implements Callable<Integer> {
       return ExitCode.OK.code();
     }
     out.println("-- Logical plan");
-    out.print(RelOptUtil.toString(compiled.plan().orElseThrow().rel(), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
+    out.print(PlanPrinter.print(compiled.plan().orElseThrow().rel(), compiled.columnNames()));
     out.println();
     for (Stratum stratum : compiled.strata()) {
       out.println("-- State table " + Quoting.qualified(stratum.stateTable()) + ": stored state of");
-      out.print(RelOptUtil.toString(stratum.shape().aggregate(), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
+      out.print(PlanPrinter.print(stratum.shape().aggregate(), List.of()));
       printShape(out, stratum.shape(), "   ", List.of());
       out.println();
     }
@@ -147,7 +145,7 @@ public final class ExplainCommand implements Callable<Integer> {
           case MaintenanceShape.Bag bag -> " (with weight __w)";
           case MaintenanceShape.TopK topK -> throw new IllegalStateException("top rows are derived, not differentiated");
         });
-        out.print(RelOptUtil.toString(compiled.deltaPlan(set), SqlExplainLevel.EXPPLAN_ATTRIBUTES));
+        out.print(PlanPrinter.print(compiled.deltaPlan(set), List.of()));
         out.println("-- Delta SQL");
         out.println(compiled.deltaSql(set) + ";");
       }
@@ -165,9 +163,6 @@ public final class ExplainCommand implements Callable<Integer> {
     }
   }
 
-  /** Calcite's names for unnamed expressions ({@code EXPR$2}, {@code $f3}): never shown to a user. */
-  private static final java.util.regex.Pattern GENERATED = java.util.regex.Pattern.compile("(EXPR\\$|\\$f)\\d+");
-
   /**
    * The names of an aggregate's fields as the user knows them: the stream table's column a field becomes
    * (through the finisher, when it is that column as it is), else its own name unless Calcite made it up.
@@ -182,7 +177,7 @@ public final class ExplainCommand implements Callable<Integer> {
     }
     List<String> result = new ArrayList<>();
     for (int i = 0; i < fields.size(); i++) {
-      result.add(names[i] != null ? names[i] : GENERATED.matcher(fields.get(i)).matches() ? null : fields.get(i));
+      result.add(names[i] != null ? names[i] : PlanPrinter.isGenerated(fields.get(i)) ? null : fields.get(i));
     }
     return result;
   }
@@ -204,7 +199,7 @@ public final class ExplainCommand implements Callable<Integer> {
         Aggregate aggregate = grouped.aggregate();
         List<String> fields = userNames(grouped, columnNames);
         List<String> inputFields = aggregate.getInput().getRowType().getFieldNames().stream()
-            .map(f -> GENERATED.matcher(f).matches() ? "an expression" : f).toList();
+            .map(f -> PlanPrinter.isGenerated(f) ? "an expression" : f).toList();
         List<String> keys = new ArrayList<>();
         for (int k = 0; k < aggregate.getGroupCount(); k++) {
           keys.add(fields.get(k) != null ? fields.get(k) : inputFields.get(aggregate.getGroupSet().nth(k)));

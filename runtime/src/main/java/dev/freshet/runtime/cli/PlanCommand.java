@@ -1,17 +1,18 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.codegen.sql.PlanPrinter;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.QueryPlanner;
 import dev.freshet.planner.catalog.PgCatalogReader;
+import dev.freshet.planner.catalog.PgQueryAnalyzer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.calcite.plan.RelOptUtil;
-import org.apache.calcite.sql.SqlExplainLevel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,11 +72,14 @@ public final class PlanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     String sql = source.text();
     LogicalPlan plan;
+    List<String> columnNames;
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
+      // PostgreSQL's names for the result's columns (count, sum), as a stream table of the query has them
+      columnNames = PgQueryAnalyzer.analyze(c, sql, List.of()).columnNames();
       plan = QueryPlanner.forCatalog(PgCatalogReader.read(c)).plan(sql);
     }
     out.println("-- Logical plan");
-    out.print(RelOptUtil.toString(plan.rel(), SqlExplainLevel.NON_COST_ATTRIBUTES));
+    out.print(PlanPrinter.print(plan.rel(), columnNames));
     if (!planOnly) {
       out.println();
       out.println("-- SQL printed back");

@@ -1,0 +1,85 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code freshet plan} shows the plan as users read it (issue 15): operators named as in SQL, expressions
+ * over column names in PostgreSQL's syntax, the result's columns under PostgreSQL's names ({@code count},
+ * {@code sum}), and none of Calcite's internals ({@code EXPR$2}, {@code $f3}, {@code LogicalMinus},
+ * {@code id = 14}).
+ */
+@PostgresTest
+class CliPlanTest {
+
+  @BeforeAll
+  static void tables(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE pt (id int PRIMARY KEY, s text, n numeric)",
+        "CREATE TABLE other (id int PRIMARY KEY, pt_id int, amount int)");
+  }
+
+  @Test
+  void aggregateColumnsHavePostgresNames(TestDatabase db) {
+    CliRun run = CliRun.run(db.jdbcUrl(), "plan", "--query",
+        "select id, coalesce(s,'x') as c, count(*), sum(n) from pt group by id, coalesce(s,'x')");
+    assertEquals(0, run.exitCode(), run.transcript());
+    String plan = logicalPlan(run);
+    assertTrue(plan.startsWith("Aggregate(group=[id, c], count=[COUNT(*)], sum=[SUM(\"n\")])\n"), run.transcript());
+    assertTrue(plan.contains("\n  Project(id, c=[CASE WHEN \"s\" IS NOT NULL "), run.transcript());
+    assertTrue(plan.contains("\n    Scan(table=[public.pt])\n"), run.transcript());
+    assertTrue(run.out().contains("-- SQL printed back\nSELECT "), run.transcript());
+    assertNoCalciteInternals(run);
+  }
+
+  /** Unnamed expressions inside the plan are shown by what they compute, wherever they are read. */
+  @Test
+  void unnamedExpressionsAreShownByWhatTheyCompute(TestDatabase db) {
+    for (String query : List.of(
+        "select s, count(*), avg(id), sum(n * 2) from pt group by s having count(*) > 1",
+        "select id from pt except select id + 1 from pt",
+        "select p.s, sum(o.amount) + 1, count(*) from pt p join other o on o.pt_id = p.id group by p.s",
+        "select id, n * 2 from pt where s || 'y' = 'ay' union all select pt_id, amount from other",
+        "select * from (values (1, 'a'), (2, 'b')) v",
+        "select s, count(*) from pt where id in (select pt_id from other) group by s order by 2 desc limit 3")) {
+      CliRun run = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query", query);
+      assertEquals(0, run.exitCode(), run.transcript());
+      assertNoCalciteInternals(run);
+      assertFalse(run.out().contains("-- SQL printed back"), run.transcript());
+    }
+    CliRun having = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query",
+        "select s, count(*), avg(id), sum(n * 2) from pt group by s having count(*) > 1");
+    assertTrue(logicalPlan(having).equals("""
+        Filter(condition=[COUNT(*) > 1])
+          Aggregate(group=[s], count=[COUNT(*)], avg=[AVG("id")], sum=[SUM("n" * 2)])
+            Project(s, id, "n" * 2)
+              Scan(table=[public.pt])
+        """), having.transcript());
+    CliRun except = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query",
+        "select id from pt except select id + 1 from pt");
+    assertTrue(logicalPlan(except).startsWith("Except(DISTINCT)\n  Project(id)\n"), except.transcript());
+    assertTrue(logicalPlan(except).contains("\n  Project(\"id\" + 1)\n"), except.transcript());
+  }
+
+  private static String logicalPlan(CliRun run) {
+    String out = run.out();
+    assertTrue(out.startsWith("-- Logical plan\n"), run.transcript());
+    int end = out.indexOf("\n-- SQL printed back");
+    return out.substring("-- Logical plan\n".length(), end < 0 ? out.length() : end + 1);
+  }
+
+  /** Calcite's names, node classes ({@code LogicalMinus}; the caption "-- Logical plan" is ours), ids, refs. */
+  private static void assertNoCalciteInternals(CliRun run) {
+    for (String internal : List.of("EXPR$", "$f", "id = ", "$0", "$1", "$2")) {
+      assertFalse(run.out().contains(internal), () -> internal + " in " + run.transcript());
+    }
+    assertFalse(Pattern.compile("Logical[A-Z]").matcher(run.out()).find(), run.transcript());
+  }
+}
