@@ -110,19 +110,23 @@ public final class CapturePrinter {
    *
    * <p>They read the transition tables by column position, not name ({@code FROM "freshet_new" AS
    * "n"("1", "2", "3")}, then {@code "n"."3"}), so a {@code RENAME COLUMN} on the source does not
-   * break every write to it. Positions hold because the guard view ({@link #createGuard}) covers every
-   * column up to the last captured one, so PostgreSQL refuses to drop any of them. If it is dropped
-   * anyway ({@code DROP COLUMN … CASCADE}), the functions write a TRUNCATE marker instead of reading
-   * shifted columns, and the application's writes go on; the next refresh rebuilds capture
-   * ({@code ChangeCapture.reconcile}). Each statement still names the guard view, so that a write racing
-   * the DROP fails rather than reads shifted columns.
+   * break every write to it. Nothing stops the application from dropping a column or changing a
+   * column's type ({@code ALTER COLUMN … TYPE}), which would shift the positions or change what they
+   * hold: so each function first compares the source's columns with the layout it was written for
+   * ({@link #layout}: the numbers of the columns up to the last captured one, and the type, modifier and
+   * collation of each captured one). When they differ, or the guard view is gone, it writes a TRUNCATE
+   * marker instead of reading rows, and the application's write goes on; the next refresh rebuilds
+   * capture for the new layout ({@code ChangeCapture.reconcile}) and recomputes every stream table
+   * reading the source. PL/pgSQL plans a statement when it first runs it, so the reads by position are
+   * never planned for a layout they were not written for. Each statement names the guard view, which
+   * reads the source, so that a change of the source also invalidates their plans.
    *
    * @param columns the captured columns, in buffer order
-   * @param sourceColumns the source's columns in order (dropped ones left out), at least up to the
-   *     last captured one
+   * @param source the source's columns in order (dropped ones left out), at least up to the last captured one
    */
-  public static List<String> createFunctions(long sourceRelid, List<String> columns, List<String> sourceColumns) {
+  public static List<String> createFunctions(long sourceRelid, List<String> columns, List<SourceAttribute> source) {
     requireCapturable(columns);
+    List<String> sourceColumns = source.stream().map(SourceAttribute::name).toList();
     List<Integer> positions = new ArrayList<>();
     for (String column : columns) {
       int position = sourceColumns.indexOf(column) + 1;
@@ -144,20 +148,95 @@ public final class CapturePrinter {
         + Quoting.identifier(NEW_TABLE) + " AS " + positionalAlias(NEW_ALIAS, width) + guarded;
     String truncated = "INSERT INTO " + buffer + " (" + Quoting.identifier(WEIGHT) + ", "
         + Quoting.identifier(TRUNCATE) + ")\n  VALUES (0, true);";
+    List<Integer> attnums = capturedAttnums(columns, source);
     // Checked first: PL/pgSQL plans a statement when it first runs it, so the reads by position are
-    // never planned once the guard view is gone, and the application's write goes through.
-    String guardGone = "IF pg_catalog.to_regclass(" + Quoting.literal(qualifiedGuard(sourceRelid)) + ") IS NULL THEN\n"
-        + "    -- A captured column was dropped or retyped with CASCADE: its rows can no longer be read by\n"
-        + "    -- position. Capture stops safely; the marker makes the next refresh rebuild capture and\n"
-        + "    -- recompute every stream table reading the source.\n"
+    // never planned once the layout changed, and the application's write goes through.
+    String layoutChanged = "IF pg_catalog.to_regclass(" + Quoting.literal(qualifiedGuard(sourceRelid)) + ") IS NULL\n"
+        + "     OR " + currentLayoutSql(Long.toString(sourceRelid) + "::pg_catalog.oid",
+            "(" + wrappedLiteral(attnumArray(attnums), "          ") + ")::pg_catalog.int2[]").replace("\n", "\n        ")
+        + "\n        IS DISTINCT FROM " + wrappedLiteral(layout(attnums, source), "          ") + " THEN\n"
+        + "    -- A column up to the last captured one was dropped, or a captured one changed its type: its\n"
+        + "    -- rows can no longer be read by position. Capture stops safely; the marker makes the next\n"
+        + "    -- refresh rebuild capture and recompute every stream table reading the source.\n"
         + "    " + truncated.replace("\n  ", "\n    ") + "\n    RETURN NULL;\n  END IF;";
     List<String> statements = new ArrayList<>();
-    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(BY_POSITION, guardGone, inserted)));
-    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(BY_POSITION, guardGone, deleted, inserted)));
-    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(BY_POSITION, guardGone, deleted)));
+    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(BY_POSITION, layoutChanged, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(BY_POSITION, layoutChanged, deleted, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(BY_POSITION, layoutChanged, deleted)));
     statements.add(function(sourceRelid, CaptureEvent.TRUNCATE, List.of(truncated)));
     statements.add("REVOKE ALL ON FUNCTION\n  " + functionList(sourceRelid) + "\nFROM PUBLIC");
     return statements;
+  }
+
+  /** The source column numbers of {@code captured}, in the same order. */
+  public static List<Integer> capturedAttnums(List<String> captured, List<SourceAttribute> source) {
+    List<Integer> attnums = new ArrayList<>();
+    for (String column : captured) {
+      attnums.add(source.stream().filter(a -> a.name().equals(column)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("captured column " + Quoting.identifier(column)
+              + " is not a column of the source"))
+          .attnum());
+    }
+    return attnums;
+  }
+
+  /**
+   * The layout capture functions are written for: for each of the source's columns (dropped ones left
+   * out) up to the last captured one, its number, and for a captured one also its type, modifier and
+   * collation ({@code 1:23:-1:0,2,3:25:-1:100}). {@link #currentLayoutSql} computes the same text from
+   * the catalog; empty when nothing is captured.
+   *
+   * @param capturedAttnums the captured columns' numbers
+   * @param source the source's columns (at least those up to the last captured one)
+   */
+  public static String layout(List<Integer> capturedAttnums, List<SourceAttribute> source) {
+    int last = capturedAttnums.stream().mapToInt(Integer::intValue).max().orElse(0);
+    return source.stream()
+        .filter(a -> a.attnum() <= last)
+        .sorted(java.util.Comparator.comparingInt(SourceAttribute::attnum))
+        .map(a -> capturedAttnums.contains(a.attnum())
+            ? a.attnum() + ":" + a.typeId() + ":" + a.typmod() + ":" + a.collationId()
+            : Integer.toString(a.attnum()))
+        .collect(Collectors.joining(","));
+  }
+
+  /**
+   * A scalar subquery computing {@link #layout} from the catalog, now: {@code relid} is SQL for the
+   * source's oid, {@code capturedAttnums} SQL for an {@code int2[]} of the captured columns' numbers.
+   */
+  public static String currentLayoutSql(String relid, String capturedAttnums) {
+    return "(SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text\n"
+        + "          || CASE WHEN a.attnum = ANY (" + capturedAttnums + ")\n"
+        + "                  THEN ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'\n"
+        + "                       || a.attcollation::pg_catalog.int8\n"
+        + "                  ELSE '' END, ',' ORDER BY a.attnum), '')\n"
+        + " FROM pg_catalog.pg_attribute AS a\n"
+        + " WHERE a.attrelid = " + relid + " AND a.attnum > 0 AND NOT a.attisdropped\n"
+        + "   AND a.attnum <= (SELECT pg_catalog.max(x)\n"
+        + "                    FROM pg_catalog.unnest(" + capturedAttnums + ") AS x))";
+  }
+
+  /**
+   * A string literal, as {@code 'a,b' || 'c'} over several lines when long (cut after commas), so that
+   * no line of a function gets too long; the lines after the first start with {@code indent}.
+   */
+  private static String wrappedLiteral(String text, String indent) {
+    List<String> pieces = new ArrayList<>();
+    StringBuilder piece = new StringBuilder();
+    for (String item : text.split("(?<=,)")) {
+      if (piece.length() > 0 && piece.length() + item.length() > 40) {
+        pieces.add(Quoting.literal(piece.toString()));
+        piece.setLength(0);
+      }
+      piece.append(item);
+    }
+    pieces.add(Quoting.literal(piece.toString()));
+    return String.join("\n" + indent + "|| ", pieces);
+  }
+
+  /** {@code {2,3}}: the text of an {@code int2[]}. */
+  public static String attnumArray(List<Integer> attnums) {
+    return attnums.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
   }
 
   /** Words of {@link #BY_POSITION} that tell functions reading by position from older ones. */
@@ -165,7 +244,7 @@ public final class CapturePrinter {
 
   /** The comment that opens the body of a function reading rows (names would not be safe in it). */
   private static final String BY_POSITION = "-- " + BY_POSITION_MARK + ": renaming one does not break capture.\n"
-      + "  -- The guard view keeps the positions; when it is gone, capture stops with a marker.";
+      + "  -- When the columns are no longer those it was written for, capture stops with a marker.";
 
   /** {@code "n"("1", "2", …, "width")}, or {@code "n"} when no column is read. */
   private static String positionalAlias(String alias, int width) {
@@ -250,18 +329,22 @@ public final class CapturePrinter {
   }
 
   /**
-   * A view over the source's columns up to the last captured one ({@link #guardedColumns}). It
-   * captures nothing: it makes PostgreSQL refuse to drop one of them or change its type (which would
-   * shift the positions the capture functions read, or break them and with them every write to the
-   * source) with an error naming it, instead of accepting the DDL. A rename is harmless and allowed.
+   * The guard view: one column named after each of the source's columns up to the last captured one
+   * ({@link #guardedColumns}), as they were named when capture was last set up. It reads no column of
+   * the source (its columns are NULL constants, and it has no rows), so it refuses no DDL on the
+   * source's columns: dropping or retyping one is the capture functions' to notice ({@link
+   * #createFunctions}). Its names tell a later refresh that columns were renamed since; it depends on
+   * the source, so {@code DROP TABLE} of the source needs {@code CASCADE}, and the capture functions'
+   * plans are invalidated by any change of the source.
    */
   public static List<String> createGuard(long sourceRelid, String sourceSchema, String sourceTable,
       List<String> columns) {
     // Dropped and created, not replaced: a replacement cannot rename the view's columns.
     return List.of("DROP VIEW IF EXISTS " + qualifiedGuard(sourceRelid),
         "CREATE VIEW " + qualifiedGuard(sourceRelid) + " AS\nSELECT "
-            + columns.stream().map(Quoting::identifier).collect(Collectors.joining(", "))
-            + "\nFROM ONLY " + Quoting.qualified(sourceSchema, sourceTable));
+            + columns.stream().map(column -> "NULL::pg_catalog.text AS " + Quoting.identifier(column))
+                .collect(Collectors.joining(", "))
+            + "\nFROM ONLY " + Quoting.qualified(sourceSchema, sourceTable) + "\nWHERE false");
   }
 
   public static String qualifiedGuard(long sourceRelid) {

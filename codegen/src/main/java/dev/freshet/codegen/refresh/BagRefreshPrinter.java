@@ -91,12 +91,22 @@ public final class BagRefreshPrinter implements StoredTablePrinter {
   public List<String> createStorage(String definingSql) {
     String t = targetName();
     return List.of(
-        "CREATE TABLE " + t + " AS\nSELECT q.*, NULL::uuid AS " + q(HiddenColumns.HASH)
-            + ", NULL::integer AS " + q(HiddenColumns.DUP) + "\nFROM (\n" + indent(definingSql, 2)
-            + "\n) AS q" + columnAliases() + "\nWITH NO DATA",
+        "CREATE TABLE " + t + " AS\n" + storageQuery(definingSql) + "\nWITH NO DATA",
         "ALTER TABLE " + t + " ALTER COLUMN " + q(HiddenColumns.HASH) + " SET NOT NULL, ALTER COLUMN "
             + q(HiddenColumns.DUP) + " SET NOT NULL",
         "CREATE INDEX ON " + t + " (" + q(HiddenColumns.HASH) + ", " + q(HiddenColumns.DUP) + ")");
+  }
+
+  @Override
+  public String storageQuery(String definingSql) {
+    return "SELECT q.*, NULL::uuid AS " + q(HiddenColumns.HASH) + ", NULL::integer AS " + q(HiddenColumns.DUP)
+        + "\nFROM (\n" + indent(definingSql, 2) + "\n) AS q" + columnAliases();
+  }
+
+  @Override
+  public String rehash(List<StoredColumn> stored) {
+    List<String> types = stored.subList(0, columns.size()).stream().map(StoredColumn::identityType).toList();
+    return "UPDATE " + targetName() + " AS st SET " + q(HiddenColumns.HASH) + " = " + SqlText.hash("st", columns, types);
   }
 
   /**

@@ -272,14 +272,29 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
    */
   @Override
   public List<String> createStorage(String definingSql) {
+    return storage(storageQuery(definingSql));
+  }
+
+  /**
+   * {@inheritDoc} For the stream table: the user's columns as PostgreSQL types {@code definingSql}, the
+   * hidden ones as the plan's state query types them. A state table is created from {@link #stateQuery()}.
+   */
+  @Override
+  public String storageQuery(String definingSql) {
     List<String> hidden = new ArrayList<>();
     hidden.add(HiddenColumns.HASH);
     hidden.addAll(keyColumns());
     hidden.addAll(stateColumns());
     String aliases = userColumns.isEmpty() ? "" : "(" + join(map(userColumns, SqlText::q)) + ")";
-    return storage("SELECT " + (userColumns.isEmpty() ? "" : "q.*, ") + join(map(hidden, h -> col("s", h)))
+    return "SELECT " + (userColumns.isEmpty() ? "" : "q.*, ") + join(map(hidden, h -> col("s", h)))
         + "\nFROM (\n" + indent(definingSql, 2) + "\n) AS q" + aliases + "\nCROSS JOIN (\n"
-        + indent(stateQuery(), 2) + "\n) AS s");
+        + indent(stateQuery(), 2) + "\n) AS s";
+  }
+
+  @Override
+  public String rehash(List<StoredColumn> stored) {
+    return "UPDATE " + targetName() + " AS s SET " + q(HiddenColumns.HASH) + " = "
+        + SqlText.hash("s", keyColumns(), keyTypes());
   }
 
   /** Creates a state table inside the query: every column typed by the plan's state query. */

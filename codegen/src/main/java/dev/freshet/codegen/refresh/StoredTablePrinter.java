@@ -18,6 +18,20 @@ public sealed interface StoredTablePrinter permits BagRefreshPrinter, GroupedRef
   List<String> createStorage(String definingSql);
 
   /**
+   * The query whose result columns (names, types, collations) the table is created with by {@link
+   * #createStorage}: after a source column changed type, the stored columns are compared with it.
+   */
+  String storageQuery(String definingSql);
+
+  /**
+   * Computes every stored row's {@value HiddenColumns#HASH} anew from its values, after their types
+   * changed (a hash is computed over a canonical text of each type); writes to the table, so the
+   * transaction must allow them ({@code WriteGuardPrinter.ALLOW_WRITES}). {@code stored} are the table's
+   * columns as PostgreSQL stores them now.
+   */
+  String rehash(List<StoredColumn> stored);
+
+  /**
    * A differential refresh: the delta {@code deltaSql} (the maintained input's columns and a weight
    * {@code __w}) materialized, checked, counted ({@link RefreshStep.Figures}) and merged into the table.
    * {@code stored} are the table's columns as PostgreSQL stores them, for their types.

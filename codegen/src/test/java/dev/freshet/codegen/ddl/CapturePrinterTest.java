@@ -56,7 +56,9 @@ class CapturePrinterTest {
 
   @Test
   void functions() {
-    List<String> functions = CapturePrinter.createFunctions(7, List.of("id", "name"), List.of("id", "note", "name", "later"));
+    List<String> functions = CapturePrinter.createFunctions(7, List.of("id", "name"), List.of(
+        SourceAttribute.of("id", 1, 23), SourceAttribute.of("note", 3, 25),
+        new SourceAttribute("name", 4, 1043, 44, 950), SourceAttribute.of("later", 5, 23)));
     assertEquals(5, functions.size());
     assertEquals("""
         CREATE OR REPLACE FUNCTION "freshet_changes"."src_7_ins"()
@@ -67,11 +69,21 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- The guard view keeps the positions; when it is gone, capture stops with a marker.
-          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL THEN
-            -- A captured column was dropped or retyped with CASCADE: its rows can no longer be read by
-            -- position. Capture stops safely; the marker makes the next refresh rebuild capture and
-            -- recompute every stream table reading the source.
+          -- When the columns are no longer those it was written for, capture stops with a marker.
+          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL
+             OR (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
+                          || CASE WHEN a.attnum = ANY (('{1,4}')::pg_catalog.int2[])
+                                  THEN ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
+                                       || a.attcollation::pg_catalog.int8
+                                  ELSE '' END, ',' ORDER BY a.attnum), '')
+                 FROM pg_catalog.pg_attribute AS a
+                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
+                   AND a.attnum <= (SELECT pg_catalog.max(x)
+                                    FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
+                IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
+            -- A column up to the last captured one was dropped, or a captured one changed its type: its
+            -- rows can no longer be read by position. Capture stops safely; the marker makes the next
+            -- refresh rebuild capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
             VALUES (0, true);
             RETURN NULL;
@@ -92,11 +104,21 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- The guard view keeps the positions; when it is gone, capture stops with a marker.
-          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL THEN
-            -- A captured column was dropped or retyped with CASCADE: its rows can no longer be read by
-            -- position. Capture stops safely; the marker makes the next refresh rebuild capture and
-            -- recompute every stream table reading the source.
+          -- When the columns are no longer those it was written for, capture stops with a marker.
+          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL
+             OR (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
+                          || CASE WHEN a.attnum = ANY (('{1,4}')::pg_catalog.int2[])
+                                  THEN ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
+                                       || a.attcollation::pg_catalog.int8
+                                  ELSE '' END, ',' ORDER BY a.attnum), '')
+                 FROM pg_catalog.pg_attribute AS a
+                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
+                   AND a.attnum <= (SELECT pg_catalog.max(x)
+                                    FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
+                IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
+            -- A column up to the last captured one was dropped, or a captured one changed its type: its
+            -- rows can no longer be read by position. Capture stops safely; the marker makes the next
+            -- refresh rebuild capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
             VALUES (0, true);
             RETURN NULL;
@@ -121,11 +143,21 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- The guard view keeps the positions; when it is gone, capture stops with a marker.
-          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL THEN
-            -- A captured column was dropped or retyped with CASCADE: its rows can no longer be read by
-            -- position. Capture stops safely; the marker makes the next refresh rebuild capture and
-            -- recompute every stream table reading the source.
+          -- When the columns are no longer those it was written for, capture stops with a marker.
+          IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL
+             OR (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
+                          || CASE WHEN a.attnum = ANY (('{1,4}')::pg_catalog.int2[])
+                                  THEN ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
+                                       || a.attcollation::pg_catalog.int8
+                                  ELSE '' END, ',' ORDER BY a.attnum), '')
+                 FROM pg_catalog.pg_attribute AS a
+                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
+                   AND a.attnum <= (SELECT pg_catalog.max(x)
+                                    FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
+                IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
+            -- A column up to the last captured one was dropped, or a captured one changed its type: its
+            -- rows can no longer be read by position. Capture stops safely; the marker makes the next
+            -- refresh rebuild capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
             VALUES (0, true);
             RETURN NULL;
@@ -161,7 +193,7 @@ class CapturePrinterTest {
 
   @Test
   void aSourceWithNoCapturedColumnStillCountsRows() {
-    assertTrue(CapturePrinter.createFunctions(7, List.of(), List.of("a")).get(0).contains("""
+    assertTrue(CapturePrinter.createFunctions(7, List.of(), List.of(SourceAttribute.of("a", 1, 23))).get(0).contains("""
           INSERT INTO "freshet_changes"."src_7" ("__w")
           SELECT 1
           FROM "freshet_new" AS "n"
@@ -213,14 +245,15 @@ class CapturePrinterTest {
   }
 
   @Test
-  void guardViewListsTheColumnsUpToTheLastCapturedOne() {
+  void guardViewNamesTheColumnsUpToTheLastCapturedOneWithoutReadingThem() {
     List<String> guarded = CapturePrinter.guardedColumns(List.of("Amount \"€\"", "id"),
         List.of("id", "note", "Amount \"€\"", "later"));
     assertEquals(List.of("id", "note", "Amount \"€\""), guarded);
     assertEquals(List.of("DROP VIEW IF EXISTS \"freshet_changes\".\"src_7_columns_in_use\"",
         "CREATE VIEW \"freshet_changes\".\"src_7_columns_in_use\" AS\n"
-        + "SELECT \"id\", \"note\", \"Amount \"\"€\"\"\"\n"
-        + "FROM ONLY \"s\".\"T\""), CapturePrinter.createGuard(7, "s", "T", guarded));
+        + "SELECT NULL::pg_catalog.text AS \"id\", NULL::pg_catalog.text AS \"note\", "
+        + "NULL::pg_catalog.text AS \"Amount \"\"€\"\"\"\n"
+        + "FROM ONLY \"s\".\"T\"\nWHERE false"), CapturePrinter.createGuard(7, "s", "T", guarded));
     assertEquals(List.of(), CapturePrinter.guardedColumns(List.of(), List.of("id")));
   }
 
@@ -231,7 +264,7 @@ class CapturePrinterTest {
     List<String> buffer = CapturePrinter.createBuffer(7, "s\"", "t'", List.of(CapturedColumn.of(name, "text")));
     assertTrue(buffer.get(0).contains("  " + quoted + " text\n"), buffer.get(0));
     assertTrue(buffer.get(2).endsWith("IS 'Freshet change buffer of \"s\"\"\".\"t''\" (relation id 7)'"), buffer.get(2));
-    String insert = CapturePrinter.createFunctions(7, List.of(name), List.of(name)).get(0);
+    String insert = CapturePrinter.createFunctions(7, List.of(name), List.of(SourceAttribute.of(name, 1, 25))).get(0);
     assertTrue(insert.contains("(\"__w\", " + quoted + ")"), insert);
     assertTrue(insert.contains("SELECT 1, \"n\".\"1\"\n"), insert);
     // The column name contains the usual dollar tag, so the body is quoted with another one.
@@ -244,7 +277,7 @@ class CapturePrinterTest {
   @Test
   void longColumnListsWrap() {
     List<String> columns = IntStream.range(0, 30).mapToObj(i -> "column_" + i).toList();
-    String insert = CapturePrinter.createFunctions(7, columns, columns).get(0);
+    String insert = CapturePrinter.createFunctions(7, columns, attributes(columns)).get(0);
     for (String line : insert.split("\n")) {
       assertTrue(line.length() <= 100, line);
     }
@@ -254,14 +287,28 @@ class CapturePrinterTest {
   @Test
   void refusesColumnsNamedLikeTheBuffersOwn() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> CapturePrinter.createFunctions(7, List.of("id", "__w"), List.of("id", "__w")));
+        () -> CapturePrinter.createFunctions(7, List.of("id", "__w"), attributes(List.of("id", "__w"))));
     assertEquals("a source column named \"__w\" cannot be captured: change buffers use that name for their own "
         + "column", e.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> CapturePrinter.createBuffer(7, "s", "t", List.of(CapturedColumn.of("__xid", "integer"))));
     assertThrows(IllegalArgumentException.class,
-        () -> CapturePrinter.createFunctions(7, List.of("a", "a"), List.of("a")));
+        () -> CapturePrinter.createFunctions(7, List.of("a", "a"), attributes(List.of("a"))));
     assertThrows(IllegalArgumentException.class,
-        () -> CapturePrinter.createFunctions(7, List.of("a"), List.of("b")));
+        () -> CapturePrinter.createFunctions(7, List.of("a"), attributes(List.of("b"))));
+  }
+
+  @Test
+  void layoutNumbersEveryColumnUpToTheLastCapturedOneAndTypesTheCapturedOnes() {
+    List<SourceAttribute> source = List.of(SourceAttribute.of("id", 1, 23), SourceAttribute.of("kept", 3, 25),
+        new SourceAttribute("v", 4, 20, -1, 0), SourceAttribute.of("later", 6, 23));
+    assertEquals(List.of(4, 1), CapturePrinter.capturedAttnums(List.of("v", "id"), source));
+    assertEquals("1:23:-1:0,3,4:20:-1:0", CapturePrinter.layout(List.of(4, 1), source));
+    assertEquals("", CapturePrinter.layout(List.of(), source));
+    assertEquals("{4,1}", CapturePrinter.attnumArray(List.of(4, 1)));
+  }
+
+  private static List<SourceAttribute> attributes(List<String> names) {
+    return IntStream.range(0, names.size()).mapToObj(i -> SourceAttribute.of(names.get(i), i + 1, 23)).toList();
   }
 }

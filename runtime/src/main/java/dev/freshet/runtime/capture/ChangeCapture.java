@@ -3,6 +3,7 @@ package dev.freshet.runtime.capture;
 import dev.freshet.codegen.ddl.CaptureEvent;
 import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.ddl.CapturedColumn;
+import dev.freshet.codegen.ddl.SourceAttribute;
 import dev.freshet.codegen.sql.Quoting;
 import java.sql.Array;
 import java.sql.Connection;
@@ -89,11 +90,15 @@ public final class ChangeCapture {
       WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";
 
+  // As SOURCE_COLUMNS prints them: the type, and the collation when it is not the type's default.
   private static final String BUFFER_COLUMN_TYPES = """
-      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), cn.nspname, co.collname
       FROM pg_catalog.pg_attribute a
       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+      LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
+      LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
       WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped""";
 
   private static final String FUNCTIONS = """
@@ -115,6 +120,16 @@ public final class ChangeCapture {
           source_table = excluded.source_table,
           buffer_table = excluded.buffer_table,
           captured_columns = excluded.captured_columns""";
+
+  // The layout the capture functions were written for (catalog V15); NULL for capture set up before.
+  private static final String RECORD_LAYOUT = """
+      UPDATE freshet.change_buffers SET captured_attnums = ?::pg_catalog.int2[], captured_layout = ?
+      WHERE source_relid = ?::pg_catalog.oid""";
+
+  private static final String RECORDED_LAYOUT = """
+      SELECT captured_columns, captured_attnums, captured_layout
+      FROM freshet.change_buffers
+      WHERE source_relid = ?::pg_catalog.oid""";
 
   private static final String FIND = """
       SELECT source_relid, source_schema, source_table, buffer_table, captured_columns
@@ -163,8 +178,11 @@ public final class ChangeCapture {
               WHERE t.tgrelid = related.relid AND t.tgfoid = pg_catalog.to_regprocedure(%s))""";
 
   // One statement for all the sources of a refresh: those with a buffer whose guard view is gone, or
-  // whose guard view's columns are no longer the first columns of the source, name for name, or with
-  // a related table that lacks the marker trigger (created, attached or inheriting since).
+  // whose guard view's columns are no longer the first columns of the source, name for name, or whose
+  // columns are no longer laid out as the capture functions were written for (a column dropped, a
+  // captured one retyped: the functions then write markers; or capture set up before catalog V15,
+  // which records no layout), or with a related table that lacks the marker trigger (created, attached
+  // or inheriting since).
   private static final String NEEDING_RECONCILE = """
       SELECT r.relid
       FROM pg_catalog.unnest(?::pg_catalog.oid[]) AS r(relid)
@@ -182,12 +200,17 @@ public final class ChangeCapture {
         FROM pg_catalog.pg_attribute a
         WHERE a.attrelid = r.relid AND a.attnum > 0 AND NOT a.attisdropped
       ) AS source
+      LEFT JOIN freshet.change_buffers AS cb ON cb.source_relid = r.relid
       WHERE o.buffer IS NOT NULL
         AND (o.guard IS NULL
              OR guarded.names IS DISTINCT FROM source.names[1:pg_catalog.cardinality(guarded.names)]
+             OR cb.captured_layout IS NULL
+             OR cb.captured_layout IS DISTINCT FROM
+      %s
              OR EXISTS (
       %s
                SELECT FROM related WHERE NOT %s))""".formatted(
+      CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing(),
       RELATED_CTE.formatted("r.relid").indent(9).stripTrailing(),
       MARKED.formatted("'freshet_changes.src_' || r.relid || '_trunc()'"));
 
@@ -218,8 +241,8 @@ public final class ChangeCapture {
       WHERE c.oid = ANY (?::pg_catalog.oid[])
       ORDER BY c.oid""";
 
-  private static final String SOURCE_ORDER = """
-      SELECT a.attname
+  private static final String SOURCE_ATTRIBUTES = """
+      SELECT a.attname, a.attnum, a.atttypid::pg_catalog.int8, a.atttypmod, a.attcollation::pg_catalog.int8
       FROM pg_catalog.pg_attribute a
       WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";
@@ -301,13 +324,34 @@ public final class ChangeCapture {
       s.setArray(5, c.createArrayOf("text", capturedAfter.toArray()));
       s.executeUpdate();
     }
+    if (plan.layout().isPresent()) {
+      recordLayout(c, relid, plan.layout().get());
+    }
     return buffer;
   }
 
+  /** Records in {@code freshet.change_buffers} the layout the capture functions were just written for. */
+  private static void recordLayout(Connection c, long relid, Layout layout) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(RECORD_LAYOUT)) {
+      s.setString(1, CapturePrinter.attnumArray(layout.attnums()));
+      s.setString(2, layout.text());
+      s.setLong(3, relid);
+      s.executeUpdate();
+    }
+  }
+
+  /** The layout capture functions are written for: the captured columns' numbers, and {@link CapturePrinter#layout}. */
+  private record Layout(List<Integer> attnums, String text) {
+    static Layout of(List<String> captured, List<SourceAttribute> source) {
+      List<Integer> attnums = CapturePrinter.capturedAttnums(captured, source);
+      return new Layout(attnums, CapturePrinter.layout(attnums, source));
+    }
+  }
+
   /**
-   * Whether the source's columns were renamed since its capture was set up (or its guard view was
-   * dropped): then the buffer's column names no longer say which source column they hold, and
-   * {@link #reconcile} must run before a refresh reads the buffer. Reads the catalog only.
+   * Whether the source's columns were renamed, dropped or retyped since its capture was set up (or its
+   * guard view was dropped, or no layout is recorded for it): then {@link #reconcile} must run before a
+   * refresh reads the buffer. Reads the catalog only.
    */
   public static boolean needsReconcile(Connection c, long relid) throws SQLException {
     return !needingReconcile(c, List.of(relid)).isEmpty();
@@ -349,14 +393,16 @@ public final class ChangeCapture {
   }
 
   /**
-   * Brings capture in line with the source after columns were renamed: the capture functions read
-   * source columns by position, so they kept capturing the right values, but the buffer's columns
+   * Brings capture in line with the source after DDL on its columns. The capture functions read source
+   * columns by position, so after a rename they kept capturing the right values, but the buffer's columns
    * still carry the old names, which the stream tables' queries now use for other columns (or not at
-   * all). Renames the buffer's columns to the source's current names (position by position, through
-   * the guard view, whose columns kept the old names), rewrites the guard view and the functions, and
-   * writes a TRUNCATE marker, so that every stream table reading the source recomputes in full once:
-   * their queries may now mean other columns. If the guard view is gone (a column dropped with
-   * CASCADE, after which the functions failed rather than read shifted positions), capture is rebuilt
+   * all): the buffer's columns are renamed to the source's current names (each captured column is known by
+   * its column number, recorded since catalog V15, else by its position in the guard view, whose columns
+   * kept the old names). After a column up to the last captured one was dropped, or a captured one changed
+   * type (the functions then wrote markers instead of rows), the buffer drops the columns the source no
+   * longer has and takes the new types. The guard view and the functions are written anew for the new
+   * layout, which is recorded, and a TRUNCATE marker makes every stream table reading the source recompute
+   * in full once: their queries may now mean other columns. If the guard view is gone, capture is rebuilt
    * by name. A table related to the source (a partition or inheritance child at any level, or an
    * ancestor) without the marker trigger (created, attached or inheriting since capture was set up)
    * gets it, with the same marker: it may have been written uncaptured.
@@ -386,27 +432,45 @@ public final class ChangeCapture {
     }
     List<String> ddl = new ArrayList<>();
     boolean marker = false;
-    List<String> order = names(c, SOURCE_ORDER, s -> s.setLong(1, relid));
+    List<SourceAttribute> attributes = sourceAttributes(c, relid);
+    List<String> order = attributes.stream().map(SourceAttribute::name).toList();
     boolean guarded = guardExists(c, relid);
     List<String> guardColumns = guarded ? names(c, GUARD_COLUMNS, s -> s.setString(1, guardName(relid))) : List.of();
     List<String> captured = bufferColumns(c, CapturePrinter.bufferTable(relid)).stream()
         .filter(name -> !CapturePrinter.BUFFER_COLUMNS.contains(name)).toList();
+    // The column numbers the capture functions were written for, by buffer column (catalog V15; capture
+    // set up before has none recorded) and whether the source's columns are still laid out so.
+    Map<String, Integer> recordedAttnums = new HashMap<>();
+    Optional<String> recordedLayout = recordedLayout(c, relid, recordedAttnums);
+    boolean layoutChanged = recordedLayout.isPresent() && !recordedLayout.get().equals(CapturePrinter.layout(
+        captured.stream().filter(recordedAttnums::containsKey).map(recordedAttnums::get).toList(), attributes));
     List<String> capturedAfter = captured;
     boolean retyped = false;
-    if (!guarded || guardColumns.size() > order.size() || !guardColumns.equals(order.subList(0, guardColumns.size()))) {
-      // Positions are known from the guard view if the functions read by position (capture set up by
-      // an older Freshet named columns, and its guard listed only the captured ones).
+    boolean rewritten = false;
+    if (!guarded || guardColumns.size() > order.size() || !guardColumns.equals(order.subList(0, guardColumns.size()))
+        || recordedLayout.isEmpty() || layoutChanged) {
+      // Each captured column's source column is known by its number when it was recorded; else (capture
+      // set up by an older Freshet, whose guard view refused drops) by its position in the guard view if
+      // the functions read by position (older ones named columns, and their guard listed only those).
       List<String> guard = guarded && readsByPosition(c, relid) ? guardColumns : List.of();
       capturedAfter = new ArrayList<>();
-      // Each captured column's name now, or null when the source no longer has it (dropped with CASCADE,
-      // which dropped the guard view too): the buffer drops it, and the marker below makes every stream
-      // table reading the source recompute, which fails, naming the column, for those whose query reads it.
+      // Each captured column's name now, or null when the source no longer has it (dropped): the buffer
+      // drops it, and the marker below makes every stream table reading the source recompute, which
+      // fails, naming the column, for those whose query reads it.
       List<String> now = new ArrayList<>();
       for (String column : captured) {
-        int position = guard.indexOf(column);
-        String name = position >= 0 && position < order.size() ? order.get(position) : column;
-        now.add(order.contains(name) ? name : null);
-        if (order.contains(name)) {
+        String name;
+        if (recordedAttnums.containsKey(column)) {
+          int attnum = recordedAttnums.get(column);
+          // a column dropped and added again under its name is captured anew (the marker below recomputes)
+          name = attributes.stream().filter(a -> a.attnum() == attnum).map(SourceAttribute::name).findFirst()
+              .orElse(column);
+        } else {
+          int position = guard.indexOf(column);
+          name = position >= 0 && position < order.size() ? order.get(position) : column;
+        }
+        now.add(name != null && order.contains(name) ? name : null);
+        if (name != null && order.contains(name)) {
           capturedAfter.add(name);
         }
       }
@@ -415,13 +479,15 @@ public final class ChangeCapture {
           ddl.add(CapturePrinter.dropBufferColumn(relid, captured.get(i)));
         }
       }
-      // A column whose type changed (possible only with the guard view dropped by hand) is captured
-      // anew with its new type; the marker below makes its old values irrelevant.
-      Map<String, String> bufferTypes = bufferColumnTypes(c, relid);
+      // A column whose type (or collation) changed is captured anew with its new type; the marker below
+      // makes its old values irrelevant.
+      Map<String, CapturedColumn> bufferTypes = bufferColumnTypes(c, relid);
       Map<String, CapturedColumn> sourceColumns = sourceColumns(c, relid);
       for (int i = 0; i < captured.size(); i++) {
         CapturedColumn current = now.get(i) == null ? null : sourceColumns.get(now.get(i));
-        if (current != null && !current.type().equals(bufferTypes.get(captured.get(i)))) {
+        CapturedColumn buffered = bufferTypes.get(captured.get(i));
+        if (current != null && (buffered == null || !current.type().equals(buffered.type())
+            || !current.collation().equals(buffered.collation()))) {
           ddl.add(CapturePrinter.dropBufferColumn(relid, captured.get(i)));
           ddl.add(CapturePrinter.addColumns(relid, List.of(new CapturedColumn(captured.get(i), current.type(),
               current.collation()))));
@@ -441,10 +507,11 @@ public final class ChangeCapture {
       }
       ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
           CapturePrinter.guardedColumns(capturedAfter, order)));
-      ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
-      // Without the guard view the source's columns may have been dropped and added again under the same
-      // names (DDL fires no trigger, so nothing else marks that): recompute in full whenever it was gone.
-      marker = !guarded || retyped || !captured.equals(capturedAfter);
+      ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, attributes));
+      rewritten = true;
+      // Without the guard view, or with a layout changed, the functions wrote markers instead of rows (and
+      // columns may have been dropped and added again under the same names): recompute in full.
+      marker = !guarded || retyped || layoutChanged || !captured.equals(capturedAfter);
     }
     // A related table without the marker trigger (a partition or child created or attached since,
     // or a new ancestor) may have been written uncaptured: install the trigger, recompute in full once.
@@ -464,7 +531,55 @@ public final class ChangeCapture {
       s.setArray(5, c.createArrayOf("text", capturedAfter.toArray()));
       s.executeUpdate();
     }
+    if (rewritten) {
+      recordLayout(c, relid, Layout.of(capturedAfter, attributes));
+    }
     return true;
+  }
+
+  /**
+   * The layout recorded for the source's capture functions, and into {@code attnums} the column number
+   * of each captured column; empty when none is recorded (capture set up before catalog V15).
+   */
+  private static Optional<String> recordedLayout(Connection c, long relid, Map<String, Integer> attnums)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(RECORDED_LAYOUT)) {
+      s.setLong(1, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next() || rs.getString(3) == null || rs.getArray(2) == null) {
+          return Optional.empty();
+        }
+        List<String> names = strings(rs.getArray(1));
+        Array array = rs.getArray(2);
+        Object[] numbers;
+        try {
+          numbers = (Object[]) array.getArray();
+        } finally {
+          array.free();
+        }
+        if (numbers.length != names.size()) {
+          return Optional.empty();
+        }
+        for (int i = 0; i < names.size(); i++) {
+          attnums.put(names.get(i), ((Number) numbers[i]).intValue());
+        }
+        return Optional.of(rs.getString(3));
+      }
+    }
+  }
+
+  /** The source's columns (dropped ones left out) in order, as PostgreSQL numbers and types them. */
+  private static List<SourceAttribute> sourceAttributes(Connection c, long relid) throws SQLException {
+    List<SourceAttribute> attributes = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(SOURCE_ATTRIBUTES)) {
+      s.setLong(1, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          attributes.add(new SourceAttribute(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getInt(4), rs.getLong(5)));
+        }
+      }
+    }
+    return attributes;
   }
 
   /**
@@ -519,8 +634,11 @@ public final class ChangeCapture {
     }
   }
 
-  /** What a source's capture will hold ({@code captured}) and the DDL that gets it there. */
-  private record Plan(List<String> captured, List<String> ddl) {
+  /**
+   * What a source's capture will hold ({@code captured}) and the DDL that gets it there; {@code layout}
+   * when that DDL writes the capture functions anew (for that layout).
+   */
+  private record Plan(List<String> captured, List<String> ddl, Optional<Layout> layout) {
   }
 
   private static Plan plan(Connection c, long relid, String sourceSchema, String sourceTable,
@@ -555,15 +673,18 @@ public final class ChangeCapture {
     } else if (!added.isEmpty()) {
       ddl.add(CapturePrinter.addColumns(relid, added));
     }
+    Optional<Layout> layout = Optional.empty();
     if (!bufferExists || !added.isEmpty() || !functionsExist(c, relid)) {
       if (bufferExists && !guardExists(c, relid)) {
         // the guard is rebuilt here, so reconcile will not see it was gone: mark as it would (see there)
         ddl.add(CapturePrinter.truncateMarker(relid));
       }
       List<String> order = List.copyOf(sourceColumns.keySet());
+      List<SourceAttribute> attributes = sourceAttributes(c, relid);
       ddl.addAll(CapturePrinter.createGuard(relid, sourceSchema, sourceTable,
           CapturePrinter.guardedColumns(capturedAfter, order)));
-      ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, order));
+      ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, attributes));
+      layout = Optional.of(Layout.of(capturedAfter, attributes));
     }
     Set<String> triggers = triggers(c, relid);
     for (CaptureEvent event : CaptureEvent.values()) {
@@ -574,7 +695,7 @@ public final class ChangeCapture {
     for (List<String> related : relatedWithoutMarker(c, relid)) { // a new buffer: see reconcile otherwise
       ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
     }
-    return new Plan(capturedAfter, ddl);
+    return new Plan(capturedAfter, ddl, layout);
   }
 
   /**
@@ -801,21 +922,23 @@ public final class ChangeCapture {
     return names(c, PRIMARY_KEY, s -> s.setLong(1, relid));
   }
 
-  /** All columns of the buffer table, its own first; empty when it does not exist. */
-  /** The buffer's columns with their types as {@code format_type} prints them. */
-  private static Map<String, String> bufferColumnTypes(Connection c, long relid) throws SQLException {
-    Map<String, String> types = new HashMap<>();
+  /** The buffer's columns with their types and collations, as {@link #sourceColumns} gives a source's. */
+  private static Map<String, CapturedColumn> bufferColumnTypes(Connection c, long relid) throws SQLException {
+    Map<String, CapturedColumn> types = new HashMap<>();
     try (PreparedStatement s = c.prepareStatement(BUFFER_COLUMN_TYPES)) {
       s.setString(1, CapturePrinter.bufferTable(relid));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          types.put(rs.getString(1), rs.getString(2));
+          String collationSchema = rs.getString(3);
+          List<String> collation = collationSchema == null ? List.of() : List.of(collationSchema, rs.getString(4));
+          types.put(rs.getString(1), new CapturedColumn(rs.getString(1), rs.getString(2), collation));
         }
       }
     }
     return types;
   }
 
+  /** All columns of the buffer table, its own first; empty when it does not exist. */
   private static List<String> bufferColumns(Connection c, String bufferTable) throws SQLException {
     return names(c, BUFFER_COLUMNS, s -> s.setString(1, bufferTable));
   }

@@ -57,7 +57,9 @@ public final class ListCommand implements Callable<Integer> {
     List<List<String>> rows = new ArrayList<>();
     rows.add(HEADER);
     for (StoredStreamTable st : tables) {
-      rows.add(List.of(st.name().toString(), StatusCommand.modeCell(st), st.status(),
+      // DDL on a source recorded as it happened: 'freshet status' says which and what it means
+      String status = st.pendingRebuild().isPresent() && st.status().equals("ACTIVE") ? "ACTIVE (rebuild)" : st.status();
+      rows.add(List.of(st.name().toString(), StatusCommand.modeCell(st), status,
           StatusCommand.time(st.lastRefreshAt()), pending.get(st.id()), st.schedule().orElse("-")));
     }
     int[] widths = new int[HEADER.size()];

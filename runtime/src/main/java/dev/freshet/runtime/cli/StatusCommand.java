@@ -80,6 +80,7 @@ public final class StatusCommand implements Callable<Integer> {
         out.println("  last error:");
         e.strip().lines().forEach(line -> out.println("    " + line));
       });
+      st.pendingRebuild().ifPresent(r -> out.println("  rebuild:      " + r));
       out.println("  last refresh: " + time(st.lastRefreshAt()));
       java.util.Map<String, Long> pending = StreamTables.pendingChanges(c, st.id());
       out.println("  pending:      " + (StreamTables.changesVisible(c, st.id()) ? pendingText(pending)

@@ -94,6 +94,25 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
     return tables;
   }
 
+  /** The printer of each table a refresh writes ({@link #storedTables()}), bottom-up. */
+  /**
+   * The query each table a refresh writes is created with (its columns' names and types; never run): a
+   * state table's from its plan, the stream table's from the defining query and its plan.
+   */
+  public Map<List<String>, String> storageQueries() {
+    Map<List<String>, String> queries = new java.util.LinkedHashMap<>();
+    strata.forEach(s -> queries.put(s.stateTable(), stratumPrinter(s).stateQuery()));
+    queries.put(target.parts(), storage().storageQuery(sql));
+    return queries;
+  }
+
+  public Map<List<String>, StoredTablePrinter> storagePrinters() {
+    Map<List<String>, StoredTablePrinter> printers = new java.util.LinkedHashMap<>();
+    strata.forEach(s -> printers.put(s.stateTable(), stratumPrinter(s)));
+    printers.put(target.parts(), storage());
+    return printers;
+  }
+
   /** The DDL creating the state tables, bottom-up, and the stream table, all empty. */
   public List<String> createStorage() {
     List<String> ddl = new java.util.ArrayList<>();

@@ -15,7 +15,7 @@ final class StreamTableCatalog {
 
   private static final String COLUMNS = "id, schema_name, table_name, owner_role, defining_query, "
       + "requested_mode, effective_mode, fallback_reason, notes, schedule, status, last_snapshot::text, "
-      + "last_refresh_at, last_error, created_at, search_path";
+      + "last_refresh_at, last_error, created_at, search_path, pending_rebuild";
 
   private StreamTableCatalog() {
   }
@@ -94,7 +94,8 @@ final class StreamTableCatalog {
         Optional.ofNullable(rs.getObject("last_refresh_at", OffsetDateTime.class)),
         Optional.ofNullable(rs.getString("last_error")),
         rs.getObject("created_at", OffsetDateTime.class),
-        rs.getArray("search_path") == null ? List.of() : List.of((String[]) rs.getArray("search_path").getArray()));
+        rs.getArray("search_path") == null ? List.of() : List.of((String[]) rs.getArray("search_path").getArray()),
+        Optional.ofNullable(rs.getString("pending_rebuild")));
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.freshet.runtime.oracle.BagComparison;
 import dev.freshet.codegen.refresh.VerificationPrinter;
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
+import dev.freshet.codegen.ddl.StorageTypesPrinter;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
@@ -417,7 +418,11 @@ public final class StreamTables {
         }
         inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
           lockRefresh(c, target, id, true);
-          RefreshInstaller.install(c, st.id(), compiled(c, st));
+          CompiledStreamTable compiled = compiled(c, st);
+          // compiled anew (a source's capture was rebuilt, or its programs were dropped): a source column
+          // may have changed type, and with it the types the query gives the stored columns
+          alignStoredTypes(c, compiled);
+          RefreshInstaller.install(c, st.id(), compiled);
           return null;
         });
       }
@@ -615,6 +620,84 @@ public final class StreamTables {
       stored.put(table, storedColumns(c, new QualifiedName(table.get(0), table.get(1))));
     }
     return stored;
+  }
+
+  private static final String TYPED_COLUMNS = """
+      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), cn.nspname, co.collname
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+      LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
+      LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+      WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum""";
+
+  /**
+   * Gives the columns of the tables a refresh of {@code compiled} writes the types its query gives them
+   * now, when they differ: after a source column changed type ({@code sum} of an {@code integer} is a
+   * {@code bigint}, of a {@code bigint} a {@code numeric}), so that the stream table holds what its query
+   * returns, and deltas are not cast back to the old type. The stored values are converted; the FULL
+   * refresh that follows (the source's capture was rebuilt with a marker) then recomputes every row.
+   * The stream table keeps its relation (downstream stream tables read it by relation id: their capture
+   * notices the new types). When a value cannot be converted, or a view of the user's reads the column,
+   * fails naming the column and how to recreate the stream table.
+   */
+  static void alignStoredTypes(Connection c, CompiledStreamTable compiled) throws SQLException {
+    for (Map.Entry<List<String>, dev.freshet.codegen.refresh.StoredTablePrinter> table
+        : compiled.storagePrinters().entrySet()) {
+      QualifiedName name = new QualifiedName(table.getKey().get(0), table.getKey().get(1));
+      if (relid(c, name).isEmpty()) {
+        continue; // gone: its refresh says so
+      }
+      execute(c, StorageTypesPrinter.describe(compiled.storageQueries().get(table.getKey())));
+      Map<String, StorageTypesPrinter.TypedColumn> expected = typedColumns(c,
+          Quoting.qualified(StorageTypesPrinter.DESCRIBED));
+      execute(c, StorageTypesPrinter.dropDescribed());
+      Map<String, StorageTypesPrinter.TypedColumn> stored = typedColumns(c, name.sql());
+      List<StorageTypesPrinter.TypedColumn> retyped = expected.values().stream()
+          .filter(column -> stored.containsKey(column.name()) && !stored.get(column.name()).equals(column))
+          .toList();
+      if (retyped.isEmpty()) {
+        continue;
+      }
+      java.sql.Savepoint before = c.setSavepoint();
+      try {
+        execute(c, StorageTypesPrinter.alterTypes(table.getKey(), retyped));
+        // row identities are hashed over each type's canonical text: hashed anew for the new types
+        execute(c, dev.freshet.codegen.ddl.WriteGuardPrinter.ALLOW_WRITES);
+        execute(c, table.getValue().rehash(storedColumns(c, name)));
+      } catch (SQLException e) {
+        c.rollback(before);
+        String columns = retyped.stream().map(column -> Quoting.identifier(column.name()) + " from "
+            + stored.get(column.name()).type() + " to " + column.type()).collect(java.util.stream.Collectors.joining(", "));
+        String server = firstLine(e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+          if (t instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
+            server = p.getServerErrorMessage().getMessage();
+          }
+        }
+        throw new StreamTableException(ExitCode.DATABASE, "a source column of " + compiled.target()
+            + " changed type, and its query now gives " + (table.getKey().equals(compiled.target().parts()) ? ""
+            : "its state table " + name + " ") + "other column types: changing " + columns + " failed ("
+            + server + ")\n  fix: 'freshet alter " + compiled.target() + " --query ...' recreates it with the new "
+            + "types (after dropping what reads it), or change the source column back");
+      }
+    }
+  }
+
+  private static Map<String, StorageTypesPrinter.TypedColumn> typedColumns(Connection c, String table)
+      throws SQLException {
+    Map<String, StorageTypesPrinter.TypedColumn> columns = new java.util.LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(TYPED_COLUMNS)) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String collationSchema = rs.getString(3);
+          columns.put(rs.getString(1), new StorageTypesPrinter.TypedColumn(rs.getString(1), rs.getString(2),
+              collationSchema == null ? List.of() : List.of(collationSchema, rs.getString(4))));
+        }
+      }
+    }
+    return columns;
   }
 
   static CompiledStreamTable compiled(Connection c, StoredStreamTable st) throws SQLException {
@@ -864,9 +947,17 @@ public final class StreamTables {
     if (st.effectiveMode() != Mode.DIFFERENTIAL) {
       return;
     }
+    // Capture set up by an older version (its guard view refused DROP COLUMN and ALTER COLUMN ... TYPE,
+    // and no layout is recorded for it) is rebuilt as this version sets it up, as the next refresh would.
+    List<Long> relids = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+        () -> StreamTableCatalog.sourceRelids(c, st.id()));
+    reconcile(c, inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+        () -> ChangeCapture.needingReconcile(c, relids)));
     inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       lockRefresh(c, st.name(), st.id(), true);
-      RefreshInstaller.install(c, st.id(), compiled(c, st));
+      CompiledStreamTable compiled = compiled(c, st);
+      alignStoredTypes(c, compiled);
+      RefreshInstaller.install(c, st.id(), compiled);
       return null;
     });
   }

@@ -94,10 +94,11 @@ class CatalogMigrationsTest {
             "status text", "last_snapshot pg_snapshot", "last_refresh_at timestamp with time zone",
             "last_error text", "created_at timestamp with time zone", "search_path name[]",
             "recomputes_every_refresh boolean", "reconcile_check text", "resumed_at timestamp with time zone",
-            "recompute_ms double precision"),
+            "recompute_ms double precision", "pending_rebuild text"),
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
-        "captured_columns name[]", "created_at timestamp with time zone"), columns("change_buffers"));
+        "captured_columns name[]", "created_at timestamp with time zone", "captured_attnums smallint[]",
+        "captured_layout text"), columns("change_buffers"));
     assertEquals(List.of("stream_table_id bigint", "source_relid oid", "source_schema name", "source_table name",
         "columns name[]"), columns("stream_table_sources"));
     assertEquals(List.of("id bigint", "stream_table_id bigint", "started_at timestamp with time zone",
