@@ -81,6 +81,11 @@ final class SqlText {
     if (type.equals("numeric") || type.startsWith("numeric(")) {
       return "trim_scale(" + ref + ")";
     }
+    if (INTERVAL.matcher(type).matches()) {
+      // PostgreSQL compares intervals by months * 30 days + days + time: '1 year' = '360 days'. Its epoch
+      // counts a year as 365.25 days (and a month not in a whole year as 30): take the difference off again
+      return "(extract(epoch FROM " + ref + ") - extract(year FROM " + ref + ") * 453600)";
+    }
     if (type.equals("date") || TEMPORAL.matcher(type).matches()) {
       return "extract(epoch FROM " + ref + ")";
     }
@@ -106,10 +111,16 @@ final class SqlText {
 
   /**
    * Timestamps with or without time zone, times without (a time with time zone keeps its offset, which
-   * epoch seconds lose; the planner refuses it), intervals: hashed as epoch seconds.
+   * epoch seconds lose; the planner refuses it): hashed as epoch seconds.
    */
   private static final java.util.regex.Pattern TEMPORAL = java.util.regex.Pattern.compile(
-      "timestamp(\\(\\d+\\))?( with(out)? time zone)?|time(\\(\\d+\\))?( without time zone)?|interval([ (].*)?");
+      "timestamp(\\(\\d+\\))?( with(out)? time zone)?|time(\\(\\d+\\))?( without time zone)?");
+
+  /**
+   * Intervals, with or without fields and precision: hashed as the span PostgreSQL compares them by (in
+   * seconds), which is their epoch but for the 5.25 days it counts a year more than twelve 30-day months.
+   */
+  private static final java.util.regex.Pattern INTERVAL = java.util.regex.Pattern.compile("interval([ (].*)?");
 
   /** The PostgreSQL type name family of a Calcite type, as {@link #canonical} needs it. */
   static String pgFamily(org.apache.calcite.rel.type.RelDataType type) {

@@ -3,12 +3,15 @@ package dev.freshet.codegen.sql;
 import dev.freshet.planner.types.FreshetTypeSystem;
 import dev.freshet.planner.types.PostgresNamedType;
 import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -75,7 +78,68 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
           new SqlAlienSystemTypeNameSpec("text", SqlTypeName.VARCHAR, SqlParserPos.ZERO),
           SqlParserPos.ZERO);
     }
+    // PostgreSQL names these types otherwise than Calcite's stock dialect (VARBINARY, TIMESTAMP WITH LOCAL
+    // TIME ZONE, INTERVAL_DAY_SECOND, leading precisions): a cast to them failed in PostgreSQL
+    if (type.getSqlTypeName() == SqlTypeName.VARBINARY || type.getSqlTypeName() == SqlTypeName.BINARY) {
+      return alien("bytea", type.getSqlTypeName());
+    }
+    if (type.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE) {
+      return alien("timestamp(" + type.getPrecision() + ") with time zone", type.getSqlTypeName());
+    }
+    if (type.getIntervalQualifier() != null) {
+      return alien(postgresInterval(type.getIntervalQualifier()), type.getSqlTypeName());
+    }
     return super.getCastSpec(type);
+  }
+
+  private static SqlNode alien(String name, SqlTypeName typeName) {
+    return new SqlDataTypeSpec(new SqlAlienSystemTypeNameSpec(name, typeName, SqlParserPos.ZERO), SqlParserPos.ZERO);
+  }
+
+  /**
+   * An interval type as PostgreSQL writes it: {@code interval} for the planner's unqualified interval
+   * ({@code DAY TO SECOND(6)}, which in PostgreSQL holds months too: see PgTypeMapping), else
+   * {@code interval year to month}, {@code interval hour to second(3)}: fields without Calcite's leading
+   * precision, which PostgreSQL does not take, and the seconds' precision when not 6.
+   */
+  private static String postgresInterval(SqlIntervalQualifier qualifier) {
+    TimeUnit start = qualifier.getStartUnit();
+    TimeUnit end = qualifier.getEndUnit();
+    TimeUnit last = end == null ? start : end;
+    int fractional = qualifier.getFractionalSecondPrecision(FreshetTypeSystem.INSTANCE);
+    String precision = last == TimeUnit.SECOND && fractional != 6 ? "(" + fractional + ")" : "";
+    if (start == TimeUnit.DAY && end == TimeUnit.SECOND) {
+      return "interval" + precision;
+    }
+    return "interval " + start.name().toLowerCase(Locale.ROOT)
+        + (end == null ? "" : " to " + end.name().toLowerCase(Locale.ROOT)) + precision;
+  }
+
+  /**
+   * An interval literal's fields without Calcite's leading precision: PostgreSQL reads
+   * {@code INTERVAL '1 00:00:00' DAY TO SECOND(6)}, and {@code DAY(10) TO SECOND(6)} is a syntax error (a
+   * comparison of an interval column with {@code interval '1 day'} was refused, FR009).
+   */
+  @Override
+  public void unparseSqlIntervalQualifier(SqlWriter writer, SqlIntervalQualifier qualifier,
+      org.apache.calcite.rel.type.RelDataTypeSystem typeSystem) {
+    if (qualifier.timeFrameName != null) {
+      super.unparseSqlIntervalQualifier(writer, qualifier, typeSystem);
+      return;
+    }
+    TimeUnit start = qualifier.getStartUnit();
+    TimeUnit end = qualifier.getEndUnit();
+    TimeUnit last = end == null ? start : end;
+    writer.keyword(start.name());
+    if (end != null) {
+      writer.keyword("TO");
+      writer.keyword(end.name());
+    }
+    if (last == TimeUnit.SECOND && !qualifier.useDefaultFractionalSecondPrecision()) {
+      SqlWriter.Frame frame = writer.startList("(", ")");
+      writer.print(qualifier.getFractionalSecondPrecision(typeSystem));
+      writer.endList(frame);
+    }
   }
 
   /**
