@@ -66,5 +66,22 @@ enum Construct {
    */
   ENUM_COLUMN,
   /** {@code (a.j1 ->> 'a')}: a PostgreSQL json operator, which Freshet reads by rewriting it as a call. */
-  JSON_OPERATOR
+  JSON_OPERATOR,
+  // more column types read by the query (ColType#columnConstruct): each with equal values written apart
+  /** A uuid column (ColType.UUID). */
+  UUID_COLUMN,
+  /** An inet column (ColType.INET). */
+  INET_COLUMN,
+  /** A bytea column (ColType.BYTEA). */
+  BYTEA_COLUMN,
+  /** An interval column (ColType.INTERVAL): '1 day' = '24 hours', '1 year' = '360 days'. */
+  INTERVAL_COLUMN,
+  /** A timestamptz column (ColType.TIMESTAMPTZ): one instant at several offsets. */
+  TIMESTAMPTZ_COLUMN,
+  /** A char(3) column (ColType.CHAR): trailing blanks insignificant. */
+  CHAR_COLUMN,
+  /** An int[] column (ColType.INT_ARRAY). */
+  ARRAY_COLUMN,
+  /** A column of a domain over text (ColType.DOMAIN). */
+  DOMAIN_COLUMN
 }

@@ -79,9 +79,11 @@ final class Generators {
   }
 
   static Arbitrary<ColType> columnTypes() {
-    return Arbitraries.frequency(Tuple.of(5, ColType.INT), Tuple.of(2, ColType.TEXT), Tuple.of(1, ColType.BIGINT),
-        Tuple.of(1, ColType.NUMERIC), Tuple.of(2, ColType.DATE), Tuple.of(1, ColType.BOOL), Tuple.of(1, ColType.JSONB),
-        Tuple.of(1, ColType.ENUM));
+    return Arbitraries.frequency(Tuple.of(10, ColType.INT), Tuple.of(4, ColType.TEXT), Tuple.of(2, ColType.BIGINT),
+        Tuple.of(2, ColType.NUMERIC), Tuple.of(4, ColType.DATE), Tuple.of(2, ColType.BOOL), Tuple.of(2, ColType.JSONB),
+        Tuple.of(2, ColType.ENUM), Tuple.of(1, ColType.UUID), Tuple.of(1, ColType.INET), Tuple.of(1, ColType.BYTEA),
+        Tuple.of(1, ColType.INTERVAL), Tuple.of(1, ColType.TIMESTAMPTZ), Tuple.of(1, ColType.CHAR),
+        Tuple.of(1, ColType.INT_ARRAY), Tuple.of(1, ColType.DOMAIN));
   }
 
   static Arbitrary<Schema> schemas() {
@@ -202,7 +204,10 @@ final class Generators {
       case TEXT -> Arbitraries.just(new Expr.Arith("||", self, new Expr.Lit(t, "'b'"), t));
       case DATE -> Arbitraries.just(new Expr.Arith("+", self, new Expr.Lit(ColType.INT, "1"), t));
       case BOOL -> Arbitraries.just(new Expr.Not(self));
-      case JSONB, ENUM -> g.literal(t);
+      case INTERVAL -> Arbitraries.just(new Expr.Arith("+", self, new Expr.Lit(t, "CAST('1 day' AS interval)"), t));
+      case TIMESTAMPTZ -> Arbitraries.just(new Expr.Arith("+", self, new Expr.Lit(ColType.INTERVAL,
+          "CAST('1 day' AS interval)"), t));
+      case JSONB, ENUM, UUID, INET, BYTEA, CHAR, INT_ARRAY, DOMAIN -> g.literal(t);
     }));
     List<Expr.Col> others = g.columns(t).stream().filter(c -> !c.column().equals(column)
         && (column.nullable() || !c.column().nullable())).toList();
@@ -428,9 +433,11 @@ final class Generators {
   static Arbitrary<Query.UnionBody> unionBody(Schema schema) {
     // Freshet reads a cast to an enum only when a column of the database has that type (sql-support.md,
     // column types): without an enum column, 'ok'::mood in a branch or VALUES is refused (FR008)
+    // types whose literals are bare strings have none for a VALUES row, and char(n) stays out (ColType.inUnions)
     boolean enums = schema.tables().stream().flatMap(t -> t.columns().stream()).anyMatch(c -> c.type() == ColType.ENUM);
     Arbitrary<List<ColType>> types = Arbitraries.frequencyOf(Tuple.of(4, columnTypes()),
-        Tuple.of(1, Arbitraries.of(ColType.values()))).filter(t -> enums || t != ColType.ENUM)
+        Tuple.of(1, Arbitraries.of(ColType.values())))
+        .filter(t -> (enums || t != ColType.ENUM) && t.inUnions())
         .list().ofMinSize(1).ofMaxSize(3);
     return then(types, ts -> {
       Arbitrary<Query.Select> branch = then(tables(schema, 2, QUERY_ALIASES, 1), src -> {
@@ -621,6 +628,7 @@ final class Generators {
       ColType t = sub.type();
       List<Expr.Col> operands = outer.scope().stream().filter(c -> c.type().comparableWith(t)).toList();
       Arbitrary<Expr> operand = operands.isEmpty() ? ExprGen.literalOf(t)
+          : !t.typedLiterals() ? Arbitraries.of(operands).map(c -> (Expr) c)
           : Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.of(operands).map(c -> (Expr) c)),
               Tuple.of(1, ExprGen.literalOf(t)));
       return Combinators.combine(operand, Arbitraries.of(">", "=", "<", ">=", "<=", "<>"))
@@ -726,6 +734,9 @@ final class Generators {
     /** A column of type t when there is one (else a cast of an int column, else a literal). */
     Arbitrary<Expr> leaf(ColType t) {
       List<Expr.Col> cols = columns(t);
+      if (!cols.isEmpty() && !t.typedLiterals()) {
+        return Arbitraries.of(cols).map(c -> (Expr) c); // a bare literal needs a column beside it
+      }
       if (!cols.isEmpty()) {
         return Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.of(cols).map(c -> (Expr) c)), Tuple.of(1, literal(t)));
       }
@@ -771,7 +782,7 @@ final class Generators {
       Arbitrary<Boolean> colon = Arbitraries.of(false, true);
       Arbitrary<Expr> sub = expression(t, depth - 1);
       options.add(Combinators.combine(predicate(depth - 1), sub, leaf(t)).as(Expr.Case::new));
-      if (!columns(t).isEmpty()) {
+      if (!columns(t).isEmpty() && t.typedLiterals()) {
         options.add(Combinators.combine(Arbitraries.of(columns(t)), literal(t)).as(Expr.Coalesce::new));
       }
       switch (t) {
@@ -816,15 +827,37 @@ final class Generators {
             options.add(Combinators.combine(Arbitraries.of(columns(ColType.ENUM)), colon)
                 .as((e, c) -> new Expr.Cast(e, ColType.TEXT, c)));
           }
+          List<Expr.Col> printable = textCastable();
+          if (!printable.isEmpty()) {
+            // a value's text: '24:00:00' for '24 hours', 1.50 and 1.5, 'a' for 'a  '::char(3), {1,NULL}
+            Arbitrary<Expr> text = Combinators.combine(Arbitraries.of(printable), colon)
+                .as((e, c) -> new Expr.Cast(e, ColType.TEXT, c));
+            options.add(text);
+            options.add(text);
+          }
         }
         case DATE -> options.add(Combinators.combine(Arbitraries.of("+", "-"), sub, Arbitraries.of("1", "2", "-1"))
             .as((op, l, days) -> new Expr.Arith(op, l, new Expr.Lit(ColType.INT, days), ColType.DATE)));
         case BOOL -> throw new IllegalArgumentException("predicates are built by predicate()");
+        default -> {
+          // no operators generated on the other types: CASE and COALESCE above
+        }
       }
       return Arbitraries.oneOf(options);
     }
 
-    /** A boolean condition over the scope, nested up to {@code depth}. */
+    /**
+     * Columns whose text a query may show ({@code x::text}) of the types whose text tells more than their
+     * equality: a source column only when equal values of its type print differently (interval, numeric),
+     * since a derived table's key, DISTINCT row or min is then any of the equal values PostgreSQL met.
+     */
+    private List<Expr.Col> textCastable() {
+      return scope.stream().filter(c -> switch (c.type()) {
+        case NUMERIC, UUID, INET, BYTEA, INTERVAL, TIMESTAMPTZ, CHAR, INT_ARRAY, DOMAIN -> true;
+        default -> false;
+      }).filter(c -> !c.type().textVaries() || c.column().name().matches(c.type().prefix() + "[0-9]+")).toList();
+    }
+
     /** A field of a jsonb column, {@code (a.j1 ->> 'a')}: text, or NULL where the value has no such key or index. */
     private Arbitrary<Expr> jsonField() {
       return Combinators.combine(Arbitraries.of(columns(ColType.JSONB)),
@@ -833,6 +866,7 @@ final class Generators {
           .as((j, key) -> new Expr.Arith("->>", j, key, ColType.TEXT));
     }
 
+    /** A boolean condition over the scope, nested up to {@code depth}. */
     Arbitrary<Expr> predicate(int depth) {
       List<Tuple.Tuple2<Integer, Arbitrary<Expr>>> options = new ArrayList<>();
       options.add(Tuple.of(6, comparison(0)));

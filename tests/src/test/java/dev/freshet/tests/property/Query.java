@@ -892,15 +892,17 @@ sealed interface Query {
     }
   }
 
-  /** A qualified reference to a jsonb column: their names are {@code j} and a number (ColType.JSONB). */
-  Pattern JSONB_READ = Pattern.compile("\\.j[0-9]+\\b");
-
-  /** A qualified reference to an enum column: their names are {@code e} and a number (ColType.ENUM). */
-  Pattern ENUM_READ = Pattern.compile("\\.e[0-9]+\\b");
+  /**
+   * A qualified reference to a column of type {@code t}: source columns are named by the type's prefix and a
+   * number ({@code a.j1} for jsonb, {@code b.e2} for the enum); no derived or union column is so named.
+   */
+  static Pattern columnRead(ColType t) {
+    return Pattern.compile("\\." + t.prefix() + "[0-9]+\\b");
+  }
 
   /**
    * The constructs of the query plus the kinds of key of the tables it reads (and whether it reads
-   * jsonb or enum columns).
+   * columns of the types counted by {@link ColType#columnConstruct()}: jsonb, enum, uuid, …).
    */
   static Set<Construct> allConstructs(Query q) {
     Set<Construct> out = new LinkedHashSet<>(q.constructs());
@@ -910,11 +912,8 @@ sealed interface Query {
         case COMPOSITE -> Construct.SOURCE_COMPOSITE_KEY;
         case NONE -> Construct.SOURCE_NO_KEY;
       });
-      if (t.columns().stream().anyMatch(c -> c.type() == ColType.JSONB) && JSONB_READ.matcher(q.sql()).find()) {
-        out.add(Construct.JSONB_COLUMN);
-      }
-      if (t.columns().stream().anyMatch(c -> c.type() == ColType.ENUM) && ENUM_READ.matcher(q.sql()).find()) {
-        out.add(Construct.ENUM_COLUMN);
+      for (Schema.Column c : t.columns()) {
+        c.type().columnConstruct().filter(k -> columnRead(c.type()).matcher(q.sql()).find()).ifPresent(out::add);
       }
     }
     return out;

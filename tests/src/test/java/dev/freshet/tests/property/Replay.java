@@ -55,7 +55,7 @@ public final class Replay {
   }
 
   /**
-   * Drops every stream table, every table of schema public and then its enum types: a clean slate for
+   * Drops every stream table, every table of schema public and then its enum types and domains: a clean slate for
    * the next script.
    */
   public static void reset(Connection c) throws SQLException {
@@ -83,12 +83,12 @@ public final class Replay {
         s.execute("DROP TABLE " + String.join(", ", tables) + " CASCADE");
       }
     }
-    // then the enum types of schema public (a script creates its own, ColType.ENUM_DDL); without
-    // CASCADE: once the tables are gone nothing may still use them (a leftover would be Freshet's)
+    // then the enum types and domains of schema public (a script creates its own, ColType.ENUM_DDL and
+    // ColType.DOMAIN_DDL); without CASCADE: once the tables are gone nothing may still use them (a leftover would be Freshet's)
     List<String> types = new ArrayList<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
         "SELECT quote_ident(t.typname) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-            + "WHERE n.nspname = 'public' AND t.typtype = 'e'")) {
+            + "WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')")) {
       while (rs.next()) {
         types.add(rs.getString(1));
       }

@@ -17,6 +17,7 @@ record Scenario(Schema schema, List<Workload.Insert> initialRows, Query query, W
   static final String STREAM_TABLE = "st";
 
   private static final Pattern NAMES_ENUM = Pattern.compile("\\b" + ColType.ENUM_NAME + "\\b");
+  private static final Pattern NAMES_DOMAIN = Pattern.compile("\\b" + ColType.DOMAIN_NAME + "\\b");
 
   Scenario {
     initialRows = List.copyOf(initialRows);
@@ -47,8 +48,11 @@ record Scenario(Schema schema, List<Workload.Insert> initialRows, Query query, W
     lines.add(Replay.CREATE + STREAM_TABLE);
     lines.add(query.sql() + ";");
     lines.addAll(workload.lines());
-    // the enum type, before the tables, when a column, literal or cast names it (a union's VALUES
-    // may cast to it without any table having an enum column); Replay.reset drops it again
+    // the enum type and the domain, before the tables, when a column, literal or cast names them (a
+    // union's VALUES may cast to one without any table having such a column); Replay.reset drops them again
+    if (lines.subList(ddl, lines.size()).stream().anyMatch(l -> NAMES_DOMAIN.matcher(l).find())) {
+      lines.add(ddl, ColType.DOMAIN_DDL);
+    }
     if (lines.subList(ddl, lines.size()).stream().anyMatch(l -> NAMES_ENUM.matcher(l).find())) {
       lines.add(ddl, ColType.ENUM_DDL);
     }
