@@ -1,6 +1,8 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.planner.DisplayWidth;
 import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
@@ -76,10 +78,14 @@ public final class RefreshCommand implements Callable<Integer> {
       if (targets.isEmpty()) {
         err.println("no stream tables to refresh");
       }
+      int nameWidth = 0; // names in one column, however many are refreshed
+      for (String name : targets) {
+        nameWidth = Math.max(nameWidth, DisplayWidth.of(displayName(c, name)));
+      }
       for (String name : targets) {
         try {
           RefreshReport report = StreamTables.refresh(c, name, profile, full);
-          out.println(line(report));
+          out.println(line(report, nameWidth));
           for (dev.freshet.runtime.streamtable.RefreshStepTime step : report.profile()) {
             out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
           }
@@ -103,9 +109,24 @@ public final class RefreshCommand implements Callable<Integer> {
     return result.code();
   }
 
+  /** The name a report will carry: the stream table's qualified name, or as given if it does not resolve. */
+  private static String displayName(Connection c, String name) {
+    try {
+      return QualifiedName.parse(c, name).toString();
+    } catch (SQLException | RuntimeException e) {
+      return name; // its refresh reports the error
+    }
+  }
+
   /** {@code "public"."t"  DIFFERENTIAL  changed public.orders  +3 ~0 -1  delta 4  12 ms}. */
   static String line(RefreshReport r) {
-    return String.format(Locale.ROOT, "%s  %-12s  %s  +%d ~%d -%d  delta %d  %d ms%s", r.name(), r.modeUsed(),
+    return line(r, 0);
+  }
+
+  /** {@link #line(RefreshReport)} with the name padded to {@code nameWidth} columns. */
+  static String line(RefreshReport r, int nameWidth) {
+    return String.format(Locale.ROOT, "%s  %-12s  %s  +%d ~%d -%d  delta %d  %d ms%s",
+        DisplayWidth.padRight(r.name().toString(), nameWidth), r.modeUsed(),
         r.changedSources().isEmpty() ? "no changes" : "changed " + String.join(", ", r.changedSources()),
         r.rowsInserted(), r.rowsUpdated(), r.rowsDeleted(), r.deltaRows(), r.millis(),
         r.fallbackReason().map(f -> "  (AUTO fallback " + f.split(" ", 2)[0] + ")")
