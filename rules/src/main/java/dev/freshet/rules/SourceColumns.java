@@ -57,6 +57,35 @@ public final class SourceColumns {
     return result;
   }
 
+  /** {@link #joinKeys} by column name (of the scanned table's row type), over several plans. */
+  public static Map<List<String>, SortedSet<String>> joinKeyNames(List<RelNode> plans) {
+    Map<List<String>, SortedSet<String>> result = new LinkedHashMap<>();
+    for (RelNode plan : plans) {
+      RelMetadataQuery mq = plan.getCluster().getMetadataQuery();
+      new RelVisitor() {
+        @Override
+        public void visit(RelNode node, int ordinal, RelNode parent) {
+          if (node instanceof Join join) {
+            for (RexNode conjunct : RelOptUtil.conjunctions(join.getCondition())) {
+              if (conjunct.getKind() != SqlKind.EQUALS && conjunct.getKind() != SqlKind.IS_NOT_DISTINCT_FROM) {
+                continue;
+              }
+              for (int field : RelOptUtil.InputFinder.bits(conjunct)) {
+                RelColumnOrigin origin = mq.getColumnOrigin(join, field);
+                if (origin != null && !origin.isDerived()) {
+                  result.computeIfAbsent(origin.getOriginTable().getQualifiedName(), k -> new TreeSet<>())
+                      .add(origin.getOriginTable().getRowType().getFieldNames().get(origin.getOriginColumnOrdinal()));
+                }
+              }
+            }
+          }
+          super.visit(node, ordinal, parent);
+        }
+      }.go(plan);
+    }
+    return result;
+  }
+
   /** Qualified table name → column names read, in table order. */
   public static Map<List<String>, SortedSet<Integer>> analyze(RelNode rel) {
     Map<List<String>, SortedSet<Integer>> result = new LinkedHashMap<>();

@@ -116,7 +116,15 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
   /** The DDL creating the state tables, bottom-up, and the stream table, all empty. */
   public List<String> createStorage() {
     List<String> ddl = new java.util.ArrayList<>();
-    strata.forEach(s -> ddl.addAll(stratumPrinter(s).createStorage()));
+    List<RelNode> plans = new java.util.ArrayList<>(); // every plan that reads a state table
+    strata.forEach(s -> plans.add(s.shape().input()));
+    shape.ifPresent(sh -> plans.add(sh.input()));
+    Map<List<String>, java.util.SortedSet<String>> joinKeys = dev.freshet.rules.SourceColumns.joinKeyNames(plans);
+    for (Stratum s : strata) {
+      ddl.addAll(stratumPrinter(s).createStorage());
+      joinKeys.getOrDefault(s.stateTable(), new java.util.TreeSet<>())
+          .forEach(column -> ddl.add(stratumPrinter(s).joinKeyIndex(column)));
+    }
     if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
       TopRowsPrinter.rankIndex(topK, strata.getLast().stateTable()).ifPresent(ddl::add);
     }

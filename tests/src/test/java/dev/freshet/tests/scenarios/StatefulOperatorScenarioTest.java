@@ -79,6 +79,11 @@ class StatefulOperatorScenarioTest {
       create(c, "above_average", "SELECT o.id, o.customer, o.amount, a.avg_amount FROM orders o "
           + "JOIN (SELECT customer, avg(amount) AS avg_amount FROM orders GROUP BY customer) a "
           + "ON a.customer = o.customer WHERE o.amount >= a.avg_amount", Mode.DIFFERENTIAL);
+      // the delta terms look the state table up by the join key: it has an index on it
+      assertEquals(List.of("customer"), Scenarios.rows(c, "SELECT a.attname FROM pg_index i "
+          + "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] "
+          + "WHERE i.indrelid = 'freshet_state.st_" + id(c, "above_average") + "_0'::regclass AND i.indnatts = 1 "
+          + "AND a.attname NOT LIKE '\\_\\_freshet%'"));
       inOneTransaction(c, "INSERT INTO orders VALUES (16, 1, 100.00, 'open')", "UPDATE orders SET amount = 0 WHERE id = 10",
           "DELETE FROM orders WHERE id = 15");
       Oracle.refreshAndCheck(c, "above_average", Mode.DIFFERENTIAL);
