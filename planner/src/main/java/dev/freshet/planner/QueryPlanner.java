@@ -142,6 +142,7 @@ public final class QueryPlanner {
     refuseUnsupportedColumns(rel, sql);
     refusePayloadComparisons(rel, sql);
     refuseUntypedExpressions(rel, sql);
+    refuseUuidLiterals(rel, sql);
     return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original));
   }
 
@@ -175,6 +176,34 @@ public final class QueryPlanner {
           "cast the result to the type PostgreSQL gives it (e.g. (doc || '{}')::jsonb, upper(m::text)), "
               + "or use --mode FULL or AUTO"), sql);
     });
+  }
+
+  /**
+   * A uuid constant Calcite holds as a value (the typed literal {@code uuid '…'}) is compared and ordered by
+   * Calcite's simplifier as Java's signed numbers, where PostgreSQL orders a uuid's bytes: {@code g > uuid
+   * '0…01' AND g < uuid '8…'} would be planned as no rows. {@code '…'::uuid} and a bare literal are constants
+   * PostgreSQL converts (see PostgresConstantFunction#readByPostgres); this form is refused.
+   */
+  private static void refuseUuidLiterals(RelNode rel, String sql) {
+    boolean[] found = {false};
+    new org.apache.calcite.rel.RelVisitor() {
+      @Override
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        node.accept(new org.apache.calcite.rex.RexShuttle() {
+          @Override
+          public org.apache.calcite.rex.RexNode visitLiteral(org.apache.calcite.rex.RexLiteral literal) {
+            found[0] |= literal.getTypeName() == org.apache.calcite.sql.type.SqlTypeName.UUID && !literal.isNull();
+            return literal;
+          }
+        });
+        super.visit(node, ordinal, parent);
+      }
+    }.go(rel);
+    if (found[0]) {
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, SourcePosition.UNKNOWN,
+          "a uuid literal written uuid '...' is read by Freshet's planner, which orders uuids otherwise than "
+              + "PostgreSQL", "write it as '...'::uuid, which PostgreSQL converts, or use --mode FULL or AUTO"), sql);
+    }
   }
 
   /** Parses {@code text} (the user's {@code sql} rewritten for Calcite's parser, same meaning). */

@@ -1,6 +1,7 @@
 package dev.freshet.codegen.sql;
 
 import dev.freshet.planner.types.FreshetTypeSystem;
+import dev.freshet.planner.types.PostgresConstantFunction;
 import dev.freshet.planner.types.PostgresNamedType;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,9 @@ import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.validate.SqlConformance;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlDelegatingConformance;
@@ -167,6 +170,15 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
     }
     if (call.getKind() == SqlKind.LISTAGG) {
       unparseAggregate(writer, call, null, null);
+      return;
+    }
+    if (call.getOperator() instanceof PostgresConstantFunction constant && constant.calciteType() != null) {
+      // '{A0EE…}'::uuid, '\x00' beside a bytea: the text, cast to the type, for PostgreSQL to convert
+      RelDataType type = constant.calciteType();
+      SqlNode spec = getCastSpec(type);
+      SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO, call.operand(0),
+              spec != null ? spec : SqlTypeUtil.convertTypeToSpec(type))
+          .unparse(writer, leftPrec, rightPrec);
       return;
     }
     super.unparseCall(writer, call, leftPrec, rightPrec);

@@ -30,7 +30,11 @@ final class PostgresConstantShuttle extends ExpressionRewriteShuttle {
     @Override
     public RexNode visitCall(RexCall call) {
       RexCall visited = (RexCall) super.visitCall(call);
-      if (!PostgresConstantFunction.isConstant(visited)) {
+      if (!PostgresConstantFunction.isConstant(visited)
+          || ((PostgresConstantFunction) visited.getOperator()).calciteType() != null) {
+        // A constant of a Calcite type stays one: Calcite's converter to SQL simplifies some expressions it
+        // prints (an aggregate's constant keys), and would make the cast a constant again; the dialect
+        // prints it as the cast (FreshetPostgresDialect#unparseCall).
         return visited;
       }
       // makeCall with a type builds the CAST itself: the rex builder's makeCast would make the constant again.

@@ -42,7 +42,9 @@ public final class PostgresSqlConfig {
         .withConformance(CONFORMANCE)
         .withIdentifierExpansion(true)
         .withDefaultNullCollation(NullCollation.HIGH)
-        .withCallRewrite(true);
+        .withCallRewrite(true)
+        // A string literal takes the type of the value it meets, as PostgreSQL's untyped literal does.
+        .withTypeCoercionFactory(PostgresTypeCoercion::new);
   }
 
   public static CalciteConnectionConfig connection() {

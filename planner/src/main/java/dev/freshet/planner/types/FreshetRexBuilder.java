@@ -4,14 +4,17 @@ import dev.freshet.planner.catalog.PgTypeMapping;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.IntervalSqlType;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
@@ -51,6 +54,10 @@ public final class FreshetRexBuilder extends RexBuilder {
   public RexNode makeCast(SqlParserPos pos, RelDataType type, RexNode exp, boolean matchNullability,
       boolean safe, RexLiteral format) {
     boolean nullLiteral = exp instanceof RexLiteral literal && literal.isNull();
+    if (isTextReadByPostgres(type, exp, safe)) {
+      // PostgreSQL's input function converts the text (see PostgresConstantFunction#readByPostgres).
+      return makeTextConstant(pos, matchNullability ? matchNullability(type, exp) : type, exp);
+    }
     if (type instanceof PostgresNamedType && !type.equals(exp.getType()) && !nullLiteral) {
       // Calcite cannot convert values to a PostgreSQL type: the cast stays, and PostgreSQL converts.
       return makeAbstractCast(pos, matchNullability ? matchNullability(type, exp) : type, exp, safe, format);
@@ -67,6 +74,7 @@ public final class FreshetRexBuilder extends RexBuilder {
   @Override
   public RexNode makeAbstractCast(SqlParserPos pos, RelDataType type, RexNode exp, boolean safe) {
     return isPostgresConstant(type, exp, safe) ? makePostgresConstant(pos, (PostgresNamedType) type, exp)
+        : isTextReadByPostgres(type, exp, safe) ? makeTextConstant(pos, type, exp)
         : super.makeAbstractCast(pos, type, exp, safe);
   }
 
@@ -75,7 +83,41 @@ public final class FreshetRexBuilder extends RexBuilder {
       RexLiteral format) {
     return isPostgresConstant(type, exp, safe) && format.isNull()
         ? makePostgresConstant(pos, (PostgresNamedType) type, exp)
+        : isTextReadByPostgres(type, exp, safe) && format.isNull() ? makeTextConstant(pos, type, exp)
         : super.makeAbstractCast(pos, type, exp, safe, format);
+  }
+
+  /**
+   * A cast of a non-NULL string literal to a Calcite type whose text only PostgreSQL reads right
+   * ({@link PostgresConstantFunction#readByPostgres}: {@code '{A0EE…}'::uuid}, {@code '\x00'::bytea}, and the
+   * bare literal beside a column of such a type, which the validator casts to the column's type as PostgreSQL
+   * types it): a constant Calcite neither evaluates nor compares, printed back as the cast.
+   */
+  public static boolean isTextReadByPostgres(RelDataType type, RexNode exp, boolean safe) {
+    return !safe && PostgresConstantFunction.readByPostgres(type) && exp instanceof RexLiteral literal
+        && !literal.isNull() && SqlTypeUtil.isCharacter(literal.getType());
+  }
+
+  private RexNode makeTextConstant(SqlParserPos pos, RelDataType type, RexNode literal) {
+    RelDataType constantType = intervalType(type);
+    return super.makeCall(pos, constantType, PostgresConstantFunction.of(typeFactory, constantType), List.of(literal));
+  }
+
+  /**
+   * An interval type as Calcite's {@link IntervalSqlType}: the validator's cast of a literal to an interval
+   * column's type ({@code iv = '1 day'}) names it by a plain type spec, which Calcite derives back as a
+   * {@code BasicSqlType} that its least restrictive type cannot compare with the column's.
+   */
+  private RelDataType intervalType(RelDataType type) {
+    if (!SqlTypeUtil.isInterval(type) || type instanceof IntervalSqlType) {
+      return type;
+    }
+    SqlTypeName name = type.getSqlTypeName();
+    TimeUnit start = name.getStartUnit();
+    TimeUnit end = name.getEndUnit();
+    RelDataType interval = typeFactory.createSqlIntervalType(new SqlIntervalQualifier(start, type.getPrecision(),
+        end == start ? null : end, type.getScale(), SqlParserPos.ZERO));
+    return typeFactory.createTypeWithNullability(interval, type.isNullable());
   }
 
   /**

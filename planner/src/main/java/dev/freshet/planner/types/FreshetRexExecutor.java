@@ -17,6 +17,10 @@ import org.apache.calcite.sql.SqlKind;
  * type carried by name ({@link PostgresNamedType}) anywhere in it, which it returns as it is. Calcite
  * would evaluate such a value as its text: {@code CAST('1.0' AS jsonb)} would come back as the character
  * literal {@code '1.0'}, which the simplifier then compares by text where PostgreSQL compares jsonb values.
+ * Nor does it evaluate a {@link PostgresConstantFunction} constant of a Calcite type ({@code '{A0EE…}'::uuid},
+ * {@code '\x00'::bytea}, {@code '1 day'} beside an interval), or a cast of a string literal to such a type,
+ * which it returns as the cast: the SQL printer turns those constants into such casts, and Calcite's
+ * converter to SQL simplifies what it prints (a constant made again there would be printed as a call).
  *
  * <p>Such a cast of a literal is not normally planned (the {@link FreshetRexBuilder} makes it a
  * {@link PostgresConstantFunction} constant), but a rewrite can form one by substituting a literal into a
@@ -57,9 +61,9 @@ public final class FreshetRexExecutor implements RexExecutor {
 
   /** A cast of a literal to a type carried by name, as the constant the rex builder makes of it. */
   private static RexNode asConstant(RexBuilder rexBuilder, RexNode e) {
-    if (e.getKind() == SqlKind.CAST && e.getType() instanceof PostgresNamedType
-        && ((RexCall) e).getOperands().size() == 1
-        && ((RexCall) e).getOperands().get(0) instanceof RexLiteral literal && !literal.isNull()) {
+    if (e.getKind() == SqlKind.CAST && ((RexCall) e).getOperands().size() == 1
+        && ((RexCall) e).getOperands().get(0) instanceof RexLiteral literal && !literal.isNull()
+        && e.getType() instanceof PostgresNamedType) {
       return rexBuilder.makeAbstractCast(e.getType(), literal, false);
     }
     return e;
@@ -70,7 +74,8 @@ public final class FreshetRexExecutor implements RexExecutor {
     Boolean found = e.accept(new RexVisitorImpl<Boolean>(true) {
       @Override
       public Boolean visitCall(RexCall call) {
-        return carriedByName(call.getType()) || call.getOperands().stream().anyMatch(o -> o.accept(this));
+        return carriedByName(call.getType()) || PostgresConstantFunction.isConstant(call)
+            || textReadByPostgres(call) || call.getOperands().stream().anyMatch(o -> o.accept(this));
       }
 
       @Override
@@ -79,6 +84,12 @@ public final class FreshetRexExecutor implements RexExecutor {
       }
     });
     return Boolean.TRUE.equals(found);
+  }
+
+  /** A cast of a string literal to a type whose text PostgreSQL reads (uuid, bytea, interval...). */
+  private static boolean textReadByPostgres(RexCall call) {
+    return call.getKind() == SqlKind.CAST && call.getOperands().size() == 1
+        && FreshetRexBuilder.isTextReadByPostgres(call.getType(), call.getOperands().get(0), false);
   }
 
   private static boolean carriedByName(RelDataType type) {

@@ -5,6 +5,7 @@ import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeMappingRule;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -63,8 +64,34 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
       }
     }
     if (named == null) {
-      return super.leastRestrictive(types, mappingRule);
+      RelDataType literalTaker = typeOfLiterals(types);
+      return literalTaker != null ? literalTaker : super.leastRestrictive(types, mappingRule);
     }
     return other ? null : createPostgresType(named.postgresName(), nullable, equality);
+  }
+
+  /**
+   * String literals with values of one type whose text only PostgreSQL reads right (uuid, bytea, interval,
+   * timestamptz, boolean: {@link PostgresConstantFunction#readByPostgres}) have that type, as PostgreSQL's
+   * untyped literals do ({@code coalesce(h, '\x00')} is bytea, not text); null if {@code types} are not such.
+   */
+  private @Nullable RelDataType typeOfLiterals(List<RelDataType> types) {
+    RelDataType taker = null;
+    boolean character = false;
+    boolean nullable = false;
+    for (RelDataType type : types) {
+      nullable |= type.isNullable();
+      if (PostgresConstantFunction.readByPostgres(type)) {
+        if (taker != null && !SqlTypeUtil.equalSansNullability(this, taker, type)) {
+          return null; // two such types (varbinary(n) and bytea, two interval types): Calcite's rules
+        }
+        taker = type;
+      } else if (SqlTypeUtil.isCharacter(type)) {
+        character = true;
+      } else if (type.getSqlTypeName() != SqlTypeName.NULL) {
+        return null;
+      }
+    }
+    return taker != null && character ? createTypeWithNullability(taker, nullable) : null;
   }
 }
