@@ -149,8 +149,9 @@ enum ColType {
 
   /**
    * Whether the domain's literals carry their type ({@code '1 day'::interval}) and can stand anywhere: in a
-   * {@code VALUES} row, a {@code CASE} branch, a {@code COALESCE}. Freshet misreads {@code '\x00'::bytea} (as
-   * the bytes of its text: refused FR009 by the plan check) and its parser does not read {@code '{1,2}'::int[]}
+   * {@code VALUES} row, a {@code CASE} branch, a {@code COALESCE}. Freshet misread {@code '\x00'::bytea} (as
+   * the bytes of its text: refused FR009 by the plan check; read right since UntypedLiteralScenarioTest, bytea
+   * literals not widened yet) and its parser does not read {@code '{1,2}'::int[]}
    * (FR008): these types' literals are bare strings, only beside a column of the type, which PostgreSQL reads
    * as a value of that type (comparisons, {@code IN}, {@code BETWEEN}, DML). char(n) constants are typed
    * ({@code 'ab '::char(3)}) but kept beside a column too: alone ({@code max('ab '::char(3))}, a union's

@@ -721,6 +721,20 @@ final class Generators {
       return literalOf(t);
     }
 
+    /**
+     * A literal beside a value of type t (compared with it, in its IN list, a BETWEEN bound): for uuid and inet
+     * also bare ({@code g = '{…0b}'}, {@code p = '10.0.0.1'}), which PostgreSQL reads as the other operand's
+     * type, and Freshet must too (it compared a bare uuid literal with the column's text).
+     */
+    Arbitrary<Expr> literalBeside(ColType t) {
+      if (t != ColType.UUID && t != ColType.INET) {
+        return literal(t);
+      }
+      String cast = "::" + t.castName();
+      return Arbitraries.frequencyOf(Tuple.of(2, literal(t)), Tuple.of(1, Arbitraries.of(t.domain())
+          .map(s -> (Expr) new Expr.Lit(t, s.endsWith(cast) ? s.substring(0, s.length() - cast.length()) : s))));
+    }
+
     /** Any column of the scope. */
     Arbitrary<Expr> anyColumn() {
       return Arbitraries.of(scope).map(c -> (Expr) c);
@@ -889,12 +903,12 @@ final class Generators {
       List<ColType> rangeable = listable;
       if (!listable.isEmpty()) {
         options.add(Tuple.of(1, then(Arbitraries.of(listable), t -> Combinators.combine(leaf(t),
-                literal(t).list().ofMinSize(2).ofMaxSize(3))
+                literalBeside(t).list().ofMinSize(2).ofMaxSize(3))
             .as((e, items) -> (Expr) new Expr.InList(e, items)))));
       }
       if (!rangeable.isEmpty()) {
         options.add(Tuple.of(1, then(Arbitraries.of(rangeable), t -> Combinators.combine(leaf(t),
-                literal(t), literal(t))
+                literalBeside(t), literalBeside(t))
             .as((e, lo, hi) -> (Expr) new Expr.Between(e, lo, hi)))));
       }
       if (!columns(ColType.ENUM).isEmpty()) {
@@ -937,8 +951,8 @@ final class Generators {
                 Tuple.of(1, Arbitraries.of("+", "-").map(sign -> new Expr.Arith(sign, c, new Expr.Lit(ColType.INT, "1"), t))))
             : Arbitraries.just(c);
         List<Expr.Col> comparable = scope.stream().filter(o -> o.type().comparableWith(t) && o != c).toList();
-        Arbitrary<Expr> right = comparable.isEmpty() ? literal(t)
-            : Arbitraries.frequencyOf(Tuple.of(3, literal(t)), Tuple.of(1, Arbitraries.of(comparable).map(x -> (Expr) x)));
+        Arbitrary<Expr> right = comparable.isEmpty() ? literalBeside(t)
+            : Arbitraries.frequencyOf(Tuple.of(3, literalBeside(t)), Tuple.of(1, Arbitraries.of(comparable).map(x -> (Expr) x)));
         return Combinators.combine(op, left, right).as((o, l, r) -> (Expr) new Expr.Cmp(o, l, r));
       });
     }
