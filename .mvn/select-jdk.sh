@@ -29,4 +29,4 @@ freshet_select_jdk() {
     return 1
   fi
 }
-freshet_select_jdk || exit 1
+freshet_select_jdk || exit 2 # as the release jar does on an older Java

@@ -46,7 +46,7 @@ public final class FreshetLauncher {
     }
     String java = javaHome == null ? "java" : javaHome + File.separator + "bin" + File.separator + "java";
     return "freshet needs Java " + REQUIRED_MAJOR + " or newer; this is Java " + major + " (" + java
-        + "). Set JAVA_HOME to a JDK " + REQUIRED_MAJOR + "+.";
+        + "). Run the jar with the java of a JDK " + REQUIRED_MAJOR + " or newer: /path/to/jdk/bin/java -jar freshet.jar";
   }
 
   /** The major version in a {@code java.specification.version}: 8 for {@code 1.8}, 17 for {@code 17}; -1 if none. */

@@ -17,8 +17,8 @@ class FreshetLauncherTest {
   @Test
   void refusesJavaOlderThan21NamingItAndItsPath() {
     assertEquals("freshet needs Java 21 or newer; this is Java 17 (/usr/lib/jvm/java-17/bin/java). "
-        + "Set JAVA_HOME to a JDK 21+.", FreshetLauncher.refusal("17", "/usr/lib/jvm/java-17").replace('\\', '/'));
-    assertEquals("freshet needs Java 21 or newer; this is Java 8 (/opt/jre8/bin/java). Set JAVA_HOME to a JDK 21+.",
+        + "Run the jar with the java of a JDK 21 or newer: /path/to/jdk/bin/java -jar freshet.jar", FreshetLauncher.refusal("17", "/usr/lib/jvm/java-17").replace('\\', '/'));
+    assertEquals("freshet needs Java 21 or newer; this is Java 8 (/opt/jre8/bin/java). Run the jar with the java of a JDK 21 or newer: /path/to/jdk/bin/java -jar freshet.jar",
         FreshetLauncher.refusal("1.8", "/opt/jre8").replace('\\', '/'));
     assertNotNull(FreshetLauncher.refusal("20", "/j"));
   }
