@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         "Exit status: 0 ok, 1 difference found, 2 usage error, 3 query refused,",
         "4 database error, 70 internal error."},
     subcommandsRepeatable = false)
-public final class FreshetCli implements Runnable {
+public final class FreshetCli implements java.util.concurrent.Callable<Integer> {
 
   @Spec
   CommandSpec spec;
@@ -37,9 +37,12 @@ public final class FreshetCli implements Runnable {
       description = "Print stack traces of errors.")
   boolean verbose;
 
+  /** {@code freshet} with no command: a usage error (as pg_ctl or git without one), with the help to stderr. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().getErr().println("freshet: no command given");
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCode.USAGE.code();
   }
 
   public static void main(String[] args) {

@@ -37,6 +37,10 @@ class CliHelpTest {
     }
     CliRun root = CliRun.run(null, "--help");
     assertEquals(0, root.exitCode(), root.transcript());
+    CliRun none = CliRun.run(null); // no command: a usage error, the help on stderr
+    assertEquals(2, none.exitCode(), none.transcript());
+    assertTrue(none.err().startsWith("freshet: no command given\nUsage: freshet"), none.transcript());
+    assertEquals("", none.out(), none.transcript());
     for (String command : STREAM_TABLE_COMMANDS) {
       assertTrue(root.out().contains("  " + command + " "), command + " missing from " + root.transcript());
     }
