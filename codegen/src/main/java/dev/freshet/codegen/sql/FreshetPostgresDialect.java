@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
@@ -240,10 +241,15 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
    * No {@code SELECT *} over a join whose columns Calcite renamed apart ({@code i0, i00} for two
    * {@code i0}): PostgreSQL names them as their tables do ({@code i0, i0}), so a query above naming
    * {@code i00}, or a UNION whose first branch is that join, would not find it. The columns are then
-   * listed, each {@code AS} its plan's name.
+   * listed, each {@code AS} its plan's name. Nor over a table: PostgreSQL would expand it with every
+   * column of the table, also those the plan does not see (a stream table's hidden {@code __freshet_}
+   * columns, when a stream table filters another and reads all its visible columns).
    */
   @Override
   public boolean supportGenerateSelectStar(RelNode input) {
+    if (input.stripped() instanceof TableScan) {
+      return false;
+    }
     return !(input.stripped() instanceof Join) || namesInSql(input).equals(input.getRowType().getFieldNames());
   }
 

@@ -1,7 +1,12 @@
 package dev.freshet.codegen.sql;
 
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.parser.SqlParserPos;
 
 /** Prints a relational plan as one formatted PostgreSQL query. */
 public final class QuerySqlPrinter {
@@ -10,7 +15,19 @@ public final class QuerySqlPrinter {
   }
 
   public static SqlNode toSqlNode(RelNode rel) {
-    return new FreshetRelToSqlConverter().visitRoot(rel.accept(new UnionBranchNamesShuttle()).accept(new UnionNullBranchShuttle()).accept(new TypeValuesShuttle()).accept(new CharComparisonShuttle()).accept(new TypedNullShuttle()).accept(new PostgresConstantShuttle())).asStatement();
+    RelNode shaped = rel.accept(new UnionBranchNamesShuttle()).accept(new UnionNullBranchShuttle())
+        .accept(new TypeValuesShuttle()).accept(new CharComparisonShuttle()).accept(new TypedNullShuttle())
+        .accept(new PostgresConstantShuttle());
+    SqlNode sql = new FreshetRelToSqlConverter().visitRoot(shaped).asStatement();
+    // A scan alone prints as SELECT *, which PostgreSQL expands with every column of the table, also those
+    // the plan does not see (a stream table's hidden __freshet_ columns, when a stream table reads all the
+    // visible columns of another): name the plan's columns.
+    if (shaped instanceof TableScan && sql instanceof SqlSelect select
+        && select.getSelectList().equals(SqlNodeList.SINGLETON_STAR)) {
+      select.setSelectList(new SqlNodeList(shaped.getRowType().getFieldNames().stream()
+          .map(name -> (SqlNode) new SqlIdentifier(name, SqlParserPos.ZERO)).toList(), SqlParserPos.ZERO));
+    }
+    return sql;
   }
 
   public static String print(RelNode rel) {
