@@ -10,6 +10,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
@@ -57,6 +58,17 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
   private FreshetPostgresDialect() {
     super(PostgresqlSqlDialect.DEFAULT_CONTEXT
         .withDataTypeSystem(FreshetTypeSystem.INSTANCE));
+  }
+
+  /**
+   * Calcite's converter prints a comparison with a cast of a string literal without the cast, as the bare
+   * literal ({@code x > CAST('2015-01-07' AS DATE)} as {@code x > '2015-01-07'}). Not a cast to char(n):
+   * beside a text value PostgreSQL compares {@code 'ab '::char(3)} as the text {@code 'ab'} and the bare
+   * {@code 'ab '} as itself, trailing blank included ({@code s < 'ab '::char(3)} held for {@code 'ab'}).
+   */
+  @Override
+  public boolean supportsImplicitTypeCoercion(RexCall call) {
+    return call.getType().getSqlTypeName() != SqlTypeName.CHAR && super.supportsImplicitTypeCoercion(call);
   }
 
   @Override

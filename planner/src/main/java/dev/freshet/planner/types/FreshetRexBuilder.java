@@ -28,7 +28,9 @@ import org.apache.calcite.sql.type.SqlTypeUtil;
  * ({@code '{}'::jsonb}) becomes a {@link PostgresConstantFunction} call, which Calcite's simplifier cannot
  * decide comparisons by. Every cast Calcite makes comes through {@link #makeAbstractCast}; so does a string
  * literal compared with a value of such a type without a cast ({@code m IS DISTINCT FROM 'sad'}, which
- * Calcite converts without coercing its operands), through {@link #makeCall}.
+ * Calcite converts without coercing its operands), through {@link #makeCall}. A cast of a literal to
+ * {@code char(n)} becomes a {@link CharConstantFunction} constant: folded, it would be Calcite's CHAR
+ * literal, which prints as a bare string that PostgreSQL reads as text.
  */
 public final class FreshetRexBuilder extends RexBuilder {
 
@@ -61,6 +63,12 @@ public final class FreshetRexBuilder extends RexBuilder {
     if (type instanceof PostgresNamedType && !type.equals(exp.getType()) && !nullLiteral) {
       // Calcite cannot convert values to a PostgreSQL type: the cast stays, and PostgreSQL converts.
       return makeAbstractCast(pos, matchNullability ? matchNullability(type, exp) : type, exp, safe, format);
+    }
+    if (type.getSqlTypeName() == SqlTypeName.CHAR && !safe && (format == null || format.isNull())
+        && exp instanceof RexLiteral literal && !literal.isNull()) {
+      // a char(n) constant: Calcite's folded literal would be read by PostgreSQL as text
+      RexNode cast = super.makeCast(pos, type, exp, matchNullability, safe, format);
+      return cast instanceof RexLiteral folded ? charConstant(pos, folded) : cast;
     }
     if (exp instanceof RexLiteral literal && !literal.isNull()
         && PgTypeMapping.isUnboundedNumeric(type)
@@ -127,6 +135,17 @@ public final class FreshetRexBuilder extends RexBuilder {
    */
   private static boolean isPostgresConstant(RelDataType type, RexNode exp, boolean safe) {
     return type instanceof PostgresNamedType && !safe && exp instanceof RexLiteral literal && !literal.isNull();
+  }
+
+  /**
+   * {@code literal} (a CHAR(n) literal, a cast to char(n) folded) as a {@link CharConstantFunction} constant;
+   * any other literal as it is.
+   */
+  RexNode charConstant(SqlParserPos pos, RexLiteral literal) {
+    if (literal.isNull() || literal.getTypeName() != SqlTypeName.CHAR || literal.getType().getPrecision() <= 0) {
+      return literal;
+    }
+    return super.makeCall(pos, literal.getType(), CharConstantFunction.INSTANCE, List.of(literal));
   }
 
   private RexNode makePostgresConstant(SqlParserPos pos, PostgresNamedType type, RexNode literal) {

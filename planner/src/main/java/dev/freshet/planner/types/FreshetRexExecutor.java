@@ -11,6 +11,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * The planner's {@link RexExecutor}: Calcite's, except that it never evaluates an expression that has a
@@ -27,6 +28,8 @@ import org.apache.calcite.sql.SqlKind;
  * cast of a column ({@code s.v::jsonb} over {@code SELECT '1.0' AS v}, once a filter is pushed through the
  * projection): it is returned as that constant. Installed on the planner of the plan's cluster, which is
  * where {@code RelBuilder}, the rules' simplifiers and {@code ReduceExpressionsRule} find their executor.
+ * Likewise a {@code char(n)} constant ({@link CharConstantFunction}) is never evaluated, and a cast to
+ * char(n) it evaluates comes back as such a constant, not as Calcite's CHAR literal.
  */
 public final class FreshetRexExecutor implements RexExecutor {
 
@@ -55,8 +58,21 @@ public final class FreshetRexExecutor implements RexExecutor {
     }
     int next = 0;
     for (RexNode e : constExps) {
-      reducedValues.add(hasNamedType(e) ? asConstant(rexBuilder, e) : evaluated.get(next++));
+      reducedValues.add(hasNamedType(e) ? asConstant(rexBuilder, e) : asCharConstant(rexBuilder, e, evaluated.get(next++)));
     }
+  }
+
+  /**
+   * A cast to char(n) evaluated (a rewrite substituted a literal into {@code s.v::char(3)}): the
+   * {@link CharConstantFunction} constant the rex builder makes of such a cast, not Calcite's literal.
+   */
+  private static RexNode asCharConstant(RexBuilder rexBuilder, RexNode e, RexNode reduced) {
+    if (e.getKind() == SqlKind.CAST && e.getType().getSqlTypeName() == SqlTypeName.CHAR
+        && reduced instanceof RexLiteral literal && !literal.isNull() && literal.getTypeName() == SqlTypeName.CHAR
+        && literal.getType().getPrecision() > 0) {
+      return rexBuilder.makeCall(literal.getType(), CharConstantFunction.INSTANCE, List.of(literal));
+    }
+    return reduced;
   }
 
   /** A cast of a literal to a type carried by name, as the constant the rex builder makes of it. */
@@ -75,7 +91,8 @@ public final class FreshetRexExecutor implements RexExecutor {
       @Override
       public Boolean visitCall(RexCall call) {
         return carriedByName(call.getType()) || PostgresConstantFunction.isConstant(call)
-            || textReadByPostgres(call) || call.getOperands().stream().anyMatch(o -> o.accept(this));
+            || CharConstantFunction.isConstant(call) || textReadByPostgres(call)
+            || call.getOperands().stream().anyMatch(o -> o.accept(this));
       }
 
       @Override

@@ -154,21 +154,19 @@ enum ColType {
    * literals not widened yet) and its parser does not read {@code '{1,2}'::int[]}
    * (FR008): these types' literals are bare strings, only beside a column of the type, which PostgreSQL reads
    * as a value of that type (comparisons, {@code IN}, {@code BETWEEN}, DML). char(n) constants are typed
-   * ({@code 'ab '::char(3)}) but kept beside a column too: alone ({@code max('ab '::char(3))}, a union's
-   * {@code VALUES}) Freshet plans them otherwise than PostgreSQL (stale results in soaks 211 and 223; not
-   * fixed yet, see {@link #inUnions()}).
+   * ({@code 'ab '::char(3)}) and stand anywhere: Freshet printed them bare (text to PostgreSQL) until
+   * {@code CharConstantScenarioTest} (soaks 211 and 223).
    */
   boolean typedLiterals() {
-    return this != BYTEA && this != INT_ARRAY && this != DOMAIN && this != CHAR;
+    return this != BYTEA && this != INT_ARRAY && this != DOMAIN;
   }
 
   /**
-   * Whether a {@code UNION ALL} may have a column of the type: not char(n), whose constants in a union
-   * ({@code SELECT 'ab '::char(3) … UNION ALL VALUES ('ab'::char(3))}) Freshet plans otherwise than
-   * PostgreSQL (FR009 at create, or a stream table missing a row: property soak, seed 211; not fixed yet).
+   * Whether a {@code UNION ALL} may have a column of the type: those whose literals stand anywhere, for a
+   * {@code VALUES} row (char(n) too since {@code CharConstantScenarioTest}: soak 211).
    */
   boolean inUnions() {
-    return typedLiterals() && this != CHAR;
+    return typedLiterals();
   }
 
   /**

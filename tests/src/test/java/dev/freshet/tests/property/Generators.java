@@ -433,7 +433,7 @@ final class Generators {
   static Arbitrary<Query.UnionBody> unionBody(Schema schema) {
     // Freshet reads a cast to an enum only when a column of the database has that type (sql-support.md,
     // column types): without an enum column, 'ok'::mood in a branch or VALUES is refused (FR008)
-    // types whose literals are bare strings have none for a VALUES row, and char(n) stays out (ColType.inUnions)
+    // types whose literals are bare strings have none for a VALUES row (ColType.inUnions)
     boolean enums = schema.tables().stream().flatMap(t -> t.columns().stream()).anyMatch(c -> c.type() == ColType.ENUM);
     Arbitrary<List<ColType>> types = Arbitraries.frequencyOf(Tuple.of(4, columnTypes()),
         Tuple.of(1, Arbitraries.of(ColType.values())))

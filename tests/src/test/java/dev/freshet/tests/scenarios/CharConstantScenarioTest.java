@@ -1,0 +1,108 @@
+package dev.freshet.tests.scenarios;
+
+import static dev.freshet.tests.scenarios.Scenarios.create;
+import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code char(n)} constants ({@code 'ab '::char(3)}) are PostgreSQL's {@code bpchar}: trailing blanks are
+ * insignificant in comparisons, {@code max}/{@code min}, {@code length()}, and dropped by {@code ||} and a
+ * cast to text. Calcite folds the cast into its CHAR literal {@code 'ab '}, which Freshet printed bare, as
+ * PostgreSQL's {@code unknown}: {@code text} in a select list, a {@code VALUES} row, a union or an aggregate's
+ * argument, with its trailing blanks significant. A top-k over a union stored and ranked {@code 'ab '} as text
+ * (stale right after the create), and plans returning text where the query returns bpchar were refused
+ * FR009 (property soaks 211 and 223, 2026-12-05).
+ */
+@PostgresTest
+class CharConstantScenarioTest {
+
+  @Test
+  void charConstantsInAggregatesCaseConcatenationAndComparisons(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE ch (id int PRIMARY KEY, l char(3), s text, n int)",
+          "INSERT INTO ch VALUES (1, 'a', 'a', 1), (2, 'ab ', 'ab ', 2), (3, 'A', 'b', 3), (4, NULL, 'ab', 1),"
+              + " (5, '', '', 2)");
+      List<String> queries = List.of(
+          // property soak 223
+          "SELECT COALESCE(avg(0), 0) AS a1, max('ab '::char(3)) AS a2, sum(-1) AS a3 FROM ch a"
+              + " WHERE a.l >= 'a  '::char(3)",
+          "SELECT max(l) AS mx, min(l) AS mn, max('a'::char(3)) AS k, min('ab '::char(3)) AS k2,"
+              + " max(COALESCE(l, 'ab '::char(3))) AS k3 FROM ch",
+          "SELECT n, max(CASE WHEN id > 2 THEN l ELSE 'b'::char(3) END) AS mx, min(COALESCE(l, 'a'::char(3))) AS mn,"
+              + " max(CASE WHEN id > 2 THEN 'ab '::char(3) ELSE 'a  '::char(3) END) AS k FROM ch GROUP BY n",
+          "SELECT id, CASE WHEN n > 1 THEN 'a'::char(3) ELSE 'ab '::char(3) END AS x,"
+              + " CASE WHEN n > 2 THEN l ELSE 'b'::char(3) END AS y FROM ch",
+          "SELECT id, l || 'x' AS a, 'a'::char(3) || 'x' AS b, 'a'::char(3) || s AS c, length(l) AS d,"
+              + " length('ab '::char(3)) AS e, 'ab '::char(3)::text AS t FROM ch",
+          "SELECT id FROM ch WHERE s = 'a '::char(3) OR s = 'ab '::char(3)",
+          "SELECT id, s = 'a  '::char(3) AS eq, l = 'a'::char(3) AS eq2, s < 'ab '::char(3) AS lt FROM ch",
+          "SELECT 'ab '::char(3) AS k, count(*) AS n FROM ch GROUP BY 1");
+      for (int i = 0; i < queries.size(); i++) {
+        create(c, "cc" + i, queries.get(i), Mode.DIFFERENTIAL);
+      }
+      exec(c, "INSERT INTO ch VALUES (6, 'ab', 'ab  ', 5), (7, 'b', NULL, 1)",
+          "UPDATE ch SET l = 'ab ', s = 'a ' WHERE id = 1", "DELETE FROM ch WHERE id = 3");
+      for (int i = 0; i < queries.size(); i++) {
+        Oracle.refreshAndCheck(c, "cc" + i, Mode.DIFFERENTIAL);
+      }
+      exec(c, "DELETE FROM ch WHERE l >= 'ab'", "INSERT INTO ch VALUES (8, 'abc', 'a', 2)",
+          "UPDATE ch SET s = 'ab' WHERE id = 5");
+      for (int i = 0; i < queries.size(); i++) {
+        Oracle.refreshAndCheck(c, "cc" + i, Mode.DIFFERENTIAL);
+      }
+      // bpchar to text drops the padding: in ||, in a cast, and min('ab '::char(3)) is 'ab ' = 'ab'
+      assertEquals(List.of("ab|abc"), rows(c, "SELECT k2 || '|' || k3 FROM cc1"));
+      assertEquals(List.of("4|-|ax|aab|-1|2|ab", "5|x|ax|aab|0|2|ab", "8|abcx|ax|aa|3|2|ab"),
+          rows(c, "SELECT id || '|' || coalesce(a, '-') || '|' || b || '|' || coalesce(c, '-') || '|'"
+              + " || coalesce(d, -1) || '|' || e || '|' || t FROM cc4 ORDER BY id"));
+      // text = bpchar compares as text, the constant's padding dropped: s < 'ab' for s = 'a'
+      assertEquals(List.of("4|false|null|false", "5|false|false|false", "8|true|false|true"),
+          rows(c, "SELECT id || '|' || coalesce(eq::text, 'null') || '|' || coalesce(eq2::text, 'null') || '|'"
+              + " || coalesce(lt::text, 'null') FROM cc6 ORDER BY id"));
+    }
+  }
+
+  @Test
+  void charConstantsInUnionsAndTopRows(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE cu (id int PRIMARY KEY, l char(3))", "CREATE TABLE cv (id int PRIMARY KEY, i int)",
+          "INSERT INTO cu VALUES (1, 'ab'), (2, 'a  ')");
+      List<String> queries = List.of(
+          "SELECT id, l AS x FROM cu UNION ALL VALUES (10, 'ab'::char(3)), (11, 'a  '::char(3))",
+          // property soak 211, on an empty source
+          "SELECT 2 AS c1, 'ab '::char(3) AS c2 FROM cv a UNION ALL VALUES (-1, 'ab'::char(3)), (2, 'ab '::char(3))"
+              + " ORDER BY 2 DESC LIMIT 2 OFFSET 1",
+          // property soak 223, shrunk again
+          "SELECT b.i AS c1, 'ab '::char(3) AS c2 FROM cu a CROSS JOIN cv b UNION ALL SELECT 2 AS c1,"
+              + " 'ab'::char(3) AS c2 FROM cu a ORDER BY 1 LIMIT 1",
+          "SELECT id, l AS x FROM cu UNION ALL VALUES (10, 'ab'::char(3)), (11, 'a  '::char(3)) ORDER BY 2 DESC, 1"
+              + " LIMIT 3",
+          "SELECT 'A'::char(3) AS k, id FROM cu UNION ALL VALUES ('a'::char(3), 0), ('ab '::char(3), 1)",
+          "SELECT x, count(*) AS n FROM (SELECT l AS x FROM cu UNION ALL SELECT 'a'::char(3) FROM cv) u GROUP BY x",
+          "SELECT max(x) AS mx, min(x) AS mn FROM (SELECT l AS x FROM cu UNION ALL VALUES ('ab '::char(3))) u");
+      for (int i = 0; i < queries.size(); i++) {
+        create(c, "cu" + i, queries.get(i), Mode.DIFFERENTIAL);
+      }
+      exec(c, "INSERT INTO cv VALUES (1, 3), (2, -5)", "INSERT INTO cu VALUES (3, 'b'), (4, 'ab ')",
+          "UPDATE cu SET l = 'a' WHERE id = 1");
+      for (int i = 0; i < queries.size(); i++) {
+        Oracle.refreshAndCheck(c, "cu" + i, Mode.DIFFERENTIAL);
+      }
+      exec(c, "DELETE FROM cu WHERE id IN (3, 4)", "DELETE FROM cv WHERE id = 2", "UPDATE cu SET l = 'abc' WHERE id = 2");
+      for (int i = 0; i < queries.size(); i++) {
+        Oracle.refreshAndCheck(c, "cu" + i, Mode.DIFFERENTIAL);
+      }
+      assertEquals(List.of("2|ab", "2|ab"), rows(c, "SELECT c1 || '|' || c2 FROM cu1"));
+      assertEquals(List.of("abc|a"), rows(c, "SELECT mx || '|' || mn FROM cu6"));
+    }
+  }
+}
