@@ -39,7 +39,7 @@ public record ConnectionTarget(String jdbcUrl, Properties properties) {
         return Optional.of(new ConnectionTarget(text, defaults));
       }
       if (text.startsWith("postgresql://") || text.startsWith("postgres://")) {
-        return Optional.of(fromUri(text, defaults));
+        return Optional.of(fromUri(text, defaults, env));
       }
       throw new UserException(ExitCode.USAGE, "not a PostgreSQL URL: " + text + " (use jdbc:postgresql://HOST[:PORT]/DB "
           + "or postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DB)");
@@ -60,8 +60,11 @@ public record ConnectionTarget(String jdbcUrl, Properties properties) {
         + encodePath(database), defaults));
   }
 
-  /** {@code postgresql://[user[:password]@][host][:port][,host2[:port2]…][/db][?k=v&…]} as JDBC. */
-  private static ConnectionTarget fromUri(String uri, Properties defaults) {
+  /**
+   * {@code postgresql://[user[:password]@][host][:port][,host2[:port2]…][/db][?k=v&…]} as JDBC; as in libpq,
+   * {@code PGHOST}, {@code PGPORT} and {@code PGDATABASE} stand for a host, port or database it leaves out.
+   */
+  private static ConnectionTarget fromUri(String uri, Properties defaults, Map<String, String> env) {
     String rest = uri.substring(uri.indexOf("://") + 3);
     String query = "";
     int q = rest.indexOf('?');
@@ -87,9 +90,19 @@ public record ConnectionTarget(String jdbcUrl, Properties properties) {
         put(properties, "password", decode(userInfo.substring(colon + 1)));
       }
     }
-    String hosts = rest.isEmpty() ? "localhost" : rest;
+    String envHost = env.get("PGHOST");
+    String hosts = !rest.isEmpty() ? rest : present(envHost) && !envHost.startsWith("/") ? hostPart(envHost) : "localhost";
+    String envPort = env.get("PGPORT");
+    if (present(envPort)) {
+      List<String> withPorts = new java.util.ArrayList<>();
+      for (String host : hosts.split(",", -1)) {
+        String afterAddress = host.startsWith("[") ? host.substring(host.indexOf(']') + 1) : host;
+        withPorts.add(afterAddress.contains(":") ? host : host + ":" + envPort.strip());
+      }
+      hosts = String.join(",", withPorts);
+    }
     if (database.isEmpty()) {
-      database = properties.getProperty("user", "postgres");
+      database = first(env.get("PGDATABASE"), properties.getProperty("user"), "postgres");
     } else {
       database = decode(database);
     }

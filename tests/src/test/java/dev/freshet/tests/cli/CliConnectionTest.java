@@ -45,6 +45,15 @@ class CliConnectionTest {
     assertEquals("jdbc:postgresql://db.example/carl", bare.jdbcUrl(), "the database defaults to the user, as in libpq");
     assertEquals("jdbc:postgresql://h1:5432,h2:5433/d",
         ConnectionTarget.resolve("postgresql://h1:5432,h2:5433/d", Map.of()).orElseThrow().jdbcUrl());
+    // as libpq: PGPORT, PGHOST and PGDATABASE stand for what the URI leaves out, never for what it says
+    assertEquals("jdbc:postgresql://db.example:5499/hf", ConnectionTarget.resolve("postgresql://db.example/hf",
+        Map.of("PGPORT", "5499")).orElseThrow().jdbcUrl());
+    assertEquals("jdbc:postgresql://h1:5432,h2:5499,[::1]:5499/d", ConnectionTarget.resolve(
+        "postgresql://h1:5432,h2,[::1]/d", Map.of("PGPORT", "5499")).orElseThrow().jdbcUrl());
+    assertEquals("jdbc:postgresql://db.other:6000/shop", ConnectionTarget.resolve("postgresql://",
+        Map.of("PGHOST", "db.other", "PGPORT", "6000", "PGDATABASE", "shop")).orElseThrow().jdbcUrl());
+    assertEquals("jdbc:postgresql://db.example:6543/hf", ConnectionTarget.resolve("postgresql://db.example:6543/hf",
+        Map.of("PGPORT", "5499", "PGDATABASE", "other")).orElseThrow().jdbcUrl());
   }
 
   @Test
