@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.SortedSet;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -33,6 +34,24 @@ public final class SourceColumns {
    */
   public static Map<List<String>, SortedSet<Integer>> joinKeys(RelNode rel) {
     Map<List<String>, SortedSet<Integer>> result = new LinkedHashMap<>();
+    forEachJoinKey(rel, origin -> result.computeIfAbsent(origin.getOriginTable().getQualifiedName(),
+        k -> new TreeSet<>()).add(origin.getOriginColumnOrdinal()));
+    return result;
+  }
+
+  /** {@link #joinKeys} by column name (of the scanned table's row type), over several plans. */
+  public static Map<List<String>, SortedSet<String>> joinKeyNames(List<RelNode> plans) {
+    Map<List<String>, SortedSet<String>> result = new LinkedHashMap<>();
+    for (RelNode plan : plans) {
+      forEachJoinKey(plan, origin -> result.computeIfAbsent(origin.getOriginTable().getQualifiedName(),
+          k -> new TreeSet<>()).add(origin.getOriginTable().getRowType().getFieldNames()
+              .get(origin.getOriginColumnOrdinal())));
+    }
+    return result;
+  }
+
+  /** Each table column (not derived) that a join condition of {@code rel} compares by equality. */
+  private static void forEachJoinKey(RelNode rel, Consumer<RelColumnOrigin> action) {
     RelMetadataQuery mq = rel.getCluster().getMetadataQuery();
     new RelVisitor() {
       @Override
@@ -45,8 +64,7 @@ public final class SourceColumns {
             for (int field : RelOptUtil.InputFinder.bits(conjunct)) {
               RelColumnOrigin origin = mq.getColumnOrigin(join, field);
               if (origin != null && !origin.isDerived()) {
-                result.computeIfAbsent(origin.getOriginTable().getQualifiedName(), k -> new TreeSet<>())
-                    .add(origin.getOriginColumnOrdinal());
+                action.accept(origin);
               }
             }
           }
@@ -54,36 +72,6 @@ public final class SourceColumns {
         super.visit(node, ordinal, parent);
       }
     }.go(rel);
-    return result;
-  }
-
-  /** {@link #joinKeys} by column name (of the scanned table's row type), over several plans. */
-  public static Map<List<String>, SortedSet<String>> joinKeyNames(List<RelNode> plans) {
-    Map<List<String>, SortedSet<String>> result = new LinkedHashMap<>();
-    for (RelNode plan : plans) {
-      RelMetadataQuery mq = plan.getCluster().getMetadataQuery();
-      new RelVisitor() {
-        @Override
-        public void visit(RelNode node, int ordinal, RelNode parent) {
-          if (node instanceof Join join) {
-            for (RexNode conjunct : RelOptUtil.conjunctions(join.getCondition())) {
-              if (conjunct.getKind() != SqlKind.EQUALS && conjunct.getKind() != SqlKind.IS_NOT_DISTINCT_FROM) {
-                continue;
-              }
-              for (int field : RelOptUtil.InputFinder.bits(conjunct)) {
-                RelColumnOrigin origin = mq.getColumnOrigin(join, field);
-                if (origin != null && !origin.isDerived()) {
-                  result.computeIfAbsent(origin.getOriginTable().getQualifiedName(), k -> new TreeSet<>())
-                      .add(origin.getOriginTable().getRowType().getFieldNames().get(origin.getOriginColumnOrdinal()));
-                }
-              }
-            }
-          }
-          super.visit(node, ordinal, parent);
-        }
-      }.go(plan);
-    }
-    return result;
   }
 
   /** Qualified table name → column names read, in table order. */
