@@ -15,6 +15,7 @@ import dev.freshet.planner.normalize.QueryNormalizer;
 import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.ArrayQuantifierCheck;
+import dev.freshet.planner.parse.BpcharUnificationCheck;
 import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.JsonOperators;
 import dev.freshet.planner.parse.PostgresSqlConfig;
@@ -105,6 +106,7 @@ public final class QueryPlanner {
               + " in validation)", "rewrite the construct (e.g. group by a column of a sub-query), or report it"),
           sql, e);
     }
+    BpcharUnificationCheck.check(validated, validator, sql, forParser);
 
     // Every simplifier and rule over this plan finds its executor on the cluster's planner.
     HepPlanner clusterPlanner = new HepPlanner(HepProgram.builder().build());

@@ -4,8 +4,15 @@ import static dev.freshet.tests.scenarios.Scenarios.create;
 import static dev.freshet.tests.scenarios.Scenarios.exec;
 import static dev.freshet.tests.scenarios.Scenarios.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.planner.QueryPlanner;
+import dev.freshet.planner.admission.UnsupportedQueryException;
+import dev.freshet.planner.catalog.PgCatalogReader;
 import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
 import dev.freshet.tests.oracle.Oracle;
@@ -103,6 +110,58 @@ class CharConstantScenarioTest {
       }
       assertEquals(List.of("2|ab", "2|ab"), rows(c, "SELECT c1 || '|' || c2 FROM cu1"));
       assertEquals(List.of("abc|a"), rows(c, "SELECT mx || '|' || mn FROM cu6"));
+    }
+  }
+  /**
+   * A char(n) value beside strings of other lengths or before text (a union column, CASE, COALESCE, GREATEST)
+   * is PostgreSQL's {@code character}, which Calcite would type text: refused in DIFFERENTIAL (the soak-211 union ranked
+   * {@code 'a '} above {@code 'a'}); AUTO runs it FULL and stays fresh. Mixes typed alike by both (with text,
+   * constants of the column's length, constants alone, casts as advised) stay maintained.
+   */
+  @Test
+  void charValuesBesideStringsOfOtherLengthsAreRefusedNotMistyped(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE cw (id int PRIMARY KEY, l char(3), m char(5), s text)",
+          "INSERT INTO cw VALUES (1, 'ab', 'ab', 'ab'), (2, 'a  ', 'a', 'a '), (3, 'a', 'b', 'b'), (4, NULL, NULL, NULL)");
+      List<String> refused = List.of(
+          "SELECT id, l FROM cw UNION ALL SELECT id, 'a ' FROM cw ORDER BY 2 DESC, 1 LIMIT 3",
+          "SELECT l FROM cw UNION ALL VALUES ('a '), ('b')",
+          "SELECT l FROM cw UNION SELECT m FROM cw",
+          "SELECT id, CASE WHEN id > 2 THEN l ELSE 'a ' END AS x FROM cw",
+          "SELECT id, COALESCE(l, 'zz') AS x FROM cw",
+          "SELECT max(GREATEST(l, 'a ')) AS x FROM cw",
+          // PostgreSQL types these character too (the first value that is not a constant decides), Calcite text
+          "SELECT id, l FROM cw UNION ALL SELECT id, s FROM cw ORDER BY 2 DESC, 1 LIMIT 3",
+          "SELECT id, COALESCE(l, s) AS y FROM cw",
+          "SELECT id, CASE WHEN id > 2 THEN s ELSE l END AS y FROM cw");
+      for (String query : refused) {
+        UnsupportedQueryException e = assertThrows(UnsupportedQueryException.class,
+            () -> QueryPlanner.forCatalog(PgCatalogReader.read(c)).plan(query), query);
+        assertEquals("FR003", e.refusal().reason().code(), e.getMessage());
+        assertTrue(e.refusal().message().contains("char(n)") && e.refusal().fix().contains("::char(3)"),
+            e.getMessage());
+      }
+      List<String> maintained = List.of(
+          "SELECT id, s FROM cw UNION ALL SELECT id, l FROM cw ORDER BY 2 DESC, 1 LIMIT 3",
+          "SELECT id, l FROM cw UNION ALL SELECT id, 'a  ' FROM cw ORDER BY 2 DESC, 1 LIMIT 3",
+          "SELECT id, l FROM cw UNION ALL SELECT id, 'a '::char(3) FROM cw ORDER BY 2 DESC, 1 LIMIT 3",
+          "SELECT id, l::text AS l FROM cw UNION ALL SELECT id, 'a ' FROM cw ORDER BY 2 DESC, 1 LIMIT 3",
+          "SELECT id, CASE WHEN id > 2 THEN 'a' ELSE 'ab ' END AS x, COALESCE(s, l) AS y,"
+              + " CASE WHEN id > 2 THEN l ELSE s END AS z FROM cw",
+          "SELECT 'a' AS x FROM cw UNION ALL SELECT 'ab ' FROM cw");
+      for (int i = 0; i < maintained.size(); i++) {
+        create(c, "cw" + i, maintained.get(i), Mode.DIFFERENTIAL);
+      }
+      StoredStreamTable auto = StreamTables.create(c, "cw_auto", refused.get(0), Mode.AUTO, null);
+      assertEquals(Mode.FULL, auto.effectiveMode());
+      assertTrue(auto.fallbackReason().orElse("").contains("FR003"), auto.fallbackReason().toString());
+      Oracle.assertFresh(c, "cw_auto");
+      exec(c, "INSERT INTO cw VALUES (5, 'a ', 'a    ', 'a'), (6, 'b', 'bb', 'a  ')", "UPDATE cw SET l = 'a' WHERE id = 1",
+          "DELETE FROM cw WHERE id = 3");
+      for (int i = 0; i < maintained.size(); i++) {
+        Oracle.refreshAndCheck(c, "cw" + i, Mode.DIFFERENTIAL);
+      }
+      Oracle.refreshAndCheck(c, "cw_auto", Mode.FULL);
     }
   }
 }
