@@ -68,7 +68,7 @@ public final class CapturePrinter {
     return bufferTable(sourceRelid) + "_" + event.suffix();
   }
 
-  /** The buffer table, its index on {@code __xid}, and a comment naming the source. */
+  /** The buffer table, its index on {@code __xid} and on its TRUNCATE markers, and a comment naming the source. */
   public static List<String> createBuffer(long sourceRelid, String sourceSchema, String sourceTable,
       List<CapturedColumn> columns) {
     requireCapturable(columns.stream().map(CapturedColumn::name).toList());
@@ -85,9 +85,22 @@ public final class CapturePrinter {
     String create = "CREATE TABLE " + buffer + " (\n  " + String.join(",\n  ", lines) + "\n)";
     String index = "CREATE INDEX " + Quoting.identifier(bufferTable(sourceRelid) + "_xid_idx") + " ON " + buffer
         + " (" + Quoting.identifier(XID) + ")";
-    String comment = "COMMENT ON TABLE " + buffer + " IS " + Quoting.literal("Freshet change buffer of "
+    return List.of(create, index, truncateMarkerIndex(sourceRelid), comment(sourceRelid, sourceSchema, sourceTable));
+  }
+
+  /**
+   * A partial index on the buffer's TRUNCATE markers: a refresh asks whether its window holds one, and
+   * without it would read the whole window to learn that it does not (see ChangeTablePrinter#windowCounts).
+   */
+  public static String truncateMarkerIndex(long sourceRelid) {
+    return "CREATE INDEX IF NOT EXISTS " + Quoting.identifier(bufferTable(sourceRelid) + "_truncate_idx") + " ON "
+        + qualifiedBufferTable(sourceRelid) + " (" + Quoting.identifier(XID) + ") WHERE " + Quoting.identifier(TRUNCATE);
+  }
+
+  private static String comment(long sourceRelid, String sourceSchema, String sourceTable) {
+    String buffer = qualifiedBufferTable(sourceRelid);
+    return "COMMENT ON TABLE " + buffer + " IS " + Quoting.literal("Freshet change buffer of "
         + Quoting.qualified(sourceSchema, sourceTable) + " (relation id " + sourceRelid + ")");
-    return List.of(create, index, comment);
   }
 
   /**

@@ -66,10 +66,20 @@ public final class ChangeTablePrinter {
         + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", ?::pg_snapshot)";
   }
 
-  /** Counts of the window's buffer rows and of its TRUNCATE markers. */
+  /**
+   * The window's buffer rows and whether it holds a TRUNCATE marker: their count when $3 is true (AUTO
+   * weighs it), else 0 or 1, whether there is one. Counting reads the whole window (9 ms for 36,000 TPC-H
+   * lineitem changes); the probes stop at the first row, and the marker's at the buffer's partial index
+   * on markers ({@link dev.freshet.codegen.ddl.CapturePrinter#createBuffer}). Each scalar sub-query runs
+   * only when its CASE branch is taken.
+   */
   public static String windowCounts(String buffer) {
-    return "SELECT count(*), count(*) FILTER (WHERE b.\"__truncate\")\nFROM " + buffer + " AS b\nWHERE "
-        + window();
+    String from = "FROM " + buffer + " AS b\n      WHERE " + window().replace("\n", "\n      ");
+    return "SELECT CASE WHEN $3::boolean\n"
+        + "    THEN (SELECT count(*)\n      " + from + ")\n"
+        + "    ELSE (SELECT count(*) FROM (SELECT\n      " + from + "\n      LIMIT 1) AS any_change)\n"
+        + "  END,\n"
+        + "  (SELECT count(*) FROM (SELECT\n      " + from + "\n        AND b.\"__truncate\"\n      LIMIT 1) AS marker)";
   }
 
   /** {@code CREATE TEMPORARY TABLE pg_temp."Δschema.table"} with the source's columns and {@code __w}. */
