@@ -246,3 +246,25 @@ BEGIN
   END IF;
 END
 $refresh_window$;
+
+-- Pending changes are counted: the window statement's third parameter asks for the count (V4's function
+-- otherwise).
+CREATE OR REPLACE FUNCTION freshet.pending_changes(p_id bigint, OUT source text, OUT changes bigint)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE AS $pending_changes$
+DECLARE
+  v_last      pg_snapshot;
+  v_src       freshet.refresh_sources%ROWTYPE;
+  v_truncates bigint;
+BEGIN
+  SELECT st.last_snapshot INTO v_last FROM freshet.stream_tables st WHERE st.id = p_id;
+  IF v_last IS NULL THEN
+    RETURN;
+  END IF;
+  FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id ORDER BY s.ordinal LOOP
+    source := v_src.label;
+    EXECUTE v_src.window_counts INTO changes, v_truncates USING pg_current_snapshot(), v_last, true;
+    RETURN NEXT;
+  END LOOP;
+END
+$pending_changes$;
