@@ -91,9 +91,10 @@ public final class ShapeAnalyzer {
   public static Analysis analyze(LogicalPlan plan, long streamTableId) {
     List<String> notes = new ArrayList<>();
     RelNode rel = plan.rel();
+    UnorderedAggregates.note(rel).ifPresent(notes::add);
     if (rel instanceof Sort sort) {
       if (sort.fetch != null || sort.offset != null) {
-        return topK(plan, sort, streamTableId);
+        return topK(plan, sort, streamTableId, notes);
       }
       notes.add(ORDER_BY_DROPPED);
       rel = sort.getInput();
@@ -130,7 +131,7 @@ public final class ShapeAnalyzer {
    * like any inside the query, maintained by deltas, and the stream table holds its top rows, derived
    * again from it when it changed ({@link MaintenanceShape.TopK}).
    */
-  private static Analysis topK(LogicalPlan plan, Sort sort, long streamTableId) {
+  private static Analysis topK(LogicalPlan plan, Sort sort, long streamTableId, List<String> notes) {
     RelNode ranked = sort.getInput();
     try {
       if (!isLiteralOrAbsent(sort.offset) || !isLiteralOrAbsent(sort.fetch)) {
@@ -174,10 +175,10 @@ public final class ShapeAnalyzer {
         shape = new MaintenanceShape.TopK(rel, LogicalSort.create(rel, total, sort.offset, sort.fetch), fromScratch,
             keys, Optional.empty());
       }
-      return new Analysis(Optional.of(shape), Optional.empty(), List.of(), ranked, strata);
+      return new Analysis(Optional.of(shape), Optional.empty(), notes, ranked, strata);
     } catch (Refused e) {
       Refusal located = e.landmark == null ? e.refusal : plan.landmarks().locate(e.refusal, e.landmark);
-      return new Analysis(Optional.empty(), Optional.of(located), List.of(), ranked, List.of());
+      return new Analysis(Optional.empty(), Optional.of(located), notes, ranked, List.of());
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.freshet.runtime.cli;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
+import dev.freshet.rules.shape.UnorderedAggregates;
 import dev.freshet.runtime.oracle.BagComparison;
 import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
@@ -88,6 +89,12 @@ public final class VerifyCommand implements Callable<Integer> {
           out.println("  it has " + changes + (changes == 1 ? " change" : " changes") + " of its sources ("
               + String.join(", ", pending.keySet()) + ") not applied yet: refresh it ('freshet refresh " + name
               + "', or 'freshet refresh --all', which refreshes the stream tables it reads first) and verify again.");
+        } else if (unorderedAggregates(st).isPresent()) {
+          // string_agg without ORDER BY: the query itself may list a group's values otherwise each time it runs
+          out.println("  its query's " + unorderedAggregates(st).get() + " lists values in an order PostgreSQL "
+              + "leaves open: a difference only in that order is not an error. Write the order in the call "
+              + "(string_agg(x, ',' ORDER BY x), maintained by FULL and AUTO) to compare exactly; 'freshet alter "
+              + name + " --mode " + st.requestedMode() + "' rebuilds it from its query.");
         } else {
           out.println("  'freshet alter " + name + " --mode " + st.requestedMode() + "' rebuilds it from its query. "
               + "A difference right after a refresh, with no changes since, is a bug in Freshet: please report it.");
@@ -96,6 +103,12 @@ public final class VerifyCommand implements Callable<Integer> {
       out.flush();
       return v.ok() ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
     }
+  }
+
+  /** The listing aggregates without ORDER BY its status notes name ("string_agg, array_agg"), if any. */
+  private static java.util.Optional<String> unorderedAggregates(StoredStreamTable st) {
+    return st.notes().stream().filter(n -> n.endsWith(UnorderedAggregates.NOTE_SUFFIX))
+        .map(n -> n.substring(0, n.length() - UnorderedAggregates.NOTE_SUFFIX.length())).findFirst();
   }
 
   /**
