@@ -39,6 +39,8 @@ class CapturePrinterTest {
               "name" character varying(40) COLLATE "pg_catalog"."C"
             )""",
         "CREATE INDEX \"src_16384_xid_idx\" ON \"freshet_changes\".\"src_16384\" (\"__xid\")",
+        "CREATE INDEX IF NOT EXISTS \"src_16384_truncate_idx\" ON \"freshet_changes\".\"src_16384\" (\"__xid\")"
+            + " WHERE \"__truncate\"",
         "COMMENT ON TABLE \"freshet_changes\".\"src_16384\" IS "
             + "'Freshet change buffer of \"shop\".\"order''s\" (relation id 16384)'"),
         CapturePrinter.createBuffer(16384, "shop", "order's", COLUMNS));
@@ -263,7 +265,7 @@ class CapturePrinterTest {
     String quoted = "\"we\"\"ird $freshet$ Näme\"";
     List<String> buffer = CapturePrinter.createBuffer(7, "s\"", "t'", List.of(CapturedColumn.of(name, "text")));
     assertTrue(buffer.get(0).contains("  " + quoted + " text\n"), buffer.get(0));
-    assertTrue(buffer.get(2).endsWith("IS 'Freshet change buffer of \"s\"\"\".\"t''\" (relation id 7)'"), buffer.get(2));
+    assertTrue(buffer.get(3).endsWith("IS 'Freshet change buffer of \"s\"\"\".\"t''\" (relation id 7)'"), buffer.get(2));
     String insert = CapturePrinter.createFunctions(7, List.of(name), List.of(SourceAttribute.of(name, 1, 25))).get(0);
     assertTrue(insert.contains("(\"__w\", " + quoted + ")"), insert);
     assertTrue(insert.contains("SELECT 1, \"n\".\"1\"\n"), insert);
