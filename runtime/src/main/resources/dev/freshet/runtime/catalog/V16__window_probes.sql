@@ -268,3 +268,92 @@ BEGIN
   END LOOP;
 END
 $pending_changes$;
+
+-- AUTO learns a differential refresh's cost per change from its own choices only: since V16 a refresh in
+-- another mode records the number of sources that changed as its window_rows, not the changes (a stream
+-- table altered from DIFFERENTIAL to AUTO keeps that history). V11's function otherwise.
+COMMENT ON COLUMN freshet.refresh_history.window_rows IS
+  'AUTO: buffered changes in the window, all sources together; other modes (since catalog V16): the sources whose window held changes; 0 exactly when the window was empty';
+
+CREATE OR REPLACE FUNCTION freshet.auto_choice(p_id bigint, p_window_rows bigint,
+    OUT mode text, OUT differential_ms double precision, OUT full_ms double precision, OUT reason text)
+LANGUAGE plpgsql STABLE AS $auto_choice$
+DECLARE
+  v_seen        bigint;
+  v_min_rows    double precision;
+  v_max_rows    double precision;
+  v_slope       double precision;
+  v_avg_ms      double precision;
+  v_avg_rows    double precision;
+  v_upper       double precision;
+  v_source_rows double precision;
+  v_large       boolean;
+  v_changes     text := to_char(p_window_rows, 'FM999,999,999,999,990')
+                          || CASE WHEN p_window_rows = 1 THEN ' change' ELSE ' changes' END;
+  v_recompute   text;
+BEGIN
+  SELECT st.recompute_ms INTO full_ms FROM freshet.stream_tables st WHERE st.id = p_id;
+  IF full_ms IS NULL THEN
+    mode := 'DIFFERENTIAL';
+    reason := format('AUTO: %s; no recompute measured yet', v_changes);
+    RETURN;
+  END IF;
+  v_recompute := 'a recompute at ' || to_char(full_ms, 'FM999,999,999,990.0') || ' ms';
+  SELECT count(*), min(o.rows), max(o.rows), regr_slope(o.ms, o.rows), avg(o.ms), avg(o.rows)
+  INTO v_seen, v_min_rows, v_max_rows, v_slope, v_avg_ms, v_avg_rows
+  FROM (SELECT h.window_rows::double precision AS rows,
+          extract(epoch FROM h.finished_at - h.started_at)::double precision * 1000 AS ms
+        FROM freshet.refresh_history h
+        WHERE h.stream_table_id = p_id AND h.mode_used = 'DIFFERENTIAL' AND h.error IS NULL
+          AND h.window_rows > 0 AND h.finished_at IS NOT NULL
+          AND h.mode_reason LIKE 'AUTO: %' -- chosen by AUTO, which counted its window (V16)
+        ORDER BY h.id DESC
+        LIMIT 20) AS o;
+  SELECT sum(greatest(c.reltuples, 0)) INTO v_source_rows
+  FROM freshet.refresh_sources s JOIN pg_catalog.pg_class c ON c.oid = s.source_relid
+  WHERE s.stream_table_id = p_id;
+  v_large := coalesce(v_source_rows > 0 AND p_window_rows > v_source_rows / 10, false);
+
+  IF v_seen = 0 THEN
+    IF v_large THEN
+      mode := 'FULL';
+      reason := format('AUTO: %s, more than a tenth of the sources'' %s rows, and no differential refresh '
+        'measured yet: recomputed', v_changes, to_char(v_source_rows, 'FM999,999,999,999,990'));
+    ELSE
+      mode := 'DIFFERENTIAL';
+      reason := format('AUTO: %s; no differential refresh measured yet', v_changes);
+    END IF;
+    RETURN;
+  END IF;
+
+  IF v_max_rows >= 2 * v_min_rows THEN
+    v_slope := greatest(coalesce(v_slope, 0), 0);
+    differential_ms := greatest(v_avg_ms - v_slope * v_avg_rows, 0) + v_slope * p_window_rows;
+    reason := format('AUTO: %s; differential estimated at %s ms (a line through the last %s), %s', v_changes,
+      to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+  ELSIF p_window_rows <= v_max_rows THEN
+    differential_ms := v_avg_ms;
+    reason := format('AUTO: %s; differential estimated at %s ms (the last %s, of about as many changes), %s',
+      v_changes, to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+  ELSE
+    v_upper := v_avg_ms * p_window_rows / v_avg_rows;
+    IF v_avg_ms > full_ms THEN
+      differential_ms := v_avg_ms;
+      reason := format('AUTO: %s; differential at least %s ms (the last %s, of fewer changes), %s', v_changes,
+        to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+    ELSIF v_upper <= full_ms THEN
+      differential_ms := v_upper;
+      reason := format('AUTO: %s; differential at most %s ms (the last %s, of fewer changes, scaled), %s',
+        v_changes, to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+    ELSE
+      mode := CASE WHEN v_large THEN 'FULL' ELSE 'DIFFERENTIAL' END;
+      reason := format('AUTO: %s; differential between %s and %s ms (only fewer changes measured), %s; %s',
+        v_changes, to_char(v_avg_ms, 'FM999,999,999,990.0'), to_char(v_upper, 'FM999,999,999,990.0'),
+        v_recompute, CASE WHEN v_large THEN 'more than a tenth of the sources'' rows changed: recomputed'
+                          ELSE 'not more than a tenth of the sources'' rows changed: differential' END);
+      RETURN;
+    END IF;
+  END IF;
+  mode := CASE WHEN differential_ms > full_ms THEN 'FULL' ELSE 'DIFFERENTIAL' END;
+END
+$auto_choice$;

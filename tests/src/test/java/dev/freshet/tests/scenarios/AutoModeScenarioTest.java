@@ -116,8 +116,12 @@ class AutoModeScenarioTest {
       setRecomputeMillis(c, id, 0.001);
       exec(c, "DELETE FROM am_sales2 WHERE id > 5"); // most of the table
       RefreshReport r = Oracle.refreshAndCheck(c, "am_fixed", Mode.DIFFERENTIAL);
-      assertEquals(15, r.windowRows());
-      assertEquals(List.of("DIFFERENTIAL|15|-"), lastHistory(c, id));
+      // it does not count its window (only AUTO weighs it): its one source changed
+      assertEquals(1, r.windowRows());
+      assertEquals(List.of("DIFFERENTIAL|1|-"), lastHistory(c, id));
+      // were it made AUTO, its choice would not learn a cost per change from that uncounted window
+      assertTrue(text(c, "SELECT reason FROM freshet.auto_choice(" + id + ", 15)")
+          .contains("no differential refresh measured yet"), text(c, "SELECT reason FROM freshet.auto_choice(" + id + ", 15)"));
     }
   }
 
@@ -143,7 +147,7 @@ class AutoModeScenarioTest {
       long id = createAuto(c, "am_line", totals("am_sales4"));
       setRecomputeMillis(c, id, 300);
       String insert = "INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used, "
-          + "window_rows) VALUES (" + id + ", now(), now() + interval '%s ms', '%s', %d)";
+          + "window_rows, mode_reason) VALUES (" + id + ", now(), now() + interval '%s ms', '%s', %d, 'AUTO: chosen')";
       // windows of one size (two of 100 changes): a line needs sizes apart. Their mean cost for a window up to
       // their size; for a larger one, between that mean and the mean scaled by the sizes
       exec(c, String.format(insert, 9, "DIFFERENTIAL", 100), String.format(insert, 11, "DIFFERENTIAL", 100));
@@ -241,7 +245,7 @@ class AutoModeScenarioTest {
       assertEquals(List.of(1L, 0L, 1L), List.of(b.rowsInserted(), b.rowsUpdated(), b.rowsDeleted()), b.toString());
       Oracle.refreshAndCheck(c, "am_full_down", Mode.DIFFERENTIAL);
       assertEquals(1L, count(c, "SELECT count(*) FROM freshet.refresh_history WHERE stream_table_id = " + grouped
-          + " AND mode_used = 'FULL' AND mode_reason = 'a recompute was asked for' AND window_rows = 2"));
+          + " AND mode_used = 'FULL' AND mode_reason = 'a recompute was asked for' AND window_rows = 1"));
     }
   }
 }

@@ -42,7 +42,7 @@ class RefreshProfileScenarioTest {
       Oracle.assertFresh(c, "rp_totals");
       List<String> steps = r.profile().stream().map(RefreshStepTime::step).toList();
       assertEquals("lock the sources, check their capture", steps.getFirst(), steps.toString());
-      assertEquals("count the window: 2 changes", steps.get(1), steps.toString());
+      assertEquals("probe the window: 1 of 2 sources changed", steps.get(1), steps.toString());
       assertEquals("change table of public.rp_order: 2 rows", steps.get(2), steps.toString());
       assertEquals("index and analyze the change table of public.rp_order", steps.get(3), steps.toString());
       assertTrue(steps.stream().anyMatch(s -> s.matches("program \\d+, step \\d+ \\(statement\\): MERGE INTO "
