@@ -173,9 +173,12 @@ public final class PgQueryAnalyzer {
     String probe = "freshet_query_probe_" + PROBES.incrementAndGet();
     String prefix = "CREATE TEMPORARY VIEW " + probe + " AS\n";
     try (Statement s = c.createStatement()) {
+      // The text goes to PostgreSQL as written: pgjdbc's escape processing ({fn …}, {d '…'}) would read it
+      // first and report an unterminated quote in its own words, about the probe's text
+      s.setEscapeProcessing(false);
       s.execute(prefix + sql);
     } catch (PSQLException e) {
-      throw invalid(sql, prefix.length(), e);
+      throw invalid(sql, prefix, e);
     }
     long oid;
     try (PreparedStatement s = c.prepareStatement("SELECT ('pg_temp.' || ?)::pg_catalog.regclass::pg_catalog.oid::pg_catalog.int8")) {
@@ -226,9 +229,12 @@ public final class PgQueryAnalyzer {
   }
 
   /** PostgreSQL's refusal as an {@link InvalidQueryException} positioned in the user's text. */
-  private static InvalidQueryException invalid(String sql, int prefixLength, PSQLException e) {
+  private static InvalidQueryException invalid(String sql, String prefix, PSQLException e) {
+    int prefixLength = prefix.length();
     ServerErrorMessage server = e.getServerErrorMessage();
-    String message = server != null && server.getMessage() != null ? server.getMessage() : String.valueOf(e.getMessage());
+    String message = server != null && server.getMessage() != null ? server.getMessage()
+        // the driver's own words, should it read the text first, would quote the probe's statement
+        : String.valueOf(e.getMessage()).replace(prefix + sql, "the query");
     if ("42701".equals(e.getSQLState())) { // duplicate column: a valid SELECT, but not a table
       message += "; a stream table needs distinct column names: alias one of them (… AS other_name)";
     } else if (server != null && server.getHint() != null) {
