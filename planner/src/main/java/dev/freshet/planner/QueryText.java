@@ -1,5 +1,7 @@
 package dev.freshet.planner;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -75,6 +77,69 @@ public final class QueryText {
       throw new InvalidQueryException("the defining query is empty; give a SELECT, VALUES or WITH query",
           sql, SourcePosition.UNKNOWN, true, null);
     }
+  }
+
+  /** Statements that write, as the first word of a WITH query's body ({@code WITH d AS (DELETE …)}). */
+  private static final Set<String> WRITING = Set.of("INSERT", "UPDATE", "DELETE", "MERGE");
+
+  /**
+   * Where a WITH query that modifies data ({@code WITH d AS (DELETE FROM t RETURNING *) SELECT …}) starts
+   * its statement: the offset of its INSERT, UPDATE, DELETE or MERGE, found as PostgreSQL's lexer reads
+   * the text (quotes, dollar quotes and comments hide words); -1 when there is none. A word that follows
+   * {@code AS (}, {@code AS MATERIALIZED (} or {@code AS NOT MATERIALIZED (}: only meaningful for a query
+   * PostgreSQL refused, as a column definition list ({@code f() AS (delete int)}) reads alike.
+   */
+  public static int dataModifyingWith(String sql) {
+    List<String> words = new ArrayList<>(); // the tokens so far, upper-cased
+    for (int[] token : tokens(sql)) {
+      String word = sql.substring(token[0], token[1]).toUpperCase(Locale.ROOT);
+      int size = words.size();
+      if (WRITING.contains(word) && size >= 2 && words.get(size - 1).equals("(")
+          && (words.get(size - 2).equals("AS") || (words.get(size - 2).equals("MATERIALIZED") && size >= 3
+              && (words.get(size - 3).equals("AS") || (words.get(size - 3).equals("NOT") && size >= 4
+                  && words.get(size - 4).equals("AS")))))) {
+        return token[0];
+      }
+      words.add(word);
+    }
+    return -1;
+  }
+
+  /** The tokens of the text as {start, end} offsets: words, quoted strings and names, and single characters. */
+  private static List<int[]> tokens(String sql) {
+    List<int[]> tokens = new ArrayList<>();
+    int i = 0;
+    int n = sql.length();
+    while (i < n) {
+      char ch = sql.charAt(i);
+      if (Character.isWhitespace(ch)) {
+        i++;
+      } else if (sql.startsWith("--", i)) {
+        int eol = sql.indexOf('\n', i);
+        i = eol < 0 ? n : eol + 1;
+      } else if (sql.startsWith("/*", i)) {
+        i = endOfBlockComment(sql, i);
+      } else {
+        int end = isWordStart(ch) ? endOfWord(sql, i) : endOfToken(sql, i);
+        tokens.add(new int[] {i, end});
+        i = end;
+      }
+    }
+    return tokens;
+  }
+
+  /** PostgreSQL's ident_start: a letter, an underscore or any non-ASCII character. */
+  private static boolean isWordStart(char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' || ch >= 0x80;
+  }
+
+  /** The index after the unquoted word starting at {@code i} (PostgreSQL's ident_cont: also digits and $). */
+  private static int endOfWord(String sql, int i) {
+    int j = i + 1;
+    while (j < sql.length() && (isWordStart(sql.charAt(j)) || Character.isDigit(sql.charAt(j)) || sql.charAt(j) == '$')) {
+      j++;
+    }
+    return j;
   }
 
   /** The index after the token starting at {@code i} (a quoted string or identifier, or one character). */

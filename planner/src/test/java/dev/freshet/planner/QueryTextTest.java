@@ -44,4 +44,19 @@ class QueryTextTest {
     InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> QueryText.requireOneQuery(sql));
     assertTrue(e.getMessage().startsWith("the defining query is empty"), e.getMessage());
   }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d                          | 11",
+      "with d as materialized (insert into t values (1) returning *) select * from d | 24",
+      "WITH a AS (SELECT 1), d AS NOT MATERIALIZED ( update t SET x = 1 RETURNING x) TABLE d | 46",
+      "WITH d AS (MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE) SELECT 1   | 11",
+      "SELECT * FROM (WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d) x        | 26",
+      "WITH d AS (SELECT 'AS (DELETE' AS x) SELECT * FROM d                           | -1",
+      "WITH d AS (SELECT 1) /* AS (DELETE */ SELECT * FROM d                          | -1",
+      "SELECT \"AS\" FROM t                                                          | -1",
+      "SELECT delete FROM t                                                           | -1"})
+  void dataModifyingWith(String sql, int offset) {
+    assertEquals(offset, QueryText.dataModifyingWith(sql));
+  }
 }

@@ -235,6 +235,20 @@ public final class PgQueryAnalyzer {
     String message = server != null && server.getMessage() != null ? server.getMessage()
         // the driver's own words, should it read the text first, would quote the probe's statement
         : String.valueOf(e.getMessage()).replace(prefix + sql, "the query");
+    int writing = QueryText.dataModifyingWith(sql);
+    if ("0A000".equals(e.getSQLState()) && writing >= 0) {
+      // PostgreSQL's words are about the probe ("views must not contain data-modifying statements in WITH")
+      int end = writing;
+      while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
+        end++;
+      }
+      String statement = sql.substring(writing, end).toUpperCase(java.util.Locale.ROOT);
+      SourcePosition at = QueryText.positionOf(sql, writing);
+      return new InvalidQueryException("a defining query cannot modify data, and this one has a WITH query that "
+          + "runs " + statement + ": a stream table's query is run again at every recompute and only reads; "
+          + "run the " + statement + " as a statement of its own", sql,
+          new SourcePosition(at.line(), at.column(), at.line(), at.column() + end - writing - 1), false, e);
+    }
     if ("42701".equals(e.getSQLState())) { // duplicate column: a valid SELECT, but not a table
       message += "; a stream table needs distinct column names: alias one of them (… AS other_name)";
     } else if (server != null && server.getHint() != null) {
