@@ -124,11 +124,14 @@ public final class PgQueryAnalyzer {
       CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree, '\\{SQLVALUEFUNCTION :op (\\d+)', 'g') AS m
       ORDER BY 1""";
 
-  /** PostgreSQL 15's SQLValueFunctionOp, in order: what {@code {SQLVALUEFUNCTION :op N}} stands for. */
-  private static final List<String> SQL_VALUE_FUNCTIONS = List.of("CURRENT_DATE", "CURRENT_TIME",
-      "CURRENT_TIME(n)", "CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(n)", "LOCALTIME", "LOCALTIME(n)",
-      "LOCALTIMESTAMP", "LOCALTIMESTAMP(n)", "CURRENT_ROLE", "CURRENT_USER", "USER", "SESSION_USER",
-      "CURRENT_CATALOG", "CURRENT_SCHEMA");
+  /**
+   * PostgreSQL 15's SQLValueFunctionOp, in order: what {@code {SQLVALUEFUNCTION :op N}} stands for, named in
+   * lower case as PostgreSQL names functions ({@code now()}).
+   */
+  private static final List<String> SQL_VALUE_FUNCTIONS = List.of("current_date", "current_time",
+      "current_time(n)", "current_timestamp", "current_timestamp(n)", "localtime", "localtime(n)",
+      "localtimestamp", "localtimestamp(n)", "current_role", "current_user", "user", "session_user",
+      "current_catalog", "current_schema");
 
   private PgQueryAnalyzer() {
   }

@@ -43,6 +43,10 @@ import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlSyntax;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
@@ -371,10 +375,7 @@ public final class ShapeAnalyzer {
       @Override
       public Void visitCall(RexCall call) {
         if (!call.getOperator().isDeterministic() || call.getOperator().isDynamicFunction()) {
-          throw refusal(ReasonCode.VOLATILE_FUNCTION, call.getOperator().getName()
-              + "() gives a different result without any change to the sources, so it is never "
-              + "maintained differentially", "use --mode FULL, or store the value in a column",
-              Landmark.VOLATILE_FUNCTION);
+          throw volatileFunction(call.getOperator());
         }
         return super.visitCall(call);
       }
@@ -395,9 +396,30 @@ public final class ShapeAnalyzer {
       e.accept(visitor);
     }
     if (expressions.stream().anyMatch(e -> e.getKind() == SqlKind.OTHER_FUNCTION && !RexUtil.isDeterministic(e))) {
-      throw refusal(ReasonCode.VOLATILE_FUNCTION, "a volatile function is used", "use --mode FULL",
-          Landmark.VOLATILE_FUNCTION);
+      throw refusal(ReasonCode.VOLATILE_FUNCTION, "a volatile function is used: its result changes without any "
+          + "change to the tables the query reads, so applying their changes cannot keep the stream table fresh",
+          VOLATILE_FIX, Landmark.VOLATILE_FUNCTION);
     }
+  }
+
+  private static final String VOLATILE_FIX = "use --mode FULL or AUTO: the stream table is then recomputed at "
+      + "every refresh, whether its tables changed or not";
+
+  /**
+   * FR004 for a clock ({@code now()}, {@code current_date}) or a volatile function ({@code random()}), named
+   * as PostgreSQL names it: in lower case, with the brackets only where it takes them.
+   */
+  private static Refused volatileFunction(SqlOperator operator) {
+    String name = operator.getName().toLowerCase(java.util.Locale.ROOT)
+        + (operator.getSyntax() == SqlSyntax.FUNCTION_ID ? "" : "()");
+    boolean clock = operator instanceof SqlFunction function && function.getFunctionType() == SqlFunctionCategory.TIMEDATE;
+    String what = clock ? " reads the clock: its result changes as time passes"
+        : !operator.isDeterministic() ? " returns another value each time it runs"
+        : " depends on the session that runs the query (its role, its settings)";
+    return refusal(ReasonCode.VOLATILE_FUNCTION, name + what + ", without any change to the tables the query "
+        + "reads, so applying their changes cannot keep the stream table fresh", VOLATILE_FIX + (clock
+        ? "; or compare with a time kept in a table you update (WHERE at > (SELECT max(t) FROM my_clock)), which is "
+            + "maintained differentially" : ""), Landmark.VOLATILE_FUNCTION);
   }
 
   /** A refusal from a check, with the construct it is about; {@link #analyze} locates it in the text. */

@@ -6,13 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * What {@code create} says about queries it cannot take, or takes otherwise than written, found by the docs
  * walkthrough (issue 15): PostgreSQL's own words for a syntax error, with nothing of Freshet's inside; a
- * data-modifying WITH refused as such.
+ * data-modifying WITH refused as such; a clock function named as written and why it is refused.
  */
 @PostgresTest
 class CliQueryMessagesTest {
@@ -44,5 +46,41 @@ class CliQueryMessagesTest {
       assertTrue(run.err().contains("^^^^^^\n"), run.transcript());
     }
     assertEquals(2L, db.scalar("SELECT count(*) FROM msg_w"));
+  }
+
+  @Test
+  void aClockFunctionIsNamedAsWrittenWithTheReasonAndAFixThatWorks(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE msg_ev (id int PRIMARY KEY, at timestamptz)",
+        "INSERT INTO msg_ev VALUES (1, now() - interval '2 hours'), (2, now())");
+    CliRun refused = CliRun.run(db.jdbcUrl(), "create", "msg_recent", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id FROM msg_ev WHERE at > NOW() - interval '1 hour'");
+    assertEquals(3, refused.exitCode(), refused.transcript());
+    assertTrue(refused.err().startsWith("error: unsupported: FR004: now() reads the clock: its result changes as "
+        + "time passes, without any change to the tables the query reads"), refused.transcript());
+    assertTrue(refused.err().contains("fix: use --mode FULL or AUTO: the stream table is then recomputed at every "
+        + "refresh, whether its tables changed or not"), refused.transcript());
+    assertFalse(refused.err().lines().findFirst().orElseThrow().contains("NOW()"), refused.transcript());
+    CliRun random = CliRun.run(db.jdbcUrl(), "create", "msg_random", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, random() AS r FROM msg_ev");
+    assertTrue(random.err().startsWith("error: unsupported: FR004: random() returns another value each time it runs"),
+        random.transcript());
+
+    // the advice holds: AUTO creates it FULL, recomputed at every refresh with no table changed (the
+    // recompute itself: FullModeScenarioTest)
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "msg_recent", "--query",
+        "SELECT id FROM msg_ev WHERE at > NOW() - interval '1 hour'");
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertTrue(auto.out().contains("FR004 volatile_function at line 1, column 34: now() reads the clock"),
+        auto.transcript());
+    assertTrue(auto.out().contains("recomputed at every refresh: its query calls now() (stable)"), auto.transcript());
+    CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", "msg_recent");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.out().contains("FULL"), refresh.transcript());
+
+    // and so does the other: a time kept in a table is maintained differentially
+    db.execute("CREATE TABLE msg_clock (t timestamptz)", "INSERT INTO msg_clock VALUES (now() - interval '1 hour')");
+    CliRun clock = CliRun.run(db.jdbcUrl(), "create", "msg_kept", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id FROM msg_ev WHERE at > (SELECT max(t) FROM msg_clock)");
+    assertEquals(0, clock.exitCode(), clock.transcript());
   }
 }
