@@ -18,6 +18,7 @@ import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.BpcharUnificationCheck;
 import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.JsonOperators;
+import dev.freshet.planner.parse.LongIdentifiers;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
 import dev.freshet.planner.parse.UsingColumnValidator;
@@ -87,6 +88,7 @@ public final class QueryPlanner {
     String sql = QueryText.withoutTerminator(text);
     InfixCasts.Rewritten forParser = JsonOperators.rewrite(InfixCasts.rewrite(IntervalLiterals.rewrite(sql)), sql);
     SqlNode parsed = parse(sql, forParser);
+    LongIdentifiers.truncateAll(parsed);
     ArrayQuantifierCheck.check(parsed, sql, forParser);
     FreshetTypeFactory typeFactory = new FreshetTypeFactory();
     CalciteCatalogReader catalogReader = new SearchPathCatalogReader(

@@ -105,6 +105,35 @@ public final class QueryText {
     return -1;
   }
 
+  /** An identifier of the text: where it is, and the name it stands for (unquoted: folded to lower case). */
+  public record Identifier(int start, int end, String name) {
+  }
+
+  /**
+   * The identifiers of the text as PostgreSQL's lexer reads them: unquoted words (keywords among them)
+   * folded to lower case, and quoted names with their doubled quotes undone; not those in strings and
+   * comments, nor Unicode-escaped ones ({@code U&"…"}).
+   */
+  public static List<Identifier> identifiers(String sql) {
+    List<Identifier> identifiers = new ArrayList<>();
+    int previousEnd = -1;
+    String previous = "";
+    for (int[] token : tokens(sql)) {
+      String text = sql.substring(token[0], token[1]);
+      if (isWordStart(text.charAt(0))) {
+        StringBuilder folded = new StringBuilder(text.length());
+        text.chars().forEach(ch -> folded.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + ('a' - 'A')) : (char) ch));
+        identifiers.add(new Identifier(token[0], token[1], folded.toString()));
+      } else if (text.length() >= 2 && text.charAt(0) == '"' && text.endsWith("\"")
+          && !(previousEnd == token[0] && previous.equals("&"))) {
+        identifiers.add(new Identifier(token[0], token[1], text.substring(1, text.length() - 1).replace("\"\"", "\"")));
+      }
+      previousEnd = token[1];
+      previous = text;
+    }
+    return identifiers;
+  }
+
   /** The tokens of the text as {start, end} offsets: words, quoted strings and names, and single characters. */
   private static List<int[]> tokens(String sql) {
     List<int[]> tokens = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -58,5 +59,15 @@ class QueryTextTest {
       "SELECT delete FROM t                                                           | -1"})
   void dataModifyingWith(String sql, int offset) {
     assertEquals(offset, QueryText.dataModifyingWith(sql));
+  }
+
+  @Test
+  void identifiersAsPostgresReadsThem() {
+    assertEquals(java.util.List.of("select", "abc", "as", "Mixed \"Case\"", "from", "t", "where", "x", "y"),
+        QueryText.identifiers("SELECT AbC AS \"Mixed \"\"Case\"\"\" FROM t -- comment\nWHERE x = 'str' /* c */ "
+            + "AND y = $$dollar$$").stream().map(QueryText.Identifier::name).filter(n -> !n.equals("and")).toList());
+    QueryText.Identifier quoted = QueryText.identifiers("select \"ÜÜ\"").get(1);
+    assertEquals(7, quoted.start());
+    assertEquals(11, quoted.end());
   }
 }

@@ -3,6 +3,7 @@ package dev.freshet.planner.catalog;
 import dev.freshet.planner.InvalidQueryException;
 import dev.freshet.planner.QueryText;
 import dev.freshet.planner.SourcePosition;
+import dev.freshet.planner.parse.LongIdentifiers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,9 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -253,6 +256,24 @@ public final class PgQueryAnalyzer {
           new SourcePosition(at.line(), at.column(), at.line(), at.column() + end - writing - 1), false, e);
     }
     if ("42701".equals(e.getSQLState())) { // duplicate column: a valid SELECT, but not a table
+      // two names longer than PostgreSQL keeps that begin alike: it cut both to the same 63 bytes
+      Map<String, QueryText.Identifier> firstCutTo = new HashMap<>();
+      for (QueryText.Identifier id : QueryText.identifiers(sql)) {
+        String cut = LongIdentifiers.truncate(id.name());
+        if (cut.equals(id.name())) {
+          continue;
+        }
+        QueryText.Identifier first = firstCutTo.putIfAbsent(cut, id);
+        if (first != null && !first.name().equals(id.name())) {
+          SourcePosition at = QueryText.positionOf(sql, id.start());
+          SourcePosition end = QueryText.positionOf(sql, id.end() - 1);
+          return new InvalidQueryException("the names \"" + first.name() + "\" and \"" + id.name() + "\" are both \""
+              + cut + "\" to PostgreSQL, which keeps the first " + LongIdentifiers.MAX_BYTES + " bytes of a name, "
+              + "so the query has two columns of that name; give them names that differ in their first "
+              + LongIdentifiers.MAX_BYTES + " bytes", sql, new SourcePosition(at.line(), at.column(), end.line(),
+                  end.column()), false, e);
+        }
+      }
       message += "; a stream table needs distinct column names: alias one of them (… AS other_name)";
     } else if (server != null && server.getHint() != null) {
       message += "\n  hint: " + server.getHint();

@@ -33,8 +33,8 @@ public final class PostgresSqlConfig {
         .withUnquotedCasing(Casing.TO_LOWER)
         .withQuotedCasing(Casing.UNCHANGED)
         .withCaseSensitive(true)
-        // PostgreSQL truncates longer names to 63 bytes; a longer name is an error here, not a surprise later.
-        .withIdentifierMaxLength(63);
+        // PostgreSQL cuts longer names to 63 bytes; so does the planner after parsing (LongIdentifiers).
+        .withIdentifierMaxLength(Integer.MAX_VALUE);
   }
 
   public static SqlValidator.Config validator() {

@@ -4,6 +4,8 @@ import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.QueryException;
 import dev.freshet.planner.QueryPlanner;
+import dev.freshet.planner.QueryText;
+import dev.freshet.planner.parse.LongIdentifiers;
 import dev.freshet.planner.SourcePosition;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
@@ -124,7 +126,9 @@ public final class StreamTableCompiler {
           "create it as the tables' owner or a role with BYPASSRLS, or use --mode FULL or AUTO: a recompute "
               + "reads the query with the rights of the role that refreshes"), null);
     }
-    return CompiledStreamTable.differential(target, sql, plan, described.columnNames(), analysis.notes(),
+    List<String> notes = new ArrayList<>(cutNames(sql, described));
+    notes.addAll(analysis.notes());
+    return CompiledStreamTable.differential(target, sql, plan, described.columnNames(), notes,
         shape.orElseThrow(), analysis.strata(), sources);
   }
 
@@ -176,10 +180,29 @@ public final class StreamTableCompiler {
     for (PgQueryAnalyzer.UnstableFunction function : described.unstableFunctions()) {
       unwatched.add("calls " + function.describe() + ", whose result may change without any change to the sources");
     }
-    List<String> notes = unwatched.isEmpty() ? List.of()
-        : List.of(CompiledStreamTable.RECOMPUTED_EVERY_REFRESH + String.join("; ", unwatched));
+    List<String> notes = new ArrayList<>(cutNames(sql, described));
+    if (!unwatched.isEmpty()) {
+      notes.add(CompiledStreamTable.RECOMPUTED_EVERY_REFRESH + String.join("; ", unwatched));
+    }
     return CompiledStreamTable.full(target, sql, described.columnNames(), fallback, notes, sources,
         !unwatched.isEmpty());
+  }
+
+  /**
+   * A note for each column whose name in the query is longer than PostgreSQL keeps: it cut the name to its
+   * first 63 bytes (with a NOTICE only), and that is the column's name.
+   */
+  private static List<String> cutNames(String sql, PgQueryAnalyzer.Analysis described) {
+    Set<String> noted = new LinkedHashSet<>();
+    List<String> notes = new ArrayList<>();
+    for (QueryText.Identifier id : QueryText.identifiers(sql)) {
+      String cut = LongIdentifiers.truncate(id.name());
+      if (!cut.equals(id.name()) && described.columnNames().contains(cut) && noted.add(cut)) {
+        notes.add("column name \"" + id.name() + "\" is longer than PostgreSQL keeps (" + LongIdentifiers.MAX_BYTES
+            + " bytes): the column is named " + dev.freshet.codegen.sql.Quoting.identifier(cut));
+      }
+    }
+    return notes;
   }
 
   private static void checkNotReadingItself(QualifiedName target, PgQueryAnalyzer.Analysis described) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What {@code create} says about queries it cannot take, or takes otherwise than written, found by the docs
  * walkthrough (issue 15): PostgreSQL's own words for a syntax error, with nothing of Freshet's inside; a
- * data-modifying WITH refused as such; a clock function named as written and why it is refused.
+ * data-modifying WITH refused as such; a clock function named as written and why it is refused; a column
+ * name longer than PostgreSQL keeps cut as PostgreSQL cuts it.
  */
 @PostgresTest
 class CliQueryMessagesTest {
@@ -82,5 +83,33 @@ class CliQueryMessagesTest {
     CliRun clock = CliRun.run(db.jdbcUrl(), "create", "msg_kept", "--mode", "DIFFERENTIAL", "--query",
         "SELECT id FROM msg_ev WHERE at > (SELECT max(t) FROM msg_clock)");
     assertEquals(0, clock.exitCode(), clock.transcript());
+  }
+
+  @Test
+  void aColumnNameLongerThanPostgresKeepsIsCutAsPostgresCutsIt(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE msg_l (id int PRIMARY KEY, g text, v int)",
+        "INSERT INTO msg_l VALUES (1, 'a', 1), (2, 'a', 2), (3, 'b', 3)");
+    String longName = "total_" + "x".repeat(60) + "_of_v"; // 71 bytes
+    String kept = longName.substring(0, 63);
+    String multibyte = "Ü".repeat(40); // 80 bytes: PostgreSQL keeps 31 letters (62 bytes)
+    CliRun run = CliRun.run(db.jdbcUrl(), "create", "msg_long", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT g AS \"" + multibyte + "\", sum(v) AS " + longName + " FROM msg_l GROUP BY 1 HAVING sum(v) > 0");
+    assertEquals(0, run.exitCode(), run.transcript());
+    assertTrue(run.out().contains("note:         column name \"" + longName + "\" is longer than PostgreSQL keeps (63 "
+        + "bytes): the column is named \"" + kept + "\""), run.transcript());
+    assertEquals(List.of(List.of("Ü".repeat(31)), List.of(kept)), db.query("SELECT attname::text FROM pg_attribute "
+        + "WHERE attrelid = 'msg_long'::regclass AND attnum > 0 AND attname NOT LIKE '\\_\\_freshet%' ORDER BY attnum"));
+    db.execute("INSERT INTO msg_l VALUES (4, 'b', 4), (5, 'c', 5)", "DELETE FROM msg_l WHERE id = 1");
+    try (Connection c = db.connect()) {
+      Oracle.refreshAndCheck(c, "msg_long", dev.freshet.runtime.streamtable.Mode.DIFFERENTIAL);
+    }
+
+    CliRun twice = CliRun.run(db.jdbcUrl(), "create", "msg_twice", "--query",
+        "SELECT g AS " + longName + "_g, v AS " + longName + "_v FROM msg_l");
+    assertEquals(3, twice.exitCode(), twice.transcript());
+    assertTrue(twice.err().startsWith("error: invalid: the names \"" + longName + "_g\" and \"" + longName
+        + "_v\" are both \"" + kept + "\" to PostgreSQL, which keeps the first 63 bytes of a name, so the query has "
+        + "two columns of that name; give them names that differ in their first 63 bytes\n  --> query:1:"),
+        twice.transcript());
   }
 }
