@@ -134,6 +134,23 @@ final class StreamTableCatalog {
     }
   }
 
+  /** The columns of table {@code relid} in order, hidden ones included. */
+  static List<String> columns(Connection c, long relid) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT a.attname FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum""")) {
+      ps.setLong(1, relid);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+    }
+    return columns;
+  }
+
   /** The state tables of stream table {@code id}, qualified and quoted, as they exist now. */
   static List<String> stateTables(Connection c, long id) throws SQLException {
     List<String> tables = new ArrayList<>();

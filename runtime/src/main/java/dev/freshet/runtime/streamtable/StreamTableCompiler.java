@@ -56,7 +56,7 @@ public final class StreamTableCompiler {
   public static CompiledStreamTable compile(Connection c, QualifiedName target, long streamTableId, String sql,
       Mode requested, List<String> searchPath) throws SQLException {
     PgQueryAnalyzer.Analysis described = PgQueryAnalyzer.analyze(c, sql, searchPath);
-    checkColumnNames(target, described.columnNames());
+    checkColumnNames(c, target, described);
     checkNotReadingItself(target, described);
     if (requested == Mode.FULL) {
       return full(c, target, sql, described, Optional.empty());
@@ -213,17 +213,46 @@ public final class StreamTableCompiler {
     }
   }
 
-  private static void checkColumnNames(QualifiedName target, List<String> names) {
+  private static void checkColumnNames(Connection c, QualifiedName target, PgQueryAnalyzer.Analysis described)
+      throws SQLException {
     Set<String> seen = new HashSet<>();
-    for (String column : names) {
+    for (String column : described.columnNames()) {
       if (column.startsWith(HiddenColumns.PREFIX)) {
-        throw new StreamTableException("the query of " + target + " has a column named " + column
-            + "; names starting with " + HiddenColumns.PREFIX + " are reserved for Freshet; alias it");
+        throw hiddenColumn(c, target, described, column);
       }
       if (!seen.add(column)) {
         throw new StreamTableException("the query of " + target + " has two columns named \"" + column
             + "\"; a table needs distinct column names: alias one of them (… AS other_name)");
       }
     }
+  }
+
+  /**
+   * A result column named like Freshet's hidden columns: most likely one of a stream table the query reads,
+   * selected with {@code *} ({@code SELECT * FROM st} takes them too, as PostgreSQL expands {@code *} to every
+   * column of the table); else a name the query gave.
+   */
+  private static StreamTableException hiddenColumn(Connection c, QualifiedName target,
+      PgQueryAnalyzer.Analysis described, String column) throws SQLException {
+    if (StreamTables.schemaExists(c, "freshet")) {
+      for (PgQueryAnalyzer.Relation relation : described.relations()) {
+        QualifiedName read = new QualifiedName(relation.schema(), relation.name());
+        if (relation.relkind() != 'r' || StreamTableCatalog.find(c, read, false).isEmpty()) {
+          continue;
+        }
+        List<String> columns = StreamTableCatalog.columns(c, relation.oid());
+        if (columns.contains(column)) {
+          return new StreamTableException(dev.freshet.runtime.cli.ExitCode.REFUSED, "the query of " + target
+              + " selects " + column + ", a hidden column of stream table " + read + " (SELECT * takes every "
+              + "column of the table, and a stream table also has hidden ones, where Freshet keeps what it needs "
+              + "to maintain it); name the columns it needs instead of * (those of " + read + " are "
+              + String.join(", ", columns.stream().filter(name -> !name.startsWith(HiddenColumns.PREFIX))
+                  .map(dev.freshet.codegen.sql.Quoting::identifier).toList()) + ")");
+        }
+      }
+    }
+    return new StreamTableException(dev.freshet.runtime.cli.ExitCode.REFUSED, "the query of " + target
+        + " has a column named " + column + "; names starting with " + HiddenColumns.PREFIX
+        + " are reserved for Freshet's hidden columns: alias it (… AS other_name)");
   }
 }

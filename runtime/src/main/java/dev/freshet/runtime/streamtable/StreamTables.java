@@ -1070,7 +1070,7 @@ public final class StreamTables {
     }
   }
 
-  private static boolean schemaExists(Connection c, String schema) throws SQLException {
+  static boolean schemaExists(Connection c, String schema) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * What {@code create} says about queries it cannot take, or takes otherwise than written, found by the docs
  * walkthrough (issue 15): PostgreSQL's own words for a syntax error, with nothing of Freshet's inside; a
  * data-modifying WITH refused as such; a clock function named as written and why it is refused; a column
- * name longer than PostgreSQL keeps cut as PostgreSQL cuts it.
+ * name longer than PostgreSQL keeps cut as PostgreSQL cuts it; {@code SELECT *} over a stream table, which
+ * takes its hidden columns.
  */
 @PostgresTest
 class CliQueryMessagesTest {
@@ -111,5 +112,25 @@ class CliQueryMessagesTest {
         + "_v\" are both \"" + kept + "\" to PostgreSQL, which keeps the first 63 bytes of a name, so the query has "
         + "two columns of that name; give them names that differ in their first 63 bytes\n  --> query:1:"),
         twice.transcript());
+  }
+
+  @Test
+  void selectStarOverAStreamTableNamesItsHiddenColumns(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE msg_s (id int PRIMARY KEY, g text, v int)", "INSERT INTO msg_s VALUES (1, 'a', 1)");
+    CliRun grouped = CliRun.run(db.jdbcUrl(), "create", "msg_groups", "--query",
+        "SELECT g, sum(v) AS total FROM msg_s GROUP BY g");
+    assertEquals(0, grouped.exitCode(), grouped.transcript());
+    for (String query : List.of("SELECT * FROM msg_groups", "SELECT m.*, s.id FROM msg_groups m JOIN msg_s s USING (g)")) {
+      CliRun star = CliRun.run(db.jdbcUrl(), "create", "msg_star", "--query", query);
+      assertEquals(3, star.exitCode(), star.transcript());
+      assertTrue(star.err().startsWith("error: the query of \"public\".\"msg_star\" selects __freshet_hash, a hidden "
+          + "column of stream table \"public\".\"msg_groups\" (SELECT * takes every column of the table, and a stream "
+          + "table also has hidden ones"), star.transcript());
+      assertTrue(star.err().contains("name the columns it needs instead of * (those of \"public\".\"msg_groups\" are "
+          + "\"g\", \"total\")"), star.transcript());
+      assertFalse(star.err().contains("alias it"), star.transcript());
+    }
+    CliRun named = CliRun.run(db.jdbcUrl(), "create", "msg_star", "--query", "SELECT g, total FROM msg_groups");
+    assertEquals(0, named.exitCode(), named.transcript());
   }
 }
