@@ -16,6 +16,7 @@ import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.BpcharUnificationCheck;
+import dev.freshet.planner.parse.FieldSelectionCheck;
 import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.JsonOperators;
 import dev.freshet.planner.parse.LongIdentifiers;
@@ -90,6 +91,7 @@ public final class QueryPlanner {
     SqlNode parsed = parse(sql, forParser);
     LongIdentifiers.truncateAll(parsed);
     ArrayQuantifierCheck.check(parsed, sql, forParser);
+    FieldSelectionCheck.check(parsed, sql, forParser);
     FreshetTypeFactory typeFactory = new FreshetTypeFactory();
     CalciteCatalogReader catalogReader = new SearchPathCatalogReader(
         CalciteSchema.from(rootSchema), searchPath, typeFactory, PostgresSqlConfig.connection());
@@ -166,8 +168,7 @@ public final class QueryPlanner {
   private static void refusePayloadComparisons(RelNode rel, String sql) {
     PayloadOnlyCheck.find(rel).ifPresent(use -> {
       throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_TYPE, SourcePosition.UNKNOWN,
-          use.message(), "compare a value of a type that has one: its text (doc::text), a field of it "
-              + "(doc ->> 'a'), or jsonb (doc::jsonb) for json"), sql);
+          use.message(), use.fix()), sql);
     });
   }
 

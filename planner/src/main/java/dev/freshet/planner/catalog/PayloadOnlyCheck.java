@@ -35,13 +35,32 @@ public final class PayloadOnlyCheck {
       SqlKind.LESS_THAN_OR_EQUAL, SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL, SqlKind.IS_DISTINCT_FROM,
       SqlKind.IS_NOT_DISTINCT_FROM, SqlKind.IN, SqlKind.NOT_IN, SqlKind.SEARCH, SqlKind.BETWEEN);
 
-  /** A use the check refuses: what is done with a value of which type. */
-  public record Use(String type, String what) {
+  /** A use the check refuses: what is done with a value of which type, and whether it is a composite type. */
+  public record Use(String type, String what, boolean composite) {
+    Use(PostgresNamedType type, String what) {
+      this(type.postgresName(), what, type.composite());
+    }
+
     public String message() {
+      if (composite) {
+        return "a value of type " + type + " is " + what + ", but " + type + " is a composite type (or an array of "
+            + "one), whose values Freshet does not compare yet: PostgreSQL compares them field by field, while "
+            + "Freshet tells rows apart by a text of their values and has no canonical text for composite values yet "
+            + "(it carries them through a query: selected, filtered and joined on other columns, counted)";
+      }
       return "a value of type " + type + " is " + what + ", but " + type + " has no equality operator in "
           + "PostgreSQL (no default btree or hash operator class): Freshet carries it through a query (selected, "
           + "filtered on other columns, joined on other columns, counted, passed to functions) but does not "
           + "compare it";
+    }
+
+    /** What to do instead. */
+    public String fix() {
+      return composite
+          ? "use --mode AUTO or FULL: PostgreSQL runs the query as written; or keep the fields you compare in "
+              + "columns of their own (ALTER TABLE … ADD COLUMN zip text GENERATED ALWAYS AS ((a).zip) STORED)"
+          : "compare a value of a type that has one: its text (doc::text), a field of it (doc ->> 'a'), or jsonb "
+              + "(doc::jsonb) for json";
     }
   }
 
@@ -69,7 +88,7 @@ public final class PayloadOnlyCheck {
     RelDataType input = node.getInputs().isEmpty() ? null : node.getInput(0).getRowType();
     if (node instanceof Aggregate aggregate) {
       for (int key : aggregate.getGroupSet()) {
-        Optional<String> type = payloadOnly(input.getFieldList().get(key).getType());
+        Optional<PostgresNamedType> type = payloadOnly(input.getFieldList().get(key).getType());
         if (type.isPresent()) {
           return new Use(type.get(), "grouped on (GROUP BY or DISTINCT)");
         }
@@ -79,7 +98,7 @@ public final class PayloadOnlyCheck {
           continue;
         }
         for (int arg : call.getArgList()) {
-          Optional<String> type = payloadOnly(input.getFieldList().get(arg).getType());
+          Optional<PostgresNamedType> type = payloadOnly(input.getFieldList().get(arg).getType());
           if (type.isPresent()) {
             return new Use(type.get(), "aggregated by " + call.getAggregation().getName()
                 + (call.isDistinct() ? " (DISTINCT)" : ""));
@@ -89,13 +108,13 @@ public final class PayloadOnlyCheck {
     }
     if (node instanceof Sort sort) {
       for (var collation : sort.getCollation().getFieldCollations()) {
-        Optional<String> type = payloadOnly(input.getFieldList().get(collation.getFieldIndex()).getType());
+        Optional<PostgresNamedType> type = payloadOnly(input.getFieldList().get(collation.getFieldIndex()).getType());
         if (type.isPresent()) {
           return new Use(type.get(), "sorted on (ORDER BY)");
         }
       }
       if (sort.fetch != null || sort.offset != null) {
-        Optional<String> type = anyPayloadOnly(sort.getRowType());
+        Optional<PostgresNamedType> type = anyPayloadOnly(sort.getRowType());
         if (type.isPresent()) {
           return new Use(type.get(), "in the rows of a LIMIT or OFFSET (the rows tied at the last place are "
               + "told apart by comparing them whole)");
@@ -103,7 +122,7 @@ public final class PayloadOnlyCheck {
       }
     }
     if ((node instanceof Union union && !union.all) || node instanceof Intersect || node instanceof Minus) {
-      Optional<String> type = anyPayloadOnly(node.getRowType());
+      Optional<PostgresNamedType> type = anyPayloadOnly(node.getRowType());
       if (type.isPresent()) {
         return new Use(type.get(), "in the rows of a UNION, INTERSECT or EXCEPT, which compares them");
       }
@@ -111,13 +130,13 @@ public final class PayloadOnlyCheck {
     if (node instanceof Window window) {
       for (Window.Group group : window.groups) {
         for (int key : group.keys) {
-          Optional<String> type = payloadOnly(input.getFieldList().get(key).getType());
+          Optional<PostgresNamedType> type = payloadOnly(input.getFieldList().get(key).getType());
           if (type.isPresent()) {
             return new Use(type.get(), "a window's PARTITION BY key");
           }
         }
         for (var collation : group.orderKeys.getFieldCollations()) {
-          Optional<String> type = payloadOnly(input.getFieldList().get(collation.getFieldIndex()).getType());
+          Optional<PostgresNamedType> type = payloadOnly(input.getFieldList().get(collation.getFieldIndex()).getType());
           if (type.isPresent()) {
             return new Use(type.get(), "a window's ORDER BY key");
           }
@@ -130,7 +149,7 @@ public final class PayloadOnlyCheck {
       public RexNode visitCall(RexCall call) {
         if (found[0] == null && COMPARING.contains(call.getKind())) {
           for (RexNode operand : call.getOperands()) {
-            Optional<String> type = payloadOnly(operand.getType());
+            Optional<PostgresNamedType> type = payloadOnly(operand.getType());
             if (type.isPresent()) {
               found[0] = new Use(type.get(), "compared (" + call.getOperator().getName() + ")");
               return call;
@@ -151,9 +170,9 @@ public final class PayloadOnlyCheck {
     return found[0];
   }
 
-  private static Optional<String> anyPayloadOnly(RelDataType row) {
+  private static Optional<PostgresNamedType> anyPayloadOnly(RelDataType row) {
     for (RelDataTypeField field : row.getFieldList()) {
-      Optional<String> type = payloadOnly(field.getType());
+      Optional<PostgresNamedType> type = payloadOnly(field.getType());
       if (type.isPresent()) {
         return type;
       }
@@ -161,8 +180,7 @@ public final class PayloadOnlyCheck {
     return Optional.empty();
   }
 
-  private static Optional<String> payloadOnly(RelDataType type) {
-    return type instanceof PostgresNamedType named && !named.equality()
-        ? Optional.of(named.postgresName()) : Optional.empty();
+  private static Optional<PostgresNamedType> payloadOnly(RelDataType type) {
+    return type instanceof PostgresNamedType named && !named.equality() ? Optional.of(named) : Optional.empty();
   }
 }

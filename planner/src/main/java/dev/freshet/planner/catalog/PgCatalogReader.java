@@ -192,7 +192,8 @@ public final class PgCatalogReader {
    * PostgreSQL can compare its values for equality (what grouping, joining, DISTINCT and Freshet's row
    * comparisons need): a default btree or hash operator class for the type, for a type binary-coercible
    * to it, or for its family (enum, range, multirange), or for an array's element type. Composite types
-   * count as without: their equality depends on each field's.
+   * count as without (and are told apart): their equality depends on each field's, and Freshet has no
+   * canonical text for them.
    */
   private static final String BASE_TYPES = """
       WITH RECURSIVE u(oid, typmod) AS (
@@ -214,7 +215,8 @@ public final class PgCatalogReader {
              (u.oid IN (SELECT oid FROM comparable)
               OR (t.typcategory = 'A' AND t.typelem IN (SELECT oid FROM comparable))) AS has_equality,
              (t.typtype = 'e' OR u.oid = ANY (%1$s) OR u.oid = ANY (%2$s) OR t.typname = 'citext'
-              OR (t.typcategory = 'A' AND (e.typtype = 'e' OR e.oid = ANY (%1$s)))) AS identity_text
+              OR (t.typcategory = 'A' AND (e.typtype = 'e' OR e.oid = ANY (%1$s)))) AS identity_text,
+             (t.typtype = 'c' OR e.typtype = 'c') AS composite
       FROM u JOIN pg_catalog.pg_type t ON t.oid = u.oid
       LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'""".formatted(
       // types (and array elements) whose text identifies their value
@@ -228,7 +230,7 @@ public final class PgCatalogReader {
    * A base type's name, whether it has an equality operator, and whether Freshet's row identity (the
    * md5 of a canonical text, codegen's SqlText.hash) tells its values apart exactly (see {@link #BASE_TYPES}).
    */
-  private record BaseType(String name, boolean equality, boolean identityText) {
+  private record BaseType(String name, boolean equality, boolean identityText, boolean composite) {
   }
 
   /** Types whose identity text is computed by name (SqlText.canonical): a domain over one would not be. */
@@ -279,7 +281,8 @@ public final class PgCatalogReader {
       BaseType base = baseTypes.get(List.of(r.baseOid(), (long) r.baseTypmod()));
       r.relation().columns.add(new PgColumn(r.name(), r.typeName(), r.typeOid(), r.typmod(), r.notNull(), r.ordinal(),
           r.baseOid(), r.baseTypmod(), base == null ? r.typeName() : base.name(), base != null && base.equality(),
-          base != null && base.identityText() && (r.typeOid() == r.baseOid() || !SPECIAL_IDENTITY.contains(base.name()))));
+          base != null && base.identityText() && (r.typeOid() == r.baseOid() || !SPECIAL_IDENTITY.contains(base.name())),
+          base != null && base.composite()));
     }
   }
 
@@ -294,7 +297,8 @@ public final class PgCatalogReader {
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           result.put(List.of(rs.getLong("oid"), (long) rs.getInt("typmod")),
-              new BaseType(rs.getString("type_name"), rs.getBoolean("has_equality"), rs.getBoolean("identity_text")));
+              new BaseType(rs.getString("type_name"), rs.getBoolean("has_equality"), rs.getBoolean("identity_text"),
+                  rs.getBoolean("composite")));
         }
       }
     }

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param baseTypeIdentity whether values of the base type that PostgreSQL holds equal have one canonical
  *     text for Freshet's row identity (enums, inet, integer ranges, jsonb, citext, arrays of these...;
  *     not numeric or date ranges, timetz, arrays of numbers with a scale or of dates)
+ * @param baseTypeComposite whether the base type is a composite type (counted as without equality, see
+ *     {@code PostgresNamedType#composite})
  */
 public record PgColumn(
     String name,
@@ -31,7 +33,8 @@ public record PgColumn(
     int baseTypmod,
     String baseTypeName,
     boolean baseTypeEquality,
-    boolean baseTypeIdentity) {
+    boolean baseTypeIdentity,
+    boolean baseTypeComposite) {
 
   public PgColumn {
     Objects.requireNonNull(name, "name");
@@ -49,6 +52,13 @@ public record PgColumn(
     if (ordinal <= 0) {
       throw new IllegalArgumentException("column " + name + " has ordinal " + ordinal + "; user columns start at 1");
     }
+  }
+
+  /** A column whose base type is not a composite type. */
+  public PgColumn(String name, String typeName, long typeOid, int typmod, boolean notNull, int ordinal,
+      long baseTypeOid, int baseTypmod, String baseTypeName, boolean baseTypeEquality, boolean baseTypeIdentity) {
+    this(name, typeName, typeOid, typmod, notNull, ordinal, baseTypeOid, baseTypmod, baseTypeName, baseTypeEquality,
+        baseTypeIdentity, false);
   }
 
   /** A column of an ordinary (non-domain) type; one without a Calcite counterpart counts as without equality. */

@@ -101,7 +101,7 @@ public final class PgTypeMapping {
       }
       // without an equality operator (json, point): carried as payload, never compared (NoEqualityCheck)
       return new Supported(freshet.createPostgresType(column.baseTypeName(), column.nullable(),
-          column.baseTypeEquality()));
+          column.baseTypeEquality(), column.baseTypeComposite()));
     }
     MappedType mapped = map(factory, column.baseTypeOid(), column.baseTypmod(), column.typeName());
     return switch (mapped) {

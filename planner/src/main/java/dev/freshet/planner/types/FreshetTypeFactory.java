@@ -26,14 +26,19 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
 
   /** {@link #createPostgresType(String, boolean)}, for a type with or without an equality operator. */
   public RelDataType createPostgresType(String postgresName, boolean nullable, boolean equality) {
-    return canonize(new PostgresNamedType(postgresName, nullable, equality));
+    return createPostgresType(postgresName, nullable, equality, false);
+  }
+
+  /** {@link #createPostgresType(String, boolean, boolean)}, for a composite type or another. */
+  public RelDataType createPostgresType(String postgresName, boolean nullable, boolean equality, boolean composite) {
+    return canonize(new PostgresNamedType(postgresName, nullable, equality, composite));
   }
 
   @Override
   public RelDataType createTypeWithNullability(RelDataType type, boolean nullable) {
     if (type instanceof PostgresNamedType named) {
       return named.isNullable() == nullable ? type
-          : createPostgresType(named.postgresName(), nullable, named.equality());
+          : createPostgresType(named.postgresName(), nullable, named.equality(), named.composite());
     }
     return super.createTypeWithNullability(type, nullable);
   }
@@ -67,7 +72,7 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
       RelDataType literalTaker = typeOfLiterals(types);
       return literalTaker != null ? literalTaker : super.leastRestrictive(types, mappingRule);
     }
-    return other ? null : createPostgresType(named.postgresName(), nullable, equality);
+    return other ? null : createPostgresType(named.postgresName(), nullable, equality, named.composite());
   }
 
   /**

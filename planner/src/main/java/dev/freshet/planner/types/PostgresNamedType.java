@@ -18,13 +18,23 @@ public final class PostgresNamedType extends AbstractSqlType {
 
   private final String postgresName;
   private final boolean equality;
+  private final boolean composite;
 
   /** Made by {@link FreshetTypeFactory#createPostgresType}, which also interns it. */
-  PostgresNamedType(String postgresName, boolean nullable, boolean equality) {
+  PostgresNamedType(String postgresName, boolean nullable, boolean equality, boolean composite) {
     super(SqlTypeName.ANY, nullable, null);
     this.postgresName = Objects.requireNonNull(postgresName, "postgresName");
     this.equality = equality;
+    this.composite = composite;
     computeDigest();
+  }
+
+  /**
+   * Whether it is a composite type (a row type, {@code CREATE TYPE addr AS (…)}): carried without equality,
+   * although PostgreSQL compares its values field by field, because Freshet has no canonical text for them.
+   */
+  public boolean composite() {
+    return composite;
   }
 
   /** Whether PostgreSQL has an equality operator for the type (a default btree or hash operator class). */
@@ -39,6 +49,7 @@ public final class PostgresNamedType extends AbstractSqlType {
 
   @Override
   protected void generateTypeString(StringBuilder sb, boolean withDetail) {
-    sb.append("POSTGRES(").append(postgresName).append(equality ? ")" : ", no equality)");
+    sb.append("POSTGRES(").append(postgresName).append(composite ? ", composite" : "")
+        .append(equality ? ")" : ", no equality)");
   }
 }

@@ -171,6 +171,7 @@ public final class StreamTableCompiler {
       }
       switch (relation.relkind()) {
         case 'v' -> { } // its tables are listed too
+        case 'c' -> { } // a composite type whose fields the query selects ((a).zip): no rows of its own
         case 'm' -> unwatched.add("reads materialized view " + name + " (REFRESH MATERIALIZED VIEW cannot be captured)");
         case 'f' -> unwatched.add("reads foreign table " + name + " (its rows change on another server)");
         case 'S' -> unwatched.add("reads sequence " + name);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * walkthrough (issue 15): PostgreSQL's own words for a syntax error, with nothing of Freshet's inside; a
  * data-modifying WITH refused as such; a clock function named as written and why it is refused; a column
  * name longer than PostgreSQL keeps cut as PostgreSQL cuts it; {@code SELECT *} over a stream table, which
- * takes its hidden columns.
+ * takes its hidden columns; composite values grouped or their fields selected.
  */
 @PostgresTest
 class CliQueryMessagesTest {
@@ -132,5 +132,42 @@ class CliQueryMessagesTest {
     }
     CliRun named = CliRun.run(db.jdbcUrl(), "create", "msg_star", "--query", "SELECT g, total FROM msg_groups");
     assertEquals(0, named.exitCode(), named.transcript());
+  }
+
+  @Test
+  void compositeValuesGroupedOrTheirFieldsSelected(TestDatabase db) throws Exception {
+    db.execute("CREATE TYPE msg_addr AS (street text, zip text)",
+        "CREATE TABLE msg_p (id int PRIMARY KEY, a msg_addr, n int)",
+        "INSERT INTO msg_p VALUES (1, ('x', '1'), 1), (2, ('y', '2'), 2), (3, ('x', '1'), 5)");
+    CliRun grouped = CliRun.run(db.jdbcUrl(), "create", "msg_by_addr", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT a, count(*) AS c FROM msg_p GROUP BY a");
+    assertEquals(3, grouped.exitCode(), grouped.transcript());
+    assertTrue(grouped.err().contains("FR002: a value of type msg_addr is grouped on (GROUP BY or DISTINCT), but "
+        + "msg_addr is a composite type (or an array of one), whose values Freshet does not compare yet: PostgreSQL "
+        + "compares them field by field"), grouped.transcript());
+    assertFalse(grouped.err().contains("no equality operator"), grouped.transcript());
+
+    CliRun field = CliRun.run(db.jdbcUrl(), "create", "msg_zip", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, (a).zip AS zip FROM msg_p");
+    assertEquals(3, field.exitCode(), field.transcript());
+    assertTrue(field.err().startsWith("error: unsupported: FR008: Freshet's planner does not read a field of a "
+        + "composite value ((a).zip) yet\n"), field.transcript());
+    assertTrue(field.err().contains("GENERATED ALWAYS AS ((a).zip) STORED"), field.transcript());
+    assertTrue(field.err().contains("   | SELECT id, (a).zip AS zip FROM msg_p\n   |            ^^^^^^^\n"),
+        field.transcript());
+
+    // AUTO runs it FULL, and a FULL refresh recomputes when msg_p changes, not at every refresh
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "msg_zip", "--query", "SELECT id, (a).zip AS zip FROM msg_p");
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertFalse(auto.out().contains("recomputed at every refresh"), auto.transcript());
+    assertFalse(auto.out().contains("a system or Freshet table"), auto.transcript());
+    CliRun idle = CliRun.run(db.jdbcUrl(), "refresh", "msg_zip");
+    assertTrue(idle.out().contains("no changes"), idle.transcript());
+    db.execute("UPDATE msg_p SET a = ('z', '9') WHERE id = 2");
+    CliRun changed = CliRun.run(db.jdbcUrl(), "refresh", "msg_zip");
+    assertTrue(changed.out().contains("changed public.msg_p"), changed.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "msg_zip");
+    }
   }
 }
