@@ -121,6 +121,11 @@ public final class ChangeCapture {
           buffer_table = excluded.buffer_table,
           captured_columns = excluded.captured_columns""";
 
+  // The reason of a marker written with it, and the transaction that wrote both (catalog V17).
+  private static final String RECORD_MARKER = """
+      UPDATE freshet.change_buffers SET marker_reason = ?, marker_xid = pg_catalog.pg_current_xact_id()
+      WHERE source_relid = ?::pg_catalog.oid""";
+
   // The layout the capture functions were written for (catalog V15); NULL for capture set up before.
   private static final String RECORD_LAYOUT = """
       UPDATE freshet.change_buffers SET captured_attnums = ?::pg_catalog.int2[], captured_layout = ?
@@ -432,6 +437,9 @@ public final class ChangeCapture {
     }
     List<String> ddl = new ArrayList<>();
     boolean marker = false;
+    // why the marker below makes the consumers recompute, as their refreshes will say (catalog V17)
+    List<String> reasons = new ArrayList<>();
+    String label = sourceSchema + "." + sourceTable;
     List<SourceAttribute> attributes = sourceAttributes(c, relid);
     List<String> order = attributes.stream().map(SourceAttribute::name).toList();
     boolean guarded = guardExists(c, relid);
@@ -477,6 +485,7 @@ public final class ChangeCapture {
       for (int i = 0; i < captured.size(); i++) {
         if (now.get(i) == null) {
           ddl.add(CapturePrinter.dropBufferColumn(relid, captured.get(i)));
+          reasons.add("column " + captured.get(i) + " of " + label + " was dropped (ALTER TABLE)");
         }
       }
       // A column whose type (or collation) changed is captured anew with its new type; the marker below
@@ -492,12 +501,14 @@ public final class ChangeCapture {
           ddl.add(CapturePrinter.addColumns(relid, List.of(new CapturedColumn(captured.get(i), current.type(),
               current.collation()))));
           retyped = true;
+          reasons.add("column " + now.get(i) + " of " + label + " changed type (ALTER TABLE)");
         }
       }
       // Through temporary names, so that swapped names (a <-> b) do not collide.
       for (int i = 0; i < captured.size(); i++) {
         if (now.get(i) != null && !captured.get(i).equals(now.get(i))) {
           ddl.add(CapturePrinter.renameBufferColumn(relid, captured.get(i), "__freshet_renaming_" + i));
+          reasons.add("column " + captured.get(i) + " of " + label + " was renamed to " + now.get(i) + " (ALTER TABLE)");
         }
       }
       for (int i = 0; i < captured.size(); i++) {
@@ -512,12 +523,18 @@ public final class ChangeCapture {
       // Without the guard view, or with a layout changed, the functions wrote markers instead of rows (and
       // columns may have been dropped and added again under the same names): recompute in full.
       marker = !guarded || retyped || layoutChanged || !captured.equals(capturedAfter);
+      if (marker && reasons.isEmpty()) {
+        reasons.add(guarded ? "columns of " + label + " were dropped or changed type (ALTER TABLE)"
+            : "change capture of " + label + " was set up again (its guard view was gone)");
+      }
     }
     // A related table without the marker trigger (a partition or child created or attached since,
     // or a new ancestor) may have been written uncaptured: install the trigger, recompute in full once.
     for (List<String> related : relatedWithoutMarker(c, relid)) {
       ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
       marker = true;
+      reasons.add(related.get(0) + "." + related.get(1) + " became a partition, child or parent of " + label
+          + " (it may have been written without capture)");
     }
     if (marker) {
       ddl.add(CapturePrinter.truncateMarker(relid));
@@ -534,7 +551,19 @@ public final class ChangeCapture {
     if (rewritten) {
       recordLayout(c, relid, Layout.of(capturedAfter, attributes));
     }
+    if (marker) {
+      recordMarker(c, relid, String.join("; ", reasons));
+    }
     return true;
+  }
+
+  /** Why the marker this transaction wrote into the source's buffer makes its consumers recompute (catalog V17). */
+  private static void recordMarker(Connection c, long relid, String reason) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(RECORD_MARKER)) {
+      s.setString(1, reason);
+      s.setLong(2, relid);
+      s.executeUpdate();
+    }
   }
 
   /**

@@ -39,7 +39,8 @@ public final class CatalogMigrations {
       "V8__history_retention.sql",
       "V9__keep_suspension.sql", "V10__change_times.sql", "V11__refresh_choice_and_ownership.sql",
       "V12__empty_window_fixed_cost.sql", "V13__drop_detection.sql",
-      "V14__hashed_change_tables.sql", "V15__source_ddl.sql", "V16__window_probes.sql");
+      "V14__hashed_change_tables.sql", "V15__source_ddl.sql", "V16__window_probes.sql",
+      "V17__refresh_reasons.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
 

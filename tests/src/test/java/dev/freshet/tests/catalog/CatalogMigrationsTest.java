@@ -98,7 +98,7 @@ class CatalogMigrationsTest {
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
         "captured_columns name[]", "created_at timestamp with time zone", "captured_attnums smallint[]",
-        "captured_layout text"), columns("change_buffers"));
+        "captured_layout text", "marker_reason text", "marker_xid xid8"), columns("change_buffers"));
     assertEquals(List.of("stream_table_id bigint", "source_relid oid", "source_schema name", "source_table name",
         "columns name[]"), columns("stream_table_sources"));
     assertEquals(List.of("id bigint", "stream_table_id bigint", "started_at timestamp with time zone",

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * walkthrough (issue 15): PostgreSQL's own words for a syntax error, with nothing of Freshet's inside; a
  * data-modifying WITH refused as such; a clock function named as written and why it is refused; a column
  * name longer than PostgreSQL keeps cut as PostgreSQL cuts it; {@code SELECT *} over a stream table, which
- * takes its hidden columns; composite values grouped or their fields selected.
+ * takes its hidden columns; composite values grouped or their fields selected. And what a refresh says
+ * when a source's column changed type: that, not that a source was truncated.
  */
 @PostgresTest
 class CliQueryMessagesTest {
@@ -169,5 +170,25 @@ class CliQueryMessagesTest {
     try (Connection c = db.connect()) {
       Oracle.assertFresh(c, "msg_zip");
     }
+  }
+
+  @Test
+  void aRefreshAfterAColumnChangedTypeSaysSo(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE msg_r (id int PRIMARY KEY, g text, v int)", "INSERT INTO msg_r VALUES (1, 'a', 1)");
+    CliRun create = CliRun.run(db.jdbcUrl(), "create", "msg_sums", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT g, sum(v) AS s FROM msg_r GROUP BY g");
+    assertEquals(0, create.exitCode(), create.transcript());
+    db.execute("ALTER TABLE msg_r ALTER COLUMN v TYPE bigint", "INSERT INTO msg_r VALUES (2, 'a', 2)");
+    CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", "msg_sums");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    String reason = "(column v of public.msg_r changed type (ALTER TABLE): recomputed)";
+    assertTrue(refresh.out().contains(reason), refresh.transcript());
+    assertFalse(refresh.out().contains("truncated"), refresh.transcript());
+    CliRun status = CliRun.run(db.jdbcUrl(), "status", "msg_sums");
+    assertTrue(status.out().contains("changed {public.msg_r}  " + reason), status.transcript());
+
+    db.execute("TRUNCATE msg_r");
+    CliRun truncated = CliRun.run(db.jdbcUrl(), "refresh", "msg_sums");
+    assertTrue(truncated.out().contains("(public.msg_r was truncated: recomputed)"), truncated.transcript());
   }
 }

@@ -56,8 +56,11 @@ class SourceTypeChangeScenarioTest {
             + "... TYPE): its next refresh compiles it again and recomputes it in full"), st.pendingRebuild(), name);
       }
 
-      Oracle.refreshAndCheck(c, "ty1_sum", Mode.FULL);
-      Oracle.refreshAndCheck(c, "ty1_rows", Mode.FULL);
+      // the reason says what happened to which table (it said "a source was truncated"): for ty1_rows too,
+      // whose source was reconciled by ty1_sum's refresh, within ty1_rows' window
+      String reason = "column v of public.ty1 changed type (ALTER TABLE): recomputed";
+      assertEquals(Optional.of(reason), Oracle.refreshAndCheck(c, "ty1_sum", Mode.FULL).modeReason());
+      assertEquals(Optional.of(reason), Oracle.refreshAndCheck(c, "ty1_rows", Mode.FULL).modeReason());
       assertEquals("numeric", columnType(c, "ty1_sum", "s"), "sum of a bigint is a numeric");
       assertEquals("bigint", columnType(c, "ty1_rows", "v"));
       assertEquals(Optional.empty(), status(c, "ty1_sum").pendingRebuild());
@@ -66,10 +69,15 @@ class SourceTypeChangeScenarioTest {
 
       exec(c, "INSERT INTO ty1 VALUES (6, 9000000000000000000, 'c')", "UPDATE ty1 SET v = 9000000000000000000 "
           + "WHERE id = 5", "DELETE FROM ty1 WHERE id = 4");
-      Oracle.refreshAndCheck(c, "ty1_sum", Mode.DIFFERENTIAL);
+      assertEquals(Optional.empty(), Oracle.refreshAndCheck(c, "ty1_sum", Mode.DIFFERENTIAL).modeReason());
       Oracle.refreshAndCheck(c, "ty1_rows", Mode.DIFFERENTIAL);
       assertEquals("9000000000000000011", text(c, "SELECT s::text FROM ty1_sum WHERE w = 'a'"),
           "beyond bigint: the stored column holds what the query returns");
+
+      // a TRUNCATE is told from it, and names its table
+      exec(c, "TRUNCATE ty1", "INSERT INTO ty1 VALUES (7, 7, 'a')");
+      assertEquals(Optional.of("public.ty1 was truncated: recomputed"),
+          Oracle.refreshAndCheck(c, "ty1_sum", Mode.FULL).modeReason());
     }
   }
 
@@ -149,7 +157,8 @@ class SourceTypeChangeScenarioTest {
 
       StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "ty4_w"));
       assertTrue(e.getMessage().contains("freshet alter"), e.getMessage());
-      Oracle.refreshAndCheck(c, "ty4_v", Mode.FULL);
+      assertEquals(Optional.of("column w of public.ty4 was renamed to w2 (ALTER TABLE): recomputed"),
+          Oracle.refreshAndCheck(c, "ty4_v", Mode.FULL).modeReason());
       exec(c, "UPDATE ty4 SET v = 5 WHERE id = 2");
       Oracle.refreshAndCheck(c, "ty4_v", Mode.DIFFERENTIAL);
     }
