@@ -55,8 +55,7 @@ public final class AlterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (mode == null && schedule == null && source == null) {
-      throw new UserException(ExitCode.USAGE,
-          "nothing to alter: give --mode, --schedule, --query or --file (see 'freshet alter --help')");
+      throw new UsageException("nothing to alter: give --mode, --schedule, --query or --file");
     }
     PrintWriter out = spec.commandLine().getOut();
     Optional<String> query = source == null ? Optional.empty() : Optional.of(CreateCommand.queryText(source));

@@ -256,7 +256,7 @@ public final class ExplainCommand implements Callable<Integer> {
         }
       }
       if (set.isEmpty()) {
-        throw new UserException(ExitCode.USAGE, "--changed needs at least one source table");
+        throw new UsageException("--changed needs at least one source table");
       }
       sets.add(ChangedSet.of(set));
     }
@@ -272,7 +272,7 @@ public final class ExplainCommand implements Callable<Integer> {
         return matches.get(0);
       }
       if (matches.size() > 1) {
-        throw new UserException(ExitCode.USAGE, "--changed " + token + " is ambiguous: qualify it as one of "
+        throw new UsageException("--changed " + token + " is ambiguous: qualify it as one of "
             + String.join(", ", matches.stream().map(s -> String.join(".", s)).toList()));
       }
     }

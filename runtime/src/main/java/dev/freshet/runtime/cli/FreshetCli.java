@@ -37,12 +37,10 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
       description = "Print stack traces of errors.")
   boolean verbose;
 
-  /** {@code freshet} with no command: a usage error (as pg_ctl or git without one), with the help to stderr. */
+  /** {@code freshet} with no command: a usage error, said in one line as pg_ctl does, and where the help is. */
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("freshet: no command given");
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ExitCode.USAGE.code();
+    throw new UsageException("no command given");
   }
 
   public static void main(String[] args) {
@@ -64,6 +62,10 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     commands.forEach(cli::addSubcommand);
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
+      if (ex instanceof UsageException) {
+        printUsageError(commandLine, ex.getMessage(), null);
+        return ExitCode.USAGE.code();
+      }
       err.println(message(ex));
       if (root.verbose) {
         ex.printStackTrace(err);
@@ -74,17 +76,41 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     // A usage error: what is wrong, PicoCLI's suggestions for a mistyped name, and where the help is;
     // not the whole help, which would bury the one line that matters.
     cli.setParameterExceptionHandler((ex, args) -> {
-      CommandLine command = ex.getCommandLine();
-      PrintWriter err = command.getErr();
-      // picocli's messages may start with their own "Error: " (a missing required argument)
-      err.println("error: " + String.valueOf(ex.getMessage()).replaceFirst("^Error: ", ""));
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-      err.println("see '" + command.getCommandSpec().qualifiedName() + " --help'");
-      err.flush();
+      printUsageError(ex.getCommandLine(), picocliMessage(ex), ex);
       return ExitCode.USAGE.code();
     });
     cli.setExitCodeExceptionMapper(ex -> exitCode(ex).code());
     return cli;
+  }
+
+  /**
+   * A usage error as git prints one: what is wrong in one line, picocli's suggestions for a mistyped name, and
+   * where the help is; not the whole help, which would bury the one line that matters.
+   */
+  private static void printUsageError(CommandLine command, String message, CommandLine.ParameterException ex) {
+    PrintWriter err = command.getErr();
+    err.println("error: " + message);
+    if (ex != null) {
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+    }
+    err.println("see '" + command.getCommandSpec().qualifiedName() + " --help'");
+    err.flush();
+  }
+
+  /**
+   * picocli's message in PostgreSQL's style: no "Error: " of its own (a missing required argument), a lower-case
+   * first letter, and the argument it could not place named as such, not by its index among the arguments.
+   */
+  static String picocliMessage(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
+        && !unmatched.getCommandLine().getSubcommands().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      // as git says it: 'refesh' is not a git command
+      return "'" + unmatched.getUnmatched().get(0) + "' is not a "
+          + unmatched.getCommandLine().getCommandSpec().qualifiedName() + " command";
+    }
+    String message = String.valueOf(ex.getMessage()).replaceFirst("^Error: ", "")
+        .replaceFirst("^Unmatched arguments? (at|from) index \\d+: ", "unexpected argument: ");
+    return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
   }
 
   static ExitCode exitCode(Throwable ex) {

@@ -75,21 +75,21 @@ public final class ServiceCommand implements Callable<Integer> {
     try {
       pollInterval = dev.freshet.runtime.scheduler.Schedule.parse(poll).interval();
     } catch (IllegalArgumentException e) {
-      throw new UserException(ExitCode.USAGE, "--poll: " + e.getMessage());
+      throw new UsageException("--poll: " + e.getMessage());
     }
     Duration retention;
     try {
       retention = dev.freshet.runtime.scheduler.Schedule.parse(historyRetention).interval();
     } catch (IllegalArgumentException e) {
-      throw new UserException(ExitCode.USAGE, "--history-retention: " + e.getMessage().replace("schedule", "interval"));
+      throw new UsageException("--history-retention: " + e.getMessage().replace("schedule", "interval"));
     }
     if (maxFailures < 1) {
-      throw new UserException(ExitCode.USAGE, "--max-failures: must be at least 1, got " + maxFailures);
+      throw new UsageException("--max-failures: must be at least 1, got " + maxFailures);
     }
     ServiceHealth health = ServiceHealth.none();
     if (healthPort != null) {
       if (healthPort < 0 || healthPort > 65535) {
-        throw new UserException(ExitCode.USAGE, "--health-port: must be between 0 and 65535, got " + healthPort);
+        throw new UsageException("--health-port: must be between 0 and 65535, got " + healthPort);
       }
       try {
         health = ServiceHealth.start(healthPort);

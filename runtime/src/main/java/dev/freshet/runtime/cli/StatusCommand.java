@@ -48,7 +48,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (history < 0) {
-      throw new UserException(ExitCode.USAGE, "--history takes a number of refreshes, 0 or more; got " + history);
+      throw new UsageException("--history takes a number of refreshes, 0 or more; got " + history);
     }
     PrintWriter out = spec.commandLine().getOut();
     try (Connection c = connection.connect(spec.commandLine().getErr())) {

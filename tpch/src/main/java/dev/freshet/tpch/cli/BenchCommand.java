@@ -2,7 +2,7 @@ package dev.freshet.tpch.cli;
 
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
-import dev.freshet.runtime.cli.UserException;
+import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.tpch.LoadReport;
@@ -121,17 +121,17 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (!(scaleFactor > 0) || scaleFactor > 1000) {
-      throw new UserException(ExitCode.USAGE, "--sf must be a positive number, e.g. 0.1 or 1; got " + scaleFactor);
+      throw new UsageException("--sf must be a positive number, e.g. 0.1 or 1; got " + scaleFactor);
     }
     if (rounds < 1 || (batch != null && batch < 1)) {
-      throw new UserException(ExitCode.USAGE, "--rounds and --batch must be at least 1");
+      throw new UsageException("--rounds and --batch must be at least 1");
     }
     if (sweep != null && (batch != null || sweep.stream().anyMatch(p -> !(p > 0) || p > 50))) {
-      throw new UserException(ExitCode.USAGE, "--sweep takes percentages of the orders above 0 and at most 50 "
+      throw new UsageException("--sweep takes percentages of the orders above 0 and at most 50 "
           + "(e.g. 0.01,0.1,1,10), and replaces --batch");
     }
     if (writers && sweep != null) {
-      throw new UserException(ExitCode.USAGE, "--writers and --sweep measure different things: give one");
+      throw new UsageException("--writers and --sweep measure different things: give one");
     }
     List<Integer> queries = parseQueries(queryList);
     long started = System.nanoTime();
@@ -427,11 +427,11 @@ public final class BenchCommand implements Callable<Integer> {
       try {
         n = Integer.parseInt(s);
       } catch (NumberFormatException e) {
-        throw new UserException(ExitCode.USAGE, "--queries takes query numbers separated by commas, "
+        throw new UsageException("--queries takes query numbers separated by commas, "
             + "e.g. 1,5,6; got '" + item + "'");
       }
       if (n < 1 || n > TpchQueries.COUNT) {
-        throw new UserException(ExitCode.USAGE, "TPC-H has queries 1 to " + TpchQueries.COUNT + "; got " + n);
+        throw new UsageException("TPC-H has queries 1 to " + TpchQueries.COUNT + "; got " + n);
       }
       numbers.add(n);
     }

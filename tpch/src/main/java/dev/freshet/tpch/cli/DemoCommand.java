@@ -2,7 +2,7 @@ package dev.freshet.tpch.cli;
 
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
-import dev.freshet.runtime.cli.UserException;
+import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.runtime.streamtable.StreamTableVerifier;
 import dev.freshet.tpch.TpchLoader;
@@ -68,10 +68,10 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (!(scaleFactor > 0) || scaleFactor > 100) {
-      throw new UserException(ExitCode.USAGE, "--sf must be between 0 and 100, e.g. 0.01; got " + scaleFactor);
+      throw new UsageException("--sf must be between 0 and 100, e.g. 0.01; got " + scaleFactor);
     }
     if (rounds < 1 || (batch != null && batch < 1)) {
-      throw new UserException(ExitCode.USAGE, "--rounds and --batch must be at least 1");
+      throw new UsageException("--rounds and --batch must be at least 1");
     }
     long started = System.nanoTime();
     try (Connection c = connection.connectOrStartEmbedded(out)) {

@@ -1,9 +1,9 @@
 package dev.freshet.tpch.cli;
 
+import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.FreshetCli;
-import dev.freshet.runtime.cli.UserException;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTableVerifier;
 import dev.freshet.runtime.streamtable.StreamTables;
@@ -105,7 +105,7 @@ public final class SoakCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (!(minutes > 0) || writers < 1 || kills < 0 || batch < 1 || !(scaleFactor > 0) || scaleFactor > 100) {
-      throw new UserException(ExitCode.USAGE, "--minutes must be positive, --writers and --batch at least 1, "
+      throw new UsageException("--minutes must be positive, --writers and --batch at least 1, "
           + "--kills at least 0, --sf between 0 and 100");
     }
     try (Connection c = connection.connectOrStartEmbedded(out)) {

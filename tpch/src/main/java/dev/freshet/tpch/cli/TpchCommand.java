@@ -1,12 +1,12 @@
 package dev.freshet.tpch.cli;
 
-import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.cli.UsageException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code freshet tpch}: the group; on its own it prints its usage. */
+/** {@code freshet tpch}: the group; on its own, a usage error naming its commands. */
 @Command(
     name = "tpch",
     mixinStandardHelpOptions = true,
@@ -30,8 +30,6 @@ public final class TpchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("error: missing subcommand: load, queries or refresh.");
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ExitCode.USAGE.code();
+    throw new UsageException("no tpch command given: load, queries or refresh");
   }
 }

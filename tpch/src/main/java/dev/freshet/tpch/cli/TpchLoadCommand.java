@@ -1,5 +1,6 @@
 package dev.freshet.tpch.cli;
 
+import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.tpch.LoadReport;
@@ -57,8 +58,7 @@ public final class TpchLoadCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (!(scaleFactor > 0) || Double.isInfinite(scaleFactor)) {
-      err.println("error: --sf must be a positive number, e.g. 0.01 or 1; got " + scaleFactor);
-      return ExitCode.USAGE.code();
+      throw new UsageException("--sf must be a positive number, e.g. 0.01 or 1; got " + scaleFactor);
     }
     if (connection.usesEmbedded()
         && !spec.commandLine().getParseResult().hasMatchedOption("--data-dir")) {

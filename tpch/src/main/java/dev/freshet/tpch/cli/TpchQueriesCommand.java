@@ -1,6 +1,7 @@
 package dev.freshet.tpch.cli;
 
 import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.tpch.TpchQueries;
 import dev.freshet.tpch.TpchQuery;
 import dev.freshet.tpch.TpchSchema;
@@ -38,9 +39,7 @@ public final class TpchQueriesCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (show != null) {
       if (show < 1 || show > TpchQueries.COUNT) {
-        spec.commandLine().getErr().println("error: --show takes a query number from 1 to "
-            + TpchQueries.COUNT + "; got " + show);
-        return ExitCode.USAGE.code();
+        throw new UsageException("--show takes a query number from 1 to " + TpchQueries.COUNT + "; got " + show);
       }
       TpchQuery query = TpchQueries.get(show);
       out.println("-- TPC-H " + query.name() + ": " + query.title());

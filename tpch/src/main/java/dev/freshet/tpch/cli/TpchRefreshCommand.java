@@ -1,5 +1,6 @@
 package dev.freshet.tpch.cli;
 
+import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.tpch.RefreshResult;
@@ -57,8 +58,7 @@ public final class TpchRefreshCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (cycles < 1 || (batch != null && batch < 1)) {
-      err.println("error: --cycles and --batch must be at least 1");
-      return ExitCode.USAGE.code();
+      throw new UsageException("--cycles and --batch must be at least 1");
     }
     try (Connection c = connection.connectOrStartEmbedded(err)) {
       TpchRefresh refresh = batch == null

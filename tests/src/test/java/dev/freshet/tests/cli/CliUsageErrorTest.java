@@ -1,0 +1,81 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A usage error, whichever command and whoever finds it (picocli parsing, or the command checking a value),
+ * prints exactly two lines, as git does: what is wrong, then {@code see 'freshet CMD --help'}; exit status 2,
+ * nothing on stdout, and never the whole help. None of these needs a database: each is found before connecting.
+ */
+class CliUsageErrorTest {
+
+  static List<Arguments> usageErrors() {
+    return List.of(
+        // no command at all, and a group without its command
+        Arguments.of(List.of(), "error: no command given", "freshet"),
+        Arguments.of(List.of("tpch"), "error: no tpch command given: load, queries or refresh", "freshet tpch"),
+        // found by picocli: unknown option, missing parameter, bad value, an argument too many
+        Arguments.of(List.of("create", "t", "--query", "SELECT 1", "--bogus"), "error: unknown option: '--bogus'",
+            "freshet create"),
+        Arguments.of(List.of("status"), "error: missing required parameter: 'NAME'", "freshet status"),
+        Arguments.of(List.of("create", "t", "--query"), "error: missing required parameter for option '--query' (SQL)",
+            "freshet create"),
+        Arguments.of(List.of("status", "t", "--history", "x"),
+            "error: invalid value for option '--history': 'x' is not an int", "freshet status"),
+        Arguments.of(List.of("verify", "a", "b"), "error: unexpected argument: 'b'", "freshet verify"),
+        Arguments.of(List.of("tpch", "queries", "99"), "error: unexpected argument: '99'", "freshet tpch queries"),
+        // found by the command: a value out of range, options that exclude each other
+        Arguments.of(List.of("status", "t", "--history", "-1"),
+            "error: --history takes a number of refreshes, 0 or more; got -1", "freshet status"),
+        Arguments.of(List.of("service", "--poll", "x"),
+            "error: --poll: not a schedule: 'x'; use an interval such as 30s, 5m or 1h", "freshet service"),
+        Arguments.of(List.of("service", "--max-failures", "0"), "error: --max-failures: must be at least 1, got 0",
+            "freshet service"),
+        Arguments.of(List.of("alter", "t"), "error: nothing to alter: give --mode, --schedule, --query or --file",
+            "freshet alter"),
+        Arguments.of(List.of("refresh", "t", "--all"), "error: give stream table names or --all, not both",
+            "freshet refresh"),
+        Arguments.of(List.of("tpch", "queries", "--show", "99"), "error: --show takes a query number from 1 to 22; got 99",
+            "freshet tpch queries"),
+        Arguments.of(List.of("tpch", "load", "--sf", "-1"),
+            "error: --sf must be a positive number, e.g. 0.01 or 1; got -1.0", "freshet tpch load"),
+        Arguments.of(List.of("tpch", "refresh", "--cycles", "0"), "error: --cycles and --batch must be at least 1",
+            "freshet tpch refresh"),
+        Arguments.of(List.of("bench", "--queries", "99"), "error: TPC-H has queries 1 to 22; got 99", "freshet bench"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("usageErrors")
+  void oneLineThenWhereTheHelpIs(List<String> args, String error, String command) {
+    CliRun run = CliRun.run(null, args.toArray(String[]::new));
+    assertEquals(2, run.exitCode(), run.transcript());
+    assertEquals(error + "\nsee '" + command + " --help'\n", run.err(), run.transcript());
+    assertEquals("", run.out(), run.transcript());
+  }
+
+  /** A mistyped command is named as not a command, with picocli's guess at the one meant. */
+  @ParameterizedTest
+  @MethodSource("mistypedCommands")
+  void aMistypedCommandIsNamedWithTheLikelyOne(List<String> args, String error, String meant, String command) {
+    CliRun run = CliRun.run(null, args.toArray(String[]::new));
+    assertEquals(2, run.exitCode(), run.transcript());
+    List<String> lines = run.err().lines().toList();
+    assertEquals(3, lines.size(), run.transcript());
+    assertEquals(error, lines.get(0), run.transcript());
+    assertTrue(lines.get(1).startsWith("Did you mean: ") && lines.get(1).contains(meant), run.transcript());
+    assertEquals("see '" + command + " --help'", lines.get(2), run.transcript());
+  }
+
+  static List<Arguments> mistypedCommands() {
+    return List.of(
+        Arguments.of(List.of("refesh", "t"), "error: 'refesh' is not a freshet command", "refresh", "freshet"),
+        Arguments.of(List.of("tpch", "lod", "--sf", "1"), "error: 'lod' is not a freshet tpch command",
+            "load", "freshet tpch"));
+  }
+}
