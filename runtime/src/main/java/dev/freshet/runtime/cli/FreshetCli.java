@@ -60,6 +60,7 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     }
     commands.sort(Comparator.comparing(c -> new CommandLine(c).getCommandName()));
     commands.forEach(cli::addSubcommand);
+    cli.setHelpFactory(WordWrappingHelp::new); // after the subcommands: it is set on the whole tree
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (ex instanceof UsageException) {

@@ -69,6 +69,50 @@ class CliHelpTest {
     assertEquals(List.of(), wrapped, "footer lines wider than the help (80 columns)");
   }
 
+  /**
+   * Help is wrapped between words only, never inside one: every command's help at 80 columns (the width
+   * {@code --help} prints) has the same words in the same order as at 1000 columns, where nothing wraps, and
+   * no line wider than 80. picocli's own wrapping broke {@code jdbc:postgresql://HOST[:PORT]/DB} after
+   * {@code HOST[:} and the synopsis's {@code [--queries=LIST[,LIST...]]} after its comma.
+   */
+  @Test
+  void helpIsWrappedBetweenWordsOnly() {
+    picocli.CommandLine wide = FreshetCli.commandLine();
+    wide.setUsageHelpWidth(1000);
+    java.util.Map<String, String> wideHelp = helps(wide);
+    java.util.Map<String, String> narrowHelp = helps(FreshetCli.commandLine());
+    assertEquals(wideHelp.keySet(), narrowHelp.keySet());
+    assertTrue(narrowHelp.size() > 20, "every command, the tpch ones too: " + narrowHelp.keySet());
+    List<String> broken = new java.util.ArrayList<>();
+    narrowHelp.forEach((command, help) -> {
+      List<String> words = List.of(help.strip().split("\\s+"));
+      List<String> wideWords = List.of(wideHelp.get(command).strip().split("\\s+"));
+      for (int i = 0; i < Math.min(words.size(), wideWords.size()); i++) {
+        if (!words.get(i).equals(wideWords.get(i))) {
+          broken.add(command + ": '" + wideWords.get(i) + "' printed as '" + words.get(i) + "'");
+          return;
+        }
+      }
+      if (words.size() != wideWords.size()) {
+        broken.add(command + ": " + words.size() + " words at 80 columns, " + wideWords.size() + " at 1000");
+      }
+      help.lines().filter(line -> line.length() > 80).forEach(line -> broken.add(command + ": too wide: " + line));
+    });
+    assertEquals(List.of(), broken, "words broken by wrapping at 80 columns");
+  }
+
+  /** The help of {@code root} and every command under it, by qualified name, without colors. */
+  private static java.util.Map<String, String> helps(picocli.CommandLine root) {
+    java.util.Map<String, String> helps = new java.util.TreeMap<>();
+    java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(List.of(root));
+    while (!todo.isEmpty()) {
+      picocli.CommandLine command = todo.pop();
+      helps.put(command.getCommandSpec().qualifiedName(), command.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF));
+      todo.addAll(command.getSubcommands().values());
+    }
+    return helps;
+  }
+
   @Test
   void verifyHelpStatesCostAndLocking() {
     String help = CliRun.run(null, "verify", "--help").out().replaceAll("\\s+", " ");
