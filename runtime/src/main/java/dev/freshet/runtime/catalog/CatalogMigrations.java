@@ -229,7 +229,8 @@ public final class CatalogMigrations {
     try (Statement s = c.createStatement()) {
       s.execute(migration.sql());
     } catch (SQLException e) {
-      throw new SQLException("catalog migration " + migration.resource() + " failed: " + e.getMessage(),
+      throw new SQLException("catalog migration " + migration.resource() + " failed: "
+          + dev.freshet.runtime.jdbc.DatabaseErrors.message(e),
           e.getSQLState(), e);
     }
     try (PreparedStatement record = c.prepareStatement(RECORD)) {

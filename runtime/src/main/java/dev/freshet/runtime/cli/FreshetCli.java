@@ -2,6 +2,7 @@ package dev.freshet.runtime.cli;
 
 import dev.freshet.planner.QueryException;
 import dev.freshet.planner.admission.UnsupportedQueryException;
+import dev.freshet.runtime.jdbc.DatabaseErrors;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -132,25 +133,21 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     return ExitCode.INTERNAL;
   }
 
+  /**
+   * An error as every command prints it: {@code error: } and what went wrong; for a database error, PostgreSQL's
+   * words (without pgjdbc's {@code ERROR:} and without the PL/pgSQL context, which is Freshet's inside;
+   * {@code --verbose} prints it all) and the lines psql prints under it, {@code DETAIL:}, {@code HINT:},
+   * {@code SQLSTATE:} (see {@link DatabaseErrors}).
+   */
   static String message(Throwable ex) {
     if (ex instanceof QueryException query) {
       return query.render();
     }
-    if (ex instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null) {
-      // PostgreSQL's words, without the driver's "ERROR:" and without the PL/pgSQL context ("Where: …
-      // function freshet.refresh_window line 33"), which is Freshet's inside; --verbose prints it all
-      org.postgresql.util.ServerErrorMessage server = psql.getServerErrorMessage();
-      return "error: database: " + server.getMessage()
-          + (server.getDetail() == null ? "" : "\n  detail: " + server.getDetail())
-          + (server.getHint() == null ? "" : "\n  hint: " + server.getHint())
-          + (server.getSQLState() == null ? "" : "\n  (SQLSTATE " + server.getSQLState() + ")");
-    }
-    if (ex instanceof SQLException sql) {
-      return "error: database: " + sql.getMessage()
-          + (sql.getSQLState() == null ? "" : " (SQLSTATE " + sql.getSQLState() + ")");
-    }
     if (ex instanceof UserException) {
-      return "error: " + ex.getMessage();
+      return "error: " + ex.getMessage() + DatabaseErrors.fields(ex);
+    }
+    if (DatabaseErrors.sqlState(ex).isPresent() || ex instanceof SQLException) {
+      return "error: " + DatabaseErrors.describe(ex);
     }
     return "error: internal: " + ex + "\n(this is a bug in Freshet; run with --verbose for the stack trace)";
   }

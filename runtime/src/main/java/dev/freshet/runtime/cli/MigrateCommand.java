@@ -85,7 +85,7 @@ public final class MigrateCommand implements Callable<Integer> {
       } catch (java.sql.SQLException | RuntimeException e) {
         // a source renamed or dropped: its next refresh reports it, and reinstalls when it can
         out.printf(Locale.ROOT, "  could not reinstall the refresh programs of %s: %s%n", st.name(),
-            String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            dev.freshet.runtime.jdbc.DatabaseErrors.message(e).lines().findFirst().orElse(""));
       }
     }
     if (reinstalled > 0) {

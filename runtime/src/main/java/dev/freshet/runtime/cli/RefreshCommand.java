@@ -94,7 +94,10 @@ public final class RefreshCommand implements Callable<Integer> {
           if (c.isClosed() || !c.isValid(5)) {
             throw e;
           }
-          err.println(name + ": " + FreshetCli.message(e));
+          // which stream table failed: Freshet's own errors name it, the database's are about its refresh
+          String message = FreshetCli.message(e);
+          err.println(e instanceof UserException ? message : message.replaceFirst("^error: ", "error: "
+              + java.util.regex.Matcher.quoteReplacement(displayName(c, name)) + ": "));
           if (verbose()) {
             e.printStackTrace(err);
           }

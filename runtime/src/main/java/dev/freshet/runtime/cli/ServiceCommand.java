@@ -261,17 +261,17 @@ public final class ServiceCommand implements Callable<Integer> {
     }
   }
 
-  /** The first line of a refresh's error, in PostgreSQL's words for a database error (no "ERROR:" prefix). */
+  /**
+   * The first line of a refresh's error, in PostgreSQL's words for a database error (no "ERROR:" prefix), and
+   * its SQLSTATE: one line of the log.
+   */
   private static String failure(Exception e) {
-    if (e instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null
-        && psql.getServerErrorMessage().getMessage() != null) {
-      return psql.getServerErrorMessage().getMessage().lines().findFirst().orElse("");
-    }
-    return firstLine(e);
+    return dev.freshet.runtime.jdbc.DatabaseErrors.message(e).lines().findFirst().orElse("")
+        + dev.freshet.runtime.jdbc.DatabaseErrors.sqlState(e).map(state -> " (SQLSTATE " + state + ")").orElse("");
   }
 
   private static String firstLine(Exception e) {
-    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    return dev.freshet.runtime.jdbc.DatabaseErrors.message(e).lines().findFirst().orElse("");
   }
 
   private static void closeQuietly(Connection c) {

@@ -25,6 +25,7 @@ import dev.freshet.runtime.capture.ChangeBuffer;
 import dev.freshet.runtime.capture.ChangeCapture;
 import dev.freshet.runtime.catalog.CatalogMigrations;
 import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.jdbc.DatabaseErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -235,7 +236,7 @@ public final class StreamTables {
             QuerySqlPrinter.print(compiled.plan().orElseThrow().rel()), stored));
       }
     } catch (SQLException | RuntimeException e) {
-      throw new PlanMismatch(mismatch("Freshet's plan of this query cannot be run (" + firstLine(e.getMessage())
+      throw new PlanMismatch(mismatch("Freshet's plan of this query cannot be run (" + firstLine(DatabaseErrors.message(e))
           + ")"), e);
     }
     if (differing > 0) {
@@ -562,9 +563,7 @@ public final class StreamTables {
       inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
         // PostgreSQL's own words, not pgjdbc's rendering ("ERROR: …" and the PL/pgSQL context with the
         // refresh program's SQL): status and the history show what went wrong, not Freshet's internals
-        String message = e instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null
-            && psql.getServerErrorMessage().getMessage() != null
-            ? psql.getServerErrorMessage().getMessage() : String.valueOf(e.getMessage());
+        String message = DatabaseErrors.message(e);
         StreamTableCatalog.recordError(c, st.id(), message);
         StreamTableCatalog.insertHistory(c, st.id(), started == null ? now(c) : started, st.effectiveMode(),
             List.of(), 0, 0, 0, 0, st.fallbackReason().orElse(null), message);
@@ -669,12 +668,7 @@ public final class StreamTables {
         c.rollback(before);
         String columns = retyped.stream().map(column -> Quoting.identifier(column.name()) + " from "
             + stored.get(column.name()).type() + " to " + column.type()).collect(java.util.stream.Collectors.joining(", "));
-        String server = firstLine(e.getMessage());
-        for (Throwable t = e; t != null; t = t.getCause()) {
-          if (t instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null) {
-            server = p.getServerErrorMessage().getMessage();
-          }
-        }
+        String server = firstLine(DatabaseErrors.message(e));
         throw new StreamTableException(ExitCode.DATABASE, "a source column of " + compiled.target()
             + " changed type, and its query now gives " + (table.getKey().equals(compiled.target().parts()) ? ""
             : "its state table " + name + " ") + "other column types: changing " + columns + " failed ("
@@ -1102,8 +1096,7 @@ public final class StreamTables {
 
   /** The error with the statement that raised it, so a failed refresh can be reproduced by hand. */
   private static SQLException withStatement(SQLException e, String sql) {
-    SQLException wrapped = new SQLException(e.getMessage() + "\nin statement:\n" + sql, e.getSQLState(), e);
-    return wrapped;
+    return new dev.freshet.runtime.jdbc.FailedStatementException(e, sql);
   }
 
   private static long scalarLong(Connection c, String sql) throws SQLException {

@@ -195,7 +195,7 @@ class CliStreamTableLifecycleTest {
     db.execute("INSERT INTO ticks VALUES (2)");
     CliRun run = CliRun.run(url, "refresh", "no_such_table", "tick_ids");
     assertNotEquals(0, run.exitCode(), run.transcript());
-    assertTrue(run.err().startsWith("no_such_table: error: there is no stream table \"public\".\"no_such_table\""),
+    assertTrue(run.err().startsWith("error: there is no stream table \"public\".\"no_such_table\""),
         run.transcript());
     assertTrue(run.out().matches("(?s)\"public\"\\.\"tick_ids\" +DIFFERENTIAL  changed public\\.ticks  \\+1 ~0 -0.*"),
         run.transcript());
@@ -287,7 +287,7 @@ class CliStreamTableLifecycleTest {
     CliRun refresh = CliRun.run(url, "refresh", "dt_st");
     assertEquals(4, refresh.exitCode(), refresh.transcript());
     assertTrue(refresh.err().contains("stream table public.dt_st was dropped outside Freshet"), refresh.transcript());
-    assertTrue(refresh.err().contains("hint: 'freshet drop public.dt_st' removes what is left of it"), refresh.transcript());
+    assertTrue(refresh.err().contains("HINT:  'freshet drop public.dt_st' removes what is left of it"), refresh.transcript());
     assertFalse(refresh.err().contains("ERROR:"), "no 'error: … ERROR:' twice: " + refresh.transcript());
     assertFalse(refresh.err().contains("PL/pgSQL"), "Freshet's own PL/pgSQL context is not shown: " + refresh.transcript());
     CliRun status = CliRun.run(url, "status", "dt_st");

@@ -310,7 +310,7 @@ public final class MaintenanceRun {
 
   /** The first line of an error's message: enough for a table cell; --verbose is not involved here. */
   static String firstLine(Throwable e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    String message = e.getMessage() == null ? e.toString() : dev.freshet.runtime.jdbc.DatabaseErrors.message(e);
     return message.lines().findFirst().orElse(message);
   }
 }

@@ -1,9 +1,10 @@
 package dev.freshet.tpch.cli;
 
-import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.FreshetCli;
+import dev.freshet.runtime.cli.UsageException;
+import dev.freshet.runtime.jdbc.DatabaseErrors;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTableVerifier;
 import dev.freshet.runtime.streamtable.StreamTables;
@@ -217,7 +218,7 @@ public final class SoakCommand implements Callable<Integer> {
       } catch (SQLException | RuntimeException e) {
         catchUp = "FAILED";
         problems++;
-        out.printf(Locale.ROOT, "  %s: the last refresh failed: %s%n", st.name(), e.getMessage());
+        out.printf(Locale.ROOT, "  %s: the last refresh failed: %s%n", st.name(), DatabaseErrors.message(e));
       }
       StreamTableVerifier.Verification v = StreamTableVerifier.verify(c, st.name().sql());
       if (!v.ok() || !"ACTIVE".equals(st.status())) {
@@ -266,7 +267,7 @@ public final class SoakCommand implements Callable<Integer> {
           if (state.equals("40P01") || state.equals("40001") || state.equals("55P03") || state.equals("23503")) {
             conflicts.increment();
           } else {
-            writerErrors.putIfAbsent(state, e.getMessage());
+            writerErrors.putIfAbsent(state, DatabaseErrors.message(e));
             if (c.isClosed() || !c.isValid(5)) {
               return;
             }
@@ -274,7 +275,7 @@ public final class SoakCommand implements Callable<Integer> {
         }
       }
     } catch (SQLException e) {
-      writerErrors.putIfAbsent("connect", e.getMessage());
+      writerErrors.putIfAbsent("connect", DatabaseErrors.message(e));
     }
   }
 

@@ -1,8 +1,10 @@
 package dev.freshet.tpch.cli;
 
-import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.cli.UsageException;
+import dev.freshet.runtime.cli.UserException;
+import dev.freshet.runtime.jdbc.DatabaseErrors;
 import dev.freshet.tpch.LoadReport;
 import dev.freshet.tpch.TpchLoader;
 import dev.freshet.tpch.TpchSchema;
@@ -79,8 +81,7 @@ public final class TpchLoadCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return ExitCode.REFUSED.code();
     } catch (SQLException e) {
-      err.println("error: database: TPC-H load failed: " + e.getMessage());
-      return ExitCode.DATABASE.code();
+      throw new UserException(ExitCode.DATABASE, "TPC-H load failed: " + DatabaseErrors.message(e), e);
     }
   }
 

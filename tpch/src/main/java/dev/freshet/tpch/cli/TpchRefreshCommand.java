@@ -1,8 +1,10 @@
 package dev.freshet.tpch.cli;
 
-import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.cli.UsageException;
+import dev.freshet.runtime.cli.UserException;
+import dev.freshet.runtime.jdbc.DatabaseErrors;
 import dev.freshet.tpch.RefreshResult;
 import dev.freshet.tpch.TpchRefresh;
 import dev.freshet.tpch.TpchSchema;
@@ -86,11 +88,10 @@ public final class TpchRefreshCommand implements Callable<Integer> {
       err.println("error: " + e.getMessage());
       return ExitCode.REFUSED.code();
     } catch (SQLException e) {
-      err.println("error: database: TPC-H refresh failed: " + e.getMessage()
-          + (e.getSQLState() != null && e.getSQLState().equals("42P01")
+      throw new UserException(ExitCode.DATABASE, "TPC-H refresh failed: " + DatabaseErrors.message(e)
+          + ("42P01".equals(e.getSQLState())
               ? " (is TPC-H loaded in schema \"" + schema + "\"? freshet tpch load --sf 0.01)"
-              : ""));
-      return ExitCode.DATABASE.code();
+              : ""), e);
     }
   }
 }

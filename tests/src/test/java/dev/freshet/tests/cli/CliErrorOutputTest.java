@@ -1,0 +1,78 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A database error prints as psql prints one, the same from every command: {@code error: } and PostgreSQL's
+ * message (never pgjdbc's {@code ERROR:} inside it), then {@code DETAIL:}, {@code HINT:} and {@code SQLSTATE:}
+ * lines, and {@code STATEMENT:} with the statement Freshet ran when it has one.
+ */
+@PostgresTest
+class CliErrorOutputTest {
+
+  @Test
+  void createPrintsPostgresWordsTheSqlstateAndTheStatement(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE eo_src (id int PRIMARY KEY, v int)", "INSERT INTO eo_src VALUES (1, 0)");
+    CliRun create = CliRun.run(db.jdbcUrl(), "create", "eo_zero", "--query", "SELECT id, 10 / v AS q FROM eo_src");
+    assertEquals(4, create.exitCode(), create.transcript());
+    List<String> lines = create.err().lines().toList();
+    assertEquals("error: division by zero", lines.get(0), create.transcript());
+    assertEquals("SQLSTATE:  22012", lines.get(1), create.transcript());
+    assertTrue(lines.get(2).startsWith("STATEMENT:  "), create.transcript());
+    assertTrue(create.err().contains("10 / v"), "the statement holds the query: " + create.transcript());
+    assertFalse(create.err().contains("ERROR"), "no 'error: ... ERROR:' twice: " + create.transcript());
+    assertEquals(List.of(List.of(false)), db.query("SELECT to_regclass('eo_zero') IS NOT NULL"), "nothing created");
+  }
+
+  @Test
+  void refreshNamesTheStreamTableThenPostgresWordsAndTheSqlstate(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE eo_div (id int PRIMARY KEY, v int)", "INSERT INTO eo_div VALUES (1, 2)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "eo_q", "--query", "SELECT id, 10 / v AS q FROM eo_div");
+    assertEquals(0, create.exitCode(), create.transcript());
+    db.execute("UPDATE eo_div SET v = 0");
+    CliRun refresh = CliRun.run(url, "refresh", "eo_q");
+    assertEquals(4, refresh.exitCode(), refresh.transcript());
+    assertEquals("error: \"public\".\"eo_q\": division by zero\nSQLSTATE:  22012\n", refresh.err(), refresh.transcript());
+    CliRun status = CliRun.run(url, "status", "eo_q");
+    assertTrue(status.out().contains("  last error:\n    division by zero\n"), status.transcript());
+    assertTrue(status.out().contains("  ERROR: division by zero\n"), status.transcript());
+    assertFalse(status.out().contains("ERROR: ERROR"), status.transcript());
+  }
+
+  /** The server's HINT (a stream table dropped outside Freshet) is a line of its own, as psql prints it. */
+  @Test
+  void theServersHintIsALineOfItsOwn(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE eo_src2 (id int PRIMARY KEY)", "INSERT INTO eo_src2 VALUES (1)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "eo_gone", "--query", "SELECT id FROM eo_src2").exitCode());
+    db.execute("DROP TABLE eo_gone", "INSERT INTO eo_src2 VALUES (2)");
+    CliRun refresh = CliRun.run(url, "refresh", "eo_gone");
+    assertEquals(4, refresh.exitCode(), refresh.transcript());
+    List<String> lines = refresh.err().lines().toList();
+    assertTrue(lines.get(0).startsWith("error: \"public\".\"eo_gone\": stream table public.eo_gone was dropped "
+        + "outside Freshet"),
+        refresh.transcript());
+    assertTrue(lines.get(1).startsWith("HINT:  'freshet drop public.eo_gone' removes what is left of it"),
+        refresh.transcript());
+    assertTrue(lines.get(lines.size() - 1).matches("SQLSTATE:  [0-9A-Z]{5}"), refresh.transcript());
+  }
+
+  /** An error from the driver, not the server (no server to answer): the same two lines. */
+  @Test
+  void aConnectionErrorHasItsSqlstateOnItsOwnLine() {
+    CliRun run = CliRun.run("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=5", "list");
+    assertEquals(4, run.exitCode(), run.transcript());
+    List<String> lines = run.err().lines().toList();
+    assertEquals(2, lines.size(), run.transcript());
+    assertTrue(lines.get(0).startsWith("error: Connection to 127.0.0.1:1 refused"), run.transcript());
+    assertEquals("SQLSTATE:  08001", lines.get(1), run.transcript());
+  }
+}
