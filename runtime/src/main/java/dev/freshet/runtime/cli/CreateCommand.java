@@ -1,5 +1,6 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
@@ -85,8 +86,7 @@ public final class CreateCommand implements Callable<Integer> {
             + (compiled.effectiveMode() == mode ? "" : " (requested " + mode + ")"));
         compiled.fallback().ifPresent(r -> out.println("  fallback:     " + r.reasonLine()));
         compiled.notes().forEach(n -> out.println("  note:         " + n));
-        out.println("  sources:      " + String.join(", ",
-            compiled.sources().stream().map(src -> String.join(".", src.name())).toList()));
+        out.println("  sources:      " + sourcesText(compiled));
         out.println("nothing was created (--dry-run)");
       }
       out.flush();
@@ -150,5 +150,11 @@ public final class CreateCommand implements Callable<Integer> {
             + Arrays.toString(Mode.values()));
       }
     }
+  }
+
+  /** {@code "public"."orders", "public"."customers"}, or {@code none}: the tables whose changes it reads. */
+  static String sourcesText(CompiledStreamTable compiled) {
+    return compiled.sources().isEmpty() ? "none"
+        : String.join(", ", compiled.sources().stream().map(source -> Quoting.qualified(source.name())).toList());
   }
 }

@@ -60,7 +60,8 @@ public final class ExplainCommand implements Callable<Integer> {
   String name;
 
   @Option(names = "--changed", paramLabel = "T1,T2", description = "A set of changed source tables, "
-      + "comma-separated (TABLE or SCHEMA.TABLE); repeat the option for more sets.")
+      + "comma-separated (TABLE or SCHEMA.TABLE, or quoted as printed: \"SCHEMA\".\"TABLE\"); repeat the option "
+      + "for more sets.")
   List<String> changed;
 
   @Option(names = "--program", description = "Also print, for each set, the whole refresh program: every "
@@ -83,8 +84,7 @@ public final class ExplainCommand implements Callable<Integer> {
     out.println("stream table " + compiled.target() + ": " + compiled.effectiveMode());
     stored.fallbackReason().ifPresent(r -> out.println("  fallback: " + r));
     compiled.notes().forEach(n -> out.println("  note:     " + n));
-    out.println("  sources:  " + String.join(", ",
-        compiled.sources().stream().map(s -> String.join(".", s.name())).toList()));
+    out.println("  sources:  " + CreateCommand.sourcesText(compiled));
     out.println();
     if (compiled.effectiveMode() == Mode.FULL || compiled.shape().isEmpty()) {
       out.println("-- Maintenance: FULL refresh");
@@ -112,16 +112,17 @@ public final class ExplainCommand implements Callable<Integer> {
     }
     out.println("Row identity: " + compiled.storage().identity().describe() + ".");
     for (CompiledStreamTable.Source source : compiled.sources()) {
-      source.rowFilter().ifPresent(filter -> out.println("Change table of " + String.join(".", source.name())
+      source.rowFilter().ifPresent(filter -> out.println("Change table of " + Quoting.qualified(source.name())
           + ": only the window's rows where " + ChangeTablePrinter.condition(filter)
           + " (no other row can count)."));
     }
     for (ChangedSet sourcesChanged : sets) {
       ChangedSet set = compiled.withChangedStrata(sourcesChanged);
       out.println();
-      out.println("-- Changed: " + sourcesChanged);
+      out.println("-- Changed: " + String.join(", ", sourcesChanged.tables().stream().map(Quoting::qualified)
+          .sorted().toList()));
       List<String> pruned = compiled.sources().stream().filter(s -> !set.contains(s.name()))
-          .map(s -> String.join(".", s.name())).toList();
+          .map(s -> Quoting.qualified(s.name())).toList();
       out.println("-- Pruned: " + (pruned.isEmpty() ? "nothing (every source changed)"
           : "the terms of " + String.join(", ", pruned) + " (unchanged: their deltas are empty)"));
       for (Stratum stratum : compiled.strata()) {
@@ -263,20 +264,24 @@ public final class ExplainCommand implements Callable<Integer> {
     return sets;
   }
 
-  /** {@code orders} or {@code public.orders} (exact, else lower-cased as PostgreSQL folds names). */
+  /**
+   * {@code orders}, {@code public.orders} (exact, else lower-cased as PostgreSQL folds names), or a name as
+   * Freshet prints it, {@code "public"."orders"} or {@code "orders"}.
+   */
   private static List<String> resolve(String token, List<List<String>> sources) {
     for (String candidate : List.of(token, token.toLowerCase(Locale.ROOT))) {
       List<List<String>> matches = sources.stream().filter(s -> String.join(".", s).equals(candidate)
-          || s.get(1).equals(candidate)).toList();
+          || s.get(1).equals(candidate) || Quoting.qualified(s).equals(token)
+          || Quoting.identifier(s.get(1)).equals(token)).toList();
       if (matches.size() == 1) {
         return matches.get(0);
       }
       if (matches.size() > 1) {
         throw new UsageException("--changed " + token + " is ambiguous: qualify it as one of "
-            + String.join(", ", matches.stream().map(s -> String.join(".", s)).toList()));
+            + String.join(", ", matches.stream().map(Quoting::qualified).toList()));
       }
     }
     throw new StreamTableException("--changed " + token + " is not a source of this stream table; its sources are "
-        + String.join(", ", sources.stream().map(s -> String.join(".", s)).sorted().toList()));
+        + String.join(", ", sources.stream().map(Quoting::qualified).sorted().toList()));
   }
 }

@@ -121,7 +121,7 @@ public final class RefreshCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code "public"."t"  DIFFERENTIAL  changed public.orders  +3 ~0 -1  delta 4  12 ms}. */
+  /** {@code "public"."t"  DIFFERENTIAL  changed "public"."orders"  +3 ~0 -1  delta 4  12 ms}. */
   static String line(RefreshReport r) {
     return line(r, 0);
   }
@@ -130,7 +130,7 @@ public final class RefreshCommand implements Callable<Integer> {
   static String line(RefreshReport r, int nameWidth) {
     return String.format(Locale.ROOT, "%s  %-12s  %s  +%d ~%d -%d  delta %d  %d ms%s",
         DisplayWidth.padRight(r.name().toString(), nameWidth), r.modeUsed(),
-        r.changedSources().isEmpty() ? "no changes" : "changed " + String.join(", ", r.changedSources()),
+        r.changedText(),
         r.rowsInserted(), r.rowsUpdated(), r.rowsDeleted(), r.deltaRows(), r.millis(),
         r.fallbackReason().map(f -> "  (AUTO fallback " + f.split(" ", 2)[0] + ")")
             .or(() -> r.modeUsed() == Mode.FULL ? r.modeReason().map(m -> "  (" + m + ")") : Optional.empty())

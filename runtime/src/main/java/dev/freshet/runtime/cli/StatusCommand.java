@@ -110,7 +110,6 @@ public final class StatusCommand implements Callable<Integer> {
     return ExitCode.OK.code();
   }
 
-  /** {@code 12 changes (public.orders 12, public.customers 0)}, {@code none}, or why it is not known. */
   /** How long ago {@code since} was, roughly: {@code 45 s}, {@code 3 min}, {@code 2 h 5 min}, {@code 3 days}. */
   static String ago(OffsetDateTime since) {
     long seconds = Math.max(0, java.time.Duration.between(since, OffsetDateTime.now()).toSeconds());
@@ -126,6 +125,7 @@ public final class StatusCommand implements Callable<Integer> {
     return (seconds / 86_400) + (seconds < 2 * 86_400 ? " day" : " days") + " ago";
   }
 
+  /** {@code 12 changes (public.orders 12, public.customers 0)}, {@code none}, or why it is not known. */
   static String pendingText(java.util.Map<String, Long> pending) {
     if (pending.isEmpty()) {
       return "not known until its next refresh";

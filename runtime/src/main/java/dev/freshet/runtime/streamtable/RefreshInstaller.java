@@ -4,6 +4,7 @@ import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.planner.catalog.PgColumn;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.rel.ChangeTables;
@@ -68,13 +69,14 @@ final class RefreshInstaller {
       for (int i = 0; i < sources.size(); i++) {
         CompiledStreamTable.Source source = sources.get(i);
         ChangeBuffer buffer = ChangeCapture.find(c, source.table().oid()).orElseThrow(() ->
-            new IllegalStateException("no change buffer for " + String.join(".", source.name())
+            new IllegalStateException("no change buffer for " + Quoting.qualified(source.name())
                 + "; drop and recreate the stream table to reinstall change capture"));
         List<String> changeTable = ChangeTables.name(source.name());
         ps.setLong(1, id);
         ps.setInt(2, i);
         ps.setLong(3, source.table().oid());
-        ps.setString(4, String.join(".", source.name()));
+        // the source as messages name it (refresh lines, pending changes, history): quoted, as every name is
+        ps.setString(4, Quoting.qualified(source.name()));
         ps.setString(5, ChangeTablePrinter.windowCounts(buffer.qualifiedBufferName()));
         ps.setString(6, differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
             sourceColumns(source), source.rowFilter()) : null);

@@ -19,4 +19,17 @@ public record RefreshReport(QualifiedName name, Mode modeUsed, List<String> chan
     changedSources = List.copyOf(changedSources);
     profile = List.copyOf(profile);
   }
+
+  /** {@code changed "public"."orders", "public"."lineitem"} or {@code no changes}. */
+  public String changedText() {
+    return changedText(changedSources);
+  }
+
+  /**
+   * {@code changed "public"."orders", "public"."lineitem"} or {@code no changes}: the sources a refresh read
+   * changes of, by the labels its program holds (quoted names, see {@link RefreshInstaller}).
+   */
+  public static String changedText(List<String> changedSources) {
+    return changedSources.isEmpty() ? "no changes" : "changed " + String.join(", ", changedSources);
+  }
 }

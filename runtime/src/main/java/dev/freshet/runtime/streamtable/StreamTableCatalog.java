@@ -360,16 +360,17 @@ final class StreamTableCatalog {
     List<String> lines = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("""
         SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), mode_used,
-          round(extract(epoch FROM finished_at - started_at) * 1000)::bigint, changed_sources::text,
+          round(extract(epoch FROM finished_at - started_at) * 1000)::bigint, changed_sources,
           rows_inserted, rows_updated, rows_deleted, delta_rows, error, mode_reason
         FROM freshet.refresh_history WHERE stream_table_id = ? ORDER BY id DESC LIMIT ?""")) {
       ps.setLong(1, id);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  changed %s%s%s",
+          List<String> changed = List.of((String[]) rs.getArray(4).getArray());
+          lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  %s%s%s",
               rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6),
-              rs.getString(7), rs.getString(8), rs.getString(4),
+              rs.getString(7), rs.getString(8), RefreshReport.changedText(changed),
               rs.getString(10) == null ? "" : "  (" + rs.getString(10) + ")",
               rs.getString(9) == null ? "" : "  ERROR: " + rs.getString(9)));
         }

@@ -1,6 +1,7 @@
 package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
+import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.QueryException;
 import dev.freshet.planner.QueryPlanner;
@@ -162,7 +163,7 @@ public final class StreamTableCompiler {
     List<CompiledStreamTable.Source> sources = new ArrayList<>();
     List<String> unwatched = new ArrayList<>();
     for (PgQueryAnalyzer.Relation relation : described.relations()) {
-      String name = String.join(".", relation.qualifiedName());
+      String name = Quoting.qualified(relation.qualifiedName());
       Optional<PgTable> table = relation.capturable() && !PgCatalogReader.EXCLUDED_SCHEMAS.contains(relation.schema())
           ? catalog.table(relation.schema(), relation.name()) : Optional.empty();
       if (table.isPresent()) {

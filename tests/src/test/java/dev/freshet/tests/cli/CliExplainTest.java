@@ -37,11 +37,11 @@ class CliExplainTest {
     assertFalse(java.util.regex.Pattern.compile("Logical[A-Z]|EXPR\\$|\\$f|\\$\\d").matcher(out).find(),
         run.transcript());
     assertTrue(out.contains("-- Maintenance: DIFFERENTIAL, bag\n"), run.transcript());
-    assertTrue(out.contains("-- Changed: [public.customers]\n-- Pruned: the terms of public.orders "),
+    assertTrue(out.contains("-- Changed: \"public\".\"customers\"\n-- Pruned: the terms of \"public\".\"orders\" "),
         run.transcript());
-    assertTrue(out.contains("-- Changed: [public.orders]\n-- Pruned: the terms of public.customers "),
+    assertTrue(out.contains("-- Changed: \"public\".\"orders\"\n-- Pruned: the terms of \"public\".\"customers\" "),
         run.transcript());
-    assertTrue(out.contains("-- Changed: [public.customers, public.orders]\n-- Pruned: nothing"), run.transcript());
+    assertTrue(out.contains("-- Changed: \"public\".\"customers\", \"public\".\"orders\"\n-- Pruned: nothing"), run.transcript());
     assertEquals(3, count(out, "-- Delta plan"), run.transcript());
     assertEquals(3, count(out, "-- Delta SQL\nSELECT"), run.transcript());
     assertTrue(out.contains("__w"), run.transcript());
@@ -49,7 +49,7 @@ class CliExplainTest {
     CliRun one = CliRun.run(url, "explain", "order_regions", "--changed", "ORDERS");
     assertEquals(0, one.exitCode(), one.transcript());
     assertEquals(1, count(one.out(), "-- Changed: "), one.transcript());
-    assertTrue(one.out().contains("-- Changed: [public.orders]\n"), one.transcript());
+    assertTrue(one.out().contains("-- Changed: \"public\".\"orders\"\n"), one.transcript());
 
     CliRun two = CliRun.run(url, "explain", "order_regions", "--changed", "public.customers,orders",
         "--changed", "customers");
@@ -59,7 +59,7 @@ class CliExplainTest {
     CliRun unknown = CliRun.run(url, "explain", "order_regions", "--changed", "lineitem");
     assertNotEquals(0, unknown.exitCode(), unknown.transcript());
     assertTrue(unknown.err().contains("lineitem is not a source of this stream table; its sources are "
-        + "public.customers, public.orders"), unknown.transcript());
+        + "\"public\".\"customers\", \"public\".\"orders\""), unknown.transcript());
   }
 
   @Test
@@ -119,7 +119,7 @@ class CliExplainTest {
     assertEquals(3, sets.length, run.transcript());
     String orders = sets[1];
     String customers = sets[2];
-    assertTrue(orders.startsWith("[public.orders]"), run.transcript());
+    assertTrue(orders.startsWith("\"public\".\"orders\"\n"), run.transcript());
     assertTrue(orders.contains("-- Refresh program for these changes"), run.transcript());
     // the state table's MERGE and its change table come before the stream table's MERGE
     int stateMerge = orders.indexOf("MERGE INTO \"freshet_state\".\"st_");
@@ -128,7 +128,7 @@ class CliExplainTest {
     assertTrue(stateMerge > 0 && analyze > stateMerge && topMerge > analyze, run.transcript());
     assertEquals(1, count(orders, "-- rows inserted, updated, deleted, delta rows"), run.transcript());
     // customers feed no state table: the program is the stream table's alone
-    assertTrue(customers.startsWith("[public.customers]"), run.transcript());
+    assertTrue(customers.startsWith("\"public\".\"customers\"\n"), run.transcript());
     assertFalse(customers.contains("MERGE INTO \"freshet_state\""), run.transcript());
     assertEquals(1, count(customers, "MERGE INTO"), run.transcript());
 

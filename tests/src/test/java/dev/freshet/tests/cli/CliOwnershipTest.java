@@ -99,7 +99,7 @@ class CliOwnershipTest {
     sql(superuser, "GRANT fr_alice TO fr_bob");
     CliRun byMember = CliRun.run(bob, "refresh", "by_region");
     assertEquals(0, byMember.exitCode(), byMember.transcript());
-    assertTrue(byMember.out().contains("DIFFERENTIAL  changed public.sales  +0 ~1 -0"), byMember.transcript());
+    assertTrue(byMember.out().contains("DIFFERENTIAL  changed \"public\".\"sales\"  +0 ~1 -0"), byMember.transcript());
     assertEquals(0, CliRun.run(alice, "verify", "by_region").exitCode());
 
     // and a superuser may

@@ -45,7 +45,7 @@ class CliStreamTableLifecycleTest {
     db.execute("INSERT INTO orders VALUES (4, 30, 2.00), (5, 20, 1.00)");
     CliRun refresh = CliRun.run(url, "refresh", "order_totals");
     assertEquals(0, refresh.exitCode(), refresh.transcript());
-    assertTrue(refresh.out().startsWith("\"public\".\"order_totals\"  DIFFERENTIAL  changed public.orders  "
+    assertTrue(refresh.out().startsWith("\"public\".\"order_totals\"  DIFFERENTIAL  changed \"public\".\"orders\"  "
         + "+1 ~1 -0  delta 2  "), refresh.transcript());
     assertTrue(refresh.out().strip().endsWith(" ms"), refresh.transcript());
     assertEquals(3L, db.scalar("SELECT count(*) FROM order_totals"));
@@ -86,7 +86,7 @@ class CliStreamTableLifecycleTest {
     db.execute("DELETE FROM orders WHERE customer = 30");
     CliRun fullRefresh = CliRun.run(url, "refresh", "order_totals");
     assertEquals(0, fullRefresh.exitCode(), fullRefresh.transcript());
-    assertTrue(fullRefresh.out().contains("  FULL          changed public.orders  +0 ~0 -1  "),
+    assertTrue(fullRefresh.out().contains("  FULL          changed \"public\".\"orders\"  +0 ~0 -1  "),
         fullRefresh.transcript());
 
     CliRun nothing = CliRun.run(url, "alter", "order_totals");
@@ -140,7 +140,7 @@ class CliStreamTableLifecycleTest {
     db.execute("INSERT INTO points VALUES (0)");
     CliRun refresh = CliRun.run(url, "refresh", "lowest3");
     assertEquals(0, refresh.exitCode(), refresh.transcript());
-    assertTrue(refresh.out().contains("  FULL          changed public.points  +1 ~0 -0  "), refresh.transcript());
+    assertTrue(refresh.out().contains("  FULL          changed \"public\".\"points\"  +1 ~0 -0  "), refresh.transcript());
     assertTrue(refresh.out().strip().endsWith("(AUTO fallback FR003)"), refresh.transcript());
     CliRun verify = CliRun.run(url, "verify", "lowest3");
     assertEquals(0, verify.exitCode(), verify.transcript());
@@ -197,7 +197,7 @@ class CliStreamTableLifecycleTest {
     assertNotEquals(0, run.exitCode(), run.transcript());
     assertTrue(run.err().startsWith("error: there is no stream table \"public\".\"no_such_table\""),
         run.transcript());
-    assertTrue(run.out().matches("(?s)\"public\"\\.\"tick_ids\" +DIFFERENTIAL  changed public\\.ticks  \\+1 ~0 -0.*"),
+    assertTrue(run.out().matches("(?s)\"public\"\\.\"tick_ids\" +DIFFERENTIAL  changed \"public\"\\.\"ticks\"  \\+1 ~0 -0.*"),
         run.transcript());
   }
 
@@ -249,7 +249,7 @@ class CliStreamTableLifecycleTest {
         topK.transcript());
     assertTrue(topK.out().contains("  fallback:     FR003"), topK.transcript());
     assertFalse(topK.out().contains("use --mode FULL or AUTO"), "AUTO already fell back: " + topK.transcript());
-    assertTrue(topK.out().contains("  sources:      public.dr\n"), topK.transcript());
+    assertTrue(topK.out().contains("  sources:      \"public\".\"dr\"\n"), topK.transcript());
     assertTrue(topK.out().contains("nothing was created (--dry-run)"), topK.transcript());
 
     CliRun refused = CliRun.run(url, "create", "dr_top", "--dry-run", "--mode", "DIFFERENTIAL", "--query",
@@ -341,7 +341,7 @@ class CliStreamTableLifecycleTest {
     db.execute("INSERT INTO pd VALUES (2, 2), (3, 2)", "UPDATE pd SET v = 5 WHERE id = 1");
     CliRun behind = CliRun.run(url, "status", "pd_st");
     // two inserts, and an update buffered as its old row (-1) and its new row (+1)
-    assertTrue(behind.out().contains("  pending:      4 changes buffered since the last refresh (public.pd 4)"),
+    assertTrue(behind.out().contains("  pending:      4 changes buffered since the last refresh (\"public\".\"pd\" 4)"),
         behind.transcript());
     CliRun list = CliRun.run(url, "list");
     assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"pd_st\"") && l.matches(".*  4 \\(\\d+ s\\)  .*")),

@@ -87,7 +87,7 @@ class CliVerifyTest {
     assertEquals(0, CliRun.run(url, "verify", "vf_by_region").exitCode(), "the upstream one is exact");
     CliRun different = CliRun.run(url, "verify", "vf_big");
     assertEquals(1, different.exitCode(), different.transcript());
-    assertTrue(different.out().contains("  it has 2 changes of its sources (public.vf_by_region) not applied yet: "
+    assertTrue(different.out().contains("  it has 2 changes of its sources (\"public\".\"vf_by_region\") not applied yet: "
         + "refresh it ('freshet refresh vf_big', or 'freshet refresh --all'"), different.transcript());
     assertTrue(!different.out().contains("bug in Freshet"), different.transcript());
     assertEquals(0, CliRun.run(url, "refresh", "vf_big").exitCode());

@@ -75,7 +75,7 @@ class AutoModeScenarioTest {
       setRecomputeMillis(c, id, 0.001);
       exec(c, "INSERT INTO am_sales VALUES (201, 'r9', 5)", "DELETE FROM am_sales WHERE id = 4");
       RefreshReport full = Oracle.refreshAndCheck(c, "am_totals", Mode.FULL);
-      assertEquals(List.of("public.am_sales"), full.changedSources());
+      assertEquals(List.of("\"public\".\"am_sales\""), full.changedSources());
       assertTrue(full.modeReason().orElseThrow().startsWith("AUTO: 2 changes; differential estimated at "),
           full.toString());
       assertTrue(full.modeReason().orElseThrow().endsWith(" (the last 1, of about as many changes), a recompute at "

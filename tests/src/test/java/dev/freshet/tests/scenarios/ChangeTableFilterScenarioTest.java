@@ -48,7 +48,7 @@ class ChangeTableFilterScenarioTest {
   private static String changeTableSql(Connection c, String streamTable, String source) throws SQLException {
     return String.join("\n", rows(c, "SELECT rs.create_change_table FROM freshet.refresh_sources rs "
         + "JOIN freshet.stream_tables st ON st.id = rs.stream_table_id "
-        + "WHERE st.table_name = '" + streamTable + "' AND rs.label = 'public." + source + "'"));
+        + "WHERE st.table_name = '" + streamTable + "' AND rs.source_relid = 'public." + source + "'::regclass"));
   }
 
   @Test
@@ -70,14 +70,14 @@ class ChangeTableFilterScenarioTest {
           "UPDATE cf_item SET qty = NULL WHERE id = 6", // tool, 6: was out, NULL is out too
           "INSERT INTO cf_item VALUES (31, 'tool', 1, 5), (32, 'food', 1, 5)",
           "DELETE FROM cf_item WHERE id IN (12, 10)"); // tool qty 5 (out), food
-      assertEquals(Map.of("public.cf_item", 5L), refresh(c, "cf_tools"),
+      assertEquals(Map.of("\"public\".\"cf_item\"", 5L), refresh(c, "cf_tools"),
           "id 3 old, id 1 new, id 9 old and new, id 31: the rest cannot count");
       refresh(c, "cf_rows");
 
       // a row inserted and deleted in one window, and an update there and back: nothing to apply
       inOneTransaction(c, "INSERT INTO cf_item VALUES (40, 'tool', 0, 1)", "DELETE FROM cf_item WHERE id = 40",
           "UPDATE cf_item SET qty = 0 WHERE id = 9", "UPDATE cf_item SET qty = 2 WHERE id = 9");
-      assertEquals(Map.of("public.cf_item", 0L), refresh(c, "cf_tools"));
+      assertEquals(Map.of("\"public\".\"cf_item\"", 0L), refresh(c, "cf_tools"));
       assertEquals(List.of("tool|8|214.00"), rows(c, "SELECT kind || '|' || n || '|' || total FROM cf_tools"));
     }
   }
@@ -101,8 +101,8 @@ class ChangeTableFilterScenarioTest {
       inOneTransaction(c, "UPDATE cf_emp SET pay = 65 WHERE id = 3", // dev boss drops to 65: counts as employee
           "UPDATE cf_emp SET pay = 30 WHERE id = 5", // hr, 40 → 30: meets neither condition
           "INSERT INTO cf_emp VALUES (6, 1, 'dev', 10), (7, 6, 'hr', 20)"); // 6 dev: counts; 7 meets neither
-      assertEquals(Map.of("public.cf_emp", 3L), refresh(c, "cf_pairs"), "id 3 old and new, id 6");
-      assertEquals(Map.of("public.cf_emp", 6L), refresh(c, "cf_above"));
+      assertEquals(Map.of("\"public\".\"cf_emp\"", 3L), refresh(c, "cf_pairs"), "id 3 old and new, id 6");
+      assertEquals(Map.of("\"public\".\"cf_emp\"", 6L), refresh(c, "cf_above"));
       exec(c, "UPDATE cf_emp SET pay = 300 WHERE id = 6", "UPDATE cf_emp SET dept = 'ops' WHERE id = 7");
       refresh(c, "cf_pairs");
       refresh(c, "cf_above");
@@ -140,7 +140,7 @@ class ChangeTableFilterScenarioTest {
           "DELETE FROM cf_line WHERE id = 7", // qty 0: 10 / qty fails, but the row cancels out
           "UPDATE cf_line SET mode = 'air' WHERE id = 4", "UPDATE cf_part SET brand = 'b' WHERE id = 3",
           "UPDATE cf_part SET size = 2 WHERE id = 2");
-      assertEquals(Map.of("public.cf_line", 2L, "public.cf_part", 1L), refresh(c, "cf_q19"),
+      assertEquals(Map.of("\"public\".\"cf_line\"", 2L, "\"public\".\"cf_part\"", 1L), refresh(c, "cf_q19"),
           "lines 5 and 4's new version (6 and 7 go by sea, 4 went by rail); part 3's new version (its brand was "
               + "c); part 2's size is not read, its two versions cancel out");
       refresh(c, "cf_outer");

@@ -88,7 +88,7 @@ class FullModeScenarioTest {
   /** Sources no buffer can watch: every refresh recomputes, and the notes say why. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "matview  | materialized view public.am | SELECT i, j FROM am",
+      "matview  | materialized view \"public\".\"am\" | SELECT i, j FROM am",
       "function | public.a_of() (stable)      | SELECT i, j FROM a_of(2)",
       "clock    | now() (stable)              | SELECT i, j, now() - now() AS zero FROM a",
       "random   | random() (volatile)         | SELECT i, j FROM a WHERE random() >= 0"})

@@ -47,7 +47,7 @@ class OutOfOrderCommitScenarioTest {
 
       for (String st : List.of("oo_rows", "oo_sum")) {
         RefreshReport r = Oracle.refreshAndCheck(c, st, Mode.DIFFERENTIAL);
-        assertEquals(List.of("public.oo"), r.changedSources(), r.toString());
+        assertEquals(List.of("\"public\".\"oo\""), r.changedSources(), r.toString());
       }
       assertEquals(10, count(c, "SELECT count(*) FROM oo_rows"));
       assertEquals(List.of("0|5|1004", "1|5|1005"), rows(c, "SELECT g, n, s FROM oo_sum ORDER BY 1"));
@@ -55,7 +55,7 @@ class OutOfOrderCommitScenarioTest {
       w1.commit();
       for (String st : List.of("oo_rows", "oo_sum")) {
         RefreshReport r = Oracle.refreshAndCheck(c, st, Mode.DIFFERENTIAL);
-        assertEquals(List.of("public.oo"), r.changedSources(), st + " must apply T1 now: " + r);
+        assertEquals(List.of("\"public\".\"oo\""), r.changedSources(), st + " must apply T1 now: " + r);
       }
       assertEquals(11, count(c, "SELECT count(*) FROM oo_rows"));
       assertEquals(List.of("0|5|1103", "1|6|1115"), rows(c, "SELECT g, n, s FROM oo_sum ORDER BY 1"));

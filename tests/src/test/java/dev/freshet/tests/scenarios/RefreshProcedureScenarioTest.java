@@ -43,7 +43,8 @@ class RefreshProcedureScenarioTest {
   }
 
   private static List<String> lastHistory(Connection c, long id) throws SQLException {
-    return rows(c, "SELECT mode_used, coalesce((SELECT array_agg(s ORDER BY s) FROM unnest(changed_sources) s), '{}')::text, "
+    // the sources' labels are quoted names: listed as {"public"."a","public"."b"}, without the array's escapes
+    return rows(c, "SELECT mode_used, '{' || coalesce((SELECT string_agg(s, ',' ORDER BY s) FROM unnest(changed_sources) s), '') || '}', "
         + "rows_inserted, rows_updated, rows_deleted, "
         + "error IS NULL FROM freshet.refresh_history WHERE stream_table_id = " + id + " ORDER BY id DESC LIMIT 1");
   }
@@ -70,8 +71,8 @@ class RefreshProcedureScenarioTest {
         call(sql, name);
         Oracle.assertFresh(c, name);
       }
-      assertEquals(List.of("DIFFERENTIAL|{public.pc_order}|2|0|1|t"), lastHistory(c, bag));
-      assertEquals(List.of("DIFFERENTIAL|{public.pc_order}|0|2|0|t"), lastHistory(c, grouped));
+      assertEquals(List.of("DIFFERENTIAL|{\"public\".\"pc_order\"}|2|0|1|t"), lastHistory(c, bag));
+      assertEquals(List.of("DIFFERENTIAL|{\"public\".\"pc_order\"}|0|2|0|t"), lastHistory(c, grouped));
       inOneTransaction(c, "UPDATE pc_customer SET region = 'east' WHERE id = 2",
           "DELETE FROM pc_order WHERE id = 2", "INSERT INTO pc_customer VALUES (4, 'west')",
           "INSERT INTO pc_order VALUES (7, 4, 50), (8, 4, NULL)");
@@ -79,8 +80,8 @@ class RefreshProcedureScenarioTest {
         call(sql, name);
         Oracle.assertFresh(c, name);
       }
-      assertEquals(List.of("DIFFERENTIAL|{public.pc_customer,public.pc_order}|t"), rows(c, "SELECT mode_used, "
-          + "(SELECT array_agg(s ORDER BY s) FROM unnest(changed_sources) s)::text, error IS NULL FROM freshet.refresh_history WHERE stream_table_id = " + having
+      assertEquals(List.of("DIFFERENTIAL|{\"public\".\"pc_customer\",\"public\".\"pc_order\"}|t"), rows(c, "SELECT "
+          + "mode_used, '{' || (SELECT string_agg(s, ',' ORDER BY s) FROM unnest(changed_sources) s) || '}', error IS NULL FROM freshet.refresh_history WHERE stream_table_id = " + having
           + " ORDER BY id DESC LIMIT 1"));
       assertTrue(count(c, "SELECT count(*) FROM pc_big") > 0, "the HAVING keeps some groups");
 
@@ -114,7 +115,7 @@ class RefreshProcedureScenarioTest {
       call(sql, "ps_st");
       Oracle.assertFresh(c, "ps_st");
       // a(1, 10) meets b(1, 7) and d's two k = 1 rows; b's update retracts a(1, 1)'s two rows and adds two
-      assertEquals(List.of("DIFFERENTIAL|{public.ps_a,public.ps_b}|4|0|2|t"), lastHistory(c, id));
+      assertEquals(List.of("DIFFERENTIAL|{\"public\".\"ps_a\",\"public\".\"ps_b\"}|4|0|2|t"), lastHistory(c, id));
       // the command line installs the exact program for {a, b} before it refreshes
       inOneTransaction(c, "DELETE FROM ps_a WHERE v = 10", "UPDATE ps_b SET w = 8 WHERE k = 2");
       Oracle.refreshAndCheck(c, "ps_st", Mode.DIFFERENTIAL);
@@ -302,7 +303,7 @@ class RefreshProcedureScenarioTest {
       assertTrue(plan.contains("_truncate_idx"), plan);
       call(sql, "pw_fresh");
       Oracle.assertFresh(c, "pw_fresh");
-      assertEquals(List.of("DIFFERENTIAL|{public.pw}|1|0|0|t"), lastHistory(c, fresh));
+      assertEquals(List.of("DIFFERENTIAL|{\"public\".\"pw\"}|1|0|0|t"), lastHistory(c, fresh));
       call(sql, "pw_lagging");
       Oracle.assertFresh(c, "pw_lagging");
     }

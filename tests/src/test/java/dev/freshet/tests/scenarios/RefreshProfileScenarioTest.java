@@ -43,8 +43,8 @@ class RefreshProfileScenarioTest {
       List<String> steps = r.profile().stream().map(RefreshStepTime::step).toList();
       assertEquals("lock the sources, check their capture", steps.getFirst(), steps.toString());
       assertEquals("probe the window: 1 of 2 sources changed", steps.get(1), steps.toString());
-      assertEquals("change table of public.rp_order: 2 rows", steps.get(2), steps.toString());
-      assertEquals("index and analyze the change table of public.rp_order", steps.get(3), steps.toString());
+      assertEquals("change table of \"public\".\"rp_order\": 2 rows", steps.get(2), steps.toString());
+      assertEquals("index and analyze the change table of \"public\".\"rp_order\"", steps.get(3), steps.toString());
       assertTrue(steps.stream().anyMatch(s -> s.matches("program \\d+, step \\d+ \\(statement\\): MERGE INTO "
           + "\"public\".\"rp_totals\" AS st")), steps.toString());
       assertTrue(steps.contains("record the refresh"), steps.toString());

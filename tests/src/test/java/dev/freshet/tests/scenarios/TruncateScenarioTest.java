@@ -34,7 +34,7 @@ class TruncateScenarioTest {
       exec(c, "UPDATE t1 SET tag = 'changed' WHERE id = 7");
       inOneTransaction(c, "TRUNCATE t1", "INSERT INTO t1 VALUES (1, 100, 'new'), (2, 5, 'new'), (3, 60, 'new')");
       RefreshReport r = Oracle.refreshAndCheck(c, "t1_st", Mode.FULL);
-      assertEquals(List.of("public.t1"), r.changedSources(), r.toString());
+      assertEquals(List.of("\"public\".\"t1\""), r.changedSources(), r.toString());
       assertEquals(List.of("1|101|new", "3|61|new"), rows(c, "SELECT id, v1, tag FROM t1_st ORDER BY 1"));
 
       exec(c, "INSERT INTO t1 VALUES (4, 70, 'next')", "DELETE FROM t1 WHERE id = 1");
@@ -129,7 +129,7 @@ class TruncateScenarioTest {
       assertEquals(1, base.rowsInserted(), "only row 40 changed: " + base);
       assertEquals(1, base.rowsDeleted(), "only row 40 changed: " + base);
       RefreshReport top = Oracle.refreshAndCheck(c, "tu_top", Mode.DIFFERENTIAL);
-      assertEquals(List.of("public.tu_base"), top.changedSources(), top.toString());
+      assertEquals(List.of("\"public\".\"tu_base\""), top.changedSources(), top.toString());
       assertEquals(List.of("0|10|580", "1|9|189", "2|9|198", "3|10|210"),
           rows(c, "SELECT g, n, s FROM tu_top ORDER BY 1"));
     }
