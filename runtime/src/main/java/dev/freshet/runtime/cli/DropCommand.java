@@ -1,7 +1,6 @@
 package dev.freshet.runtime.cli;
 
-import dev.freshet.runtime.streamtable.QualifiedName;
-import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTableException;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -14,14 +13,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code freshet drop}: removes a stream table. */
+/** {@code freshet drop}: removes stream tables. */
 @Command(name = "drop", mixinStandardHelpOptions = true,
-    description = {"Drop a stream table: its table, its catalog entry and its refresh history, and the "
-        + "change capture of source tables that no other stream table reads. One transaction.", "",
-        "A stream table that other stream tables read is dropped only with --cascade, which drops "
-            + "those too (and prints their names)."},
-    footer = {"", "Example:",
-        "  freshet drop revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop"})
+    description = {"Drop stream tables: their tables, catalog entries and refresh histories, and the change "
+        + "capture of source tables that no other stream table reads.", "",
+        "All or nothing, as DROP TABLE a, b: one transaction drops every stream table named, and if one of "
+            + "them cannot be dropped (it is not a stream table, or others read it) none is, and the error "
+            + "names it.", "",
+        "A stream table that other stream tables read is dropped only with --cascade, which drops those too "
+            + "(and prints their names), or when they are named too."},
+    footer = {"", "Examples:",
+        "  freshet drop revenue_by_customer --jdbc-url jdbc:postgresql://localhost/shop",
+        "  freshet drop daily_sales weekly_sales --cascade \\",
+        "      --jdbc-url jdbc:postgresql://localhost/shop"})
 public final class DropCommand implements Callable<Integer> {
 
   @Spec
@@ -30,23 +34,35 @@ public final class DropCommand implements Callable<Integer> {
   @Mixin
   ConnectionOptions connection;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "The stream table (NAME or SCHEMA.NAME).")
-  String name;
+  @Parameters(arity = "1..*", paramLabel = "NAME", description = "The stream tables (NAME or SCHEMA.NAME).")
+  List<String> names;
 
-  @Option(names = "--cascade", description = "Also drop the stream tables that read this one.")
+  @Option(names = "--cascade", description = "Also drop the stream tables that read these.")
   boolean cascade;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
-      QualifiedName target = QualifiedName.parse(c, name);
-      List<QualifiedName> dropped = StreamTables.drop(c, name, cascade);
-      out.println("dropped stream table " + target);
-      for (QualifiedName gone : dropped) {
-        if (!gone.equals(target)) {
-          out.println("dropped stream table " + gone + " (it depends on " + target + "; --cascade)");
+      List<StreamTables.Dropped> dropped;
+      try {
+        dropped = StreamTables.drop(c, names, cascade);
+      } catch (StreamTableException e) {
+        if (names.size() == 1) {
+          throw e;
         }
+        throw new StreamTableException(e.exitCode(), e.getMessage() + " (nothing was dropped: drop removes all "
+            + "the stream tables it names, or none)");
+      }
+      // those named, in the order dropped, then those --cascade took along
+      for (StreamTables.Dropped gone : dropped) {
+        if (gone.reads().isEmpty()) {
+          out.println("dropped stream table " + gone.name());
+        }
+      }
+      for (StreamTables.Dropped gone : dropped) {
+        gone.reads().ifPresent(read -> out.println("dropped stream table " + gone.name() + " (it depends on "
+            + read + "; --cascade)"));
       }
     }
     out.flush();

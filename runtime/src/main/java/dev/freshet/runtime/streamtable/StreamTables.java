@@ -724,30 +724,67 @@ public final class StreamTables {
 
   /** Drops a stream table (and with {@code cascade} those reading it); returns the names dropped, dependents first. */
   public static List<QualifiedName> drop(Connection c, String name, boolean cascade) throws SQLException {
-    requireCatalog(c, QualifiedName.parse(c, name));
+    return drop(c, List.of(name), cascade).stream().map(Dropped::name).toList();
+  }
+
+  /**
+   * A stream table a drop removed; {@code reads} is the dropped stream table it read when {@code cascade} took
+   * it along, empty when it was named.
+   */
+  public record Dropped(QualifiedName name, Optional<QualifiedName> reads) {
+  }
+
+  /**
+   * Drops the stream tables named, all or none, as {@code DROP TABLE a, b} does: one transaction, and a name
+   * that is not a stream table (or one that others read, without {@code cascade}) stops it before anything is
+   * dropped. A stream table that others read needs {@code cascade} unless those are named too. Returns what was
+   * dropped, each after the stream tables that read it; a name given twice is dropped once.
+   */
+  public static List<Dropped> drop(Connection c, List<String> names, boolean cascade) throws SQLException {
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("no stream table to drop");
+    }
+    requireCatalog(c, QualifiedName.parse(c, names.get(0)));
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
-      QualifiedName target = QualifiedName.parse(c, name);
-      List<QualifiedName> dropped = new ArrayList<>();
-      dropIn(c, requireManaged(c, target), cascade, dropped);
+      Map<QualifiedName, StoredStreamTable> targets = new java.util.LinkedHashMap<>();
+      for (String name : names) {
+        QualifiedName target = QualifiedName.parse(c, name);
+        if (!targets.containsKey(target)) {
+          targets.put(target, requireManaged(c, target));
+        }
+      }
+      List<Dropped> dropped = new ArrayList<>();
+      Set<Long> gone = new HashSet<>();
+      for (StoredStreamTable st : targets.values()) {
+        if (!gone.contains(st.id())) {
+          dropIn(c, st, cascade, targets.keySet(), Optional.empty(), gone, dropped);
+        }
+      }
       return dropped;
     });
   }
 
-  private static void dropIn(Connection c, StoredStreamTable st, boolean cascade, List<QualifiedName> dropped)
-      throws SQLException {
+  /**
+   * Drops {@code st} after the stream tables that read it, which must be {@code named} too, or taken along by
+   * {@code cascade}; {@code gone} holds the ids dropped so far, so that one read twice is dropped once.
+   */
+  private static void dropIn(Connection c, StoredStreamTable st, boolean cascade, Set<QualifiedName> named,
+      Optional<QualifiedName> reads, Set<Long> gone, List<Dropped> dropped) throws SQLException {
     requireOwner(c, st);
     Optional<Long> ownRelid = relid(c, st.name());
     if (ownRelid.isPresent()) {
       List<QualifiedName> dependents = StreamTableCatalog.consumers(c, ownRelid.get());
-      if (!dependents.isEmpty() && !cascade) {
+      List<QualifiedName> unnamed = dependents.stream().filter(d -> !named.contains(d)).toList();
+      if (!unnamed.isEmpty() && !cascade) {
         throw new StreamTableException("cannot drop " + st.name() + ": stream table"
-            + (dependents.size() > 1 ? "s " : " ") + join(dependents) + " read" + (dependents.size() > 1 ? "" : "s")
-            + " it; drop " + (dependents.size() > 1 ? "them" : "it") + " first, or use --cascade");
+            + (unnamed.size() > 1 ? "s " : " ") + join(unnamed) + " read" + (unnamed.size() > 1 ? "" : "s")
+            + " it; drop " + (unnamed.size() > 1 ? "them" : "it") + " first, or use --cascade");
       }
       for (QualifiedName dependent : dependents) {
         Optional<StoredStreamTable> d = StreamTableCatalog.find(c, dependent, true);
-        if (d.isPresent()) {
-          dropIn(c, d.get(), true, dropped);
+        if (d.isPresent() && !gone.contains(d.get().id())) {
+          dropIn(c, d.get(), cascade, named, named.contains(dependent) ? Optional.empty() : Optional.of(st.name()),
+              gone, dropped);
         }
       }
     }
@@ -766,7 +803,8 @@ public final class StreamTables {
     for (String stateTable : StreamTableCatalog.stateTables(c, st.id())) {
       execute(c, "DROP TABLE " + stateTable);
     }
-    dropped.add(st.name());
+    gone.add(st.id());
+    dropped.add(new Dropped(st.name(), reads));
   }
 
   /** Changes the schedule, or recreates the stream table with a new query or mode. */
@@ -783,7 +821,7 @@ public final class StreamTables {
           throw new StreamTableException("cannot change the query or mode of " + target + ": it is rebuilt, "
               + "and " + join(dependents) + " read" + (dependents.size() > 1 ? "" : "s") + " it; drop those first");
         }
-        dropIn(c, st, false, new ArrayList<>());
+        dropIn(c, st, false, Set.of(), Optional.empty(), new HashSet<>(), new ArrayList<>());
         createIn(c, target, query.orElse(st.definingQuery()), mode.orElse(st.requestedMode()),
             schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null));
       } else if (schedule.isPresent()) {
