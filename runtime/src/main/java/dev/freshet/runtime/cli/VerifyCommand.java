@@ -41,9 +41,9 @@ import picocli.CommandLine.Spec;
             + "and is safe on a production database.", "",
         "Changes to the sources that are not refreshed yet show up as differences: refresh first, "
             + "or verify while the sources are quiet."},
-    footer = {"", "Example:",
-        "  freshet refresh revenue_by_customer && freshet verify revenue_by_customer \\",
-        "      --jdbc-url jdbc:postgresql://localhost/shop"})
+    footer = {"", "Example (refresh first: changes not applied yet show up as differences):",
+        "  export FRESHET_JDBC_URL=jdbc:postgresql://localhost/shop",
+        "  freshet refresh revenue_by_customer && freshet verify revenue_by_customer"})
 public final class VerifyCommand implements Callable<Integer> {
 
   @Spec
