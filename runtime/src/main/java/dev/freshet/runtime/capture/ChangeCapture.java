@@ -439,7 +439,7 @@ public final class ChangeCapture {
     boolean marker = false;
     // why the marker below makes the consumers recompute, as their refreshes will say (catalog V17)
     List<String> reasons = new ArrayList<>();
-    String label = sourceSchema + "." + sourceTable;
+    String label = Quoting.qualified(sourceSchema, sourceTable);
     List<SourceAttribute> attributes = sourceAttributes(c, relid);
     List<String> order = attributes.stream().map(SourceAttribute::name).toList();
     boolean guarded = guardExists(c, relid);
@@ -485,7 +485,7 @@ public final class ChangeCapture {
       for (int i = 0; i < captured.size(); i++) {
         if (now.get(i) == null) {
           ddl.add(CapturePrinter.dropBufferColumn(relid, captured.get(i)));
-          reasons.add("column " + captured.get(i) + " of " + label + " was dropped (ALTER TABLE)");
+          reasons.add("column " + Quoting.identifier(captured.get(i)) + " of " + label + " was dropped (ALTER TABLE)");
         }
       }
       // A column whose type (or collation) changed is captured anew with its new type; the marker below
@@ -501,14 +501,15 @@ public final class ChangeCapture {
           ddl.add(CapturePrinter.addColumns(relid, List.of(new CapturedColumn(captured.get(i), current.type(),
               current.collation()))));
           retyped = true;
-          reasons.add("column " + now.get(i) + " of " + label + " changed type (ALTER TABLE)");
+          reasons.add("column " + Quoting.identifier(now.get(i)) + " of " + label + " changed type (ALTER TABLE)");
         }
       }
       // Through temporary names, so that swapped names (a <-> b) do not collide.
       for (int i = 0; i < captured.size(); i++) {
         if (now.get(i) != null && !captured.get(i).equals(now.get(i))) {
           ddl.add(CapturePrinter.renameBufferColumn(relid, captured.get(i), "__freshet_renaming_" + i));
-          reasons.add("column " + captured.get(i) + " of " + label + " was renamed to " + now.get(i) + " (ALTER TABLE)");
+          reasons.add("column " + Quoting.identifier(captured.get(i)) + " of " + label + " was renamed to "
+              + Quoting.identifier(now.get(i)) + " (ALTER TABLE)");
         }
       }
       for (int i = 0; i < captured.size(); i++) {

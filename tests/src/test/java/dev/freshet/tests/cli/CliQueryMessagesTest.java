@@ -166,7 +166,7 @@ class CliQueryMessagesTest {
     assertTrue(idle.out().contains("no changes"), idle.transcript());
     db.execute("UPDATE msg_p SET a = ('z', '9') WHERE id = 2");
     CliRun changed = CliRun.run(db.jdbcUrl(), "refresh", "msg_zip");
-    assertTrue(changed.out().contains("changed public.msg_p"), changed.transcript());
+    assertTrue(changed.out().contains("changed \"public\".\"msg_p\""), changed.transcript());
     try (Connection c = db.connect()) {
       Oracle.assertFresh(c, "msg_zip");
     }
@@ -181,14 +181,14 @@ class CliQueryMessagesTest {
     db.execute("ALTER TABLE msg_r ALTER COLUMN v TYPE bigint", "INSERT INTO msg_r VALUES (2, 'a', 2)");
     CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", "msg_sums");
     assertEquals(0, refresh.exitCode(), refresh.transcript());
-    String reason = "(column v of public.msg_r changed type (ALTER TABLE): recomputed)";
+    String reason = "(column \"v\" of \"public\".\"msg_r\" changed type (ALTER TABLE): recomputed)";
     assertTrue(refresh.out().contains(reason), refresh.transcript());
     assertFalse(refresh.out().contains("truncated"), refresh.transcript());
     CliRun status = CliRun.run(db.jdbcUrl(), "status", "msg_sums");
-    assertTrue(status.out().contains("changed {public.msg_r}  " + reason), status.transcript());
+    assertTrue(status.out().contains("changed \"public\".\"msg_r\"  " + reason), status.transcript());
 
     db.execute("TRUNCATE msg_r");
     CliRun truncated = CliRun.run(db.jdbcUrl(), "refresh", "msg_sums");
-    assertTrue(truncated.out().contains("(public.msg_r was truncated: recomputed)"), truncated.transcript());
+    assertTrue(truncated.out().contains("(\"public\".\"msg_r\" was truncated: recomputed)"), truncated.transcript());
   }
 }

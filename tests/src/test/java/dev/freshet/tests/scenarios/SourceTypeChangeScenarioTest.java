@@ -58,7 +58,7 @@ class SourceTypeChangeScenarioTest {
 
       // the reason says what happened to which table (it said "a source was truncated"): for ty1_rows too,
       // whose source was reconciled by ty1_sum's refresh, within ty1_rows' window
-      String reason = "column v of public.ty1 changed type (ALTER TABLE): recomputed";
+      String reason = "column \"v\" of \"public\".\"ty1\" changed type (ALTER TABLE): recomputed";
       assertEquals(Optional.of(reason), Oracle.refreshAndCheck(c, "ty1_sum", Mode.FULL).modeReason());
       assertEquals(Optional.of(reason), Oracle.refreshAndCheck(c, "ty1_rows", Mode.FULL).modeReason());
       assertEquals("numeric", columnType(c, "ty1_sum", "s"), "sum of a bigint is a numeric");
@@ -76,7 +76,7 @@ class SourceTypeChangeScenarioTest {
 
       // a TRUNCATE is told from it, and names its table
       exec(c, "TRUNCATE ty1", "INSERT INTO ty1 VALUES (7, 7, 'a')");
-      assertEquals(Optional.of("public.ty1 was truncated: recomputed"),
+      assertEquals(Optional.of("\"public\".\"ty1\" was truncated: recomputed"),
           Oracle.refreshAndCheck(c, "ty1_sum", Mode.FULL).modeReason());
     }
   }
@@ -157,7 +157,7 @@ class SourceTypeChangeScenarioTest {
 
       StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "ty4_w"));
       assertTrue(e.getMessage().contains("freshet alter"), e.getMessage());
-      assertEquals(Optional.of("column w of public.ty4 was renamed to w2 (ALTER TABLE): recomputed"),
+      assertEquals(Optional.of("column \"w\" of \"public\".\"ty4\" was renamed to \"w2\" (ALTER TABLE): recomputed"),
           Oracle.refreshAndCheck(c, "ty4_v", Mode.FULL).modeReason());
       exec(c, "UPDATE ty4 SET v = 5 WHERE id = 2");
       Oracle.refreshAndCheck(c, "ty4_v", Mode.DIFFERENTIAL);
