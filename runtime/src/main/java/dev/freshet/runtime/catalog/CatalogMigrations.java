@@ -19,7 +19,9 @@ import org.postgresql.core.TransactionState;
 /**
  * Creates and upgrades Freshet's catalog (schemas {@code freshet} and {@code freshet_changes}) with
  * versioned SQL migrations, {@code V<n>__<description>.sql} resources next to this class, applied in
- * the order of {@link #RESOURCES}.
+ * the order of {@link #RESOURCES}; the step that reaches {@link #LATEST} also installs the refresh functions
+ * as this version runs them ({@code R__refresh_functions.sql}), kept there once instead of copied into
+ * every migration that changes one.
  *
  * <p>Each pending migration runs in its own {@code READ COMMITTED} transaction that first takes a
  * transaction-level advisory lock with a fixed key, then reads the version again, applies the
@@ -43,6 +45,14 @@ public final class CatalogMigrations {
       "V17__refresh_reasons.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
+
+  /**
+   * The refresh functions as this version runs them ({@code CREATE OR REPLACE}), applied in the
+   * transaction of the step that brings a catalog to {@link #LATEST}: the migrations keep the tables, this
+   * script each function's one current text. Changing it needs a new migration step all the same, so that
+   * older catalogs are upgraded and get it.
+   */
+  private static final String FUNCTIONS = "R__refresh_functions.sql";
 
   /** The catalog version this Freshet creates and understands. */
   public static final int LATEST = MIGRATIONS.size();
@@ -78,6 +88,10 @@ public final class CatalogMigrations {
     }
 
     String sql() {
+      return read(resource);
+    }
+
+    static String read(String resource) {
       try (InputStream in = CatalogMigrations.class.getResourceAsStream(resource)) {
         if (in == null) {
           throw new IllegalStateException("migration resource " + resource + " is missing from the class path");
@@ -185,6 +199,9 @@ public final class CatalogMigrations {
             applied = MIGRATIONS.get(current);
             apply(c, applied);
             current = applied.version();
+            if (current == LATEST) {
+              applyFunctions(c);
+            }
           }
           c.commit();
           if (applied != null) {
@@ -237,6 +254,15 @@ public final class CatalogMigrations {
       record.setInt(1, migration.version());
       record.setString(2, migration.description());
       record.executeUpdate();
+    }
+  }
+
+  private static void applyFunctions(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(Migration.read(FUNCTIONS));
+    } catch (SQLException e) {
+      throw new SQLException("catalog functions " + FUNCTIONS + " failed: "
+          + dev.freshet.runtime.jdbc.DatabaseErrors.message(e), e.getSQLState(), e);
     }
   }
 

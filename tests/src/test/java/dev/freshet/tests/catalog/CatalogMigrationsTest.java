@@ -57,6 +57,13 @@ class CatalogMigrationsTest {
       WHERE n.nspname IN ('freshet', 'freshet_changes', 'freshet_state')
       UNION ALL
       SELECT 'schema ' || n.nspname FROM pg_catalog.pg_namespace n WHERE n.nspname IN ('freshet', 'freshet_changes', 'freshet_state')
+      UNION ALL
+      -- each function's text, so that every upgrade path ends with the functions of a fresh install
+      -- (R__refresh_functions.sql, applied with the last step)
+      SELECT 'function ' || p.oid::pg_catalog.regprocedure::text || ' ' || pg_catalog.md5(p.prosrc)
+      FROM pg_catalog.pg_proc p
+      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'freshet'
       ORDER BY 1""";
 
   private TestDatabase db;

@@ -1,0 +1,347 @@
+-- The refresh functions as this version of Freshet runs them, installed in the transaction of the last
+-- migration step of every creation or upgrade of the catalog (CatalogMigrations.FUNCTIONS), so that the
+-- migrations hold the catalog's tables and each function's text is kept once, here. A change to a function
+-- needs a new migration step all the same (V<n>, which may hold nothing else but a comment), so that a
+-- catalog at an older version is upgraded and gets it. Migrations up to V17 also created these functions,
+-- in the versions of their day.
+--
+-- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17
+-- for the history of its design). auto_choice: AUTO's choice for a window (V11). pending_changes: the
+-- changes buffered for a stream table since its last refresh, per source (V4).
+
+CREATE OR REPLACE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
+    p_full boolean DEFAULT false,
+    OUT mode_used text, OUT changed_sources text[], OUT rows_inserted bigint, OUT rows_updated bigint,
+    OUT rows_deleted bigint, OUT delta_rows bigint, OUT changed_mask bigint, OUT program_mask bigint,
+    OUT window_rows bigint, OUT mode_reason text, OUT profile jsonb)
+LANGUAGE plpgsql AS $refresh_window$
+#variable_conflict use_column
+DECLARE
+  v_st        freshet.stream_tables%ROWTYPE;
+  v_current   pg_snapshot := pg_current_snapshot();
+  v_started   timestamptz := now();
+  v_src       freshet.refresh_sources%ROWTYPE;
+  v_program   freshet.refresh_programs%ROWTYPE;
+  v_relids    oid[];
+  v_renamed   oid[];
+  v_locks     text;
+  v_rows      bigint;
+  v_truncates bigint;
+  v_count     bigint;
+  v_truncated boolean := false;
+  v_created   bigint := 0;
+  v_statement text;
+  v_changed   integer[] := '{}';
+  v_choice    record;
+  v_step      timestamptz := clock_timestamp();
+  v_sort      text := current_setting('enable_sort');
+  v_random    text := current_setting('random_page_cost');
+  v_why       text;
+  v_whys      text[] := '{}';
+BEGIN
+  changed_sources := '{}';
+  rows_inserted := 0; rows_updated := 0; rows_deleted := 0; delta_rows := 0; changed_mask := 0; window_rows := 0;
+  profile := '[]';
+  -- FOR UPDATE: a refresh whose snapshot predates another's commit fails to serialize, never applies twice
+  SELECT * INTO v_st FROM freshet.stream_tables WHERE id = p_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'there is no stream table with id %', p_id USING ERRCODE = '42704';
+  END IF;
+  IF NOT freshet.may_manage(v_st.owner_role) THEN
+    RAISE EXCEPTION 'must be owner of stream table %.%', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+      USING ERRCODE = '42501';
+  END IF;
+  IF to_regclass(format('%I.%I', v_st.schema_name, v_st.table_name)) IS NULL THEN
+    RAISE EXCEPTION 'stream table %.% was dropped outside Freshet (its table is gone)', quote_ident(v_st.schema_name),
+        quote_ident(v_st.table_name)
+      USING ERRCODE = '42P01', HINT = format('''freshet drop %I.%I'' removes what is left of it, and ''freshet create'' makes it again', v_st.schema_name, v_st.table_name);
+  END IF;
+  IF v_st.last_snapshot IS NULL THEN
+    RAISE EXCEPTION 'stream table %.% was never populated', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+      USING ERRCODE = '55000';
+  END IF;
+  IF cardinality(v_st.search_path) > 0 THEN -- the defining query's names resolve as when it was created
+    PERFORM set_config('search_path', (SELECT string_agg(quote_ident(s), ', ') FROM unnest(v_st.search_path) s), true);
+  END IF;
+  SELECT array_agg(s.source_relid ORDER BY s.ordinal) INTO v_relids
+  FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id;
+  IF v_st.reconcile_check IS NULL
+      OR NOT EXISTS (SELECT FROM freshet.refresh_programs p WHERE p.stream_table_id = p_id AND p.changed_mask = 0) THEN
+    RAISE EXCEPTION 'no refresh program is installed for %.%', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+      USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
+  END IF;
+  -- Sources locked against DDL until commit (ACCESS SHARE: writes do not wait); then no column of
+  -- theirs may have been renamed since capture was set up, or the buffers would be read under stale names.
+  SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY c.oid) INTO v_locks
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY (v_relids);
+  IF v_locks IS NOT NULL THEN
+    EXECUTE 'LOCK TABLE ONLY ' || v_locks || ' IN ACCESS SHARE MODE';
+  END IF;
+  EXECUTE v_st.reconcile_check INTO v_renamed USING v_relids;
+  IF cardinality(v_renamed) > 0 THEN
+    RAISE EXCEPTION 'a source of %.% changed (a column renamed or dropped, a partition added) since its capture was set up',
+        quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+      USING ERRCODE = 'FS001', DETAIL = 'sources: ' || v_renamed::text,
+        HINT = 'run ''freshet refresh'' for it once: it reconciles the capture and reinstalls its programs';
+  END IF;
+
+  IF p_profile THEN
+    profile := freshet.profile_step(profile, 'lock the sources, check their capture', v_step);
+    v_step := clock_timestamp();
+  END IF;
+
+  -- the window's size first: AUTO chooses the mode from it before any change table is built
+  FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id ORDER BY s.ordinal LOOP
+    -- $3: count the window's rows for AUTO; other modes only ask whether there is one (V16)
+    EXECUTE v_src.window_counts INTO v_rows, v_truncates
+      USING v_current, v_st.last_snapshot, v_st.requested_mode = 'AUTO' AND NOT p_full;
+    CONTINUE WHEN v_rows = 0;
+    changed_sources := changed_sources || v_src.label;
+    window_rows := window_rows + v_rows;
+    IF v_truncates > 0 THEN
+      v_truncated := true;
+      -- the marker of DDL on the source's columns, written with its reason (ChangeCapture.reconcile), or a TRUNCATE
+      SELECT b.marker_reason INTO v_why FROM freshet.change_buffers b
+      WHERE b.source_relid = v_src.source_relid AND b.marker_xid IS NOT NULL
+        AND pg_visible_in_snapshot(b.marker_xid, v_current) AND NOT pg_visible_in_snapshot(b.marker_xid, v_st.last_snapshot);
+      v_whys := v_whys || coalesce(v_why, format('%s was truncated', v_src.label));
+    ELSE
+      v_changed := v_changed || v_src.ordinal;
+    END IF;
+  END LOOP;
+  IF p_profile THEN
+    profile := freshet.profile_step(profile, CASE WHEN v_st.requested_mode = 'AUTO' AND NOT p_full
+        THEN format('count the window: %s changes', window_rows)
+        ELSE format('probe the window: %s of %s sources changed', cardinality(changed_sources), cardinality(v_relids))
+      END, v_step);
+    v_step := clock_timestamp();
+  END IF;
+
+  IF p_full THEN
+    mode_used := 'FULL';
+    mode_reason := 'a recompute was asked for';
+  ELSIF v_st.recomputes_every_refresh
+      OR (cardinality(changed_sources) > 0 AND (v_st.effective_mode = 'FULL' OR v_truncated)) THEN
+    mode_used := 'FULL';
+    IF v_truncated AND v_st.effective_mode = 'DIFFERENTIAL' THEN
+      mode_reason := array_to_string(v_whys, '; ') || ': recomputed';
+    END IF;
+  ELSIF cardinality(changed_sources) = 0 THEN
+    mode_used := v_st.effective_mode;
+  ELSIF v_st.requested_mode = 'AUTO' THEN
+    SELECT * INTO STRICT v_choice FROM freshet.auto_choice(p_id, window_rows);
+    mode_used := v_choice.mode;
+    mode_reason := v_choice.reason;
+  ELSE
+    mode_used := 'DIFFERENTIAL';
+  END IF;
+
+  IF mode_used = 'FULL' THEN
+    program_mask := 0;
+  ELSIF cardinality(v_changed) > 0 THEN
+    FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id AND s.ordinal = ANY (v_changed)
+        ORDER BY s.ordinal LOOP
+      PERFORM set_config('enable_sort', 'off', true); -- consolidate by hashing (see the header)
+      EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
+      GET DIAGNOSTICS v_count = ROW_COUNT; -- the rows CREATE TABLE AS wrote: no second scan to count them
+      PERFORM set_config('enable_sort', v_sort, true);
+      v_created := v_created | (1::bigint << v_src.ordinal);
+      IF p_profile THEN
+        profile := freshet.profile_step(profile, format('change table of %s: %s rows', v_src.label, v_count), v_step);
+        v_step := clock_timestamp();
+      END IF;
+      IF v_count > 0 THEN -- else only columns this stream table does not read changed
+        FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
+          EXECUTE v_statement;
+        END LOOP;
+        changed_mask := changed_mask | (1::bigint << v_src.ordinal);
+        IF p_profile THEN
+          profile := freshet.profile_step(profile, format('index and analyze the change table of %s', v_src.label),
+            v_step);
+          v_step := clock_timestamp();
+        END IF;
+      END IF;
+    END LOOP;
+    IF changed_mask <> 0 AND p_exact AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
+        WHERE p.stream_table_id = p_id AND p.changed_mask = refresh_window.changed_mask) THEN
+      RAISE EXCEPTION 'no refresh program of %.% for exactly these changed sources', quote_ident(v_st.schema_name),
+          quote_ident(v_st.table_name)
+        USING ERRCODE = 'FS003', DETAIL = 'changed_mask ' || refresh_window.changed_mask;
+    END IF;
+    IF changed_mask <> 0 THEN
+      -- the program for the changed sources, or else for the fewest sources that include them: exact
+      -- too, since an unchanged source's change table is empty
+      SELECT p.changed_mask INTO program_mask
+      FROM freshet.refresh_programs p
+      WHERE p.stream_table_id = p_id AND p.changed_mask <> 0
+        AND p.changed_mask & refresh_window.changed_mask = refresh_window.changed_mask
+      ORDER BY length(replace(p.changed_mask::bit(64)::text, '0', '')), p.changed_mask
+      LIMIT 1;
+      IF program_mask IS NULL THEN
+        RAISE EXCEPTION 'no refresh program of %.% covers the changed sources', quote_ident(v_st.schema_name),
+            quote_ident(v_st.table_name)
+          USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
+      END IF;
+      -- the program's other sources get their (empty) change tables, indexed and analyzed like any: an
+      -- empty table never analyzed is planned as thousands of rows, and its terms as full scans
+      FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id
+          AND program_mask & ~changed_mask & (1::bigint << s.ordinal) <> 0 LOOP
+        IF v_created & (1::bigint << v_src.ordinal) = 0 THEN
+          EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
+        END IF;
+        FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
+          EXECUTE v_statement;
+        END LOOP;
+        IF p_profile THEN
+          profile := freshet.profile_step(profile, format('empty change table of %s', v_src.label), v_step);
+          v_step := clock_timestamp();
+        END IF;
+      END LOOP;
+    END IF;
+  END IF;
+
+  IF program_mask IS NOT NULL THEN
+    SELECT * INTO STRICT v_program FROM freshet.refresh_programs p
+    WHERE p.stream_table_id = p_id AND p.changed_mask = program_mask;
+    IF program_mask <> 0 THEN -- a differential program probes tables by key (see the header)
+      PERFORM set_config('random_page_cost',
+        least(v_random::float8, 1.1 * current_setting('seq_page_cost')::float8)::text, true);
+    END IF;
+    FOR i IN 1 .. cardinality(v_program.step_kinds) LOOP
+      CASE v_program.step_kinds[i]
+        WHEN 'statement' THEN
+          EXECUTE v_program.step_sql[i];
+        WHEN 'check' THEN
+          EXECUTE v_program.step_sql[i] INTO v_count;
+          IF v_count <> 0 THEN
+            RAISE EXCEPTION '% (% rows)', v_program.step_failures[i], v_count USING ERRCODE = 'XX000';
+          END IF;
+        WHEN 'figures' THEN
+          EXECUTE v_program.step_sql[i] INTO rows_inserted, rows_updated, rows_deleted, delta_rows;
+      END CASE;
+      IF p_profile THEN
+        profile := freshet.profile_step(profile, format('program %s, step %s (%s): %s', program_mask, i,
+          v_program.step_kinds[i], left(split_part(v_program.step_sql[i], E'\n', 1), 90)), v_step);
+        v_step := clock_timestamp();
+      END IF;
+    END LOOP;
+  END IF;
+
+  PERFORM set_config('random_page_cost', v_random, true);
+  UPDATE freshet.stream_tables
+  SET last_snapshot = v_current, last_refresh_at = now(), status = 'ACTIVE', last_error = NULL,
+    recompute_ms = CASE WHEN program_mask = 0 THEN extract(epoch FROM clock_timestamp() - v_started) * 1000
+                        ELSE recompute_ms END
+  WHERE id = p_id;
+  INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used, changed_sources,
+    rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error, window_rows, mode_reason)
+  VALUES (p_id, v_started, clock_timestamp(), mode_used, changed_sources, rows_inserted, rows_updated,
+    rows_deleted, delta_rows, v_st.fallback_reason, NULL, window_rows, mode_reason);
+  IF p_profile THEN
+    profile := freshet.profile_step(profile, 'record the refresh', v_step);
+  END IF;
+END
+$refresh_window$;
+
+CREATE OR REPLACE FUNCTION freshet.auto_choice(p_id bigint, p_window_rows bigint,
+    OUT mode text, OUT differential_ms double precision, OUT full_ms double precision, OUT reason text)
+LANGUAGE plpgsql STABLE AS $auto_choice$
+DECLARE
+  v_seen        bigint;
+  v_min_rows    double precision;
+  v_max_rows    double precision;
+  v_slope       double precision;
+  v_avg_ms      double precision;
+  v_avg_rows    double precision;
+  v_upper       double precision;
+  v_source_rows double precision;
+  v_large       boolean;
+  v_changes     text := to_char(p_window_rows, 'FM999,999,999,999,990')
+                          || CASE WHEN p_window_rows = 1 THEN ' change' ELSE ' changes' END;
+  v_recompute   text;
+BEGIN
+  SELECT st.recompute_ms INTO full_ms FROM freshet.stream_tables st WHERE st.id = p_id;
+  IF full_ms IS NULL THEN
+    mode := 'DIFFERENTIAL';
+    reason := format('AUTO: %s; no recompute measured yet', v_changes);
+    RETURN;
+  END IF;
+  v_recompute := 'a recompute at ' || to_char(full_ms, 'FM999,999,999,990.0') || ' ms';
+  SELECT count(*), min(o.rows), max(o.rows), regr_slope(o.ms, o.rows), avg(o.ms), avg(o.rows)
+  INTO v_seen, v_min_rows, v_max_rows, v_slope, v_avg_ms, v_avg_rows
+  FROM (SELECT h.window_rows::double precision AS rows,
+          extract(epoch FROM h.finished_at - h.started_at)::double precision * 1000 AS ms
+        FROM freshet.refresh_history h
+        WHERE h.stream_table_id = p_id AND h.mode_used = 'DIFFERENTIAL' AND h.error IS NULL
+          AND h.window_rows > 0 AND h.finished_at IS NOT NULL
+          AND h.mode_reason LIKE 'AUTO: %' -- chosen by AUTO, which counted its window (V16)
+        ORDER BY h.id DESC
+        LIMIT 20) AS o;
+  SELECT sum(greatest(c.reltuples, 0)) INTO v_source_rows
+  FROM freshet.refresh_sources s JOIN pg_catalog.pg_class c ON c.oid = s.source_relid
+  WHERE s.stream_table_id = p_id;
+  v_large := coalesce(v_source_rows > 0 AND p_window_rows > v_source_rows / 10, false);
+
+  IF v_seen = 0 THEN
+    IF v_large THEN
+      mode := 'FULL';
+      reason := format('AUTO: %s, more than a tenth of the sources'' %s rows, and no differential refresh '
+        'measured yet: recomputed', v_changes, to_char(v_source_rows, 'FM999,999,999,999,990'));
+    ELSE
+      mode := 'DIFFERENTIAL';
+      reason := format('AUTO: %s; no differential refresh measured yet', v_changes);
+    END IF;
+    RETURN;
+  END IF;
+
+  IF v_max_rows >= 2 * v_min_rows THEN
+    v_slope := greatest(coalesce(v_slope, 0), 0);
+    differential_ms := greatest(v_avg_ms - v_slope * v_avg_rows, 0) + v_slope * p_window_rows;
+    reason := format('AUTO: %s; differential estimated at %s ms (a line through the last %s), %s', v_changes,
+      to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+  ELSIF p_window_rows <= v_max_rows THEN
+    differential_ms := v_avg_ms;
+    reason := format('AUTO: %s; differential estimated at %s ms (the last %s, of about as many changes), %s',
+      v_changes, to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+  ELSE
+    v_upper := v_avg_ms * p_window_rows / v_avg_rows;
+    IF v_avg_ms > full_ms THEN
+      differential_ms := v_avg_ms;
+      reason := format('AUTO: %s; differential at least %s ms (the last %s, of fewer changes), %s', v_changes,
+        to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+    ELSIF v_upper <= full_ms THEN
+      differential_ms := v_upper;
+      reason := format('AUTO: %s; differential at most %s ms (the last %s, of fewer changes, scaled), %s',
+        v_changes, to_char(differential_ms, 'FM999,999,999,990.0'), v_seen, v_recompute);
+    ELSE
+      mode := CASE WHEN v_large THEN 'FULL' ELSE 'DIFFERENTIAL' END;
+      reason := format('AUTO: %s; differential between %s and %s ms (only fewer changes measured), %s; %s',
+        v_changes, to_char(v_avg_ms, 'FM999,999,999,990.0'), to_char(v_upper, 'FM999,999,999,990.0'),
+        v_recompute, CASE WHEN v_large THEN 'more than a tenth of the sources'' rows changed: recomputed'
+                          ELSE 'not more than a tenth of the sources'' rows changed: differential' END);
+      RETURN;
+    END IF;
+  END IF;
+  mode := CASE WHEN differential_ms > full_ms THEN 'FULL' ELSE 'DIFFERENTIAL' END;
+END
+$auto_choice$;
+
+CREATE OR REPLACE FUNCTION freshet.pending_changes(p_id bigint, OUT source text, OUT changes bigint)
+RETURNS SETOF record
+LANGUAGE plpgsql STABLE AS $pending_changes$
+DECLARE
+  v_last      pg_snapshot;
+  v_src       freshet.refresh_sources%ROWTYPE;
+  v_truncates bigint;
+BEGIN
+  SELECT st.last_snapshot INTO v_last FROM freshet.stream_tables st WHERE st.id = p_id;
+  IF v_last IS NULL THEN
+    RETURN;
+  END IF;
+  FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id ORDER BY s.ordinal LOOP
+    source := v_src.label;
+    EXECUTE v_src.window_counts INTO changes, v_truncates USING pg_current_snapshot(), v_last, true;
+    RETURN NEXT;
+  END LOOP;
+END
+$pending_changes$;
