@@ -814,7 +814,20 @@ public final class ChangeCapture {
       }
     }
     ddl.addAll(CapturePrinter.dropFunctionsAndBuffer(relid));
-    execute(c, ddl);
+    try {
+      execute(c, ddl);
+    } catch (SQLException e) {
+      if (!"42501".equals(e.getSQLState()) || sourceName.isEmpty()) {
+        throw e;
+      }
+      // TRIGGER lets a role create triggers on a table, not drop them: PostgreSQL's "must be owner of
+      // relation t" would not say why dropping a stream table touches the user's table
+      String source = Quoting.qualified(sourceName.get());
+      throw new SQLException("cannot remove the change capture of " + source + " (" + e.getMessage() + "): the "
+          + "last stream table reading a table takes its capture triggers with it, and only the table's owner or "
+          + "a member of its role may drop them; nothing was dropped. Run this as the owner of " + source
+          + ", or let the role that runs Freshet own it (ALTER TABLE " + source + " OWNER TO …)", "42501", e);
+    }
     try (PreparedStatement s = c.prepareStatement(FORGET)) {
       s.setLong(1, relid);
       s.executeUpdate();
