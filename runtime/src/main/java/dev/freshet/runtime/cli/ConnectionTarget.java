@@ -11,11 +11,11 @@ import java.util.Properties;
  * The database a command connects to, named as psql users name it: a JDBC URL, a libpq URI
  * ({@code postgresql://user:secret@host:5432/db?sslmode=require}, also {@code postgres://}), or libpq's
  * environment variables ({@code PGHOST}, {@code PGPORT}, {@code PGDATABASE}, {@code PGUSER},
- * {@code PGPASSWORD}, {@code PGSSLMODE}; the JDBC driver reads {@code PGPASSFILE} / {@code ~/.pgpass}
+ * {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGOPTIONS}; the JDBC driver reads {@code PGPASSFILE} / {@code ~/.pgpass}
  * itself). As in libpq, the variables are defaults for what the URL does not say.
  *
  * @param jdbcUrl what the driver is given
- * @param properties user, password and sslmode from the environment (the URL's own values win)
+ * @param properties user, password, sslmode and options from the environment (the URL's own values win)
  */
 public record ConnectionTarget(String jdbcUrl, Properties properties) {
 
@@ -33,6 +33,7 @@ public record ConnectionTarget(String jdbcUrl, Properties properties) {
     put(defaults, "user", env.get("PGUSER"));
     put(defaults, "password", env.get("PGPASSWORD"));
     put(defaults, "sslmode", env.get("PGSSLMODE"));
+    put(defaults, "options", env.get("PGOPTIONS")); // e.g. -c role=team (docs/operations.md)
     if (url != null && !url.isBlank()) {
       String text = url.strip();
       if (text.startsWith("jdbc:postgresql:")) {

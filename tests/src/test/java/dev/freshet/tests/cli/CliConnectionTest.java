@@ -59,11 +59,12 @@ class CliConnectionTest {
   @Test
   void thePgVariablesNameAServer() {
     ConnectionTarget t = ConnectionTarget.resolve(null, Map.of("PGHOST", "db.example", "PGPORT", "6000",
-        "PGDATABASE", "shop", "PGUSER", "ann", "PGPASSWORD", "pw", "PGSSLMODE", "verify-full")).orElseThrow();
+        "PGDATABASE", "shop", "PGUSER", "ann", "PGPASSWORD", "pw", "PGSSLMODE", "verify-full",
+        "PGOPTIONS", "-c role=team")).orElseThrow();
     assertEquals("jdbc:postgresql://db.example:6000/shop", t.jdbcUrl());
     Properties p = t.properties();
-    assertEquals(java.util.List.of("ann", "pw", "verify-full"),
-        java.util.List.of(p.getProperty("user"), p.getProperty("password"), p.getProperty("sslmode")));
+    assertEquals(java.util.List.of("ann", "pw", "verify-full", "-c role=team"), java.util.List.of(p.getProperty("user"),
+        p.getProperty("password"), p.getProperty("sslmode"), p.getProperty("options")));
     assertTrue(ConnectionTarget.resolve(" ", Map.of("PGPASSWORD", "pw")).isEmpty(),
         "a password alone names no server");
     UserException socket = assertThrows(UserException.class,
