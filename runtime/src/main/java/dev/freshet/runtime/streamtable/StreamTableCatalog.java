@@ -204,7 +204,14 @@ final class StreamTableCatalog {
    * differential refresh by such a role would read rows its query cannot see.
    */
   static List<String> sourcesUnderRowSecurity(Connection c, List<Long> relids) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.sources_under_row_security(?::oid[])")) {
+    // freshet.sources_under_row_security's query, not the function: create --dry-run asks before any
+    // catalog exists (it said 'schema "freshet" does not exist' on a new database)
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT coalesce(pg_catalog.array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname)
+                        ORDER BY n.nspname, c.relname), '{}')
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.oid = ANY (?::pg_catalog.oid[]) AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)""")) {
       ps.setArray(1, c.createArrayOf("bigint", relids.toArray()));
       return textArray(ps);
     }

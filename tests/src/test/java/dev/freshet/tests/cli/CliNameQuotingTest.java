@@ -31,7 +31,6 @@ class CliNameQuotingTest {
 
     CliRun create = run(runs, url, "create", "nq_items", "--query", query);
     assertTrue(create.out().contains("\n    " + SOURCE + " {id,qty}\n"), create.transcript());
-    // (after a create: --dry-run on a database without Freshet's catalog fails, a limit of its own)
     CliRun dryRun = run(runs, url, "create", "nq_other", "--dry-run", "--query", query);
     assertTrue(dryRun.out().contains("\n  sources:      " + SOURCE + "\n"), dryRun.transcript());
 

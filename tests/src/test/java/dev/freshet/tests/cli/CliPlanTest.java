@@ -26,6 +26,25 @@ class CliPlanTest {
         "CREATE TABLE other (id int PRIMARY KEY, pt_id int, amount int)");
   }
 
+  /** {@code create --dry-run} on a database without Freshet's catalog says what it would do and creates nothing. */
+  @Test
+  void aDryRunNeedsNoCatalog(TestDatabase db) throws Exception {
+    db.execute("DROP DATABASE IF EXISTS fr_no_catalog WITH (FORCE)", "CREATE DATABASE fr_no_catalog");
+    String url = db.jdbcUrl().replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1fr_no_catalog");
+    try (var c = java.sql.DriverManager.getConnection(url); var s = c.createStatement()) {
+      s.execute("CREATE TABLE dr (id int PRIMARY KEY, v int)");
+    }
+    CliRun run = CliRun.run(url, "create", "dr_counts", "--dry-run", "--query",
+        "SELECT v, count(*) AS n FROM dr GROUP BY v");
+    assertEquals(0, run.exitCode(), run.transcript());
+    assertTrue(run.out().contains("DIFFERENTIAL"), run.transcript());
+    try (var c = java.sql.DriverManager.getConnection(url); var s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'freshet%'")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1), "a dry run created Freshet's schemas");
+    }
+  }
+
   @Test
   void aggregateColumnsHavePostgresNames(TestDatabase db) {
     CliRun run = CliRun.run(db.jdbcUrl(), "plan", "--query",
