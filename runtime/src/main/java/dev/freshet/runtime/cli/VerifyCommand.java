@@ -10,10 +10,9 @@ import dev.freshet.runtime.streamtable.StreamTableVerifier;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,11 +147,17 @@ public final class VerifyCommand implements Callable<Integer> {
   /** The stream table's visible column names, in order. */
   private static List<String> userColumns(Connection c, QualifiedName target) throws SQLException {
     List<String> names = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + target.sql() + " LIMIT 0")) {
-      ResultSetMetaData md = rs.getMetaData();
-      for (int i = 1; i <= md.getColumnCount(); i++) {
-        if (!md.getColumnName(i).startsWith(HiddenColumns.PREFIX)) {
-          names.add(md.getColumnName(i));
+    // the catalog's list, by a bound name: no query over the stream table is built here
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT a.attname FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum""")) {
+      ps.setString(1, target.sql());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (!rs.getString(1).startsWith(HiddenColumns.PREFIX)) {
+            names.add(rs.getString(1));
+          }
         }
       }
     }
