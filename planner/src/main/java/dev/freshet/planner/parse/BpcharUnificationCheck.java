@@ -14,6 +14,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlCase;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
@@ -146,15 +147,23 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
    * Whether PostgreSQL types the mix {@code character} while Calcite made it VARCHAR: PostgreSQL takes the
    * type of its first value that is not a string constant or NULL ({@code COALESCE(l, s)} is character,
    * {@code COALESCE(s, l)} text; bpchar and text convert to each other implicitly, so neither wins), and
-   * here that value is a char(n) one.
+   * here that value is a char(n) one. A concatenation is text in PostgreSQL whatever its operands, though
+   * Calcite types one of CHAR values CHAR ({@code 'b' || 'b'} is CHAR(2)): not a char(n) value (property soak
+   * 419 refused {@code SELECT 'b' … UNION ALL SELECT ('b' || 'b') …}).
    */
   private static boolean isBpcharMix(List<Operand> operandsInPostgresOrder) {
     for (Operand operand : operandsInPostgresOrder) {
       if (!(operand.node() instanceof SqlLiteral)) {
-        return operand.type() != null && operand.type().getSqlTypeName() == SqlTypeName.CHAR;
+        return operand.type() != null && operand.type().getSqlTypeName() == SqlTypeName.CHAR
+            && !isConcatenation(operand.node());
       }
     }
     return false;
+  }
+
+  /** Whether {@code node} is {@code a || b}, which PostgreSQL types text (textcat, or anytextcat for bpchar). */
+  private static boolean isConcatenation(SqlNode node) {
+    return node instanceof SqlCall call && call.getOperator() == SqlStdOperatorTable.CONCAT;
   }
 
   private void refuse(SqlCall call, String where) {
