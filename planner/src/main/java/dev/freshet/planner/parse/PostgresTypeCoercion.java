@@ -5,6 +5,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIntervalQualifier;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
@@ -64,26 +65,46 @@ public final class PostgresTypeCoercion extends TypeCoercionImpl {
     return super.coerceOperandType(scope, call, index, targetType);
   }
 
-  /** {@link #coerceOperandType}, for an element of a list ({@code iv IN ('1 day', '24 hours')}). */
+  /**
+   * {@link #coerceOperandType}, for an element of a list ({@code iv IN ('1 day', '24 hours')}) or a column of a
+   * set operation's branch, aliased or not: an interval value of another precision there too ({@code
+   * CAST('1 year' AS interval)} beside an interval column, in a union of three branches: property soak seed 437
+   * failed the create on that assertion).
+   */
   @Override
   protected boolean coerceColumnType(@Nullable SqlValidatorScope scope, SqlNodeList nodeList, int index,
       RelDataType targetType) {
-    SqlNode cast = index < nodeList.size() ? intervalCast(scope, nodeList.get(index), targetType) : null;
-    if (cast != null) {
-      nodeList.set(index, cast);
-      return true;
+    SqlNode item = index < nodeList.size() ? nodeList.get(index) : null;
+    if (item instanceof SqlCall as && as.getKind() == SqlKind.AS) {
+      SqlNode cast = intervalCast(scope, as.operand(0), targetType);
+      if (cast != null) {
+        as.setOperand(0, cast);
+        return true;
+      }
+    } else if (item != null) {
+      SqlNode cast = intervalCast(scope, item, targetType);
+      if (cast != null) {
+        nodeList.set(index, cast);
+        return true;
+      }
     }
     return super.coerceColumnType(scope, nodeList, index, targetType);
   }
 
-  /** {@code operand}, a string, cast to the interval type {@code targetType}; null if it is not such a cast. */
+  /**
+   * {@code operand}, a string literal or an interval value of another type, cast to the interval type {@code
+   * targetType}; null if it is not such a cast (or needs none).
+   */
   private @Nullable SqlNode intervalCast(@Nullable SqlValidatorScope scope, SqlNode operand, RelDataType targetType) {
     SqlIntervalQualifier qualifier = targetType.getIntervalQualifier();
-    if (scope == null || qualifier == null || !(operand instanceof SqlLiteral)) {
+    if (scope == null || qualifier == null) {
       return null;
     }
     RelDataType operandType = validator.deriveType(scope, operand);
-    if (!SqlTypeUtil.isCharacter(operandType)) {
+    boolean stringLiteral = operand instanceof SqlLiteral && SqlTypeUtil.isCharacter(operandType);
+    boolean otherInterval = SqlTypeUtil.isInterval(operandType)
+        && !operandType.equalsSansFieldNames(factory.createTypeWithNullability(targetType, operandType.isNullable()));
+    if (!stringLiteral && !otherInterval) {
       return null;
     }
     SqlNode cast = SqlStdOperatorTable.CAST.createCall(operand.getParserPosition(), operand, qualifier);
