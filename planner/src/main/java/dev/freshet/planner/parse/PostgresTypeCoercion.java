@@ -67,9 +67,9 @@ public final class PostgresTypeCoercion extends TypeCoercionImpl {
 
   /**
    * {@link #coerceOperandType}, for an element of a list ({@code iv IN ('1 day', '24 hours')}) or a column of a
-   * set operation's branch, aliased or not: an interval value of another precision there too ({@code
-   * CAST('1 year' AS interval)} beside an interval column, in a union of three branches: property soak seed 437
-   * failed the create on that assertion).
+   * set operation's branch, aliased or not: an interval value of another interval type there too ({@code
+   * CAST('1 year' AS interval)}, INTERVAL SECOND to the planner, beside an interval column, INTERVAL DAY(10) TO
+   * SECOND(6), in a union of three branches: property soak seed 437 failed the create on that assertion).
    */
   @Override
   protected boolean coerceColumnType(@Nullable SqlValidatorScope scope, SqlNodeList nodeList, int index,

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An interval constant ({@code CAST('1 year' AS interval)}) and an interval column in a union of three
  * branches: the create failed with Calcite's {@code AssertionError: use createSqlIntervalType() instead}.
- * Calcite's validator casts the inner union's branches to the union's interval type (the constant's interval
- * type differs from the column's in precision) and names the type by a basic type spec, which it cannot
+ * Calcite's validator casts the inner union's branches to the union's interval type (the constant is INTERVAL
+ * SECOND to the planner, the column INTERVAL DAY(10) TO SECOND(6)) and names the type by a basic type spec, which it cannot
  * derive back as an interval when it converts the cast; Freshet's coercion already cast string literals by
  * their interval qualifier, not interval values. Property soak seed 437 (300 tries, 2026-12-05), shrunk: {@code
  * SELECT 1 AS c1, CAST('1 year' AS interval) AS c2 FROM t1 a UNION ALL SELECT (b.i0 * 0), b.v2 FROM t2 a JOIN
