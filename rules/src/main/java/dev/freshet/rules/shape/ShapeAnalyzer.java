@@ -321,10 +321,20 @@ public final class ShapeAnalyzer {
           case Sort sort -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
               "ORDER BY with LIMIT/OFFSET inside the query is not maintained differentially yet",
               "use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
+          // named as the query wrote them, never by Calcite's operator (LogicalMinus)
+          case org.apache.calcite.rel.core.Minus minus -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+              (minus.all ? "EXCEPT ALL" : "EXCEPT") + " is not maintained differentially yet",
+              "use --mode FULL or AUTO; or, where it means the same (EXCEPT removes duplicates and holds NULLs "
+                  + "equal), NOT EXISTS, which is maintained", Landmark.SET_OPERATION);
+          case org.apache.calcite.rel.core.Intersect intersect -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+              (intersect.all ? "INTERSECT ALL" : "INTERSECT") + " is not maintained differentially yet",
+              "use --mode FULL or AUTO; or, where it means the same (INTERSECT holds NULLs equal), EXISTS, which is "
+                  + "maintained", Landmark.SET_OPERATION);
+          case org.apache.calcite.rel.core.Window window -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+              "window functions are not maintained differentially yet", "use --mode FULL or AUTO", Landmark.WINDOW);
           default -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
-              "the operator " + node.getRelTypeName() + " (from a set operation, window or sub-query) is not "
-                  + "maintained differentially yet", "use --mode FULL or AUTO",
-              node instanceof org.apache.calcite.rel.core.Window ? Landmark.WINDOW : Landmark.SET_OPERATION);
+              "a construct of this query (a set operation, window or sub-query) is not maintained differentially "
+                  + "yet", "use --mode FULL or AUTO", Landmark.SET_OPERATION);
         }
         super.visit(node, ordinal, parent);
       }

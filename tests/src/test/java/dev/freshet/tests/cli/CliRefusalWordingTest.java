@@ -1,0 +1,47 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Refusals found by a new user's walkthrough of the docs (issue 15): they name the construct as the
+ * query wrote it (never Calcite's {@code LogicalMinus}), point at its keyword, and give a fix that works.
+ */
+@PostgresTest
+class CliRefusalWordingTest {
+
+  @Test
+  void exceptAndIntersectAreNamedAsWrittenNotByCalcitesOperator(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_a (id int PRIMARY KEY)", "CREATE TABLE rw_b (id int PRIMARY KEY)");
+    CliRun except = CliRun.run(db.jdbcUrl(), "create", "rw_x", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id FROM rw_a EXCEPT SELECT id FROM rw_b");
+    assertEquals(3, except.exitCode(), except.transcript());
+    assertEquals("error: unsupported: FR003: EXCEPT is not maintained differentially yet\n"
+        + "  fix: use --mode FULL or AUTO; or, where it means the same (EXCEPT removes duplicates and holds NULLs "
+        + "equal), NOT EXISTS, which is maintained\n"
+        + "  --> query:1:21\n"
+        + "   | SELECT id FROM rw_a EXCEPT SELECT id FROM rw_b\n"
+        + "   |                     ^^^^^^\n", except.err(), except.transcript());
+
+    CliRun intersect = CliRun.run(db.jdbcUrl(), "create", "rw_x", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id FROM rw_a INTERSECT ALL SELECT id FROM rw_b");
+    assertEquals(3, intersect.exitCode(), intersect.transcript());
+    assertTrue(intersect.err().startsWith("error: unsupported: FR003: INTERSECT ALL is not maintained "
+        + "differentially yet\n"), intersect.transcript());
+    for (CliRun run : new CliRun[] {except, intersect}) {
+      assertFalse(run.err().contains("Logical"), run.transcript());
+    }
+
+    // AUTO's fallback line says the same
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "rw_x", "--dry-run", "--query",
+        "SELECT id FROM rw_a EXCEPT SELECT id FROM rw_b");
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertTrue(auto.out().contains("fallback:     FR003 unsupported_construct at line 1, column 21: EXCEPT is not "
+        + "maintained differentially yet"), auto.transcript());
+  }
+}
