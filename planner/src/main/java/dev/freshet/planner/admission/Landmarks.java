@@ -21,6 +21,10 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
  */
 public final class Landmarks {
 
+  /** The keywords that introduce a row count. */
+  private static final java.util.regex.Pattern KEYWORD =
+      java.util.regex.Pattern.compile("(?i)(?<![\\w$\"])(LIMIT|OFFSET|FETCH)(?![\\w$\"])");
+
   /** No positions: refusals then say what, not where. */
   public static final Landmarks NONE = new Landmarks(Map.of());
 
@@ -54,11 +58,9 @@ public final class Landmarks {
       @Override
       public Void visit(SqlCall call) {
         if (call instanceof SqlSelect select) {
-          note(Landmark.LIMIT_OFFSET, select.getOffset());
-          note(Landmark.LIMIT_OFFSET, select.getFetch());
+          noteLimitKeyword(select.getFetch(), select.getOffset());
         } else if (call instanceof SqlOrderBy orderBy) {
-          note(Landmark.LIMIT_OFFSET, orderBy.offset);
-          note(Landmark.LIMIT_OFFSET, orderBy.fetch);
+          noteLimitKeyword(orderBy.fetch, orderBy.offset);
         } else if (call instanceof SqlJoin join) {
           JoinType type = join.getJoinType();
           if (type == JoinType.LEFT || type == JoinType.RIGHT || type == JoinType.FULL) {
@@ -113,6 +115,53 @@ public final class Landmarks {
           line++;
           column = 1;
         }
+      }
+
+      /**
+       * The keyword of a {@code LIMIT}, {@code OFFSET} or {@code FETCH} (whichever comes first in the text),
+       * not its count: the parse tree has positions for the counts only, so the keyword is the word before
+       * the count ({@code FETCH FIRST 3 ROWS ONLY}: the {@code FETCH} before {@code FIRST}).
+       */
+      private void noteLimitKeyword(SqlNode fetch, SqlNode offset) {
+        if (first.containsKey(Landmark.LIMIT_OFFSET)) {
+          return;
+        }
+        SourcePosition best = null;
+        for (SqlNode count : new SqlNode[] {fetch, offset}) {
+          if (count == null) {
+            continue;
+          }
+          SourcePosition p = SourcePosition.of(count.getParserPosition());
+          if (!p.isKnown()) {
+            continue;
+          }
+          SourcePosition keyword = keywordBefore(p).orElse(p);
+          if (best == null || keyword.line() < best.line()
+              || (keyword.line() == best.line() && keyword.column() < best.column())) {
+            best = keyword;
+          }
+        }
+        if (best != null) {
+          first.put(Landmark.LIMIT_OFFSET, toOriginal.apply(best));
+        }
+      }
+
+      /** The last LIMIT, OFFSET or FETCH word before {@code count} in the parsed text, if any. */
+      private Optional<SourcePosition> keywordBefore(SourcePosition count) {
+        String[] lines = parsed.split("\n", -1);
+        for (int line = Math.min(count.line(), lines.length); line >= 1; line--) {
+          String text = lines[line - 1];
+          int limit = line == count.line() ? Math.min(count.column() - 1, text.length()) : text.length();
+          java.util.regex.Matcher m = KEYWORD.matcher(text.substring(0, limit));
+          SourcePosition found = null;
+          while (m.find()) {
+            found = new SourcePosition(line, m.start() + 1, line, m.end());
+          }
+          if (found != null) {
+            return Optional.of(found);
+          }
+        }
+        return Optional.empty();
       }
 
       private void note(Landmark landmark, SqlNode node) {

@@ -44,4 +44,27 @@ class CliRefusalWordingTest {
     assertTrue(auto.out().contains("fallback:     FR003 unsupported_construct at line 1, column 21: EXCEPT is not "
         + "maintained differentially yet"), auto.transcript());
   }
+
+  @Test
+  void aLimitInsideTheQueryIsPointedAtByItsKeywordNotItsCount(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_o (id int PRIMARY KEY, c int, amount numeric)",
+        "CREATE TABLE rw_c (id int PRIMARY KEY, name text)");
+    CliRun limit = CliRun.run(db.jdbcUrl(), "create", "rw_top", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT s.id, k.name FROM (SELECT id, c FROM rw_o ORDER BY amount DESC LIMIT 2) s JOIN rw_c k ON k.id = s.c");
+    assertEquals(3, limit.exitCode(), limit.transcript());
+    assertTrue(limit.err().endsWith(""
+        + "  --> query:1:71\n"
+        + "   | SELECT s.id, k.name FROM (SELECT id, c FROM rw_o ORDER BY amount DESC LIMIT 2) s JOIN rw_c k ON "
+        + "k.id = s.c\n"
+        + "   |                                                                       ^^^^^\n"), limit.transcript());
+
+    // OFFSET before FETCH, on a line of its own: the first keyword, whole
+    CliRun fetch = CliRun.run(db.jdbcUrl(), "create", "rw_top", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT s.id FROM (SELECT id FROM rw_o ORDER BY amount\n  OFFSET 1 ROWS FETCH FIRST 2 ROWS ONLY) s "
+            + "JOIN rw_c k ON k.id = s.id");
+    assertEquals(3, fetch.exitCode(), fetch.transcript());
+    assertTrue(fetch.err().contains("  --> query:2:3\n"
+        + "   |   OFFSET 1 ROWS FETCH FIRST 2 ROWS ONLY) s JOIN rw_c k ON k.id = s.id\n"
+        + "   |   ^^^^^^\n"), fetch.transcript());
+  }
 }
