@@ -159,7 +159,8 @@ public final class QueryPlanner {
       UnsupportedColumn first = used.get(0);
       throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_TYPE,
           SourcePosition.UNKNOWN, first.message(),
-          "leave the column out of the query, or cast it to a supported type in a view of your own"),
+          "leave the column out of the query (a view cannot carry change capture, so casting it in one does "
+              + "not help), or use --mode AUTO or FULL: PostgreSQL runs the query as written"),
           sql);
     }
   }

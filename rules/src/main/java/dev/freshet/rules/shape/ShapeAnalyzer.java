@@ -376,7 +376,8 @@ public final class ShapeAnalyzer {
     if (kind != PgTable.Kind.TABLE && kind != PgTable.Kind.PARTITIONED) {
       throw refusal(ReasonCode.UNSUPPORTED_SOURCE, String.join(".", scan.getTable().getQualifiedName())
           + " is a " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-          + ", which cannot carry change capture", "read the tables it is built from");
+          + ", which cannot carry change capture", "read the tables it is built from, or use --mode FULL or AUTO: "
+          + "PostgreSQL runs the query as written");
     }
   }
 

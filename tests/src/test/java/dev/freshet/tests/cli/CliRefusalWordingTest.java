@@ -67,4 +67,33 @@ class CliRefusalWordingTest {
         + "   |   OFFSET 1 ROWS FETCH FIRST 2 ROWS ONLY) s JOIN rw_c k ON k.id = s.id\n"
         + "   |   ^^^^^^\n"), fetch.transcript());
   }
+
+  @Test
+  void anUnsupportedTypeOrAViewIsRefusedWithAFixThatWorks(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_r (id int PRIMARY KEY, r numrange)", "INSERT INTO rw_r VALUES (1, '[1,2)')",
+        "CREATE VIEW rw_v AS SELECT id, r::text AS r FROM rw_r");
+    CliRun range = CliRun.run(db.jdbcUrl(), "create", "rw_range", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, r FROM rw_r");
+    assertEquals(3, range.exitCode(), range.transcript());
+    assertTrue(range.err().contains("  fix: leave the column out of the query (a view cannot carry change capture, "
+        + "so casting it in one does not help), or use --mode AUTO or FULL: PostgreSQL runs the query as written\n"),
+        range.transcript());
+    assertFalse(range.err().contains("in a view of your own"), range.transcript());
+
+    // the view the old advice suggested is refused in DIFFERENTIAL, and its fix says what does work
+    CliRun view = CliRun.run(db.jdbcUrl(), "create", "rw_range", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, r FROM rw_v");
+    assertEquals(3, view.exitCode(), view.transcript());
+    assertTrue(view.err().contains("is a view, which cannot carry change capture\n"
+        + "  fix: read the tables it is built from, or use --mode FULL or AUTO: PostgreSQL runs the query as "
+        + "written\n"), view.transcript());
+
+    // and both fixes work
+    for (String query : new String[] {"SELECT id, r FROM rw_r", "SELECT id, r FROM rw_v"}) {
+      String name = query.endsWith("rw_r") ? "rw_range_a" : "rw_range_b";
+      CliRun auto = CliRun.run(db.jdbcUrl(), "create", name, "--mode", "AUTO", "--query", query);
+      assertEquals(0, auto.exitCode(), auto.transcript());
+      assertTrue(auto.out().contains(": FULL (requested AUTO)"), auto.transcript());
+    }
+  }
 }
