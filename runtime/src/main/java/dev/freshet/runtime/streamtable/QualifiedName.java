@@ -38,7 +38,11 @@ public record QualifiedName(String schema, String name) {
       }
     } catch (SQLException e) {
       if ("22023".equals(e.getSQLState()) || "42602".equals(e.getSQLState())) {
-        throw new StreamTableException("not a valid table name: " + text + " (" + e.getMessage() + ")");
+        // PostgreSQL's words without its "ERROR:", and how to write such a name
+        throw new StreamTableException("not a valid table name: " + text + " ("
+            + dev.freshet.runtime.jdbc.DatabaseErrors.message(e) + "); write it as in SQL, NAME or SCHEMA.NAME, "
+            + "with a part that has spaces, capitals or other characters in double quotes (in the shell: "
+            + "'\"Sales Dept\".\"Region Revenue\"')");
       }
       throw e;
     }

@@ -96,4 +96,19 @@ class CliRefusalWordingTest {
       assertTrue(auto.out().contains(": FULL (requested AUTO)"), auto.transcript());
     }
   }
+
+  @Test
+  void anInvalidNameSaysHowToWriteOneWithoutPostgresqlsErrorPrefix(TestDatabase db) throws Exception {
+    CliRun run = CliRun.run(db.jdbcUrl(), "create", "Sales Dept.x", "--query", "SELECT 1 AS one");
+    assertEquals(2, run.exitCode(), run.transcript());
+    assertEquals("error: not a valid table name: Sales Dept.x (string is not a valid identifier: \"Sales Dept.x\"); "
+        + "write it as in SQL, NAME or SCHEMA.NAME, with a part that has spaces, capitals or other characters in "
+        + "double quotes (in the shell: '\"Sales Dept\".\"Region Revenue\"')\n", run.err(), run.transcript());
+
+    // the advice works
+    db.execute("CREATE SCHEMA \"Sales Dept\"");
+    CliRun quoted = CliRun.run(db.jdbcUrl(), "create", "\"Sales Dept\".x", "--query", "SELECT 1 AS one");
+    assertEquals(0, quoted.exitCode(), quoted.transcript());
+    assertTrue(quoted.out().startsWith("created stream table \"Sales Dept\".\"x\""), quoted.transcript());
+  }
 }
