@@ -66,6 +66,7 @@ public final class TpchLoader {
     c.setAutoCommit(false);
     try {
       if (ifExists == IfExists.REPLACE) {
+        refuseOtherTables(c, schema);
         execute(c, TpchSchema.dropTables(schema));
       } else {
         refuseExistingTables(c, schema);
@@ -147,6 +148,47 @@ public final class TpchLoader {
     byte[] bytes = buffer.toString().getBytes(StandardCharsets.UTF_8);
     in.writeToCopy(bytes, 0, bytes.length);
     buffer.setLength(0);
+  }
+
+  /**
+   * Replacing drops the tables named as TPC-H's: one that is not a TPC-H table (the user's own
+   * {@code orders}, in a database named by PGHOST/PGDATABASE) stops the load before anything is dropped.
+   */
+  public static void refuseOtherTables(Connection c, String schema) throws SQLException {
+    var names = TpchSchema.TABLES.stream().map(TpchSchema.Table::name).toArray(String[]::new);
+    java.util.Map<String, java.util.Set<String>> columns = new java.util.TreeMap<>();
+    try (var statement = c.prepareStatement("""
+        SELECT c.relname, a.attname
+        FROM pg_catalog.pg_class AS c
+        JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+        LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE n.nspname = ? AND c.relname = ANY (?)""")) {
+      statement.setString(1, schema);
+      statement.setArray(2, c.createArrayOf("text", names));
+      try (var rows = statement.executeQuery()) {
+        while (rows.next()) {
+          var set = columns.computeIfAbsent(rows.getString(1), k -> new java.util.HashSet<>());
+          if (rows.getString(2) != null) {
+            set.add(rows.getString(2));
+          }
+        }
+      }
+    }
+    for (TpchSchema.Table table : TpchSchema.TABLES) {
+      var have = columns.get(table.name());
+      if (have == null) {
+        continue;
+      }
+      var missing = table.columnNames().stream().filter(n -> !have.contains(n)).findFirst();
+      if (missing.isPresent()) {
+        throw new dev.freshet.runtime.cli.UserException(dev.freshet.runtime.cli.ExitCode.REFUSED,
+            "table " + qualified(schema, table.name()) + " is not a TPC-H table (it has no column "
+                + missing.get() + "), and loading TPC-H replaces the tables of TPC-H's names in schema \""
+                + schema + "\"; nothing was dropped. Load TPC-H into another database: with no --jdbc-url, "
+                + "FRESHET_JDBC_URL or PGHOST/PGDATABASE, demo and bench start an embedded PostgreSQL of their "
+                + "own (or 'freshet tpch load --schema S' for another schema)");
+      }
+    }
   }
 
   private static void refuseExistingTables(Connection c, String schema) throws SQLException {

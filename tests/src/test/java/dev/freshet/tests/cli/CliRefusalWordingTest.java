@@ -111,4 +111,25 @@ class CliRefusalWordingTest {
     assertEquals(0, quoted.exitCode(), quoted.transcript());
     assertTrue(quoted.out().startsWith("created stream table \"Sales Dept\".\"x\""), quoted.transcript());
   }
+
+  @Test
+  void theDemoNeverDropsATableOfTheUsersThatMerelyHasATpchName(TestDatabase db) throws Exception {
+    // a database named by PGHOST/PGDATABASE (here --jdbc-url) with the tables of docs/stream-tables.md
+    db.execute("CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, region text NOT NULL)",
+        "CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customers, "
+            + "amount numeric(10,2) NOT NULL)",
+        "INSERT INTO customers VALUES (1, 'Ann', 'east')", "INSERT INTO orders VALUES (1, 1, 10.50)");
+    for (String command : new String[] {"demo", "bench"}) {
+      CliRun run = CliRun.run(db.jdbcUrl(), command, "--rounds", "1");
+      assertEquals(3, run.exitCode(), run.transcript());
+      assertTrue(run.err().startsWith("error: table \"public\".\"orders\" is not a TPC-H table (it has no column "
+          + "o_orderkey), and loading TPC-H replaces the tables of TPC-H's names in schema \"public\"; nothing was "
+          + "dropped."), run.transcript());
+      assertEquals(1L, db.scalar("SELECT count(*) FROM orders WHERE amount = 10.50"), run.transcript());
+    }
+    // so does tpch load --replace
+    CliRun load = CliRun.run(db.jdbcUrl(), "tpch", "load", "--sf", "0.01", "--replace");
+    assertEquals(3, load.exitCode(), load.transcript());
+    assertEquals(1L, db.scalar("SELECT count(*) FROM orders"), load.transcript());
+  }
 }

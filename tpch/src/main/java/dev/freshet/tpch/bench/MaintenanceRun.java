@@ -118,6 +118,8 @@ public final class MaintenanceRun {
    * refuse half-way).
    */
   public static void refuseForeignReaders(Connection c, String schema) throws SQLException {
+    // a table of a TPC-H name that is not TPC-H's is the user's: say so before anything about its readers
+    dev.freshet.tpch.TpchLoader.refuseOtherTables(c, schema);
     String current = currentSchema(c);
     List<String> readers = new ArrayList<>();
     for (StoredStreamTable st : StreamTables.list(c)) {
