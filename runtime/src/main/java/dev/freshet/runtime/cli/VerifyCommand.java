@@ -78,7 +78,8 @@ public final class VerifyCommand implements Callable<Integer> {
           }
         }
         if (v.badMultiplicities() > 0) {
-          out.println("  " + v.badMultiplicities() + " stored rows have a hidden count below one "
+          out.println("  " + v.badMultiplicities() + (v.badMultiplicities() == 1 ? " stored row has" : " stored rows have")
+              + " a hidden count below one "
               + "(Freshet's bookkeeping is wrong even where the visible rows agree)");
         }
         java.util.Map<String, Long> pending = StreamTables.pendingChanges(c, st.id());

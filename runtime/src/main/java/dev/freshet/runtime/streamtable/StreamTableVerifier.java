@@ -45,7 +45,8 @@ public final class StreamTableVerifier {
       List<String> wrongState = stateTables.stream().filter(t -> !t.equal()).map(t -> t.name() + " " + t.comparison()
           .summary()).toList();
       return comparison.summary() + (badMultiplicities == 0 ? ""
-          : "; " + badMultiplicities + " stored rows with a hidden count below one")
+          : "; " + badMultiplicities + (badMultiplicities == 1 ? " stored row" : " stored rows")
+              + " with a hidden count below one")
           + (wrongState.isEmpty() ? "" : "; state table " + String.join(", ", wrongState))
           + topRows.filter(k -> !k.equal()).map(k -> "; the top rows differ from the query as written (its ORDER BY "
               + "values, or its rows before the last place): " + k.summary()).orElse("");

@@ -45,6 +45,9 @@ class DemoCommandTest {
     }
     assertTrue(output.contains("All " + MaintenanceRun.IN_SCOPE.size() + " stream tables matched a full recompute "
         + "after the round (" + MaintenanceRun.IN_SCOPE.size() + " refreshes)"), diagnostics);
+    // "1 row", never "1 rows" (issue 15): q06 has one row at every scale
+    assertTrue(lines.stream().anyMatch(l -> l.matches("^  q06 .* 1 row   .* s$")), diagnostics);
+    assertTrue(lines.stream().noneMatch(l -> l.matches(".*\\b1 rows\\b.*")), diagnostics);
     assertTrue(output.contains("show correctness, not speed") && output.contains("'freshet bench --sf 1'"),
         "the demo says what its times mean: " + diagnostics);
   }

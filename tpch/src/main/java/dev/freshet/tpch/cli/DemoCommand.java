@@ -104,8 +104,8 @@ public final class DemoCommand implements Callable<Integer> {
           out.printf(Locale.ROOT, "  %-5s %-34s NOT CREATED: %s%n", created.name(), title(created.query()),
               created.error().get());
         } else {
-          out.printf(Locale.ROOT, "  %-5s %-34s %6d rows  %6.2f s%n", created.name(), title(created.query()),
-              created.rows(), created.nanos() / 1e9);
+          out.printf(Locale.ROOT, "  %-5s %-34s %6d %-4s  %6.2f s%n", created.name(), title(created.query()),
+              created.rows(), created.rows() == 1 ? "row" : "rows", created.nanos() / 1e9);
         }
         out.flush();
       }
