@@ -57,6 +57,7 @@ public final class AlterCommand implements Callable<Integer> {
     if (mode == null && schedule == null && source == null) {
       throw new UsageException("nothing to alter: give --mode, --schedule, --query or --file");
     }
+    CreateCommand.checkSchedule(schedule);
     PrintWriter out = spec.commandLine().getOut();
     Optional<String> query = source == null ? Optional.empty() : Optional.of(CreateCommand.queryText(source));
     try (Connection c = connection.connect(spec.commandLine().getErr())) {

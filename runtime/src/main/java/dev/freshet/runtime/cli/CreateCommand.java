@@ -78,6 +78,7 @@ public final class CreateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    checkSchedule(schedule);
     String sql = queryText(source);
     if (dryRun) {
       try (Connection c = connection.connect(err)) {
@@ -136,6 +137,20 @@ public final class CreateCommand implements Callable<Integer> {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.sql())) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /**
+   * A --schedule that is not an interval is a usage error, said before connecting, with where the help is
+   * (as --poll of the service); blank clears it (alter) or means none (create).
+   */
+  static void checkSchedule(String schedule) {
+    if (schedule != null && !schedule.isBlank()) {
+      try {
+        dev.freshet.runtime.scheduler.Schedule.parse(schedule);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--schedule: " + e.getMessage());
+      }
     }
   }
 
