@@ -94,8 +94,13 @@ public final class CreateCommand implements Callable<Integer> {
       return ExitCode.OK.code();
     }
     try (Connection c = connection.connect(err)) {
-      StoredStreamTable st = StreamTables.create(c, name, sql, mode,
-          schedule == null || schedule.isBlank() ? null : schedule);
+      StoredStreamTable st;
+      String shown = RefreshCommand.displayName(c, name);
+      try {
+        st = StreamTables.create(c, name, sql, mode, schedule == null || schedule.isBlank() ? null : schedule);
+      } catch (SQLException | RuntimeException e) {
+        throw FreshetCli.naming(shown, e); // its query failing as it is filled: which stream table
+      }
       out.println("created stream table " + st.name() + ": " + StatusCommand.modeText(st));
       StatusCommand.printMaintenance(out, st);
       StatusCommand.printSources(out, StreamTables.status(c, name, 0).sources());

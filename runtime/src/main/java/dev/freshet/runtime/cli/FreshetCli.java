@@ -152,6 +152,18 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     return "error: internal: " + ex + "\n(this is a bug in Freshet; run with --verbose for the stack trace)";
   }
 
+  /**
+   * A database error met while a command worked on the stream table {@code shown} (its query failing at create
+   * or verify), naming it as refresh does: {@code error: "public"."t": division by zero}, with PostgreSQL's
+   * fields below. Freshet's own errors (which name what they are about) and refusals pass unchanged.
+   */
+  static Exception naming(String shown, Exception e) {
+    if (e instanceof UserException || e instanceof QueryException || DatabaseErrors.sqlState(e).isEmpty()) {
+      return e;
+    }
+    return new UserException(ExitCode.DATABASE, shown + ": " + DatabaseErrors.message(e), e);
+  }
+
   /** Reads the version from the jar manifest, or says it is a development build. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override

@@ -113,7 +113,7 @@ public final class RefreshCommand implements Callable<Integer> {
   }
 
   /** The name a report will carry: the stream table's qualified name, or as given if it does not resolve. */
-  private static String displayName(Connection c, String name) {
+  static String displayName(Connection c, String name) {
     try {
       return QualifiedName.parse(c, name).toString();
     } catch (SQLException | RuntimeException e) {

@@ -60,7 +60,12 @@ public final class VerifyCommand implements Callable<Integer> {
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       StoredStreamTable st = requireStreamTable(c, name);
       QualifiedName target = st.name();
-      StreamTableVerifier.Verification v = StreamTableVerifier.verify(c, name);
+      StreamTableVerifier.Verification v;
+      try {
+        v = StreamTableVerifier.verify(c, name);
+      } catch (SQLException | RuntimeException e) {
+        throw FreshetCli.naming(target.toString(), e); // which stream table's query failed
+      }
       out.println(target + ": " + v.summary());
       if (!v.ok()) {
         BagComparison.Result r = v.comparison();

@@ -18,17 +18,30 @@ import org.junit.jupiter.api.Test;
 class CliErrorOutputTest {
 
   @Test
-  void createPrintsPostgresWordsTheSqlstateAndTheStatement(TestDatabase db) throws Exception {
+  void createNamesTheStreamTableThenPostgresWordsTheSqlstateAndTheStatement(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE eo_src (id int PRIMARY KEY, v int)", "INSERT INTO eo_src VALUES (1, 0)");
     CliRun create = CliRun.run(db.jdbcUrl(), "create", "eo_zero", "--query", "SELECT id, 10 / v AS q FROM eo_src");
     assertEquals(4, create.exitCode(), create.transcript());
     List<String> lines = create.err().lines().toList();
-    assertEquals("error: division by zero", lines.get(0), create.transcript());
+    assertEquals("error: \"public\".\"eo_zero\": division by zero", lines.get(0), create.transcript());
     assertEquals("SQLSTATE:  22012", lines.get(1), create.transcript());
     assertTrue(lines.get(2).startsWith("STATEMENT:  "), create.transcript());
     assertTrue(create.err().contains("10 / v"), "the statement holds the query: " + create.transcript());
     assertFalse(create.err().contains("ERROR"), "no 'error: ... ERROR:' twice: " + create.transcript());
     assertEquals(List.of(List.of(false)), db.query("SELECT to_regclass('eo_zero') IS NOT NULL"), "nothing created");
+  }
+
+  /** verify's query failing (a SELECT * whose table gained a column) names the stream table, as refresh does. */
+  @Test
+  void verifyNamesTheStreamTableThenPostgresWords(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE eo_star (id int PRIMARY KEY, v int)", "INSERT INTO eo_star VALUES (1, 2)");
+    CliRun create = CliRun.run(db.jdbcUrl(), "create", "eo_all", "--mode", "FULL", "--query", "SELECT * FROM eo_star");
+    assertEquals(0, create.exitCode(), create.transcript());
+    db.execute("ALTER TABLE eo_star ADD COLUMN w text");
+    CliRun verify = CliRun.run(db.jdbcUrl(), "verify", "eo_all");
+    assertEquals(4, verify.exitCode(), verify.transcript());
+    assertEquals("error: \"public\".\"eo_all\": each EXCEPT query must have the same number of columns\n"
+        + "SQLSTATE:  42601\n", verify.err(), verify.transcript());
   }
 
   @Test
