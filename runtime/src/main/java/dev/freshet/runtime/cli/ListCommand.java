@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code freshet list}: the stream tables of a database. */
 @Command(name = "list", mixinStandardHelpOptions = true,
     description = {"List the stream tables of the database, one per line: name, mode, status, "
-        + "last successful refresh and schedule.", "",
+        + "last successful refresh, pending changes and schedule.", "",
         "MODE is the effective mode, written REQUESTED->EFFECTIVE when they differ (AUTO->FULL: the query "
             + "cannot be maintained differentially; 'freshet status NAME' says why). STATUS is ACTIVE, "
             + "ERROR when the last refresh failed, or SUSPENDED when 'freshet service' stopped refreshing it "
