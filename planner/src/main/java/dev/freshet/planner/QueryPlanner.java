@@ -176,11 +176,16 @@ public final class QueryPlanner {
   /** An expression over a type carried by name must be typed as PostgreSQL types it (see NamedTypeExpressions). */
   private static void refuseUntypedExpressions(RelNode rel, String sql) {
     NamedTypeExpressions.find(rel).ifPresent(call -> {
+      // an aggregate's result cast is still the aggregate over that type: its argument is what to cast
+      boolean aggregate = call.startsWith(NamedTypeExpressions.AGGREGATE);
       throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_FUNCTION, SourcePosition.UNKNOWN,
-          call + " over a column of a type Freshet's planner carries by name (jsonb, an enum, inet, an array...): "
-              + "its result type is PostgreSQL's to decide, and Freshet cannot tell it",
-          "cast the result to the type PostgreSQL gives it (e.g. (doc || '{}')::jsonb, upper(m::text)), "
-              + "or use --mode FULL or AUTO"), sql);
+          call + " over a column of a type Freshet's planner carries by name (jsonb, an enum, inet, money, an "
+              + "array...): its result type is PostgreSQL's to decide, and Freshet cannot tell it",
+          aggregate
+              ? "aggregate the value cast to a type Freshet reads (e.g. sum(m::numeric), max(doc::text)), "
+                  + "or use --mode FULL or AUTO"
+              : "cast the result to the type PostgreSQL gives it (e.g. (doc || '{}')::jsonb, upper(m::text)), "
+                  + "or use --mode FULL or AUTO"), sql);
     });
   }
 

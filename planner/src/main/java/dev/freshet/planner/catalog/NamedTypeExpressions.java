@@ -47,7 +47,7 @@ public final class NamedTypeExpressions {
             public RexNode visitCall(RexCall call) {
               if (found[0] == null && carriedByName(call.getType()) && !FAITHFUL.contains(call.getKind())
                   && !PostgresConstantFunction.isConstant(call) && !(call.getOperator() instanceof JsonOperator)) {
-                found[0] = "`" + call.getOperator().getName() + "`";
+                found[0] = described(call.getOperator().getName(), false);
               }
               // under a cast, the cast's type is what PostgreSQL stores and compares
               return call.getKind() == SqlKind.CAST ? call : super.visitCall(call);
@@ -65,7 +65,7 @@ public final class NamedTypeExpressions {
             for (AggregateCall call : aggregate.getAggCallList()) {
               SqlKind kind = call.getAggregation().getKind();
               if (found[0] == null && carriedByName(call.getType()) && kind != SqlKind.MIN && kind != SqlKind.MAX) {
-                found[0] = "`" + call.getAggregation().getName() + "`";
+                found[0] = described(call.getAggregation().getName(), true);
               }
             }
           }
@@ -75,6 +75,21 @@ public final class NamedTypeExpressions {
     }.go(plan);
     return Optional.ofNullable(found[0]);
   }
+
+  /**
+   * As the query wrote it, never Calcite's spelling ({@code `SUM`}): {@code the aggregate sum(…)}, {@code the
+   * function upper(…)}, {@code the operator ||}. A refusal's fix depends on which (see QueryPlanner).
+   */
+  private static String described(String name, boolean aggregate) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    if (aggregate) {
+      return AGGREGATE + lower + "(…)";
+    }
+    return lower.chars().anyMatch(Character::isLetter) ? "the function " + lower + "(…)" : "the operator " + lower;
+  }
+
+  /** How {@link #find} begins the description of an aggregate. */
+  public static final String AGGREGATE = "the aggregate ";
 
   /** A type carried by name, or a nameless ANY, or a collection of them ({@code array_agg(doc)}). */
   private static boolean carriedByName(RelDataType type) {

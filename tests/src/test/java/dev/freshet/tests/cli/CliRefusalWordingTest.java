@@ -132,4 +132,30 @@ class CliRefusalWordingTest {
     assertEquals(3, load.exitCode(), load.transcript());
     assertEquals(1L, db.scalar("SELECT count(*) FROM orders"), load.transcript());
   }
+
+  @Test
+  void anAggregateOverATypeCarriedByNameIsNamedAsWrittenWithACastThatWorks(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_m (id int PRIMARY KEY, region text, m money, doc jsonb)",
+        "INSERT INTO rw_m VALUES (1, 'east', 1.50, '{}'), (2, 'east', 2, '[]')");
+    for (String sum : new String[] {"sum(m)", "sum(m)::money"}) {
+      CliRun refused = CliRun.run(db.jdbcUrl(), "create", "rw_sum", "--mode", "DIFFERENTIAL", "--query",
+          "SELECT region, " + sum + " AS total FROM rw_m GROUP BY region");
+      assertEquals(3, refused.exitCode(), refused.transcript());
+      assertTrue(refused.err().startsWith("error: unsupported: FR001: the aggregate sum(…) over a column of a type "
+          + "Freshet's planner carries by name"), refused.transcript());
+      assertTrue(refused.err().contains("  fix: aggregate the value cast to a type Freshet reads (e.g. "
+          + "sum(m::numeric), max(doc::text)), or use --mode FULL or AUTO\n"), refused.transcript());
+      assertFalse(refused.err().contains("`"), refused.transcript());
+    }
+    CliRun function = CliRun.run(db.jdbcUrl(), "create", "rw_cat", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, doc || '{}' AS d FROM rw_m");
+    assertEquals(3, function.exitCode(), function.transcript());
+    assertTrue(function.err().startsWith("error: unsupported: FR001: the operator || over"), function.transcript());
+
+    // the fix works
+    CliRun cast = CliRun.run(db.jdbcUrl(), "create", "rw_sum", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT region, sum(m::numeric) AS total FROM rw_m GROUP BY region");
+    assertEquals(0, cast.exitCode(), cast.transcript());
+    assertEquals(3.5, ((Number) db.scalar("SELECT total FROM rw_sum")).doubleValue());
+  }
 }
