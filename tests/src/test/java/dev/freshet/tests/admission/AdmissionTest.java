@@ -38,11 +38,11 @@ class AdmissionTest {
   /**
    * A refusal points at its construct in the query text (the rules see no text: Landmarks do), also
    * after a {@code ::} cast, which the parser sees bracketed. The column is where the parser puts the
-   * construct: the LIMIT's count, the JOIN keyword.
+   * construct: the LIMIT keyword (not its count: issue 15), the JOIN keyword.
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "3                       | SELECT s.id::text AS k, u.y FROM (SELECT id FROM t ORDER BY x DESC LIMIT 3) s JOIN u ON u.t_id = s.id",
+      "LIMIT                   | SELECT s.id::text AS k, u.y FROM (SELECT id FROM t ORDER BY x DESC LIMIT 3) s JOIN u ON u.t_id = s.id",
       "JOIN                    | SELECT t.id::text AS k, u.y FROM t LEFT JOIN u ON u.t_id < t.id",
       "row_number() OVER (ORDER BY id) | SELECT id, row_number() OVER (ORDER BY id) AS rn FROM t",
       "current_timestamp       | SELECT id::int AS k, x FROM t WHERE ts <= current_timestamp",
