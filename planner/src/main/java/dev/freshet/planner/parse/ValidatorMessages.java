@@ -24,9 +24,11 @@ public final class ValidatorMessages {
           m -> "column \"" + m.group(1) + "\" does not exist"),
       new Rewrite(Pattern.compile("Column '([^']*)' not found in table '([^']*)'"),
           m -> "column " + m.group(2) + "." + m.group(1) + " does not exist"),
+      // PostgreSQL has read the query already (the function exists for it), and Calcite's argument types are its
+      // own families (<ANY>, <NUMERIC> for an int[] and an integer): named without them
       new Rewrite(Pattern.compile("No match found for function signature ([^(]*)\\((.*)\\)"),
-          m -> "function " + m.group(1).toLowerCase(java.util.Locale.ROOT) + "(" + m.group(2)
-              + ") does not exist or is not supported by Freshet yet"),
+          m -> "function " + m.group(1).toLowerCase(java.util.Locale.ROOT) + "() with these arguments is not known to "
+              + "Freshet's planner"),
       // PostgreSQL also accepts a column functionally dependent on a grouped primary key; Freshet
       // asks for it in the GROUP BY (or in an aggregate) instead.
       new Rewrite(Pattern.compile("Expression '([^']*)' is not being grouped"),

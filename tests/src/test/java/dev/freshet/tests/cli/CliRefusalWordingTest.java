@@ -158,4 +158,20 @@ class CliRefusalWordingTest {
     assertEquals(0, cast.exitCode(), cast.transcript());
     assertEquals(3.5, ((Number) db.scalar("SELECT total FROM rw_sum")).doubleValue());
   }
+
+  @Test
+  void aFunctionFreshetCannotReadIsNamedWithoutCalcitesTypeFamilies(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_arr (id int PRIMARY KEY, tags int[])", "INSERT INTO rw_arr VALUES (1, '{1,2}')");
+    CliRun run = CliRun.run(db.jdbcUrl(), "create", "rw_len", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, array_length(tags, 1) AS l FROM rw_arr");
+    assertEquals(3, run.exitCode(), run.transcript());
+    assertTrue(run.err().startsWith("error: unsupported: FR008: Freshet's planner cannot read this query yet (function "
+        + "array_length() with these arguments is not known to Freshet's planner)\n"), run.transcript());
+    assertFalse(run.err().contains("<ANY>") || run.err().contains("<NUMERIC>") || run.err().contains("does not exist"),
+        run.transcript());
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "rw_len", "--query",
+        "SELECT id, array_length(tags, 1) AS l FROM rw_arr");
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertTrue(auto.out().contains(": FULL (requested AUTO)"), auto.transcript());
+  }
 }
