@@ -34,6 +34,12 @@ public final class ValidatorMessages {
       new Rewrite(Pattern.compile("Expression '([^']*)' is not being grouped"),
           m -> "column \"" + m.group(1) + "\" must appear in the GROUP BY clause or be used in an aggregate "
               + "function (Freshet does not infer columns that depend on a grouped primary key: group by them too)"),
+      // Calcite's parser, on valid PostgreSQL it cannot read (LIMIT (SELECT 2)): PostgreSQL's words; the
+      // position is carried apart
+      new Rewrite(Pattern.compile("Incorrect syntax near the keyword '([^']*)' at line \\d+, column \\d+\\.?"),
+          m -> "syntax error at or near \"" + m.group(1) + "\""),
+      new Rewrite(Pattern.compile("Encountered \"([^\"]*)\" at line \\d+, column \\d+\\.?"),
+          m -> "syntax error at or near \"" + m.group(1).strip() + "\""),
       new Rewrite(Pattern.compile("Non-query expression encountered in illegal context"),
           m -> "syntax error: expected a query (SELECT, VALUES or WITH)"));
 

@@ -174,4 +174,26 @@ class CliRefusalWordingTest {
     assertEquals(0, auto.exitCode(), auto.transcript());
     assertTrue(auto.out().contains(": FULL (requested AUTO)"), auto.transcript());
   }
+
+  @Test
+  void validPostgresqlFreshetsParserCannotReadIsASyntaxErrorInPostgresqlsWords(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_l (id int PRIMARY KEY)");
+    CliRun limit = CliRun.run(db.jdbcUrl(), "create", "rw_lim", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id FROM rw_l LIMIT (SELECT 2)");
+    assertEquals(3, limit.exitCode(), limit.transcript());
+    assertEquals("error: unsupported: FR008: Freshet's planner cannot read this query yet (syntax error at or near "
+        + "\"LIMIT\")\n"
+        + "  fix: use --mode FULL or AUTO: PostgreSQL runs the query as written\n"
+        + "  --> query:1:21\n"
+        + "   | SELECT id FROM rw_l LIMIT (SELECT 2)\n"
+        + "   |                     ^^^^^\n", limit.err(), limit.transcript());
+    CliRun distinctOn = CliRun.run(db.jdbcUrl(), "create", "rw_lim", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT DISTINCT ON (id) id FROM rw_l");
+    assertEquals(3, distinctOn.exitCode(), distinctOn.transcript());
+    assertTrue(distinctOn.err().startsWith("error: unsupported: FR008: Freshet's planner cannot read this query yet "
+        + "(syntax error at or near \"ON\")\n"), distinctOn.transcript());
+    for (CliRun run : new CliRun[] {limit, distinctOn}) {
+      assertFalse(run.err().contains("Incorrect syntax") || run.err().contains("Encountered"), run.transcript());
+    }
+  }
 }
