@@ -341,13 +341,26 @@ final class StreamTableCatalog {
     }
   }
 
+  /**
+   * The mode reason of the history row of a stream table's first filling (create, or alter's rebuild), which
+   * the history shows in place of the changed sources: that fill read the whole query, not changes.
+   */
+  static final String FILLED = "filled from its query (create)";
+
   static void insertHistory(Connection c, long id, OffsetDateTime started, Mode mode, List<String> changed,
       long inserted, long updated, long deleted, long deltaRows, String fallback, String error)
       throws SQLException {
+    insertHistory(c, id, started, mode, changed, inserted, updated, deleted, deltaRows, fallback, error, null);
+  }
+
+  static void insertHistory(Connection c, long id, OffsetDateTime started, Mode mode, List<String> changed,
+      long inserted, long updated, long deleted, long deltaRows, String fallback, String error, String modeReason)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used,
-          changed_sources, rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error)
-        VALUES (?, ?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+          changed_sources, rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error,
+          mode_reason)
+        VALUES (?, ?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
       ps.setLong(1, id);
       ps.setObject(2, started);
       ps.setString(3, mode.name());
@@ -358,6 +371,7 @@ final class StreamTableCatalog {
       ps.setLong(8, deltaRows);
       ps.setString(9, fallback);
       ps.setString(10, error);
+      ps.setString(11, modeReason);
       ps.executeUpdate();
     }
   }
@@ -375,10 +389,11 @@ final class StreamTableCatalog {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           List<String> changed = List.of((String[]) rs.getArray(4).getArray());
+          boolean filled = changed.isEmpty() && FILLED.equals(rs.getString(10)); // not "no changes"
           lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  %s%s%s",
               rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6),
-              rs.getString(7), rs.getString(8), RefreshReport.changedText(changed),
-              rs.getString(10) == null ? "" : "  (" + rs.getString(10) + ")",
+              rs.getString(7), rs.getString(8), filled ? FILLED : RefreshReport.changedText(changed),
+              rs.getString(10) == null || filled ? "" : "  (" + rs.getString(10) + ")",
               rs.getString(9) == null ? "" : "  ERROR: " + rs.getString(9)));
         }
       }

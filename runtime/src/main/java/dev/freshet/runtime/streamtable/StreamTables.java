@@ -111,7 +111,8 @@ public final class StreamTables {
     }
     RefreshInstaller.install(c, id, compiled);
     StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
-        counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.reasonLine()).orElse(null), null);
+        counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.reasonLine()).orElse(null), null,
+        StreamTableCatalog.FILLED);
   }
 
   /**

@@ -1,0 +1,37 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What {@code status} lists as a stream table's last refreshes, found by the docs walkthrough (issue 15). */
+@PostgresTest
+class CliHistoryTest {
+
+  /** Its first filling read the whole query: the history says so, not "no changes" beside the rows it inserted. */
+  @Test
+  void theFillingAtCreateIsNamedAsSuchNotNoChanges(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE hi_src (id int PRIMARY KEY, v int)", "INSERT INTO hi_src VALUES (1, 10), (2, 20)");
+    for (String mode : List.of("DIFFERENTIAL", "FULL")) {
+      String name = "hi_" + mode.toLowerCase(java.util.Locale.ROOT);
+      CliRun create = CliRun.run(db.jdbcUrl(), "create", name, "--mode", mode, "--query", "SELECT id, v FROM hi_src");
+      assertEquals(0, create.exitCode(), create.transcript());
+      CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", name);
+      assertEquals(0, refresh.exitCode(), refresh.transcript());
+      CliRun status = CliRun.run(db.jdbcUrl(), "status", name);
+      assertEquals(0, status.exitCode(), status.transcript());
+      List<String> history = status.out().lines().dropWhile(l -> !l.startsWith("  last refreshes")).skip(1).toList();
+      assertEquals(2, history.size(), status.transcript());
+      assertTrue(history.get(0).endsWith("  no changes"), status.transcript()); // the refresh: nothing changed
+      assertTrue(history.get(1).contains("  FULL ") && history.get(1).contains("+2 ~0 -0  delta 2  "),
+          status.transcript());
+      assertTrue(history.get(1).endsWith("  filled from its query (create)"), status.transcript());
+      assertFalse(history.get(1).contains("no changes"), status.transcript());
+    }
+  }
+}
