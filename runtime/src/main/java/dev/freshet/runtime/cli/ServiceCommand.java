@@ -97,7 +97,7 @@ public final class ServiceCommand implements Callable<Integer> {
         throw new UserException(ExitCode.USAGE, "--health-port " + healthPort + ": cannot listen there ("
             + e.getMessage() + ")", e);
       }
-      out.printf(Locale.ROOT, "%s  health probes on port %d: /readyz and /livez%n", OffsetDateTime.now(),
+      out.printf(Locale.ROOT, "%s  health probes on port %d: /readyz and /livez%n", stamp(OffsetDateTime.now()),
           health.port());
       out.flush();
     }
@@ -120,7 +120,7 @@ public final class ServiceCommand implements Callable<Integer> {
         try {
           if (c == null) {
             c = connection.connect(spec.commandLine().getErr());
-            out.printf(Locale.ROOT, "%s  reconnected to PostgreSQL%n", OffsetDateTime.now());
+            out.printf(Locale.ROOT, "%s  reconnected to PostgreSQL%n", stamp(OffsetDateTime.now()));
             out.flush();
             lost = false;
             backoff = FIRST_BACKOFF;
@@ -131,7 +131,7 @@ public final class ServiceCommand implements Callable<Integer> {
             health.notReady("the server is in recovery mode (a standby); waiting until it is promoted");
             if (!inRecovery) {
               out.printf(Locale.ROOT, "%s  server is in recovery mode (a standby): stream tables are refreshed on "
-                  + "the primary; waiting until this server is promoted%n", OffsetDateTime.now());
+                  + "the primary; waiting until this server is promoted%n", stamp(OffsetDateTime.now()));
               out.flush();
               inRecovery = true;
             }
@@ -141,7 +141,8 @@ public final class ServiceCommand implements Callable<Integer> {
             continue;
           }
           if (inRecovery) {
-            out.printf(Locale.ROOT, "%s  server left recovery mode (promoted); refreshing%n", OffsetDateTime.now());
+            out.printf(Locale.ROOT, "%s  server left recovery mode (promoted); refreshing%n",
+                stamp(OffsetDateTime.now()));
             out.flush();
             inRecovery = false;
           }
@@ -149,7 +150,8 @@ public final class ServiceCommand implements Callable<Integer> {
             long pruned = StreamTables.pruneHistory(c, retention);
             lastPrune = Instant.now();
             if (pruned > 0) {
-              out.printf(Locale.ROOT, "%s  deleted %d refresh history %s older than %s%n", OffsetDateTime.now(), pruned,
+              out.printf(Locale.ROOT, "%s  deleted %d refresh history %s older than %s%n",
+                  stamp(OffsetDateTime.now()), pruned,
                   pruned == 1 ? "row" : "rows", historyRetention);
               out.flush();
             }
@@ -157,7 +159,7 @@ public final class ServiceCommand implements Callable<Integer> {
           if (awaitingMigration) {
             CatalogMigrations.require(c);
             health.ready(); // before saying so: whoever reads the line finds the probe agreeing
-            out.printf(Locale.ROOT, "%s  the catalog is at version %d; refreshing%n", OffsetDateTime.now(),
+            out.printf(Locale.ROOT, "%s  the catalog is at version %d; refreshing%n", stamp(OffsetDateTime.now()),
                 CatalogMigrations.LATEST);
             out.flush();
             awaitingMigration = false;
@@ -172,7 +174,8 @@ public final class ServiceCommand implements Callable<Integer> {
             throw e;
           }
           if (!awaitingMigration) {
-            out.printf(Locale.ROOT, "%s  %s; waiting until it is migrated%n", OffsetDateTime.now(), e.getMessage());
+            out.printf(Locale.ROOT, "%s  %s; waiting until it is migrated%n", stamp(OffsetDateTime.now()),
+                e.getMessage());
             out.flush();
             awaitingMigration = true;
           }
@@ -185,7 +188,7 @@ public final class ServiceCommand implements Callable<Integer> {
           health.notReady("lost the connection to PostgreSQL; reconnecting");
           if (!lost) { // said once, however long the server stays away
             out.printf(Locale.ROOT, "%s  lost the connection to PostgreSQL (%s); reconnecting, waiting up to %d s "
-                + "between attempts%n", OffsetDateTime.now(), firstLine(e), MAX_BACKOFF.toSeconds());
+                + "between attempts%n", stamp(OffsetDateTime.now()), firstLine(e), MAX_BACKOFF.toSeconds());
             out.flush();
             lost = true;
           }
@@ -216,6 +219,12 @@ public final class ServiceCommand implements Callable<Integer> {
     }
   }
 
+  /** A log line's time, always as wide: 2026-12-05T15:31:05.660Z (OffsetDateTime's own text drops zeros). */
+  static String stamp(OffsetDateTime time) {
+    return time.withOffsetSameInstant(java.time.ZoneOffset.UTC)
+        .format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX", Locale.ROOT));
+  }
+
   /** One pass over the due stream tables; returns the number that failed. */
   private static int pass(Connection c, PrintWriter out, int maxFailures) throws SQLException {
     int failures = 0;
@@ -226,19 +235,19 @@ public final class ServiceCommand implements Callable<Integer> {
     }
     for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, now, maxFailures, attempt -> { })) {
       if (a.busy()) {
-        out.printf(Locale.ROOT, "%s  %s  skipped: another session is refreshing it%n", now, a.name());
+        out.printf(Locale.ROOT, "%s  %s  skipped: another session is refreshing it%n", stamp(now), a.name());
       } else if (a.error() != null) {
         failures++;
-        out.printf(Locale.ROOT, "%s  %s  FAILED (%d in a row): %s%n", now, a.name(), a.consecutiveFailures(),
+        out.printf(Locale.ROOT, "%s  %s  FAILED (%d in a row): %s%n", stamp(now), a.name(), a.consecutiveFailures(),
             failure(a.error()));
         if (a.suspended()) {
           out.printf(Locale.ROOT, "%s  %s  SUSPENDED after %d failures in a row; fix the cause, then "
-              + "'freshet resume %s'%n", now, a.name(), a.consecutiveFailures(), a.name());
+              + "'freshet resume %s'%n", stamp(now), a.name(), a.consecutiveFailures(), a.name());
         }
       } else {
         RefreshReport r = a.report();
-        out.printf(Locale.ROOT, "%s  %s  %s  +%d ~%d -%d  %d ms%n", now, a.name(), r.modeUsed(),
-            r.rowsInserted(), r.rowsUpdated(), r.rowsDeleted(), r.millis());
+        // the line 'freshet refresh' prints: the sources that changed, and why AUTO recomputed when it did
+        out.printf(Locale.ROOT, "%s  %s%n", stamp(now), RefreshCommand.line(r));
       }
       out.flush();
     }

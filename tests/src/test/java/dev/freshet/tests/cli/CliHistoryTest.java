@@ -34,4 +34,25 @@ class CliHistoryTest {
       assertFalse(history.get(1).contains("no changes"), status.transcript());
     }
   }
+
+  /**
+   * The service's log line of a refresh is 'freshet refresh''s line (the sources that changed, and why AUTO
+   * recomputed), after a time always as wide, so that the lines' columns stay where they were.
+   */
+  @Test
+  void theServiceLogsARefreshAsRefreshPrintsIt(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE hi_sv (id int PRIMARY KEY, v int)", "INSERT INTO hi_sv VALUES (1, 10)");
+    CliRun create = CliRun.run(db.jdbcUrl(), "create", "hi_sched", "--schedule", "1s", "--query",
+        "SELECT id, v FROM hi_sv");
+    assertEquals(0, create.exitCode(), create.transcript());
+    db.execute("INSERT INTO hi_sv VALUES (2, 20)");
+    Thread.sleep(1_500); // due
+    CliRun pass = CliRun.run(db.jdbcUrl(), "service", "--once");
+    assertEquals(0, pass.exitCode(), pass.transcript());
+    List<String> refreshes = pass.out().lines().filter(l -> l.contains("\"hi_sched\"")).toList();
+    assertEquals(1, refreshes.size(), pass.transcript());
+    assertTrue(refreshes.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  "
+        + "\"public\"\\.\"hi_sched\"  DIFFERENTIAL  changed \"public\"\\.\"hi_sv\"  \\+1 ~0 -0  delta 1  \\d+ ms"),
+        pass.transcript());
+  }
 }
