@@ -15,6 +15,10 @@ public final class ValidatorMessages {
   }
 
   private static final List<Rewrite> REWRITES = List.of(
+      // FROM ONLY t: Calcite's parser takes ONLY (a reserved word, never a table unquoted) for a table named
+      // only; PostgreSQL, which reads the query first, has already found t
+      new Rewrite(Pattern.compile("(?i)Object 'only' not found"),
+          m -> "FROM ONLY: a table without its inheritance children"),
       new Rewrite(Pattern.compile("Object '([^']*)' not found(?: within '([^']*)')?"),
           m -> "relation \"" + (m.group(2) == null ? "" : m.group(2) + ".") + m.group(1) + "\" does not exist"),
       new Rewrite(Pattern.compile("Column '([^']*)' not found in any table"),

@@ -196,4 +196,17 @@ class CliRefusalWordingTest {
       assertFalse(run.err().contains("Incorrect syntax") || run.err().contains("Encountered"), run.transcript());
     }
   }
+
+  @Test
+  void fromOnlyIsNamedAsSuchNotAsATableCalledOnly(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_parent (id int PRIMARY KEY)", "INSERT INTO rw_parent VALUES (1)");
+    CliRun run = CliRun.run(db.jdbcUrl(), "create", "rw_only", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id FROM ONLY rw_parent");
+    assertEquals(3, run.exitCode(), run.transcript());
+    assertTrue(run.err().startsWith("error: unsupported: FR008: Freshet's planner cannot read this query yet (FROM ONLY: "
+        + "a table without its inheritance children)\n"), run.transcript());
+    assertFalse(run.err().contains("relation \"only\""), run.transcript());
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "rw_only", "--query", "SELECT id FROM ONLY rw_parent");
+    assertEquals(0, auto.exitCode(), auto.transcript());
+  }
 }
