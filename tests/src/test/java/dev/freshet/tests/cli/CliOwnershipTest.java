@@ -1,5 +1,7 @@
 package dev.freshet.tests.cli;
 
+import static dev.freshet.tests.cli.RoleConnections.sql;
+import static dev.freshet.tests.cli.RoleConnections.url;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +12,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,24 +24,6 @@ import org.junit.jupiter.api.Test;
 @PostgresTest
 class CliOwnershipTest {
 
-  private static final Pattern URL = Pattern.compile("(jdbc:postgresql://[^/]+/)[^?]*(\\?.*)?");
-
-  /** {@code url} pointed at database {@code db}, as {@code user} when given (else the URL's own user). */
-  private static String url(String url, String db, String user, String password) {
-    Matcher m = URL.matcher(url);
-    assertTrue(m.matches(), url);
-    return m.group(1) + db + (user == null ? (m.group(2) == null ? "" : m.group(2))
-        : "?user=" + user + "&password=" + password);
-  }
-
-  private static void sql(String url, String... statements) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
-    }
-  }
-
   @Test
   void onlyTheOwnerItsMembersAndSuperusersManageAStreamTable(TestDatabase db) throws Exception {
     db.execute("DO $$ BEGIN"
@@ -52,9 +34,9 @@ class CliOwnershipTest {
         "REVOKE fr_alice FROM fr_bob",
         "DROP DATABASE IF EXISTS fr_owned WITH (FORCE)",
         "CREATE DATABASE fr_owned OWNER fr_alice");
-    String alice = url(db.jdbcUrl(), "fr_owned", "fr_alice", "alice-pw");
-    String bob = url(db.jdbcUrl(), "fr_owned", "fr_bob", "bob-pw");
-    String superuser = url(db.jdbcUrl(), "fr_owned", null, null);
+    String alice = url(db.jdbcUrl(), "fr_owned", "fr_alice", "alice-pw", null);
+    String bob = url(db.jdbcUrl(), "fr_owned", "fr_bob", "bob-pw", null);
+    String superuser = url(db.jdbcUrl(), "fr_owned", null, null, null);
 
     // a plain role (no superuser) uses Freshet on its own database: the catalog is created by it
     sql(alice, "CREATE TABLE sales (id int PRIMARY KEY, region text NOT NULL, amount int NOT NULL)",
@@ -126,8 +108,8 @@ class CliOwnershipTest {
             + "   CREATE ROLE fr_carol LOGIN PASSWORD 'carol-pw'; END IF; END $$",
         "DROP DATABASE IF EXISTS fr_secured WITH (FORCE)",
         "CREATE DATABASE fr_secured OWNER fr_carol");
-    String carol = url(db.jdbcUrl(), "fr_secured", "fr_carol", "carol-pw");
-    String superuser = url(db.jdbcUrl(), "fr_secured", null, null);
+    String carol = url(db.jdbcUrl(), "fr_secured", "fr_carol", "carol-pw", null);
+    String superuser = url(db.jdbcUrl(), "fr_secured", null, null, null);
     sql(carol, "CREATE TABLE acct (id int PRIMARY KEY, region text NOT NULL, amount int NOT NULL)",
         "INSERT INTO acct VALUES (1, 'north', 10), (2, 'secret', 99), (3, 'south', 5)",
         "ALTER TABLE acct ENABLE ROW LEVEL SECURITY", "ALTER TABLE acct FORCE ROW LEVEL SECURITY",

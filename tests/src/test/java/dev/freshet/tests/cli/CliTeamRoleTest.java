@@ -1,5 +1,7 @@
 package dev.freshet.tests.cli;
 
+import static dev.freshet.tests.cli.RoleConnections.sql;
+import static dev.freshet.tests.cli.RoleConnections.url;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,10 +9,7 @@ import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,27 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 @PostgresTest
 class CliTeamRoleTest {
-
-  private static final Pattern URL = Pattern.compile("(jdbc:postgresql://[^/]+/)[^?]*(\\?.*)?");
-
-  /** {@code url} pointed at database {@code db} as {@code user}, acting as {@code role} when given. */
-  private static String url(String url, String db, String user, String password, String role) {
-    Matcher m = URL.matcher(url);
-    assertTrue(m.matches(), url);
-    if (user == null) {
-      return m.group(1) + db + (m.group(2) == null ? "" : m.group(2));
-    }
-    return m.group(1) + db + "?user=" + user + "&password=" + password
-        + (role == null ? "" : "&options=-c%20role%3D" + role);
-  }
-
-  private static void sql(String url, String... statements) throws SQLException {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
-    }
-  }
 
   @Test
   void membersOfATeamRoleShareTheirStreamTables(TestDatabase db) throws Exception {
