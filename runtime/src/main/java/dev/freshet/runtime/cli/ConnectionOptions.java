@@ -67,7 +67,19 @@ public final class ConnectionOptions {
    * database is named: for demo, bench, server and the TPC-H commands.
    */
   public Connection connectOrStartEmbedded(PrintWriter log) throws SQLException {
-    Optional<ConnectionTarget> target = target();
+    return connectOrStartEmbedded(log, target());
+  }
+
+  /**
+   * {@link #connectOrStartEmbedded(PrintWriter)} for demo, bench and soak, which replace the TPC-H tables of
+   * the database they use: an embedded server unless {@code --jdbc-url} or {@code FRESHET_JDBC_URL} names
+   * one; {@code PGHOST} and the other libpq variables, which name the user's database, are not followed.
+   */
+  public Connection connectNamedOrStartEmbedded(PrintWriter log) throws SQLException {
+    return connectOrStartEmbedded(log, ConnectionTarget.resolveNamed(jdbcUrl, System.getenv()));
+  }
+
+  private Connection connectOrStartEmbedded(PrintWriter log, Optional<ConnectionTarget> target) throws SQLException {
     if (target.isPresent()) {
       java.util.Properties properties = new java.util.Properties();
       properties.putAll(target.get().properties());

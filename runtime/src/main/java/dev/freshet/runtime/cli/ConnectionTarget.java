@@ -62,6 +62,15 @@ public record ConnectionTarget(String jdbcUrl, Properties properties) {
   }
 
   /**
+   * {@link #resolve} for the commands that keep an embedded server as their default and replace tables in the
+   * database they use (demo, bench, soak): only a database named to Freshet ({@code --jdbc-url} or
+   * {@code FRESHET_JDBC_URL}) counts, not libpq's variables, which name the user's own database for psql.
+   */
+  public static Optional<ConnectionTarget> resolveNamed(String url, Map<String, String> env) {
+    return url == null || url.isBlank() ? Optional.empty() : resolve(url, env);
+  }
+
+  /**
    * {@code postgresql://[user[:password]@][host][:port][,host2[:port2]…][/db][?k=v&…]} as JDBC; as in libpq,
    * {@code PGHOST}, {@code PGPORT} and {@code PGDATABASE} stand for a host, port or database it leaves out.
    */

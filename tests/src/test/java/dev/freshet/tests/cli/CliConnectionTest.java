@@ -67,6 +67,10 @@ class CliConnectionTest {
         p.getProperty("password"), p.getProperty("sslmode"), p.getProperty("options")));
     assertTrue(ConnectionTarget.resolve(" ", Map.of("PGPASSWORD", "pw")).isEmpty(),
         "a password alone names no server");
+    // demo, bench and soak replace tables: only a database named to Freshet counts, not psql's variables
+    assertTrue(ConnectionTarget.resolveNamed(null, Map.of("PGHOST", "db.example", "PGDATABASE", "shop")).isEmpty());
+    assertEquals("jdbc:postgresql://db.example:6000/shop", ConnectionTarget.resolveNamed(
+        "postgresql://db.example:6000/shop", Map.of("PGHOST", "other")).orElseThrow().jdbcUrl());
     UserException socket = assertThrows(UserException.class,
         () -> ConnectionTarget.resolve(null, Map.of("PGHOST", "/var/run/postgresql")));
     assertTrue(socket.getMessage().contains("Unix socket directory"), socket.getMessage());

@@ -135,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<Integer> queries = parseQueries(queryList);
     long started = System.nanoTime();
-    try (Connection c = connection.connectOrStartEmbedded(out)) {
+    try (Connection c = connection.connectNamedOrStartEmbedded(out)) {
       out.println("freshet bench, " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
       Machine.describe(c).forEach(out::println);
       out.flush();

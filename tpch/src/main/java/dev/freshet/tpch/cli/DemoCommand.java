@@ -74,7 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
       throw new UsageException("--rounds and --batch must be at least 1");
     }
     long started = System.nanoTime();
-    try (Connection c = connection.connectOrStartEmbedded(out)) {
+    try (Connection c = connection.connectNamedOrStartEmbedded(out)) {
       MaintenanceRun.refuseForeignReaders(c, "public");
       List<String> dropped = MaintenanceRun.dropEarlierStreamTables(c);
       if (!dropped.isEmpty()) {

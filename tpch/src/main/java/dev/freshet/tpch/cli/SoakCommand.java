@@ -109,7 +109,7 @@ public final class SoakCommand implements Callable<Integer> {
       throw new UsageException("--minutes must be positive, --writers and --batch at least 1, "
           + "--kills at least 0, --sf between 0 and 100");
     }
-    try (Connection c = connection.connectOrStartEmbedded(out)) {
+    try (Connection c = connection.connectNamedOrStartEmbedded(out)) {
       MaintenanceRun.refuseForeignReaders(c, "public");
       MaintenanceRun.dropEarlierStreamTables(c);
       out.printf(Locale.ROOT, "Loading TPC-H SF %s into schema \"public\"...%n", scaleFactor);
@@ -245,7 +245,7 @@ public final class SoakCommand implements Callable<Integer> {
   private void write(int writer, AtomicBoolean stop) {
     Random random = new Random(seed * 31 + writer);
     TpchRefresh refresh = new TpchRefresh("public", seed + 1000L * (writer + 1), batch);
-    try (Connection c = connection.connectOrStartEmbedded(new PrintWriter(PrintWriter.nullWriter()))) {
+    try (Connection c = connection.connectNamedOrStartEmbedded(new PrintWriter(PrintWriter.nullWriter()))) {
       while (!stop.get()) {
         int pick = random.nextInt(10);
         try {
