@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Measures Freshet on TPC-H: loads the data (an embedded PostgreSQL unless "
-        + "--jdbc-url is given), creates a DIFFERENTIAL stream table per query, then runs rounds of "
+        + "--jdbc-url or FRESHET_JDBC_URL names a database; PG* variables are not followed), creates a DIFFERENTIAL stream table per query, then runs rounds of "
         + "RF1 (new orders), RF2 (deleted orders) and RF3 (updates). After each round every stream "
         + "table is refreshed, and its defining query is run in full "
         + "(CREATE TEMP TABLE ... AS <query>, timed, dropped) on the same data.",

@@ -36,8 +36,9 @@ import picocli.CommandLine.Spec;
         + "columns). After each round every stream table is refreshed and compared with a full "
         + "recompute of its query; a table per round shows the mode used, the delta rows, the "
         + "refresh time, the full-recompute time and whether the two agree.",
-        "The TPC-H tables in schema \"public\" are replaced, and stream tables q01..q22 left there "
-            + "by an earlier run are dropped first.",
+        "The database is an embedded PostgreSQL unless --jdbc-url or FRESHET_JDBC_URL names one (PGHOST and "
+            + "the other PG* variables are not followed). The TPC-H tables in schema \"public\" are replaced, "
+            + "and stream tables q01..q22 left there by an earlier run are dropped first.",
         "Exit status 0 when every refresh matches its full recompute, 1 when one does not."})
 public final class DemoCommand implements Callable<Integer> {
 

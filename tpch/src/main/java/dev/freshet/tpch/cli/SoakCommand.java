@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
         + "(RF1/RF2/RF3 in small transactions on several connections, some rolled back), kill -9 the service "
         + "and start it again along the way, then check that every stream table equals its query "
         + "(verify), that no refresh lock is left, and how the service's memory moved. Loads TPC-H into "
-        + "schema public first (replacing it). A long run, never part of the test suite; see "
+        + "schema public first (replacing it), in an embedded PostgreSQL unless --jdbc-url or FRESHET_JDBC_URL "
+        + "names a database (PG* variables are not followed). A long run, never part of the test suite; see "
         + "docs/operations.md."},
     footer = {"", "Examples:",
         "  freshet soak                        10 minutes, 3 writers, 2 kills, SF 0.01",
