@@ -23,6 +23,8 @@ class CliHistoryTest {
       assertEquals(0, create.exitCode(), create.transcript());
       CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", name);
       assertEquals(0, refresh.exitCode(), refresh.transcript());
+      CliRun verified = CliRun.run(db.jdbcUrl(), "verify", name);
+      assertEquals(0, verified.exitCode(), verified.transcript());
       CliRun status = CliRun.run(db.jdbcUrl(), "status", name);
       assertEquals(0, status.exitCode(), status.transcript());
       List<String> history = status.out().lines().dropWhile(l -> !l.startsWith("  last refreshes")).skip(1).toList();
@@ -45,8 +47,9 @@ class CliHistoryTest {
     CliRun create = CliRun.run(db.jdbcUrl(), "create", "hi_sched", "--schedule", "1s", "--query",
         "SELECT id, v FROM hi_sv");
     assertEquals(0, create.exitCode(), create.transcript());
-    db.execute("INSERT INTO hi_sv VALUES (2, 20)");
-    Thread.sleep(1_500); // due
+    // due now: as if its last refresh were an hour ago (the test does not wait for the schedule)
+    db.execute("INSERT INTO hi_sv VALUES (2, 20)",
+        "UPDATE freshet.stream_tables SET last_refresh_at = now() - interval '1 hour' WHERE table_name = 'hi_sched'");
     CliRun pass = CliRun.run(db.jdbcUrl(), "service", "--once");
     assertEquals(0, pass.exitCode(), pass.transcript());
     List<String> refreshes = pass.out().lines().filter(l -> l.contains("\"hi_sched\"")).toList();
@@ -54,5 +57,7 @@ class CliHistoryTest {
     assertTrue(refreshes.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  "
         + "\"public\"\\.\"hi_sched\"  DIFFERENTIAL  changed \"public\"\\.\"hi_sv\"  \\+1 ~0 -0  delta 1  \\d+ ms"),
         pass.transcript());
+    CliRun verified = CliRun.run(db.jdbcUrl(), "verify", "hi_sched");
+    assertEquals(0, verified.exitCode(), verified.transcript());
   }
 }
