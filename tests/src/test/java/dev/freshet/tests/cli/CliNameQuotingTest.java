@@ -47,6 +47,7 @@ class CliNameQuotingTest {
     CliRun refresh = run(runs, url, "refresh", "nq_items");
     assertTrue(refresh.out().startsWith("\"public\".\"nq_items\"  DIFFERENTIAL  changed " + SOURCE + "  +1 ~0 -0"),
         refresh.transcript());
+    assertEquals(0, CliRun.run(url, "verify", "nq_items").exitCode(), "the refresh left it equal to its query");
     CliRun status = run(runs, url, "status", "nq_items");
     assertTrue(status.out().contains("  +1 ~0 -0  delta 1  changed " + SOURCE), status.transcript());
 

@@ -79,6 +79,9 @@ class CliQueryMessagesTest {
     CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", "msg_recent");
     assertEquals(0, refresh.exitCode(), refresh.transcript());
     assertTrue(refresh.out().contains("FULL"), refresh.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "msg_recent");
+    }
 
     // and so does the other: a time kept in a table is maintained differentially
     db.execute("CREATE TABLE msg_clock (t timestamptz)", "INSERT INTO msg_clock VALUES (now() - interval '1 hour')");
@@ -164,6 +167,9 @@ class CliQueryMessagesTest {
     assertFalse(auto.out().contains("a system or Freshet table"), auto.transcript());
     CliRun idle = CliRun.run(db.jdbcUrl(), "refresh", "msg_zip");
     assertTrue(idle.out().contains("no changes"), idle.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "msg_zip");
+    }
     db.execute("UPDATE msg_p SET a = ('z', '9') WHERE id = 2");
     CliRun changed = CliRun.run(db.jdbcUrl(), "refresh", "msg_zip");
     assertTrue(changed.out().contains("changed \"public\".\"msg_p\""), changed.transcript());
@@ -184,11 +190,17 @@ class CliQueryMessagesTest {
     String reason = "(column \"v\" of \"public\".\"msg_r\" changed type (ALTER TABLE): recomputed)";
     assertTrue(refresh.out().contains(reason), refresh.transcript());
     assertFalse(refresh.out().contains("truncated"), refresh.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "msg_sums");
+    }
     CliRun status = CliRun.run(db.jdbcUrl(), "status", "msg_sums");
     assertTrue(status.out().contains("changed \"public\".\"msg_r\"  " + reason), status.transcript());
 
     db.execute("TRUNCATE msg_r");
     CliRun truncated = CliRun.run(db.jdbcUrl(), "refresh", "msg_sums");
     assertTrue(truncated.out().contains("(\"public\".\"msg_r\" was truncated: recomputed)"), truncated.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "msg_sums");
+    }
   }
 }
