@@ -24,6 +24,7 @@ import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
 import dev.freshet.planner.parse.UsingColumnValidator;
 import dev.freshet.planner.parse.ValidatorMessages;
+import dev.freshet.planner.parse.StarReader;
 import dev.freshet.planner.types.FreshetTypeFactory;
 import java.util.List;
 import java.util.Objects;
@@ -85,31 +86,13 @@ public final class QueryPlanner {
   }
 
   public LogicalPlan plan(String text) {
-    Objects.requireNonNull(text, "sql");
-    String sql = QueryText.withoutTerminator(text);
-    InfixCasts.Rewritten forParser = JsonOperators.rewrite(InfixCasts.rewrite(IntervalLiterals.rewrite(sql)), sql);
-    SqlNode parsed = parse(sql, forParser);
-    LongIdentifiers.truncateAll(parsed);
-    ArrayQuantifierCheck.check(parsed, sql, forParser);
-    FieldSelectionCheck.check(parsed, sql, forParser);
-    FreshetTypeFactory typeFactory = new FreshetTypeFactory();
-    CalciteCatalogReader catalogReader = new SearchPathCatalogReader(
-        CalciteSchema.from(rootSchema), searchPath, typeFactory, PostgresSqlConfig.connection());
-    SqlValidator validator = new UsingColumnValidator(PostgresOperators.table(),
-        catalogReader, typeFactory, PostgresSqlConfig.validator());
-    SqlNode validated;
-    try {
-      validated = validator.validate(parsed);
-    } catch (CalciteContextException e) {
-      throw invalid(sql, forParser, e);
-    } catch (RuntimeException e) {
-      // A validator crash (e.g. Calcite's NullPointerException on GROUP BY COALESCE(...) under the
-      // Babel conformance) is a construct Freshet cannot plan yet, not a reason to fail obscurely.
-      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, SourcePosition.UNKNOWN,
-          "Freshet's planner cannot handle this query yet (" + e.getClass().getSimpleName()
-              + " in validation)", "rewrite the construct (e.g. group by a column of a sub-query), or report it"),
-          sql, e);
-    }
+    Validation v = validate(text, parsed -> { });
+    String sql = v.sql();
+    InfixCasts.Rewritten forParser = v.forParser();
+    SqlValidator validator = v.validator();
+    SqlNode validated = v.validated();
+    CalciteCatalogReader catalogReader = v.catalogReader();
+    FreshetTypeFactory typeFactory = v.typeFactory();
     BpcharUnificationCheck.check(validated, validator, sql, forParser);
 
     // Every simplifier and rule over this plan finds its executor on the cluster's planner.
@@ -150,6 +133,55 @@ public final class QueryPlanner {
     refuseUntypedExpressions(rel, sql);
     refuseUuidLiterals(rel, sql);
     return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original));
+  }
+
+  /**
+   * The stars of a defining query ({@code *}, {@code t.*}, {@code TABLE t}) and the columns each stands
+   * for in today's catalog, to be written into the query a stream table stores (see {@link StarExpansion});
+   * empty when it has none. Stars whose columns do not matter (the select list under EXISTS) are left.
+   *
+   * @throws QueryException when the query cannot be read, as {@link #plan} would
+   */
+  public List<StarExpansion> stars(String text) {
+    StarReader[] reader = new StarReader[1];
+    Validation v = validate(text, parsed -> reader[0] = StarReader.before(parsed));
+    return reader[0].after(v.validator(), v.forParser()::original);
+  }
+
+  /** A query parsed and validated, and what validated it. */
+  private record Validation(String sql, InfixCasts.Rewritten forParser, SqlValidator validator, SqlNode validated,
+      CalciteCatalogReader catalogReader, FreshetTypeFactory typeFactory) {
+  }
+
+  /** Parses and validates {@code text}; {@code beforeValidation} sees the parse tree the validator rewrites. */
+  private Validation validate(String text, java.util.function.Consumer<SqlNode> beforeValidation) {
+    Objects.requireNonNull(text, "sql");
+    String sql = QueryText.withoutTerminator(text);
+    InfixCasts.Rewritten forParser = JsonOperators.rewrite(InfixCasts.rewrite(IntervalLiterals.rewrite(sql)), sql);
+    SqlNode parsed = parse(sql, forParser);
+    LongIdentifiers.truncateAll(parsed);
+    ArrayQuantifierCheck.check(parsed, sql, forParser);
+    FieldSelectionCheck.check(parsed, sql, forParser);
+    beforeValidation.accept(parsed);
+    FreshetTypeFactory typeFactory = new FreshetTypeFactory();
+    CalciteCatalogReader catalogReader = new SearchPathCatalogReader(
+        CalciteSchema.from(rootSchema), searchPath, typeFactory, PostgresSqlConfig.connection());
+    SqlValidator validator = new UsingColumnValidator(PostgresOperators.table(),
+        catalogReader, typeFactory, PostgresSqlConfig.validator());
+    SqlNode validated;
+    try {
+      validated = validator.validate(parsed);
+    } catch (CalciteContextException e) {
+      throw invalid(sql, forParser, e);
+    } catch (RuntimeException e) {
+      // A validator crash (e.g. Calcite's NullPointerException on GROUP BY COALESCE(...) under the
+      // Babel conformance) is a construct Freshet cannot plan yet, not a reason to fail obscurely.
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, SourcePosition.UNKNOWN,
+          "Freshet's planner cannot handle this query yet (" + e.getClass().getSimpleName()
+              + " in validation)", "rewrite the construct (e.g. group by a column of a sub-query), or report it"),
+          sql, e);
+    }
+    return new Validation(sql, forParser, validator, validated, catalogReader, typeFactory);
   }
 
   /** A column of a type Freshet cannot represent may be read only if the query never uses it. */

@@ -32,4 +32,27 @@ public record SourcePosition(int line, int column, int endLine, int endColumn) {
   public String toString() {
     return isKnown() ? "line " + line + ", column " + column : "unknown position";
   }
+
+  /** The 0-based offset in {@code text} of this range's first character. */
+  public int startOffset(String text) {
+    return offset(text, line, column);
+  }
+
+  /** The 0-based offset in {@code text} of this range's last character. */
+  public int endOffset(String text) {
+    return offset(text, endLine, endColumn);
+  }
+
+  /** 0-based offset of a 1-based line and column in {@code s} (a column of 0 counts as 1). */
+  public static int offset(String s, int line, int column) {
+    int offset = 0;
+    for (int l = 1; l < line && offset < s.length(); l++) {
+      int newline = s.indexOf('\n', offset);
+      if (newline < 0) {
+        break;
+      }
+      offset = newline + 1;
+    }
+    return Math.max(0, Math.min(s.length() - 1, offset + Math.max(column, 1) - 1));
+  }
 }

@@ -60,8 +60,11 @@ public final class PgQueryAnalyzer {
    *
    * @param relations every relation read, views included (their base tables are listed too)
    * @param unstableFunctions calls whose result may change between two refreshes with the sources unchanged
+   * @param definition the query as PostgreSQL prints it back ({@code pg_get_viewdef}): two texts with the
+   *     same definition are the same query (its stars written out, every name resolved)
    */
-  public record Analysis(List<Column> columns, List<Relation> relations, List<UnstableFunction> unstableFunctions) {
+  public record Analysis(List<Column> columns, List<Relation> relations, List<UnstableFunction> unstableFunctions,
+      String definition) {
     public Analysis {
       columns = List.copyOf(columns);
       relations = List.copyOf(relations);
@@ -222,7 +225,15 @@ public final class PgQueryAnalyzer {
         }
       }
     }
-    return new Analysis(columns, relations, unstable);
+    String definition;
+    try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.pg_get_viewdef(?::pg_catalog.oid)")) {
+      s.setLong(1, oid);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        definition = rs.getString(1);
+      }
+    }
+    return new Analysis(columns, relations, unstable, definition);
   }
 
   private static String sqlValueFunctionName(String name) {

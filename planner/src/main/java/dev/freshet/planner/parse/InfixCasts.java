@@ -95,17 +95,8 @@ public final class InfixCasts {
       return new Rewritten(original, next.text(), composed);
     }
 
-    /** 0-based offset of a 1-based line and column (a column of 0 counts as 1). */
     private static int offset(String s, int line, int column) {
-      int offset = 0;
-      for (int l = 1; l < line && offset < s.length(); l++) {
-        int newline = s.indexOf('\n', offset);
-        if (newline < 0) {
-          break;
-        }
-        offset = newline + 1;
-      }
-      return Math.max(0, Math.min(s.length() - 1, offset + Math.max(column, 1) - 1));
+      return SourcePosition.offset(s, line, column);
     }
 
     private static int[] lineColumn(String s, int offset) {

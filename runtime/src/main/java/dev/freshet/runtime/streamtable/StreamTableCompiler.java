@@ -2,12 +2,14 @@ package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.codegen.sql.StarExpansionPrinter;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.QueryException;
 import dev.freshet.planner.QueryPlanner;
 import dev.freshet.planner.QueryText;
 import dev.freshet.planner.parse.LongIdentifiers;
 import dev.freshet.planner.SourcePosition;
+import dev.freshet.planner.StarExpansion;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;
@@ -131,6 +133,45 @@ public final class StreamTableCompiler {
     notes.addAll(analysis.notes());
     return CompiledStreamTable.differential(target, sql, plan, described.columnNames(), notes,
         shape.orElseThrow(), analysis.strata(), sources);
+  }
+
+  /**
+   * The text a new stream table stores for {@code sql}: its stars ({@code *}, {@code t.*}, {@code TABLE t})
+   * written out as the columns they stand for today, as PostgreSQL stores a view, so that a column added to
+   * a source later changes neither the stream table nor its recompute. Written out only where PostgreSQL
+   * prints both texts back as the same query; a query Freshet's planner cannot read keeps its stars.
+   */
+  public static String withStarsWrittenOut(Connection c, String sql, List<String> searchPath) throws SQLException {
+    if (sql.indexOf('*') < 0 && !sql.toUpperCase(java.util.Locale.ROOT).contains("TABLE")) {
+      return sql;
+    }
+    PgQueryAnalyzer.Analysis written;
+    try {
+      written = PgQueryAnalyzer.analyze(c, sql, searchPath);
+    } catch (QueryException e) { // the compile that follows reports it
+      return sql;
+    }
+    String expanded;
+    try {
+      PgCatalog catalog = PgCatalogReader.read(c);
+      if (!searchPath.isEmpty()) {
+        catalog = catalog.withSearchPath(searchPath);
+      }
+      List<StarExpansion> stars = QueryPlanner.forCatalog(catalog).stars(sql);
+      if (stars.isEmpty()) {
+        return sql;
+      }
+      expanded = StarExpansionPrinter.expand(sql, stars);
+    } catch (RuntimeException e) { // not readable by Freshet's planner (a QueryException): kept as written
+      return sql;
+    }
+    PgQueryAnalyzer.Analysis rewritten;
+    try {
+      rewritten = PgQueryAnalyzer.analyze(c, expanded, searchPath);
+    } catch (QueryException e) {
+      return sql;
+    }
+    return rewritten.equals(written) ? expanded : sql;
   }
 
   /** FULL, because AUTO found a reason not to maintain the query differentially after compiling it. */

@@ -83,10 +83,11 @@ public final class StreamTables {
   private static void createIn(Connection c, QualifiedName target, String text, Mode mode, String schedule)
       throws SQLException {
     checkSchedule(schedule);
-    String sql = dev.freshet.planner.QueryText.withoutTerminator(text);
+    String written = dev.freshet.planner.QueryText.withoutTerminator(text);
     checkNewName(c, target);
     long id = StreamTableCatalog.reserveId(c); // the state tables inside the query are named for it
-    CompiledStreamTable compiled = StreamTableCompiler.compile(c, target, id, sql, mode, List.of());
+    String sql = StreamTableCompiler.withStarsWrittenOut(c, written, List.of());
+    CompiledStreamTable compiled = compileAsWritten(c, target, id, sql, written, mode);
     java.sql.Savepoint beforePopulation = c.setSavepoint();
     OffsetDateTime started = now(c);
     Population population;
@@ -113,6 +114,22 @@ public final class StreamTables {
     StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
         counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.reasonLine()).orElse(null), null,
         StreamTableCatalog.FILLED);
+  }
+
+  /**
+   * Compiles the text a new stream table stores ({@code sql}, its stars written out); a refusal is reported
+   * against the text the user wrote, where its position is.
+   */
+  private static CompiledStreamTable compileAsWritten(Connection c, QualifiedName target, long id, String sql,
+      String written, Mode mode) throws SQLException {
+    try {
+      return StreamTableCompiler.compile(c, target, id, sql, mode, List.of());
+    } catch (dev.freshet.planner.QueryException e) {
+      if (!sql.equals(written)) {
+        StreamTableCompiler.compile(c, target, id, written, mode, List.of());
+      }
+      throw e;
+    }
   }
 
   /**
@@ -165,8 +182,9 @@ public final class StreamTables {
     try {
       QualifiedName target = QualifiedName.parse(c, name);
       checkNewName(c, target);
-      return StreamTableCompiler.compile(c, target, 0, dev.freshet.planner.QueryText.withoutTerminator(text), mode,
-          List.of());
+      String written = dev.freshet.planner.QueryText.withoutTerminator(text);
+      return compileAsWritten(c, target, 0, StreamTableCompiler.withStarsWrittenOut(c, written, List.of()), written,
+          mode);
     } finally {
       c.rollback();
       c.setAutoCommit(autoCommit);
