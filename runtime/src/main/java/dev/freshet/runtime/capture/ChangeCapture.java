@@ -267,16 +267,6 @@ public final class ChangeCapture {
       JOIN freshet.stream_tables st ON st.id = s.stream_table_id
       WHERE s.source_relid = ?::pg_catalog.oid""";
 
-  private static final String CLEANUP = """
-      DELETE FROM %1$s AS b
-      WHERE b.%2$s < ?::pg_catalog.xid8
-        AND NOT EXISTS (
-          SELECT
-          FROM freshet.stream_table_sources s
-          JOIN freshet.stream_tables st ON st.id = s.stream_table_id
-          WHERE s.source_relid = ?::pg_catalog.oid
-            AND (st.last_snapshot IS NULL OR NOT pg_catalog.pg_visible_in_snapshot(b.%2$s, st.last_snapshot)))""";
-
   private ChangeCapture() {
   }
 
@@ -393,7 +383,7 @@ public final class ChangeCapture {
    * the horizon (the smallest xmax of its consumers' snapshots).
    */
   public static String cleanupSql(long relid) {
-    return CLEANUP.formatted(CapturePrinter.qualifiedBufferTable(relid), Quoting.identifier(CapturePrinter.XID))
+    return CapturePrinter.cleanup(relid)
         .replace("?::pg_catalog.xid8", "$2::pg_catalog.xid8").replace("?::pg_catalog.oid", "$1::pg_catalog.oid");
   }
 
@@ -859,10 +849,10 @@ public final class ChangeCapture {
     if (horizon == null) {
       return 0; // no consumer has read anything yet
     }
-    String sql = CLEANUP.formatted(CapturePrinter.qualifiedBufferTable(relid), Quoting.identifier(CapturePrinter.XID));
-    try (PreparedStatement s = c.prepareStatement(sql)) {
+    try (PreparedStatement s = c.prepareStatement(CapturePrinter.cleanup(relid))) {
       s.setString(1, horizon);
       s.setLong(2, relid);
+      s.setLong(3, relid);
       return s.executeLargeUpdate();
     }
   }
