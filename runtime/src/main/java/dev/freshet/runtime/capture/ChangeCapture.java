@@ -2,6 +2,7 @@ package dev.freshet.runtime.capture;
 
 import dev.freshet.codegen.ddl.CaptureEvent;
 import dev.freshet.codegen.ddl.CapturePrinter;
+import dev.freshet.codegen.ddl.TableDdlPrinter;
 import dev.freshet.codegen.ddl.CapturedColumn;
 import dev.freshet.codegen.ddl.SourceAttribute;
 import dev.freshet.codegen.sql.Quoting;
@@ -239,13 +240,6 @@ public final class ChangeCapture {
       JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
       WHERE fn.nspname = 'freshet_changes' AND f.proname = ? AND t.tgrelid <> ?::pg_catalog.oid""";
 
-  private static final String RELATION_NAMES = """
-      SELECT c.oid::pg_catalog.int8, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
-      FROM pg_catalog.pg_class c
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.oid = ANY (?::pg_catalog.oid[])
-      ORDER BY c.oid""";
-
   private static final String SOURCE_ATTRIBUTES = """
       SELECT a.attname, a.attnum, a.atttypid::pg_catalog.int8, a.atttypmod, a.attcollation::pg_catalog.int8
       FROM pg_catalog.pg_attribute a
@@ -297,14 +291,14 @@ public final class ChangeCapture {
     // first do). A first look without the lock decides whether the source must be locked at all.
     boolean sourceLocked = false;
     if (!plan(c, relid, sourceSchema, sourceTable, columns).ddl().isEmpty()) {
-      lockSource(c, source);
+      lockSource(c, List.of(sourceSchema, sourceTable));
       sourceLocked = true;
     }
     lock(c, relid);
     Plan plan = plan(c, relid, sourceSchema, sourceTable, columns);
     if (!plan.ddl().isEmpty()) {
       if (!sourceLocked) {
-        lockSource(c, source);
+        lockSource(c, List.of(sourceSchema, sourceTable));
       }
       execute(c, plan.ddl());
     }
@@ -419,8 +413,7 @@ public final class ChangeCapture {
     }
     String sourceSchema = sourceName.get().get(0);
     String sourceTable = sourceName.get().get(1);
-    String source = Quoting.qualified(sourceSchema, sourceTable);
-    lockSource(c, source);
+    lockSource(c, List.of(sourceSchema, sourceTable));
     lock(c, relid);
     if (!needsReconcile(c, relid)) {
       return false;
@@ -722,30 +715,8 @@ public final class ChangeCapture {
    * Blocks writes to the source (not reads) until the transaction ends. {@code ONLY}: a statement on a
    * partition or inheritance child fires that table's statement triggers, not the parent's.
    */
-  private static void lockSource(Connection c, String source) throws SQLException {
-    execute(c, List.of("LOCK TABLE ONLY " + source + " IN SHARE ROW EXCLUSIVE MODE"));
-  }
-
-  /**
-   * Locks the sources {@code relids} in {@code ACCESS SHARE} mode until the transaction ends: no DDL
-   * (a rename) can commit on them meanwhile; reads and writes go on. Two statements for all of them.
-   *
-   * @return the current qualified names of those that still exist, by relation id
-   */
-  public static Map<Long, String> lockAgainstDdl(Connection c, Collection<Long> relids) throws SQLException {
-    Map<Long, String> names = new LinkedHashMap<>();
-    try (PreparedStatement s = c.prepareStatement(RELATION_NAMES)) {
-      s.setArray(1, c.createArrayOf("bigint", relids.toArray()));
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          names.put(rs.getLong(1), rs.getString(2));
-        }
-      }
-    }
-    if (!names.isEmpty()) {
-      execute(c, List.of("LOCK TABLE ONLY " + String.join(", ", names.values()) + " IN ACCESS SHARE MODE"));
-    }
-    return names;
+  private static void lockSource(Connection c, List<String> source) throws SQLException {
+    execute(c, List.of(TableDdlPrinter.lock(List.of(source), TableDdlPrinter.LockMode.SHARE_ROW_EXCLUSIVE, true)));
   }
 
   /** The change buffer recorded for the source with relation id {@code relid}, if any. */
@@ -777,7 +748,7 @@ public final class ChangeCapture {
     // Lock order as in ensure: the source (if it still exists), then the advisory lock; then look again.
     Optional<List<String>> sourceName = relationName(c, relid);
     if (sourceName.isPresent() && hasCaptureTriggers(c, relid)) {
-      lockSource(c, Quoting.qualified(sourceName.get()));
+      lockSource(c, sourceName.get());
     }
     lock(c, relid);
     if (inUse(c, relid)) {

@@ -152,10 +152,10 @@ final class StreamTableCatalog {
   }
 
   /** The state tables of stream table {@code id}, qualified and quoted, as they exist now. */
-  static List<String> stateTables(Connection c, long id) throws SQLException {
-    List<String> tables = new ArrayList<>();
+  static List<List<String>> stateTables(Connection c, long id) throws SQLException {
+    List<List<String>> tables = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("""
-        SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(t.relname)
+        SELECT n.nspname, t.relname
         FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
         WHERE n.nspname = ? AND t.relkind = 'r' AND pg_catalog.starts_with(t.relname, ?)
         ORDER BY t.relname""")) {
@@ -163,7 +163,7 @@ final class StreamTableCatalog {
       ps.setString(2, dev.freshet.rules.rel.StateTables.prefix(id));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          tables.add(rs.getString(1));
+          tables.add(List.of(rs.getString(1), rs.getString(2)));
         }
       }
     }

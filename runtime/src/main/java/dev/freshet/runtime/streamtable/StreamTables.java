@@ -12,6 +12,7 @@ import dev.freshet.codegen.refresh.VerificationPrinter;
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.ddl.StorageTypesPrinter;
+import dev.freshet.codegen.ddl.TableDdlPrinter;
 import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
@@ -203,7 +204,7 @@ public final class StreamTables {
     List<CompiledStreamTable.Source> sources = new ArrayList<>(compiled.sources());
     sources.sort(Comparator.comparingLong(s -> s.table().oid()));
     for (CompiledStreamTable.Source source : sources) {
-      execute(c, "LOCK TABLE " + Quoting.qualified(source.name()) + " IN SHARE ROW EXCLUSIVE MODE");
+      execute(c, TableDdlPrinter.lock(List.of(source.name()), TableDdlPrinter.LockMode.SHARE_ROW_EXCLUSIVE, false));
     }
     for (CompiledStreamTable.Source source : sources) {
       ChangeCapture.ensure(c, source.table().schema(), source.table().name(), source.readColumns());
@@ -818,9 +819,9 @@ public final class StreamTables {
     if (ownRelid.isPresent()) {
       ChangeCapture.releaseIfUnused(c, ownRelid.get());
     }
-    execute(c, "DROP TABLE IF EXISTS " + st.name().sql());
-    for (String stateTable : StreamTableCatalog.stateTables(c, st.id())) {
-      execute(c, "DROP TABLE " + stateTable);
+    execute(c, TableDdlPrinter.drop(List.of(st.name().schema(), st.name().name()), true));
+    for (List<String> stateTable : StreamTableCatalog.stateTables(c, st.id())) {
+      execute(c, TableDdlPrinter.drop(stateTable, false));
     }
     gone.add(st.id());
     dropped.add(new Dropped(st.name(), reads));
