@@ -11,6 +11,9 @@ public final class QueryText {
   /** The words a query can start with (after comments and opening parentheses). */
   private static final Set<String> QUERY_STARTS = Set.of("SELECT", "VALUES", "WITH", "TABLE");
 
+  /** The statements a defining query can be, as messages list them: every one of {@link #QUERY_STARTS}. */
+  public static final String QUERY_KINDS = "SELECT, VALUES, WITH or TABLE";
+
   private QueryText() {
   }
 
@@ -66,7 +69,7 @@ public final class QueryText {
           }
           firstWord = sql.substring(i, Math.max(end, i + 1)).toUpperCase(Locale.ROOT);
           if (!QUERY_STARTS.contains(firstWord)) {
-            throw new InvalidQueryException("a defining query must be SELECT, VALUES or WITH (a query), not "
+            throw new InvalidQueryException("a defining query must be " + QUERY_KINDS + " (a query), not "
                 + firstWord, sql, positionOf(sql, firstWordAt), true, null);
           }
         }
@@ -74,7 +77,7 @@ public final class QueryText {
       }
     }
     if (firstWord == null) {
-      throw new InvalidQueryException("the defining query is empty; give a SELECT, VALUES or WITH query",
+      throw new InvalidQueryException("the defining query is empty; give a " + QUERY_KINDS + " query",
           sql, SourcePosition.UNKNOWN, true, null);
     }
   }

@@ -45,7 +45,7 @@ public final class ValidatorMessages {
       new Rewrite(Pattern.compile("Encountered \"([^\"]*)\" at line \\d+, column \\d+\\.?"),
           m -> "syntax error at or near \"" + m.group(1).strip() + "\""),
       new Rewrite(Pattern.compile("Non-query expression encountered in illegal context"),
-          m -> "syntax error: expected a query (SELECT, VALUES or WITH)"));
+          m -> "syntax error: expected a query (" + dev.freshet.planner.QueryText.QUERY_KINDS + ")"));
 
   private ValidatorMessages() {
   }

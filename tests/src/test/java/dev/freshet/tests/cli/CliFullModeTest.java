@@ -52,7 +52,7 @@ class CliFullModeTest {
       CliRun refused = CliRun.run(url, "create", "bad", "--mode", "FULL", "--query", notAQuery);
       assertEquals(3, refused.exitCode(), refused.transcript());
       assertTrue(refused.err().contains(notAQuery.isEmpty() ? "the defining query is empty"
-          : notAQuery.contains(";") ? "one statement" : "must be SELECT, VALUES or WITH"), refused.transcript());
+          : notAQuery.contains(";") ? "one statement" : "must be SELECT, VALUES, WITH or TABLE"), refused.transcript());
     }
     assertEquals(4, db.query("SELECT count(*) FROM ev").get(0).get(0) instanceof Long n ? n.intValue() : -1);
   }
