@@ -5,11 +5,17 @@ package dev.freshet.planner.admission;
  * users search for them, and the catalog records them as fallback reasons.
  */
 public enum ReasonCode {
-  /** A function or operator the planner does not know (or PostgreSQL-specific syntax not supported yet). */
+  /**
+   * A function or operator over a type the planner carries by name (jsonb, an enum, money...) whose result type
+   * it cannot tell; one it does not know at all is {@link #UNREADABLE_QUERY}.
+   */
   UNSUPPORTED_FUNCTION("FR001"),
   /** A column type Freshet cannot represent (json, arrays, user-defined types, ...). */
   UNSUPPORTED_TYPE("FR002"),
-  /** A SQL construct outside the maintained set (window functions, LIMIT, recursive CTEs, ...). */
+  /**
+   * A SQL construct outside the maintained set (window functions, ORDER BY ... LIMIT inside the query, UNION,
+   * recursive CTEs, ...).
+   */
   UNSUPPORTED_CONSTRUCT("FR003"),
   /** A volatile function (random(), now(), clock_timestamp()): its result changes without any source change. */
   VOLATILE_FUNCTION("FR004"),
@@ -22,7 +28,8 @@ public enum ReasonCode {
   /**
    * Valid PostgreSQL (PostgreSQL accepts it) that Freshet's planner cannot read yet: a syntax or a
    * name resolution rule it does not know ({@code DISTINCT ON}, {@code FROM ONLY}, set-returning
-   * functions in FROM, system columns). FULL and AUTO run such a query as written.
+   * functions in FROM, system columns, a function it does not know, a LIMIT count that is not a number).
+   * FULL and AUTO run such a query as written.
    */
   UNREADABLE_QUERY("FR008"),
   /**
