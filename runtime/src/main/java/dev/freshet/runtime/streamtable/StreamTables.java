@@ -764,12 +764,20 @@ public final class StreamTables {
     if (names.isEmpty()) {
       throw new IllegalArgumentException("no stream table to drop");
     }
+    if (!schemaExists(c, "freshet")) { // no stream table yet: a name may still be an ordinary table
+      for (String name : names) {
+        refuseDroppingOther(c, QualifiedName.parse(c, name));
+      }
+    }
     requireCatalog(c, QualifiedName.parse(c, names.get(0)));
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       Map<QualifiedName, StoredStreamTable> targets = new java.util.LinkedHashMap<>();
       for (String name : names) {
         QualifiedName target = QualifiedName.parse(c, name);
         if (!targets.containsKey(target)) {
+          if (StreamTableCatalog.find(c, target, false).isEmpty()) {
+            refuseDroppingOther(c, target);
+          }
           targets.put(target, requireManaged(c, target));
         }
       }
@@ -782,6 +790,34 @@ public final class StreamTables {
       }
       return dropped;
     });
+  }
+
+  /**
+   * A name {@code drop} was given that is no stream table but another relation: say what it is, and that
+   * Freshet leaves it alone (the generic "there is no stream table" reads as if the name were misspelt).
+   */
+  private static void refuseDroppingOther(Connection c, QualifiedName target) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT k.relkind FROM pg_catalog.pg_class k WHERE k.oid = pg_catalog.to_regclass(?)")) {
+      ps.setString(1, target.sql());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return;
+        }
+        String kind = switch (rs.getString(1)) {
+          case "r" -> "a table";
+          case "p" -> "a partitioned table";
+          case "v" -> "a view";
+          case "m" -> "a materialized view";
+          case "f" -> "a foreign table";
+          case "S" -> "a sequence";
+          case "i", "I" -> "an index";
+          default -> "a relation";
+        };
+        throw new StreamTableException(target + " is " + kind + ", not a stream table; 'freshet drop' drops only "
+            + "stream tables, and leaves it as it is ('freshet list' shows the stream tables)");
+      }
+    }
   }
 
   /**

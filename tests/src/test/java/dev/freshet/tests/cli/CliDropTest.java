@@ -44,6 +44,35 @@ class CliDropTest {
         + "'dm_c')"));
   }
 
+  /**
+   * A name that is an ordinary table (or view) is not "no stream table", as if misspelt: drop says what it is and
+   * that it leaves it alone, exit 2 as for a missing stream table, and nothing named is dropped.
+   */
+  @Test
+  void anOrdinaryTableIsNamedAsOneAndKept(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE \"Plain Table\" (id int)", "CREATE VIEW dt_view AS SELECT 1 AS x",
+        "CREATE TABLE dt_src (id int PRIMARY KEY)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "dt_st", "--query", "SELECT id FROM dt_src").exitCode());
+
+    CliRun table = CliRun.run(url, "drop", "\"Plain Table\"");
+    assertEquals(2, table.exitCode(), table.transcript());
+    assertEquals("error: \"public\".\"Plain Table\" is a table, not a stream table; 'freshet drop' drops only "
+        + "stream tables, and leaves it as it is ('freshet list' shows the stream tables)\n", table.err(),
+        table.transcript());
+    CliRun view = CliRun.run(url, "drop", "dt_st", "dt_view");
+    assertEquals(2, view.exitCode(), view.transcript());
+    assertEquals("error: \"public\".\"dt_view\" is a view, not a stream table; 'freshet drop' drops only "
+        + "stream tables, and leaves it as it is ('freshet list' shows the stream tables) (nothing was dropped: "
+        + "drop removes all the stream tables it names, or none)\n", view.err(), view.transcript());
+    assertEquals(List.of(List.of(3L)), db.query("SELECT count(*) FROM pg_class WHERE relname IN ('Plain Table', "
+        + "'dt_view', 'dt_st')"), "all kept");
+    assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM freshet.stream_tables WHERE table_name = "
+        + "'dt_st'"));
+    CliRun drop = CliRun.run(url, "drop", "dt_st"); // the other tests count every stream table
+    assertEquals(0, drop.exitCode(), drop.transcript());
+  }
+
   /** A stream table others read is dropped without --cascade when they are named too, each after its readers. */
   @Test
   void aStreamTableAndThoseReadingItNamedTogether(TestDatabase db) throws Exception {
