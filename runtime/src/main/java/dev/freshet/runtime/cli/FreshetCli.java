@@ -68,7 +68,7 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
         printUsageError(commandLine, ex.getMessage(), null);
         return ExitCode.USAGE.code();
       }
-      err.println(message(ex));
+      err.println(message(ex, root.verbose));
       if (root.verbose) {
         ex.printStackTrace(err);
       }
@@ -137,17 +137,18 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
    * An error as every command prints it: {@code error: } and what went wrong; for a database error, PostgreSQL's
    * words (without pgjdbc's {@code ERROR:} and without the PL/pgSQL context, which is Freshet's inside;
    * {@code --verbose} prints it all) and the lines psql prints under it, {@code DETAIL:}, {@code HINT:},
-   * {@code SQLSTATE:} (see {@link DatabaseErrors}).
+   * {@code SQLSTATE:} (see {@link DatabaseErrors}); with {@code verbose}, {@code STATEMENT:} too, the SQL Freshet
+   * ran, which is Freshet's inside as the PL/pgSQL context is.
    */
-  static String message(Throwable ex) {
+  static String message(Throwable ex, boolean verbose) {
     if (ex instanceof QueryException query) {
       return query.render();
     }
     if (ex instanceof UserException) {
-      return "error: " + ex.getMessage() + DatabaseErrors.fields(ex);
+      return "error: " + ex.getMessage() + DatabaseErrors.fields(ex, verbose);
     }
     if (DatabaseErrors.sqlState(ex).isPresent() || ex instanceof SQLException) {
-      return "error: " + DatabaseErrors.describe(ex);
+      return "error: " + DatabaseErrors.describe(ex, verbose);
     }
     return "error: internal: " + ex + "\n(this is a bug in Freshet; run with --verbose for the stack trace)";
   }

@@ -95,7 +95,7 @@ public final class RefreshCommand implements Callable<Integer> {
             throw e;
           }
           // which stream table failed: Freshet's own errors name it, the database's are about its refresh
-          String message = FreshetCli.message(e);
+          String message = FreshetCli.message(e, verbose());
           err.println(e instanceof UserException ? message : message.replaceFirst("^error: ", "error: "
               + java.util.regex.Matcher.quoteReplacement(displayName(c, name)) + ": "));
           if (verbose()) {

@@ -51,17 +51,18 @@ public final class DatabaseErrors {
   /**
    * The lines psql prints under an error, each on its own line after a newline: {@code DETAIL:}, {@code HINT:},
    * {@code SQLSTATE:} (psql's {@code \set VERBOSITY verbose} shows it in the first line; a line of its own is
-   * easier to find), and {@code STATEMENT:} with the statement Freshet ran, as the server log shows it. Empty
-   * when {@code e} is not a database error.
+   * easier to find), and, with {@code statement}, {@code STATEMENT:} with the statement Freshet ran, as the
+   * server log shows it: Freshet's internal SQL, for {@code --verbose} only. Empty when {@code e} is not a
+   * database error.
    */
-  public static String fields(Throwable e) {
+  public static String fields(Throwable e, boolean statement) {
     StringBuilder out = new StringBuilder();
     serverError(e).ifPresent(server -> {
       field(out, "DETAIL", server.getDetail());
       field(out, "HINT", server.getHint());
     });
     field(out, "SQLSTATE", sqlState(e).orElse(null));
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    for (Throwable t = e; statement && t != null; t = t.getCause()) {
       if (t instanceof FailedStatementException failed) {
         field(out, "STATEMENT", failed.statement());
         break;
@@ -71,8 +72,8 @@ public final class DatabaseErrors {
   }
 
   /** {@code message} and its {@link #fields}: what a command prints after {@code error: }. */
-  public static String describe(Throwable e) {
-    return message(e) + fields(e);
+  public static String describe(Throwable e, boolean statement) {
+    return message(e) + fields(e, statement);
   }
 
   private static void field(StringBuilder out, String label, String value) {
