@@ -1,9 +1,11 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.planner.DisplayWidth;
 import dev.freshet.runtime.catalog.CatalogMigrations;
 import dev.freshet.runtime.catalog.CatalogTooOldException;
 import dev.freshet.runtime.scheduler.RefreshScheduler;
 import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -233,21 +235,29 @@ public final class ServiceCommand implements Callable<Integer> {
       rs.next();
       now = rs.getObject(1, OffsetDateTime.class);
     }
+    // names in one column, as wide as the widest the service refreshes, so that lines of every pass line up
+    int nameWidth = 0;
+    for (StoredStreamTable st : StreamTables.list(c)) {
+      if (st.schedule().isPresent()) {
+        nameWidth = Math.max(nameWidth, DisplayWidth.of(st.name().toString()));
+      }
+    }
     for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, now, maxFailures, attempt -> { })) {
+      String name = DisplayWidth.padRight(a.name(), nameWidth);
       if (a.busy()) {
-        out.printf(Locale.ROOT, "%s  %s  skipped: another session is refreshing it%n", stamp(now), a.name());
+        out.printf(Locale.ROOT, "%s  %s  skipped: another session is refreshing it%n", stamp(now), name);
       } else if (a.error() != null) {
         failures++;
-        out.printf(Locale.ROOT, "%s  %s  FAILED (%d in a row): %s%n", stamp(now), a.name(), a.consecutiveFailures(),
+        out.printf(Locale.ROOT, "%s  %s  FAILED (%d in a row): %s%n", stamp(now), name, a.consecutiveFailures(),
             failure(a.error()));
         if (a.suspended()) {
           out.printf(Locale.ROOT, "%s  %s  SUSPENDED after %d failures in a row; fix the cause, then "
-              + "'freshet resume %s'%n", stamp(now), a.name(), a.consecutiveFailures(), a.name());
+              + "'freshet resume %s'%n", stamp(now), name, a.consecutiveFailures(), a.name());
         }
       } else {
         RefreshReport r = a.report();
         // the line 'freshet refresh' prints: the sources that changed, and why AUTO recomputed when it did
-        out.printf(Locale.ROOT, "%s  %s%n", stamp(now), RefreshCommand.line(r));
+        out.printf(Locale.ROOT, "%s  %s%n", stamp(now), RefreshCommand.line(r, nameWidth));
       }
       out.flush();
     }

@@ -1,0 +1,65 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.planner.DisplayWidth;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service's log keeps its columns: whatever the widths of the stream tables' names (wide characters
+ * included), what follows a name (the mode of a refresh, FAILED) starts in the same column on every line,
+ * as in 'freshet refresh --all' and 'freshet list'.
+ */
+@PostgresTest
+class CliServiceLogTest {
+
+  @Test
+  void lineOfEveryStreamTableKeepsItsColumns(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sl_src (id int PRIMARY KEY, v int)", "INSERT INTO sl_src VALUES (1, 2)");
+    String url = db.jdbcUrl();
+    List<String> names = List.of("sl", "\"売上 by Region\"", "sl_a_rather_longer_name", "sl_div");
+    List<String> shown = List.of("\"public\".\"sl\"", "\"public\".\"売上 by Region\"",
+        "\"public\".\"sl_a_rather_longer_name\"", "\"public\".\"sl_div\"");
+    for (String name : names) {
+      String query = name.equals("sl_div") ? "SELECT id, 10 / v AS q FROM sl_src" : "SELECT id, v FROM sl_src";
+      CliRun create = CliRun.run(url, "create", name, "--schedule", "1m", "--query", query);
+      assertEquals(0, create.exitCode(), create.transcript());
+    }
+    // all due now: as if their last refresh were an hour ago (the test does not wait a minute); sl_div fails
+    db.execute("INSERT INTO sl_src VALUES (2, 0)",
+        "UPDATE freshet.stream_tables SET last_refresh_at = now() - interval '1 hour'");
+
+    CliRun pass = CliRun.run(url, "service", "--once");
+    assertEquals(4, pass.exitCode(), "sl_div failed: " + pass.transcript());
+    try (Connection c = db.connect()) {
+      for (String name : names.subList(0, 3)) {
+        Oracle.assertFresh(c, name);
+      }
+    }
+    Integer column = null;
+    for (String name : shown) {
+      List<String> lines = pass.out().lines().filter(l -> l.contains("Z  " + name + " ")).toList();
+      assertEquals(1, lines.size(), name + ": " + pass.transcript());
+      String line = lines.get(0);
+      int end = line.indexOf(name) + name.length();
+      int next = end;
+      while (next < line.length() && line.charAt(next) == ' ') {
+        next++;
+      }
+      assertTrue(line.substring(next).matches("(DIFFERENTIAL|FAILED) .*"), line);
+      int width = DisplayWidth.of(line.substring(0, next));
+      if (column == null) {
+        column = width;
+      }
+      assertEquals(column, width, "the column after the name, on every line:\n" + pass.out());
+    }
+    assertEquals(DisplayWidth.of("2026-12-05T16:45:24.000Z  \"public\".\"sl_a_rather_longer_name\"  "), column,
+        "as wide as the widest name needs:\n" + pass.out());
+  }
+}
