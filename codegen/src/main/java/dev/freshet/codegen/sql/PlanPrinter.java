@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
@@ -16,8 +17,10 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.externalize.RelWriterImpl;
 import org.apache.calcite.rel.rel2sql.SqlImplementor;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -25,6 +28,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Pair;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Prints a plan for people ({@code freshet plan}, {@code freshet explain}): one operator per line, indented
@@ -89,6 +93,13 @@ public final class PlanPrinter {
       }
       SqlImplementor.Context context = context(inputFields(rel));
       List<String> terms = new ArrayList<>();
+      if (rel instanceof Sort sort) {
+        terms.addAll(sortTerms(sort, context, names));
+        values = List.of(); // Calcite's sort0=, dir0=, fetch=: said in SQL's words instead
+      } else if (rel instanceof Values tuples) {
+        terms.add("rows=[" + rows(tuples, context) + "]");
+        values = List.of(); // Calcite's tuples=[[{ 1, 'a' }]]
+      }
       int expression = 0; // a Project's expressions and an Aggregate's calls are its columns, in order
       for (Pair<String, Object> value : values) {
         if (value.right instanceof RelNode) {
@@ -122,6 +133,55 @@ public final class PlanPrinter {
       depth--;
     }
 
+    /**
+     * A sort as SQL says it: {@code order=[total DESC, region]}, {@code limit=[10]}, {@code offset=[5]}; a key by
+     * its name (as a group key is) or its expression, with a direction and a NULLS clause only where they are not
+     * PostgreSQL's default ({@code ASC}, and NULLS LAST ascending, FIRST descending). A sort's columns are its
+     * input's: {@code names}, the user's names for them (the query's result), name its keys when given.
+     */
+    private static List<String> sortTerms(Sort sort, SqlImplementor.Context context, @Nullable List<String> names) {
+      List<String> terms = new ArrayList<>();
+      List<String> keys = new ArrayList<>();
+      for (RelFieldCollation key : sort.getCollation().getFieldCollations()) {
+        int i = key.getFieldIndex();
+        StringBuilder text = new StringBuilder(names != null && !isGenerated(names.get(i)) ? names.get(i)
+            : column(context, i));
+        if (key.getDirection().isDescending()) {
+          text.append(" DESC");
+        }
+        if (key.nullDirection != key.getDirection().defaultNullDirection()
+            && key.nullDirection != RelFieldCollation.NullDirection.UNSPECIFIED) {
+          text.append(key.nullDirection == RelFieldCollation.NullDirection.FIRST ? " NULLS FIRST" : " NULLS LAST");
+        }
+        keys.add(text.toString());
+      }
+      if (!keys.isEmpty()) {
+        terms.add("order=[" + String.join(", ", keys) + "]");
+      }
+      if (sort.fetch != null) {
+        terms.add("limit=[" + sql(context.toSql(null, sort.fetch)) + "]");
+      }
+      if (sort.offset != null) {
+        terms.add("offset=[" + sql(context.toSql(null, sort.offset)) + "]");
+      }
+      return terms;
+    }
+
+    /** The rows of a VALUES as SQL writes them: {@code (1, 'a'), (2, 'b')}. */
+    private static String rows(Values values, SqlImplementor.Context context) {
+      List<String> rows = new ArrayList<>();
+      for (List<RexLiteral> tuple : values.getTuples()) {
+        rows.add("(" + String.join(", ", tuple.stream().map(literal -> sql(context.toSql(null, literal))).toList())
+            + ")");
+      }
+      return String.join(", ", rows);
+    }
+
+    /** Column {@code i} of the input: its name when it is a plain one (as group keys show), else its expression. */
+    private static String column(SqlImplementor.Context context, int i) {
+      return context.field(i) instanceof SqlIdentifier id && id.isSimple() ? id.getSimple() : sql(context.field(i));
+    }
+
     /** SQL's name for the operator: Calcite's class name without {@code Logical}; EXCEPT for Minus. */
     private static String operatorName(RelNode rel) {
       if (rel instanceof Minus) {
@@ -144,8 +204,7 @@ public final class PlanPrinter {
       }
       if (value instanceof ImmutableBitSet columns && rel instanceof Aggregate) { // the group keys
         List<String> keys = new ArrayList<>();
-        columns.forEach(i -> keys.add(context.field(i) instanceof SqlIdentifier id && id.isSimple() ? id.getSimple()
-            : sql(context.field(i))));
+        columns.forEach(i -> keys.add(column(context, i)));
         return String.join(", ", keys);
       }
       if (value instanceof List<?> list && rel instanceof TableScan) {

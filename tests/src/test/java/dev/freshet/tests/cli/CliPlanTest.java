@@ -81,6 +81,20 @@ class CliPlanTest {
             Project(s, id, "n" * 2)
               Scan(table=[public.pt])
         """), having.transcript());
+    CliRun top = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query",
+        "select s, count(*) from pt group by s order by 2 desc, s nulls first limit 3 offset 1");
+    assertEquals("""
+        Sort(order=[count DESC, s NULLS FIRST], limit=[3], offset=[1])
+          Aggregate(group=[s], count=[COUNT(*)])
+            Project(s)
+              Scan(table=[public.pt])
+        """, logicalPlan(top), top.transcript());
+    CliRun inner = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query",
+        "select x from (select id + 1 as x from pt order by id + 1 desc nulls last, n limit 2) t, (values (1, 'a'), "
+            + "(2, null)) v(k, l) where k = x");
+    assertTrue(logicalPlan(inner).contains("Sort(order=[x DESC NULLS LAST, n], limit=[2])\n"),
+        inner.transcript());
+    assertTrue(logicalPlan(inner).contains("Values(rows=[(1, 'a'), (2, NULL)])\n"), inner.transcript());
     CliRun except = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query",
         "select id from pt except select id + 1 from pt");
     assertTrue(logicalPlan(except).startsWith("Except(DISTINCT)\n  Project(id)\n"), except.transcript());
@@ -96,7 +110,7 @@ class CliPlanTest {
 
   /** Calcite's names, node classes ({@code LogicalMinus}; the caption "-- Logical plan" is ours), ids, refs. */
   private static void assertNoCalciteInternals(CliRun run) {
-    for (String internal : List.of("EXPR$", "$f", "id = ", "$0", "$1", "$2")) {
+    for (String internal : List.of("EXPR$", "$f", "id = ", "$0", "$1", "$2", "sort0=", "dir0=", "fetch=", "tuples=")) {
       assertFalse(run.out().contains(internal), () -> internal + " in " + run.transcript());
     }
     assertFalse(Pattern.compile("Logical[A-Z]").matcher(run.out()).find(), run.transcript());
