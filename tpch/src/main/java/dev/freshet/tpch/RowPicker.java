@@ -1,7 +1,7 @@
 package dev.freshet.tpch;
 
-import static dev.freshet.tpch.SqlNames.qualified;
-import static dev.freshet.tpch.SqlNames.quote;
+import static dev.freshet.planner.sql.Quoting.qualified;
+import static dev.freshet.planner.sql.Quoting.identifier;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -87,7 +87,7 @@ final class RowPicker {
       probes.add(column);
     }
 
-    String keyList = space.keys().stream().map(k -> "t." + quote(k)).collect(Collectors.joining(", "));
+    String keyList = space.keys().stream().map(k -> "t." + identifier(k)).collect(Collectors.joining(", "));
     String probeNames = IntStream.rangeClosed(1, width).mapToObj(i -> "k" + i)
         .collect(Collectors.joining(", "));
     String probeList = IntStream.rangeClosed(1, width).mapToObj(i -> "probe.k" + i)
@@ -128,7 +128,7 @@ final class RowPicker {
     return switch (range) {
       case FixedRange fixed -> new long[] {fixed.low(), fixed.high()};
       case ColumnRange column -> {
-        String sql = "SELECT min(" + quote(column.column()) + "), max(" + quote(column.column())
+        String sql = "SELECT min(" + identifier(column.column()) + "), max(" + identifier(column.column())
             + ") FROM " + qualified(schema, column.table());
         try (var statement = connection.createStatement(); var rows = statement.executeQuery(sql)) {
           rows.next();

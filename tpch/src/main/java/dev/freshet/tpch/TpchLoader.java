@@ -1,7 +1,8 @@
 package dev.freshet.tpch;
 
-import static dev.freshet.tpch.SqlNames.qualified;
+import static dev.freshet.planner.sql.Quoting.qualified;
 
+import dev.freshet.planner.sql.Quoting;
 import io.trino.tpch.TpchEntity;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -119,7 +120,7 @@ public final class TpchLoader {
                                                        GeneratedTable<E> table, double scaleFactor)
       throws SQLException {
     String columns = table.table().columnNames().stream()
-        .map(SqlNames::quote)
+        .map(Quoting::identifier)
         .collect(Collectors.joining(", "));
     String sql = "COPY " + qualified(schema, table.table().name()) + " (" + columns + ")"
         + " FROM STDIN WITH (FORMAT text, FREEZE)";
@@ -209,7 +210,7 @@ public final class TpchLoader {
       }
     }
     if (!existing.isEmpty()) {
-      throw new IllegalStateException("schema \"" + schema + "\" already has TPC-H table(s) "
+      throw new IllegalStateException("schema " + Quoting.identifier(schema) + " already has TPC-H table(s) "
           + existing + "; drop them first (freshet tpch load --replace does), or load into "
           + "another schema (--schema)");
     }

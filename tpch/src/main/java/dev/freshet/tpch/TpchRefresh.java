@@ -1,8 +1,9 @@
 package dev.freshet.tpch;
 
-import static dev.freshet.tpch.SqlNames.qualified;
-import static dev.freshet.tpch.SqlNames.quote;
+import static dev.freshet.planner.sql.Quoting.identifier;
+import static dev.freshet.planner.sql.Quoting.qualified;
 
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.tpch.RefreshResult.StatementRows;
 import dev.freshet.tpch.RowPicker.KeySpace;
 import java.math.BigDecimal;
@@ -60,8 +61,8 @@ public final class TpchRefresh {
     String expression(String column) {
       return switch (this) {
         case SET -> "u.v";
-        case SCALE -> "round(t." + quote(column) + " * u.v, 2)";
-        case SHIFT_DAYS -> "t." + quote(column) + " + u.v";
+        case SCALE -> "round(t." + identifier(column) + " * u.v, 2)";
+        case SHIFT_DAYS -> "t." + identifier(column) + " + u.v";
       };
     }
   }
@@ -261,9 +262,9 @@ public final class TpchRefresh {
         JOIN %5$s AS ps ON ps.%6$s = l.%7$s AND ps.%3$s <> l.%8$s
         GROUP BY l.%1$s, l.%2$s
         ORDER BY 1, 2""".formatted(
-        quote("l_orderkey"), quote("l_linenumber"), quote(partsuppColumn),
+        identifier("l_orderkey"), identifier("l_linenumber"), identifier(partsuppColumn),
         qualified(schema, "lineitem"), qualified(schema, "partsupp"),
-        quote(keptPartsuppColumn), quote(keptLineColumn), quote(lineColumn));
+        identifier(keptPartsuppColumn), identifier(keptLineColumn), identifier(lineColumn));
     var keys = new ArrayList<long[]>();
     var values = new ArrayList<Object>();
     try (var statement = c.prepareStatement(sql)) {
@@ -295,10 +296,10 @@ public final class TpchRefresh {
     String keyNames = IntStream.rangeClosed(1, width).mapToObj(i -> "k" + i)
         .collect(Collectors.joining(", "));
     String match = IntStream.range(0, width)
-        .mapToObj(i -> "t." + quote(rows.keys().get(i)) + " = u.k" + (i + 1))
+        .mapToObj(i -> "t." + identifier(rows.keys().get(i)) + " = u.k" + (i + 1))
         .collect(Collectors.joining(" AND "));
     String sql = "UPDATE " + qualified(schema, rows.table()) + " AS t\n"
-        + "SET " + quote(column) + " = " + change.expression(column) + "\n"
+        + "SET " + identifier(column) + " = " + change.expression(column) + "\n"
         + "FROM unnest(" + keyArrays + ", ?::" + valueType + "[]) AS u(" + keyNames + ", v)\n"
         + "WHERE " + match;
     try (var statement = c.prepareStatement(sql)) {
@@ -317,7 +318,7 @@ public final class TpchRefresh {
     if (keys.length == 0) {
       return 0;
     }
-    String sql = "DELETE FROM " + qualified(schema, table) + " WHERE " + quote(keyColumn)
+    String sql = "DELETE FROM " + qualified(schema, table) + " WHERE " + identifier(keyColumn)
         + " = ANY (?::bigint[])";
     try (var statement = c.prepareStatement(sql)) {
       statement.setArray(1, c.createArrayOf("int8", keys));
@@ -334,7 +335,7 @@ public final class TpchRefresh {
     if (columns.getFirst().length == 0) {
       return 0;
     }
-    String names = table.columnNames().stream().map(SqlNames::quote)
+    String names = table.columnNames().stream().map(Quoting::identifier)
         .collect(Collectors.joining(", "));
     String arrays = table.columns().stream()
         .map(col -> "?::" + arrayCastType(col.type()) + "[]")
@@ -351,10 +352,10 @@ public final class TpchRefresh {
   }
 
   private NewOrders.Bounds rf1Bounds(Connection c) throws SQLException {
-    String sql = "SELECT (SELECT max(" + quote("o_orderkey") + ") FROM " + qualified(schema, "orders") + "),"
-        + " (SELECT max(" + quote("c_custkey") + ") FROM " + qualified(schema, "customer") + "),"
-        + " (SELECT max(" + quote("p_partkey") + ") FROM " + qualified(schema, "part") + "),"
-        + " (SELECT max(" + quote("s_suppkey") + ") FROM " + qualified(schema, "supplier") + ")";
+    String sql = "SELECT (SELECT max(" + identifier("o_orderkey") + ") FROM " + qualified(schema, "orders") + "),"
+        + " (SELECT max(" + identifier("c_custkey") + ") FROM " + qualified(schema, "customer") + "),"
+        + " (SELECT max(" + identifier("p_partkey") + ") FROM " + qualified(schema, "part") + "),"
+        + " (SELECT max(" + identifier("s_suppkey") + ") FROM " + qualified(schema, "supplier") + ")";
     try (var statement = c.createStatement(); var rows = statement.executeQuery(sql)) {
       rows.next();
       // getLong reads NULL (empty table) as 0, which Bounds then refuses with a message
@@ -371,8 +372,8 @@ public final class TpchRefresh {
         JOIN %5$s AS ps ON ps.%6$s = p.%1$s
         WHERE p.%1$s = ANY (?::bigint[])
         GROUP BY p.%1$s, p.%2$s""".formatted(
-        quote("p_partkey"), quote("p_retailprice"), quote("ps_suppkey"),
-        qualified(schema, "part"), qualified(schema, "partsupp"), quote("ps_partkey"));
+        identifier("p_partkey"), identifier("p_retailprice"), identifier("ps_suppkey"),
+        qualified(schema, "part"), qualified(schema, "partsupp"), identifier("ps_partkey"));
     var offers = new HashMap<Long, NewOrders.PartOffer>();
     try (var statement = c.prepareStatement(sql)) {
       Long[] keys = new Long[partKeys.length];

@@ -1,8 +1,9 @@
 package dev.freshet.tpch;
 
-import static dev.freshet.tpch.SqlNames.qualified;
-import static dev.freshet.tpch.SqlNames.quote;
+import static dev.freshet.planner.sql.Quoting.identifier;
+import static dev.freshet.planner.sql.Quoting.qualified;
 
+import dev.freshet.planner.sql.Quoting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -192,7 +193,7 @@ public final class TpchSchema {
   /** {@code CREATE SCHEMA IF NOT EXISTS} and the eight {@code CREATE TABLE}s, without keys. */
   public static List<String> createTables(String schema) {
     var statements = new ArrayList<String>();
-    statements.add("CREATE SCHEMA IF NOT EXISTS " + quote(schema));
+    statements.add("CREATE SCHEMA IF NOT EXISTS " + identifier(schema));
     for (Table table : TABLES) {
       statements.add(createTable(schema, table));
     }
@@ -204,12 +205,12 @@ public final class TpchSchema {
     var statements = new ArrayList<String>();
     for (Table table : TABLES) {
       statements.add("ALTER TABLE " + qualified(schema, table.name())
-          + " ADD CONSTRAINT " + quote(table.name() + "_pkey")
+          + " ADD CONSTRAINT " + identifier(table.name() + "_pkey")
           + " PRIMARY KEY (" + columnList(table.primaryKey()) + ")");
     }
     for (ForeignKey fk : FOREIGN_KEYS) {
       statements.add("ALTER TABLE " + qualified(schema, fk.table())
-          + " ADD CONSTRAINT " + quote(fk.name())
+          + " ADD CONSTRAINT " + identifier(fk.name())
           + " FOREIGN KEY (" + columnList(fk.columns()) + ")"
           + " REFERENCES " + qualified(schema, fk.referencedTable())
           + " (" + columnList(fk.referencedColumns()) + ")");
@@ -219,7 +220,7 @@ public final class TpchSchema {
 
   public static List<String> createIndexes(String schema) {
     return INDEXES.stream()
-        .map(index -> "CREATE INDEX " + quote(index.name())
+        .map(index -> "CREATE INDEX " + identifier(index.name())
             + " ON " + qualified(schema, index.table())
             + " (" + columnList(index.columns()) + ")")
         .toList();
@@ -246,12 +247,12 @@ public final class TpchSchema {
 
   private static String createTable(String schema, Table table) {
     String columns = table.columns().stream()
-        .map(c -> "  " + quote(c.name()) + " " + c.type() + " NOT NULL")
+        .map(c -> "  " + identifier(c.name()) + " " + c.type() + " NOT NULL")
         .collect(Collectors.joining(",\n"));
     return "CREATE TABLE " + qualified(schema, table.name()) + " (\n" + columns + "\n)";
   }
 
   private static String columnList(List<String> columns) {
-    return columns.stream().map(SqlNames::quote).collect(Collectors.joining(", "));
+    return columns.stream().map(Quoting::identifier).collect(Collectors.joining(", "));
   }
 }

@@ -1,6 +1,6 @@
 package dev.freshet.codegen.ddl;
 
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import java.util.List;
 
 /**

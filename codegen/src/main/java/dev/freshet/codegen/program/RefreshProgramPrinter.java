@@ -4,7 +4,7 @@ import dev.freshet.codegen.ddl.WriteGuardPrinter;
 import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.refresh.StoredTablePrinter;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -9,7 +9,7 @@ import static dev.freshet.codegen.refresh.SqlText.q;
 import dev.freshet.codegen.merge.MergePrinter;
 import dev.freshet.codegen.merge.MergeStatement;
 import dev.freshet.codegen.program.RefreshStep;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import java.util.ArrayList;
 import java.util.List;
 

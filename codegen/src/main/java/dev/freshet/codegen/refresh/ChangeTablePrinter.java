@@ -2,8 +2,9 @@ package dev.freshet.codegen.refresh;
 
 import static dev.freshet.codegen.refresh.SqlText.q;
 
+import dev.freshet.codegen.sql.FreshetPostgresDialect;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -145,7 +146,7 @@ public final class ChangeTablePrinter {
         return id;
       }
     });
-    return select.getWhere().toSqlString(c -> c.withDialect(Quoting.DIALECT).withQuoteAllIdentifiers(true)).getSql();
+    return select.getWhere().toSqlString(c -> c.withDialect(FreshetPostgresDialect.INSTANCE).withQuoteAllIdentifiers(true)).getSql();
   }
 
   /**

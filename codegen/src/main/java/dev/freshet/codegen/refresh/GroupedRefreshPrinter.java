@@ -10,7 +10,7 @@ import dev.freshet.codegen.merge.MergePrinter;
 import dev.freshet.codegen.merge.MergeStatement;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.planner.FaultInjection;
 import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;

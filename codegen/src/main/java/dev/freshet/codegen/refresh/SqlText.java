@@ -1,6 +1,6 @@
 package dev.freshet.codegen.refresh;
 
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -4,7 +4,7 @@ import static dev.freshet.codegen.refresh.SqlText.col;
 import static dev.freshet.codegen.refresh.SqlText.join;
 
 import dev.freshet.codegen.sql.QuerySqlPrinter;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.shape.MaintenanceShape;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.freshet.codegen.refresh;
 
 import static dev.freshet.codegen.refresh.SqlText.q;
 
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.shape.MaintenanceShape;
 import java.util.ArrayList;
 import java.util.List;

@@ -21,7 +21,7 @@ import org.apache.calcite.util.Util;
  */
 public class FreshetRelToSqlConverter extends RelToSqlConverter {
   public FreshetRelToSqlConverter() {
-    super(Quoting.DIALECT);
+    super(FreshetPostgresDialect.INSTANCE);
   }
 
   /**

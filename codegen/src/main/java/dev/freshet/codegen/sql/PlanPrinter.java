@@ -1,5 +1,6 @@
 package dev.freshet.codegen.sql;
 
+import dev.freshet.planner.sql.Quoting;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -253,7 +254,7 @@ public final class PlanPrinter {
     }
 
     private static SqlImplementor.Context context(List<SqlNode> inputFields) {
-      return new SqlImplementor.SimpleContext(Quoting.DIALECT, inputFields::get);
+      return new SqlImplementor.SimpleContext(FreshetPostgresDialect.INSTANCE, inputFields::get);
     }
 
     private static String sql(SqlNode node) {

@@ -10,7 +10,7 @@ public final class SqlFormat {
   }
 
   public static SqlWriterConfig config(SqlWriterConfig base) {
-    return base.withDialect(Quoting.DIALECT)
+    return base.withDialect(FreshetPostgresDialect.INSTANCE)
         .withIndentation(2)
         .withClauseStartsLine(true)
         .withClauseEndsLine(false)

@@ -1,6 +1,7 @@
 package dev.freshet.codegen.sql;
 
 import dev.freshet.planner.StarExpansion;
+import dev.freshet.planner.sql.Quoting;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.freshet.planner.InvalidQueryException;
 import dev.freshet.planner.QueryText;
 import dev.freshet.planner.SourcePosition;
 import dev.freshet.planner.parse.LongIdentifiers;
+import dev.freshet.planner.sql.Quoting;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -278,8 +279,8 @@ public final class PgQueryAnalyzer {
         if (first != null && !first.name().equals(id.name())) {
           SourcePosition at = QueryText.positionOf(sql, id.start());
           SourcePosition end = QueryText.positionOf(sql, id.end() - 1);
-          return new InvalidQueryException("the names \"" + first.name() + "\" and \"" + id.name() + "\" are both \""
-              + cut + "\" to PostgreSQL, which keeps the first " + LongIdentifiers.MAX_BYTES + " bytes of a name, "
+          return new InvalidQueryException("the names " + Quoting.identifier(first.name()) + " and "
+              + Quoting.identifier(id.name()) + " are both " + Quoting.identifier(cut) + " to PostgreSQL, which keeps the first " + LongIdentifiers.MAX_BYTES + " bytes of a name, "
               + "so the query has two columns of that name; give them names that differ in their first "
               + LongIdentifiers.MAX_BYTES + " bytes", sql, new SourcePosition(at.line(), at.column(), end.line(),
                   end.column()), false, e);

@@ -1,8 +1,7 @@
 package dev.freshet.planner.catalog;
 
+import dev.freshet.planner.sql.Quoting;
 import java.util.Objects;
-import org.apache.calcite.sql.SqlDialect;
-import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
 
 /** A column whose type has no Calcite counterpart (see {@link PgTypeMapping}), and why. */
 public record UnsupportedColumn(String schema, String table, PgColumn column, String reason) {
@@ -16,9 +15,7 @@ public record UnsupportedColumn(String schema, String table, PgColumn column, St
 
   /** For the user, names quoted as PostgreSQL would: {@code column "s"."t"."doc" has type jsonb, ...}. */
   public String message() {
-    SqlDialect dialect = PostgresqlSqlDialect.DEFAULT;
-    return "column " + dialect.quoteIdentifier(schema) + "." + dialect.quoteIdentifier(table) + "."
-        + dialect.quoteIdentifier(column.name()) + " has type " + column.typeName()
+    return "column " + Quoting.qualified(schema, table, column.name()) + " has type " + column.typeName()
         + ", which Freshet cannot use: " + reason;
   }
 }

@@ -1,5 +1,6 @@
 package dev.freshet.planner.parse;
 
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.planner.types.PostgresNamedType;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ public final class JsonOperator extends SqlFunction {
 
   /** The call's name in the text given to Calcite's parser: the symbol as a quoted identifier. */
   static String callName(String symbol) {
-    return "\"" + symbol + "\"";
+    return Quoting.identifier(symbol);
   }
 
   @Override

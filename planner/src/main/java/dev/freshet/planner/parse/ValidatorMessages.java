@@ -1,5 +1,6 @@
 package dev.freshet.planner.parse;
 
+import dev.freshet.planner.sql.Quoting;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -20,14 +21,15 @@ public final class ValidatorMessages {
       new Rewrite(Pattern.compile("(?i)Object 'only' not found"),
           m -> "FROM ONLY: a table without its inheritance children"),
       new Rewrite(Pattern.compile("Object '([^']*)' not found(?: within '([^']*)')?"),
-          m -> "relation \"" + (m.group(2) == null ? "" : m.group(2) + ".") + m.group(1) + "\" does not exist"),
+          m -> "relation " + (m.group(2) == null ? "" : Quoting.identifier(m.group(2)) + ".")
+              + Quoting.identifier(m.group(1)) + " does not exist"),
       new Rewrite(Pattern.compile("Column '([^']*)' not found in any table"),
-          m -> "column \"" + m.group(1) + "\" does not exist"),
+          m -> "column " + Quoting.identifier(m.group(1)) + " does not exist"),
       // With alias reuse allowed, an unknown column is first taken for a select-list alias.
       new Rewrite(Pattern.compile("The definition of column '([^']*)' depends on itself.*"),
-          m -> "column \"" + m.group(1) + "\" does not exist"),
+          m -> "column " + Quoting.identifier(m.group(1)) + " does not exist"),
       new Rewrite(Pattern.compile("Column '([^']*)' not found in table '([^']*)'"),
-          m -> "column " + m.group(2) + "." + m.group(1) + " does not exist"),
+          m -> "column " + Quoting.qualified(m.group(2), m.group(1)) + " does not exist"),
       // PostgreSQL has read the query already (the function exists for it), and Calcite's argument types are its
       // own families (<ANY>, <NUMERIC> for an int[] and an integer): named without them
       new Rewrite(Pattern.compile("No match found for function signature ([^(]*)\\((.*)\\)"),

@@ -1,7 +1,7 @@
 package dev.freshet.runtime.capture;
 
 import dev.freshet.codegen.ddl.CapturePrinter;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import java.util.List;
 import java.util.Objects;
 

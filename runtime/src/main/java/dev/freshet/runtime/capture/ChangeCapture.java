@@ -5,7 +5,7 @@ import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.ddl.TableDdlPrinter;
 import dev.freshet.codegen.ddl.CapturedColumn;
 import dev.freshet.codegen.ddl.SourceAttribute;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,6 +1,6 @@
 package dev.freshet.runtime.cli;
 
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.StoredStreamTable;

@@ -7,7 +7,7 @@ import dev.freshet.rules.shape.AggregateClass;
 import dev.freshet.rules.shape.MaintenanceShape;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.sql.PlanPrinter;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.rel.ChangeTables;
 import dev.freshet.rules.shape.Stratum;
 import dev.freshet.runtime.streamtable.CompiledStreamTable;

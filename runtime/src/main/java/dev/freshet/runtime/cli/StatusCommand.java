@@ -59,7 +59,7 @@ public final class StatusCommand implements Callable<Integer> {
       st.definingQuery().strip().lines().forEach(line -> out.println("    " + line));
       if (!st.searchPath().isEmpty()) { // where the query's unqualified names resolve
         out.println("  search_path:  " + String.join(", ", st.searchPath().stream()
-            .map(dev.freshet.codegen.sql.Quoting::identifier).toList()));
+            .map(dev.freshet.planner.sql.Quoting::identifier).toList()));
       }
       out.println("  mode:         " + modeText(st));
       printMaintenance(out, st);

@@ -4,7 +4,7 @@ import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.planner.catalog.PgColumn;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.rel.ChangeTables;

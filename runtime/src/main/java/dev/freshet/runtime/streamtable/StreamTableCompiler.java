@@ -1,8 +1,8 @@
 package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
-import dev.freshet.codegen.sql.Quoting;
 import dev.freshet.codegen.sql.StarExpansionPrinter;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.QueryException;
 import dev.freshet.planner.QueryPlanner;
@@ -241,8 +241,8 @@ public final class StreamTableCompiler {
     for (QueryText.Identifier id : QueryText.identifiers(sql)) {
       String cut = LongIdentifiers.truncate(id.name());
       if (!cut.equals(id.name()) && described.columnNames().contains(cut) && noted.add(cut)) {
-        notes.add("column name \"" + id.name() + "\" is longer than PostgreSQL keeps (" + LongIdentifiers.MAX_BYTES
-            + " bytes): the column is named " + dev.freshet.codegen.sql.Quoting.identifier(cut));
+        notes.add("column name " + Quoting.identifier(id.name()) + " is longer than PostgreSQL keeps ("
+            + LongIdentifiers.MAX_BYTES + " bytes): the column is named " + Quoting.identifier(cut));
       }
     }
     return notes;
@@ -264,8 +264,8 @@ public final class StreamTableCompiler {
         throw hiddenColumn(c, target, described, column);
       }
       if (!seen.add(column)) {
-        throw new StreamTableException("the query of " + target + " has two columns named \"" + column
-            + "\"; a table needs distinct column names: alias one of them (… AS other_name)");
+        throw new StreamTableException("the query of " + target + " has two columns named "
+            + Quoting.identifier(column) + "; a table needs distinct column names: alias one of them (… AS other_name)");
       }
     }
   }
@@ -290,7 +290,7 @@ public final class StreamTableCompiler {
               + "column of the table, and a stream table also has hidden ones, where Freshet keeps what it needs "
               + "to maintain it); name the columns it needs instead of * (those of " + read + " are "
               + String.join(", ", columns.stream().filter(name -> !name.startsWith(HiddenColumns.PREFIX))
-                  .map(dev.freshet.codegen.sql.Quoting::identifier).toList()) + ")");
+                  .map(dev.freshet.planner.sql.Quoting::identifier).toList()) + ")");
         }
       }
     }

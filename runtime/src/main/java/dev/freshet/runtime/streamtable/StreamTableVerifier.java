@@ -5,7 +5,7 @@ import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.refresh.VerificationPrinter;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.shape.Stratum;
 import dev.freshet.runtime.oracle.BagComparison;
 import java.sql.Connection;

@@ -13,7 +13,7 @@ import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.codegen.ddl.StorageTypesPrinter;
 import dev.freshet.codegen.ddl.TableDdlPrinter;
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.runtime.capture.ChangeBuffer;
 import dev.freshet.runtime.capture.ChangeCapture;
 import dev.freshet.runtime.catalog.CatalogMigrations;

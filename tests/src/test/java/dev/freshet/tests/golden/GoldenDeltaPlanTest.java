@@ -455,7 +455,7 @@ class GoldenDeltaPlanTest {
       for (int round = 0; round < windows.length; round++) {
         apply(c, windows[round], round);
         RefreshReport report = Oracle.refreshAndCheck(c, name, Mode.DIFFERENTIAL);
-        assertEquals(windows[round].tables().stream().map(t -> dev.freshet.codegen.sql.Quoting.qualified("public", t)).toList(),
+        assertEquals(windows[round].tables().stream().map(t -> dev.freshet.planner.sql.Quoting.qualified("public", t)).toList(),
             report.changedSources().stream().sorted().toList(), report::toString);
       }
     }

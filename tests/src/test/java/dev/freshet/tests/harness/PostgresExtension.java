@@ -104,6 +104,6 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
   /** Test databases have generated names; still quoted, as all identifiers are. */
   private static String quote(String name) {
-    return dev.freshet.codegen.sql.Quoting.identifier(name);
+    return dev.freshet.planner.sql.Quoting.identifier(name);
   }
 }

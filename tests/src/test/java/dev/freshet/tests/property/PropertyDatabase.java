@@ -1,6 +1,6 @@
 package dev.freshet.tests.property;
 
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.tests.harness.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,6 +1,6 @@
 package dev.freshet.tpch.bench;
 
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.UserException;
 import dev.freshet.runtime.streamtable.AutoChoice;
@@ -134,7 +134,7 @@ public final class MaintenanceRun {
       }
     }
     if (!readers.isEmpty()) {
-      throw new UserException(ExitCode.REFUSED, "the TPC-H tables in schema \"" + schema + "\" are "
+      throw new UserException(ExitCode.REFUSED, "the TPC-H tables in schema " + Quoting.identifier(schema) + " are "
           + "replaced, but stream table" + (readers.size() == 1 ? " " : "s ") + String.join(", ", readers)
           + (readers.size() == 1 ? " reads" : " read") + " them; drop " + (readers.size() == 1 ? "it" : "them")
           + " first ('freshet drop NAME'), or use another database");

@@ -1,6 +1,6 @@
 package dev.freshet.tpch.bench;
 
-import dev.freshet.codegen.sql.Quoting;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.runtime.streamtable.StreamTableVerifier;
 import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tpch.RefreshResult;

@@ -1,5 +1,6 @@
 package dev.freshet.tpch.cli;
 
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.runtime.cli.ConnectionOptions;
 import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.UsageException;
@@ -90,7 +91,7 @@ public final class TpchRefreshCommand implements Callable<Integer> {
     } catch (SQLException e) {
       throw new UserException(ExitCode.DATABASE, "TPC-H refresh failed: " + DatabaseErrors.message(e)
           + ("42P01".equals(e.getSQLState())
-              ? " (is TPC-H loaded in schema \"" + schema + "\"? freshet tpch load --sf 0.01)"
+              ? " (is TPC-H loaded in schema " + Quoting.identifier(schema) + "? freshet tpch load --sf 0.01)"
               : ""), e);
     }
   }

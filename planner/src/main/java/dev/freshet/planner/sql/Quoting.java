@@ -1,17 +1,24 @@
-package dev.freshet.codegen.sql;
+package dev.freshet.planner.sql;
 
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
 
 /**
- * The one place where names and text values become SQL. Every identifier Freshet prints goes through
- * {@link #identifier}; every value that is not a bind parameter goes through {@link #literal}.
+ * The one place where names and text values become SQL, and where a name shown in a message is quoted. Every
+ * identifier Freshet prints goes through {@link #identifier}; every value that is not a bind parameter goes
+ * through {@link #literal}.
+ *
+ * <p>It lives in the planner, the lowest module, so that every module uses this one function: the planner's
+ * and the rules' refusals name tables and columns too ({@code column "s"."t"."doc" has type ...}), and neither
+ * module may depend on codegen, which prints the SQL. Its rule is PostgreSQL's dialect's, which the printers'
+ * dialect (codegen's FreshetPostgresDialect) inherits unchanged: always quoted, a quote doubled.
  */
 public final class Quoting {
 
-  /** The dialect every printer uses; it quotes all identifiers. */
-  public static final SqlDialect DIALECT = FreshetPostgresDialect.INSTANCE;
+  /** PostgreSQL's quoting rule, as Calcite's dialect for it writes names and strings. */
+  private static final SqlDialect RULE = PostgresqlSqlDialect.DEFAULT;
 
   private Quoting() {
   }
@@ -24,7 +31,7 @@ public final class Quoting {
     if (name.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("an SQL identifier cannot contain NUL: " + name);
     }
-    return DIALECT.quoteIdentifier(name);
+    return RULE.quoteIdentifier(name);
   }
 
   /** {@code schema.table} with each part quoted. */
@@ -41,6 +48,6 @@ public final class Quoting {
     if (value.indexOf('\0') >= 0) {
       throw new IllegalArgumentException("a text value cannot contain NUL");
     }
-    return DIALECT.quoteStringLiteral(value);
+    return RULE.quoteStringLiteral(value);
   }
 }
