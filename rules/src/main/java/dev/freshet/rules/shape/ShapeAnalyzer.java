@@ -8,6 +8,7 @@ import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.catalog.PgCalciteTable;
 import dev.freshet.planner.catalog.PgTable;
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.FreshetPrograms;
 import dev.freshet.rules.expand.JoinKeys;
 import dev.freshet.rules.rel.StateTables;
@@ -374,7 +375,7 @@ public final class ShapeAnalyzer {
     }
     PgTable.Kind kind = table.pgTable().kind();
     if (kind != PgTable.Kind.TABLE && kind != PgTable.Kind.PARTITIONED) {
-      throw refusal(ReasonCode.UNSUPPORTED_SOURCE, String.join(".", scan.getTable().getQualifiedName())
+      throw refusal(ReasonCode.UNSUPPORTED_SOURCE, Quoting.qualified(scan.getTable().getQualifiedName())
           + " is a " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
           + ", which cannot carry change capture", "read the tables it is built from, or use --mode FULL or AUTO: "
           + "PostgreSQL runs the query as written");

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
@@ -59,7 +60,7 @@ public final class StatusCommand implements Callable<Integer> {
       st.definingQuery().strip().lines().forEach(line -> out.println("    " + line));
       if (!st.searchPath().isEmpty()) { // where the query's unqualified names resolve
         out.println("  search_path:  " + String.join(", ", st.searchPath().stream()
-            .map(dev.freshet.planner.sql.Quoting::identifier).toList()));
+            .map(Quoting::identifier).toList()));
       }
       out.println("  mode:         " + modeText(st));
       printMaintenance(out, st);
@@ -177,14 +178,15 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   /**
-   * Source lines as {@link StreamTables#status} gives them ({@code "s"."t" {a,b}}); FULL tables
-   * capture no columns, any change of the table counts.
+   * One line per source, its name and the columns read from it, each quoted as in SQL, so that a name with a
+   * comma, a space or a quote reads as one: {@code "s"."t" ("a", "b c")}; FULL tables capture no columns, any
+   * change of the table counts.
    */
-  static void printSources(PrintWriter out, List<String> sources) {
+  static void printSources(PrintWriter out, List<StreamTables.Source> sources) {
     out.println("  sources:" + (sources.isEmpty() ? "      none" : ""));
-    for (String source : sources) {
-      out.println("    " + (source.endsWith(" {}")
-          ? source.substring(0, source.length() - 3) + " (any change: FULL refresh)" : source));
+    for (StreamTables.Source source : sources) {
+      out.println("    " + source.name() + (source.columns().isEmpty() ? " (any change: FULL refresh)"
+          : " (" + String.join(", ", source.columns().stream().map(Quoting::identifier).toList()) + ")"));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.planner.sql.Quoting;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -206,36 +207,33 @@ final class StreamTableCatalog {
   static List<String> sourcesUnderRowSecurity(Connection c, List<Long> relids) throws SQLException {
     // freshet.sources_under_row_security's query, not the function: create --dry-run asks before any
     // catalog exists (it said 'schema "freshet" does not exist' on a new database)
+    // names quoted here, by Quoting, as every message quotes them (the function's format('%I') leaves plain
+    // names bare)
     try (PreparedStatement ps = c.prepareStatement("""
-        SELECT coalesce(pg_catalog.array_agg(pg_catalog.format('%I.%I', n.nspname, c.relname)
-                        ORDER BY n.nspname, c.relname), '{}')
+        SELECT n.nspname, c.relname
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.oid = ANY (?::pg_catalog.oid[]) AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)""")) {
+        WHERE c.oid = ANY (?::pg_catalog.oid[]) AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)
+        ORDER BY 1, 2""")) {
       ps.setArray(1, c.createArrayOf("bigint", relids.toArray()));
-      return textArray(ps);
+      List<String> secured = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          secured.add(Quoting.qualified(rs.getString(1), rs.getString(2)));
+        }
+      }
+      return secured;
     }
   }
 
-  /** {@link #sourcesUnderRowSecurity(Connection, List)} of stream table {@code id}'s sources, in one query. */
+  /** {@link #sourcesUnderRowSecurity(Connection, List)} of stream table {@code id}'s sources. */
   static List<String> sourcesUnderRowSecurity(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.sources_under_row_security(array_agg("
-        + "source_relid)) FROM freshet.stream_table_sources WHERE stream_table_id = ?")) {
-      ps.setLong(1, id);
-      return textArray(ps);
-    }
-  }
-
-  private static List<String> textArray(PreparedStatement ps) throws SQLException {
-    try (ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return List.of((String[]) rs.getArray(1).getArray());
-    }
+    return sourcesUnderRowSecurity(c, sourceRelids(c, id));
   }
 
   /** The refusal of a differential refresh or create under row-level security (SQLSTATE 42501). */
   static String rowSecurityMessage(List<String> tables, String role) {
-    return "row-level security of " + String.join(", ", tables) + " applies to role " + role
+    return "row-level security of " + String.join(", ", tables) + " applies to role " + Quoting.identifier(role)
         + ": a differential refresh would read rows its policies hide from it";
   }
 

@@ -947,20 +947,31 @@ public final class StreamTables {
   }
 
   /** A stream table, its sources and its last refreshes (newest first). */
-  public record Status(StoredStreamTable table, List<String> sources, List<String> history) {
+  public record Status(StoredStreamTable table, List<Source> sources, List<String> history) {
+  }
+
+  /**
+   * A source as {@code status} shows it: its name, quoted and qualified ({@code "public"."orders"}), and the
+   * columns the stream table reads from it, as stored (none for a FULL stream table: any change counts).
+   */
+  public record Source(String name, List<String> columns) {
+    public Source {
+      columns = List.copyOf(columns);
+    }
   }
 
   public static Status status(Connection c, String name, int historyLimit) throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     StoredStreamTable st = StreamTableCatalog.require(c, target, false);
-    List<String> sources = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT source_schema, source_table, columns::text "
+    List<Source> sources = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT source_schema, source_table, columns::text[] "
         + "FROM freshet.stream_table_sources WHERE stream_table_id = ? ORDER BY 1, 2")) {
       ps.setLong(1, st.id());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          sources.add(Quoting.qualified(rs.getString(1), rs.getString(2)) + " " + rs.getString(3));
+          sources.add(new Source(Quoting.qualified(rs.getString(1), rs.getString(2)),
+              List.of((String[]) rs.getArray(3).getArray())));
         }
       }
     }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ class CliNameQuotingTest {
     List<CliRun> runs = new ArrayList<>();
 
     CliRun create = run(runs, url, "create", "nq_items", "--query", query);
-    assertTrue(create.out().contains("\n    " + SOURCE + " {id,qty}\n"), create.transcript());
+    assertTrue(create.out().contains("\n    " + SOURCE + " (\"id\", \"qty\")\n"), create.transcript());
     CliRun dryRun = run(runs, url, "create", "nq_other", "--dry-run", "--query", query);
     assertTrue(dryRun.out().contains("\n  sources:      " + SOURCE + "\n"), dryRun.transcript());
 
@@ -64,6 +66,52 @@ class CliNameQuotingTest {
       assertFalse((r.out() + r.err()).lines().filter(line -> !line.contains("Scan(table=[") && !line.contains("Δ"))
           .anyMatch(line -> line.contains("Shop.Order Items")), "printed bare: " + r.transcript());
     }
+  }
+
+  /**
+   * Messages name hostile objects (quotes, a comma, spaces, unicode, upper case, reserved words) as SQL writes
+   * them, one quoting rule for all: a source's columns in create and status, the FR007 refusal of a view, a
+   * drop of an ordinary table, and a refusal of the planner that names a column.
+   */
+  @Test
+  void messagesQuoteHostileNames(TestDatabase db) throws Exception {
+    String schema = "\"Ünï Schema\"";
+    String table = schema + ".\"Select \"\"T\"\", x\"";
+    String view = schema + ".\"My \"\"View\"\"\"";
+    db.execute("CREATE SCHEMA " + schema,
+        "CREATE TABLE " + table + " (\"Order\" int PRIMARY KEY, \"a, b\" int, \"x\"\"y\" text, \"R\" numrange)",
+        "INSERT INTO " + table + " VALUES (1, 2, 'q', '[1,2)')",
+        "CREATE VIEW " + view + " AS SELECT * FROM " + table);
+    String url = db.jdbcUrl();
+
+    String streamTable = schema + ".\"St \"\"1\"\"\"";
+    CliRun create = CliRun.run(url, "create", streamTable, "--query",
+        "SELECT \"Order\", \"a, b\", \"x\"\"y\" FROM " + table);
+    assertEquals(0, create.exitCode(), create.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+    String sourceLine = "\n    " + table + " (\"Order\", \"a, b\", \"x\"\"y\")\n";
+    assertTrue(create.out().contains(sourceLine), create.transcript());
+    CliRun status = CliRun.run(url, "status", streamTable);
+    assertEquals(0, status.exitCode(), status.transcript());
+    assertTrue(status.out().contains(sourceLine), status.transcript());
+
+    CliRun fromView = CliRun.run(url, "create", schema + ".v_st", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT \"Order\" FROM " + view);
+    assertEquals(3, fromView.exitCode(), fromView.transcript());
+    assertTrue(fromView.err().startsWith("error: unsupported: FR007: " + view + " is a view, which cannot carry "
+        + "change capture\n"), fromView.transcript());
+
+    CliRun range = CliRun.run(url, "create", schema + ".r_st", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT \"Order\", \"R\" FROM " + table);
+    assertEquals(3, range.exitCode(), range.transcript());
+    assertTrue(range.err().startsWith("error: unsupported: FR002: column " + table + ".\"R\" has type numrange"),
+        range.transcript());
+
+    CliRun drop = CliRun.run(url, "drop", table);
+    assertEquals(2, drop.exitCode(), drop.transcript());
+    assertTrue(drop.err().startsWith("error: " + table + " is a table, not a stream table;"), drop.transcript());
   }
 
   private static CliRun run(List<CliRun> runs, String url, String... args) {

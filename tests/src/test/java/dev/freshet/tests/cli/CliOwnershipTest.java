@@ -122,7 +122,7 @@ class CliOwnershipTest {
     CliRun refused = CliRun.run(carol, "create", "by_region", "--mode", "differential", "--query", query);
     assertEquals(3, refused.exitCode(), refused.transcript());
     assertTrue(refused.err().contains("FR007") && refused.err().contains(
-        "row-level security of public.acct applies to role fr_carol"), refused.transcript());
+        "row-level security of \"public\".\"acct\" applies to role \"fr_carol\""), refused.transcript());
     CliRun auto = CliRun.run(carol, "create", "by_region", "--query", query);
     assertEquals(0, auto.exitCode(), auto.transcript());
     assertTrue(auto.out().contains("FULL (requested AUTO)"), auto.transcript());
@@ -145,7 +145,7 @@ class CliOwnershipTest {
         "INSERT INTO open_acct VALUES (3, 'secret', 7)");
     CliRun blocked = CliRun.run(carol, "refresh", "open_total");
     assertEquals(4, blocked.exitCode(), blocked.transcript());
-    assertTrue(blocked.err().contains("row-level security of public.open_acct applies to role fr_carol"),
+    assertTrue(blocked.err().contains("row-level security of \"public\".\"open_acct\" applies to role \"fr_carol\""),
         blocked.transcript());
     SQLException call = assertThrows(SQLException.class, () -> sql(carol, "CALL freshet.refresh('open_total')"));
     assertEquals("42501", call.getSQLState(), call.getMessage());

@@ -32,7 +32,7 @@ class CliStreamTableLifecycleTest {
     assertEquals(0, create.exitCode(), create.transcript());
     assertTrue(create.out().contains("created stream table \"public\".\"order_totals\": DIFFERENTIAL\n"),
         create.transcript());
-    assertTrue(create.out().contains("\"public\".\"orders\" {"), create.transcript());
+    assertTrue(create.out().contains("\"public\".\"orders\" (\"customer\", \"amount\")\n"), create.transcript());
     assertTrue(create.out().contains("rows:         2\n"), create.transcript());
     assertFalse(create.out().contains("fallback"), create.transcript());
 
@@ -62,7 +62,7 @@ class CliStreamTableLifecycleTest {
     assertTrue(status.out().contains("  search_path:  \"public\"\n"), status.transcript());
     assertTrue(status.out().contains("  status:       ACTIVE\n"), status.transcript());
     assertTrue(status.out().contains("  rows:         3\n"), status.transcript());
-    assertTrue(status.out().contains("\"public\".\"orders\" {"), status.transcript());
+    assertTrue(status.out().contains("\"public\".\"orders\" (\"customer\", \"amount\")\n"), status.transcript());
     assertEquals(3, status.out().lines().filter(l -> l.matches("    \\d{4}-\\d\\d-\\d\\d .*")).count(),
         "create and two refreshes: " + status.transcript());
     CliRun lastOnly = CliRun.run(url, "status", "order_totals", "--history", "1");

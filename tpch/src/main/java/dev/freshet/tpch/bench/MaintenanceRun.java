@@ -126,9 +126,9 @@ public final class MaintenanceRun {
       if (st.name().schema().equals(current) && STREAM_TABLE_NAME.matcher(st.name().name()).matches()) {
         continue; // ours, dropped by dropEarlierStreamTables
       }
-      List<String> sources = StreamTables.status(c, st.name().sql(), 0).sources();
+      List<StreamTables.Source> sources = StreamTables.status(c, st.name().sql(), 0).sources();
       boolean readsTpch = TpchSchema.TABLES.stream().anyMatch(t -> sources.stream()
-          .anyMatch(src -> src.startsWith(Quoting.qualified(schema, t.name()) + " ")));
+          .anyMatch(src -> src.name().equals(Quoting.qualified(schema, t.name()))));
       if (readsTpch) {
         readers.add(st.name().toString());
       }
