@@ -55,7 +55,7 @@ class CliHistoryTest {
     List<String> refreshes = pass.out().lines().filter(l -> l.contains("\"hi_sched\"")).toList();
     assertEquals(1, refreshes.size(), pass.transcript());
     assertTrue(refreshes.get(0).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  "
-        + "\"public\"\\.\"hi_sched\"  DIFFERENTIAL  changed \"public\"\\.\"hi_sv\"  \\+1 ~0 -0  delta 1  \\d+ ms"),
+        + "\"public\"\\.\"hi_sched\" *  DIFFERENTIAL  changed \"public\"\\.\"hi_sv\"  \\+1 ~0 -0  delta 1  \\d+ ms"),
         pass.transcript());
     CliRun verified = CliRun.run(db.jdbcUrl(), "verify", "hi_sched");
     assertEquals(0, verified.exitCode(), verified.transcript());

@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,10 +59,21 @@ class ServiceKillTest {
 
   /** The next line the service prints that contains {@code wanted}; fails after a minute without one. */
   private static String nextLine(BlockingQueue<String> lines, String wanted) throws InterruptedException {
+    return nextLine(lines, wanted, line -> line.contains(wanted));
+  }
+
+  /**
+   * The next line the service prints that {@code wanted} accepts; fails after a minute without one, however many
+   * other lines it prints (a stream table refreshed every second prints one each second).
+   */
+  private static String nextLine(BlockingQueue<String> lines, String what, java.util.function.Predicate<String> wanted)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
     while (true) {
-      String line = lines.poll(1, TimeUnit.MINUTES);
-      assertTrue(line != null, "the service printed no line with " + wanted);
-      if (line.contains(wanted)) {
+      long left = Duration.between(Instant.now(), deadline).toMillis();
+      String line = left > 0 ? lines.poll(left, TimeUnit.MILLISECONDS) : null;
+      assertTrue(line != null, "the service printed no line with " + what);
+      if (wanted.test(line)) {
         return line;
       }
     }
@@ -153,10 +163,10 @@ class ServiceKillTest {
         assertEquals(1L, scalar(c, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             + "WHERE application_name = 'freshet service' AND wait_event_type = 'Lock'"));
         blocker.rollback();
-        List<String> wanted = List.of("reconnected to PostgreSQL", "\"public\".\"term_st\"  DIFFERENTIAL");
-        for (String w : wanted) {
-          nextLine(lines, w);
-        }
+        nextLine(lines, "reconnected to PostgreSQL");
+        // the name is padded to the widest scheduled name of the database (killed_st's, when it is there)
+        nextLine(lines, "a refresh of term_st",
+            line -> line.matches(".*\"public\"\\.\"term_st\" *  DIFFERENTIAL .*"));
       } finally {
         service.destroyForcibly();
         service.waitFor(1, TimeUnit.MINUTES);
