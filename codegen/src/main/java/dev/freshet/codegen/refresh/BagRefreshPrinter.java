@@ -103,10 +103,29 @@ public final class BagRefreshPrinter implements StoredTablePrinter {
         + "\nFROM (\n" + indent(definingSql, 2) + "\n) AS q" + columnAliases();
   }
 
+  /**
+   * Hashes every stored row anew and numbers equal rows 1, 2, … again: rows that were different may read
+   * as equal now (a composite that lost an attribute, text that became an integer), and a refresh counts
+   * on the ordinals of equal rows being exactly 1 … n.
+   */
   @Override
   public String rehash(List<StoredColumn> stored) {
-    List<String> types = stored.subList(0, columns.size()).stream().map(StoredColumn::identityType).toList();
-    return "UPDATE " + targetName() + " AS st SET " + q(HiddenColumns.HASH) + " = " + SqlText.hash("st", columns, types);
+    List<StoredColumn> user = stored.subList(0, columns.size());
+    List<String> types = user.stream().map(StoredColumn::identityType).toList();
+    List<String> partition = new ArrayList<>();
+    partition.add("h.\"__freshet_hash\"");
+    for (StoredColumn column : user) {
+      partition.add(SqlText.comparable(col("r", column.name()), column));
+    }
+    return "UPDATE " + targetName() + " AS st SET " + q(HiddenColumns.HASH) + " = n.\"__freshet_hash\", "
+        + q(HiddenColumns.DUP) + " = n.\"__freshet_n\"\n"
+        + "FROM (\n"
+        + "  SELECT r.ctid AS \"__freshet_row\", h.\"__freshet_hash\",\n"
+        + "    row_number() OVER (PARTITION BY " + join(partition) + ")::integer AS \"__freshet_n\"\n"
+        + "  FROM " + targetName() + " AS r\n"
+        + "  CROSS JOIN LATERAL (SELECT " + SqlText.hash("r", columns, types) + " AS \"__freshet_hash\") AS h\n"
+        + ") AS n\n"
+        + "WHERE st.ctid = n.\"__freshet_row\"";
   }
 
   /**
