@@ -61,6 +61,12 @@ final class RefreshInstaller {
       ps.setLong(3, id);
       ps.executeUpdate();
     }
+    // the types its sources' columns use and their row-level security, as compiled: what the event
+    // triggers of catalog V18 compare DDL with
+    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.record_source_state(?)")) {
+      ps.setLong(1, id);
+      ps.execute();
+    }
     boolean differential = compiled.effectiveMode() == Mode.DIFFERENTIAL;
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,

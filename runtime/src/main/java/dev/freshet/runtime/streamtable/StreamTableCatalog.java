@@ -184,6 +184,55 @@ final class StreamTableCatalog {
     }
   }
 
+  /**
+   * What the next refresh of stream table {@code id} must do after DDL on a type or on the row-level
+   * security of a source (catalog V18): {@code compile} or {@code recompute}; empty when nothing.
+   */
+  static Optional<String> rebuildStep(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT rebuild_step FROM freshet.stream_tables WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  static void setRebuildStep(Connection c, long id, String step) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET rebuild_step = ? WHERE id = ?")) {
+      ps.setString(1, step);
+      ps.setLong(2, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** When stream table {@code id} was last compiled again after DDL on a source; empty if never. */
+  static Optional<OffsetDateTime> rebuiltAt(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT rebuilt_at FROM freshet.stream_tables WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Stream table {@code id} is compiled again now: plans of it compiled before, in any process, are stale. */
+  static void markRebuilt(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET rebuilt_at = clock_timestamp() "
+        + "WHERE id = ?")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** {@link #markRebuilt} for every stream table reading source {@code relid}. */
+  static void markReadersRebuilt(Connection c, long relid) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET rebuilt_at = clock_timestamp() "
+        + "WHERE id IN (SELECT stream_table_id FROM freshet.stream_table_sources WHERE source_relid = ?::oid)")) {
+      ps.setLong(1, relid);
+      ps.executeUpdate();
+    }
+  }
+
   /** Source relids of a stream table. */
   static List<Long> sourceRelids(Connection c, long id) throws SQLException {
     List<Long> relids = new ArrayList<>();

@@ -397,13 +397,16 @@ public final class StreamTables {
   private static final String NEEDS_PROGRAMS = "FS002";
   /** SQLSTATE of refresh_window: no program for exactly the changed sources; DETAIL {@code changed_mask <n>}. */
   private static final String NEEDS_EXACT_PROGRAM = "FS003";
+  /** SQLSTATE of refresh_window: DDL on a type its sources use; it must be compiled again first (catalog V18). */
+  private static final String NEEDS_COMPILE = "FS005";
   /** SQLSTATE serialization_failure: the window's catalog row changed after its snapshot was taken. */
   private static final String SERIALIZATION_FAILURE = "40001";
 
   /**
    * Runs {@code attempt} in a REPEATABLE READ transaction; when it reports that the sources' capture must
-   * be reconciled, that programs are missing, or that the changed sources have no program of their own, does
-   * that (committed before the next attempt takes its snapshot) and tries again.
+   * be reconciled, that programs are missing, that the changed sources have no program of their own, or that
+   * the stream table must be compiled again after DDL on a type (then {@link #rebuild}), does that (committed
+   * before the next attempt takes its snapshot) and tries again.
    */
   private static Window attemptPreparing(Connection c, QualifiedName target, long id, Work<Window> attempt)
       throws SQLException {
@@ -416,11 +419,19 @@ public final class StreamTables {
           // another refresh committed between this one's snapshot and its lock: start again after it
           continue;
         }
-        if (round >= 3 || !Set.of(NEEDS_RECONCILE, NEEDS_PROGRAMS, NEEDS_EXACT_PROGRAM).contains(state)) {
+        if (round >= 5 || !Set.of(NEEDS_RECONCILE, NEEDS_PROGRAMS, NEEDS_EXACT_PROGRAM, NEEDS_COMPILE).contains(state)) {
           throw e;
         }
         StoredStreamTable st = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
             () -> StreamTableCatalog.require(c, target, false));
+        if (NEEDS_COMPILE.equals(state)) {
+          inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
+            lockRefresh(c, target, id, true);
+            rebuild(c, StreamTableCatalog.require(c, target, true));
+            return null;
+          });
+          continue;
+        }
         if (NEEDS_EXACT_PROGRAM.equals(state)) {
           long mask = changedMask(e);
           inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
@@ -448,6 +459,26 @@ public final class StreamTables {
         });
       }
     }
+  }
+
+  /**
+   * The first half of a rebuild after DDL on a type a source's columns use (catalog V18: an enum value or the
+   * type renamed, a composite's attributes changed), under the refresh lock: the query compiled again (its
+   * programs named the type, and may have read the attribute or the label), the stored columns given the
+   * types it gives them now, every stored row and group hashed anew (identities are hashed over the values'
+   * text, and a label reads as its new name) and the programs installed. The recompute that follows (FULL,
+   * applied as a diff) is the next window's: {@code rebuild_step} 'recompute', which {@code CALL
+   * freshet.refresh} does too. Nothing when another session did it meanwhile.
+   */
+  private static void rebuild(Connection c, StoredStreamTable st) throws SQLException {
+    if (!StreamTableCatalog.rebuildStep(c, st.id()).equals(Optional.of("compile"))) {
+      return;
+    }
+    StreamTableCatalog.markRebuilt(c, st.id()); // plans compiled before, in any process, are stale now
+    CompiledStreamTable compiled = compiled(c, st);
+    alignStoredTypes(c, compiled, true);
+    RefreshInstaller.install(c, st.id(), compiled);
+    StreamTableCatalog.setRebuildStep(c, st.id(), "recompute");
   }
 
   /**
@@ -562,6 +593,7 @@ public final class StreamTables {
           ps.setLong(1, relid);
           ps.executeUpdate();
         }
+        StreamTableCatalog.markReadersRebuilt(c, relid); // and so do other processes, whose plans are stale
         return null;
       });
     }
@@ -661,6 +693,15 @@ public final class StreamTables {
    * fails naming the column and how to recreate the stream table.
    */
   static void alignStoredTypes(Connection c, CompiledStreamTable compiled) throws SQLException {
+    alignStoredTypes(c, compiled, false);
+  }
+
+  /**
+   * {@link #alignStoredTypes(Connection, CompiledStreamTable)}; with {@code rehashAll} every stored table's
+   * identities are hashed anew, retyped or not (a renamed enum label, a composite with other attributes:
+   * the same type, other text).
+   */
+  static void alignStoredTypes(Connection c, CompiledStreamTable compiled, boolean rehashAll) throws SQLException {
     for (Map.Entry<List<String>, dev.freshet.codegen.refresh.StoredTablePrinter> table
         : compiled.storagePrinters().entrySet()) {
       QualifiedName name = new QualifiedName(table.getKey().get(0), table.getKey().get(1));
@@ -676,6 +717,10 @@ public final class StreamTables {
           .filter(column -> stored.containsKey(column.name()) && !stored.get(column.name()).equals(column))
           .toList();
       if (retyped.isEmpty()) {
+        if (rehashAll) {
+          execute(c, dev.freshet.codegen.ddl.WriteGuardPrinter.ALLOW_WRITES);
+          execute(c, table.getValue().rehash(storedColumns(c, name)));
+        }
         continue;
       }
       java.sql.Savepoint before = c.setSavepoint();
@@ -715,7 +760,9 @@ public final class StreamTables {
   }
 
   static CompiledStreamTable compiled(Connection c, StoredStreamTable st) throws SQLException {
-    List<Object> key = List.of(st.id(), st.createdAt(), st.definingQuery(), st.requestedMode());
+    // compiled again after DDL on a source (by any process): a plan from before is stale
+    List<Object> key = List.of(st.id(), st.createdAt(), st.definingQuery(), st.requestedMode(),
+        StreamTableCatalog.rebuiltAt(c, st.id()));
     CompiledStreamTable cached = COMPILED.get(key);
     if (cached != null) {
       return cached;
@@ -736,6 +783,7 @@ public final class StreamTables {
           + st.effectiveMode() + " but its query now compiles to " + compiled.effectiveMode()
           + " (did a source change?); recreate it with 'freshet alter --query'");
     }
+    COMPILED.keySet().removeIf(k -> k.get(0).equals(st.id())); // stale plans of it, if any
     COMPILED.put(key, compiled);
     return compiled;
   }

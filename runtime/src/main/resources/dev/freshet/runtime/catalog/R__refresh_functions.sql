@@ -5,8 +5,8 @@
 -- catalog at an older version is upgraded and gets it. Migrations up to V17 also created these functions,
 -- in the versions of their day.
 --
--- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17
--- for the history of its design). auto_choice: AUTO's choice for a window (V11). pending_changes: the
+-- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
+-- V18 for the history of its design). auto_choice: AUTO's choice for a window (V11). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4).
 
 CREATE OR REPLACE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
@@ -84,6 +84,13 @@ BEGIN
       USING ERRCODE = 'FS001', DETAIL = 'sources: ' || v_renamed::text,
         HINT = 'run ''freshet refresh'' for it once: it reconciles the capture and reinstalls its programs';
   END IF;
+  -- DDL on a type its sources use (V18): its programs and stored hashes are stale until it is compiled again
+  IF v_st.rebuild_step = 'compile' THEN
+    RAISE EXCEPTION 'stream table %.% must be compiled again: %', quote_ident(v_st.schema_name),
+        quote_ident(v_st.table_name), split_part(v_st.pending_rebuild, ': its next refresh', 1)
+      USING ERRCODE = 'FS005',
+        HINT = 'run ''freshet refresh'' for it once: it compiles it again and recomputes it';
+  END IF;
 
   IF p_profile THEN
     profile := freshet.profile_step(profile, 'lock the sources, check their capture', v_step);
@@ -117,7 +124,10 @@ BEGIN
     v_step := clock_timestamp();
   END IF;
 
-  IF p_full THEN
+  IF v_st.rebuild_step = 'recompute' THEN -- after DDL on a type a source uses (V18)
+    mode_used := 'FULL';
+    mode_reason := coalesce(split_part(v_st.pending_rebuild, ': its next refresh', 1), 'a rebuild') || ': recomputed';
+  ELSIF p_full THEN
     mode_used := 'FULL';
     mode_reason := 'a recompute was asked for';
   ELSIF v_st.recomputes_every_refresh

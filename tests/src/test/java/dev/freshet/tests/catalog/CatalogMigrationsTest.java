@@ -101,13 +101,14 @@ class CatalogMigrationsTest {
             "status text", "last_snapshot pg_snapshot", "last_refresh_at timestamp with time zone",
             "last_error text", "created_at timestamp with time zone", "search_path name[]",
             "recomputes_every_refresh boolean", "reconcile_check text", "resumed_at timestamp with time zone",
-            "recompute_ms double precision", "pending_rebuild text"),
+            "recompute_ms double precision", "pending_rebuild text", "rebuild_step text",
+            "rebuilt_at timestamp with time zone"),
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
         "captured_columns name[]", "created_at timestamp with time zone", "captured_attnums smallint[]",
         "captured_layout text", "marker_reason text", "marker_xid xid8"), columns("change_buffers"));
     assertEquals(List.of("stream_table_id bigint", "source_relid oid", "source_schema name", "source_table name",
-        "columns name[]"), columns("stream_table_sources"));
+        "columns name[]", "column_types jsonb"), columns("stream_table_sources"));
     assertEquals(List.of("id bigint", "stream_table_id bigint", "started_at timestamp with time zone",
         "finished_at timestamp with time zone", "mode_used text", "changed_sources text[]", "rows_inserted bigint",
         "rows_updated bigint", "rows_deleted bigint", "delta_rows bigint", "fallback_reason text", "error text",
