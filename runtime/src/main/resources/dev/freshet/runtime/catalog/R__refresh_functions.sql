@@ -124,7 +124,7 @@ BEGIN
     v_step := clock_timestamp();
   END IF;
 
-  IF v_st.rebuild_step = 'recompute' THEN -- after DDL on a type a source uses (V18)
+  IF v_st.rebuild_step = 'recompute' THEN -- after DDL on a type or the row-level security of a source (V18)
     mode_used := 'FULL';
     mode_reason := coalesce(split_part(v_st.pending_rebuild, ': its next refresh', 1), 'a rebuild') || ': recomputed';
   ELSIF p_full THEN

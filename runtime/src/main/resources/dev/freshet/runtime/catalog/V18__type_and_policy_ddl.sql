@@ -20,16 +20,27 @@
 -- anew and recomputes it in full, applied as a diff (rebuild_step 'compile', then 'recompute'); CALL
 -- freshet.refresh does the recompute, and asks for 'freshet refresh' for the compile.
 --
+-- Row-level security. A recompute reads a source with the rights of the role that refreshes, and the
+-- rows it may read are decided by the source's row-level security: ENABLE / DISABLE / FORCE / NO FORCE
+-- ROW LEVEL SECURITY, and the policies that decide what SELECT sees (FOR SELECT or ALL: their roles, USING
+-- expression, permissive or restrictive). When that changes (CREATE / ALTER / DROP POLICY, ALTER TABLE
+-- ... ROW LEVEL SECURITY), every stream table reading the source is recomputed in full by its next refresh
+-- (rebuild_step 'recompute'): what it holds may have been computed under the old rules. A policy for
+-- INSERT, UPDATE or DELETE only, or a policy renamed, changes nothing.
+--
 -- What each source looked like when its stream table was compiled is recorded here, per source:
 ALTER TABLE freshet.stream_table_sources ADD COLUMN column_types jsonb;
+ALTER TABLE freshet.stream_table_sources ADD COLUMN row_security text;
 COMMENT ON COLUMN freshet.stream_table_sources.column_types IS
   'Every type the read columns use, at any depth (freshet.source_column_types), as when the stream table was compiled or DDL was last seen; NULL before catalog V18';
+COMMENT ON COLUMN freshet.stream_table_sources.row_security IS
+  'The source''s row-level security as SELECT sees it (freshet.source_row_security), as last seen; NULL before catalog V18';
 
 ALTER TABLE freshet.stream_tables ADD COLUMN rebuild_step text
   CONSTRAINT stream_tables_rebuild_step_check CHECK (rebuild_step IN ('compile', 'recompute'));
 ALTER TABLE freshet.stream_tables ADD COLUMN rebuilt_at timestamptz;
 COMMENT ON COLUMN freshet.stream_tables.rebuild_step IS
-  'What its next refresh must do for pending_rebuild (DDL on a type): compile (the command line compiles it again, then recomputes) or recompute; NULL otherwise';
+  'What its next refresh must do for pending_rebuild (DDL on a type or on row-level security): compile (the command line compiles it again, then recomputes) or recompute; NULL otherwise';
 COMMENT ON COLUMN freshet.stream_tables.rebuilt_at IS
   'When it was last compiled again after DDL on a source: a plan compiled before is stale';
 
@@ -101,11 +112,29 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
   FROM (SELECT DISTINCT s.type_oid FROM freshet.source_type_uses(p_relid, p_columns) AS s) AS u
 $$;
 
+-- A source's row-level security as it decides what a SELECT sees: enabled, forced, and each policy for
+-- SELECT or ALL (permissive or restrictive, its roles, its USING expression), without the policies' names.
+CREATE FUNCTION freshet.source_row_security(p_relid oid) RETURNS text
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN c.relrowsecurity THEN 'enabled' ELSE 'disabled' END
+         || CASE WHEN c.relforcerowsecurity THEN ', forced' ELSE '' END
+         || coalesce((SELECT pg_catalog.string_agg(x.policy, '' ORDER BY x.policy)
+                      FROM (SELECT pg_catalog.format('; %s %s to %s using %s',
+                                     CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END, p.polcmd,
+                                     (SELECT pg_catalog.array_agg(r ORDER BY r) FROM pg_catalog.unnest(p.polroles) AS r),
+                                     coalesce(pg_catalog.pg_get_expr(p.polqual, p.polrelid), 'true')) AS policy
+                            FROM pg_catalog.pg_policy AS p
+                            WHERE p.polrelid = c.oid AND p.polcmd IN ('r', '*')) AS x), '')
+  FROM pg_catalog.pg_class AS c
+  WHERE c.oid = p_relid
+$$;
+
 -- Records how stream table p_id's sources look now (when it is compiled, and at this migration).
 CREATE FUNCTION freshet.record_source_state(p_id bigint) RETURNS void
 LANGUAGE sql SET search_path = pg_catalog, pg_temp AS $$
   UPDATE freshet.stream_table_sources AS s
-  SET column_types = freshet.source_column_types(s.source_relid, s.columns)
+  SET column_types = freshet.source_column_types(s.source_relid, s.columns),
+      row_security = freshet.source_row_security(s.source_relid)
   WHERE s.stream_table_id = p_id
 $$;
 
@@ -198,11 +227,55 @@ END
 $on_type_ddl$;
 REVOKE ALL ON FUNCTION freshet.on_type_ddl() FROM PUBLIC;
 
+-- At the end of CREATE / ALTER / DROP POLICY and ALTER TABLE: each source concerned (every source, for a
+-- DROP POLICY, which names no object here) whose row-level security changed as SELECT sees it makes every
+-- stream table reading it recompute in full at its next refresh.
+CREATE FUNCTION freshet.on_row_security_ddl() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $on_row_security_ddl$
+DECLARE
+  v_source record;
+  v_now text;
+BEGIN
+  FOR v_source IN
+    SELECT s.stream_table_id, s.source_relid, s.row_security, n.nspname, c.relname
+    FROM freshet.stream_table_sources AS s
+    JOIN pg_catalog.pg_class AS c ON c.oid = s.source_relid
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE TG_TAG = 'DROP POLICY'
+       OR s.source_relid IN (
+         SELECT CASE WHEN d.classid = 'pg_catalog.pg_policy'::pg_catalog.regclass
+                     THEN (SELECT p.polrelid FROM pg_catalog.pg_policy AS p WHERE p.oid = d.objid)
+                     ELSE d.objid END
+         FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
+         WHERE d.classid IN ('pg_catalog.pg_policy'::pg_catalog.regclass, 'pg_catalog.pg_class'::pg_catalog.regclass))
+    ORDER BY s.stream_table_id, s.source_relid
+  LOOP
+    v_now := freshet.source_row_security(v_source.source_relid);
+    CONTINUE WHEN v_now IS NOT DISTINCT FROM v_source.row_security;
+    UPDATE freshet.stream_table_sources SET row_security = v_now
+    WHERE stream_table_id = v_source.stream_table_id AND source_relid = v_source.source_relid;
+    -- a compile pending (DDL on a type) keeps its reason: it recomputes too
+    UPDATE freshet.stream_tables
+    SET pending_rebuild = pg_catalog.format('the row-level security of its source %I.%I changed (%s): its next '
+          'refresh recomputes it in full', v_source.nspname, v_source.relname,
+          CASE WHEN TG_TAG = 'ALTER TABLE' THEN 'ALTER TABLE ... ROW LEVEL SECURITY' ELSE TG_TAG END),
+        rebuild_step = 'recompute'
+    WHERE id = v_source.stream_table_id AND rebuild_step IS DISTINCT FROM 'compile';
+  END LOOP;
+EXCEPTION WHEN OTHERS THEN
+  RAISE WARNING 'Freshet could not record a change of row-level security of a table it uses: %', SQLERRM;
+END
+$on_row_security_ddl$;
+REVOKE ALL ON FUNCTION freshet.on_row_security_ddl() FROM PUBLIC;
+
 DO $install$
 BEGIN
   IF (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = current_user) THEN
     CREATE EVENT TRIGGER freshet_type_ddl ON ddl_command_end WHEN TAG IN ('ALTER TYPE', 'ALTER DOMAIN', 'ALTER SCHEMA')
     EXECUTE FUNCTION freshet.on_type_ddl();
+    CREATE EVENT TRIGGER freshet_row_security_ddl ON ddl_command_end
+    WHEN TAG IN ('CREATE POLICY', 'ALTER POLICY', 'DROP POLICY', 'ALTER TABLE')
+    EXECUTE FUNCTION freshet.on_row_security_ddl();
   END IF;
 END
 $install$;
