@@ -1,0 +1,56 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@code freshet status} says of DDL on a type a source uses and on a source's row-level security
+ * (catalog V18), with names that need their quotes: the type, the table and the column as PostgreSQL quotes
+ * them, and what the next refresh does; {@code freshet refresh} does it, and {@code freshet verify} finds
+ * the stream table equal to its query after each refresh.
+ */
+@PostgresTest
+class CliSourceDdlStatusTest {
+
+  @Test
+  void statusNamesTheTypeTheTableAndTheColumnAndRefreshRebuilds(TestDatabase db) throws Exception {
+    db.execute("CREATE SCHEMA \"Shop\"", "CREATE TYPE \"Shop\".\"Mood Kind\" AS ENUM ('sad', 'ok')",
+        "CREATE TABLE \"Shop\".\"Order Items\" (id int PRIMARY KEY, kind \"Shop\".\"Mood Kind\", amount int)",
+        "INSERT INTO \"Shop\".\"Order Items\" VALUES (1, 'sad', 1), (2, 'ok', 2)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "sd_kinds", "--mode", "differential", "--query",
+        "SELECT kind, sum(amount) AS total FROM \"Shop\".\"Order Items\" GROUP BY kind");
+    assertEquals(0, create.exitCode(), create.transcript());
+
+    db.execute("ALTER TYPE \"Shop\".\"Mood Kind\" RENAME VALUE 'ok' TO 'fine'",
+        "INSERT INTO \"Shop\".\"Order Items\" VALUES (3, 'fine', 30)");
+    CliRun status = CliRun.run(url, "status", "sd_kinds");
+    assertEquals(0, status.exitCode(), status.transcript());
+    assertTrue(status.out().contains("value 'ok' of type \"Shop\".\"Mood Kind\", which its source column "
+        + "\"Shop\".\"Order Items\".kind uses, was renamed to 'fine' (ALTER TYPE ... RENAME VALUE): its next refresh "
+        + "compiles it again and recomputes it in full"), status.transcript());
+    assertRefreshedInFullAndEqual(url);
+
+    db.execute("ALTER TABLE \"Shop\".\"Order Items\" ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY \"No Sad\" ON \"Shop\".\"Order Items\" FOR SELECT USING (kind <> 'sad')");
+    status = CliRun.run(url, "status", "sd_kinds");
+    assertTrue(status.out().contains("the row-level security of its source \"Shop\".\"Order Items\" changed "
+        + "(CREATE POLICY): its next refresh recomputes it in full"), status.transcript());
+    assertRefreshedInFullAndEqual(url);
+  }
+
+  private static void assertRefreshedInFullAndEqual(String url) {
+    CliRun refresh = CliRun.run(url, "refresh", "sd_kinds");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.out().contains("FULL"), refresh.transcript());
+    CliRun verify = CliRun.run(url, "verify", "sd_kinds");
+    assertEquals(0, verify.exitCode(), verify.transcript());
+    CliRun after = CliRun.run(url, "status", "sd_kinds");
+    assertFalse(after.out().contains("its next refresh"), after.transcript());
+  }
+}
