@@ -291,10 +291,32 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         + indent(stateQuery(), 2) + "\n) AS s";
   }
 
+  /**
+   * Hashes every stored group anew, keeping one row of groups whose keys read as equal now (text retyped
+   * to an integer: '1' and '01'; a composite that lost an attribute): two rows of one group would each be
+   * matched and updated by every later refresh. The values the kept row holds are those of one of them:
+   * the FULL recompute that follows a rehash corrects them.
+   */
   @Override
   public String rehash(List<StoredColumn> stored) {
-    return "UPDATE " + targetName() + " AS s SET " + q(HiddenColumns.HASH) + " = "
-        + SqlText.hash("s", keyColumns(), keyTypes());
+    List<String> partition = new ArrayList<>();
+    partition.add("r.\"__freshet_rehash\"");
+    for (String key : keyColumns()) {
+      StoredColumn column = stored.stream().filter(c -> c.name().equals(key)).findFirst().orElseThrow(() ->
+          new IllegalStateException("stored table " + targetName() + " has no key column " + key));
+      partition.add(SqlText.comparable(col("r", key), column));
+    }
+    String t = targetName();
+    return "WITH \"Δhashed\" AS (\n"
+        + "  SELECT r.\"__freshet_row\", r.\"__freshet_rehash\", row_number() OVER (PARTITION BY " + join(partition)
+        + ") AS \"__freshet_n\"\n"
+        + "  FROM (SELECT s.ctid AS \"__freshet_row\", " + SqlText.hash("s", keyColumns(), keyTypes())
+        + " AS \"__freshet_rehash\", s.* FROM " + t + " AS s) AS r\n"
+        + "), \"Δmerged\" AS (\n"
+        + "  DELETE FROM " + t + " AS s USING \"Δhashed\" AS h WHERE s.ctid = h.\"__freshet_row\" AND h.\"__freshet_n\" > 1\n"
+        + ")\n"
+        + "UPDATE " + t + " AS s SET " + q(HiddenColumns.HASH) + " = h.\"__freshet_rehash\"\n"
+        + "FROM \"Δhashed\" AS h WHERE s.ctid = h.\"__freshet_row\" AND h.\"__freshet_n\" = 1";
   }
 
   /**
