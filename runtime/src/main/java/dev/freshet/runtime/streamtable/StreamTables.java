@@ -305,9 +305,11 @@ public final class StreamTables {
     Work<Window> attempt = () -> {
       lockRefresh(c, target, first.id(), false);
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
-      if (st.effectiveMode() == Mode.DIFFERENTIAL && !recompute) {
+      if (st.effectiveMode() == Mode.DIFFERENTIAL) {
         // capture records every row written: a role that a source's policies apply to would read rows
-        // its query cannot see (catalog V12 checks the same for CALL freshet.refresh)
+        // its query cannot see (catalog V12 checks the same for CALL freshet.refresh). A recompute by such
+        // a role (refresh --full) is refused too: it would store what the policies let through, and the
+        // next differential refresh, by a role they do not apply to, would add every row's changes to it
         List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c, st.id());
         if (!secured.isEmpty()) {
           throw new SQLException(StreamTableCatalog.rowSecurityMessage(secured, StreamTableCatalog.currentUser(c))
