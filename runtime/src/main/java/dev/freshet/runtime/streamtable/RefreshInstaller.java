@@ -153,7 +153,9 @@ final class RefreshInstaller {
     Set<String> read = Set.copyOf(source.readColumns());
     List<ChangeTablePrinter.SourceColumn> columns = new ArrayList<>();
     for (PgColumn column : source.table().columns()) {
-      columns.add(new ChangeTablePrinter.SourceColumn(column.name(), column.typeName(), read.contains(column.name()),
+      // typed as the base type, as the buffer stores what it captures: a column not read stands as a typed
+      // NULL, which a domain that rejects NULL would refuse
+      columns.add(new ChangeTablePrinter.SourceColumn(column.name(), column.baseTypeName(), read.contains(column.name()),
           column.baseTypeEquality(), !printsAlikeWhenEqual(column)));
     }
     return columns;
