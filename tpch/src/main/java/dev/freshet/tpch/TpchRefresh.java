@@ -10,8 +10,10 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -32,7 +34,8 @@ import java.util.stream.IntStream;
  *
  * <p>Each function runs in its own transaction on the given connection (auto-commit is switched off
  * for it and restored after the commit) and writes each table with one statement, values bound as
- * arrays, so statement-level change capture sees one batch per table. Everything random derives
+ * arrays, so statement-level change capture sees one batch per table ({@code rf1(c, n)} and {@code rf2(c, n)}
+ * write the same rows in {@code n} transactions, one statement per table in each). Everything random derives
  * from the seed: the k-th call of a function with a given seed, on the same database state, makes
  * the same changes. Not thread-safe; use one instance per connection.
  */
@@ -142,61 +145,108 @@ public final class TpchRefresh {
 
   /** RF1: {@code batchSize} new orders and their line items. */
   public RefreshResult rf1(Connection c) throws SQLException {
-    return inTransaction(c, RefreshFunction.RF1, random -> {
+    return rf1(c, 1);
+  }
+
+  /**
+   * RF1's rows, the same as {@link #rf1(Connection)} would insert, in {@code transactions} transactions of
+   * consecutive orders, each with its line items: one refresh's worth arriving as many small writes. The
+   * keys are chosen once, in the first transaction (under its lock), so no other RF1 may run meanwhile.
+   */
+  public RefreshResult rf1(Connection c, int transactions) throws SQLException {
+    return inTransactions(c, RefreshFunction.RF1, transactions, random -> {
       // Concurrent RF1s would compute the same new keys; this makes the second wait for the first.
       // Readers are not blocked.
       execute(c, "LOCK TABLE " + qualified(schema, "orders") + " IN SHARE ROW EXCLUSIVE MODE");
       NewOrders.Bounds bounds = rf1Bounds(c);
       List<NewOrders.OrderDraft> drafts = NewOrders.draft(random, bounds, batchSize);
       NewOrders.Batch batch = NewOrders.complete(drafts, partOffers(c, NewOrders.partKeys(drafts)));
-
       List<NewOrders.OrderRow> orders = batch.orders();
-      long orderRows = insert(c, TpchSchema.table("orders"), List.of(
-          column(orders, NewOrders.OrderRow::orderKey),
-          column(orders, NewOrders.OrderRow::custKey),
-          column(orders, NewOrders.OrderRow::status),
-          column(orders, NewOrders.OrderRow::totalPrice),
-          column(orders, o -> o.orderDate().toString()),
-          column(orders, NewOrders.OrderRow::priority),
-          column(orders, NewOrders.OrderRow::clerk),
-          column(orders, o -> (long) o.shipPriority()),
-          column(orders, NewOrders.OrderRow::comment)));
-      List<NewOrders.LineRow> lines = batch.lines();
-      long lineRows = insert(c, TpchSchema.table("lineitem"), List.of(
-          column(lines, NewOrders.LineRow::orderKey),
-          column(lines, NewOrders.LineRow::partKey),
-          column(lines, NewOrders.LineRow::suppKey),
-          column(lines, l -> (long) l.lineNumber()),
-          column(lines, NewOrders.LineRow::quantity),
-          column(lines, NewOrders.LineRow::extendedPrice),
-          column(lines, NewOrders.LineRow::discount),
-          column(lines, NewOrders.LineRow::tax),
-          column(lines, NewOrders.LineRow::returnFlag),
-          column(lines, NewOrders.LineRow::lineStatus),
-          column(lines, l -> l.shipDate().toString()),
-          column(lines, l -> l.commitDate().toString()),
-          column(lines, l -> l.receiptDate().toString()),
-          column(lines, NewOrders.LineRow::shipInstruct),
-          column(lines, NewOrders.LineRow::shipMode),
-          column(lines, NewOrders.LineRow::comment)));
-      return new RefreshResult("RF1", List.of(
-          new StatementRows("orders", "insert", orderRows),
-          new StatementRows("lineitem", "insert", lineRows)));
-    });
+      Map<Long, List<NewOrders.LineRow>> linesByOrder = batch.lines().stream()
+          .collect(Collectors.groupingBy(NewOrders.LineRow::orderKey));
+      List<Slice> slices = new ArrayList<>();
+      for (int t = 0; t < transactions; t++) {
+        List<NewOrders.OrderRow> part = orders.subList(t * orders.size() / transactions,
+            (t + 1) * orders.size() / transactions);
+        List<NewOrders.LineRow> lines = transactions == 1 ? batch.lines() : part.stream()
+            .flatMap(o -> linesByOrder.getOrDefault(o.orderKey(), List.of()).stream()).toList();
+        slices.add(() -> List.of(
+            new StatementRows("orders", "insert", insertOrders(c, part)),
+            new StatementRows("lineitem", "insert", insertLines(c, lines))));
+      }
+      return slices;
+    }, "RF1");
+  }
+
+  private long insertOrders(Connection c, List<NewOrders.OrderRow> orders) throws SQLException {
+    return insert(c, TpchSchema.table("orders"), List.of(
+        column(orders, NewOrders.OrderRow::orderKey),
+        column(orders, NewOrders.OrderRow::custKey),
+        column(orders, NewOrders.OrderRow::status),
+        column(orders, NewOrders.OrderRow::totalPrice),
+        column(orders, o -> o.orderDate().toString()),
+        column(orders, NewOrders.OrderRow::priority),
+        column(orders, NewOrders.OrderRow::clerk),
+        column(orders, o -> (long) o.shipPriority()),
+        column(orders, NewOrders.OrderRow::comment)));
+  }
+
+  private long insertLines(Connection c, List<NewOrders.LineRow> lines) throws SQLException {
+    return insert(c, TpchSchema.table("lineitem"), List.of(
+        column(lines, NewOrders.LineRow::orderKey),
+        column(lines, NewOrders.LineRow::partKey),
+        column(lines, NewOrders.LineRow::suppKey),
+        column(lines, l -> (long) l.lineNumber()),
+        column(lines, NewOrders.LineRow::quantity),
+        column(lines, NewOrders.LineRow::extendedPrice),
+        column(lines, NewOrders.LineRow::discount),
+        column(lines, NewOrders.LineRow::tax),
+        column(lines, NewOrders.LineRow::returnFlag),
+        column(lines, NewOrders.LineRow::lineStatus),
+        column(lines, l -> l.shipDate().toString()),
+        column(lines, l -> l.commitDate().toString()),
+        column(lines, l -> l.receiptDate().toString()),
+        column(lines, NewOrders.LineRow::shipInstruct),
+        column(lines, NewOrders.LineRow::shipMode),
+        column(lines, NewOrders.LineRow::comment)));
   }
 
   /** RF2: up to {@code batchSize} existing orders, picked at random, and their line items. */
   public RefreshResult rf2(Connection c) throws SQLException {
-    return inTransaction(c, RefreshFunction.RF2, random -> {
-      List<long[]> picked = new RowPicker(c, schema).pick(RowPicker.ORDERS, random, batchSize);
-      Long[] orderKeys = picked.stream().map(k -> k[0]).toArray(Long[]::new);
-      // Line items first: the foreign key lineitem → orders has no ON DELETE CASCADE.
-      long lineRows = deleteByKeys(c, "lineitem", "l_orderkey", orderKeys);
-      long orderRows = deleteByKeys(c, "orders", "o_orderkey", orderKeys);
-      return new RefreshResult("RF2", List.of(
-          new StatementRows("lineitem", "delete", lineRows),
-          new StatementRows("orders", "delete", orderRows)));
-    });
+    return rf2(c, 1);
+  }
+
+  /**
+   * RF2's deletions, the same orders as {@link #rf2(Connection)} would delete, in {@code transactions}
+   * transactions of consecutive orders (ascending keys), each with its line items.
+   */
+  public RefreshResult rf2(Connection c, int transactions) throws SQLException {
+    return inTransactions(c, RefreshFunction.RF2, transactions, random -> {
+      Long[] orderKeys = rf2Keys(c, random);
+      List<Slice> slices = new ArrayList<>();
+      for (int t = 0; t < transactions; t++) {
+        Long[] part = Arrays.copyOfRange(orderKeys, t * orderKeys.length / transactions,
+            (t + 1) * orderKeys.length / transactions);
+        // Line items first: the foreign key lineitem → orders has no ON DELETE CASCADE.
+        slices.add(() -> List.of(
+            new StatementRows("lineitem", "delete", deleteByKeys(c, "lineitem", "l_orderkey", part)),
+            new StatementRows("orders", "delete", deleteByKeys(c, "orders", "o_orderkey", part))));
+      }
+      return slices;
+    }, "RF2");
+  }
+
+  /**
+   * The order keys the next {@link #rf2} call will delete (the same draws, without making the call): what
+   * a benchmark saves to put the rows back afterwards.
+   */
+  public List<Long> nextRf2Keys(Connection c) throws SQLException {
+    return List.of(rf2Keys(c, new Random(callSeed(RefreshFunction.RF2))));
+  }
+
+  private Long[] rf2Keys(Connection c, Random random) throws SQLException {
+    return new RowPicker(c, schema).pick(RowPicker.ORDERS, random, batchSize).stream().map(k -> k[0])
+        .toArray(Long[]::new);
   }
 
   /**
@@ -414,6 +464,55 @@ public final class TpchRefresh {
     } finally {
       c.setAutoCommit(autoCommit);
     }
+  }
+
+  /**
+   * Runs {@code work} with the call's random stream in the first of {@code transactions} transactions; it
+   * returns one slice per transaction, and each slice runs and commits in turn (the first in the same
+   * transaction as {@code work}). A failure rolls back the transaction it happened in; earlier slices stay.
+   */
+  private RefreshResult inTransactions(Connection c, RefreshFunction function, int transactions, SlicedWork work,
+      String name) throws SQLException {
+    if (transactions < 1) {
+      throw new IllegalArgumentException("at least one transaction, got " + transactions);
+    }
+    Random random = new Random(callSeed(function));
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false);
+    try {
+      List<StatementRows> rows = new ArrayList<>();
+      for (Slice slice : work.run(random)) {
+        rows.addAll(slice.run());
+        c.commit();
+      }
+      completedCalls[function.ordinal()]++;
+      // one line per table and action, as the single-transaction call reports it
+      Map<List<String>, Long> merged = new LinkedHashMap<>();
+      rows.forEach(r -> merged.merge(List.of(r.table(), r.action()), r.rows(), Long::sum));
+      List<StatementRows> statements = new ArrayList<>();
+      merged.forEach((k, v) -> statements.add(new StatementRows(k.get(0), k.get(1), v)));
+      return new RefreshResult(name, statements);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /** The statements of one transaction of a call split into several. */
+  @FunctionalInterface
+  private interface Slice {
+    List<StatementRows> run() throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface SlicedWork {
+    List<Slice> run(Random random) throws SQLException;
   }
 
   /**
