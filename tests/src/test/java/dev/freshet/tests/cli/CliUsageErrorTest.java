@@ -51,7 +51,11 @@ class CliUsageErrorTest {
             "error: --sf must be a positive number, e.g. 0.01 or 1; got -1.0", "freshet tpch load"),
         Arguments.of(List.of("tpch", "refresh", "--cycles", "0"), "error: --cycles and --batch must be at least 1",
             "freshet tpch refresh"),
-        Arguments.of(List.of("bench", "--queries", "99"), "error: TPC-H has queries 1 to 22; got 99", "freshet bench"));
+        Arguments.of(List.of("bench", "--queries", "99"), "error: TPC-H has queries 1 to 22; got 99", "freshet bench"),
+        Arguments.of(List.of("bench", "--pg-ivm", "--writers"),
+            "error: --total (or --pg-ivm), --writers and --sweep measure different things: give one", "freshet bench"),
+        Arguments.of(List.of("bench", "--total", "--transactions", "0"), "error: --transactions must be at least 1",
+            "freshet bench"));
   }
 
   @ParameterizedTest

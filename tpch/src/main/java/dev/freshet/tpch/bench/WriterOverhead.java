@@ -90,7 +90,7 @@ public final class WriterOverhead {
   }
 
   /** Enables or disables the user triggers (Freshet's capture) of the TPC-H tables. */
-  private static void capture(Connection c, boolean on) throws SQLException {
+  static void capture(Connection c, boolean on) throws SQLException {
     try (Statement s = c.createStatement()) {
       for (TpchSchema.Table table : TpchSchema.TABLES) {
         s.execute("ALTER TABLE " + Quoting.qualified("public", table.name()) + (on ? " ENABLE" : " DISABLE")

@@ -13,8 +13,10 @@ import dev.freshet.tpch.TpchRefresh;
 import dev.freshet.tpch.TpchSchema;
 import dev.freshet.tpch.bench.Machine;
 import dev.freshet.tpch.bench.MaintenanceRun;
+import dev.freshet.tpch.bench.PgIvm;
 import dev.freshet.tpch.bench.Stats;
 import dev.freshet.tpch.bench.TextTable;
+import dev.freshet.tpch.bench.TotalMaintenance;
 import dev.freshet.tpch.bench.WriterOverhead;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -68,6 +70,9 @@ import picocli.CommandLine.Spec;
         "      --jdbc-url 'jdbc:postgresql://localhost:5433/postgres?user=postgres'"})
 public final class BenchCommand implements Callable<Integer> {
 
+  /** The TPC-H queries both Freshet and pg_ivm maintain: --total's and --pg-ivm's default. */
+  static final List<Integer> BOTH_MAINTAIN = List.of(1, 5, 6, 7, 9, 12, 19);
+
   @Spec
   CommandSpec spec;
 
@@ -117,6 +122,26 @@ public final class BenchCommand implements Callable<Integer> {
           + "capture triggers disabled (then recomputed, not timed), and the ratio per function.")
   boolean writers;
 
+  @Option(names = "--total",
+      description = "Instead of refreshes: total maintenance per batch for --queries (default the seven pg_ivm "
+          + "also maintains: 1,5,6,7,9,12,19). RF1 and RF2, each as one transaction and as --transactions small ones, "
+          + "written with no maintenance and with Freshet capturing (then every stream table refreshed, timed), the "
+          + "same rows each time (undone in between); Freshet's writer overhead plus its refresh against the writer "
+          + "alone.")
+  boolean total;
+
+  @Option(names = "--pg-ivm",
+      description = "--total with pg_ivm side by side: the same queries as pg_ivm IMMVs (ivm_qNN, dropped at the "
+          + "end) maintained inside the writing transactions, the same rows written a third time, and Freshet's "
+          + "total against pg_ivm's writer overhead. Needs the pg_ivm extension on the server and a superuser.")
+  boolean pgIvm;
+
+  @Option(names = "--transactions", paramLabel = "N", defaultValue = "100",
+      description = "With --total or --pg-ivm: the many-small-transactions shape, the batch written as N "
+          + "transactions between two refreshes (default: ${DEFAULT-VALUE}; 1 measures only the one-transaction "
+          + "batch).")
+  int transactions;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -133,12 +158,24 @@ public final class BenchCommand implements Callable<Integer> {
     if (writers && sweep != null) {
       throw new UsageException("--writers and --sweep measure different things: give one");
     }
-    List<Integer> queries = parseQueries(queryList);
+    boolean totalMode = total || pgIvm;
+    if (totalMode && (writers || sweep != null)) {
+      throw new UsageException("--total (or --pg-ivm), --writers and --sweep measure different things: give one");
+    }
+    if (transactions < 1) {
+      throw new UsageException("--transactions must be at least 1");
+    }
+    List<Integer> queries = totalMode && (queryList == null || queryList.isEmpty()) ? BOTH_MAINTAIN
+        : parseQueries(queryList);
     long started = System.nanoTime();
     try (Connection c = connection.connectNamedOrStartEmbedded(out)) {
       out.println("freshet bench, " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
       Machine.describe(c).forEach(out::println);
       out.flush();
+      if (pgIvm) {
+        // before anything is loaded: a server without pg_ivm is refused at once
+        progress(out, "pg_ivm " + PgIvm.require(c) + " (loaded into this session)");
+      }
       boolean loadData = !(reuse && tpchTablesExist(c));
       if (loadData) {
         MaintenanceRun.refuseForeignReaders(c, "public");
@@ -175,6 +212,12 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         return result.mismatches().isEmpty() ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
       }
+      if (totalMode) {
+        int failures = totalMaintenance(out, c, queries, refresh);
+        out.printf(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        out.flush();
+        return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
+      }
       MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> progress(out, line));
       progress(out, "creating " + queries.size() + " DIFFERENTIAL stream tables: " + joined(queries));
       List<MaintenanceRun.Created> created = run.createStreamTables();
@@ -208,6 +251,132 @@ public final class BenchCommand implements Callable<Integer> {
       out.flush();
       return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
     }
+  }
+
+  /**
+   * {@code --total} and {@code --pg-ivm}: creates the stream tables (and IMMVs), measures, prints the tables;
+   * returns the number of problems (a query one of the two could not take, a mismatch at the end).
+   */
+  private int totalMaintenance(PrintWriter out, Connection c, List<Integer> queries, TpchRefresh refresh)
+      throws SQLException {
+    List<String> problems = new ArrayList<>();
+    MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> progress(out, line));
+    progress(out, "creating " + queries.size() + " DIFFERENTIAL stream tables: " + joined(queries));
+    List<Integer> kept = new ArrayList<>();
+    for (MaintenanceRun.Created created : run.createStreamTables()) {
+      if (created.error().isPresent()) {
+        problems.add(created.name() + ": not created: " + created.error().get());
+      } else {
+        kept.add(created.query());
+      }
+    }
+    List<Integer> immvs = new ArrayList<>();
+    try {
+      if (pgIvm) {
+        for (int q : List.copyOf(kept)) {
+          long start = System.nanoTime();
+          Optional<String> refused = PgIvm.create(c, q);
+          if (refused.isPresent()) {
+            // compared on the same queries only: Freshet's stream table goes too
+            problems.add(PgIvm.name(q) + ": pg_ivm refused it: " + refused.get());
+            kept.remove(Integer.valueOf(q));
+            dev.freshet.runtime.streamtable.StreamTables.drop(c, TpchQueries.name(q), true);
+            progress(out, "pg_ivm refused " + TpchQueries.name(q) + ": " + refused.get() + "; left out of the run");
+          } else {
+            immvs.add(q);
+            progress(out, String.format(Locale.ROOT, "created IMMV %s in %.2f s", PgIvm.name(q),
+                (System.nanoTime() - start) / 1e9));
+          }
+        }
+      }
+      List<Integer> shapes = transactions == 1 ? List.of(1) : List.of(1, transactions);
+      TotalMaintenance.Result result = new TotalMaintenance(c, kept, pgIvm, line -> progress(out, line))
+          .measure(refresh.batchSize(), seed, rounds, shapes);
+      reportTotal(out, result, refresh);
+      problems.addAll(result.mismatches());
+    } finally {
+      if (pgIvm) {
+        for (int q : immvs) {
+          PgIvm.drop(c, q);
+        }
+        if (!immvs.isEmpty()) {
+          progress(out, "dropped the IMMVs (they would slow every later write to these tables)");
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      out.println();
+      out.println(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":");
+      problems.forEach(p -> out.println("  " + p));
+    }
+    return problems.size();
+  }
+
+  private void reportTotal(PrintWriter out, TotalMaintenance.Result result, TpchRefresh refresh) {
+    out.println();
+    out.printf(Locale.ROOT, "TPC-H SF %s, %d quer%s maintained (%s) by Freshet%s; batch %d orders: RF1 inserts them "
+        + "with their line items, RF2 deletes as many with theirs; %d round%s. In each round the same rows are "
+        + "written under each setup in turn (undone, untimed, in between; the order rotates): with no maintenance "
+        + "(Freshet's capture triggers%s disabled), with Freshet capturing%s. Medians over the rounds, in ms. "
+        + "Overhead = the writer's time minus the writer alone, paired per round; Freshet refresh = CALL "
+        + "freshet.refresh of each stream table after the batch's last transaction, one after the other; Freshet "
+        + "total = overhead + refresh.%n%n",
+        sfText(), result.queries().size(), result.queries().size() == 1 ? "y" : "ies", joined(result.queries()),
+        pgIvm ? " and pg_ivm (IMMVs ivm_qNN)" : "", refresh.batchSize(), rounds, rounds == 1 ? "" : "s",
+        pgIvm ? " and pg_ivm's" : "", pgIvm ? ", with pg_ivm maintaining its IMMVs in the writing transactions" : "");
+    List<String> header = new ArrayList<>(List.of("batch", ">rows", ">writer alone", ">Freshet capture overhead",
+        ">Freshet refresh", ">Freshet total"));
+    if (pgIvm) {
+      header.addAll(List.of(">pg_ivm writer", ">pg_ivm overhead", ">Freshet total / pg_ivm", "goal"));
+    }
+    TextTable table = new TextTable(header.toArray(String[]::new));
+    for (TotalMaintenance.Cell cell : result.cells()) {
+      if (cell.writer().get(TotalMaintenance.Setup.NONE).isEmpty()) {
+        continue;
+      }
+      double freshetTotal = Stats.median(cell.freshetTotal());
+      List<String> row = new ArrayList<>(List.of(
+          cell.function() + ", " + cell.transactions() + " transaction" + (cell.transactions() == 1 ? "" : "s"),
+          String.format(Locale.ROOT, "%,d", cell.rows()),
+          Stats.millis(Stats.median(cell.writer().get(TotalMaintenance.Setup.NONE))),
+          signedMillis(Stats.median(cell.overhead(TotalMaintenance.Setup.FRESHET))),
+          Stats.millis(Stats.median(cell.refreshAll())),
+          signedMillis(freshetTotal)));
+      if (pgIvm) {
+        double ivm = Stats.median(cell.overhead(TotalMaintenance.Setup.PG_IVM));
+        double goal = cell.transactions() == 1 ? 1 : 0.1;
+        row.addAll(List.of(Stats.millis(Stats.median(cell.writer().get(TotalMaintenance.Setup.PG_IVM))),
+            signedMillis(ivm), ivm > 0 ? String.format(Locale.ROOT, "%.2f", freshetTotal / ivm) : "-",
+            "≤ " + (goal == 1 ? "1" : "0.1") + (ivm > 0 && freshetTotal / ivm <= goal ? ": met" : ": not met")));
+      }
+      table.row(row.toArray(String[]::new));
+    }
+    table.print(out, markdown);
+
+    out.println();
+    out.println("Freshet's refresh per stream table (CALL freshet.refresh, ms, median):");
+    out.println();
+    List<String> perQueryHeader = new ArrayList<>(List.of("stream table"));
+    result.cells().forEach(cell -> perQueryHeader.add(">" + cell.function() + " x" + cell.transactions()));
+    TextTable perQuery = new TextTable(perQueryHeader.toArray(String[]::new));
+    for (int q : result.queries()) {
+      List<String> row = new ArrayList<>(List.of(TpchQueries.name(q)));
+      for (TotalMaintenance.Cell cell : result.cells()) {
+        List<Long> times = cell.refresh().get(q);
+        row.add(times.isEmpty() ? "-" : Stats.millis(Stats.median(times)));
+      }
+      perQuery.row(row.toArray(String[]::new));
+    }
+    perQuery.print(out, markdown);
+    out.println();
+    out.println(result.mismatches().isEmpty()
+        ? "Every stream table" + (pgIvm ? " and every IMMV" : "") + " matched its query at the end."
+        : "NOT EQUAL at the end: " + String.join("; ", result.mismatches()));
+  }
+
+  /** Milliseconds of a difference, which noise can make negative. */
+  private static String signedMillis(double nanos) {
+    return nanos < 0 ? "-" + Stats.millis(-nanos) : Stats.millis(nanos);
   }
 
   /**
