@@ -68,6 +68,7 @@ class CapturePrinterTest {
         LANGUAGE plpgsql
         SECURITY DEFINER
         SET search_path = "pg_catalog", "pg_temp"
+        SET jit = off
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
@@ -103,6 +104,7 @@ class CapturePrinterTest {
         LANGUAGE plpgsql
         SECURITY DEFINER
         SET search_path = "pg_catalog", "pg_temp"
+        SET jit = off
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
@@ -142,6 +144,7 @@ class CapturePrinterTest {
         LANGUAGE plpgsql
         SECURITY DEFINER
         SET search_path = "pg_catalog", "pg_temp"
+        SET jit = off
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
@@ -177,6 +180,7 @@ class CapturePrinterTest {
         LANGUAGE plpgsql
         SECURITY DEFINER
         SET search_path = "pg_catalog", "pg_temp"
+        SET jit = off
         AS $freshet$
         BEGIN
           INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
