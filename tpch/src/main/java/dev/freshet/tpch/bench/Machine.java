@@ -28,7 +28,7 @@ public final class Machine {
         "JDK: " + System.getProperty("java.vm.name") + " " + Runtime.version(),
         "PostgreSQL: " + scalar(c, "SHOW server_version") + " (shared_buffers " + scalar(c, "SHOW shared_buffers")
             + ", work_mem " + scalar(c, "SHOW work_mem") + ", max_parallel_workers_per_gather "
-            + scalar(c, "SHOW max_parallel_workers_per_gather") + ")");
+            + scalar(c, "SHOW max_parallel_workers_per_gather") + ", jit " + scalar(c, "SHOW jit") + ")");
   }
 
   private static Optional<String> procLine(Path file, String key) {
