@@ -67,7 +67,10 @@ import picocli.CommandLine.Spec;
         "  freshet server --data-dir .freshet/sf1 &",
         "  then, to load once and measure many times:",
         "  freshet bench --sf 1 --reuse \\",
-        "      --jdbc-url 'jdbc:postgresql://localhost:5433/postgres?user=postgres'"})
+        "      --jdbc-url 'jdbc:postgresql://localhost:5433/postgres?user=postgres'",
+        "  side by side with pg_ivm, on a server that has it (as a superuser):",
+        "  freshet bench --pg-ivm --sf 1 --reuse \\",
+        "      --jdbc-url 'jdbc:postgresql://HOST/DB?user=postgres'"})
 public final class BenchCommand implements Callable<Integer> {
 
   /** The TPC-H queries both Freshet and pg_ivm maintain: --total's and --pg-ivm's default. */
@@ -320,7 +323,8 @@ public final class BenchCommand implements Callable<Integer> {
         + "(Freshet's capture triggers%s disabled), with Freshet capturing%s. Medians over the rounds, in ms. "
         + "Overhead = the writer's time minus the writer alone, paired per round; Freshet refresh = CALL "
         + "freshet.refresh of each stream table after the batch's last transaction, one after the other; Freshet "
-        + "total = overhead + refresh.%n%n",
+        + "total = overhead + refresh of the same round (each column is its own median, so the total's is not the "
+        + "sum of the two before it); Freshet total / pg_ivm = the two medians' ratio.%n%n",
         sfText(), result.queries().size(), result.queries().size() == 1 ? "y" : "ies", joined(result.queries()),
         pgIvm ? " and pg_ivm (IMMVs ivm_qNN)" : "", refresh.batchSize(), rounds, rounds == 1 ? "" : "s",
         pgIvm ? " and pg_ivm's" : "", pgIvm ? ", with pg_ivm maintaining its IMMVs in the writing transactions" : "");
