@@ -28,4 +28,27 @@ public final class RefreshSessionSql {
 
   /** A commit that need not wait for the WAL flush: for a refresh that read and changed nothing. */
   public static final String RELAXED_COMMIT = "SET LOCAL synchronous_commit TO off";
+  /**
+   * The settings a defining query's values can depend on, recorded when a stream table is created and set
+   * for each of its refreshes, rebuilds and verifications (catalog V19): the time zone and the text of
+   * dates, times, intervals, floats, bytea and money (every row and group is identified by a hash of its
+   * values' text), locale-dependent formatting, the text search configuration of to_tsvector(text), and
+   * how a query's text is read (standard_conforming_strings, transform_null_equals).
+   */
+  public static final java.util.List<String> QUERY_SETTINGS = java.util.List.of("TimeZone", "DateStyle",
+      "IntervalStyle", "extra_float_digits", "bytea_output", "lc_monetary", "lc_numeric", "lc_time",
+      "default_text_search_config", "standard_conforming_strings", "transform_null_equals");
+
+  /** This session's values of {@code $1}, an array of setting names, as a jsonb object. */
+  public static final String READ_SETTINGS =
+      "(SELECT pg_catalog.jsonb_object_agg(name, pg_catalog.current_setting(name)) "
+          + "FROM pg_catalog.unnest(?::text[]) AS name)";
+
+  /**
+   * Sets, for the rest of the transaction, the settings stream table {@code $1} was created under (none
+   * for one created before catalog V19).
+   */
+  public static final String USE_CREATION_SETTINGS =
+      "SELECT pg_catalog.set_config(kv.key, kv.value, true) FROM freshet.stream_tables AS st, "
+          + "pg_catalog.jsonb_each_text(coalesce(st.settings, '{}')) AS kv WHERE st.id = ?";
 }

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.program.RefreshSessionSql;
 import dev.freshet.planner.sql.Quoting;
 import java.sql.Array;
 import java.sql.Connection;
@@ -118,9 +119,10 @@ final class StreamTableCatalog {
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.stream_tables (id, schema_name, table_name, defining_query, requested_mode,
           effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path,
-          recompute_ms)
+          recompute_ms, settings)
         OVERRIDING SYSTEM VALUE
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false), ?)""")) {
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false), ?,
+          """ + RefreshSessionSql.READ_SETTINGS + ")")) {
       ps.setLong(1, id);
       ps.setString(2, name.schema());
       ps.setString(3, name.name());
@@ -131,6 +133,7 @@ final class StreamTableCatalog {
       ps.setArray(8, c.createArrayOf("text", compiled.notes().toArray()));
       ps.setString(9, schedule);
       ps.setDouble(10, recomputeMillis);
+      ps.setArray(11, c.createArrayOf("text", RefreshSessionSql.QUERY_SETTINGS.toArray()));
       ps.executeUpdate();
     }
   }

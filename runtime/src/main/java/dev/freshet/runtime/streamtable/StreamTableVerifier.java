@@ -65,7 +65,7 @@ public final class StreamTableVerifier {
     return StreamTables.inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
-      StreamTables.useSearchPath(c, st);
+      StreamTables.useCreationSettings(c, st);
       try (Statement s = c.createStatement()) {
         s.execute(RefreshProgramPrinter.WHOLE_TABLES); // every comparison reads whole tables
       }

@@ -452,6 +452,7 @@ public final class StreamTables {
         }
         inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
           lockRefresh(c, target, id, true);
+          useCreationSettings(c, st); // aligning stored types may hash the stored rows anew
           CompiledStreamTable compiled = compiled(c, st);
           // compiled anew (a source's capture was rebuilt, or its programs were dropped): a source column
           // may have changed type, and with it the types the query gives the stored columns
@@ -477,6 +478,7 @@ public final class StreamTables {
       return;
     }
     StreamTableCatalog.markRebuilt(c, st.id()); // plans compiled before, in any process, are stale now
+    useCreationSettings(c, st); // the rows are hashed anew over their values' text
     CompiledStreamTable compiled = compiled(c, st);
     alignStoredTypes(c, compiled, true);
     RefreshInstaller.install(c, st.id(), compiled);
@@ -568,13 +570,19 @@ public final class StreamTables {
   }
 
   /**
-   * For the rest of the transaction, the search_path {@code st} was created under: its defining query
-   * (run as written by FULL refreshes and verify) then names the same tables as when it was created.
+   * For the rest of the transaction, the search_path {@code st} was created under, and the settings its
+   * values depend on ({@link RefreshSessionSql#QUERY_SETTINGS}: TimeZone, DateStyle...): its defining query
+   * (run as written by FULL refreshes and verify) then names the same tables and computes the same values,
+   * with the same text to hash, as when it was created. refresh_window does the same inside PostgreSQL.
    */
-  static void useSearchPath(Connection c, StoredStreamTable st) throws SQLException {
+  static void useCreationSettings(Connection c, StoredStreamTable st) throws SQLException {
     if (!st.searchPath().isEmpty()) {
       execute(c, "SET LOCAL search_path TO "
           + String.join(", ", st.searchPath().stream().map(Quoting::identifier).toList()));
+    }
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.USE_CREATION_SETTINGS)) {
+      ps.setLong(1, st.id());
+      ps.executeQuery().close();
     }
   }
 

@@ -63,6 +63,8 @@ BEGIN
   IF cardinality(v_st.search_path) > 0 THEN -- the defining query's names resolve as when it was created
     PERFORM set_config('search_path', (SELECT string_agg(quote_ident(s), ', ') FROM unnest(v_st.search_path) s), true);
   END IF;
+  -- and its values are computed as then: TimeZone, DateStyle... (catalog V19; NULL: created before it)
+  PERFORM set_config(k, v, true) FROM jsonb_each_text(coalesce(v_st.settings, '{}')) AS kv(k, v);
   SELECT array_agg(s.source_relid ORDER BY s.ordinal) INTO v_relids
   FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id;
   IF v_st.reconcile_check IS NULL

@@ -1,0 +1,10 @@
+-- The session settings a defining query's values depend on, as they were when the stream table was
+-- created, applied to every refresh (refresh_window, in R__refresh_functions.sql), rebuild and verify, as
+-- the search_path already is (V2). Without them a refresh under another TimeZone (a service, a container,
+-- pg_cron, psql with PGTZ) computed date_trunc('day', a timestamptz), at::date or at::text otherwise than
+-- the stored rows had been, and a DateStyle, IntervalStyle, extra_float_digits or bytea_output of its own
+-- changed the text every row and group is identified by (its hash): rows were left over or missing after a
+-- refresh that reported success (found by a first-hour walkthrough, 2026-12-05).
+ALTER TABLE freshet.stream_tables ADD COLUMN settings jsonb;
+COMMENT ON COLUMN freshet.stream_tables.settings IS
+  'Session settings the defining query was created under (TimeZone, DateStyle, ...), set locally for every refresh; NULL before catalog V19';
