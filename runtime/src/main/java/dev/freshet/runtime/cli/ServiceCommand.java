@@ -112,6 +112,18 @@ public final class ServiceCommand implements Callable<Integer> {
       throws Exception {
     int failures = 0;
     Connection c = connection.connect(spec.commandLine().getErr());
+    if (!once) {
+      // a service says that it runs and when it stops: a refresh it was doing is rolled back with its connection
+      out.printf(Locale.ROOT, "%s  started: refreshing the stream tables of database %s as they fall due, looking "
+          + "every %s; stop with SIGTERM or Ctrl-C%n", stamp(OffsetDateTime.now()),
+          dev.freshet.planner.sql.Quoting.identifier(c.getCatalog()), poll);
+      out.flush();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        out.printf(Locale.ROOT, "%s  stopping: a refresh in progress is rolled back and done again by the next "
+            + "start%n", stamp(OffsetDateTime.now()));
+        out.flush();
+      }, "freshet-service-stop"));
+    }
     Duration backoff = FIRST_BACKOFF;
     Instant lastPrune = null;
     boolean lost = false;

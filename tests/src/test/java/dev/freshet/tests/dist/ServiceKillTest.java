@@ -159,6 +159,10 @@ class ServiceKillTest {
       BlockingQueue<String> lines = new LinkedBlockingQueue<>();
       Process service = service(db, lines);
       try {
+        // a service says that it runs, first
+        String first = lines.poll(1, TimeUnit.MINUTES);
+        assertTrue(first != null && first.contains("  started: refreshing the stream tables of database "),
+            "the service's first line says it started: " + first);
         await("the service's refresh to wait on the source", () -> scalar(c, WAITING_REFRESH) == 1);
         assertEquals(1L, scalar(c, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             + "WHERE application_name = 'freshet service' AND wait_event_type = 'Lock'"));
