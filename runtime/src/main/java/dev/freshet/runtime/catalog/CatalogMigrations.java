@@ -42,7 +42,8 @@ public final class CatalogMigrations {
       "V9__keep_suspension.sql", "V10__change_times.sql", "V11__refresh_choice_and_ownership.sql",
       "V12__empty_window_fixed_cost.sql", "V13__drop_detection.sql",
       "V14__hashed_change_tables.sql", "V15__source_ddl.sql", "V16__window_probes.sql",
-      "V17__refresh_reasons.sql", "V18__type_and_policy_ddl.sql", "V19__session_settings.sql");
+      "V17__refresh_reasons.sql", "V18__type_and_policy_ddl.sql", "V19__session_settings.sql",
+      "V20__type_ddl_without_event_trigger.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
 

@@ -62,7 +62,9 @@ final class RefreshInstaller {
       ps.executeUpdate();
     }
     // the types its sources' columns use and their row-level security, as compiled: what the event
-    // triggers of catalog V18 compare DDL with
+    // triggers of catalog V18 and refreshes without them (V20) compare DDL with. DDL on a type that nothing
+    // recorded yet is marked first (a rebuild follows), not recorded over
+    StreamTableCatalog.noteTypeChanges(c, id);
     try (PreparedStatement ps = c.prepareStatement("SELECT freshet.record_source_state(?)")) {
       ps.setLong(1, id);
       ps.execute();

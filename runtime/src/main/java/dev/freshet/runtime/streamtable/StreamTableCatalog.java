@@ -200,6 +200,21 @@ final class StreamTableCatalog {
     }
   }
 
+  /**
+   * Compares the types stream table {@code id}'s sources use now with those recorded, records them, and marks
+   * it to compile again when DDL on one of them changed a result (catalog V20, {@code freshet.note_type_changes});
+   * the reason, empty when it marked nothing.
+   */
+  static Optional<String> noteTypeChanges(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.note_type_changes(?, NULL)")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return Optional.ofNullable(rs.getString(1));
+      }
+    }
+  }
+
   static void setRebuildStep(Connection c, long id, String step) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET rebuild_step = ? WHERE id = ?")) {
       ps.setString(1, step);

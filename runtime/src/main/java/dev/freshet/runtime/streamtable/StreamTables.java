@@ -471,9 +471,12 @@ public final class StreamTables {
    * types it gives them now, every stored row and group hashed anew (identities are hashed over the values'
    * text, and a label reads as its new name) and the programs installed. The recompute that follows (FULL,
    * applied as a diff) is the next window's: {@code rebuild_step} 'recompute', which {@code CALL
-   * freshet.refresh} does too. Nothing when another session did it meanwhile.
+   * freshet.refresh} does too. Nothing when another session did it meanwhile. DDL that no event trigger
+   * recorded (catalog V20: {@code freshet_type_ddl} missing or disabled) was seen by the refresh, whose
+   * transaction was rolled back: it is marked here first, as the trigger would have.
    */
   private static void rebuild(Connection c, StoredStreamTable st) throws SQLException {
+    StreamTableCatalog.noteTypeChanges(c, st.id());
     if (!StreamTableCatalog.rebuildStep(c, st.id()).equals(Optional.of("compile"))) {
       return;
     }

@@ -6,8 +6,10 @@
 -- in the versions of their day.
 --
 -- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
--- V18 for the history of its design). auto_choice: AUTO's choice for a window (V11). pending_changes: the
--- changes buffered for a stream table since its last refresh, per source (V4).
+-- V18, V19, V20 for the history of its design). auto_choice: AUTO's choice for a window (V11). pending_changes: the
+-- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
+-- freshet.refresh (V4, V11, V12; here since V20, which marks a stream table whose refresh_window saw DDL on a
+-- type, FS005).
 
 CREATE OR REPLACE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
     p_full boolean DEFAULT false,
@@ -65,6 +67,25 @@ BEGIN
   END IF;
   -- and its values are computed as then: TimeZone, DateStyle... (catalog V19; NULL: created before it)
   PERFORM set_config(k, v, true) FROM jsonb_each_text(coalesce(v_st.settings, '{}')) AS kv(k, v);
+  -- DDL on a type its sources use that no event trigger recorded (V20: freshet_type_ddl missing or not
+  -- enabled): compared here, before anything is installed or applied, for a stream table whose sources use
+  -- a type that is not built in. The mark is rolled back with this transaction: the command line and CALL
+  -- freshet.refresh make it again in their own (note_type_changes) before the rebuild or the report.
+  IF v_st.rebuild_step IS DISTINCT FROM 'compile'
+      AND EXISTS (SELECT FROM freshet.stream_table_sources s, jsonb_object_keys(s.column_types) AS k (type_oid)
+                  WHERE s.stream_table_id = p_id AND k.type_oid::oid >= 16384)
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger e
+                      WHERE e.evtname = 'freshet_type_ddl' AND e.evtenabled IN ('O', 'A')) THEN
+    v_why := freshet.note_type_changes(p_id, NULL);
+    IF v_why IS NOT NULL THEN
+      RAISE EXCEPTION 'stream table %.% must be compiled again: %', quote_ident(v_st.schema_name),
+          quote_ident(v_st.table_name), v_why
+        USING ERRCODE = 'FS005',
+          DETAIL = 'seen by this refresh: the event trigger freshet_type_ddl, which records DDL on types as it '
+            'happens, is not installed or not enabled',
+          HINT = 'run ''freshet refresh'' for it once: it compiles it again and recomputes it';
+    END IF;
+  END IF;
   SELECT array_agg(s.source_relid ORDER BY s.ordinal) INTO v_relids
   FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id;
   IF v_st.reconcile_check IS NULL
@@ -357,3 +378,105 @@ BEGIN
   END LOOP;
 END
 $pending_changes$;
+
+CREATE OR REPLACE PROCEDURE freshet.refresh(stream_table text)
+LANGUAGE plpgsql AS $refresh$
+DECLARE
+  v_id       bigint;
+  v_label    text;
+  v_started  timestamptz;
+  v_result   record;
+  v_message  text;
+  v_state    text;
+  v_detail   text;
+  v_hint     text;
+  v_mode     text;
+  v_fallback text;
+  v_source   record;
+  v_owner    name;
+  v_horizon  xid8;
+  v_rls      text[];
+BEGIN
+  SELECT st.id, format('%I.%I', st.schema_name, st.table_name) INTO v_id, v_label
+  FROM freshet.stream_tables st
+  JOIN pg_namespace n ON n.nspname = st.schema_name
+  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = st.table_name
+  WHERE c.oid = to_regclass(stream_table);
+  IF v_id IS NULL THEN
+    RAISE EXCEPTION 'there is no stream table %', stream_table USING ERRCODE = '42P01',
+      HINT = 'SELECT schema_name, table_name FROM freshet.stream_tables lists them';
+  END IF;
+  -- before anything is recorded: a role that may not refresh it leaves no error on it
+  SELECT st.owner_role INTO v_owner FROM freshet.stream_tables st WHERE st.id = v_id;
+  IF NOT freshet.may_manage(v_owner) THEN
+    RAISE EXCEPTION 'must be owner of stream table %', v_label USING ERRCODE = '42501',
+      HINT = format('its owner %I, a member of that role or a superuser can refresh it', v_owner);
+  END IF;
+  COMMIT;
+  SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+  -- the key of the command line's refresh lock ("FRRF", id): refreshes of one stream table never overlap
+  IF NOT pg_try_advisory_xact_lock(x'46525246'::integer, v_id::integer) THEN
+    RAISE EXCEPTION 'a refresh of % is already running in another session', v_label USING ERRCODE = '55P03',
+      HINT = 'wait for it to finish: refreshes of one stream table never overlap';
+  END IF;
+  v_started := now();
+  BEGIN
+    SELECT freshet.sources_under_row_security(array_agg(s.source_relid)) INTO v_rls
+    FROM freshet.stream_table_sources s
+    JOIN freshet.stream_tables st ON st.id = s.stream_table_id
+    WHERE s.stream_table_id = v_id AND st.effective_mode = 'DIFFERENTIAL';
+    IF cardinality(v_rls) > 0 THEN
+      RAISE EXCEPTION 'row-level security of % applies to role %: a differential refresh would read rows its policies hide from it',
+          array_to_string(v_rls, ', '), current_user
+        USING ERRCODE = '42501',
+          HINT = 'refresh as the tables'' owner or a role with BYPASSRLS, or make the stream table FULL (freshet alter NAME --mode FULL)';
+    END IF;
+    SELECT * INTO v_result FROM freshet.refresh_window(v_id, false);
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL,
+      v_hint = PG_EXCEPTION_HINT;
+  END;
+  IF v_message IS NOT NULL THEN
+    IF v_state = 'FS005' THEN
+      -- DDL on a type that refresh_window saw (no event trigger recorded it, V20): marked as the trigger would,
+      -- for the next 'freshet refresh', which compiles it again (this procedure cannot)
+      PERFORM freshet.note_type_changes(v_id, NULL);
+    END IF;
+    UPDATE freshet.stream_tables SET status = 'ERROR', last_error = v_message WHERE id = v_id
+    RETURNING effective_mode, fallback_reason INTO v_mode, v_fallback;
+    INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used, changed_sources,
+      rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error)
+    VALUES (v_id, v_started, clock_timestamp(), v_mode, '{}', 0, 0, 0, 0, v_fallback, v_message);
+    COMMIT;
+    RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, DETAIL = coalesce(v_detail, ''),
+      HINT = coalesce(v_hint, '');
+  END IF;
+  IF v_result.window_rows = 0 THEN
+    -- no buffer row became deletable by an empty window (a row is freed by the refresh of its last
+    -- consumer to read it, which read something): nothing to clean
+    IF v_result.rows_inserted + v_result.rows_updated + v_result.rows_deleted = 0 THEN
+      -- nothing read, nothing changed (a recompute of a query reading the clock may change rows): a commit
+      -- lost in a crash loses nothing, so it does not wait for the WAL to reach the disk
+      PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
+    COMMIT;
+    RETURN;
+  END IF;
+  COMMIT;
+  FOR v_source IN SELECT s.source_relid, s.cleanup FROM freshet.refresh_sources s WHERE s.stream_table_id = v_id LOOP
+    -- the capture's per-source lock ("FRCP", relid) keeps cleaning, capturing set-up and reconciling apart
+    IF to_regclass('freshet_changes.src_' || v_source.source_relid) IS NOT NULL THEN
+      PERFORM pg_advisory_xact_lock((x'46524350'::bigint << 32) | v_source.source_relid::bigint);
+      -- the horizon, as a value (see ChangeCapture): rows at or above it are still needed by some consumer
+      SELECT CASE WHEN count(*) = 0 THEN pg_snapshot_xmax(pg_current_snapshot())
+                  ELSE min(pg_snapshot_xmax(st.last_snapshot)) END INTO v_horizon
+      FROM freshet.stream_table_sources ss JOIN freshet.stream_tables st ON st.id = ss.stream_table_id
+      WHERE ss.source_relid = v_source.source_relid;
+      IF v_horizon IS NOT NULL THEN
+        EXECUTE v_source.cleanup USING v_source.source_relid, v_horizon;
+      END IF;
+    END IF;
+    COMMIT;
+  END LOOP;
+END
+$refresh$;
