@@ -46,6 +46,10 @@ public final class ValidatorMessages {
           m -> "syntax error at or near \"" + m.group(1) + "\""),
       new Rewrite(Pattern.compile("Encountered \"([^\"]*)\" at line \\d+, column \\d+\\.?"),
           m -> "syntax error at or near \"" + m.group(1).strip() + "\""),
+      // a cast to a type Calcite has no name for (json, a domain): PostgreSQL knows it, Freshet's planner not
+      new Rewrite(Pattern.compile("Unknown identifier '([^']*)'"),
+          m -> "type " + Quoting.identifier(m.group(1)) + " is not known to Freshet's planner (a cast to it, or a "
+              + "value of it)"),
       new Rewrite(Pattern.compile("Non-query expression encountered in illegal context"),
           m -> "syntax error: expected a query (" + dev.freshet.planner.QueryText.QUERY_KINDS + ")"));
 

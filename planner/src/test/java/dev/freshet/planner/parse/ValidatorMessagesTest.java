@@ -17,7 +17,9 @@ class ValidatorMessagesTest {
       "Object 'My \"T\"' not found within 'Shop'     | relation \"Shop\".\"My \"\"T\"\"\" does not exist",
       "Column 'a\"b' not found in any table          | column \"a\"\"b\" does not exist",
       "Column 'Qty' not found in table 'Order Items' | column \"Order Items\".\"Qty\" does not exist",
-      "The definition of column 'x.y' depends on itself | column \"x.y\" does not exist"})
+      "The definition of column 'x.y' depends on itself | column \"x.y\" does not exist",
+      "Unknown identifier 'json'                    | type \"json\" is not known to Freshet's planner (a cast to it, "
+          + "or a value of it)"})
   void namesAreQuotedAsSqlWritesThem(String calcite, String postgres) {
     assertEquals(postgres, ValidatorMessages.postgresStyle(calcite));
   }
