@@ -112,6 +112,11 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     }
     String message = String.valueOf(ex.getMessage()).replaceFirst("^Error: ", "")
         .replaceFirst("^Unmatched arguments? (at|from) index \\d+: ", "unexpected argument: ");
+    java.util.regex.Matcher twice = java.util.regex.Pattern.compile("expected only one match but got \\(([^)]*)\\)=.*")
+        .matcher(message);
+    if (twice.matches()) { // an exclusive group given twice (--query and --file, or --query twice)
+      return "give one of " + twice.group(1).replace(" | ", " or ") + ", once";
+    }
     return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
   }
 

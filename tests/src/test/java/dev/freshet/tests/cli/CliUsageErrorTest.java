@@ -43,6 +43,8 @@ class CliUsageErrorTest {
             "error: --schedule: not a schedule: 'often'; use an interval such as 30s, 5m or 1h", "freshet alter"),
         Arguments.of(List.of("alter", "t"), "error: nothing to alter: give --mode, --schedule, --query or --file",
             "freshet alter"),
+        Arguments.of(List.of("create", "t", "--query", "SELECT 1", "--query", "SELECT 2"),
+            "error: give one of -q=SQL or -f=FILE, once", "freshet create"),
         Arguments.of(List.of("refresh", "t", "--all"), "error: give stream table names or --all, not both",
             "freshet refresh"),
         Arguments.of(List.of("tpch", "queries", "--show", "99"), "error: --show takes a query number from 1 to 22; got 99",
