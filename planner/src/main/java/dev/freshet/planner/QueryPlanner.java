@@ -132,7 +132,8 @@ public final class QueryPlanner {
     refusePayloadComparisons(rel, sql);
     refuseUntypedExpressions(rel, sql);
     refuseUuidLiterals(rel, sql);
-    return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original));
+    return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original,
+        validator::getValidatedNodeTypeIfKnown));
   }
 
   /**

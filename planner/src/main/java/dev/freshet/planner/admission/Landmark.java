@@ -17,6 +17,11 @@ public enum Landmark {
   GROUPING_SETS,
   /** An aggregate with {@code ORDER BY} inside its call, or {@code WITHIN GROUP}. */
   ORDERED_AGGREGATE,
+  /**
+   * An aggregate PostgreSQL computes in floating point ({@code sum}, {@code avg} of a double precision value:
+   * {@link FloatingPointAggregates}).
+   */
+  FLOAT_AGGREGATE,
   /** A volatile or time-dependent function ({@code random()}, {@code now()}, {@code current_date}). */
   VOLATILE_FUNCTION
 }

@@ -1,10 +1,14 @@
 package dev.freshet.planner.admission;
 
 import dev.freshet.planner.SourcePosition;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlJoin;
@@ -14,6 +18,7 @@ import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Where each {@link Landmark} first occurs in a defining query's text, found in its validated parse
@@ -47,12 +52,19 @@ public final class Landmarks {
         .orElse(refusal);
   }
 
+  /** {@link #of(SqlNode, String, UnaryOperator, Function)} with no types: no {@link Landmark#FLOAT_AGGREGATE}. */
+  public static Landmarks of(SqlNode validated, String parsed, UnaryOperator<SourcePosition> toOriginal) {
+    return of(validated, parsed, toOriginal, node -> null);
+  }
+
   /**
    * @param validated the validated parse tree
    * @param parsed the text that was parsed
    * @param toOriginal maps a position in {@code parsed} to the user's text
+   * @param typeOf the validated type of an expression of the tree, null where unknown
    */
-  public static Landmarks of(SqlNode validated, String parsed, UnaryOperator<SourcePosition> toOriginal) {
+  public static Landmarks of(SqlNode validated, String parsed, UnaryOperator<SourcePosition> toOriginal,
+      Function<SqlNode, @Nullable RelDataType> typeOf) {
     Map<Landmark, SourcePosition> first = new EnumMap<>(Landmark.class);
     validated.accept(new SqlBasicVisitor<Void>() {
       @Override
@@ -81,9 +93,25 @@ public final class Landmarks {
             if (!call.getOperator().isDeterministic() || call.getOperator().isDynamicFunction()) {
               note(Landmark.VOLATILE_FUNCTION, call);
             }
+            if (call.getOperator().isAggregator() && isFloatAggregate(call)) {
+              note(Landmark.FLOAT_AGGREGATE, call);
+            }
           }
         }
         return super.visit(call);
+      }
+
+      /** Whether PostgreSQL computes {@code call} in floating point, by the validated types of its arguments. */
+      private boolean isFloatAggregate(SqlCall call) {
+        List<RelDataType> types = new ArrayList<>();
+        for (SqlNode operand : call.getOperandList()) {
+          RelDataType type = operand == null ? null : typeOf.apply(operand);
+          if (type != null) {
+            types.add(type);
+          }
+        }
+        return FloatingPointAggregates.inexact(call.getOperator().getKind(), call.getOperator().getName(), types)
+            .isPresent();
       }
 
       /**

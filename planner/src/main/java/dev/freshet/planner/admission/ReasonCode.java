@@ -21,7 +21,10 @@ public enum ReasonCode {
   VOLATILE_FUNCTION("FR004"),
   /** A correlated sub-query that could not be decorrelated. */
   CORRELATED_SUBQUERY("FR005"),
-  /** An aggregate that is not maintained incrementally yet. */
+  /**
+   * An aggregate that is not maintained incrementally yet, or that cannot be maintained exactly: one PostgreSQL
+   * computes in floating point ({@link FloatingPointAggregates}).
+   */
   UNSUPPORTED_AGGREGATE("FR006"),
   /** A source that cannot carry change capture (a view, a foreign table, a system catalog). */
   UNSUPPORTED_SOURCE("FR007"),

@@ -6,6 +6,9 @@ public enum AggregateClass {
   ALGEBRAIC,
   /** MIN, MAX: combined with inserted values; the group is rescanned when a deleted value may be the extremum. */
   EXTREMUM,
-  /** Anything else (string_agg, bool_and, DISTINCT aggregates, sums of floats): affected groups recomputed. */
+  /**
+   * Anything else (string_agg, bool_and, DISTINCT aggregates): affected groups recomputed. Sums of floats are
+   * refused instead (FloatingPointAggregates): re-aggregated in another row order they can differ.
+   */
   RECOMPUTE_GROUP
 }

@@ -2,6 +2,7 @@ package dev.freshet.rules.shape;
 
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.SourcePosition;
+import dev.freshet.planner.admission.FloatingPointAggregates;
 import dev.freshet.planner.admission.Landmark;
 import dev.freshet.planner.admission.Landmarks;
 import dev.freshet.planner.admission.ReasonCode;
@@ -18,6 +19,7 @@ import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.logical.LogicalSort;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.tools.RelBuilder;
 import java.util.OptionalLong;
@@ -263,6 +265,15 @@ public final class ShapeAnalyzer {
       if (call.getAggregation().getKind() == SqlKind.SINGLE_VALUE) {
         throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, "a scalar sub-query that may return more than one row "
             + "is not maintained differentially yet", "use --mode FULL or AUTO");
+      }
+      List<RelDataType> argumentTypes = call.getArgList().stream()
+          .map(i -> aggregate.getInput().getRowType().getFieldList().get(i).getType()).toList();
+      Optional<String> inexact = FloatingPointAggregates.inexact(call.getAggregation().getKind(),
+          call.getAggregation().getName(), argumentTypes);
+      if (inexact.isPresent()) {
+        // Even re-aggregating the group would add its rows in another order than the query does.
+        throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, FloatingPointAggregates.message(inexact.get()),
+            FloatingPointAggregates.FIX, Landmark.FLOAT_AGGREGATE);
       }
       classes.add(classify(call, aggregate.getInput()));
     }
