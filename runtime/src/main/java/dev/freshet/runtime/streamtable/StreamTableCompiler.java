@@ -25,6 +25,8 @@ import dev.freshet.rules.shape.MaintenanceShape;
 import dev.freshet.rules.shape.ShapeAnalyzer;
 import dev.freshet.rules.shape.Stratum;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,6 +76,10 @@ public final class StreamTableCompiler {
     } catch (UnsupportedQueryException e) {
       return fallBack(c, target, sql, described, requested, e.refusal(), e);
     } catch (QueryException e) { // PostgreSQL accepted the query: Freshet's planner cannot read it yet
+      Optional<Refusal> systemCatalog = systemCatalog(c, sql, described, e);
+      if (systemCatalog.isPresent()) {
+        return fallBack(c, target, sql, described, requested, systemCatalog.get(), e);
+      }
       return fallBack(c, target, sql, described, requested, new Refusal(ReasonCode.UNREADABLE_QUERY,
           e.position(), "Freshet's planner cannot read this query yet (" + e.getMessage() + ")",
           "use --mode FULL or AUTO: PostgreSQL runs the query as written"), e);
@@ -181,6 +187,54 @@ public final class StreamTableCompiler {
   }
 
   /** DIFFERENTIAL: the refusal as an error; AUTO: FULL, with the refusal as the recorded reason. */
+  /** The schemas of PostgreSQL's catalogs, which Freshet's planner does not read (PgCatalogReader). */
+  private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "pg_toast", "information_schema");
+
+  /**
+   * FR007 for a query that reads a system catalog ({@code pg_class}, {@code information_schema.tables}):
+   * Freshet's planner does not see those relations, so it failed on the name with {@code failure}
+   * ("relation "pg_class" does not exist", which PostgreSQL just contradicted); the refusal names the catalog
+   * and points where the planner stopped. PostgreSQL records no dependency on its own pinned catalogs
+   * ({@code pg_class}), so those are found from the name at the failure's position.
+   */
+  private static Optional<Refusal> systemCatalog(Connection c, String sql, PgQueryAnalyzer.Analysis described,
+      QueryException failure) throws SQLException {
+    String message = String.valueOf(failure.getMessage());
+    if (!UNKNOWN_RELATION.matcher(message).find()) {
+      return Optional.empty();
+    }
+    List<PgQueryAnalyzer.Relation> system = new ArrayList<>(described.relations().stream()
+        .filter(r -> SYSTEM_SCHEMAS.contains(r.schema())).toList());
+    SourcePosition at = failure.position();
+    if (at.isKnown() && at.endLine() == at.line()) {
+      String named = sql.substring(at.startOffset(sql), at.endOffset(sql) + 1);
+      try (PreparedStatement ps = c.prepareStatement("""
+          SELECT c.oid::pg_catalog.int8, n.nspname, c.relname, c.relkind::pg_catalog.text
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE c.oid = pg_catalog.to_regclass(?::pg_catalog.text)""")) {
+        ps.setString(1, named);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && SYSTEM_SCHEMAS.contains(rs.getString(2))) {
+            system.addFirst(new PgQueryAnalyzer.Relation(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4).charAt(0)));
+          }
+        }
+      }
+    }
+    if (system.isEmpty()) {
+      return Optional.empty();
+    }
+    PgQueryAnalyzer.Relation relation = system.getFirst();
+    return Optional.of(new Refusal(ReasonCode.UNSUPPORTED_SOURCE, at,
+        Quoting.qualified(relation.qualifiedName()) + " is a system catalog" + (relation.relkind() == 'v'
+            ? " view" : "") + ", which cannot carry change capture",
+        "use --mode FULL or AUTO: PostgreSQL runs the query as written, recomputed at every refresh"));
+  }
+
+  /** The planner's message for a relation it does not know. */
+  private static final java.util.regex.Pattern UNKNOWN_RELATION =
+      java.util.regex.Pattern.compile("^relation .* does not exist$");
+
   private static CompiledStreamTable fallBack(Connection c, QualifiedName target, String sql,
       PgQueryAnalyzer.Analysis described, Mode requested, Refusal refusal, Exception cause) throws SQLException {
     if (requested == Mode.DIFFERENTIAL) {

@@ -179,6 +179,41 @@ class AdmissionTest {
     }
   }
 
+  /**
+   * A system catalog is FR007, named and pointed at: Freshet's planner does not see PostgreSQL's catalogs, and
+   * said FR008 "relation "pg_class" does not exist", which PostgreSQL had just contradicted. AUTO runs it FULL.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "pg_class             | \"pg_catalog\".\"pg_class\" is a system catalog, | SELECT * FROM pg_class",
+      "pg_catalog.pg_namespace | \"pg_catalog\".\"pg_namespace\" is a system catalog, | SELECT t.id, n.nspname FROM t JOIN pg_catalog.pg_namespace n ON n.oid = t.g",
+      "information_schema.schemata | \"information_schema\".\"schemata\" is a system catalog view, | SELECT schema_name FROM information_schema.schemata"})
+  void aSystemCatalogIsAnUnsupportedSource(String table, String message, String sql, TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      UnsupportedQueryException refused = assertThrows(UnsupportedQueryException.class,
+          () -> StreamTables.create(c, "sys_d", sql, Mode.DIFFERENTIAL, null));
+      assertEquals("FR007", refused.refusal().reason().code(), refused.render());
+      assertTrue(refused.getMessage().contains(message), refused.render());
+      assertEquals(sql.indexOf(table) + 1, refused.refusal().position().column(), refused.render());
+      assertTrue(refused.refusal().fix().contains("--mode FULL or AUTO"), refused.refusal().fix());
+    }
+  }
+
+  @Test
+  void aSystemCatalogRunsFullInAuto(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      StoredStreamTable auto = StreamTables.create(c, "sys_auto",
+          "SELECT nspname FROM pg_namespace WHERE nspname IN ('public', 'sys_schema')", Mode.AUTO, null);
+      assertEquals(Mode.FULL, auto.effectiveMode());
+      String reason = auto.fallbackReason().orElseThrow();
+      assertTrue(reason.startsWith("FR007") && reason.contains("\"pg_catalog\".\"pg_namespace\""), reason);
+      Oracle.assertFresh(c, "sys_auto");
+      db.execute("CREATE SCHEMA sys_schema");
+      Oracle.refreshAndCheck(c, "sys_auto", Mode.FULL);
+      assertEquals(2L, db.scalar("SELECT count(*) FROM sys_auto"));
+    }
+  }
+
   private static void refresh(Connection c, String name) {
     try {
       Oracle.refreshAndCheck(c, name, Mode.DIFFERENTIAL);
