@@ -448,8 +448,16 @@ BEGIN
       rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error)
     VALUES (v_id, v_started, clock_timestamp(), v_mode, '{}', 0, 0, 0, 0, v_fallback, v_message);
     COMMIT;
-    RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, DETAIL = coalesce(v_detail, ''),
-      HINT = coalesce(v_hint, '');
+    -- the error as it was: no DETAIL or HINT line where it had none (an empty one prints as "DETAIL:")
+    IF coalesce(v_detail, '') = '' AND coalesce(v_hint, '') = '' THEN
+      RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state;
+    ELSIF coalesce(v_detail, '') = '' THEN
+      RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, HINT = v_hint;
+    ELSIF coalesce(v_hint, '') = '' THEN
+      RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, DETAIL = v_detail;
+    ELSE
+      RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, DETAIL = v_detail, HINT = v_hint;
+    END IF;
   END IF;
   IF v_result.window_rows = 0 THEN
     -- no buffer row became deletable by an empty window (a row is freed by the refresh of its last

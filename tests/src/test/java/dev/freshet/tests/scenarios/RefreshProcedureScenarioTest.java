@@ -140,6 +140,10 @@ class RefreshProcedureScenarioTest {
           "INSERT INTO pf VALUES (3, 3)");
       SQLException e = assertThrows(SQLException.class, () -> call(sql, "pf_st"));
       assertTrue(e.getMessage().contains("pf_st is read-only today"), e.getMessage());
+      // the error as it was raised: no empty DETAIL or HINT line of the procedure's own (psql printed "DETAIL:")
+      org.postgresql.util.ServerErrorMessage server = ((org.postgresql.util.PSQLException) e).getServerErrorMessage();
+      assertEquals(null, server.getDetail(), e.getMessage());
+      assertEquals(null, server.getHint(), e.getMessage());
       assertEquals(List.of("1|1", "2|1"), rows(c, "SELECT v, n FROM pf_st ORDER BY 1"));
       assertEquals(snapshot, text(c, "SELECT last_snapshot::text FROM freshet.stream_tables WHERE id = " + id));
       assertEquals(List.of("ERROR|t"), rows(c, "SELECT status, last_error LIKE '%read-only today%' "
