@@ -46,7 +46,9 @@ public final class ListCommand implements Callable<Integer> {
         long total = changes.values().stream().mapToLong(Long::longValue).sum();
         String behind = total == 0 ? "" : StreamTables.behindSince(c, st)
             .map(since -> " (" + StatusCommand.ago(since).replace(" ago", "") + ")").orElse("");
-        pending.put(st.id(), changes.isEmpty() ? "?" : total + behind);
+        // '-': its query reads no table whose changes are captured; '?': not known (not visible to this role)
+        pending.put(st.id(), !changes.isEmpty() ? total + behind
+            : StreamTables.status(c, st.name().sql(), 0).sources().isEmpty() ? "-" : "?");
       }
     }
     if (tables.isEmpty()) {

@@ -84,7 +84,8 @@ public final class StatusCommand implements Callable<Integer> {
       st.pendingRebuild().ifPresent(r -> out.println("  rebuild:      " + r));
       out.println("  last refresh: " + time(st.lastRefreshAt()));
       java.util.Map<String, Long> pending = StreamTables.pendingChanges(c, st.id());
-      out.println("  pending:      " + (StreamTables.changesVisible(c, st.id()) ? pendingText(pending)
+      out.println("  pending:      " + (status.sources().isEmpty() ? NO_SOURCES
+          : StreamTables.changesVisible(c, st.id()) ? pendingText(pending)
           : "not visible to this role (the change buffers hold the sources' rows: their owner and superusers read "
               + "them)"));
       long window = pending.values().stream().mapToLong(Long::longValue).sum();
@@ -125,6 +126,12 @@ public final class StatusCommand implements Callable<Integer> {
     }
     return (seconds / 86_400) + (seconds < 2 * 86_400 ? " day" : " days") + " ago";
   }
+
+  /**
+   * A stream table whose query reads no table Freshet captures (generate_series, VALUES, a system catalog):
+   * nothing is ever pending for it (before, 'not known until its next refresh', after every refresh).
+   */
+  static final String NO_SOURCES = "none to watch: its query reads no table whose changes Freshet captures";
 
   /** {@code 12 changes (public.orders 12, public.customers 0)}, {@code none}, or why it is not known. */
   static String pendingText(java.util.Map<String, Long> pending) {

@@ -43,6 +43,25 @@ class CliFullModeTest {
       Oracle.assertFresh(c, "recent");
     }
 
+    // a query that reads no table whose changes are captured: nothing is ever pending for it ('-'), where list
+    // showed '?' and status 'not known until its next refresh' after every refresh (a walkthrough)
+    CliRun series = CliRun.run(url, "create", "series", "--mode", "FULL", "--query",
+        "SELECT g FROM generate_series(1, 3) AS g");
+    assertEquals(0, series.exitCode(), series.transcript());
+    assertEquals(0, CliRun.run(url, "refresh", "series").exitCode());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "series");
+    }
+    CliRun seriesStatus = CliRun.run(url, "status", "series");
+    assertTrue(seriesStatus.out().contains(
+        "  pending:      none to watch: its query reads no table whose changes Freshet captures\n"),
+        seriesStatus.transcript());
+    CliRun list = CliRun.run(url, "list");
+    assertTrue(list.out().lines().anyMatch(line -> line.matches("\"public\"\\.\"series\" +FULL +ACTIVE +\\S+ \\S+ +- +.*")),
+        list.transcript());
+    assertTrue(list.out().lines().anyMatch(line -> line.matches("\"public\"\\.\"latest\" .*  0 +.*")),
+        list.transcript());
+
     CliRun invalid = CliRun.run(url, "create", "bad", "--mode", "FULL", "--query", "SELECT id FROM ev WHERE");
     assertEquals(3, invalid.exitCode(), invalid.transcript());
     assertTrue(invalid.err().contains("syntax error at end of input"), invalid.transcript());
