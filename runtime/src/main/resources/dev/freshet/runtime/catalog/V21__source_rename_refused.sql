@@ -1,0 +1,12 @@
+-- A source table renamed or moved (ALTER TABLE ... RENAME, ALTER TABLE ... SET SCHEMA, ALTER SCHEMA ...
+-- RENAME) after a stream table was created over it. Capture and the refresh programs name it by oid and
+-- went on; the stored query names the old table. The event trigger freshet_source_ddl set the stream table
+-- to ERROR saying so, but its next refresh succeeded and set it ACTIVE again (without the trigger nothing
+-- said anything), while a recompute (refresh --full, AUTO's FULL, a rebuild after other DDL) and verify
+-- read the old name: gone ("relation does not exist"), or another table created under it since, whose
+-- rows a recompute would have stored beside the renamed table's changes.
+--
+-- Now refresh_window (R__refresh_functions.sql) compares each source's recorded name with its current one,
+-- after the sources are locked, and refuses with SQLSTATE FS006 naming both and the fix ('freshet alter
+-- NAME --query ...' with the new name). Nothing else changes in the catalog.
+SELECT 1;
