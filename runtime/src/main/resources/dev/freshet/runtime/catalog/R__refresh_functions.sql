@@ -6,7 +6,7 @@
 -- in the versions of their day.
 --
 -- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
--- V18, V19, V20 for the history of its design). auto_choice: AUTO's choice for a window (V11). pending_changes: the
+-- V18, V19, V20, V21, V22 for the history of its design). auto_choice: AUTO's choice for a window (V11). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
 -- freshet.refresh (V4, V11, V12; here since V20, which marks a stream table whose refresh_window saw DDL on a
 -- type, FS005).
@@ -38,6 +38,7 @@ DECLARE
   v_step      timestamptz := clock_timestamp();
   v_sort      text := current_setting('enable_sort');
   v_random    text := current_setting('random_page_cost');
+  v_jit       text := current_setting('jit');
   v_why       text;
   v_whys      text[] := '{}';
 BEGIN
@@ -190,6 +191,10 @@ BEGIN
   IF mode_used = 'FULL' THEN
     program_mask := 0;
   ELSIF cardinality(v_changed) > 0 THEN
+    -- no JIT compiling for a differential refresh (V22): its statements are estimated from change tables and
+    -- state tables, often above jit_above_cost, and compiling took 20-130 ms of statements that run in tens
+    -- of milliseconds (TPC-H at SF-1); a recompute keeps the server's setting
+    PERFORM set_config('jit', 'off', true);
     FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id AND s.ordinal = ANY (v_changed)
         ORDER BY s.ordinal LOOP
       PERFORM set_config('enable_sort', 'off', true); -- consolidate by hashing (see the header)
@@ -279,6 +284,7 @@ BEGIN
   END IF;
 
   PERFORM set_config('random_page_cost', v_random, true);
+  PERFORM set_config('jit', v_jit, true);
   UPDATE freshet.stream_tables
   SET last_snapshot = v_current, last_refresh_at = now(), status = 'ACTIVE', last_error = NULL,
     recompute_ms = CASE WHEN program_mask = 0 THEN extract(epoch FROM clock_timestamp() - v_started) * 1000

@@ -207,8 +207,9 @@ class RefreshProcedureScenarioTest {
 
   /**
    * A differential refresh plans its change tables with sorting disabled and its program with a low
-   * random_page_cost (catalog V14), then gives the caller's transaction its own settings back: a
-   * session tuned otherwise, refreshing inside its own transaction, keeps its tuning after.
+   * random_page_cost (catalog V14) and without JIT compiling (V22: a trigger on the stream table sees the
+   * setting its MERGE ran with), then gives the caller's transaction its own settings back: a session tuned
+   * otherwise, refreshing inside its own transaction, keeps its tuning after.
    */
   @Test
   void aRefreshGivesTheCallerItsPlannerSettingsBack(TestDatabase db) throws Exception {
@@ -219,19 +220,24 @@ class RefreshProcedureScenarioTest {
           "INSERT INTO ps_order VALUES (1, 'north', 10), (2, 'south', 20), (3, 'north', 5)");
       long id = create(c, "ps_zones", "SELECT r.zone, sum(o.amount) AS total FROM ps_order o "
           + "JOIN ps_region r ON r.name = o.region GROUP BY r.zone", Mode.DIFFERENTIAL).id();
-      exec(c, "INSERT INTO ps_order VALUES (4, 'south', 7)", "UPDATE ps_order SET amount = 11 WHERE id = 1");
+      exec(c, "INSERT INTO ps_order VALUES (4, 'south', 7)", "UPDATE ps_order SET amount = 11 WHERE id = 1",
+          "CREATE TABLE ps_seen (jit text)",
+          "CREATE FUNCTION ps_note() RETURNS trigger LANGUAGE plpgsql AS "
+              + "$$BEGIN INSERT INTO ps_seen VALUES (current_setting('jit')); RETURN NULL; END$$",
+          "CREATE TRIGGER ps_note AFTER INSERT OR UPDATE ON ps_zones FOR EACH STATEMENT EXECUTE FUNCTION ps_note()");
 
-      exec(sql, "SET random_page_cost = 3.5", "SET enable_sort = on");
+      exec(sql, "SET random_page_cost = 3.5", "SET enable_sort = on", "SET jit = on");
       sql.setAutoCommit(false);
       exec(sql, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
       assertEquals(List.of("DIFFERENTIAL|2"), rows(sql, "SELECT mode_used, delta_rows FROM freshet.refresh_window("
           + id + ", false)"));
-      assertEquals(List.of("3.5|on"), rows(sql, "SELECT current_setting('random_page_cost'), "
-          + "current_setting('enable_sort')"), "within the caller's transaction");
+      assertEquals(List.of("3.5|on|on"), rows(sql, "SELECT current_setting('random_page_cost'), "
+          + "current_setting('enable_sort'), current_setting('jit')"), "within the caller's transaction");
       sql.commit();
       sql.setAutoCommit(true);
-      assertEquals(List.of("3.5|on"), rows(sql, "SELECT current_setting('random_page_cost'), "
-          + "current_setting('enable_sort')"), "after it");
+      assertEquals(List.of("3.5|on|on"), rows(sql, "SELECT current_setting('random_page_cost'), "
+          + "current_setting('enable_sort'), current_setting('jit')"), "after it");
+      assertEquals(List.of("off"), rows(sql, "SELECT DISTINCT jit FROM ps_seen"), "the program's MERGE ran without JIT");
       Oracle.assertFresh(c, "ps_zones");
     }
   }
