@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
         + "hidden count.", "",
         "Prints 'equal (N rows)', or the rows missing from the stream table and the rows it has in "
             + "excess, each with its multiplicity (up to " + BagComparison.SAMPLE_LIMIT + " of each). "
+            + "Each value is PostgreSQL's text of it, as psql shows it under the settings the stream table was "
+            + "created with (TimeZone, DateStyle, bytea_output ...): numbers and booleans as they are, NULL as "
+            + "NULL, other values in single quotes. "
             + "The state tables Freshet keeps for aggregates inside the query are checked the same way. "
             + "Exit status 0 when equal, 1 when not.", "",
         "Cost: runs the full defining query, reads the whole stream table and compares both with a "
@@ -127,27 +130,21 @@ public final class VerifyCommand implements Callable<Integer> {
             + "; 'freshet list' shows the stream tables"));
   }
 
-  /** Differing rows grouped as {@code 2 × (1, 'a')}, in the order sampled. */
-  private static void printRows(PrintWriter out, String what, long count, List<List<Object>> sample) {
+  /**
+   * Differing rows grouped as {@code 2 x ('a', 1.50, NULL)}, in the order sampled: each value as PostgreSQL
+   * prints it ({@link BagComparison.Result#missing}).
+   */
+  private static void printRows(PrintWriter out, String what, long count, List<List<String>> sample) {
     if (count == 0) {
       return;
     }
     out.println("  " + what + ": " + count + (count == 1 ? " row" : " rows")
         + (sample.size() < count ? " (first " + sample.size() + " shown)" : ""));
-    Map<List<Object>, Integer> multiplicity = new LinkedHashMap<>();
-    for (List<Object> row : sample) {
+    Map<List<String>, Integer> multiplicity = new LinkedHashMap<>();
+    for (List<String> row : sample) {
       multiplicity.merge(row, 1, Integer::sum);
     }
-    multiplicity.forEach((row, n) -> out.println("    " + n + " x " + rowText(row)));
-  }
-
-  static String rowText(List<Object> row) {
-    List<String> values = new ArrayList<>();
-    for (Object value : row) {
-      values.add(value == null ? "NULL"
-          : value instanceof String s ? "'" + s.replace("'", "''") + "'" : String.valueOf(value));
-    }
-    return "(" + String.join(", ", values) + ")";
+    multiplicity.forEach((row, n) -> out.println("    " + n + " x (" + String.join(", ", row) + ")"));
   }
 
   /** The stream table's visible column names, in order. */

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.oracle;
 
+import dev.freshet.codegen.refresh.BagComparisonPrinter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Compares the results of two queries as multisets, in PostgreSQL, with symmetric {@code EXCEPT ALL}
@@ -19,17 +21,26 @@ public final class BagComparison {
   /** How many differing rows a comparison reports in full. */
   public static final int SAMPLE_LIMIT = 20;
 
+  /** Types whose values a sampled row shows unquoted, as PostgreSQL prints them (pgjdbc's type names). */
+  private static final Set<String> UNQUOTED = Set.of("int2", "int4", "int8", "numeric", "float4", "float8", "oid",
+      "bool");
+
   private BagComparison() {
   }
 
   /**
    * The result: row counts of both sides and the differing rows with their multiplicity.
    *
-   * @param missing rows {@code expected} has more often than {@code actual} (sampled)
-   * @param extra   rows {@code actual} has more often than {@code expected} (sampled)
+   * @param missing rows {@code expected} has more often than {@code actual} (sampled), as {@link #sample} prints them
+   * @param extra   rows {@code actual} has more often than {@code expected} (sampled), as {@link #sample} prints them
    */
   public record Result(long expectedRows, long actualRows, long missingCount, long extraCount,
-      List<List<Object>> missing, List<List<Object>> extra) {
+      List<List<String>> missing, List<List<String>> extra) {
+    public Result {
+      missing = List.copyOf(missing);
+      extra = List.copyOf(extra);
+    }
+
     public boolean equal() {
       return missingCount == 0 && extraCount == 0;
     }
@@ -48,25 +59,14 @@ public final class BagComparison {
   }
 
   public static Result compare(Connection c, String expectedSql, String actualSql) throws SQLException {
-    String expected = "(" + strip(expectedSql) + ")";
-    String actual = "(" + strip(actualSql) + ")";
-    long expectedRows = count(c, "SELECT count(*) FROM " + expected + " AS expected");
-    long actualRows = count(c, "SELECT count(*) FROM " + actual + " AS actual");
-    String missing = "SELECT * FROM " + expected + " AS e EXCEPT ALL SELECT * FROM " + actual + " AS a";
-    String extra = "SELECT * FROM " + actual + " AS a EXCEPT ALL SELECT * FROM " + expected + " AS e";
-    return new Result(expectedRows, actualRows,
-        count(c, "SELECT count(*) FROM (" + missing + ") AS d"),
-        count(c, "SELECT count(*) FROM (" + extra + ") AS d"),
-        sample(c, missing), sample(c, extra));
-  }
-
-  /** A query may end in a semicolon and comments; inside parentheses neither is allowed. */
-  static String strip(String sql) {
-    String s = sql.strip();
-    while (s.endsWith(";")) {
-      s = s.substring(0, s.length() - 1).strip();
-    }
-    return s + "\n";
+    long expectedRows = count(c, BagComparisonPrinter.count(expectedSql, "expected"));
+    long actualRows = count(c, BagComparisonPrinter.count(actualSql, "actual"));
+    String missing = BagComparisonPrinter.difference(expectedSql, "e", actualSql, "a");
+    String extra = BagComparisonPrinter.difference(actualSql, "a", expectedSql, "e");
+    long missingCount = count(c, BagComparisonPrinter.differenceCount(missing));
+    long extraCount = count(c, BagComparisonPrinter.differenceCount(extra));
+    return new Result(expectedRows, actualRows, missingCount, extraCount,
+        missingCount == 0 ? List.of() : sample(c, missing), extraCount == 0 ? List.of() : sample(c, extra));
   }
 
   private static long count(Connection c, String sql) throws SQLException {
@@ -76,19 +76,39 @@ public final class BagComparison {
     }
   }
 
-  private static List<List<Object>> sample(Connection c, String sql) throws SQLException {
-    List<List<Object>> rows = new ArrayList<>();
+  /**
+   * Up to {@link #SAMPLE_LIMIT} rows of {@code difference}, each value as PostgreSQL's text output of it (what
+   * psql shows, under the session's settings: TimeZone, DateStyle, bytea_output …): {@code NULL} for NULL, a
+   * number or a boolean as printed ({@code 1.50}, {@code t}), anything else in single quotes as an SQL literal
+   * ({@code '2026-01-01 10:00:00+00'}, {@code '{1,2}'}, {@code '\x00ff'}, {@code 'it''s'}). The text comes from
+   * the server, not from the driver's Java objects.
+   */
+  private static List<List<String>> sample(Connection c, String difference) throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql + " LIMIT " + SAMPLE_LIMIT)) {
+        ResultSet rs = st.executeQuery(BagComparisonPrinter.sample(difference, SAMPLE_LIMIT))) {
       ResultSetMetaData md = rs.getMetaData();
+      List<Boolean> unquoted = new ArrayList<>();
+      for (int i = 2; i <= md.getColumnCount(); i++) {
+        unquoted.add(UNQUOTED.contains(md.getColumnTypeName(i)));
+      }
       while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-          row.add(rs.getObject(i));
+        List<String> texts = RecordText.fields(rs.getString(1), unquoted.size());
+        List<String> row = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+          row.add(literal(texts.get(i), unquoted.get(i)));
         }
         rows.add(row);
       }
     }
     return rows;
+  }
+
+  /** A value for people: {@code NULL}, PostgreSQL's text, or that text quoted as an SQL literal. */
+  static String literal(String text, boolean unquoted) {
+    if (text == null) {
+      return "NULL";
+    }
+    return unquoted ? text : "'" + text.replace("'", "''") + "'";
   }
 }

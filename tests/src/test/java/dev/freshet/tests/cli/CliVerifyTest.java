@@ -1,10 +1,16 @@
 package dev.freshet.tests.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
 /** {@code freshet verify}: exit 0 and "equal" on a fresh table, exit 1 and the differing rows on a corrupted one. */
@@ -41,6 +47,45 @@ class CliVerifyTest {
     assertTrue(out.contains("  extra (in the stream table, not returned by the query): 1 row\n"
         + "    1 x ('it''s wrong', 2)\n"), different.transcript());
     assertTrue(out.contains("is a bug in Freshet"), "no pending change explains it: " + different.transcript());
+  }
+
+  /**
+   * Differing rows show each value as PostgreSQL's text of it, as psql shows it, computed under the settings the
+   * stream table was created with (here a time zone and an IntervalStyle that are not this JVM's session's):
+   * not Java's rendering of the driver's objects ({@code 2026-01-01 10:00:00.0} in the JVM's zone, {@code true},
+   * {@code [B@1b2c3d} for bytea). NULL is NULL, apart from the text 'NULL'; text needing quotes in a row's text
+   * (quotes, commas, parentheses) comes back whole.
+   */
+  @Test
+  void differingRowsShowPostgresText(TestDatabase db) throws Exception {
+    assertNotEquals("Pacific/Chatham", TimeZone.getDefault().getID(), "the creating session's zone must not be the JVM's");
+    db.execute("CREATE TABLE typed (id int PRIMARY KEY, ts timestamp, tz timestamptz, n numeric, b boolean, "
+            + "a int[], t text[], bytes bytea, i interval, s text)",
+        "INSERT INTO typed VALUES (1, '2026-01-01 10:00', '2026-01-01 10:00+00', 1.50, true, '{1,2,NULL}', "
+            + "'{\"a b\",c}', '\\x00ff', '1 day 2 hours', 'say \"hi\", (ok)'), "
+            + "(2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'NULL')");
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = 'Pacific/Chatham'");
+      s.execute("SET IntervalStyle = 'iso_8601'");
+      StreamTables.create(c, "typed_st", "SELECT id, ts, tz, n, b, a, t, bytes, i, s FROM typed", Mode.DIFFERENTIAL, null);
+    }
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "verify", "typed_st").exitCode());
+
+    db.execute(BYPASS_GUARD, "UPDATE typed_st SET id = id + 10");
+    CliRun different = CliRun.run(url, "verify", "typed_st");
+    assertEquals(1, different.exitCode(), different.transcript());
+    String first = "'2026-01-01 10:00:00', '2026-01-01 23:45:00+13:45', 1.50, t, '{1,2,NULL}', '{\"a b\",c}', "
+        + "'\\x00ff', 'P1DT2H', 'say \"hi\", (ok)')";
+    String second = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'NULL')";
+    String out = different.out();
+    assertTrue(out.contains("  columns: (id, ts, tz, n, b, a, t, bytes, i, s)\n"), different.transcript());
+    assertTrue(out.contains("  missing (returned by the query, not in the stream table): 2 rows\n"), different.transcript());
+    assertTrue(out.contains("    1 x (1, " + first + "\n"), different.transcript());
+    assertTrue(out.contains("    1 x (2, " + second + "\n"), different.transcript());
+    assertTrue(out.contains("  extra (in the stream table, not returned by the query): 2 rows\n"), different.transcript());
+    assertTrue(out.contains("    1 x (11, " + first + "\n"), different.transcript());
+    assertTrue(out.contains("    1 x (12, " + second + "\n"), different.transcript());
   }
 
   /**
