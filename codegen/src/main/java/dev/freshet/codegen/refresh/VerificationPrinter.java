@@ -47,6 +47,16 @@ public final class VerificationPrinter {
   }
 
   /**
+   * The columns {@code kept} of the rows of {@code rowsSql}, whose columns are {@code names}: what must agree
+   * when a difference may lie only in the others (values of string_agg without ORDER BY, whose order the query
+   * leaves open).
+   */
+  public static String someColumns(String rowsSql, List<String> names, List<String> kept) {
+    return "SELECT " + String.join(", ", kept.stream().map(k -> "q." + q(k)).toList())
+        + " FROM (" + rowsSql + "\n) AS q(" + String.join(", ", names.stream().map(SqlText::q).toList()) + ")";
+  }
+
+  /**
    * The rows of {@code rowsSql} (whose columns are {@code userColumns}) but those tied, by the ORDER BY of
    * {@code topK}, with its last row, and with its first row when the query has an OFFSET: the rows a
    * LIMIT must return whichever of the tied rows at either edge PostgreSQL returns (rows tied with the

@@ -1,7 +1,6 @@
 package dev.freshet.runtime.cli;
 
 import dev.freshet.codegen.refresh.HiddenColumns;
-import dev.freshet.rules.shape.UnorderedAggregates;
 import dev.freshet.runtime.oracle.BagComparison;
 import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
@@ -97,10 +96,15 @@ public final class VerifyCommand implements Callable<Integer> {
           out.println("  it has " + changes + (changes == 1 ? " change" : " changes") + " of its sources ("
               + String.join(", ", pending.keySet()) + ") not applied yet: refresh it ('freshet refresh " + name
               + "', or 'freshet refresh --all', which refreshes the stream tables it reads first) and verify again.");
-        } else if (unorderedAggregates(st).isPresent()) {
-          // string_agg without ORDER BY: the query itself may list a group's values otherwise each time it runs
-          out.println("  its query's " + unorderedAggregates(st).get() + " lists values in an order PostgreSQL "
-              + "leaves open: a difference only in that order is not an error. Write the order in the call "
+        } else if (v.openOrder().isPresent()) {
+          // string_agg without ORDER BY: the query itself may list a group's values otherwise each time it runs;
+          // said only when every difference may be that order (the rows agree on every other column)
+          StreamTableVerifier.OpenOrder open = v.openOrder().get();
+          List<String> columns = open.columns();
+          out.println("  its query's " + String.join(", ", open.aggregates()) + " lists values in an order "
+              + "PostgreSQL leaves open" + (columns.isEmpty() ? "" : ", and the rows differ only in "
+                  + (columns.size() == 1 ? "column " : "columns ") + String.join(", ", columns) + ", computed from it")
+              + ": a difference only in that order is not an error. Write the order in the call "
               + "(string_agg(x, ',' ORDER BY x), maintained by FULL and AUTO) to compare exactly; 'freshet alter "
               + name + " --mode " + st.requestedMode() + "' rebuilds it from its query.");
         } else {
@@ -111,12 +115,6 @@ public final class VerifyCommand implements Callable<Integer> {
       out.flush();
       return v.ok() ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
     }
-  }
-
-  /** The listing aggregates without ORDER BY its status notes name ("string_agg, array_agg"), if any. */
-  private static java.util.Optional<String> unorderedAggregates(StoredStreamTable st) {
-    return st.notes().stream().filter(n -> n.endsWith(UnorderedAggregates.NOTE_SUFFIX))
-        .map(n -> n.substring(0, n.length() - UnorderedAggregates.NOTE_SUFFIX.length())).findFirst();
   }
 
   /**
