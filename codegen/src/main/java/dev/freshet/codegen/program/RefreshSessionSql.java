@@ -51,4 +51,7 @@ public final class RefreshSessionSql {
   public static final String USE_CREATION_SETTINGS =
       "SELECT pg_catalog.set_config(kv.key, kv.value, true) FROM freshet.stream_tables AS st, "
           + "pg_catalog.jsonb_each_text(coalesce(st.settings, '{}')) AS kv WHERE st.id = ?";
+
+  /** Sets setting {@code $1} to {@code $2} for the session (libpq's {@code PGTZ}, for one). */
+  public static final String SET_SESSION_SETTING = "SELECT pg_catalog.set_config(?, ?, false)";
 }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -82,14 +81,13 @@ public final class ConnectionOptions {
   private Connection connectOrStartEmbedded(PrintWriter log, Optional<ConnectionTarget> target) throws SQLException {
     if (target.isPresent()) {
       java.util.Properties properties = new java.util.Properties();
-      properties.putAll(target.get().properties());
       // pg_stat_activity shows which Freshet command a backend serves (the URL's own value wins)
-      properties.putIfAbsent("ApplicationName", command == null ? "freshet" : command.qualifiedName());
+      properties.put("ApplicationName", command == null ? "freshet" : command.qualifiedName());
       // no named server-side prepared statements: a pooler in transaction mode (PgBouncer) runs the next
       // transaction on whichever server connection is free, where pgjdbc's "S_1" does not exist. Freshet's
       // statements are few and its work is inside PostgreSQL, so re-parsing costs nothing worth measuring.
-      properties.putIfAbsent("prepareThreshold", "0");
-      return DriverManager.getConnection(target.get().jdbcUrl(), properties);
+      properties.put("prepareThreshold", "0");
+      return target.get().connect(properties);
     }
     if (embedded == null) {
       try {

@@ -1,6 +1,11 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.codegen.program.RefreshSessionSql;
 import java.net.URLDecoder;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +16,15 @@ import java.util.Properties;
  * The database a command connects to, named as psql users name it: a JDBC URL, a libpq URI
  * ({@code postgresql://user:secret@host:5432/db?sslmode=require}, also {@code postgres://}), or libpq's
  * environment variables ({@code PGHOST}, {@code PGPORT}, {@code PGDATABASE}, {@code PGUSER},
- * {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGOPTIONS}; the JDBC driver reads {@code PGPASSFILE} / {@code ~/.pgpass}
- * itself). As in libpq, the variables are defaults for what the URL does not say.
+ * {@code PGPASSWORD}, {@code PGSSLMODE}, {@code PGOPTIONS}, {@code PGTZ}; the JDBC driver reads {@code PGPASSFILE} /
+ * {@code ~/.pgpass} itself). As in libpq, the variables are defaults for what the URL does not say.
  *
  * @param jdbcUrl what the driver is given
  * @param properties user, password, sslmode and options from the environment (the URL's own values win)
+ * @param timeZone the session's TimeZone from {@code PGTZ}, set once connected: the driver sends the JVM's
+ *     zone at startup, after {@code options}, so it cannot be given there
  */
-public record ConnectionTarget(String jdbcUrl, Properties properties) {
+public record ConnectionTarget(String jdbcUrl, Properties properties, Optional<String> timeZone) {
 
   /** The libpq variables that name a server; any of them set means "connect as psql would". */
   static final List<String> SERVER_VARIABLES = List.of("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER");
@@ -37,7 +44,7 @@ public record ConnectionTarget(String jdbcUrl, Properties properties) {
     if (url != null && !url.isBlank()) {
       String text = url.strip();
       if (text.startsWith("jdbc:postgresql:")) {
-        return Optional.of(new ConnectionTarget(text, defaults));
+        return Optional.of(new ConnectionTarget(text, defaults, timeZone(env)));
       }
       if (text.startsWith("postgresql://") || text.startsWith("postgres://")) {
         return Optional.of(fromUri(text, defaults, env));
@@ -58,7 +65,7 @@ public record ConnectionTarget(String jdbcUrl, Properties properties) {
     String port = first(env.get("PGPORT"), "5432", "5432");
     put(defaults, "user", user);
     return Optional.of(new ConnectionTarget("jdbc:postgresql://" + hostPart(host) + ":" + port + "/"
-        + encodePath(database), defaults));
+        + encodePath(database), defaults, timeZone(env)));
   }
 
   /**
@@ -117,7 +124,37 @@ public record ConnectionTarget(String jdbcUrl, Properties properties) {
       database = decode(database);
     }
     return new ConnectionTarget("jdbc:postgresql://" + hosts + "/" + encodePath(database)
-        + (query.isEmpty() ? "" : "?" + query), properties);
+        + (query.isEmpty() ? "" : "?" + query), properties, timeZone(env));
+  }
+
+  /**
+   * Connects with {@link #properties} and {@code extra} (the target's own win), then gives the session the time
+   * zone {@code PGTZ} names, as libpq does: a stream table created so computes its values in that zone.
+   *
+   * @throws UserException when the server does not know the zone
+   */
+  public Connection connect(Properties extra) throws SQLException {
+    Properties all = new Properties();
+    all.putAll(extra);
+    all.putAll(properties);
+    Connection c = DriverManager.getConnection(jdbcUrl, all);
+    if (timeZone.isPresent()) {
+      try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.SET_SESSION_SETTING)) {
+        ps.setString(1, "TimeZone");
+        ps.setString(2, timeZone.get());
+        ps.execute();
+      } catch (SQLException e) {
+        c.close();
+        throw new UserException(ExitCode.USAGE, "PGTZ=" + timeZone.get() + " is not a time zone PostgreSQL knows: "
+            + e.getMessage().lines().findFirst().orElse("") + " (use a name from pg_timezone_names, e.g. "
+            + "Europe/Paris, or unset PGTZ)", e);
+      }
+    }
+    return c;
+  }
+
+  private static Optional<String> timeZone(Map<String, String> env) {
+    return Optional.ofNullable(env.get("PGTZ")).filter(ConnectionTarget::present);
   }
 
   /** A description for messages, without the password. */

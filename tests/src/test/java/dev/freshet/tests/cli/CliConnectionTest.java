@@ -11,6 +11,9 @@ import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,24 @@ class CliConnectionTest {
         + p.getProperty("PGHOST") + ":" + p.getProperty("PGPORT") + "/" + p.getProperty("PGDBNAME");
     CliRun run = CliRun.run(uri, "list");
     assertEquals(0, run.exitCode(), run.transcript());
+  }
+
+  /**
+   * {@code PGTZ} gives the session its time zone, as libpq does (the driver sends the JVM's zone at startup, so
+   * it is set once connected); a zone the server does not know is a usage error naming the variable.
+   */
+  @Test
+  void pgtzSetsTheSessionTimeZone(TestDatabase db) throws Exception {
+    ConnectionTarget t = ConnectionTarget.resolve(db.jdbcUrl(), Map.of("PGTZ", "Pacific/Chatham")).orElseThrow();
+    try (Connection c = t.connect(new Properties()); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SHOW TimeZone")) {
+      rs.next();
+      assertEquals("Pacific/Chatham", rs.getString(1));
+    }
+    ConnectionTarget wrong = ConnectionTarget.resolve(db.jdbcUrl(), Map.of("PGTZ", "Mars/Olympus")).orElseThrow();
+    UserException e = assertThrows(UserException.class, () -> wrong.connect(new Properties()));
+    assertTrue(e.getMessage().startsWith("PGTZ=Mars/Olympus is not a time zone PostgreSQL knows: "), e.getMessage());
+    assertTrue(ConnectionTarget.resolve(db.jdbcUrl(), Map.of()).orElseThrow().timeZone().isEmpty());
   }
 
   /** Commands on the user's database never fall back to a temporary embedded server. */
