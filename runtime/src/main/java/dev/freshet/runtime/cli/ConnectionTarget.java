@@ -145,9 +145,9 @@ public record ConnectionTarget(String jdbcUrl, Properties properties, Optional<S
         ps.execute();
       } catch (SQLException e) {
         c.close();
-        throw new UserException(ExitCode.USAGE, "PGTZ=" + timeZone.get() + " is not a time zone PostgreSQL knows: "
-            + e.getMessage().lines().findFirst().orElse("") + " (use a name from pg_timezone_names, e.g. "
-            + "Europe/Paris, or unset PGTZ)", e);
+        // the server's words say no more ('invalid value for parameter "TimeZone"'), nor its SQLSTATE
+        throw new UserException(ExitCode.USAGE, "PGTZ=" + timeZone.get() + " is not a time zone PostgreSQL knows "
+            + "(use a name from pg_timezone_names, such as Europe/Paris, or unset PGTZ)");
       }
     }
     return c;
