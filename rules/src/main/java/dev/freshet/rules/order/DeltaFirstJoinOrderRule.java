@@ -31,10 +31,11 @@ import org.immutables.value.Value;
  *        ((((ΔL ⋈ part) ⋈ supplier) ⋈ partsupp) ⋈ orders) ⋈ nation)
  * }</pre>
  * The printed term is one flat {@code FROM ΔR JOIN … JOIN …} that reads in the order it is meant to
- * run. PostgreSQL still reorders it from its estimates: forcing this order
- * ({@code join_collapse_limit = 1}) made TPC-H Q9 twice as fast at SF-1 but Q5, Q7 and Q8 slower
- * (docs/benchmarks.md), so the greedy choice needs statistics before it can be imposed. A term
- * without a change table keeps the query's order.
+ * run. PostgreSQL reorders it from its estimates unless told not to ({@code join_collapse_limit = 1}):
+ * this order made TPC-H Q9 two to three times as fast at SF-1 but Q2, Q7, Q8 and Q17 slower
+ * (docs/benchmarks.md), so each program's first refreshes measure both and it keeps the faster
+ * (catalog V23, {@code freshet.note_join_order_trial}). A term without a change table keeps the query's
+ * order.
  *
  * @see JoinOrderRules#DELTA_FIRST_JOIN_ORDER
  */

@@ -6,7 +6,8 @@
 -- in the versions of their day.
 --
 -- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
--- V18, V19, V20, V21, V22 for the history of its design). auto_choice: AUTO's choice for a window (V11). pending_changes: the
+-- V18, V19, V20, V21, V22, V23 for the history of its design). note_join_order_trial: a differential program's
+-- join order, measured (V23). auto_choice: AUTO's choice for a window (V11). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
 -- freshet.refresh (V4, V11, V12; here since V20, which marks a stream table whose refresh_window saw DDL on a
 -- type, FS005).
@@ -39,6 +40,9 @@ DECLARE
   v_sort      text := current_setting('enable_sort');
   v_random    text := current_setting('random_page_cost');
   v_jit       text := current_setting('jit');
+  v_collapse  text := current_setting('join_collapse_limit');
+  v_order     text; -- the join order the differential program runs with (V23)
+  v_program_started timestamptz;
   v_why       text;
   v_whys      text[] := '{}';
 BEGIN
@@ -262,6 +266,14 @@ BEGIN
     IF program_mask <> 0 THEN -- a differential program probes tables by key (see the header)
       PERFORM set_config('random_page_cost',
         least(v_random::float8, 1.1 * current_setting('seq_page_cost')::float8)::text, true);
+      -- its join order, measured (V23): PostgreSQL's and the printed one (from the change table outward)
+      -- take turns until the program keeps one
+      v_order := coalesce(v_program.join_order,
+        CASE WHEN v_program.printed_runs < v_program.planner_runs THEN 'as printed' ELSE 'planner' END);
+      IF v_order = 'as printed' THEN
+        PERFORM set_config('join_collapse_limit', '1', true);
+      END IF;
+      v_program_started := clock_timestamp();
     END IF;
     FOR i IN 1 .. cardinality(v_program.step_kinds) LOOP
       CASE v_program.step_kinds[i]
@@ -276,11 +288,19 @@ BEGIN
           EXECUTE v_program.step_sql[i] INTO rows_inserted, rows_updated, rows_deleted, delta_rows;
       END CASE;
       IF p_profile THEN
-        profile := freshet.profile_step(profile, format('program %s, step %s (%s): %s', program_mask, i,
+        profile := freshet.profile_step(profile, format('program %s%s, step %s (%s): %s', program_mask,
+          CASE v_order WHEN 'as printed' THEN ' (joins as printed)' ELSE '' END, i,
           v_program.step_kinds[i], left(split_part(v_program.step_sql[i], E'\n', 1), 90)), v_step);
         v_step := clock_timestamp();
       END IF;
     END LOOP;
+    IF program_mask <> 0 THEN
+      PERFORM set_config('join_collapse_limit', v_collapse, true);
+      IF v_program.join_order IS NULL THEN
+        PERFORM freshet.note_join_order_trial(p_id, program_mask, v_order,
+          extract(epoch FROM clock_timestamp() - v_program_started) * 1000, window_rows);
+      END IF;
+    END IF;
   END IF;
 
   PERFORM set_config('random_page_cost', v_random, true);
@@ -299,6 +319,39 @@ BEGIN
   END IF;
 END
 $refresh_window$;
+
+-- One measured run of a differential program with a join order (V23): summed, and once both orders ran,
+-- the program keeps PostgreSQL's unless the order as printed took less than 2/3 of its time per window
+-- row; after one run of each when as printed was no faster, else after two of each.
+CREATE OR REPLACE FUNCTION freshet.note_join_order_trial(p_id bigint, p_mask bigint, p_order text,
+    p_ms double precision, p_window_rows bigint) RETURNS void
+LANGUAGE plpgsql AS $note_join_order_trial$
+DECLARE
+  v_p freshet.refresh_programs%ROWTYPE;
+  v_planner double precision;
+  v_printed double precision;
+BEGIN
+  UPDATE freshet.refresh_programs p
+  SET planner_runs = p.planner_runs + (p_order = 'planner')::int,
+      planner_ms = p.planner_ms + CASE WHEN p_order = 'planner' THEN p_ms ELSE 0 END,
+      planner_rows = p.planner_rows + CASE WHEN p_order = 'planner' THEN greatest(p_window_rows, 1) ELSE 0 END,
+      printed_runs = p.printed_runs + (p_order = 'as printed')::int,
+      printed_ms = p.printed_ms + CASE WHEN p_order = 'as printed' THEN p_ms ELSE 0 END,
+      printed_rows = p.printed_rows + CASE WHEN p_order = 'as printed' THEN greatest(p_window_rows, 1) ELSE 0 END
+  WHERE p.stream_table_id = p_id AND p.changed_mask = p_mask
+  RETURNING * INTO v_p;
+  IF v_p.planner_runs = 0 OR v_p.printed_runs = 0 THEN
+    RETURN;
+  END IF;
+  v_planner := v_p.planner_ms / v_p.planner_rows;
+  v_printed := v_p.printed_ms / v_p.printed_rows;
+  IF v_printed >= v_planner OR (v_p.planner_runs >= 2 AND v_p.printed_runs >= 2) THEN
+    UPDATE freshet.refresh_programs p
+    SET join_order = CASE WHEN v_printed < v_planner * 2.0 / 3 THEN 'as printed' ELSE 'planner' END
+    WHERE p.stream_table_id = p_id AND p.changed_mask = p_mask;
+  END IF;
+END
+$note_join_order_trial$;
 
 CREATE OR REPLACE FUNCTION freshet.auto_choice(p_id bigint, p_window_rows bigint,
     OUT mode text, OUT differential_ms double precision, OUT full_ms double precision, OUT reason text)
