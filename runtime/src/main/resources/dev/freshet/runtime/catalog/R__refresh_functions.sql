@@ -10,7 +10,13 @@
 -- join order, measured (V23). auto_choice: AUTO's choice for a window (V11). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
 -- freshet.refresh (V4, V11, V12; here since V20, which marks a stream table whose refresh_window saw DDL on a
--- type, FS005).
+-- type, FS005). sources_under_row_security: the sources whose row-level security applies to the current role
+-- (V12), which the procedure refuses to refresh differentially.
+--
+-- Names in their messages and hints are quoted as the command line quotes them (dev.freshet.planner.sql.Quoting:
+-- every part in double quotes, a quote doubled: "public"."t", "fr_alice"), not by quote_ident or format('%I'),
+-- which leave a lower-case name bare; so a refresh's error reads the same from 'freshet refresh' and from
+-- CALL freshet.refresh.
 
 CREATE OR REPLACE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
     p_full boolean DEFAULT false,
@@ -45,6 +51,7 @@ DECLARE
   v_program_started timestamptz;
   v_why       text;
   v_whys      text[] := '{}';
+  v_name      text; -- the stream table's name in messages
 BEGIN
   changed_sources := '{}';
   rows_inserted := 0; rows_updated := 0; rows_deleted := 0; delta_rows := 0; changed_mask := 0; window_rows := 0;
@@ -54,17 +61,19 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'there is no stream table with id %', p_id USING ERRCODE = '42704';
   END IF;
+  -- quoted as the command line quotes names in its messages (Quoting: every part in double quotes, a quote
+  -- doubled), where quote_ident and format('%I') leave a lower-case name bare: "public"."t", not public.t
+  v_name := format('"%s"."%s"', replace(v_st.schema_name, '"', '""'), replace(v_st.table_name, '"', '""'));
   IF NOT freshet.may_manage(v_st.owner_role) THEN
-    RAISE EXCEPTION 'must be owner of stream table %.%', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+    RAISE EXCEPTION 'must be owner of stream table %', v_name
       USING ERRCODE = '42501';
   END IF;
   IF to_regclass(format('%I.%I', v_st.schema_name, v_st.table_name)) IS NULL THEN
-    RAISE EXCEPTION 'stream table %.% was dropped outside Freshet (its table is gone)', quote_ident(v_st.schema_name),
-        quote_ident(v_st.table_name)
-      USING ERRCODE = '42P01', HINT = format('''freshet drop %I.%I'' removes what is left of it, and ''freshet create'' makes it again', v_st.schema_name, v_st.table_name);
+    RAISE EXCEPTION 'stream table % was dropped outside Freshet (its table is gone)', v_name
+      USING ERRCODE = '42P01', HINT = format('''freshet drop %s'' removes what is left of it, and ''freshet create'' makes it again', v_name);
   END IF;
   IF v_st.last_snapshot IS NULL THEN
-    RAISE EXCEPTION 'stream table %.% was never populated', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+    RAISE EXCEPTION 'stream table % was never populated', v_name
       USING ERRCODE = '55000';
   END IF;
   IF cardinality(v_st.search_path) > 0 THEN -- the defining query's names resolve as when it was created
@@ -83,8 +92,7 @@ BEGIN
                       WHERE e.evtname = 'freshet_type_ddl' AND e.evtenabled IN ('O', 'A')) THEN
     v_why := freshet.note_type_changes(p_id, NULL);
     IF v_why IS NOT NULL THEN
-      RAISE EXCEPTION 'stream table %.% must be compiled again: %', quote_ident(v_st.schema_name),
-          quote_ident(v_st.table_name), v_why
+      RAISE EXCEPTION 'stream table % must be compiled again: %', v_name, v_why
         USING ERRCODE = 'FS005',
           DETAIL = 'seen by this refresh: the event trigger freshet_type_ddl, which records DDL on types as it '
             'happens, is not installed or not enabled',
@@ -95,7 +103,7 @@ BEGIN
   FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id;
   IF v_st.reconcile_check IS NULL
       OR NOT EXISTS (SELECT FROM freshet.refresh_programs p WHERE p.stream_table_id = p_id AND p.changed_mask = 0) THEN
-    RAISE EXCEPTION 'no refresh program is installed for %.%', quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+    RAISE EXCEPTION 'no refresh program is installed for %', v_name
       USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
   END IF;
   -- Sources locked against DDL until commit (ACCESS SHARE: writes do not wait); then no column of
@@ -125,15 +133,14 @@ BEGIN
   END IF;
   EXECUTE v_st.reconcile_check INTO v_renamed USING v_relids;
   IF cardinality(v_renamed) > 0 THEN
-    RAISE EXCEPTION 'a source of %.% changed (a column renamed or dropped, a partition added) since its capture was set up',
-        quote_ident(v_st.schema_name), quote_ident(v_st.table_name)
+    RAISE EXCEPTION 'a source of % changed (a column renamed or dropped, a partition added) since its capture was set up',
+        v_name
       USING ERRCODE = 'FS001', DETAIL = 'sources: ' || v_renamed::text,
         HINT = 'run ''freshet refresh'' for it once: it reconciles the capture and reinstalls its programs';
   END IF;
   -- DDL on a type its sources use (V18): its programs and stored hashes are stale until it is compiled again
   IF v_st.rebuild_step = 'compile' THEN
-    RAISE EXCEPTION 'stream table %.% must be compiled again: %', quote_ident(v_st.schema_name),
-        quote_ident(v_st.table_name), split_part(v_st.pending_rebuild, ': its next refresh', 1)
+    RAISE EXCEPTION 'stream table % must be compiled again: %', v_name, split_part(v_st.pending_rebuild, ': its next refresh', 1)
       USING ERRCODE = 'FS005',
         HINT = 'run ''freshet refresh'' for it once: it compiles it again and recomputes it';
   END IF;
@@ -224,8 +231,7 @@ BEGIN
     END LOOP;
     IF changed_mask <> 0 AND p_exact AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
         WHERE p.stream_table_id = p_id AND p.changed_mask = refresh_window.changed_mask) THEN
-      RAISE EXCEPTION 'no refresh program of %.% for exactly these changed sources', quote_ident(v_st.schema_name),
-          quote_ident(v_st.table_name)
+      RAISE EXCEPTION 'no refresh program of % for exactly these changed sources', v_name
         USING ERRCODE = 'FS003', DETAIL = 'changed_mask ' || refresh_window.changed_mask;
     END IF;
     IF changed_mask <> 0 THEN
@@ -238,8 +244,7 @@ BEGIN
       ORDER BY length(replace(p.changed_mask::bit(64)::text, '0', '')), p.changed_mask
       LIMIT 1;
       IF program_mask IS NULL THEN
-        RAISE EXCEPTION 'no refresh program of %.% covers the changed sources', quote_ident(v_st.schema_name),
-            quote_ident(v_st.table_name)
+        RAISE EXCEPTION 'no refresh program of % covers the changed sources', v_name
           USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
       END IF;
       -- the program's other sources get their (empty) change tables, indexed and analyzed like any: an
@@ -456,6 +461,17 @@ BEGIN
 END
 $pending_changes$;
 
+CREATE OR REPLACE FUNCTION freshet.sources_under_row_security(p_relids oid[]) RETURNS text[]
+LANGUAGE sql STABLE AS $sources_under_row_security$
+  SELECT coalesce(array_agg(format('"%s"."%s"', replace(n.nspname, '"', '""'), replace(c.relname, '"', '""'))
+      ORDER BY n.nspname, c.relname), '{}')
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.oid = ANY (p_relids) AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)
+$sources_under_row_security$;
+COMMENT ON FUNCTION freshet.sources_under_row_security(oid[]) IS
+  'The tables among p_relids whose row-level security applies to the current role ("schema"."name", sorted)';
+
 CREATE OR REPLACE PROCEDURE freshet.refresh(stream_table text)
 LANGUAGE plpgsql AS $refresh$
 DECLARE
@@ -474,7 +490,8 @@ DECLARE
   v_horizon  xid8;
   v_rls      text[];
 BEGIN
-  SELECT st.id, format('%I.%I', st.schema_name, st.table_name) INTO v_id, v_label
+  SELECT st.id, format('"%s"."%s"', replace(st.schema_name, '"', '""'), replace(st.table_name, '"', '""'))
+  INTO v_id, v_label -- quoted as in refresh_window's messages
   FROM freshet.stream_tables st
   JOIN pg_namespace n ON n.nspname = st.schema_name
   JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = st.table_name
@@ -487,7 +504,7 @@ BEGIN
   SELECT st.owner_role INTO v_owner FROM freshet.stream_tables st WHERE st.id = v_id;
   IF NOT freshet.may_manage(v_owner) THEN
     RAISE EXCEPTION 'must be owner of stream table %', v_label USING ERRCODE = '42501',
-      HINT = format('its owner %I, a member of that role or a superuser can refresh it', v_owner);
+      HINT = format('its owner "%s", a member of that role or a superuser can refresh it', replace(v_owner, '"', '""'));
   END IF;
   COMMIT;
   SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
@@ -504,7 +521,7 @@ BEGIN
     WHERE s.stream_table_id = v_id AND st.effective_mode = 'DIFFERENTIAL';
     IF cardinality(v_rls) > 0 THEN
       RAISE EXCEPTION 'row-level security of % applies to role %: a differential refresh would read rows its policies hide from it',
-          array_to_string(v_rls, ', '), current_user
+          array_to_string(v_rls, ', '), format('"%s"', replace(current_user, '"', '""'))
         USING ERRCODE = '42501',
           HINT = 'refresh as the tables'' owner or a role with BYPASSRLS, or make the stream table FULL (freshet alter NAME --mode FULL)';
     END IF;

@@ -77,10 +77,10 @@ class CliErrorOutputTest {
     CliRun refresh = CliRun.run(url, "refresh", "eo_gone");
     assertEquals(4, refresh.exitCode(), refresh.transcript());
     List<String> lines = refresh.err().lines().toList();
-    assertTrue(lines.get(0).startsWith("error: \"public\".\"eo_gone\": stream table public.eo_gone was dropped "
+    assertTrue(lines.get(0).startsWith("error: \"public\".\"eo_gone\": stream table \"public\".\"eo_gone\" was dropped "
         + "outside Freshet"),
         refresh.transcript());
-    assertTrue(lines.get(1).startsWith("HINT:  'freshet drop public.eo_gone' removes what is left of it"),
+    assertTrue(lines.get(1).startsWith("HINT:  'freshet drop \"public\".\"eo_gone\"' removes what is left of it"),
         refresh.transcript());
     assertTrue(lines.get(lines.size() - 1).matches("SQLSTATE:  [0-9A-Z]{5}"), refresh.transcript());
   }

@@ -66,7 +66,9 @@ class CliOwnershipTest {
     }
     SQLException call = assertThrows(SQLException.class, () -> sql(bob, "CALL freshet.refresh('by_region')"));
     assertEquals("42501", call.getSQLState(), call.getMessage());
-    assertTrue(call.getMessage().contains("must be owner of stream table public.by_region"), call.getMessage());
+    // worded and quoted as the command line's refusal (it said public.by_region, and its owner fr_alice)
+    assertTrue(call.getMessage().contains("must be owner of stream table \"public\".\"by_region\""), call.getMessage());
+    assertTrue(call.getMessage().contains("its owner \"fr_alice\", a member of that role"), call.getMessage());
     // nothing was recorded of the refused attempts: still ACTIVE, one history row (the creation)
     try (Connection c = DriverManager.getConnection(superuser); Statement s = c.createStatement();
         var rs = s.executeQuery("SELECT st.status, st.last_error IS NULL, st.schedule IS NULL, "
@@ -149,6 +151,8 @@ class CliOwnershipTest {
         blocked.transcript());
     SQLException call = assertThrows(SQLException.class, () -> sql(carol, "CALL freshet.refresh('open_total')"));
     assertEquals("42501", call.getSQLState(), call.getMessage());
+    assertTrue(call.getMessage().contains("row-level security of \"public\".\"open_acct\" applies to role "
+        + "\"fr_carol\""), call.getMessage());
     try (Connection c = DriverManager.getConnection(superuser); Statement s = c.createStatement();
         var rs = s.executeQuery("SELECT sum(total) FROM open_total")) {
       rs.next();

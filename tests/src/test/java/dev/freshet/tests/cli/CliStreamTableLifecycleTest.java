@@ -286,8 +286,8 @@ class CliStreamTableLifecycleTest {
 
     CliRun refresh = CliRun.run(url, "refresh", "dt_st");
     assertEquals(4, refresh.exitCode(), refresh.transcript());
-    assertTrue(refresh.err().contains("stream table public.dt_st was dropped outside Freshet"), refresh.transcript());
-    assertTrue(refresh.err().contains("HINT:  'freshet drop public.dt_st' removes what is left of it"), refresh.transcript());
+    assertTrue(refresh.err().contains("stream table \"public\".\"dt_st\" was dropped outside Freshet"), refresh.transcript());
+    assertTrue(refresh.err().contains("HINT:  'freshet drop \"public\".\"dt_st\"' removes what is left of it"), refresh.transcript());
     assertFalse(refresh.err().contains("ERROR:"), "no 'error: … ERROR:' twice: " + refresh.transcript());
     assertFalse(refresh.err().contains("PL/pgSQL"), "Freshet's own PL/pgSQL context is not shown: " + refresh.transcript());
     CliRun status = CliRun.run(url, "status", "dt_st");

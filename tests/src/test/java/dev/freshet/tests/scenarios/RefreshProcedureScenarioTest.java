@@ -170,7 +170,7 @@ class RefreshProcedureScenarioTest {
       }
       SQLException e = assertThrows(SQLException.class, () -> call(sql, "pl_st"));
       assertEquals("55P03", e.getSQLState(), e.getMessage());
-      assertTrue(e.getMessage().contains("a refresh of public.pl_st is already running"), e.getMessage());
+      assertTrue(e.getMessage().contains("a refresh of \"public\".\"pl_st\" is already running"), e.getMessage());
       assertEquals(List.of("1|1"), rows(c, "SELECT id, v FROM pl_st ORDER BY 1"));
       assertEquals(1, count(c, "SELECT count(*) FROM freshet.refresh_history WHERE stream_table_id = " + id));
       exec(holder, "SELECT pg_advisory_unlock_all()");
@@ -335,7 +335,7 @@ class RefreshProcedureScenarioTest {
           "INSERT INTO pv VALUES (2, 1)");
       SQLException missing = assertThrows(SQLException.class, () -> call(sql, "pv_st"));
       assertEquals("FS002", missing.getSQLState(), missing.getMessage());
-      assertTrue(missing.getMessage().contains("no refresh program is installed for public.pv_st"), missing.getMessage());
+      assertTrue(missing.getMessage().contains("no refresh program is installed for \"public\".\"pv_st\""), missing.getMessage());
       assertEquals(List.of("1|1"), rows(c, "SELECT v, n FROM pv_st ORDER BY 1"));
 
       Oracle.refreshAndCheck(c, "pv_st", Mode.DIFFERENTIAL);

@@ -172,7 +172,7 @@ class TypeDdlScenarioTest {
       exec(c, "ALTER TYPE tc_kind RENAME VALUE 'a' TO 'A'", "INSERT INTO tc VALUES (3, 'A')");
       SQLException e = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('tc_n')"));
       assertEquals("FS005", e.getSQLState(), e.getMessage());
-      assertTrue(e.getMessage().contains("stream table public.tc_n must be compiled again: value 'a' of type "
+      assertTrue(e.getMessage().contains("stream table \"public\".\"tc_n\" must be compiled again: value 'a' of type "
           + "public.tc_kind, which its source column public.tc.k uses, was renamed to 'A' (ALTER TYPE ... RENAME "
           + "VALUE)"), e.getMessage());
       assertEquals(List.of("A|1", "b|1"), rows(c, "SELECT k::text || '|' || n FROM tc_n ORDER BY 1"),

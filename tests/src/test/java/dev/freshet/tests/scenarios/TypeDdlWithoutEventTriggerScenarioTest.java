@@ -94,7 +94,7 @@ class TypeDdlWithoutEventTriggerScenarioTest {
           + "'A' (ALTER TYPE ... RENAME VALUE)";
       SQLException e = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('wc_n')"));
       assertEquals("FS005", e.getSQLState(), e.getMessage());
-      assertTrue(e.getMessage().contains("stream table public.wc_n must be compiled again: " + reason), e.getMessage());
+      assertTrue(e.getMessage().contains("stream table \"public\".\"wc_n\" must be compiled again: " + reason), e.getMessage());
       assertEquals(List.of("A|1", "b|1"), rows(c, "SELECT k::text || '|' || n FROM wc_n ORDER BY 1"),
           "nothing applied (the stored label reads as its new name)");
       assertEquals(Optional.of(reason + COMPILES_AGAIN), pendingRebuild(c, "wc_n"), "marked as the trigger would");
