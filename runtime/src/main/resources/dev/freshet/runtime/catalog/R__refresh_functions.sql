@@ -117,19 +117,17 @@ BEGIN
   -- and the programs follow it by oid, but the stored query names it by its old name, which a recompute,
   -- verify or rebuild reads: gone, or another table created under it since. Refused until the query is
   -- given the new name, as the event trigger freshet_source_ddl says when it sees the rename.
-  SELECT format('its source %I.%I was renamed to %I.%I (ALTER TABLE); its query names the old table', s.source_schema,
-           s.source_table, n.nspname, c.relname) INTO v_why
+  SELECT format('its source "%s"."%s" was renamed to "%s"."%s" (ALTER TABLE); its query names the old table',
+           replace(s.source_schema, '"', '""'), replace(s.source_table, '"', '""'), replace(n.nspname, '"', '""'),
+           replace(c.relname, '"', '""')) INTO v_why
   FROM freshet.stream_table_sources s
   JOIN pg_class c ON c.oid = s.source_relid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE s.stream_table_id = p_id AND (n.nspname, c.relname) IS DISTINCT FROM (s.source_schema, s.source_table)
   ORDER BY s.source_schema, s.source_table
   LIMIT 1;
   IF v_why IS NOT NULL THEN
-    RAISE EXCEPTION 'stream table %.% cannot be refreshed: %', quote_ident(v_st.schema_name),
-        quote_ident(v_st.table_name), v_why
-      USING ERRCODE = 'FS006',
-        HINT = format('''freshet alter %I.%I --query ...'' with the new name recreates it', v_st.schema_name,
-          v_st.table_name);
+    RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name, v_why
+      USING ERRCODE = 'FS006', HINT = format('''freshet alter %s --query ...'' with the new name recreates it', v_name);
   END IF;
   EXECUTE v_st.reconcile_check INTO v_renamed USING v_relids;
   IF cardinality(v_renamed) > 0 THEN

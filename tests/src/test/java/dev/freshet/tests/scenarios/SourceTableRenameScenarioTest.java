@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 @PostgresTest
 class SourceTableRenameScenarioTest {
 
-  private static final String REFUSED = "stream table public.rn_counts cannot be refreshed: its source "
-      + "public.rn_src was renamed to public.rn_moved (ALTER TABLE); its query names the old table";
+  private static final String REFUSED = "stream table \"public\".\"rn_counts\" cannot be refreshed: its source "
+      + "\"public\".\"rn_src\" was renamed to \"public\".\"rn_moved\" (ALTER TABLE); its query names the old table";
 
   @Test
   void aRefreshAfterTheRenameIsRefusedUntilTheQueryNamesTheTable(TestDatabase db) throws Exception {
@@ -47,7 +47,7 @@ class SourceTableRenameScenarioTest {
       assertEquals(Optional.of(REFUSED), status(c).lastError().map(m -> m.substring(0, REFUSED.length())));
       SQLException call = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('rn_counts')"));
       assertEquals("FS006", call.getSQLState(), call.getMessage());
-      assertTrue(call.getMessage().contains("'freshet alter public.rn_counts --query ...' with the new name"),
+      assertTrue(call.getMessage().contains("'freshet alter \"public\".\"rn_counts\" --query ...' with the new name"),
           call.getMessage());
 
       // a table created under the old name is not what the stream table reads: still refused, nothing applied
@@ -75,7 +75,7 @@ class SourceTableRenameScenarioTest {
       assertEquals("ACTIVE", status(c, "rn_rows").status(), "no event trigger saw it");
 
       SQLException e = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "rn_rows"));
-      assertTrue(e.getMessage().contains("its source public.rn_set was renamed to rn_other.rn_set (ALTER TABLE)"),
+      assertTrue(e.getMessage().contains("its source \"public\".\"rn_set\" was renamed to \"rn_other\".\"rn_set\" (ALTER TABLE)"),
           e.getMessage());
       StoredStreamTable after = status(c, "rn_rows");
       assertEquals("ERROR", after.status());
