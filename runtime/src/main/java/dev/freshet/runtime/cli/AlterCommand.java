@@ -5,7 +5,6 @@ import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "alter", mixinStandardHelpOptions = true,
     description = {"Change a stream table's mode, schedule or defining query.", "",
         "A new schedule alone is recorded in place. A new query or mode rebuilds the stream table in one "
-            + "transaction (as drop and create would, keeping the name and, unless given, the schedule): "
+            + "transaction (as drop and create would, keeping the name, the creation time, the refresh "
+            + "history, where the rebuild is recorded, and, unless given, the schedule): "
             + "readers see the old content until it commits, and writers of the sources wait while the "
             + "table is filled. A stream table that other stream tables read cannot be rebuilt; drop "
             + "those first.", "",
@@ -63,14 +63,8 @@ public final class AlterCommand implements Callable<Integer> {
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       StoredStreamTable st = StreamTables.alter(c, name, Optional.ofNullable(mode), Optional.ofNullable(schedule),
           query);
-      List<String> changes = new ArrayList<>();
-      query.ifPresent(q -> changes.add("new query"));
-      if (mode != null) {
-        changes.add("mode " + mode);
-      }
-      if (schedule != null) {
-        changes.add(schedule.isBlank() ? "schedule cleared" : "schedule " + schedule);
-      }
+      List<String> changes = StreamTables.alteration(Optional.ofNullable(mode), Optional.ofNullable(schedule),
+          query.isPresent());
       boolean rebuilt = mode != null || query.isPresent();
       out.println("altered stream table " + st.name() + ": " + String.join(", ", changes)
           + (rebuilt ? " (rebuilt)" : ""));

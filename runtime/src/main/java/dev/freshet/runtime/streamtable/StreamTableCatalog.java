@@ -114,15 +114,17 @@ final class StreamTableCatalog {
     }
   }
 
+  /** @param createdAt when it was created, kept by an alter that rebuilds it; null for now */
   static void insert(Connection c, long id, QualifiedName name, String query, Mode requested,
-      CompiledStreamTable compiled, String schedule, double recomputeMillis) throws SQLException {
+      CompiledStreamTable compiled, String schedule, double recomputeMillis, OffsetDateTime createdAt)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.stream_tables (id, schema_name, table_name, defining_query, requested_mode,
           effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path,
-          recompute_ms, settings)
+          recompute_ms, settings, created_at)
         OVERRIDING SYSTEM VALUE
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false), ?,
-          """ + RefreshSessionSql.READ_SETTINGS + ")")) {
+          """ + RefreshSessionSql.READ_SETTINGS + ", coalesce(?::timestamptz, now()))")) {
       ps.setLong(1, id);
       ps.setString(2, name.schema());
       ps.setString(3, name.name());
@@ -134,6 +136,7 @@ final class StreamTableCatalog {
       ps.setString(9, schedule);
       ps.setDouble(10, recomputeMillis);
       ps.setArray(11, c.createArrayOf("text", RefreshSessionSql.QUERY_SETTINGS.toArray()));
+      ps.setObject(12, createdAt);
       ps.executeUpdate();
     }
   }
@@ -407,10 +410,57 @@ final class StreamTableCatalog {
   }
 
   /**
-   * The mode reason of the history row of a stream table's first filling (create, or alter's rebuild), which
-   * the history shows in place of the changed sources: that fill read the whole query, not changes.
+   * The mode reason of the history row of a stream table's first filling at create, which the history shows
+   * in place of the changed sources: that fill read the whole query, not changes. An alter's rebuild says
+   * what it changed instead ({@link #filledByAlter}).
    */
   static final String FILLED = "filled from its query (create)";
+
+  /** What every fill's reason starts with. */
+  private static final String FILL = "filled from its query (";
+
+  /** The mode reason of the fill of an alter's rebuild: {@code filled from its query (alter: new query)}. */
+  static String filledByAlter(List<String> changes) {
+    return FILL + "alter: " + String.join(", ", changes) + ")";
+  }
+
+  /**
+   * The refresh history of stream table {@code id}, every column of every row (as a jsonb array), for
+   * {@link #restoreHistory}: an alter that rebuilds a stream table drops its catalog row, and its history with it.
+   */
+  static String history(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(pg_catalog.jsonb_agg(h ORDER BY h.id), "
+        + "'[]')::text FROM freshet.refresh_history h WHERE h.stream_table_id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  /** Gives {@link #history} back to stream table {@code id} (its rebuilt self), each row with its own id. */
+  static void restoreHistory(Connection c, long id, String history) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("""
+        INSERT INTO freshet.refresh_history OVERRIDING SYSTEM VALUE
+        SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::freshet.refresh_history,
+          (SELECT pg_catalog.jsonb_agg(e || pg_catalog.jsonb_build_object('stream_table_id', ?::bigint))
+           FROM pg_catalog.jsonb_array_elements(?::jsonb) AS e))""")) {
+      ps.setLong(1, id);
+      ps.setString(2, history);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Records history row {@code historyId} as stream table {@code id}'s last fill from its query (catalog V24). */
+  static void setFilledHistory(Connection c, long id, long historyId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE freshet.stream_tables SET filled_history_id = ? WHERE id = ?")) {
+      ps.setLong(1, historyId);
+      ps.setLong(2, id);
+      ps.executeUpdate();
+    }
+  }
 
   static void insertHistory(Connection c, long id, OffsetDateTime started, Mode mode, List<String> changed,
       long inserted, long updated, long deleted, long deltaRows, String fallback, String error)
@@ -418,14 +468,16 @@ final class StreamTableCatalog {
     insertHistory(c, id, started, mode, changed, inserted, updated, deleted, deltaRows, fallback, error, null);
   }
 
-  static void insertHistory(Connection c, long id, OffsetDateTime started, Mode mode, List<String> changed,
+  /** Returns the id of the history row. */
+  static long insertHistory(Connection c, long id, OffsetDateTime started, Mode mode, List<String> changed,
       long inserted, long updated, long deleted, long deltaRows, String fallback, String error, String modeReason)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used,
           changed_sources, rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error,
           mode_reason)
-        VALUES (?, ?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+        VALUES (?, ?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        RETURNING id""")) {
       ps.setLong(1, id);
       ps.setObject(2, started);
       ps.setString(3, mode.name());
@@ -437,7 +489,10 @@ final class StreamTableCatalog {
       ps.setString(9, fallback);
       ps.setString(10, error);
       ps.setString(11, modeReason);
-      ps.executeUpdate();
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 
@@ -454,10 +509,11 @@ final class StreamTableCatalog {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           List<String> changed = List.of((String[]) rs.getArray(4).getArray());
-          boolean filled = changed.isEmpty() && FILLED.equals(rs.getString(10)); // not "no changes"
+          String reason = rs.getString(10);
+          boolean filled = changed.isEmpty() && reason != null && reason.startsWith(FILL); // not "no changes"
           lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  %s%s%s",
               rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6),
-              rs.getString(7), rs.getString(8), filled ? FILLED : RefreshReport.changedText(changed),
+              rs.getString(7), rs.getString(8), filled ? reason : RefreshReport.changedText(changed),
               rs.getString(10) == null || filled ? "" : "  (" + rs.getString(10) + ")",
               rs.getString(9) == null ? "" : "  ERROR: " + rs.getString(9)));
         }

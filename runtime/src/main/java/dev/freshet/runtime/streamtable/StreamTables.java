@@ -76,13 +76,21 @@ public final class StreamTables {
     }
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
-      createIn(c, target, sql, mode, schedule);
+      createIn(c, target, sql, mode, schedule, Optional.empty());
       return StreamTableCatalog.require(c, target, false);
     });
   }
 
-  private static void createIn(Connection c, QualifiedName target, String text, Mode mode, String schedule)
-      throws SQLException {
+  /**
+   * What an alter's rebuild keeps of the stream table it replaces: its creation time and its refresh history
+   * ({@link StreamTableCatalog#history}), and what the fill of the rebuild records ({@link
+   * StreamTableCatalog#filledByAlter}).
+   */
+  private record Rebuilding(OffsetDateTime createdAt, String history, String fillReason) {
+  }
+
+  private static void createIn(Connection c, QualifiedName target, String text, Mode mode, String schedule,
+      Optional<Rebuilding> rebuilding) throws SQLException {
     checkSchedule(schedule);
     String written = dev.freshet.planner.QueryText.withoutTerminator(text);
     checkNewName(c, target);
@@ -107,14 +115,19 @@ public final class StreamTables {
     }
     Counts counts = population.counts();
     // what computing it cost: AUTO's measure of a recompute until a FULL refresh measures one (catalog V11)
-    StreamTableCatalog.insert(c, id, target, sql, mode, compiled, schedule, population.programNanos() / 1e6);
+    StreamTableCatalog.insert(c, id, target, sql, mode, compiled, schedule, population.programNanos() / 1e6,
+        rebuilding.map(Rebuilding::createdAt).orElse(null));
     for (CompiledStreamTable.Source source : compiled.sources()) {
       StreamTableCatalog.insertSource(c, id, source.table().oid(), source.name(), source.readColumns());
     }
     RefreshInstaller.install(c, id, compiled);
-    StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(), counts.updated(),
-        counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.reasonLine()).orElse(null), null,
-        StreamTableCatalog.FILLED);
+    if (rebuilding.isPresent()) { // the rows keep their ids: the fill below comes after them
+      StreamTableCatalog.restoreHistory(c, id, rebuilding.get().history());
+    }
+    long fill = StreamTableCatalog.insertHistory(c, id, started, Mode.FULL, List.of(), counts.inserted(),
+        counts.updated(), counts.deleted(), counts.deltaRows(), compiled.fallback().map(r -> r.reasonLine())
+            .orElse(null), null, rebuilding.map(Rebuilding::fillReason).orElse(StreamTableCatalog.FILLED));
+    StreamTableCatalog.setFilledHistory(c, id, fill); // AUTO learns from the refreshes after it
   }
 
   /**
@@ -924,7 +937,25 @@ public final class StreamTables {
     dropped.add(new Dropped(st.name(), reads));
   }
 
-  /** Changes the schedule, or recreates the stream table with a new query or mode. */
+  /**
+   * What an alter changes, as its output and the history of a rebuild name it: {@code new query}, {@code mode
+   * FULL}, {@code schedule 5m} or {@code schedule cleared}.
+   */
+  public static List<String> alteration(Optional<Mode> mode, Optional<String> schedule, boolean newQuery) {
+    List<String> changes = new ArrayList<>();
+    if (newQuery) {
+      changes.add("new query");
+    }
+    mode.ifPresent(m -> changes.add("mode " + m));
+    schedule.ifPresent(s -> changes.add(s.isBlank() ? "schedule cleared" : "schedule " + s));
+    return changes;
+  }
+
+  /**
+   * Changes the schedule, or recreates the stream table with a new query or mode: its storage is dropped and
+   * made again under a new id, keeping its name, its creation time and its refresh history, where the fill of
+   * the rebuild records the alter.
+   */
   public static StoredStreamTable alter(Connection c, String name, Optional<Mode> mode, Optional<String> schedule,
       Optional<String> query) throws SQLException {
     requireCatalog(c, QualifiedName.parse(c, name));
@@ -938,9 +969,12 @@ public final class StreamTables {
           throw new StreamTableException("cannot change the query or mode of " + target + ": it is rebuilt, "
               + "and " + join(dependents) + " read" + (dependents.size() > 1 ? "" : "s") + " it; drop those first");
         }
+        // taken before the drop, which deletes the history with the catalog row
+        Rebuilding rebuilding = new Rebuilding(st.createdAt(), StreamTableCatalog.history(c, st.id()),
+            StreamTableCatalog.filledByAlter(alteration(mode, schedule, query.isPresent())));
         dropIn(c, st, false, Set.of(), Optional.empty(), new HashSet<>(), new ArrayList<>());
         createIn(c, target, query.orElse(st.definingQuery()), mode.orElse(st.requestedMode()),
-            schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null));
+            schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null), Optional.of(rebuilding));
       } else if (schedule.isPresent()) {
         checkSchedule(emptyToNull(schedule.get()));
         try (PreparedStatement ps = c.prepareStatement(

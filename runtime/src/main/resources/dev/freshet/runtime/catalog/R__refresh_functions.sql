@@ -6,8 +6,9 @@
 -- in the versions of their day.
 --
 -- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
--- V18, V19, V20, V21, V22, V23 for the history of its design). note_join_order_trial: a differential program's
--- join order, measured (V23). auto_choice: AUTO's choice for a window (V11). pending_changes: the
+-- V18, V19, V20, V21, V22, V23, V24 for the history of its design). note_join_order_trial: a differential
+-- program's join order, measured (V23). auto_choice: AUTO's choice for a window (V11; V24: from the
+-- refreshes since the last fill from its query). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
 -- freshet.refresh (V4, V11, V12; here since V20, which marks a stream table whose refresh_window saw DDL on a
 -- type, FS005). sources_under_row_security: the sources whose row-level security applies to the current role
@@ -372,8 +373,9 @@ DECLARE
   v_changes     text := to_char(p_window_rows, 'FM999,999,999,999,990')
                           || CASE WHEN p_window_rows = 1 THEN ' change' ELSE ' changes' END;
   v_recompute   text;
+  v_filled      bigint;
 BEGIN
-  SELECT st.recompute_ms INTO full_ms FROM freshet.stream_tables st WHERE st.id = p_id;
+  SELECT st.recompute_ms, st.filled_history_id INTO full_ms, v_filled FROM freshet.stream_tables st WHERE st.id = p_id;
   IF full_ms IS NULL THEN
     mode := 'DIFFERENTIAL';
     reason := format('AUTO: %s; no recompute measured yet', v_changes);
@@ -388,6 +390,7 @@ BEGIN
         WHERE h.stream_table_id = p_id AND h.mode_used = 'DIFFERENTIAL' AND h.error IS NULL
           AND h.window_rows > 0 AND h.finished_at IS NOT NULL
           AND h.mode_reason LIKE 'AUTO: %' -- chosen by AUTO, which counted its window (V16)
+          AND h.id > coalesce(v_filled, 0) -- of its query as it is now, not one an alter replaced (V24)
         ORDER BY h.id DESC
         LIMIT 20) AS o;
   SELECT sum(greatest(c.reltuples, 0)) INTO v_source_rows

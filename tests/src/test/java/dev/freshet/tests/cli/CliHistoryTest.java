@@ -38,6 +38,70 @@ class CliHistoryTest {
   }
 
   /**
+   * An alter that rebuilds a stream table (a new query or mode: drop and create under a new id) keeps its
+   * creation time and its history, where the rebuild's fill says what the alter changed (both went with the
+   * old catalog row: status showed it created at the alter, with one refresh). AUTO's estimate of a
+   * differential refresh reads only the refreshes of the query as it is now.
+   */
+  @Test
+  void anAlterKeepsTheCreationTimeAndTheHistoryAndRecordsItself(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE hi_alt (id int PRIMARY KEY, g int NOT NULL, v int NOT NULL)",
+        "INSERT INTO hi_alt SELECT i, i % 3, i FROM generate_series(1, 30) i");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "hi_alt_st", "--query",
+        "SELECT g, sum(v) AS total FROM hi_alt GROUP BY g");
+    assertEquals(0, create.exitCode(), create.transcript());
+    db.execute("UPDATE hi_alt SET v = v + 1 WHERE id = 1");
+    CliRun refresh = CliRun.run(url, "refresh", "hi_alt_st");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.out().contains("  DIFFERENTIAL  changed"), refresh.transcript()); // chosen by AUTO
+    assertEquals(0, CliRun.run(url, "verify", "hi_alt_st").exitCode());
+    String createdAt = "SELECT created_at::text FROM freshet.stream_tables WHERE table_name = 'hi_alt_st'";
+    Object created = db.scalar(createdAt);
+    CliRun before = CliRun.run(url, "status", "hi_alt_st");
+    String createdLine = before.out().lines().filter(l -> l.startsWith("  created:")).findFirst().orElseThrow();
+    String autoNow = "SELECT c.reason FROM freshet.stream_tables st, freshet.auto_choice(st.id, 1) c "
+        + "WHERE st.table_name = 'hi_alt_st'";
+    assertTrue(((String) db.scalar(autoNow)).contains("(the last 1, of about as many changes)"),
+        "AUTO learned from the refresh: " + db.scalar(autoNow));
+
+    CliRun alter = CliRun.run(url, "alter", "hi_alt_st", "--query",
+        "SELECT g, sum(v) AS total, count(*) AS n FROM hi_alt GROUP BY g");
+    assertEquals(0, alter.exitCode(), alter.transcript());
+    assertEquals(0, CliRun.run(url, "verify", "hi_alt_st").exitCode());
+    assertEquals(created, db.scalar(createdAt), "the creation time, to the microsecond");
+    CliRun after = CliRun.run(url, "status", "hi_alt_st");
+    assertEquals(0, after.exitCode(), after.transcript());
+    assertTrue(after.out().contains(createdLine + "\n"), after.transcript());
+    List<String> history = after.out().lines().dropWhile(l -> !l.startsWith("  last refreshes")).skip(1).toList();
+    assertEquals(3, history.size(), after.transcript());
+    assertTrue(history.get(0).contains("  FULL ") && history.get(0).contains("+3 ~0 -0  delta 3  ")
+        && history.get(0).endsWith("  filled from its query (alter: new query)"), after.transcript());
+    assertTrue(history.get(1).contains("  DIFFERENTIAL ") && history.get(1).contains("changed \"public\".\"hi_alt\""),
+        after.transcript());
+    assertTrue(history.get(2).endsWith("  filled from its query (create)"), after.transcript());
+    // the refresh measured the old query, not this one
+    assertTrue(((String) db.scalar(autoNow)).endsWith("; no differential refresh measured yet"),
+        "AUTO starts over: " + db.scalar(autoNow));
+
+    // and so on: a refresh, then another alter (the mode), each kept
+    db.execute("DELETE FROM hi_alt WHERE id = 2");
+    CliRun again = CliRun.run(url, "refresh", "hi_alt_st");
+    assertEquals(0, again.exitCode(), again.transcript());
+    assertEquals(0, CliRun.run(url, "verify", "hi_alt_st").exitCode());
+    CliRun toFull = CliRun.run(url, "alter", "hi_alt_st", "--mode", "full", "--schedule", "5m");
+    assertEquals(0, toFull.exitCode(), toFull.transcript());
+    assertEquals(0, CliRun.run(url, "verify", "hi_alt_st").exitCode());
+    assertEquals(created, db.scalar(createdAt));
+    CliRun last = CliRun.run(url, "status", "hi_alt_st");
+    history = last.out().lines().dropWhile(l -> !l.startsWith("  last refreshes")).skip(1).toList();
+    assertEquals(5, history.size(), last.transcript());
+    assertTrue(history.get(0).endsWith("  filled from its query (alter: mode FULL, schedule 5m)"), last.transcript());
+    assertTrue(history.get(2).endsWith("  filled from its query (alter: new query)"), last.transcript());
+    assertTrue(history.get(4).endsWith("  filled from its query (create)"), last.transcript());
+  }
+
+  /**
    * The service's log line of a refresh is 'freshet refresh''s line (the sources that changed, and why AUTO
    * recomputed), after a time always as wide, so that the lines' columns stay where they were.
    */
