@@ -46,7 +46,8 @@ public final class AlterCommand implements Callable<Integer> {
   Mode mode;
 
   @Option(names = "--schedule", paramLabel = "SCHEDULE",
-      description = "New refresh interval for 'freshet service', e.g. 30s, 5m, 1h; '' clears it.")
+      description = "New refresh interval for 'freshet service', as for create: 30s, 5m or 5min, 1h, "
+          + "'1 hour 30 minutes'; '' clears it.")
   String schedule;
 
   @ArgGroup(multiplicity = "0..1")

@@ -65,8 +65,9 @@ public final class CreateCommand implements Callable<Integer> {
   Mode mode;
 
   @Option(names = "--schedule", paramLabel = "SCHEDULE",
-      description = "Refresh interval for 'freshet service', e.g. 30s, 5m, 1h (default: none: the table "
-          + "changes only when 'freshet refresh' runs).")
+      description = "Refresh interval for 'freshet service', as PostgreSQL writes intervals: 30s, 5m or 5min, "
+          + "1h, 1d, '1 hour 30 minutes' (not 1M: minutes or months?) (default: none: the table changes only "
+          + "when 'freshet refresh' runs).")
   String schedule;
 
   @Option(names = "--dry-run", description = "Say how the query would be maintained (the mode, and in "

@@ -83,7 +83,8 @@ public final class ServiceCommand implements Callable<Integer> {
     try {
       retention = dev.freshet.runtime.scheduler.Schedule.parse(historyRetention).interval();
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--history-retention: " + e.getMessage().replace("schedule", "interval"));
+      throw new UsageException("--history-retention: " + e.getMessage().replace("not a schedule", "not an interval")
+          .replace("a schedule", "it"));
     }
     if (maxFailures < 1) {
       throw new UsageException("--max-failures: must be at least 1, got " + maxFailures);

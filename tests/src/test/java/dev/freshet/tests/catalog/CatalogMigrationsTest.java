@@ -185,6 +185,30 @@ class CatalogMigrationsTest {
     }
   }
 
+  /**
+   * Schedules were read in any case before V24 ({@code 1M} was a minute); now {@code M} alone is refused as
+   * ambiguous (minutes or months?), so V24 lowers recorded schedules to the spelling that keeps their meaning.
+   */
+  @Test
+  void aScheduleRecordedBeforeV24KeepsItsMeaning() throws Exception {
+    try (Connection c = db.connect()) {
+      assertEquals(20, migrateTo(c, 20));
+    }
+    db.execute("INSERT INTO freshet.stream_tables (schema_name, table_name, defining_query, requested_mode, "
+        + "effective_mode, schedule) VALUES ('public', 'sc_a', 'SELECT 1', 'FULL', 'FULL', '1M'), "
+        + "('public', 'sc_b', 'SELECT 1', 'FULL', 'FULL', '5 Minutes'), "
+        + "('public', 'sc_c', 'SELECT 1', 'FULL', 'FULL', '30s'), ('public', 'sc_d', 'SELECT 1', 'FULL', 'FULL', NULL)");
+    assertThrows(IllegalArgumentException.class, () -> dev.freshet.runtime.scheduler.Schedule.parse("1M"));
+    try (Connection c = db.connect()) {
+      assertEquals(CatalogMigrations.LATEST, CatalogMigrations.migrate(c));
+    }
+    List<List<Object>> schedules = db.query("SELECT table_name::text, schedule FROM freshet.stream_tables "
+        + "ORDER BY table_name");
+    assertEquals(List.of(List.of("sc_a", "1m"), List.of("sc_b", "5 minutes"), List.of("sc_c", "30s"),
+        java.util.Arrays.asList("sc_d", null)), schedules);
+    assertEquals(java.time.Duration.ofMinutes(1), dev.freshet.runtime.scheduler.Schedule.parse("1m").interval());
+  }
+
   @Test
   void refusesACatalogFromANewerFreshet() throws SQLException {
     try (Connection c = db.connect()) {

@@ -39,6 +39,13 @@ class CliUsageErrorTest {
             "freshet service"),
         Arguments.of(List.of("create", "t", "--schedule", "5", "--query", "SELECT 1"),
             "error: --schedule: not a schedule: '5'; use an interval such as 30s, 5m or 1h", "freshet create"),
+        Arguments.of(List.of("create", "t", "--schedule", "1M", "--query", "SELECT 1"),
+            "error: --schedule: not a schedule: '1M'; 1M is ambiguous: minutes to PostgreSQL, months to ISO 8601 "
+                + "and most schedulers; write 1min (or 1m) for minutes, and days for months (30d), which have no "
+                + "fixed length", "freshet create"),
+        Arguments.of(List.of("service", "--history-retention", "1 month"),
+            "error: --history-retention: not an interval: '1 month'; months and years have no fixed length; "
+                + "write the interval in days or weeks, e.g. 30d or 4w", "freshet service"),
         Arguments.of(List.of("alter", "t", "--schedule", "often"),
             "error: --schedule: not a schedule: 'often'; use an interval such as 30s, 5m or 1h", "freshet alter"),
         Arguments.of(List.of("alter", "t"), "error: nothing to alter: give --mode, --schedule, --query or --file",

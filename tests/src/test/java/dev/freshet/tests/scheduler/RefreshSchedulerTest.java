@@ -110,6 +110,34 @@ class RefreshSchedulerTest {
     assertEquals(Duration.ofHours(1), Schedule.parse("1h").interval());
     assertThrows(IllegalArgumentException.class, () -> Schedule.parse("0s"));
     assertThrows(IllegalArgumentException.class, () -> Schedule.parse("every day"));
+    // PostgreSQL's interval spellings, in any case
+    for (String minute : List.of("1m", "1min", "1 mins", "1 minute", "60s", "60 SECONDS", "1MIN", "00:01", "0:01:00")) {
+      assertEquals(Duration.ofMinutes(1), Schedule.parse(minute).interval(), minute);
+    }
+    assertEquals(Duration.ofMinutes(90), Schedule.parse("1 hour 30 minutes").interval());
+    assertEquals(Duration.ofMinutes(90), Schedule.parse("1h30m").interval());
+    assertEquals(Duration.ofMinutes(90), Schedule.parse("1.5 hrs").interval());
+    assertEquals(Duration.ofMinutes(90), Schedule.parse("01:30").interval());
+    assertEquals(Duration.ofDays(14), Schedule.parse("2w").interval());
+    assertEquals(Duration.ofHours(2), Schedule.parse("2H").interval());
+    // 1M: a minute to PostgreSQL, a month to ISO 8601 and cron-like schedulers; refused, saying what to write
+    IllegalArgumentException ambiguous = assertThrows(IllegalArgumentException.class, () -> Schedule.parse("1M"));
+    assertEquals("not a schedule: '1M'; 1M is ambiguous: minutes to PostgreSQL, months to ISO 8601 and most "
+        + "schedulers; write 1min (or 1m) for minutes, and days for months (30d), which have no fixed length",
+        ambiguous.getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Schedule.parse("1h 5M")).getMessage()
+        .contains("5M is ambiguous"));
+    for (String month : List.of("1 month", "1mon", "2 years")) {
+      assertEquals("not a schedule: '" + month + "'; months and years have no fixed length; write the interval in "
+          + "days or weeks, e.g. 30d or 4w", assertThrows(IllegalArgumentException.class,
+              () -> Schedule.parse(month)).getMessage());
+    }
+    for (String tooShort : List.of("500ms", "1.5s")) {
+      assertEquals("not a schedule: '" + tooShort + "'; a schedule counts whole seconds, e.g. 1s or 90s",
+          assertThrows(IllegalArgumentException.class, () -> Schedule.parse(tooShort)).getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> Schedule.parse("99999999999999999999d"));
+    assertThrows(IllegalArgumentException.class, () -> Schedule.parse("5 fortnights"));
     db.execute("CREATE TABLE t (id int PRIMARY KEY)");
     try (Connection c = db.connect()) {
       StreamTableException e = assertThrows(StreamTableException.class,
