@@ -38,11 +38,7 @@ public record QualifiedName(String schema, String name) {
       }
     } catch (SQLException e) {
       if ("22023".equals(e.getSQLState()) || "42602".equals(e.getSQLState())) {
-        // PostgreSQL's words without its "ERROR:", and how to write such a name
-        throw new StreamTableException("not a valid table name: " + text + " ("
-            + dev.freshet.runtime.jdbc.DatabaseErrors.message(e) + "); write it as in SQL, NAME or SCHEMA.NAME, "
-            + "with a part that has spaces, capitals or other characters in double quotes (in the shell: "
-            + "'\"Sales Dept\".\"Region Revenue\"')");
+        throw new StreamTableException(invalid(text));
       }
       throw e;
     }
@@ -50,6 +46,33 @@ public record QualifiedName(String schema, String name) {
       throw new StreamTableException("a stream table name is NAME or SCHEMA.NAME; got " + text);
     }
     return checked(text, new QualifiedName(parts.get(0), parts.get(1)));
+  }
+
+  /**
+   * Why {@code text} is no name, and how to write it, in one line: the text as given, and the name quoted as SQL
+   * quotes it, inside single quotes for the shell ({@code x y} → {@code '"x y"'}). PostgreSQL's own words
+   * ({@code string is not a valid identifier: "x y"}) named the text a second time and said nothing of quoting.
+   */
+  static String invalid(String text) {
+    return "not a valid table name: '" + text + "'; write it as in SQL (NAME or SCHEMA.NAME), a part with spaces, "
+        + "capitals or other characters in double quotes, the whole in single quotes for the shell: "
+        + suggestion(text).map(s -> "'" + s + "'").orElse("e.g. '\"Sales Dept\".\"Region Revenue\"'");
+  }
+
+  /**
+   * {@code text} quoted as a name, when it reads as one or two parts ({@code Sales Dept.x} → {@code "Sales
+   * Dept"."x"}); empty when it holds quotes already, an empty part or more than two, or a single quote (which
+   * the shell would need written otherwise).
+   */
+  private static java.util.Optional<String> suggestion(String text) {
+    if (text.indexOf('"') >= 0 || text.indexOf('\'') >= 0 || text.indexOf('\0') >= 0) {
+      return java.util.Optional.empty();
+    }
+    List<String> parts = List.of(text.split("\\.", -1));
+    if (parts.size() > 2 || parts.stream().anyMatch(String::isBlank)) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(Quoting.qualified(parts.stream().map(String::strip).toList()));
   }
 
   /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1); it cuts longer ones short. */

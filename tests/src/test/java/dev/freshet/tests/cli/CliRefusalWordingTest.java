@@ -99,17 +99,38 @@ class CliRefusalWordingTest {
 
   @Test
   void anInvalidNameSaysHowToWriteOneWithoutPostgresqlsErrorPrefix(TestDatabase db) throws Exception {
+    // one line: the name as given once (PostgreSQL's parse_ident message named it again), and how to write it
     CliRun run = CliRun.run(db.jdbcUrl(), "create", "Sales Dept.x", "--query", "SELECT 1 AS one");
     assertEquals(2, run.exitCode(), run.transcript());
-    assertEquals("error: not a valid table name: Sales Dept.x (string is not a valid identifier: \"Sales Dept.x\"); "
-        + "write it as in SQL, NAME or SCHEMA.NAME, with a part that has spaces, capitals or other characters in "
-        + "double quotes (in the shell: '\"Sales Dept\".\"Region Revenue\"')\n", run.err(), run.transcript());
+    assertEquals("error: not a valid table name: 'Sales Dept.x'; write it as in SQL (NAME or SCHEMA.NAME), a part "
+        + "with spaces, capitals or other characters in double quotes, the whole in single quotes for the shell: "
+        + "'\"Sales Dept\".\"x\"'\n", run.err(), run.transcript());
+    CliRun space = CliRun.run(db.jdbcUrl(), "create", "x y", "--query", "SELECT 1 AS one");
+    assertEquals(2, space.exitCode(), space.transcript());
+    assertEquals("error: not a valid table name: 'x y'; write it as in SQL (NAME or SCHEMA.NAME), a part with "
+        + "spaces, capitals or other characters in double quotes, the whole in single quotes for the shell: "
+        + "'\"x y\"'\n", space.err(), space.transcript());
+    // a text that is no name in one or two parts: an example instead
+    for (String text : new String[] {"\"x", "x.", "it's"}) {
+      CliRun other = CliRun.run(db.jdbcUrl(), "status", text);
+      assertEquals(2, other.exitCode(), other.transcript());
+      assertEquals("error: not a valid table name: '" + text + "'; write it as in SQL (NAME or SCHEMA.NAME), a part "
+          + "with spaces, capitals or other characters in double quotes, the whole in single quotes for the shell: "
+          + "e.g. '\"Sales Dept\".\"Region Revenue\"'\n", other.err(), other.transcript());
+    }
 
     // the advice works
     db.execute("CREATE SCHEMA \"Sales Dept\"");
-    CliRun quoted = CliRun.run(db.jdbcUrl(), "create", "\"Sales Dept\".x", "--query", "SELECT 1 AS one");
+    CliRun quoted = CliRun.run(db.jdbcUrl(), "create", "\"Sales Dept\".\"x\"", "--query", "SELECT 1 AS one");
     assertEquals(0, quoted.exitCode(), quoted.transcript());
     assertTrue(quoted.out().startsWith("created stream table \"Sales Dept\".\"x\""), quoted.transcript());
+    CliRun spaced = CliRun.run(db.jdbcUrl(), "create", "\"x y\"", "--query", "SELECT 1 AS one");
+    assertEquals(0, spaced.exitCode(), spaced.transcript());
+    assertTrue(spaced.out().startsWith("created stream table \"public\".\"x y\""), spaced.transcript());
+    for (String name : new String[] {"\"Sales Dept\".\"x\"", "\"x y\""}) {
+      CliRun verified = CliRun.run(db.jdbcUrl(), "verify", name);
+      assertEquals(0, verified.exitCode(), verified.transcript());
+    }
   }
 
   @Test
