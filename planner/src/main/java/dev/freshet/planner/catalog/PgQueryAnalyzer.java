@@ -49,10 +49,27 @@ public final class PgQueryAnalyzer {
     }
   }
 
-  /** A function the query (or a view it reads) calls whose result may change without any source change. */
-  public record UnstableFunction(String name, char volatility) {
+  /**
+   * A function the query (or a view it reads) runs whose result may change without any source change, named as
+   * the query wrote it: a call ({@code now()}, {@code current_date}), an operator ({@code timestamp with time
+   * zone - interval}, for {@code now() - interval '1 hour'}) or a cast ({@code timestamp with time zone to
+   * date}, for {@code at::date}), never by the function that implements the operator or cast
+   * ({@code timestamptz_mi_interval()}), which the query does not name.
+   */
+  public record UnstableFunction(Use use, String name, char volatility) {
+
+    /** How the query runs the function. */
+    public enum Use { CALL, OPERATOR, CAST, IMPLICIT_CAST }
+
+    /** {@code calls now() (stable)}, {@code uses the operator timestamp with time zone - interval (stable)}. */
     public String describe() {
-      return name + " (" + (volatility == 'v' ? "volatile" : "stable") + ")";
+      String what = switch (use) {
+        case CALL -> "calls " + name;
+        case OPERATOR -> "uses the operator " + name;
+        case CAST -> "casts " + name;
+        case IMPLICIT_CAST -> "casts " + name + " implicitly";
+      };
+      return what + " (" + (volatility == 'v' ? "volatile" : "stable") + ")";
     }
   }
 
@@ -107,8 +124,11 @@ public final class PgQueryAnalyzer {
       WHERE c.oid <> ?::pg_catalog.oid
       ORDER BY c.oid""";
 
-  // Functions named in the query trees of the probe and of the views it reads, unless immutable; and
-  // SQL value functions (CURRENT_DATE, CURRENT_USER… before PostgreSQL 16), by their operation code.
+  // Functions run by the query trees of the probe and of the views it reads, unless immutable, each as the query
+  // wrote it (its use: 0 a call, 1 an operator, 2 a cast, 3 an implicit cast): a call by the function's
+  // name (with no brackets for one written in SQL's syntax without arguments); an operator (:opno, with the function that implements it, :opfuncid) by its name and operand types;
+  // a cast (a function call of :funcformat 1 or 2) by its types; and SQL value functions (CURRENT_DATE,
+  // CURRENT_USER… before PostgreSQL 16) by their operation code.
   private static final String UNSTABLE = REACHED + """
 
       , trees (tree) AS (
@@ -116,20 +136,41 @@ public final class PgQueryAnalyzer {
         FROM reached
         JOIN pg_catalog.pg_class v ON v.oid = reached.oid AND v.relkind = 'v'
         JOIN pg_catalog.pg_rewrite r ON r.ev_class = v.oid
+      ),
+      runs (function, use, operator, sql_syntax) AS (
+        SELECT m[1]::pg_catalog.oid, CASE m[2] WHEN '1' THEN 2 WHEN '2' THEN 3 ELSE 0 END, NULL::pg_catalog.oid,
+          m[2] = '3'
+        FROM trees CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree,
+          ':funcid (\\d+) :funcresulttype \\d+ :funcretset \\w+ :funcvariadic \\w+ :funcformat (\\d+)', 'g') AS m
+        UNION ALL
+        SELECT coalesce(m[1], m[2])::pg_catalog.oid, 0, NULL, false
+        FROM trees CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree,
+          ':(?:aggfnoid|winfnoid) (\\d+)|:funcid (\\d+)(?!\\d| :funcresulttype)', 'g') AS m
+        UNION ALL
+        SELECT m[2]::pg_catalog.oid, 1, m[1]::pg_catalog.oid, false
+        FROM trees CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree, ':opno (\\d+) :opfuncid (\\d+)', 'g') AS m
       )
-      SELECT DISTINCT CASE WHEN n.nspname = 'pg_catalog' THEN p.proname || '()'
-                      ELSE pg_catalog.format('%I.%I()', n.nspname, p.proname) END,
+      SELECT DISTINCT runs.use,
+             CASE WHEN runs.use = 1 THEN
+                    CASE WHEN o.oprleft = 0 THEN '' ELSE pg_catalog.format_type(o.oprleft, NULL) || ' ' END
+                    || o.oprname || ' ' || pg_catalog.format_type(o.oprright, NULL)
+                  WHEN runs.use IN (2, 3) THEN
+                    pg_catalog.format_type(p.proargtypes[0], NULL) || ' to ' || pg_catalog.format_type(p.prorettype, NULL)
+                  -- CURRENT_USER, SESSION_USER... (PostgreSQL 16 and later): a function written without brackets
+                  WHEN runs.sql_syntax AND p.pronargs = 0 THEN p.proname::pg_catalog.text
+                  WHEN n.nspname = 'pg_catalog' THEN p.proname || '()'
+                  ELSE pg_catalog.format('%I.%I()', n.nspname, p.proname) END,
              p.provolatile::pg_catalog.text
-      FROM trees
-      CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree, ':(?:funcid|opfuncid|aggfnoid|winfnoid) (\\d+)', 'g') AS m
-      JOIN pg_catalog.pg_proc p ON p.oid = m[1]::pg_catalog.oid
+      FROM runs
+      JOIN pg_catalog.pg_proc p ON p.oid = runs.function
       JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+      LEFT JOIN pg_catalog.pg_operator o ON o.oid = runs.operator
       WHERE p.provolatile <> 'i'
       UNION
-      SELECT DISTINCT 'SQL value function ' || m[1], 's'
+      SELECT DISTINCT 0, 'SQL value function ' || m[1], 's'
       FROM trees
       CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree, '\\{SQLVALUEFUNCTION :op (\\d+)', 'g') AS m
-      ORDER BY 1""";
+      ORDER BY 1, 2""";
 
   /**
    * PostgreSQL 15's SQLValueFunctionOp, in order: what {@code {SQLVALUEFUNCTION :op N}} stands for, named in
@@ -222,7 +263,8 @@ public final class PgQueryAnalyzer {
       s.setLong(1, oid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          unstable.add(new UnstableFunction(sqlValueFunctionName(rs.getString(1)), rs.getString(2).charAt(0)));
+          unstable.add(new UnstableFunction(UnstableFunction.Use.values()[rs.getInt(1)],
+              sqlValueFunctionName(rs.getString(2)), rs.getString(3).charAt(0)));
         }
       }
     }

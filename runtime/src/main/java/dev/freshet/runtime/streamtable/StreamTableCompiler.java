@@ -280,7 +280,7 @@ public final class StreamTableCompiler {
       }
     }
     for (PgQueryAnalyzer.UnstableFunction function : described.unstableFunctions()) {
-      unwatched.add("calls " + function.describe() + ", whose result may change without any change to the sources");
+      unwatched.add(function.describe() + ", whose result may change without any change to the sources");
     }
     List<String> notes = new ArrayList<>(cutNames(sql, described));
     if (!unwatched.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.freshet.tests.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.tests.harness.PostgresTest;
@@ -31,16 +32,30 @@ class CliFullModeTest {
     CliRun clock = CliRun.run(url, "create", "recent", "--mode", "FULL", "--query",
         "SELECT id FROM ev WHERE at > now() - interval '1 hour'");
     assertEquals(0, clock.exitCode(), clock.transcript());
-    assertTrue(clock.out().contains("recomputed at every refresh: its query calls now() (stable)"), clock.transcript());
+    // each function named as the query wrote it: the - of now() - interval is an operator, not the function
+    // timestamptz_mi_interval() that implements it, which the note named; at::date is a cast, not date()
+    String note = "  note:         recomputed at every refresh: its query calls now() (stable), whose result may "
+        + "change without any change to the sources; uses the operator timestamp with time zone - interval "
+        + "(stable), whose result may change without any change to the sources\n";
+    assertTrue(clock.out().contains(note), clock.transcript());
+    assertFalse(clock.out().contains("timestamptz_mi_interval"), clock.transcript());
     CliRun status = CliRun.run(url, "status", "recent");
     assertTrue(status.out().contains("recomputed at every refresh"), status.transcript());
+    CliRun today = CliRun.run(url, "create", "today", "--mode", "FULL", "--query",
+        "SELECT id, at::date AS day, current_user AS who FROM ev WHERE at::date = current_date AND kind IN ('a', 'b')");
+    assertEquals(0, today.exitCode(), today.transcript());
+    assertTrue(today.out().contains("  note:         recomputed at every refresh: its query calls current_date "
+        + "(stable), whose result may change without any change to the sources; calls current_user (stable), whose "
+        + "result may change without any change to the sources; casts timestamp with time zone to date (stable), "
+        + "whose result may change without any change to the sources\n"), today.transcript());
 
     db.execute("INSERT INTO ev VALUES (4, 'b', now())");
-    CliRun refresh = CliRun.run(url, "refresh", "latest", "recent");
+    CliRun refresh = CliRun.run(url, "refresh", "latest", "recent", "today");
     assertEquals(0, refresh.exitCode(), refresh.transcript());
     try (Connection c = db.connect()) {
       Oracle.assertFresh(c, "latest");
       Oracle.assertFresh(c, "recent");
+      Oracle.assertFresh(c, "today");
     }
 
     // a query that reads no table whose changes are captured: nothing is ever pending for it ('-'), where list
