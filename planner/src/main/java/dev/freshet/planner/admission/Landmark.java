@@ -23,5 +23,7 @@ public enum Landmark {
    */
   FLOAT_AGGREGATE,
   /** A volatile or time-dependent function ({@code random()}, {@code now()}, {@code current_date}). */
-  VOLATILE_FUNCTION
+  VOLATILE_FUNCTION,
+  /** The words {@code WITH RECURSIVE} of a query with a recursive WITH query. */
+  RECURSIVE_WITH
 }

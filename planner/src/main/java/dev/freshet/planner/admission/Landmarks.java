@@ -1,5 +1,6 @@
 package dev.freshet.planner.admission;
 
+import dev.freshet.planner.QueryText;
 import dev.freshet.planner.SourcePosition;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,6 +17,8 @@ import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlWith;
+import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -25,6 +28,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * tree (operators resolved, positions kept).
  */
 public final class Landmarks {
+
+  /** The words that make a WITH query recursive. */
+  private static final java.util.regex.Pattern WITH_RECURSIVE =
+      java.util.regex.Pattern.compile("(?i)(?<![\\w$\"])WITH\\s+RECURSIVE(?![\\w$\"])");
 
   /** The keywords that introduce a row count. */
   private static final java.util.regex.Pattern KEYWORD =
@@ -73,6 +80,10 @@ public final class Landmarks {
           noteLimitKeyword(select.getFetch(), select.getOffset());
         } else if (call instanceof SqlOrderBy orderBy) {
           noteLimitKeyword(orderBy.fetch, orderBy.offset);
+        } else if (call instanceof SqlWith with && with.withList.stream()
+            .anyMatch(item -> item instanceof SqlWithItem withItem && withItem.recursive != null
+                && withItem.recursive.booleanValue())) {
+          noteWithRecursive(with);
         } else if (call instanceof SqlJoin join) {
           JoinType type = join.getJoinType();
           if (type == JoinType.LEFT || type == JoinType.RIGHT || type == JoinType.FULL) {
@@ -143,6 +154,27 @@ public final class Landmarks {
           line++;
           column = 1;
         }
+      }
+
+      /**
+       * The words {@code WITH RECURSIVE} that open {@code with}: the parser's position of it starts after WITH
+       * and spans its queries, but the refusal is about the words, the last two before that position. Its
+       * position when a comment stands between them.
+       */
+      private void noteWithRecursive(SqlWith with) {
+        SourcePosition whole = SourcePosition.of(with.getParserPosition());
+        if (first.containsKey(Landmark.RECURSIVE_WITH) || !whole.isKnown()) {
+          return;
+        }
+        int start = whole.startOffset(parsed);
+        java.util.regex.Matcher m = WITH_RECURSIVE.matcher(parsed);
+        int[] words = null;
+        while (m.find() && m.start() <= start) {
+          words = new int[] {m.start(), m.end() - 1};
+        }
+        first.put(Landmark.RECURSIVE_WITH, toOriginal.apply(words == null ? whole : new SourcePosition(
+            QueryText.positionOf(parsed, words[0]).line(), QueryText.positionOf(parsed, words[0]).column(),
+            QueryText.positionOf(parsed, words[1]).line(), QueryText.positionOf(parsed, words[1]).column())));
       }
 
       /**

@@ -99,6 +99,11 @@ public final class ShapeAnalyzer {
     List<String> notes = new ArrayList<>();
     RelNode rel = plan.rel();
     UnorderedAggregates.note(rel).ifPresent(notes::add);
+    if (recursive(rel)) { // before any other check: a recursive query has no delta rule, whatever else it holds
+      return refused(ReasonCode.UNSUPPORTED_CONSTRUCT, "WITH RECURSIVE is not maintained incrementally yet: "
+          + "Freshet has no delta rule for a query that reads its own result", "use --mode FULL or AUTO: "
+          + "PostgreSQL runs the query as written", notes, rel, plan.landmarks(), Landmark.RECURSIVE_WITH);
+    }
     if (rel instanceof Sort sort) {
       if (sort.fetch != null || sort.offset != null) {
         return topK(plan, sort, streamTableId, notes);
@@ -351,6 +356,12 @@ public final class ShapeAnalyzer {
         super.visit(node, ordinal, parent);
       }
     }.go(input);
+  }
+
+  /** Whether {@code rel} holds a recursive query (Calcite's RepeatUnion, from WITH RECURSIVE), at any depth. */
+  private static boolean recursive(RelNode rel) {
+    return rel instanceof org.apache.calcite.rel.core.RepeatUnion
+        || rel.getInputs().stream().anyMatch(ShapeAnalyzer::recursive);
   }
 
   /**

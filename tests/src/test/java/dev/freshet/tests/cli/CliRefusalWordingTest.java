@@ -45,6 +45,49 @@ class CliRefusalWordingTest {
         + "maintained differentially yet"), auto.transcript());
   }
 
+  /**
+   * A recursive query says so and points at WITH RECURSIVE (it was 'a construct of this query (a set operation,
+   * window or sub-query) is not maintained differentially yet', pointing at the UNION ALL inside); in AUTO it
+   * is FULL with that reason, and refreshes as PostgreSQL runs it.
+   */
+  @Test
+  void withRecursiveIsNamedAndPointedAt(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_edge (src int, dst int, PRIMARY KEY (src, dst))",
+        "INSERT INTO rw_edge VALUES (1, 2), (2, 3), (5, 6)");
+    String query = "WITH RECURSIVE reach (n) AS (SELECT 1 UNION SELECT e.dst FROM rw_edge e JOIN reach r ON e.src = r.n)\n"
+        + "SELECT n FROM reach";
+    CliRun refused = CliRun.run(db.jdbcUrl(), "create", "rw_reach", "--mode", "DIFFERENTIAL", "--query", query);
+    assertEquals(3, refused.exitCode(), refused.transcript());
+    assertEquals("error: unsupported: FR003: WITH RECURSIVE is not maintained incrementally yet: Freshet has no "
+        + "delta rule for a query that reads its own result\n"
+        + "  fix: use --mode FULL or AUTO: PostgreSQL runs the query as written\n"
+        + "  --> query:1:1\n"
+        + "   | WITH RECURSIVE reach (n) AS (SELECT 1 UNION SELECT e.dst FROM rw_edge e JOIN reach r ON e.src = r.n)\n"
+        + "   | ^^^^^^^^^^^^^^\n", refused.err(), refused.transcript());
+
+    // nested, lower case, under an aggregate and a join: the same, pointed at its own words
+    CliRun nested = CliRun.run(db.jdbcUrl(), "create", "rw_reach", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT e.src, count(*) AS n FROM rw_edge e JOIN (with  recursive r(n) AS (SELECT 1 UNION ALL "
+            + "SELECT n + 1 FROM r WHERE n < 3) SELECT n FROM r) k ON k.n = e.src GROUP BY e.src");
+    assertEquals(3, nested.exitCode(), nested.transcript());
+    assertTrue(nested.err().startsWith("error: unsupported: FR003: WITH RECURSIVE is not maintained incrementally"),
+        nested.transcript());
+    assertTrue(nested.err().contains("  --> query:1:50\n"), nested.transcript());
+    assertTrue(nested.err().contains("\n   | " + " ".repeat(49) + "^".repeat("with  recursive".length()) + "\n"),
+        nested.transcript());
+
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "rw_reach", "--query", query);
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertTrue(auto.out().contains("fallback:     FR003 unsupported_construct at line 1, column 1: WITH RECURSIVE is "
+        + "not maintained incrementally yet"), auto.transcript());
+    db.execute("INSERT INTO rw_edge VALUES (3, 4)");
+    CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", "rw_reach");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    CliRun verified = CliRun.run(db.jdbcUrl(), "verify", "rw_reach");
+    assertEquals(0, verified.exitCode(), verified.transcript());
+    assertEquals(4L, db.scalar("SELECT count(*) FROM rw_reach"));
+  }
+
   @Test
   void aLimitInsideTheQueryIsPointedAtByItsKeywordNotItsCount(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE rw_o (id int PRIMARY KEY, c int, amount numeric)",
