@@ -16,6 +16,7 @@ import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.BpcharUnificationCheck;
+import dev.freshet.planner.parse.DollarQuotes;
 import dev.freshet.planner.parse.FieldSelectionCheck;
 import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.JsonOperators;
@@ -158,7 +159,11 @@ public final class QueryPlanner {
   private Validation validate(String text, java.util.function.Consumer<SqlNode> beforeValidation) {
     Objects.requireNonNull(text, "sql");
     String sql = QueryText.withoutTerminator(text);
-    InfixCasts.Rewritten forParser = JsonOperators.rewrite(InfixCasts.rewrite(IntervalLiterals.rewrite(sql)), sql);
+    // dollar quotes first: the rewrites after it read the standard literals it writes (a quote inside $$…$$ is
+    // no string's start); intervals keep every column; casts and JSON operators map theirs back
+    InfixCasts.Rewritten dollars = DollarQuotes.rewrite(sql);
+    InfixCasts.Rewritten forParser = JsonOperators.rewrite(
+        dollars.then(InfixCasts.rewrite(IntervalLiterals.rewrite(dollars.text()))), sql);
     SqlNode parsed = parse(sql, forParser);
     LongIdentifiers.truncateAll(parsed);
     ArrayQuantifierCheck.check(parsed, sql, forParser);

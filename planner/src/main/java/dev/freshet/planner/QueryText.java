@@ -137,6 +137,33 @@ public final class QueryText {
     return identifiers;
   }
 
+  /**
+   * A dollar-quoted string of the text ({@code $$it's$$}, {@code $tag$…$tag$}): its offsets, from its opening
+   * {@code $} to just past its closing delimiter, and those of its body, between the delimiters.
+   */
+  public record DollarQuoted(int start, int end, int bodyStart, int bodyEnd) {
+  }
+
+  /**
+   * The dollar-quoted strings of the text, found as PostgreSQL's lexer finds them: not in comments, quoted
+   * strings or names, nor a {@code $} inside a word ({@code a$$b}) or a parameter ({@code $1}); one without its
+   * closing delimiter is left out (PostgreSQL refuses the text).
+   */
+  public static List<DollarQuoted> dollarQuoted(String sql) {
+    List<DollarQuoted> quoted = new ArrayList<>();
+    for (int[] token : tokens(sql)) {
+      if (sql.charAt(token[0]) != '$' || token[1] - token[0] < 2) {
+        continue;
+      }
+      int delimiterLength = sql.indexOf('$', token[0] + 1) + 1 - token[0];
+      if (token[1] - token[0] >= 2 * delimiterLength
+          && sql.startsWith(sql.substring(token[0], token[0] + delimiterLength), token[1] - delimiterLength)) {
+        quoted.add(new DollarQuoted(token[0], token[1], token[0] + delimiterLength, token[1] - delimiterLength));
+      }
+    }
+    return quoted;
+  }
+
   /** The tokens of the text as {start, end} offsets: words, quoted strings and names, and single characters. */
   private static List<int[]> tokens(String sql) {
     List<int[]> tokens = new ArrayList<>();

@@ -81,11 +81,12 @@ public final class InfixCasts {
     }
 
     /**
-     * This rewrite followed by {@code next}, a rewrite of {@link #text}: {@code next}'s text, with positions
-     * mapped back to this rewrite's {@link #original}.
+     * This rewrite followed by {@code next}, a rewrite of {@link #text} (or of a text of the same length and
+     * positions, such as {@link IntervalLiterals}' rewrite of it): {@code next}'s text, with positions mapped back
+     * to this rewrite's {@link #original}.
      */
     public Rewritten then(Rewritten next) {
-      if (next.text().equals(next.original())) {
+      if (next.text().equals(next.original()) && next.original().equals(text)) {
         return this;
       }
       int[] composed = new int[next.origin().length];
