@@ -94,10 +94,12 @@ public final class RefreshCommand implements Callable<Integer> {
           if (c.isClosed() || !c.isValid(5)) {
             throw e;
           }
-          // which stream table failed: Freshet's own errors name it, the database's are about its refresh
+          // which stream table failed: Freshet's own errors name it, and so do the refresh function's (said
+          // once); the database's are about its refresh and are prefixed with it
           String message = FreshetCli.message(e, verbose());
-          err.println(e instanceof UserException ? message : message.replaceFirst("^error: ", "error: "
-              + java.util.regex.Matcher.quoteReplacement(displayName(c, name)) + ": "));
+          String shown = displayName(c, name);
+          err.println(e instanceof UserException || message.lines().findFirst().orElse("").contains(shown) ? message
+              : message.replaceFirst("^error: ", "error: " + java.util.regex.Matcher.quoteReplacement(shown) + ": "));
           if (verbose()) {
             e.printStackTrace(err);
           }
