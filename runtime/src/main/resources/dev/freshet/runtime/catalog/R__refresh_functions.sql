@@ -326,7 +326,10 @@ $refresh_window$;
 
 -- One measured run of a differential program with a join order (V23): summed, and once both orders ran,
 -- the program keeps PostgreSQL's unless the order as printed took less than 2/3 of its time per window
--- row; after one run of each when as printed was no faster, else after two of each.
+-- row; after one run of each when as printed was no faster, else after two of each. A run with
+-- PostgreSQL's order faster than freshet.join_order_trial_ms (a setting, default 20 ms) is not counted:
+-- there is little to win, and a trial of the printed order can cost seconds where it is the wrong one
+-- (TPC-H Q17: 3.4 s against 0.4), so a program that stays fast never tries it.
 CREATE OR REPLACE FUNCTION freshet.note_join_order_trial(p_id bigint, p_mask bigint, p_order text,
     p_ms double precision, p_window_rows bigint) RETURNS void
 LANGUAGE plpgsql AS $note_join_order_trial$
@@ -335,6 +338,10 @@ DECLARE
   v_planner double precision;
   v_printed double precision;
 BEGIN
+  IF p_order = 'planner' AND p_ms < coalesce(nullif(current_setting('freshet.join_order_trial_ms', true), ''),
+      '20')::double precision THEN
+    RETURN;
+  END IF;
   UPDATE freshet.refresh_programs p
   SET planner_runs = p.planner_runs + (p_order = 'planner')::int,
       planner_ms = p.planner_ms + CASE WHEN p_order = 'planner' THEN p_ms ELSE 0 END,

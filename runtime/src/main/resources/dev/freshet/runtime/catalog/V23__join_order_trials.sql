@@ -8,8 +8,10 @@
 -- refresh_window (R__refresh_functions.sql) measures: the first differential refreshes of each program run
 -- alternately with PostgreSQL's order and as printed, their milliseconds per window row are summed here,
 -- and the program keeps the order as printed only when that ran in less than 2/3 of the time per row
--- (after one trial of each when printed was not faster, else after two of each). A program installed anew
--- (create, alter, migrate, a rebuild after DDL) measures again.
+-- (after one trial of each when printed was not faster, else after two of each). Only runs with
+-- PostgreSQL's order of at least freshet.join_order_trial_ms (a setting, default 20 ms) count, so a program
+-- that stays fast never pays for a trial of the printed order (Q17's took 3.4 s against 0.4). A program
+-- installed anew (create, alter, migrate, a rebuild after DDL) measures again.
 ALTER TABLE freshet.refresh_programs
   ADD COLUMN join_order text CHECK (join_order IN ('planner', 'as printed')),
   ADD COLUMN planner_runs integer NOT NULL DEFAULT 0,

@@ -47,6 +47,8 @@ class JoinOrderTrialScenarioTest {
       create(c, "jo_counts", "SELECT jo_c.v, count(*) AS n FROM jo_a JOIN jo_b ON jo_a.bid = jo_b.id "
           + "JOIN jo_c ON jo_b.cid = jo_c.id GROUP BY jo_c.v", Mode.DIFFERENTIAL);
 
+      // every run counts, however fast (the default skips runs under 20 ms; see the next test)
+      exec(c, "SET freshet.join_order_trial_ms = 0");
       String decided = null;
       for (int round = 1; round <= 6; round++) {
         exec(c, "INSERT INTO jo_a SELECT g, 1 + g % 200 FROM generate_series(" + (1000 * round + 1) + ", "
@@ -87,6 +89,28 @@ class JoinOrderTrialScenarioTest {
       Trials fresh = trials(c);
       assertNull(fresh.order());
       assertEquals(1, fresh.plannerRuns());
+    }
+  }
+
+  /** A program faster than freshet.join_order_trial_ms with PostgreSQL's order never tries the printed one. */
+  @Test
+  void aFastProgramNeverTriesThePrintedOrder(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE jf_c (id int PRIMARY KEY, v text)", "CREATE TABLE jf_b (id int PRIMARY KEY, cid int)",
+          "CREATE TABLE jf_a (id int PRIMARY KEY, bid int)", "INSERT INTO jf_c VALUES (1, 'x')",
+          "INSERT INTO jf_b VALUES (1, 1)", "INSERT INTO jf_a VALUES (1, 1)");
+      long id = create(c, "jf_counts", "SELECT jf_c.v, count(*) AS n FROM jf_a JOIN jf_b ON jf_a.bid = jf_b.id "
+          + "JOIN jf_c ON jf_b.cid = jf_c.id GROUP BY jf_c.v", Mode.DIFFERENTIAL).id();
+      exec(c, "SET freshet.join_order_trial_ms = 100000"); // every run is "fast"
+      for (int round = 2; round <= 5; round++) {
+        exec(c, "INSERT INTO jf_a VALUES (" + round + ", 1)");
+        RefreshReport report = StreamTables.refresh(c, "jf_counts", true, false);
+        Oracle.assertFresh(c, "jf_counts");
+        assertFalse(report.profile().stream().anyMatch(s -> s.step().contains(AS_PRINTED)), "round " + round);
+      }
+      assertEquals(List.of("|0|0"), rows(c, "SELECT DISTINCT coalesce(join_order, '') || '|' || planner_runs || '|' "
+          + "|| printed_runs FROM freshet.refresh_programs WHERE stream_table_id = " + id + " AND changed_mask <> 0"));
+      exec(c, "RESET freshet.join_order_trial_ms");
     }
   }
 

@@ -45,9 +45,10 @@ class RefreshProfileScenarioTest {
       assertEquals("probe the window: 1 of 2 sources changed", steps.get(1), steps.toString());
       assertEquals("change table of \"public\".\"rp_order\": 2 rows", steps.get(2), steps.toString());
       assertEquals("index and analyze the change table of \"public\".\"rp_order\"", steps.get(3), steps.toString());
-      // the program's second refresh: its join order as printed is being measured (catalog V23)
-      assertTrue(steps.stream().anyMatch(s -> s.matches("program \\d+ \\(joins as printed\\), step \\d+ \\(statement\\): "
-          + "MERGE INTO \"public\".\"rp_totals\" AS st")), steps.toString());
+      // with PostgreSQL's join order, or as printed while the program measures both (catalog V23), which
+      // depends on how long its first refresh took
+      assertTrue(steps.stream().anyMatch(s -> s.matches("program \\d+( \\(joins as printed\\))?, step \\d+ "
+          + "\\(statement\\): MERGE INTO \"public\".\"rp_totals\" AS st")), steps.toString());
       assertTrue(steps.contains("record the refresh"), steps.toString());
       assertEquals(List.of("after commit: clean up the change buffer of \"public\".\"rp_customer\": 0 rows deleted",
           "after commit: clean up the change buffer of \"public\".\"rp_order\": 2 rows deleted"),
