@@ -11,7 +11,6 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
-import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlIntervalQualifier;
@@ -31,10 +30,9 @@ import org.apache.calcite.sql.validate.SqlDelegatingConformance;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * PostgreSQL dialect that prints the planner's unbounded numeric ({@code DECIMAL(1000, s)}, what
- * {@code numeric} without a type modifier and SUM over numeric become) as plain {@code numeric}:
- * the stock dialect would clamp it to {@code DECIMAL(19, s)} and round values; and the empty string's
- * type, {@code CHAR(0)}, as {@code text}.
+ * PostgreSQL dialect that prints types as PostgreSQL names them ({@link #getCastSpec}), the planner's
+ * unbounded numeric ({@code DECIMAL(1000, s)}) as plain {@code numeric}, string aggregates and ORDER BY
+ * inside aggregates as PostgreSQL takes them, and sort keys by their output names.
  */
 public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
 
@@ -71,45 +69,63 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
     return call.getType().getSqlTypeName() != SqlTypeName.CHAR && super.supportsImplicitTypeCoercion(call);
   }
 
+  /** {@code LIMIT n OFFSET m}, as PostgreSQL users write it, not the standard's {@code FETCH NEXT n ROWS ONLY}. */
+  @Override
+  public void unparseOffsetFetch(SqlWriter writer, @Nullable SqlNode offset, @Nullable SqlNode fetch) {
+    unparseFetchUsingLimit(writer, offset, fetch);
+  }
+
   @Override
   public SqlConformance getConformance() {
     return CONFORMANCE;
   }
 
+  /**
+   * A type as PostgreSQL spells it ({@code numeric(12,2)}, {@code varchar(20)}, {@code timestamp(0)},
+   * {@code integer}), not as Calcite does ({@code DECIMAL(12, 2)}, {@code VARCHAR(20)}, {@code INTEGER}): the
+   * same type, printed as {@code format_type} and the stored tables' casts print it. Besides, the planner's
+   * unbounded numeric ({@code DECIMAL(1000, s)}, what {@code numeric} without a type modifier and SUM over
+   * numeric become) is plain {@code numeric}: the stock dialect would clamp it to {@code DECIMAL(19, s)} and
+   * round values; the empty string's type, {@code CHAR(0)}, is {@code text}; and the types PostgreSQL names
+   * otherwise than Calcite's stock dialect (VARBINARY, TIMESTAMP WITH LOCAL TIME ZONE, INTERVAL_DAY_SECOND,
+   * leading precisions), to which a cast failed in PostgreSQL, are PostgreSQL's.
+   */
   @Override
   public @Nullable SqlNode getCastSpec(RelDataType type) {
     if (type instanceof PostgresNamedType named) {
-      return new SqlDataTypeSpec(new PostgresTypeNameSpec(named.postgresName()), SqlParserPos.ZERO);
+      return postgres(named.postgresName());
     }
-    if (type.getSqlTypeName() == SqlTypeName.DECIMAL
-        && type.getPrecision() >= FreshetTypeSystem.MAX_NUMERIC_PRECISION) {
-      return new SqlDataTypeSpec(
-          new SqlAlienSystemTypeNameSpec("numeric", SqlTypeName.DECIMAL, SqlParserPos.ZERO),
-          SqlParserPos.ZERO);
-    }
-    // Calcite types '' as CHAR(0); PostgreSQL has no char(0) or varchar(0), and reads '' as text.
-    if ((type.getSqlTypeName() == SqlTypeName.CHAR || type.getSqlTypeName() == SqlTypeName.VARCHAR)
-        && type.getPrecision() == 0) {
-      return new SqlDataTypeSpec(
-          new SqlAlienSystemTypeNameSpec("text", SqlTypeName.VARCHAR, SqlParserPos.ZERO),
-          SqlParserPos.ZERO);
-    }
-    // PostgreSQL names these types otherwise than Calcite's stock dialect (VARBINARY, TIMESTAMP WITH LOCAL
-    // TIME ZONE, INTERVAL_DAY_SECOND, leading precisions): a cast to them failed in PostgreSQL
-    if (type.getSqlTypeName() == SqlTypeName.VARBINARY || type.getSqlTypeName() == SqlTypeName.BINARY) {
-      return alien("bytea", type.getSqlTypeName());
-    }
-    if (type.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE) {
-      return alien("timestamp(" + type.getPrecision() + ") with time zone", type.getSqlTypeName());
-    }
-    if (type.getIntervalQualifier() != null) {
-      return alien(postgresInterval(type.getIntervalQualifier()), type.getSqlTypeName());
-    }
-    return super.getCastSpec(type);
+    String name = postgresName(type);
+    return name != null ? postgres(name) : super.getCastSpec(type);
   }
 
-  private static SqlNode alien(String name, SqlTypeName typeName) {
-    return new SqlDataTypeSpec(new SqlAlienSystemTypeNameSpec(name, typeName, SqlParserPos.ZERO), SqlParserPos.ZERO);
+  /** PostgreSQL's name for {@code type}; null for a type Calcite's dialect names as PostgreSQL does. */
+  private static @Nullable String postgresName(RelDataType type) {
+    int precision = type.getPrecision();
+    return switch (type.getSqlTypeName()) {
+      case BOOLEAN -> "boolean";
+      case TINYINT, SMALLINT -> "smallint"; // PostgreSQL has no tinyint
+      case INTEGER -> "integer";
+      case BIGINT -> "bigint";
+      case DECIMAL -> precision >= FreshetTypeSystem.MAX_NUMERIC_PRECISION ? "numeric"
+          : "numeric(" + precision + "," + type.getScale() + ")";
+      case REAL -> "real";
+      case FLOAT, DOUBLE -> "double precision";
+      // Calcite types '' as CHAR(0); PostgreSQL has no char(0) or varchar(0), and reads '' as text.
+      case CHAR -> precision == 0 ? "text" : precision < 0 ? "char" : "char(" + precision + ")";
+      case VARCHAR -> precision == 0 ? "text"
+          : precision == RelDataType.PRECISION_NOT_SPECIFIED ? "varchar" : "varchar(" + precision + ")";
+      case BINARY, VARBINARY -> "bytea";
+      case DATE -> "date";
+      case TIME -> "time(" + precision + ")";
+      case TIMESTAMP -> "timestamp(" + precision + ")";
+      case TIMESTAMP_WITH_LOCAL_TIME_ZONE -> "timestamp(" + precision + ") with time zone";
+      default -> type.getIntervalQualifier() != null ? postgresInterval(type.getIntervalQualifier()) : null;
+    };
+  }
+
+  private static SqlNode postgres(String name) {
+    return new SqlDataTypeSpec(new PostgresTypeNameSpec(name), SqlParserPos.ZERO);
   }
 
   /**
