@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The table locks and drops the runtime issues around creating, refreshing and dropping stream tables,
- * printed here like every other statement (names through {@link Quoting}).
+ * The table locks, drops and renames the runtime issues around creating, refreshing, upgrading and dropping
+ * stream tables, printed here like every other statement (names through {@link Quoting}).
  */
 public final class TableDdlPrinter {
 
@@ -39,6 +39,12 @@ public final class TableDdlPrinter {
     }
     return "LOCK TABLE " + (only ? "ONLY " : "") + tables.stream().map(Quoting::qualified)
         .collect(Collectors.joining(", ")) + " IN " + mode.sql + " MODE";
+  }
+
+  /** {@code ALTER TABLE schema.table RENAME COLUMN "from" TO "to"}. */
+  public static String renameColumn(List<String> table, String from, String to) {
+    return "ALTER TABLE " + Quoting.qualified(table) + " RENAME COLUMN " + Quoting.identifier(from) + " TO "
+        + Quoting.identifier(to);
   }
 
   /** {@code DROP TABLE [IF EXISTS] schema.table}. */

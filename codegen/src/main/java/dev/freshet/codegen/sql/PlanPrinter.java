@@ -1,18 +1,22 @@
 package dev.freshet.codegen.sql;
 
 import dev.freshet.planner.sql.Quoting;
+import dev.freshet.rules.rel.ReadableNamesShuttle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.Set;
 import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
@@ -21,12 +25,16 @@ import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Values;
 import org.apache.calcite.rel.externalize.RelWriterImpl;
 import org.apache.calcite.rel.rel2sql.SqlImplementor;
+import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.util.SqlShuttle;
+import org.apache.calcite.util.Util;
 import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.util.Pair;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -40,19 +48,23 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Calcite's made-up names ({@code EXPR$2}, {@code $f3}) never appear: the plan's own columns carry the
  * names the caller gives (PostgreSQL's names for the query's result: {@code count}, {@code sum}); inside
  * the plan an unnamed expression is shown by what it computes, where it is computed and wherever it is
- * read ({@code Filter(condition=[COUNT(*) > 1])}).
+ * read ({@code Filter(condition=[COUNT(*) > 1])}), but across an outer join, where it may be NULL, by the
+ * name Freshet gives it ({@code Filter(condition=["expr" IS NULL])} over {@code Project(e_custkey, expr=[TRUE])}).
+ *
+ * <p>Each scan is named as its FROM item in the printed SQL ({@code Scan(table=[public.orders], alias=[orders_2])},
+ * {@code Scan(table=[pg_temp.Δpublic.orders], alias=[Δorders])}); a column is qualified by the name of what it
+ * is read from wherever two columns of its name could be meant ({@code Project("Δorders"."o_status", …)}, never
+ * Calcite's {@code o_status0}), and always in a join condition, which so names the side of each column
+ * ({@code Join(condition=["Δorders"."o_custkey" = "customer"."c_custkey"])}).
  */
 public final class PlanPrinter {
-
-  /** Calcite's names for unnamed expressions and aggregates ({@code EXPR$2}, {@code $f3}). */
-  private static final Pattern GENERATED = Pattern.compile("(EXPR\\$|\\$f)\\d+");
 
   private PlanPrinter() {
   }
 
   /** True for a name Calcite made up for an unnamed expression: never shown to a user. */
   public static boolean isGenerated(String name) {
-    return GENERATED.matcher(name).matches();
+    return ReadableNamesShuttle.isGenerated(name);
   }
 
   /**
@@ -62,37 +74,134 @@ public final class PlanPrinter {
   public static String print(RelNode rel, List<String> columnNames) {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text);
-    Writer writer = new Writer(out);
+    Writer writer = new Writer(out, rel);
     if (!columnNames.isEmpty()) {
       if (columnNames.size() != rel.getRowType().getFieldCount()) {
         throw new IllegalArgumentException("column names " + columnNames + " for " + rel.getRowType());
       }
-      writer.userNames.put(rel, List.copyOf(columnNames));
+      writer.root.userNames = List.copyOf(columnNames);
     }
-    rel.explain(writer);
+    writer.print(writer.root);
     out.flush();
     return text.toString();
   }
 
+  /**
+   * Each column of {@code rel} as a person reads it, without the names Freshet or Calcite made up: a column
+   * read as it is by its name ({@code amount}), a computed one by its expression ({@code "amount" * 2}).
+   * What {@code explain} shows an aggregate's arguments as.
+   */
+  public static List<String> columns(RelNode rel) {
+    Writer writer = new Writer(new PrintWriter(new StringWriter()), rel);
+    List<SqlNode> fields = Writer.unqualified(writer.inputFields(writer.root));
+    List<String> columns = new ArrayList<>();
+    for (int i = 0; i < rel.getRowType().getFieldCount(); i++) {
+      SqlNode field = rel instanceof Project project
+          ? Writer.context(fields).toSql(null, project.getProjects().get(i))
+          : Writer.unqualified(writer.fields(writer.root)).get(i);
+      columns.add(field instanceof SqlIdentifier id && id.isSimple() ? id.getSimple() : Writer.sql(field));
+    }
+    return columns;
+  }
+
+  /**
+   * One place of a node in the plan: Calcite shares equal subtrees (two scans of one table are one node), and
+   * each place is printed, named and read from on its own.
+   */
+  private static final class Place {
+    final RelNode rel;
+    final List<Place> inputs = new ArrayList<>();
+    /**
+     * The name of the FROM item the node is printed as in SQL, when it has one of its own: a scan's ({@code t1},
+     * {@code Δt1}, {@code t1_2}), a set operation's ({@code union}), a join's sub-select ({@code join}), a VALUES'.
+     */
+    @Nullable String tableAlias;
+    /** Names the user knows for the node's columns: the top node's, passed down through filters and sorts. */
+    @Nullable List<String> userNames;
+    /** What each column is, as SQL: its name, qualified by its table, or for an unnamed one the expression. */
+    @Nullable List<SqlNode> fields;
+    /** Unnamed columns that are read by a name (Freshet's), by position: those read across an outer join. */
+    final Map<Integer, String> shownNames = new HashMap<>();
+
+    Place(RelNode rel) {
+      this.rel = rel;
+    }
+  }
+
   /** Writes each node as Calcite's RelWriterImpl does, but with names and values as users read them. */
   private static final class Writer extends RelWriterImpl {
-    /** Names the user knows for a node's columns: the top node's, passed down through filters and sorts. */
-    final Map<RelNode, List<String>> userNames = new IdentityHashMap<>();
-    /** What each column of a node is, as SQL: its name, or for an unnamed one the expression itself. */
-    private final Map<RelNode, List<SqlNode>> fields = new IdentityHashMap<>();
+    final Place root;
+    /** The place whose node is being explained: set before each node's {@code explain}. */
+    private Place current;
     private int depth;
 
-    Writer(PrintWriter out) {
+    Writer(PrintWriter out, RelNode rel) {
       super(out, SqlExplainLevel.EXPPLAN_ATTRIBUTES, false);
+      this.root = place(rel, new LinkedHashSet<>(), null);
+    }
+
+    /**
+     * The places of {@code rel} and its inputs, each FROM item named as {@link FreshetRelToSqlConverter} names
+     * it, in the same order: a scan as its table, a set operation ({@code union}), a join read by a projection,
+     * filter, aggregate or sort ({@code join}, the sub-select it is printed as) and a VALUES ({@code t}) once
+     * their inputs are named; unique among {@code taken}, each branch of a set operation a scope of its own.
+     */
+    private static Place place(RelNode rel, Set<String> taken, @Nullable RelNode parent) {
+      Place place = new Place(rel);
+      if (rel instanceof TableScan scan) {
+        place.tableAlias = TableAliases.unique(TableAliases.of(scan.getTable().getQualifiedName()), taken);
+      } else if (rel instanceof SetOp setOp) {
+        Set<String> around = new LinkedHashSet<>(taken);
+        for (RelNode input : rel.getInputs()) {
+          Set<String> branch = new LinkedHashSet<>(around);
+          place.inputs.add(place(input, branch, rel));
+          taken.addAll(branch);
+        }
+        place.tableAlias = TableAliases.unique(TableAliases.setOperation(setOp.kind).orElseThrow(), taken);
+      } else {
+        rel.getInputs().forEach(input -> place.inputs.add(place(input, taken, rel)));
+        if (rel instanceof Values) {
+          place.tableAlias = TableAliases.unique(TableAliases.OTHER, taken);
+        } else if (rel instanceof Join join && (join.getJoinType().projectsRight()
+            ? parent instanceof Project || parent instanceof Filter || parent instanceof Aggregate
+                || parent instanceof Sort
+            : join.getLeft() instanceof Join left && left.getJoinType().projectsRight())) {
+          place.tableAlias = TableAliases.unique(TableAliases.JOIN, taken); // a semi-join reads its left input
+        }
+      }
+      return place;
+    }
+
+    void print(Place place) {
+      current = place;
+      place.rel.explain(this);
+    }
+
+    /**
+     * The name {@code place}'s columns are qualified by, as the FROM item it is printed as in SQL is named: its
+     * own ({@link #place}), else that of the first input of a projection, filter, aggregate, sort or semi-join
+     * (a sub-select of one FROM item is named as that item); none for a join read by a join or a union.
+     */
+    private static @Nullable String alias(Place place) {
+      if (place.tableAlias != null) {
+        return place.tableAlias;
+      }
+      if (place.rel instanceof Project || place.rel instanceof Filter || place.rel instanceof Aggregate
+          || place.rel instanceof Sort || place.rel instanceof Join join && !join.getJoinType().projectsRight()) {
+        return alias(place.inputs.get(0));
+      }
+      return null;
     }
 
     @Override
     protected void explain_(RelNode rel, List<Pair<String, Object>> values) {
-      List<String> names = userNames.get(rel);
+      Place place = current;
+      List<String> names = place.userNames;
       if (names != null && (rel instanceof Filter || rel instanceof Sort)) {
-        userNames.put(rel.getInput(0), names); // same columns as its input
+        place.inputs.get(0).userNames = names; // same columns as its input
       }
-      SqlImplementor.Context context = context(inputFields(rel));
+      List<SqlNode> inputs = inputFields(place);
+      SqlImplementor.Context context = context(unqualified(inputs));
       List<String> terms = new ArrayList<>();
       if (rel instanceof Sort sort) {
         terms.addAll(sortTerms(sort, context, names));
@@ -106,7 +215,9 @@ public final class PlanPrinter {
         if (value.right instanceof RelNode) {
           continue;
         }
-        String text = render(value.right, context, rel);
+        // a join condition names the side of each column: "Δorders"."custkey" = "customer"."custkey"
+        String text = render(value.right, rel instanceof Join && value.right instanceof RexNode ? context(inputs)
+            : context, rel);
         int column = rel instanceof Project && value.right instanceof RexNode ? expression++
             : rel instanceof Aggregate aggregate && value.right instanceof AggregateCall
                 ? aggregate.getGroupCount() + expression++ : -1;
@@ -119,18 +230,30 @@ public final class PlanPrinter {
           continue;
         }
         String name = names != null ? names.get(column) : rel.getRowType().getFieldNames().get(column);
-        if (isGenerated(name)) {
-          terms.add(text);
-        } else if (text.equals(Quoting.identifier(name))) {
+        if (isGenerated(name) && place.shownNames.containsKey(column)) {
+          name = place.shownNames.get(column); // read by its name above an outer join, where it may be NULL
+        }
+        if (text.equals(Quoting.identifier(name))) {
           terms.add(name);
+        } else if (isGenerated(name) && value.right instanceof RexInputRef ref
+            && context.field(ref.getIndex()) instanceof SqlIdentifier id && id.isSimple()) {
+          terms.add(id.getSimple()); // a column passed on under a made-up name
+        } else if (isGenerated(name) || value.right instanceof RexInputRef ref
+            && context.field(ref.getIndex()) instanceof SqlIdentifier id && Util.last(id.names).equals(name)) {
+          terms.add(text); // "v" * 2; "Δt1"."g", a column read on under its name, from one of two tables
         } else {
           terms.add(name + "=[" + text + "]");
         }
       }
+      if (rel instanceof TableScan scan && !place.tableAlias.equals(scan.getTable().getQualifiedName().getLast())
+          || rel instanceof SetOp setOp && !place.tableAlias.equals(TableAliases.setOperation(setOp.kind).orElseThrow())
+          || rel instanceof Join && place.tableAlias != null && !place.tableAlias.equals(TableAliases.JOIN)) {
+        terms.add("alias=[" + place.tableAlias + "]");
+      }
       pw.println("  ".repeat(depth) + operatorName(rel) + (terms.isEmpty() ? "" : "(" + String.join(", ", terms)
           + ")"));
       depth++;
-      rel.getInputs().forEach(input -> input.explain(this));
+      place.inputs.forEach(this::print);
       depth--;
     }
 
@@ -214,30 +337,44 @@ public final class PlanPrinter {
       return String.valueOf(value);
     }
 
-    private List<SqlNode> inputFields(RelNode rel) {
+    private List<SqlNode> inputFields(Place place) {
       List<SqlNode> all = new ArrayList<>();
-      rel.getInputs().forEach(input -> all.addAll(fields(input)));
+      place.inputs.forEach(input -> all.addAll(fields(input)));
       return all;
     }
 
     /**
-     * The columns of {@code rel} as SQL: a named column by its name; an unnamed one by what it computes (a
-     * Project's expression, an Aggregate's call), else by the input column it passes on (a Filter's, a
-     * Join's, a UNION's first branch's).
+     * The columns of {@code place} as SQL: a named column by its name, qualified by the name of the table it is
+     * read from when there is one ({@link #alias}); an unnamed one by what it computes (a Project's expression,
+     * an Aggregate's call), else by the input column it passes on (a UNION's first branch's). A filter, sort or
+     * join passes on its inputs' columns as they are (a join's left ones first, Calcite's {@code id0} for a
+     * second {@code id} never shown).
      */
-    private List<SqlNode> fields(RelNode rel) {
-      List<SqlNode> known = fields.get(rel);
-      if (known != null) {
-        return known;
+    private List<SqlNode> fields(Place place) {
+      if (place.fields != null) {
+        return place.fields;
       }
-      List<SqlNode> inputs = inputFields(rel);
-      SqlImplementor.Context context = context(inputs);
+      RelNode rel = place.rel;
+      List<SqlNode> inputs = inputFields(place);
       List<String> names = rel.getRowType().getFieldNames();
       List<SqlNode> result = new ArrayList<>();
+      if (rel instanceof Join join && join.getJoinType().generatesNullsOnLeft()) {
+        inputs = namedColumns(place.inputs.get(0), inputs, 0);
+      }
+      if (rel instanceof Join join && join.getJoinType().generatesNullsOnRight()) {
+        inputs = namedColumns(place.inputs.get(1), inputs, join.getLeft().getRowType().getFieldCount());
+      }
+      if (rel instanceof Filter || rel instanceof Sort || rel instanceof Join) {
+        result.addAll(inputs.subList(0, names.size())); // a semi- or anti-join: its left input's
+        place.fields = result;
+        return result;
+      }
+      SqlImplementor.Context context = context(inputs);
+      String alias = alias(place);
       for (int i = 0; i < names.size(); i++) {
         String name = names.get(i);
         if (!isGenerated(name)) {
-          result.add(new SqlIdentifier(name, SqlParserPos.ZERO));
+          result.add(new SqlIdentifier(alias == null ? List.of(name) : List.of(alias, name), SqlParserPos.ZERO));
         } else if (rel instanceof Project project) {
           result.add(context.toSql(null, project.getProjects().get(i)));
         } else if (rel instanceof Aggregate aggregate) {
@@ -249,15 +386,69 @@ public final class PlanPrinter {
           result.add(new SqlIdentifier("column" + (i + 1), SqlParserPos.ZERO)); // PostgreSQL's name in VALUES
         }
       }
-      fields.put(rel, result);
+      place.fields = result;
       return result;
     }
 
-    private static SqlImplementor.Context context(List<SqlNode> inputFields) {
+    /**
+     * {@code inputs} (a join's input columns) with the unnamed columns of {@code side}, the join's input whose
+     * columns start at {@code offset}, read by the names Freshet gives them ({@link ReadableNamesShuttle}), which
+     * {@code side} then shows: across an outer join such a column is not what it computes, but NULL for a row
+     * without a match (a NOT EXISTS reads {@code "expr" IS NULL}, not {@code TRUE IS NULL}).
+     */
+    private static List<SqlNode> namedColumns(Place side, List<SqlNode> inputs, int offset) {
+      List<String> names = side.rel.getRowType().getFieldNames();
+      List<String> readable = ReadableNamesShuttle.rename(side.rel).getRowType().getFieldNames();
+      String alias = alias(side);
+      Place defining = side; // where the column is computed and shown
+      while (defining.rel instanceof Filter || defining.rel instanceof Sort) {
+        defining = defining.inputs.get(0);
+      }
+      List<SqlNode> result = new ArrayList<>(inputs);
+      for (int i = 0; i < names.size(); i++) {
+        if (isGenerated(names.get(i)) && !(inputs.get(offset + i) instanceof SqlIdentifier)) {
+          defining.shownNames.put(i, readable.get(i));
+          result.set(offset + i, new SqlIdentifier(alias == null ? List.of(readable.get(i))
+              : List.of(alias, readable.get(i)), SqlParserPos.ZERO));
+        }
+      }
+      return result;
+    }
+
+    /**
+     * {@code fields} with each {@code "table"."column"} in them written {@code "column"} where that says which
+     * one it is: where no column of that name from another table is among them.
+     */
+    static List<SqlNode> unqualified(List<SqlNode> fields) {
+      Map<String, Set<List<String>>> tables = new HashMap<>(); // column name -> the tables it is read from
+      SqlBasicVisitor<Void> collect = new SqlBasicVisitor<>() {
+        @Override
+        public Void visit(SqlIdentifier id) {
+          tables.computeIfAbsent(Util.last(id.names), n -> new HashSet<>()).add(Util.skipLast(id.names));
+          return null;
+        }
+      };
+      fields.forEach(field -> field.accept(collect));
+      SqlShuttle strip = new SqlShuttle() {
+        @Override
+        public SqlNode visit(SqlIdentifier id) {
+          return !id.isSimple() && tables.get(Util.last(id.names)).size() == 1
+              ? new SqlIdentifier(Util.last(id.names), SqlParserPos.ZERO) : id;
+        }
+      };
+      List<SqlNode> result = new ArrayList<>();
+      for (SqlNode field : fields) {
+        SqlNode stripped = field.accept(strip);
+        result.add(stripped != null ? stripped : field);
+      }
+      return result;
+    }
+
+    static SqlImplementor.Context context(List<SqlNode> inputFields) {
       return new SqlImplementor.SimpleContext(FreshetPostgresDialect.INSTANCE, inputFields::get);
     }
 
-    private static String sql(SqlNode node) {
+    static String sql(SqlNode node) {
       return node.toSqlString(c -> SqlFormat.config(c).withClauseStartsLine(false)).getSql().replace('\n', ' ');
     }
   }

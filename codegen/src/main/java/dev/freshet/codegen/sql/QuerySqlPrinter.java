@@ -1,5 +1,6 @@
 package dev.freshet.codegen.sql;
 
+import dev.freshet.rules.rel.ReadableNamesShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -8,16 +9,20 @@ import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
-/** Prints a relational plan as one formatted PostgreSQL query. */
+/**
+ * Prints a relational plan as one formatted PostgreSQL query, its columns named as people would
+ * ({@link ReadableNamesShuttle}: no {@code EXPR$1} or {@code $f4}) and its FROM items by their tables
+ * ({@link FreshetRelToSqlConverter}).
+ */
 public final class QuerySqlPrinter {
 
   private QuerySqlPrinter() {
   }
 
   public static SqlNode toSqlNode(RelNode rel) {
-    RelNode shaped = rel.accept(new UnionBranchNamesShuttle()).accept(new UnionNullBranchShuttle())
-        .accept(new TypeValuesShuttle()).accept(new CharComparisonShuttle()).accept(new TypedNullShuttle())
-        .accept(new PostgresConstantShuttle());
+    RelNode shaped = ReadableNamesShuttle.rename(rel).accept(new UnionBranchNamesShuttle())
+        .accept(new UnionNullBranchShuttle()).accept(new TypeValuesShuttle()).accept(new CharComparisonShuttle())
+        .accept(new TypedNullShuttle()).accept(new PostgresConstantShuttle());
     SqlNode sql = new FreshetRelToSqlConverter().visitRoot(shaped).asStatement();
     // A scan alone prints as SELECT *, which PostgreSQL expands with every column of the table, also those
     // the plan does not see (a stream table's hidden __freshet_ columns, when a stream table reads all the

@@ -12,6 +12,7 @@ import dev.freshet.planner.catalog.PgTable;
 import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.FreshetPrograms;
 import dev.freshet.rules.expand.JoinKeys;
+import dev.freshet.rules.rel.ReadableNamesShuttle;
 import dev.freshet.rules.rel.StateTables;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.rel.RelCollation;
@@ -114,7 +115,8 @@ public final class ShapeAnalyzer {
     RelNode withoutOrder = rel;
     try {
       List<Stratum> strata = new ArrayList<>();
-      rel = stratify(expandOuterJoins(rel), streamTableId, strata, false);
+      // columns Calcite named itself (EXPR$1, $f2) get people's names: state tables and every program carry them
+      rel = stratify(ReadableNamesShuttle.rename(expandOuterJoins(rel)), streamTableId, strata, false);
       List<RexNode> finisher = null;
       RelNode below = rel;
       if (rel instanceof Project project && project.getInput() instanceof Aggregate) {
@@ -150,7 +152,7 @@ public final class ShapeAnalyzer {
         throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET are maintained differentially with constant "
             + "counts only", "write the counts as numbers, or use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
       }
-      RelNode expanded = expandOuterJoins(ranked);
+      RelNode expanded = ReadableNamesShuttle.rename(expandOuterJoins(ranked));
       RelNode top = expanded instanceof Project project ? project.getInput() : expanded;
       boolean multiset = !(top instanceof Aggregate);
       if (multiset) {

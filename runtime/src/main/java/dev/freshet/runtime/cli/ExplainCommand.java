@@ -165,22 +165,22 @@ public final class ExplainCommand implements Callable<Integer> {
   }
 
   /**
-   * The names of an aggregate's fields as the user knows them: the stream table's column a field becomes
-   * (through the finisher, when it is that column as it is), else its own name unless Calcite made it up.
+   * The names of an aggregate's fields as the user knows them: for the stream table's own aggregate
+   * ({@code columnNames} given), the stream table's column a field becomes (through the finisher, when it is
+   * that column as it is), else none; for a state table's, its columns.
    */
   private static List<String> userNames(MaintenanceShape.Grouped grouped, List<String> columnNames) {
     List<String> fields = grouped.aggregate().getRowType().getFieldNames();
+    if (columnNames.isEmpty()) {
+      return fields.stream().map(f -> PlanPrinter.isGenerated(f) ? null : f).toList();
+    }
     String[] names = new String[fields.size()];
     for (int j = 0; j < grouped.finisher().size() && j < columnNames.size(); j++) {
       if (grouped.finisher().get(j) instanceof org.apache.calcite.rex.RexInputRef ref && names[ref.getIndex()] == null) {
         names[ref.getIndex()] = columnNames.get(j);
       }
     }
-    List<String> result = new ArrayList<>();
-    for (int i = 0; i < fields.size(); i++) {
-      result.add(names[i] != null ? names[i] : PlanPrinter.isGenerated(fields.get(i)) ? null : fields.get(i));
-    }
-    return result;
+    return java.util.Arrays.asList(names);
   }
 
   private static void printShape(PrintWriter out, MaintenanceShape shape, String indent, List<String> columnNames) {
@@ -199,8 +199,7 @@ public final class ExplainCommand implements Callable<Integer> {
       case MaintenanceShape.Grouped grouped -> {
         Aggregate aggregate = grouped.aggregate();
         List<String> fields = userNames(grouped, columnNames);
-        List<String> inputFields = aggregate.getInput().getRowType().getFieldNames().stream()
-            .map(f -> PlanPrinter.isGenerated(f) ? "an expression" : f).toList();
+        List<String> inputFields = PlanPrinter.columns(aggregate.getInput()); // amount, "amount" * 2
         List<String> keys = new ArrayList<>();
         for (int k = 0; k < aggregate.getGroupCount(); k++) {
           keys.add(fields.get(k) != null ? fields.get(k) : inputFields.get(aggregate.getGroupSet().nth(k)));

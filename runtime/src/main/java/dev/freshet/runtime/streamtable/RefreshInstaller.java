@@ -106,6 +106,11 @@ final class RefreshInstaller {
 
   /** Installs the differential program for the sources in {@code mask}, unless one is there. */
   static void installProgram(Connection c, long id, CompiledStreamTable compiled, long mask) throws SQLException {
+    if (StreamTables.renameMadeUpColumns(c, compiled)) {
+      install(c, id, compiled); // the programs installed read the old names
+      installProgram(c, id, compiled, mask);
+      return;
+    }
     RefreshProgram program = compiled.differentialProgram(changedSet(compiled, mask),
         StreamTables.storedColumns(c, compiled));
     insertProgram(c, id, mask, program);

@@ -728,6 +728,7 @@ public final class StreamTables {
    * the same type, other text).
    */
   static void alignStoredTypes(Connection c, CompiledStreamTable compiled, boolean rehashAll) throws SQLException {
+    renameMadeUpColumns(c, compiled); // before types are compared by name
     for (Map.Entry<List<String>, dev.freshet.codegen.refresh.StoredTablePrinter> table
         : compiled.storagePrinters().entrySet()) {
       QualifiedName name = new QualifiedName(table.getKey().get(0), table.getKey().get(1));
@@ -767,6 +768,35 @@ public final class StreamTables {
             + "types (after dropping what reads it), or change the source column back");
       }
     }
+  }
+
+  /**
+   * Gives the columns of the state tables of {@code compiled} the names this Freshet gives them where an
+   * older one named them as Calcite does ({@code EXPR$0}, {@code $f2}; now {@code max}, {@code expr}): the
+   * stored column at the position of each result column is renamed to it. Refresh programs printed with the
+   * old names no longer run then: the caller installs them all again. Nothing for a table already named so.
+   *
+   * @return whether a column was renamed
+   */
+  static boolean renameMadeUpColumns(Connection c, CompiledStreamTable compiled) throws SQLException {
+    boolean renamed = false;
+    for (dev.freshet.rules.shape.Stratum stratum : compiled.strata()) {
+      QualifiedName name = new QualifiedName(stratum.stateTable().get(0), stratum.stateTable().get(1));
+      if (relid(c, name).isEmpty()) {
+        continue; // gone: its refresh says so
+      }
+      List<String> stored = storedColumns(c, name).stream().map(StoredColumn::name).toList();
+      List<String> expected = stratum.resultColumns();
+      for (int i = 0; i < expected.size() && i < stored.size(); i++) {
+        if (dev.freshet.rules.rel.ReadableNamesShuttle.isGenerated(stored.get(i))
+            && !stored.contains(expected.get(i))) {
+          execute(c, dev.freshet.codegen.ddl.TableDdlPrinter.renameColumn(stratum.stateTable(), stored.get(i),
+              expected.get(i)));
+          renamed = true;
+        }
+      }
+    }
+    return renamed;
   }
 
   private static Map<String, StorageTypesPrinter.TypedColumn> typedColumns(Connection c, String table)

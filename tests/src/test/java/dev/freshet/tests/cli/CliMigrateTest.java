@@ -30,7 +30,7 @@ class CliMigrateTest {
   @BeforeEach
   void noCatalog(TestDatabase db) throws Exception {
     db.execute("DROP SCHEMA IF EXISTS freshet, freshet_changes, freshet_state CASCADE",
-        "DROP TABLE IF EXISTS mg_src, mg_st CASCADE",
+        "DROP TABLE IF EXISTS mg_src, mg_st, mg_ord CASCADE",
         "CREATE TABLE mg_src (id int PRIMARY KEY, grp int NOT NULL)",
         "INSERT INTO mg_src SELECT g, g % 4 FROM generate_series(1, 20) g");
   }
@@ -123,6 +123,52 @@ class CliMigrateTest {
       dev.freshet.runtime.streamtable.StreamTables.refresh(c, "mg_st"); // AUTO: either mode, the same rows
       Oracle.assertFresh(c, "mg_st");
     }
+  }
+
+  /**
+   * A state table an older Freshet created has the columns Calcite named ({@code EXPR$0}) and programs that
+   * read them: they keep working, {@code verify} reads them, and {@code migrate} renames the columns to this
+   * Freshet's names ({@code max}) as it installs the programs printed with them; refreshes stay exact.
+   */
+  @Test
+  void migrateRenamesTheStateColumnsCalciteNamed(TestDatabase db) throws Exception {
+    String url = db.jdbcUrl();
+    db.execute("DROP TABLE IF EXISTS mg_ord", "CREATE TABLE mg_ord (id int PRIMARY KEY, src int, amount int)",
+        "INSERT INTO mg_ord SELECT g, g % 7, g * 3 FROM generate_series(1, 30) g");
+    CliRun create = CliRun.run(url, "create", "mg_st", "--mode", "DIFFERENTIAL", "--query", "SELECT s.id, "
+        + "(SELECT max(o.amount) FROM mg_ord o WHERE o.src = s.id) AS biggest FROM mg_src s");
+    assertEquals(0, create.exitCode(), create.transcript());
+    String stateColumns = "SELECT column_name FROM information_schema.columns WHERE table_schema = 'freshet_state' "
+        + "AND left(column_name, 10) <> '__freshet_' ORDER BY table_name, ordinal_position";
+    List<List<Object>> named = db.query(stateColumns);
+    assertTrue(named.contains(List.of("max")) && named.stream().noneMatch(c -> c.get(0).toString().contains("$")),
+        named::toString);
+
+    // as an older Freshet left it: the column named as Calcite names it, and the programs reading that name
+    for (List<Object> stateTable : db.query("SELECT table_name FROM information_schema.columns WHERE table_schema = "
+        + "'freshet_state' AND column_name = 'max'")) {
+      db.execute("ALTER TABLE freshet_state." + stateTable.get(0) + " RENAME COLUMN max TO \"EXPR$0\"");
+    }
+    db.execute("UPDATE freshet.refresh_programs SET step_sql = ARRAY(SELECT replace(s, '\"max\"', '\"EXPR$0\"') "
+        + "FROM unnest(step_sql) s)");
+    db.execute("INSERT INTO mg_ord VALUES (31, 3, 500)", "DELETE FROM mg_ord WHERE id = 14");
+    try (Connection c = db.connect()) {
+      dev.freshet.runtime.streamtable.StreamTables.refresh(c, "mg_st");
+      Oracle.assertFresh(c, "mg_st");
+    }
+    CliRun verify = CliRun.run(url, "verify", "mg_st");
+    assertEquals(0, verify.exitCode(), verify.transcript());
+
+    CliRun migrate = CliRun.run(url, "migrate");
+    assertEquals(0, migrate.exitCode(), migrate.transcript());
+    assertTrue(migrate.out().contains("reinstalled the refresh programs of 1 stream table"), migrate.transcript());
+    assertEquals(named, db.query(stateColumns));
+    db.execute("INSERT INTO mg_ord VALUES (32, 3, 900), (33, 5, 1)", "UPDATE mg_ord SET amount = 0 WHERE id = 31");
+    try (Connection c = db.connect()) {
+      dev.freshet.runtime.streamtable.StreamTables.refresh(c, "mg_st");
+      Oracle.assertFresh(c, "mg_st");
+    }
+    assertEquals(0, CliRun.run(url, "verify", "mg_st").exitCode());
   }
 
   @Test

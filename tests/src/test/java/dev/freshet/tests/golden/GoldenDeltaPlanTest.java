@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.codegen.sql.PlanPrinter;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.QueryPlanner;
 import dev.freshet.planner.admission.Refusal;
@@ -50,7 +51,8 @@ import org.junit.jupiter.api.TestInfo;
 
 /**
  * Golden delta plans: for each defining query, the logical plan, and for each changed set the delta
- * plan, its SQL and the terms pruned (DESIGN.md §4, §5), compared with {@code GoldenDeltaPlanTest.xml}
+ * plan, its SQL and the terms pruned (DESIGN.md §4, §5), the plans also as {@code explain} prints them for
+ * people ({@code printedPlan}, {@code printedDeltaPlan[…]}), compared with {@code GoldenDeltaPlanTest.xml}
  * (see {@link GoldenFile}). Every delta rule has a case where it fires and one where it does not.
  * Every case also runs: the stream table is created, each changed set is applied as a refresh window
  * that changes exactly those sources, and the refresh is checked by the oracle (DESIGN.md §7).
@@ -61,7 +63,8 @@ import org.junit.jupiter.api.TestInfo;
  *       {@code scanOfUnchangedSourceIsPruned};</li>
  *   <li>FilterDeltaRule: {@code filterOnChangedSource} / {@code filterOnUnchangedSource};</li>
  *   <li>ProjectDeltaRule: {@code projectWithCaseAndArithmetic} / {@code projectOnUnchangedSource};</li>
- *   <li>JoinDeltaRule: {@code twoWayJoin}, {@code threeWayJoin}, {@code keylessJoinBothSidesChanged} /
+ *   <li>JoinDeltaRule: {@code twoWayJoin}, {@code threeWayJoin}, {@code keylessJoinBothSidesChanged},
+ *       {@code selfJoinNamesEachCopy} /
  *       {@code joinInUnchangedBranchIsPruned}, {@code leftJoinIsRefused};</li>
  *   <li>UnionDeltaRule: {@code unionAllOneBranchChanged}, {@code valuesBranchIsNeverADelta} /
  *       {@code unionAllInUnchangedJoinSide}, {@code unionWithoutAll};</li>
@@ -235,6 +238,20 @@ class GoldenDeltaPlanTest {
         JOIN customer c ON o.o_custkey = c.c_custkey""",
         changing("lineitem"), changing("orders"), changing("customer"),
         changing("customer", "lineitem", "orders"));
+  }
+
+  /**
+   * A self-join (one table read twice, once under a sub-query's name) with unnamed expressions: each copy of
+   * orders, and of its change table, is named apart in the delta SQL and the printed plans ("Δorders",
+   * "Δorders_2", "orders", "orders_2"), each join condition names its sides, and the unnamed
+   * {@code o_total * 2} is {@code expr}, never Calcite's names ({@code $f1}, {@code EXPR$1}, {@code "orders0"}).
+   */
+  @Test
+  void selfJoinNamesEachCopy(TestDatabase db, TestInfo info) throws Exception {
+    golden(db, info, """
+        SELECT o.o_status, sum(o.o_total * 2), count(*)
+        FROM orders o JOIN (SELECT o_orderkey AS k FROM orders WHERE o_custkey > 1) s ON s.k = o.o_orderkey
+        GROUP BY o.o_status""", changing("orders"));
   }
 
   @Test
@@ -426,6 +443,8 @@ class GoldenDeltaPlanTest {
       };
       resources.put("sql", sql);
       resources.put("logicalPlan", RelOptUtil.toString(compiled.plan().orElseThrow().rel()));
+      // as explain prints it for people: SQL's names, PostgreSQL's types, each join's sides named
+      resources.put("printedPlan", PlanPrinter.print(compiled.plan().orElseThrow().rel(), compiled.columnNames()));
       resources.put("shape", describe(compiled.shape().orElseThrow()));
       List<String> pruned = new ArrayList<>();
       for (Stratum stratum : compiled.strata()) {
@@ -442,6 +461,7 @@ class GoldenDeltaPlanTest {
         RelNode delta = compiled.deltaPlan(set);
         String deltaSql = compiled.deltaSql(set);
         resources.put("deltaPlan" + window.label(), RelOptUtil.toString(delta));
+        resources.put("printedDeltaPlan" + window.label(), PlanPrinter.print(delta, List.of()));
         resources.put("deltaSql" + window.label(), deltaSql);
         if (!compiled.strata().isEmpty()) { // the order of state tables and stream table in one refresh
           resources.put("refreshProgram" + window.label(), compiled.differentialProgram(window.changedSet(),
