@@ -50,11 +50,17 @@ public final class FreshetTypeSystem extends RelDataTypeSystemImpl {
   /**
    * {@code CAST(x AS numeric)} is PostgreSQL's unconstrained numeric, which keeps every digit; with
    * Calcite's default (scale 0) {@code CAST(1.5 AS numeric)} would fold to 2. Same as the catalog's
-   * mapping of an unconstrained numeric column: DECIMAL(1000, 100).
+   * mapping of an unconstrained numeric column: DECIMAL(1000, 100). A time type's default precision is 6.
    */
   @Override
   public int getDefaultPrecision(SqlTypeName typeName) {
-    return typeName == SqlTypeName.DECIMAL ? MAX_NUMERIC_PRECISION : super.getDefaultPrecision(typeName);
+    return switch (typeName) {
+      case DECIMAL -> MAX_NUMERIC_PRECISION;
+      // PostgreSQL's timestamp, time and timestamptz without a precision keep microseconds: ts::timestamp is
+      // ts as it is. With Calcite's default (0) it was CAST(ts AS timestamp(0)), which rounds to the second.
+      case TIME, TIME_WITH_LOCAL_TIME_ZONE, TIMESTAMP, TIMESTAMP_WITH_LOCAL_TIME_ZONE -> 6;
+      default -> super.getDefaultPrecision(typeName);
+    };
   }
 
   @Override

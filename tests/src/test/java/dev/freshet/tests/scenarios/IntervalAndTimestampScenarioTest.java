@@ -86,6 +86,35 @@ class IntervalAndTimestampScenarioTest {
   }
 
   /**
+   * A cast to {@code timestamp}, {@code time} or {@code timestamptz} without a precision keeps microseconds, as
+   * in PostgreSQL: Calcite's default precision for them is 0, so {@code ts::timestamp} was planned and printed
+   * as {@code CAST(ts AS timestamp(0))}, which rounds to the second; a delta computed so stored
+   * {@code 10:00:01} where the query returns {@code 10:00:00.723456} (found by the first-hour walkthrough).
+   */
+  @Test
+  void castsToTimeTypesWithoutPrecisionKeepMicroseconds(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE stamps (id int PRIMARY KEY, ts timestamp(6), d date, tz timestamptz)",
+          "INSERT INTO stamps VALUES (1, '2024-01-01 10:00:00.123456', '2024-01-01', '2024-01-01 10:00:00.5+00')");
+      List<String> queries = List.of(
+          "SELECT id, ts::timestamp AS t, ts::time AS tm, tz::timestamptz AS z FROM stamps",
+          "SELECT id, (ts + interval '1 second')::timestamp AS t, d::timestamp AS td, ts::timestamp(0) AS t0 FROM stamps",
+          "SELECT ts::time AS tm, count(*) AS n FROM stamps GROUP BY ts::time");
+      for (int i = 0; i < queries.size(); i++) {
+        create(c, "ts" + i, queries.get(i), Mode.DIFFERENTIAL);
+      }
+      exec(c, "INSERT INTO stamps VALUES (2, '2024-01-01 10:00:00.723456', '2024-01-02', '2024-01-01 10:00:00.7+00'), "
+          + "(3, '2024-01-01 10:00:00.123456', NULL, NULL)", "UPDATE stamps SET ts = ts + interval '0.4 second' "
+          + "WHERE id = 1");
+      for (int i = 0; i < queries.size(); i++) {
+        Oracle.refreshAndCheck(c, "ts" + i, Mode.DIFFERENTIAL);
+      }
+      assertEquals(List.of("2024-01-01 10:00:00.723456"), rows(c, "SELECT t FROM ts0 WHERE id = 2"));
+      assertEquals(List.of("2024-01-01 10:00:01"), rows(c, "SELECT t0 FROM ts1 WHERE id = 2"));
+    }
+  }
+
+  /**
    * An outer join padding a bytea column: the plan's typed NULL was printed {@code CAST(NULL AS VARBINARY)},
    * a type PostgreSQL does not have, and the create failed.
    */
