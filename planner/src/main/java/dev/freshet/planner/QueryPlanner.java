@@ -20,6 +20,7 @@ import dev.freshet.planner.parse.DollarQuotes;
 import dev.freshet.planner.parse.FieldSelectionCheck;
 import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.JsonOperators;
+import dev.freshet.planner.parse.KeywordIdentifiers;
 import dev.freshet.planner.parse.LongIdentifiers;
 import dev.freshet.planner.parse.PostgresSqlConfig;
 import dev.freshet.planner.parse.PostgresTypeNames;
@@ -160,10 +161,11 @@ public final class QueryPlanner {
     Objects.requireNonNull(text, "sql");
     String sql = QueryText.withoutTerminator(text);
     // dollar quotes first: the rewrites after it read the standard literals it writes (a quote inside $$…$$ is
-    // no string's start); intervals keep every column; casts and JSON operators map theirs back
+    // no string's start); then words Calcite reserves where PostgreSQL reads a name are quoted; intervals keep
+    // every column; casts and JSON operators map theirs back
     InfixCasts.Rewritten dollars = DollarQuotes.rewrite(sql);
-    InfixCasts.Rewritten forParser = JsonOperators.rewrite(
-        dollars.then(InfixCasts.rewrite(IntervalLiterals.rewrite(dollars.text()))), sql);
+    InfixCasts.Rewritten names = dollars.then(KeywordIdentifiers.rewrite(IntervalLiterals.rewrite(dollars.text())));
+    InfixCasts.Rewritten forParser = JsonOperators.rewrite(names.then(InfixCasts.rewrite(names.text())), sql);
     SqlNode parsed = parse(sql, forParser);
     LongIdentifiers.truncateAll(parsed);
     ArrayQuantifierCheck.check(parsed, sql, forParser);
