@@ -17,7 +17,34 @@
 -- Names in their messages and hints are quoted as the command line quotes them (dev.freshet.planner.sql.Quoting:
 -- every part in double quotes, a quote doubled: "public"."t", "fr_alice"), not by quote_ident or format('%I'),
 -- which leave a lower-case name bare; so a refresh's error reads the same from 'freshet refresh' and from
--- CALL freshet.refresh.
+-- CALL freshet.refresh. freshet.display_name, defined first, quotes them so (one, two or three parts). Type
+-- names keep PostgreSQL's own form (format_type, or format('%I.%I') as type_descriptor records them), and
+-- enum labels their single quotes.
+--
+-- The functions whose texts become a stream table's last_error or pending_rebuild (shown by 'freshet
+-- status' and 'list') live here too since catalog V24, with the same quoting, so that what status says of a
+-- DDL reads as what refresh says of it: on_sql_drop (V13: DROP TABLE of a stream table or a source),
+-- on_source_ddl (V15: ALTER TABLE of a source), on_row_security_ddl (V18: row-level security of a source),
+-- type_change_reason and note_type_changes (V20: DDL on a type a source uses; on_type_ddl, V20, calls
+-- note_type_changes and names nothing itself). Their earlier versions, in those migrations, wrote names with
+-- format('%I') (public.t); apart from the quoting they behave as there. The event triggers calling them are
+-- still created by those migrations, when a superuser runs them.
+
+-- A name as messages show it: every part in double quotes, a quote doubled ("public"."t", "public"."t"."c",
+-- "fr_alice"), as Quoting.identifier and Quoting.qualified print it. SQL-standard bodies, bound when created:
+-- a caller's search_path (refresh_window runs under the defining query's) does not change what they call.
+CREATE OR REPLACE FUNCTION freshet.display_name(p_name text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN '"' || pg_catalog.replace(p_name, '"', '""') || '"';
+
+CREATE OR REPLACE FUNCTION freshet.display_name(p_schema text, p_name text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN '"' || pg_catalog.replace(p_schema, '"', '""') || '"."' || pg_catalog.replace(p_name, '"', '""') || '"';
+
+CREATE OR REPLACE FUNCTION freshet.display_name(p_schema text, p_table text, p_column text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN '"' || pg_catalog.replace(p_schema, '"', '""') || '"."' || pg_catalog.replace(p_table, '"', '""') || '"."'
+  || pg_catalog.replace(p_column, '"', '""') || '"';
 
 CREATE OR REPLACE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
     p_full boolean DEFAULT false,
@@ -64,7 +91,7 @@ BEGIN
   END IF;
   -- quoted as the command line quotes names in its messages (Quoting: every part in double quotes, a quote
   -- doubled), where quote_ident and format('%I') leave a lower-case name bare: "public"."t", not public.t
-  v_name := format('"%s"."%s"', replace(v_st.schema_name, '"', '""'), replace(v_st.table_name, '"', '""'));
+  v_name := freshet.display_name(v_st.schema_name, v_st.table_name);
   IF NOT freshet.may_manage(v_st.owner_role) THEN
     RAISE EXCEPTION 'must be owner of stream table %', v_name
       USING ERRCODE = '42501';
@@ -118,9 +145,9 @@ BEGIN
   -- and the programs follow it by oid, but the stored query names it by its old name, which a recompute,
   -- verify or rebuild reads: gone, or another table created under it since. Refused until the query is
   -- given the new name, as the event trigger freshet_source_ddl says when it sees the rename.
-  SELECT format('its source "%s"."%s" was renamed to "%s"."%s" (ALTER TABLE); its query names the old table',
-           replace(s.source_schema, '"', '""'), replace(s.source_table, '"', '""'), replace(n.nspname, '"', '""'),
-           replace(c.relname, '"', '""')) INTO v_why
+  SELECT format('its source %s was renamed to %s (ALTER TABLE); its query names the old table',
+           freshet.display_name(s.source_schema, s.source_table), freshet.display_name(n.nspname, c.relname))
+  INTO v_why
   FROM freshet.stream_table_sources s
   JOIN pg_class c ON c.oid = s.source_relid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE s.stream_table_id = p_id AND (n.nspname, c.relname) IS DISTINCT FROM (s.source_schema, s.source_table)
@@ -471,8 +498,7 @@ $pending_changes$;
 
 CREATE OR REPLACE FUNCTION freshet.sources_under_row_security(p_relids oid[]) RETURNS text[]
 LANGUAGE sql STABLE AS $sources_under_row_security$
-  SELECT coalesce(array_agg(format('"%s"."%s"', replace(n.nspname, '"', '""'), replace(c.relname, '"', '""'))
-      ORDER BY n.nspname, c.relname), '{}')
+  SELECT coalesce(array_agg(freshet.display_name(n.nspname, c.relname) ORDER BY n.nspname, c.relname), '{}')
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.oid = ANY (p_relids) AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)
@@ -498,7 +524,7 @@ DECLARE
   v_horizon  xid8;
   v_rls      text[];
 BEGIN
-  SELECT st.id, format('"%s"."%s"', replace(st.schema_name, '"', '""'), replace(st.table_name, '"', '""'))
+  SELECT st.id, freshet.display_name(st.schema_name, st.table_name)
   INTO v_id, v_label -- quoted as in refresh_window's messages
   FROM freshet.stream_tables st
   JOIN pg_namespace n ON n.nspname = st.schema_name
@@ -512,7 +538,7 @@ BEGIN
   SELECT st.owner_role INTO v_owner FROM freshet.stream_tables st WHERE st.id = v_id;
   IF NOT freshet.may_manage(v_owner) THEN
     RAISE EXCEPTION 'must be owner of stream table %', v_label USING ERRCODE = '42501',
-      HINT = format('its owner "%s", a member of that role or a superuser can refresh it', replace(v_owner, '"', '""'));
+      HINT = format('its owner %s, a member of that role or a superuser can refresh it', freshet.display_name(v_owner));
   END IF;
   COMMIT;
   SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
@@ -529,7 +555,7 @@ BEGIN
     WHERE s.stream_table_id = v_id AND st.effective_mode = 'DIFFERENTIAL';
     IF cardinality(v_rls) > 0 THEN
       RAISE EXCEPTION 'row-level security of % applies to role %: a differential refresh would read rows its policies hide from it',
-          array_to_string(v_rls, ', '), format('"%s"', replace(current_user, '"', '""'))
+          array_to_string(v_rls, ', '), freshet.display_name(current_user)
         USING ERRCODE = '42501',
           HINT = 'refresh as the tables'' owner or a role with BYPASSRLS, or make the stream table FULL (freshet alter NAME --mode FULL)';
     END IF;
@@ -590,3 +616,307 @@ BEGIN
   END LOOP;
 END
 $refresh$;
+
+-- DDL outside Freshet, recorded as it happens by event triggers (created by V13, V15, V18 when a superuser
+-- migrates the catalog) or, for types, seen by a refresh (V20): what they write into last_error and
+-- pending_rebuild names tables and columns as the refresh's messages do (freshet.display_name).
+
+-- A DROP TABLE of a stream table or of a source, outside Freshet (V13): the stream tables concerned get status
+-- ERROR and a last error that names the dropped table and the fix. Never fails the DDL that fired it.
+CREATE OR REPLACE FUNCTION freshet.on_sql_drop() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $on_sql_drop$
+DECLARE
+  v_dropped record;
+BEGIN
+  FOR v_dropped IN
+    SELECT d.objid, d.schema_name, d.object_name
+    FROM pg_catalog.pg_event_trigger_dropped_objects() AS d
+    WHERE d.object_type = 'table' AND NOT d.is_temporary
+      AND d.schema_name NOT IN ('freshet', 'freshet_changes', 'freshet_state')
+  LOOP
+    UPDATE freshet.stream_tables AS st
+    SET status = 'ERROR',
+        last_error = format('stream table %1$s was dropped outside Freshet (DROP TABLE); ''freshet drop %1$s'' '
+          'removes what is left of it, and ''freshet create'' makes it again',
+          freshet.display_name(st.schema_name, st.table_name))
+    WHERE st.schema_name = v_dropped.schema_name AND st.table_name = v_dropped.object_name;
+    UPDATE freshet.stream_tables AS st
+    SET status = 'ERROR',
+        last_error = format('its source %1$s was dropped (DROP TABLE ... CASCADE); ''freshet drop %2$s'' removes '
+          'the stream table, or ''freshet alter %2$s --query ...'' makes it read another table',
+          freshet.display_name(v_dropped.schema_name, v_dropped.object_name),
+          freshet.display_name(st.schema_name, st.table_name))
+    WHERE st.id IN (SELECT s.stream_table_id FROM freshet.stream_table_sources AS s
+                    WHERE s.source_relid = v_dropped.objid);
+  END LOOP;
+EXCEPTION WHEN OTHERS THEN
+  RAISE WARNING 'Freshet could not record the drop of a table it uses: %', SQLERRM;
+END
+$on_sql_drop$;
+
+-- At the end of an ALTER TABLE of a source (V15): for each stream table reading it, a renamed table or a
+-- column its query reads renamed or dropped sets status ERROR with a last error naming them and the fix (its
+-- next refresh would fail so); a column it reads that changed type, or other captured columns of the source
+-- renamed, dropped or retyped, records why its next refresh rebuilds it. Never fails the DDL that fired it.
+CREATE OR REPLACE FUNCTION freshet.on_source_ddl() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $on_source_ddl$
+DECLARE
+  v_source record;
+  v_error text;
+  v_rebuild text;
+  v_column name;
+  v_attnum smallint;
+  v_recorded text;
+  v_current record;
+  v_st text;  -- the stream table's name in messages
+  v_src text; -- the source's, as it is named now
+BEGIN
+  FOR v_source IN
+    SELECT DISTINCT s.stream_table_id, s.source_relid, s.source_schema, s.source_table, s.columns,
+           n.nspname AS schema_now, c.relname AS table_now, st.schema_name, st.table_name,
+           b.captured_columns, b.captured_attnums, b.captured_layout
+    FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
+    JOIN freshet.stream_table_sources AS s ON s.source_relid = d.objid
+    JOIN freshet.stream_tables AS st ON st.id = s.stream_table_id
+    JOIN pg_catalog.pg_class AS c ON c.oid = s.source_relid
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    LEFT JOIN freshet.change_buffers AS b ON b.source_relid = s.source_relid
+    WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  LOOP
+    v_error := NULL;
+    v_rebuild := NULL;
+    v_st := freshet.display_name(v_source.schema_name, v_source.table_name);
+    v_src := freshet.display_name(v_source.schema_now, v_source.table_now);
+    IF (v_source.schema_now, v_source.table_now) IS DISTINCT FROM (v_source.source_schema, v_source.source_table) THEN
+      v_error := format('its source %s was renamed to %s (ALTER TABLE); its query names the old table: '
+        '''freshet alter %s --query ...'' with the new name recreates it',
+        freshet.display_name(v_source.source_schema, v_source.source_table), v_src, v_st);
+    END IF;
+    FOREACH v_column IN ARRAY v_source.columns LOOP
+      EXIT WHEN v_error IS NOT NULL;
+      -- the column's number when capture was set up (V15 records it), and what that column is now
+      v_attnum := v_source.captured_attnums[pg_catalog.array_position(v_source.captured_columns, v_column)];
+      SELECT a.attname, a.atttypid, a.atttypmod, a.attcollation INTO v_current
+      FROM pg_catalog.pg_attribute AS a
+      WHERE a.attrelid = v_source.source_relid AND NOT a.attisdropped AND a.attnum > 0
+        AND (a.attnum = v_attnum OR (v_attnum IS NULL AND a.attname = v_column));
+      IF NOT FOUND THEN
+        v_error := format('its source column %1$s was dropped (ALTER TABLE ... DROP COLUMN), and its query '
+          'reads it: ''freshet alter %2$s --query ...'' without it recreates it, ''freshet drop %2$s'' drops it',
+          freshet.display_name(v_source.schema_now, v_source.table_now, v_column), v_st);
+      ELSIF v_current.attname <> v_column THEN
+        v_error := format('its source column %s was renamed to %s (ALTER TABLE ... RENAME COLUMN), and its '
+          'query reads it: ''freshet alter %s --query ...'' with the new name recreates it',
+          freshet.display_name(v_source.schema_now, v_source.table_now, v_column),
+          freshet.display_name(v_current.attname), v_st);
+      ELSIF v_attnum IS NOT NULL THEN
+        -- this column's entry in the recorded layout: attnum:type:typmod:collation
+        SELECT e INTO v_recorded
+        FROM pg_catalog.unnest(pg_catalog.string_to_array(v_source.captured_layout, ',')) AS e
+        WHERE pg_catalog.split_part(e, ':', 1) = v_attnum::text;
+        IF v_recorded IS DISTINCT FROM format('%s:%s:%s:%s', v_attnum, v_current.atttypid::int8,
+            v_current.atttypmod, v_current.attcollation::int8) AND v_rebuild IS NULL THEN
+          v_rebuild := format('its source column %s changed type from %s to %s (ALTER TABLE ... TYPE): its '
+            'next refresh compiles it again and recomputes it in full',
+            freshet.display_name(v_source.schema_now, v_source.table_now, v_column),
+            coalesce(pg_catalog.format_type(pg_catalog.split_part(v_recorded, ':', 2)::oid,
+              pg_catalog.split_part(v_recorded, ':', 3)::int), 'another type'),
+            pg_catalog.format_type(v_current.atttypid, v_current.atttypmod));
+        END IF;
+      END IF;
+    END LOOP;
+    IF v_error IS NULL AND v_rebuild IS NULL AND v_source.captured_attnums IS NOT NULL THEN
+      -- a captured column its query does not read, renamed: capture is rebuilt, every reader recomputed
+      SELECT format('column %s of its source %s was renamed to %s (ALTER TABLE ... RENAME COLUMN): its next '
+               'refresh recomputes it in full', freshet.display_name(k.name), v_src, freshet.display_name(a.attname))
+      INTO v_rebuild
+      FROM ROWS FROM (pg_catalog.unnest(v_source.captured_columns), pg_catalog.unnest(v_source.captured_attnums))
+        AS k(name, attnum)
+      JOIN pg_catalog.pg_attribute AS a
+        ON a.attrelid = v_source.source_relid AND a.attnum = k.attnum AND NOT a.attisdropped
+      WHERE a.attname <> k.name
+      ORDER BY k.attnum
+      LIMIT 1;
+    END IF;
+    IF v_error IS NULL AND v_rebuild IS NULL AND v_source.captured_layout IS NOT NULL
+       AND v_source.captured_layout IS DISTINCT FROM (
+         SELECT coalesce(pg_catalog.string_agg(a.attnum::text
+                  || CASE WHEN a.attnum = ANY (v_source.captured_attnums)
+                          THEN ':' || a.atttypid::int8 || ':' || a.atttypmod || ':' || a.attcollation::int8
+                          ELSE '' END, ',' ORDER BY a.attnum), '')
+         FROM pg_catalog.pg_attribute AS a
+         WHERE a.attrelid = v_source.source_relid AND a.attnum > 0 AND NOT a.attisdropped
+           AND a.attnum <= (SELECT max(x) FROM pg_catalog.unnest(v_source.captured_attnums) AS x)) THEN
+      v_rebuild := format('columns of its source %s were dropped or changed type (ALTER TABLE): its next '
+        'refresh rebuilds change capture and recomputes it in full', v_src);
+    END IF;
+    IF v_error IS NOT NULL THEN
+      UPDATE freshet.stream_tables SET status = 'ERROR', last_error = v_error WHERE id = v_source.stream_table_id;
+    ELSIF v_rebuild IS NOT NULL THEN
+      UPDATE freshet.stream_tables SET pending_rebuild = v_rebuild WHERE id = v_source.stream_table_id;
+    END IF;
+  END LOOP;
+EXCEPTION WHEN OTHERS THEN
+  RAISE WARNING 'Freshet could not record DDL on a table it uses: %', SQLERRM;
+END
+$on_source_ddl$;
+
+-- At the end of CREATE / ALTER / DROP POLICY and ALTER TABLE (V18): each source concerned (every source, for a
+-- DROP POLICY, which names no object here) whose row-level security changed as SELECT sees it makes every
+-- stream table reading it recompute in full at its next refresh.
+CREATE OR REPLACE FUNCTION freshet.on_row_security_ddl() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $on_row_security_ddl$
+DECLARE
+  v_source record;
+  v_now text;
+BEGIN
+  FOR v_source IN
+    SELECT s.stream_table_id, s.source_relid, s.row_security, n.nspname, c.relname
+    FROM freshet.stream_table_sources AS s
+    JOIN pg_catalog.pg_class AS c ON c.oid = s.source_relid
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE TG_TAG = 'DROP POLICY'
+       OR s.source_relid IN (
+         SELECT CASE WHEN d.classid = 'pg_catalog.pg_policy'::pg_catalog.regclass
+                     THEN (SELECT p.polrelid FROM pg_catalog.pg_policy AS p WHERE p.oid = d.objid)
+                     ELSE d.objid END
+         FROM pg_catalog.pg_event_trigger_ddl_commands() AS d
+         WHERE d.classid IN ('pg_catalog.pg_policy'::pg_catalog.regclass, 'pg_catalog.pg_class'::pg_catalog.regclass))
+    ORDER BY s.stream_table_id, s.source_relid
+  LOOP
+    v_now := freshet.source_row_security(v_source.source_relid);
+    CONTINUE WHEN v_now IS NOT DISTINCT FROM v_source.row_security;
+    UPDATE freshet.stream_table_sources SET row_security = v_now
+    WHERE stream_table_id = v_source.stream_table_id AND source_relid = v_source.source_relid;
+    -- a compile pending (DDL on a type) keeps its reason: it recomputes too
+    UPDATE freshet.stream_tables
+    SET pending_rebuild = pg_catalog.format('the row-level security of its source %s changed (%s): its next '
+          'refresh recomputes it in full', freshet.display_name(v_source.nspname, v_source.relname),
+          CASE WHEN TG_TAG = 'ALTER TABLE' THEN 'ALTER TABLE ... ROW LEVEL SECURITY' ELSE TG_TAG END),
+        rebuild_step = 'recompute'
+    WHERE id = v_source.stream_table_id AND rebuild_step IS DISTINCT FROM 'compile';
+  END LOOP;
+EXCEPTION WHEN OTHERS THEN
+  RAISE WARNING 'Freshet could not record a change of row-level security of a table it uses: %', SQLERRM;
+END
+$on_row_security_ddl$;
+
+-- Why the types type_descriptor describes for a source (p_old as recorded, p_new as now) make its stream
+-- tables compile again, or NULL (V20): the first of its types recorded and still used that was renamed or
+-- moved, had an enum value renamed (or removed) or its attributes changed (a declared type before the array
+-- types PostgreSQL made for it). p_tag is the DDL's command tag (an event trigger's TG_TAG), or NULL to infer
+-- it. A type is named as type_descriptor records it (format('%I.%I'): quoted only where PostgreSQL would), the
+-- source table and its column as the other messages name them (freshet.display_name).
+CREATE OR REPLACE FUNCTION freshet.type_change_reason(p_relid oid, p_columns name[], p_old jsonb, p_new jsonb,
+    p_tag text)
+RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $type_change_reason$
+DECLARE
+  v_type   record;
+  v_label  record;
+  v_use    record;
+  v_uses   text;
+  v_tag    text;
+  v_source text;
+BEGIN
+  SELECT freshet.display_name(n.nspname, c.relname) INTO v_source
+  FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+  WHERE c.oid = p_relid;
+  FOR v_type IN
+    SELECT o.key::oid AS type_oid, o.value AS old, p_new -> o.key AS new, t.typtype
+    FROM pg_catalog.jsonb_each(p_old) AS o
+    JOIN pg_catalog.pg_type AS t ON t.oid = o.key::oid
+    WHERE p_new ? o.key AND p_new -> o.key <> o.value
+    ORDER BY t.typcategory = 'A', o.key::oid
+  LOOP
+    SELECT u.column_name, u.column_type INTO v_use
+    FROM freshet.source_type_uses(p_relid, p_columns) AS u
+    WHERE u.type_oid = v_type.type_oid
+    ORDER BY u.column_type = v_type.type_oid DESC, u.column_name
+    LIMIT 1;
+    v_uses := pg_catalog.format('which its source column %s.%s uses', v_source,
+        freshet.display_name(v_use.column_name))
+      || CASE WHEN v_use.column_type <> v_type.type_oid
+              THEN pg_catalog.format(' (as %s)', pg_catalog.format_type(v_use.column_type, NULL)) ELSE '' END;
+    v_tag := coalesce(p_tag, CASE WHEN v_type.typtype = 'd' THEN 'ALTER DOMAIN' ELSE 'ALTER TYPE' END);
+    IF v_type.old ->> 'name' <> v_type.new ->> 'name' THEN
+      -- a name is schema.type, each part quoted as needed: the schema's part ends at the first dot outside quotes
+      IF p_tag IS NULL AND (pg_catalog.parse_ident(v_type.old ->> 'name'))[1]
+            <> (pg_catalog.parse_ident(v_type.new ->> 'name'))[1]
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_namespace AS n
+                          WHERE n.nspname = (pg_catalog.parse_ident(v_type.old ->> 'name'))[1]) THEN
+        v_tag := 'ALTER SCHEMA';
+      END IF;
+      RETURN pg_catalog.format('type %s, %s, was renamed to %s (%s)', v_type.old ->> 'name', v_uses,
+        v_type.new ->> 'name', v_tag || CASE WHEN v_tag = 'ALTER SCHEMA' THEN ' ... RENAME'
+          WHEN pg_catalog.split_part(v_type.old ->> 'name', '.', 1) = pg_catalog.split_part(v_type.new ->> 'name', '.', 1)
+          THEN ' ... RENAME' ELSE ' ... SET SCHEMA' END);
+    END IF;
+    SELECT o.value AS old_label, l.value AS new_label INTO v_label
+    FROM pg_catalog.jsonb_each_text(coalesce(v_type.old -> 'labels', '{}')) AS o
+    LEFT JOIN pg_catalog.jsonb_each_text(coalesce(v_type.new -> 'labels', '{}')) AS l ON l.key = o.key
+    WHERE l.value IS DISTINCT FROM o.value
+    ORDER BY o.key::oid
+    LIMIT 1;
+    IF FOUND THEN
+      RETURN pg_catalog.format('value %L of type %s, %s, was %s (%s ... RENAME VALUE)', v_label.old_label,
+        v_type.new ->> 'name', v_uses, coalesce('renamed to ' || pg_catalog.quote_literal(v_label.new_label),
+        'removed'), v_tag);
+    END IF;
+    IF (v_type.old ->> 'attributes') IS DISTINCT FROM (v_type.new ->> 'attributes') THEN
+      RETURN pg_catalog.format('the attributes of type %s, %s, changed (%s ... ATTRIBUTE)', v_type.new ->> 'name',
+        v_uses, v_tag);
+    END IF;
+  END LOOP;
+  RETURN NULL;
+END
+$type_change_reason$;
+
+-- Compares the types each source of stream table p_id (of every stream table when NULL) uses now with those
+-- recorded, records them, and marks a stream table whose source's types changed in a way that changes a
+-- result (freshet.type_change_reason) to compile again before its next refresh (pending_rebuild, rebuild_step
+-- 'compile'). Returns the reason of the last stream table it marked, NULL when none. For every stream table
+-- (the event trigger on_type_ddl's call) a source that cannot be compared is reported as a warning and the
+-- others are still recorded: the DDL that fired it must not fail; for one stream table (a refresh's) the
+-- error is raised. (V20)
+CREATE OR REPLACE FUNCTION freshet.note_type_changes(p_id bigint, p_tag text) RETURNS text
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $note_type_changes$
+DECLARE
+  v_source record;
+  v_now    jsonb;
+  v_reason text;
+  v_marked text;
+BEGIN
+  FOR v_source IN
+    SELECT s.stream_table_id, s.source_relid, s.columns, s.column_types, n.nspname, c.relname
+    FROM freshet.stream_table_sources AS s
+    JOIN pg_catalog.pg_class AS c ON c.oid = s.source_relid
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE (p_id IS NULL OR s.stream_table_id = p_id) AND s.column_types IS NOT NULL
+    ORDER BY s.stream_table_id, s.source_relid
+  LOOP
+    v_now := freshet.source_column_types(v_source.source_relid, v_source.columns);
+    CONTINUE WHEN v_now = v_source.column_types;
+    BEGIN
+      v_reason := freshet.type_change_reason(v_source.source_relid, v_source.columns, v_source.column_types, v_now,
+        p_tag);
+      UPDATE freshet.stream_table_sources SET column_types = v_now
+      WHERE stream_table_id = v_source.stream_table_id AND source_relid = v_source.source_relid;
+      IF v_reason IS NOT NULL THEN
+        UPDATE freshet.stream_tables
+        SET pending_rebuild = v_reason || ': its next refresh compiles it again and recomputes it in full',
+            rebuild_step = 'compile'
+        WHERE id = v_source.stream_table_id;
+        v_marked := v_reason;
+      END IF;
+    EXCEPTION WHEN OTHERS THEN
+      IF p_id IS NOT NULL THEN
+        RAISE;
+      END IF;
+      RAISE WARNING 'Freshet could not compare the types of source % with those recorded: %',
+        freshet.display_name(v_source.nspname, v_source.relname), SQLERRM;
+    END;
+  END LOOP;
+  RETURN v_marked;
+END
+$note_type_changes$;

@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What {@code freshet status} says of DDL on a type a source uses and on a source's row-level security
- * (catalog V18), with names that need their quotes: the type, the table and the column as PostgreSQL quotes
- * them, and what the next refresh does; {@code freshet refresh} does it, and {@code freshet verify} finds
- * the stream table equal to its query after each refresh.
+ * (catalog V18), with names that need their quotes: the type as PostgreSQL quotes it, the table and the
+ * column as Freshet's messages do (every part in double quotes), and what the next refresh does; {@code
+ * freshet refresh} does it, and {@code freshet verify} finds the stream table equal to its query after each
+ * refresh.
  */
 @PostgresTest
 class CliSourceDdlStatusTest {
@@ -32,8 +33,8 @@ class CliSourceDdlStatusTest {
     CliRun status = CliRun.run(url, "status", "sd_kinds");
     assertEquals(0, status.exitCode(), status.transcript());
     assertTrue(status.out().contains("value 'ok' of type \"Shop\".\"Mood Kind\", which its source column "
-        + "\"Shop\".\"Order Items\".kind uses, was renamed to 'fine' (ALTER TYPE ... RENAME VALUE): its next refresh "
-        + "compiles it again and recomputes it in full"), status.transcript());
+        + "\"Shop\".\"Order Items\".\"kind\" uses, was renamed to 'fine' (ALTER TYPE ... RENAME VALUE): its next "
+        + "refresh compiles it again and recomputes it in full"), status.transcript());
     assertRefreshedInFullAndEqual(url);
 
     db.execute("ALTER TABLE \"Shop\".\"Order Items\" ENABLE ROW LEVEL SECURITY",
@@ -42,6 +43,38 @@ class CliSourceDdlStatusTest {
     assertTrue(status.out().contains("the row-level security of its source \"Shop\".\"Order Items\" changed "
         + "(CREATE POLICY): its next refresh recomputes it in full"), status.transcript());
     assertRefreshedInFullAndEqual(url);
+  }
+
+  /**
+   * A source whose name holds a double quote, and a column that needs its quotes: the event trigger's last
+   * error and rebuild reason name them, the stream table and the fix as refresh's messages do (every part in
+   * double quotes, a quote doubled), so the name can be pasted into the command it suggests.
+   */
+  @Test
+  void aDroppedColumnIsNamedAsRefreshNamesIt(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE \"we\"\"ird\" (id int PRIMARY KEY, \"Val\" int, other int)",
+        "INSERT INTO \"we\"\"ird\" VALUES (1, 10, 100), (2, 20, 200)");
+    String url = db.jdbcUrl();
+    for (String[] st : new String[][] {{"dq_val", "SELECT id, \"Val\" FROM \"we\"\"ird\""},
+        {"dq_other", "SELECT id, other FROM \"we\"\"ird\""}}) {
+      CliRun create = CliRun.run(url, "create", st[0], "--mode", "differential", "--query", st[1]);
+      assertEquals(0, create.exitCode(), create.transcript());
+    }
+
+    db.execute("ALTER TABLE \"we\"\"ird\" DROP COLUMN \"Val\"");
+    CliRun status = CliRun.run(url, "status", "dq_val");
+    assertEquals(0, status.exitCode(), status.transcript());
+    assertTrue(status.out().contains("its source column \"public\".\"we\"\"ird\".\"Val\" was dropped (ALTER TABLE ... "
+        + "DROP COLUMN), and its query reads it: 'freshet alter \"public\".\"dq_val\" --query ...' without it "
+        + "recreates it, 'freshet drop \"public\".\"dq_val\"' drops it"), status.transcript());
+    CliRun other = CliRun.run(url, "status", "dq_other");
+    assertTrue(other.out().contains("rebuild:      columns of its source \"public\".\"we\"\"ird\" were dropped or "
+        + "changed type (ALTER TABLE): its next refresh rebuilds change capture and recomputes it in full"),
+        other.transcript());
+    CliRun refresh = CliRun.run(url, "refresh", "dq_other");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    CliRun verify = CliRun.run(url, "verify", "dq_other");
+    assertEquals(0, verify.exitCode(), verify.transcript());
   }
 
   private static void assertRefreshedInFullAndEqual(String url) {

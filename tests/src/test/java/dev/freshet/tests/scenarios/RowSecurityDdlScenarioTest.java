@@ -37,6 +37,9 @@ class RowSecurityDdlScenarioTest {
 
   private static final String MEMBER = "fr_rls_ddl_member";
 
+  /** What status says, before the DDL's name: the source named as every message names it. */
+  private static final String CHANGED = "the row-level security of its source \"public\".\"acct\" changed";
+
   @Test
   void aPolicyChangeRecomputesTheStreamTablesReadingTheSource(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
@@ -55,20 +58,20 @@ class RowSecurityDdlScenarioTest {
       exec(c, "ALTER TABLE acct ENABLE ROW LEVEL SECURITY", "ALTER TABLE acct FORCE ROW LEVEL SECURITY",
           "CREATE POLICY no_secrets ON acct FOR SELECT USING (region <> 'secret')",
           "CREATE POLICY writes ON acct FOR INSERT WITH CHECK (true)");
-      assertRebuild(c, "acct_totals", "the row-level security of its source public.acct changed (CREATE POLICY)");
-      assertRebuild(c, "acct_full", "the row-level security of its source public.acct changed (CREATE POLICY)");
+      assertRebuild(c, "acct_totals", CHANGED + " (CREATE POLICY)");
+      assertRebuild(c, "acct_full", CHANGED + " (CREATE POLICY)");
       assertEquals(Optional.empty(), pending(c, "acct_other_st"));
       asMember(c, () -> {
         // a differential refresh by a role the policies apply to is refused, the rebuild too, and stays pending
         SQLException refused = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "acct_totals"));
         assertEquals("42501", refused.getSQLState(), refused.getMessage());
-        assertRebuild(c, "acct_totals", "the row-level security of its source public.acct changed (CREATE POLICY)");
+        assertRebuild(c, "acct_totals", CHANGED + " (CREATE POLICY)");
         // a recompute asked for (freshet refresh --full) is refused as well: it would store the rows the
         // policies let through, and a later differential refresh by a role they do not apply to (a superuser
         // service) would add every row's changes to that (found 2026-12-05; a wrong result before)
         assertRefused(() -> StreamTables.refresh(c, "acct_totals", false, true));
         // a FULL stream table is read with the rights of the role that refreshes
-        assertEquals(Optional.of("the row-level security of its source public.acct changed (CREATE POLICY): "
+        assertEquals(Optional.of(CHANGED + " (CREATE POLICY): "
             + "recomputed"), Oracle.refreshAndCheck(c, "acct_full", Mode.FULL).modeReason());
       });
       // the tables' superuser owner is not under the policies: its refresh rebuilds with every row
@@ -78,11 +81,10 @@ class RowSecurityDdlScenarioTest {
 
       // the policies no longer apply to the owner: the rows they hid belong in the stream table now
       exec(c, "ALTER TABLE acct NO FORCE ROW LEVEL SECURITY", "INSERT INTO acct VALUES (4, 'north', 1)");
-      assertRebuild(c, "acct_totals", "the row-level security of its source public.acct changed (ALTER TABLE ... "
-          + "ROW LEVEL SECURITY)");
+      assertRebuild(c, "acct_totals", CHANGED + " (ALTER TABLE ... ROW LEVEL SECURITY)");
       asMember(c, () -> {
-        assertEquals(Optional.of("the row-level security of its source public.acct changed (ALTER TABLE ... ROW "
-            + "LEVEL SECURITY): recomputed"), Oracle.refreshAndCheck(c, "acct_totals", Mode.FULL).modeReason());
+        assertEquals(Optional.of(CHANGED + " (ALTER TABLE ... ROW LEVEL SECURITY): "
+            + "recomputed"), Oracle.refreshAndCheck(c, "acct_totals", Mode.FULL).modeReason());
         Oracle.refreshAndCheck(c, "acct_full", Mode.FULL);
       });
       assertEquals(List.of("north|11", "secret|99", "south|5"),
@@ -106,21 +108,20 @@ class RowSecurityDdlScenarioTest {
       assertEquals(List.of("north|11", "secret|100", "south|7"),
           rows(c, "SELECT region || '|' || total FROM acct_totals ORDER BY 1"));
       exec(c, "ALTER POLICY hide_secrets ON acct USING (region <> 'north')");
-      assertRebuild(c, "acct_totals", "the row-level security of its source public.acct changed (ALTER POLICY)");
+      assertRebuild(c, "acct_totals", CHANGED + " (ALTER POLICY)");
       asMember(c, () -> assertRefused(() -> StreamTables.refresh(c, "acct_totals", false, true)));
       Oracle.refreshAndCheck(c, "acct_totals", Mode.FULL);
       assertEquals(List.of("north|11", "secret|100", "south|7"),
           rows(c, "SELECT region || '|' || total FROM acct_totals ORDER BY 1"));
       exec(c, "DROP POLICY hide_secrets ON acct", "ALTER TABLE acct DISABLE ROW LEVEL SECURITY");
-      assertRebuild(c, "acct_totals", "the row-level security of its source public.acct changed (ALTER TABLE ... "
-          + "ROW LEVEL SECURITY)");
+      assertRebuild(c, "acct_totals", CHANGED + " (ALTER TABLE ... ROW LEVEL SECURITY)");
       asMember(c, () -> Oracle.refreshAndCheck(c, "acct_totals", Mode.FULL));
       assertEquals(List.of("north|11", "secret|100", "south|7"),
           rows(c, "SELECT region || '|' || total FROM acct_totals ORDER BY 1"));
       exec(c, "ALTER TABLE acct ENABLE ROW LEVEL SECURITY", "CREATE POLICY all_rows ON acct USING (true)");
       Oracle.refreshAndCheck(c, "acct_totals", Mode.FULL);
       exec(c, "DROP POLICY all_rows ON acct");
-      assertRebuild(c, "acct_totals", "the row-level security of its source public.acct changed (DROP POLICY)");
+      assertRebuild(c, "acct_totals", CHANGED + " (DROP POLICY)");
       Oracle.refreshAndCheck(c, "acct_totals", Mode.FULL);
       Oracle.refreshAndCheck(c, "acct_other_st", Mode.DIFFERENTIAL);
     }

@@ -52,8 +52,9 @@ class SourceTypeChangeScenarioTest {
       for (String name : List.of("ty1_sum", "ty1_rows")) {
         StoredStreamTable st = status(c, name);
         assertEquals("ACTIVE", st.status());
-        assertEquals(Optional.of("its source column public.ty1.v changed type from integer to bigint (ALTER TABLE "
-            + "... TYPE): its next refresh compiles it again and recomputes it in full"), st.pendingRebuild(), name);
+        assertEquals(Optional.of("its source column \"public\".\"ty1\".\"v\" changed type from integer to bigint "
+            + "(ALTER TABLE ... TYPE): its next refresh compiles it again and recomputes it in full"),
+            st.pendingRebuild(), name);
       }
 
       // the reason says what happened to which table (it said "a source was truncated"): for ty1_rows too,
@@ -90,8 +91,8 @@ class SourceTypeChangeScenarioTest {
       create(c, "ty2_top", "SELECT g, max(v) AS m FROM ty2 GROUP BY g", Mode.DIFFERENTIAL);
       exec(c, "ALTER TABLE ty2 ALTER COLUMN g TYPE numeric(12, 2)", "INSERT INTO ty2 VALUES (4, 2.5, 40)",
           "UPDATE ty2 SET g = 1.5 WHERE id = 2");
-      assertTrue(status(c, "ty2_top").pendingRebuild().orElseThrow().contains("public.ty2.g changed type from "
-          + "integer to numeric(12,2)"));
+      assertTrue(status(c, "ty2_top").pendingRebuild().orElseThrow().contains("\"public\".\"ty2\".\"g\" changed type "
+          + "from integer to numeric(12,2)"));
       Oracle.refreshAndCheck(c, "ty2_by_g", Mode.FULL);
       Oracle.refreshAndCheck(c, "ty2_top", Mode.FULL);
       assertEquals("numeric(12,2)", columnType(c, "ty2_by_g", "g"));
@@ -143,17 +144,23 @@ class SourceTypeChangeScenarioTest {
           "ALTER TABLE ty5 RENAME TO ty5_renamed");
       StoredStreamTable w = status(c, "ty4_w");
       assertEquals("ERROR", w.status());
-      assertEquals(Optional.of("its source column public.ty4.w was renamed to w2 (ALTER TABLE ... RENAME COLUMN), "
-          + "and its query reads it: 'freshet alter public.ty4_w --query ...' with the new name recreates it"),
-          w.lastError());
+      assertEquals(Optional.of("its source column \"public\".\"ty4\".\"w\" was renamed to \"w2\" (ALTER TABLE ... "
+          + "RENAME COLUMN), and its query reads it: 'freshet alter \"public\".\"ty4_w\" --query ...' with the new "
+          + "name recreates it"), w.lastError());
       StoredStreamTable renamed = status(c, "ty5_st");
       assertEquals("ERROR", renamed.status());
-      assertTrue(renamed.lastError().orElseThrow().startsWith("its source public.ty5 was renamed to "
-          + "public.ty5_renamed (ALTER TABLE)"), renamed.lastError().orElseThrow());
+      String renamedSource = "its source \"public\".\"ty5\" was renamed to \"public\".\"ty5_renamed\" (ALTER TABLE); "
+          + "its query names the old table";
+      assertEquals(Optional.of(renamedSource + ": 'freshet alter \"public\".\"ty5_st\" --query ...' with the new name "
+          + "recreates it"), renamed.lastError());
+      // its refresh, refused (FS006), names the tables as status does
+      SQLException refused = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "ty5_st"));
+      assertEquals("FS006", refused.getSQLState(), refused.getMessage());
+      assertTrue(refused.getMessage().contains(renamedSource), refused.getMessage());
       StoredStreamTable v = status(c, "ty4_v");
       assertEquals("ACTIVE", v.status());
-      assertEquals(Optional.of("column w of its source public.ty4 was renamed to w2 (ALTER TABLE ... RENAME COLUMN): "
-          + "its next refresh recomputes it in full"), v.pendingRebuild());
+      assertEquals(Optional.of("column \"w\" of its source \"public\".\"ty4\" was renamed to \"w2\" (ALTER TABLE ... "
+          + "RENAME COLUMN): its next refresh recomputes it in full"), v.pendingRebuild());
 
       StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "ty4_w"));
       assertTrue(e.getMessage().contains("freshet alter"), e.getMessage());

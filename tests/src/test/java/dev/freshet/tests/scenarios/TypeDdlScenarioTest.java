@@ -63,12 +63,13 @@ class TypeDdlScenarioTest {
       Oracle.refreshAndCheck(c, "te_full", Mode.FULL);
 
       exec(c, "ALTER TYPE \"Mood\" RENAME VALUE 'ok' TO 'fine'", "INSERT INTO te VALUES (6, 'fine', 'fine', '{fine}', 10, 0)");
-      assertRebuild(c, "te_grouped", "value 'ok' of type public.\"Mood\", which its source column public.te.m uses, "
-          + "was renamed to 'fine' (ALTER TYPE ... RENAME VALUE)");
-      assertRebuild(c, "te_domain", "value 'ok' of type public.\"Mood\", which its source column public.te.d uses "
-          + "(as public.mood_dom), was renamed to 'fine' (ALTER TYPE ... RENAME VALUE)");
-      assertRebuild(c, "te_array", "value 'ok' of type public.\"Mood\", which its source column public.te.ms uses "
-          + "(as public.\"Mood\"[]), was renamed to 'fine' (ALTER TYPE ... RENAME VALUE)");
+      assertRebuild(c, "te_grouped", "value 'ok' of type public.\"Mood\", which its source column "
+          + "\"public\".\"te\".\"m\" uses, was renamed to 'fine' (ALTER TYPE ... RENAME VALUE)");
+      assertRebuild(c, "te_domain", "value 'ok' of type public.\"Mood\", which its source column "
+          + "\"public\".\"te\".\"d\" uses (as public.mood_dom), was renamed to 'fine' (ALTER TYPE ... RENAME VALUE)");
+      assertRebuild(c, "te_array", "value 'ok' of type public.\"Mood\", which its source column "
+          + "\"public\".\"te\".\"ms\" uses (as public.\"Mood\"[]), was renamed to 'fine' (ALTER TYPE ... RENAME "
+          + "VALUE)");
       for (String name : List.of("te_distinct", "te_bag", "te_full")) {
         assertTrue(status(c, name).pendingRebuild().orElseThrow().startsWith("value 'ok' of type public.\"Mood\""), name);
       }
@@ -119,21 +120,21 @@ class TypeDdlScenarioTest {
 
       // renamed: the programs named the old type, and failed (type "tr_kind" does not exist)
       exec(c, "ALTER TYPE tr_kind RENAME TO tr_kind2", "INSERT INTO tr VALUES (5, 'a', 5, (5, 'a'), 5)");
-      assertRebuild(c, "tr_by_k", "type public.tr_kind, which its source column public.tr.k uses, was renamed to "
-          + "public.tr_kind2 (ALTER TYPE ... RENAME)");
-      assertRebuild(c, "tr_pairs", "type public.tr_kind, which its source column public.tr.pr uses (as "
+      assertRebuild(c, "tr_by_k", "type public.tr_kind, which its source column \"public\".\"tr\".\"k\" uses, was "
+          + "renamed to public.tr_kind2 (ALTER TYPE ... RENAME)");
+      assertRebuild(c, "tr_pairs", "type public.tr_kind, which its source column \"public\".\"tr\".\"pr\" uses (as "
           + "public.tr_pair), was renamed to public.tr_kind2 (ALTER TYPE ... RENAME)");
       // the last DDL's reason is shown
       exec(c, "ALTER DOMAIN tr_pos RENAME TO tr_pos2", "UPDATE tr SET p = 7 WHERE id = 1");
-      assertRebuild(c, "tr_by_k", "type public.tr_pos, which its source column public.tr.p uses, was renamed to "
-          + "public.tr_pos2 (ALTER DOMAIN ... RENAME)");
+      assertRebuild(c, "tr_by_k", "type public.tr_pos, which its source column \"public\".\"tr\".\"p\" uses, was "
+          + "renamed to public.tr_pos2 (ALTER DOMAIN ... RENAME)");
       for (String name : List.of("tr_by_k", "tr_rows", "tr_pairs", "tr_pair_bag")) {
         Oracle.refreshAndCheck(c, name, Mode.FULL);
       }
       exec(c, "CREATE SCHEMA tr_elsewhere", "ALTER TYPE tr_kind2 SET SCHEMA tr_elsewhere",
           "UPDATE tr SET k = 'b' WHERE id = 3");
-      assertRebuild(c, "tr_rows", "type public.tr_kind2, which its source column public.tr.k uses, was renamed to "
-          + "tr_elsewhere.tr_kind2 (ALTER TYPE ... SET SCHEMA)");
+      assertRebuild(c, "tr_rows", "type public.tr_kind2, which its source column \"public\".\"tr\".\"k\" uses, was "
+          + "renamed to tr_elsewhere.tr_kind2 (ALTER TYPE ... SET SCHEMA)");
       for (String name : List.of("tr_by_k", "tr_rows", "tr_pairs", "tr_pair_bag")) {
         Oracle.refreshAndCheck(c, name, Mode.FULL);
       }
@@ -141,8 +142,8 @@ class TypeDdlScenarioTest {
       // a composite's attributes: its values' text changes ((1,a) reads (1,a,) with an attribute added)
       exec(c, "ALTER TYPE tr_pair ADD ATTRIBUTE note text", "UPDATE tr SET v = 30 WHERE id = 3",
           "INSERT INTO tr VALUES (6, 'a', 6, (3, 'a', NULL), 6)");
-      assertRebuild(c, "tr_pairs", "the attributes of type public.tr_pair, which its source column public.tr.pr "
-          + "uses, changed (ALTER TYPE ... ATTRIBUTE)");
+      assertRebuild(c, "tr_pairs", "the attributes of type public.tr_pair, which its source column "
+          + "\"public\".\"tr\".\"pr\" uses, changed (ALTER TYPE ... ATTRIBUTE)");
       assertEquals(Optional.empty(), status(c, "tr_rows").pendingRebuild(), "it reads no column of the type");
       Oracle.refreshAndCheck(c, "tr_pairs", Mode.FULL);
       Oracle.refreshAndCheck(c, "tr_pair_bag", Mode.FULL);
@@ -173,8 +174,8 @@ class TypeDdlScenarioTest {
       SQLException e = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('tc_n')"));
       assertEquals("FS005", e.getSQLState(), e.getMessage());
       assertTrue(e.getMessage().contains("stream table \"public\".\"tc_n\" must be compiled again: value 'a' of type "
-          + "public.tc_kind, which its source column public.tc.k uses, was renamed to 'A' (ALTER TYPE ... RENAME "
-          + "VALUE)"), e.getMessage());
+          + "public.tc_kind, which its source column \"public\".\"tc\".\"k\" uses, was renamed to 'A' (ALTER TYPE ... "
+          + "RENAME VALUE)"), e.getMessage());
       assertEquals(List.of("A|1", "b|1"), rows(c, "SELECT k::text || '|' || n FROM tc_n ORDER BY 1"),
           "nothing applied (the stored label reads as its new name)");
       Oracle.refreshAndCheck(c, "tc_n", Mode.FULL);

@@ -46,8 +46,8 @@ class TypeDdlWithoutEventTriggerScenarioTest {
       dropTypeTrigger(c); // as in a catalog that a non-superuser migrated
 
       exec(c, "ALTER TYPE wt_mood RENAME VALUE 'ok' TO 'fine'", "INSERT INTO wt VALUES (5, 'fine', 10, 'x')");
-      String reason = "value 'ok' of type public.wt_mood, which its source column public.wt.m uses, was renamed "
-          + "to 'fine' (ALTER TYPE ... RENAME VALUE)";
+      String reason = "value 'ok' of type public.wt_mood, which its source column \"public\".\"wt\".\"m\" uses, was "
+          + "renamed to 'fine' (ALTER TYPE ... RENAME VALUE)";
       for (String name : List.of("wt_grouped", "wt_rows")) {
         assertEquals(Optional.empty(), pendingRebuild(c, name), "nothing saw the DDL as it happened");
         // the refresh sees it, marks it as the event trigger would, and the rebuild follows
@@ -90,8 +90,8 @@ class TypeDdlWithoutEventTriggerScenarioTest {
       exec(c, "CREATE EVENT TRIGGER freshet_type_ddl ON ddl_command_end WHEN TAG IN ('ALTER TYPE', 'ALTER DOMAIN', "
           + "'ALTER SCHEMA') EXECUTE FUNCTION freshet.on_type_ddl()", "ALTER EVENT TRIGGER freshet_type_ddl DISABLE");
       exec(c, "ALTER TYPE wc_kind RENAME VALUE 'a' TO 'A'", "INSERT INTO wc VALUES (3, 'A')");
-      String reason = "value 'a' of type public.wc_kind, which its source column public.wc.k uses, was renamed to "
-          + "'A' (ALTER TYPE ... RENAME VALUE)";
+      String reason = "value 'a' of type public.wc_kind, which its source column \"public\".\"wc\".\"k\" uses, was "
+          + "renamed to 'A' (ALTER TYPE ... RENAME VALUE)";
       SQLException e = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('wc_n')"));
       assertEquals("FS005", e.getSQLState(), e.getMessage());
       assertTrue(e.getMessage().contains("stream table \"public\".\"wc_n\" must be compiled again: " + reason), e.getMessage());
@@ -130,8 +130,8 @@ class TypeDdlWithoutEventTriggerScenarioTest {
       // an attribute added: (1,a) reads (1,a,) now, as a row inserted as (1,a,) does
       exec(c, "ALTER TYPE wp_pair ADD ATTRIBUTE note text", "INSERT INTO wp VALUES (4, (1, 'a', NULL), 4)",
           "INSERT INTO wk VALUES (4, 4, 'b', 4)");
-      String reason = "the attributes of type public.wp_pair, which its source column public.wp.pr uses, changed "
-          + "(ALTER TYPE ... ATTRIBUTE)";
+      String reason = "the attributes of type public.wp_pair, which its source column \"public\".\"wp\".\"pr\" uses, "
+          + "changed (ALTER TYPE ... ATTRIBUTE)";
       for (String name : List.of("wp_pair_bag", "wp_pairs")) {
         assertEquals(Optional.of(reason + ": recomputed"), Oracle.refreshAndCheck(c, name, Mode.FULL).modeReason(),
             name);
@@ -149,21 +149,21 @@ class TypeDdlWithoutEventTriggerScenarioTest {
 
       // renamed or moved: the programs named the old type (before V20: type "wp_kind" does not exist)
       exec(c, "ALTER TYPE wp_kind RENAME TO wp_kind2", "INSERT INTO wk VALUES (5, 5, 'a', 5)");
-      assertEquals(Optional.of("type public.wp_kind, which its source column public.wk.k uses, was renamed to "
-          + "public.wp_kind2 (ALTER TYPE ... RENAME): recomputed"), Oracle.refreshAndCheck(c, "wp_by_k", Mode.FULL)
+      assertEquals(Optional.of("type public.wp_kind, which its source column \"public\".\"wk\".\"k\" uses, was renamed "
+          + "to public.wp_kind2 (ALTER TYPE ... RENAME): recomputed"), Oracle.refreshAndCheck(c, "wp_by_k", Mode.FULL)
           .modeReason());
       exec(c, "ALTER DOMAIN wp_pos RENAME TO wp_pos2", "UPDATE wk SET p = 7 WHERE id = 2");
-      assertEquals(Optional.of("type public.wp_pos, which its source column public.wk.p uses, was renamed to "
-          + "public.wp_pos2 (ALTER DOMAIN ... RENAME): recomputed"), Oracle.refreshAndCheck(c, "wp_by_k", Mode.FULL)
+      assertEquals(Optional.of("type public.wp_pos, which its source column \"public\".\"wk\".\"p\" uses, was renamed "
+          + "to public.wp_pos2 (ALTER DOMAIN ... RENAME): recomputed"), Oracle.refreshAndCheck(c, "wp_by_k", Mode.FULL)
           .modeReason());
       exec(c, "CREATE SCHEMA wp_elsewhere", "ALTER TYPE wp_kind2 SET SCHEMA wp_elsewhere",
           "UPDATE wk SET k = 'b' WHERE id = 3");
-      assertEquals(Optional.of("type public.wp_kind2, which its source column public.wk.k uses, was renamed to "
-          + "wp_elsewhere.wp_kind2 (ALTER TYPE ... SET SCHEMA): recomputed"),
+      assertEquals(Optional.of("type public.wp_kind2, which its source column \"public\".\"wk\".\"k\" uses, was "
+          + "renamed to wp_elsewhere.wp_kind2 (ALTER TYPE ... SET SCHEMA): recomputed"),
           Oracle.refreshAndCheck(c, "wp_by_k", Mode.FULL).modeReason());
       exec(c, "ALTER SCHEMA wp_elsewhere RENAME TO wp_there", "INSERT INTO wk VALUES (6, 6, 'b', 6)");
-      assertEquals(Optional.of("type wp_elsewhere.wp_kind2, which its source column public.wk.k uses, was renamed "
-          + "to wp_there.wp_kind2 (ALTER SCHEMA ... RENAME): recomputed"),
+      assertEquals(Optional.of("type wp_elsewhere.wp_kind2, which its source column \"public\".\"wk\".\"k\" uses, was "
+          + "renamed to wp_there.wp_kind2 (ALTER SCHEMA ... RENAME): recomputed"),
           Oracle.refreshAndCheck(c, "wp_by_k", Mode.FULL).modeReason());
       exec(c, "DELETE FROM wp WHERE id = 2", "INSERT INTO wp VALUES (5, ROW(5), 5)", "DELETE FROM wk WHERE id = 2",
           "UPDATE wk SET v = 9 WHERE id = 5");

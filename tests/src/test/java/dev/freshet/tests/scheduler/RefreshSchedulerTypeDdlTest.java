@@ -37,7 +37,7 @@ class RefreshSchedulerTypeDdlTest {
           "INSERT INTO tickets VALUES (31, 'in progress', 31)", "UPDATE tickets SET state = 'closed' WHERE id = 4");
       for (String name : List.of("sd_open", "sd_by_state")) {
         assertTrue(StreamTables.status(c, name, 0).table().pendingRebuild().orElseThrow()
-            .startsWith("value 'open' of type public.sd_state, which its source column public."), name);
+            .startsWith("value 'open' of type public.sd_state, which its source column \"public\"."), name);
       }
 
       List<String> ours = List.of("\"public\".\"sd_open\"", "\"public\".\"sd_by_state\"");
