@@ -271,14 +271,13 @@ final class StreamTableCatalog {
 
   /**
    * The tables among {@code relids} whose row-level security applies to the current role ({@code
-   * schema.name}, catalog V12): change capture records every row written, whatever the policies, so a
+   * "schema"."name"}, catalog V12): change capture records every row written, whatever the policies, so a
    * differential refresh by such a role would read rows its query cannot see.
    */
   static List<String> sourcesUnderRowSecurity(Connection c, List<Long> relids) throws SQLException {
     // freshet.sources_under_row_security's query, not the function: create --dry-run asks before any
     // catalog exists (it said 'schema "freshet" does not exist' on a new database)
-    // names quoted here, by Quoting, as every message quotes them (the function's format('%I') leaves plain
-    // names bare)
+    // names quoted here, by Quoting, as every message quotes them (and as the function does: display_name)
     try (PreparedStatement ps = c.prepareStatement("""
         SELECT n.nspname, c.relname
         FROM pg_catalog.pg_class c
