@@ -49,6 +49,15 @@ public final class InfixCasts {
   /** The bracketed text, and the way back to positions in the text the user wrote. */
   public record Rewritten(String original, String text, int[] origin) {
 
+    /** {@code sql} left as it is: every position its own. */
+    public static Rewritten unchanged(String sql) {
+      int[] identity = new int[sql.length() + 1];
+      for (int k = 0; k < identity.length; k++) {
+        identity[k] = k;
+      }
+      return new Rewritten(sql, sql, identity);
+    }
+
     /** {@code position}, a range in {@link #text}, as a range in {@link #original}. */
     public SourcePosition original(SourcePosition position) {
       if (!position.isKnown() || text.equals(original)) {
@@ -146,11 +155,7 @@ public final class InfixCasts {
       any = true;
     }
     if (!any) {
-      int[] identity = new int[sql.length() + 1];
-      for (int k = 0; k < identity.length; k++) {
-        identity[k] = k;
-      }
-      return new Rewritten(sql, sql, identity);
+      return Rewritten.unchanged(sql);
     }
     StringBuilder out = new StringBuilder(sql.length() + 8);
     List<Integer> origin = new ArrayList<>(sql.length() + 8);

@@ -205,11 +205,7 @@ public final class KeywordIdentifiers {
       }
     }
     if (!any) {
-      int[] identity = new int[sql.length() + 1];
-      for (int k = 0; k < identity.length; k++) {
-        identity[k] = k;
-      }
-      return new Rewritten(sql, sql, identity);
+      return Rewritten.unchanged(sql);
     }
     StringBuilder out = new StringBuilder(sql.length() + 8);
     List<Integer> origin = new ArrayList<>(sql.length() + 8);
