@@ -3,6 +3,7 @@ package dev.freshet.codegen.refresh;
 import static dev.freshet.codegen.refresh.SqlText.q;
 
 import dev.freshet.codegen.sql.FreshetPostgresDialect;
+import dev.freshet.codegen.sql.FunctionNamedIdentifiers;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.planner.sql.Quoting;
 import java.util.ArrayList;
@@ -146,7 +147,8 @@ public final class ChangeTablePrinter {
         return id;
       }
     });
-    return select.getWhere().toSqlString(c -> c.withDialect(FreshetPostgresDialect.INSTANCE).withQuoteAllIdentifiers(true)).getSql();
+    return FunctionNamedIdentifiers.quoted(select.getWhere())
+        .toSqlString(c -> c.withDialect(FreshetPostgresDialect.INSTANCE).withQuoteAllIdentifiers(true)).getSql();
   }
 
   /**

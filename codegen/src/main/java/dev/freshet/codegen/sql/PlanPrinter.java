@@ -449,7 +449,8 @@ public final class PlanPrinter {
     }
 
     static String sql(SqlNode node) {
-      return node.toSqlString(c -> SqlFormat.config(c).withClauseStartsLine(false)).getSql().replace('\n', ' ');
+      return FunctionNamedIdentifiers.quoted(node).toSqlString(c -> SqlFormat.config(c).withClauseStartsLine(false))
+          .getSql().replace('\n', ' ');
     }
   }
 }

@@ -23,6 +23,6 @@ public final class SqlFormat {
   }
 
   public static String format(SqlNode node) {
-    return node.toSqlString(SqlFormat::config).getSql();
+    return FunctionNamedIdentifiers.quoted(node).toSqlString(SqlFormat::config).getSql();
   }
 }
