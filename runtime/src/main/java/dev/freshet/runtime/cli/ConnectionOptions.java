@@ -24,12 +24,13 @@ public final class ConnectionOptions {
   String jdbcUrl;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "Data directory of the embedded PostgreSQL; kept between runs "
-          + "(default: a temporary directory, deleted on exit).")
+      description = "Data directory of an embedded PostgreSQL, kept between runs; only when no database is "
+          + "named (demo, bench, server and the TPC-H commands start a temporary one without it).")
   Path dataDirectory;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
-      description = "Port of the embedded PostgreSQL (default: any free port).")
+      description = "Port of the embedded PostgreSQL (default: any free port); not the port of a database you "
+          + "name: that goes in --jdbc-url or PGPORT.")
   int port;
 
   /** The command this mixin belongs to: its name is the connection's application_name. */
@@ -45,6 +46,15 @@ public final class ConnectionOptions {
 
   private Optional<ConnectionTarget> target() {
     return ConnectionTarget.resolve(jdbcUrl, System.getenv());
+  }
+
+  /** --port and --data-dir are the embedded server's: given with a named database, they would be ignored. */
+  private static void requireNoEmbeddedOptions(Optional<ConnectionTarget> target, Path dataDirectory, int port) {
+    if (target.isPresent() && (port != 0 || dataDirectory != null)) {
+      throw new UserException(ExitCode.USAGE, (port != 0 ? "--port" : "--data-dir") + " is for an embedded "
+          + "PostgreSQL, but a database is named (" + target.get().describe() + "): give its port in --jdbc-url "
+          + "or PGPORT, or name no database to use an embedded one");
+    }
   }
 
   /**
@@ -79,6 +89,7 @@ public final class ConnectionOptions {
   }
 
   private Connection connectOrStartEmbedded(PrintWriter log, Optional<ConnectionTarget> target) throws SQLException {
+    requireNoEmbeddedOptions(target, dataDirectory, port);
     if (target.isPresent()) {
       java.util.Properties properties = new java.util.Properties();
       // pg_stat_activity shows which Freshet command a backend serves (the URL's own value wins)

@@ -113,6 +113,20 @@ class CliConnectionTest {
     assertTrue(ConnectionTarget.resolve(db.jdbcUrl(), Map.of()).orElseThrow().timeZone().isEmpty());
   }
 
+  /** --port and --data-dir are an embedded server's: with a database named they are refused, not ignored. */
+  @Test
+  void embeddedOptionsWithANamedDatabaseAreRefused(TestDatabase db) {
+    CliRun port = CliRun.run(db.jdbcUrl(), "list", "--port", "5498");
+    assertEquals(2, port.exitCode(), port.transcript());
+    assertTrue(port.err().startsWith("error: --port is for an embedded PostgreSQL, but a database is named ("),
+        port.transcript());
+    assertTrue(port.err().contains("give its port in --jdbc-url or PGPORT"), port.transcript());
+    CliRun dir = CliRun.run(db.jdbcUrl(), "status", "x", "--data-dir", "/tmp/freshet-not-used");
+    assertEquals(2, dir.exitCode(), dir.transcript());
+    assertTrue(dir.err().startsWith("error: --data-dir is for an embedded PostgreSQL"), dir.transcript());
+    assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/freshet-not-used")));
+  }
+
   /** Commands on the user's database never fall back to a temporary embedded server. */
   @Test
   void withoutADatabaseACommandSaysHowToNameOne() {
