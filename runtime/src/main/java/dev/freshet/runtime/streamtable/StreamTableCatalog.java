@@ -121,10 +121,11 @@ final class StreamTableCatalog {
     try (PreparedStatement ps = c.prepareStatement("""
         INSERT INTO freshet.stream_tables (id, schema_name, table_name, defining_query, requested_mode,
           effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path,
-          recompute_ms, settings, created_at)
+          recompute_ms, settings, created_at, read_columns)
         OVERRIDING SYSTEM VALUE
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false), ?,
-          """ + RefreshSessionSql.READ_SETTINGS + ", coalesce(?::timestamptz, now()))")) {
+          """ + RefreshSessionSql.READ_SETTINGS + ", coalesce(?::timestamptz, now()), "
+        + "freshet.query_read_columns(?))")) {
       ps.setLong(1, id);
       ps.setString(2, name.schema());
       ps.setString(3, name.name());
@@ -137,6 +138,7 @@ final class StreamTableCatalog {
       ps.setDouble(10, recomputeMillis);
       ps.setArray(11, c.createArrayOf("text", RefreshSessionSql.QUERY_SETTINGS.toArray()));
       ps.setObject(12, createdAt);
+      ps.setString(13, query); // the columns it reads as PostgreSQL resolves it now (catalog V25)
       ps.executeUpdate();
     }
   }

@@ -6,7 +6,8 @@
 -- in the versions of their day.
 --
 -- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
--- V18, V19, V20, V21, V22, V23, V24 for the history of its design). note_join_order_trial: a differential
+-- V18, V19, V20, V21, V22, V23, V24, V25 for the history of its design). query_read_columns: the columns a
+-- query reads as PostgreSQL resolves it (V25). note_join_order_trial: a differential
 -- program's join order, measured (V23). auto_choice: AUTO's choice for a window (V11; V24: from the
 -- refreshes since the last fill from its query). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
@@ -76,6 +77,7 @@ DECLARE
   v_jit       text := current_setting('jit');
   v_collapse  text := current_setting('join_collapse_limit');
   v_order     text; -- the join order the differential program runs with (V23)
+  v_read      text; -- the columns the query reads now (V25)
   v_program_started timestamptz;
   v_why       text;
   v_whys      text[] := '{}';
@@ -291,6 +293,18 @@ BEGIN
     END IF;
   END IF;
 
+  IF program_mask = 0 AND v_st.read_columns IS NOT NULL THEN
+    -- a FULL program reads the query text anew: its names must still read the columns they read at create (V25)
+    v_read := freshet.query_read_columns(v_st.defining_query);
+    IF v_read IS DISTINCT FROM v_st.read_columns AND v_read IS NOT NULL THEN
+      RAISE EXCEPTION 'stream table % cannot be refreshed: its query now reads other columns than when it was created '
+          '(a column of a table it reads was renamed, dropped or added, and a name in the query now stands for another '
+          'column)', v_name
+        USING ERRCODE = 'FS007',
+          HINT = format('''freshet alter %s --query ...'' with the names as they are now recreates it; a query naming '
+            'every column with its table (promo.price) keeps its meaning', v_name);
+    END IF;
+  END IF;
   IF program_mask IS NOT NULL THEN
     SELECT * INTO STRICT v_program FROM freshet.refresh_programs p
     WHERE p.stream_table_id = p_id AND p.changed_mask = program_mask;
@@ -350,6 +364,31 @@ BEGIN
   END IF;
 END
 $refresh_window$;
+
+-- The columns p_query reads as PostgreSQL resolves its names under the current search_path (V25): 'table
+-- oid:column number' pairs, sorted, from the dependencies of a temporary view of it; NULL when PostgreSQL
+-- cannot make a view of it (then nothing is compared). Recorded at create, compared before a FULL program.
+CREATE OR REPLACE FUNCTION freshet.query_read_columns(p_query text) RETURNS text
+LANGUAGE plpgsql AS $query_read_columns$
+DECLARE
+  v_read text;
+BEGIN
+  BEGIN
+    EXECUTE 'CREATE TEMPORARY VIEW freshet_read_columns_probe AS ' || p_query;
+  EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+  END;
+  SELECT coalesce(string_agg(DISTINCT d.refobjid::bigint || ':' || d.refobjsubid, ','), '') INTO v_read
+  FROM pg_catalog.pg_depend d
+  JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+  WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    AND r.ev_class = 'pg_temp.freshet_read_columns_probe'::pg_catalog.regclass
+    AND d.refobjid <> r.ev_class AND d.refobjsubid > 0;
+  DROP VIEW pg_temp.freshet_read_columns_probe;
+  RETURN v_read;
+END
+$query_read_columns$;
 
 -- One measured run of a differential program with a join order (V23): summed, and once both orders ran,
 -- the program keeps PostgreSQL's unless the order as printed took less than 2/3 of its time per window

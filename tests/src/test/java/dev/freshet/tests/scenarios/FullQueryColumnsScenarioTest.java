@@ -1,0 +1,63 @@
+package dev.freshet.tests.scenarios;
+
+import static dev.freshet.tests.scenarios.Scenarios.create;
+import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StreamTables;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A FULL refresh runs the stored query text again (catalog V25). After a column of a source is renamed, a name
+ * in the query may stand for another table's column: {@code price} in the sub-query below read the outer
+ * {@code p.price} once {@code promo.price} was renamed, and the FULL refresh stored that query's rows, reporting
+ * success (found by a first-hour walkthrough; a view keeps reading {@code promo}'s column). The refresh now
+ * compares the columns the query reads with those it read at create and refuses (FS007), applying nothing.
+ */
+@PostgresTest
+class FullQueryColumnsScenarioTest {
+
+  @Test
+  void aRenameThatMakesANameReadAnotherColumnIsRefused(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE fq_p (id int PRIMARY KEY, price numeric(12,2))",
+          "CREATE TABLE fq_promo (pid int, price numeric(12,2))",
+          "INSERT INTO fq_p VALUES (1, 10), (2, 20), (3, 30)", "INSERT INTO fq_promo VALUES (1, 50), (2, 5)");
+      create(c, "fq_cheap", "SELECT id FROM fq_p WHERE id IN (SELECT pid FROM fq_promo WHERE price < 15)",
+          Mode.FULL);
+      assertEquals(List.of("2"), rows(c, "SELECT id::text FROM fq_cheap"));
+
+      // a column the query does not name, added, and another's type changed: nothing it reads moved
+      exec(c, "ALTER TABLE fq_promo ADD COLUMN note text", "ALTER TABLE fq_p ALTER COLUMN price TYPE numeric(14,2)",
+          "INSERT INTO fq_promo VALUES (3, 1, 'x')");
+      Oracle.refreshAndCheck(c, "fq_cheap", Mode.FULL);
+      assertEquals(List.of("2", "3"), rows(c, "SELECT id::text FROM fq_cheap ORDER BY id"));
+
+      exec(c, "ALTER TABLE fq_promo RENAME COLUMN price TO promo_price", "INSERT INTO fq_p VALUES (4, 1)");
+      SQLException e = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "fq_cheap"));
+      assertTrue(e.getMessage().contains("stream table \"public\".\"fq_cheap\" cannot be refreshed: its query now "
+          + "reads other columns than when it was created"), e.getMessage());
+      assertEquals(List.of("2", "3"), rows(c, "SELECT id::text FROM fq_cheap ORDER BY id"), "nothing applied");
+      SQLException call = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('fq_cheap')"));
+      assertEquals("FS007", call.getSQLState(), call.getMessage());
+
+      // the fix the hint gives: the query with the names as they are now
+      StreamTables.alter(c, "fq_cheap", Optional.empty(), Optional.empty(),
+          Optional.of("SELECT id FROM fq_p WHERE id IN (SELECT pid FROM fq_promo WHERE promo_price < 15)"));
+      exec(c, "INSERT INTO fq_promo VALUES (4, 2, NULL)");
+      Oracle.refreshAndCheck(c, "fq_cheap", Mode.FULL);
+      assertEquals(List.of("2", "3", "4"), rows(c, "SELECT id::text FROM fq_cheap ORDER BY id"));
+    }
+  }
+}
