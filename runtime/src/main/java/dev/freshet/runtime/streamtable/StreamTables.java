@@ -837,7 +837,9 @@ public final class StreamTables {
     if (compiled.effectiveMode() != st.effectiveMode()) {
       throw new StreamTableException(ExitCode.REFUSED, st.name() + " was created to run "
           + st.effectiveMode() + " but its query now compiles to " + compiled.effectiveMode()
-          + " (did a source change?); recreate it with 'freshet alter --query'");
+          + compiled.fallback().map(r -> " (" + r.reasonLine() + ")").orElse("")
+          + "; its sources changed since: 'freshet alter " + st.name() + " --query ...' with the query as it "
+          + "should read now recreates it");
     }
     COMPILED.keySet().removeIf(k -> k.get(0).equals(st.id())); // stale plans of it, if any
     COMPILED.put(key, compiled);

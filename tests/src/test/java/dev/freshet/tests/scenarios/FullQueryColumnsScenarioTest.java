@@ -60,4 +60,26 @@ class FullQueryColumnsScenarioTest {
       assertEquals(List.of("2", "3", "4"), rows(c, "SELECT id::text FROM fq_cheap ORDER BY id"));
     }
   }
+
+  /**
+   * The same rename under a DIFFERENTIAL stream table: its query now plans only as FULL, and the refusal names
+   * the stream table in the command it gives and says why (it said "recreate it with 'freshet alter --query'").
+   */
+  @Test
+  void aDifferentialStreamTableWhoseQueryNowPlansAsFullSaysWhyAndHowToFixIt(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE fd_p (id int PRIMARY KEY, price numeric(12,2))",
+          "CREATE TABLE fd_promo (pid int, price numeric(12,2))",
+          "INSERT INTO fd_p VALUES (1, 10), (2, 20)", "INSERT INTO fd_promo VALUES (1, 50), (2, 5)");
+      assertEquals(Mode.DIFFERENTIAL, StreamTables.create(c, "fd_cheap",
+          "SELECT id FROM fd_p WHERE id IN (SELECT pid FROM fd_promo WHERE price < 15)", Mode.AUTO, null)
+          .effectiveMode());
+      exec(c, "ALTER TABLE fd_promo RENAME COLUMN price TO promo_price", "INSERT INTO fd_p VALUES (3, 1)");
+      Exception e = assertThrows(Exception.class, () -> StreamTables.refresh(c, "fd_cheap"));
+      assertTrue(e.getMessage().contains("was created to run DIFFERENTIAL but its query now compiles to FULL ("),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("'freshet alter \"public\".\"fd_cheap\" --query ...'"), e.getMessage());
+      assertEquals(List.of("2"), rows(c, "SELECT id::text FROM fd_cheap"), "nothing applied");
+    }
+  }
 }
