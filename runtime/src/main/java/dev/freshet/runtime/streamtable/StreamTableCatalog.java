@@ -512,11 +512,18 @@ final class StreamTableCatalog {
           List<String> changed = List.of((String[]) rs.getArray(4).getArray());
           String reason = rs.getString(10);
           boolean filled = changed.isEmpty() && reason != null && reason.startsWith(FILL); // not "no changes"
-          lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  %s%s%s",
+          String error = rs.getString(9);
+          if (error != null) {
+            // a failed refresh applied nothing and read no window: not "no changes"; an error's later lines
+            // (a caret, a fix) indented under its first, as status prints the rest of its lines
+            lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  failed, nothing applied  ERROR: %s",
+                rs.getString(1), rs.getString(2), rs.getString(3), error.strip().replace("\n", "\n        ")));
+            continue;
+          }
+          lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  %s%s",
               rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6),
               rs.getString(7), rs.getString(8), filled ? reason : RefreshReport.changedText(changed),
-              rs.getString(10) == null || filled ? "" : "  (" + rs.getString(10) + ")",
-              rs.getString(9) == null ? "" : "  ERROR: " + rs.getString(9)));
+              rs.getString(10) == null || filled ? "" : "  (" + rs.getString(10) + ")"));
         }
       }
     }
