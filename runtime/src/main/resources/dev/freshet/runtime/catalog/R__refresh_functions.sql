@@ -562,6 +562,7 @@ DECLARE
   v_owner    name;
   v_horizon  xid8;
   v_rls      text[];
+  v_parts    text[];
 BEGIN
   SELECT st.id, freshet.display_name(st.schema_name, st.table_name)
   INTO v_id, v_label -- quoted as in refresh_window's messages
@@ -570,7 +571,16 @@ BEGIN
   JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = st.table_name
   WHERE c.oid = to_regclass(stream_table);
   IF v_id IS NULL THEN
-    RAISE EXCEPTION 'there is no stream table %', stream_table USING ERRCODE = '42P01',
+    BEGIN -- named as the command line names it: "public"."t" for t, as search_path resolves it
+      v_parts := pg_catalog.parse_ident(stream_table);
+    EXCEPTION WHEN OTHERS THEN
+      v_parts := NULL;
+    END;
+    RAISE EXCEPTION 'there is no stream table %', CASE cardinality(v_parts)
+        WHEN 1 THEN freshet.display_name(coalesce(pg_catalog.current_schema(), 'public'), v_parts[1])
+        WHEN 2 THEN freshet.display_name(v_parts[1], v_parts[2])
+        ELSE pg_catalog.quote_literal(stream_table) END
+      USING ERRCODE = '42P01',
       HINT = 'SELECT schema_name, table_name FROM freshet.stream_tables lists them';
   END IF;
   -- before anything is recorded: a role that may not refresh it leaves no error on it

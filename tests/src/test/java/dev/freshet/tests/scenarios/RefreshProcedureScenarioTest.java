@@ -201,7 +201,8 @@ class RefreshProcedureScenarioTest {
 
       SQLException unknown = assertThrows(SQLException.class, () -> call(sql, "no_such_table"));
       assertEquals("42P01", unknown.getSQLState(), unknown.getMessage());
-      assertTrue(unknown.getMessage().contains("there is no stream table no_such_table"), unknown.getMessage());
+      assertTrue(unknown.getMessage().contains("there is no stream table \"public\".\"no_such_table\""),
+          unknown.getMessage());
     }
   }
 
