@@ -366,7 +366,7 @@ END
 $refresh_window$;
 
 -- The columns p_query reads as PostgreSQL resolves its names under the current search_path (V25): 'table
--- oid:column number' pairs, sorted, from the dependencies of a temporary view of it; NULL when PostgreSQL
+-- oid:column name' pairs, sorted, from the dependencies of a temporary view of it; NULL when PostgreSQL
 -- cannot make a view of it (then nothing is compared). Recorded at create, compared before a FULL program.
 CREATE OR REPLACE FUNCTION freshet.query_read_columns(p_query text) RETURNS text
 LANGUAGE plpgsql AS $query_read_columns$
@@ -378,13 +378,17 @@ BEGIN
   EXCEPTION WHEN OTHERS THEN
     RETURN NULL;
   END;
-  SELECT coalesce(string_agg(DISTINCT d.refobjid::bigint || ':' || d.refobjsubid, ','), '') INTO v_read
-  FROM pg_catalog.pg_depend d
-  JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
-  WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-    AND r.ev_class = 'pg_temp.freshet_read_columns_probe'::pg_catalog.regclass
-    AND d.refobjid <> r.ev_class AND d.refobjsubid > 0;
+  -- by name: a column dropped and added again under its name is the one the query names (a FULL refresh
+  -- reads it, as a DIFFERENTIAL one recomputes); another table's column under that name is not
+  SELECT coalesce(string_agg(k.col, ',' ORDER BY k.col), '') INTO v_read
+  FROM (SELECT DISTINCT d.refobjid::bigint || ':' || pg_catalog.quote_ident(a.attname) AS col
+        FROM pg_catalog.pg_depend d
+        JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+          AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+          AND r.ev_class = 'pg_temp.freshet_read_columns_probe'::pg_catalog.regclass
+          AND d.refobjid <> r.ev_class AND d.refobjsubid > 0) AS k;
   DROP VIEW pg_temp.freshet_read_columns_probe;
   RETURN v_read;
 END
