@@ -262,11 +262,30 @@ public final class QueryPlanner {
     try {
       return SqlParser.create(text.text(), PostgresSqlConfig.parser()).parseQuery();
     } catch (SqlParseException e) {
+      SourcePosition at = text.original(SourcePosition.of(e.getPos()));
+      if (isDistinctOn(sql, at)) { // valid PostgreSQL, which Calcite's parser stops at: say what it is
+        throw new UnsupportedQueryException(new Refusal(ReasonCode.UNREADABLE_QUERY, at,
+            "DISTINCT ON is not read by Freshet's planner yet", "use --mode FULL or AUTO: PostgreSQL runs the "
+                + "query as written"), sql, e);
+      }
       String message = e.getMessage() == null ? "syntax error"
           : ValidatorMessages.postgresStyle(text.originalPositions(firstLine(e.getMessage())));
-      throw new InvalidQueryException(message, sql, text.original(SourcePosition.of(e.getPos())), true, e);
+      throw new InvalidQueryException(message, sql, at, true, e);
     }
   }
+
+  /** Whether the parser stopped at the ON of a DISTINCT ON (it said: syntax error at or near "ON"). */
+  private static boolean isDistinctOn(String sql, SourcePosition at) {
+    if (!at.isKnown()) {
+      return false;
+    }
+    int offset = SourcePosition.offset(sql, at.line(), at.column());
+    return offset >= 0 && offset + 2 <= sql.length() && sql.regionMatches(true, offset, "ON", 0, 2)
+        && DISTINCT_BEFORE.matcher(sql.substring(0, offset)).find();
+  }
+
+  private static final java.util.regex.Pattern DISTINCT_BEFORE =
+      java.util.regex.Pattern.compile("(?i)\\bDISTINCT\\s+$");
 
   private static InvalidQueryException invalid(String sql, InfixCasts.Rewritten text, CalciteContextException e) {
     String message = e.getCause() != null && e.getCause().getMessage() != null
