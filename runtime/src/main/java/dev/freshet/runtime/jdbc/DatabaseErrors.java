@@ -25,6 +25,13 @@ public final class DatabaseErrors {
         && psql.getServerErrorMessage().getMessage() != null) {
       return psql.getServerErrorMessage().getMessage();
     }
+    // the driver's "The connection attempt failed." says no more; its cause says why, as psql would
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.net.UnknownHostException host && host.getMessage() != null) {
+        String name = host.getMessage().replaceFirst(": .*$", ""); // some resolvers append their reason
+        return "could not translate host name \"" + name + "\" to address: unknown host";
+      }
+    }
     return String.valueOf(e.getMessage());
   }
 

@@ -89,6 +89,15 @@ class CliErrorOutputTest {
     assertTrue(lines.get(lines.size() - 1).matches("SQLSTATE:  [0-9A-Z]{5}"), refresh.transcript());
   }
 
+  /** A host name that does not resolve is named, as psql names it (the driver said only that it failed). */
+  @Test
+  void anUnknownHostIsNamed() {
+    CliRun run = CliRun.run("jdbc:postgresql://no-such-host.invalid:5432/db?connectTimeout=5", "list");
+    assertEquals(4, run.exitCode(), run.transcript());
+    assertTrue(run.err().startsWith("error: could not translate host name \"no-such-host.invalid\" to address"),
+        run.transcript());
+  }
+
   /** An error from the driver, not the server (no server to answer): the same two lines. */
   @Test
   void aConnectionErrorHasItsSqlstateOnItsOwnLine() {
