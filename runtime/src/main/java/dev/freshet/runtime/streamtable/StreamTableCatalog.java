@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.program.RefreshHistorySql;
 import dev.freshet.codegen.program.RefreshSessionSql;
 import dev.freshet.planner.sql.Quoting;
 import java.sql.Array;
@@ -430,8 +431,7 @@ final class StreamTableCatalog {
    * {@link #restoreHistory}: an alter that rebuilds a stream table drops its catalog row, and its history with it.
    */
   static String history(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(pg_catalog.jsonb_agg(h ORDER BY h.id), "
-        + "'[]')::text FROM freshet.refresh_history h WHERE h.stream_table_id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshHistorySql.HISTORY_AS_JSON)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -442,11 +442,7 @@ final class StreamTableCatalog {
 
   /** Gives {@link #history} back to stream table {@code id} (its rebuilt self), each row with its own id. */
   static void restoreHistory(Connection c, long id, String history) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
-        INSERT INTO freshet.refresh_history OVERRIDING SYSTEM VALUE
-        SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::freshet.refresh_history,
-          (SELECT pg_catalog.jsonb_agg(e || pg_catalog.jsonb_build_object('stream_table_id', ?::bigint))
-           FROM pg_catalog.jsonb_array_elements(?::jsonb) AS e))""")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshHistorySql.RESTORE_HISTORY)) {
       ps.setLong(1, id);
       ps.setString(2, history);
       ps.executeUpdate();
@@ -455,8 +451,7 @@ final class StreamTableCatalog {
 
   /** Records history row {@code historyId} as stream table {@code id}'s last fill from its query (catalog V24). */
   static void setFilledHistory(Connection c, long id, long historyId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE freshet.stream_tables SET filled_history_id = ? WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshHistorySql.SET_FILLED_HISTORY)) {
       ps.setLong(1, historyId);
       ps.setLong(2, id);
       ps.executeUpdate();
