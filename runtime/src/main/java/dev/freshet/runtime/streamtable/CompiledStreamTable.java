@@ -70,9 +70,9 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
 
   static CompiledStreamTable differential(QualifiedName target, String sql, LogicalPlan plan,
       List<String> columnNames, List<String> notes, MaintenanceShape shape, List<Stratum> strata,
-      List<Source> sources) {
+      List<Source> sources, Map<ChangedSet, RelNode> deltaCache) {
     return new CompiledStreamTable(target, sql, Optional.of(plan), columnNames, Mode.DIFFERENTIAL, Optional.empty(),
-        notes, Optional.of(shape), strata, sources, false, new ConcurrentHashMap<>());
+        notes, Optional.of(shape), strata, sources, false, deltaCache);
   }
 
   static CompiledStreamTable full(QualifiedName target, String sql, List<String> columnNames,

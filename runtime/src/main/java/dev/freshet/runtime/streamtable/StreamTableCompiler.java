@@ -37,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.calcite.rel.RelNode;
 
 /**
@@ -88,15 +89,19 @@ public final class StreamTableCompiler {
     ShapeAnalyzer.Analysis analysis = ShapeAnalyzer.analyze(plan, streamTableId);
     Optional<Refusal> refusal = analysis.refusal();
     Optional<MaintenanceShape> shape = analysis.shape();
+    // the delta plans compiled below, kept for the programs: the one with every source changed is the
+    // program installed for all sources together, and the largest to compile (seconds for TPC-H Q8)
+    Map<ChangedSet, RelNode> deltaCache = new ConcurrentHashMap<>();
     if (shape.isPresent()) {
       // Every operator must have a delta rule: differentiate once with every source and state changed.
       Set<List<String>> everything = new HashSet<>(SourceColumns.analyze(plan.rel()).keySet());
       analysis.strata().forEach(stratum -> everything.add(stratum.stateTable()));
+      ChangedSet all = ChangedSet.of(everything);
       try {
         for (Stratum stratum : analysis.strata()) {
-          Differentiator.delta(stratum.shape().input(), ChangedSet.of(everything));
+          stratum.deltaCache().computeIfAbsent(all, changed -> Differentiator.delta(stratum.shape().input(), changed));
         }
-        Differentiator.delta(shape.get().input(), ChangedSet.of(everything));
+        deltaCache.computeIfAbsent(all, changed -> Differentiator.delta(shape.get().input(), changed));
       } catch (UnsupportedQueryException e) {
         refusal = Optional.of(e.refusal());
       }
@@ -138,7 +143,7 @@ public final class StreamTableCompiler {
     List<String> notes = new ArrayList<>(cutNames(sql, described));
     notes.addAll(analysis.notes());
     return CompiledStreamTable.differential(target, sql, plan, described.columnNames(), notes,
-        shape.orElseThrow(), analysis.strata(), sources);
+        shape.orElseThrow(), analysis.strata(), sources, deltaCache);
   }
 
   /** {@code (*)}: the argument of count(*), which stands for no column. */

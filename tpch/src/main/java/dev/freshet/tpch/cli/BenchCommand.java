@@ -97,8 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
   int rounds;
 
   @Option(names = "--queries", paramLabel = "LIST", split = ",",
-      description = "TPC-H query numbers to measure, e.g. 1,5,6 (default: the queries Freshet "
-          + "maintains: 1,5,6,7,8,9,12,14,19).")
+      description = "TPC-H query numbers to measure, e.g. 1,5,6 (default: all 22; with --total or "
+          + "--pg-ivm the seven pg_ivm also maintains: 1,5,6,7,9,12,19).")
   List<String> queryList;
 
   @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + TpchRefresh.DEFAULT_SEED,
