@@ -231,10 +231,16 @@ public final class ShapeAnalyzer {
 
   /**
    * Replaces every aggregate but the top one (the plan's root, or the root projection's input) by a
-   * scan of its state table, bottom-up, adding a {@link Stratum} for each to {@code strata}.
+   * scan of its state table, bottom-up, adding a {@link Stratum} for each to {@code strata}. An aggregate
+   * planned exactly as one before it (the same uncorrelated sub-query written twice) reads that one's state
+   * table: the same plan over the same tables holds the same rows, kept and maintained once.
    */
   private static RelNode stratify(RelNode rel, long streamTableId, List<Stratum> strata, boolean topToo) {
     RelNode top = topToo ? null : rel instanceof Project project ? project.getInput() : rel;
+    java.util.Map<String, List<String>> stateTableOfPlan = new java.util.HashMap<>();
+    // state tables are numbered by aggregate met, the repeated ones too: a stream table created before repeats
+    // were shared keeps, under each name, the rows its program now reads there (the repeat's table is unused)
+    int[] aggregates = {0};
     return rel.accept(new RelHomogeneousShuttle() {
       @Override
       public RelNode visit(RelNode original) {
@@ -242,8 +248,18 @@ public final class ShapeAnalyzer {
         if (original == top || !(visited instanceof Aggregate aggregate)) {
           return visited;
         }
+        // the whole plan printed with its types: equal text is the same relation (inner state tables
+        // already replaced by their scans, by name)
+        String plan = org.apache.calcite.plan.RelOptUtil.toString(aggregate,
+            org.apache.calcite.sql.SqlExplainLevel.DIGEST_ATTRIBUTES) + aggregate.getRowType().getFullTypeString();
+        List<String> same = stateTableOfPlan.get(plan);
+        int number = aggregates[0]++;
+        if (same != null) {
+          return StateTables.scan(aggregate, same);
+        }
         List<AggregateClass> classes = checkAggregate(aggregate);
-        List<String> name = StateTables.name(streamTableId, strata.size());
+        List<String> name = StateTables.name(streamTableId, number);
+        stateTableOfPlan.put(plan, name);
         strata.add(new Stratum(strata.size(), name, new MaintenanceShape.Grouped(aggregate.getInput(), aggregate,
             identity(aggregate), classes), original));
         return StateTables.scan(aggregate, name);

@@ -124,6 +124,29 @@ class StatefulOperatorScenarioTest {
     }
   }
 
+  /**
+   * The same sub-query written twice (in the select list and in WHERE, where Calcite plans it twice) is kept
+   * in one state table: it was kept, and maintained, twice.
+   */
+  @Test
+  void aSubQueryWrittenTwiceIsOneStateTable(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      create(c, "above_by", "SELECT id, amount - (SELECT avg(amount) FROM orders) AS above FROM orders "
+          + "WHERE amount > (SELECT avg(amount) FROM orders) AND customer NOT IN (SELECT id FROM customers "
+          + "WHERE region = 'south')", Mode.DIFFERENTIAL);
+      String stateTables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'freshet_state' AND tablename LIKE 'st\\_"
+          + id(c, "above_by") + "\\_%'";
+      // the average once (twice before), the NOT IN's ids once
+      assertEquals(2, count(c, stateTables), "one state table per distinct sub-query");
+      exec(c, "INSERT INTO orders VALUES (30, 4, 9.00, 'open'), (31, 2, 12.50, 'open')");
+      Oracle.refreshAndCheck(c, "above_by", Mode.DIFFERENTIAL);
+      exec(c, "UPDATE orders SET amount = 1 WHERE id = 30", "UPDATE customers SET region = 'north' WHERE id = 2");
+      Oracle.refreshAndCheck(c, "above_by", Mode.DIFFERENTIAL);
+      exec(c, "DELETE FROM orders WHERE amount > 5");
+      Oracle.refreshAndCheck(c, "above_by", Mode.DIFFERENTIAL);
+    }
+  }
+
   @Test
   void distinctOverAJoinWhoseSidesChangeAtOnce(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
