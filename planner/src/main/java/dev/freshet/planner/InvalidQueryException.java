@@ -16,4 +16,10 @@ public final class InvalidQueryException extends QueryException {
   public String kind() {
     return syntax ? "syntax" : "invalid";
   }
+
+  /** PostgreSQL's words alone: {@code error: column "a" does not exist}, not {@code error: invalid: column ...}. */
+  @Override
+  protected boolean kindShown() {
+    return false;
+  }
 }

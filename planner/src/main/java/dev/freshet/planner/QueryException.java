@@ -26,13 +26,22 @@ public abstract class QueryException extends RuntimeException {
     return position;
   }
 
-  /** A one-word kind shown before the message: "syntax", "invalid", "unsupported". */
+  /** A one-word kind: "syntax", "invalid", "unsupported". */
   public abstract String kind();
+
+  /**
+   * Whether {@link #render()} shows {@link #kind()} before the message. A refusal does ({@code unsupported:
+   * FR005: ...}: the query is valid, Freshet will not maintain it so); a query PostgreSQL itself rejects does
+   * not, and reads as psql prints it ({@code error: column "a" does not exist}).
+   */
+  protected boolean kindShown() {
+    return true;
+  }
 
   /** The message with its position and, when known, the source line underlined. */
   public String render() {
     StringBuilder out = new StringBuilder();
-    out.append("error: ").append(kind()).append(": ").append(getMessage());
+    out.append("error: ").append(kindShown() ? kind() + ": " : "").append(getMessage());
     if (position.isKnown()) {
       out.append("\n  --> query:").append(position.line()).append(':').append(position.column());
       String[] lines = sql.split("\r?\n", -1);

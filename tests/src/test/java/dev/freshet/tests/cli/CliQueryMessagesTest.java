@@ -28,11 +28,26 @@ class CliQueryMessagesTest {
     for (String mode : List.of("AUTO", "FULL", "DIFFERENTIAL")) {
       CliRun run = CliRun.run(db.jdbcUrl(), "create", "msg_bad", "--mode", mode, "--query", "SELECT 'abc FROM msg_t");
       assertEquals(3, run.exitCode(), run.transcript());
-      assertEquals("error: syntax: unterminated quoted string at or near \"'abc FROM msg_t\"\n"
+      assertEquals("error: unterminated quoted string at or near \"'abc FROM msg_t\"\n"
           + "  --> query:1:8\n"
           + "   | SELECT 'abc FROM msg_t\n"
           + "   |        ^\n", run.err(), run.transcript());
     }
+  }
+
+  /**
+   * A name the query gets wrong reads as psql says it ({@code column "nosuch" does not exist}), where create
+   * printed {@code error: invalid: column ...}, a word of Freshet's inside (found by the first-hour walkthrough).
+   */
+  @Test
+  void anUnknownColumnIsNamedAsPostgresNamesIt(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE msg_u (id int PRIMARY KEY)");
+    CliRun run = CliRun.run(db.jdbcUrl(), "create", "msg_unknown", "--query", "SELECT nosuch FROM msg_u");
+    assertEquals(3, run.exitCode(), run.transcript());
+    assertEquals("error: column \"nosuch\" does not exist\n"
+        + "  --> query:1:8\n"
+        + "   | SELECT nosuch FROM msg_u\n"
+        + "   |        ^\n", run.err(), run.transcript());
   }
 
   @Test
@@ -43,7 +58,7 @@ class CliQueryMessagesTest {
         "SELECT * FROM (WITH d AS (DELETE FROM msg_w RETURNING *) SELECT * FROM d) x")) {
       CliRun run = CliRun.run(db.jdbcUrl(), "create", "msg_mod", "--query", query);
       assertEquals(3, run.exitCode(), run.transcript());
-      assertTrue(run.err().startsWith("error: invalid: a defining query cannot modify data, and this one has a "
+      assertTrue(run.err().startsWith("error: a defining query cannot modify data, and this one has a "
           + "WITH query that runs DELETE"), run.transcript());
       assertFalse(run.err().contains("view"), run.transcript());
       assertTrue(run.err().contains("^^^^^^\n"), run.transcript());
@@ -112,7 +127,7 @@ class CliQueryMessagesTest {
     CliRun twice = CliRun.run(db.jdbcUrl(), "create", "msg_twice", "--query",
         "SELECT g AS " + longName + "_g, v AS " + longName + "_v FROM msg_l");
     assertEquals(3, twice.exitCode(), twice.transcript());
-    assertTrue(twice.err().startsWith("error: invalid: the names \"" + longName + "_g\" and \"" + longName
+    assertTrue(twice.err().startsWith("error: the names \"" + longName + "_g\" and \"" + longName
         + "_v\" are both \"" + kept + "\" to PostgreSQL, which keeps the first 63 bytes of a name, so the query has "
         + "two columns of that name; give them names that differ in their first 63 bytes\n  --> query:1:"),
         twice.transcript());
