@@ -2,6 +2,7 @@ package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.program.RefreshHistorySql;
 import dev.freshet.codegen.program.RefreshSessionSql;
+import dev.freshet.codegen.program.StreamTableRowSql;
 import dev.freshet.planner.sql.Quoting;
 import java.sql.Array;
 import java.sql.Connection;
@@ -119,14 +120,7 @@ final class StreamTableCatalog {
   static void insert(Connection c, long id, QualifiedName name, String query, Mode requested,
       CompiledStreamTable compiled, String schedule, double recomputeMillis, OffsetDateTime createdAt)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
-        INSERT INTO freshet.stream_tables (id, schema_name, table_name, defining_query, requested_mode,
-          effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path,
-          recompute_ms, settings, created_at, read_columns)
-        OVERRIDING SYSTEM VALUE
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false), ?,
-          """ + RefreshSessionSql.READ_SETTINGS + ", coalesce(?::timestamptz, now()), "
-        + "freshet.query_read_columns(?))")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.INSERT_STREAM_TABLE)) {
       ps.setLong(1, id);
       ps.setString(2, name.schema());
       ps.setString(3, name.name());
@@ -140,6 +134,7 @@ final class StreamTableCatalog {
       ps.setArray(11, c.createArrayOf("text", RefreshSessionSql.QUERY_SETTINGS.toArray()));
       ps.setObject(12, createdAt);
       ps.setString(13, query); // the columns it reads as PostgreSQL resolves it now (catalog V25)
+      ps.setString(14, query); // and their numbers (V26): what ALTER TABLE renamed or dropped is named by them
       ps.executeUpdate();
     }
   }
@@ -399,6 +394,20 @@ final class StreamTableCatalog {
         "UPDATE freshet.stream_tables SET status = 'ACTIVE', resumed_at = clock_timestamp() WHERE id = ?")) {
       ps.setLong(1, id);
       ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Why stream table {@code id} cannot run its query as written since DDL on its sources (a source renamed,
+   * columns its query reads renamed or dropped), naming them and the fix (catalog V26); empty when nothing
+   * of the kind.
+   */
+  static Optional<String> sourceDdlReason(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.SOURCE_DDL_REASON)) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
     }
   }
 

@@ -414,6 +414,8 @@ public final class StreamTables {
   private static final String NEEDS_EXACT_PROGRAM = "FS003";
   /** SQLSTATE of refresh_window: DDL on a type its sources use; it must be compiled again first (catalog V18). */
   private static final String NEEDS_COMPILE = "FS005";
+  /** SQLSTATE of refresh_window: columns its query reads were renamed or dropped (catalog V26). */
+  private static final String SOURCE_DDL = "FS008";
   /** SQLSTATE serialization_failure: the window's catalog row changed after its snapshot was taken. */
   private static final String SERIALIZATION_FAILURE = "40001";
 
@@ -433,6 +435,10 @@ public final class StreamTables {
         if (SERIALIZATION_FAILURE.equals(state) && round < 3) {
           // another refresh committed between this one's snapshot and its lock: start again after it
           continue;
+        }
+        if (SOURCE_DDL.equals(state)) {
+          // refused as the compiler refuses it (exit status 3), in refresh_window's words
+          throw new StreamTableException(ExitCode.REFUSED, DatabaseErrors.message(e));
         }
         if (round >= 5 || !Set.of(NEEDS_RECONCILE, NEEDS_PROGRAMS, NEEDS_EXACT_PROGRAM, NEEDS_COMPILE).contains(state)) {
           throw e;
@@ -829,12 +835,20 @@ public final class StreamTables {
     Mode compileAs = st.effectiveMode() == Mode.FULL ? Mode.FULL : st.requestedMode();
     try {
       compiled = StreamTableCompiler.compile(c, st.name(), st.id(), st.definingQuery(), compileAs, st.searchPath());
-    } catch (dev.freshet.planner.InvalidQueryException e) {
+    } catch (dev.freshet.planner.QueryException e) {
+      // ALTER TABLE renamed or dropped what it reads: that, not what the planner met first (a name it cannot
+      // find, or one that now reads an outer query's column, refused FR005), as refresh_window says it
+      refuseAfterSourceDdl(c, st);
+      if (!(e instanceof dev.freshet.planner.InvalidQueryException)) {
+        throw e;
+      }
       throw new StreamTableException(ExitCode.REFUSED, "the query of " + st.name() + " no longer plans against "
-          + "its sources (was a table or column renamed or dropped?)\n" + e.render().replaceFirst("^error: ", "")
+          + "its sources (a table, column or function it names may have been renamed or dropped since it was "
+          + "created): " + e.render().replaceFirst("^error: ", "")
           + "\n  fix: give it the new names with 'freshet alter " + st.name() + " --query ...' (this recreates it)");
     }
     if (compiled.effectiveMode() != st.effectiveMode()) {
+      refuseAfterSourceDdl(c, st);
       throw new StreamTableException(ExitCode.REFUSED, st.name() + " was created to run "
           + st.effectiveMode() + " but its query now compiles to " + compiled.effectiveMode()
           + compiled.fallback().map(r -> " (" + r.reasonLine() + ")").orElse("")
@@ -844,6 +858,28 @@ public final class StreamTables {
     COMPILED.keySet().removeIf(k -> k.get(0).equals(st.id())); // stale plans of it, if any
     COMPILED.put(key, compiled);
     return compiled;
+  }
+
+  /**
+   * Why the next refresh of stream table {@code id} is refused since DDL on its sources (a source renamed,
+   * columns its query reads renamed or dropped), naming them and the fix (catalog V26); empty when nothing of
+   * the kind. Status shows it as what the next refresh will do.
+   */
+  public static Optional<String> sourceDdlReason(Connection c, long id) throws SQLException {
+    return StreamTableCatalog.sourceDdlReason(c, id);
+  }
+
+  /**
+   * Refuses, naming them and the fix, when DDL on the sources of {@code st} (a source renamed, columns its query
+   * reads renamed or dropped) is why its query no longer compiles as it did ({@code freshet.source_ddl_reason},
+   * catalog V26: the words refresh_window refuses with, SQLSTATE FS008, and status shows).
+   */
+  private static void refuseAfterSourceDdl(Connection c, StoredStreamTable st) throws SQLException {
+    Optional<String> reason = StreamTableCatalog.sourceDdlReason(c, st.id());
+    if (reason.isPresent()) {
+      throw new StreamTableException(ExitCode.REFUSED, "stream table " + st.name() + " cannot be refreshed: "
+          + reason.get());
+    }
   }
 
   // ---- drop, alter, list, status ----------------------------------------------------------------

@@ -6,8 +6,10 @@
 -- in the versions of their day.
 --
 -- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
--- V18, V19, V20, V21, V22, V23, V24, V25 for the history of its design). query_read_columns: the columns a
--- query reads as PostgreSQL resolves it (V25). note_join_order_trial: a differential
+-- V18, V19, V20, V21, V22, V23, V24, V25, V26 for the history of its design). query_read_columns: the columns
+-- a query reads as PostgreSQL resolves it (V25); query_read_attributes, the same with their numbers (V26).
+-- source_ddl_reason: the columns a stream table's query reads that ALTER TABLE renamed or dropped, named with
+-- the fix (V26), which refresh_window refuses with, on_source_ddl records and status shows. note_join_order_trial: a differential
 -- program's join order, measured (V23). auto_choice: AUTO's choice for a window (V11; V24: from the
 -- refreshes since the last fill from its query). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
@@ -158,6 +160,13 @@ BEGIN
   IF v_why IS NOT NULL THEN
     RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name, v_why
       USING ERRCODE = 'FS006', HINT = format('''freshet alter %s --query ...'' with the new name recreates it', v_name);
+  END IF;
+  -- A column its query reads renamed or dropped (V26): refused, naming each column and the fix, before the
+  -- query is compiled or run again (it would fail on the first name it met, or read another table's column
+  -- under the name), until the query is given the names as they are now.
+  v_why := freshet.source_ddl_reason(p_id);
+  IF v_why IS NOT NULL THEN
+    RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name, v_why USING ERRCODE = 'FS008';
   END IF;
   EXECUTE v_st.reconcile_check INTO v_renamed USING v_relids;
   IF cardinality(v_renamed) > 0 THEN
@@ -393,6 +402,136 @@ BEGIN
   RETURN v_read;
 END
 $query_read_columns$;
+
+-- The columns p_query reads as PostgreSQL resolves its names under the current search_path, with their numbers
+-- (V26): [{"relid", "attnum", "name"}], from the dependencies of a temporary view of it as query_read_columns
+-- reads them; NULL when PostgreSQL cannot make a view of it. Recorded at create and alter, read by
+-- source_ddl_reason.
+CREATE OR REPLACE FUNCTION freshet.query_read_attributes(p_query text) RETURNS jsonb
+LANGUAGE plpgsql AS $query_read_attributes$
+DECLARE
+  v_read jsonb;
+BEGIN
+  BEGIN
+    EXECUTE 'CREATE TEMPORARY VIEW freshet_read_attributes_probe AS ' || p_query;
+  EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+  END;
+  SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('relid', k.relid, 'attnum', k.attnum,
+           'name', k.name) ORDER BY k.relid, k.attnum), '[]')
+  INTO v_read
+  FROM (SELECT DISTINCT d.refobjid::bigint AS relid, a.attnum, a.attname::text AS name
+        FROM pg_catalog.pg_depend d
+        JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+          AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+          AND r.ev_class = 'pg_temp.freshet_read_attributes_probe'::pg_catalog.regclass
+          AND d.refobjid <> r.ev_class AND d.refobjsubid > 0) AS k;
+  DROP VIEW pg_temp.freshet_read_attributes_probe;
+  RETURN v_read;
+END
+$query_read_attributes$;
+
+-- Names as a sentence lists them: 'a', 'a and b', 'a, b and c'.
+CREATE OR REPLACE FUNCTION freshet.word_list(p_words text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN pg_catalog.cardinality(p_words) <= 1 THEN p_words[1]
+            ELSE pg_catalog.array_to_string(p_words[1 : pg_catalog.cardinality(p_words) - 1], ', ') || ' and '
+              || p_words[pg_catalog.cardinality(p_words)] END;
+
+-- Why stream table p_id cannot run its query as written since DDL on its sources (V26; only source p_relid's
+-- when given), with the fix, or NULL: a source renamed or moved (as refresh_window's FS006 says), else every
+-- column its query reads that its table no longer has under that name, renamed (its number has another name
+-- now) or dropped. The columns read are those recorded with their numbers at create or alter
+-- (stream_tables.read_attributes); for a stream table without them (created before V26), the columns captured
+-- for it, numbered as capture recorded them (V15), or by name alone (then 'dropped or renamed'). A name its
+-- table still has (a column dropped and added again, names swapped) is read by that name: nothing to say.
+CREATE OR REPLACE FUNCTION freshet.source_ddl_reason(p_id bigint, p_relid oid DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $source_ddl_reason$
+DECLARE
+  v_st       record;
+  v_name     text;
+  v_why      text;
+  v_column   record;
+  v_renamed  text[] := '{}'; -- "s"."t"."c" of each column renamed
+  v_to       text[] := '{}'; -- and its name now
+  v_dropped  text[] := '{}';
+  v_items    text[] := '{}'; -- every one, with what happened to it
+  v_count    int;
+BEGIN
+  SELECT st.schema_name, st.table_name, st.read_attributes INTO v_st
+  FROM freshet.stream_tables AS st WHERE st.id = p_id;
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  v_name := freshet.display_name(v_st.schema_name, v_st.table_name);
+  SELECT format('its source %s was renamed to %s (ALTER TABLE); its query names the old table: ''freshet alter %s '
+           '--query ...'' with the new name recreates it', freshet.display_name(s.source_schema, s.source_table),
+           freshet.display_name(n.nspname, c.relname), v_name)
+  INTO v_why
+  FROM freshet.stream_table_sources AS s
+  JOIN pg_catalog.pg_class AS c ON c.oid = s.source_relid
+  JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+  WHERE s.stream_table_id = p_id AND (p_relid IS NULL OR s.source_relid = p_relid)
+    AND (n.nspname, c.relname) IS DISTINCT FROM (s.source_schema, s.source_table)
+  ORDER BY s.source_schema, s.source_table
+  LIMIT 1;
+  IF v_why IS NOT NULL THEN
+    RETURN v_why;
+  END IF;
+  FOR v_column IN
+    WITH read AS (
+      SELECT (e ->> 'relid')::oid AS relid, (e ->> 'attnum')::int2 AS attnum, e ->> 'name' AS name
+      FROM pg_catalog.jsonb_array_elements(v_st.read_attributes) AS e
+      UNION
+      SELECT s.source_relid, b.captured_attnums[pg_catalog.array_position(b.captured_columns, k.name)], k.name
+      FROM freshet.stream_table_sources AS s
+      CROSS JOIN LATERAL pg_catalog.unnest(s.columns) AS k(name)
+      LEFT JOIN freshet.change_buffers AS b ON b.source_relid = s.source_relid
+      WHERE s.stream_table_id = p_id AND v_st.read_attributes IS NULL)
+    SELECT freshet.display_name(n.nspname, c.relname, r.name) AS shown, r.attnum, a.attname AS now_name
+    FROM read AS r
+    JOIN pg_catalog.pg_class AS c ON c.oid = r.relid
+    JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+    LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = r.relid AND a.attnum = r.attnum AND NOT a.attisdropped
+    WHERE (p_relid IS NULL OR r.relid = p_relid)
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_attribute AS x
+                      WHERE x.attrelid = r.relid AND x.attname = r.name AND x.attnum > 0 AND NOT x.attisdropped)
+    ORDER BY n.nspname, c.relname, r.attnum, r.name
+  LOOP
+    IF v_column.now_name IS NOT NULL THEN
+      v_renamed := v_renamed || v_column.shown;
+      v_to := v_to || freshet.display_name(v_column.now_name);
+      v_items := v_items || format('%s (renamed to %s)', v_column.shown, freshet.display_name(v_column.now_name));
+    ELSIF v_column.attnum IS NOT NULL THEN
+      v_dropped := v_dropped || v_column.shown;
+      v_items := v_items || format('%s (dropped)', v_column.shown);
+    ELSE
+      v_items := v_items || format('%s (dropped or renamed)', v_column.shown);
+    END IF;
+  END LOOP;
+  v_count := cardinality(v_items);
+  IF v_count = 0 THEN
+    RETURN NULL;
+  ELSIF v_count = cardinality(v_dropped) THEN
+    RETURN format('its source %1$s %2$s %3$s dropped (ALTER TABLE ... DROP COLUMN), and its query reads %4$s: '
+      '''freshet alter %5$s --query ...'' without %4$s recreates it, ''freshet drop %5$s'' drops it',
+      CASE WHEN v_count = 1 THEN 'column' ELSE 'columns' END, freshet.word_list(v_dropped),
+      CASE WHEN v_count = 1 THEN 'was' ELSE 'were' END, CASE WHEN v_count = 1 THEN 'it' ELSE 'them' END, v_name);
+  ELSIF v_count = cardinality(v_renamed) THEN
+    RETURN format('its source %1$s %2$s %3$s renamed to %4$s (ALTER TABLE ... RENAME COLUMN), and its query reads '
+      '%5$s: ''freshet alter %6$s --query ...'' with the new %7$s recreates it',
+      CASE WHEN v_count = 1 THEN 'column' ELSE 'columns' END, freshet.word_list(v_renamed),
+      CASE WHEN v_count = 1 THEN 'was' ELSE 'were' END, freshet.word_list(v_to),
+      CASE WHEN v_count = 1 THEN 'it' ELSE 'them' END, v_name, CASE WHEN v_count = 1 THEN 'name' ELSE 'names' END);
+  END IF;
+  RETURN format('its source %1$s %2$s %3$s no longer there under the %4$s its query reads (ALTER TABLE): '
+    '''freshet alter %5$s --query ...'' with the names as they are now recreates it, ''freshet drop %5$s'' drops it',
+    CASE WHEN v_count = 1 THEN 'column' ELSE 'columns' END, freshet.word_list(v_items),
+    CASE WHEN v_count = 1 THEN 'is' ELSE 'are' END, CASE WHEN v_count = 1 THEN 'name' ELSE 'names' END, v_name);
+END
+$source_ddl_reason$;
 
 -- One measured run of a differential program with a join order (V23): summed, and once both orders ran,
 -- the program keeps PostgreSQL's unless the order as printed took less than 2/3 of its time per window
@@ -709,7 +848,8 @@ $on_sql_drop$;
 
 -- At the end of an ALTER TABLE of a source (V15): for each stream table reading it, a renamed table or a
 -- column its query reads renamed or dropped sets status ERROR with a last error naming them and the fix (its
--- next refresh would fail so); a column it reads that changed type, or other captured columns of the source
+-- next refresh would fail so; every column, freshet.source_ddl_reason, V26); a column it reads that changed
+-- type, or other captured columns of the source
 -- renamed, dropped or retyped, records why its next refresh rebuilds it. Never fails the DDL that fired it.
 CREATE OR REPLACE FUNCTION freshet.on_source_ddl() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $on_source_ddl$
@@ -740,11 +880,8 @@ BEGIN
     v_rebuild := NULL;
     v_st := freshet.display_name(v_source.schema_name, v_source.table_name);
     v_src := freshet.display_name(v_source.schema_now, v_source.table_now);
-    IF (v_source.schema_now, v_source.table_now) IS DISTINCT FROM (v_source.source_schema, v_source.source_table) THEN
-      v_error := format('its source %s was renamed to %s (ALTER TABLE); its query names the old table: '
-        '''freshet alter %s --query ...'' with the new name recreates it',
-        freshet.display_name(v_source.source_schema, v_source.source_table), v_src, v_st);
-    END IF;
+    -- the source renamed, or every column its query reads renamed or dropped (V26), with the fix
+    v_error := freshet.source_ddl_reason(v_source.stream_table_id, v_source.source_relid);
     FOREACH v_column IN ARRAY v_source.columns LOOP
       EXIT WHEN v_error IS NOT NULL;
       -- the column's number when capture was set up (V15 records it), and what that column is now
@@ -753,16 +890,7 @@ BEGIN
       FROM pg_catalog.pg_attribute AS a
       WHERE a.attrelid = v_source.source_relid AND NOT a.attisdropped AND a.attnum > 0
         AND (a.attnum = v_attnum OR (v_attnum IS NULL AND a.attname = v_column));
-      IF NOT FOUND THEN
-        v_error := format('its source column %1$s was dropped (ALTER TABLE ... DROP COLUMN), and its query '
-          'reads it: ''freshet alter %2$s --query ...'' without it recreates it, ''freshet drop %2$s'' drops it',
-          freshet.display_name(v_source.schema_now, v_source.table_now, v_column), v_st);
-      ELSIF v_current.attname <> v_column THEN
-        v_error := format('its source column %s was renamed to %s (ALTER TABLE ... RENAME COLUMN), and its '
-          'query reads it: ''freshet alter %s --query ...'' with the new name recreates it',
-          freshet.display_name(v_source.schema_now, v_source.table_now, v_column),
-          freshet.display_name(v_current.attname), v_st);
-      ELSIF v_attnum IS NOT NULL THEN
+      IF FOUND AND v_current.attname = v_column AND v_attnum IS NOT NULL THEN
         -- this column's entry in the recorded layout: attnum:type:typmod:collation
         SELECT e INTO v_recorded
         FROM pg_catalog.unnest(pg_catalog.string_to_array(v_source.captured_layout, ',')) AS e

@@ -4,6 +4,7 @@ import static dev.freshet.tests.scenarios.Scenarios.create;
 import static dev.freshet.tests.scenarios.Scenarios.exec;
 import static dev.freshet.tests.scenarios.Scenarios.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,12 +46,16 @@ class FullQueryColumnsScenarioTest {
       assertEquals(List.of("2", "3"), rows(c, "SELECT id::text FROM fq_cheap ORDER BY id"));
 
       exec(c, "ALTER TABLE fq_promo RENAME COLUMN price TO promo_price", "INSERT INTO fq_p VALUES (4, 1)");
-      SQLException e = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "fq_cheap"));
-      assertTrue(e.getMessage().contains("stream table \"public\".\"fq_cheap\" cannot be refreshed: its query now "
-          + "reads other columns than when it was created"), e.getMessage());
+      // refused naming the rename (catalog V26; V25 said "its query now reads other columns than when it was
+      // created", FS007, which still refuses what no rename or drop explains)
+      String renamed = "stream table \"public\".\"fq_cheap\" cannot be refreshed: its source column "
+          + "\"public\".\"fq_promo\".\"price\" was renamed to \"promo_price\" (ALTER TABLE ... RENAME COLUMN)";
+      Exception e = assertThrows(Exception.class, () -> StreamTables.refresh(c, "fq_cheap"));
+      assertTrue(e.getMessage().contains(renamed), e.getMessage());
       assertEquals(List.of("2", "3"), rows(c, "SELECT id::text FROM fq_cheap ORDER BY id"), "nothing applied");
       SQLException call = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('fq_cheap')"));
-      assertEquals("FS007", call.getSQLState(), call.getMessage());
+      assertEquals("FS008", call.getSQLState(), call.getMessage());
+      assertTrue(call.getMessage().contains(renamed), call.getMessage());
 
       // the fix the hint gives: the query with the names as they are now
       StreamTables.alter(c, "fq_cheap", Optional.empty(), Optional.empty(),
@@ -63,7 +68,8 @@ class FullQueryColumnsScenarioTest {
 
   /**
    * The same rename under a DIFFERENTIAL stream table: its query now plans only as FULL, and the refusal names
-   * the stream table in the command it gives and says why (it said "recreate it with 'freshet alter --query'").
+   * the stream table in the command it gives and says why (it said "recreate it with 'freshet alter --query'"),
+   * naming the rename (it said the query now compiled to FULL, with refusal FR005 about sub-queries).
    */
   @Test
   void aDifferentialStreamTableWhoseQueryNowPlansAsFullSaysWhyAndHowToFixIt(TestDatabase db) throws Exception {
@@ -76,8 +82,10 @@ class FullQueryColumnsScenarioTest {
           .effectiveMode());
       exec(c, "ALTER TABLE fd_promo RENAME COLUMN price TO promo_price", "INSERT INTO fd_p VALUES (3, 1)");
       Exception e = assertThrows(Exception.class, () -> StreamTables.refresh(c, "fd_cheap"));
-      assertTrue(e.getMessage().contains("was created to run DIFFERENTIAL but its query now compiles to FULL ("),
-          e.getMessage());
+      // the rename, not what the query now compiles to (FULL, FR005: "price" reads the outer fd_p.price)
+      assertTrue(e.getMessage().contains("its source column \"public\".\"fd_promo\".\"price\" was renamed to "
+          + "\"promo_price\""), e.getMessage());
+      assertFalse(e.getMessage().contains("FR005"), e.getMessage());
       assertTrue(e.getMessage().contains("'freshet alter \"public\".\"fd_cheap\" --query ...'"), e.getMessage());
       assertEquals(List.of("2"), rows(c, "SELECT id::text FROM fd_cheap"), "nothing applied");
     }

@@ -50,10 +50,11 @@ class SourceRenameScenarioTest {
 
       // The query that names the old column cannot be refreshed; the error says what to do.
       StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn1_notes"));
-      assertTrue(e.getMessage().contains("column \"note\" does not exist"), e.getMessage());
+      assertTrue(e.getMessage().contains("its source column \"public\".\"rn1\".\"note\" was renamed to \"memo\""),
+          e.getMessage());
       assertTrue(e.getMessage().contains("freshet alter \"public\".\"rn1_notes\" --query"), e.getMessage());
-      // a refresh that fails while compiling is recorded like any other failure
-      assertEquals(List.of("ERROR|t"), rows(c, "SELECT status, last_error LIKE '%column \"note\" does not exist%' "
+      // a refused refresh is recorded like any other failure
+      assertEquals(List.of("ERROR|t"), rows(c, "SELECT status, last_error LIKE '%\"note\" was renamed to \"memo\"%' "
           + "FROM freshet.stream_tables WHERE table_name = 'rn1_notes'"));
       StreamTables.alter(c, "rn1_notes", Optional.empty(), Optional.empty(),
           Optional.of("SELECT id, memo FROM rn1 WHERE a > 10"));
@@ -107,7 +108,7 @@ class SourceRenameScenarioTest {
 
       // The stream table whose query reads the dropped column fails, naming it and the fix.
       StreamTableException gone = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn3_spare"));
-      assertTrue(gone.getMessage().contains("column \"spare\" does not exist")
+      assertTrue(gone.getMessage().contains("its source column \"public\".\"rn3\".\"spare\" was dropped")
           && gone.getMessage().contains("freshet alter"), gone.getMessage());
     }
   }

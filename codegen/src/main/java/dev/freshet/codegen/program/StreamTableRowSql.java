@@ -1,0 +1,34 @@
+package dev.freshet.codegen.program;
+
+/**
+ * The statements that write a stream table's catalog row and read what DDL on its sources did to it: the row as
+ * create and alter write it (with the columns its query reads, catalog V25 and V26), and why its query cannot
+ * run as written since ALTER TABLE renamed or dropped what it reads ({@code freshet.source_ddl_reason}, V26).
+ */
+public final class StreamTableRowSql {
+
+  private StreamTableRowSql() {
+  }
+
+  /**
+   * The catalog row of a stream table: {@code $1} id, {@code $2}/{@code $3} schema and name, {@code $4} the
+   * query, {@code $5}/{@code $6} requested and effective mode, {@code $7} fallback reason, {@code $8} notes,
+   * {@code $9} schedule, {@code $10} recompute ms, {@code $11} the settings its values depend on, {@code $12}
+   * created at (null: now), {@code $13} and {@code $14} the query again, for the columns it reads as PostgreSQL
+   * resolves it now (names, V25; with their numbers, V26).
+   */
+  public static final String INSERT_STREAM_TABLE = """
+      INSERT INTO freshet.stream_tables (id, schema_name, table_name, defining_query, requested_mode,
+        effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path,
+        recompute_ms, settings, created_at, read_columns, read_attributes)
+      OVERRIDING SYSTEM VALUE
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false), ?,
+        """ + RefreshSessionSql.READ_SETTINGS + ", coalesce(?::timestamptz, now()), "
+      + "freshet.query_read_columns(?), freshet.query_read_attributes(?))";
+
+  /**
+   * Why stream table {@code $1} cannot run its query as written since DDL on its sources (a source renamed,
+   * columns it reads renamed or dropped), naming them and the fix; NULL when nothing of the kind.
+   */
+  public static final String SOURCE_DDL_REASON = "SELECT freshet.source_ddl_reason(?)";
+}
