@@ -89,9 +89,17 @@ public final class StatusCommand implements Callable<Integer> {
           : "not visible to this role (the change buffers hold the sources' rows: their owner and superusers read "
               + "them)"));
       long window = pending.values().stream().mapToLong(Long::longValue).sum();
-      if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL && window > 0) {
+      // DDL on a source its query no longer runs after: every refresh is refused until the query is fixed
+      java.util.Optional<String> refused = StreamTables.sourceDdlReason(c, st.id());
+      if (refused.isPresent()) {
+        out.println("  next refresh: refused until its query is given the names as they are now: " + (st.lastError()
+            .filter(e -> e.contains(refused.get())).isPresent() ? "'freshet alter " + st.name() + " --query ...' "
+            + "recreates it (see the last error)" : refused.get()));
+      } else if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL && window > 0) {
         dev.freshet.runtime.streamtable.AutoChoice next = StreamTables.autoChoice(c, st.id(), window);
-        out.println("  next refresh: " + next.mode() + " (" + next.reason() + ")");
+        // after a failed refresh, what the next one will try (the last error says why the last one failed)
+        out.println("  next refresh: " + (st.status().equals("ERROR") ? "tries again, " : "") + next.mode() + " ("
+            + next.reason() + ")");
       }
       java.util.Optional<OffsetDateTime> since = StreamTables.behindSince(c, st);
       if (since.isPresent()) {

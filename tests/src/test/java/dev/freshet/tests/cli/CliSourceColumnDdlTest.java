@@ -1,0 +1,172 @@
+package dev.freshet.tests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@code freshet refresh}, {@code status} and {@code verify} say after ALTER TABLE renamed or dropped a
+ * column a stream table's query reads (issue 15, the first-hour walkthrough; catalog V26). The refresh said what
+ * the planner met first: refusal FR005 about sub-queries when the renamed name now read an outer query's column,
+ * or {@code invalid: column "a" does not exist} under a question ("was a table or column renamed or dropped?"),
+ * and that replaced the event trigger's last error; status showed {@code ERROR} and {@code next refresh:
+ * DIFFERENTIAL} together; two columns dropped by one ALTER TABLE were named as one. Now each refresh is refused
+ * (exit status 3, nothing applied) naming every column, what happened to it and the fix, status says the next
+ * refresh is refused until then, and after the fix the stream table refreshes and equals its query.
+ */
+@PostgresTest
+class CliSourceColumnDdlTest {
+
+  private static final String PROMO_RENAMED = "its source column \"public\".\"sc_promo\".\"price\" was renamed to "
+      + "\"cost\" (ALTER TABLE ... RENAME COLUMN), and its query reads it: 'freshet alter \"public\".\"sc_ids\" "
+      + "--query ...' with the new name recreates it";
+
+  /** The renamed name is an outer query's column now: the refresh named FR005; it names the rename. */
+  @Test
+  void aColumnRenamedInsideASubQueryIsNamedNotRefusedAsASubQuery(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sc_p (id int PRIMARY KEY, name text, price numeric)",
+        "CREATE TABLE sc_promo (pid int PRIMARY KEY, price numeric)",
+        "INSERT INTO sc_p VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)", "INSERT INTO sc_promo VALUES (1, 10), (2, 20)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "sc_ids", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id FROM sc_p WHERE id IN (SELECT pid FROM sc_promo WHERE price < 15)");
+    assertEquals(0, create.exitCode(), create.transcript());
+
+    db.execute("ALTER TABLE sc_promo RENAME COLUMN price TO cost", "INSERT INTO sc_promo VALUES (3, 5)");
+    CliRun refresh = CliRun.run(url, "refresh", "sc_ids");
+    assertEquals(3, refresh.exitCode(), refresh.transcript());
+    assertEquals("error: stream table \"public\".\"sc_ids\" cannot be refreshed: " + PROMO_RENAMED + "\n",
+        refresh.err(), refresh.transcript());
+    assertEquals(List.of(List.of(1)), db.query("SELECT id FROM sc_ids ORDER BY id"), "nothing applied");
+
+    CliRun status = CliRun.run(url, "status", "sc_ids");
+    assertEquals(0, status.exitCode(), status.transcript());
+    assertTrue(status.out().contains("  status:       ERROR\n  last error:\n    stream table \"public\".\"sc_ids\" "
+        + "cannot be refreshed: " + PROMO_RENAMED + "\n"), status.transcript());
+    assertTrue(status.out().contains("  next refresh: refused until its query is given the names as they are now: "
+        + "'freshet alter \"public\".\"sc_ids\" --query ...' recreates it (see the last error)\n"), status.transcript());
+    assertTrue(status.out().contains("failed, nothing applied"), status.transcript());
+    assertFalse(status.out().contains("FR005"), status.transcript());
+    CliRun verify = CliRun.run(url, "verify", "sc_ids");
+    assertEquals(3, verify.exitCode(), verify.transcript());
+    assertTrue(verify.err().contains(PROMO_RENAMED), verify.transcript());
+
+    // the fix it names
+    CliRun alter = CliRun.run(url, "alter", "sc_ids", "--query",
+        "SELECT id FROM sc_p WHERE id IN (SELECT pid FROM sc_promo WHERE cost < 15)");
+    assertEquals(0, alter.exitCode(), alter.transcript());
+    db.execute("INSERT INTO sc_promo VALUES (4, 1), (5, 50)", "INSERT INTO sc_p VALUES (4, 'd', 4)");
+    assertRefreshedAndEqual(url, "sc_ids");
+    assertEquals(List.of(List.of(1), List.of(3), List.of(4)), db.query("SELECT id FROM sc_ids ORDER BY id"));
+    assertFalse(CliRun.run(url, "status", "sc_ids").out().contains("next refresh: refused"));
+  }
+
+  /**
+   * Two columns dropped by one ALTER TABLE under an AUTO stream table: both are named, by the event trigger
+   * as it happens and by the refresh, and status does not promise a DIFFERENTIAL refresh.
+   */
+  @Test
+  void twoColumnsDroppedByOneAlterTableAreBothNamed(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sc_t (id int PRIMARY KEY, a int, b int, c int)", "INSERT INTO sc_t VALUES (1, 1, 1, 1)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "sc_ab", "--query", "SELECT id, a, b FROM sc_t WHERE c > 0");
+    assertEquals(0, create.exitCode(), create.transcript());
+
+    db.execute("ALTER TABLE sc_t DROP COLUMN a, DROP COLUMN b", "INSERT INTO sc_t VALUES (2, 2)");
+    String dropped = "its source columns \"public\".\"sc_t\".\"a\" and \"public\".\"sc_t\".\"b\" were dropped (ALTER "
+        + "TABLE ... DROP COLUMN), and its query reads them: 'freshet alter \"public\".\"sc_ab\" --query ...' without "
+        + "them recreates it, 'freshet drop \"public\".\"sc_ab\"' drops it";
+    CliRun before = CliRun.run(url, "status", "sc_ab");
+    assertTrue(before.out().contains("  last error:\n    " + dropped + "\n"), before.transcript());
+    assertTrue(before.out().contains("  next refresh: refused until its query is given the names as they are now: "
+        + "'freshet alter \"public\".\"sc_ab\" --query ...' recreates it (see the last error)\n"), before.transcript());
+    assertFalse(before.out().contains("next refresh: DIFFERENTIAL"), before.transcript());
+
+    CliRun refresh = CliRun.run(url, "refresh", "sc_ab");
+    assertEquals(3, refresh.exitCode(), refresh.transcript());
+    assertEquals("error: stream table \"public\".\"sc_ab\" cannot be refreshed: " + dropped + "\n", refresh.err(),
+        refresh.transcript());
+    assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM sc_ab"), "nothing applied");
+    CliRun after = CliRun.run(url, "status", "sc_ab");
+    assertFalse(after.out().contains("next refresh: DIFFERENTIAL"), after.transcript());
+    assertFalse(after.out().contains("renamed or dropped?"), after.transcript());
+
+    CliRun alter = CliRun.run(url, "alter", "sc_ab", "--query", "SELECT id, c FROM sc_t WHERE c > 0");
+    assertEquals(0, alter.exitCode(), alter.transcript());
+    db.execute("INSERT INTO sc_t VALUES (3, 3)");
+    assertRefreshedAndEqual(url, "sc_ab");
+  }
+
+  /**
+   * A stream table that runs FULL (AUTO fell back, FR005): the event trigger knew only the captured columns of
+   * DIFFERENTIAL programs, and status said its next refresh would recompute it while the refresh was refused
+   * (FS007, "a column ... was renamed, dropped or added"). Both name the column now.
+   */
+  @Test
+  void aFullStreamTableNamesTheRenamedColumn(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sc_q (id int PRIMARY KEY, v int)", "CREATE TABLE sc_qq (qid int PRIMARY KEY, w int)",
+        "INSERT INTO sc_q VALUES (1, 1), (2, 2)", "INSERT INTO sc_qq VALUES (1, 1)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "sc_full", "--query",
+        "SELECT id FROM sc_q WHERE id IN (SELECT qid FROM sc_qq WHERE w < 5 OR sc_q.v IS NULL)");
+    assertEquals(0, create.exitCode(), create.transcript());
+    assertTrue(create.out().contains("FULL (requested AUTO)"), create.transcript());
+
+    db.execute("ALTER TABLE sc_qq RENAME COLUMN w TO w2", "INSERT INTO sc_qq VALUES (2, 2)");
+    String renamed = "its source column \"public\".\"sc_qq\".\"w\" was renamed to \"w2\" (ALTER TABLE ... RENAME "
+        + "COLUMN), and its query reads it: 'freshet alter \"public\".\"sc_full\" --query ...' with the new name "
+        + "recreates it";
+    CliRun status = CliRun.run(url, "status", "sc_full");
+    assertTrue(status.out().contains("  last error:\n    " + renamed + "\n"), status.transcript());
+    assertFalse(status.out().contains("recomputes it in full"), status.transcript());
+    CliRun refresh = CliRun.run(url, "refresh", "sc_full");
+    assertEquals(3, refresh.exitCode(), refresh.transcript());
+    assertEquals("error: stream table \"public\".\"sc_full\" cannot be refreshed: " + renamed + "\n", refresh.err(),
+        refresh.transcript());
+    assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM sc_full"), "nothing applied");
+
+    CliRun alter = CliRun.run(url, "alter", "sc_full", "--query",
+        "SELECT id FROM sc_q WHERE id IN (SELECT qid FROM sc_qq WHERE w2 < 5 OR sc_q.v IS NULL)");
+    assertEquals(0, alter.exitCode(), alter.transcript());
+    db.execute("INSERT INTO sc_q VALUES (3, 3)", "INSERT INTO sc_qq VALUES (3, 3)");
+    assertRefreshedAndEqual(url, "sc_full");
+  }
+
+  /**
+   * DDL no event trigger saw (session_replication_role = replica): status is still ACTIVE, and says that the
+   * next refresh is refused, and why; the refresh names the column as after the trigger.
+   */
+  @Test
+  void aRenameUnseenByTheEventTriggerIsNamedByStatusAndRefresh(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sc_u (id int PRIMARY KEY, v int)", "INSERT INTO sc_u VALUES (1, 1)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "sc_uv", "--mode", "DIFFERENTIAL", "--query", "SELECT id, v FROM sc_u");
+    assertEquals(0, create.exitCode(), create.transcript());
+    db.execute("SET session_replication_role = replica", "ALTER TABLE sc_u RENAME COLUMN v TO v2",
+        "RESET session_replication_role", "INSERT INTO sc_u VALUES (2, 2)");
+    String renamed = "its source column \"public\".\"sc_u\".\"v\" was renamed to \"v2\" (ALTER TABLE ... RENAME "
+        + "COLUMN), and its query reads it: 'freshet alter \"public\".\"sc_uv\" --query ...' with the new name "
+        + "recreates it";
+    CliRun status = CliRun.run(url, "status", "sc_uv");
+    assertTrue(status.out().contains("  status:       ACTIVE\n"), status.transcript());
+    assertTrue(status.out().contains("  next refresh: refused until its query is given the names as they are now: "
+        + renamed + "\n"), status.transcript());
+    CliRun refresh = CliRun.run(url, "refresh", "sc_uv");
+    assertEquals(3, refresh.exitCode(), refresh.transcript());
+    assertEquals("error: stream table \"public\".\"sc_uv\" cannot be refreshed: " + renamed + "\n", refresh.err(),
+        refresh.transcript());
+    assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM sc_uv"), "nothing applied");
+  }
+
+  private static void assertRefreshedAndEqual(String url, String name) {
+    CliRun refresh = CliRun.run(url, "refresh", name);
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    CliRun verify = CliRun.run(url, "verify", name);
+    assertEquals(0, verify.exitCode(), verify.transcript());
+  }
+}
