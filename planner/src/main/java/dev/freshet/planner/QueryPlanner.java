@@ -30,6 +30,7 @@ import dev.freshet.planner.parse.StarReader;
 import dev.freshet.planner.types.FreshetTypeFactory;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.hep.HepPlanner;
@@ -268,10 +269,58 @@ public final class QueryPlanner {
             "DISTINCT ON is not read by Freshet's planner yet", "use --mode FULL or AUTO: PostgreSQL runs the "
                 + "query as written"), sql, e);
       }
+      Optional<SourcePosition> operator = operatorAt(sql, at);
+      if (operator.isPresent()) { // valid PostgreSQL (&&, <<=, >>): an operator Calcite's parser has no token for
+        String written = sql.substring(operator.get().startOffset(sql), operator.get().endOffset(sql) + 1);
+        throw new InvalidQueryException("operator " + written + " is not known to Freshet's planner", sql,
+            operator.get(), true, e);
+      }
       String message = e.getMessage() == null ? "syntax error"
           : ValidatorMessages.postgresStyle(text.originalPositions(firstLine(e.getMessage())));
       throw new InvalidQueryException(message, sql, at, true, e);
     }
+  }
+
+  /** The characters PostgreSQL builds operators of. */
+  private static final String OPERATOR_CHARACTERS = "+-*/<>=~!@#%^&|`?";
+
+  /**
+   * The operator the parser stopped in, when it is one of two or more characters ({@code &&}, {@code <<=},
+   * {@code >>}, {@code -|-}) or a prefix one after a comma or bracket ({@code ~addr}): PostgreSQL reads these,
+   * Calcite's parser stops at them (it said {@code syntax error at or near "& &"}, as if the query were not
+   * valid). PostgreSQL reads every query before Freshet's planner does, so the text is an operator.
+   */
+  private static Optional<SourcePosition> operatorAt(String sql, SourcePosition at) {
+    if (!at.isKnown()) {
+      return Optional.empty();
+    }
+    int offset = SourcePosition.offset(sql, at.line(), at.column());
+    boolean prefix = false;
+    if (offset >= 0 && offset < sql.length() && (sql.charAt(offset) == ',' || sql.charAt(offset) == '(')) {
+      // a prefix operator it has no token for (SELECT id, ~addr): it stopped at the comma before
+      offset++;
+      while (offset < sql.length() && Character.isWhitespace(sql.charAt(offset))) {
+        offset++;
+      }
+      prefix = true;
+    }
+    if (offset < 0 || offset >= sql.length() || OPERATOR_CHARACTERS.indexOf(sql.charAt(offset)) < 0) {
+      return Optional.empty();
+    }
+    int start = offset;
+    while (!prefix && start > 0 && OPERATOR_CHARACTERS.indexOf(sql.charAt(start - 1)) >= 0) {
+      start--;
+    }
+    int end = offset;
+    while (end < sql.length() && OPERATOR_CHARACTERS.indexOf(sql.charAt(end)) >= 0) {
+      end++;
+    }
+    if (end - start < (prefix ? 1 : 2) || sql.startsWith("--", start) || sql.startsWith("/*", start)) {
+      return Optional.empty();
+    }
+    SourcePosition first = QueryText.positionOf(sql, start);
+    SourcePosition last = QueryText.positionOf(sql, end - 1);
+    return Optional.of(new SourcePosition(first.line(), first.column(), last.line(), last.column()));
   }
 
   /** Whether the parser stopped at the ON of a DISTINCT ON (it said: syntax error at or near "ON"). */

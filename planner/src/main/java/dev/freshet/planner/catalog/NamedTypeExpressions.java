@@ -47,7 +47,8 @@ public final class NamedTypeExpressions {
             public RexNode visitCall(RexCall call) {
               if (found[0] == null && carriedByName(call.getType()) && !FAITHFUL.contains(call.getKind())
                   && !PostgresConstantFunction.isConstant(call) && !(call.getOperator() instanceof JsonOperator)) {
-                found[0] = described(call.getOperator().getName(), false);
+                found[0] = call.getKind() == org.apache.calcite.sql.SqlKind.ITEM ? "the subscript […]" // tags[1]
+                    : described(call.getOperator().getName(), false);
               }
               // under a cast, the cast's type is what PostgreSQL stores and compares
               return call.getKind() == SqlKind.CAST ? call : super.visitCall(call);

@@ -1,9 +1,13 @@
 package dev.freshet.planner.parse;
 
+import static org.apache.calcite.util.Static.RESOURCE;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.runtime.CalciteContextException;
+import org.apache.calcite.runtime.Resources;
 import org.apache.calcite.sql.JoinConditionType;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
@@ -20,6 +24,7 @@ import org.apache.calcite.sql.util.SqlShuttle;
 import org.apache.calcite.sql.validate.SqlNameMatcher;
 import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
 import org.apache.calcite.sql.validate.SqlValidatorImpl;
+import org.apache.calcite.sql.validate.SqlValidatorException;
 import org.apache.calcite.sql.validate.SqlValidatorNamespace;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -89,6 +94,34 @@ public final class UsingColumnValidator extends SqlValidatorImpl {
       }
     }
     super.validateWhereClause(select);
+  }
+
+  /** Calcite's messages about a call it has no signature for, which Freshet words itself (UnknownCallMessages). */
+  private static final Set<String> UNKNOWN_CALL = Set.of(
+      RESOURCE.canNotApplyOp2Type("", "", "").raw(),
+      RESOURCE.validatorUnknownFunction("").raw(),
+      RESOURCE.invalidArgCount("", 0).raw(),
+      RESOURCE.cannotInferReturnType("", "").raw());
+
+  /** Calcite's message about CASE or COALESCE results without a common type. */
+  private static final String MIXED_TYPES = RESOURCE.illegalMixingOfTypes().raw();
+
+  /**
+   * A call no signature of the planner's takes is named with PostgreSQL's types ({@code operator inet << unknown})
+   * where Calcite named its own ({@code '<POSTGRES(INET)> << <CHAR(10)>'}); at the call's position, as before.
+   */
+  @Override
+  public CalciteContextException newValidationError(SqlNode node,
+      Resources.ExInst<SqlValidatorException> e) {
+    if (node instanceof SqlCall call && (UNKNOWN_CALL.contains(e.raw()) || MIXED_TYPES.equals(e.raw()))) {
+      String message = UNKNOWN_CALL.contains(e.raw())
+          ? UnknownCallMessages.notKnown(call, this::getValidatedNodeTypeIfKnown)
+          : UnknownCallMessages.mixedTypes(call, this::getValidatedNodeTypeIfKnown);
+      SqlParserPos pos = node.getParserPosition();
+      return new CalciteContextException(message, new SqlValidatorException(message, null),
+          pos.getLineNum(), pos.getColumnNum(), pos.getEndLineNum(), pos.getEndColumnNum());
+    }
+    return super.newValidationError(node, e);
   }
 
   private SqlNode mergeUsingColumns(SqlSelect select, SqlNode expression) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -247,13 +249,70 @@ class CliRefusalWordingTest {
         "SELECT id, array_length(tags, 1) AS l FROM rw_arr");
     assertEquals(3, run.exitCode(), run.transcript());
     assertTrue(run.err().startsWith("error: unsupported: FR008: Freshet's planner cannot read this query yet (function "
-        + "array_length() with these arguments is not known to Freshet's planner)\n"), run.transcript());
+        + "array_length(integer[], integer) is not known to Freshet's planner)\n"), run.transcript());
     assertFalse(run.err().contains("<ANY>") || run.err().contains("<NUMERIC>") || run.err().contains("does not exist"),
         run.transcript());
     CliRun auto = CliRun.run(db.jdbcUrl(), "create", "rw_len", "--query",
         "SELECT id, array_length(tags, 1) AS l FROM rw_arr");
     assertEquals(0, auto.exitCode(), auto.transcript());
     assertTrue(auto.out().contains(": FULL (requested AUTO)"), auto.transcript());
+  }
+
+  /**
+   * An operator Freshet's planner does not know is named with PostgreSQL's types and pointed at (found by the
+   * walkthrough: it said {@code Cannot apply '<<' to arguments of type '<POSTGRES(INET)> << <CHAR(10)>'.
+   * Supported form(s): '<INTEGER> << <INTEGER>'}, and {@code syntax error at or near "& &"} for {@code &&});
+   * in AUTO the stream table is FULL with that reason, and refreshes as PostgreSQL runs the query.
+   */
+  @Test
+  void anOperatorFreshetCannotReadIsNamedWithPostgresqlsTypes(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_hosts (id int PRIMARY KEY, addr inet, net cidr, tags text[], r int4range, p point, "
+        + "b box)", "INSERT INTO rw_hosts VALUES (1, '10.1.2.3', '10.0.0.0/8', '{x}', '[1,5)', '(1,1)', '((0,0),(2,2))'), "
+        + "(2, '192.168.0.1', '192.168.0.0/16', '{y}', '[7,9)', '(5,5)', '((0,0),(1,1))')");
+    CliRun inet = CliRun.run(db.jdbcUrl(), "create", "rw_net", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id FROM rw_hosts WHERE addr << '10.0.0.0/8'");
+    assertEquals(3, inet.exitCode(), inet.transcript());
+    assertEquals("error: unsupported: FR008: Freshet's planner cannot read this query yet (operator inet << unknown "
+        + "is not known to Freshet's planner)\n"
+        + "  fix: use --mode FULL or AUTO: PostgreSQL runs the query as written\n"
+        + "  --> query:1:31\n"
+        + "   | SELECT id FROM rw_hosts WHERE addr << '10.0.0.0/8'\n"
+        + "   |                               ^^^^^^^^^^^^^^^^^^^^\n", inet.err(), inet.transcript());
+    String[][] others = {
+        {"addr && net", "operator && is not known to Freshet's planner", "  --> query:1:36\n"},
+        {"addr <<= net", "operator <<= is not known to Freshet's planner", "  --> query:1:36\n"},
+        {"tags @> ARRAY['x']", "operator text[] @> text[] is not known to Freshet's planner", "  --> query:1:31\n"},
+        {"r @> 3", "operator int4range @> integer is not known to Freshet's planner", "  --> query:1:31\n"},
+        {"p <@ b", "operator point <@ box is not known to Freshet's planner", "  --> query:1:31\n"},
+        {"host(addr) = '10.1.2.3'", "function host(inet) is not known to Freshet's planner", "  --> query:1:31\n"}};
+    for (String[] other : others) {
+      CliRun run = CliRun.run(db.jdbcUrl(), "create", "rw_net", "--mode", "DIFFERENTIAL", "--query",
+          "SELECT id FROM rw_hosts WHERE " + other[0]);
+      assertEquals(3, run.exitCode(), run.transcript());
+      assertTrue(run.err().startsWith("error: unsupported: FR008: Freshet's planner cannot read this query yet ("
+          + other[1] + ")\n"), run.transcript());
+      assertTrue(run.err().contains(other[2]), run.transcript());
+      for (String calcite : new String[] {"POSTGRES(", "CHAR(", "Cannot apply", "Supported form", "& &", "<< ="}) {
+        assertFalse(run.err().contains(calcite), run.transcript());
+      }
+    }
+
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "rw_net", "--query",
+        "SELECT id FROM rw_hosts WHERE addr << '10.0.0.0/8'");
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertTrue(auto.out().contains("fallback:     FR008 unreadable_query at line 1, column 31: Freshet's planner "
+        + "cannot read this query yet (operator inet << unknown is not known to Freshet's planner)"), auto.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "rw_net");
+    }
+    db.execute("INSERT INTO rw_hosts VALUES (3, '10.9.9.9', '10.0.0.0/8', '{z}', '[1,2)', '(0,0)', '((0,0),(1,1))')",
+        "UPDATE rw_hosts SET addr = '172.16.0.1' WHERE id = 1");
+    CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", "rw_net");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "rw_net");
+    }
+    assertEquals(3L, ((Number) db.scalar("SELECT min(id) FROM rw_net")).longValue());
   }
 
   @Test
