@@ -25,5 +25,10 @@ public enum Landmark {
   /** A volatile or time-dependent function ({@code random()}, {@code now()}, {@code current_date}). */
   VOLATILE_FUNCTION,
   /** The words {@code WITH RECURSIVE} of a query with a recursive WITH query. */
-  RECURSIVE_WITH
+  RECURSIVE_WITH,
+  /**
+   * A scalar sub-query ({@code (SELECT k FROM t)} as a value) that may return more than one row: the first
+   * one not plainly of one row (an aggregate without GROUP BY, a LIMIT 1), else the first one.
+   */
+  SCALAR_SUBQUERY
 }

@@ -73,6 +73,7 @@ public final class Landmarks {
   public static Landmarks of(SqlNode validated, String parsed, UnaryOperator<SourcePosition> toOriginal,
       Function<SqlNode, @Nullable RelDataType> typeOf) {
     Map<Landmark, SourcePosition> first = new EnumMap<>(Landmark.class);
+    SourcePosition[] anyScalarSubQuery = {null}; // the first scalar sub-query, if none is found for the landmark
     validated.accept(new SqlBasicVisitor<Void>() {
       @Override
       public Void visit(SqlCall call) {
@@ -95,6 +96,7 @@ public final class Landmarks {
           case UNION, INTERSECT, EXCEPT -> noteKeywordAfter(Landmark.SET_OPERATION, call.operand(0));
           case ROLLUP, CUBE, GROUPING_SETS -> note(Landmark.GROUPING_SETS, call);
           case WITHIN_GROUP -> note(Landmark.ORDERED_AGGREGATE, call);
+          case SCALAR_QUERY -> noteScalarSubQuery(call);
           default -> {
             // string_agg(x, ',' ORDER BY y), array_agg(x ORDER BY y): the ORDER BY is a list argument.
             if (call.getOperator().isAggregator()
@@ -222,6 +224,44 @@ public final class Landmarks {
           }
         }
         return Optional.empty();
+      }
+
+      private void noteScalarSubQuery(SqlCall call) {
+        SourcePosition p = SourcePosition.of(call.getParserPosition());
+        if (first.containsKey(Landmark.SCALAR_SUBQUERY) || !p.isKnown()) {
+          return;
+        }
+        if (!plainlyOneRow(call.operand(0))) {
+          first.put(Landmark.SCALAR_SUBQUERY, toOriginal.apply(p));
+        } else if (anyScalarSubQuery[0] == null) {
+          anyScalarSubQuery[0] = toOriginal.apply(p);
+        }
+      }
+
+      /** An aggregate without GROUP BY ({@code SELECT max(v) FROM t}), or a query limited to one row. */
+      private boolean plainlyOneRow(SqlNode query) {
+        SqlNode fetch = null;
+        if (query instanceof SqlOrderBy orderBy) {
+          fetch = orderBy.fetch;
+          query = orderBy.query;
+        }
+        if (!(query instanceof SqlSelect select)) {
+          return false;
+        }
+        fetch = fetch != null ? fetch : select.getFetch();
+        if (fetch instanceof org.apache.calcite.sql.SqlNumericLiteral n && n.intValue(false) <= 1) {
+          return true;
+        }
+        return select.getGroup() == null && select.getSelectList().size() == 1
+            && select.getSelectList().get(0).accept(new SqlBasicVisitor<Boolean>() {
+              @Override
+              public Boolean visit(SqlCall c) {
+                if (c.getKind() == SqlKind.AS) {
+                  return c.operand(0).accept(this);
+                }
+                return c.getOperator().isAggregator() && c.getKind() != SqlKind.OVER;
+              }
+            }) == Boolean.TRUE;
       }
 
       private void note(Landmark landmark, SqlNode node) {

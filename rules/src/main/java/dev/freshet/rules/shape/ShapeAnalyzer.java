@@ -286,8 +286,9 @@ public final class ShapeAnalyzer {
             "use --mode FULL or AUTO", Landmark.ORDERED_AGGREGATE);
       }
       if (call.getAggregation().getKind() == SqlKind.SINGLE_VALUE) {
-        throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, "a scalar sub-query that may return more than one row "
-            + "is not maintained differentially yet", "use --mode FULL or AUTO");
+        // PostgreSQL fails such a query when the sub-query returns two rows; a delta has no way to fail so
+        throw refusal(ReasonCode.UNSUPPORTED_AGGREGATE, SCALAR_SUBQUERY_MESSAGE, SCALAR_SUBQUERY_FIX,
+            Landmark.SCALAR_SUBQUERY);
       }
       List<RelDataType> argumentTypes = call.getArgList().stream()
           .map(i -> aggregate.getInput().getRowType().getFieldList().get(i).getType()).toList();
@@ -473,6 +474,14 @@ public final class ShapeAnalyzer {
         ? "; or compare with a time kept in a table you update (WHERE at > (SELECT max(t) FROM my_clock)), which is "
             + "maintained differentially" : ""), Landmark.VOLATILE_FUNCTION);
   }
+
+  static final String SCALAR_SUBQUERY_MESSAGE = "a scalar sub-query that may return more than one row is not "
+      + "maintained differentially: PostgreSQL fails the query when it does (\"more than one row returned by a "
+      + "subquery used as an expression\"), which applying changes cannot tell";
+
+  static final String SCALAR_SUBQUERY_FIX = "make it return one row at most: an aggregate (SELECT max(k) FROM …), or "
+      + "correlate it on a primary key or unique column (WHERE c.id = o.cid); or use --mode FULL or AUTO: PostgreSQL "
+      + "runs the query as written, and a refresh fails as it does when the sub-query returns more than one row";
 
   /** A refusal from a check, with the construct it is about; {@link #analyze} locates it in the text. */
   private static final class Refused extends RuntimeException {

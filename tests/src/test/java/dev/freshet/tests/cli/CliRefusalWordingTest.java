@@ -315,6 +315,59 @@ class CliRefusalWordingTest {
     assertEquals(3L, ((Number) db.scalar("SELECT min(id) FROM rw_net")).longValue());
   }
 
+  /**
+   * A scalar sub-query that may return two rows is pointed at (the refusal had no position, and the query's other
+   * scalar sub-query, an aggregate, is not the one) and says why: PostgreSQL fails such a query when it does. In
+   * AUTO it is FULL, and a refresh when it returns two rows fails with PostgreSQL's error, the stored rows as they
+   * were; once it returns one again, the refresh succeeds.
+   */
+  @Test
+  void aScalarSubQueryOfManyRowsIsPointedAtAndFailsAsPostgresqlDoes(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_sqc (id int PRIMARY KEY, k int, name text)",
+        "CREATE TABLE rw_sqo (id int PRIMARY KEY, k int, amount int)",
+        "INSERT INTO rw_sqc VALUES (1, 1, 'a'), (2, 2, 'b')", "INSERT INTO rw_sqo VALUES (1, 1, 10), (2, 2, 20)");
+    String query = "SELECT o.id, o.amount FROM rw_sqo o WHERE o.amount >= (SELECT min(amount) FROM rw_sqo)\n"
+        + "  AND o.k = (SELECT c.k FROM rw_sqc c WHERE c.name = 'a')";
+    CliRun refused = CliRun.run(db.jdbcUrl(), "create", "rw_sq", "--mode", "DIFFERENTIAL", "--query", query);
+    assertEquals(3, refused.exitCode(), refused.transcript());
+    assertEquals("error: unsupported: FR006: a scalar sub-query that may return more than one row is not maintained "
+        + "differentially: PostgreSQL fails the query when it does (\"more than one row returned by a subquery used "
+        + "as an expression\"), which applying changes cannot tell\n"
+        + "  fix: make it return one row at most: an aggregate (SELECT max(k) FROM …), or correlate it on a primary "
+        + "key or unique column (WHERE c.id = o.cid); or use --mode FULL or AUTO: PostgreSQL runs the query as "
+        + "written, and a refresh fails as it does when the sub-query returns more than one row\n"
+        + "  --> query:2:13\n"
+        + "   |   AND o.k = (SELECT c.k FROM rw_sqc c WHERE c.name = 'a')\n"
+        + "   |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n", refused.err(), refused.transcript());
+    // correlated on the key, it returns one row at most: maintained
+    CliRun keyed = CliRun.run(db.jdbcUrl(), "create", "rw_keyed", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT o.id, (SELECT c.name FROM rw_sqc c WHERE c.id = o.k) AS name FROM rw_sqo o");
+    assertEquals(0, keyed.exitCode(), keyed.transcript());
+
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "rw_sq", "--query", query);
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertTrue(auto.out().contains("fallback:     FR006 unsupported_aggregate at line 2, column 13: a scalar sub-query "
+        + "that may return more than one row"), auto.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "rw_sq");
+      Oracle.assertFresh(c, "rw_keyed");
+    }
+    db.execute("INSERT INTO rw_sqc VALUES (3, 2, 'a')", "INSERT INTO rw_sqo VALUES (3, 2, 30)");
+    CliRun twoRows = CliRun.run(db.jdbcUrl(), "refresh", "rw_sq");
+    assertEquals(4, twoRows.exitCode(), twoRows.transcript());
+    assertTrue(twoRows.err().startsWith("error: \"public\".\"rw_sq\": more than one row returned by a subquery used "
+        + "as an expression\n"), twoRows.transcript());
+    assertEquals(1L, db.scalar("SELECT count(*) FROM rw_sq"), "the stored rows are as they were");
+    db.execute("DELETE FROM rw_sqc WHERE id = 1");
+    CliRun oneRow = CliRun.run(db.jdbcUrl(), "refresh", "rw_sq", "rw_keyed");
+    assertEquals(0, oneRow.exitCode(), oneRow.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "rw_sq");
+      Oracle.assertFresh(c, "rw_keyed");
+    }
+    assertEquals(2L, db.scalar("SELECT count(*) FROM rw_sq"));
+  }
+
   @Test
   void validPostgresqlFreshetsParserCannotReadIsASyntaxErrorInPostgresqlsWords(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE rw_l (id int PRIMARY KEY)");
