@@ -264,8 +264,8 @@ public final class ServiceCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s  %s  FAILED (%d in a row): %s%n", stamp(now), name, a.consecutiveFailures(),
             failure(a.error()));
         if (a.suspended()) {
-          out.printf(Locale.ROOT, "%s  %s  SUSPENDED after %d failures in a row; fix the cause, then "
-              + "'freshet resume %s'%n", stamp(now), name, a.consecutiveFailures(), a.name());
+          out.printf(Locale.ROOT, "%s  %s  SUSPENDED after %d failures in a row; fix the cause, then: %s%n",
+              stamp(now), name, a.consecutiveFailures(), SuggestedCommand.freshet("resume", a.name()));
         }
       } else {
         RefreshReport r = a.report();

@@ -181,7 +181,7 @@ public final class StatusCommand implements Callable<Integer> {
   static String statusText(StoredStreamTable st, StreamTables.Failures failures) {
     if (st.status().equals(StreamTables.SUSPENDED)) {
       return "SUSPENDED after " + failures.count() + " failed refreshes in a row: 'freshet service' no longer "
-          + "refreshes it; fix the cause, then 'freshet resume " + st.name() + "'";
+          + "refreshes it; fix the cause, then: " + SuggestedCommand.freshet("resume", st.name());
     }
     if (st.status().equals("ERROR") && failures.count() > 0 && st.schedule().isPresent()) {
       java.time.Duration wait = dev.freshet.runtime.scheduler.RefreshScheduler.backoff(

@@ -94,8 +94,9 @@ public final class VerifyCommand implements Callable<Integer> {
         if (changes > 0) {
           // the likely cause: the query reads its sources as they are now, the stream table as last refreshed
           out.println("  it has " + changes + (changes == 1 ? " change" : " changes") + " of its sources ("
-              + String.join(", ", pending.keySet()) + ") not applied yet: refresh it ('freshet refresh " + name
-              + "', or 'freshet refresh --all', which refreshes the stream tables it reads first) and verify again.");
+              + String.join(", ", pending.keySet()) + ") not applied yet: refresh it and verify again (refresh "
+              + "--all refreshes the stream tables it reads first too): "
+              + SuggestedCommand.freshet("refresh", target));
         } else if (v.openOrder().isPresent()) {
           // string_agg without ORDER BY: the query itself may list a group's values otherwise each time it runs;
           // said only when every difference may be that order (the rows agree on every other column)
@@ -105,11 +106,12 @@ public final class VerifyCommand implements Callable<Integer> {
               + "PostgreSQL leaves open" + (columns.isEmpty() ? "" : ", and the rows differ only in "
                   + (columns.size() == 1 ? "column " : "columns ") + String.join(", ", columns) + ", computed from it")
               + ": a difference only in that order is not an error. Write the order in the call "
-              + "(string_agg(x, ',' ORDER BY x), maintained by FULL and AUTO) to compare exactly; 'freshet alter "
-              + name + " --mode " + st.requestedMode() + "' rebuilds it from its query.");
+              + "(string_agg(x, ',' ORDER BY x), maintained by FULL and AUTO) to compare exactly. To rebuild it "
+              + "from its query: " + SuggestedCommand.freshet("alter", target, "--mode", st.requestedMode()));
         } else {
-          out.println("  'freshet alter " + name + " --mode " + st.requestedMode() + "' rebuilds it from its query. "
-              + "A difference right after a refresh, with no changes since, is a bug in Freshet: please report it.");
+          out.println("  A difference right after a refresh, with no changes since, is a bug in Freshet: please "
+              + "report it. To rebuild it from its query: " + SuggestedCommand.freshet("alter", target, "--mode",
+              st.requestedMode()));
         }
       }
       out.flush();

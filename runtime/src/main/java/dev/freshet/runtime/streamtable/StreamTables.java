@@ -26,6 +26,7 @@ import dev.freshet.runtime.capture.ChangeBuffer;
 import dev.freshet.runtime.capture.ChangeCapture;
 import dev.freshet.runtime.catalog.CatalogMigrations;
 import dev.freshet.runtime.cli.ExitCode;
+import dev.freshet.runtime.cli.SuggestedCommand;
 import dev.freshet.runtime.jdbc.DatabaseErrors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -326,8 +327,8 @@ public final class StreamTables {
         List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c, st.id());
         if (!secured.isEmpty()) {
           throw new SQLException(StreamTableCatalog.rowSecurityMessage(secured, StreamTableCatalog.currentUser(c))
-              + "; refresh as the tables' owner or a role with BYPASSRLS, or make the stream table FULL "
-              + "(freshet alter " + st.name() + " --mode FULL)", "42501");
+              + "; refresh as the tables' owner or a role with BYPASSRLS, or make the stream table FULL: "
+              + SuggestedCommand.freshet("alter", st.name(), "--mode", "FULL"), "42501");
         }
       }
       Window read = refreshWindow(c, st, profile, recompute);
@@ -770,8 +771,8 @@ public final class StreamTables {
         throw new StreamTableException(ExitCode.DATABASE, "a source column of " + compiled.target()
             + " changed type, and its query now gives " + (table.getKey().equals(compiled.target().parts()) ? ""
             : "its state table " + name + " ") + "other column types: changing " + columns + " failed ("
-            + server + ")\n  fix: 'freshet alter " + compiled.target() + " --query ...' recreates it with the new "
-            + "types (after dropping what reads it), or change the source column back");
+            + server + ")\n  fix: change the source column back, or recreate it with the new types (after dropping "
+            + "what reads it): " + SuggestedCommand.freshet("alter", compiled.target(), "--query", "..."));
       }
     }
   }
@@ -845,15 +846,16 @@ public final class StreamTables {
       throw new StreamTableException(ExitCode.REFUSED, "the query of " + st.name() + " no longer plans against "
           + "its sources (a table, column or function it names may have been renamed or dropped since it was "
           + "created): " + e.render().replaceFirst("^error: ", "")
-          + "\n  fix: give it the new names with 'freshet alter " + st.name() + " --query ...' (this recreates it)");
+          + "\n  fix: give it the new names (this recreates it): " + SuggestedCommand.freshet("alter", st.name(),
+              "--query", "..."));
     }
     if (compiled.effectiveMode() != st.effectiveMode()) {
       refuseAfterSourceDdl(c, st);
       throw new StreamTableException(ExitCode.REFUSED, st.name() + " was created to run "
           + st.effectiveMode() + " but its query now compiles to " + compiled.effectiveMode()
           + compiled.fallback().map(r -> " (" + r.reasonLine() + ")").orElse("")
-          + "; its sources changed since: 'freshet alter " + st.name() + " --query ...' with the query as it "
-          + "should read now recreates it");
+          + "; its sources changed since: recreate it with the query as it should read now: "
+          + SuggestedCommand.freshet("alter", st.name(), "--query", "..."));
     }
     COMPILED.keySet().removeIf(k -> k.get(0).equals(st.id())); // stale plans of it, if any
     COMPILED.put(key, compiled);

@@ -114,6 +114,83 @@ class CliNameQuotingTest {
     assertTrue(drop.err().startsWith("error: " + table + " is a table, not a stream table;"), drop.transcript());
   }
 
+  /**
+   * Every command a message suggests can be pasted into a POSIX shell as printed (issue 15: it printed
+   * {@code 'freshet alter "public"."Ünïcode ""q"" name" ...'}, which the shell reads as other words, without the
+   * quotes that keep the name's case and spaces). A name with spaces, double and single quotes, unicode, {@code $}
+   * and a backtick: the hint of verify (changes not applied, then a difference), of the service and of status
+   * (suspended) are each given to /bin/sh, and the words it reads are run as the command line.
+   */
+  @Test
+  void suggestedCommandsPasteIntoAShell(TestDatabase db) throws Exception {
+    String streamTable = "\"public\".\"Ünï $HOME `id` it's \"\"q\"\" name\"";
+    db.execute("CREATE TABLE sh_src (id int PRIMARY KEY, v int)", "INSERT INTO sh_src VALUES (1, 2)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", streamTable, "--schedule", "1m", "--query",
+        "SELECT id, 10 / v AS q FROM sh_src");
+    assertEquals(0, create.exitCode(), create.transcript());
+
+    db.execute("INSERT INTO sh_src VALUES (2, 5)");
+    CliRun pending = CliRun.run(url, "verify", streamTable);
+    assertEquals(1, pending.exitCode(), pending.transcript());
+    CliRun refresh = runSuggested(url, pending, "freshet refresh ");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.out().startsWith(streamTable + "  "), refresh.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+
+    db.execute("INSERT INTO sh_src VALUES (3, 0)", "UPDATE freshet.stream_tables SET last_refresh_at = now() - "
+        + "interval '1 hour' WHERE table_name = 'Ünï $HOME `id` it''s \"q\" name'");
+    CliRun service = CliRun.run(url, "service", "--once", "--max-failures", "1");
+    assertEquals(4, service.exitCode(), service.transcript());
+    CliRun status = CliRun.run(url, "status", streamTable);
+    db.execute("DELETE FROM sh_src WHERE id = 3");
+    for (CliRun suspended : List.of(service, status)) {
+      CliRun resume = runSuggested(url, suspended, "freshet resume ");
+      assertEquals(0, resume.exitCode(), resume.transcript());
+    }
+    assertEquals(0, CliRun.run(url, "refresh", streamTable).exitCode());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+
+    db.execute("SELECT set_config('freshet.refreshing', 'on', false)",
+        "UPDATE \"Ünï $HOME `id` it's \"\"q\"\" name\" SET q = 99 WHERE id = 1");
+    CliRun different = CliRun.run(url, "verify", streamTable);
+    assertEquals(1, different.exitCode(), different.transcript());
+    CliRun alter = runSuggested(url, different, "freshet alter ");
+    assertEquals(0, alter.exitCode(), alter.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+  }
+
+  /**
+   * Runs the command {@code run} suggests (from {@code start} to the end of its line) as a POSIX shell reads it:
+   * /bin/sh prints the words it makes of it, and those are the arguments of the command line.
+   */
+  private static CliRun runSuggested(String url, CliRun run, String start) throws Exception {
+    String text = run.out() + run.err();
+    int at = text.indexOf(start);
+    assertTrue(at >= 0, "no '" + start + "' suggested: " + run.transcript());
+    int end = text.indexOf('\n', at);
+    String command = text.substring(at, end < 0 ? text.length() : end);
+    java.nio.file.Path script = java.nio.file.Files.createTempFile("suggested", ".sh");
+    try {
+      // the words after 'freshet', each ended by a NUL; the script is UTF-8 bytes, as a terminal pastes them
+      java.nio.file.Files.writeString(script, "printf '%s\\0' " + command.substring("freshet ".length()) + "\n",
+          java.nio.charset.StandardCharsets.UTF_8);
+      Process sh = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true).start();
+      String words = new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(0, sh.waitFor(), command + ": " + words);
+      List<String> args = new ArrayList<>(List.of(words.split("\0")));
+      return CliRun.run(url, args.toArray(String[]::new));
+    } finally {
+      java.nio.file.Files.delete(script);
+    }
+  }
+
   private static CliRun run(List<CliRun> runs, String url, String... args) {
     CliRun run = CliRun.run(url, args);
     assertEquals(0, run.exitCode(), run.transcript());

@@ -389,8 +389,8 @@ class CliStreamTableLifecycleTest {
     // the name is padded to the widest scheduled name of the database
     assertTrue(service.out().matches("(?s).*\"public\"\\.\"divs\" *  FAILED \\(1 in a row\\): division by zero.*"),
         service.transcript());
-    assertTrue(service.out().contains("SUSPENDED after 1 failures in a row; fix the cause, then 'freshet resume "
-        + "\"public\".\"divs\"'"), service.transcript());
+    assertTrue(service.out().contains("SUSPENDED after 1 failures in a row; fix the cause, then: freshet resume "
+        + "'\"public\".\"divs\"'\n"), service.transcript());
     CliRun list = CliRun.run(url, "list");
     assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"divs\"") && l.contains(" SUSPENDED ")),
         list.transcript());

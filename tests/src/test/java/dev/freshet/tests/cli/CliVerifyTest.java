@@ -156,7 +156,8 @@ class CliVerifyTest {
     CliRun different = CliRun.run(url, "verify", "vf_big");
     assertEquals(1, different.exitCode(), different.transcript());
     assertTrue(different.out().contains("  it has 2 changes of its sources (\"public\".\"vf_by_region\") not applied yet: "
-        + "refresh it ('freshet refresh vf_big', or 'freshet refresh --all'"), different.transcript());
+        + "refresh it and verify again (refresh --all refreshes the stream tables it reads first too): freshet "
+        + "refresh '\"public\".\"vf_big\"'\n"), different.transcript());
     assertTrue(!different.out().contains("bug in Freshet"), different.transcript());
     assertEquals(0, CliRun.run(url, "refresh", "vf_big").exitCode());
     assertEquals(0, CliRun.run(url, "verify", "vf_big").exitCode());
@@ -195,7 +196,8 @@ class CliVerifyTest {
     assertEquals(1, different.exitCode(), different.transcript());
     assertTrue(different.out().contains("    1 x ('south', 7)\n"), different.transcript());
     assertTrue(different.out().contains("    1 x ('south', 99)\n"), different.transcript());
-    assertTrue(different.out().contains("'freshet alter region_totals --mode DIFFERENTIAL' rebuilds it"),
+    assertTrue(different.out().contains("To rebuild it from its query: freshet alter '\"public\".\"region_totals\"' "
+        + "--mode DIFFERENTIAL\n"),
         different.transcript());
     assertFalse(different.out().contains(OPEN_ORDER), "its query has no string_agg: " + different.transcript());
 
