@@ -75,6 +75,14 @@ public final class FreshetPrograms {
         .build();
   }
 
+  /** The last step of {@link #order()} alone: projections merged, trivial ones removed. */
+  public static HepProgram mergeProjections() {
+    return HepProgram.builder()
+        .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+        .addRuleCollection(List.of(CoreRules.PROJECT_MERGE, CoreRules.PROJECT_REMOVE))
+        .build();
+  }
+
   /** Removes the terms of unchanged sources (empty inputs) and merges the projections left behind. */
   public static HepProgram cleanUp() {
     return HepProgram.builder()
