@@ -11,6 +11,10 @@ public class StreamTableException extends UserException {
     super(exitCode, message);
   }
 
+  public StreamTableException(ExitCode exitCode, String message, Throwable cause) {
+    super(exitCode, message, cause);
+  }
+
   public StreamTableException(String message) {
     super(ExitCode.USAGE, message);
   }

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 @PostgresTest
 class CliErrorOutputTest {
+
+  /** The key class of the refresh lock ("FRRF"), as StreamTables and CALL freshet.refresh take it. */
+  private static final int REFRESH_LOCK_CLASS = 0x46525246;
 
   @Test
   void createNamesTheStreamTableThenPostgresWordsTheSqlstateAndTheStatement(TestDatabase db) throws Exception {
@@ -107,5 +114,36 @@ class CliErrorOutputTest {
     assertEquals(2, lines.size(), run.transcript());
     assertTrue(lines.get(0).startsWith("error: Connection to 127.0.0.1:1 refused"), run.transcript());
     assertEquals("SQLSTATE:  08001", lines.get(1), run.transcript());
+  }
+
+  /**
+   * A refresh refused because another refresh of the stream table holds its lock prints its SQLSTATE as every
+   * other database error does (55P03, as CALL freshet.refresh raises it); it had none (found by the walkthrough).
+   */
+  @Test
+  void aRefreshAlreadyRunningHasItsSqlstateOnItsOwnLine(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE eo_busy_src (id int PRIMARY KEY, v int)", "INSERT INTO eo_busy_src VALUES (1, 1)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "eo_busy", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, v FROM eo_busy_src").exitCode());
+    long id = ((Number) db.query("SELECT id FROM freshet.stream_tables WHERE table_name = 'eo_busy'").get(0).get(0))
+        .longValue();
+    db.execute("INSERT INTO eo_busy_src VALUES (2, 2)");
+    try (Connection holder = db.connect()) {
+      holder.setAutoCommit(false);
+      try (Statement s = holder.createStatement()) {
+        s.execute("SELECT pg_advisory_xact_lock(" + REFRESH_LOCK_CLASS + ", " + id + ")");
+        CliRun refresh = CliRun.run(url, "refresh", "eo_busy");
+        assertEquals(4, refresh.exitCode(), refresh.transcript());
+        assertEquals("error: a refresh of \"public\".\"eo_busy\" is already running in another session; wait for it "
+            + "to finish (refreshes of one stream table never overlap)\nSQLSTATE:  55P03\n", refresh.err(),
+            refresh.transcript());
+      } finally {
+        holder.rollback();
+      }
+    }
+    try (Connection c = db.connect()) {
+      Oracle.refreshAndCheck(c, "eo_busy", Mode.DIFFERENTIAL);
+    }
   }
 }
