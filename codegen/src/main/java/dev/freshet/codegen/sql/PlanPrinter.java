@@ -74,11 +74,13 @@ public final class PlanPrinter {
   public static String print(RelNode rel, List<String> columnNames) {
     StringWriter text = new StringWriter();
     PrintWriter out = new PrintWriter(text);
+    if (!columnNames.isEmpty()) {
+      // the result's columns under the user's names wherever they are named (a union's branches, the column
+      // an aggregate's group key reads), not Freshet's expr or case
+      rel = ResultColumnNames.apply(rel, columnNames, false);
+    }
     Writer writer = new Writer(out, rel);
     if (!columnNames.isEmpty()) {
-      if (columnNames.size() != rel.getRowType().getFieldCount()) {
-        throw new IllegalArgumentException("column names " + columnNames + " for " + rel.getRowType());
-      }
       writer.root.userNames = List.copyOf(columnNames);
     }
     writer.print(writer.root);
@@ -238,9 +240,11 @@ public final class PlanPrinter {
         } else if (isGenerated(name) && value.right instanceof RexInputRef ref
             && context.field(ref.getIndex()) instanceof SqlIdentifier id && id.isSimple()) {
           terms.add(id.getSimple()); // a column passed on under a made-up name
-        } else if (isGenerated(name) || value.right instanceof RexInputRef ref
+        } else if (isGenerated(name) || names == null && value.right instanceof RexInputRef ref
             && context.field(ref.getIndex()) instanceof SqlIdentifier id && Util.last(id.names).equals(name)) {
-          terms.add(text); // "v" * 2; "Δt1"."g", a column read on under its name, from one of two tables
+          // "v" * 2; "Δt1"."g", a column read on under its name, from one of two tables; but a column of the
+          // user's result is named as such, id=["union"."id"], not by where it is read from
+          terms.add(text);
         } else {
           terms.add(name + "=[" + text + "]");
         }

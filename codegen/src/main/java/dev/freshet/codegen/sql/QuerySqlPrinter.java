@@ -38,4 +38,13 @@ public final class QuerySqlPrinter {
   public static String print(RelNode rel) {
     return SqlFormat.format(toSqlNode(rel));
   }
+
+  /**
+   * {@link #print(RelNode)} with the result's columns named {@code columnNames} (a stream table's: PostgreSQL's
+   * names for its query's result, {@code ?column?} and {@code count} where the plan says {@code expr} and
+   * {@code case}); empty: the plan's own names.
+   */
+  public static String print(RelNode rel, java.util.List<String> columnNames) {
+    return print(columnNames.isEmpty() ? rel : ResultColumnNames.apply(rel, columnNames, true));
+  }
 }

@@ -146,7 +146,7 @@ public final class ExplainCommand implements Callable<Integer> {
           case MaintenanceShape.Bag bag -> " (with weight __w)";
           case MaintenanceShape.TopK topK -> throw new IllegalStateException("top rows are derived, not differentiated");
         });
-        out.print(PlanPrinter.print(compiled.deltaPlan(set), List.of()));
+        out.print(PlanPrinter.print(compiled.deltaPlan(set), compiled.deltaColumnNames(set)));
         out.println("-- Delta SQL");
         out.println(compiled.deltaSql(set) + ";");
       }

@@ -83,7 +83,7 @@ public final class PlanCommand implements Callable<Integer> {
     if (!planOnly) {
       out.println();
       out.println("-- SQL printed back");
-      out.println(QuerySqlPrinter.print(plan.rel()) + ";");
+      out.println(QuerySqlPrinter.print(plan.rel(), columnNames) + ";");
     }
     out.flush();
     return ExitCode.OK.code();

@@ -239,6 +239,21 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
 
   /** The delta query of the maintained input for {@code changed}: its columns plus {@code __w}. */
   public String deltaSql(ChangedSet changed) {
-    return QuerySqlPrinter.print(deltaPlan(changed));
+    return QuerySqlPrinter.print(deltaPlan(changed), deltaColumnNames(changed));
+  }
+
+  /**
+   * The names of the delta plan's columns for {@code changed} where they are the stream table's: a bag's
+   * delta is its rows with {@code __w}, named as the stream table's columns (PostgreSQL's {@code ?column?},
+   * not Freshet's {@code expr}); a grouped query's is the aggregate's input, whose columns are its own (empty).
+   */
+  public List<String> deltaColumnNames(ChangedSet changed) {
+    if (shape.isEmpty() || !(shape.get() instanceof MaintenanceShape.Bag)
+        || deltaPlan(changed).getRowType().getFieldCount() != columnNames.size() + 1) {
+      return List.of();
+    }
+    List<String> names = new java.util.ArrayList<>(columnNames);
+    names.add(deltaPlan(changed).getRowType().getFieldNames().get(columnNames.size())); // the weight, __w
+    return names;
   }
 }

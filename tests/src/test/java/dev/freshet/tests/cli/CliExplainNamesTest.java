@@ -142,6 +142,73 @@ class CliExplainNamesTest {
         casts.transcript());
   }
 
+  /**
+   * The result's columns are the stream table's, as PostgreSQL's CREATE TABLE AS names them: an unaliased
+   * expression {@code ?column?}, a scalar sub-query's count {@code count}, a column of a union read in a join
+   * {@code id}; the plan and its SQL said {@code expr}, {@code case} and {@code "union"."id"} (found by the
+   * walkthrough). The same names in explain's delta plan and delta SQL, which is the SQL that runs.
+   */
+  @Test
+  void theResultsColumnsAreTheStreamTablesNames(TestDatabase db) throws Exception {
+    String url = db.jdbcUrl();
+    String scalar = "select id, qty + 1, (select count(*) from notes where notes.item_id = items.id) from items";
+    CliRun plan = CliRun.run(url, "plan", "--query", scalar);
+    assertEquals(0, plan.exitCode(), plan.transcript());
+    assertTrue(plan.out().startsWith("-- Logical plan\nProject(id, ?column?=[\"qty\" + 1], count=[CASE WHEN \"case\""),
+        plan.transcript());
+    assertTrue(plan.out().contains("\n-- SQL printed back\nSELECT \"items\".\"id\", \"items\".\"qty\" + 1 AS \"?column?\", "
+        + "CASE WHEN \"join\".\"case\" IS NULL THEN 0 ELSE \"join\".\"case\" END AS \"count\"\n"), plan.transcript());
+    String union = "select s.id, items.grp from (select id from items union all select item_id from notes) s "
+        + "join items on items.id = s.id";
+    CliRun unionPlan = CliRun.run(url, "plan", "--query", union);
+    assertEquals(0, unionPlan.exitCode(), unionPlan.transcript());
+    assertTrue(unionPlan.out().startsWith("-- Logical plan\nProject(id=[\"union\".\"id\"], grp)\n"), unionPlan.transcript());
+    String unnamedUnion = "select qty * 2 from items union all select id from notes";
+    CliRun unnamed = CliRun.run(url, "plan", "--query", unnamedUnion);
+    assertTrue(unnamed.out().contains("""
+        Union(ALL)
+          Project(?column?=["qty" * 2])
+        """), unnamed.transcript());
+    assertTrue(unnamed.out().contains("SELECT \"qty\" * 2 AS \"?column?\"\n"), unnamed.transcript());
+
+    Map<String, String> tables = new LinkedHashMap<>();
+    tables.put("rn_scalar", scalar);
+    tables.put("rn_union", union);
+    tables.put("rn_unnamed", unnamedUnion);
+    for (Map.Entry<String, String> table : tables.entrySet()) {
+      CliRun create = CliRun.run(url, "create", table.getKey(), "--mode", "DIFFERENTIAL", "--query", table.getValue());
+      assertEquals(0, create.exitCode(), create.transcript());
+    }
+    assertEquals(List.of(List.of("id"), List.of("?column?"), List.of("count")), db.query("SELECT column_name "
+        + "FROM information_schema.columns WHERE table_name = 'rn_scalar' AND column_name NOT LIKE '\\_\\_%' "
+        + "ORDER BY ordinal_position"));
+    CliRun explain = CliRun.run(url, "explain", "rn_scalar");
+    assertEquals(0, explain.exitCode(), explain.transcript());
+    assertTrue(explain.out().contains("-- Logical plan\nProject(id, ?column?=[\"qty\" + 1], count=[CASE WHEN \"case\""),
+        explain.transcript());
+    assertTrue(explain.out().contains("-- Delta SQL\nSELECT \"Δitems\".\"id\", \"Δitems\".\"qty\" + 1 AS \"?column?\", "),
+        explain.transcript());
+    assertFalse(explain.out().contains("AS \"expr\"") || explain.out().contains("AS \"case\", \"Δ"),
+        explain.transcript());
+    CliRun unnamedExplain = CliRun.run(url, "explain", "rn_unnamed");
+    assertTrue(unnamedExplain.out().contains("""
+        -- Delta plan (with weight __w)
+        Project(?column?=["qty" * 2], __w)
+          Scan(table=[pg_temp.Δpublic.items], alias=[Δitems])
+        -- Delta SQL
+        SELECT "qty" * 2 AS "?column?", "__w"
+        FROM "pg_temp"."Δpublic.items";
+        """), unnamedExplain.transcript());
+
+    db.execute("INSERT INTO items VALUES (10, 'z', 1.00, 7, 'ten', NULL)", "INSERT INTO notes VALUES (10, 10, 'n')",
+        "UPDATE items SET qty = qty + 1 WHERE id = 2", "DELETE FROM notes WHERE id = 2");
+    try (Connection c = db.connect()) {
+      for (String name : tables.keySet()) {
+        Oracle.refreshAndCheck(c, name, Mode.DIFFERENTIAL);
+      }
+    }
+  }
+
   private static void assertReadable(CliRun run) {
     String out = run.out();
     Matcher calcite = CALCITE_NAMES.matcher(out);
