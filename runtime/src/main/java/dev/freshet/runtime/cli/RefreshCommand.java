@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -134,9 +133,21 @@ public final class RefreshCommand implements Callable<Integer> {
         DisplayWidth.padRight(r.name().toString(), nameWidth), r.modeUsed(),
         r.changedText(),
         r.rowsInserted(), r.rowsUpdated(), r.rowsDeleted(), r.deltaRows(), r.millis(),
-        r.fallbackReason().map(f -> "  (AUTO fallback " + f.split(" ", 2)[0] + ")")
-            .or(() -> r.modeUsed() == Mode.FULL ? r.modeReason().map(m -> "  (" + m + ")") : Optional.empty())
-            .orElse(""));
+        ending(r));
+  }
+
+  /**
+   * What the line ends with: {@code (AUTO fallback FR004)} for a stream table AUTO made FULL, and why a FULL
+   * refresh recomputed when something said why ({@code recomputed at every refresh}, a TRUNCATE); both when
+   * both are known: {@code (AUTO fallback FR004; recomputed at every refresh)}.
+   */
+  private static String ending(RefreshReport r) {
+    List<String> parts = new java.util.ArrayList<>();
+    r.fallbackReason().ifPresent(f -> parts.add("AUTO fallback " + f.split(" ", 2)[0]));
+    if (r.modeUsed() == Mode.FULL) {
+      r.modeReason().ifPresent(parts::add);
+    }
+    return parts.isEmpty() ? "" : "  (" + String.join("; ", parts) + ")";
   }
 
   private boolean verbose() {

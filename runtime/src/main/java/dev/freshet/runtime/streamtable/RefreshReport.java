@@ -20,16 +20,24 @@ public record RefreshReport(QualifiedName name, Mode modeUsed, List<String> chan
     profile = List.copyOf(profile);
   }
 
-  /** {@code changed "public"."orders", "public"."lineitem"} or {@code no changes}. */
+  /** {@code changed "public"."orders", "public"."lineitem"}, {@code no source changed} or {@code no changes}. */
   public String changedText() {
-    return changedText(changedSources);
+    return changedText(changedSources, modeReason);
   }
 
   /**
-   * {@code changed "public"."orders", "public"."lineitem"} or {@code no changes}: the sources a refresh read
-   * changes of, by the labels its program holds (quoted names, see {@link RefreshInstaller}).
+   * {@code changed "public"."orders", "public"."lineitem"}: the sources a refresh read changes of, by the labels
+   * its program holds (quoted names, see {@link RefreshInstaller}); when none changed, {@code no source changed}
+   * if it recomputed all the same ({@code modeReason} says why: a query with now() or random() is recomputed at
+   * every refresh, {@code refresh --full}), else {@code no changes}: it did nothing.
    */
-  public static String changedText(List<String> changedSources) {
-    return changedSources.isEmpty() ? "no changes" : "changed " + String.join(", ", changedSources);
+  /** Why a FULL refresh of a query with now() or random() recomputed with no source changed: every refresh does. */
+  public static final String RECOMPUTED_EVERY_REFRESH = "recomputed at every refresh";
+
+  public static String changedText(List<String> changedSources, Optional<String> modeReason) {
+    if (!changedSources.isEmpty()) {
+      return "changed " + String.join(", ", changedSources);
+    }
+    return modeReason.isPresent() ? "no source changed" : "no changes";
   }
 }

@@ -501,8 +501,11 @@ final class StreamTableCatalog {
     }
   }
 
-  /** The last {@code limit} refreshes, newest first. */
-  static List<String> history(Connection c, long id, int limit) throws SQLException {
+  /**
+   * The last {@code limit} refreshes, newest first; of a stream table {@code recomputedEveryRefresh} (its query
+   * calls now() or random()), a FULL refresh with no source changed says it recomputed, not "no changes".
+   */
+  static List<String> history(Connection c, long id, int limit, boolean recomputedEveryRefresh) throws SQLException {
     List<String> lines = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("""
         SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), mode_used,
@@ -515,6 +518,9 @@ final class StreamTableCatalog {
         while (rs.next()) {
           List<String> changed = List.of((String[]) rs.getArray(4).getArray());
           String reason = rs.getString(10);
+          if (reason == null && recomputedEveryRefresh && "FULL".equals(rs.getString(2))) {
+            reason = RefreshReport.RECOMPUTED_EVERY_REFRESH;
+          }
           boolean filled = changed.isEmpty() && reason != null && reason.startsWith(FILL); // not "no changes"
           String error = rs.getString(9);
           if (error != null) {
@@ -526,8 +532,9 @@ final class StreamTableCatalog {
           }
           lines.add(String.format(java.util.Locale.ROOT, "%s  %-12s %6s ms  +%s ~%s -%s  delta %s  %s%s",
               rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(5), rs.getString(6),
-              rs.getString(7), rs.getString(8), filled ? reason : RefreshReport.changedText(changed),
-              rs.getString(10) == null || filled ? "" : "  (" + rs.getString(10) + ")"));
+              rs.getString(7), rs.getString(8), filled ? reason : RefreshReport.changedText(changed,
+                  java.util.Optional.ofNullable(reason)),
+              reason == null || filled ? "" : "  (" + reason + ")"));
         }
       }
     }

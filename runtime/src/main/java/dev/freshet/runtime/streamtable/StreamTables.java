@@ -350,9 +350,12 @@ public final class StreamTables {
       recordFailure(c, first, null, e);
       throw e;
     }
+    // a query with now() or random() was recomputed although no source may have changed: said, not "no changes"
+    Optional<String> modeReason = window.modeReason().or(() -> window.mode() == Mode.FULL
+        && first.recomputedEveryRefresh() ? Optional.of(RefreshReport.RECOMPUTED_EVERY_REFRESH) : Optional.empty());
     RefreshReport report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(),
         window.updated(), window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000,
-        first.fallbackReason(), window.windowRows(), window.modeReason(), window.profile());
+        first.fallbackReason(), window.windowRows(), modeReason, window.profile());
     List<RefreshStepTime> steps = new ArrayList<>(report.profile());
     // An empty window consumed no buffer row, so no row became deletable by it: rows below this stream
     // table's old snapshot were already free of it at its last cleanup, and it read none above.
@@ -1140,7 +1143,7 @@ public final class StreamTables {
         }
       }
     }
-    return new Status(st, sources, StreamTableCatalog.history(c, st.id(), historyLimit));
+    return new Status(st, sources, StreamTableCatalog.history(c, st.id(), historyLimit, st.recomputedEveryRefresh()));
   }
 
   /** The status of a stream table the service stopped refreshing after consecutive failures. */

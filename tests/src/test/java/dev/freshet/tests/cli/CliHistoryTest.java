@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,48 @@ class CliHistoryTest {
           status.transcript());
       assertTrue(history.get(1).endsWith("  filled from its query (create)"), status.transcript());
       assertFalse(history.get(1).contains("no changes"), status.transcript());
+    }
+  }
+
+  /**
+   * A FULL stream table whose query calls a function that may answer otherwise with no change to its sources
+   * (here current_setting(), set for the database) is recomputed at every refresh: its refresh line and its
+   * history say so, with the rows it applied, where both said "no changes" beside +3 ~0 -3 (found by the
+   * walkthrough). A refresh that did nothing still says "no changes".
+   */
+  @Test
+  void aRecomputeWithNoSourceChangedSaysSo(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE hi_vol (id int PRIMARY KEY, v int)", "INSERT INTO hi_vol VALUES (1, 10), (2, 20), (3, 30)",
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET freshet_test.k = ''1''', current_database()); END $$");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "hi_vol_st", "--mode", "FULL", "--query",
+        "SELECT id, v * current_setting('freshet_test.k')::int AS scaled FROM hi_vol");
+    assertEquals(0, create.exitCode(), create.transcript());
+    assertTrue(create.out().contains("recomputed at every refresh: its query calls current_setting()"),
+        create.transcript());
+    db.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET freshet_test.k = ''2''', current_database()); END $$");
+    CliRun refresh = CliRun.run(url, "refresh", "hi_vol_st");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.out().contains("  FULL          no source changed  +3 ~0 -3  delta 6  "), refresh.transcript());
+    assertTrue(refresh.out().strip().endsWith(" ms  (recomputed at every refresh)"), refresh.transcript());
+    try (Connection c = db.connect()) { // a new session: it reads the database's setting, 2
+      Oracle.assertFresh(c, "hi_vol_st");
+    }
+    CliRun status = CliRun.run(url, "status", "hi_vol_st");
+    List<String> history = status.out().lines().dropWhile(l -> !l.startsWith("  last refreshes")).skip(1).toList();
+    assertEquals(2, history.size(), status.transcript());
+    assertTrue(history.get(0).endsWith("+3 ~0 -3  delta 6  no source changed  (recomputed at every refresh)"),
+        status.transcript());
+    assertFalse(status.out().contains("no changes"), status.transcript());
+
+    // a FULL stream table of a plain query with nothing changed did nothing, and says so
+    CliRun plain = CliRun.run(url, "create", "hi_plain_st", "--mode", "FULL", "--query", "SELECT id, v FROM hi_vol");
+    assertEquals(0, plain.exitCode(), plain.transcript());
+    CliRun idle = CliRun.run(url, "refresh", "hi_plain_st");
+    assertTrue(idle.out().contains("  FULL          no changes  +0 ~0 -0  delta 0  "), idle.transcript());
+    assertFalse(idle.out().contains("recomputed"), idle.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "hi_plain_st");
     }
   }
 
