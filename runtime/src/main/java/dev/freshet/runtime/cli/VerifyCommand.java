@@ -89,12 +89,17 @@ public final class VerifyCommand implements Callable<Integer> {
               + " a hidden count below one "
               + "(Freshet's bookkeeping is wrong even where the visible rows agree)");
         }
-        java.util.Map<String, Long> pending = StreamTables.pendingChanges(c, st.id());
+        // the sources that changed since its last refresh, with their counts when more than one did (as status
+        // lists them); not those that did not, which pending_changes lists with 0
+        java.util.Map<String, Long> pending = new java.util.LinkedHashMap<>(StreamTables.pendingChanges(c, st.id()));
+        pending.values().removeIf(count -> count == 0);
         long changes = pending.values().stream().mapToLong(Long::longValue).sum();
         if (changes > 0) {
           // the likely cause: the query reads its sources as they are now, the stream table as last refreshed
+          List<String> changed = pending.entrySet().stream()
+              .map(e -> pending.size() == 1 ? e.getKey() : e.getKey() + " " + e.getValue()).toList();
           out.println("  it has " + changes + (changes == 1 ? " change" : " changes") + " of its sources ("
-              + String.join(", ", pending.keySet()) + ") not applied yet: refresh it and verify again (refresh "
+              + String.join(", ", changed) + ") not applied yet: refresh it and verify again (refresh "
               + "--all refreshes the stream tables it reads first too): "
               + SuggestedCommand.freshet("refresh", target));
         } else if (v.openOrder().isPresent()) {

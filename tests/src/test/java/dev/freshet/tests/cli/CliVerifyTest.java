@@ -163,6 +163,34 @@ class CliVerifyTest {
     assertEquals(0, CliRun.run(url, "verify", "vf_big").exitCode());
   }
 
+  /**
+   * The pending changes verify names are those of the sources that changed, not every source of the stream table
+   * (it listed one that had not changed, found by the walkthrough); with their counts when more than one did.
+   */
+  @Test
+  void pendingChangesNameOnlyTheSourcesThatChanged(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE vp_a (id int PRIMARY KEY, v int)", "CREATE TABLE vp_b (id int PRIMARY KEY, w int)",
+        "INSERT INTO vp_a VALUES (1, 1), (2, 2)", "INSERT INTO vp_b VALUES (1, 10)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "vp_st", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT vp_a.id, v, w FROM vp_a LEFT JOIN vp_b ON vp_b.id = vp_a.id").exitCode());
+    db.execute("INSERT INTO vp_a VALUES (3, 3)", "UPDATE vp_a SET v = 5 WHERE id = 1");
+    CliRun one = CliRun.run(url, "verify", "vp_st");
+    assertEquals(1, one.exitCode(), one.transcript());
+    assertTrue(one.out().contains("  it has 3 changes of its sources (\"public\".\"vp_a\") not applied yet: "),
+        one.transcript());
+    assertFalse(one.out().contains("vp_b"), one.transcript());
+    db.execute("INSERT INTO vp_b VALUES (2, 20)");
+    CliRun both = CliRun.run(url, "verify", "vp_st");
+    assertEquals(1, both.exitCode(), both.transcript());
+    assertTrue(both.out().contains("  it has 4 changes of its sources (\"public\".\"vp_a\" 3, \"public\".\"vp_b\" 1) "
+        + "not applied yet: "), both.transcript());
+    try (Connection c = db.connect()) {
+      dev.freshet.tests.oracle.Oracle.refreshAndCheck(c, "vp_st", Mode.DIFFERENTIAL);
+    }
+    assertEquals(0, CliRun.run(url, "verify", "vp_st").exitCode());
+  }
+
   @Test
   void multiplicitiesOfDuplicateRows(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE colors (id int PRIMARY KEY, color text NOT NULL)",
