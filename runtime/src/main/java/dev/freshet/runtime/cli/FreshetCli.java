@@ -170,12 +170,39 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     return new UserException(ExitCode.DATABASE, shown + ": " + DatabaseErrors.message(e), e);
   }
 
-  /** Reads the version from the jar manifest, or says it is a development build. */
+  /**
+   * The version as the build wrote it ({@code version.properties}, filtered by Maven: the project's version and
+   * the git commit the {@code ./freshet} launcher passes), {@code freshet 0.1.0-SNAPSHOT (commit 1a2b3c4d5e6f)};
+   * else the jar manifest's; else that it is a development build.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = FreshetCli.class.getPackage().getImplementationVersion();
-      return new String[] {"freshet " + (v == null ? "(development build)" : v)};
+      return new String[] {"freshet " + text(FreshetCli.class.getResourceAsStream("version.properties"),
+          FreshetCli.class.getPackage().getImplementationVersion())};
+    }
+
+    /** The version from {@code properties} (a stream of version.properties, or null), else {@code manifest}'s. */
+    static String text(java.io.InputStream properties, String manifest) {
+      java.util.Properties build = new java.util.Properties();
+      if (properties != null) {
+        try (properties) {
+          build.load(properties);
+        } catch (java.io.IOException e) {
+          build.clear(); // unreadable: the manifest says what it can
+        }
+      }
+      String version = filled(build.getProperty("version")).orElse(manifest);
+      if (version == null) {
+        return "(development build)";
+      }
+      return version + filled(build.getProperty("commit")).map(commit -> " (commit " + commit + ")").orElse("");
+    }
+
+    /** {@code value} when the build filled it in: not empty, not left as Maven's {@code ${...}}. */
+    private static java.util.Optional<String> filled(String value) {
+      return value == null || value.isBlank() || value.contains("${") ? java.util.Optional.empty()
+          : java.util.Optional.of(value.strip());
     }
   }
 }

@@ -122,6 +122,21 @@ class CliHelpTest {
     assertTrue(help.contains("as expensive as a FULL refresh"), help);
   }
 
+  /**
+   * {@code --version} prints the version the build wrote (the project's version, and the git commit when the
+   * build was given one, as the ./freshet launcher does), where it said "(development build)" (found by the
+   * walkthrough).
+   */
+  @Test
+  void theVersionIsTheBuildsVersion() {
+    for (String option : List.of("--version", "-V")) {
+      CliRun run = CliRun.run(null, option);
+      assertEquals(0, run.exitCode(), run.transcript());
+      assertTrue(run.out().matches("freshet \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?( \\(commit [0-9a-f]{7,40}(-dirty)?\\))?\n"),
+          run.transcript());
+    }
+  }
+
   @Test
   void usageErrorsExitTwo() {
     CliRun noQuery = CliRun.run(null, "create", "t");
