@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "service", mixinStandardHelpOptions = true,
     description = {"Refresh every stream table that has a schedule (create/alter --schedule 30s|5m|1h) "
         + "whenever its interval has elapsed since its last refresh, upstream stream tables first.",
-        "Runs until Ctrl-C. A failed refresh is printed and recorded (status ERROR); the others go on. "
+        "Runs until Ctrl-C. Prints a line for every refresh that applied or recomputed something (one that "
+            + "found nothing to do only with --log-level debug). A failed refresh is printed and recorded (status "
+            + "ERROR); the others go on. "
             + "A stream table whose refreshes keep failing is retried after its interval, doubled for every "
             + "further failure (at most an hour), and suspended after --max-failures failures in a row "
             + "(status SUSPENDED, until 'freshet resume NAME'). One whose refresh takes longer than half its "
@@ -65,6 +67,29 @@ public final class ServiceCommand implements Callable<Integer> {
       description = "Answer a supervisor's probes over HTTP on this port: /readyz (200 when connected to a "
           + "primary and refreshing, else 503 and why) and /livez (200 unless the service's loop is stuck).")
   Integer healthPort;
+
+  /** What the service prints: {@code info}, every refresh that did something, each failure and event. */
+  enum LogLevel { INFO, DEBUG }
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+      converter = LogLevelConverter.class,
+      description = "info (the default): a line for every refresh that applied or recomputed something, every "
+          + "failure and every event (started, reconnected, suspended ...); debug: also a line for every refresh "
+          + "that found nothing to do ('no changes').")
+  LogLevel logLevel;
+
+  /** {@code info} or {@code debug}, in any case. */
+  static final class LogLevelConverter implements picocli.CommandLine.ITypeConverter<LogLevel> {
+    @Override
+    public LogLevel convert(String value) {
+      for (LogLevel level : LogLevel.values()) {
+        if (level.name().equalsIgnoreCase(value.strip())) {
+          return level;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a log level: give info or debug");
+    }
+  }
 
   @Option(names = "--max-failures", paramLabel = "N", defaultValue = "5",
       description = "Suspend a stream table after N consecutive failed refreshes (default: ${DEFAULT-VALUE}).")
@@ -179,7 +204,7 @@ public final class ServiceCommand implements Callable<Integer> {
             out.flush();
             awaitingMigration = false;
           }
-          failures += pass(c, out, maxFailures);
+          failures += pass(c, out, maxFailures, logLevel == LogLevel.DEBUG);
           health.ready();
         } catch (CatalogTooOldException e) {
           health.notReady("the Freshet catalog is older than this Freshet: waiting for 'freshet migrate'");
@@ -240,8 +265,12 @@ public final class ServiceCommand implements Callable<Integer> {
         .format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSX", Locale.ROOT));
   }
 
-  /** One pass over the due stream tables; returns the number that failed. */
-  private static int pass(Connection c, PrintWriter out, int maxFailures) throws SQLException {
+  /**
+   * One pass over the due stream tables; returns the number that failed. A refresh that found nothing to do (no
+   * source changed, nothing applied, nothing recomputed) is printed with {@code debug} only: at every pass of a
+   * quiet database it buried the lines that matter.
+   */
+  private static int pass(Connection c, PrintWriter out, int maxFailures, boolean debug) throws SQLException {
     int failures = 0;
     OffsetDateTime now;
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
@@ -269,12 +298,21 @@ public final class ServiceCommand implements Callable<Integer> {
         }
       } else {
         RefreshReport r = a.report();
+        if (!debug && nothingDone(r)) {
+          continue;
+        }
         // the line 'freshet refresh' prints: the sources that changed, and why AUTO recomputed when it did
         out.printf(Locale.ROOT, "%s  %s%n", stamp(now), RefreshCommand.line(r, nameWidth));
       }
       out.flush();
     }
     return failures;
+  }
+
+  /** A refresh that read no change, applied nothing and recomputed nothing: the line saying "no changes". */
+  static boolean nothingDone(RefreshReport r) {
+    return r.changedSources().isEmpty() && r.modeReason().isEmpty() && r.rowsInserted() == 0 && r.rowsUpdated() == 0
+        && r.rowsDeleted() == 0 && r.deltaRows() == 0;
   }
 
   /**

@@ -62,4 +62,47 @@ class CliServiceLogTest {
     assertEquals(DisplayWidth.of("2026-12-05T16:45:24.000Z  \"public\".\"sl_a_rather_longer_name\"  "), column,
         "as wide as the widest name needs:\n" + pass.out());
   }
+
+  /**
+   * A refresh that found nothing to do is not logged at the default level (a line per stream table per pass
+   * of a quiet database buried the rest, found by the walkthrough); one that applied changes is, and
+   * {@code --log-level debug} logs both.
+   */
+  @Test
+  void aRefreshWithNothingToDoIsLoggedAtDebugOnly(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sq_src (id int PRIMARY KEY, v int)", "CREATE TABLE sq_other (id int PRIMARY KEY)",
+        "INSERT INTO sq_src VALUES (1, 1)", "INSERT INTO sq_other VALUES (1)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "sq_busy", "--schedule", "1m", "--query", "SELECT id, v FROM sq_src")
+        .exitCode());
+    assertEquals(0, CliRun.run(url, "create", "sq_quiet", "--schedule", "1m", "--query", "SELECT id FROM sq_other")
+        .exitCode());
+    String due = "UPDATE freshet.stream_tables SET last_refresh_at = now() - interval '1 hour' "
+        + "WHERE table_name IN ('sq_busy', 'sq_quiet')";
+    db.execute("INSERT INTO sq_src VALUES (2, 2)", due);
+    CliRun info = CliRun.run(url, "service", "--once");
+    assertEquals(0, info.exitCode(), info.transcript());
+    assertEquals(1, info.out().lines().filter(l -> l.contains("\"sq_busy\"")
+        && l.contains("changed \"public\".\"sq_src\"  +1 ~0 -0")).count(), info.transcript());
+    assertTrue(info.out().lines().noneMatch(l -> l.contains("\"sq_quiet\"")), info.transcript());
+    assertTrue(info.out().lines().noneMatch(l -> l.contains("no changes")), info.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "sq_busy");
+      Oracle.assertFresh(c, "sq_quiet");
+    }
+
+    db.execute("DELETE FROM sq_src WHERE id = 1", due);
+    CliRun debug = CliRun.run(url, "service", "--once", "--log-level", "debug");
+    assertEquals(0, debug.exitCode(), debug.transcript());
+    assertEquals(1, debug.out().lines().filter(l -> l.contains("\"sq_busy\"") && l.contains("+0 ~0 -1")).count(),
+        debug.transcript());
+    assertEquals(1, debug.out().lines().filter(l -> l.contains("\"sq_quiet\"") && l.contains("  no changes  +0 ~0 -0"))
+        .count(), debug.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "sq_busy");
+      Oracle.assertFresh(c, "sq_quiet");
+    }
+    CliRun wrong = CliRun.run(url, "service", "--once", "--log-level", "verbose");
+    assertEquals(2, wrong.exitCode(), wrong.transcript());
+  }
 }

@@ -39,7 +39,7 @@ class CliServiceReconnectTest {
     CommandLine cli = FreshetCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
-    Thread service = new Thread(() -> cli.execute("service", "--poll", "1s", "--jdbc-url", url), "service-under-test");
+    Thread service = new Thread(() -> cli.execute("service", "--poll", "1s", "--log-level", "debug", "--jdbc-url", url), "service-under-test");
     service.setDaemon(true);
     service.start();
     try (Connection c = db.connect()) {

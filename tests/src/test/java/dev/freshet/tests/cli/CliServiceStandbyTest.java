@@ -59,7 +59,7 @@ class CliServiceStandbyTest {
       cli.setOut(new PrintWriter(out, true));
       cli.setErr(new PrintWriter(new StringWriter(), true));
       String url = standby.jdbcUrl("postgres");
-      Thread service = new Thread(() -> cli.execute("service", "--poll", "1s", "--health-port", "0", "--jdbc-url",
+      Thread service = new Thread(() -> cli.execute("service", "--poll", "1s", "--log-level", "debug", "--health-port", "0", "--jdbc-url",
           url), "service-on-standby");
       service.setDaemon(true);
       service.start();

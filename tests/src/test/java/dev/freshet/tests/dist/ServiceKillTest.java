@@ -40,7 +40,7 @@ class ServiceKillTest {
     Path jar = Path.of(System.getProperty("freshet.release.jar"));
     assertTrue(Files.isRegularFile(jar), () -> "no release jar at " + jar + ": './mvnw -B package' builds it");
     Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "service", "--poll", "1s", "--jdbc-url", db.jdbcUrl())
+        "-jar", jar.toString(), "service", "--poll", "1s", "--log-level", "debug", "--jdbc-url", db.jdbcUrl())
         .redirectErrorStream(true).start();
     Thread reader = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
