@@ -380,26 +380,16 @@ $refresh_window$;
 CREATE OR REPLACE FUNCTION freshet.query_read_columns(p_query text) RETURNS text
 LANGUAGE plpgsql AS $query_read_columns$
 DECLARE
-  v_read text;
+  v_read jsonb := freshet.query_read_attributes(p_query); -- one temporary view of the query (V26)
 BEGIN
-  BEGIN
-    EXECUTE 'CREATE TEMPORARY VIEW freshet_read_columns_probe AS ' || p_query;
-  EXCEPTION WHEN OTHERS THEN
+  IF v_read IS NULL THEN
     RETURN NULL;
-  END;
+  END IF;
   -- by name: a column dropped and added again under its name is the one the query names (a FULL refresh
   -- reads it, as a DIFFERENTIAL one recomputes); another table's column under that name is not
-  SELECT coalesce(string_agg(k.col, ',' ORDER BY k.col), '') INTO v_read
-  FROM (SELECT DISTINCT d.refobjid::bigint || ':' || pg_catalog.quote_ident(a.attname) AS col
-        FROM pg_catalog.pg_depend d
-        JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
-        JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-        WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-          AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-          AND r.ev_class = 'pg_temp.freshet_read_columns_probe'::pg_catalog.regclass
-          AND d.refobjid <> r.ev_class AND d.refobjsubid > 0) AS k;
-  DROP VIEW pg_temp.freshet_read_columns_probe;
-  RETURN v_read;
+  RETURN (SELECT coalesce(string_agg(k.col, ',' ORDER BY k.col), '')
+          FROM (SELECT DISTINCT (e.value ->> 'relid') || ':' || pg_catalog.quote_ident(e.value ->> 'name') AS col
+                FROM pg_catalog.jsonb_array_elements(v_read) AS e) AS k);
 END
 $query_read_columns$;
 
