@@ -92,9 +92,9 @@ public final class StatusCommand implements Callable<Integer> {
       // DDL on a source its query no longer runs after: every refresh is refused until the query is fixed
       java.util.Optional<String> refused = StreamTables.sourceDdlReason(c, st.id());
       if (refused.isPresent()) {
-        out.println("  next refresh: refused until its query is given the names as they are now: " + (st.lastError()
-            .filter(e -> e.contains(refused.get())).isPresent() ? "'freshet alter " + st.name() + " --query ...' "
-            + "recreates it (see the last error)" : refused.get()));
+        out.println("  next refresh: refused until its query is given the names as they are now" + (st.lastError()
+            .filter(e -> e.contains(refused.get())).isPresent() ? " (see the last error; this recreates it): "
+            + SuggestedCommand.freshet("alter", st.name(), "--query", "...") : ": " + refused.get()));
       } else if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL && window > 0) {
         dev.freshet.runtime.streamtable.AutoChoice next = StreamTables.autoChoice(c, st.id(), window);
         // after a failed refresh, what the next one will try (the last error says why the last one failed)

@@ -24,6 +24,10 @@
 -- names keep PostgreSQL's own form (format_type, or format('%I.%I') as type_descriptor records them), and
 -- enum labels their single quotes.
 --
+-- A command a message suggests is written by freshet.suggested_command, as the command line's SuggestedCommand
+-- writes it (issue 15): pasteable into a POSIX shell as printed, a name single-quoted for the shell
+-- (freshet.shell_word), and last in its sentence, without quotes of its own around it.
+--
 -- The functions whose texts become a stream table's last_error or pending_rebuild (shown by 'freshet
 -- status' and 'list') live here too since catalog V24, with the same quoting, so that what status says of a
 -- DDL reads as what refresh says of it: on_sql_drop (V13: DROP TABLE of a stream table or a source),
@@ -48,6 +52,21 @@ CREATE OR REPLACE FUNCTION freshet.display_name(p_schema text, p_table text, p_c
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN '"' || pg_catalog.replace(p_schema, '"', '""') || '"."' || pg_catalog.replace(p_table, '"', '""') || '"."'
   || pg_catalog.replace(p_column, '"', '""') || '"';
+
+-- p_text as one word of a POSIX shell, as SuggestedCommand.shellWord writes it: as it is when it holds only
+-- letters, digits, _ . - (ASCII), else in single quotes, a single quote in it written '\'' (so "public"."My t"
+-- is '"public"."My t"', and $, backticks, spaces and newlines in it are the shell's literal text).
+CREATE OR REPLACE FUNCTION freshet.shell_word(p_text text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN p_text ~ '^[A-Za-z0-9_.-]+$' THEN p_text
+            ELSE '''' || pg_catalog.replace(p_text, '''', '''\''''') || '''' END;
+
+-- The command line 'freshet' with p_words, each a word of the shell (freshet.shell_word), as
+-- SuggestedCommand.freshet writes it: freshet alter '"public"."My t"' --query ...
+CREATE OR REPLACE FUNCTION freshet.suggested_command(VARIADIC p_words text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN 'freshet' || coalesce((SELECT pg_catalog.string_agg(' ' || freshet.shell_word(w.word), '' ORDER BY w.n)
+                              FROM pg_catalog.unnest(p_words) WITH ORDINALITY AS w(word, n)), '');
 
 CREATE OR REPLACE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
     p_full boolean DEFAULT false,
@@ -102,7 +121,8 @@ BEGIN
   END IF;
   IF to_regclass(format('%I.%I', v_st.schema_name, v_st.table_name)) IS NULL THEN
     RAISE EXCEPTION 'stream table % was dropped outside Freshet (its table is gone)', v_name
-      USING ERRCODE = '42P01', HINT = format('''freshet drop %s'' removes what is left of it, and ''freshet create'' makes it again', v_name);
+      USING ERRCODE = '42P01', HINT = '''freshet create'' makes it again once what is left of it is removed: '
+        || freshet.suggested_command('drop', v_name);
   END IF;
   IF v_st.last_snapshot IS NULL THEN
     RAISE EXCEPTION 'stream table % was never populated', v_name
@@ -128,7 +148,8 @@ BEGIN
         USING ERRCODE = 'FS005',
           DETAIL = 'seen by this refresh: the event trigger freshet_type_ddl, which records DDL on types as it '
             'happens, is not installed or not enabled',
-          HINT = 'run ''freshet refresh'' for it once: it compiles it again and recomputes it';
+          HINT = 'refreshing it once from the command line compiles it again and recomputes it: '
+            || freshet.suggested_command('refresh', v_name);
     END IF;
   END IF;
   SELECT array_agg(s.source_relid ORDER BY s.ordinal) INTO v_relids
@@ -136,7 +157,8 @@ BEGIN
   IF v_st.reconcile_check IS NULL
       OR NOT EXISTS (SELECT FROM freshet.refresh_programs p WHERE p.stream_table_id = p_id AND p.changed_mask = 0) THEN
     RAISE EXCEPTION 'no refresh program is installed for %', v_name
-      USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
+      USING ERRCODE = 'FS002', HINT = 'refreshing it once from the command line installs its programs: '
+        || freshet.suggested_command('refresh', v_name);
   END IF;
   -- Sources locked against DDL until commit (ACCESS SHARE: writes do not wait); then no column of
   -- theirs may have been renamed since capture was set up, or the buffers would be read under stale names.
@@ -159,7 +181,8 @@ BEGIN
   LIMIT 1;
   IF v_why IS NOT NULL THEN
     RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name, v_why
-      USING ERRCODE = 'FS006', HINT = format('''freshet alter %s --query ...'' with the new name recreates it', v_name);
+      USING ERRCODE = 'FS006', HINT = 'give its query the new name (this recreates it): '
+        || freshet.suggested_command('alter', v_name, '--query', '...');
   END IF;
   -- A column its query reads renamed or dropped (V26): refused, naming each column and the fix, before the
   -- query is compiled or run again (it would fail on the first name it met, or read another table's column
@@ -173,13 +196,15 @@ BEGIN
     RAISE EXCEPTION 'a source of % changed (a column renamed or dropped, a partition added) since its capture was set up',
         v_name
       USING ERRCODE = 'FS001', DETAIL = 'sources: ' || v_renamed::text,
-        HINT = 'run ''freshet refresh'' for it once: it reconciles the capture and reinstalls its programs';
+        HINT = 'refreshing it once from the command line reconciles the capture and reinstalls its programs: '
+          || freshet.suggested_command('refresh', v_name);
   END IF;
   -- DDL on a type its sources use (V18): its programs and stored hashes are stale until it is compiled again
   IF v_st.rebuild_step = 'compile' THEN
     RAISE EXCEPTION 'stream table % must be compiled again: %', v_name, split_part(v_st.pending_rebuild, ': its next refresh', 1)
       USING ERRCODE = 'FS005',
-        HINT = 'run ''freshet refresh'' for it once: it compiles it again and recomputes it';
+        HINT = 'refreshing it once from the command line compiles it again and recomputes it: '
+          || freshet.suggested_command('refresh', v_name);
   END IF;
 
   IF p_profile THEN
@@ -282,7 +307,8 @@ BEGIN
       LIMIT 1;
       IF program_mask IS NULL THEN
         RAISE EXCEPTION 'no refresh program of % covers the changed sources', v_name
-          USING ERRCODE = 'FS002', HINT = 'run ''freshet refresh'' for it once: it installs its programs';
+          USING ERRCODE = 'FS002', HINT = 'refreshing it once from the command line installs its programs: '
+            || freshet.suggested_command('refresh', v_name);
       END IF;
       -- the program's other sources get their (empty) change tables, indexed and analyzed like any: an
       -- empty table never analyzed is planned as thousands of rows, and its terms as full scans
@@ -310,8 +336,8 @@ BEGIN
           '(a column of a table it reads was renamed, dropped or added, and a name in the query now stands for another '
           'column)', v_name
         USING ERRCODE = 'FS007',
-          HINT = format('''freshet alter %s --query ...'' with the names as they are now recreates it; a query naming '
-            'every column with its table (promo.price) keeps its meaning', v_name);
+          HINT = 'a query naming every column with its table (promo.price) keeps its meaning; give it the names as '
+            'they are now (this recreates it): ' || freshet.suggested_command('alter', v_name, '--query', '...');
     END IF;
   END IF;
   IF program_mask IS NOT NULL THEN
@@ -456,9 +482,9 @@ BEGIN
     RETURN NULL;
   END IF;
   v_name := freshet.display_name(v_st.schema_name, v_st.table_name);
-  SELECT format('its source %s was renamed to %s (ALTER TABLE); its query names the old table: ''freshet alter %s '
-           '--query ...'' with the new name recreates it', freshet.display_name(s.source_schema, s.source_table),
-           freshet.display_name(n.nspname, c.relname), v_name)
+  SELECT format('its source %s was renamed to %s (ALTER TABLE); its query names the old table. Give it the new '
+           'name (this recreates it): %s', freshet.display_name(s.source_schema, s.source_table),
+           freshet.display_name(n.nspname, c.relname), freshet.suggested_command('alter', v_name, '--query', '...'))
   INTO v_why
   FROM freshet.stream_table_sources AS s
   JOIN pg_catalog.pg_class AS c ON c.oid = s.source_relid
@@ -505,21 +531,24 @@ BEGIN
   IF v_count = 0 THEN
     RETURN NULL;
   ELSIF v_count = cardinality(v_dropped) THEN
-    RETURN format('its source %1$s %2$s %3$s dropped (ALTER TABLE ... DROP COLUMN), and its query reads %4$s: '
-      '''freshet alter %5$s --query ...'' without %4$s recreates it, ''freshet drop %5$s'' drops it',
+    RETURN format('its source %1$s %2$s %3$s dropped (ALTER TABLE ... DROP COLUMN), and its query reads %4$s. '
+      'Drop the stream table, or give it a query without %4$s (this recreates it): %5$s',
       CASE WHEN v_count = 1 THEN 'column' ELSE 'columns' END, freshet.word_list(v_dropped),
-      CASE WHEN v_count = 1 THEN 'was' ELSE 'were' END, CASE WHEN v_count = 1 THEN 'it' ELSE 'them' END, v_name);
+      CASE WHEN v_count = 1 THEN 'was' ELSE 'were' END, CASE WHEN v_count = 1 THEN 'it' ELSE 'them' END,
+      freshet.suggested_command('alter', v_name, '--query', '...'));
   ELSIF v_count = cardinality(v_renamed) THEN
     RETURN format('its source %1$s %2$s %3$s renamed to %4$s (ALTER TABLE ... RENAME COLUMN), and its query reads '
-      '%5$s: ''freshet alter %6$s --query ...'' with the new %7$s recreates it',
+      '%5$s. Give it the new %7$s (this recreates it): %6$s',
       CASE WHEN v_count = 1 THEN 'column' ELSE 'columns' END, freshet.word_list(v_renamed),
       CASE WHEN v_count = 1 THEN 'was' ELSE 'were' END, freshet.word_list(v_to),
-      CASE WHEN v_count = 1 THEN 'it' ELSE 'them' END, v_name, CASE WHEN v_count = 1 THEN 'name' ELSE 'names' END);
+      CASE WHEN v_count = 1 THEN 'it' ELSE 'them' END, freshet.suggested_command('alter', v_name, '--query', '...'),
+      CASE WHEN v_count = 1 THEN 'name' ELSE 'names' END);
   END IF;
-  RETURN format('its source %1$s %2$s %3$s no longer there under the %4$s its query reads (ALTER TABLE): '
-    '''freshet alter %5$s --query ...'' with the names as they are now recreates it, ''freshet drop %5$s'' drops it',
+  RETURN format('its source %1$s %2$s %3$s no longer there under the %4$s its query reads (ALTER TABLE). Drop '
+    'the stream table, or give it the names as they are now (this recreates it): %5$s',
     CASE WHEN v_count = 1 THEN 'column' ELSE 'columns' END, freshet.word_list(v_items),
-    CASE WHEN v_count = 1 THEN 'is' ELSE 'are' END, CASE WHEN v_count = 1 THEN 'name' ELSE 'names' END, v_name);
+    CASE WHEN v_count = 1 THEN 'is' ELSE 'are' END, CASE WHEN v_count = 1 THEN 'name' ELSE 'names' END,
+    freshet.suggested_command('alter', v_name, '--query', '...'));
 END
 $source_ddl_reason$;
 
@@ -739,7 +768,8 @@ BEGIN
       RAISE EXCEPTION 'row-level security of % applies to role %: a differential refresh would read rows its policies hide from it',
           array_to_string(v_rls, ', '), freshet.display_name(current_user)
         USING ERRCODE = '42501',
-          HINT = 'refresh as the tables'' owner or a role with BYPASSRLS, or make the stream table FULL (freshet alter NAME --mode FULL)';
+          HINT = 'refresh as the tables'' owner or a role with BYPASSRLS, or make the stream table FULL: '
+            || freshet.suggested_command('alter', v_label, '--mode', 'FULL');
     END IF;
     SELECT * INTO v_result FROM freshet.refresh_window(v_id, false);
   EXCEPTION WHEN OTHERS THEN
@@ -818,16 +848,16 @@ BEGIN
   LOOP
     UPDATE freshet.stream_tables AS st
     SET status = 'ERROR',
-        last_error = format('stream table %1$s was dropped outside Freshet (DROP TABLE); ''freshet drop %1$s'' '
-          'removes what is left of it, and ''freshet create'' makes it again',
-          freshet.display_name(st.schema_name, st.table_name))
+        last_error = format('stream table %s was dropped outside Freshet (DROP TABLE); ''freshet create'' makes it '
+          'again once what is left of it is removed: %s', freshet.display_name(st.schema_name, st.table_name),
+          freshet.suggested_command('drop', freshet.display_name(st.schema_name, st.table_name)))
     WHERE st.schema_name = v_dropped.schema_name AND st.table_name = v_dropped.object_name;
     UPDATE freshet.stream_tables AS st
     SET status = 'ERROR',
-        last_error = format('its source %1$s was dropped (DROP TABLE ... CASCADE); ''freshet drop %2$s'' removes '
-          'the stream table, or ''freshet alter %2$s --query ...'' makes it read another table',
+        last_error = format('its source %s was dropped (DROP TABLE ... CASCADE). Give the stream table a query '
+          'that reads another table (''freshet alter'' with --query recreates it), or remove it: %s',
           freshet.display_name(v_dropped.schema_name, v_dropped.object_name),
-          freshet.display_name(st.schema_name, st.table_name))
+          freshet.suggested_command('drop', freshet.display_name(st.schema_name, st.table_name)))
     WHERE st.id IN (SELECT s.stream_table_id FROM freshet.stream_table_sources AS s
                     WHERE s.source_relid = v_dropped.objid);
   END LOOP;

@@ -91,7 +91,8 @@ class CliErrorOutputTest {
     // named once: the message names it, so it is not prefixed with the name as a division by zero is
     assertTrue(lines.get(0).startsWith("error: stream table \"public\".\"eo_gone\" was dropped outside Freshet"),
         refresh.transcript());
-    assertTrue(lines.get(1).startsWith("HINT:  'freshet drop \"public\".\"eo_gone\"' removes what is left of it"),
+    assertTrue(lines.get(1).equals("HINT:  'freshet create' makes it again once what is left of it is removed: "
+        + "freshet drop '\"public\".\"eo_gone\"'"),
         refresh.transcript());
     assertTrue(lines.get(lines.size() - 1).matches("SQLSTATE:  [0-9A-Z]{5}"), refresh.transcript());
   }

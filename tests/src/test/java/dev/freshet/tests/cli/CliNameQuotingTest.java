@@ -2,6 +2,7 @@ package dev.freshet.tests.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.tests.harness.PostgresTest;
@@ -167,15 +168,154 @@ class CliNameQuotingTest {
   }
 
   /**
-   * Runs the command {@code run} suggests (from {@code start} to the end of its line) as a POSIX shell reads it:
-   * /bin/sh prints the words it makes of it, and those are the arguments of the command line.
+   * The hints written in SQL (R__refresh_functions.sql: refresh_window's errors and hints, source_ddl_reason, the
+   * event triggers' last errors) suggest commands as the command line does (issue 15: they printed
+   * {@code 'freshet alter "public"."x" --query ...'}): each is given to /bin/sh as the command line, CALL
+   * freshet.refresh and status print it, for a stream table whose name has unicode, spaces, both quotes, {@code $}
+   * and a backtick, and the shell reads the name intact; the alter, refresh and drop they suggest are run (with
+   * the query written in for {@code ...}), and the stream table equals its query after each successful refresh.
    */
-  private static CliRun runSuggested(String url, CliRun run, String start) throws Exception {
-    String text = run.out() + run.err();
+  @Test
+  void hintsWrittenInSqlPasteIntoAShell(TestDatabase db) throws Exception {
+    String streamTable = "\"public\".\"Ünïcode \"\"q\"\" $x `id` it's\"";
+    String url = db.jdbcUrl();
+    db.execute("CREATE TABLE sq_src (id int PRIMARY KEY, price int)", "INSERT INTO sq_src VALUES (1, 10)");
+    CliRun create = CliRun.run(url, "create", streamTable, "--mode", "DIFFERENTIAL", "--query",
+        "SELECT id, price FROM sq_src");
+    assertEquals(0, create.exitCode(), create.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+    List<String> alter = List.of("alter", streamTable, "--query", "...");
+
+    // FS008, a column its query reads renamed: refresh's refusal, CALL's error, status's last error and next refresh
+    db.execute("ALTER TABLE sq_src RENAME COLUMN price TO cost", "INSERT INTO sq_src VALUES (2, 20)");
+    CliRun renamedColumn = CliRun.run(url, "refresh", streamTable);
+    assertEquals(3, renamedColumn.exitCode(), renamedColumn.transcript());
+    assertTrue(renamedColumn.err().endsWith(". Give it the new name (this recreates it): freshet alter "
+        + "'\"public\".\"Ünïcode \"\"q\"\" $x `id` it'\\''s\"' --query ...\n"), renamedColumn.transcript());
+    assertEquals(alter, shellWords(renamedColumn.err(), "freshet alter "));
+    org.postgresql.util.ServerErrorMessage fs008 = callRefresh(db, streamTable, "FS008");
+    assertEquals(alter, shellWords(fs008.getMessage(), "freshet alter "));
+    CliRun status = CliRun.run(url, "status", streamTable);
+    // the last error, the next refresh's line and the history's failed refreshes
+    List<String> suggesting = status.out().lines().filter(line -> line.contains("freshet alter ")).toList();
+    assertTrue(suggesting.size() >= 3, status.transcript());
+    for (String line : suggesting) {
+      assertEquals(alter, shellWords(line, "freshet alter "), status.transcript());
+    }
+    CliRun altered = runSuggested(url, renamedColumn.err(), "freshet alter ", "SELECT id, cost AS price FROM sq_src");
+    assertEquals(0, altered.exitCode(), altered.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+
+    // FS006, the source table renamed: the hint of refresh and of CALL
+    db.execute("ALTER TABLE sq_src RENAME TO sq_moved", "INSERT INTO sq_moved VALUES (3, 30)");
+    CliRun renamedTable = CliRun.run(url, "refresh", streamTable);
+    assertNotEquals(0, renamedTable.exitCode(), renamedTable.transcript());
+    assertTrue(renamedTable.err().contains("\nHINT:  give its query the new name (this recreates it): freshet alter "
+        + "'\"public\".\"Ünïcode \"\"q\"\" $x `id` it'\\''s\"' --query ...\n"), renamedTable.transcript());
+    assertEquals(alter, shellWords(callRefresh(db, streamTable, "FS006").getHint(), "freshet alter "));
+    altered = runSuggested(url, renamedTable.err(), "freshet alter ", "SELECT id, cost AS price FROM sq_moved");
+    assertEquals(0, altered.exitCode(), altered.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+
+    // FS002, no programs installed (a stream table from before catalog V4): CALL's hint is the command line's refresh
+    db.execute("DELETE FROM freshet.refresh_programs WHERE stream_table_id = (SELECT id FROM freshet.stream_tables "
+        + "WHERE table_name = 'Ünïcode \"q\" $x `id` it''s')", "DELETE FROM freshet.refresh_sources WHERE "
+        + "stream_table_id = (SELECT id FROM freshet.stream_tables WHERE table_name = 'Ünïcode \"q\" $x `id` it''s')",
+        "UPDATE freshet.stream_tables SET reconcile_check = NULL WHERE table_name = 'Ünïcode \"q\" $x `id` it''s'",
+        "INSERT INTO sq_moved VALUES (4, 40)");
+    String installs = callRefresh(db, streamTable, "FS002").getHint();
+    assertEquals(List.of("refresh", streamTable), shellWords(installs, "freshet refresh "));
+    CliRun refreshed = runSuggested(url, installs, "freshet refresh ", null);
+    assertEquals(0, refreshed.exitCode(), refreshed.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+
+    // the stream table dropped outside Freshet: status's last error (the event trigger's) and refresh's hint
+    // suggest the drop
+    db.execute("DROP TABLE " + streamTable);
+    List<String> drop = List.of("drop", streamTable);
+    assertEquals(drop, shellWords(CliRun.run(url, "status", streamTable).out(), "freshet drop "));
+    CliRun gone = CliRun.run(url, "refresh", streamTable);
+    assertEquals(4, gone.exitCode(), gone.transcript());
+    assertEquals(drop, shellWords(gone.err(), "freshet drop "));
+    CliRun dropped = runSuggested(url, gone.err(), "freshet drop ", null);
+    assertEquals(0, dropped.exitCode(), dropped.transcript());
+    assertFalse(CliRun.run(url, "list").out().contains("Ünïcode"));
+
+    // its source dropped with CASCADE: status's last error suggests the drop
+    create = CliRun.run(url, "create", streamTable, "--query", "SELECT id, cost FROM sq_moved");
+    assertEquals(0, create.exitCode(), create.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, streamTable);
+    }
+    db.execute("DROP TABLE sq_moved CASCADE");
+    CliRun orphan = CliRun.run(url, "status", streamTable);
+    assertTrue(orphan.out().contains("or remove it: freshet drop '\"public\".\"Ünïcode \"\"q\"\" $x `id` "
+        + "it'\\''s\"'\n"), orphan.transcript());
+    dropped = runSuggested(url, orphan.out(), "freshet drop ", null);
+    assertEquals(0, dropped.exitCode(), dropped.transcript());
+    assertFalse(CliRun.run(url, "list").out().contains("Ünïcode"));
+  }
+
+  /** freshet.shell_word and freshet.suggested_command write what SuggestedCommand writes, for any text. */
+  @Test
+  void sqlQuotesForTheShellAsTheCommandLineDoes(TestDatabase db) throws Exception {
+    List<String> texts = List.of("plain_name.1-x", "", "a b", "it's", "''", "\"public\".\"t\"", "$HOME", "`id`",
+        "new\nline", "tab\there", "Ünïcode", "back\\slash", "-", "*", "~user", "a;b", "!x", "%s");
+    try (Connection c = db.connect();
+        java.sql.PreparedStatement word = c.prepareStatement("SELECT freshet.shell_word(?)");
+        java.sql.PreparedStatement command = c.prepareStatement("SELECT freshet.suggested_command('alter', ?, "
+            + "'--query', '...')")) {
+      for (String text : texts) {
+        word.setString(1, text);
+        command.setString(1, text);
+        String suggested;
+        try (java.sql.ResultSet w = word.executeQuery(); java.sql.ResultSet k = command.executeQuery()) {
+          assertTrue(w.next() && k.next());
+          assertEquals(dev.freshet.runtime.cli.SuggestedCommand.shellWord(text), w.getString(1), text);
+          suggested = k.getString(1);
+          assertEquals(dev.freshet.runtime.cli.SuggestedCommand.freshet("alter", text, "--query", "..."), suggested,
+              text);
+        }
+        if (!text.isEmpty()) { // /bin/sh reads it back as the one word it was (an empty word is dropped by split)
+          assertEquals(List.of("alter", text, "--query", "..."), wordsOf(suggested), text);
+        }
+      }
+    }
+  }
+
+  /** CALL freshet.refresh of {@code name}, which fails with SQLSTATE {@code state}: the server's error. */
+  private static org.postgresql.util.ServerErrorMessage callRefresh(TestDatabase db, String name, String state)
+      throws Exception {
+    try (Connection c = db.connect(); java.sql.PreparedStatement call = c.prepareStatement("CALL freshet.refresh(?)")) {
+      call.setString(1, name);
+      org.postgresql.util.PSQLException e = org.junit.jupiter.api.Assertions.assertThrows(
+          org.postgresql.util.PSQLException.class, call::execute);
+      assertEquals(state, e.getSQLState(), e.getMessage());
+      return e.getServerErrorMessage();
+    }
+  }
+
+  /**
+   * The words /bin/sh reads from the command {@code text} suggests (from {@code start} to the end of its line),
+   * {@code freshet} left out.
+   */
+  private static List<String> shellWords(String text, String start) throws Exception {
     int at = text.indexOf(start);
-    assertTrue(at >= 0, "no '" + start + "' suggested: " + run.transcript());
+    assertTrue(at >= 0, "no '" + start + "' suggested: " + text);
     int end = text.indexOf('\n', at);
-    String command = text.substring(at, end < 0 ? text.length() : end);
+    return wordsOf(text.substring(at, end < 0 ? text.length() : end));
+  }
+
+  /** The words /bin/sh reads from {@code command}, {@code freshet} left out. */
+  private static List<String> wordsOf(String command) throws Exception {
     java.nio.file.Path script = java.nio.file.Files.createTempFile("suggested", ".sh");
     try {
       // the words after 'freshet', each ended by a NUL; the script is UTF-8 bytes, as a terminal pastes them
@@ -184,11 +324,30 @@ class CliNameQuotingTest {
       Process sh = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true).start();
       String words = new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertEquals(0, sh.waitFor(), command + ": " + words);
-      List<String> args = new ArrayList<>(List.of(words.split("\0")));
-      return CliRun.run(url, args.toArray(String[]::new));
+      return List.of(words.split("\0"));
     } finally {
       java.nio.file.Files.delete(script);
     }
+  }
+
+  /**
+   * Runs the command {@code run} suggests (from {@code start} to the end of its line) as a POSIX shell reads it:
+   * /bin/sh prints the words it makes of it, and those are the arguments of the command line.
+   */
+  private static CliRun runSuggested(String url, CliRun run, String start) throws Exception {
+    String text = run.out() + run.err();
+    assertTrue(text.contains(start), "no '" + start + "' suggested: " + run.transcript());
+    return runSuggested(url, text, start, null);
+  }
+
+  /** The same, for the command in {@code text}; its argument {@code ...} given as {@code query} when not null. */
+  private static CliRun runSuggested(String url, String text, String start, String query) throws Exception {
+    List<String> args = new ArrayList<>(shellWords(text, start));
+    if (query != null) {
+      assertEquals("...", args.get(args.size() - 1), text);
+      args.set(args.size() - 1, query);
+    }
+    return CliRun.run(url, args.toArray(String[]::new));
   }
 
   private static CliRun run(List<CliRun> runs, String url, String... args) {

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class CliSourceColumnDdlTest {
 
   private static final String PROMO_RENAMED = "its source column \"public\".\"sc_promo\".\"price\" was renamed to "
-      + "\"cost\" (ALTER TABLE ... RENAME COLUMN), and its query reads it: 'freshet alter \"public\".\"sc_ids\" "
-      + "--query ...' with the new name recreates it";
+      + "\"cost\" (ALTER TABLE ... RENAME COLUMN), and its query reads it. Give it the new name (this recreates it): "
+      + "freshet alter '\"public\".\"sc_ids\"' --query ...";
 
   /** The renamed name is an outer query's column now: the refresh named FR005; it names the rename. */
   @Test
@@ -48,8 +48,8 @@ class CliSourceColumnDdlTest {
     assertEquals(0, status.exitCode(), status.transcript());
     assertTrue(status.out().contains("  status:       ERROR\n  last error:\n    stream table \"public\".\"sc_ids\" "
         + "cannot be refreshed: " + PROMO_RENAMED + "\n"), status.transcript());
-    assertTrue(status.out().contains("  next refresh: refused until its query is given the names as they are now: "
-        + "'freshet alter \"public\".\"sc_ids\" --query ...' recreates it (see the last error)\n"), status.transcript());
+    assertTrue(status.out().contains("  next refresh: refused until its query is given the names as they are now (see the last "
+        + "error; this recreates it): freshet alter '\"public\".\"sc_ids\"' --query ...\n"), status.transcript());
     assertTrue(status.out().contains("failed, nothing applied"), status.transcript());
     assertFalse(status.out().contains("FR005"), status.transcript());
     CliRun verify = CliRun.run(url, "verify", "sc_ids");
@@ -79,12 +79,12 @@ class CliSourceColumnDdlTest {
 
     db.execute("ALTER TABLE sc_t DROP COLUMN a, DROP COLUMN b", "INSERT INTO sc_t VALUES (2, 2)");
     String dropped = "its source columns \"public\".\"sc_t\".\"a\" and \"public\".\"sc_t\".\"b\" were dropped (ALTER "
-        + "TABLE ... DROP COLUMN), and its query reads them: 'freshet alter \"public\".\"sc_ab\" --query ...' without "
-        + "them recreates it, 'freshet drop \"public\".\"sc_ab\"' drops it";
+        + "TABLE ... DROP COLUMN), and its query reads them. Drop the stream table, or give it a query without them "
+        + "(this recreates it): freshet alter '\"public\".\"sc_ab\"' --query ...";
     CliRun before = CliRun.run(url, "status", "sc_ab");
     assertTrue(before.out().contains("  last error:\n    " + dropped + "\n"), before.transcript());
-    assertTrue(before.out().contains("  next refresh: refused until its query is given the names as they are now: "
-        + "'freshet alter \"public\".\"sc_ab\" --query ...' recreates it (see the last error)\n"), before.transcript());
+    assertTrue(before.out().contains("  next refresh: refused until its query is given the names as they are now (see the last "
+        + "error; this recreates it): freshet alter '\"public\".\"sc_ab\"' --query ...\n"), before.transcript());
     assertFalse(before.out().contains("next refresh: DIFFERENTIAL"), before.transcript());
 
     CliRun refresh = CliRun.run(url, "refresh", "sc_ab");
@@ -119,8 +119,8 @@ class CliSourceColumnDdlTest {
 
     db.execute("ALTER TABLE sc_qq RENAME COLUMN w TO w2", "INSERT INTO sc_qq VALUES (2, 2)");
     String renamed = "its source column \"public\".\"sc_qq\".\"w\" was renamed to \"w2\" (ALTER TABLE ... RENAME "
-        + "COLUMN), and its query reads it: 'freshet alter \"public\".\"sc_full\" --query ...' with the new name "
-        + "recreates it";
+        + "COLUMN), and its query reads it. Give it the new name (this recreates it): freshet alter "
+        + "'\"public\".\"sc_full\"' --query ...";
     CliRun status = CliRun.run(url, "status", "sc_full");
     assertTrue(status.out().contains("  last error:\n    " + renamed + "\n"), status.transcript());
     assertFalse(status.out().contains("recomputes it in full"), status.transcript());
@@ -150,8 +150,8 @@ class CliSourceColumnDdlTest {
     db.execute("SET session_replication_role = replica", "ALTER TABLE sc_u RENAME COLUMN v TO v2",
         "RESET session_replication_role", "INSERT INTO sc_u VALUES (2, 2)");
     String renamed = "its source column \"public\".\"sc_u\".\"v\" was renamed to \"v2\" (ALTER TABLE ... RENAME "
-        + "COLUMN), and its query reads it: 'freshet alter \"public\".\"sc_uv\" --query ...' with the new name "
-        + "recreates it";
+        + "COLUMN), and its query reads it. Give it the new name (this recreates it): freshet alter "
+        + "'\"public\".\"sc_uv\"' --query ...";
     CliRun status = CliRun.run(url, "status", "sc_uv");
     assertTrue(status.out().contains("  status:       ACTIVE\n"), status.transcript());
     assertTrue(status.out().contains("  next refresh: refused until its query is given the names as they are now: "

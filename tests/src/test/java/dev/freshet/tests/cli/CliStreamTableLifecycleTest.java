@@ -282,14 +282,15 @@ class CliStreamTableLifecycleTest {
     // recorded as it happened (the catalog's event trigger, installed by a superuser's catalog)
     CliRun before = CliRun.run(url, "status", "dt_st");
     assertTrue(before.out().contains("ERROR") && before.out().contains(
-        "stream table \"public\".\"dt_st\" was dropped outside Freshet (DROP TABLE); 'freshet drop "
-            + "\"public\".\"dt_st\"' removes what is left of it, and 'freshet create' makes it again"),
+        "stream table \"public\".\"dt_st\" was dropped outside Freshet (DROP TABLE); 'freshet create' makes it "
+            + "again once what is left of it is removed: freshet drop '\"public\".\"dt_st\"'\n"),
         before.transcript());
 
     CliRun refresh = CliRun.run(url, "refresh", "dt_st");
     assertEquals(4, refresh.exitCode(), refresh.transcript());
     assertTrue(refresh.err().contains("stream table \"public\".\"dt_st\" was dropped outside Freshet"), refresh.transcript());
-    assertTrue(refresh.err().contains("HINT:  'freshet drop \"public\".\"dt_st\"' removes what is left of it"), refresh.transcript());
+    assertTrue(refresh.err().contains("HINT:  'freshet create' makes it again once what is left of it is removed: "
+        + "freshet drop '\"public\".\"dt_st\"'\n"), refresh.transcript());
     assertFalse(refresh.err().contains("ERROR:"), "no 'error: … ERROR:' twice: " + refresh.transcript());
     assertFalse(refresh.err().contains("PL/pgSQL"), "Freshet's own PL/pgSQL context is not shown: " + refresh.transcript());
     CliRun status = CliRun.run(url, "status", "dt_st");
@@ -322,9 +323,9 @@ class CliStreamTableLifecycleTest {
     assertTrue(list.out().lines().anyMatch(l -> l.startsWith("\"public\".\"ds_st\"") && l.contains("ERROR")),
         list.transcript());
     CliRun status = CliRun.run(url, "status", "ds_st");
-    assertTrue(status.out().contains("its source \"public\".\"ds\" was dropped (DROP TABLE ... CASCADE); 'freshet drop "
-        + "\"public\".\"ds_st\"' removes the stream table, or 'freshet alter \"public\".\"ds_st\" --query ...' makes "
-        + "it read another table"), status.transcript());
+    assertTrue(status.out().contains("its source \"public\".\"ds\" was dropped (DROP TABLE ... CASCADE). Give the stream table a "
+        + "query that reads another table ('freshet alter' with --query recreates it), or remove it: "
+        + "freshet drop '\"public\".\"ds_st\"'\n"), status.transcript());
     CliRun refresh = CliRun.run(url, "refresh", "ds_st");
     assertNotEquals(0, refresh.exitCode(), refresh.transcript());
     assertTrue(refresh.err().contains("relation \"ds\" does not exist"), refresh.transcript());

@@ -86,7 +86,7 @@ class FullQueryColumnsScenarioTest {
       assertTrue(e.getMessage().contains("its source column \"public\".\"fd_promo\".\"price\" was renamed to "
           + "\"promo_price\""), e.getMessage());
       assertFalse(e.getMessage().contains("FR005"), e.getMessage());
-      assertTrue(e.getMessage().contains("'freshet alter \"public\".\"fd_cheap\" --query ...'"), e.getMessage());
+      assertTrue(e.getMessage().contains("Give it the new name (this recreates it): freshet alter '\"public\".\"fd_cheap\"' --query ..."), e.getMessage());
       assertEquals(List.of("2"), rows(c, "SELECT id::text FROM fd_cheap"), "nothing applied");
     }
   }

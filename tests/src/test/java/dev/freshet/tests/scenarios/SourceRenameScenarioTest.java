@@ -52,7 +52,7 @@ class SourceRenameScenarioTest {
       StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn1_notes"));
       assertTrue(e.getMessage().contains("its source column \"public\".\"rn1\".\"note\" was renamed to \"memo\""),
           e.getMessage());
-      assertTrue(e.getMessage().contains("freshet alter \"public\".\"rn1_notes\" --query"), e.getMessage());
+      assertTrue(e.getMessage().contains("freshet alter '\"public\".\"rn1_notes\"' --query ..."), e.getMessage());
       // a refused refresh is recorded like any other failure
       assertEquals(List.of("ERROR|t"), rows(c, "SELECT status, last_error LIKE '%\"note\" was renamed to \"memo\"%' "
           + "FROM freshet.stream_tables WHERE table_name = 'rn1_notes'"));

@@ -47,7 +47,8 @@ class SourceTableRenameScenarioTest {
       assertEquals(Optional.of(REFUSED), status(c).lastError().map(m -> m.substring(0, REFUSED.length())));
       SQLException call = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('rn_counts')"));
       assertEquals("FS006", call.getSQLState(), call.getMessage());
-      assertTrue(call.getMessage().contains("'freshet alter \"public\".\"rn_counts\" --query ...' with the new name"),
+      assertTrue(call.getMessage().contains("give its query the new name (this recreates it): freshet alter "
+          + "'\"public\".\"rn_counts\"' --query ..."),
           call.getMessage());
 
       // a table created under the old name is not what the stream table reads: still refused, nothing applied

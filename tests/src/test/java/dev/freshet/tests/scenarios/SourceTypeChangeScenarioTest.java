@@ -145,14 +145,14 @@ class SourceTypeChangeScenarioTest {
       StoredStreamTable w = status(c, "ty4_w");
       assertEquals("ERROR", w.status());
       assertEquals(Optional.of("its source column \"public\".\"ty4\".\"w\" was renamed to \"w2\" (ALTER TABLE ... "
-          + "RENAME COLUMN), and its query reads it: 'freshet alter \"public\".\"ty4_w\" --query ...' with the new "
-          + "name recreates it"), w.lastError());
+          + "RENAME COLUMN), and its query reads it. Give it the new name (this recreates it): freshet alter "
+          + "'\"public\".\"ty4_w\"' --query ..."), w.lastError());
       StoredStreamTable renamed = status(c, "ty5_st");
       assertEquals("ERROR", renamed.status());
       String renamedSource = "its source \"public\".\"ty5\" was renamed to \"public\".\"ty5_renamed\" (ALTER TABLE); "
           + "its query names the old table";
-      assertEquals(Optional.of(renamedSource + ": 'freshet alter \"public\".\"ty5_st\" --query ...' with the new name "
-          + "recreates it"), renamed.lastError());
+      assertEquals(Optional.of(renamedSource + ". Give it the new name (this recreates it): freshet alter "
+          + "'\"public\".\"ty5_st\"' --query ..."), renamed.lastError());
       // its refresh, refused (FS006), names the tables as status does
       SQLException refused = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "ty5_st"));
       assertEquals("FS006", refused.getSQLState(), refused.getMessage());
