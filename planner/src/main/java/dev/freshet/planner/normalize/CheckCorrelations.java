@@ -12,6 +12,10 @@ import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexCorrelVariable;
@@ -21,6 +25,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexVisitorImpl;
+import org.apache.calcite.sql.SqlKind;
 
 /**
  * Finds correlations that Calcite's decorrelator reads wrongly, so that such a query is refused
@@ -83,13 +88,14 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
     if (other instanceof Correlate correlate) {
       definitions.computeIfAbsent(correlate.getCorrelationId(), id -> new ArrayList<>()).add(correlate);
       if (mismatch.isEmpty()) {
-        checkVariables(correlate.getRight(), correlate.getCorrelationId(), correlate.getLeft().getRowType().getFieldList());
+        checkVariables(correlate.getRight(), correlate.getCorrelationId(), correlate.getLeft());
       }
     }
     return super.visit(other);
   }
 
-  private void checkVariables(RelNode rel, CorrelationId id, List<RelDataTypeField> rows) {
+  private void checkVariables(RelNode rel, CorrelationId id, RelNode left) {
+    List<RelDataTypeField> rows = left.getRowType().getFieldList();
     rel.accept(new RelHomogeneousShuttle() {
       @Override
       public RelNode visit(RelNode node) {
@@ -108,7 +114,8 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
           @Override
           public RexNode visitCorrelVariable(RexCorrelVariable variable) {
             List<RelDataTypeField> fields = variable.getType().getFieldList();
-            if (variable.id.equals(id) && !beginsWith(rows, fields.subList(0, Math.min(fields.size(), rows.size())))) {
+            List<RelDataTypeField> named = fields.subList(0, Math.min(fields.size(), rows.size()));
+            if (variable.id.equals(id) && !beginsWith(rows, named) && !namedAsItsScope(left, named)) {
               mismatched(variable, rows);
             }
             return variable;
@@ -146,6 +153,110 @@ final class CheckCorrelations extends RelHomogeneousShuttle {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the variable's fields are named and typed exactly as Calcite's converter names the rows of
+   * the FROM clause {@code left} holds: a correlation variable is typed as the FROM clause's items, their
+   * columns concatenated in order and then made unique ({@code RelDataTypeFactory.Builder.uniquify}), and
+   * the rows of the {@link Correlate} are those items joined, in the same order. The rows' own names can
+   * differ: a join whose condition needs a cast ({@code ON a.i1 = b.b2}, int with bigint) is planned over
+   * its input with the cast appended ({@code i10}), so the other input's {@code i1} is named {@code i11} and
+   * keeps that name once the cast is projected away, while the variable names it {@code i10} (and names a
+   * later {@code i1} {@code i11}). The names are rebuilt here from the items themselves ({@link #itemNames}),
+   * through joins, filters, correlates and those projections only, and made unique as the converter makes
+   * the variable's; rows read through anything else (an aggregate's, as in HAVING) keep their own names.
+   */
+  private static boolean namedAsItsScope(RelNode left, List<RelDataTypeField> variable) {
+    Optional<List<String>> items = itemNames(left);
+    if (items.isEmpty() || items.get().size() != left.getRowType().getFieldCount()) {
+      return false;
+    }
+    List<RelDataTypeField> rows = left.getRowType().getFieldList();
+    RelDataTypeFactory.Builder builder = left.getCluster().getTypeFactory().builder();
+    for (int i = 0; i < rows.size(); i++) {
+      builder.add(items.get().get(i), rows.get(i).getType());
+    }
+    List<String> scope = builder.uniquify().build().getFieldNames();
+    for (int i = 0; i < variable.size(); i++) {
+      if (!variable.get(i).getName().equals(scope.get(i))
+          || variable.get(i).getType().getSqlTypeName() != rows.get(i).getType().getSqlTypeName()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The names of the columns of the items {@code rel} joins, in its rows' order, before Calcite makes them
+   * unique: through joins and correlates (the right side's columns after the left's, when they are kept),
+   * filters, and the projection that drops the casts a join condition appended to its inputs; any other
+   * relation is an item, named as its rows are.
+   */
+  private static Optional<List<String>> itemNames(RelNode rel) {
+    if (rel instanceof Filter filter) {
+      return itemNames(filter.getInput());
+    }
+    if (rel instanceof Join join) {
+      return concatenated(join.getLeft(), join.getJoinType().projectsRight() ? join.getRight() : null);
+    }
+    if (rel instanceof Correlate correlate) {
+      return concatenated(correlate.getLeft(),
+          correlate.getJoinType().projectsRight() ? correlate.getRight() : null);
+    }
+    if (rel instanceof Project project && project.getInput() instanceof Join join
+        && join.getJoinType().projectsRight()) {
+      RelNode left = withoutAppendedCasts(join.getLeft());
+      RelNode right = withoutAppendedCasts(join.getRight());
+      int leftCount = left.getRowType().getFieldCount();
+      int rightCount = right.getRowType().getFieldCount();
+      int rightStart = join.getLeft().getRowType().getFieldCount();
+      List<RexNode> exprs = project.getProjects();
+      boolean dropsTheCasts = exprs.size() == leftCount + rightCount;
+      for (int i = 0; dropsTheCasts && i < exprs.size(); i++) {
+        int expected = i < leftCount ? i : rightStart + i - leftCount;
+        dropsTheCasts = exprs.get(i) instanceof RexInputRef ref && ref.getIndex() == expected;
+      }
+      if (dropsTheCasts) {
+        return concatenated(left, right);
+      }
+    }
+    return Optional.of(rel.getRowType().getFieldNames());
+  }
+
+  private static Optional<List<String>> concatenated(RelNode left, RelNode right) {
+    Optional<List<String>> names = itemNames(left);
+    if (right == null || names.isEmpty()) {
+      return names;
+    }
+    Optional<List<String>> rightNames = itemNames(right);
+    if (rightNames.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> all = new ArrayList<>(names.get());
+    all.addAll(rightNames.get());
+    return Optional.of(all);
+  }
+
+  /** The input of a projection that keeps every column of its input, in order, and appends casts of them. */
+  private static RelNode withoutAppendedCasts(RelNode rel) {
+    if (rel instanceof Project project) {
+      int count = project.getInput().getRowType().getFieldCount();
+      List<RexNode> exprs = project.getProjects();
+      if (exprs.size() <= count) {
+        return rel;
+      }
+      for (int i = 0; i < exprs.size(); i++) {
+        RexNode expr = exprs.get(i);
+        boolean kept = i < count ? expr instanceof RexInputRef ref && ref.getIndex() == i
+            : expr.isA(SqlKind.CAST) && ((RexCall) expr).getOperands().get(0) instanceof RexInputRef;
+        if (!kept) {
+          return rel;
+        }
+      }
+      return project.getInput();
+    }
+    return rel;
   }
 
   /**
