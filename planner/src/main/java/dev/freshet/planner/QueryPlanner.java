@@ -19,7 +19,7 @@ import dev.freshet.planner.parse.BpcharUnificationCheck;
 import dev.freshet.planner.parse.DollarQuotes;
 import dev.freshet.planner.parse.FieldSelectionCheck;
 import dev.freshet.planner.parse.InfixCasts;
-import dev.freshet.planner.parse.JsonOperators;
+import dev.freshet.planner.parse.InfixOperators;
 import dev.freshet.planner.parse.KeywordIdentifiers;
 import dev.freshet.planner.parse.LongIdentifiers;
 import dev.freshet.planner.parse.PostgresSqlConfig;
@@ -166,7 +166,7 @@ public final class QueryPlanner {
     // every column; casts and JSON operators map theirs back
     InfixCasts.Rewritten dollars = DollarQuotes.rewrite(sql);
     InfixCasts.Rewritten names = dollars.then(KeywordIdentifiers.rewrite(IntervalLiterals.rewrite(dollars.text())));
-    InfixCasts.Rewritten forParser = JsonOperators.rewrite(names.then(InfixCasts.rewrite(names.text())), sql);
+    InfixCasts.Rewritten forParser = InfixOperators.rewrite(names.then(InfixCasts.rewrite(names.text())), sql);
     SqlNode parsed = parse(sql, forParser);
     LongIdentifiers.truncateAll(parsed);
     ArrayQuantifierCheck.check(parsed, sql, forParser);

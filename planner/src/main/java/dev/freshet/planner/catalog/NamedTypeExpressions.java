@@ -1,6 +1,6 @@
 package dev.freshet.planner.catalog;
 
-import dev.freshet.planner.parse.JsonOperator;
+import dev.freshet.planner.parse.InfixOperator;
 import dev.freshet.planner.types.PostgresConstantFunction;
 import dev.freshet.planner.types.PostgresNamedType;
 import java.util.Optional;
@@ -19,8 +19,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * Finds an expression whose result Calcite types as a type it carries by name ({@link PostgresNamedType})
- * or as a nameless {@code ANY}, other than a json operator ({@link JsonOperator}, typed as PostgreSQL types
- * it), a cast, a constant ({@link PostgresConstantFunction}, a cast of a
+ * or as a nameless {@code ANY}, other than an infix operator such as json's ({@link InfixOperator}, typed as
+ * PostgreSQL types it), a cast, a constant ({@link PostgresConstantFunction}, a cast of a
  * literal), a {@code CASE} (and what becomes one: {@code COALESCE}, {@code NULLIF}) or {@code min}/{@code max}. Calcite does not know PostgreSQL's functions and operators
  * on these types: it types {@code upper(mood)} as a mood and {@code doc || '{}'} as {@code ANY}, where
  * PostgreSQL resolves them otherwise (or not at all). Row identity hashes values by their type, so a type
@@ -46,7 +46,7 @@ public final class NamedTypeExpressions {
             @Override
             public RexNode visitCall(RexCall call) {
               if (found[0] == null && carriedByName(call.getType()) && !FAITHFUL.contains(call.getKind())
-                  && !PostgresConstantFunction.isConstant(call) && !(call.getOperator() instanceof JsonOperator)) {
+                  && !PostgresConstantFunction.isConstant(call) && !(call.getOperator() instanceof InfixOperator)) {
                 found[0] = call.getKind() == org.apache.calcite.sql.SqlKind.ITEM ? "the subscript […]" // tags[1]
                     : described(call.getOperator().getName(), false);
               }

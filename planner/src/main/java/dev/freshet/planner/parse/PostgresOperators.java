@@ -100,7 +100,7 @@ public final class PostgresOperators {
 
   private static final SqlOperatorTable OURS =
       SqlOperatorTables.of(java.util.stream.Stream.of(java.util.stream.Stream.of(PLUS, MINUS, DATE_TRUNC),
-          CLOCKS.stream(), JsonOperator.ALL.stream()).flatMap(s -> s).toList());
+          CLOCKS.stream(), InfixOperator.ALL.stream()).flatMap(s -> s).toList());
 
   private static final SqlOperatorTable TABLE = new CaseInsensitiveFunctions(
       SqlOperatorTables.chain(OURS, SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(

@@ -38,7 +38,7 @@ public final class PostgresTypeNames {
    * equal values can print differently (see {@code PgTypeMapping}).
    */
   private static final List<String> POSTGRES_NAMED = List.of("jsonb", "inet", "cidr", "macaddr", "macaddr8",
-      "int4range", "int8range", "money", "varbit", "bit");
+      "int4range", "int8range", "int4multirange", "int8multirange", "money", "varbit", "bit");
 
   private PostgresTypeNames() {
   }

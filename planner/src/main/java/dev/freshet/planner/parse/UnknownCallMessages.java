@@ -43,7 +43,7 @@ public final class UnknownCallMessages {
     if (symbol && syntax == SqlSyntax.PREFIX && types.size() == 1) {
       return "operator " + name + " " + types.get(0) + " is not known to Freshet's planner";
     }
-    if (symbol && types.size() == 2) { // binary, or written as one (JsonOperators' @>, ?)
+    if (symbol && types.size() == 2) { // binary, or written as one (InfixOperators' @>, &&, ?)
       return "operator " + types.get(0) + " " + name + " " + types.get(1) + " is not known to Freshet's planner";
     }
     if (syntax == SqlSyntax.BINARY && types.size() == 2) { // a word: LIKE, AND

@@ -22,6 +22,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * {@code '\x00'::bytea}, {@code '1 day'} beside an interval), or a cast of a string literal to such a type,
  * which it returns as the cast: the SQL printer turns those constants into such casts, and Calcite's
  * converter to SQL simplifies what it prints (a constant made again there would be printed as a call).
+ * Nor does it evaluate a call of an operator only PostgreSQL evaluates ({@link EvaluatedByPostgres}), which
+ * Calcite has no implementation of ({@code ARRAY[1, 2] && ARRAY[2]}).
  *
  * <p>Such a cast of a literal is not normally planned (the {@link FreshetRexBuilder} makes it a
  * {@link PostgresConstantFunction} constant), but a rewrite can form one by substituting a literal into a
@@ -85,12 +87,16 @@ public final class FreshetRexExecutor implements RexExecutor {
     return e;
   }
 
-  /** Whether {@code e} or any expression in it has a type carried by name (or a collection of one). */
+  /**
+   * Whether {@code e} or any expression in it has a type carried by name (or a collection of one), or is a
+   * constant or call Calcite must leave to PostgreSQL.
+   */
   static boolean hasNamedType(RexNode e) {
     Boolean found = e.accept(new RexVisitorImpl<Boolean>(true) {
       @Override
       public Boolean visitCall(RexCall call) {
-        return carriedByName(call.getType()) || PostgresConstantFunction.isConstant(call)
+        return carriedByName(call.getType()) || call.getOperator() instanceof EvaluatedByPostgres
+            || PostgresConstantFunction.isConstant(call)
             || CharConstantFunction.isConstant(call) || textReadByPostgres(call)
             || call.getOperands().stream().anyMatch(o -> o.accept(this));
       }

@@ -44,21 +44,22 @@ class UnknownCallMessagesTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiterString = "=>", quoteCharacter = '`', textBlock = """
-      addr << '10.0.0.0/8'              => operator inet << unknown is not known to Freshet's planner      => 1:28-1:47
+      p << '(1,1)'                      => operator point << unknown is not known to Freshet's planner     => 1:28-1:39
+      addr << 1                         => operator inet << integer is not known to Freshet's planner      => 1:28-1:36
       addr & '255.0.0.0' = addr         => operator inet & unknown is not known to Freshet's planner       => 1:28-1:45
       addr - 1 = addr                   => operator inet - integer is not known to Freshet's planner       => 1:28-1:35
-      tags @> ARRAY['x']                => operator text[] @> text[] is not known to Freshet's planner     => 1:28-1:45
-      r @> 3                            => operator int4range @> integer is not known to Freshet's planner => 1:28-1:33
+      b @> p                            => operator box @> point is not known to Freshet's planner         => 1:28-1:33
+      r @> p                            => operator int4range @> point is not known to Freshet's planner   => 1:28-1:33
       p <@ b                            => operator point <@ box is not known to Freshet's planner         => 1:28-1:33
       host(name) = ''                   => function host(character varying) is not known to Freshet's planner => 1:28-1:37
       host(addr) = ''                   => function host(inet) is not known to Freshet's planner           => 1:28-1:37
       array_length(tags, 1) = 1         => function array_length(text[], integer) is not known to Freshet's planner => 1:28-1:48
       coalesce(addr, net) = addr        => `CASE or COALESCE over values of types inet, cidr: Freshet's planner cannot tell the type PostgreSQL gives the result` => 1:28-1:46
-      addr <<= net                      => operator <<= is not known to Freshet's planner                  => 1:33-1:35
-      net >> addr                       => operator >> is not known to Freshet's planner                   => 1:32-1:33
-      addr && net                       => operator && is not known to Freshet's planner                   => 1:33-1:34
-      tags && ARRAY['x']                => operator && is not known to Freshet's planner                   => 1:33-1:34
-      r -|- r                           => operator -|- is not known to Freshet's planner                  => 1:30-1:32
+      p <<| p                           => operator <<| is not known to Freshet's planner                  => 1:30-1:32
+      p >> p                            => operator point >> point is not known to Freshet's planner       => 1:28-1:33
+      b && b                            => operator box && box is not known to Freshet's planner           => 1:28-1:33
+      doc && doc                        => operator jsonb && jsonb is not known to Freshet's planner       => 1:28-1:37
+      p |>> p                           => operator |>> is not known to Freshet's planner                  => 1:30-1:32
       doc @@ '$.a == 1'                 => operator @@ is not known to Freshet's planner                   => 1:32-1:33
       """)
   void aCallIsNamedWithPostgresqlsTypes(String condition, String message, String span) {

@@ -12,21 +12,25 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes PostgreSQL's json operators ({@code ->}, {@code ->>}, {@code #>}, {@code #>>}, {@code @>},
- * {@code <@}, {@code ?}) as calls Calcite's parser reads: {@code doc ->> 'a'} becomes
- * {@code "->>"(doc, 'a')}, a call of {@link JsonOperator#JSON_TEXT}, which prints back as the operator.
+ * Writes PostgreSQL's infix operators that Calcite's parser lacks ({@link InfixOperator}: json's {@code ->},
+ * {@code ->>}, {@code #>}, {@code #>>}, {@code ?}; {@code @>}, {@code <@}, {@code &&}, {@code <<},
+ * {@code >>}, {@code <<=}, {@code >>=}, {@code &<}, {@code &>}, {@code -|-} on jsonb, inet, arrays and
+ * ranges) as calls Calcite's parser reads: {@code doc ->> 'a'} becomes {@code "->>"(doc, 'a')}, a call of
+ * {@link InfixOperator#JSON_TEXT}, which prints back as the operator.
  *
  * <p>Runs on the text {@link InfixCasts} made, so every cast is already a bracketed operand. Each operand
  * is the primary expression beside the operator (a column, literal, function call, bracketed expression,
- * {@code CASE … END}, {@code ARRAY[…]}, or an earlier json operator, which makes chains left-associative).
- * In PostgreSQL these are "other" operators: {@code * / + -}, unary signs, {@code COLLATE} and {@code AT}
- * bind tighter, comparisons, {@code LIKE}, {@code IS}, {@code NOT}, {@code AND}, {@code OR} looser, and
- * {@code ||} as tight, to the left. So the rewrite requires a looser word or symbol (or a bracket, comma,
- * the text's end) on each side of the operands, or {@code ||} and another json operator right of it; any
- * other neighbour (say {@code 'x' || doc ->> 'a'}, which PostgreSQL reads as {@code ('x' || doc) ->> 'a'})
- * is a syntax error naming the operator: guessing the operands wrong would change the query silently.
+ * {@code CASE … END}, {@code ARRAY[…]}, or an earlier such operator, which makes chains left-associative).
+ * In PostgreSQL these are all "other" operators: {@code * / + -}, unary signs, {@code COLLATE} and
+ * {@code AT} bind tighter, comparisons, {@code LIKE}, {@code IS}, {@code NOT}, {@code AND}, {@code OR}
+ * looser, and {@code ||} as tight, to the left. So the rewrite requires a looser word or symbol (or a
+ * bracket, comma, the text's end) on each side of the operands, or {@code ||} and another such operator
+ * right of it; any other neighbour (say {@code 'x' || doc ->> 'a'}, which PostgreSQL reads as
+ * {@code ('x' || doc) ->> 'a'}, or {@code a || b && tags}) is a syntax error naming the operator: guessing
+ * the operands wrong would change the query silently. The exception is {@code <<}, which Calcite's parser
+ * reads as a shift with PostgreSQL's precedence: there the text is left to it, as it was before.
  */
-public final class JsonOperators {
+public final class InfixOperators {
 
   /** Characters PostgreSQL makes operators of: a run of them is one operator. */
   private static final String OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?";
@@ -34,19 +38,25 @@ public final class JsonOperators {
   /** An operator holding one of these may end in {@code +} or {@code -}; others give those back. */
   private static final String OPERATOR_MARKS = "~!@#%^&|`?";
 
+  /**
+   * The one operator Calcite's parser has a token for: a shift ({@code n << 2 + 1}, which PostgreSQL reads as
+   * {@code n << (2 + 1)}, as Calcite's precedence does) is left to it where the rewrite cannot tell the operands.
+   */
+  private static final String CALCITE_READS = "<<";
+
   private static final Set<String> COMPARISONS = Set.of("=", "<", ">", "<=", ">=", "<>", "!=");
 
-  /** Words after which an expression starts that binds looser than the json operators. */
+  /** Words after which an expression starts that binds looser than these operators. */
   private static final Set<String> BEFORE = Set.of("SELECT", "DISTINCT", "ALL", "WHERE", "AND", "OR", "NOT",
       "ON", "CASE", "WHEN", "THEN", "ELSE", "BY", "HAVING", "LIKE", "ILIKE", "BETWEEN");
 
   /** Words that would extend the right operand (they bind tighter) or apply to it alone. */
   private static final Set<String> NOT_AFTER = Set.of("COLLATE", "AT", "OVER", "FILTER", "WITHIN", "UESCAPE");
 
-  private JsonOperators() {
+  private InfixOperators() {
   }
 
-  /** {@code text} with its json operators as calls; positions still map to the user's text. */
+  /** {@code text} with these operators as calls; positions still map to the user's text. */
   public static Rewritten rewrite(Rewritten text, String sql) {
     List<Token> tokens = operators(text.text(), InfixCasts.tokens(text.text()));
     Map<Integer, Integer> startByRightEnd = new HashMap<>();
@@ -59,15 +69,18 @@ public final class JsonOperators {
     }
     for (int i = 0; i < tokens.size(); i++) {
       Token token = tokens.get(i);
-      if (token.kind() != Kind.OTHER || JsonOperator.of(token.word()) == null) {
+      if (token.kind() != Kind.OTHER || InfixOperator.of(token.word()) == null) {
         continue;
       }
       int start = i == 0 ? -1 : InfixCasts.operandStart(tokens, i - 1, startByRightEnd);
       int end = operandEnd(tokens, i + 1);
       if (start < 0 || end < 0 || !looserBefore(tokens, start - 1) || !looserAfter(tokens, end + 1)) {
+        if (token.word().equals(CALCITE_READS)) {
+          continue; // as before this rewrite: Calcite's parser reads it, as an integer shift
+        }
         throw unclear(text, sql, token);
       }
-      calls.get(start).add(0, JsonOperator.callName(token.word())); // a later operator encloses earlier ones
+      calls.get(start).add(0, InfixOperator.callName(token.word())); // a later operator encloses earlier ones
       closes[end]++;
       operator[i] = true;
       startByRightEnd.put(end, start);
@@ -122,7 +135,7 @@ public final class JsonOperators {
     return new SourcePosition(line, column, line, column + token.end() - token.start() - 1);
   }
 
-  /** Whether the token at {@code index} (or the text's start) binds looser than a json operator after it. */
+  /** Whether the token at {@code index} (or the text's start) binds looser than such an operator after it. */
   private static boolean looserBefore(List<Token> tokens, int index) {
     if (index < 0) {
       return true;
@@ -146,7 +159,7 @@ public final class JsonOperators {
       case CLOSE, CLOSE_SQUARE, QUOTED_NAME -> true; // a quoted name here is a column alias
       case WORD -> !NOT_AFTER.contains(token.word()); // a looser keyword, or a column alias
       case OTHER -> token.word().equals(",") || token.word().equals(";") || token.word().equals("||")
-          || COMPARISONS.contains(token.word()) || JsonOperator.of(token.word()) != null;
+          || COMPARISONS.contains(token.word()) || InfixOperator.of(token.word()) != null;
       default -> false;
     };
   }
@@ -165,7 +178,7 @@ public final class JsonOperators {
         return closing(tokens, first, Kind.OPEN, Kind.CLOSE);
       }
       case OTHER -> {
-        // a signed number: the sign binds tighter than the json operator
+        // a signed number: the sign binds tighter than the operator
         boolean sign = token.word().equals("-") || token.word().equals("+");
         return sign && first + 1 < tokens.size() && tokens.get(first + 1).kind() == Kind.NUMBER ? first + 1 : -1;
       }
