@@ -3,7 +3,8 @@ package dev.freshet.codegen.program;
 /**
  * The statements that write a stream table's catalog row and read what DDL on its sources did to it: the row as
  * create and alter write it (with the columns its query reads, catalog V25 and V26), and why its query cannot
- * run as written since ALTER TABLE renamed or dropped what it reads ({@code freshet.source_ddl_reason}, V26).
+ * run as written since ALTER TABLE renamed or dropped what it reads ({@code freshet.source_ddl_reason}, V26), and a
+ * failed refresh's last error.
  */
 public final class StreamTableRowSql {
 
@@ -31,4 +32,12 @@ public final class StreamTableRowSql {
    * columns it reads renamed or dropped), naming them and the fix; NULL when nothing of the kind.
    */
   public static final String SOURCE_DDL_REASON = "SELECT freshet.source_ddl_reason(?)";
+
+  /**
+   * A failed refresh of stream table {@code $3}: status ERROR, and as its last error the message {@code $1} with
+   * its hint {@code $2} (the fix; NULL when none) on a line of its own, {@code HINT:  ...}, as CALL freshet.refresh
+   * records it ({@code freshet.recorded_error}, issue 15).
+   */
+  public static final String RECORD_ERROR =
+      "UPDATE freshet.stream_tables SET status = 'ERROR', last_error = freshet.recorded_error(?, ?) WHERE id = ?";
 }

@@ -126,11 +126,19 @@ public final class CreateCommand implements Callable<Integer> {
 
   /** The rows of {@code table}, or that the current role may not read it. */
   static String rowsText(Connection c, QualifiedName table) throws SQLException {
-    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.has_table_privilege(?, 'SELECT')")) {
-      ps.setString(1, table.sql());
+    // a stream table dropped outside Freshet (DROP TABLE): status said its last error, then failed on the
+    // missing table ('relation does not exist', exit 4) before its sources and last refreshes
+    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NULL, "
+        + "pg_catalog.to_regclass(?) IS NOT NULL AND pg_catalog.has_table_privilege(pg_catalog.to_regclass(?), 'SELECT')")) {
+      for (int i = 1; i <= 3; i++) {
+        ps.setString(i, table.sql());
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        if (!rs.getBoolean(1)) {
+        if (rs.getBoolean(1)) {
+          return "none: its table is gone (dropped outside Freshet)";
+        }
+        if (!rs.getBoolean(2)) {
           return "not readable by this role (its owner can GRANT SELECT ON " + table.sql() + ")";
         }
       }

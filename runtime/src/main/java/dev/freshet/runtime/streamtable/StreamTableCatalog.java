@@ -411,11 +411,15 @@ final class StreamTableCatalog {
     }
   }
 
-  static void recordError(Connection c, long id, String error) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE freshet.stream_tables SET status = 'ERROR', last_error = ? WHERE id = ?")) {
+  /**
+   * Status ERROR, and as the last error {@code error} with {@code hint} (the fix, may be null) on a line of its
+   * own, as CALL freshet.refresh records a failure (StreamTableRowSql.RECORD_ERROR).
+   */
+  static void recordError(Connection c, long id, String error, String hint) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.RECORD_ERROR)) {
       ps.setString(1, error);
-      ps.setLong(2, id);
+      ps.setString(2, hint);
+      ps.setLong(3, id);
       ps.executeUpdate();
     }
   }

@@ -652,7 +652,10 @@ public final class StreamTables {
         // PostgreSQL's own words, not pgjdbc's rendering ("ERROR: …" and the PL/pgSQL context with the
         // refresh program's SQL): status and the history show what went wrong, not Freshet's internals
         String message = DatabaseErrors.message(e);
-        StreamTableCatalog.recordError(c, st.id(), message);
+        // and its fix (HINT), which the command line printed under it: a bare message recorded over the last
+        // error an event trigger wrote with its fix (a stream table dropped outside Freshet) lost it (issue 15)
+        String hint = DatabaseErrors.serverError(e).map(org.postgresql.util.ServerErrorMessage::getHint).orElse(null);
+        StreamTableCatalog.recordError(c, st.id(), message, hint);
         StreamTableCatalog.insertHistory(c, st.id(), started == null ? now(c) : started, st.effectiveMode(),
             List.of(), 0, 0, 0, 0, st.fallbackReason().orElse(null), message);
         return null;

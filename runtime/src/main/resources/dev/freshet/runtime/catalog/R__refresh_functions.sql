@@ -68,6 +68,15 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN 'freshet' || coalesce((SELECT pg_catalog.string_agg(' ' || freshet.shell_word(w.word), '' ORDER BY w.n)
                               FROM pg_catalog.unnest(p_words) WITH ORDINALITY AS w(word, n)), '');
 
+-- What a failed refresh records as its stream table's last error (issue 15): the error's message, then its HINT
+-- (the fix) on a line of its own as the command line prints it under the message ('HINT:  ' and the hint), which
+-- 'freshet status' shows indented under 'last error:'. CALL freshet.refresh records with it, and so does the
+-- command line (StreamTableRowSql.RECORD_ERROR), so both read the same.
+CREATE OR REPLACE FUNCTION freshet.recorded_error(p_message text, p_hint text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN pg_catalog.btrim(coalesce(p_hint, ''), E' \t\r\n') = '' THEN p_message
+            ELSE p_message || E'\nHINT:  ' || pg_catalog.btrim(p_hint, E' \t\r\n') END;
+
 CREATE OR REPLACE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
     p_full boolean DEFAULT false,
     OUT mode_used text, OUT changed_sources text[], OUT rows_inserted bigint, OUT rows_updated bigint,
@@ -782,7 +791,10 @@ BEGIN
       -- for the next 'freshet refresh', which compiles it again (this procedure cannot)
       PERFORM freshet.note_type_changes(v_id, NULL);
     END IF;
-    UPDATE freshet.stream_tables SET status = 'ERROR', last_error = v_message WHERE id = v_id
+    -- the message and its fix (HINT), as status shows them: a failed refresh no longer records the bare message
+    -- over the last error an event trigger wrote with its fix (a stream table dropped outside Freshet)
+    UPDATE freshet.stream_tables SET status = 'ERROR', last_error = freshet.recorded_error(v_message, v_hint)
+    WHERE id = v_id
     RETURNING effective_mode, fallback_reason INTO v_mode, v_fallback;
     INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used, changed_sources,
       rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error)
