@@ -26,14 +26,18 @@ public record RefreshReport(QualifiedName name, Mode modeUsed, List<String> chan
   }
 
   /**
+   * Why a FULL refresh of a query with now() or random() recomputed with no source changed: every refresh does.
+   * refresh_window (R__refresh_functions.sql) gives it as its mode reason and records it in the refresh's
+   * history row, so the history keeps it after an alter gives the stream table a query that does not recompute.
+   */
+  public static final String RECOMPUTED_EVERY_REFRESH = "recomputed at every refresh";
+
+  /**
    * {@code changed "public"."orders", "public"."lineitem"}: the sources a refresh read changes of, by the labels
    * its program holds (quoted names, see {@link RefreshInstaller}); when none changed, {@code no source changed}
    * if it recomputed all the same ({@code modeReason} says why: a query with now() or random() is recomputed at
    * every refresh, {@code refresh --full}), else {@code no changes}: it did nothing.
    */
-  /** Why a FULL refresh of a query with now() or random() recomputed with no source changed: every refresh does. */
-  public static final String RECOMPUTED_EVERY_REFRESH = "recomputed at every refresh";
-
   public static String changedText(List<String> changedSources, Optional<String> modeReason) {
     if (!changedSources.isEmpty()) {
       return "changed " + String.join(", ", changedSources);

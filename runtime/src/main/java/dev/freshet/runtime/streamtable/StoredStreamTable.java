@@ -21,13 +21,4 @@ public record StoredStreamTable(long id, QualifiedName name, String owner, Strin
     notes = List.copyOf(notes);
     searchPath = List.copyOf(searchPath);
   }
-
-  /**
-   * True when its query is recomputed at every refresh, whether or not a source changed: it calls now() or
-   * random(), or reads what capture cannot see (its note says which, {@link CompiledStreamTable#RECOMPUTED_EVERY_REFRESH}).
-   */
-  public boolean recomputedEveryRefresh() {
-    return effectiveMode == Mode.FULL
-        && notes.stream().anyMatch(note -> note.startsWith(CompiledStreamTable.RECOMPUTED_EVERY_REFRESH));
-  }
 }

@@ -506,10 +506,11 @@ final class StreamTableCatalog {
   }
 
   /**
-   * The last {@code limit} refreshes, newest first; of a stream table {@code recomputedEveryRefresh} (its query
-   * calls now() or random()), a FULL refresh with no source changed says it recomputed, not "no changes".
+   * The last {@code limit} refreshes, newest first, each with the reason it recorded for its mode: a FULL refresh
+   * of a query calling now() or random() with no source changed says it recomputed ({@code recomputed at every
+   * refresh}, recorded by refresh_window), not "no changes", whatever the query is now.
    */
-  static List<String> history(Connection c, long id, int limit, boolean recomputedEveryRefresh) throws SQLException {
+  static List<String> history(Connection c, long id, int limit) throws SQLException {
     List<String> lines = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("""
         SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), mode_used,
@@ -522,9 +523,6 @@ final class StreamTableCatalog {
         while (rs.next()) {
           List<String> changed = List.of((String[]) rs.getArray(4).getArray());
           String reason = rs.getString(10);
-          if (reason == null && recomputedEveryRefresh && "FULL".equals(rs.getString(2))) {
-            reason = RefreshReport.RECOMPUTED_EVERY_REFRESH;
-          }
           boolean filled = changed.isEmpty() && reason != null && reason.startsWith(FILL); // not "no changes"
           String error = rs.getString(9);
           if (error != null) {

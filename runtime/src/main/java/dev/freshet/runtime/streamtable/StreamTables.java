@@ -350,9 +350,9 @@ public final class StreamTables {
       recordFailure(c, first, null, e);
       throw e;
     }
-    // a query with now() or random() was recomputed although no source may have changed: said, not "no changes"
-    Optional<String> modeReason = window.modeReason().or(() -> window.mode() == Mode.FULL
-        && first.recomputedEveryRefresh() ? Optional.of(RefreshReport.RECOMPUTED_EVERY_REFRESH) : Optional.empty());
+    // a query with now() or random() was recomputed although no source may have changed: refresh_window says
+    // so in its mode reason (RefreshReport.RECOMPUTED_EVERY_REFRESH), recorded in the history with the refresh
+    Optional<String> modeReason = window.modeReason();
     RefreshReport report = new RefreshReport(target, window.mode(), window.changed(), window.inserted(),
         window.updated(), window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000,
         first.fallbackReason(), window.windowRows(), modeReason, window.profile());
@@ -1146,7 +1146,7 @@ public final class StreamTables {
         }
       }
     }
-    return new Status(st, sources, StreamTableCatalog.history(c, st.id(), historyLimit, st.recomputedEveryRefresh()));
+    return new Status(st, sources, StreamTableCatalog.history(c, st.id(), historyLimit));
   }
 
   /** The status of a stream table the service stopped refreshing after consecutive failures. */

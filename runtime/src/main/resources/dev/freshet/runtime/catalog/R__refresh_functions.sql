@@ -259,6 +259,11 @@ BEGIN
     mode_used := 'FULL';
     IF v_truncated AND v_st.effective_mode = 'DIFFERENTIAL' THEN
       mode_reason := array_to_string(v_whys, '; ') || ': recomputed';
+    ELSIF v_st.recomputes_every_refresh THEN
+      -- its query calls now() or random(), or reads what capture cannot see (its note says which): recorded
+      -- with the refresh, so its history line keeps saying so after an alter gives it another query (the
+      -- command line derived it from the stream table's note as it is now; RefreshReport.RECOMPUTED_EVERY_REFRESH)
+      mode_reason := 'recomputed at every refresh';
     END IF;
   ELSIF cardinality(changed_sources) = 0 THEN
     mode_used := v_st.effective_mode;

@@ -82,6 +82,59 @@ class CliHistoryTest {
   }
 
   /**
+   * Its refreshes recorded why they recomputed (refresh_window's mode reason): status derived the label from the
+   * stream table's note as it is now, so an alter to a query that does not recompute relabelled the old lines
+   * "no source changed" without saying why. CALL freshet.refresh records it too.
+   */
+  @Test
+  void aRecomputeKeepsItsLabelAfterAnAlterToAQueryThatDoesNotRecompute(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE hi_rel (id int PRIMARY KEY, v int)", "INSERT INTO hi_rel VALUES (1, 10), (2, 20)",
+        "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET freshet_test.m = ''1''', current_database()); END $$");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "hi_rel_st", "--mode", "FULL", "--query",
+        "SELECT id, v * current_setting('freshet_test.m')::int AS scaled FROM hi_rel");
+    assertEquals(0, create.exitCode(), create.transcript());
+    db.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET freshet_test.m = ''3''', current_database()); END $$");
+    CliRun refresh = CliRun.run(url, "refresh", "hi_rel_st");
+    assertEquals(0, refresh.exitCode(), refresh.transcript());
+    assertTrue(refresh.out().strip().endsWith(" ms  (recomputed at every refresh)"), refresh.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "hi_rel_st");
+    }
+    db.execute("CALL freshet.refresh('hi_rel_st')");
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "hi_rel_st");
+    }
+    String recorded = "SELECT count(*) FROM freshet.refresh_history h JOIN freshet.stream_tables st "
+        + "ON st.id = h.stream_table_id WHERE st.table_name = 'hi_rel_st' AND h.mode_reason = 'recomputed at every refresh'";
+    assertEquals(2L, ((Number) db.scalar(recorded)).longValue());
+
+    CliRun alter = CliRun.run(url, "alter", "hi_rel_st", "--query", "SELECT id, v * 3 AS scaled FROM hi_rel");
+    assertEquals(0, alter.exitCode(), alter.transcript());
+    assertFalse(alter.out().contains("recomputed at every refresh"), alter.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "hi_rel_st");
+    }
+    CliRun idle = CliRun.run(url, "refresh", "hi_rel_st");
+    assertEquals(0, idle.exitCode(), idle.transcript());
+    assertTrue(idle.out().contains("  FULL          no changes  +0 ~0 -0  delta 0  "), idle.transcript());
+    assertFalse(idle.out().contains("recomputed"), idle.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "hi_rel_st");
+    }
+    CliRun status = CliRun.run(url, "status", "hi_rel_st");
+    List<String> history = status.out().lines().dropWhile(l -> !l.startsWith("  last refreshes")).skip(1).toList();
+    assertEquals(5, history.size(), status.transcript()); // create, two recomputes, alter, the idle refresh
+    assertTrue(history.get(0).endsWith("+0 ~0 -0  delta 0  no changes"), status.transcript());
+    assertTrue(history.get(1).endsWith("filled from its query (alter: new query)"), status.transcript());
+    // recorded as they happened: the old query recomputed at every refresh, whatever the query is now
+    assertTrue(history.get(2).endsWith("no source changed  (recomputed at every refresh)"), status.transcript());
+    assertTrue(history.get(3).endsWith("+2 ~0 -2  delta 4  no source changed  (recomputed at every refresh)"),
+        status.transcript());
+    assertEquals(2L, ((Number) db.scalar(recorded)).longValue());
+  }
+
+  /**
    * An alter that rebuilds a stream table (a new query or mode: drop and create under a new id) keeps its
    * creation time and its history, where the rebuild's fill says what the alter changed (both went with the
    * old catalog row: status showed it created at the alter, with one refresh). AUTO's estimate of a
