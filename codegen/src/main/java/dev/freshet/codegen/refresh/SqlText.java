@@ -64,7 +64,8 @@ final class SqlText {
    * is equal exactly when the values are equal and does not depend on session settings (DateStyle,
    * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as
    * epoch seconds, floats and bytea as their bytes, jsonb with its numbers so written, money as its
-   * stored cents, citext in lower case.
+   * stored cents, citext in lower case, ranges and multiranges of dates and timestamps by their flags and
+   * their bounds' epoch seconds.
    *
    * @param types PostgreSQL type names ({@code format_type}) of the columns
    */
@@ -106,7 +107,44 @@ final class SqlText {
     if (type.equals("citext") || type.endsWith(".citext")) {
       return "lower(" + ref + "::text)";
     }
+    String bound = RANGE_BOUNDS.get(type);
+    if (bound != null) {
+      return rangeIdentity(ref, bound);
+    }
+    bound = MULTIRANGE_BOUNDS.get(type);
+    if (bound != null) {
+      // PostgreSQL keeps a multirange's ranges sorted and merged: equal multiranges have equal lists. The
+      // empty one is '{}', told apart from NULL (no ranges either).
+      String r = "\"__freshet_mr\".r";
+      return "CASE WHEN pg_catalog.isempty(" + ref + ") THEN '{}' ELSE (SELECT pg_catalog.string_agg("
+          + rangeIdentity(r, bound) + ", ';' ORDER BY \"__freshet_mr\".n) FROM pg_catalog.unnest(" + ref
+          + ") WITH ORDINALITY AS \"__freshet_mr\"(r, n)) END";
+    }
     return ref;
+  }
+
+  /**
+   * Ranges of dates and timestamps: their text depends on DateStyle and (tstzrange) TimeZone, and under
+   * DateStyle SQL, Postgres or German two different timestamptz can print alike (a zone's abbreviation
+   * across an offset change: Europe/Moscow, 2014-10-26 01:30 MSK twice). Identified instead by their flags
+   * and bounds, each bound as its subtype is (epoch seconds), which is what range equality compares:
+   * empty, or (lower inclusive, lower unbounded, lower, upper inclusive, upper unbounded, upper).
+   */
+  private static final java.util.Map<String, String> RANGE_BOUNDS = java.util.Map.of(
+      "daterange", "date", "tsrange", "timestamp without time zone", "tstzrange", "timestamp with time zone");
+
+  /** Multiranges of the {@link #RANGE_BOUNDS} types: the identity of each of their ranges, in order. */
+  private static final java.util.Map<String, String> MULTIRANGE_BOUNDS = java.util.Map.of(
+      "datemultirange", "date", "tsmultirange", "timestamp without time zone",
+      "tstzmultirange", "timestamp with time zone");
+
+  /** The identity text of range {@code ref} whose bounds are of type {@code bound}; NULL for NULL. */
+  private static String rangeIdentity(String ref, String bound) {
+    return "CASE WHEN pg_catalog.isempty(" + ref + ") THEN 'empty' WHEN NOT pg_catalog.isempty(" + ref
+        + ") THEN ROW(pg_catalog.lower_inc(" + ref + "), pg_catalog.lower_inf(" + ref + "), "
+        + canonical("pg_catalog.lower(" + ref + ")", bound) + ", pg_catalog.upper_inc(" + ref
+        + "), pg_catalog.upper_inf(" + ref + "), " + canonical("pg_catalog.upper(" + ref + ")", bound)
+        + ")::text END";
   }
 
   /**

@@ -34,11 +34,12 @@ public final class PostgresTypeNames {
    * Built-in types with an equality operator and no Calcite counterpart, named in casts as
    * {@code x::jsonb}: planned as {@link PostgresNamedType}s, so PostgreSQL converts and compares them.
    * Only types whose values PostgreSQL holds equal have one text (or one that Freshet's row identity
-   * makes canonical): not {@code numrange}, {@code daterange}, {@code timetz}, {@code tsvector}, whose
-   * equal values can print differently (see {@code PgTypeMapping}).
+   * makes canonical, as the ranges of dates and timestamps): not {@code numrange}, {@code timetz},
+   * {@code tsvector}, whose equal values can print differently (see {@code PgTypeMapping}).
    */
   private static final List<String> POSTGRES_NAMED = List.of("jsonb", "inet", "cidr", "macaddr", "macaddr8",
-      "int4range", "int8range", "int4multirange", "int8multirange", "money", "varbit", "bit");
+      "int4range", "int8range", "int4multirange", "int8multirange", "daterange", "tsrange", "tstzrange",
+      "datemultirange", "tsmultirange", "tstzmultirange", "money", "varbit", "bit");
 
   private PostgresTypeNames() {
   }
