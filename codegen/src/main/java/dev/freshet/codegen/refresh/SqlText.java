@@ -64,8 +64,8 @@ final class SqlText {
    * is equal exactly when the values are equal and does not depend on session settings (DateStyle,
    * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as
    * epoch seconds, floats and bytea as their bytes, jsonb with its numbers so written, money as its
-   * stored cents, citext in lower case, ranges and multiranges of dates and timestamps by their flags and
-   * their bounds' epoch seconds.
+   * stored cents, citext in lower case, ranges and multiranges of numerics, dates and timestamps by their
+   * flags and their bounds so written.
    *
    * @param types PostgreSQL type names ({@code format_type}) of the columns
    */
@@ -124,18 +124,19 @@ final class SqlText {
   }
 
   /**
-   * Ranges of dates and timestamps: their text depends on DateStyle and (tstzrange) TimeZone, and under
-   * DateStyle SQL, Postgres or German two different timestamptz can print alike (a zone's abbreviation
-   * across an offset change: Europe/Moscow, 2014-10-26 01:30 MSK twice). Identified instead by their flags
-   * and bounds, each bound as its subtype is (epoch seconds), which is what range equality compares:
+   * Ranges of numerics, dates and timestamps: equal numranges print differently ([1.0,2) = [1.00,2)), the
+   * others' text depends on DateStyle and (tstzrange) TimeZone, and under DateStyle SQL, Postgres or German
+   * two different timestamptz can print alike (a zone's abbreviation across an offset change:
+   * Europe/Moscow, 2014-10-26 01:30 MSK twice). Identified instead by their flags and bounds, each bound as
+   * its subtype is (numeric without trailing zeros, epoch seconds), which is what range equality compares:
    * empty, or (lower inclusive, lower unbounded, lower, upper inclusive, upper unbounded, upper).
    */
-  private static final java.util.Map<String, String> RANGE_BOUNDS = java.util.Map.of(
+  private static final java.util.Map<String, String> RANGE_BOUNDS = java.util.Map.of("numrange", "numeric",
       "daterange", "date", "tsrange", "timestamp without time zone", "tstzrange", "timestamp with time zone");
 
   /** Multiranges of the {@link #RANGE_BOUNDS} types: the identity of each of their ranges, in order. */
   private static final java.util.Map<String, String> MULTIRANGE_BOUNDS = java.util.Map.of(
-      "datemultirange", "date", "tsmultirange", "timestamp without time zone",
+      "nummultirange", "numeric", "datemultirange", "date", "tsmultirange", "timestamp without time zone",
       "tstzmultirange", "timestamp with time zone");
 
   /** The identity text of range {@code ref} whose bounds are of type {@code bound}; NULL for NULL. */

@@ -224,8 +224,8 @@ public final class PgCatalogReader {
           + "'int8multirange', 'int2', 'int4', 'int8', 'text', 'varchar', 'bool', 'uuid']"
           + "::pg_catalog.regtype[]::pg_catalog.oid[]",
       // types whose text Freshet's row identity makes canonical by name (SqlText.canonical), not in arrays
-      "ARRAY['jsonb', 'money', 'daterange', 'tsrange', 'tstzrange', 'datemultirange', 'tsmultirange', "
-          + "'tstzmultirange']::pg_catalog.regtype[]::pg_catalog.oid[]");
+      "ARRAY['jsonb', 'money', 'numrange', 'daterange', 'tsrange', 'tstzrange', 'nummultirange', 'datemultirange', "
+          + "'tsmultirange', 'tstzmultirange']::pg_catalog.regtype[]::pg_catalog.oid[]");
 
   /**
    * A base type's name, whether it has an equality operator, and whether Freshet's row identity (the
@@ -235,8 +235,8 @@ public final class PgCatalogReader {
   }
 
   /** Types whose identity text is computed by name (SqlText.canonical): a domain over one would not be. */
-  private static final Set<String> SPECIAL_IDENTITY = Set.of("jsonb", "money", "citext", "daterange", "tsrange",
-      "tstzrange", "datemultirange", "tsmultirange", "tstzmultirange");
+  private static final Set<String> SPECIAL_IDENTITY = Set.of("jsonb", "money", "citext", "numrange", "daterange",
+      "tsrange", "tstzrange", "nummultirange", "datemultirange", "tsmultirange", "tstzmultirange");
 
   /** A domain's base type and typmod, one level down. */
   private record Domain(long baseTypeOid, int typmod) {

@@ -34,12 +34,12 @@ public final class PostgresTypeNames {
    * Built-in types with an equality operator and no Calcite counterpart, named in casts as
    * {@code x::jsonb}: planned as {@link PostgresNamedType}s, so PostgreSQL converts and compares them.
    * Only types whose values PostgreSQL holds equal have one text (or one that Freshet's row identity
-   * makes canonical, as the ranges of dates and timestamps): not {@code numrange}, {@code timetz},
-   * {@code tsvector}, whose equal values can print differently (see {@code PgTypeMapping}).
+   * makes canonical, as the ranges of numerics, dates and timestamps): not {@code timetz}, {@code tsvector}
+   * or arrays of numerics, whose equal values can print differently (see {@code PgTypeMapping}).
    */
   private static final List<String> POSTGRES_NAMED = List.of("jsonb", "inet", "cidr", "macaddr", "macaddr8",
-      "int4range", "int8range", "int4multirange", "int8multirange", "daterange", "tsrange", "tstzrange",
-      "datemultirange", "tsmultirange", "tstzmultirange", "money", "varbit", "bit");
+      "int4range", "int8range", "int4multirange", "int8multirange", "numrange", "daterange", "tsrange", "tstzrange",
+      "nummultirange", "datemultirange", "tsmultirange", "tstzmultirange", "money", "varbit", "bit");
 
   private PostgresTypeNames() {
   }

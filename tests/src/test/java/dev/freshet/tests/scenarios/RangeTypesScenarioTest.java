@@ -16,18 +16,28 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Columns of {@code daterange}, {@code tsrange}, {@code tstzrange} and their multiranges are maintained
+ * Columns of {@code numrange}, {@code daterange}, {@code tsrange}, {@code tstzrange} and their multiranges are maintained
  * DIFFERENTIAL as int4range is: projected, grouped (an algebraic aggregate, and min/max, whose groups are
  * re-aggregated), DISTINCT-ed, joined on equality, padded by an outer join, ranked by top-k, compared with
  * literals cast to them and with the range operators, in a join on an operator alone and as a group key
- * out of such a join. Their rows are identified by the ranges' flags and bounds as epoch seconds, not by
- * their text (which depends on DateStyle and TimeZone): equal values written differently
- * ({@code [2020-01-01,2020-01-05]} and {@code (2019-12-31,2020-01-06)}, one instant at two offsets, two
+ * out of such a join. Their rows are identified by the ranges' flags and bounds (numerics without trailing
+ * zeros, epoch seconds), not by their text (which differs for equal numranges and depends on DateStyle and
+ * TimeZone): equal values written differently ({@code [1.0,2.50)} and {@code [1.00,2.5)},
+ * {@code [2020-01-01,2020-01-05]} and {@code (2019-12-31,2020-01-06)}, one instant at two offsets, two
  * orders of one multirange) are one group, empty and unbounded ranges are told from {@code [-infinity,
  * infinity)} and from NULL. The oracle checks every query after every round of inserts, updates and deletes.
  */
 @PostgresTest
-class TemporalRangeScenarioTest {
+class RangeTypesScenarioTest {
+
+  @Test
+  void numrangeAndNummultirangeAreMaintained(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      scenario(c, "trn", "numrange", "nummultirange", "numeric", List.of("-1.5", "1.0", "2.50", "3.000", "1e20"),
+          "[1.0,2.50)", "[\"1.00\",\"2.5\")");
+      assertEquals(2L, count(c, "SELECT n FROM trn1 WHERE r = '[1,2.5)'"));
+    }
+  }
 
   @Test
   void daterangeAndDatemultirangeAreMaintained(TestDatabase db) throws Exception {
