@@ -5,6 +5,8 @@ import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.cli.UsageException;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.runtime.streamtable.StreamTableVerifier;
+import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tpch.LoadReport;
 import dev.freshet.tpch.RefreshResult;
 import dev.freshet.tpch.TpchLoader;
@@ -14,6 +16,7 @@ import dev.freshet.tpch.TpchSchema;
 import dev.freshet.tpch.bench.Machine;
 import dev.freshet.tpch.bench.MaintenanceRun;
 import dev.freshet.tpch.bench.PgIvm;
+import dev.freshet.tpch.bench.RefreshOverhead;
 import dev.freshet.tpch.bench.Stats;
 import dev.freshet.tpch.bench.TextTable;
 import dev.freshet.tpch.bench.TotalMaintenance;
@@ -139,6 +142,14 @@ public final class BenchCommand implements Callable<Integer> {
           + "total against pg_ivm's writer overhead. Needs the pg_ivm extension on the server and a superuser.")
   boolean pgIvm;
 
+  @Option(names = "--overhead",
+      description = "Instead of batches: what a refresh of a tiny window costs beyond freshet.refresh_window, for "
+          + "--queries (default 1,6): --rounds times (take 50) each of the command line's refresh, a service pass "
+          + "with only that stream table due and CALL freshet.refresh, with nothing in the window and after a one-row "
+          + "change, in this one JVM and session; per path the median total, the median time of the statement "
+          + "calling refresh_window, the rest, and the statements sent (commits included).")
+  boolean overhead;
+
   @Option(names = "--transactions", paramLabel = "N", defaultValue = "100",
       description = "With --total or --pg-ivm: the many-small-transactions shape, the batch written as N "
           + "transactions between two refreshes (default: ${DEFAULT-VALUE}; 1 measures only the one-transaction "
@@ -162,6 +173,10 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UsageException("--writers and --sweep measure different things: give one");
     }
     boolean totalMode = total || pgIvm;
+    if (overhead && (writers || sweep != null || totalMode)) {
+      throw new UsageException("--overhead, --total (or --pg-ivm), --writers and --sweep measure different things: "
+          + "give one");
+    }
     if (totalMode && (writers || sweep != null)) {
       throw new UsageException("--total (or --pg-ivm), --writers and --sweep measure different things: give one");
     }
@@ -169,7 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UsageException("--transactions must be at least 1");
     }
     List<Integer> queries = totalMode && (queryList == null || queryList.isEmpty()) ? BOTH_MAINTAIN
-        : parseQueries(queryList);
+        : overhead && (queryList == null || queryList.isEmpty()) ? List.of(1, 6) : parseQueries(queryList);
     long started = System.nanoTime();
     try (Connection c = connection.connectNamedOrStartEmbedded(out)) {
       out.println("freshet bench, " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")));
@@ -224,6 +239,12 @@ public final class BenchCommand implements Callable<Integer> {
       MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> progress(out, line));
       progress(out, "creating " + queries.size() + " DIFFERENTIAL stream tables: " + joined(queries));
       List<MaintenanceRun.Created> created = run.createStreamTables();
+      if (overhead) {
+        int failures = reportOverhead(out, c, queries, created);
+        out.printf(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        out.flush();
+        return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
+      }
       if (sweep != null) {
         long orders = orderCount(c);
         List<Integer> sizes = sweep.stream().map(p -> (int) Math.max(1, Math.round(orders * p / 100))).toList();
@@ -584,6 +605,51 @@ public final class BenchCommand implements Callable<Integer> {
 
   private String sfText() {
     return scaleFactor == Math.rint(scaleFactor) ? Long.toString((long) scaleFactor) : Double.toString(scaleFactor);
+  }
+
+  /** {@code --overhead}: measures, prints the table and the statements of one refresh per path; verifies at the end. */
+  private int reportOverhead(PrintWriter out, Connection c, List<Integer> queries, List<MaintenanceRun.Created> created)
+      throws java.sql.SQLException {
+    if (created.stream().anyMatch(cr -> cr.error().isPresent())) {
+      return 1;
+    }
+    List<RefreshOverhead.Result> results = RefreshOverhead.measure(c, queries, rounds, line -> progress(out, line));
+    out.println();
+    out.printf(Locale.ROOT, "TPC-H SF %s, %d round%s per path and window, in one JVM and session; medians. 'rest' is "
+        + "the refresh minus its refresh_window statement (per refresh, then the median).%n%n", sfText(), rounds,
+        rounds == 1 ? "" : "s");
+    TextTable table = new TextTable("query", "path", "window", ">total ms", ">refresh_window ms", ">rest ms",
+        ">total / refresh_window", ">statements");
+    int failures = 0;
+    for (RefreshOverhead.Result r : results) {
+      for (var e : r.samples().entrySet()) {
+        String[] key = e.getKey().split("\\|");
+        List<RefreshOverhead.Sample> s = e.getValue();
+        double total = Stats.median(s.stream().map(RefreshOverhead.Sample::nanos).toList());
+        double window = Stats.median(s.stream().map(RefreshOverhead.Sample::windowNanos).toList());
+        double rest = Stats.median(s.stream().map(x -> x.nanos() - x.windowNanos()).toList());
+        double statements = Stats.median(s.stream().map(x -> (long) x.statements()).toList());
+        boolean seen = window > 0;
+        table.row(TpchQueries.name(r.query()), key[0], key[1], Stats.millis(total), seen ? Stats.millis(window) : "-",
+            seen ? Stats.millis(rest) : "-", seen ? String.format(Locale.ROOT, "%.2fx", total / window) : "-",
+            Stats.count(statements));
+      }
+    }
+    table.print(out, markdown);
+    RefreshOverhead.Result first = results.getFirst();
+    for (var e : first.samples().entrySet()) {
+      out.printf(Locale.ROOT, "%nStatements of %s, %s (%s), last round:%n", TpchQueries.name(first.query()),
+          e.getKey().replace("|", ", "), e.getValue().getLast().statements());
+      e.getValue().getLast().sql().forEach(line -> out.println("  " + (line.length() > 110
+          ? line.substring(0, 110) + "..." : line)));
+    }
+    for (int q : queries) {
+      StreamTables.refresh(c, TpchQueries.name(q)); // the changes made while measuring another query
+      var v = StreamTableVerifier.verify(c, TpchQueries.name(q));
+      out.printf(Locale.ROOT, "%s %s%n", TpchQueries.name(q), v.ok() ? "matches its query" : "DOES NOT MATCH its query");
+      failures += v.ok() ? 0 : 1;
+    }
+    return failures;
   }
 
   static List<Integer> parseQueries(List<String> list) {
