@@ -53,14 +53,22 @@ public final class RefreshScheduler {
   public static List<Attempt> runDue(Connection c, OffsetDateTime now, int maxFailures, Consumer<Attempt> progress)
       throws SQLException {
     List<Attempt> attempts = new ArrayList<>();
-    for (StoredStreamTable st : StreamTables.inRefreshOrder(c)) {
+    List<StoredStreamTable> ordered = StreamTables.inRefreshOrder(c);
+    // read once per pass, as the list is: what each scheduled stream table's due time depends on
+    java.util.Map<Long, StreamTables.RefreshFacts> facts = ordered.stream().anyMatch(st -> st.schedule().isPresent())
+        ? StreamTables.scheduledFacts(c) : java.util.Map.of();
+    for (StoredStreamTable st : ordered) {
       if (st.schedule().isEmpty() || st.status().equals(StreamTables.SUSPENDED)) {
         continue;
       }
-      Duration interval = paced(Schedule.parse(st.schedule().get()).interval(),
-          StreamTables.lastRefreshDuration(c, st.id()));
+      StreamTables.RefreshFacts fact = facts.get(st.id());
+      if (fact == null) { // scheduled after the list was read
+        fact = new StreamTables.RefreshFacts(StreamTables.lastRefreshDuration(c, st.id()),
+            StreamTables.consecutiveFailures(c, st.id()));
+      }
+      Duration interval = paced(Schedule.parse(st.schedule().get()).interval(), fact.lastRefresh());
       boolean due = st.lastRefreshAt().map(last -> !last.plus(interval).isAfter(now)).orElse(true);
-      StreamTables.Failures failures = StreamTables.consecutiveFailures(c, st.id());
+      StreamTables.Failures failures = fact.failures();
       if (failures.count() > 0) {
         due = !failures.last().plus(backoff(interval, failures.count())).isAfter(now);
       }

@@ -69,6 +69,85 @@ final class StreamTableCatalog {
     }
   }
 
+  /**
+   * What a refresh reads before its transaction, in one statement: the catalog's version, the stream table
+   * {@code name} if there is one, and whether the current role may manage it ({@link #mayManage}).
+   */
+  record Preamble(int version, Optional<StoredStreamTable> table, boolean mayManage) {
+  }
+
+  /**
+   * {@link Preamble} of {@code name}; empty when that statement cannot run (no catalog, or one older than
+   * {@code freshet.may_manage}): then the caller reads each part as it would without it, and says why. In
+   * auto-commit mode (outside a transaction), where a failed statement leaves nothing behind.
+   */
+  static Optional<Preamble> refreshPreamble(Connection c, QualifiedName name) throws SQLException {
+    if (!c.getAutoCommit()) {
+      return Optional.empty();
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT v.version, " + COLUMNS
+        + ", freshet.may_manage(owner_role) AS may_manage"
+        + " FROM (SELECT coalesce(max(version), 0) AS version FROM freshet.schema_version) AS v"
+        + " LEFT JOIN freshet.stream_tables ON schema_name = ? AND table_name = ?")) {
+      ps.setString(1, name.schema());
+      ps.setString(2, name.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        rs.getLong("id");
+        boolean found = !rs.wasNull();
+        return Optional.of(new Preamble(rs.getInt("version"), found ? Optional.of(read(rs)) : Optional.empty(),
+            found && rs.getBoolean("may_manage")));
+      }
+    } catch (SQLException e) {
+      if (c.isClosed()) {
+        throw e;
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * What the window's transaction reads first, in one statement: its refresh lock taken without waiting
+   * ({@link RefreshSessionSql#tryRefreshLock}: granted, the transaction's isolation), then, with the snapshot
+   * of that statement, the stream table {@code name} if it is still there, its source relids, and those of its
+   * sources whose row-level security applies to the current role (differential only, else none; {@link
+   * #sourcesUnderRowSecurity}).
+   */
+  record WindowStart(boolean granted, String isolation, Optional<StoredStreamTable> table, List<Long> sourceRelids,
+      List<String> secured) {
+  }
+
+  static WindowStart startWindow(Connection c, QualifiedName name, int lockClass, long lockId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT l.granted, l.isolation, " + COLUMNS + """
+        , ARRAY(SELECT s.source_relid::bigint FROM freshet.stream_table_sources s
+                WHERE s.stream_table_id = st.id ORDER BY 1) AS source_relids,
+          CASE WHEN st.effective_mode = 'DIFFERENTIAL' THEN freshet.sources_under_row_security(
+            ARRAY(SELECT s.source_relid FROM freshet.stream_table_sources s WHERE s.stream_table_id = st.id))
+          END AS secured
+        FROM (SELECT\s""" + RefreshSessionSql.tryRefreshLock("granted", "isolation") + """
+        ) AS l
+        LEFT JOIN freshet.stream_tables st ON st.schema_name = ? AND st.table_name = ?""")) {
+      ps.setInt(1, lockClass);
+      ps.setInt(2, (int) lockId);
+      ps.setString(3, name.schema());
+      ps.setString(4, name.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        boolean granted = rs.getBoolean("granted");
+        String isolation = rs.getString("isolation");
+        rs.getLong("id");
+        if (rs.wasNull()) {
+          return new WindowStart(granted, isolation, Optional.empty(), List.of(), List.of());
+        }
+        StoredStreamTable st = read(rs);
+        List<Long> relids = List.of((Long[]) rs.getArray("source_relids").getArray());
+        Array secured = rs.getArray("secured");
+        return new WindowStart(granted, isolation, Optional.of(st), relids,
+            secured == null ? List.of() : List.of((String[]) secured.getArray()));
+      }
+    }
+  }
+
   static StreamTableException noSuchStreamTable(QualifiedName name) {
     return new StreamTableException("there is no stream table " + name + "; 'freshet list' shows the stream tables");
   }
@@ -353,6 +432,66 @@ final class StreamTableCatalog {
         return new StreamTables.Failures(rs.getInt(1), rs.getObject(2, OffsetDateTime.class));
       }
     }
+  }
+
+  /**
+   * {@link #lastRefreshDuration} and {@link #consecutiveFailures} of every stream table with a schedule, by
+   * id, in one statement: what a pass of the service reads to decide which are due.
+   */
+  static java.util.Map<Long, StreamTables.RefreshFacts> scheduledFacts(Connection c) throws SQLException {
+    java.util.Map<Long, StreamTables.RefreshFacts> facts = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT st.id,
+          (SELECT (extract(epoch FROM h.finished_at - h.started_at) * 1000000)::bigint
+           FROM freshet.refresh_history h
+           WHERE h.stream_table_id = st.id AND h.error IS NULL AND h.finished_at IS NOT NULL
+             AND h.window_rows IS NOT NULL -- a refresh's window (catalog V11), not the population at create
+           ORDER BY h.id DESC LIMIT 1),
+          f.failures, f.last_failure
+        FROM freshet.stream_tables st
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS failures, max(h.finished_at) AS last_failure
+          FROM freshet.refresh_history h
+          WHERE h.stream_table_id = st.id AND h.error IS NOT NULL
+            AND h.started_at > coalesce(st.resumed_at, '-infinity')
+            AND h.started_at > coalesce((SELECT max(ok.started_at) FROM freshet.refresh_history ok
+                                         WHERE ok.stream_table_id = h.stream_table_id AND ok.error IS NULL),
+                                        '-infinity')) AS f
+        WHERE st.schedule IS NOT NULL""");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long micros = rs.getLong(2);
+        Optional<java.time.Duration> last = rs.wasNull() ? Optional.empty()
+            : Optional.of(java.time.Duration.ofNanos(micros * 1000));
+        facts.put(rs.getLong(1), new StreamTables.RefreshFacts(last,
+            new StreamTables.Failures(rs.getInt(3), rs.getObject(4, OffsetDateTime.class))));
+      }
+    }
+    return facts;
+  }
+
+  /**
+   * Every stream table's id, with the relation id of its table (none when it is gone) and its sources' relids:
+   * the graph {@link StreamTables#inRefreshOrder} sorts, in one statement.
+   */
+  record Node(long id, Optional<Long> relid, List<Long> sources) {
+  }
+
+  static java.util.Map<Long, Node> graph(Connection c) throws SQLException {
+    java.util.Map<Long, Node> nodes = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT st.id, pg_catalog.to_regclass(pg_catalog.format('%I.%I', st.schema_name, st.table_name))::oid::bigint,
+          ARRAY(SELECT s.source_relid::bigint FROM freshet.stream_table_sources s
+                WHERE s.stream_table_id = st.id ORDER BY 1)
+        FROM freshet.stream_tables st""");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long relid = rs.getLong(2);
+        Optional<Long> table = rs.wasNull() ? Optional.empty() : Optional.of(relid);
+        nodes.put(rs.getLong(1), new Node(rs.getLong(1), table, List.of((Long[]) rs.getArray(3).getArray())));
+      }
+    }
+    return nodes;
   }
 
   /**
