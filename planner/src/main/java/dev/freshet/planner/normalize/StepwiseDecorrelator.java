@@ -1,12 +1,18 @@
 package dev.freshet.planner.normalize;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.CorrelationId;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
 
@@ -36,7 +42,7 @@ final class StepwiseDecorrelator {
       if (next == null) {
         return decorrelateAll(current, relBuilder);
       }
-      RelNode decorrelated = decorrelateAll(next, relBuilder);
+      RelNode decorrelated = decorrelateStep(next, relBuilder);
       if (QueryNormalizer.containsCorrelate(decorrelated)) {
         return decorrelateAll(current, relBuilder); // the decorrelator gave up on it: let it see the whole plan
       }
@@ -50,6 +56,35 @@ final class StepwiseDecorrelator {
     }
     return OuterJoinConditionShuttle.restore(
         RelDecorrelator.decorrelateQuery(OuterJoinConditionShuttle.hide(rel), relBuilder));
+  }
+
+  /**
+   * One correlate decorrelated, with the type it had. The rules run before may have left it a type its inputs no
+   * longer give: a filter pushed into an outer join below it makes the join inner and its padded columns NOT NULL,
+   * and the projection Calcite adds to keep them nullable (a cast of each) is left out for a column of a type it
+   * sees as {@code ANY} (a {@link dev.freshet.planner.types.PostgresNamedType}: arrays, jsonb, enums...), since
+   * {@code RelOptUtil.areRowTypesEqual} takes {@code ANY} for any type; the correlate keeps the nullable column in
+   * its type. The decorrelator derives the join it makes from the inputs and asserts that its type is the one it
+   * was given (nullability included): it failed (seed 541 of the property, FR008 "AssertionError in Calcite while
+   * removing its sub-queries": {@code … LEFT JOIN (SELECT k, max(arr) AS a … GROUP BY k) b … WHERE b.a > '{1}' AND
+   * NOT EXISTS (…)}). The correlate is copied first (the copy derives its type from its inputs), and the result is
+   * cast back to the type the plan above it reads, where they differ (only in nullability).
+   */
+  private static RelNode decorrelateStep(Correlate correlate, RelBuilder relBuilder) {
+    RelNode fresh = correlate.copy(correlate.getTraitSet(), correlate.getInputs());
+    RelNode decorrelated = decorrelateAll(fresh, relBuilder);
+    RelDataType type = correlate.getRowType();
+    if (decorrelated.getRowType().equalsSansFieldNames(type)) {
+      return decorrelated;
+    }
+    RexBuilder rexBuilder = decorrelated.getCluster().getRexBuilder();
+    List<RexNode> columns = new ArrayList<>();
+    for (RelDataTypeField field : type.getFieldList()) {
+      RexNode column = rexBuilder.makeInputRef(decorrelated, field.getIndex());
+      columns.add(column.getType().equals(field.getType()) ? column
+          : rexBuilder.makeAbstractCast(field.getType(), column, false));
+    }
+    return relBuilder.push(decorrelated).project(columns, type.getFieldNames(), true).build();
   }
 
   /** A correlate with no correlate below it and no variable of another correlate in it, if any. */
