@@ -19,15 +19,8 @@ public final class RefreshSessionSql {
    * Takes the refresh lock ({@code $1} the key class, {@code $2} the stream table's id) for the transaction
    * without waiting; returns whether it was granted and the transaction's isolation.
    */
-  public static final String TRY_REFRESH_LOCK = "SELECT " + tryRefreshLock("granted", "isolation");
-
-  /**
-   * {@link #TRY_REFRESH_LOCK}'s two values, as a select list naming them {@code granted} and {@code isolation}:
-   * for a statement that reads more once it has the lock.
-   */
-  public static String tryRefreshLock(String granted, String isolation) {
-    return "pg_try_advisory_xact_lock(?, ?) AS " + granted + ", current_setting('transaction_isolation') AS " + isolation;
-  }
+  public static final String TRY_REFRESH_LOCK =
+      "SELECT pg_try_advisory_xact_lock(?, ?), current_setting('transaction_isolation')";
 
   /** {@link #TRY_REFRESH_LOCK}, waiting for the lock: granted (true) once it returns. */
   public static final String WAIT_FOR_REFRESH_LOCK =
@@ -35,14 +28,6 @@ public final class RefreshSessionSql {
 
   /** A commit that need not wait for the WAL flush: for a refresh that read and changed nothing. */
   public static final String RELAXED_COMMIT = "SET LOCAL synchronous_commit TO off";
-
-  /**
-   * {@link #RELAXED_COMMIT} as an expression, for the select list of the statement whose result decides it: sets
-   * it (for the rest of the transaction) when {@code condition} holds, else does nothing; NULL either way.
-   */
-  public static String relaxedCommitIf(String condition) {
-    return "CASE WHEN " + condition + " THEN pg_catalog.set_config('synchronous_commit', 'off', true) END";
-  }
   /**
    * The settings a defining query's values can depend on, recorded when a stream table is created and set
    * for each of its refreshes, rebuilds and verifications (catalog V19): the time zone and the text of

@@ -261,18 +261,6 @@ public final class ChangeCapture {
       JOIN freshet.stream_tables st ON st.id = s.stream_table_id
       WHERE s.source_relid = ?::pg_catalog.oid""";
 
-  /**
-   * Whether buffer {@code $1} exists with a column ({@link #BUFFER_COLUMNS} not empty), and the {@link
-   * #CLEANUP_HORIZON} of relid {@code $2}: one round trip.
-   */
-  private static final String CLEANUP_CHECK = """
-      SELECT EXISTS (
-               SELECT FROM pg_catalog.pg_attribute a
-               JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-               WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped),
-             (""" + CLEANUP_HORIZON + ")";
-
   private ChangeCapture() {
   }
 
@@ -817,17 +805,16 @@ public final class ChangeCapture {
    */
   public static long cleanup(Connection c, long relid) throws SQLException {
     requireTransaction(c, "cleanup");
-    lock(c, relid); // a statement of its own: what follows reads with a snapshot taken once it is granted
+    lock(c, relid);
+    if (bufferColumns(c, CapturePrinter.bufferTable(relid)).isEmpty()) {
+      return 0;
+    }
     String horizon;
-    try (PreparedStatement s = c.prepareStatement(CLEANUP_CHECK)) {
-      s.setString(1, CapturePrinter.bufferTable(relid));
-      s.setLong(2, relid);
+    try (PreparedStatement s = c.prepareStatement(CLEANUP_HORIZON)) {
+      s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
-        if (!rs.getBoolean(1)) {
-          return 0; // no buffer
-        }
-        horizon = rs.getString(2);
+        horizon = rs.getString(1);
       }
     }
     if (horizon == null) {

@@ -135,14 +135,7 @@ public final class CatalogMigrations {
    * @throws CatalogTooNewException if a newer Freshet did
    */
   public static int require(Connection c) throws SQLException {
-    return require(readVersion(c));
-  }
-
-  /**
-   * {@link #require(Connection)} of a version read by the caller ({@code coalesce(max(version), 0) FROM
-   * freshet.schema_version}), e.g. in a statement that reads more of the catalog at once.
-   */
-  public static int require(int current) throws SQLException {
+    int current = readVersion(c);
     refuseIfNewer(current);
     if (current > 0 && current < LATEST) {
       throw new CatalogTooOldException(current, LATEST);

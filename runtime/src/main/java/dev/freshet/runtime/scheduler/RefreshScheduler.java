@@ -53,22 +53,14 @@ public final class RefreshScheduler {
   public static List<Attempt> runDue(Connection c, OffsetDateTime now, int maxFailures, Consumer<Attempt> progress)
       throws SQLException {
     List<Attempt> attempts = new ArrayList<>();
-    List<StoredStreamTable> ordered = StreamTables.inRefreshOrder(c);
-    // read once per pass, as the list is: what each scheduled stream table's due time depends on
-    java.util.Map<Long, StreamTables.RefreshFacts> facts = ordered.stream().anyMatch(st -> st.schedule().isPresent())
-        ? StreamTables.scheduledFacts(c) : java.util.Map.of();
-    for (StoredStreamTable st : ordered) {
+    for (StoredStreamTable st : StreamTables.inRefreshOrder(c)) {
       if (st.schedule().isEmpty() || st.status().equals(StreamTables.SUSPENDED)) {
         continue;
       }
-      StreamTables.RefreshFacts fact = facts.get(st.id());
-      if (fact == null) { // scheduled after the list was read
-        fact = new StreamTables.RefreshFacts(StreamTables.lastRefreshDuration(c, st.id()),
-            StreamTables.consecutiveFailures(c, st.id()));
-      }
-      Duration interval = paced(Schedule.parse(st.schedule().get()).interval(), fact.lastRefresh());
+      Duration interval = paced(Schedule.parse(st.schedule().get()).interval(),
+          StreamTables.lastRefreshDuration(c, st.id()));
       boolean due = st.lastRefreshAt().map(last -> !last.plus(interval).isAfter(now)).orElse(true);
-      StreamTables.Failures failures = fact.failures();
+      StreamTables.Failures failures = StreamTables.consecutiveFailures(c, st.id());
       if (failures.count() > 0) {
         due = !failures.last().plus(backoff(interval, failures.count())).isAfter(now);
       }

@@ -154,15 +154,11 @@ public final class StreamTables {
    */
   private static void requireOwner(Connection c, StoredStreamTable st) throws SQLException {
     if (!StreamTableCatalog.mayManage(c, st.owner())) {
-      throw notOwner(st);
+      // SQLSTATE 42501 (insufficient_privilege), as PostgreSQL's own "must be owner of table"
+      throw new SQLException("must be owner of stream table " + st.name() + " (owned by "
+          + Quoting.identifier(st.owner()) + "); its owner, a member of that role (GRANT "
+          + Quoting.identifier(st.owner()) + " TO ...) or a superuser can do this", "42501");
     }
-  }
-
-  private static SQLException notOwner(StoredStreamTable st) {
-    // SQLSTATE 42501 (insufficient_privilege), as PostgreSQL's own "must be owner of table"
-    return new SQLException("must be owner of stream table " + st.name() + " (owned by "
-        + Quoting.identifier(st.owner()) + "); its owner, a member of that role (GRANT "
-        + Quoting.identifier(st.owner()) + " TO ...) or a superuser can do this", "42501");
   }
 
   /**
@@ -316,43 +312,34 @@ public final class StreamTables {
   public static RefreshReport refresh(Connection c, String name, boolean profile, boolean recompute)
       throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);
-    // the catalog's version, the stream table and its owner check in one statement when it can run
-    Optional<StreamTableCatalog.Preamble> preamble = StreamTableCatalog.refreshPreamble(c, target);
-    StoredStreamTable first;
-    if (preamble.isPresent()) {
-      CatalogMigrations.require(preamble.get().version());
-      first = preamble.get().table().orElseThrow(() -> StreamTableCatalog.noSuchStreamTable(target));
-      if (!preamble.get().mayManage()) {
-        throw notOwner(first);
-      }
-    } else {
-      requireCatalog(c, target);
-      first = StreamTableCatalog.require(c, target, false);
-      requireOwner(c, first);
-    }
+    requireCatalog(c, target);
+    StoredStreamTable first = StreamTableCatalog.require(c, target, false);
+    requireOwner(c, first);
     long startNanos = System.nanoTime();
     Work<Window> attempt = () -> {
-      // the refresh lock, then (with the snapshot of that statement) the stream table, its sources and the
-      // row-level security check, in one statement
-      StreamTableCatalog.WindowStart start = StreamTableCatalog.startWindow(c, target, REFRESH_LOCK_CLASS, first.id());
-      if (!start.granted()) {
-        throw new RefreshRunningException(target);
+      lockRefresh(c, target, first.id(), false);
+      StoredStreamTable st = StreamTableCatalog.require(c, target, false);
+      if (st.effectiveMode() == Mode.DIFFERENTIAL) {
+        // capture records every row written: a role that a source's policies apply to would read rows
+        // its query cannot see (catalog V12 checks the same for CALL freshet.refresh). A recompute by such
+        // a role (refresh --full) is refused too: it would store what the policies let through, and the
+        // next differential refresh, by a role they do not apply to, would add every row's changes to it
+        List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c, st.id());
+        if (!secured.isEmpty()) {
+          throw new SQLException(StreamTableCatalog.rowSecurityMessage(secured, StreamTableCatalog.currentUser(c))
+              + "; refresh as the tables' owner or a role with BYPASSRLS, or make the stream table FULL: "
+              + SuggestedCommand.freshet("alter", st.name(), "--mode", "FULL"), "42501");
+        }
       }
-      requireRepeatableRead(target, start.isolation());
-      StoredStreamTable st = start.table().orElseThrow(() -> StreamTableCatalog.noSuchStreamTable(target));
-      // capture records every row written: a role that a source's policies apply to would read rows
-      // its query cannot see (catalog V12 checks the same for CALL freshet.refresh). A recompute by such
-      // a role (refresh --full) is refused too: it would store what the policies let through, and the
-      // next differential refresh, by a role they do not apply to, would add every row's changes to it
-      if (!start.secured().isEmpty()) {
-        throw new SQLException(StreamTableCatalog.rowSecurityMessage(start.secured(), StreamTableCatalog.currentUser(c))
-            + "; refresh as the tables' owner or a role with BYPASSRLS, or make the stream table FULL: "
-            + SuggestedCommand.freshet("alter", st.name(), "--mode", "FULL"), "42501");
+      Window read = refreshWindow(c, st, profile, recompute);
+      if (read.windowRows() == 0 && read.inserted() + read.updated() + read.deleted() == 0) {
+        // nothing read, nothing changed: a commit lost in a crash loses nothing (the next window is the
+        // same), so it need not wait for the WAL to reach the disk (CALL freshet.refresh too, catalog V12)
+        try (Statement s = c.createStatement()) {
+          s.execute(RefreshSessionSql.RELAXED_COMMIT);
+        }
       }
-      // nothing read, nothing changed: a commit lost in a crash loses nothing (the next window is the
-      // same), so it need not wait for the WAL to reach the disk (CALL freshet.refresh too, catalog V12);
-      // set by the statement that calls refresh_window
-      return refreshWindow(c, st, profile, recompute).withSources(start.sourceRelids());
+      return read;
     };
     Window window;
     try {
@@ -372,7 +359,8 @@ public final class StreamTables {
     List<RefreshStepTime> steps = new ArrayList<>(report.profile());
     // An empty window consumed no buffer row, so no row became deletable by it: rows below this stream
     // table's old snapshot were already free of it at its last cleanup, and it read none above.
-    List<Long> sourceRelids = window.windowRows() == 0 ? List.of() : window.sourceRelids();
+    List<Long> sourceRelids = window.windowRows() == 0 ? List.of() : inTransaction(c,
+        Connection.TRANSACTION_READ_COMMITTED, () -> StreamTableCatalog.sourceRelids(c, first.id()));
     for (long relid : sourceRelids) {
       long start = System.nanoTime();
       long deleted = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));
@@ -390,12 +378,7 @@ public final class StreamTables {
 
   /** What {@code freshet.refresh_window} did. */
   private record Window(Mode mode, List<String> changed, long inserted, long updated, long deleted, long deltaRows,
-      long windowRows, Optional<String> modeReason, List<RefreshStepTime> profile, List<Long> sourceRelids) {
-
-    /** The sources of the stream table as the window's transaction read them: those whose buffers it cleans. */
-    Window withSources(List<Long> relids) {
-      return new Window(mode, changed, inserted, updated, deleted, deltaRows, windowRows, modeReason, profile, relids);
-    }
+      long windowRows, Optional<String> modeReason, List<RefreshStepTime> profile) {
   }
 
   private static Window refreshWindow(Connection c, StoredStreamTable st, boolean profile, boolean recompute)
@@ -407,10 +390,7 @@ public final class StreamTables {
           r.window_rows, r.mode_reason,
           ARRAY(SELECT p.e ->> 'step' FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n) ORDER BY p.n),
           ARRAY(SELECT (p.e ->> 'ms')::float8 FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n)
-                ORDER BY p.n),
-          """ + RefreshSessionSql.relaxedCommitIf(
-              "r.window_rows = 0 AND r.rows_inserted + r.rows_updated + r.rows_deleted = 0") + """
-
+                ORDER BY p.n)
         FROM freshet.refresh_window(?, true, ?, ?) AS r""")) {
       ps.setLong(1, st.id());
       ps.setBoolean(2, profile);
@@ -425,7 +405,7 @@ public final class StreamTables {
         }
         return new Window(Mode.valueOf(rs.getString(1)), List.of((String[]) rs.getArray(2).getArray()),
             rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
-            Optional.ofNullable(rs.getString(8)), times, List.of());
+            Optional.ofNullable(rs.getString(8)), times);
       }
     }
   }
@@ -1110,48 +1090,31 @@ public final class StreamTables {
    */
   public static List<StoredStreamTable> inRefreshOrder(Connection c) throws SQLException {
     List<StoredStreamTable> all = list(c);
-    if (all.isEmpty()) {
-      return all;
-    }
-    Map<Long, StreamTableCatalog.Node> graph = StreamTableCatalog.graph(c); // one statement for all of them
     Map<Long, StoredStreamTable> byRelid = new java.util.HashMap<>();
     for (StoredStreamTable st : all) {
-      StreamTableCatalog.Node node = graph.get(st.id());
-      if (node != null) {
-        node.relid().ifPresent(r -> byRelid.put(r, st));
-      }
+      relid(c, st.name()).ifPresent(r -> byRelid.put(r, st));
     }
     List<StoredStreamTable> ordered = new ArrayList<>();
     Set<Long> placed = new HashSet<>();
     for (StoredStreamTable st : all) {
-      place(st, graph, byRelid, placed, ordered, new HashSet<>());
+      place(c, st, byRelid, placed, ordered, new HashSet<>());
     }
     return ordered;
   }
 
-  private static void place(StoredStreamTable st, Map<Long, StreamTableCatalog.Node> graph,
-      Map<Long, StoredStreamTable> byRelid, Set<Long> placed, List<StoredStreamTable> ordered, Set<Long> visiting) {
+  private static void place(Connection c, StoredStreamTable st, Map<Long, StoredStreamTable> byRelid,
+      Set<Long> placed, List<StoredStreamTable> ordered, Set<Long> visiting) throws SQLException {
     if (placed.contains(st.id()) || !visiting.add(st.id())) {
       return;
     }
-    StreamTableCatalog.Node node = graph.get(st.id());
-    for (long source : node == null ? List.<Long>of() : node.sources()) {
+    for (long source : StreamTableCatalog.sourceRelids(c, st.id())) {
       StoredStreamTable upstream = byRelid.get(source);
       if (upstream != null) {
-        place(upstream, graph, byRelid, placed, ordered, visiting);
+        place(c, upstream, byRelid, placed, ordered, visiting);
       }
     }
     placed.add(st.id());
     ordered.add(st);
-  }
-
-  /** What the service decides a stream table's next refresh by: its last refresh's duration, its failures in a row. */
-  public record RefreshFacts(Optional<java.time.Duration> lastRefresh, Failures failures) {
-  }
-
-  /** {@link RefreshFacts} of every stream table that has a schedule, by id, in one statement. */
-  public static Map<Long, RefreshFacts> scheduledFacts(Connection c) throws SQLException {
-    return StreamTableCatalog.scheduledFacts(c);
   }
 
   /** A stream table, its sources and its last refreshes (newest first). */
@@ -1316,17 +1279,11 @@ public final class StreamTables {
         if (!rs.getBoolean(1)) {
           throw new RefreshRunningException(target);
         }
-        if (!wait) { // the window's transaction
-          requireRepeatableRead(target, rs.getString(2));
+        if (!wait && !"repeatable read".equals(rs.getString(2))) { // the window's transaction
+          throw new IllegalStateException("the refresh of " + target + " runs at " + rs.getString(2)
+              + ", not repeatable read: something between Freshet and PostgreSQL changed its isolation");
         }
       }
-    }
-  }
-
-  private static void requireRepeatableRead(QualifiedName target, String isolation) {
-    if (!"repeatable read".equals(isolation)) {
-      throw new IllegalStateException("the refresh of " + target + " runs at " + isolation
-          + ", not repeatable read: something between Freshet and PostgreSQL changed its isolation");
     }
   }
 
