@@ -34,6 +34,13 @@ public final class StreamTableRowSql {
   public static final String SOURCE_DDL_REASON = "SELECT freshet.source_ddl_reason(?)";
 
   /**
+   * For a stream table's relation named {@code ?} (the same name bound three times): whether it is gone (dropped
+   * outside Freshet), and whether the current role may read it.
+   */
+  public static final String TABLE_GONE_OR_READABLE = "SELECT pg_catalog.to_regclass(?) IS NULL, "
+      + "pg_catalog.to_regclass(?) IS NOT NULL AND pg_catalog.has_table_privilege(pg_catalog.to_regclass(?), 'SELECT')";
+
+  /**
    * A failed refresh of stream table {@code $3}: status ERROR, and as its last error the message {@code $1} with
    * its hint {@code $2} (the fix; NULL when none) on a line of its own, {@code HINT:  ...}, as CALL freshet.refresh
    * records it ({@code freshet.recorded_error}, issue 15).

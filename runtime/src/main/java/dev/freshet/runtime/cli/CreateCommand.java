@@ -128,8 +128,8 @@ public final class CreateCommand implements Callable<Integer> {
   static String rowsText(Connection c, QualifiedName table) throws SQLException {
     // a stream table dropped outside Freshet (DROP TABLE): status said its last error, then failed on the
     // missing table ('relation does not exist', exit 4) before its sources and last refreshes
-    try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.to_regclass(?) IS NULL, "
-        + "pg_catalog.to_regclass(?) IS NOT NULL AND pg_catalog.has_table_privilege(pg_catalog.to_regclass(?), 'SELECT')")) {
+    try (java.sql.PreparedStatement ps = c.prepareStatement(
+        dev.freshet.codegen.program.StreamTableRowSql.TABLE_GONE_OR_READABLE)) {
       for (int i = 1; i <= 3; i++) {
         ps.setString(i, table.sql());
       }
