@@ -76,4 +76,16 @@ public final class NormalizePrograms {
             LeftJoinToOneRowRule.Config.DEFAULT.toRule()))
         .build();
   }
+
+  /**
+   * Restricts aggregates joined on their group keys to the keys a selective input of the join supplies
+   * ({@link AggregateKeyReductionRule}): their state tables then hold only the groups the query can read.
+   * Last, on the simplified plan, where the joins' conditions are in place.
+   */
+  public static HepProgram reduceAggregateKeys() {
+    return new HepProgramBuilder()
+        .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+        .addRuleInstance(AggregateKeyReductionRule.Config.DEFAULT.toRule())
+        .build();
+  }
 }

@@ -43,7 +43,8 @@ public final class QueryNormalizer {
     if (containsCorrelate(current)) {
       refuse("a correlated sub-query could not be turned into a join", sql);
     }
-    return run("simplify", NormalizePrograms.simplify(), current);
+    current = run("simplify", NormalizePrograms.simplify(), current);
+    return run("reduce-aggregate-keys", NormalizePrograms.reduceAggregateKeys(), current);
   }
 
   private static void refuse(String reason, String sql) {
