@@ -141,7 +141,11 @@ public final class StatusCommand implements Callable<Integer> {
    */
   static final String NO_SOURCES = "none to watch: its query reads no table whose changes Freshet captures";
 
-  /** {@code 12 changes (public.orders 12, public.customers 0)}, {@code none}, or why it is not known. */
+  /**
+   * {@code 12 changes buffered since the last refresh ("public"."orders" 12)}, naming only the sources with
+   * changes (the sources are listed below it; a query over several tables made the line a list of zeros),
+   * {@code none}, or why it is not known.
+   */
   static String pendingText(java.util.Map<String, Long> pending) {
     if (pending.isEmpty()) {
       return "not known until its next refresh";
@@ -151,7 +155,8 @@ public final class StatusCommand implements Callable<Integer> {
       return "none (nothing changed in its sources since the last refresh)";
     }
     return total + (total == 1 ? " change" : " changes") + " buffered since the last refresh ("
-        + String.join(", ", pending.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()) + ")";
+        + String.join(", ", pending.entrySet().stream().filter(e -> e.getValue() > 0)
+            .map(e -> e.getKey() + " " + e.getValue()).toList()) + ")";
   }
 
   /** {@code DIFFERENTIAL}, or {@code FULL (requested AUTO)} when the two differ. */
