@@ -586,15 +586,22 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         + q(HiddenColumns.COUNT) + (keys.isEmpty() ? " < 0" : " < 1");
   }
 
-  /** Step 2: counts of rows the MERGE will insert, update and delete, in that order, and their sum. */
+  /**
+   * Step 2: counts of rows the MERGE will insert, update and delete, in that order, and the groups it
+   * writes. Updated are the groups whose visible row changes (a user column's text): a group whose hidden
+   * state alone changes (a duplicate row more under DISTINCT, the count behind an AVG that stays the same)
+   * is written, and counted among the groups written, but no row a reader sees changed.
+   */
   public String counts() {
     String match = "SELECT 1 FROM " + targetName() + " AS st WHERE st." + q(HiddenColumns.HASH)
         + " = d." + q(HiddenColumns.HASH) + " AND " + SqlText.sameValues("st", "d", keyColumns());
     String exists = "EXISTS (" + match + ")";
     String differs = "EXISTS (" + match + "\n    AND (" + valuesDiffer().replace("\n", "\n    ") + "))";
+    String visiblyDiffers = "EXISTS (" + match + "\n    AND (" + valuesDiffer(userColumns).replace("\n", "\n    ")
+        + "))";
     String gone = keys.isEmpty() ? "FALSE" : "d." + q(HiddenColumns.COUNT) + " = 0";
     return "SELECT count(*) FILTER (WHERE NOT " + exists + " AND NOT " + gone + "),\n"
-        + "  count(*) FILTER (WHERE " + differs + " AND NOT " + gone + "),\n"
+        + "  count(*) FILTER (WHERE " + visiblyDiffers + " AND NOT " + gone + "),\n"
         + "  count(*) FILTER (WHERE " + exists + " AND " + gone + "),\n"
         + "  count(*) FILTER (WHERE NOT " + exists + " AND NOT " + gone + " OR " + differs + " OR " + exists
         + " AND " + gone + ")\nFROM " + q(STATE_TABLE) + " AS d";
@@ -609,7 +616,12 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   private String valuesDiffer() {
     List<String> values = new ArrayList<>(userColumns);
     values.addAll(stateColumns());
-    return String.join("\n  OR ", map(values, c -> col("st", c) + "::text IS DISTINCT FROM " + col("d", c) + "::text"));
+    return valuesDiffer(values);
+  }
+
+  /** Some of {@code columns} differs, by its text, between the stored row {@code st} and the new one {@code d}. */
+  private static String valuesDiffer(List<String> columns) {
+    return String.join("\n  OR ", map(columns, c -> col("st", c) + "::text IS DISTINCT FROM " + col("d", c) + "::text"));
   }
 
   /** Step 3: the MERGE applying {@value #STATE_TABLE}. */

@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
         + "difference (FULL, and after a TRUNCATE of a source).", "",
         "Each refresh is one REPEATABLE READ transaction; readers of the stream table see it change "
             + "at commit. Two refreshes of one table never overlap: the second fails at once.", "",
-        "Prints one line per table: mode used, changed sources, rows +inserted ~updated -deleted, "
-            + "rows of the applied delta (groups touched for grouped tables) and milliseconds. "
+        "Prints one line per table: mode used, changed sources, rows +inserted ~updated -deleted (updated: "
+            + "a column you see changed), rows of the applied delta (groups touched for grouped tables, also "
+            + "those whose hidden counts alone changed) and milliseconds. "
             + "A table that fails is reported and the others are still refreshed; the exit status "
             + "is then that of the first failure.", "",
         "An AUTO stream table maintained DIFFERENTIAL recomputes a refresh whose changes are estimated to cost "
