@@ -76,6 +76,8 @@ public final class AlterCommand implements Callable<Integer> {
         out.println("  rows:         " + CreateCommand.rows(c, st.name()));
       }
       out.println("  schedule:     " + st.schedule().orElse("none"));
+      StatusCommand.printUnscheduledReader(out, st, StreamTables.scheduledSourcesOfUnscheduled(c, st));
+      StatusCommand.printUnscheduledReaders(out, c, st);
     }
     out.flush();
     return ExitCode.OK.code();

@@ -107,6 +107,7 @@ public final class CreateCommand implements Callable<Integer> {
       StatusCommand.printSources(out, StreamTables.status(c, name, 0).sources());
       out.println("  rows:         " + rows(c, st.name()));
       st.schedule().ifPresent(s -> out.println("  schedule:     " + s));
+      StatusCommand.printUnscheduledReader(out, st, StreamTables.scheduledSourcesOfUnscheduled(c, st));
     }
     out.flush();
     return ExitCode.OK.code();

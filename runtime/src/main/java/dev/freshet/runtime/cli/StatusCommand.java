@@ -76,6 +76,7 @@ public final class StatusCommand implements Callable<Integer> {
               + st.schedule().get() + " when its refreshes are quicker");
         }
       }
+      printUnscheduledReader(out, st, StreamTables.scheduledSourcesOfUnscheduled(c, st));
       out.println("  status:       " + statusText(st, StreamTables.consecutiveFailures(c, st.id())));
       st.lastError().ifPresent(e -> {
         out.println("  last error:");
@@ -179,6 +180,56 @@ public final class StatusCommand implements Callable<Integer> {
     }
     for (String note : st.notes()) {
       out.println("  note:         " + note);
+    }
+  }
+
+  /**
+   * A warning, when stream table {@code reader} has no schedule but reads the stream tables {@code scheduled},
+   * which have one: {@code freshet service} refreshes only stream tables with a schedule, so it keeps
+   * refreshing those and never {@code reader} (the walkthrough found such a chain where nothing refreshed the
+   * last table, and nothing said so). The hint gives it the shortest of their schedules.
+   */
+  static void printUnscheduledReader(PrintWriter out, StoredStreamTable reader, List<StoredStreamTable> scheduled) {
+    if (scheduled.isEmpty()) {
+      return;
+    }
+    List<String> named = scheduled.stream().map(st -> st.name() + " (every " + st.schedule().orElseThrow() + ")")
+        .toList();
+    String sources = named.size() == 1 ? "the scheduled stream table " + named.get(0)
+        : "the scheduled stream tables " + and(named);
+    String shortest = scheduled.stream().map(st -> st.schedule().orElseThrow())
+        .min(java.util.Comparator.comparing(StatusCommand::intervalOrLongest)).orElseThrow();
+    out.println("  warning:      " + reader.name() + " has no schedule but reads " + sources + ": 'freshet "
+        + "service' refreshes only stream tables with a schedule, so it will not refresh " + reader.name()
+        + ", which changes only when 'freshet refresh' (or CALL freshet.refresh) refreshes it");
+    out.println("                HINT:  to have the service refresh it after "
+        + and(scheduled.stream().map(st -> st.name().toString()).toList()) + ": "
+        + SuggestedCommand.freshet("alter", reader.name(), "--schedule", shortest));
+  }
+
+  /** {@code a}, {@code a and b}, {@code a, b and c}. */
+  private static String and(List<String> items) {
+    return items.size() == 1 ? items.get(0)
+        : String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
+  }
+
+  /** A stored schedule's interval; one that no longer reads as one (none is stored so) sorts last. */
+  private static java.time.Duration intervalOrLongest(String schedule) {
+    try {
+      return dev.freshet.runtime.scheduler.Schedule.parse(schedule).interval();
+    } catch (IllegalArgumentException e) {
+      return java.time.Duration.ofSeconds(Long.MAX_VALUE);
+    }
+  }
+
+  /**
+   * The same warning, at {@code alter --schedule} of {@code scheduled}, for each stream table without a
+   * schedule that reads it.
+   */
+  static void printUnscheduledReaders(PrintWriter out, java.sql.Connection c, StoredStreamTable scheduled)
+      throws java.sql.SQLException {
+    for (StoredStreamTable reader : StreamTables.unscheduledReaders(c, scheduled)) {
+      printUnscheduledReader(out, reader, StreamTables.scheduledSourcesOfUnscheduled(c, reader));
     }
   }
 

@@ -1117,6 +1117,49 @@ public final class StreamTables {
     ordered.add(st);
   }
 
+  /**
+   * The stream tables with a schedule that {@code st} reads, when {@code st} has none (else none), in the
+   * order of their names: {@code freshet service} refreshes only stream tables with a schedule, so it keeps
+   * refreshing those and never {@code st}, which stays as it is until {@code freshet refresh} (or {@code CALL
+   * freshet.refresh}) refreshes it.
+   */
+  public static List<StoredStreamTable> scheduledSourcesOfUnscheduled(Connection c, StoredStreamTable st)
+      throws SQLException {
+    if (st.schedule().isPresent()) {
+      return List.of();
+    }
+    Set<Long> sources = new HashSet<>(StreamTableCatalog.sourceRelids(c, st.id()));
+    List<StoredStreamTable> scheduled = new ArrayList<>();
+    for (StoredStreamTable other : list(c)) {
+      if (other.schedule().isPresent() && other.id() != st.id()
+          && relid(c, other.name()).filter(sources::contains).isPresent()) {
+        scheduled.add(other);
+      }
+    }
+    scheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
+    return scheduled;
+  }
+
+  /**
+   * The stream tables without a schedule that read {@code st}, when {@code st} has one (else none), in the
+   * order of their names: those {@link #scheduledSourcesOfUnscheduled} names {@code st} for.
+   */
+  public static List<StoredStreamTable> unscheduledReaders(Connection c, StoredStreamTable st) throws SQLException {
+    Optional<Long> relid = relid(c, st.name());
+    if (st.schedule().isEmpty() || relid.isEmpty()) {
+      return List.of();
+    }
+    Set<QualifiedName> readers = new HashSet<>(StreamTableCatalog.consumers(c, relid.get()));
+    List<StoredStreamTable> unscheduled = new ArrayList<>();
+    for (StoredStreamTable other : list(c)) {
+      if (other.schedule().isEmpty() && readers.contains(other.name())) {
+        unscheduled.add(other);
+      }
+    }
+    unscheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
+    return unscheduled;
+  }
+
   /** A stream table, its sources and its last refreshes (newest first). */
   public record Status(StoredStreamTable table, List<Source> sources, List<String> history) {
   }
