@@ -149,8 +149,10 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     if (ex instanceof QueryException query) {
       return query.render();
     }
-    if (ex instanceof UserException) {
-      return "error: " + ex.getMessage() + DatabaseErrors.fields(ex, verbose);
+    if (ex instanceof UserException user) {
+      return "error: " + ex.getMessage() + (user.hint().isPresent() || user.sqlState().isPresent()
+          ? DatabaseErrors.fields(user.hint().orElse(null), user.sqlState().orElse(null))
+          : DatabaseErrors.fields(ex, verbose));
     }
     if (DatabaseErrors.sqlState(ex).isPresent() || ex instanceof SQLException) {
       return "error: " + DatabaseErrors.describe(ex, verbose);

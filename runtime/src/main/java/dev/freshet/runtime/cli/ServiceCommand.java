@@ -333,11 +333,14 @@ public final class ServiceCommand implements Callable<Integer> {
 
   /**
    * The first line of a refresh's error, in PostgreSQL's words for a database error (no "ERROR:" prefix), and
-   * its SQLSTATE: one line of the log.
+   * its SQLSTATE (a database error's, or the one Freshet gives its own: FS008 for a refresh refused after DDL on a
+   * source): one line of the log.
    */
   private static String failure(Exception e) {
+    java.util.Optional<String> state = e instanceof UserException user && user.sqlState().isPresent()
+        ? user.sqlState() : dev.freshet.runtime.jdbc.DatabaseErrors.sqlState(e);
     return dev.freshet.runtime.jdbc.DatabaseErrors.message(e).lines().findFirst().orElse("")
-        + dev.freshet.runtime.jdbc.DatabaseErrors.sqlState(e).map(state -> " (SQLSTATE " + state + ")").orElse("");
+        + state.map(code -> " (SQLSTATE " + code + ")").orElse("");
   }
 
   private static String firstLine(Exception e) {

@@ -1,22 +1,49 @@
 package dev.freshet.runtime.cli;
 
-/** An error the user can fix, printed as its message alone, with the exit status to return. */
+import java.util.Optional;
+
+/**
+ * An error the user can fix, printed as its message alone, with the exit status to return; one that Freshet
+ * refuses as PostgreSQL reports an error (a stream table whose query no longer runs after DDL on its sources)
+ * also carries the fix and a SQLSTATE, printed under it as {@code HINT:} and {@code SQLSTATE:} lines.
+ */
 public class UserException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ExitCode exitCode;
+  private final String hint;
+  private final String sqlState;
 
   public UserException(ExitCode exitCode, String message) {
-    super(message);
-    this.exitCode = exitCode;
+    this(exitCode, message, null, null);
   }
 
   public UserException(ExitCode exitCode, String message, Throwable cause) {
     super(message, cause);
     this.exitCode = exitCode;
+    this.hint = null;
+    this.sqlState = null;
+  }
+
+  /** With the fix ({@code hint}) and the {@code sqlState} to print under the message; either may be null. */
+  public UserException(ExitCode exitCode, String message, String hint, String sqlState) {
+    super(message);
+    this.exitCode = exitCode;
+    this.hint = hint;
+    this.sqlState = sqlState;
   }
 
   public ExitCode exitCode() {
     return exitCode;
+  }
+
+  /** The fix, printed on a line of its own ({@code HINT:  ...}) as PostgreSQL's hint is. */
+  public Optional<String> hint() {
+    return Optional.ofNullable(hint);
+  }
+
+  /** The SQLSTATE Freshet gives this error (as {@code CALL freshet.refresh} raises the same error with). */
+  public Optional<String> sqlState() {
+    return Optional.ofNullable(sqlState);
   }
 }

@@ -78,6 +78,17 @@ public final class DatabaseErrors {
     return out.toString();
   }
 
+  /**
+   * A {@code HINT:} and a {@code SQLSTATE:} line as {@link #fields(Throwable, boolean)} prints them, for an error
+   * Freshet raises itself with a fix and a code (either may be null: no line).
+   */
+  public static String fields(String hint, String sqlState) {
+    StringBuilder out = new StringBuilder();
+    field(out, "HINT", hint);
+    field(out, "SQLSTATE", sqlState);
+    return out.toString();
+  }
+
   /** {@code message} and its {@link #fields}: what a command prints after {@code error: }. */
   public static String describe(Throwable e, boolean statement) {
     return message(e) + fields(e, statement);

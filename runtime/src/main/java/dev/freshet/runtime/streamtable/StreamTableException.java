@@ -15,6 +15,11 @@ public class StreamTableException extends UserException {
     super(exitCode, message, cause);
   }
 
+  /** With the fix and the SQLSTATE printed under the message (see {@link UserException}). */
+  public StreamTableException(ExitCode exitCode, String message, String hint, String sqlState) {
+    super(exitCode, message, hint, sqlState);
+  }
+
   public StreamTableException(String message) {
     super(ExitCode.USAGE, message);
   }
