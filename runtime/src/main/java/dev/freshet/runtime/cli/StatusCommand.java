@@ -2,6 +2,7 @@ package dev.freshet.runtime.cli;
 
 import dev.freshet.planner.sql.Quoting;
 import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.SourceDdlRefusal;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
@@ -78,7 +79,14 @@ public final class StatusCommand implements Callable<Integer> {
       }
       printUnscheduledReader(out, st, StreamTables.scheduledSourcesOfUnscheduled(c, st));
       out.println("  status:       " + statusText(st, StreamTables.consecutiveFailures(c, st.id())));
-      st.lastError().ifPresent(e -> {
+      // DDL on a source its query no longer runs after: every refresh is refused until the query is fixed. The last
+      // error about it (the event trigger's, CALL freshet.refresh's) is shown as the refusal prints it, with the
+      // command holding its query to edit where the catalog's words say '--query ...'
+      java.util.Optional<SourceDdlRefusal> refused = StreamTables.sourceDdlReason(c, st.id())
+          .map(reason -> SourceDdlRefusal.ofReason(reason, st.name()));
+      java.util.Optional<String> lastError = st.lastError()
+          .map(e -> refused.flatMap(r -> r.restated(e, st)).orElse(e));
+      lastError.ifPresent(e -> {
         out.println("  last error:");
         e.strip().lines().forEach(line -> out.println("    " + line));
       });
@@ -90,12 +98,15 @@ public final class StatusCommand implements Callable<Integer> {
           : "not visible to this role (the change buffers hold the sources' rows: their owner and superusers read "
               + "them)"));
       long window = pending.values().stream().mapToLong(Long::longValue).sum();
-      // DDL on a source its query no longer runs after: every refresh is refused until the query is fixed
-      java.util.Optional<String> refused = StreamTables.sourceDdlReason(c, st.id());
       if (refused.isPresent()) {
-        out.println("  next refresh: refused until its query is given the names as they are now" + (st.lastError()
-            .filter(e -> e.contains(refused.get())).isPresent() ? " (see the last error; this recreates it): "
-            + SuggestedCommand.freshet("alter", st.name(), "--query", "...") : ": " + refused.get()));
+        String prefix = "  next refresh: refused until its query is given the names as they are now";
+        if (lastError.filter(e -> e.contains(refused.get().what())).isPresent()) {
+          out.println(prefix + " (see the last error)");
+        } else {
+          out.println(prefix + ": " + refused.get().what());
+          ("HINT:  " + refused.get().hint(st, List.of())).lines()
+              .forEach(line -> out.println("                " + line));
+        }
       } else if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL && window > 0) {
         dev.freshet.runtime.streamtable.AutoChoice next = StreamTables.autoChoice(c, st.id(), window);
         // after a failed refresh, what the next one will try (the last error says why the last one failed)

@@ -418,8 +418,6 @@ public final class StreamTables {
   private static final String NEEDS_EXACT_PROGRAM = "FS003";
   /** SQLSTATE of refresh_window: DDL on a type its sources use; it must be compiled again first (catalog V18). */
   private static final String NEEDS_COMPILE = "FS005";
-  /** SQLSTATE of refresh_window: columns its query reads were renamed or dropped (catalog V26). */
-  private static final String SOURCE_DDL = "FS008";
   /** SQLSTATE serialization_failure: the window's catalog row changed after its snapshot was taken. */
   private static final String SERIALIZATION_FAILURE = "40001";
 
@@ -440,9 +438,13 @@ public final class StreamTables {
           // another refresh committed between this one's snapshot and its lock: start again after it
           continue;
         }
-        if (SOURCE_DDL.equals(state)) {
-          // refused as the compiler refuses it (exit status 3), in refresh_window's words
-          throw new StreamTableException(ExitCode.REFUSED, DatabaseErrors.message(e));
+        if (SourceDdlRefusal.SQLSTATES.contains(state)) {
+          // its query no longer runs as written since DDL on its sources (a source or columns it reads renamed,
+          // dropped, a name reading another column): refused as the compiler refuses a query (exit status 3),
+          // in refresh_window's words, with the command to edit and run holding its query as stored
+          StoredStreamTable st = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+              () -> StreamTableCatalog.require(c, target, false));
+          throw SourceDdlRefusal.ofError(e, target).exception(st, "cannot be refreshed", List.of());
         }
         if (round >= 5 || !Set.of(NEEDS_RECONCILE, NEEDS_PROGRAMS, NEEDS_EXACT_PROGRAM, NEEDS_COMPILE).contains(state)) {
           throw e;
@@ -654,7 +656,10 @@ public final class StreamTables {
         String message = DatabaseErrors.message(e);
         // and its fix (HINT), which the command line printed under it: a bare message recorded over the last
         // error an event trigger wrote with its fix (a stream table dropped outside Freshet) lost it (issue 15)
-        String hint = DatabaseErrors.serverError(e).map(org.postgresql.util.ServerErrorMessage::getHint).orElse(null);
+        // (or Freshet's own: the command with its query to edit, after DDL on its sources)
+        String hint = e instanceof dev.freshet.runtime.cli.UserException user && user.hint().isPresent()
+            ? user.hint().get()
+            : DatabaseErrors.serverError(e).map(org.postgresql.util.ServerErrorMessage::getHint).orElse(null);
         StreamTableCatalog.recordError(c, st.id(), message, hint);
         StreamTableCatalog.insertHistory(c, st.id(), started == null ? now(c) : started, st.effectiveMode(),
             List.of(), 0, 0, 0, 0, st.fallbackReason().orElse(null), message);
@@ -852,16 +857,15 @@ public final class StreamTables {
       throw new StreamTableException(ExitCode.REFUSED, "the query of " + st.name() + " no longer plans against "
           + "its sources (a table, column or function it names may have been renamed or dropped since it was "
           + "created): " + e.render().replaceFirst("^error: ", "")
-          + "\n  fix: give it the new names (this recreates it): " + SuggestedCommand.freshet("alter", st.name(),
-              "--query", "..."));
+          + "\n  fix: give it the new names (this recreates it); " + SourceDdlRefusal.editAndRun(st, List.of()));
     }
     if (compiled.effectiveMode() != st.effectiveMode()) {
       refuseAfterSourceDdl(c, st);
       throw new StreamTableException(ExitCode.REFUSED, st.name() + " was created to run "
           + st.effectiveMode() + " but its query now compiles to " + compiled.effectiveMode()
           + compiled.fallback().map(r -> " (" + r.reasonLine() + ")").orElse("")
-          + "; its sources changed since: recreate it with the query as it should read now: "
-          + SuggestedCommand.freshet("alter", st.name(), "--query", "..."));
+          + "; its sources changed since: recreate it with the query as it should read now; "
+          + SourceDdlRefusal.editAndRun(st, List.of()));
     }
     COMPILED.keySet().removeIf(k -> k.get(0).equals(st.id())); // stale plans of it, if any
     COMPILED.put(key, compiled);
@@ -885,8 +889,7 @@ public final class StreamTables {
   private static void refuseAfterSourceDdl(Connection c, StoredStreamTable st) throws SQLException {
     Optional<String> reason = StreamTableCatalog.sourceDdlReason(c, st.id());
     if (reason.isPresent()) {
-      throw new StreamTableException(ExitCode.REFUSED, "stream table " + st.name() + " cannot be refreshed: "
-          + reason.get());
+      throw SourceDdlRefusal.ofReason(reason.get(), st.name()).exception(st, "cannot be refreshed", List.of());
     }
   }
 

@@ -18,13 +18,25 @@ import org.junit.jupiter.api.Test;
  * DIFFERENTIAL} together; two columns dropped by one ALTER TABLE were named as one. Now each refresh is refused
  * (exit status 3, nothing applied) naming every column, what happened to it and the fix, status says the next
  * refresh is refused until then, and after the fix the stream table refreshes and equals its query.
+ *
+ * <p>Every such refusal (FS008 columns, FS006 a source table renamed, from refresh, verify, explain and the
+ * service) prints as the other refusals do: the error, {@code HINT:} with a command that pastes into a shell and
+ * holds the stored query to edit (it said {@code freshet alter NAME --query ...}, which runs the query
+ * {@code ...}), and {@code SQLSTATE:}; exit status 3. FS008 printed one line without its SQLSTATE, FS006 three lines
+ * and exit status 4.
  */
 @PostgresTest
 class CliSourceColumnDdlTest {
 
   private static final String PROMO_RENAMED = "its source column \"public\".\"sc_promo\".\"price\" was renamed to "
-      + "\"cost\" (ALTER TABLE ... RENAME COLUMN), and its query reads it. Give it the new name (this recreates it): "
-      + "freshet alter '\"public\".\"sc_ids\"' --query ...";
+      + "\"cost\" (ALTER TABLE ... RENAME COLUMN), and its query reads it";
+
+  private static final String EDIT = "; edit the query in this command (its query as stored), then run it: ";
+
+  private static final String NEW_NAME = "give it the new name (this recreates it)" + EDIT;
+
+  private static final String PROMO_FIX = NEW_NAME + "freshet alter '\"public\".\"sc_ids\"' --query "
+      + "'SELECT id FROM sc_p WHERE id IN (SELECT pid FROM sc_promo WHERE price < 15)'";
 
   /** The renamed name is an outer query's column now: the refresh named FR005; it names the rename. */
   @Test
@@ -40,21 +52,22 @@ class CliSourceColumnDdlTest {
     db.execute("ALTER TABLE sc_promo RENAME COLUMN price TO cost", "INSERT INTO sc_promo VALUES (3, 5)");
     CliRun refresh = CliRun.run(url, "refresh", "sc_ids");
     assertEquals(3, refresh.exitCode(), refresh.transcript());
-    assertEquals("error: stream table \"public\".\"sc_ids\" cannot be refreshed: " + PROMO_RENAMED + "\n",
-        refresh.err(), refresh.transcript());
+    String refused = "error: stream table \"public\".\"sc_ids\" cannot be refreshed: " + PROMO_RENAMED + "\nHINT:  "
+        + PROMO_FIX + "\nSQLSTATE:  FS008\n";
+    assertEquals(refused, refresh.err(), refresh.transcript());
     assertEquals(List.of(List.of(1)), db.query("SELECT id FROM sc_ids ORDER BY id"), "nothing applied");
 
     CliRun status = CliRun.run(url, "status", "sc_ids");
     assertEquals(0, status.exitCode(), status.transcript());
     assertTrue(status.out().contains("  status:       ERROR\n  last error:\n    stream table \"public\".\"sc_ids\" "
-        + "cannot be refreshed: " + PROMO_RENAMED + "\n"), status.transcript());
+        + "cannot be refreshed: " + PROMO_RENAMED + "\n    HINT:  " + PROMO_FIX + "\n"), status.transcript());
     assertTrue(status.out().contains("  next refresh: refused until its query is given the names as they are now (see the last "
-        + "error; this recreates it): freshet alter '\"public\".\"sc_ids\"' --query ...\n"), status.transcript());
+        + "error)\n"), status.transcript());
     assertTrue(status.out().contains("failed, nothing applied"), status.transcript());
     assertFalse(status.out().contains("FR005"), status.transcript());
     CliRun verify = CliRun.run(url, "verify", "sc_ids");
     assertEquals(3, verify.exitCode(), verify.transcript());
-    assertTrue(verify.err().contains(PROMO_RENAMED), verify.transcript());
+    assertEquals(refused, verify.err(), verify.transcript());
 
     // the fix it names
     CliRun alter = CliRun.run(url, "alter", "sc_ids", "--query",
@@ -79,18 +92,20 @@ class CliSourceColumnDdlTest {
 
     db.execute("ALTER TABLE sc_t DROP COLUMN a, DROP COLUMN b", "INSERT INTO sc_t VALUES (2, 2)");
     String dropped = "its source columns \"public\".\"sc_t\".\"a\" and \"public\".\"sc_t\".\"b\" were dropped (ALTER "
-        + "TABLE ... DROP COLUMN), and its query reads them. Drop the stream table, or give it a query without them "
-        + "(this recreates it): freshet alter '\"public\".\"sc_ab\"' --query ...";
+        + "TABLE ... DROP COLUMN), and its query reads them";
+    String fix = "drop the stream table, or give it a query without them (this recreates it)" + EDIT
+        + "freshet alter '\"public\".\"sc_ab\"' --query 'SELECT id, a, b FROM sc_t WHERE c > 0'";
+    // the event trigger's last error, in the catalog's words, shown as the refusal prints it
     CliRun before = CliRun.run(url, "status", "sc_ab");
-    assertTrue(before.out().contains("  last error:\n    " + dropped + "\n"), before.transcript());
+    assertTrue(before.out().contains("  last error:\n    " + dropped + "\n    HINT:  " + fix + "\n"), before.transcript());
     assertTrue(before.out().contains("  next refresh: refused until its query is given the names as they are now (see the last "
-        + "error; this recreates it): freshet alter '\"public\".\"sc_ab\"' --query ...\n"), before.transcript());
+        + "error)\n"), before.transcript());
     assertFalse(before.out().contains("next refresh: DIFFERENTIAL"), before.transcript());
 
     CliRun refresh = CliRun.run(url, "refresh", "sc_ab");
     assertEquals(3, refresh.exitCode(), refresh.transcript());
-    assertEquals("error: stream table \"public\".\"sc_ab\" cannot be refreshed: " + dropped + "\n", refresh.err(),
-        refresh.transcript());
+    assertEquals("error: stream table \"public\".\"sc_ab\" cannot be refreshed: " + dropped + "\nHINT:  " + fix
+        + "\nSQLSTATE:  FS008\n", refresh.err(), refresh.transcript());
     assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM sc_ab"), "nothing applied");
     CliRun after = CliRun.run(url, "status", "sc_ab");
     assertFalse(after.out().contains("next refresh: DIFFERENTIAL"), after.transcript());
@@ -119,15 +134,16 @@ class CliSourceColumnDdlTest {
 
     db.execute("ALTER TABLE sc_qq RENAME COLUMN w TO w2", "INSERT INTO sc_qq VALUES (2, 2)");
     String renamed = "its source column \"public\".\"sc_qq\".\"w\" was renamed to \"w2\" (ALTER TABLE ... RENAME "
-        + "COLUMN), and its query reads it. Give it the new name (this recreates it): freshet alter "
-        + "'\"public\".\"sc_full\"' --query ...";
+        + "COLUMN), and its query reads it";
+    String fix = NEW_NAME + "freshet alter '\"public\".\"sc_full\"' --query "
+        + "'SELECT id FROM sc_q WHERE id IN (SELECT qid FROM sc_qq WHERE w < 5 OR sc_q.v IS NULL)'";
     CliRun status = CliRun.run(url, "status", "sc_full");
-    assertTrue(status.out().contains("  last error:\n    " + renamed + "\n"), status.transcript());
+    assertTrue(status.out().contains("  last error:\n    " + renamed + "\n    HINT:  " + fix + "\n"), status.transcript());
     assertFalse(status.out().contains("recomputes it in full"), status.transcript());
     CliRun refresh = CliRun.run(url, "refresh", "sc_full");
     assertEquals(3, refresh.exitCode(), refresh.transcript());
-    assertEquals("error: stream table \"public\".\"sc_full\" cannot be refreshed: " + renamed + "\n", refresh.err(),
-        refresh.transcript());
+    assertEquals("error: stream table \"public\".\"sc_full\" cannot be refreshed: " + renamed + "\nHINT:  " + fix
+        + "\nSQLSTATE:  FS008\n", refresh.err(), refresh.transcript());
     assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM sc_full"), "nothing applied");
 
     CliRun alter = CliRun.run(url, "alter", "sc_full", "--query",
@@ -150,17 +166,82 @@ class CliSourceColumnDdlTest {
     db.execute("SET session_replication_role = replica", "ALTER TABLE sc_u RENAME COLUMN v TO v2",
         "RESET session_replication_role", "INSERT INTO sc_u VALUES (2, 2)");
     String renamed = "its source column \"public\".\"sc_u\".\"v\" was renamed to \"v2\" (ALTER TABLE ... RENAME "
-        + "COLUMN), and its query reads it. Give it the new name (this recreates it): freshet alter "
-        + "'\"public\".\"sc_uv\"' --query ...";
+        + "COLUMN), and its query reads it";
+    String fix = NEW_NAME + "freshet alter '\"public\".\"sc_uv\"' --query 'SELECT id, v FROM sc_u'";
     CliRun status = CliRun.run(url, "status", "sc_uv");
     assertTrue(status.out().contains("  status:       ACTIVE\n"), status.transcript());
     assertTrue(status.out().contains("  next refresh: refused until its query is given the names as they are now: "
-        + renamed + "\n"), status.transcript());
+        + renamed + "\n                HINT:  " + fix + "\n"), status.transcript());
     CliRun refresh = CliRun.run(url, "refresh", "sc_uv");
     assertEquals(3, refresh.exitCode(), refresh.transcript());
-    assertEquals("error: stream table \"public\".\"sc_uv\" cannot be refreshed: " + renamed + "\n", refresh.err(),
-        refresh.transcript());
+    assertEquals("error: stream table \"public\".\"sc_uv\" cannot be refreshed: " + renamed + "\nHINT:  " + fix
+        + "\nSQLSTATE:  FS008\n", refresh.err(), refresh.transcript());
     assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM sc_uv"), "nothing applied");
+  }
+
+  /**
+   * A column renamed (FS008) and a source table renamed (FS006) are refused alike by refresh, verify, explain and
+   * the service: the error, the fix with the command holding the stored query (shell-quoted, to edit), the
+   * SQLSTATE, exit status 3. Refresh printed FS008 in one line (no SQLSTATE) and FS006 with exit status 4; the
+   * service logged FS008 without its SQLSTATE. The commands suggested, edited, recreate both.
+   */
+  @Test
+  void aRenamedColumnAndARenamedTableAreRefusedAlike(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sc_pr (id int PRIMARY KEY, name text, price numeric)",
+        "CREATE TABLE sc_orders (id int PRIMARY KEY, amount numeric)",
+        "INSERT INTO sc_pr VALUES (1, 'a', 10), (2, 'b', 20)", "INSERT INTO sc_orders VALUES (1, 5)");
+    String url = db.jdbcUrl();
+    String cheapQuery = "SELECT id, name FROM sc_pr WHERE price < 15";
+    String dailyQuery = "SELECT id, amount FROM sc_orders";
+    assertEquals(0, CliRun.run(url, "create", "sc_cheap", "--schedule", "1m", "--query", cheapQuery).exitCode());
+    assertEquals(0, CliRun.run(url, "create", "sc_daily", "--schedule", "1m", "--query", dailyQuery).exitCode());
+    db.execute("ALTER TABLE sc_pr RENAME COLUMN price TO cost", "ALTER TABLE sc_orders RENAME TO sc_orders_old",
+        "INSERT INTO sc_pr VALUES (3, 'c', 5)", "INSERT INTO sc_orders_old VALUES (2, 7)");
+
+    String cheapWhat = "stream table \"public\".\"sc_cheap\" cannot be refreshed: its source column "
+        + "\"public\".\"sc_pr\".\"price\" was renamed to \"cost\" (ALTER TABLE ... RENAME COLUMN), and its query reads it";
+    String cheap = "error: " + cheapWhat + "\nHINT:  " + NEW_NAME + "freshet alter '\"public\".\"sc_cheap\"' --query '"
+        + cheapQuery + "'\nSQLSTATE:  FS008\n";
+    String dailyWhat = "stream table \"public\".\"sc_daily\" cannot be refreshed: its source \"public\".\"sc_orders\" "
+        + "was renamed to \"public\".\"sc_orders_old\" (ALTER TABLE); its query names the old table";
+    String daily = "error: " + dailyWhat + "\nHINT:  give its query the new name (this recreates it)" + EDIT
+        + "freshet alter '\"public\".\"sc_daily\"' --query '" + dailyQuery + "'\nSQLSTATE:  FS006\n";
+    // the service (both due: as if refreshed an hour ago): one line each, with its SQLSTATE
+    db.execute("UPDATE freshet.stream_tables SET last_refresh_at = now() - interval '1 hour'");
+    CliRun pass = CliRun.run(url, "service", "--once");
+    assertEquals(4, pass.exitCode(), pass.transcript());
+    assertTrue(pass.out().contains("FAILED (1 in a row): " + cheapWhat + " (SQLSTATE FS008)\n"), pass.transcript());
+    assertTrue(pass.out().contains("FAILED (1 in a row): " + dailyWhat + " (SQLSTATE FS006)\n"), pass.transcript());
+    for (String command : List.of("refresh", "verify", "explain")) {
+      for (List<String> expected : List.of(List.of("sc_cheap", cheap), List.of("sc_daily", daily))) {
+        CliRun run = CliRun.run(url, command, expected.get(0));
+        assertEquals(3, run.exitCode(), command + ": " + run.transcript());
+        assertEquals(expected.get(1), run.err(), command + ": " + run.transcript());
+        assertEquals("", run.out(), command + ": " + run.transcript());
+      }
+    }
+    // both shown by status as the refusal prints them
+    for (List<String> expected : List.of(List.of("sc_cheap", cheap), List.of("sc_daily", daily))) {
+      String[] lines = expected.get(1).split("\n");
+      CliRun status = CliRun.run(url, "status", expected.get(0));
+      assertTrue(status.out().contains("  last error:\n    " + lines[0].substring("error: ".length()) + "\n    "
+          + lines[1] + "\n"), status.transcript());
+      assertTrue(status.out().contains("  next refresh: refused until its query is given the names as they are now "
+          + "(see the last error)\n"), status.transcript());
+    }
+    assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM sc_cheap"), "nothing applied");
+    assertEquals(List.of(List.of(1L)), db.query("SELECT count(*) FROM sc_daily"), "nothing applied");
+
+    // the commands suggested, with the query edited
+    CliRun cheapAltered = CliRun.run(url, "alter", "sc_cheap", "--query", cheapQuery.replace("price", "cost"));
+    assertEquals(0, cheapAltered.exitCode(), cheapAltered.transcript());
+    CliRun dailyAltered = CliRun.run(url, "alter", "sc_daily", "--query", dailyQuery.replace("sc_orders", "sc_orders_old"));
+    assertEquals(0, dailyAltered.exitCode(), dailyAltered.transcript());
+    db.execute("INSERT INTO sc_pr VALUES (4, 'd', 1)", "UPDATE sc_pr SET cost = 30 WHERE id = 1",
+        "INSERT INTO sc_orders_old VALUES (3, 9)", "DELETE FROM sc_orders_old WHERE id = 1");
+    assertRefreshedAndEqual(url, "sc_cheap");
+    assertRefreshedAndEqual(url, "sc_daily");
+    assertEquals(List.of(List.of(3), List.of(4)), db.query("SELECT id FROM sc_cheap ORDER BY id"));
   }
 
   private static void assertRefreshedAndEqual(String url, String name) {

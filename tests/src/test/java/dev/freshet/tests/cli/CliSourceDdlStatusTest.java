@@ -64,9 +64,11 @@ class CliSourceDdlStatusTest {
     db.execute("ALTER TABLE \"we\"\"ird\" DROP COLUMN \"Val\"");
     CliRun status = CliRun.run(url, "status", "dq_val");
     assertEquals(0, status.exitCode(), status.transcript());
-    assertTrue(status.out().contains("its source column \"public\".\"we\"\"ird\".\"Val\" was dropped (ALTER TABLE ... "
-        + "DROP COLUMN), and its query reads it. Drop the stream table, or give it a query without it (this "
-        + "recreates it): freshet alter '\"public\".\"dq_val\"' --query ...\n"), status.transcript());
+    assertTrue(status.out().contains("  last error:\n    its source column \"public\".\"we\"\"ird\".\"Val\" was dropped "
+        + "(ALTER TABLE ... DROP COLUMN), and its query reads it\n    HINT:  drop the stream table, or give it a query "
+        + "without it (this recreates it); edit the query in this command (its query as stored), then run it: "
+        + "freshet alter '\"public\".\"dq_val\"' --query 'SELECT id, \"Val\" FROM \"we\"\"ird\"'\n"),
+        status.transcript());
     CliRun other = CliRun.run(url, "status", "dq_other");
     assertTrue(other.out().contains("rebuild:      columns of its source \"public\".\"we\"\"ird\" were dropped or "
         + "changed type (ALTER TABLE): its next refresh rebuilds change capture and recomputes it in full"),

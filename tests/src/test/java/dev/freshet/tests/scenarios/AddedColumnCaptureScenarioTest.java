@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.runtime.cli.SuggestedCommand;
 import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StreamTableException;
 import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
@@ -50,9 +52,13 @@ class AddedColumnCaptureScenarioTest {
       exec(c, "ALTER TABLE ac_promo ADD COLUMN price numeric", "UPDATE ac_promo SET price = 100",
           "INSERT INTO ac_p VALUES (6, 2)", "INSERT INTO ac_promo VALUES (6, 100)");
       assertEquals(List.of(), rows(c, "SELECT id::text FROM (" + QUERY + ") q"), "the text now means another query");
-      Exception e = assertThrows(Exception.class, () -> StreamTables.refresh(c, "ac_cheap"));
+      StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "ac_cheap"));
       assertTrue(e.getMessage().contains(REFUSED), e.getMessage());
-      assertTrue(e.getMessage().contains("freshet alter '\"public\".\"ac_cheap\"' --query ..."), e.getMessage());
+      assertEquals(Optional.of("FS007"), e.sqlState());
+      // the command to edit holds the query as stored
+      assertTrue(e.hint().orElseThrow().endsWith("; edit the query in this command (its query as stored), then run "
+          + "it: freshet alter '\"public\".\"ac_cheap\"' --query " + SuggestedCommand.shellWord(QUERY)),
+          e.hint().toString());
       assertEquals(List.of("1", "3", "5"), rows(c, "SELECT id::text FROM ac_cheap ORDER BY id"), "nothing applied");
       SQLException call = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('ac_cheap')"));
       assertEquals("FS007", call.getSQLState(), call.getMessage());

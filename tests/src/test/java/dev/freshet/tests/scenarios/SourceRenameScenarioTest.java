@@ -52,7 +52,8 @@ class SourceRenameScenarioTest {
       StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn1_notes"));
       assertTrue(e.getMessage().contains("its source column \"public\".\"rn1\".\"note\" was renamed to \"memo\""),
           e.getMessage());
-      assertTrue(e.getMessage().contains("freshet alter '\"public\".\"rn1_notes\"' --query ..."), e.getMessage());
+      assertTrue(e.hint().orElseThrow().endsWith(": freshet alter '\"public\".\"rn1_notes\"' --query 'SELECT id, note "
+          + "FROM rn1 WHERE a > 10'"), e.hint().toString());
       // a refused refresh is recorded like any other failure
       assertEquals(List.of("ERROR|t"), rows(c, "SELECT status, last_error LIKE '%\"note\" was renamed to \"memo\"%' "
           + "FROM freshet.stream_tables WHERE table_name = 'rn1_notes'"));
@@ -109,7 +110,7 @@ class SourceRenameScenarioTest {
       // The stream table whose query reads the dropped column fails, naming it and the fix.
       StreamTableException gone = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn3_spare"));
       assertTrue(gone.getMessage().contains("its source column \"public\".\"rn3\".\"spare\" was dropped")
-          && gone.getMessage().contains("freshet alter"), gone.getMessage());
+          && gone.hint().orElseThrow().contains("freshet alter"), gone.getMessage());
     }
   }
 

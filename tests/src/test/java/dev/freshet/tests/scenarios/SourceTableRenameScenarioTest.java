@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.runtime.cli.ExitCode;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
+import dev.freshet.runtime.streamtable.StreamTableException;
 import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
@@ -41,8 +43,10 @@ class SourceTableRenameScenarioTest {
       exec(c, "ALTER TABLE rn_src RENAME TO rn_moved", "INSERT INTO rn_moved VALUES (3, 1)");
       assertEquals("ERROR", status(c).status(), "the event trigger records it as it happens");
 
-      SQLException e = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "rn_counts"));
+      StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn_counts"));
       assertTrue(e.getMessage().contains(REFUSED), e.getMessage());
+      assertEquals(Optional.of("FS006"), e.sqlState());
+      assertEquals(ExitCode.REFUSED, e.exitCode());
       assertEquals("ERROR", status(c).status(), "the refresh does not set it ACTIVE");
       assertEquals(Optional.of(REFUSED), status(c).lastError().map(m -> m.substring(0, REFUSED.length())));
       SQLException call = assertThrows(SQLException.class, () -> exec(c, "CALL freshet.refresh('rn_counts')"));
@@ -53,7 +57,7 @@ class SourceTableRenameScenarioTest {
 
       // a table created under the old name is not what the stream table reads: still refused, nothing applied
       exec(c, "CREATE TABLE rn_src (id int PRIMARY KEY, g int)", "INSERT INTO rn_src VALUES (10, 7)");
-      assertThrows(SQLException.class, () -> StreamTables.refresh(c, "rn_counts", false, true));
+      assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn_counts", false, true));
       assertEquals(List.of("1|1", "2|1"), rows(c, "SELECT g || '|' || n FROM rn_counts ORDER BY g"));
 
       // renamed back: the query names it again, and the changes made meanwhile are applied
@@ -75,7 +79,7 @@ class SourceTableRenameScenarioTest {
           "RESET session_replication_role", "INSERT INTO rn_other.rn_set VALUES (2, 6)");
       assertEquals("ACTIVE", status(c, "rn_rows").status(), "no event trigger saw it");
 
-      SQLException e = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "rn_rows"));
+      StreamTableException e = assertThrows(StreamTableException.class, () -> StreamTables.refresh(c, "rn_rows"));
       assertTrue(e.getMessage().contains("its source \"public\".\"rn_set\" was renamed to \"rn_other\".\"rn_set\" (ALTER TABLE)"),
           e.getMessage());
       StoredStreamTable after = status(c, "rn_rows");
