@@ -1048,6 +1048,18 @@ public final class StreamTables {
           throw new StreamTableException("cannot change the query or mode of " + target + ": it is rebuilt, "
               + "and " + join(dependents) + " read" + (dependents.size() > 1 ? "" : "s") + " it; drop those first");
         }
+        // its query as stored, which DDL on its sources left naming what is gone: refused as its refresh is, not with
+        // PostgreSQL's error about the first name it meets, and the command it suggests keeps this alter's options
+        if (query.isEmpty() || query.get().strip().equals(st.definingQuery().strip())) {
+          Optional<String> reason = StreamTableCatalog.sourceDdlReason(c, st.id());
+          if (reason.isPresent()) {
+            List<String> options = new ArrayList<>();
+            mode.ifPresent(m -> options.addAll(List.of("--mode", m.name())));
+            schedule.ifPresent(x -> options.addAll(List.of("--schedule", x)));
+            throw SourceDdlRefusal.ofReason(reason.get(), st.name())
+                .exception(st, "cannot be rebuilt with its query as stored", options);
+          }
+        }
         // taken before the drop, which deletes the history with the catalog row
         Rebuilding rebuilding = new Rebuilding(st.createdAt(), StreamTableCatalog.history(c, st.id()),
             StreamTableCatalog.filledByAlter(alteration(mode, schedule, query.isPresent())));

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
  * (exit status 3, nothing applied) naming every column, what happened to it and the fix, status says the next
  * refresh is refused until then, and after the fix the stream table refreshes and equals its query.
  *
- * <p>Every such refusal (FS008 columns, FS006 a source table renamed, from refresh, verify, explain and the
+ * <p>Every such refusal (FS008 columns, FS006 a source table renamed, from refresh, verify, explain, alter and the
  * service) prints as the other refusals do: the error, {@code HINT:} with a command that pastes into a shell and
  * holds the stored query to edit (it said {@code freshet alter NAME --query ...}, which runs the query
  * {@code ...}), and {@code SQLSTATE:}; exit status 3. FS008 printed one line without its SQLSTATE, FS006 three lines
- * and exit status 4.
+ * and exit status 4, and {@code alter --mode} gave PostgreSQL's {@code column "price" does not exist}.
  */
 @PostgresTest
 class CliSourceColumnDdlTest {
@@ -242,6 +242,54 @@ class CliSourceColumnDdlTest {
     assertRefreshedAndEqual(url, "sc_cheap");
     assertRefreshedAndEqual(url, "sc_daily");
     assertEquals(List.of(List.of(3), List.of(4)), db.query("SELECT id FROM sc_cheap ORDER BY id"));
+  }
+
+  /**
+   * {@code alter --mode} rebuilds from the stored query, which names the renamed column (or table): refused as the
+   * refresh is, naming it, with the fix and its SQLSTATE, exit status 3, the suggested command keeping {@code --mode};
+   * it gave PostgreSQL's {@code column "price" does not exist}. That command pasted unedited (the stored query) is
+   * refused the same; edited, it rebuilds, and the stream table equals its query.
+   */
+  @Test
+  void alterWithTheStoredQueryNamesWhatWasRenamed(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE sc_pa (id int PRIMARY KEY, name text, price numeric)",
+        "CREATE TABLE sc_src (id int PRIMARY KEY, v int)",
+        "INSERT INTO sc_pa VALUES (1, 'a', 10), (2, 'b', 20)", "INSERT INTO sc_src VALUES (1, 1)");
+    String url = db.jdbcUrl();
+    String query = "SELECT id, name FROM sc_pa WHERE price < 15";
+    assertEquals(0, CliRun.run(url, "create", "sc_alt", "--mode", "DIFFERENTIAL", "--query", query).exitCode());
+    assertEquals(0, CliRun.run(url, "create", "sc_moved", "--query", "SELECT id, v FROM sc_src").exitCode());
+    db.execute("ALTER TABLE sc_pa RENAME COLUMN price TO cost", "ALTER TABLE sc_src RENAME TO sc_src2");
+
+    String refused = "error: stream table \"public\".\"sc_alt\" cannot be rebuilt with its query as stored: its source "
+        + "column \"public\".\"sc_pa\".\"price\" was renamed to \"cost\" (ALTER TABLE ... RENAME COLUMN), and its query "
+        + "reads it\nHINT:  " + NEW_NAME + "freshet alter '\"public\".\"sc_alt\"' --mode FULL --query '" + query + "'\n"
+        + "SQLSTATE:  FS008\n";
+    CliRun alter = CliRun.run(url, "alter", "sc_alt", "--mode", "FULL");
+    assertEquals(3, alter.exitCode(), alter.transcript());
+    assertEquals(refused, alter.err(), alter.transcript());
+    CliRun pasted = CliRun.run(url, "alter", "sc_alt", "--mode", "FULL", "--query", query);
+    assertEquals(3, pasted.exitCode(), pasted.transcript());
+    assertEquals(refused, pasted.err(), pasted.transcript());
+    assertTrue(CliRun.run(url, "status", "sc_alt").out().contains("  mode:         DIFFERENTIAL\n"), "not rebuilt");
+
+    CliRun moved = CliRun.run(url, "alter", "sc_moved", "--mode", "FULL");
+    assertEquals(3, moved.exitCode(), moved.transcript());
+    assertEquals("error: stream table \"public\".\"sc_moved\" cannot be rebuilt with its query as stored: its source "
+        + "\"public\".\"sc_src\" was renamed to \"public\".\"sc_src2\" (ALTER TABLE); its query names the old table\n"
+        + "HINT:  give its query the new name (this recreates it)" + EDIT + "freshet alter '\"public\".\"sc_moved\"' "
+        + "--mode FULL --query 'SELECT id, v FROM sc_src'\nSQLSTATE:  FS006\n", moved.err(), moved.transcript());
+
+    CliRun edited = CliRun.run(url, "alter", "sc_alt", "--mode", "FULL", "--query", query.replace("price", "cost"));
+    assertEquals(0, edited.exitCode(), edited.transcript());
+    assertTrue(edited.out().contains("  mode:         FULL\n"), edited.transcript());
+    CliRun movedEdited = CliRun.run(url, "alter", "sc_moved", "--mode", "FULL", "--query", "SELECT id, v FROM sc_src2");
+    assertEquals(0, movedEdited.exitCode(), movedEdited.transcript());
+    db.execute("INSERT INTO sc_pa VALUES (3, 'c', 1)", "UPDATE sc_pa SET cost = 50 WHERE id = 1",
+        "INSERT INTO sc_src2 VALUES (2, 2)");
+    assertRefreshedAndEqual(url, "sc_alt");
+    assertRefreshedAndEqual(url, "sc_moved");
+    assertEquals(List.of(List.of(3)), db.query("SELECT id FROM sc_alt ORDER BY id"));
   }
 
   private static void assertRefreshedAndEqual(String url, String name) {
