@@ -78,7 +78,8 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     // A usage error: what is wrong, PicoCLI's suggestions for a mistyped name, and where the help is;
     // not the whole help, which would bury the one line that matters.
     cli.setParameterExceptionHandler((ex, args) -> {
-      printUsageError(ex.getCommandLine(), picocliMessage(ex), ex);
+      CommandLine.ParameterException shown = unmatchedFirst(ex);
+      printUsageError(shown.getCommandLine(), picocliMessage(shown), shown);
       return ExitCode.USAGE.code();
     });
     cli.setExitCodeExceptionMapper(ex -> exitCode(ex).code());
@@ -97,6 +98,20 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     }
     err.println("see '" + command.getCommandSpec().qualifiedName() + " --help'");
     err.flush();
+  }
+
+  /**
+   * An argument the command does not know, rather than the parameter picocli found missing first: picocli checks
+   * for a missing NAME before it reports an unknown option, so {@code freshet verify --bogus} said that NAME was
+   * missing, which sends the user after the wrong fix.
+   */
+  static CommandLine.ParameterException unmatchedFirst(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.MissingParameterException && ex.getCommandLine() != null
+        && !ex.getCommandLine().getUnmatchedArguments().isEmpty()) {
+      return new CommandLine.UnmatchedArgumentException(ex.getCommandLine(),
+          new ArrayList<>(ex.getCommandLine().getUnmatchedArguments()));
+    }
+    return ex;
   }
 
   /**

@@ -24,6 +24,12 @@ class CliUsageErrorTest {
         Arguments.of(List.of("create", "t", "--query", "SELECT 1", "--bogus"), "error: unknown option: '--bogus'",
             "freshet create"),
         Arguments.of(List.of("status"), "error: missing required parameter: 'NAME'", "freshet status"),
+        // an unknown option is named as such, not as the NAME picocli also found missing (it said "missing
+        // required parameter: 'NAME'" for each of these, found by the first-hour walkthrough, issue 15)
+        Arguments.of(List.of("verify", "--bogus"), "error: unknown option: '--bogus'", "freshet verify"),
+        Arguments.of(List.of("status", "--bogus"), "error: unknown option: '--bogus'", "freshet status"),
+        Arguments.of(List.of("drop", "--bogus"), "error: unknown option: '--bogus'", "freshet drop"),
+        Arguments.of(List.of("create", "t", "--bogus"), "error: unknown option: '--bogus'", "freshet create"),
         Arguments.of(List.of("create", "t", "--query"), "error: missing required parameter for option '--query' (SQL)",
             "freshet create"),
         Arguments.of(List.of("status", "t", "--history", "x"),
