@@ -34,7 +34,7 @@ class CliUsageErrorTest {
             "freshet create"),
         Arguments.of(List.of("status", "t", "--history", "x"),
             "error: invalid value for option '--history': 'x' is not an int", "freshet status"),
-        Arguments.of(List.of("verify", "a", "b"), "error: unexpected argument: 'b'", "freshet verify"),
+        Arguments.of(List.of("status", "a", "b"), "error: unexpected argument: 'b'", "freshet status"),
         Arguments.of(List.of("tpch", "queries", "99"), "error: unexpected argument: '99'", "freshet tpch queries"),
         // found by the command: a value out of range, options that exclude each other
         Arguments.of(List.of("status", "t", "--history", "-1"),
@@ -60,6 +60,9 @@ class CliUsageErrorTest {
             "error: give one of -q=SQL or -f=FILE, once", "freshet create"),
         Arguments.of(List.of("refresh", "t", "--all"), "error: give stream table names or --all, not both",
             "freshet refresh"),
+        Arguments.of(List.of("verify", "t", "--all"), "error: give stream table names or --all, not both",
+            "freshet verify"),
+        Arguments.of(List.of("verify"), "error: name the stream tables to verify, or give --all", "freshet verify"),
         Arguments.of(List.of("tpch", "queries", "--show", "99"), "error: --show takes a query number from 1 to 22; got 99",
             "freshet tpch queries"),
         Arguments.of(List.of("tpch", "load", "--sf", "-1"),
