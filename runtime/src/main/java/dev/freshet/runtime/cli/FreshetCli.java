@@ -79,7 +79,11 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     // not the whole help, which would bury the one line that matters.
     cli.setParameterExceptionHandler((ex, args) -> {
       CommandLine.ParameterException shown = unmatchedFirst(ex);
-      printUsageError(shown.getCommandLine(), picocliMessage(shown), shown);
+      if (unknownCommand(shown).isPresent()) {
+        printUnknownCommand(shown.getCommandLine(), unknownCommand(shown).get());
+      } else {
+        printUsageError(shown.getCommandLine(), picocliMessage(shown), shown);
+      }
       return ExitCode.USAGE.code();
     });
     cli.setExitCodeExceptionMapper(ex -> exitCode(ex).code());
@@ -114,17 +118,40 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     return ex;
   }
 
+  /** The word given where a command of {@code ex}'s command was expected ({@code freshet refesh}), if that failed. */
+  private static java.util.Optional<String> unknownCommand(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
+        && !unmatched.getCommandLine().getSubcommands().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      return java.util.Optional.of(unmatched.getUnmatched().get(0));
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * A word that is not a command, said as git says it, in one line ({@code freshet: 'refesh' is not a freshet
+   * command. See 'freshet --help'.}), then the command it was likely meant to be when one is close
+   * ({@link SimilarCommands}); nothing more when none is, rather than picocli's guesses.
+   */
+  private static void printUnknownCommand(CommandLine command, String word) {
+    PrintWriter err = command.getErr();
+    String name = command.getCommandSpec().qualifiedName();
+    err.println(name + ": '" + word + "' is not a " + name + " command. See '" + name + " --help'.");
+    List<String> commands = command.getSubcommands().entrySet().stream()
+        .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(java.util.Map.Entry::getKey).toList();
+    List<String> similar = SimilarCommands.to(word, commands);
+    if (!similar.isEmpty()) {
+      err.println();
+      err.println(similar.size() == 1 ? "The most similar command is" : "The most similar commands are");
+      similar.forEach(s -> err.println("\t" + s));
+    }
+    err.flush();
+  }
+
   /**
    * picocli's message in PostgreSQL's style: no "Error: " of its own (a missing required argument), a lower-case
    * first letter, and the argument it could not place named as such, not by its index among the arguments.
    */
   static String picocliMessage(CommandLine.ParameterException ex) {
-    if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()
-        && !unmatched.getCommandLine().getSubcommands().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
-      // as git says it: 'refesh' is not a git command
-      return "'" + unmatched.getUnmatched().get(0) + "' is not a "
-          + unmatched.getCommandLine().getCommandSpec().qualifiedName() + " command";
-    }
     String message = String.valueOf(ex.getMessage()).replaceFirst("^Error: ", "")
         .replaceFirst("^Unmatched arguments? (at|from) index \\d+: ", "unexpected argument: ");
     java.util.regex.Matcher twice = java.util.regex.Pattern.compile("expected only one match but got \\(([^)]*)\\)=.*")

@@ -165,7 +165,8 @@ class CliHelpTest {
     assertTrue(!run.err().contains("Usage:"), run.transcript());
     CliRun typo = CliRun.run(null, "refesh", "t");
     assertEquals(2, typo.exitCode(), typo.transcript());
-    assertTrue(typo.err().contains("refresh"), "suggests the command meant: " + typo.transcript());
-    assertTrue(typo.err().strip().endsWith("see 'freshet --help'"), typo.transcript());
+    assertTrue(typo.err().startsWith("freshet: 'refesh' is not a freshet command. See 'freshet --help'.\n"),
+        typo.transcript());
+    assertTrue(typo.err().strip().endsWith("\trefresh"), "suggests the command meant: " + typo.transcript());
   }
 }

@@ -1,7 +1,6 @@
 package dev.freshet.tests.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,23 +84,34 @@ class CliUsageErrorTest {
     assertEquals("", run.out(), run.transcript());
   }
 
-  /** A mistyped command is named as not a command, with picocli's guess at the one meant. */
+  /**
+   * A word that is not a command is said in one line as git says it, then the command it was likely meant to be
+   * when one is close, and only then (picocli guessed three for any word: {@code freshet frobnicate} got "Did
+   * you mean: freshet create or freshet migrate or freshet drop?", found by the first-hour walkthrough, issue 15).
+   */
   @ParameterizedTest
   @MethodSource("mistypedCommands")
-  void aMistypedCommandIsNamedWithTheLikelyOne(List<String> args, String error, String meant, String command) {
+  void aMistypedCommandIsNamedWithTheCloseOnesOnly(List<String> args, String expected) {
     CliRun run = CliRun.run(null, args.toArray(String[]::new));
     assertEquals(2, run.exitCode(), run.transcript());
-    List<String> lines = run.err().lines().toList();
-    assertEquals(3, lines.size(), run.transcript());
-    assertEquals(error, lines.get(0), run.transcript());
-    assertTrue(lines.get(1).startsWith("Did you mean: ") && lines.get(1).contains(meant), run.transcript());
-    assertEquals("see '" + command + " --help'", lines.get(2), run.transcript());
+    assertEquals(expected, run.err(), run.transcript());
+    assertEquals("", run.out(), run.transcript());
   }
 
   static List<Arguments> mistypedCommands() {
     return List.of(
-        Arguments.of(List.of("refesh", "t"), "error: 'refesh' is not a freshet command", "refresh", "freshet"),
-        Arguments.of(List.of("tpch", "lod", "--sf", "1"), "error: 'lod' is not a freshet tpch command",
-            "load", "freshet tpch"));
+        Arguments.of(List.of("frobnicate"),
+            "freshet: 'frobnicate' is not a freshet command. See 'freshet --help'.\n"),
+        Arguments.of(List.of("ls"), "freshet: 'ls' is not a freshet command. See 'freshet --help'.\n"),
+        Arguments.of(List.of("creat", "t", "--query", "SELECT 1"),
+            "freshet: 'creat' is not a freshet command. See 'freshet --help'.\n\nThe most similar command is\n\tcreate\n"),
+        Arguments.of(List.of("refesh", "t"),
+            "freshet: 'refesh' is not a freshet command. See 'freshet --help'.\n\nThe most similar command is\n\trefresh\n"),
+        Arguments.of(List.of("verfiy", "--all"),
+            "freshet: 'verfiy' is not a freshet command. See 'freshet --help'.\n\nThe most similar command is\n\tverify\n"),
+        Arguments.of(List.of("serv"), "freshet: 'serv' is not a freshet command. See 'freshet --help'.\n\n"
+            + "The most similar commands are\n\tserver\n\tservice\n"),
+        Arguments.of(List.of("tpch", "lod", "--sf", "1"), "freshet tpch: 'lod' is not a freshet tpch command. "
+            + "See 'freshet tpch --help'.\n\nThe most similar command is\n\tload\n"));
   }
 }
