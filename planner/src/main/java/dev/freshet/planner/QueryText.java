@@ -14,6 +14,18 @@ public final class QueryText {
   /** The statements a defining query can be, as messages list them: every one of {@link #QUERY_STARTS}. */
   public static final String QUERY_KINDS = "SELECT, VALUES, WITH or TABLE";
 
+  /**
+   * The words PostgreSQL's statements start with (its grammar's {@code stmt}, PostgreSQL 15 to 18: the keywords
+   * of {@code pg_get_keywords()} that {@code WORD )} is refused after, not at). A text starting with another word
+   * is no statement at all, and PostgreSQL says so in its words: {@code syntax error at or near "SELEC"}.
+   */
+  private static final Set<String> STATEMENT_STARTS = Set.of("ABORT", "ALTER", "ANALYSE", "ANALYZE", "BEGIN",
+      "CALL", "CHECKPOINT", "CLOSE", "CLUSTER", "COMMENT", "COMMIT", "COPY", "CREATE", "DEALLOCATE", "DECLARE",
+      "DELETE", "DISCARD", "DO", "DROP", "END", "EXECUTE", "EXPLAIN", "FETCH", "GRANT", "IMPORT", "INSERT", "LISTEN",
+      "LOAD", "LOCK", "MERGE", "MOVE", "NOTIFY", "PREPARE", "REASSIGN", "REFRESH", "REINDEX", "RELEASE", "RESET",
+      "REVOKE", "ROLLBACK", "SAVEPOINT", "SECURITY", "SELECT", "SET", "SHOW", "START", "TABLE", "TRUNCATE",
+      "UNLISTEN", "UPDATE", "VACUUM", "VALUES", "WITH");
+
   private QueryText() {
   }
 
@@ -33,7 +45,9 @@ public final class QueryText {
    * Refuses text that is not one query: empty, two statements ({@code SELECT 1; DROP TABLE t} would
    * run the second wherever Freshet embeds the query), or a statement that is not a query
    * ({@code DELETE FROM t}). Reads the text as PostgreSQL's lexer does: comments, string and
-   * identifier quoting and dollar quoting hide semicolons and words.
+   * identifier quoting and dollar quoting hide semicolons and words. Text that starts as no statement does
+   * ({@code SELEC 1}) passes, whatever follows: PostgreSQL refuses it at that word, and its words say what is
+   * wrong (read its {@link #firstStatement} only).
    *
    * @throws InvalidQueryException saying what is wrong, positioned on it
    */
@@ -68,6 +82,9 @@ public final class QueryText {
             end++;
           }
           firstWord = sql.substring(i, Math.max(end, i + 1)).toUpperCase(Locale.ROOT);
+          if (!STATEMENT_STARTS.contains(firstWord)) {
+            return; // a syntax error: PostgreSQL's, at this word
+          }
           if (!QUERY_STARTS.contains(firstWord)) {
             throw new InvalidQueryException("a defining query must be " + QUERY_KINDS + " (a query), not "
                 + firstWord, sql, positionOf(sql, firstWordAt), true, null);
@@ -80,6 +97,23 @@ public final class QueryText {
       throw new InvalidQueryException("the defining query is empty; give a " + QUERY_KINDS + " query",
           sql, SourcePosition.UNKNOWN, true, null);
     }
+  }
+
+  /**
+   * The text up to its first semicolon that ends a statement (leading ones aside), found as PostgreSQL's lexer
+   * finds it; all of it when there is none. What Freshet has PostgreSQL read: never a second statement, even of a
+   * text {@link #requireOneQuery} leaves to PostgreSQL to refuse.
+   */
+  public static String firstStatement(String sql) {
+    boolean started = false;
+    for (int[] token : tokens(sql)) {
+      boolean semicolon = sql.charAt(token[0]) == ';';
+      if (semicolon && started) {
+        return sql.substring(0, token[0]);
+      }
+      started |= !semicolon;
+    }
+    return sql;
   }
 
   /** Statements that write, as the first word of a WITH query's body ({@code WITH d AS (DELETE …)}). */

@@ -39,6 +39,25 @@ class QueryTextTest {
     assertEquals(position, e.position().line() + ":" + e.position().column(), e.render());
   }
 
+  /** Text that starts as no statement does is left to PostgreSQL, which refuses it at that word in its own words. */
+  @ParameterizedTest
+  @ValueSource(strings = {"SELEC 1", "(selec 1)", "SELEC 1; DROP TABLE t", "1 + 1", "\"SELECT\" 1"})
+  void noStatementIsLeftToPostgres(String sql) {
+    assertDoesNotThrow(() -> QueryText.requireOneQuery(sql));
+  }
+
+  /** What PostgreSQL is given to read: the text up to the semicolon that ends its first statement. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "SELEC 1; DROP TABLE t        | SELEC 1",
+      "SELECT ';' AS s; DELETE      | SELECT ';' AS s",
+      "SELECT $$;$$ -- ;\\n; x      | `SELECT $$;$$ -- ;\\n`",
+      "SELECT 1                     | SELECT 1",
+      ";SELECT 1; DROP TABLE t      | ;SELECT 1"})
+  void firstStatement(String sql, String first) {
+    assertEquals(first.replace("\\n", "\n"), QueryText.firstStatement(sql.replace("\\n", "\n")));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "   ", ";", "-- only a comment"})
   void empty(String sql) {

@@ -227,7 +227,7 @@ public final class PgQueryAnalyzer {
       // The text goes to PostgreSQL as written: pgjdbc's escape processing ({fn …}, {d '…'}) would read it
       // first and report an unterminated quote in its own words, about the probe's text
       s.setEscapeProcessing(false);
-      s.execute(prefix + sql);
+      s.execute(prefix + QueryText.firstStatement(sql)); // one statement, whatever the text holds
     } catch (PSQLException e) {
       throw invalid(sql, prefix, e);
     }

@@ -36,6 +36,51 @@ class CliQueryMessagesTest {
   }
 
   /**
+   * A text that is no statement reads as psql says it, PostgreSQL's syntax error (SQLSTATE 42601) at the word:
+   * {@code SELEC 1} was "a defining query must be SELECT, VALUES, WITH or TABLE (a query), not SELEC", Freshet's
+   * words for a statement that is not a query (found by the first-hour walkthrough, issue 15). A second statement
+   * after it is not run. {@code create} and {@code plan} alike.
+   */
+  @Test
+  void aMisspelledQueryIsPostgresSyntaxError(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE msg_keep (id int PRIMARY KEY)");
+    for (List<String> command : List.of(List.of("create", "msg_syntax"), List.of("plan"))) {
+      java.util.function.Function<String, CliRun> run = query -> {
+        List<String> args = new java.util.ArrayList<>(command);
+        args.addAll(List.of("--query", query));
+        return CliRun.run(db.jdbcUrl(), args.toArray(String[]::new));
+      };
+      CliRun misspelled = run.apply("SELEC 1");
+      assertEquals(3, misspelled.exitCode(), misspelled.transcript());
+      assertEquals("error: syntax error at or near \"SELEC\"\n"
+          + "  --> query:1:1\n"
+          + "   | SELEC 1\n"
+          + "   | ^\n", misspelled.err(), misspelled.transcript());
+      CliRun second = run.apply("selec id FROM msg_keep; DROP TABLE msg_keep");
+      assertEquals("error: syntax error at or near \"selec\"\n"
+          + "  --> query:1:1\n"
+          + "   | selec id FROM msg_keep; DROP TABLE msg_keep\n"
+          + "   | ^\n", second.err(), second.transcript());
+      CliRun noFrom = run.apply("SELECT FROM");
+      assertEquals("error: syntax error at end of input\n"
+          + "  --> query:1:12\n"
+          + "   | SELECT FROM\n"
+          + "   |            ^\n", noFrom.err(), noFrom.transcript());
+      CliRun operand = run.apply("SELECT 1 +");
+      assertEquals(3, operand.exitCode(), operand.transcript());
+      assertEquals("error: syntax error at end of input\n"
+          + "  --> query:1:11\n"
+          + "   | SELECT 1 +\n"
+          + "   |           ^\n", operand.err(), operand.transcript());
+      // a statement that is not a query is still said in Freshet's words, which say what a query may be
+      CliRun delete = run.apply("DELETE FROM msg_keep");
+      assertTrue(delete.err().startsWith("error: a defining query must be SELECT, VALUES, WITH or TABLE (a query), "
+          + "not DELETE\n"), delete.transcript());
+    }
+    assertEquals(0L, db.scalar("SELECT count(*) FROM msg_keep"), "the table the second statement dropped is there");
+  }
+
+  /**
    * A name the query gets wrong reads as psql says it ({@code column "nosuch" does not exist}), where create
    * printed {@code error: invalid: column ...}, a word of Freshet's inside (found by the first-hour walkthrough).
    */
