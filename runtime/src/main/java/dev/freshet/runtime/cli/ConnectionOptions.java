@@ -10,7 +10,8 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * Where a command connects: {@code --jdbc-url} / {@code FRESHET_JDBC_URL} (a JDBC URL or a libpq URI),
+ * Where a command connects: {@code --jdbc-url} / {@code FRESHET_JDBC_URL} (a JDBC URL, a libpq URI or a libpq
+ * connection string) or psql's {@code --host}, {@code -U} and {@code -d},
  * else libpq's {@code PG*} variables as psql reads them ({@link ConnectionTarget}), else an embedded
  * PostgreSQL kept in {@code --data-dir}. Commands on the user's database stop there and say how to name
  * one; {@code demo}, {@code bench}, {@code server} and the TPC-H commands start a temporary embedded one.
@@ -18,10 +19,25 @@ import picocli.CommandLine.Option;
 public final class ConnectionOptions {
 
   @Option(names = "--jdbc-url", paramLabel = "URL", defaultValue = "${env:FRESHET_JDBC_URL}",
-      description = "The database: a JDBC URL (jdbc:postgresql://HOST[:PORT]/DB?user=U) or a libpq URI "
-          + "(postgresql://U[:PASSWORD]@HOST[:PORT]/DB) (default: $FRESHET_JDBC_URL, else PGHOST, PGPORT, "
+      description = "The database: a JDBC URL (jdbc:postgresql://HOST[:PORT]/DB?user=U), a libpq URI "
+          + "(postgresql://U[:PASSWORD]@HOST[:PORT]/DB) or a libpq connection string ('host=HOST port=PORT "
+          + "dbname=DB user=U') (default: $FRESHET_JDBC_URL, else PGHOST, PGPORT, "
           + "PGDATABASE, PGUSER, PGPASSWORD as psql reads them; ~/.pgpass is read for a missing password).")
   String jdbcUrl;
+
+  @Option(names = "--host", paramLabel = "HOST",
+      description = "The database server's host, as psql's -h (-h is --help here); its port is PGPORT, else 5432 "
+          + "(--port is the embedded server's: for another port, use --jdbc-url 'host=HOST port=PORT ...'). "
+          + "Not with --jdbc-url.")
+  String host;
+
+  @Option(names = {"-U", "--username"}, paramLabel = "USER",
+      description = "The user to connect as, as psql's -U (default: PGUSER, else your login name). Not with --jdbc-url.")
+  String username;
+
+  @Option(names = {"-d", "--dbname"}, paramLabel = "DBNAME",
+      description = "The database's name, as psql's -d (default: PGDATABASE, else the user name). Not with --jdbc-url.")
+  String dbname;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Data directory of an embedded PostgreSQL, kept between runs; only when no database is "
@@ -45,7 +61,37 @@ public final class ConnectionOptions {
   }
 
   private Optional<ConnectionTarget> target() {
-    return ConnectionTarget.resolve(jdbcUrl, System.getenv());
+    return psqlOptions().isEmpty() ? ConnectionTarget.resolve(jdbcUrl, System.getenv())
+        : Optional.of(ConnectionTarget.fromOptions(psqlOptions(), System.getenv()));
+  }
+
+  /**
+   * --host, -U and -d as libpq's keywords; they name the database as --jdbc-url does (and over
+   * {@code FRESHET_JDBC_URL}, as a command line's options win over the environment), so not with --jdbc-url.
+   */
+  private java.util.Map<String, String> psqlOptions() {
+    java.util.Map<String, String> keywords = new java.util.LinkedHashMap<>();
+    putIfGiven(keywords, "host", host);
+    putIfGiven(keywords, "user", username);
+    putIfGiven(keywords, "dbname", dbname);
+    if (!keywords.isEmpty() && jdbcUrlGiven()) {
+      throw new UserException(ExitCode.USAGE, "give the database by --jdbc-url or by --host, -U and -d, not both");
+    }
+    return keywords;
+  }
+
+  private static void putIfGiven(java.util.Map<String, String> keywords, String keyword, String value) {
+    if (value != null && !value.isBlank()) {
+      keywords.put(keyword, value);
+    }
+  }
+
+  /** Whether --jdbc-url was on the command line (not only FRESHET_JDBC_URL, its default). */
+  private boolean jdbcUrlGiven() {
+    picocli.CommandLine.ParseResult parsed = command == null || command.commandLine() == null ? null
+        : command.commandLine().getParseResult();
+    return parsed != null ? parsed.hasMatchedOption("--jdbc-url")
+        : jdbcUrl != null && !jdbcUrl.equals(System.getenv("FRESHET_JDBC_URL"));
   }
 
   /** --port and --data-dir are the embedded server's: given with a named database, they would be ignored. */
@@ -64,8 +110,9 @@ public final class ConnectionOptions {
    */
   public Connection connect(PrintWriter log) throws SQLException {
     if (usesEmbedded() && dataDirectory == null) {
-      throw new UserException(ExitCode.USAGE, "no database given: pass --jdbc-url (jdbc:postgresql://HOST/DB or "
-          + "postgresql://USER@HOST/DB), set FRESHET_JDBC_URL, or set PGHOST, PGDATABASE and PGUSER as for psql; "
+      throw new UserException(ExitCode.USAGE, "no database given: pass --jdbc-url (jdbc:postgresql://HOST/DB, "
+          + "postgresql://USER@HOST/DB or 'host=HOST dbname=DB user=USER') or --host, -d and -U, set "
+          + "FRESHET_JDBC_URL, or set PGHOST, PGDATABASE and PGUSER as for psql; "
           + "or --data-dir DIR for an embedded PostgreSQL kept in DIR");
     }
     return connectOrStartEmbedded(log);
@@ -85,7 +132,8 @@ public final class ConnectionOptions {
    * one; {@code PGHOST} and the other libpq variables, which name the user's database, are not followed.
    */
   public Connection connectNamedOrStartEmbedded(PrintWriter log) throws SQLException {
-    return connectOrStartEmbedded(log, ConnectionTarget.resolveNamed(jdbcUrl, System.getenv()));
+    return connectOrStartEmbedded(log, psqlOptions().isEmpty() ? ConnectionTarget.resolveNamed(jdbcUrl, System.getenv())
+        : Optional.of(ConnectionTarget.fromOptions(psqlOptions(), System.getenv())));
   }
 
   private Connection connectOrStartEmbedded(PrintWriter log, Optional<ConnectionTarget> target) throws SQLException {
@@ -125,6 +173,16 @@ public final class ConnectionOptions {
   public java.util.List<String> childArguments() {
     if (embedded != null) {
       return java.util.List.of("--jdbc-url", embedded.jdbcUrl("postgres"));
+    }
+    if (!psqlOptions().isEmpty()) {
+      java.util.List<String> arguments = new java.util.ArrayList<>();
+      psqlOptions().forEach((keyword, value) -> arguments.addAll(java.util.List.of(
+          switch (keyword) {
+            case "host" -> "--host";
+            case "user" -> "--username";
+            default -> "--dbname";
+          }, value)));
+      return arguments;
     }
     return jdbcUrl == null || jdbcUrl.isBlank() ? java.util.List.of() : java.util.List.of("--jdbc-url", jdbcUrl);
   }

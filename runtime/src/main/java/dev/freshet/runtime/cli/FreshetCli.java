@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "freshet", mixinStandardHelpOptions = true, versionProvider = FreshetCli.Version.class,
     description = {"Incremental view maintenance for PostgreSQL.", "",
-        "Connects to the database named by --jdbc-url (a JDBC URL or a postgresql:// URI) or "
+        "Connects to the database named by --jdbc-url (a JDBC URL, a postgresql:// URI or a connection string, "
+            + "'host=HOST dbname=DB user=USER'), by --host, -U and -d, or by "
             + "$FRESHET_JDBC_URL, else by PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD as psql does. "
             + "demo, bench, server and the TPC-H commands start an embedded PostgreSQL when none is named."},
     footer = {"", "Run 'freshet COMMAND --help' for a command's options.",
