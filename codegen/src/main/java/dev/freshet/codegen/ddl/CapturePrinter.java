@@ -156,10 +156,12 @@ public final class CapturePrinter {
    * column's type ({@code ALTER COLUMN … TYPE}), which would shift the positions or change what they
    * hold: so each function first compares the source's columns with the layout it was written for
    * ({@link #layout}: the numbers of the columns up to the last captured one, and the type, modifier and
-   * collation of each captured one). When they differ, or the guard view is gone, it writes a TRUNCATE
-   * marker instead of reading rows, and the application's write goes on; the next refresh rebuilds
-   * capture for the new layout ({@code ChangeCapture.reconcile}) and recomputes every stream table
-   * reading the source. PL/pgSQL plans a statement when it first runs it, so the reads by position are
+   * collation of each captured one). When only columns it does not capture were dropped, it reads the
+   * captured ones where they are now ({@link #followDrops}); the next refresh writes it anew for the new
+   * layout, and no stream table recomputes. When a captured column was dropped or changed type, or the
+   * guard view is gone, it writes a TRUNCATE marker instead of reading rows, and the application's write
+   * goes on; the next refresh rebuilds capture for the new layout ({@code ChangeCapture.reconcile}) and
+   * recomputes every stream table reading the source. PL/pgSQL plans a statement when it first runs it, so the reads by position are
    * never planned for a layout they were not written for. Each statement names the guard view, which
    * reads the source, so that a change of the source also invalidates their plans.
    *
@@ -191,23 +193,135 @@ public final class CapturePrinter {
     String truncated = "INSERT INTO " + buffer + " (" + Quoting.identifier(WEIGHT) + ", "
         + Quoting.identifier(TRUNCATE) + ")\n  VALUES (0, true);";
     List<Integer> attnums = capturedAttnums(columns, source);
+    String relid = Long.toString(sourceRelid) + "::pg_catalog.oid";
+    String attnumArray = "(" + wrappedLiteral(attnumArray(attnums), "          ") + ")::pg_catalog.int2[]";
+    String insertDynamic = dynamicRows(insertInto, columns, "1", NEW_TABLE, NEW_ALIAS);
+    String deleteDynamic = dynamicRows(insertInto, columns, "-1", OLD_TABLE, OLD_ALIAS);
     // Checked first: PL/pgSQL plans a statement when it first runs it, so the reads by position are
     // never planned once the layout changed, and the application's write goes through.
     String layoutChanged = "IF pg_catalog.to_regclass(" + Quoting.literal(qualifiedGuard(sourceRelid)) + ") IS NULL\n"
-        + "     OR " + currentLayoutSql(Long.toString(sourceRelid) + "::pg_catalog.oid",
-            "(" + wrappedLiteral(attnumArray(attnums), "          ") + ")::pg_catalog.int2[]").replace("\n", "\n        ")
-        + "\n        IS DISTINCT FROM " + wrappedLiteral(layout(attnums, source), "          ") + " THEN\n"
-        + "    -- A column up to the last captured one was dropped, or a captured one changed its type: its\n"
+        + "     OR " + currentLayoutSql(relid, attnumArray).replace("\n", "\n        ")
+        + "\n        IS DISTINCT FROM " + wrappedLiteral(layout(attnums, source), "          ") + " THEN\n";
+    String marker = "    -- A captured column was dropped or changed its type (or the guard view is gone): its\n"
         + "    -- rows can no longer be read by position. Capture stops safely; the marker makes the next\n"
         + "    -- refresh rebuild capture and recompute every stream table reading the source.\n"
         + "    " + truncated.replace("\n  ", "\n    ") + "\n    RETURN NULL;\n  END IF;";
     List<String> statements = new ArrayList<>();
-    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(BY_POSITION, layoutChanged, inserted)));
-    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(BY_POSITION, layoutChanged, deleted, inserted)));
-    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(BY_POSITION, layoutChanged, deleted)));
+    statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(BY_POSITION,
+        layoutChanged + followDrops(sourceRelid, attnums, source, relid, attnumArray, List.of(insertDynamic))
+            + marker, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(BY_POSITION,
+        layoutChanged + followDrops(sourceRelid, attnums, source, relid, attnumArray,
+            List.of(deleteDynamic, insertDynamic)) + marker, deleted, inserted)));
+    statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(BY_POSITION,
+        layoutChanged + followDrops(sourceRelid, attnums, source, relid, attnumArray, List.of(deleteDynamic))
+            + marker, deleted)));
     statements.add(function(sourceRelid, CaptureEvent.TRUNCATE, List.of(truncated)));
     statements.add("REVOKE ALL ON FUNCTION\n  " + functionList(sourceRelid) + "\nFROM PUBLIC");
     return statements;
+  }
+
+  /**
+   * Words of the capture functions that follow a drop of columns they do not capture ({@link #followDrops});
+   * {@code freshet.on_source_ddl} (catalog V27, R__refresh_functions.sql) looks for the same words.
+   */
+  public static final String FOLLOWS_DROPS_MARK = "Only columns it does not capture were dropped";
+
+  /**
+   * The branch of a capture function taken when the source's layout changed but every captured column is
+   * still there with its recorded type, modifier and collation: only columns it does not capture were
+   * dropped (up to the last captured one; a column added comes after it). The positions of the captured
+   * columns are found now from their numbers (the n-th column not dropped is the n-th of a transition
+   * table), and the rows are read at those positions by a statement run with {@code EXECUTE}, planned for
+   * this call only. So the application's writes between such a drop and the next refresh are captured
+   * row by row, and no stream table on the source has to recompute; that refresh writes the functions
+   * anew for the new layout ({@code ChangeCapture.reconcile}). Empty when nothing is captured (the layout
+   * is then empty and never changes).
+   *
+   * @param statements the {@link #dynamicRows} statements to run, in order
+   */
+  private static String followDrops(long sourceRelid, List<Integer> attnums, List<SourceAttribute> source,
+      String relid, String attnumArray, List<String> statements) {
+    if (attnums.isEmpty()) {
+      return "";
+    }
+    int last = attnums.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    String positions = "ARRAY(\n"
+        + "          SELECT pg_catalog.quote_ident((SELECT pg_catalog.count(*)\n"
+        + "                                         FROM pg_catalog.pg_attribute AS a\n"
+        + "                                         WHERE a.attrelid = " + relid + " AND a.attnum > 0\n"
+        + "                                           AND NOT a.attisdropped\n"
+        + "                                           AND a.attnum <= k.attnum)::pg_catalog.text)\n"
+        + "          FROM pg_catalog.unnest(" + attnumArray.replace("\n", "\n        ") + ")\n"
+        + "            WITH ORDINALITY AS k(attnum, i)\n"
+        + "          ORDER BY k.i)";
+    String width = "(\n"
+        + "          SELECT pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')\n"
+        + "          FROM pg_catalog.generate_series(1, (SELECT pg_catalog.count(*)::pg_catalog.int4\n"
+        + "                                              FROM pg_catalog.pg_attribute AS a\n"
+        + "                                              WHERE a.attrelid = " + relid + " AND a.attnum > 0\n"
+        + "                                                AND NOT a.attisdropped AND a.attnum <= " + last
+        + ")) AS g)";
+    return "    IF pg_catalog.to_regclass(" + Quoting.literal(qualifiedGuard(sourceRelid)) + ") IS NOT NULL\n"
+        + "       AND " + capturedLayoutSql(relid, attnumArray).replace("\n", "\n          ")
+        + "\n          IS NOT DISTINCT FROM " + wrappedLiteral(capturedLayout(attnums, source), "            ")
+        + " THEN\n"
+        + "      -- " + FOLLOWS_DROPS_MARK + " (the captured ones are as they\n"
+        + "      -- were): they are read where they are now, found by their numbers, until the next refresh\n"
+        + "      -- writes this function anew.\n"
+        + "      DECLARE\n"
+        + "        v_at pg_catalog.text[] := " + positions + ";\n"
+        + "        v_width pg_catalog.text := " + width + ";\n"
+        + "      BEGIN\n"
+        + "        " + String.join("\n        ", statements) + "\n"
+        + "        RETURN NULL;\n"
+        + "      END;\n"
+        + "    END IF;\n";
+  }
+
+  /**
+   * {@code EXECUTE} of an INSERT of the rows of transition table {@code table} into the buffer with weight
+   * {@code weight}, reading the captured columns at the positions in the variable {@code v_at} ({@code "3"}, …)
+   * under an alias list of every position up to the last of them (the variable {@code v_width}).
+   */
+  private static String dynamicRows(String insertInto, List<String> columns, String weight, String table,
+      String alias) {
+    String column = Quoting.identifier(alias) + ".";
+    String head = insertInto + Stream.concat(Stream.of(WEIGHT), columns.stream()).map(Quoting::identifier)
+        .collect(Collectors.joining(", ")) + ") ";
+    return "EXECUTE " + wrappedLiteral(head, "          ") + "\n"
+        + "          || " + Quoting.literal("SELECT " + weight + ", " + column)
+        + " || pg_catalog.array_to_string(v_at, " + Quoting.literal(", " + column) + ")\n"
+        + "          || " + Quoting.literal(" FROM " + Quoting.identifier(table) + " AS " + Quoting.identifier(alias)
+            + "(") + " || v_width || ')';";
+  }
+
+  /**
+   * The captured columns' entries of {@link #layout} alone ({@code 1:23:-1:0,4:1043:44:950}): what {@link
+   * #capturedLayoutSql} gives while every captured column is still there with its type.
+   */
+  public static String capturedLayout(List<Integer> capturedAttnums, List<SourceAttribute> source) {
+    return source.stream()
+        .filter(a -> capturedAttnums.contains(a.attnum()))
+        .sorted(java.util.Comparator.comparingInt(SourceAttribute::attnum))
+        .map(a -> a.attnum() + ":" + a.typeId() + ":" + a.typmod() + ":" + a.collationId())
+        .collect(Collectors.joining(","));
+  }
+
+  /** The captured columns' entries of a {@link #layout} text, in its order: its {@link #capturedLayout}. */
+  public static String capturedEntries(String layout) {
+    return java.util.Arrays.stream(layout.split(",")).filter(entry -> entry.contains(":"))
+        .collect(Collectors.joining(","));
+  }
+
+  /** A scalar subquery computing {@link #capturedLayout} from the catalog, now (arguments as {@link #currentLayoutSql}). */
+  public static String capturedLayoutSql(String relid, String capturedAttnums) {
+    return "(SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text\n"
+        + "          || ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'\n"
+        + "          || a.attcollation::pg_catalog.int8, ',' ORDER BY a.attnum), '')\n"
+        + " FROM pg_catalog.pg_attribute AS a\n"
+        + " WHERE a.attrelid = " + relid + " AND NOT a.attisdropped\n"
+        + "   AND a.attnum = ANY (" + capturedAttnums + "))";
   }
 
   /** The source column numbers of {@code captured}, in the same order. */
@@ -286,7 +400,7 @@ public final class CapturePrinter {
 
   /** The comment that opens the body of a function reading rows (names would not be safe in it). */
   private static final String BY_POSITION = "-- " + BY_POSITION_MARK + ": renaming one does not break capture.\n"
-      + "  -- When the columns are no longer those it was written for, capture stops with a marker.";
+      + "  -- When a captured column is no longer the one it was written for, capture stops with a marker.";
 
   /** {@code "n"("1", "2", …, "width")}, or {@code "n"} when no column is read. */
   private static String positionalAlias(String alias, int width) {

@@ -72,7 +72,7 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- When the columns are no longer those it was written for, capture stops with a marker.
+          -- When a captured column is no longer the one it was written for, capture stops with a marker.
           IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL
              OR (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
                           || CASE WHEN a.attnum = ANY (('{1,4}')::pg_catalog.int2[])
@@ -84,7 +84,42 @@ class CapturePrinterTest {
                    AND a.attnum <= (SELECT pg_catalog.max(x)
                                     FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
                 IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
-            -- A column up to the last captured one was dropped, or a captured one changed its type: its
+            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL
+               AND (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
+                            || ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
+                            || a.attcollation::pg_catalog.int8, ',' ORDER BY a.attnum), '')
+                   FROM pg_catalog.pg_attribute AS a
+                   WHERE a.attrelid = 7::pg_catalog.oid AND NOT a.attisdropped
+                     AND a.attnum = ANY (('{1,4}')::pg_catalog.int2[]))
+                  IS NOT DISTINCT FROM '1:23:-1:0,4:1043:44:950' THEN
+              -- Only columns it does not capture were dropped (the captured ones are as they
+              -- were): they are read where they are now, found by their numbers, until the next refresh
+              -- writes this function anew.
+              DECLARE
+                v_at pg_catalog.text[] := ARRAY(
+                  SELECT pg_catalog.quote_ident((SELECT pg_catalog.count(*)
+                                                 FROM pg_catalog.pg_attribute AS a
+                                                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                   AND NOT a.attisdropped
+                                                   AND a.attnum <= k.attnum)::pg_catalog.text)
+                  FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[])
+                    WITH ORDINALITY AS k(attnum, i)
+                  ORDER BY k.i);
+                v_width pg_catalog.text := (
+                  SELECT pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                  FROM pg_catalog.generate_series(1, (SELECT pg_catalog.count(*)::pg_catalog.int4
+                                                      FROM pg_catalog.pg_attribute AS a
+                                                      WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                        AND NOT a.attisdropped AND a.attnum <= 4)) AS g);
+              BEGIN
+                EXECUTE 'INSERT INTO "freshet_changes"."src_7" ("__w",'
+                  || ' "id", "name") '
+                  || 'SELECT 1, "n".' || pg_catalog.array_to_string(v_at, ', "n".')
+                  || ' FROM "freshet_new" AS "n"(' || v_width || ')';
+                RETURN NULL;
+              END;
+            END IF;
+            -- A captured column was dropped or changed its type (or the guard view is gone): its
             -- rows can no longer be read by position. Capture stops safely; the marker makes the next
             -- refresh rebuild capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
@@ -108,7 +143,7 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- When the columns are no longer those it was written for, capture stops with a marker.
+          -- When a captured column is no longer the one it was written for, capture stops with a marker.
           IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL
              OR (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
                           || CASE WHEN a.attnum = ANY (('{1,4}')::pg_catalog.int2[])
@@ -120,7 +155,46 @@ class CapturePrinterTest {
                    AND a.attnum <= (SELECT pg_catalog.max(x)
                                     FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
                 IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
-            -- A column up to the last captured one was dropped, or a captured one changed its type: its
+            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL
+               AND (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
+                            || ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
+                            || a.attcollation::pg_catalog.int8, ',' ORDER BY a.attnum), '')
+                   FROM pg_catalog.pg_attribute AS a
+                   WHERE a.attrelid = 7::pg_catalog.oid AND NOT a.attisdropped
+                     AND a.attnum = ANY (('{1,4}')::pg_catalog.int2[]))
+                  IS NOT DISTINCT FROM '1:23:-1:0,4:1043:44:950' THEN
+              -- Only columns it does not capture were dropped (the captured ones are as they
+              -- were): they are read where they are now, found by their numbers, until the next refresh
+              -- writes this function anew.
+              DECLARE
+                v_at pg_catalog.text[] := ARRAY(
+                  SELECT pg_catalog.quote_ident((SELECT pg_catalog.count(*)
+                                                 FROM pg_catalog.pg_attribute AS a
+                                                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                   AND NOT a.attisdropped
+                                                   AND a.attnum <= k.attnum)::pg_catalog.text)
+                  FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[])
+                    WITH ORDINALITY AS k(attnum, i)
+                  ORDER BY k.i);
+                v_width pg_catalog.text := (
+                  SELECT pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                  FROM pg_catalog.generate_series(1, (SELECT pg_catalog.count(*)::pg_catalog.int4
+                                                      FROM pg_catalog.pg_attribute AS a
+                                                      WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                        AND NOT a.attisdropped AND a.attnum <= 4)) AS g);
+              BEGIN
+                EXECUTE 'INSERT INTO "freshet_changes"."src_7" ("__w",'
+                  || ' "id", "name") '
+                  || 'SELECT -1, "o".' || pg_catalog.array_to_string(v_at, ', "o".')
+                  || ' FROM "freshet_old" AS "o"(' || v_width || ')';
+                EXECUTE 'INSERT INTO "freshet_changes"."src_7" ("__w",'
+                  || ' "id", "name") '
+                  || 'SELECT 1, "n".' || pg_catalog.array_to_string(v_at, ', "n".')
+                  || ' FROM "freshet_new" AS "n"(' || v_width || ')';
+                RETURN NULL;
+              END;
+            END IF;
+            -- A captured column was dropped or changed its type (or the guard view is gone): its
             -- rows can no longer be read by position. Capture stops safely; the marker makes the next
             -- refresh rebuild capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
@@ -148,7 +222,7 @@ class CapturePrinterTest {
         AS $freshet$
         BEGIN
           -- Source columns are read by position: renaming one does not break capture.
-          -- When the columns are no longer those it was written for, capture stops with a marker.
+          -- When a captured column is no longer the one it was written for, capture stops with a marker.
           IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NULL
              OR (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
                           || CASE WHEN a.attnum = ANY (('{1,4}')::pg_catalog.int2[])
@@ -160,7 +234,42 @@ class CapturePrinterTest {
                    AND a.attnum <= (SELECT pg_catalog.max(x)
                                     FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
                 IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
-            -- A column up to the last captured one was dropped, or a captured one changed its type: its
+            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL
+               AND (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
+                            || ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
+                            || a.attcollation::pg_catalog.int8, ',' ORDER BY a.attnum), '')
+                   FROM pg_catalog.pg_attribute AS a
+                   WHERE a.attrelid = 7::pg_catalog.oid AND NOT a.attisdropped
+                     AND a.attnum = ANY (('{1,4}')::pg_catalog.int2[]))
+                  IS NOT DISTINCT FROM '1:23:-1:0,4:1043:44:950' THEN
+              -- Only columns it does not capture were dropped (the captured ones are as they
+              -- were): they are read where they are now, found by their numbers, until the next refresh
+              -- writes this function anew.
+              DECLARE
+                v_at pg_catalog.text[] := ARRAY(
+                  SELECT pg_catalog.quote_ident((SELECT pg_catalog.count(*)
+                                                 FROM pg_catalog.pg_attribute AS a
+                                                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                   AND NOT a.attisdropped
+                                                   AND a.attnum <= k.attnum)::pg_catalog.text)
+                  FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[])
+                    WITH ORDINALITY AS k(attnum, i)
+                  ORDER BY k.i);
+                v_width pg_catalog.text := (
+                  SELECT pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                  FROM pg_catalog.generate_series(1, (SELECT pg_catalog.count(*)::pg_catalog.int4
+                                                      FROM pg_catalog.pg_attribute AS a
+                                                      WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                        AND NOT a.attisdropped AND a.attnum <= 4)) AS g);
+              BEGIN
+                EXECUTE 'INSERT INTO "freshet_changes"."src_7" ("__w",'
+                  || ' "id", "name") '
+                  || 'SELECT -1, "o".' || pg_catalog.array_to_string(v_at, ', "o".')
+                  || ' FROM "freshet_old" AS "o"(' || v_width || ')';
+                RETURN NULL;
+              END;
+            END IF;
+            -- A captured column was dropped or changed its type (or the guard view is gone): its
             -- rows can no longer be read by position. Capture stops safely; the marker makes the next
             -- refresh rebuild capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
@@ -312,6 +421,9 @@ class CapturePrinterTest {
     assertEquals("1:23:-1:0,3,4:20:-1:0", CapturePrinter.layout(List.of(4, 1), source));
     assertEquals("", CapturePrinter.layout(List.of(), source));
     assertEquals("{4,1}", CapturePrinter.attnumArray(List.of(4, 1)));
+    assertEquals("1:23:-1:0,4:20:-1:0", CapturePrinter.capturedLayout(List.of(4, 1), source));
+    assertEquals("1:23:-1:0,4:20:-1:0", CapturePrinter.capturedEntries(CapturePrinter.layout(List.of(4, 1), source)));
+    assertEquals("", CapturePrinter.capturedEntries(""));
   }
 
   private static List<SourceAttribute> attributes(List<String> names) {

@@ -387,12 +387,14 @@ public final class ChangeCapture {
    * still carry the old names, which the stream tables' queries now use for other columns (or not at
    * all): the buffer's columns are renamed to the source's current names (each captured column is known by
    * its column number, recorded since catalog V15, else by its position in the guard view, whose columns
-   * kept the old names). After a column up to the last captured one was dropped, or a captured one changed
-   * type (the functions then wrote markers instead of rows), the buffer drops the columns the source no
-   * longer has and takes the new types. The guard view and the functions are written anew for the new
-   * layout, which is recorded, and a TRUNCATE marker makes every stream table reading the source recompute
-   * in full once: their queries may now mean other columns. If the guard view is gone, capture is rebuilt
-   * by name. A table related to the source (a partition or inheritance child at any level, or an
+   * kept the old names). After a captured column was dropped or changed type (the functions then wrote
+   * markers instead of rows), the buffer drops the columns the source no longer has and takes the new types.
+   * The guard view and the functions are written anew for the new layout, which is recorded, and a TRUNCATE
+   * marker makes every stream table reading the source recompute in full once: their queries may now mean
+   * other columns. A column up to the last captured one that nothing captures, dropped, needs no marker: the
+   * functions read the captured columns where they are since (CapturePrinter#createFunctions), unless they
+   * were written by an older Freshet, which wrote markers then. If the guard view is gone, capture is
+   * rebuilt by name. A table related to the source (a partition or inheritance child at any level, or an
    * ancestor) without the marker trigger (created, attached or inheriting since capture was set up)
    * gets it, with the same marker: it may have been written uncaptured.
    *
@@ -436,6 +438,11 @@ public final class ChangeCapture {
     boolean layoutChanged = recordedLayout.isPresent() && !recordedLayout.get().equals(CapturePrinter.layout(
         captured.stream().filter(recordedAttnums::containsKey).map(recordedAttnums::get).toList(), attributes));
     List<String> capturedAfter = captured;
+    // Functions that read the captured columns where they are after a drop of columns they do not capture
+    // (CapturePrinter.FOLLOWS_DROPS_MARK): then such a drop lost no row and needs no recompute, as long as
+    // every captured column is still there under its number with its type (a captured column dropped and
+    // added again under its name is another column). Older functions wrote markers instead.
+    boolean followsDrops = followsDrops(c, relid);
     boolean retyped = false;
     boolean rewritten = false;
     if (!guarded || guardColumns.size() > order.size() || !guardColumns.equals(order.subList(0, guardColumns.size()))
@@ -504,9 +511,14 @@ public final class ChangeCapture {
           CapturePrinter.guardedColumns(capturedAfter, order)));
       ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, attributes));
       rewritten = true;
-      // Without the guard view, or with a layout changed, the functions wrote markers instead of rows (and
-      // columns may have been dropped and added again under the same names): recompute in full.
-      marker = !guarded || retyped || layoutChanged || !captured.equals(capturedAfter);
+      // Without the guard view, with a captured column dropped, renamed or retyped, or with a layout changed
+      // under functions that do not follow drops, the functions wrote markers instead of rows (and columns
+      // may have been dropped and added again under the same names): recompute in full. A layout changed
+      // only by columns dropped that nothing captures was followed row by row: nothing to recompute.
+      boolean onlyUncapturedDropped = followsDrops && recordedLayout.isPresent()
+          && CapturePrinter.capturedEntries(recordedLayout.get()).equals(CapturePrinter.capturedLayout(
+              captured.stream().filter(recordedAttnums::containsKey).map(recordedAttnums::get).toList(), attributes));
+      marker = !guarded || retyped || (layoutChanged && !onlyUncapturedDropped) || !captured.equals(capturedAfter);
       if (marker && reasons.isEmpty()) {
         reasons.add(guarded ? "columns of " + label + " were dropped or changed type (ALTER TABLE)"
             : "change capture of " + label + " was set up again (its guard view was gone)");
@@ -626,6 +638,18 @@ public final class ChangeCapture {
     try (PreparedStatement s = c.prepareStatement(READS_BY_POSITION)) {
       s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.INSERT));
       s.setString(2, "%" + CapturePrinter.BY_POSITION_MARK + "%");
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /** Whether the source's capture functions follow a drop of columns they do not capture (see reconcile). */
+  private static boolean followsDrops(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(READS_BY_POSITION)) {
+      s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.INSERT));
+      s.setString(2, "%" + CapturePrinter.FOLLOWS_DROPS_MARK + "%");
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getBoolean(1);

@@ -31,8 +31,8 @@
 -- The functions whose texts become a stream table's last_error or pending_rebuild (shown by 'freshet
 -- status' and 'list') live here too since catalog V24, with the same quoting, so that what status says of a
 -- DDL reads as what refresh says of it: on_sql_drop (V13: DROP TABLE of a stream table or a source),
--- on_source_ddl (V15: ALTER TABLE of a source), on_row_security_ddl (V18: row-level security of a source),
--- type_change_reason and note_type_changes (V20: DDL on a type a source uses; on_type_ddl, V20, calls
+-- on_source_ddl (V15: ALTER TABLE of a source; V27: a drop of columns nothing captures), on_row_security_ddl
+-- (V18: row-level security of a source), type_change_reason and note_type_changes (V20: DDL on a type a source uses; on_type_ddl, V20, calls
 -- note_type_changes and names nothing itself). Their earlier versions, in those migrations, wrote names with
 -- format('%I') (public.t); apart from the quoting they behave as there. The event triggers calling them are
 -- still created by those migrations, when a superuser runs them.
@@ -886,8 +886,9 @@ $on_sql_drop$;
 -- At the end of an ALTER TABLE of a source (V15): for each stream table reading it, a renamed table or a
 -- column its query reads renamed or dropped sets status ERROR with a last error naming them and the fix (its
 -- next refresh would fail so; every column, freshet.source_ddl_reason, V26); a column it reads that changed
--- type, or other captured columns of the source
--- renamed, dropped or retyped, records why its next refresh rebuilds it. Never fails the DDL that fired it.
+-- type, or other captured columns of the source renamed, dropped or retyped, records why its next refresh
+-- rebuilds it; columns that nothing captures, dropped, record nothing when capture follows the drop (V27).
+-- Never fails the DDL that fired it.
 CREATE OR REPLACE FUNCTION freshet.on_source_ddl() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $on_source_ddl$
 DECLARE
@@ -964,7 +965,25 @@ BEGIN
                           ELSE '' END, ',' ORDER BY a.attnum), '')
          FROM pg_catalog.pg_attribute AS a
          WHERE a.attrelid = v_source.source_relid AND a.attnum > 0 AND NOT a.attisdropped
-           AND a.attnum <= (SELECT max(x) FROM pg_catalog.unnest(v_source.captured_attnums) AS x)) THEN
+           AND a.attnum <= (SELECT max(x) FROM pg_catalog.unnest(v_source.captured_attnums) AS x))
+       -- (V27) unless only columns that nothing captures were dropped (every captured column is there, as it
+       -- was) and the capture functions read the captured ones where they are since (CapturePrinter's
+       -- FOLLOWS_DROPS_MARK): nothing is recomputed then. Functions of an older Freshet write markers.
+       AND NOT ((SELECT coalesce(pg_catalog.string_agg(e.entry, ',' ORDER BY e.n), '')
+                 FROM pg_catalog.unnest(pg_catalog.string_to_array(v_source.captured_layout, ','))
+                   WITH ORDINALITY AS e(entry, n)
+                 WHERE e.entry LIKE '%:%')
+                IS NOT DISTINCT FROM
+                (SELECT coalesce(pg_catalog.string_agg(a.attnum::text || ':' || a.atttypid::int8 || ':'
+                          || a.atttypmod || ':' || a.attcollation::int8, ',' ORDER BY a.attnum), '')
+                 FROM pg_catalog.pg_attribute AS a
+                 WHERE a.attrelid = v_source.source_relid AND NOT a.attisdropped
+                   AND a.attnum = ANY (v_source.captured_attnums))
+                AND EXISTS (SELECT FROM pg_catalog.pg_proc AS p
+                            JOIN pg_catalog.pg_namespace AS pn ON pn.oid = p.pronamespace
+                            WHERE pn.nspname = 'freshet_changes'
+                              AND p.proname = 'src_' || v_source.source_relid || '_ins'
+                              AND p.prosrc LIKE '%Only columns it does not capture were dropped%')) THEN
       v_rebuild := format('columns of its source %s were dropped or changed type (ALTER TABLE): its next '
         'refresh rebuilds change capture and recomputes it in full', v_src);
     END IF;

@@ -443,9 +443,10 @@ class ChangeCaptureTest {
   /**
    * DDL on the columns of a captured source is not refused (the guard view reads none of them): a column
    * that is not captured changing type, or one after the last captured one dropped, changes nothing for
-   * capture; a captured column changing type, or one before it dropped, makes every write go through as a
-   * marker (never misread by position, never failing the application's write) until reconcile rebuilds
-   * capture for the new layout, the buffer's column with its new type.
+   * capture; one before it dropped is followed (the captured columns read where they are now) until reconcile
+   * writes the functions for the new layout, with no marker; a captured column changing type, or dropped,
+   * makes every write go through as a marker (never misread by position, never failing the application's
+   * write) until reconcile rebuilds capture for the new layout, the buffer's column with its new type.
    */
   @Test
   void ddlOnTheColumnsOfASourceGoesThroughAndCaptureFollowsIt() throws Exception {
@@ -469,13 +470,29 @@ class ChangeCaptureTest {
     db.execute("DELETE FROM " + buffer.qualifiedBufferName(), "INSERT INTO public.ddl_guarded (id, v) VALUES (3, 6000000000)");
     assertEquals(List.of(row(1, false, 3, 6000000000L)), rows(buffer));
 
-    // A column before the captured one dropped: positions shift, so capture stops with a marker again.
+    // A column before the captured one dropped that nothing captures: positions shift, and the functions read
+    // the captured columns where they are now (catalog V27; before, capture stopped with a marker); reconcile
+    // writes them anew for the new layout, with no marker: no stream table on the source has to recompute.
     db.execute("ALTER TABLE public.ddl_guarded DROP COLUMN spare", "DELETE FROM " + buffer.qualifiedBufferName(),
-        "UPDATE public.ddl_guarded SET v = 7 WHERE id = 3");
-    assertEquals(List.of(row(0, true, null, null)), rows(buffer));
+        "UPDATE public.ddl_guarded SET v = 7 WHERE id = 3", "INSERT INTO public.ddl_guarded (id, v) VALUES (4, 4)",
+        "DELETE FROM public.ddl_guarded WHERE id = 4");
+    assertEquals(List.of(row(-1, false, 3, 6000000000L), row(1, false, 3, 7L), row(1, false, 4, 4L),
+        row(-1, false, 4, 4L)), rows(buffer));
+    assertTrue(needsReconcile(relid));
+    db.execute("DELETE FROM " + buffer.qualifiedBufferName());
     assertTrue(reconcile(relid));
-    db.execute("DELETE FROM " + buffer.qualifiedBufferName(), "UPDATE public.ddl_guarded SET v = 8 WHERE id = 3");
+    assertFalse(needsReconcile(relid));
+    assertEquals(List.of(), rows(buffer), "no marker");
+    db.execute("UPDATE public.ddl_guarded SET v = 8 WHERE id = 3");
     assertEquals(List.of(row(-1, false, 3, 7L), row(1, false, 3, 8L)), rows(buffer));
+
+    // A captured column dropped and added again under its name is another column: a marker, then reconcile's
+    db.execute("ALTER TABLE public.ddl_guarded DROP COLUMN v", "ALTER TABLE public.ddl_guarded ADD COLUMN v bigint",
+        "DELETE FROM " + buffer.qualifiedBufferName(), "UPDATE public.ddl_guarded SET v = 9 WHERE id = 3");
+    assertEquals(List.of(row(0, true, null, null)), rows(buffer));
+    db.execute("DELETE FROM " + buffer.qualifiedBufferName());
+    assertTrue(reconcile(relid));
+    assertEquals(List.of(row(0, true, null, null)), rows(buffer), "the reconcile's marker: every reader recomputes");
   }
 
   private static boolean needsReconcile(long relid) throws SQLException {

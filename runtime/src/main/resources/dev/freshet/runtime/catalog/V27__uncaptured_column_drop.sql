@@ -1,0 +1,18 @@
+-- DDL on a source column that no stream table reads costs nothing (issue 15 / issue 12, found in a walkthrough).
+-- ALTER TABLE src DROP COLUMN note, where note comes before the last column capture reads (a table
+-- (id, note, a, b) read as SELECT a, sum(b) ... GROUP BY a), made every stream table on src recompute in full:
+-- the capture functions read the transition tables by position, so on a changed layout they wrote a marker
+-- instead of the rows, the event trigger recorded 'columns of its source ... were dropped or changed type
+-- (ALTER TABLE): its next refresh rebuilds change capture and recomputes it in full', and the refresh that
+-- rebuilt capture wrote a marker of its own.
+--
+-- Now the capture functions (CapturePrinter, written anew by that refresh and whenever capture is set up)
+-- read the captured columns where they are after such a drop, found by their numbers, while every captured
+-- column is still there with its type; so the writes after the drop are captured row by row, the refresh
+-- that writes the functions for the new layout writes no marker (ChangeCapture.reconcile), and it stays
+-- DIFFERENTIAL. freshet.on_source_ddl (R__refresh_functions.sql) records nothing then. A captured column
+-- dropped, renamed or retyped still recomputes, as before; so does a drop under capture functions an older
+-- Freshet wrote (they write markers), once, after which the refresh has written the new ones.
+--
+-- Nothing here but this note: the step makes older catalogs install the functions of R__refresh_functions.sql.
+SELECT 1;
