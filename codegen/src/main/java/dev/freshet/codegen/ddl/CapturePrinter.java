@@ -156,12 +156,12 @@ public final class CapturePrinter {
    * column's type ({@code ALTER COLUMN … TYPE}), which would shift the positions or change what they
    * hold: so each function first compares the source's columns with the layout it was written for
    * ({@link #layout}: the numbers of the columns up to the last captured one, and the type, modifier and
-   * collation of each captured one). When only columns it does not capture were dropped, it reads the
-   * captured ones where they are now ({@link #followDrops}); the next refresh writes it anew for the new
-   * layout, and no stream table recomputes. When a captured column was dropped or changed type, or the
+   * collation of each captured one). When they differ, it reads each captured column that is still there
+   * with its type where it is now, and NULL for one dropped or retyped ({@link #followDdl}); the next refresh
+   * writes it anew for the new layout, and only the stream tables reading such a column recompute. When the
    * guard view is gone, it writes a TRUNCATE marker instead of reading rows, and the application's write
-   * goes on; the next refresh rebuilds capture for the new layout ({@code ChangeCapture.reconcile}) and
-   * recomputes every stream table reading the source. PL/pgSQL plans a statement when it first runs it, so the reads by position are
+   * goes on; the next refresh rebuilds capture ({@code ChangeCapture.reconcile}) and recomputes every stream
+   * table reading the source. PL/pgSQL plans a statement when it first runs it, so the reads by position are
    * never planned for a layout they were not written for. Each statement names the guard view, which
    * reads the source, so that a change of the source also invalidates their plans.
    *
@@ -195,6 +195,8 @@ public final class CapturePrinter {
     List<Integer> attnums = capturedAttnums(columns, source);
     String relid = Long.toString(sourceRelid) + "::pg_catalog.oid";
     String attnumArray = "(" + wrappedLiteral(attnumArray(attnums), "          ") + ")::pg_catalog.int2[]";
+    String entries = "(" + wrappedLiteral(attnumArray(capturedEntryList(attnums, source)), "          ")
+        + ")::pg_catalog.text[]";
     String insertDynamic = dynamicRows(insertInto, columns, "1", NEW_TABLE, NEW_ALIAS);
     String deleteDynamic = dynamicRows(insertInto, columns, "-1", OLD_TABLE, OLD_ALIAS);
     // Checked first: PL/pgSQL plans a statement when it first runs it, so the reads by position are
@@ -202,19 +204,18 @@ public final class CapturePrinter {
     String layoutChanged = "IF pg_catalog.to_regclass(" + Quoting.literal(qualifiedGuard(sourceRelid)) + ") IS NULL\n"
         + "     OR " + currentLayoutSql(relid, attnumArray).replace("\n", "\n        ")
         + "\n        IS DISTINCT FROM " + wrappedLiteral(layout(attnums, source), "          ") + " THEN\n";
-    String marker = "    -- A captured column was dropped or changed its type (or the guard view is gone): its\n"
-        + "    -- rows can no longer be read by position. Capture stops safely; the marker makes the next\n"
-        + "    -- refresh rebuild capture and recompute every stream table reading the source.\n"
+    String marker = "    -- The guard view is gone: capture stops safely; the marker makes the next refresh rebuild\n"
+        + "    -- capture and recompute every stream table reading the source.\n"
         + "    " + truncated.replace("\n  ", "\n    ") + "\n    RETURN NULL;\n  END IF;";
     List<String> statements = new ArrayList<>();
     statements.add(function(sourceRelid, CaptureEvent.INSERT, List.of(BY_POSITION,
-        layoutChanged + followDrops(sourceRelid, attnums, source, relid, attnumArray, List.of(insertDynamic))
+        layoutChanged + followDdl(sourceRelid, attnums, relid, attnumArray, entries, List.of(insertDynamic))
             + marker, inserted)));
     statements.add(function(sourceRelid, CaptureEvent.UPDATE, List.of(BY_POSITION,
-        layoutChanged + followDrops(sourceRelid, attnums, source, relid, attnumArray,
+        layoutChanged + followDdl(sourceRelid, attnums, relid, attnumArray, entries,
             List.of(deleteDynamic, insertDynamic)) + marker, deleted, inserted)));
     statements.add(function(sourceRelid, CaptureEvent.DELETE, List.of(BY_POSITION,
-        layoutChanged + followDrops(sourceRelid, attnums, source, relid, attnumArray, List.of(deleteDynamic))
+        layoutChanged + followDdl(sourceRelid, attnums, relid, attnumArray, entries, List.of(deleteDynamic))
             + marker, deleted)));
     statements.add(function(sourceRelid, CaptureEvent.TRUNCATE, List.of(truncated)));
     statements.add("REVOKE ALL ON FUNCTION\n  " + functionList(sourceRelid) + "\nFROM PUBLIC");
@@ -222,53 +223,60 @@ public final class CapturePrinter {
   }
 
   /**
-   * Words of the capture functions that follow a drop of columns they do not capture ({@link #followDrops});
-   * {@code freshet.on_source_ddl} (catalog V27, R__refresh_functions.sql) looks for the same words.
+   * Words of the capture functions that follow DDL on the source's columns ({@link #followDdl}); {@code
+   * freshet.capture_ddl_reason} (catalog V27, R__refresh_functions.sql) looks for the same words.
    */
-  public static final String FOLLOWS_DROPS_MARK = "Only columns it does not capture were dropped";
+  public static final String FOLLOWS_DDL_MARK = "is read where it is now";
 
   /**
-   * The branch of a capture function taken when the source's layout changed but every captured column is
-   * still there with its recorded type, modifier and collation: only columns it does not capture were
-   * dropped (up to the last captured one; a column added comes after it). The positions of the captured
-   * columns are found now from their numbers (the n-th column not dropped is the n-th of a transition
-   * table), and the rows are read at those positions by a statement run with {@code EXECUTE}, planned for
-   * this call only. So the application's writes between such a drop and the next refresh are captured
-   * row by row, and no stream table on the source has to recompute; that refresh writes the functions
-   * anew for the new layout ({@code ChangeCapture.reconcile}). Empty when nothing is captured (the layout
-   * is then empty and never changes).
+   * The branch of a capture function taken when the source's layout changed (a column up to the last
+   * captured one dropped, a captured one retyped) while the guard view is there. Each captured column still
+   * there under its number with its recorded type, modifier and collation is read at its position now (the
+   * n-th column not dropped is the n-th of a transition table); one dropped, or of another type, is NULL. The
+   * rows are read by a statement run with {@code EXECUTE}, planned for this call only. So the application's
+   * writes between such DDL and the next refresh are captured row by row: that refresh writes the functions
+   * anew for the new layout ({@code ChangeCapture.reconcile}), and only the stream tables that read a column
+   * dropped or retyped recompute ({@code freshet.capture_ddl_reason}). Empty when nothing is captured (the
+   * layout is then empty and never changes).
    *
+   * @param entries SQL for a {@code text[]} of each captured column's {@link #layout} entry, in buffer order
    * @param statements the {@link #dynamicRows} statements to run, in order
    */
-  private static String followDrops(long sourceRelid, List<Integer> attnums, List<SourceAttribute> source,
-      String relid, String attnumArray, List<String> statements) {
+  private static String followDdl(long sourceRelid, List<Integer> attnums, String relid, String attnumArray,
+      String entries, List<String> statements) {
     if (attnums.isEmpty()) {
       return "";
     }
     int last = attnums.stream().mapToInt(Integer::intValue).max().orElseThrow();
     String positions = "ARRAY(\n"
-        + "          SELECT pg_catalog.quote_ident((SELECT pg_catalog.count(*)\n"
-        + "                                         FROM pg_catalog.pg_attribute AS a\n"
-        + "                                         WHERE a.attrelid = " + relid + " AND a.attnum > 0\n"
-        + "                                           AND NOT a.attisdropped\n"
-        + "                                           AND a.attnum <= k.attnum)::pg_catalog.text)\n"
-        + "          FROM pg_catalog.unnest(" + attnumArray.replace("\n", "\n        ") + ")\n"
-        + "            WITH ORDINALITY AS k(attnum, i)\n"
+        + "          SELECT CASE WHEN EXISTS (\n"
+        + "                   SELECT FROM pg_catalog.pg_attribute AS a\n"
+        + "                   WHERE a.attrelid = " + relid + " AND a.attnum = k.attnum\n"
+        + "                     AND NOT a.attisdropped\n"
+        + "                     AND a.attnum::pg_catalog.text || ':' || a.atttypid::pg_catalog.int8 || ':'\n"
+        + "                         || a.atttypmod || ':' || a.attcollation::pg_catalog.int8 = k.entry)\n"
+        + "                 THEN pg_catalog.quote_ident((SELECT pg_catalog.count(*)\n"
+        + "                                              FROM pg_catalog.pg_attribute AS a\n"
+        + "                                              WHERE a.attrelid = " + relid + " AND a.attnum > 0\n"
+        + "                                                AND NOT a.attisdropped\n"
+        + "                                                AND a.attnum <= k.attnum)::pg_catalog.text) END\n"
+        + "          FROM ROWS FROM (pg_catalog.unnest(" + attnumArray.replace("\n", "\n        ") + "),\n"
+        + "                          pg_catalog.unnest(" + entries.replace("\n", "\n                    ") + "))\n"
+        + "            WITH ORDINALITY AS k(attnum, entry, i)\n"
         + "          ORDER BY k.i)";
     String width = "(\n"
-        + "          SELECT pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')\n"
+        + "          SELECT '(' || pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')\n"
+        + "                 || ')'\n"
         + "          FROM pg_catalog.generate_series(1, (SELECT pg_catalog.count(*)::pg_catalog.int4\n"
         + "                                              FROM pg_catalog.pg_attribute AS a\n"
         + "                                              WHERE a.attrelid = " + relid + " AND a.attnum > 0\n"
         + "                                                AND NOT a.attisdropped AND a.attnum <= " + last
         + ")) AS g)";
-    return "    IF pg_catalog.to_regclass(" + Quoting.literal(qualifiedGuard(sourceRelid)) + ") IS NOT NULL\n"
-        + "       AND " + capturedLayoutSql(relid, attnumArray).replace("\n", "\n          ")
-        + "\n          IS NOT DISTINCT FROM " + wrappedLiteral(capturedLayout(attnums, source), "            ")
-        + " THEN\n"
-        + "      -- " + FOLLOWS_DROPS_MARK + " (the captured ones are as they\n"
-        + "      -- were): they are read where they are now, found by their numbers, until the next refresh\n"
-        + "      -- writes this function anew.\n"
+    return "    IF pg_catalog.to_regclass(" + Quoting.literal(qualifiedGuard(sourceRelid)) + ") IS NOT NULL THEN\n"
+        + "      -- Columns were dropped or changed type since this was written: each captured column\n"
+        + "      -- still there with its type " + FOLLOWS_DDL_MARK + " (found by its number),\n"
+        + "      -- one dropped or retyped is NULL (the stream tables reading it recompute), until the next\n"
+        + "      -- refresh writes this function anew.\n"
         + "      DECLARE\n"
         + "        v_at pg_catalog.text[] := " + positions + ";\n"
         + "        v_width pg_catalog.text := " + width + ";\n"
@@ -281,47 +289,30 @@ public final class CapturePrinter {
 
   /**
    * {@code EXECUTE} of an INSERT of the rows of transition table {@code table} into the buffer with weight
-   * {@code weight}, reading the captured columns at the positions in the variable {@code v_at} ({@code "3"}, …)
-   * under an alias list of every position up to the last of them (the variable {@code v_width}).
+   * {@code weight}, reading each captured column at its position in the variable {@code v_at} ({@code "3"},
+   * NULL for none), under the alias list of every position up to the last captured one (the variable {@code
+   * v_width}, {@code ("1", "2", "3")}; NULL when there is none).
    */
   private static String dynamicRows(String insertInto, List<String> columns, String weight, String table,
       String alias) {
-    String column = Quoting.identifier(alias) + ".";
     String head = insertInto + Stream.concat(Stream.of(WEIGHT), columns.stream()).map(Quoting::identifier)
         .collect(Collectors.joining(", ")) + ") ";
     return "EXECUTE " + wrappedLiteral(head, "          ") + "\n"
-        + "          || " + Quoting.literal("SELECT " + weight + ", " + column)
-        + " || pg_catalog.array_to_string(v_at, " + Quoting.literal(", " + column) + ")\n"
-        + "          || " + Quoting.literal(" FROM " + Quoting.identifier(table) + " AS " + Quoting.identifier(alias)
-            + "(") + " || v_width || ')';";
+        + "          || " + Quoting.literal("SELECT " + weight)
+        + " || (SELECT pg_catalog.string_agg(', ' || COALESCE(" + Quoting.literal(Quoting.identifier(alias) + ".")
+        + " || p, 'NULL'), ''\n"
+        + "                                           ORDER BY x.i)\n"
+        + "              FROM pg_catalog.unnest(v_at) WITH ORDINALITY AS x(p, i))\n"
+        + "          || " + Quoting.literal(" FROM " + Quoting.identifier(table) + " AS " + Quoting.identifier(alias))
+        + " || COALESCE(v_width, '');";
   }
 
-  /**
-   * The captured columns' entries of {@link #layout} alone ({@code 1:23:-1:0,4:1043:44:950}): what {@link
-   * #capturedLayoutSql} gives while every captured column is still there with its type.
-   */
-  public static String capturedLayout(List<Integer> capturedAttnums, List<SourceAttribute> source) {
-    return source.stream()
-        .filter(a -> capturedAttnums.contains(a.attnum()))
-        .sorted(java.util.Comparator.comparingInt(SourceAttribute::attnum))
+  /** Each captured column's {@link #layout} entry ({@code 4:1043:44:950}), in the order of {@code capturedAttnums}. */
+  public static List<String> capturedEntryList(List<Integer> capturedAttnums, List<SourceAttribute> source) {
+    return capturedAttnums.stream()
+        .map(attnum -> source.stream().filter(a -> a.attnum() == attnum).findFirst().orElseThrow())
         .map(a -> a.attnum() + ":" + a.typeId() + ":" + a.typmod() + ":" + a.collationId())
-        .collect(Collectors.joining(","));
-  }
-
-  /** The captured columns' entries of a {@link #layout} text, in its order: its {@link #capturedLayout}. */
-  public static String capturedEntries(String layout) {
-    return java.util.Arrays.stream(layout.split(",")).filter(entry -> entry.contains(":"))
-        .collect(Collectors.joining(","));
-  }
-
-  /** A scalar subquery computing {@link #capturedLayout} from the catalog, now (arguments as {@link #currentLayoutSql}). */
-  public static String capturedLayoutSql(String relid, String capturedAttnums) {
-    return "(SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text\n"
-        + "          || ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'\n"
-        + "          || a.attcollation::pg_catalog.int8, ',' ORDER BY a.attnum), '')\n"
-        + " FROM pg_catalog.pg_attribute AS a\n"
-        + " WHERE a.attrelid = " + relid + " AND NOT a.attisdropped\n"
-        + "   AND a.attnum = ANY (" + capturedAttnums + "))";
+        .toList();
   }
 
   /** The source column numbers of {@code captured}, in the same order. */
@@ -390,8 +381,8 @@ public final class CapturePrinter {
     return String.join("\n" + indent + "|| ", pieces);
   }
 
-  /** {@code {2,3}}: the text of an {@code int2[]}. */
-  public static String attnumArray(List<Integer> attnums) {
+  /** {@code {2,3}}: the text of an {@code int2[]} (or of a {@code text[]} of items that need no quotes). */
+  public static String attnumArray(List<?> attnums) {
     return attnums.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
   }
 

@@ -84,29 +84,31 @@ class CapturePrinterTest {
                    AND a.attnum <= (SELECT pg_catalog.max(x)
                                     FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
                 IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
-            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL
-               AND (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
-                            || ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
-                            || a.attcollation::pg_catalog.int8, ',' ORDER BY a.attnum), '')
-                   FROM pg_catalog.pg_attribute AS a
-                   WHERE a.attrelid = 7::pg_catalog.oid AND NOT a.attisdropped
-                     AND a.attnum = ANY (('{1,4}')::pg_catalog.int2[]))
-                  IS NOT DISTINCT FROM '1:23:-1:0,4:1043:44:950' THEN
-              -- Only columns it does not capture were dropped (the captured ones are as they
-              -- were): they are read where they are now, found by their numbers, until the next refresh
-              -- writes this function anew.
+            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL THEN
+              -- Columns were dropped or changed type since this was written: each captured column
+              -- still there with its type is read where it is now (found by its number),
+              -- one dropped or retyped is NULL (the stream tables reading it recompute), until the next
+              -- refresh writes this function anew.
               DECLARE
                 v_at pg_catalog.text[] := ARRAY(
-                  SELECT pg_catalog.quote_ident((SELECT pg_catalog.count(*)
-                                                 FROM pg_catalog.pg_attribute AS a
-                                                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
-                                                   AND NOT a.attisdropped
-                                                   AND a.attnum <= k.attnum)::pg_catalog.text)
-                  FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[])
-                    WITH ORDINALITY AS k(attnum, i)
+                  SELECT CASE WHEN EXISTS (
+                           SELECT FROM pg_catalog.pg_attribute AS a
+                           WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum = k.attnum
+                             AND NOT a.attisdropped
+                             AND a.attnum::pg_catalog.text || ':' || a.atttypid::pg_catalog.int8 || ':'
+                                 || a.atttypmod || ':' || a.attcollation::pg_catalog.int8 = k.entry)
+                         THEN pg_catalog.quote_ident((SELECT pg_catalog.count(*)
+                                                      FROM pg_catalog.pg_attribute AS a
+                                                      WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                        AND NOT a.attisdropped
+                                                        AND a.attnum <= k.attnum)::pg_catalog.text) END
+                  FROM ROWS FROM (pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]),
+                                  pg_catalog.unnest(('{1:23:-1:0,4:1043:44:950}')::pg_catalog.text[]))
+                    WITH ORDINALITY AS k(attnum, entry, i)
                   ORDER BY k.i);
                 v_width pg_catalog.text := (
-                  SELECT pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                  SELECT '(' || pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                         || ')'
                   FROM pg_catalog.generate_series(1, (SELECT pg_catalog.count(*)::pg_catalog.int4
                                                       FROM pg_catalog.pg_attribute AS a
                                                       WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
@@ -114,14 +116,15 @@ class CapturePrinterTest {
               BEGIN
                 EXECUTE 'INSERT INTO "freshet_changes"."src_7" ("__w",'
                   || ' "id", "name") '
-                  || 'SELECT 1, "n".' || pg_catalog.array_to_string(v_at, ', "n".')
-                  || ' FROM "freshet_new" AS "n"(' || v_width || ')';
+                  || 'SELECT 1' || (SELECT pg_catalog.string_agg(', ' || COALESCE('"n".' || p, 'NULL'), ''
+                                                   ORDER BY x.i)
+                      FROM pg_catalog.unnest(v_at) WITH ORDINALITY AS x(p, i))
+                  || ' FROM "freshet_new" AS "n"' || COALESCE(v_width, '');
                 RETURN NULL;
               END;
             END IF;
-            -- A captured column was dropped or changed its type (or the guard view is gone): its
-            -- rows can no longer be read by position. Capture stops safely; the marker makes the next
-            -- refresh rebuild capture and recompute every stream table reading the source.
+            -- The guard view is gone: capture stops safely; the marker makes the next refresh rebuild
+            -- capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
             VALUES (0, true);
             RETURN NULL;
@@ -155,29 +158,31 @@ class CapturePrinterTest {
                    AND a.attnum <= (SELECT pg_catalog.max(x)
                                     FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
                 IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
-            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL
-               AND (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
-                            || ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
-                            || a.attcollation::pg_catalog.int8, ',' ORDER BY a.attnum), '')
-                   FROM pg_catalog.pg_attribute AS a
-                   WHERE a.attrelid = 7::pg_catalog.oid AND NOT a.attisdropped
-                     AND a.attnum = ANY (('{1,4}')::pg_catalog.int2[]))
-                  IS NOT DISTINCT FROM '1:23:-1:0,4:1043:44:950' THEN
-              -- Only columns it does not capture were dropped (the captured ones are as they
-              -- were): they are read where they are now, found by their numbers, until the next refresh
-              -- writes this function anew.
+            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL THEN
+              -- Columns were dropped or changed type since this was written: each captured column
+              -- still there with its type is read where it is now (found by its number),
+              -- one dropped or retyped is NULL (the stream tables reading it recompute), until the next
+              -- refresh writes this function anew.
               DECLARE
                 v_at pg_catalog.text[] := ARRAY(
-                  SELECT pg_catalog.quote_ident((SELECT pg_catalog.count(*)
-                                                 FROM pg_catalog.pg_attribute AS a
-                                                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
-                                                   AND NOT a.attisdropped
-                                                   AND a.attnum <= k.attnum)::pg_catalog.text)
-                  FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[])
-                    WITH ORDINALITY AS k(attnum, i)
+                  SELECT CASE WHEN EXISTS (
+                           SELECT FROM pg_catalog.pg_attribute AS a
+                           WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum = k.attnum
+                             AND NOT a.attisdropped
+                             AND a.attnum::pg_catalog.text || ':' || a.atttypid::pg_catalog.int8 || ':'
+                                 || a.atttypmod || ':' || a.attcollation::pg_catalog.int8 = k.entry)
+                         THEN pg_catalog.quote_ident((SELECT pg_catalog.count(*)
+                                                      FROM pg_catalog.pg_attribute AS a
+                                                      WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                        AND NOT a.attisdropped
+                                                        AND a.attnum <= k.attnum)::pg_catalog.text) END
+                  FROM ROWS FROM (pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]),
+                                  pg_catalog.unnest(('{1:23:-1:0,4:1043:44:950}')::pg_catalog.text[]))
+                    WITH ORDINALITY AS k(attnum, entry, i)
                   ORDER BY k.i);
                 v_width pg_catalog.text := (
-                  SELECT pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                  SELECT '(' || pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                         || ')'
                   FROM pg_catalog.generate_series(1, (SELECT pg_catalog.count(*)::pg_catalog.int4
                                                       FROM pg_catalog.pg_attribute AS a
                                                       WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
@@ -185,18 +190,21 @@ class CapturePrinterTest {
               BEGIN
                 EXECUTE 'INSERT INTO "freshet_changes"."src_7" ("__w",'
                   || ' "id", "name") '
-                  || 'SELECT -1, "o".' || pg_catalog.array_to_string(v_at, ', "o".')
-                  || ' FROM "freshet_old" AS "o"(' || v_width || ')';
+                  || 'SELECT -1' || (SELECT pg_catalog.string_agg(', ' || COALESCE('"o".' || p, 'NULL'), ''
+                                                   ORDER BY x.i)
+                      FROM pg_catalog.unnest(v_at) WITH ORDINALITY AS x(p, i))
+                  || ' FROM "freshet_old" AS "o"' || COALESCE(v_width, '');
                 EXECUTE 'INSERT INTO "freshet_changes"."src_7" ("__w",'
                   || ' "id", "name") '
-                  || 'SELECT 1, "n".' || pg_catalog.array_to_string(v_at, ', "n".')
-                  || ' FROM "freshet_new" AS "n"(' || v_width || ')';
+                  || 'SELECT 1' || (SELECT pg_catalog.string_agg(', ' || COALESCE('"n".' || p, 'NULL'), ''
+                                                   ORDER BY x.i)
+                      FROM pg_catalog.unnest(v_at) WITH ORDINALITY AS x(p, i))
+                  || ' FROM "freshet_new" AS "n"' || COALESCE(v_width, '');
                 RETURN NULL;
               END;
             END IF;
-            -- A captured column was dropped or changed its type (or the guard view is gone): its
-            -- rows can no longer be read by position. Capture stops safely; the marker makes the next
-            -- refresh rebuild capture and recompute every stream table reading the source.
+            -- The guard view is gone: capture stops safely; the marker makes the next refresh rebuild
+            -- capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
             VALUES (0, true);
             RETURN NULL;
@@ -234,29 +242,31 @@ class CapturePrinterTest {
                    AND a.attnum <= (SELECT pg_catalog.max(x)
                                     FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]) AS x))
                 IS DISTINCT FROM '1:23:-1:0,3,4:1043:44:950' THEN
-            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL
-               AND (SELECT COALESCE(pg_catalog.string_agg(a.attnum::pg_catalog.text
-                            || ':' || a.atttypid::pg_catalog.int8 || ':' || a.atttypmod || ':'
-                            || a.attcollation::pg_catalog.int8, ',' ORDER BY a.attnum), '')
-                   FROM pg_catalog.pg_attribute AS a
-                   WHERE a.attrelid = 7::pg_catalog.oid AND NOT a.attisdropped
-                     AND a.attnum = ANY (('{1,4}')::pg_catalog.int2[]))
-                  IS NOT DISTINCT FROM '1:23:-1:0,4:1043:44:950' THEN
-              -- Only columns it does not capture were dropped (the captured ones are as they
-              -- were): they are read where they are now, found by their numbers, until the next refresh
-              -- writes this function anew.
+            IF pg_catalog.to_regclass('"freshet_changes"."src_7_columns_in_use"') IS NOT NULL THEN
+              -- Columns were dropped or changed type since this was written: each captured column
+              -- still there with its type is read where it is now (found by its number),
+              -- one dropped or retyped is NULL (the stream tables reading it recompute), until the next
+              -- refresh writes this function anew.
               DECLARE
                 v_at pg_catalog.text[] := ARRAY(
-                  SELECT pg_catalog.quote_ident((SELECT pg_catalog.count(*)
-                                                 FROM pg_catalog.pg_attribute AS a
-                                                 WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
-                                                   AND NOT a.attisdropped
-                                                   AND a.attnum <= k.attnum)::pg_catalog.text)
-                  FROM pg_catalog.unnest(('{1,4}')::pg_catalog.int2[])
-                    WITH ORDINALITY AS k(attnum, i)
+                  SELECT CASE WHEN EXISTS (
+                           SELECT FROM pg_catalog.pg_attribute AS a
+                           WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum = k.attnum
+                             AND NOT a.attisdropped
+                             AND a.attnum::pg_catalog.text || ':' || a.atttypid::pg_catalog.int8 || ':'
+                                 || a.atttypmod || ':' || a.attcollation::pg_catalog.int8 = k.entry)
+                         THEN pg_catalog.quote_ident((SELECT pg_catalog.count(*)
+                                                      FROM pg_catalog.pg_attribute AS a
+                                                      WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
+                                                        AND NOT a.attisdropped
+                                                        AND a.attnum <= k.attnum)::pg_catalog.text) END
+                  FROM ROWS FROM (pg_catalog.unnest(('{1,4}')::pg_catalog.int2[]),
+                                  pg_catalog.unnest(('{1:23:-1:0,4:1043:44:950}')::pg_catalog.text[]))
+                    WITH ORDINALITY AS k(attnum, entry, i)
                   ORDER BY k.i);
                 v_width pg_catalog.text := (
-                  SELECT pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                  SELECT '(' || pg_catalog.string_agg(pg_catalog.quote_ident(g::pg_catalog.text), ', ')
+                         || ')'
                   FROM pg_catalog.generate_series(1, (SELECT pg_catalog.count(*)::pg_catalog.int4
                                                       FROM pg_catalog.pg_attribute AS a
                                                       WHERE a.attrelid = 7::pg_catalog.oid AND a.attnum > 0
@@ -264,14 +274,15 @@ class CapturePrinterTest {
               BEGIN
                 EXECUTE 'INSERT INTO "freshet_changes"."src_7" ("__w",'
                   || ' "id", "name") '
-                  || 'SELECT -1, "o".' || pg_catalog.array_to_string(v_at, ', "o".')
-                  || ' FROM "freshet_old" AS "o"(' || v_width || ')';
+                  || 'SELECT -1' || (SELECT pg_catalog.string_agg(', ' || COALESCE('"o".' || p, 'NULL'), ''
+                                                   ORDER BY x.i)
+                      FROM pg_catalog.unnest(v_at) WITH ORDINALITY AS x(p, i))
+                  || ' FROM "freshet_old" AS "o"' || COALESCE(v_width, '');
                 RETURN NULL;
               END;
             END IF;
-            -- A captured column was dropped or changed its type (or the guard view is gone): its
-            -- rows can no longer be read by position. Capture stops safely; the marker makes the next
-            -- refresh rebuild capture and recompute every stream table reading the source.
+            -- The guard view is gone: capture stops safely; the marker makes the next refresh rebuild
+            -- capture and recompute every stream table reading the source.
             INSERT INTO "freshet_changes"."src_7" ("__w", "__truncate")
             VALUES (0, true);
             RETURN NULL;
@@ -421,9 +432,7 @@ class CapturePrinterTest {
     assertEquals("1:23:-1:0,3,4:20:-1:0", CapturePrinter.layout(List.of(4, 1), source));
     assertEquals("", CapturePrinter.layout(List.of(), source));
     assertEquals("{4,1}", CapturePrinter.attnumArray(List.of(4, 1)));
-    assertEquals("1:23:-1:0,4:20:-1:0", CapturePrinter.capturedLayout(List.of(4, 1), source));
-    assertEquals("1:23:-1:0,4:20:-1:0", CapturePrinter.capturedEntries(CapturePrinter.layout(List.of(4, 1), source)));
-    assertEquals("", CapturePrinter.capturedEntries(""));
+    assertEquals(List.of("4:20:-1:0", "1:23:-1:0"), CapturePrinter.capturedEntryList(List.of(4, 1), source));
   }
 
   private static List<SourceAttribute> attributes(List<String> names) {

@@ -438,11 +438,16 @@ public final class ChangeCapture {
     boolean layoutChanged = recordedLayout.isPresent() && !recordedLayout.get().equals(CapturePrinter.layout(
         captured.stream().filter(recordedAttnums::containsKey).map(recordedAttnums::get).toList(), attributes));
     List<String> capturedAfter = captured;
-    // Functions that read the captured columns where they are after a drop of columns they do not capture
-    // (CapturePrinter.FOLLOWS_DROPS_MARK): then such a drop lost no row and needs no recompute, as long as
-    // every captured column is still there under its number with its type (a captured column dropped and
-    // added again under its name is another column). Older functions wrote markers instead.
-    boolean followsDrops = followsDrops(c, relid);
+    // Functions that follow DDL on the source's columns (CapturePrinter.FOLLOWS_DDL_MARK) went on capturing
+    // rows after a drop or a type change: each captured column still there with its type where it is now, NULL
+    // for one dropped or retyped. Then only the stream tables that read such a column recompute, as after a
+    // rename of a captured column (which any function follows). Older functions wrote markers instead.
+    boolean followsDdl = followsDdl(c, relid);
+    // why each captured column changed, by its recorded number, and which of them each reader must recompute
+    // for (catalog V27: freshet.capture_ddl_columns), read before the new layout is recorded
+    Map<Integer, String> changedColumns = new LinkedHashMap<>();
+    Map<Long, List<Integer>> readersToRecompute = recordedLayout.isPresent()
+        ? readersToRecompute(c, relid) : Map.of();
     boolean retyped = false;
     boolean rewritten = false;
     if (!guarded || guardColumns.size() > order.size() || !guardColumns.equals(order.subList(0, guardColumns.size()))
@@ -476,6 +481,22 @@ public final class ChangeCapture {
         if (now.get(i) == null) {
           ddl.add(CapturePrinter.dropBufferColumn(relid, captured.get(i)));
           reasons.add("column " + Quoting.identifier(captured.get(i)) + " of " + label + " was dropped (ALTER TABLE)");
+        }
+        Integer attnum = recordedAttnums.get(captured.get(i));
+        if (attnum != null) {
+          Optional<SourceAttribute> nowAttribute = attributes.stream().filter(a -> a.attnum() == attnum).findFirst();
+          String entry = nowAttribute.map(a -> CapturePrinter.capturedEntryList(List.of(attnum), attributes).get(0))
+              .orElse(null);
+          String column = "column " + Quoting.identifier(captured.get(i)) + " of " + label;
+          if (nowAttribute.isEmpty()) {
+            changedColumns.put(attnum, column + (now.get(i) == null ? " was dropped (ALTER TABLE)"
+                : " was dropped and added again (ALTER TABLE)"));
+          } else if (!nowAttribute.get().name().equals(captured.get(i))) {
+            changedColumns.put(attnum, column + " was renamed to " + Quoting.identifier(nowAttribute.get().name())
+                + " (ALTER TABLE)");
+          } else if (!List.of(recordedLayout.orElse("").split(",")).contains(entry)) {
+            changedColumns.put(attnum, column + " changed type (ALTER TABLE)");
+          }
         }
       }
       // A column whose type (or collation) changed is captured anew with its new type; the marker below
@@ -511,14 +532,12 @@ public final class ChangeCapture {
           CapturePrinter.guardedColumns(capturedAfter, order)));
       ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, attributes));
       rewritten = true;
-      // Without the guard view, with a captured column dropped, renamed or retyped, or with a layout changed
-      // under functions that do not follow drops, the functions wrote markers instead of rows (and columns
-      // may have been dropped and added again under the same names): recompute in full. A layout changed
-      // only by columns dropped that nothing captures was followed row by row: nothing to recompute.
-      boolean onlyUncapturedDropped = followsDrops && recordedLayout.isPresent()
-          && CapturePrinter.capturedEntries(recordedLayout.get()).equals(CapturePrinter.capturedLayout(
-              captured.stream().filter(recordedAttnums::containsKey).map(recordedAttnums::get).toList(), attributes));
-      marker = !guarded || retyped || (layoutChanged && !onlyUncapturedDropped) || !captured.equals(capturedAfter);
+      // Without the guard view, or with a layout changed under functions that do not follow DDL, the functions
+      // wrote markers instead of rows: every reader recomputes in full. So does capture set up before catalog
+      // V15 (no layout recorded) after a captured column was renamed, dropped or retyped. Otherwise the rows
+      // were captured: only the readers of a captured column renamed, dropped or retyped recompute (below).
+      marker = !guarded || (layoutChanged && !followsDdl)
+          || (recordedLayout.isEmpty() && (retyped || !captured.equals(capturedAfter)));
       if (marker && reasons.isEmpty()) {
         reasons.add(guarded ? "columns of " + label + " were dropped or changed type (ALTER TABLE)"
             : "change capture of " + label + " was set up again (its guard view was gone)");
@@ -549,8 +568,59 @@ public final class ChangeCapture {
     }
     if (marker) {
       recordMarker(c, relid, String.join("; ", reasons));
+    } else {
+      for (Map.Entry<Long, List<Integer>> reader : readersToRecompute.entrySet()) {
+        List<String> why = reader.getValue().stream().map(changedColumns::get).filter(java.util.Objects::nonNull)
+            .toList();
+        if (!why.isEmpty()) {
+          markRecompute(c, reader.getKey(), String.join("; ", why));
+        }
+      }
     }
     return true;
+  }
+
+  // Per reader of the source, the captured columns changed by DDL that it must recompute for (catalog V27).
+  private static final String READERS_TO_RECOMPUTE = """
+      SELECT s.stream_table_id, freshet.capture_ddl_columns(s.stream_table_id, s.source_relid)
+      FROM freshet.stream_table_sources AS s
+      WHERE s.source_relid = ?::pg_catalog.oid""";
+
+  // The next refresh recomputes it in full, and says why (catalog V18's rebuild_step, which a refresh clears);
+  // a stream table that must be compiled again first (DDL on a type) gets there after its compile.
+  private static final String MARK_RECOMPUTE = """
+      UPDATE freshet.stream_tables
+      SET rebuild_step = 'recompute', pending_rebuild = ? || ': its next refresh recomputes it in full'
+      WHERE id = ? AND rebuild_step IS DISTINCT FROM 'compile'""";
+
+  /** The readers of the source and, for each, the recorded numbers of the captured columns it must recompute for. */
+  private static Map<Long, List<Integer>> readersToRecompute(Connection c, long relid) throws SQLException {
+    Map<Long, List<Integer>> readers = new LinkedHashMap<>();
+    try (PreparedStatement s = c.prepareStatement(READERS_TO_RECOMPUTE)) {
+      s.setLong(1, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          Array array = rs.getArray(2);
+          List<Integer> attnums = new ArrayList<>();
+          if (array != null) {
+            for (Object attnum : (Object[]) array.getArray()) {
+              attnums.add(((Number) attnum).intValue());
+            }
+            array.free();
+          }
+          readers.put(rs.getLong(1), attnums);
+        }
+      }
+    }
+    return readers;
+  }
+
+  private static void markRecompute(Connection c, long streamTableId, String reason) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(MARK_RECOMPUTE)) {
+      s.setString(1, reason);
+      s.setLong(2, streamTableId);
+      s.executeUpdate();
+    }
   }
 
   /** Why the marker this transaction wrote into the source's buffer makes its consumers recompute (catalog V17). */
@@ -645,11 +715,11 @@ public final class ChangeCapture {
     }
   }
 
-  /** Whether the source's capture functions follow a drop of columns they do not capture (see reconcile). */
-  private static boolean followsDrops(Connection c, long relid) throws SQLException {
+  /** Whether the source's capture functions follow DDL on its columns (see reconcile). */
+  private static boolean followsDdl(Connection c, long relid) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(READS_BY_POSITION)) {
       s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.INSERT));
-      s.setString(2, "%" + CapturePrinter.FOLLOWS_DROPS_MARK + "%");
+      s.setString(2, "%" + CapturePrinter.FOLLOWS_DDL_MARK + "%");
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getBoolean(1);

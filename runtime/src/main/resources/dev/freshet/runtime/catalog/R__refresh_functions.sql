@@ -9,7 +9,8 @@
 -- V18, V19, V20, V21, V22, V23, V24, V25, V26 for the history of its design). query_read_columns: the columns
 -- a query reads as PostgreSQL resolves it (V25); query_read_attributes, the same with their numbers (V26).
 -- source_ddl_reason: the columns a stream table's query reads that ALTER TABLE renamed or dropped, named with
--- the fix (V26), which refresh_window refuses with, on_source_ddl records and status shows. note_join_order_trial: a differential
+-- the fix (V26), which refresh_window refuses with, on_source_ddl records and status shows. capture_ddl_columns:
+-- the captured columns ALTER TABLE changed that a stream table must recompute for (V27). note_join_order_trial: a differential
 -- program's join order, measured (V23). auto_choice: AUTO's choice for a window (V11; V24: from the
 -- refreshes since the last fill from its query). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
@@ -31,7 +32,7 @@
 -- The functions whose texts become a stream table's last_error or pending_rebuild (shown by 'freshet
 -- status' and 'list') live here too since catalog V24, with the same quoting, so that what status says of a
 -- DDL reads as what refresh says of it: on_sql_drop (V13: DROP TABLE of a stream table or a source),
--- on_source_ddl (V15: ALTER TABLE of a source; V27: a drop of columns nothing captures), on_row_security_ddl
+-- on_source_ddl (V15: ALTER TABLE of a source; V27: only what a stream table reads), on_row_security_ddl
 -- (V18: row-level security of a source), type_change_reason and note_type_changes (V20: DDL on a type a source uses; on_type_ddl, V20, calls
 -- note_type_changes and names nothing itself). Their earlier versions, in those migrations, wrote names with
 -- format('%I') (public.t); apart from the quoting they behave as there. The event triggers calling them are
@@ -566,6 +567,37 @@ BEGIN
 END
 $source_ddl_reason$;
 
+-- The captured columns of source p_relid that ALTER TABLE renamed, dropped or retyped since its capture was
+-- written (found by the numbers and types capture recorded, V15), for which stream table p_id must recompute
+-- (V27): those its program reads from the change buffer (stream_table_sources.columns), those its query
+-- reads (stream_tables.read_attributes; every one when that is not recorded), and those no stream table's
+-- program reads (captured for the source's primary key: every reader recomputes). The capture functions
+-- write NULL in such a column until the next refresh writes them anew (CapturePrinter.followDdl), and a
+-- rename leaves the values they capture alone, so the other stream tables on the source stay differential.
+-- Their numbers, empty when none; NULL when the source's capture records no layout (set up before V15).
+CREATE OR REPLACE FUNCTION freshet.capture_ddl_columns(p_id bigint, p_relid oid) RETURNS int2[]
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $capture_ddl_columns$
+  SELECT CASE WHEN b.captured_layout IS NULL OR b.captured_attnums IS NULL THEN NULL ELSE
+    coalesce((SELECT pg_catalog.array_agg(k.attnum ORDER BY k.attnum)
+              FROM ROWS FROM (pg_catalog.unnest(b.captured_columns), pg_catalog.unnest(b.captured_attnums))
+                AS k(name, attnum)
+              LEFT JOIN pg_catalog.pg_attribute AS a
+                ON a.attrelid = p_relid AND a.attnum = k.attnum AND NOT a.attisdropped
+              WHERE (a.attname IS NULL OR a.attname <> k.name
+                     OR NOT (a.attnum::text || ':' || a.atttypid::int8 || ':' || a.atttypmod || ':'
+                               || a.attcollation::int8 = ANY (pg_catalog.string_to_array(b.captured_layout, ','))))
+                AND (st.read_attributes IS NULL
+                     OR k.name = ANY (s.columns)
+                     OR EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(st.read_attributes) AS e
+                                WHERE (e ->> 'relid')::oid = p_relid AND (e ->> 'attnum')::int2 = k.attnum)
+                     OR NOT EXISTS (SELECT FROM freshet.stream_table_sources AS o
+                                    WHERE o.source_relid = p_relid AND k.name = ANY (o.columns)))), '{}') END
+  FROM freshet.change_buffers AS b
+  JOIN freshet.stream_table_sources AS s ON s.source_relid = b.source_relid AND s.stream_table_id = p_id
+  JOIN freshet.stream_tables AS st ON st.id = p_id
+  WHERE b.source_relid = p_relid
+$capture_ddl_columns$;
+
 -- One measured run of a differential program with a join order (V23): summed, and once both orders ran,
 -- the program keeps PostgreSQL's unless the order as printed took less than 2/3 of its time per window
 -- row; after one run of each when as printed was no faster, else after two of each. A run with
@@ -887,8 +919,9 @@ $on_sql_drop$;
 -- column its query reads renamed or dropped sets status ERROR with a last error naming them and the fix (its
 -- next refresh would fail so; every column, freshet.source_ddl_reason, V26); a column it reads that changed
 -- type, or other captured columns of the source renamed, dropped or retyped, records why its next refresh
--- rebuilds it; columns that nothing captures, dropped, record nothing when capture follows the drop (V27).
--- Never fails the DDL that fired it.
+-- rebuilds it; since V27 only for the captured columns it reads (or that no stream table reads, captured for
+-- the primary key: freshet.capture_ddl_columns) when the capture functions follow the DDL, and nothing for
+-- columns that nothing captures. Never fails the DDL that fired it.
 CREATE OR REPLACE FUNCTION freshet.on_source_ddl() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $on_source_ddl$
 DECLARE
@@ -945,15 +978,24 @@ BEGIN
       END IF;
     END LOOP;
     IF v_error IS NULL AND v_rebuild IS NULL AND v_source.captured_attnums IS NOT NULL THEN
-      -- a captured column its query does not read, renamed: capture is rebuilt, every reader recomputed
-      SELECT format('column %s of its source %s was renamed to %s (ALTER TABLE ... RENAME COLUMN): its next '
-               'refresh recomputes it in full', freshet.display_name(k.name), v_src, freshet.display_name(a.attname))
+      -- a captured column renamed, dropped or retyped that this stream table reads, or that no stream table's
+      -- program reads (V27: freshet.capture_ddl_columns); the others stay differential
+      SELECT CASE WHEN a.attname IS NULL
+                  THEN format('column %s of its source %s was dropped (ALTER TABLE ... DROP COLUMN): its next '
+                         'refresh recomputes it in full', freshet.display_name(k.name), v_src)
+                  WHEN a.attname <> k.name
+                  THEN format('column %s of its source %s was renamed to %s (ALTER TABLE ... RENAME COLUMN): its '
+                         'next refresh recomputes it in full', freshet.display_name(k.name), v_src,
+                         freshet.display_name(a.attname))
+                  ELSE format('column %s of its source %s changed type to %s (ALTER TABLE ... TYPE): its next '
+                         'refresh compiles it again and recomputes it in full', freshet.display_name(k.name), v_src,
+                         pg_catalog.format_type(a.atttypid, a.atttypmod)) END
       INTO v_rebuild
       FROM ROWS FROM (pg_catalog.unnest(v_source.captured_columns), pg_catalog.unnest(v_source.captured_attnums))
         AS k(name, attnum)
-      JOIN pg_catalog.pg_attribute AS a
+      LEFT JOIN pg_catalog.pg_attribute AS a
         ON a.attrelid = v_source.source_relid AND a.attnum = k.attnum AND NOT a.attisdropped
-      WHERE a.attname <> k.name
+      WHERE k.attnum = ANY (freshet.capture_ddl_columns(v_source.stream_table_id, v_source.source_relid))
       ORDER BY k.attnum
       LIMIT 1;
     END IF;
@@ -966,24 +1008,13 @@ BEGIN
          FROM pg_catalog.pg_attribute AS a
          WHERE a.attrelid = v_source.source_relid AND a.attnum > 0 AND NOT a.attisdropped
            AND a.attnum <= (SELECT max(x) FROM pg_catalog.unnest(v_source.captured_attnums) AS x))
-       -- (V27) unless only columns that nothing captures were dropped (every captured column is there, as it
-       -- was) and the capture functions read the captured ones where they are since (CapturePrinter's
-       -- FOLLOWS_DROPS_MARK): nothing is recomputed then. Functions of an older Freshet write markers.
-       AND NOT ((SELECT coalesce(pg_catalog.string_agg(e.entry, ',' ORDER BY e.n), '')
-                 FROM pg_catalog.unnest(pg_catalog.string_to_array(v_source.captured_layout, ','))
-                   WITH ORDINALITY AS e(entry, n)
-                 WHERE e.entry LIKE '%:%')
-                IS NOT DISTINCT FROM
-                (SELECT coalesce(pg_catalog.string_agg(a.attnum::text || ':' || a.atttypid::int8 || ':'
-                          || a.atttypmod || ':' || a.attcollation::int8, ',' ORDER BY a.attnum), '')
-                 FROM pg_catalog.pg_attribute AS a
-                 WHERE a.attrelid = v_source.source_relid AND NOT a.attisdropped
-                   AND a.attnum = ANY (v_source.captured_attnums))
-                AND EXISTS (SELECT FROM pg_catalog.pg_proc AS p
-                            JOIN pg_catalog.pg_namespace AS pn ON pn.oid = p.pronamespace
-                            WHERE pn.nspname = 'freshet_changes'
-                              AND p.proname = 'src_' || v_source.source_relid || '_ins'
-                              AND p.prosrc LIKE '%Only columns it does not capture were dropped%')) THEN
+       -- (V27) unless the capture functions follow such DDL (CapturePrinter's FOLLOWS_DDL_MARK): they read the
+       -- captured columns where they are now, NULL for one dropped or retyped, and only the stream tables
+       -- reading such a column recompute (above). Functions of an older Freshet write markers.
+       AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc AS p
+                       JOIN pg_catalog.pg_namespace AS pn ON pn.oid = p.pronamespace
+                       WHERE pn.nspname = 'freshet_changes' AND p.proname = 'src_' || v_source.source_relid || '_ins'
+                         AND p.prosrc LIKE '%is read where it is now%') THEN
       v_rebuild := format('columns of its source %s were dropped or changed type (ALTER TABLE): its next '
         'refresh rebuilds change capture and recomputes it in full', v_src);
     END IF;
