@@ -387,20 +387,24 @@ public final class ChangeCapture {
    * still carry the old names, which the stream tables' queries now use for other columns (or not at
    * all): the buffer's columns are renamed to the source's current names (each captured column is known by
    * its column number, recorded since catalog V15, else by its position in the guard view, whose columns
-   * kept the old names). After a captured column was dropped or changed type (the functions then wrote
-   * markers instead of rows), the buffer drops the columns the source no longer has and takes the new types.
-   * The guard view and the functions are written anew for the new layout, which is recorded, and a TRUNCATE
-   * marker makes every stream table reading the source recompute in full once: their queries may now mean
-   * other columns. A column up to the last captured one that nothing captures, dropped, needs no marker: the
-   * functions read the captured columns where they are since (CapturePrinter#createFunctions), unless they
-   * were written by an older Freshet, which wrote markers then. If the guard view is gone, capture is
-   * rebuilt by name. A table related to the source (a partition or inheritance child at any level, or an
+   * kept the old names). After a captured column was dropped or changed type, the buffer drops the columns
+   * the source no longer has and takes the new types. The guard view and the functions are written anew for
+   * the new layout, which is recorded. The functions went on capturing rows meanwhile (CapturePrinter
+   * #createFunctions: each captured column still there with its type where it is now, NULL for one dropped
+   * or retyped; a rename changes nothing they read), so no marker is written: only the stream tables whose
+   * program or query reads a captured column renamed, dropped or retyped, or every one when no stream
+   * table's program reads it (captured for the primary key), are marked to recompute in full once
+   * ({@code rebuild_step} 'recompute', as {@code freshet.capture_ddl_columns} decides, catalog V27): their
+   * queries may now mean other columns, or values of other types. A TRUNCATE marker makes every stream table
+   * reading the source recompute when the functions wrote markers instead of rows: the guard view was gone
+   * (capture is then rebuilt by name), or they were written by an older Freshet and the layout changed, or
+   * capture was set up before catalog V15. A table related to the source (a partition or inheritance child at any level, or an
    * ancestor) without the marker trigger (created, attached or inheriting since capture was set up)
    * gets it, with the same marker: it may have been written uncaptured.
    *
    * <p>Locks the source (writes wait) and the source's advisory lock when it changes anything; the
-   * caller's transaction must commit before a refresh takes its snapshot, so that the marker is in
-   * the refresh's window.
+   * caller's transaction must commit before a refresh takes its snapshot, so that the marker (or the marks)
+   * is in the refresh's window.
    *
    * @return whether anything was changed
    */

@@ -1,0 +1,20 @@
+-- DDL on a source column that a stream table does not read costs it nothing (issue 15 / issue 12, found in a
+-- walkthrough). Capture reads the transition tables by position; once the source's layout changed (a column up
+-- to the last captured one dropped, a captured one retyped) its functions wrote a marker instead of the rows,
+-- and a column captured for one stream table renamed, dropped or retyped made the refresh that rebuilt capture
+-- write a marker of its own: every stream table on the source recomputed in full, also one reading none of
+-- those columns (a table (id, note, a, junk, b) read as SELECT a, sum(b) ... GROUP BY a, after DROP COLUMN
+-- junk). The event trigger said so in status ('columns of its source ... were dropped or changed type ...').
+--
+-- Now the capture functions (CapturePrinter, written anew by that refresh and whenever capture is set up) go
+-- on capturing rows after such DDL: each captured column still there with its type is read where it is now
+-- (found by its number), one dropped or retyped is NULL. The refresh that writes them for the new layout
+-- (ChangeCapture.reconcile) writes no marker; it marks to recompute once (rebuild_step 'recompute') only the
+-- stream tables whose program or query reads a captured column renamed, dropped or retyped, or every one when
+-- no stream table's program reads it (captured for the primary key): freshet.capture_ddl_columns
+-- (R__refresh_functions.sql), which freshet.on_source_ddl reads too, so status says the same. The others stay
+-- DIFFERENTIAL. Capture functions an older Freshet wrote still write markers after a drop or type change,
+-- once: the refresh that follows writes the new ones.
+--
+-- Nothing here but this note: the step makes older catalogs install the functions of R__refresh_functions.sql.
+SELECT 1;
