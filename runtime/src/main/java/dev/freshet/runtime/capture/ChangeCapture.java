@@ -398,9 +398,9 @@ public final class ChangeCapture {
    * queries may now mean other columns, or values of other types. A TRUNCATE marker makes every stream table
    * reading the source recompute when the functions wrote markers instead of rows: the guard view was gone
    * (capture is then rebuilt by name), or they were written by an older Freshet and the layout changed, or
-   * capture was set up before catalog V15. A table related to the source (a partition or inheritance child at any level, or an
-   * ancestor) without the marker trigger (created, attached or inheriting since capture was set up)
-   * gets it, with the same marker: it may have been written uncaptured.
+   * capture was set up before catalog V15. A table related to the source (a partition or inheritance child
+   * at any level, or an ancestor) without the marker trigger (created, attached or inheriting since capture
+   * was set up) gets it, with the same marker: it may have been written uncaptured.
    *
    * <p>Locks the source (writes wait) and the source's advisory lock when it changes anything; the
    * caller's transaction must commit before a refresh takes its snapshot, so that the marker (or the marks)
@@ -574,8 +574,8 @@ public final class ChangeCapture {
       recordMarker(c, relid, String.join("; ", reasons));
     } else {
       for (Map.Entry<Long, List<Integer>> reader : readersToRecompute.entrySet()) {
-        List<String> why = reader.getValue().stream().map(changedColumns::get).filter(java.util.Objects::nonNull)
-            .toList();
+        List<String> why = reader.getValue().stream().map(attnum -> changedColumns.getOrDefault(attnum,
+            "columns of " + label + " were renamed, dropped or changed type (ALTER TABLE)")).distinct().toList();
         if (!why.isEmpty()) {
           markRecompute(c, reader.getKey(), String.join("; ", why));
         }

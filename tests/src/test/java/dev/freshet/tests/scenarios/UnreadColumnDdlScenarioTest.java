@@ -56,7 +56,8 @@ class UnreadColumnDdlScenarioTest {
           "DELETE FROM ud WHERE id = 5", "UPDATE ud SET a = 2 WHERE id = 13");
       assertEquals(0, count(c, "SELECT count(*) FROM " + buffer + " WHERE __truncate"),
           "the writes after the drop are captured as rows, not as a marker");
-      assertEquals(List.of("null"), rows(c, "SELECT pending_rebuild FROM freshet.stream_tables WHERE table_name = 'ud_sums'"),
+      assertEquals(List.of("null"),
+          rows(c, "SELECT pending_rebuild FROM freshet.stream_tables WHERE table_name = 'ud_sums'"),
           "the event trigger records no rebuild");
       Oracle.refreshAndCheck(c, "ud_sums", Mode.DIFFERENTIAL);
 
@@ -96,7 +97,8 @@ class UnreadColumnDdlScenarioTest {
       create(c, "ue_x", "SELECT w, max(x) AS x FROM ue GROUP BY w", Mode.DIFFERENTIAL);
 
       // spare's type changes: ue_spare compiles again and recomputes, the others do not
-      exec(c, "UPDATE ue SET v = v + 1, spare = spare + 1 WHERE id = 1", "ALTER TABLE ue ALTER COLUMN spare TYPE bigint",
+      exec(c, "UPDATE ue SET v = v + 1, spare = spare + 1 WHERE id = 1",
+          "ALTER TABLE ue ALTER COLUMN spare TYPE bigint",
           "INSERT INTO ue VALUES (9, 9, 'n', 9, 1, 9)", "UPDATE ue SET spare = 0, v = 0 WHERE id = 3");
       assertEquals(0, count(c, "SELECT count(*) FROM " + buffer(c, "ue") + " WHERE __truncate"));
       Oracle.refreshAndCheck(c, "ue_v", Mode.DIFFERENTIAL);
@@ -183,7 +185,8 @@ class UnreadColumnDdlScenarioTest {
           "INSERT INTO us VALUES (8, 'y', 2, 8, 1)", "UPDATE us SET b = 0, extra = 5 WHERE id = 1");
       Oracle.refreshAndCheck(c, "us_all", Mode.DIFFERENTIAL);
       Oracle.refreshAndCheck(c, "us_b", Mode.DIFFERENTIAL);
-      assertEquals(List.of("id, note, a, b"), rows(c, "SELECT string_agg(attname, ', ' ORDER BY attnum) FROM pg_attribute "
+      assertEquals(List.of("id, note, a, b"), rows(c, "SELECT string_agg(attname, ', ' ORDER BY attnum) "
+          + "FROM pg_attribute "
           + "WHERE attrelid = 'us_all'::regclass AND attnum > 0 AND NOT attisdropped AND attname NOT LIKE '\\_\\_%'"));
 
       // a column the star stands for is read (and captured): dropping it is refused by the stream table with the
