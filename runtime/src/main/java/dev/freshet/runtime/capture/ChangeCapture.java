@@ -702,28 +702,26 @@ public final class ChangeCapture {
     return missing;
   }
 
-  private static final String READS_BY_POSITION = """
+  private static final String FUNCTION_HOLDS = """
       SELECT EXISTS (
         SELECT FROM pg_catalog.pg_proc p
         JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
         WHERE n.nspname = 'freshet_changes' AND p.proname = ? AND p.prosrc LIKE ?)""";
 
   private static boolean readsByPosition(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(READS_BY_POSITION)) {
-      s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.INSERT));
-      s.setString(2, "%" + CapturePrinter.BY_POSITION_MARK + "%");
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
-    }
+    return insertFunctionHolds(c, relid, CapturePrinter.BY_POSITION_MARK);
   }
 
   /** Whether the source's capture functions follow DDL on its columns (see reconcile). */
   private static boolean followsDdl(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(READS_BY_POSITION)) {
+    return insertFunctionHolds(c, relid, CapturePrinter.FOLLOWS_DDL_MARK);
+  }
+
+  /** Whether the source's INSERT capture function holds {@code mark}: which Freshet wrote it, and how. */
+  private static boolean insertFunctionHolds(Connection c, long relid, String mark) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(FUNCTION_HOLDS)) {
       s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.INSERT));
-      s.setString(2, "%" + CapturePrinter.FOLLOWS_DDL_MARK + "%");
+      s.setString(2, "%" + mark + "%");
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getBoolean(1);
