@@ -15,6 +15,7 @@ import dev.freshet.planner.normalize.QueryNormalizer;
 import dev.freshet.planner.parse.PostgresOperators;
 import dev.freshet.planner.parse.IntervalLiterals;
 import dev.freshet.planner.parse.ArrayQuantifierCheck;
+import dev.freshet.planner.parse.AtTimeZones;
 import dev.freshet.planner.parse.BpcharUnificationCheck;
 import dev.freshet.planner.parse.DollarQuotes;
 import dev.freshet.planner.parse.FieldSelectionCheck;
@@ -163,10 +164,11 @@ public final class QueryPlanner {
     String sql = QueryText.withoutTerminator(text);
     // dollar quotes first: the rewrites after it read the standard literals it writes (a quote inside $$…$$ is
     // no string's start); then words Calcite reserves where PostgreSQL reads a name are quoted; intervals keep
-    // every column; casts and JSON operators map theirs back
+    // every column; casts, AT TIME ZONE and JSON operators map theirs back
     InfixCasts.Rewritten dollars = DollarQuotes.rewrite(sql);
     InfixCasts.Rewritten names = dollars.then(KeywordIdentifiers.rewrite(IntervalLiterals.rewrite(dollars.text())));
-    InfixCasts.Rewritten forParser = InfixOperators.rewrite(names.then(InfixCasts.rewrite(names.text())), sql);
+    InfixCasts.Rewritten forParser = InfixOperators.rewrite(
+        AtTimeZones.rewrite(names.then(InfixCasts.rewrite(names.text())), sql), sql);
     SqlNode parsed = parse(sql, forParser);
     LongIdentifiers.truncateAll(parsed);
     ArrayQuantifierCheck.check(parsed, sql, forParser);

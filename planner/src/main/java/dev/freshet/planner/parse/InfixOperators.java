@@ -165,7 +165,7 @@ public final class InfixOperators {
   }
 
   /** Index of the last token of the primary expression starting at token {@code first}; -1 if none. */
-  private static int operandEnd(List<Token> tokens, int first) {
+  static int operandEnd(List<Token> tokens, int first) {
     if (first >= tokens.size()) {
       return -1;
     }

@@ -2,12 +2,14 @@ package dev.freshet.planner.parse;
 
 import java.util.EnumSet;
 import java.util.List;
+import org.apache.calcite.avatica.util.TimeUnit;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlCallBinding;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlOperatorBinding;
@@ -15,6 +17,7 @@ import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.fun.SqlLibrary;
 import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.OperandTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlTypeFamily;
@@ -30,6 +33,9 @@ import org.apache.calcite.sql.util.SqlOperatorTables;
  * PostgreSQL's own semantics (e.g. {@code date + integer} stays a date).
  */
 public final class PostgresOperators {
+
+  /** PostgreSQL's {@code interval} without a precision keeps microseconds. */
+  private static final int MICROSECONDS = 6;
 
   /** {@code date + integer}: the date that many days later (PostgreSQL's {@code date_pli}). */
   public static final SqlBinaryOperator DATE_PLUS_DAYS = new DateOperator("+", SqlKind.OTHER,
@@ -50,6 +56,23 @@ public final class PostgresOperators {
   public static final SqlBinaryOperator DATE_MINUS_DATE = new DateOperator("-", SqlKind.OTHER,
       40, true, ReturnTypes.INTEGER_NULLABLE, null,
       OperandTypes.family(SqlTypeFamily.DATE, SqlTypeFamily.DATE));
+
+  /**
+   * {@code timestamp - timestamp} and {@code timestamptz - timestamptz}: the time between, an {@code interval} of
+   * days and time (PostgreSQL's {@code timestamp_mi}, {@code timestamptz_mi}, both immutable: {@code '25 hours'}
+   * is written {@code 1 day 01:00:00}, never as months). A {@code date} or {@code timestamp} beside a
+   * {@code timestamptz} is left to Calcite's {@code -}, which refuses it: PostgreSQL casts it first, under the
+   * TimeZone.
+   */
+  public static final SqlBinaryOperator TIMESTAMP_MINUS_TIMESTAMP = new DateOperator("-", SqlKind.OTHER,
+      40, true, opBinding -> {
+        var factory = opBinding.getTypeFactory();
+        RelDataType interval = factory.createSqlIntervalType(new SqlIntervalQualifier(TimeUnit.DAY,
+            SqlTypeName.MAX_INTERVAL_START_PRECISION, TimeUnit.SECOND, MICROSECONDS, SqlParserPos.ZERO));
+        return factory.createTypeWithNullability(interval,
+            opBinding.getOperandType(0).isNullable() || opBinding.getOperandType(1).isNullable());
+      }, null,
+      OperandTypes.family(SqlTypeFamily.TIMESTAMP, SqlTypeFamily.TIMESTAMP));
 
   /**
    * {@code date_trunc(field, source)}. Over a timestamp it is a timestamp; over a date or timestamptz
@@ -99,7 +122,8 @@ public final class PostgresOperators {
   private static final SqlBinaryOperator MINUS = new DateArithmeticDispatch(SqlStdOperatorTable.MINUS);
 
   private static final SqlOperatorTable OURS =
-      SqlOperatorTables.of(java.util.stream.Stream.of(java.util.stream.Stream.of(PLUS, MINUS, DATE_TRUNC),
+      SqlOperatorTables.of(java.util.stream.Stream.of(java.util.stream.Stream.of(PLUS, MINUS, DATE_TRUNC,
+          AtTimeZone.INFIX, AtTimeZone.FUNCTION),
           CLOCKS.stream(), InfixOperator.ALL.stream()).flatMap(s -> s).toList());
 
   private static final SqlOperatorTable TABLE = new CaseInsensitiveFunctions(
@@ -141,7 +165,7 @@ public final class PostgresOperators {
   /**
    * Stands in for Calcite's {@code +}/{@code -} during operator lookup (the validator resolves binary
    * operators by name, first match wins) and hands each call to the right implementation: ours for
-   * {@code date ± integer} and {@code date - date}, Calcite's otherwise. The call keeps no reference
+   * {@code date ± integer}, {@code date - date} and {@code timestamp - timestamp}, Calcite's otherwise. The call keeps no reference
    * to this class, so the converted plan only ever contains the standard or our date operators.
    */
   private static final class DateArithmeticDispatch extends SqlBinaryOperator {
@@ -184,6 +208,10 @@ public final class PostgresOperators {
         }
         if (leftDate && rightDate) {
           return DATE_MINUS_DATE;
+        }
+        if (left.getSqlTypeName() == right.getSqlTypeName() && (left.getSqlTypeName() == SqlTypeName.TIMESTAMP
+            || left.getSqlTypeName() == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
+          return TIMESTAMP_MINUS_TIMESTAMP;
         }
       }
       return standard;
