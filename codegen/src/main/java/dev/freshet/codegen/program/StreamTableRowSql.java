@@ -34,6 +34,16 @@ public final class StreamTableRowSql {
   public static final String SOURCE_DDL_REASON = "SELECT freshet.source_ddl_reason(?)";
 
   /**
+   * The sources of stream table {@code $1} that were dropped ({@code DROP TABLE ... CASCADE}): no table has their
+   * number any more. Each as the catalog recorded it at create, schema and name, in that order.
+   */
+  public static final String DROPPED_SOURCES = """
+      SELECT s.source_schema, s.source_table FROM freshet.stream_table_sources AS s
+      WHERE s.stream_table_id = ?
+        AND NOT EXISTS (SELECT FROM pg_catalog.pg_class AS c WHERE c.oid = s.source_relid)
+      ORDER BY 1, 2""";
+
+  /**
    * For a stream table's relation named {@code ?} (the same name bound three times): whether it is gone (dropped
    * outside Freshet), and whether the current role may read it.
    */

@@ -13,8 +13,10 @@ import java.util.Set;
  * Why a stream table's query no longer runs as written after DDL on its sources, split as every refusal of it is
  * printed: what happened (the error's message), the fix (its {@code HINT}) and the SQLSTATE: {@value #TABLE_RENAMED}
  * a source table renamed or moved, {@value #COLUMNS_RENAMED_OR_DROPPED} columns the query reads renamed or dropped,
- * {@value #OTHER_COLUMNS_READ} a name in the query that now reads another column. Every command that meets one
- * (refresh, verify, explain, alter, the service) refuses with exit status 3, as the compiler refuses a query.
+ * {@value #OTHER_COLUMNS_READ} a name in the query that now reads another column, {@value #SOURCE_DROPPED} a source
+ * table dropped. Every command that meets one (refresh, verify, explain, alter, the service) refuses with exit
+ * status 3, as the compiler refuses a query. {@code otherwise} is a second fix, printed on a line of its own after
+ * the command of the first ({@code or drop it: freshet drop NAME}).
  *
  * <p>The words are the catalog's ({@code freshet.source_ddl_reason}, catalog V26, and refresh_window's errors, V21
  * and V25), shared with {@code CALL freshet.refresh} and the event trigger: they end the fix with {@code freshet
@@ -22,7 +24,7 @@ import java.util.Set;
  * and suggests the command with the stored query in place of {@code ...}, to edit and run: no rewrite of the query
  * could be trusted to give it the new names (the old one may also be a string's text, or another table's column).
  */
-public record SourceDdlRefusal(String what, Optional<String> fix, String sqlState) {
+public record SourceDdlRefusal(String what, Optional<String> fix, String sqlState, Optional<String> otherwise) {
 
   /** refresh_window: a source table renamed or moved (catalog V21). */
   public static final String TABLE_RENAMED = "FS006";
@@ -30,6 +32,12 @@ public record SourceDdlRefusal(String what, Optional<String> fix, String sqlStat
   public static final String OTHER_COLUMNS_READ = "FS007";
   /** refresh_window: columns its query reads renamed or dropped (catalog V26). */
   public static final String COLUMNS_RENAMED_OR_DROPPED = "FS008";
+
+  /**
+   * The command line: a source table dropped ({@code DROP TABLE ... CASCADE}). No catalog function raises it
+   * (CALL freshet.refresh meets the capture gone first, FS001).
+   */
+  public static final String SOURCE_DROPPED = "FS009";
 
   /** The SQLSTATEs of refresh_window that this refuses with. */
   static final Set<String> SQLSTATES = Set.of(TABLE_RENAMED, OTHER_COLUMNS_READ, COLUMNS_RENAMED_OR_DROPPED);
@@ -48,6 +56,28 @@ public record SourceDdlRefusal(String what, Optional<String> fix, String sqlStat
 
   public SourceDdlRefusal {
     fix = fix.filter(f -> !f.isBlank());
+  }
+
+  public SourceDdlRefusal(String what, Optional<String> fix, String sqlState) {
+    this(what, fix, sqlState, Optional.empty());
+  }
+
+  /**
+   * Sources {@code dropped} of stream table {@code name} were dropped ({@code DROP TABLE ... CASCADE}, which the
+   * event trigger records as its last error): its query names tables that are gone, and their capture went with
+   * them. No new name to give it: a query that reads other tables (alter, with its query as stored to edit), or
+   * drop it.
+   */
+  public static SourceDdlRefusal ofDroppedSources(List<QualifiedName> dropped, QualifiedName name) {
+    List<String> names = dropped.stream().map(QualifiedName::toString).toList();
+    String list = names.size() == 1 ? names.get(0)
+        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    String what = (names.size() == 1 ? "its source " + list + " was" : "its sources " + list + " were")
+        + " dropped (DROP TABLE ... CASCADE)";
+    String fix = "give it a query that reads " + (names.size() == 1 ? "another table" : "other tables")
+        + " (this recreates it)";
+    return new SourceDdlRefusal(what, Optional.of(fix), SOURCE_DROPPED,
+        Optional.of("drop it: " + SuggestedCommand.freshet("drop", name)));
   }
 
   /**
@@ -104,11 +134,12 @@ public record SourceDdlRefusal(String what, Optional<String> fix, String sqlStat
   /**
    * The fix, ending with the command that recreates {@code st} with its query as stored, to edit first:
    * {@code give it the new name (this recreates it); edit the query in this command (its query as stored), then
-   * run it: freshet alter '"public"."cheap"' --query 'SELECT ...'}. {@code options} come before {@code --query}
-   * (an alter's {@code --mode FULL}, kept in the command it suggests instead).
+   * run it: freshet alter '"public"."cheap"' --query 'SELECT ...'}, then the other fix, if any, on a line of its
+   * own. {@code options} come before {@code --query} (an alter's {@code --mode FULL}, kept in the command it
+   * suggests instead).
    */
   public String hint(StoredStreamTable st, List<String> options) {
-    return fix.orElse(NAMES_AS_THEY_ARE) + "; " + editAndRun(st, options);
+    return fix.orElse(NAMES_AS_THEY_ARE) + "; " + editAndRun(st, options) + otherwise.map(o -> "\nor " + o).orElse("");
   }
 
   /**

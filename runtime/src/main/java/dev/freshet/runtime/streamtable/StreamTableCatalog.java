@@ -412,6 +412,23 @@ final class StreamTableCatalog {
   }
 
   /**
+   * The sources of stream table {@code id} dropped since it was created ({@code DROP TABLE ... CASCADE}), as the
+   * catalog names them; empty when none.
+   */
+  static List<QualifiedName> droppedSources(Connection c, long id) throws SQLException {
+    List<QualifiedName> dropped = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.DROPPED_SOURCES)) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          dropped.add(new QualifiedName(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return dropped;
+  }
+
+  /**
    * Status ERROR, and as the last error {@code error} with {@code hint} (the fix, may be null) on a line of its
    * own, as CALL freshet.refresh records a failure (StreamTableRowSql.RECORD_ERROR).
    */

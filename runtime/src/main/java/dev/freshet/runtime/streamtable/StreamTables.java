@@ -882,11 +882,17 @@ public final class StreamTables {
   }
 
   /**
-   * Refuses, naming them and the fix, when DDL on the sources of {@code st} (a source renamed, columns its query
-   * reads renamed or dropped) is why its query no longer compiles as it did ({@code freshet.source_ddl_reason},
-   * catalog V26: the words refresh_window refuses with, SQLSTATE FS008, and status shows).
+   * Refuses, naming them and the fix, when DDL on the sources of {@code st} is why its query no longer compiles as
+   * it did: a source dropped (SQLSTATE FS009; the event trigger's last error says so, in the catalog's words), or
+   * renamed, or columns its query reads renamed or dropped ({@code freshet.source_ddl_reason}, catalog V26: the
+   * words refresh_window refuses with, SQLSTATE FS008, and status shows).
    */
   private static void refuseAfterSourceDdl(Connection c, StoredStreamTable st) throws SQLException {
+    // a source dropped (DROP TABLE ... CASCADE): no new name to give the query, and its capture is gone
+    List<QualifiedName> dropped = StreamTableCatalog.droppedSources(c, st.id());
+    if (!dropped.isEmpty()) {
+      throw SourceDdlRefusal.ofDroppedSources(dropped, st.name()).exception(st, "cannot be refreshed", List.of());
+    }
     Optional<String> reason = StreamTableCatalog.sourceDdlReason(c, st.id());
     if (reason.isPresent()) {
       throw SourceDdlRefusal.ofReason(reason.get(), st.name()).exception(st, "cannot be refreshed", List.of());
@@ -1050,22 +1056,34 @@ public final class StreamTables {
         }
         // its query as stored, which DDL on its sources left naming what is gone: refused as its refresh is, not with
         // PostgreSQL's error about the first name it meets, and the command it suggests keeps this alter's options
-        if (query.isEmpty() || query.get().strip().equals(st.definingQuery().strip())) {
+        boolean asStored = query.isEmpty() || query.get().strip().equals(st.definingQuery().strip());
+        List<String> options = new ArrayList<>();
+        mode.ifPresent(m -> options.addAll(List.of("--mode", m.name())));
+        schedule.ifPresent(x -> options.addAll(List.of("--schedule", x)));
+        if (asStored) {
           Optional<String> reason = StreamTableCatalog.sourceDdlReason(c, st.id());
           if (reason.isPresent()) {
-            List<String> options = new ArrayList<>();
-            mode.ifPresent(m -> options.addAll(List.of("--mode", m.name())));
-            schedule.ifPresent(x -> options.addAll(List.of("--schedule", x)));
             throw SourceDdlRefusal.ofReason(reason.get(), st.name())
                 .exception(st, "cannot be rebuilt with its query as stored", options);
           }
         }
+        // a source dropped (DROP TABLE ... CASCADE): refused so when its query as stored no longer plans (a table
+        // made again under the name since is read by the rebuild, as by a create)
+        List<QualifiedName> dropped = asStored ? StreamTableCatalog.droppedSources(c, st.id()) : List.of();
         // taken before the drop, which deletes the history with the catalog row
         Rebuilding rebuilding = new Rebuilding(st.createdAt(), StreamTableCatalog.history(c, st.id()),
             StreamTableCatalog.filledByAlter(alteration(mode, schedule, query.isPresent())));
         dropIn(c, st, false, Set.of(), Optional.empty(), new HashSet<>(), new ArrayList<>());
-        createIn(c, target, query.orElse(st.definingQuery()), mode.orElse(st.requestedMode()),
-            schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null), Optional.of(rebuilding));
+        try {
+          createIn(c, target, query.orElse(st.definingQuery()), mode.orElse(st.requestedMode()),
+              schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null), Optional.of(rebuilding));
+        } catch (dev.freshet.planner.QueryException e) {
+          if (dropped.isEmpty()) {
+            throw e;
+          }
+          throw SourceDdlRefusal.ofDroppedSources(dropped, st.name())
+              .exception(st, "cannot be rebuilt with its query as stored", options);
+        }
       } else if (schedule.isPresent()) {
         checkSchedule(emptyToNull(schedule.get()));
         try (PreparedStatement ps = c.prepareStatement(
