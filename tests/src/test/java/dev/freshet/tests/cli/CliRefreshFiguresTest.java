@@ -93,6 +93,32 @@ class CliRefreshFiguresTest {
     refresh(db, "fa_st", "DIFFERENTIAL", "+0 ~1 -0  delta 2");
   }
 
+  /**
+   * A table of plain rows (no GROUP BY, no DISTINCT) holds equal rows: {@code +inserted} and {@code -deleted} count
+   * every copy, {@code delta} the distinct rows whose number of copies changed, as docs/stream-tables.md says (the
+   * walkthrough read "the size of the applied delta" as rows with their copies, and saw 99 rows filled as delta 7).
+   */
+  @Test
+  void theDeltaOfPlainRowsCountsDistinctRows(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE fb_t (id int PRIMARY KEY, v int NOT NULL)",
+        "INSERT INTO fb_t SELECT g, g % 7 FROM generate_series(1, 99) g");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "fb_st", "--mode", "differential", "--query", "SELECT v FROM fb_t")
+        .exitCode());
+    CliRun status = CliRun.run(url, "status", "fb_st");
+    assertTrue(status.out().contains("  +99 ~0 -0  delta 7  filled from its query (create)"), status.transcript());
+
+    // three copies of a new row, two more of an existing one: five rows, two distinct
+    db.execute("INSERT INTO fb_t VALUES (100, 50), (101, 50), (102, 50), (103, 1), (104, 1)");
+    refresh(db, "fb_st", "DIFFERENTIAL", "+5 ~0 -0  delta 2");
+    // every copy of one row, and one of another
+    db.execute("DELETE FROM fb_t WHERE v = 50 OR id = 103");
+    refresh(db, "fb_st", "DIFFERENTIAL", "+0 ~0 -4  delta 2");
+    // an update from one value to another moves a copy: one row deleted, one inserted, two distinct
+    db.execute("UPDATE fb_t SET v = 2 WHERE id = 104");
+    refresh(db, "fb_st", "DIFFERENTIAL", "+1 ~0 -1  delta 2");
+  }
+
   private static void refresh(TestDatabase db, String name, String mode, String figures) throws Exception {
     CliRun refresh = CliRun.run(db.jdbcUrl(), "refresh", name);
     assertEquals(0, refresh.exitCode(), refresh.transcript());
