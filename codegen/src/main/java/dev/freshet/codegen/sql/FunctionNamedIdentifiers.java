@@ -23,8 +23,12 @@ public final class FunctionNamedIdentifiers {
   private FunctionNamedIdentifiers() {
   }
 
-  /** {@code node}, with such names quoted. */
+  /** {@code node}, with such names quoted; a copy of it when it is such a name itself. */
+  @SuppressWarnings("unchecked") // the copy of a SqlIdentifier is a SqlIdentifier
   public static <T extends SqlNode> T quoted(T node) {
+    if (printsAsFunction(node)) {
+      return (T) asQuoted(node); // a plan's column printed alone: USER, where the column "user" is meant
+    }
     if (node != null) {
       node.accept(new Marker());
     }

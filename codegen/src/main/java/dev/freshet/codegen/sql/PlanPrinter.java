@@ -43,7 +43,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Prints a plan for people ({@code freshet plan}, {@code freshet explain}): one operator per line, indented
  * under the one that reads it, named as in SQL ({@code Aggregate}, {@code Join}, {@code Except}, not
  * Calcite's {@code LogicalAggregate} or {@code LogicalMinus}), with no node ids, and every expression in
- * PostgreSQL's syntax over column names ({@code SUM("n")}, not {@code SUM($2)}).
+ * PostgreSQL's syntax over column names ({@code SUM("n")}, not {@code SUM($2)}). A name outside an expression
+ * ({@code Project(amount, "user", "x y")}, group and sort keys, the name before {@code =[…]}) is bare where
+ * PostgreSQL reads the bare word as that name, else quoted ({@link Quoting#bareOrQuoted}, as {@code quote_ident}
+ * does): {@code user} bare would read as the function USER.
  *
  * <p>Calcite's made-up names ({@code EXPR$2}, {@code $f3}) never appear: the plan's own columns carry the
  * names the caller gives (PostgreSQL's names for the query's result: {@code count}, {@code sum}); inside
@@ -90,7 +93,8 @@ public final class PlanPrinter {
 
   /**
    * Each column of {@code rel} as a person reads it, without the names Freshet or Calcite made up: a column
-   * read as it is by its name ({@code amount}), a computed one by its expression ({@code "amount" * 2}).
+   * read as it is by its name ({@code amount}; quoted where the bare word would read otherwise, {@code "user"},
+   * {@code "x y"}: {@link Quoting#bareOrQuoted}), a computed one by its expression ({@code "amount" * 2}).
    * What {@code explain} shows an aggregate's arguments as.
    */
   public static List<String> columns(RelNode rel) {
@@ -101,7 +105,8 @@ public final class PlanPrinter {
       SqlNode field = rel instanceof Project project
           ? Writer.context(fields).toSql(null, project.getProjects().get(i))
           : Writer.unqualified(writer.fields(writer.root)).get(i);
-      columns.add(field instanceof SqlIdentifier id && id.isSimple() ? id.getSimple() : Writer.sql(field));
+      columns.add(field instanceof SqlIdentifier id && id.isSimple() ? Quoting.bareOrQuoted(id.getSimple())
+          : Writer.sql(field));
     }
     return columns;
   }
@@ -236,17 +241,17 @@ public final class PlanPrinter {
           name = place.shownNames.get(column); // read by its name above an outer join, where it may be NULL
         }
         if (text.equals(Quoting.identifier(name))) {
-          terms.add(name);
+          terms.add(Quoting.bareOrQuoted(name));
         } else if (isGenerated(name) && value.right instanceof RexInputRef ref
             && context.field(ref.getIndex()) instanceof SqlIdentifier id && id.isSimple()) {
-          terms.add(id.getSimple()); // a column passed on under a made-up name
+          terms.add(Quoting.bareOrQuoted(id.getSimple())); // a column passed on under a made-up name
         } else if (isGenerated(name) || names == null && value.right instanceof RexInputRef ref
             && context.field(ref.getIndex()) instanceof SqlIdentifier id && Util.last(id.names).equals(name)) {
           // "v" * 2; "Δt1"."g", a column read on under its name, from one of two tables; but a column of the
           // user's result is named as such, id=["union"."id"], not by where it is read from
           terms.add(text);
         } else {
-          terms.add(name + "=[" + text + "]");
+          terms.add(Quoting.bareOrQuoted(name) + "=[" + text + "]");
         }
       }
       if (rel instanceof TableScan scan && !place.tableAlias.equals(scan.getTable().getQualifiedName().getLast())
@@ -272,8 +277,8 @@ public final class PlanPrinter {
       List<String> keys = new ArrayList<>();
       for (RelFieldCollation key : sort.getCollation().getFieldCollations()) {
         int i = key.getFieldIndex();
-        StringBuilder text = new StringBuilder(names != null && !isGenerated(names.get(i)) ? names.get(i)
-            : column(context, i));
+        StringBuilder text = new StringBuilder(names != null && !isGenerated(names.get(i))
+            ? Quoting.bareOrQuoted(names.get(i)) : column(context, i));
         if (key.getDirection().isDescending()) {
           text.append(" DESC");
         }
@@ -307,7 +312,8 @@ public final class PlanPrinter {
 
     /** Column {@code i} of the input: its name when it is a plain one (as group keys show), else its expression. */
     private static String column(SqlImplementor.Context context, int i) {
-      return context.field(i) instanceof SqlIdentifier id && id.isSimple() ? id.getSimple() : sql(context.field(i));
+      return context.field(i) instanceof SqlIdentifier id && id.isSimple() ? Quoting.bareOrQuoted(id.getSimple())
+          : sql(context.field(i));
     }
 
     /** SQL's name for the operator: Calcite's class name without {@code Logical}; EXCEPT for Minus. */

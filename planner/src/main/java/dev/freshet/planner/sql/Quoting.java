@@ -1,6 +1,8 @@
 package dev.freshet.planner.sql;
 
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.dialect.PostgresqlSqlDialect;
@@ -32,6 +34,48 @@ public final class Quoting {
       throw new IllegalArgumentException("an SQL identifier cannot contain NUL: " + name);
     }
     return RULE.quoteIdentifier(name);
+  }
+
+  /**
+   * PostgreSQL's keywords that are not unreserved (reserved, type-or-function-name and column-name keywords,
+   * {@code pg_get_keywords()} with {@code catcode <> 'U'}, PostgreSQL 15 to 17): a name spelt so is no name where
+   * PostgreSQL reads it bare, and {@code quote_ident} quotes it.
+   */
+  private static final Set<String> KEYWORDS = Set.of(
+      // reserved
+      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast", "check",
+      "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role", "current_time",
+      "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except",
+      "false", "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially", "intersect", "into",
+      "lateral", "leading", "limit", "localtime", "localtimestamp", "not", "null", "offset", "on", "only", "or",
+      "order", "placing", "primary", "references", "returning", "select", "session_user", "some", "symmetric",
+      "system_user", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "when",
+      "where", "window", "with",
+      // type or function names
+      "authorization", "binary", "collation", "concurrently", "cross", "current_schema", "freeze", "full", "ilike",
+      "inner", "is", "isnull", "join", "left", "like", "natural", "notnull", "outer", "overlaps", "right", "similar",
+      "tablesample", "verbose",
+      // column names
+      "between", "bigint", "bit", "boolean", "char", "character", "coalesce", "dec", "decimal", "exists", "extract",
+      "float", "greatest", "grouping", "inout", "int", "integer", "interval", "json", "json_array", "json_arrayagg",
+      "json_exists", "json_object", "json_objectagg", "json_query", "json_scalar", "json_serialize", "json_table",
+      "json_value", "least", "merge_action", "national", "nchar", "none", "normalize", "nullif", "numeric", "out",
+      "overlay", "position", "precision", "real", "row", "setof", "smallint", "substring", "time", "timestamp",
+      "treat", "trim", "values", "varchar", "xmlattributes", "xmlconcat", "xmlelement", "xmlexists", "xmlforest",
+      "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot", "xmlserialize", "xmltable");
+
+  /** A name PostgreSQL reads bare as itself, unless it is a keyword: {@code quote_ident}'s safe spelling. */
+  private static final Pattern BARE = Pattern.compile("[a-z_][a-z0-9_]*");
+
+  /**
+   * {@code name} as PostgreSQL's {@code quote_ident} writes it, for text people read (a plan's column names):
+   * bare where PostgreSQL reads the bare word as this very name ({@code amount}, {@code o_custkey}), else quoted
+   * as {@link #identifier} quotes it: a keyword ({@code "user"}, which bare is the function USER; {@code
+   * "order"}), upper case ({@code "Upper"}, bare read as {@code upper}), a space or any other character
+   * ({@code "x y"}, {@code "Größe"}). SQL that is run always quotes every name ({@link #identifier}).
+   */
+  public static String bareOrQuoted(String name) {
+    return BARE.matcher(name).matches() && !KEYWORDS.contains(name) ? name : identifier(name);
   }
 
   /** {@code schema.table} with each part quoted. */

@@ -202,7 +202,8 @@ public final class ExplainCommand implements Callable<Integer> {
         List<String> inputFields = PlanPrinter.columns(aggregate.getInput()); // amount, "amount" * 2
         List<String> keys = new ArrayList<>();
         for (int k = 0; k < aggregate.getGroupCount(); k++) {
-          keys.add(fields.get(k) != null ? fields.get(k) : inputFields.get(aggregate.getGroupSet().nth(k)));
+          keys.add(fields.get(k) != null ? Quoting.bareOrQuoted(fields.get(k))
+              : inputFields.get(aggregate.getGroupSet().nth(k)));
         }
         out.println(indent.isEmpty() ? "-- Maintenance: DIFFERENTIAL, grouped" : "-- Maintenance: stored state");
         out.println(indent + (grouped.scalar() ? "One stored row (an aggregate without GROUP BY)."
@@ -212,7 +213,7 @@ public final class ExplainCommand implements Callable<Integer> {
           AggregateCall call = aggregate.getAggCallList().get(i);
           AggregateClass cls = grouped.classes().get(i);
           String name = fields.get(aggregate.getGroupCount() + i);
-          out.println(indent + "  " + (name == null ? "" : name + " = ") + callText(call, inputFields)
+          out.println(indent + "  " + (name == null ? "" : Quoting.bareOrQuoted(name) + " = ") + callText(call, inputFields)
               + ": " + cls + " (" + describe(cls) + ")");
         }
         if (grouped.needsRescan()) {

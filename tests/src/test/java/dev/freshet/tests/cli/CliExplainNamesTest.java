@@ -154,7 +154,7 @@ class CliExplainNamesTest {
     String scalar = "select id, qty + 1, (select count(*) from notes where notes.item_id = items.id) from items";
     CliRun plan = CliRun.run(url, "plan", "--query", scalar);
     assertEquals(0, plan.exitCode(), plan.transcript());
-    assertTrue(plan.out().startsWith("-- Logical plan\nProject(id, ?column?=[\"qty\" + 1], count=[CASE WHEN \"case\""),
+    assertTrue(plan.out().startsWith("-- Logical plan\nProject(id, \"?column?\"=[\"qty\" + 1], count=[CASE WHEN \"case\""),
         plan.transcript());
     assertTrue(plan.out().contains("\n-- SQL printed back\nSELECT \"items\".\"id\", \"items\".\"qty\" + 1 AS \"?column?\", "
         + "CASE WHEN \"join\".\"case\" IS NULL THEN 0 ELSE \"join\".\"case\" END AS \"count\"\n"), plan.transcript());
@@ -167,7 +167,7 @@ class CliExplainNamesTest {
     CliRun unnamed = CliRun.run(url, "plan", "--query", unnamedUnion);
     assertTrue(unnamed.out().contains("""
         Union(ALL)
-          Project(?column?=["qty" * 2])
+          Project("?column?"=["qty" * 2])
         """), unnamed.transcript());
     assertTrue(unnamed.out().contains("SELECT \"qty\" * 2 AS \"?column?\"\n"), unnamed.transcript());
 
@@ -184,7 +184,7 @@ class CliExplainNamesTest {
         + "ORDER BY ordinal_position"));
     CliRun explain = CliRun.run(url, "explain", "rn_scalar");
     assertEquals(0, explain.exitCode(), explain.transcript());
-    assertTrue(explain.out().contains("-- Logical plan\nProject(id, ?column?=[\"qty\" + 1], count=[CASE WHEN \"case\""),
+    assertTrue(explain.out().contains("-- Logical plan\nProject(id, \"?column?\"=[\"qty\" + 1], count=[CASE WHEN \"case\""),
         explain.transcript());
     assertTrue(explain.out().contains("-- Delta SQL\nSELECT \"Δitems\".\"id\", \"Δitems\".\"qty\" + 1 AS \"?column?\", "),
         explain.transcript());
@@ -193,7 +193,7 @@ class CliExplainNamesTest {
     CliRun unnamedExplain = CliRun.run(url, "explain", "rn_unnamed");
     assertTrue(unnamedExplain.out().contains("""
         -- Delta plan (with weight __w)
-        Project(?column?=["qty" * 2], __w)
+        Project("?column?"=["qty" * 2], __w)
           Scan(table=[pg_temp.Δpublic.items], alias=[Δitems])
         -- Delta SQL
         SELECT "qty" * 2 AS "?column?", "__w"

@@ -84,7 +84,7 @@ class CliExplainTest {
         + "coalesce(amount, 0)").exitCode());
     CliRun unnamed = CliRun.run(url, "explain", "unnamed_stats", "--changed", "orders");
     String shape = unnamed.out().substring(unnamed.out().indexOf("-- Maintenance"), unnamed.out().indexOf("Row identity"));
-    assertTrue(shape.contains("One stored row per group of (customer_id, nul, coalesce)"), unnamed.transcript());
+    assertTrue(shape.contains("One stored row per group of (customer_id, nul, \"coalesce\")"), unnamed.transcript());
     assertTrue(shape.contains("\n  sum(amount): ALGEBRAIC") && shape.contains("\n  count = count(*): ALGEBRAIC"),
         unnamed.transcript());
     assertTrue(!shape.contains("EXPR$") && !shape.contains("$f"), shape);

@@ -101,6 +101,65 @@ class CliPlanTest {
     assertTrue(logicalPlan(except).contains("\n  Project(\"id\" + 1)\n"), except.transcript());
   }
 
+  /**
+   * A name outside an expression is printed as PostgreSQL's quote_ident writes it: bare where the bare word reads as
+   * that name, else quoted. The walkthrough saw {@code Project(Größe, USER, x y, order)}, where {@code USER} reads
+   * as the function and {@code x y} as two words. Likewise in group and sort keys, the name before {@code =[…]},
+   * and explain's maintenance lines.
+   */
+  @Test
+  void oddNamesArePrintedUnambiguously(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE odd (id int PRIMARY KEY, \"Größe\" int, \"user\" text, \"x y\" int, \"order\" int, "
+        + "\"select\" int, \"current_user\" int, plain int, \"Upper\" int)");
+    CliRun project = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query",
+        "select \"Größe\", \"user\", \"x y\", \"order\" from odd");
+    assertEquals(0, project.exitCode(), project.transcript());
+    assertEquals("""
+        Project("Größe", "user", "x y", "order")
+          Scan(table=[public.odd])
+        """, logicalPlan(project), project.transcript());
+    CliRun grouped = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query",
+        "select \"user\", \"select\", count(*), sum(\"x y\") as \"Total\" from odd group by \"user\", \"select\" "
+            + "order by \"select\"");
+    assertEquals("""
+        Sort(order=["select"])
+          Aggregate(group=["user", "select"], count=[COUNT(*)], "Total"=[SUM("x y")])
+            Project("user", "x y", "select")
+              Scan(table=[public.odd])
+        """, logicalPlan(grouped), grouped.transcript());
+    CliRun filtered = CliRun.run(db.jdbcUrl(), "plan", "--plan-only", "--query",
+        "select \"user\" as u, \"current_user\", \"order\" + 1 as \"order\", plain, \"Upper\" from odd "
+            + "where \"user\" = 'a' and \"x y\" > 1");
+    assertEquals("""
+        Project(u=["user"], "current_user", "order"=["order" + 1], plain, "Upper")
+          Filter(condition=["user" = 'a' AND "x y" > 1])
+            Project("user", "x y", "order", "current_user", plain, "Upper")
+              Scan(table=[public.odd])
+        """, logicalPlan(filtered), filtered.transcript());
+
+    CliRun create = CliRun.run(db.jdbcUrl(), "create", "odd_st", "--query",
+        "select \"user\", \"select\", count(*), sum(\"x y\") as \"Total\" from odd group by \"user\", \"select\"");
+    assertEquals(0, create.exitCode(), create.transcript());
+    CliRun explain = CliRun.run(db.jdbcUrl(), "explain", "odd_st");
+    assertEquals(0, explain.exitCode(), explain.transcript());
+    assertTrue(explain.out().contains("One stored row per group of (\"user\", \"select\"), "), explain.transcript());
+    assertTrue(explain.out().contains("\n  \"Total\" = sum(\"x y\"): ALGEBRAIC"), explain.transcript());
+    assertTrue(explain.out().contains("\nProject(\"user\", \"x y\", \"select\", __w)\n"), explain.transcript());
+    assertFalse(explain.out().contains("USER"), explain.transcript());
+  }
+
+  /** The bare-or-quoted rule is PostgreSQL's quote_ident, for every keyword of the server and other names. */
+  @Test
+  void namesAreShownAsQuoteIdentWritesThem(TestDatabase db) throws Exception {
+    List<List<Object>> rows = db.query("SELECT w, quote_ident(w) FROM (SELECT word FROM pg_get_keywords() UNION ALL "
+        + "SELECT unnest(ARRAY['amount', 'o_custkey', '_x1', '1x', 'Upper', 'x y', 'Größe', 'a\"b', 'count', "
+        + "'expr', '__w', 'Δorders', 'x$'])) AS k(w)");
+    assertTrue(rows.size() > 400, rows.toString());
+    for (List<Object> row : rows) {
+      assertEquals(row.get(1), dev.freshet.planner.sql.Quoting.bareOrQuoted((String) row.get(0)), row.toString());
+    }
+  }
+
   private static String logicalPlan(CliRun run) {
     String out = run.out();
     assertTrue(out.startsWith("-- Logical plan\n"), run.transcript());
