@@ -134,7 +134,7 @@ public final class QueryPlanner {
     }
     refuseUnsupportedColumns(rel, sql);
     refusePayloadComparisons(rel, sql);
-    refuseUntypedExpressions(rel, sql);
+    refuseUntypedExpressions(rel, sql, forParser);
     refuseUuidLiterals(rel, sql);
     return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original,
         validator::getValidatedNodeTypeIfKnown));
@@ -216,12 +216,18 @@ public final class QueryPlanner {
     });
   }
 
-  /** An expression over a type carried by name must be typed as PostgreSQL types it (see NamedTypeExpressions). */
-  private static void refuseUntypedExpressions(RelNode rel, String sql) {
-    NamedTypeExpressions.find(rel).ifPresent(call -> {
+  /**
+   * An expression over a type carried by name must be typed as PostgreSQL types it (see NamedTypeExpressions);
+   * the refusal points at it where the plan kept its position.
+   */
+  private static void refuseUntypedExpressions(RelNode rel, String sql, InfixCasts.Rewritten forParser) {
+    NamedTypeExpressions.findWithPosition(rel).ifPresent(found -> {
+      String call = found.description();
+      // where the plan keeps it (tags[1], upper(m)), in the user's text; an aggregate's call has no position
+      SourcePosition position = forParser.original(SourcePosition.of(found.position()));
       // an aggregate's result cast is still the aggregate over that type: its argument is what to cast
       boolean aggregate = call.startsWith(NamedTypeExpressions.AGGREGATE);
-      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_FUNCTION, SourcePosition.UNKNOWN,
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_FUNCTION, position,
           call + " over a column of a type Freshet's planner carries by name (jsonb, an enum, inet, money, an "
               + "array...): its result type is PostgreSQL's to decide, and Freshet cannot tell it",
           aggregate

@@ -15,6 +15,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
@@ -35,9 +36,21 @@ public final class NamedTypeExpressions {
   private NamedTypeExpressions() {
   }
 
+  /**
+   * Such an expression, described for a refusal ({@code the subscript […]}, {@code the function upper(…)}), and
+   * where it stands in the text that was parsed ({@link SqlParserPos#ZERO} when the plan does not say).
+   */
+  public record Found(String description, SqlParserPos position) {
+  }
+
   /** The first such expression in {@code plan}, described for a refusal, if any. */
   public static Optional<String> find(RelNode plan) {
-    String[] found = {null};
+    return findWithPosition(plan).map(Found::description);
+  }
+
+  /** {@link #find}, with the position of the expression in the parsed text where the plan keeps it. */
+  public static Optional<Found> findWithPosition(RelNode plan) {
+    Found[] found = {null};
     new RelVisitor() {
       @Override
       public void visit(RelNode node, int ordinal, RelNode parent) {
@@ -47,8 +60,8 @@ public final class NamedTypeExpressions {
             public RexNode visitCall(RexCall call) {
               if (found[0] == null && carriedByName(call.getType()) && !FAITHFUL.contains(call.getKind())
                   && !PostgresConstantFunction.isConstant(call) && !(call.getOperator() instanceof InfixOperator)) {
-                found[0] = call.getKind() == org.apache.calcite.sql.SqlKind.ITEM ? "the subscript […]" // tags[1]
-                    : described(call.getOperator().getName(), false);
+                found[0] = new Found(call.getKind() == SqlKind.ITEM ? "the subscript […]" // tags[1]
+                    : described(call.getOperator().getName(), false), call.getParserPosition());
               }
               // under a cast, the cast's type is what PostgreSQL stores and compares
               return call.getKind() == SqlKind.CAST ? call : super.visitCall(call);
@@ -57,7 +70,7 @@ public final class NamedTypeExpressions {
             @Override
             public RexNode visitSubQuery(RexSubQuery subQuery) {
               if (found[0] == null) {
-                find(subQuery.rel).ifPresent(f -> found[0] = f);
+                findWithPosition(subQuery.rel).ifPresent(f -> found[0] = f);
               }
               return super.visitSubQuery(subQuery);
             }
@@ -66,7 +79,7 @@ public final class NamedTypeExpressions {
             for (AggregateCall call : aggregate.getAggCallList()) {
               SqlKind kind = call.getAggregation().getKind();
               if (found[0] == null && carriedByName(call.getType()) && kind != SqlKind.MIN && kind != SqlKind.MAX) {
-                found[0] = described(call.getAggregation().getName(), true);
+                found[0] = new Found(described(call.getAggregation().getName(), true), SqlParserPos.ZERO);
               }
             }
           }

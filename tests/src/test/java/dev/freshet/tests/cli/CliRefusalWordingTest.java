@@ -242,6 +242,45 @@ class CliRefusalWordingTest {
     assertEquals(3.5, ((Number) db.scalar("SELECT total FROM rw_sum")).doubleValue());
   }
 
+  /**
+   * FR001 for a subscript of an array of a type carried by name points at the subscript, as every other refusal
+   * points at its construct (the walkthrough's {@code GROUP BY tags[1]} had no caret), also after a name the
+   * planner quotes ({@code by}) shifted the text it parsed; AUTO's fallback line gives the position too.
+   */
+  @Test
+  void aSubscriptOfAnArrayCarriedByNameIsPointedAt(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE rw_tagged (id int PRIMARY KEY, tags text[], n int)",
+        "INSERT INTO rw_tagged VALUES (1, '{a,b}', 1), (2, '{a}', 2)");
+    CliRun grouped = CliRun.run(db.jdbcUrl(), "create", "rw_first", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT tags[1] AS t, count(*) FROM rw_tagged GROUP BY tags[1]");
+    assertEquals(3, grouped.exitCode(), grouped.transcript());
+    assertEquals("error: unsupported: FR001: the subscript […] over a column of a type Freshet's planner carries by "
+        + "name (jsonb, an enum, inet, money, an array...): its result type is PostgreSQL's to decide, and Freshet "
+        + "cannot tell it\n"
+        + "  fix: cast the result to the type PostgreSQL gives it (e.g. (doc || '{}')::jsonb, upper(m::text)), or use "
+        + "--mode FULL or AUTO\n"
+        + "  --> query:1:55\n"
+        + "   | SELECT tags[1] AS t, count(*) FROM rw_tagged GROUP BY tags[1]\n"
+        + "   |                                                       ^^^^^^^\n", grouped.err(), grouped.transcript());
+
+    CliRun shifted = CliRun.run(db.jdbcUrl(), "create", "rw_first", "--mode", "DIFFERENTIAL", "--query",
+        "SELECT v.by, n, tags[2] AS second FROM rw_tagged, (SELECT 1 AS by) v");
+    assertEquals(3, shifted.exitCode(), shifted.transcript());
+    assertTrue(shifted.err().contains("  --> query:1:17\n   | SELECT v.by, n, tags[2] AS second FROM rw_tagged, "
+        + "(SELECT 1 AS by) v\n   |                 ^^^^^^^\n"), shifted.transcript());
+
+    CliRun auto = CliRun.run(db.jdbcUrl(), "create", "rw_first", "--query",
+        "SELECT tags[1] AS t, count(*) FROM rw_tagged GROUP BY tags[1]");
+    assertEquals(0, auto.exitCode(), auto.transcript());
+    assertTrue(auto.out().contains("fallback:     FR001 unsupported_function at line 1, column 55: the subscript"),
+        auto.transcript());
+    db.execute("INSERT INTO rw_tagged VALUES (3, '{b}', 3)");
+    assertEquals(0, CliRun.run(db.jdbcUrl(), "refresh", "rw_first").exitCode());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "rw_first");
+    }
+  }
+
   @Test
   void aFunctionFreshetCannotReadIsNamedWithoutCalcitesTypeFamilies(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE rw_arr (id int PRIMARY KEY, tags int[])", "INSERT INTO rw_arr VALUES (1, '{1,2}')");
