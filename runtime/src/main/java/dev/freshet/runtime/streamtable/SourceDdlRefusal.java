@@ -34,8 +34,8 @@ public record SourceDdlRefusal(String what, Optional<String> fix, String sqlStat
   public static final String COLUMNS_RENAMED_OR_DROPPED = "FS008";
 
   /**
-   * The command line: a source table dropped ({@code DROP TABLE ... CASCADE}). No catalog function raises it
-   * (CALL freshet.refresh meets the capture gone first, FS001).
+   * A source table dropped ({@code DROP TABLE ... CASCADE}): refresh_window (catalog V27, so CALL freshet.refresh
+   * too) and the command line, which names the tables from the catalog ({@link #ofDroppedSources}).
    */
   public static final String SOURCE_DROPPED = "FS009";
 

@@ -438,6 +438,14 @@ public final class StreamTables {
           // another refresh committed between this one's snapshot and its lock: start again after it
           continue;
         }
+        if (SourceDdlRefusal.SOURCE_DROPPED.equals(state)) {
+          // a source dropped (refresh_window, catalog V27): said with the tables' names and both fixes, as verify says it
+          StoredStreamTable st = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+              () -> StreamTableCatalog.require(c, target, false));
+          List<QualifiedName> dropped = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED,
+              () -> StreamTableCatalog.droppedSources(c, st.id()));
+          throw SourceDdlRefusal.ofDroppedSources(dropped, target).exception(st, "cannot be refreshed", List.of());
+        }
         if (SourceDdlRefusal.SQLSTATES.contains(state)) {
           // its query no longer runs as written since DDL on its sources (a source or columns it reads renamed,
           // dropped, a name reading another column): refused as the compiler refuses a query (exit status 3),

@@ -170,6 +170,24 @@ BEGIN
       USING ERRCODE = 'FS002', HINT = 'refreshing it once from the command line installs its programs: '
         || freshet.suggested_command('refresh', v_name);
   END IF;
+  -- A source dropped (DROP TABLE ... CASCADE; V27): nothing to read and no new name to give the query. Refused
+  -- saying so, before the capture check below would take the missing table for one whose columns changed (FS001,
+  -- whose fix, a refresh from the command line, cannot help); the command line says the same (SQLSTATE FS009).
+  SELECT array_agg(freshet.display_name(s.source_schema, s.source_table) ORDER BY s.source_schema, s.source_table)
+  INTO v_whys
+  FROM freshet.stream_table_sources s
+  WHERE s.stream_table_id = p_id AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = s.source_relid);
+  IF cardinality(v_whys) > 0 THEN
+    RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name,
+        CASE WHEN cardinality(v_whys) = 1 THEN 'its source ' || v_whys[1] || ' was'
+          ELSE 'its sources ' || array_to_string(v_whys[1:cardinality(v_whys) - 1], ', ') || ' and '
+            || v_whys[cardinality(v_whys)] || ' were' END || ' dropped (DROP TABLE ... CASCADE)'
+      USING ERRCODE = 'FS009', HINT = 'give it a query that reads '
+        || CASE WHEN cardinality(v_whys) = 1 THEN 'another table' ELSE 'other tables' END
+        || ' (this recreates it): ' || freshet.suggested_command('alter', v_name, '--query', '...')
+        || '; or drop it: ' || freshet.suggested_command('drop', v_name);
+  END IF;
+  v_whys := '{}';
   -- Sources locked against DDL until commit (ACCESS SHARE: writes do not wait); then no column of
   -- theirs may have been renamed since capture was set up, or the buffers would be read under stale names.
   SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY c.oid) INTO v_locks

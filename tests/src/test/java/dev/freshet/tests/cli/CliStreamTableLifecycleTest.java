@@ -356,6 +356,9 @@ class CliStreamTableLifecycleTest {
     assertTrue(before.out().contains("its source \"public\".\"tbl's\" was dropped (DROP TABLE ... CASCADE). Give the "
         + "stream table a query that reads another table"), before.transcript());
 
+    // CALL freshet.refresh says so too (catalog V27), where it asked for a command-line refresh to reconcile (FS001)
+    assertCallRefusedAsDropped(db);
+
     String what = "its source \"public\".\"tbl's\" was dropped (DROP TABLE ... CASCADE)\n";
     String alter = "edit the query in this command (its query as stored), then run it: freshet alter "
         + "'\"public\".\"it'\\''s\"' --query 'SELECT v FROM \"tbl'\\''s\"'\n";
@@ -371,6 +374,8 @@ class CliStreamTableLifecycleTest {
     CliRun status = CliRun.run(url, "status", name);
     assertTrue(status.out().contains("    stream table \"public\".\"it's\" cannot be refreshed: " + what
         + "    HINT:  give it a query that reads another table (this recreates it); "), status.transcript());
+    // the command line's refusals left the stream table as it was: CALL still says why, not FS002 (no program)
+    assertCallRefusedAsDropped(db);
     CliRun toFull = CliRun.run(url, "alter", name, "--mode", "FULL");
     assertEquals(3, toFull.exitCode(), toFull.transcript());
     assertTrue(toFull.err().contains("error: stream table \"public\".\"it's\" cannot be rebuilt with its query as "
@@ -383,6 +388,17 @@ class CliStreamTableLifecycleTest {
     assertEquals(0, CliRun.run(url, "refresh", name).exitCode());
     try (java.sql.Connection c = db.connect()) {
       Oracle.assertFresh(c, name);
+    }
+  }
+
+  private static void assertCallRefusedAsDropped(TestDatabase db) throws Exception {
+    try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+      java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+          () -> s.execute("CALL freshet.refresh('\"it''s\"')"));
+      assertEquals("FS009", e.getSQLState(), e.getMessage());
+      assertTrue(e.getMessage().contains("stream table \"public\".\"it's\" cannot be refreshed: its source "
+          + "\"public\".\"tbl's\" was dropped (DROP TABLE ... CASCADE)"), e.getMessage());
+      assertTrue(e.getMessage().contains("or drop it: freshet drop '\"public\".\"it'\\''s\"'"), e.getMessage());
     }
   }
 
