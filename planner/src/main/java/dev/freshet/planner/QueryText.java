@@ -198,6 +198,12 @@ public final class QueryText {
     return quoted;
   }
 
+  /** The quoted string constants of the text ({@code 'x'}, {@code E'x'}, {@code $$x$$}) as {start, end} offsets. */
+  public static List<int[]> stringConstants(String sql) {
+    return tokens(sql).stream().filter(t -> sql.charAt(t[0]) == '\'' || sql.charAt(t[0]) == '$' && t[1] > t[0] + 1)
+        .toList();
+  }
+
   /** The tokens of the text as {start, end} offsets: words, quoted strings and names, and single characters. */
   private static List<int[]> tokens(String sql) {
     List<int[]> tokens = new ArrayList<>();

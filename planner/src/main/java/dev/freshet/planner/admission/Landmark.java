@@ -24,6 +24,13 @@ public enum Landmark {
   FLOAT_AGGREGATE,
   /** A volatile or time-dependent function ({@code random()}, {@code now()}, {@code current_date}). */
   VOLATILE_FUNCTION,
+  /**
+   * A string constant PostgreSQL reads as the clock: one holding {@code now}, {@code today}, {@code tomorrow} or
+   * {@code yesterday} read as a date, time or timestamp ({@code 'today'::date}, {@code d <= 'today'}).
+   */
+  CLOCK_LITERAL,
+  /** A cast of a text value that is not a constant to a date, time or timestamp ({@code s::date}). */
+  TEXT_TO_DATETIME_CAST,
   /** The words {@code WITH RECURSIVE} of a query with a recursive WITH query. */
   RECURSIVE_WITH,
   /**

@@ -12,14 +12,17 @@ import java.util.function.UnaryOperator;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.JoinType;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlWith;
 import org.apache.calcite.sql.SqlWithItem;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -97,7 +100,9 @@ public final class Landmarks {
           case ROLLUP, CUBE, GROUPING_SETS -> note(Landmark.GROUPING_SETS, call);
           case WITHIN_GROUP -> note(Landmark.ORDERED_AGGREGATE, call);
           case SCALAR_QUERY -> noteScalarSubQuery(call);
+          case CAST -> noteClockReading(call);
           default -> {
+            noteClockReading(call);
             // string_agg(x, ',' ORDER BY y), array_agg(x ORDER BY y): the ORDER BY is a list argument.
             if (call.getOperator().isAggregator()
                 && call.getOperandList().stream().anyMatch(o -> o instanceof org.apache.calcite.sql.SqlNodeList)) {
@@ -262,6 +267,36 @@ public final class Landmarks {
                 return c.getOperator().isAggregator() && c.getKind() != SqlKind.OVER;
               }
             }) == Boolean.TRUE;
+      }
+
+      /**
+       * A string constant {@code call} reads as a date, time or timestamp and that holds a clock word
+       * ({@link ClockLiterals}): the operand of a cast to such a type, or beside an operand of such a type (a
+       * comparison, {@code BETWEEN}, {@code CASE}, {@code COALESCE}); and a cast of another text value to one.
+       */
+      private void noteClockReading(SqlCall call) {
+        RelDataType type = typeOf.apply(call);
+        boolean dateTime = type != null && ClockLiterals.readsDateTimeInput(type);
+        for (SqlNode operand : call.getOperandList()) {
+          RelDataType operandType = operand == null || operand instanceof SqlLiteral ? null : typeOf.apply(operand);
+          dateTime |= operandType != null && ClockLiterals.readsDateTimeInput(operandType);
+        }
+        if (!dateTime) {
+          return;
+        }
+        for (SqlNode operand : call.getOperandList()) {
+          if (operand instanceof SqlCharStringLiteral literal
+              && ClockLiterals.clockWord(literal.getValueAs(String.class)).isPresent()) {
+            note(Landmark.CLOCK_LITERAL, literal);
+          }
+        }
+        if (call.getKind() == SqlKind.CAST && type != null && ClockLiterals.readsDateTimeInput(type)
+            && !(call.operand(0) instanceof SqlLiteral)) {
+          RelDataType from = typeOf.apply(call.operand(0));
+          if (from != null && SqlTypeUtil.inCharFamily(from)) {
+            note(Landmark.TEXT_TO_DATETIME_CAST, call);
+          }
+        }
       }
 
       private void note(Landmark landmark, SqlNode node) {

@@ -59,7 +59,7 @@ public final class PgQueryAnalyzer {
   public record UnstableFunction(Use use, String name, char volatility) {
 
     /** How the query runs the function. */
-    public enum Use { CALL, OPERATOR, CAST, IMPLICIT_CAST }
+    public enum Use { CALL, OPERATOR, CAST, IMPLICIT_CAST, CLOCK_LITERAL }
 
     /** {@code calls now() (stable)}, {@code uses the operator timestamp with time zone - interval (stable)}. */
     public String describe() {
@@ -68,9 +68,21 @@ public final class PgQueryAnalyzer {
         case OPERATOR -> "uses the operator " + name;
         case CAST -> "casts " + name;
         case IMPLICIT_CAST -> "casts " + name + " implicitly";
+        case CLOCK_LITERAL -> "reads " + name + ", the clock";
       };
       return what + " (" + (volatility == 'v' ? "volatile" : "stable") + ")";
     }
+  }
+
+  /**
+   * A string constant PostgreSQL reads as the clock ({@code 'today'} read as a date: {@link
+   * dev.freshet.planner.admission.ClockLiterals}), found by PostgreSQL's own reading of the query: in a cast, a
+   * comparison, a {@code CASE}, a {@code VALUES} list, {@code date 'today'}.
+   *
+   * @param text the constant as written, quotes included
+   * @param type the type PostgreSQL reads it as ({@code date}, {@code timestamp with time zone})
+   */
+  public record ClockLiteral(String text, String type, SourcePosition position) {
   }
 
   /**
@@ -82,11 +94,18 @@ public final class PgQueryAnalyzer {
    *     same definition are the same query (its stars written out, every name resolved)
    */
   public record Analysis(List<Column> columns, List<Relation> relations, List<UnstableFunction> unstableFunctions,
-      String definition) {
+      String definition, List<ClockLiteral> clockLiterals) {
     public Analysis {
       columns = List.copyOf(columns);
       relations = List.copyOf(relations);
       unstableFunctions = List.copyOf(unstableFunctions);
+      clockLiterals = List.copyOf(clockLiterals);
+    }
+
+    /** Whether both describe the same query, wherever its constants stand in the text. */
+    public boolean sameQuery(Analysis other) {
+      return columns.equals(other.columns) && relations.equals(other.relations)
+          && unstableFunctions.equals(other.unstableFunctions) && definition.equals(other.definition);
     }
 
     public List<String> columnNames() {
@@ -166,6 +185,16 @@ public final class PgQueryAnalyzer {
       JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
       LEFT JOIN pg_catalog.pg_operator o ON o.oid = runs.operator
       WHERE p.provolatile <> 'i'
+      UNION
+      -- a cast of text to a date or time type by its input function (CoerceViaIO: s::date), which reads 'today'
+      SELECT DISTINCT 2, 'text to ' || pg_catalog.format_type(t.oid, NULL), p.provolatile::pg_catalog.text
+      FROM trees
+      CROSS JOIN LATERAL pg_catalog.regexp_matches(trees.tree,
+        ':resulttype (\\d+) :resultcollid \\d+ :coerceformat', 'g') AS m
+      JOIN pg_catalog.pg_type t ON t.oid = m[1]::pg_catalog.oid
+      LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+      JOIN pg_catalog.pg_proc p ON p.oid = t.typinput
+      WHERE p.provolatile <> 'i' AND (t.typcategory = 'D' OR e.typcategory = 'D')
       UNION
       SELECT DISTINCT 0, 'SQL value function ' || m[1], 's'
       FROM trees
@@ -276,7 +305,77 @@ public final class PgQueryAnalyzer {
         definition = rs.getString(1);
       }
     }
-    return new Analysis(columns, relations, unstable, definition);
+    List<ClockLiteral> clockLiterals = clockLiterals(c, sql, prefix, probe);
+    for (ClockLiteral literal : clockLiterals) {
+      unstable.add(new UnstableFunction(UnstableFunction.Use.CLOCK_LITERAL, literal.text() + " as " + literal.type(),
+          's'));
+    }
+    return new Analysis(columns, relations, unstable, definition, clockLiterals);
+  }
+
+  /** PostgreSQL's words when its date and time input does not read a text: the type is named. */
+  private static final java.util.regex.Pattern DATE_TIME_INPUT =
+      java.util.regex.Pattern.compile("^invalid input syntax for type ([a-z ]+): ");
+
+  /**
+   * The string constants of {@code sql} that PostgreSQL reads as the clock. Those holding a clock word are
+   * candidates; PostgreSQL reads the query again (as another temporary view, in a savepoint rolled back) with the
+   * clock words of the candidates replaced by as many {@code x}, which no date or time input reads: where it
+   * then fails with its date or time input's error, at a candidate, that candidate is read as a date or time, and
+   * is restored for the next reading. A query without such a constant costs no reading.
+   */
+  private static List<ClockLiteral> clockLiterals(Connection c, String sql, String prefix, String probe)
+      throws SQLException {
+    String text = QueryText.firstStatement(sql);
+    List<int[]> candidates = new ArrayList<>(QueryText.stringConstants(text).stream()
+        .filter(t -> dev.freshet.planner.admission.ClockLiterals.clockWord(text.substring(t[0], t[1])).isPresent())
+        .toList());
+    List<ClockLiteral> found = new ArrayList<>();
+    String viewPrefix = prefix.replace(probe, probe + "_clock");
+    while (!candidates.isEmpty()) {
+      StringBuilder masked = new StringBuilder(text);
+      for (int[] t : candidates) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[A-Za-z]+").matcher(text).region(t[0], t[1]);
+        while (m.find()) {
+          if (dev.freshet.planner.admission.ClockLiterals.WORDS.contains(m.group().toLowerCase(java.util.Locale.ROOT))) {
+            masked.replace(m.start(), m.end(), "x".repeat(m.end() - m.start()));
+          }
+        }
+      }
+      Savepoint before = c.setSavepoint();
+      try (Statement s = c.createStatement()) {
+        s.setEscapeProcessing(false);
+        s.execute(viewPrefix + masked);
+        break; // none of the remaining candidates is read as a date or time
+      } catch (PSQLException e) {
+        ServerErrorMessage server = e.getServerErrorMessage();
+        int at = server == null ? -1 : server.getPosition() - viewPrefix.length() - 1;
+        int[] hit = candidates.stream().filter(t -> t[0] <= at && at < t[1]).findFirst().orElse(null);
+        if (hit == null) { // not about a candidate: every one left is taken as read as a date or time
+          for (int[] t : candidates) {
+            found.add(clockLiteral(sql, text, t, "a date or time"));
+          }
+          break;
+        }
+        candidates.remove(hit);
+        java.util.regex.Matcher m = DATE_TIME_INPUT.matcher(String.valueOf(server.getMessage()));
+        if (("22007".equals(e.getSQLState()) || "22008".equals(e.getSQLState())) && m.find()) {
+          found.add(clockLiteral(sql, text, hit, m.group(1)));
+        }
+      } finally {
+        c.rollback(before);
+      }
+    }
+    found.sort(java.util.Comparator.comparing(l -> l.position().startOffset(sql)));
+    return found;
+  }
+
+  private static ClockLiteral clockLiteral(String sql, String text, int[] token, String type) {
+    int offset = sql.indexOf(text);
+    SourcePosition start = QueryText.positionOf(sql, offset + token[0]);
+    SourcePosition end = QueryText.positionOf(sql, offset + token[1] - 1);
+    return new ClockLiteral(text.substring(token[0], token[1]), type,
+        new SourcePosition(start.line(), start.column(), end.line(), end.column()));
   }
 
   private static String sqlValueFunctionName(String name) {

@@ -2,6 +2,7 @@ package dev.freshet.rules.shape;
 
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.SourcePosition;
+import dev.freshet.planner.admission.ClockLiterals;
 import dev.freshet.planner.admission.FloatingPointAggregates;
 import dev.freshet.planner.admission.Landmark;
 import dev.freshet.planner.admission.Landmarks;
@@ -10,6 +11,7 @@ import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.catalog.PgCalciteTable;
 import dev.freshet.planner.catalog.PgTable;
 import dev.freshet.planner.sql.Quoting;
+import dev.freshet.planner.types.PostgresTypeWords;
 import dev.freshet.rules.FreshetPrograms;
 import dev.freshet.rules.expand.JoinKeys;
 import dev.freshet.rules.rel.ReadableNamesShuttle;
@@ -430,6 +432,7 @@ public final class ShapeAnalyzer {
         if (!call.getOperator().isDeterministic() || call.getOperator().isDynamicFunction()) {
           throw volatileFunction(call.getOperator());
         }
+        checkClockReading(call);
         return super.visitCall(call);
       }
 
@@ -473,6 +476,67 @@ public final class ShapeAnalyzer {
         + "reads, so applying their changes cannot keep the stream table fresh", VOLATILE_FIX + (clock
         ? "; or compare with a time kept in a table you update (WHERE at > (SELECT max(t) FROM my_clock)), which is "
             + "maintained differentially" : ""), Landmark.VOLATILE_FUNCTION);
+  }
+
+  /**
+   * FR004 for text PostgreSQL reads as the clock ({@link ClockLiterals}): a string constant holding {@code today}
+   * (or {@code now}, {@code tomorrow}, {@code yesterday}) cast to a date, time or timestamp, or compared with one
+   * ({@code d <= 'today'}, which PostgreSQL reads as {@code d <= 'today'::date}); or a cast of any other text
+   * value to such a type ({@code s::date}), since a row may hold {@code 'today'}. Constants such as
+   * {@code '2024-01-01'::date} and {@code 'epoch'::timestamptz} are left alone.
+   */
+  private static void checkClockReading(RexCall call) {
+    if (call.getKind() == SqlKind.CAST && ClockLiterals.readsDateTimeInput(call.getType())) {
+      RexNode operand = call.getOperands().get(0);
+      if (!SqlTypeUtil.inCharFamily(operand.getType())) {
+        return;
+      }
+      Optional<String> text = constantText(operand);
+      if (text.isEmpty()) {
+        throw textCast(operand.getType(), call.getType());
+      }
+      if (ClockLiterals.clockWord(text.get()).isPresent()) {
+        throw clockLiteral(text.get(), call.getType());
+      }
+      return;
+    }
+    RelDataType dateTime = ClockLiterals.readsDateTimeInput(call.getType()) ? call.getType() : call.getOperands()
+        .stream().map(RexNode::getType).filter(ClockLiterals::readsDateTimeInput).findFirst().orElse(null);
+    if (dateTime == null) {
+      return;
+    }
+    for (RexNode operand : call.getOperands()) {
+      if (operand instanceof RexLiteral && SqlTypeUtil.inCharFamily(operand.getType())) {
+        Optional<String> text = constantText(operand);
+        if (text.isPresent() && ClockLiterals.clockWord(text.get()).isPresent()) {
+          throw clockLiteral(text.get(), dateTime);
+        }
+      }
+    }
+  }
+
+  /** The text of a string constant, through casts to other string types ({@code 'today'::text}); else empty. */
+  private static Optional<String> constantText(RexNode node) {
+    if (node instanceof RexLiteral literal) {
+      String text = literal.getValueAs(String.class);
+      return Optional.ofNullable(text);
+    }
+    if (node.getKind() == SqlKind.CAST && SqlTypeUtil.inCharFamily(node.getType())
+        && SqlTypeUtil.inCharFamily(((RexCall) node).getOperands().get(0).getType())) {
+      return constantText(((RexCall) node).getOperands().get(0));
+    }
+    return Optional.empty();
+  }
+
+  private static Refused clockLiteral(String text, RelDataType type) {
+    return refusal(ReasonCode.VOLATILE_FUNCTION, ClockLiterals.message(Quoting.literal(text),
+        PostgresTypeWords.of(type, true)), ClockLiterals.FIX, Landmark.CLOCK_LITERAL);
+  }
+
+  private static Refused textCast(RelDataType from, RelDataType to) {
+    String toName = PostgresTypeWords.of(to, true);
+    return refusal(ReasonCode.VOLATILE_FUNCTION, ClockLiterals.castMessage(PostgresTypeWords.of(from, true), toName),
+        ClockLiterals.castFix(toName), Landmark.TEXT_TO_DATETIME_CAST);
   }
 
   static final String SCALAR_SUBQUERY_MESSAGE = "a scalar sub-query that may return more than one row is not "

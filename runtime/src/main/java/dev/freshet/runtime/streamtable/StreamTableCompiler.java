@@ -10,6 +10,7 @@ import dev.freshet.planner.QueryText;
 import dev.freshet.planner.parse.LongIdentifiers;
 import dev.freshet.planner.SourcePosition;
 import dev.freshet.planner.StarExpansion;
+import dev.freshet.planner.admission.ClockLiterals;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;
@@ -67,6 +68,11 @@ public final class StreamTableCompiler {
     if (requested == Mode.FULL) {
       return full(c, target, sql, described, Optional.empty());
     }
+    if (!described.clockLiterals().isEmpty()) { // wherever PostgreSQL reads it as the clock ('today'::date, d <= 'today')
+      PgQueryAnalyzer.ClockLiteral literal = described.clockLiterals().getFirst();
+      return fallBack(c, target, sql, described, requested, new Refusal(ReasonCode.VOLATILE_FUNCTION,
+          literal.position(), ClockLiterals.message(literal.text(), literal.type()), ClockLiterals.FIX), null);
+    }
     PgCatalog catalog = PgCatalogReader.read(c);
     if (!searchPath.isEmpty()) {
       catalog = catalog.withSearchPath(searchPath);
@@ -105,6 +111,13 @@ public final class StreamTableCompiler {
       } catch (UnsupportedQueryException e) {
         refusal = Optional.of(e.refusal());
       }
+    }
+    if (refusal.isEmpty()) { // a cast of text to a date or time Freshet's plan does not show as one (s::date)
+      refusal = described.unstableFunctions().stream()
+          .filter(f -> f.use() == PgQueryAnalyzer.UnstableFunction.Use.CAST && f.name().startsWith("text to "))
+          .findFirst().map(f -> new Refusal(ReasonCode.VOLATILE_FUNCTION, SourcePosition.UNKNOWN,
+              ClockLiterals.castMessage("text", f.name().substring("text to ".length())),
+              ClockLiterals.castFix(f.name().substring("text to ".length()))));
     }
     if (refusal.isPresent()) {
       return fallBack(c, target, sql, described, requested, refusal.get(), null);
@@ -187,7 +200,7 @@ public final class StreamTableCompiler {
     } catch (QueryException e) {
       return sql;
     }
-    return rewritten.equals(written) ? expanded : sql;
+    return rewritten.sameQuery(written) ? expanded : sql;
   }
 
   /** FULL, because AUTO found a reason not to maintain the query differentially after compiling it. */
