@@ -87,6 +87,7 @@ public final class ClockLiterals {
     if (type.getComponentType() != null) {
       return readsDateTimeInput(type.getComponentType());
     }
-    return CLOCK_READING.contains(type.getSqlTypeName());
+    SqlTypeName name = type.getSqlTypeName(); // null for a row of a join's fields
+    return name != null && CLOCK_READING.contains(name);
   }
 }
