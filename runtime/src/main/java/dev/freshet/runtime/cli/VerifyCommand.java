@@ -141,10 +141,9 @@ public final class VerifyCommand implements Callable<Integer> {
             + "(Freshet's bookkeeping is wrong even where the visible rows agree)");
       }
       // the sources that changed since its last refresh, with their counts when more than one did (as status
-      // lists them); not those that did not, which pending_changes lists with 0
-      java.util.Map<String, Long> pending = new java.util.LinkedHashMap<>(StreamTables.pendingChanges(c, st.id()));
-      pending.values().removeIf(count -> count == 0);
-      long changes = pending.values().stream().mapToLong(Long::longValue).sum();
+      // lists them), as the comparison's snapshot saw them: a refresh committed since does not hide them
+      Map<String, Long> pending = v.pendingChanges();
+      long changes = v.pendingChangeCount();
       if (changes > 0) {
         // the likely cause: the query reads its sources as they are now, the stream table as last refreshed
         List<String> changed = pending.entrySet().stream()
