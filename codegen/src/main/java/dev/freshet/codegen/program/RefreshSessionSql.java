@@ -26,6 +26,21 @@ public final class RefreshSessionSql {
   public static final String WAIT_FOR_REFRESH_LOCK =
       "SELECT true, current_setting('transaction_isolation') FROM pg_advisory_xact_lock(?, ?)";
 
+  /**
+   * The session holding the refresh lock ({@code $1} the key class, {@code $2} the stream table's id) in this
+   * database, as far as this role may see it: its process id, application_name, role, when its transaction began and
+   * how long ago (to the second, as text), its state (the last four null for another role's session, unless this
+   * role may read all statistics); no row once it is released.
+   */
+  public static final String REFRESH_LOCK_HOLDER = """
+      SELECT l.pid, a.application_name, a.usename, pg_catalog.date_trunc('second', a.xact_start)::text,
+             pg_catalog.date_trunc('second', pg_catalog.clock_timestamp() - a.xact_start)::text, a.state
+      FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+        AND l.classid = ?::integer::oid AND l.objid = ?::integer::oid
+        AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+      LIMIT 1""";
+
   /** A commit that need not wait for the WAL flush: for a refresh that read and changed nothing. */
   public static final String RELAXED_COMMIT = "SET LOCAL synchronous_commit TO off";
   /**

@@ -193,8 +193,9 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
       return query.render();
     }
     if (ex instanceof UserException user) {
-      return "error: " + ex.getMessage() + (user.hint().isPresent() || user.sqlState().isPresent()
-          ? DatabaseErrors.fields(user.hint().orElse(null), user.sqlState().orElse(null))
+      return "error: " + ex.getMessage() + (user.detail().isPresent() || user.hint().isPresent()
+          || user.sqlState().isPresent()
+          ? DatabaseErrors.fields(user.detail().orElse(null), user.hint().orElse(null), user.sqlState().orElse(null))
           : DatabaseErrors.fields(ex, verbose));
     }
     if (DatabaseErrors.sqlState(ex).isPresent() || ex instanceof SQLException) {

@@ -11,6 +11,7 @@ public class UserException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final ExitCode exitCode;
+  private final String detail;
   private final String hint;
   private final String sqlState;
 
@@ -19,22 +20,34 @@ public class UserException extends RuntimeException {
   }
 
   public UserException(ExitCode exitCode, String message, Throwable cause) {
-    super(message, cause);
-    this.exitCode = exitCode;
-    this.hint = null;
-    this.sqlState = null;
+    this(exitCode, message, null, null, null, cause);
   }
 
   /** With the fix ({@code hint}) and the {@code sqlState} to print under the message; either may be null. */
   public UserException(ExitCode exitCode, String message, String hint, String sqlState) {
-    super(message);
+    this(exitCode, message, null, hint, sqlState, null);
+  }
+
+  /**
+   * With what more there is to know ({@code detail}, a {@code DETAIL:} line), the fix and the {@code sqlState}; any
+   * of them, and {@code cause}, may be null.
+   */
+  public UserException(ExitCode exitCode, String message, String detail, String hint, String sqlState,
+      Throwable cause) {
+    super(message, cause);
     this.exitCode = exitCode;
+    this.detail = detail;
     this.hint = hint;
     this.sqlState = sqlState;
   }
 
   public ExitCode exitCode() {
     return exitCode;
+  }
+
+  /** What more there is to know, printed on a line of its own ({@code DETAIL:  ...}) as PostgreSQL's detail is. */
+  public Optional<String> detail() {
+    return Optional.ofNullable(detail);
   }
 
   /** The fix, printed on a line of its own ({@code HINT:  ...}) as PostgreSQL's hint is. */

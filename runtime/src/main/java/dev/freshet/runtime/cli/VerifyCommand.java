@@ -4,7 +4,6 @@ import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.runtime.oracle.BagComparison;
 import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
-import dev.freshet.runtime.streamtable.StreamTableException;
 import dev.freshet.runtime.streamtable.StreamTableVerifier;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
@@ -179,9 +178,12 @@ public final class VerifyCommand implements Callable<Integer> {
    */
   static StoredStreamTable requireStreamTable(Connection c, String name) throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);
-    return StreamTables.list(c).stream().filter(st -> st.name().equals(target)).findFirst()
-        .orElseThrow(() -> new StreamTableException("there is no stream table " + target
-            + "; 'freshet list' shows the stream tables"));
+    java.util.Optional<StoredStreamTable> found = StreamTables.list(c).stream()
+        .filter(st -> st.name().equals(target)).findFirst();
+    if (found.isEmpty()) {
+      throw StreamTables.noSuchStreamTable(c, target); // "is a table, not a stream table", as drop says
+    }
+    return found.get();
   }
 
   /**

@@ -83,7 +83,13 @@ public final class DatabaseErrors {
    * Freshet raises itself with a fix and a code (either may be null: no line).
    */
   public static String fields(String hint, String sqlState) {
+    return fields(null, hint, sqlState);
+  }
+
+  /** {@link #fields(String, String)} with a {@code DETAIL:} line first ({@code detail} may be null: no line). */
+  public static String fields(String detail, String hint, String sqlState) {
     StringBuilder out = new StringBuilder();
+    field(out, "DETAIL", detail);
     field(out, "HINT", hint);
     field(out, "SQLSTATE", sqlState);
     return out.toString();

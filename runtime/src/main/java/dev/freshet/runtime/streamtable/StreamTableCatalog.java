@@ -38,7 +38,11 @@ final class StreamTableCatalog {
   }
 
   static StoredStreamTable require(Connection c, QualifiedName name, boolean forUpdate) throws SQLException {
-    return find(c, name, forUpdate).orElseThrow(() -> noSuchStreamTable(name));
+    Optional<StoredStreamTable> found = find(c, name, forUpdate);
+    if (found.isEmpty()) {
+      throw noSuchStreamTable(c, name);
+    }
+    return found.get();
   }
 
   /** Whether the current role may manage stream tables owned by {@code owner} (catalog V11, freshet.may_manage). */
@@ -69,8 +73,36 @@ final class StreamTableCatalog {
     }
   }
 
-  static StreamTableException noSuchStreamTable(QualifiedName name) {
-    return new StreamTableException("there is no stream table " + name + "; 'freshet list' shows the stream tables");
+  /**
+   * {@code name} is no stream table: said as {@code freshet drop} says it of another relation ({@code "public"."orders"
+   * is a table, not a stream table}), else that there is none (which reads as if the name were misspelt).
+   */
+  static StreamTableException noSuchStreamTable(Connection c, QualifiedName name) throws SQLException {
+    return new StreamTableException(relationKind(c, name).map(kind -> name + " is " + kind + ", not a stream table")
+        .orElse("there is no stream table " + name) + "; 'freshet list' shows the stream tables");
+  }
+
+  /** What relation {@code name} is ({@code a table}, {@code a view}, ...), when there is one. */
+  static Optional<String> relationKind(Connection c, QualifiedName name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT k.relkind FROM pg_catalog.pg_class k WHERE k.oid = pg_catalog.to_regclass(?)")) {
+      ps.setString(1, name.sql());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(switch (rs.getString(1)) {
+          case "r" -> "a table";
+          case "p" -> "a partitioned table";
+          case "v" -> "a view";
+          case "m" -> "a materialized view";
+          case "f" -> "a foreign table";
+          case "S" -> "a sequence";
+          case "i", "I" -> "an index";
+          default -> "a relation";
+        });
+      }
+    }
   }
 
   static List<StoredStreamTable> list(Connection c) throws SQLException {

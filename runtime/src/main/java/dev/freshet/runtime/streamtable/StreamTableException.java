@@ -20,6 +20,12 @@ public class StreamTableException extends UserException {
     super(exitCode, message, hint, sqlState);
   }
 
+  /** With a {@code DETAIL:} line, the fix and the SQLSTATE printed under the message, and the cause. */
+  public StreamTableException(ExitCode exitCode, String message, String detail, String hint, String sqlState,
+      Throwable cause) {
+    super(exitCode, message, detail, hint, sqlState, cause);
+  }
+
   public StreamTableException(String message) {
     super(ExitCode.USAGE, message);
   }

@@ -964,27 +964,19 @@ public final class StreamTables {
    * Freshet leaves it alone (the generic "there is no stream table" reads as if the name were misspelt).
    */
   private static void refuseDroppingOther(Connection c, QualifiedName target) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT k.relkind FROM pg_catalog.pg_class k WHERE k.oid = pg_catalog.to_regclass(?)")) {
-      ps.setString(1, target.sql());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return;
-        }
-        String kind = switch (rs.getString(1)) {
-          case "r" -> "a table";
-          case "p" -> "a partitioned table";
-          case "v" -> "a view";
-          case "m" -> "a materialized view";
-          case "f" -> "a foreign table";
-          case "S" -> "a sequence";
-          case "i", "I" -> "an index";
-          default -> "a relation";
-        };
-        throw new StreamTableException(target + " is " + kind + ", not a stream table; 'freshet drop' drops only "
-            + "stream tables, and leaves it as it is ('freshet list' shows the stream tables)");
-      }
+    Optional<String> kind = StreamTableCatalog.relationKind(c, target);
+    if (kind.isPresent()) {
+      throw new StreamTableException(target + " is " + kind.get() + ", not a stream table; 'freshet drop' drops "
+          + "only stream tables, and leaves it as it is ('freshet list' shows the stream tables)");
     }
+  }
+
+  /**
+   * The error for a name that is no stream table, as every command but drop says it: what the relation is when
+   * there is one ({@code "public"."orders" is a table, not a stream table}), else that there is no stream table.
+   */
+  public static StreamTableException noSuchStreamTable(Connection c, QualifiedName target) throws SQLException {
+    return StreamTableCatalog.noSuchStreamTable(c, target);
   }
 
   /**
@@ -1120,7 +1112,7 @@ public final class StreamTables {
    */
   static void requireCatalog(Connection c, QualifiedName target) throws SQLException {
     if (!schemaExists(c, "freshet")) {
-      throw StreamTableCatalog.noSuchStreamTable(target);
+      throw StreamTableCatalog.noSuchStreamTable(c, target);
     }
     CatalogMigrations.require(c);
   }
@@ -1361,12 +1353,28 @@ public final class StreamTables {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         if (!rs.getBoolean(1)) {
-          throw new RefreshRunningException(target);
+          throw new RefreshRunningException(target, lockHolder(c, id));
         }
         if (!wait && !"repeatable read".equals(rs.getString(2))) { // the window's transaction
           throw new IllegalStateException("the refresh of " + target + " runs at " + rs.getString(2)
               + ", not repeatable read: something between Freshet and PostgreSQL changed its isolation");
         }
+      }
+    }
+  }
+
+  /** The session holding stream table {@code id}'s refresh lock, if it still does and is visible. */
+  private static Optional<RefreshRunningException.Holder> lockHolder(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.REFRESH_LOCK_HOLDER)) {
+      ps.setInt(1, REFRESH_LOCK_CLASS);
+      ps.setInt(2, (int) id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty(); // released meanwhile
+        }
+        return Optional.of(new RefreshRunningException.Holder(rs.getInt(1), Optional.ofNullable(rs.getString(2)),
+            Optional.ofNullable(rs.getString(3)), Optional.ofNullable(rs.getString(4)),
+            Optional.ofNullable(rs.getString(5)), Optional.ofNullable(rs.getString(6))));
       }
     }
   }
