@@ -802,6 +802,18 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       v_parts := NULL;
     END;
+    -- a relation that is not a stream table is named as what it is (V27), as the command line says it
+    SELECT format('%s is %s, not a stream table', freshet.display_name(n.nspname, c.relname),
+             CASE c.relkind WHEN 'r' THEN 'a table' WHEN 'p' THEN 'a partitioned table' WHEN 'v' THEN 'a view'
+               WHEN 'm' THEN 'a materialized view' WHEN 'f' THEN 'a foreign table' WHEN 'S' THEN 'a sequence'
+               WHEN 'i' THEN 'an index' WHEN 'I' THEN 'an index' ELSE 'a relation' END)
+    INTO v_message
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.oid = pg_catalog.to_regclass(stream_table);
+    IF v_message IS NOT NULL THEN
+      RAISE EXCEPTION '%', v_message USING ERRCODE = '42809',
+        HINT = 'SELECT schema_name, table_name FROM freshet.stream_tables lists the stream tables';
+    END IF;
     RAISE EXCEPTION 'there is no stream table %', CASE cardinality(v_parts)
         WHEN 1 THEN freshet.display_name(coalesce(pg_catalog.current_schema(), 'public'), v_parts[1])
         WHEN 2 THEN freshet.display_name(v_parts[1], v_parts[2])
@@ -819,8 +831,33 @@ BEGIN
   SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
   -- the key of the command line's refresh lock ("FRRF", id): refreshes of one stream table never overlap
   IF NOT pg_try_advisory_xact_lock(x'46525246'::integer, v_id::integer) THEN
+    -- who holds it (V27), as the command line says it: a client killed while it refreshed leaves its session
+    -- refreshing on the server for a while, and whoever meets the lock needs its process id to stop it
+    SELECT l.pid AS pid,
+           format('the session of server process %s holds its refresh lock (%s). A client killed or cut off while it '
+             'refreshed (kill -9 of freshet refresh) leaves its session running the refresh on the server until '
+             'PostgreSQL notices the client is gone, at the end of its current statement at the latest', l.pid,
+             concat_ws(', ', CASE WHEN a.application_name <> ''
+               THEN 'application_name "' || replace(a.application_name, '"', '""') || '"' END,
+               'role "' || replace(a.usename, '"', '""') || '"',
+               'in a transaction begun at ' || date_trunc('second', a.xact_start)::text || ', '
+                 || date_trunc('second', clock_timestamp() - a.xact_start)::text || ' ago',
+               a.state)) AS detail
+    INTO v_result
+    FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+      AND l.classid = x'46525246'::integer::oid AND l.objid = v_id::integer::oid
+      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+    LIMIT 1;
+    IF v_result IS NULL THEN
+      RAISE EXCEPTION 'a refresh of % is already running in another session', v_label USING ERRCODE = '55P03',
+        HINT = 'wait for it to finish: refreshes of one stream table never overlap';
+    END IF;
     RAISE EXCEPTION 'a refresh of % is already running in another session', v_label USING ERRCODE = '55P03',
-      HINT = 'wait for it to finish: refreshes of one stream table never overlap';
+      DETAIL = v_result.detail,
+      HINT = format('wait for it to finish (refreshes of one stream table never overlap); if its client is gone, stop '
+        'it from psql, as its role or a superuser: SELECT pg_cancel_backend(%s) cancels its statement, '
+        'SELECT pg_terminate_backend(%s) ends its session', v_result.pid, v_result.pid);
   END IF;
   v_started := now();
   BEGIN

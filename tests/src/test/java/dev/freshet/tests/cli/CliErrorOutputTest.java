@@ -157,6 +157,17 @@ class CliErrorOutputTest {
             + "client is gone, stop it from psql, as its role or a superuser: SELECT pg_cancel_backend(" + pid + ") "
             + "cancels its statement, SELECT pg_terminate_backend(" + pid + ") ends its session\n"
             + "SQLSTATE:  55P03\n"), refresh.transcript());
+        // CALL freshet.refresh names the holder alike (catalog V27), where it said only to wait
+        try (Connection other = db.connect(); Statement call = other.createStatement()) {
+          java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+              () -> call.execute("CALL freshet.refresh('eo_busy')"));
+          assertEquals("55P03", e.getSQLState(), e.getMessage());
+          org.postgresql.util.ServerErrorMessage server = ((org.postgresql.util.PSQLException) e).getServerErrorMessage();
+          assertTrue(server.getDetail().startsWith("the session of server process " + pid + " holds its refresh lock "
+              + "(application_name \"eo_killed_client\", role \"postgres\", in a transaction begun at "), server.getDetail());
+          assertTrue(server.getHint().endsWith("SELECT pg_cancel_backend(" + pid + ") cancels its statement, "
+              + "SELECT pg_terminate_backend(" + pid + ") ends its session"), server.getHint());
+        }
       } finally {
         holder.rollback();
       }

@@ -41,5 +41,18 @@ class CliNotAStreamTableTest {
       assertEquals("error: \"public\".\"nt_view\" is a view, not a stream table; 'freshet list' shows the stream "
           + "tables\n", view.err(), view.transcript());
     }
+    // CALL freshet.refresh says the same (catalog V27), where it said "there is no stream table"
+    try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+      for (String[] relation : new String[][] {{"nt_orders", "a table"}, {"nt_view", "a view"}}) {
+        java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+            () -> s.execute("CALL freshet.refresh('" + relation[0] + "')"));
+        assertEquals("42809", e.getSQLState(), e.getMessage());
+        assertTrue(e.getMessage().contains("\"public\".\"" + relation[0] + "\" is " + relation[1]
+            + ", not a stream table"), e.getMessage());
+      }
+      java.sql.SQLException missing = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+          () -> s.execute("CALL freshet.refresh('nt_nothing')"));
+      assertEquals("42P01", missing.getSQLState(), missing.getMessage());
+    }
   }
 }
