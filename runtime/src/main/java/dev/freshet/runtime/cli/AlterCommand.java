@@ -78,6 +78,8 @@ public final class AlterCommand implements Callable<Integer> {
       out.println("  schedule:     " + st.schedule().orElse("none"));
       StatusCommand.printUnscheduledReader(out, st, StreamTables.scheduledSourcesOfUnscheduled(c, st));
       StatusCommand.printUnscheduledReaders(out, c, st);
+      StatusCommand.printUnscheduledSources(out, st, StreamTables.unscheduledSourcesOfScheduled(c, st));
+      StatusCommand.printScheduledReaders(out, c, st);
     }
     out.flush();
     return ExitCode.OK.code();

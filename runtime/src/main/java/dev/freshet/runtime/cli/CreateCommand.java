@@ -108,6 +108,7 @@ public final class CreateCommand implements Callable<Integer> {
       out.println("  rows:         " + rows(c, st.name()));
       st.schedule().ifPresent(s -> out.println("  schedule:     " + s));
       StatusCommand.printUnscheduledReader(out, st, StreamTables.scheduledSourcesOfUnscheduled(c, st));
+      StatusCommand.printUnscheduledSources(out, st, StreamTables.unscheduledSourcesOfScheduled(c, st));
     }
     out.flush();
     return ExitCode.OK.code();

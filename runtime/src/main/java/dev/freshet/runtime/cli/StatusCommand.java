@@ -78,6 +78,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
       }
       printUnscheduledReader(out, st, StreamTables.scheduledSourcesOfUnscheduled(c, st));
+      printUnscheduledSources(out, st, StreamTables.unscheduledSourcesOfScheduled(c, st));
       out.println("  status:       " + statusText(st, StreamTables.consecutiveFailures(c, st.id())));
       // DDL on a source its query no longer runs after: every refresh is refused until the query is fixed. The last
       // error about it (the event trigger's, CALL freshet.refresh's) is shown as the refusal prints it, with the
@@ -241,6 +242,34 @@ public final class StatusCommand implements Callable<Integer> {
       throws java.sql.SQLException {
     for (StoredStreamTable reader : StreamTables.unscheduledReaders(c, scheduled)) {
       printUnscheduledReader(out, reader, StreamTables.scheduledSourcesOfUnscheduled(c, reader));
+    }
+  }
+
+  /**
+   * The reverse warning: {@code reader} has a schedule but reads stream tables without one, which the service never
+   * refreshes, so it reads them as of their last refresh; the HINT gives each of them the reader's schedule.
+   */
+  static void printUnscheduledSources(PrintWriter out, StoredStreamTable reader, List<StoredStreamTable> unscheduled) {
+    if (unscheduled.isEmpty()) {
+      return;
+    }
+    List<String> names = unscheduled.stream().map(st -> st.name().toString()).toList();
+    String schedule = reader.schedule().orElseThrow();
+    out.println("  warning:      " + reader.name() + " is refreshed every " + schedule + " but reads "
+        + (names.size() == 1 ? "the stream table " + names.get(0) + ", which has no schedule"
+            : "the stream tables " + and(names) + ", which have no schedule")
+        + ": 'freshet service' refreshes only stream tables with a schedule, so " + reader.name() + " reads "
+        + (names.size() == 1 ? "it" : "them") + " as of " + (names.size() == 1 ? "its" : "their") + " last refresh");
+    out.println("                HINT:  to have the service refresh " + (names.size() == 1 ? "it" : "them")
+        + " before " + reader.name() + ": " + String.join("; ", unscheduled.stream()
+            .map(st -> SuggestedCommand.freshet("alter", st.name(), "--schedule", schedule)).toList()));
+  }
+
+  /** The reverse warning, when {@code unscheduled} loses its schedule, for each stream table with one that reads it. */
+  static void printScheduledReaders(PrintWriter out, java.sql.Connection c, StoredStreamTable unscheduled)
+      throws java.sql.SQLException {
+    for (StoredStreamTable reader : StreamTables.scheduledReaders(c, unscheduled)) {
+      printUnscheduledSources(out, reader, StreamTables.unscheduledSourcesOfScheduled(c, reader));
     }
   }
 

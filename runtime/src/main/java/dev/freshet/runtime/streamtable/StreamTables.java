@@ -1192,6 +1192,48 @@ public final class StreamTables {
     unscheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
     return unscheduled;
   }
+  /**
+   * The stream tables without a schedule that {@code st} reads, when {@code st} has one (else none), in the order
+   * of their names: {@code freshet service} refreshes {@code st} and never those, so {@code st} reads them as of
+   * their last refresh.
+   */
+  public static List<StoredStreamTable> unscheduledSourcesOfScheduled(Connection c, StoredStreamTable st)
+      throws SQLException {
+    if (st.schedule().isEmpty()) {
+      return List.of();
+    }
+    Set<Long> sources = new HashSet<>(StreamTableCatalog.sourceRelids(c, st.id()));
+    List<StoredStreamTable> unscheduled = new ArrayList<>();
+    for (StoredStreamTable other : list(c)) {
+      if (other.schedule().isEmpty() && other.id() != st.id()
+          && relid(c, other.name()).filter(sources::contains).isPresent()) {
+        unscheduled.add(other);
+      }
+    }
+    unscheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
+    return unscheduled;
+  }
+
+  /**
+   * The stream tables with a schedule that read {@code st}, when {@code st} has none (else none), in the order of
+   * their names: those {@link #unscheduledSourcesOfScheduled} names {@code st} for.
+   */
+  public static List<StoredStreamTable> scheduledReaders(Connection c, StoredStreamTable st) throws SQLException {
+    Optional<Long> relid = relid(c, st.name());
+    if (st.schedule().isPresent() || relid.isEmpty()) {
+      return List.of();
+    }
+    Set<QualifiedName> readers = new HashSet<>(StreamTableCatalog.consumers(c, relid.get()));
+    List<StoredStreamTable> scheduled = new ArrayList<>();
+    for (StoredStreamTable other : list(c)) {
+      if (other.schedule().isPresent() && readers.contains(other.name())) {
+        scheduled.add(other);
+      }
+    }
+    scheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
+    return scheduled;
+  }
+
 
   /** A stream table, its sources and its last refreshes (newest first). */
   public record Status(StoredStreamTable table, List<Source> sources, List<String> history) {

@@ -88,4 +88,49 @@ class CliUnscheduledReaderTest {
     assertFalse(CliRun.run(url, "alter", "ur_totals", "--schedule", "").out().contains("warning"));
     assertFalse(CliRun.run(url, "status", "ur_daily").out().contains("warning"));
   }
+
+  private static final String REVERSE = "  warning:      \"public\".\"us_daily\" is refreshed every 1m but reads the "
+      + "stream table \"public\".\"us_totals\", which has no schedule: 'freshet service' refreshes only stream tables "
+      + "with a schedule, so \"public\".\"us_daily\" reads it as of its last refresh\n"
+      + "                HINT:  to have the service refresh it before \"public\".\"us_daily\": "
+      + "freshet alter '\"public\".\"us_totals\"' --schedule 1m\n";
+
+  /**
+   * The reverse: a stream table with a schedule that reads one without. The service refreshes the reader, which
+   * then reads the other as of its last refresh; create, status and alter of either say so.
+   */
+  @Test
+  void aScheduledReaderOfAStreamTableWithoutScheduleIsWarnedAbout(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE us_orders (id int PRIMARY KEY, customer int NOT NULL, amount int NOT NULL)",
+        "INSERT INTO us_orders VALUES (1, 1, 10), (2, 2, 20)");
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "us_totals", "--query",
+        "SELECT customer, sum(amount) AS total FROM us_orders GROUP BY customer").exitCode());
+    CliRun create = CliRun.run(url, "create", "us_daily", "--schedule", "1m", "--query",
+        "SELECT count(*) AS customers, sum(total) AS total FROM us_totals");
+    assertEquals(0, create.exitCode(), create.transcript());
+    assertTrue(create.out().endsWith(REVERSE), create.transcript());
+    CliRun status = CliRun.run(url, "status", "us_daily");
+    assertTrue(status.out().contains(REVERSE), status.transcript());
+    assertFalse(CliRun.run(url, "status", "us_totals").out().contains("warning"));
+
+    // what it says: a pass of the service refreshes the reader, which reads the other as it stands
+    db.execute("INSERT INTO us_orders VALUES (3, 3, 5)",
+        "UPDATE freshet.stream_tables SET last_refresh_at = now() - interval '1 hour'");
+    CliRun pass = CliRun.run(url, "service", "--once");
+    assertEquals(0, pass.exitCode(), pass.transcript());
+    assertFalse(pass.out().contains("us_totals"), pass.transcript());
+    try (Connection c = db.connect()) {
+      Oracle.assertFresh(c, "us_daily");
+    }
+
+    // the other gets a schedule: no warning; loses it again: its alter warns of the reader
+    CliRun scheduled = CliRun.run(url, "alter", "us_totals", "--schedule", "1m");
+    assertEquals(0, scheduled.exitCode(), scheduled.transcript());
+    assertFalse(scheduled.out().contains("warning"), scheduled.transcript());
+    assertFalse(CliRun.run(url, "status", "us_daily").out().contains("warning"));
+    CliRun cleared = CliRun.run(url, "alter", "us_totals", "--schedule", "");
+    assertEquals(0, cleared.exitCode(), cleared.transcript());
+    assertTrue(cleared.out().endsWith("  schedule:     none\n" + REVERSE), cleared.transcript());
+  }
 }
