@@ -50,6 +50,27 @@ public final class PostgresTypeCoercion extends TypeCoercionImpl {
   }
 
   /**
+   * The type a string literal takes beside a value of {@code type1} or {@code type2} among the values of a {@code
+   * CASE}, {@code COALESCE}, {@code NULLIF}, {@code GREATEST}, {@code LEAST}, {@code IN} list or set operation,
+   * if the other is of a type PostgreSQL has no implicit cast from text to ({@link PostgresConstantFunction#takesUntypedLiteral}: date,
+   * timestamp, time, a number): PostgreSQL resolves the untyped literal to the other values' type ("UNION,
+   * CASE, and related constructs"), so {@code coalesce(d, '2021-2-3')} is a date, where Calcite promoted the
+   * values to varchar ({@code CAST(d AS varchar)}). The character operand is a string literal: PostgreSQL, which
+   * has read the query before Freshet plans it, refuses a date or a number beside text there.
+   */
+  static @Nullable RelDataType branchLiteralTakesOtherType(RelDataTypeFactory factory, RelDataType type1,
+      RelDataType type2) {
+    boolean nullable = type1.isNullable() || type2.isNullable();
+    if (SqlTypeUtil.isCharacter(type1) && PostgresConstantFunction.takesUntypedLiteral(type2)) {
+      return factory.createTypeWithNullability(type2, nullable);
+    }
+    if (SqlTypeUtil.isCharacter(type2) && PostgresConstantFunction.takesUntypedLiteral(type1)) {
+      return factory.createTypeWithNullability(type1, nullable);
+    }
+    return null;
+  }
+
+  /**
    * Casts a string literal to an interval type by its interval qualifier, as the parser writes
    * {@code CAST(x AS INTERVAL DAY TO SECOND)}: Calcite's own coercion names the type by a basic type spec, which
    * it cannot derive back as an interval ("use createSqlIntervalType() instead").
@@ -128,6 +149,9 @@ public final class PostgresTypeCoercion extends TypeCoercionImpl {
   public @Nullable RelDataType getTightestCommonType(@Nullable RelDataType type1, @Nullable RelDataType type2) {
     if (type1 != null && type2 != null) {
       RelDataType literalType = literalTakesOtherType(factory, type1, type2);
+      if (literalType == null) {
+        literalType = branchLiteralTakesOtherType(factory, type1, type2);
+      }
       if (literalType != null) {
         return literalType;
       }

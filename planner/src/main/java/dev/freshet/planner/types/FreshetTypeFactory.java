@@ -69,7 +69,7 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
       }
     }
     if (named == null) {
-      RelDataType literalTaker = typeOfLiterals(types);
+      RelDataType literalTaker = typeOfLiterals(types, mappingRule);
       return literalTaker != null ? literalTaker : super.leastRestrictive(types, mappingRule);
     }
     return other ? null : createPostgresType(named.postgresName(), nullable, equality, named.composite());
@@ -78,19 +78,29 @@ public final class FreshetTypeFactory extends JavaTypeFactoryImpl {
   /**
    * String literals with values of one type whose text only PostgreSQL reads right (uuid, bytea, interval,
    * timestamptz, boolean: {@link PostgresConstantFunction#readByPostgres}) have that type, as PostgreSQL's
-   * untyped literals do ({@code coalesce(h, '\x00')} is bytea, not text); null if {@code types} are not such.
+   * untyped literals do ({@code coalesce(h, '\x00')} is bytea, not text); so do string literals with values of
+   * dates, times or numbers ({@link PostgresConstantFunction#takesUntypedLiteral}: {@code greatest(d, '2020-6-1')}
+   * is a date), whose values among themselves have Calcite's least restrictive type ({@code least(n, '2.5', n2)},
+   * numeric and numeric(10,3), is numeric); null if {@code types} are not such.
    */
-  private @Nullable RelDataType typeOfLiterals(List<RelDataType> types) {
+  private @Nullable RelDataType typeOfLiterals(List<RelDataType> types, SqlTypeMappingRule mappingRule) {
     RelDataType taker = null;
     boolean character = false;
     boolean nullable = false;
     for (RelDataType type : types) {
       nullable |= type.isNullable();
-      if (PostgresConstantFunction.readByPostgres(type)) {
+      if (PostgresConstantFunction.takesUntypedLiteral(type)) {
         if (taker != null && !SqlTypeUtil.equalSansNullability(this, taker, type)) {
-          return null; // two such types (varbinary(n) and bytea, two interval types): Calcite's rules
+          if (PostgresConstantFunction.readByPostgres(taker) || PostgresConstantFunction.readByPostgres(type)) {
+            return null; // two such types (varbinary(n) and bytea, two interval types): Calcite's rules
+          }
+          taker = super.leastRestrictive(List.of(taker, type), mappingRule);
+          if (taker == null || !PostgresConstantFunction.takesUntypedLiteral(taker)) {
+            return null;
+          }
+        } else {
+          taker = type;
         }
-        taker = type;
       } else if (SqlTypeUtil.isCharacter(type)) {
         character = true;
       } else if (type.getSqlTypeName() != SqlTypeName.NULL) {

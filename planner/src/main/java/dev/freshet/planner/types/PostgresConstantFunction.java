@@ -99,6 +99,22 @@ public final class PostgresConstantFunction extends SqlFunction {
     };
   }
 
+  /**
+   * Whether a string literal among values of {@code type} in a {@code CASE}, {@code COALESCE}, {@code NULLIF},
+   * {@code GREATEST}, {@code LEAST}, {@code IN} list or set operation takes that type, as PostgreSQL resolves an
+   * untyped literal there: one of {@link #readByPostgres}, or a date, timestamp, time or integer (types PostgreSQL
+   * has no implicit cast from text to, so the character value beside it can only be such a literal). Not numeric:
+   * Calcite folds {@code CAST('1.50' AS numeric)} to a literal of its assumed scale (100 digits, or the scale of a
+   * numeric(10,3) beside it), where PostgreSQL keeps 1.50; such a query stays refused (FR009), and AUTO runs it FULL.
+   */
+  public static boolean takesUntypedLiteral(RelDataType type) {
+    return readByPostgres(type) || SqlTypeUtil.isIntType(type)
+        || switch (type.getSqlTypeName()) {
+          case DATE, TIME, TIMESTAMP -> true;
+          default -> false;
+        };
+  }
+
   /** Whether {@code node} is such a constant. */
   public static boolean isConstant(RexNode node) {
     return node instanceof RexCall call && call.getOperator() instanceof PostgresConstantFunction;
