@@ -65,7 +65,7 @@ final class SqlText {
    * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as
    * epoch seconds, floats and bytea as their bytes, jsonb with its numbers so written, money as its
    * stored cents, citext in lower case, ranges and multiranges of numerics, dates and timestamps by their
-   * flags and their bounds so written.
+   * flags and their bounds so written, arrays of those by their dimensions and their elements so written.
    *
    * @param types PostgreSQL type names ({@code format_type}) of the columns
    */
@@ -78,6 +78,9 @@ final class SqlText {
   }
 
   static String canonical(String ref, String type) {
+    if (type.endsWith("[]")) {
+      return arrayIdentity(ref, type.substring(0, type.length() - 2));
+    }
     // Whole names only: an enum called timeslot or numeric_grade is not a time or a number.
     if (type.equals("numeric") || type.startsWith("numeric(")) {
       return "trim_scale(" + ref + ")";
@@ -121,6 +124,24 @@ final class SqlText {
           + ") WITH ORDINALITY AS \"__freshet_mr\"(r, n)) END";
     }
     return ref;
+  }
+
+  /**
+   * An array whose elements' text does not identify them (numeric, date/time, interval, the ranges above):
+   * its dimensions with their lower bounds ({@code [0:1][1:2]}, NULL for the empty array) and the identity
+   * of each element in storage order, NULL elements as NULL. That is what PostgreSQL's array equality
+   * compares: the same dimensions and lower bounds, and elements equal one by one (a NULL equal to a NULL).
+   * An array of any other type (int, text, an enum) is its own text.
+   */
+  private static String arrayIdentity(String ref, String elementType) {
+    String e = "\"__freshet_ae\".e";
+    String element = canonical(e, elementType);
+    if (element.equals(e)) {
+      return ref;
+    }
+    return "CASE WHEN " + ref + " IS NOT NULL THEN ROW(pg_catalog.array_dims(" + ref + "), ARRAY(SELECT " + element
+        + " FROM pg_catalog.unnest(" + ref + ") WITH ORDINALITY AS \"__freshet_ae\"(e, n) ORDER BY \"__freshet_ae\".n)"
+        + ")::text END";
   }
 
   /**

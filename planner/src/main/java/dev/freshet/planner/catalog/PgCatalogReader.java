@@ -215,7 +215,9 @@ public final class PgCatalogReader {
              (u.oid IN (SELECT oid FROM comparable)
               OR (t.typcategory = 'A' AND t.typelem IN (SELECT oid FROM comparable))) AS has_equality,
              (t.typtype = 'e' OR u.oid = ANY (%1$s) OR u.oid = ANY (%2$s) OR t.typname = 'citext'
-              OR (t.typcategory = 'A' AND (e.typtype = 'e' OR e.oid = ANY (%1$s)))) AS identity_text,
+              OR (t.typcategory = 'A' AND (e.typtype = 'e' OR e.oid = ANY (%1$s) OR e.oid = ANY (%3$s))))
+               AS identity_text,
+             (t.typcategory = 'A' AND e.oid = ANY (%3$s)) AS canonical_array,
              (t.typtype = 'c' OR e.typtype = 'c') AS composite
       FROM u JOIN pg_catalog.pg_type t ON t.oid = u.oid
       LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'""".formatted(
@@ -225,16 +227,23 @@ public final class PgCatalogReader {
           + "::pg_catalog.regtype[]::pg_catalog.oid[]",
       // types whose text Freshet's row identity makes canonical by name (SqlText.canonical), not in arrays
       "ARRAY['jsonb', 'money', 'numrange', 'daterange', 'tsrange', 'tstzrange', 'nummultirange', 'datemultirange', "
-          + "'tsmultirange', 'tstzmultirange']::pg_catalog.regtype[]::pg_catalog.oid[]");
+          + "'tsmultirange', 'tstzmultirange']::pg_catalog.regtype[]::pg_catalog.oid[]",
+      // array elements whose identity SqlText.canonical computes by name, element by element (arrayIdentity)
+      "ARRAY['numeric', 'date', 'timestamp', 'timestamptz', 'time', 'interval', 'numrange', 'daterange', "
+          + "'tsrange', 'tstzrange']::pg_catalog.regtype[]::pg_catalog.oid[]");
 
   /**
    * A base type's name, whether it has an equality operator, and whether Freshet's row identity (the
    * md5 of a canonical text, codegen's SqlText.hash) tells its values apart exactly (see {@link #BASE_TYPES}).
    */
-  private record BaseType(String name, boolean equality, boolean identityText, boolean composite) {
+  private record BaseType(String name, boolean equality, boolean identityText, boolean composite,
+      boolean canonicalArray) {
   }
 
-  /** Types whose identity text is computed by name (SqlText.canonical): a domain over one would not be. */
+  /**
+   * Types whose identity text is computed by name (SqlText.canonical): a domain over one would not be (nor
+   * one over an array of the element types BASE_TYPES lists for that).
+   */
   private static final Set<String> SPECIAL_IDENTITY = Set.of("jsonb", "money", "citext", "numrange", "daterange",
       "tsrange", "tstzrange", "nummultirange", "datemultirange", "tsmultirange", "tstzmultirange");
 
@@ -283,7 +292,8 @@ public final class PgCatalogReader {
       BaseType base = baseTypes.get(List.of(r.baseOid(), (long) r.baseTypmod()));
       r.relation().columns.add(new PgColumn(r.name(), r.typeName(), r.typeOid(), r.typmod(), r.notNull(), r.ordinal(),
           r.baseOid(), r.baseTypmod(), base == null ? r.typeName() : base.name(), base != null && base.equality(),
-          base != null && base.identityText() && (r.typeOid() == r.baseOid() || !SPECIAL_IDENTITY.contains(base.name())),
+          base != null && base.identityText() && (r.typeOid() == r.baseOid()
+              || !(SPECIAL_IDENTITY.contains(base.name()) || base.canonicalArray())),
           base != null && base.composite()));
     }
   }
@@ -300,7 +310,7 @@ public final class PgCatalogReader {
         while (rs.next()) {
           result.put(List.of(rs.getLong("oid"), (long) rs.getInt("typmod")),
               new BaseType(rs.getString("type_name"), rs.getBoolean("has_equality"), rs.getBoolean("identity_text"),
-                  rs.getBoolean("composite")));
+                  rs.getBoolean("composite"), rs.getBoolean("canonical_array")));
         }
       }
     }

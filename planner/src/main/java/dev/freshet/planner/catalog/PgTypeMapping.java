@@ -95,9 +95,8 @@ public final class PgTypeMapping {
     long oid = column.baseTypeOid();
     if (!hasCalciteCounterpart(oid) && factory instanceof FreshetTypeFactory freshet) {
       if (column.baseTypeEquality() && !column.baseTypeIdentity()) {
-        return new Unsupported("values of type " + column.baseTypeName() + " that PostgreSQL holds equal can "
-            + "print differently (as numeric 1.0 and 1.00, or dates under another DateStyle), and Freshet "
-            + "identifies rows by a canonical text it does not have for this type yet");
+        return new Unsupported("Freshet identifies rows by a canonical text of their values, one text for "
+            + "values that PostgreSQL holds equal, and has none for type " + column.baseTypeName() + " yet");
       }
       // without an equality operator (json, point): carried as payload, never compared (NoEqualityCheck)
       return new Supported(freshet.createPostgresType(column.baseTypeName(), column.nullable(),

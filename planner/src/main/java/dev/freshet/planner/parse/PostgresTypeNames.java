@@ -34,8 +34,8 @@ public final class PostgresTypeNames {
    * Built-in types with an equality operator and no Calcite counterpart, named in casts as
    * {@code x::jsonb}: planned as {@link PostgresNamedType}s, so PostgreSQL converts and compares them.
    * Only types whose values PostgreSQL holds equal have one text (or one that Freshet's row identity
-   * makes canonical, as the ranges of numerics, dates and timestamps): not {@code timetz}, {@code tsvector}
-   * or arrays of numerics, whose equal values can print differently (see {@code PgTypeMapping}).
+   * makes canonical, as the ranges of numerics, dates and timestamps): not {@code timetz} or {@code tsvector},
+   * for which Freshet has no canonical text (see {@code PgTypeMapping}). Arrays are not named in casts here.
    */
   private static final List<String> POSTGRES_NAMED = List.of("jsonb", "inet", "cidr", "macaddr", "macaddr8",
       "int4range", "int8range", "int4multirange", "int8multirange", "numrange", "daterange", "tsrange", "tstzrange",

@@ -221,9 +221,11 @@ class PgTypeMappingTest {
     assertFalse(payload.equality());
     assertFalse(assertInstanceOf(PostgresNamedType.class, freshet.createTypeWithNullability(payload, false))
         .equality(), "nullability keeps it");
-    PgColumn numerics = new PgColumn("r", "numeric[]", 1231, NO_TYPMOD, false, 3, 1231, NO_TYPMOD, "numeric[]", true, false);
-    String reason = assertInstanceOf(Unsupported.class, PgTypeMapping.map(freshet, numerics)).reason();
-    assertTrue(reason.contains("can print differently"), reason);
+    PgColumn times = new PgColumn("r", "time with time zone[]", 1270, NO_TYPMOD, false, 3, 1270, NO_TYPMOD,
+        "time with time zone[]", true, false);
+    String reason = assertInstanceOf(Unsupported.class, PgTypeMapping.map(freshet, times)).reason();
+    assertEquals("Freshet identifies rows by a canonical text of their values, one text for values that "
+        + "PostgreSQL holds equal, and has none for type time with time zone[] yet", reason);
   }
 
   @Test
