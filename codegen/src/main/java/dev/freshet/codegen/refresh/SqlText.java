@@ -63,7 +63,7 @@ final class SqlText {
    * The identity hash of some columns: md5 of their row's text, each value first put in a form that
    * is equal exactly when the values are equal and does not depend on session settings (DateStyle,
    * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as
-   * epoch seconds, floats and bytea as their bytes, jsonb with its numbers so written, money as its
+   * epoch seconds, floats and bytea as their bytes (-0 as 0, every NaN as one), jsonb with its numbers so written, money as its
    * stored cents, citext in lower case, ranges and multiranges of numerics, dates and timestamps by their
    * flags and their bounds so written, arrays of those by their dimensions and their elements so written.
    *
@@ -94,7 +94,10 @@ final class SqlText {
       return "extract(epoch FROM " + ref + ")";
     }
     if (type.equals("double precision") || type.equals("real")) {
-      return "float8send(" + ref + "::double precision)";
+      // its bytes, but PostgreSQL holds -0 equal to 0 and every NaN equal to NaN (one group, one DISTINCT row):
+      // those are written as one value first
+      return "float8send(CASE WHEN " + ref + " = 0 THEN 0::double precision WHEN " + ref
+          + " = 'NaN'::double precision THEN 'NaN'::double precision ELSE " + ref + "::double precision END)";
     }
     if (type.equals("bytea")) {
       return "encode(" + ref + ", 'hex')";
