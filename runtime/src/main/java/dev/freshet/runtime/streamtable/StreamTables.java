@@ -1158,40 +1158,9 @@ public final class StreamTables {
    */
   public static List<StoredStreamTable> scheduledSourcesOfUnscheduled(Connection c, StoredStreamTable st)
       throws SQLException {
-    if (st.schedule().isPresent()) {
-      return List.of();
-    }
-    Set<Long> sources = new HashSet<>(StreamTableCatalog.sourceRelids(c, st.id()));
-    List<StoredStreamTable> scheduled = new ArrayList<>();
-    for (StoredStreamTable other : list(c)) {
-      if (other.schedule().isPresent() && other.id() != st.id()
-          && relid(c, other.name()).filter(sources::contains).isPresent()) {
-        scheduled.add(other);
-      }
-    }
-    scheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
-    return scheduled;
+    return st.schedule().isPresent() ? List.of() : sourcesScheduled(c, st, true);
   }
 
-  /**
-   * The stream tables without a schedule that read {@code st}, when {@code st} has one (else none), in the
-   * order of their names: those {@link #scheduledSourcesOfUnscheduled} names {@code st} for.
-   */
-  public static List<StoredStreamTable> unscheduledReaders(Connection c, StoredStreamTable st) throws SQLException {
-    Optional<Long> relid = relid(c, st.name());
-    if (st.schedule().isEmpty() || relid.isEmpty()) {
-      return List.of();
-    }
-    Set<QualifiedName> readers = new HashSet<>(StreamTableCatalog.consumers(c, relid.get()));
-    List<StoredStreamTable> unscheduled = new ArrayList<>();
-    for (StoredStreamTable other : list(c)) {
-      if (other.schedule().isEmpty() && readers.contains(other.name())) {
-        unscheduled.add(other);
-      }
-    }
-    unscheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
-    return unscheduled;
-  }
   /**
    * The stream tables without a schedule that {@code st} reads, when {@code st} has one (else none), in the order
    * of their names: {@code freshet service} refreshes {@code st} and never those, so {@code st} reads them as of
@@ -1199,19 +1168,15 @@ public final class StreamTables {
    */
   public static List<StoredStreamTable> unscheduledSourcesOfScheduled(Connection c, StoredStreamTable st)
       throws SQLException {
-    if (st.schedule().isEmpty()) {
-      return List.of();
-    }
-    Set<Long> sources = new HashSet<>(StreamTableCatalog.sourceRelids(c, st.id()));
-    List<StoredStreamTable> unscheduled = new ArrayList<>();
-    for (StoredStreamTable other : list(c)) {
-      if (other.schedule().isEmpty() && other.id() != st.id()
-          && relid(c, other.name()).filter(sources::contains).isPresent()) {
-        unscheduled.add(other);
-      }
-    }
-    unscheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
-    return unscheduled;
+    return st.schedule().isEmpty() ? List.of() : sourcesScheduled(c, st, false);
+  }
+
+  /**
+   * The stream tables without a schedule that read {@code st}, when {@code st} has one (else none), in the
+   * order of their names: those {@link #scheduledSourcesOfUnscheduled} names {@code st} for.
+   */
+  public static List<StoredStreamTable> unscheduledReaders(Connection c, StoredStreamTable st) throws SQLException {
+    return st.schedule().isEmpty() ? List.of() : readersScheduled(c, st, false);
   }
 
   /**
@@ -1219,21 +1184,41 @@ public final class StreamTables {
    * their names: those {@link #unscheduledSourcesOfScheduled} names {@code st} for.
    */
   public static List<StoredStreamTable> scheduledReaders(Connection c, StoredStreamTable st) throws SQLException {
+    return st.schedule().isPresent() ? List.of() : readersScheduled(c, st, true);
+  }
+
+  /** The stream tables {@code st} reads that have a schedule ({@code scheduled}) or none, by name. */
+  private static List<StoredStreamTable> sourcesScheduled(Connection c, StoredStreamTable st, boolean scheduled)
+      throws SQLException {
+    Set<Long> sources = new HashSet<>(StreamTableCatalog.sourceRelids(c, st.id()));
+    List<StoredStreamTable> found = new ArrayList<>();
+    for (StoredStreamTable other : list(c)) {
+      if (other.schedule().isPresent() == scheduled && other.id() != st.id()
+          && relid(c, other.name()).filter(sources::contains).isPresent()) {
+        found.add(other);
+      }
+    }
+    found.sort(java.util.Comparator.comparing(other -> other.name().toString()));
+    return found;
+  }
+
+  /** The stream tables reading {@code st} that have a schedule ({@code scheduled}) or none, by name. */
+  private static List<StoredStreamTable> readersScheduled(Connection c, StoredStreamTable st, boolean scheduled)
+      throws SQLException {
     Optional<Long> relid = relid(c, st.name());
-    if (st.schedule().isPresent() || relid.isEmpty()) {
+    if (relid.isEmpty()) {
       return List.of();
     }
     Set<QualifiedName> readers = new HashSet<>(StreamTableCatalog.consumers(c, relid.get()));
-    List<StoredStreamTable> scheduled = new ArrayList<>();
+    List<StoredStreamTable> found = new ArrayList<>();
     for (StoredStreamTable other : list(c)) {
-      if (other.schedule().isPresent() && readers.contains(other.name())) {
-        scheduled.add(other);
+      if (other.schedule().isPresent() == scheduled && readers.contains(other.name())) {
+        found.add(other);
       }
     }
-    scheduled.sort(java.util.Comparator.comparing(other -> other.name().toString()));
-    return scheduled;
+    found.sort(java.util.Comparator.comparing(other -> other.name().toString()));
+    return found;
   }
-
 
   /** A stream table, its sources and its last refreshes (newest first). */
   public record Status(StoredStreamTable table, List<Source> sources, List<String> history) {
