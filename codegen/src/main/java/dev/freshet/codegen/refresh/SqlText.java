@@ -130,7 +130,8 @@ final class SqlText {
   }
 
   /**
-   * An array whose elements' text does not identify them (numeric, date/time, interval, the ranges above):
+   * An array whose elements' text does not identify them (numeric, date/time, interval, the ranges above,
+   * jsonb, money) or depends on the session (bytea, money):
    * its dimensions with their lower bounds ({@code [0:1][1:2]}, NULL for the empty array) and the identity
    * of each element in storage order, NULL elements as NULL. That is what PostgreSQL's array equality
    * compares: the same dimensions and lower bounds, and elements equal one by one (a NULL equal to a NULL).

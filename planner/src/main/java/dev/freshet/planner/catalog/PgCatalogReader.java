@@ -230,7 +230,7 @@ public final class PgCatalogReader {
           + "'tsmultirange', 'tstzmultirange']::pg_catalog.regtype[]::pg_catalog.oid[]",
       // array elements whose identity SqlText.canonical computes by name, element by element (arrayIdentity)
       "ARRAY['numeric', 'date', 'timestamp', 'timestamptz', 'time', 'interval', 'numrange', 'daterange', "
-          + "'tsrange', 'tstzrange']::pg_catalog.regtype[]::pg_catalog.oid[]");
+          + "'tsrange', 'tstzrange', 'jsonb', 'bytea', 'money']::pg_catalog.regtype[]::pg_catalog.oid[]");
 
   /**
    * A base type's name, whether it has an equality operator, and whether Freshet's row identity (the

@@ -132,7 +132,7 @@ class CliRefusalWordingTest {
 
   @Test
   void anUnsupportedTypeOrAViewIsRefusedWithAFixThatWorks(TestDatabase db) throws Exception {
-    db.execute("CREATE TABLE rw_r (id int PRIMARY KEY, r jsonb[])", "INSERT INTO rw_r VALUES (1, '{1.0,2}')",
+    db.execute("CREATE TABLE rw_r (id int PRIMARY KEY, r timetz[])", "INSERT INTO rw_r VALUES (1, '{01:00+02,02:00}')",
         "CREATE VIEW rw_v AS SELECT id, r::text AS r FROM rw_r");
     CliRun range = CliRun.run(db.jdbcUrl(), "create", "rw_range", "--mode", "DIFFERENTIAL", "--query",
         "SELECT id, r FROM rw_r");

@@ -36,9 +36,9 @@ class FullModeScenarioTest {
         "INSERT INTO b VALUES (1, 101), (2, 102), (NULL, 103)",
         "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
         "CREATE TYPE pair AS (x int, y text)",
-        "CREATE TABLE docs (id int, body json, tags text[], m mood, p pair, at point, r jsonb[])",
+        "CREATE TABLE docs (id int, body json, tags text[], m mood, p pair, at point, r timetz[])",
         "INSERT INTO docs VALUES (1, '{\"a\": 1,  \"b\": [1, 2]}', '{x,y}', 'ok', ROW(1, 'one'), '(1,2)', "
-            + "'{1.0,2.00}'), (2, '{\"a\": 1,\"b\":[1,2]}', '{}', 'sad', NULL, NULL, NULL)",
+            + "'{01:00+02,02:00+03}'), (2, '{\"a\": 1,\"b\":[1,2]}', '{}', 'sad', NULL, NULL, NULL)",
         "CREATE VIEW av AS SELECT i, j FROM a WHERE j > 10",
         "CREATE TABLE parent (i int, v int)", "CREATE TABLE child (note text) INHERITS (parent)",
         "INSERT INTO parent VALUES (1, 10)", "INSERT INTO child VALUES (2, 20, 'c')",
@@ -59,7 +59,7 @@ class FullModeScenarioTest {
       "empty_list  | FR008 | SELECT FROM a WHERE i > 1",
       "for_update  | FR008 | SELECT s.i FROM (SELECT i FROM a FOR UPDATE) s",
       "xmin        | FR008 | SELECT xmin::text::bigint > 0 AS seen, i FROM a",
-      "jsonb_array | FR002 | SELECT id, body, tags, m, p, at, r FROM docs",
+      "timetz_array | FR002 | SELECT id, body, tags, m, p, at, r FROM docs",
       "nested_not  | FR003 | SELECT a.j FROM a WHERE NOT EXISTS (SELECT 1 FROM a a2 WHERE EXISTS "
           + "(SELECT 1 FROM b WHERE a2.i = b.i))"})
   void autoRunsValidQueriesAsWritten(String label, String code, String sql, TestDatabase db) throws Exception {
