@@ -389,6 +389,16 @@ public final class CapturePrinter {
   /** Words of {@link #BY_POSITION} that tell functions reading by position from older ones. */
   public static final String BY_POSITION_MARK = "Source columns are read by position";
 
+  /**
+   * Whether the capture function named {@code $1} holds the text {@code $2} (a LIKE pattern): which of the marks
+   * above the function an earlier Freshet wrote carries.
+   */
+  public static final String FUNCTION_HOLDS = """
+      SELECT EXISTS (
+        SELECT FROM pg_catalog.pg_proc p
+        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'freshet_changes' AND p.proname = ? AND p.prosrc LIKE ?)""";
+
   /** The comment that opens the body of a function reading rows (names would not be safe in it). */
   private static final String BY_POSITION = "-- " + BY_POSITION_MARK + ": renaming one does not break capture.\n"
       + "  -- When a captured column is no longer the one it was written for, capture stops with a marker.";

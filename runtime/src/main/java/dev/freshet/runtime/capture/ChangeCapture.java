@@ -702,12 +702,6 @@ public final class ChangeCapture {
     return missing;
   }
 
-  private static final String FUNCTION_HOLDS = """
-      SELECT EXISTS (
-        SELECT FROM pg_catalog.pg_proc p
-        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-        WHERE n.nspname = 'freshet_changes' AND p.proname = ? AND p.prosrc LIKE ?)""";
-
   private static boolean readsByPosition(Connection c, long relid) throws SQLException {
     return insertFunctionHolds(c, relid, CapturePrinter.BY_POSITION_MARK);
   }
@@ -719,7 +713,7 @@ public final class ChangeCapture {
 
   /** Whether the source's INSERT capture function holds {@code mark}: which Freshet wrote it, and how. */
   private static boolean insertFunctionHolds(Connection c, long relid, String mark) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(FUNCTION_HOLDS)) {
+    try (PreparedStatement s = c.prepareStatement(CapturePrinter.FUNCTION_HOLDS)) {
       s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.INSERT));
       s.setString(2, "%" + mark + "%");
       try (ResultSet rs = s.executeQuery()) {
