@@ -4,6 +4,7 @@ import dev.freshet.planner.SourcePosition;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;
+import dev.freshet.rules.delta.RestrictScalarComparisons;
 import dev.freshet.rules.rel.ZSetMarker;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +47,15 @@ public final class Differentiator {
     }.go(differentiated);
     RelNode pruned = run(FreshetPrograms.cleanUp(), differentiated);
     RelNode distributed = run(FreshetPrograms.distribute(), pruned);
+    RelNode ordered;
     try {
-      return order(distributed);
+      ordered = order(distributed);
     } catch (RuntimeException | AssertionError e) {
       // Calcite's JoinProjectTransposeRule trips over nullability in some shapes (a UNION ALL on
       // an unchanged join side): the terms then stay in query order, which is just as exact.
-      return distributed;
+      ordered = distributed;
     }
+    return RestrictScalarComparisons.apply(ordered);
   }
 
   /**

@@ -455,7 +455,12 @@ public final class PlanPrinter {
     }
 
     static SqlImplementor.Context context(List<SqlNode> inputFields) {
-      return new SqlImplementor.SimpleContext(FreshetPostgresDialect.INSTANCE, inputFields::get);
+      return new SqlImplementor.SimpleContext(FreshetPostgresDialect.INSTANCE, inputFields::get) {
+        @Override
+        public SqlImplementor implementor() { // a scalar sub-query in a condition prints as its SELECT
+          return new FreshetRelToSqlConverter();
+        }
+      };
     }
 
     static String sql(SqlNode node) {

@@ -5,12 +5,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.prepare.RelOptTableImpl;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * Where ΔR lives at refresh time: a temporary table {@code pg_temp."Δschema.table"} holding the source's
@@ -63,12 +67,40 @@ public final class ChangeTables {
     }
   }
 
-  /** A scan of ΔR for the scan of R: R's row type plus the weight. */
+  /**
+   * A scan of ΔR for the scan of R: R's row type plus the weight. When R holds at most one row (the state of
+   * an aggregate without GROUP BY, whose key is empty), the scan says so ({@link #isChangeOfOneRow}).
+   */
   public static RelNode scan(TableScan source) {
     RelDataType rowType = Weights.withWeight(source.getCluster().getTypeFactory(), source.getRowType());
-    RelOptTable table = RelOptTableImpl.create(source.getTable().getRelOptSchema(), rowType,
-        name(source.getTable().getQualifiedName()), null);
+    List<String> name = name(source.getTable().getQualifiedName());
+    RelOptTable table = source.getTable().isKey(ImmutableBitSet.of())
+        ? RelOptTableImpl.create(source.getTable().getRelOptSchema(), rowType, name, new ChangeOfOneRow(rowType),
+            (Expression) null)
+        : RelOptTableImpl.create(source.getTable().getRelOptSchema(), rowType, name, null);
     return LogicalTableScan.create(source.getCluster(), table, List.of());
+  }
+
+  /**
+   * True if {@code scan} reads the change table of a relation of at most one row: its window is at most the
+   * old row with weight −1 and the new one with +1.
+   */
+  public static boolean isChangeOfOneRow(TableScan scan) {
+    return scan.getTable().unwrap(ChangeOfOneRow.class) != null;
+  }
+
+  /** What the planner knows of the change table of a one-row relation: its columns. Never scanned by Calcite. */
+  private static final class ChangeOfOneRow extends AbstractTable {
+    private final RelDataType rowType;
+
+    ChangeOfOneRow(RelDataType rowType) {
+      this.rowType = rowType;
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+      return rowType;
+    }
   }
 
   /** True if a scan of a changed source is under {@code rel}. */

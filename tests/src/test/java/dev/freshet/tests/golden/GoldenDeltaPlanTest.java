@@ -74,7 +74,9 @@ import org.junit.jupiter.api.TestInfo;
  *   <li>state tables (aggregates inside the query, DESIGN.md §4): {@code havingOverJoinKeepsItsGroupsInAStateTable},
  *       {@code inSubQueryKeepsItsKeysInAStateTable}, with the refresh program of each window;</li>
  *   <li>LeftJoinToOneRowRule (normalization): {@code scalarSubQueryInSelectIsACrossJoin} /
- *       {@code correlatedScalarInSelectStaysALeftJoin}.</li>
+ *       {@code correlatedScalarInSelectStaysALeftJoin};</li>
+ *   <li>RestrictScalarComparisons (a pass after the rules): {@code comparisonWithAChangedScalarIsBounded} /
+ *       {@code scalarSubQueryInSelectIsACrossJoin} (the value is returned, not only compared).</li>
  * </ul>
  */
 @PostgresTest
@@ -404,6 +406,17 @@ class GoldenDeltaPlanTest {
     golden(db, info, """
         SELECT c.c_custkey, (SELECT max(e.e_amount) FROM event e) AS biggest
         FROM customer c""", changing("event"), changing("customer", "event"));
+  }
+
+  /**
+   * Rows compared with a scalar sub-query: when the aggregate changes, only the rows between its old and its
+   * new value are compared again (RestrictScalarComparisons; the bounds are sub-queries over its change).
+   */
+  @Test
+  void comparisonWithAChangedScalarIsBounded(TestDatabase db, TestInfo info) throws Exception {
+    golden(db, info, """
+        SELECT o.o_orderkey, o.o_total FROM orders o
+        WHERE o.o_total > (SELECT avg(o2.o_total) FROM orders o2 WHERE o2.o_status = 'F')""", changing("orders"));
   }
 
   /**

@@ -1,0 +1,95 @@
+package dev.freshet.tests.scenarios;
+
+import static dev.freshet.tests.scenarios.Scenarios.count;
+import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.inOneTransaction;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.StreamTables;
+import dev.freshet.tests.harness.PostgresTest;
+import dev.freshet.tests.harness.TestDatabase;
+import dev.freshet.tests.oracle.Oracle;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Rows compared with an aggregate without GROUP BY ({@code bal > (SELECT avg(bal) …)}, TPC-H Q22; a HAVING
+ * threshold, Q11) are compared again, when that aggregate changes, only where they lie between its old and
+ * its new value (RestrictScalarComparisons). Each query runs DIFFERENTIAL through changes that move the value
+ * up and down, make it NULL and non-NULL again (no row left for the average), put rows exactly on the old and
+ * the new value, and change the compared rows in the same transaction; the oracle checks after every
+ * refresh. The refresh programs are asserted to hold the bounds where the value is read only by the
+ * comparison, and not where the query also returns it (there the old and the new value are different rows).
+ */
+@PostgresTest
+class ScalarComparisonRangeScenarioTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      // TPC-H Q22's shape: above the average of the positive balances, and no order
+      "greater, anti-join|true|SELECT substr(phone, 1, 1) AS cc, count(*) AS n, sum(bal) AS total FROM cust "
+          + "WHERE bal > (SELECT avg(bal) FROM cust WHERE bal > 0) "
+          + "AND NOT EXISTS (SELECT * FROM ord WHERE ord.cust = cust.id) GROUP BY substr(phone, 1, 1)",
+      "at most|true|SELECT id, bal FROM cust WHERE bal <= (SELECT avg(bal) FROM cust WHERE bal > 0)",
+      "less, reversed|true|SELECT id FROM cust WHERE (SELECT avg(bal) + 1 FROM cust WHERE bal > 0) < bal",
+      "equal to the maximum|true|SELECT id, bal FROM cust WHERE bal = (SELECT max(bal) FROM cust)",
+      // TPC-H Q11's shape: a HAVING threshold over the groups' sums
+      "having a threshold|true|SELECT phone, sum(bal) AS s FROM cust GROUP BY phone "
+          + "HAVING sum(bal) > (SELECT sum(bal) * 0.1 FROM cust)",
+      "integers|true|SELECT id FROM cust WHERE rank >= (SELECT min(rank) + 2 FROM cust WHERE bal > 0)",
+      // the average is returned too: (x, old) and (x, new) are different rows, nothing may be cut
+      "value returned|false|SELECT c.id, c.bal, a.v FROM cust c JOIN (SELECT avg(bal) AS v FROM cust WHERE bal > 0) a "
+          + "ON c.bal > a.v"})
+  void comparesOnlyRowsBetweenTheOldAndTheNewValue(String name, boolean bounded, String sql, TestDatabase db)
+      throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "DROP TABLE IF EXISTS cust, ord",
+          "CREATE TABLE cust (id int PRIMARY KEY, phone text, bal numeric(12,2), rank int)",
+          "CREATE TABLE ord (id int PRIMARY KEY, cust int)",
+          "INSERT INTO cust SELECT i, (i % 4)::text || '-' || i % 3, (i * 37 % 200) - 50, i % 7 "
+              + "FROM generate_series(1, 120) i",
+          "INSERT INTO cust VALUES (121, '1-1', NULL, NULL)",
+          "INSERT INTO ord SELECT i, i * 5 % 131 FROM generate_series(1, 40) i");
+      StreamTables.create(c, "st", sql, Mode.DIFFERENTIAL, null);
+      Oracle.assertFresh(c, "st");
+      assertEquals(bounded, programsHoldBounds(c), "the refresh programs restrict the comparison: " + sql);
+
+      // the average moves up, then down; rows in between, above and below move too
+      exec(c, "UPDATE cust SET bal = bal + 30 WHERE id % 5 = 0");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      exec(c, "UPDATE cust SET bal = bal - 45 WHERE id % 3 = 0", "DELETE FROM ord WHERE id % 4 = 0");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      // rows exactly on the new average, and on the old one
+      String average = "(SELECT avg(bal) FROM cust WHERE bal > 0)";
+      exec(c, "UPDATE cust SET bal = round(" + average + ", 2) WHERE id IN (7, 8)");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      exec(c, "INSERT INTO cust VALUES (200, '2-2', 199, 3), (201, '3-0', -10, 6)",
+          "UPDATE cust SET bal = 1 WHERE id = 9");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      // no positive balance left: the average is NULL; then one comes back; the compared rows change with it
+      exec(c, "UPDATE cust SET bal = -bal WHERE bal > 0");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      inOneTransaction(c, "UPDATE cust SET bal = 12 WHERE id IN (10, 11, 12)",
+          "UPDATE cust SET bal = bal - 1, rank = rank + 2 WHERE id % 6 = 1", "INSERT INTO ord VALUES (41, 10)");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      // many rows at once; the value unchanged while the compared rows move across it
+      exec(c, "UPDATE cust SET bal = abs(bal) + id % 11 WHERE id % 2 = 0");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      exec(c, "UPDATE cust SET bal = bal + 100 WHERE id = 14", "UPDATE cust SET bal = bal - 100 WHERE id = 16");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      exec(c, "DELETE FROM cust WHERE id > 100", "UPDATE cust SET bal = NULL WHERE id = 20");
+      Oracle.refreshAndCheck(c, "st", Mode.DIFFERENTIAL);
+      assertEquals(1, StreamTables.drop(c, "st", false).size());
+    }
+  }
+
+  /** True if a refresh program of st bounds its rows by the smallest value of a change ({@code MIN(…) AS "lo"}). */
+  private static boolean programsHoldBounds(Connection c) throws SQLException {
+    return count(c, "SELECT count(*) FROM freshet.refresh_programs p JOIN freshet.stream_tables s "
+        + "ON s.id = p.stream_table_id, unnest(p.step_sql) AS step WHERE s.table_name = 'st' "
+        + "AND step LIKE '%AS \"lo\"%'") > 0;
+  }
+}
