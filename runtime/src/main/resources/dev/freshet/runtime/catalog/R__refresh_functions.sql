@@ -6,12 +6,12 @@
 -- in the versions of their day.
 --
 -- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
--- V18, V19, V20, V21, V22, V23, V24, V25, V26 for the history of its design). query_read_columns: the columns
+-- V18, V19, V20, V21, V22, V23, V24, V25, V26, V28 for the history of its design). query_read_columns: the columns
 -- a query reads as PostgreSQL resolves it (V25); query_read_attributes, the same with their numbers (V26).
 -- source_ddl_reason: the columns a stream table's query reads that ALTER TABLE renamed or dropped, named with
 -- the fix (V26), which refresh_window refuses with, on_source_ddl records and status shows. capture_ddl_columns:
 -- the captured columns ALTER TABLE changed that a stream table must recompute for (V27). note_join_order_trial: a differential
--- program's join order, measured (V23). auto_choice: AUTO's choice for a window (V11; V24: from the
+-- program's join order, measured (V23), and each of its statements' (V28, with summed_times). auto_choice: AUTO's choice for a window (V11; V24: from the
 -- refreshes since the last fill from its query). pending_changes: the
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
 -- freshet.refresh (V4, V11, V12; here since V20, which marks a stream table whose refresh_window saw DDL on a
@@ -110,6 +110,9 @@ DECLARE
   v_order     text; -- the join order the differential program runs with (V23)
   v_read      text; -- the columns the query reads now (V25)
   v_program_started timestamptz;
+  v_statement_started timestamptz;
+  v_step_order text; -- the join order of the program's statement running, when each has its own (V28)
+  v_step_ms   double precision[] := '{}'; -- each statement's milliseconds, for the join order trials (V28)
   v_why       text;
   v_whys      text[] := '{}';
   v_name      text; -- the stream table's name in messages
@@ -383,12 +386,20 @@ BEGIN
       -- take turns until the program keeps one
       v_order := coalesce(v_program.join_order,
         CASE WHEN v_program.printed_runs < v_program.planner_runs THEN 'as printed' ELSE 'planner' END);
-      IF v_order = 'as printed' THEN
+      IF v_order = 'as printed' AND v_program.step_join_orders IS NULL THEN
         PERFORM set_config('join_collapse_limit', '1', true);
       END IF;
       v_program_started := clock_timestamp();
     END IF;
     FOR i IN 1 .. cardinality(v_program.step_kinds) LOOP
+      -- once decided, each statement runs with its own order (V28)
+      IF program_mask <> 0 AND v_program.step_join_orders IS NOT NULL
+          AND v_program.step_join_orders[i] IS DISTINCT FROM v_step_order THEN
+        v_step_order := v_program.step_join_orders[i];
+        PERFORM set_config('join_collapse_limit', CASE v_step_order WHEN 'as printed' THEN '1' ELSE v_collapse END,
+          true);
+      END IF;
+      v_statement_started := clock_timestamp();
       CASE v_program.step_kinds[i]
         WHEN 'statement' THEN
           EXECUTE v_program.step_sql[i];
@@ -400,9 +411,11 @@ BEGIN
         WHEN 'figures' THEN
           EXECUTE v_program.step_sql[i] INTO rows_inserted, rows_updated, rows_deleted, delta_rows;
       END CASE;
+      v_step_ms := v_step_ms || extract(epoch FROM clock_timestamp() - v_statement_started)::double precision * 1000;
       IF p_profile THEN
         profile := freshet.profile_step(profile, format('program %s%s, step %s (%s): %s', program_mask,
-          CASE v_order WHEN 'as printed' THEN ' (joins as printed)' ELSE '' END, i,
+          CASE WHEN program_mask <> 0 AND coalesce(v_step_order, v_order) = 'as printed'
+            THEN ' (joins as printed)' ELSE '' END, i,
           v_program.step_kinds[i], left(split_part(v_program.step_sql[i], E'\n', 1), 90)), v_step);
         v_step := clock_timestamp();
       END IF;
@@ -411,7 +424,7 @@ BEGIN
       PERFORM set_config('join_collapse_limit', v_collapse, true);
       IF v_program.join_order IS NULL THEN
         PERFORM freshet.note_join_order_trial(p_id, program_mask, v_order,
-          extract(epoch FROM clock_timestamp() - v_program_started) * 1000, window_rows);
+          extract(epoch FROM clock_timestamp() - v_program_started) * 1000, window_rows, v_step_ms);
       END IF;
     END IF;
   END IF;
@@ -623,7 +636,7 @@ $capture_ddl_columns$;
 -- there is little to win, and a trial of the printed order can cost seconds where it is the wrong one
 -- (TPC-H Q17: 3.4 s against 0.4), so a program that stays fast never tries it.
 CREATE OR REPLACE FUNCTION freshet.note_join_order_trial(p_id bigint, p_mask bigint, p_order text,
-    p_ms double precision, p_window_rows bigint) RETURNS void
+    p_ms double precision, p_window_rows bigint, p_step_ms double precision[]) RETURNS void
 LANGUAGE plpgsql AS $note_join_order_trial$
 DECLARE
   v_p freshet.refresh_programs%ROWTYPE;
@@ -640,7 +653,12 @@ BEGIN
       planner_rows = p.planner_rows + CASE WHEN p_order = 'planner' THEN greatest(p_window_rows, 1) ELSE 0 END,
       printed_runs = p.printed_runs + (p_order = 'as printed')::int,
       printed_ms = p.printed_ms + CASE WHEN p_order = 'as printed' THEN p_ms ELSE 0 END,
-      printed_rows = p.printed_rows + CASE WHEN p_order = 'as printed' THEN greatest(p_window_rows, 1) ELSE 0 END
+      printed_rows = p.printed_rows + CASE WHEN p_order = 'as printed' THEN greatest(p_window_rows, 1) ELSE 0 END,
+      -- each statement's milliseconds summed alike (V28)
+      planner_step_ms = CASE WHEN p_order <> 'planner' THEN p.planner_step_ms
+        ELSE freshet.summed_times(p.planner_step_ms, p_step_ms) END,
+      printed_step_ms = CASE WHEN p_order <> 'as printed' THEN p.printed_step_ms
+        ELSE freshet.summed_times(p.printed_step_ms, p_step_ms) END
   WHERE p.stream_table_id = p_id AND p.changed_mask = p_mask
   RETURNING * INTO v_p;
   IF v_p.planner_runs = 0 OR v_p.printed_runs = 0 THEN
@@ -649,12 +667,28 @@ BEGIN
   v_planner := v_p.planner_ms / v_p.planner_rows;
   v_printed := v_p.printed_ms / v_p.printed_rows;
   IF v_printed >= v_planner OR (v_p.planner_runs >= 2 AND v_p.printed_runs >= 2) THEN
+    -- the program's order, and each statement's: as printed only when that ran it in less than 2/3 of the time
+    -- per window row (V28), so that a statement measured alike keeps PostgreSQL's order
     UPDATE freshet.refresh_programs p
-    SET join_order = CASE WHEN v_printed < v_planner * 2.0 / 3 THEN 'as printed' ELSE 'planner' END
+    SET join_order = CASE WHEN v_printed < v_planner * 2.0 / 3 THEN 'as printed' ELSE 'planner' END,
+        step_join_orders = CASE WHEN cardinality(p.planner_step_ms) = cardinality(p.step_kinds)
+            AND cardinality(p.printed_step_ms) = cardinality(p.step_kinds) THEN
+          ARRAY(SELECT CASE WHEN t.printed / p.printed_rows < t.planner / p.planner_rows * 2.0 / 3
+                            THEN 'as printed' ELSE 'planner' END
+                FROM unnest(p.planner_step_ms, p.printed_step_ms) WITH ORDINALITY AS t (planner, printed, n)
+                ORDER BY t.n) END
     WHERE p.stream_table_id = p_id AND p.changed_mask = p_mask;
   END IF;
 END
 $note_join_order_trial$;
+
+-- Two arrays of milliseconds added element by element; NULL (none yet) counts as zeros (V28).
+CREATE OR REPLACE FUNCTION freshet.summed_times(p_sum double precision[], p_add double precision[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE AS $summed_times$
+  SELECT CASE WHEN p_sum IS NULL OR cardinality(p_sum) <> cardinality(p_add) THEN p_add
+    ELSE ARRAY(SELECT s + a FROM unnest(p_sum, p_add) WITH ORDINALITY AS t (s, a, n) ORDER BY t.n) END
+$summed_times$;
 
 CREATE OR REPLACE FUNCTION freshet.auto_choice(p_id bigint, p_window_rows bigint,
     OUT mode text, OUT differential_ms double precision, OUT full_ms double precision, OUT reason text)

@@ -21,6 +21,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,8 +30,9 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL's join order and with the order as printed (from the change table outward,
  * {@code join_collapse_limit = 1}), and it keeps the printed one only when that ran in less than 2/3 of the
  * time per window row. Which one wins depends on timings; what is checked is the alternation, that the
- * decision follows the recorded sums, that the caller's settings come back, and the oracle after every
- * refresh, whichever order ran.
+ * decision follows the recorded sums, for the program and for each of its statements (catalog V28: each keeps
+ * the order that ran it faster, and runs with it), that the caller's settings come back, and the oracle after
+ * every refresh, whichever order ran.
  */
 @PostgresTest
 class JoinOrderTrialScenarioTest {
@@ -67,6 +70,16 @@ class JoinOrderTrialScenarioTest {
             double planner = after.plannerMs() / after.plannerRows();
             double asPrinted = after.printedMs() / after.printedRows();
             assertEquals(asPrinted < planner * 2 / 3 ? "as printed" : "planner", after.order(), after.toString());
+            // and each statement's, from its own times (V28)
+            List<String> orders = stepOrders(c);
+            List<Double> plannerSteps = stepTimes(c, "planner_step_ms");
+            List<Double> printedSteps = stepTimes(c, "printed_step_ms");
+            assertEquals(plannerSteps.size(), orders.size(), "an order per statement: " + orders);
+            for (int i = 0; i < orders.size(); i++) {
+              boolean faster = printedSteps.get(i) / after.printedRows()
+                  < plannerSteps.get(i) / after.plannerRows() * 2 / 3;
+              assertEquals(faster ? "as printed" : "planner", orders.get(i), "statement " + (i + 1));
+            }
             assertTrue(asPrinted >= planner || after.plannerRuns() >= 2 && after.printedRuns() >= 2,
                 "kept only after two runs of each, or one of each when printed was no faster: " + after);
             decided = after.order();
@@ -74,7 +87,15 @@ class JoinOrderTrialScenarioTest {
             assertTrue(after.plannerRuns() + after.printedRuns() < 4, "decided after at most four: " + after);
           }
         } else {
-          assertEquals(before.order().equals("as printed"), printed, "round " + round + " runs the kept order");
+          // each statement runs with the order kept for it (V28)
+          List<String> orders = stepOrders(c);
+          for (var step : report.profile()) {
+            Matcher m = PROGRAM_STEP.matcher(step.step());
+            if (m.find()) {
+              assertEquals("as printed".equals(orders.get(Integer.parseInt(m.group(2)) - 1)), m.group(1) != null,
+                  "round " + round + " runs each statement with its kept order: " + step.step() + " " + orders);
+            }
+          }
           assertEquals(before, trials(c), "nothing more is measured once an order is kept");
         }
       }
@@ -149,6 +170,26 @@ class JoinOrderTrialScenarioTest {
       assertEquals(List.of("x|2", "y|3"), rows(c, "SELECT v || '|' || n FROM jp_counts ORDER BY v"));
     }
   }
+
+  /** A program's statement in a profile: group 1 set when it ran as printed, group 2 its number. */
+  private static final Pattern PROGRAM_STEP = Pattern.compile("^program \\d+( \\(joins as printed\\))?, step (\\d+) ");
+
+  /** The order kept for each statement of jo_counts' program for changes of jo_a alone. */
+  private static List<String> stepOrders(Connection c) throws SQLException {
+    return rows(c, "SELECT o FROM freshet.refresh_programs p JOIN freshet.stream_tables st ON st.id = p.stream_table_id, "
+        + "unnest(p.step_join_orders) WITH ORDINALITY AS u (o, n) WHERE st.table_name = 'jo_counts' " + OF_JO_A
+        + " ORDER BY u.n");
+  }
+
+  /** Each statement's summed milliseconds in {@code column} of jo_counts' program for changes of jo_a alone. */
+  private static List<Double> stepTimes(Connection c, String column) throws SQLException {
+    return rows(c, "SELECT t FROM freshet.refresh_programs p JOIN freshet.stream_tables st ON st.id = p.stream_table_id, "
+        + "unnest(p." + column + ") WITH ORDINALITY AS u (t, n) WHERE st.table_name = 'jo_counts' " + OF_JO_A
+        + " ORDER BY u.n").stream().map(Double::valueOf).toList();
+  }
+
+  private static final String OF_JO_A = "AND p.changed_mask = (SELECT 1::bigint << s.ordinal FROM "
+      + "freshet.refresh_sources s WHERE s.stream_table_id = st.id AND s.source_relid = 'jo_a'::regclass)";
 
   private record Trials(String order, int plannerRuns, double plannerMs, long plannerRows, int printedRuns,
       double printedMs, long printedRows) {
