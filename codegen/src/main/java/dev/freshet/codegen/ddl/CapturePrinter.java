@@ -90,8 +90,8 @@ public final class CapturePrinter {
 
   /**
    * Deletes the buffer rows of a source that every stream table reading it has seen: below the horizon
-   * (parameter 1, the smallest xmax of their last snapshots; {@code xid8} text) and visible in each of
-   * those snapshots (parameter 2: the source's relation id). A row below the smallest xmin of those
+   * (parameters 1 and 2, the smallest xmax of their last snapshots; {@code xid8} text) and visible in each of
+   * those snapshots (parameters 3 and 4: the source's relation id). A row below the smallest xmin of those
    * snapshots is visible in all of them (its transaction ended before any of them was taken, and an
    * aborted transaction's rows are dead), so only the rows between the smallest xmin and the horizon are
    * tested snapshot by snapshot: a third of the time of testing every row (36,000 rows, nine stream tables).
@@ -100,9 +100,14 @@ public final class CapturePrinter {
    */
   public static String cleanup(long sourceRelid) {
     String xid = Quoting.identifier(XID);
+    // The first condition holds no column of b: PostgreSQL checks it once, reading the oldest row through the
+    // index on the transaction id, and scans nothing when no row is older than the horizon, which is most
+    // cleanups (a row becomes deletable only when its last consumer has read it). Without it the DELETE was
+    // planned from statistics of rows long deleted, as a scan of the whole buffer: 8-10 ms a refresh at SF-1.
     return """
         DELETE FROM %1$s AS b
-        WHERE b.%2$s < ?::pg_catalog.xid8
+        WHERE (SELECT pg_catalog.min(o.%2$s) FROM %1$s AS o) < ?::pg_catalog.xid8
+          AND b.%2$s < ?::pg_catalog.xid8
           AND (b.%2$s < (SELECT pg_catalog.min(pg_catalog.pg_snapshot_xmin(st.last_snapshot))
                          FROM freshet.stream_table_sources s
                          JOIN freshet.stream_tables st ON st.id = s.stream_table_id

@@ -43,6 +43,12 @@ public final class RefreshSessionSql {
 
   /** A commit that need not wait for the WAL flush: for a refresh that read and changed nothing. */
   public static final String RELAXED_COMMIT = "SET LOCAL synchronous_commit TO off";
+
+  /**
+   * No JIT compiling for the rest of the transaction: a buffer cleanup's DELETE is costed above
+   * {@code jit_above_cost} at SF-1 (its subquery per row) and compiled for 5-7 ms to run in a few.
+   */
+  public static final String NO_JIT = "SET LOCAL jit TO off";
   /**
    * The settings a defining query's values can depend on, recorded when a stream table is created and set
    * for each of its refreshes, rebuilds and verifications (catalog V19): the time zone and the text of

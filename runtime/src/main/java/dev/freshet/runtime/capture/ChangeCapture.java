@@ -5,6 +5,7 @@ import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.ddl.TableDdlPrinter;
 import dev.freshet.codegen.ddl.CapturedColumn;
 import dev.freshet.codegen.ddl.SourceAttribute;
+import dev.freshet.codegen.program.RefreshSessionSql;
 import dev.freshet.planner.sql.Quoting;
 import java.sql.Array;
 import java.sql.Connection;
@@ -910,10 +911,14 @@ public final class ChangeCapture {
     if (horizon == null) {
       return 0; // no consumer has read anything yet
     }
+    try (Statement s = c.createStatement()) {
+      s.execute(RefreshSessionSql.NO_JIT);
+    }
     try (PreparedStatement s = c.prepareStatement(CapturePrinter.cleanup(relid))) {
       s.setString(1, horizon);
-      s.setLong(2, relid);
+      s.setString(2, horizon);
       s.setLong(3, relid);
+      s.setLong(4, relid);
       return s.executeLargeUpdate();
     }
   }

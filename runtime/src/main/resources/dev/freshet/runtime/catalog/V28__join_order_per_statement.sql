@@ -18,5 +18,9 @@ COMMENT ON COLUMN freshet.refresh_programs.printed_step_ms IS
   'Per statement of the program, the milliseconds summed over the printed_runs that ran it with its join order as printed';
 COMMENT ON COLUMN freshet.refresh_programs.step_join_orders IS
   'Per statement, the join order it runs with once the trials decided (planner or as printed); NULL: join_order for every statement';
+--
+-- Also (no table change): a buffer cleanup deletes nothing unless its oldest row is below the horizon, which it
+-- reads first through the index (CapturePrinter.cleanup; the DELETE text is each source's refresh_sources.cleanup,
+-- written anew when programs are installed), and runs without JIT (CALL freshet.refresh sets jit off for it).
 -- its signature takes the statements' times now (R__refresh_functions.sql creates it anew)
 DROP FUNCTION IF EXISTS freshet.note_join_order_trial(bigint, bigint, text, double precision, bigint);
