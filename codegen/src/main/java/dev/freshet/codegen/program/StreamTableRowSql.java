@@ -51,6 +51,15 @@ public final class StreamTableRowSql {
       + "pg_catalog.to_regclass(?) IS NOT NULL AND pg_catalog.has_table_privilege(pg_catalog.to_regclass(?), 'SELECT')";
 
   /**
+   * The relation ids of the sources of stream table {@code $1} named in {@code $2} (a text array of the labels a
+   * refresh reports for the sources whose window held rows: {@code "public"."orders"}), in order.
+   */
+  public static final String CHANGED_SOURCE_RELIDS = """
+      SELECT s.source_relid::bigint FROM freshet.refresh_sources AS s
+      WHERE s.stream_table_id = ? AND s.label = ANY (?::text[])
+      ORDER BY 1""";
+
+  /**
    * A failed refresh of stream table {@code $3}: status ERROR, and as its last error the message {@code $1} with
    * its hint {@code $2} (the fix; NULL when none) on a line of its own, {@code HINT:  ...}, as CALL freshet.refresh
    * records it ({@code freshet.recorded_error}, issue 15).

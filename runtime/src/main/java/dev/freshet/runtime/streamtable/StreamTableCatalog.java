@@ -285,6 +285,21 @@ final class StreamTableCatalog {
   }
 
   /** Source relids of a stream table. */
+  /** The relation ids of the sources of stream table {@code id} whose labels are {@code labels}, in order. */
+  static List<Long> sourceRelids(Connection c, long id, List<String> labels) throws SQLException {
+    List<Long> relids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.CHANGED_SOURCE_RELIDS)) {
+      ps.setLong(1, id);
+      ps.setArray(2, c.createArrayOf("text", labels.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          relids.add(rs.getLong(1));
+        }
+      }
+    }
+    return relids;
+  }
+
   static List<Long> sourceRelids(Connection c, long id) throws SQLException {
     List<Long> relids = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(

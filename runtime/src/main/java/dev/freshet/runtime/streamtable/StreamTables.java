@@ -357,10 +357,11 @@ public final class StreamTables {
         window.updated(), window.deleted(), window.deltaRows(), (System.nanoTime() - startNanos) / 1_000_000,
         first.fallbackReason(), window.windowRows(), modeReason, window.profile());
     List<RefreshStepTime> steps = new ArrayList<>(report.profile());
-    // An empty window consumed no buffer row, so no row became deletable by it: rows below this stream
-    // table's old snapshot were already free of it at its last cleanup, and it read none above.
-    List<Long> sourceRelids = window.windowRows() == 0 ? List.of() : inTransaction(c,
-        Connection.TRANSACTION_READ_COMMITTED, () -> StreamTableCatalog.sourceRelids(c, first.id()));
+    // Only the buffers of the sources whose window held rows: a row becomes deletable when the last stream table
+    // to read it has, so by the cleanup of a refresh that read it; rows below this stream table's old snapshot
+    // were already free of it at its last cleanups, and an empty window read none above.
+    List<Long> sourceRelids = window.windowRows() == 0 || window.changed().isEmpty() ? List.of() : inTransaction(c,
+        Connection.TRANSACTION_READ_COMMITTED, () -> StreamTableCatalog.sourceRelids(c, first.id(), window.changed()));
     for (long relid : sourceRelids) {
       long start = System.nanoTime();
       long deleted = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));

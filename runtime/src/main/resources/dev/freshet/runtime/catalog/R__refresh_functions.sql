@@ -949,7 +949,10 @@ BEGIN
     RETURN;
   END IF;
   COMMIT;
-  FOR v_source IN SELECT s.source_relid, s.cleanup FROM freshet.refresh_sources s WHERE s.stream_table_id = v_id LOOP
+  -- only the buffers of the sources whose window held rows (V28): a row is freed by the refresh of its last
+  -- consumer to read it, whose window held it
+  FOR v_source IN SELECT s.source_relid, s.cleanup FROM freshet.refresh_sources s
+      WHERE s.stream_table_id = v_id AND s.label = ANY (v_result.changed_sources) LOOP
     -- the capture's per-source lock ("FRCP", relid) keeps cleaning, capturing set-up and reconciling apart
     IF to_regclass('freshet_changes.src_' || v_source.source_relid) IS NOT NULL THEN
       PERFORM pg_advisory_xact_lock((x'46524350'::bigint << 32) | v_source.source_relid::bigint);

@@ -21,6 +21,8 @@ COMMENT ON COLUMN freshet.refresh_programs.step_join_orders IS
 --
 -- Also (no table change): a buffer cleanup deletes nothing unless its oldest row is below the horizon, which it
 -- reads first through the index (CapturePrinter.cleanup; the DELETE text is each source's refresh_sources.cleanup,
--- written anew when programs are installed), and runs without JIT (CALL freshet.refresh sets jit off for it).
+-- written anew when programs are installed), and runs without JIT (CALL freshet.refresh sets jit off for it);
+-- a refresh cleans only the buffers of the sources whose window held rows (a row is freed by the refresh of its
+-- last consumer to read it), where it cleaned every source's.
 -- its signature takes the statements' times now (R__refresh_functions.sql creates it anew)
 DROP FUNCTION IF EXISTS freshet.note_join_order_trial(bigint, bigint, text, double precision, bigint);
