@@ -99,6 +99,12 @@ public final class BenchCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--warmup", paramLabel = "N", defaultValue = "0",
+      description = "Rounds run first, like the others, and left out of the medians (default: ${DEFAULT-VALUE}): "
+          + "a program's first differential refreshes try two join orders (up to four refreshes), so medians "
+          + "over later rounds show the refresh as it stays.")
+  int warmup;
+
   @Option(names = "--queries", paramLabel = "LIST", split = ",",
       description = "TPC-H query numbers to measure, e.g. 1,5,6 (default: all 22; with --total or "
           + "--pg-ivm the seven pg_ivm also maintains: 1,5,6,7,9,12,19).")
@@ -164,6 +170,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (rounds < 1 || (batch != null && batch < 1)) {
       throw new UsageException("--rounds and --batch must be at least 1");
+    }
+    if (warmup < 0) {
+      throw new UsageException("--warmup must be at least 0");
     }
     if (sweep != null && (batch != null || sweep.stream().anyMatch(p -> !(p > 0) || p > 50))) {
       throw new UsageException("--sweep takes percentages of the orders above 0 and at most 50 "
@@ -265,10 +274,11 @@ public final class BenchCommand implements Callable<Integer> {
         return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
       }
       List<MaintenanceRun.Round> results = new ArrayList<>();
-      for (int r = 1; r <= rounds; r++) {
-        progress(out, "round " + r + " of " + rounds + " (batch " + refresh.batchSize() + ")"
-            + (r == rounds ? ", verifying each stream table at the end" : ""));
-        results.add(run.runRound(r, r == rounds));
+      int total = warmup + rounds;
+      for (int r = 1; r <= total; r++) {
+        progress(out, "round " + r + " of " + total + (r <= warmup ? " (warm-up, not in the medians)" : "")
+            + " (batch " + refresh.batchSize() + ")" + (r == total ? ", verifying each stream table at the end" : ""));
+        results.add(run.runRound(r, r == total));
       }
       int failures = report(out, queries, created, results, refresh);
       out.printf(Locale.ROOT, "%nTotal time %.1f s.%n", (System.nanoTime() - started) / 1e9);
@@ -511,9 +521,10 @@ public final class BenchCommand implements Callable<Integer> {
   private int report(PrintWriter out, List<Integer> queries, List<MaintenanceRun.Created> created,
       List<MaintenanceRun.Round> results, TpchRefresh refresh) {
     out.println();
-    out.printf(Locale.ROOT, "TPC-H SF %s, batch %d (orders per RF1/RF2, rows per RF3 statement), %d round%s; "
+    out.printf(Locale.ROOT, "TPC-H SF %s, batch %d (orders per RF1/RF2, rows per RF3 statement), %s%d round%s; "
         + "times are medians over the rounds; full = CREATE TEMP TABLE AS <query>; ratio = full / refresh.%n",
-        sfText(), refresh.batchSize(), rounds, rounds == 1 ? "" : "s");
+        sfText(), refresh.batchSize(), warmup == 0 ? "" : warmup + " warm-up round" + (warmup == 1 ? "" : "s")
+            + " (in round 1's column only), then ", rounds, rounds == 1 ? "" : "s");
     out.println();
     TextTable table = new TextTable("query", "mode", ">delta rows", ">refresh ms", ">round-1 refresh ms",
         ">full ms", ">full / refresh", "matches after last round");
@@ -521,6 +532,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     double sumRefresh = 0;
     double sumFull = 0;
+    List<Double> ratios = new ArrayList<>();
     for (int q : queries) {
       String name = TpchQueries.name(q);
       Optional<MaintenanceRun.Created> c = created.stream().filter(x -> x.query() == q).findFirst();
@@ -531,10 +543,14 @@ public final class BenchCommand implements Callable<Integer> {
         continue;
       }
       List<MaintenanceRun.QueryRound> rows = new ArrayList<>();
+      List<MaintenanceRun.QueryRound> measured = new ArrayList<>(); // after the warm-up rounds
       for (MaintenanceRun.Round round : results) {
         round.queries().stream().filter(x -> x.query() == q).forEach(rows::add);
+        if (round.number() > warmup) {
+          round.queries().stream().filter(x -> x.query() == q).forEach(measured::add);
+        }
       }
-      List<MaintenanceRun.QueryRound> ok = rows.stream().filter(x -> x.error().isEmpty()).toList();
+      List<MaintenanceRun.QueryRound> ok = measured.stream().filter(x -> x.error().isEmpty()).toList();
       Optional<MaintenanceRun.QueryRound> failed = rows.stream().filter(x -> x.error().isPresent()).findFirst();
       if (failed.isPresent()) {
         failures++;
@@ -552,6 +568,7 @@ public final class BenchCommand implements Callable<Integer> {
       double delta = Stats.median(ok.stream().map(x -> x.report().map(RefreshReport::deltaRows).orElse(0L)).toList());
       sumRefresh += refreshMs;
       sumFull += fullMs;
+      ratios.add(fullMs / refreshMs);
       MaintenanceRun.QueryRound last = rows.getLast();
       String verdict;
       if (failed.isPresent()) {
@@ -571,13 +588,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
     table.row("all", "", "", Stats.millis(sumRefresh), "", Stats.millis(sumFull), Stats.ratio(sumFull, sumRefresh), "");
     table.print(out, markdown);
+    if (!ratios.isEmpty()) {
+      out.println();
+      List<Double> sorted = ratios.stream().sorted().toList();
+      int mid = sorted.size() / 2;
+      double median = sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+      out.printf(Locale.ROOT, "Median of the %d ratios full / refresh: %.2fx.%n", ratios.size(), median);
+    }
 
     out.println();
     out.println("Refresh functions (each one transaction; rows = rows touched, all tables):");
     out.println();
     TextTable functions = new TextTable("function", "what", ">rows", ">ms (median)");
     Map<String, List<MaintenanceRun.FunctionRun>> byFunction = new LinkedHashMap<>();
-    for (MaintenanceRun.Round round : results) {
+    for (MaintenanceRun.Round round : results.stream().filter(r -> r.number() > warmup).toList()) {
       for (MaintenanceRun.FunctionRun f : round.functions()) {
         byFunction.computeIfAbsent(f.result().function(), k -> new ArrayList<>()).add(f);
       }
