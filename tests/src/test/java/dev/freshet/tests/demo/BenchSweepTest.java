@@ -3,15 +3,11 @@ package dev.freshet.tests.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.freshet.runtime.cli.FreshetCli;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code freshet bench --sweep}: one round per batch size (a percentage of the orders), a table of
@@ -20,22 +16,11 @@ import picocli.CommandLine;
 @PostgresTest
 class BenchSweepTest {
 
-  private static String[] run(TestDatabase db, String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
-    List<String> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(List.of("--jdbc-url", db.jdbcUrl()));
-    int exit = cli.execute(all.toArray(String[]::new));
-    return new String[] {Integer.toString(exit), out.toString()};
-  }
-
   @Test
   void aSweepMeasuresEachBatchSizeAndChecksEveryStreamTable(TestDatabase db) {
-    String[] result = run(db, "bench", "--sf", "0.01", "--sweep", "0.5,5", "--queries", "1,6,13");
-    String output = result[1];
-    assertEquals("0", result[0], output);
+    BenchRun result = BenchRun.of(db, "bench", "--sf", "0.01", "--sweep", "0.5,5", "--queries", "1,6,13");
+    String output = result.out();
+    assertEquals(0, result.exit(), output);
     // 15,000 orders at SF-0.01: batches of 75 and 750
     assertTrue(output.contains("0.5% (75) refresh") && output.contains("5% (750) refresh"), output);
     for (String q : List.of("q01", "q06", "q13")) {
@@ -49,7 +34,7 @@ class BenchSweepTest {
     assertTrue(output.lines().anyMatch(l -> l.matches("^AUTO \\(asked before each refresh what it would choose for "
         + "that window\\) picked the faster of the two in \\d of 6 cells \\(\\d+%\\)\\.$")), output);
 
-    String[] bad = run(db, "bench", "--sf", "0.01", "--sweep", "0,5");
-    assertEquals("2", bad[0], bad[1]);
+    BenchRun bad = BenchRun.of(db, "bench", "--sf", "0.01", "--sweep", "0,5");
+    assertEquals(2, bad.exit(), bad.out() + bad.err());
   }
 }

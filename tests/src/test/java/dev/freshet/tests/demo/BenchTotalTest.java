@@ -3,19 +3,14 @@ package dev.freshet.tests.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.freshet.runtime.cli.FreshetCli;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code freshet bench --total}: the same batches written with no maintenance and with Freshet capturing (then
@@ -25,24 +20,13 @@ import picocli.CommandLine;
 @PostgresTest
 class BenchTotalTest {
 
-  private record Run(int exit, String out, String err) {
-  }
-
-  private static Run run(TestDatabase db, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--jdbc-url", db.jdbcUrl()));
-    int exit = cli.execute(all.toArray(String[]::new));
-    return new Run(exit, out.toString(), err.toString());
+  private static BenchRun run(TestDatabase db, String... args) {
+    return BenchRun.of(db, args);
   }
 
   @Test
   void pgIvmMissingIsRefusedBeforeAnythingIsLoaded(TestDatabase db) throws Exception {
-    Run r = run(db, "bench", "--pg-ivm", "--sf", "0.01");
+    BenchRun r = run(db, "bench", "--pg-ivm", "--sf", "0.01");
     assertEquals(3, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("--pg-ivm: the extension pg_ivm is not installed on this server (PostgreSQL ")
         && r.err().contains("https://github.com/sraoss/pg_ivm") && r.err().contains("or leave out --pg-ivm"), r.err());
@@ -55,7 +39,7 @@ class BenchTotalTest {
 
   @Test
   void theSameBatchesAreWrittenUnderEachSetupAndEveryStreamTableStillMatches(TestDatabase db) {
-    Run r = run(db, "bench", "--total", "--sf", "0.01", "--rounds", "1", "--transactions", "3", "--queries", "1,6");
+    BenchRun r = run(db, "bench", "--total", "--sf", "0.01", "--rounds", "1", "--transactions", "3", "--queries", "1,6");
     assertEquals(0, r.exit(), r.out() + r.err());
     for (String batch : List.of("RF1, 1 transaction", "RF2, 1 transaction", "RF1, 3 transactions",
         "RF2, 3 transactions")) {

@@ -3,16 +3,11 @@ package dev.freshet.tests.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.freshet.runtime.cli.FreshetCli;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code freshet bench --warmup N}: N rounds run first, like the others, and are left out of the medians (a
@@ -22,22 +17,11 @@ import picocli.CommandLine;
 @PostgresTest
 class BenchWarmupTest {
 
-  private static String[] run(TestDatabase db, String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cli = FreshetCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(out, true));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--jdbc-url", db.jdbcUrl()));
-    int exit = cli.execute(all.toArray(String[]::new));
-    return new String[] {Integer.toString(exit), out.toString()};
-  }
-
   @Test
   void warmUpRoundsRunButAreLeftOutOfTheMedians(TestDatabase db) {
-    String[] result = run(db, "bench", "--sf", "0.01", "--warmup", "2", "--rounds", "1", "--queries", "1,6");
-    String output = result[1];
-    assertEquals("0", result[0], output);
+    BenchRun result = BenchRun.of(db, "bench", "--sf", "0.01", "--warmup", "2", "--rounds", "1", "--queries", "1,6");
+    String output = result.out();
+    assertEquals(0, result.exit(), output + result.err());
     assertTrue(output.contains("round 1 of 3 (warm-up, not in the medians)"), output);
     assertTrue(output.contains("round 2 of 3 (warm-up, not in the medians)"), output);
     assertTrue(output.contains("round 3 of 3 (batch 15), verifying each stream table at the end"), output);
@@ -48,8 +32,8 @@ class BenchWarmupTest {
     assertTrue(Pattern.compile("^Median of the 2 ratios full / refresh: \\d+\\.\\d\\dx\\.$", Pattern.MULTILINE)
         .matcher(output).find(), output);
 
-    String[] bad = run(db, "bench", "--sf", "0.01", "--warmup", "-1");
-    assertEquals("2", bad[0], bad[1]);
-    assertTrue(bad[1].contains("--warmup must be at least 0"), bad[1]);
+    BenchRun bad = BenchRun.of(db, "bench", "--sf", "0.01", "--warmup", "-1");
+    assertEquals(2, bad.exit(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("--warmup must be at least 0"), bad.err());
   }
 }
