@@ -122,6 +122,10 @@ public final class CapturePrinter {
         .formatted(qualifiedBufferTable(sourceRelid), xid);
   }
 
+  /** Forgets the buffer of the source with relation id {@code $1} in the catalog (its table is dropped apart). */
+  public static final String FORGET_BUFFER =
+      "DELETE FROM freshet.change_buffers WHERE source_relid = ?::pg_catalog.oid";
+
   /**
    * A partial index on the buffer's TRUNCATE markers: a refresh asks whether its window holds one, and
    * without it would read the whole window to learn that it does not (see ChangeTablePrinter#windowCounts).

@@ -45,6 +45,12 @@ public final class RefreshSessionSql {
   public static final String RELAXED_COMMIT = "SET LOCAL synchronous_commit TO off";
 
   /**
+   * Waits for the transaction-level advisory lock of key {@code $1} (a bigint): capture set-up, cleanup and
+   * reconciling of one source, or catalog migrations, never overlap.
+   */
+  public static final String WAIT_FOR_KEY_LOCK = "SELECT pg_catalog.pg_advisory_xact_lock(?)";
+
+  /**
    * No JIT compiling for the rest of the transaction: a buffer cleanup's DELETE is costed above
    * {@code jit_above_cost} at SF-1 (its subquery per row) and compiled for 5-7 ms to run in a few.
    */

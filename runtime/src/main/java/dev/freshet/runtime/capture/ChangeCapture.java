@@ -247,7 +247,6 @@ public final class ChangeCapture {
       WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";
 
-  private static final String FORGET = "DELETE FROM freshet.change_buffers WHERE source_relid = ?::pg_catalog.oid";
 
   // A row may go once every consumer's stored snapshot sees its transaction; a consumer that was never
   // refreshed (NULL snapshot) keeps everything. Such a row's xid is below every consumer's snapshot xmax,
@@ -880,7 +879,7 @@ public final class ChangeCapture {
           + "a member of its role may drop them; nothing was dropped. Run this as the owner of " + source
           + ", or let the role that runs Freshet own it (ALTER TABLE " + source + " OWNER TO …)", "42501", e);
     }
-    try (PreparedStatement s = c.prepareStatement(FORGET)) {
+    try (PreparedStatement s = c.prepareStatement(CapturePrinter.FORGET_BUFFER)) {
       s.setLong(1, relid);
       s.executeUpdate();
     }
@@ -949,7 +948,7 @@ public final class ChangeCapture {
   }
 
   private static void lock(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?)")) {
+    try (PreparedStatement s = c.prepareStatement(RefreshSessionSql.WAIT_FOR_KEY_LOCK)) {
       s.setLong(1, lockKey(relid));
       s.execute();
     }

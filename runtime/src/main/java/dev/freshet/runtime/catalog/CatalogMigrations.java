@@ -1,5 +1,7 @@
 package dev.freshet.runtime.catalog;
 
+import dev.freshet.codegen.program.RefreshSessionSql;
+
 import dev.freshet.runtime.jdbc.Transactions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -191,7 +193,7 @@ public final class CatalogMigrations {
         refuseIfNewer(current);
         while (current < target) {
           Transactions.setIsolation(c, Connection.TRANSACTION_READ_COMMITTED);
-          try (PreparedStatement lock = c.prepareStatement("SELECT pg_catalog.pg_advisory_xact_lock(?)")) {
+          try (PreparedStatement lock = c.prepareStatement(RefreshSessionSql.WAIT_FOR_KEY_LOCK)) {
             lock.setLong(1, LOCK_KEY);
             lock.execute();
           }
