@@ -81,6 +81,16 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
   }
 
   /**
+   * A string constant as PostgreSQL writes it, {@code 'it''s Δ'}: never with the character set Calcite prefixes to
+   * one typed in a set other than its default ({@code _UTF-16'Δ'}), which PostgreSQL does not read. The planner's
+   * default is UTF-8 (planner's saffron.properties), the database's encoding.
+   */
+  @Override
+  public void quoteStringLiteral(StringBuilder buf, @Nullable String charsetName, String val) {
+    super.quoteStringLiteral(buf, null, val);
+  }
+
+  /**
    * A type as PostgreSQL spells it ({@code numeric(12,2)}, {@code varchar(20)}, {@code timestamp(0)},
    * {@code integer}), not as Calcite does ({@code DECIMAL(12, 2)}, {@code VARCHAR(20)}, {@code INTEGER}): the
    * same type, printed as {@code format_type} and the stored tables' casts print it. Besides, the planner's

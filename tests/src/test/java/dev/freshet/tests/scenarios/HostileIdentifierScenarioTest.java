@@ -142,6 +142,28 @@ class HostileIdentifierScenarioTest {
    * A source column with the name of a change buffer column cannot be captured; the refusal must be
    * clear and leave nothing behind.
    */
+  /**
+   * String constants that ISO-8859-1 (Calcite's default character set) cannot encode: planning failed with an
+   * internal error ("Failed to encode '日本' in character set 'ISO-8859-1'") before the planner's strings were UTF-8.
+   */
+  @Test
+  void stringConstantsInAnyScript(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE greetings (id int PRIMARY KEY, lang text, word text)",
+          "INSERT INTO greetings VALUES (1, 'ja', 'こんにちは'), (2, 'el', 'Γειά'), (3, 'de', 'Grüß'), (4, 'ja', NULL)");
+      create(c, "greeting_counts", "SELECT lang, count(*) AS n, 'Δ → 日本' AS tag, coalesce(max(word), '—') AS w "
+          + "FROM greetings WHERE word IS DISTINCT FROM 'Γειά' AND lang <> '日本' GROUP BY lang", Mode.DIFFERENTIAL);
+      assertEquals(List.of("de|1|Δ → 日本|Grüß", "ja|2|Δ → 日本|こんにちは"),
+          rows(c, "SELECT lang, n, tag, w FROM greeting_counts ORDER BY lang"));
+      exec(c, "INSERT INTO greetings VALUES (5, 'el', 'Καλημέρα'), (6, '日本', 'x')",
+          "UPDATE greetings SET word = 'Γειά' WHERE id = 3", "DELETE FROM greetings WHERE id = 1");
+      Oracle.refreshAndCheck(c, "greeting_counts", Mode.DIFFERENTIAL);
+      assertEquals(List.of("el|1|Δ → 日本|Καλημέρα", "ja|1|Δ → 日本|—"),
+          rows(c, "SELECT lang, n, tag, w FROM greeting_counts ORDER BY lang"));
+      StreamTables.drop(c, "greeting_counts", false); // and its capture: the class's tests count what is left
+    }
+  }
+
   @Test
   void sourceColumnNamedLikeABufferColumnIsRefusedCleanly(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
