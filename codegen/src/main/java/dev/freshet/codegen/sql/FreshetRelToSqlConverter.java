@@ -1,6 +1,7 @@
 package dev.freshet.codegen.sql;
 
 import com.google.common.collect.ImmutableMap;
+import dev.freshet.rules.rel.RequiredChanges;
 import dev.freshet.rules.rel.StateTables;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -13,10 +14,12 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlJoin;
@@ -51,8 +54,20 @@ public class FreshetRelToSqlConverter extends RelToSqlConverter {
   /** For each set operation being printed, the names in use around it (before its first branch). */
   private final Map<RelNode, Set<String>> aroundSetOp = new IdentityHashMap<>();
 
+  /** When set, the branches of a UNION ALL of delta terms are marked with the sources they need (DeltaTermMarks). */
+  private final @Nullable RequiredChanges requiredChanges;
+
   public FreshetRelToSqlConverter() {
+    this(null);
+  }
+
+  /**
+   * A converter that marks each branch of a UNION ALL but the first with the changed sources it needs to hold
+   * rows, {@code requiredChanges} (none: no marks), so that a refresh can leave out those it knows are empty.
+   */
+  public FreshetRelToSqlConverter(@Nullable RequiredChanges requiredChanges) {
     super(FreshetPostgresDialect.INSTANCE);
+    this.requiredChanges = requiredChanges;
   }
 
   @Override
@@ -87,6 +102,9 @@ public class FreshetRelToSqlConverter extends RelToSqlConverter {
   @Override
   public Result result(SqlNode node, Collection<Clause> clauses, RelNode rel,
       @Nullable Map<String, RelDataType> aliases) {
+    if (requiredChanges != null && rel instanceof Union union && union.all) {
+      markTerms(node, union);
+    }
     String implicit = SqlValidatorUtil.alias(node); // what PostgreSQL calls it without AS
     String alias = aliasOf.get(node);
     if (alias == null) {
@@ -100,6 +118,24 @@ public class FreshetRelToSqlConverter extends RelToSqlConverter {
     }
     String needed = implicit == null || !implicit.equals(alias) || !dialect.hasImplicitTableAlias() ? alias : null;
     return result(node, clauses, needed, rowType, ImmutableMap.of(alias, rowType));
+  }
+
+  /**
+   * Marks the branches of {@code node}, {@code union} as Calcite prints it ({@code ((b0 UNION ALL b1) UNION ALL
+   * b2)}), each but the first with the changed sources it needs; those that need none stay unmarked.
+   */
+  private void markTerms(SqlNode node, Union union) {
+    SqlNode call = node;
+    for (int i = union.getInputs().size() - 1; i > 0; i--) {
+      if (!(call instanceof SqlBasicCall set) || set.getOperator() != SqlStdOperatorTable.UNION_ALL) {
+        return; // not the shape printed for a UNION ALL of these inputs: nothing more is marked
+      }
+      long requires = requiredChanges.of(union.getInput(i));
+      if (requires != 0 && !DeltaTermMarks.isMarked(set.operand(1))) {
+        set.setOperand(1, DeltaTermMarks.mark(set.operand(1), requires));
+      }
+      call = set.operand(0);
+    }
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.freshet.codegen.sql;
 
 import dev.freshet.rules.rel.ReadableNamesShuttle;
+import dev.freshet.rules.rel.RequiredChanges;
+import java.util.List;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -8,6 +10,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.parser.SqlParserPos;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Prints a relational plan as one formatted PostgreSQL query, its columns named as people would
@@ -20,10 +23,14 @@ public final class QuerySqlPrinter {
   }
 
   public static SqlNode toSqlNode(RelNode rel) {
+    return toSqlNode(rel, null);
+  }
+
+  private static SqlNode toSqlNode(RelNode rel, @Nullable RequiredChanges requiredChanges) {
     RelNode shaped = ReadableNamesShuttle.rename(rel).accept(new UnionBranchNamesShuttle())
         .accept(new UnionNullBranchShuttle()).accept(new TypeValuesShuttle()).accept(new CharComparisonShuttle())
         .accept(new TypedNullShuttle()).accept(new PostgresConstantShuttle());
-    SqlNode sql = new FreshetRelToSqlConverter().visitRoot(shaped).asStatement();
+    SqlNode sql = new FreshetRelToSqlConverter(requiredChanges).visitRoot(shaped).asStatement();
     // A scan alone prints as SELECT *, which PostgreSQL expands with every column of the table, also those
     // the plan does not see (a stream table's hidden __freshet_ columns, when a stream table reads all the
     // visible columns of another): name the plan's columns.
@@ -44,7 +51,16 @@ public final class QuerySqlPrinter {
    * names for its query's result, {@code ?column?} and {@code count} where the plan says {@code expr} and
    * {@code case}); empty: the plan's own names.
    */
-  public static String print(RelNode rel, java.util.List<String> columnNames) {
+  public static String print(RelNode rel, List<String> columnNames) {
     return print(columnNames.isEmpty() ? rel : ResultColumnNames.apply(rel, columnNames, true));
+  }
+
+  /**
+   * {@link #print(RelNode, List)}, each branch of a UNION ALL but the first marked with the changed sources it
+   * needs to hold rows ({@link DeltaTermMarks}), so that a refresh where fewer changed can leave it out.
+   */
+  public static String printMarked(RelNode rel, List<String> columnNames, RequiredChanges requiredChanges) {
+    return SqlFormat.format(toSqlNode(columnNames.isEmpty() ? rel : ResultColumnNames.apply(rel, columnNames, true),
+        requiredChanges));
   }
 }

@@ -7,12 +7,14 @@ import dev.freshet.codegen.refresh.GroupedRefreshPrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.refresh.StoredTablePrinter;
 import dev.freshet.codegen.refresh.TopRowsPrinter;
+import dev.freshet.codegen.sql.DeltaTermMarks;
 import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.planner.LogicalPlan;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.catalog.PgTable;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.Differentiator;
+import dev.freshet.rules.rel.RequiredChanges;
 import dev.freshet.rules.shape.MaintenanceShape;
 import dev.freshet.rules.shape.Stratum;
 import java.util.List;
@@ -139,12 +141,33 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
    * stream table. {@code stored} holds the columns of each of {@link #storedTables()}.
    */
   public RefreshProgram differentialProgram(ChangedSet changedSources, Map<List<String>, List<StoredColumn>> stored) {
+    return differentialProgram(changedSources, stored, null);
+  }
+
+  /**
+   * {@link #differentialProgram(ChangedSet, Map)}, with each delta term marked with the sources it needs
+   * ({@link DeltaTermMarks}: a bit per source, by its place in {@link #sources()}), so that a refresh where only
+   * some of {@code changedSources} changed can run it without the terms that are then empty.
+   */
+  public RefreshProgram markedDifferentialProgram(ChangedSet changedSources,
+      Map<List<String>, List<StoredColumn>> stored) {
+    Map<List<String>, Long> bits = new java.util.HashMap<>();
+    for (int i = 0; i < sources.size(); i++) {
+      bits.put(dev.freshet.rules.rel.ChangeTables.name(sources.get(i).name()), 1L << i);
+    }
+    return differentialProgram(changedSources, stored, new RequiredChanges(bits));
+  }
+
+  private RefreshProgram differentialProgram(ChangedSet changedSources, Map<List<String>, List<StoredColumn>> stored,
+      RequiredChanges marks) { // null: no marks
     ChangedSet changed = withChangedStrata(changedSources);
     List<RefreshProgramPrinter.StateTableDelta> strataDeltas = new java.util.ArrayList<>();
     for (Stratum stratum : strata) {
       if (changed.tables().contains(stratum.stateTable())) {
         strataDeltas.add(new RefreshProgramPrinter.StateTableDelta(stateTable(stratum, stored),
-            stratumDeltaSql(stratum, changed), dev.freshet.rules.rel.ChangeTables.name(stratum.stateTable())));
+            marks == null ? stratumDeltaSql(stratum, changed)
+                : QuerySqlPrinter.printMarked(stratumDelta(stratum, changed), List.of(), marks),
+            dev.freshet.rules.rel.ChangeTables.name(stratum.stateTable())));
       }
     }
     boolean reached = dev.freshet.rules.rel.ChangeTables.readsChanged(shape.orElseThrow().input(), changed);
@@ -152,7 +175,10 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
       return RefreshProgramPrinter.derived(strataDeltas, storage(), reached ? Optional.of(definingSql())
           : Optional.empty(), stored.get(target.parts()));
     }
-    Optional<String> delta = reached && !deltaIsEmpty(changed) ? Optional.of(deltaSql(changed)) : Optional.empty();
+    Optional<String> delta = reached && !deltaIsEmpty(changed)
+        ? Optional.of(marks == null ? deltaSql(changed)
+            : QuerySqlPrinter.printMarked(deltaPlan(changed), deltaColumnNames(changed), marks))
+        : Optional.empty();
     return RefreshProgramPrinter.differential(strataDeltas, storage(), delta, stored.get(target.parts()));
   }
 
@@ -223,8 +249,11 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
 
   /** The delta query of a stratum's input for {@code changed}; compiled once per changed set. */
   public String stratumDeltaSql(Stratum stratum, ChangedSet changed) {
-    return QuerySqlPrinter.print(stratum.deltaCache().computeIfAbsent(changed,
-        c -> Differentiator.delta(stratum.shape().input(), c)));
+    return QuerySqlPrinter.print(stratumDelta(stratum, changed));
+  }
+
+  private static RelNode stratumDelta(Stratum stratum, ChangedSet changed) {
+    return stratum.deltaCache().computeIfAbsent(changed, c -> Differentiator.delta(stratum.shape().input(), c));
   }
 
   /** The delta plan of the maintained input for {@code changed}; compiled once per changed set. */

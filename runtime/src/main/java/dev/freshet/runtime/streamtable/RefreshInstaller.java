@@ -4,6 +4,7 @@ import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
+import dev.freshet.codegen.sql.DeltaTermMarks;
 import dev.freshet.planner.sql.Quoting;
 import dev.freshet.planner.catalog.PgColumn;
 import dev.freshet.rules.ChangedSet;
@@ -25,11 +26,13 @@ import java.util.Set;
  * changed sources, a refresh program. Programs installed at create: the full one, each source alone, each
  * pair of sources (up to {@value #PAIRS_UP_TO} sources) and all together (every set when there are at most
  * {@value #ALL_SETS_UP_TO} sources). A window whose changed sources have no program of their own: the
- * command line installs the exact one first (it can print it); {@code CALL freshet.refresh} runs the
- * smallest one that includes them (exact: the others' change tables are empty, but slower, and mostly to
- * plan: TPC-H Q8's program for its seven sources has 127 join terms, which PostgreSQL plans in about 0.5 s,
- * where the program for two of them plans in milliseconds). Pairs are installed because sources written
- * together (an order and its line items) are the commonest window with more than one source.
+ * program for all sources of a stream table over more than {@value #ALL_SETS_UP_TO} is printed with its delta
+ * terms marked ({@link DeltaTermMarks}) and stored also cut into pieces, from which refresh_window puts together
+ * and installs the program of any set of changed sources that has none (catalog V29): TPC-H Q8's program for its
+ * seven sources has 127 terms, which PostgreSQL takes about 0.5 s to plan, where the 7 terms of three sources plan
+ * in milliseconds. The command line installs, printed here, the exact program of a set that has none only for
+ * programs installed before V29. Pairs are installed because sources written together (an order and its line
+ * items) are the commonest window with more than one source.
  */
 final class RefreshInstaller {
 
@@ -104,8 +107,13 @@ final class RefreshInstaller {
     Map<List<String>, List<StoredColumn>> stored = StreamTables.storedColumns(c, compiled);
     insertProgram(c, id, 0, compiled.fullProgram(stored));
     if (differential) {
+      long all = allSources(sources.size());
       for (long mask : initialMasks(sources.size())) {
-        insertProgram(c, id, mask, compiled.differentialProgram(changedSet(compiled, mask), stored));
+        // the program for all sources is what CALL freshet.refresh runs for three or more changed sources
+        // without a program of their own: marked, so that it runs without the terms of the others (V29)
+        insertProgram(c, id, mask, mask == all && sources.size() > ALL_SETS_UP_TO
+            ? compiled.markedDifferentialProgram(changedSet(compiled, mask), stored)
+            : compiled.differentialProgram(changedSet(compiled, mask), stored));
       }
     }
   }
@@ -122,8 +130,12 @@ final class RefreshInstaller {
     insertProgram(c, id, mask, program);
   }
 
+  private static long allSources(int sources) {
+    return sources == 64 ? -1L : (1L << sources) - 1;
+  }
+
   private static List<Long> initialMasks(int sources) {
-    long all = sources == 64 ? -1L : (1L << sources) - 1;
+    long all = allSources(sources);
     List<Long> masks = new ArrayList<>();
     if (sources <= ALL_SETS_UP_TO) {
       for (long mask = 1; mask <= all; mask++) {
@@ -185,7 +197,18 @@ final class RefreshInstaller {
     List<String> kinds = new ArrayList<>();
     List<String> sql = new ArrayList<>();
     List<String> failures = new ArrayList<>();
+    List<Integer> pieceSteps = new ArrayList<>();
+    List<Long> pieceMasks = new ArrayList<>();
+    List<String> pieceSql = new ArrayList<>();
     for (RefreshStep step : program.steps()) {
+      List<DeltaTermMarks.Piece> pieces = DeltaTermMarks.pieces(step.sql());
+      if (pieces.size() > 1) {
+        for (DeltaTermMarks.Piece piece : pieces) {
+          pieceSteps.add(kinds.size() + 1); // the step's place, from 1 as in PL/pgSQL's arrays
+          pieceMasks.add(piece.requires());
+          pieceSql.add(piece.sql());
+        }
+      }
       kinds.add(switch (step) {
         case RefreshStep.Statement s -> "statement";
         case RefreshStep.Check check -> "check";
@@ -195,14 +218,19 @@ final class RefreshInstaller {
       failures.add(step instanceof RefreshStep.Check check ? check.failure() : "");
     }
     try (PreparedStatement ps = c.prepareStatement("""
-        INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures)
-        VALUES (?, ?, ?, ?, ?)
+        INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
+          piece_steps, piece_masks, piece_sql)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (stream_table_id, changed_mask) DO NOTHING""")) {
       ps.setLong(1, id);
       ps.setLong(2, mask);
       ps.setArray(3, c.createArrayOf("text", kinds.toArray()));
       ps.setArray(4, c.createArrayOf("text", sql.toArray()));
       ps.setArray(5, c.createArrayOf("text", failures.toArray()));
+      boolean cut = !pieceSteps.isEmpty();
+      ps.setArray(6, cut ? c.createArrayOf("int4", pieceSteps.toArray()) : null);
+      ps.setArray(7, cut ? c.createArrayOf("int8", pieceMasks.toArray()) : null);
+      ps.setArray(8, cut ? c.createArrayOf("text", pieceSql.toArray()) : null);
       ps.executeUpdate();
     }
   }

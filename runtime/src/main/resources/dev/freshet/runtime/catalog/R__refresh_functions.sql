@@ -6,7 +6,7 @@
 -- in the versions of their day.
 --
 -- refresh_window: one refresh of a stream table's window, inside PostgreSQL (see V4, V11, V14, V16, V17,
--- V18, V19, V20, V21, V22, V23, V24, V25, V26, V28 for the history of its design). query_read_columns: the columns
+-- V18, V19, V20, V21, V22, V23, V24, V25, V26, V28, V29 for the history of its design). query_read_columns: the columns
 -- a query reads as PostgreSQL resolves it (V25); query_read_attributes, the same with their numbers (V26).
 -- source_ddl_reason: the columns a stream table's query reads that ALTER TABLE renamed or dropped, named with
 -- the fix (V26), which refresh_window refuses with, on_source_ddl records and status shows. capture_ddl_columns:
@@ -113,6 +113,8 @@ DECLARE
   v_statement_started timestamptz;
   v_step_order text; -- the join order of the program's statement running, when each has its own (V28)
   v_step_ms   double precision[] := '{}'; -- each statement's milliseconds, for the join order trials (V28)
+  v_sql       text; -- the statement of the program's step running
+  v_tables    bigint; -- the sources whose change tables the program reads (V29)
   v_why       text;
   v_whys      text[] := '{}';
   v_name      text; -- the stream table's name in messages
@@ -327,6 +329,33 @@ BEGIN
         END IF;
       END IF;
     END LOOP;
+    IF changed_mask <> 0 AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
+        WHERE p.stream_table_id = p_id AND p.changed_mask = refresh_window.changed_mask) THEN
+      -- no program for the changed sources: one that includes them and is stored cut into pieces (V29, the one
+      -- for all sources) holds it, as its statements without the terms that need another source, which PostgreSQL
+      -- would plan and find empty; put together and installed, it runs now and at the next such window
+      INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
+        change_tables_mask)
+      SELECT p.stream_table_id, refresh_window.changed_mask, p.step_kinds,
+        ARRAY(SELECT CASE WHEN i = ANY (p.piece_steps) THEN
+                (SELECT string_agg(u.piece, '' ORDER BY u.n)
+                 FROM unnest(p.piece_steps, p.piece_masks, p.piece_sql) WITH ORDINALITY AS u(step, needs, piece, n)
+                 WHERE u.step = i AND u.needs & ~refresh_window.changed_mask = 0)
+              ELSE p.step_sql[i] END
+              FROM generate_subscripts(p.step_sql, 1) AS i ORDER BY i),
+        p.step_failures, coalesce(p.change_tables_mask, p.changed_mask) -- each UNION's first term reads what it reads
+      FROM freshet.refresh_programs p
+      WHERE p.stream_table_id = p_id AND p.piece_steps IS NOT NULL
+        AND p.changed_mask & refresh_window.changed_mask = refresh_window.changed_mask
+      ORDER BY p.changed_mask
+      LIMIT 1
+      ON CONFLICT (stream_table_id, changed_mask) DO NOTHING;
+      IF FOUND AND p_profile THEN
+        profile := freshet.profile_step(profile, format('program %s put together from the pieces of a larger one',
+          changed_mask), v_step);
+        v_step := clock_timestamp();
+      END IF;
+    END IF;
     IF changed_mask <> 0 AND p_exact AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
         WHERE p.stream_table_id = p_id AND p.changed_mask = refresh_window.changed_mask) THEN
       RAISE EXCEPTION 'no refresh program of % for exactly these changed sources', v_name
@@ -335,7 +364,7 @@ BEGIN
     IF changed_mask <> 0 THEN
       -- the program for the changed sources, or else for the fewest sources that include them: exact
       -- too, since an unchanged source's change table is empty
-      SELECT p.changed_mask INTO program_mask
+      SELECT p.changed_mask, coalesce(p.change_tables_mask, p.changed_mask) INTO program_mask, v_tables
       FROM freshet.refresh_programs p
       WHERE p.stream_table_id = p_id AND p.changed_mask <> 0
         AND p.changed_mask & refresh_window.changed_mask = refresh_window.changed_mask
@@ -349,7 +378,7 @@ BEGIN
       -- the program's other sources get their (empty) change tables, indexed and analyzed like any: an
       -- empty table never analyzed is planned as thousands of rows, and its terms as full scans
       FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id
-          AND program_mask & ~changed_mask & (1::bigint << s.ordinal) <> 0 LOOP
+          AND v_tables & ~changed_mask & (1::bigint << s.ordinal) <> 0 LOOP
         IF v_created & (1::bigint << v_src.ordinal) = 0 THEN
           EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
         END IF;
@@ -392,6 +421,7 @@ BEGIN
       v_program_started := clock_timestamp();
     END IF;
     FOR i IN 1 .. cardinality(v_program.step_kinds) LOOP
+      v_sql := v_program.step_sql[i];
       -- once decided, each statement runs with its own order (V28)
       IF program_mask <> 0 AND v_program.step_join_orders IS NOT NULL
           AND v_program.step_join_orders[i] IS DISTINCT FROM v_step_order THEN
@@ -402,21 +432,21 @@ BEGIN
       v_statement_started := clock_timestamp();
       CASE v_program.step_kinds[i]
         WHEN 'statement' THEN
-          EXECUTE v_program.step_sql[i];
+          EXECUTE v_sql;
         WHEN 'check' THEN
-          EXECUTE v_program.step_sql[i] INTO v_count;
+          EXECUTE v_sql INTO v_count;
           IF v_count <> 0 THEN
             RAISE EXCEPTION '% (% rows)', v_program.step_failures[i], v_count USING ERRCODE = 'XX000';
           END IF;
         WHEN 'figures' THEN
-          EXECUTE v_program.step_sql[i] INTO rows_inserted, rows_updated, rows_deleted, delta_rows;
+          EXECUTE v_sql INTO rows_inserted, rows_updated, rows_deleted, delta_rows;
       END CASE;
       v_step_ms := v_step_ms || extract(epoch FROM clock_timestamp() - v_statement_started)::double precision * 1000;
       IF p_profile THEN
         profile := freshet.profile_step(profile, format('program %s%s, step %s (%s): %s', program_mask,
           CASE WHEN program_mask <> 0 AND coalesce(v_step_order, v_order) = 'as printed'
             THEN ' (joins as printed)' ELSE '' END, i,
-          v_program.step_kinds[i], left(split_part(v_program.step_sql[i], E'\n', 1), 90)), v_step);
+          v_program.step_kinds[i], left(split_part(v_sql, E'\n', 1), 90)), v_step);
         v_step := clock_timestamp();
       END IF;
     END LOOP;
