@@ -1,5 +1,6 @@
 package dev.freshet.codegen.sql;
 
+import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.rel.ReadableNamesShuttle;
 import dev.freshet.rules.rel.RequiredChanges;
 import java.util.List;
@@ -56,11 +57,29 @@ public final class QuerySqlPrinter {
   }
 
   /**
-   * {@link #print(RelNode, List)}, each branch of a UNION ALL but the first marked with the changed sources it
-   * needs to hold rows ({@link DeltaTermMarks}), so that a refresh where fewer changed can leave it out.
+   * A delta plan as {@link #print(RelNode, List)} prints a plan, with the filtered lookups of a change table that
+   * several of its terms do alike done once ({@link SharedDeltaLookups}: {@code WITH "Δlineitem ⋈ part" (…) AS
+   * MATERIALIZED (…)}), and, given {@code requiredChanges}, each branch of a UNION ALL but the first marked with the
+   * changed sources it needs to hold rows ({@link DeltaTermMarks}), so that a refresh where fewer changed can leave
+   * it out.
    */
-  public static String printMarked(RelNode rel, List<String> columnNames, RequiredChanges requiredChanges) {
-    return SqlFormat.format(toSqlNode(columnNames.isEmpty() ? rel : ResultColumnNames.apply(rel, columnNames, true),
-        requiredChanges));
+  public static String printDelta(RelNode rel, List<String> columnNames, @Nullable RequiredChanges requiredChanges) {
+    RelNode named = columnNames.isEmpty() ? rel : ResultColumnNames.apply(rel, columnNames, true);
+    SharedDeltaLookups.Result shared = SharedDeltaLookups.share(named);
+    if (shared.shared().isEmpty()) {
+      return SqlFormat.format(toSqlNode(named, requiredChanges));
+    }
+    RequiredChanges marks = requiredChanges;
+    List<String> ctes = new java.util.ArrayList<>();
+    for (SharedDeltaLookups.Shared s : shared.shared()) {
+      if (marks != null) { // a term reading it needs what it needs
+        marks = marks.with(List.of(s.name()), marks.of(s.plan()));
+      }
+      List<String> columns = s.plan().getRowType().getFieldNames().stream().map(Quoting::identifier).toList();
+      // named by position: the join's columns, in order, as the terms read them
+      ctes.add(Quoting.identifier(s.name()) + " (" + String.join(", ", columns) + ") AS MATERIALIZED (\n  "
+          + SqlFormat.format(toSqlNode(s.plan(), null)).replace("\n", "\n  ") + "\n)");
+    }
+    return "WITH " + String.join(",\n", ctes) + "\n" + SqlFormat.format(toSqlNode(shared.rel(), marks));
   }
 }

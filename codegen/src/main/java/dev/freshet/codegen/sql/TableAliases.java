@@ -64,6 +64,11 @@ final class TableAliases {
     }
   }
 
+  /** {@code name}, or its longest beginning that PostgreSQL keeps whole (63 bytes). */
+  static String fit(String name) {
+    return prefix(name, MAX_BYTES);
+  }
+
   /** The longest beginning of {@code text} that fits in {@code bytes} bytes of UTF-8, whole characters only. */
   private static String prefix(String text, int bytes) {
     int budget = bytes;

@@ -39,6 +39,13 @@ public final class RequiredChanges {
     this.bits = Map.copyOf(bits);
   }
 
+  /** These bits and {@code bits} for one more table: a table computed from change tables, read like one. */
+  public RequiredChanges with(List<String> table, long tableBits) {
+    Map<List<String>, Long> all = new java.util.HashMap<>(bits);
+    all.put(List.copyOf(table), tableBits);
+    return new RequiredChanges(all);
+  }
+
   /** The bits of the sources whose change tables must all hold rows for {@code rel} to hold any. */
   public long of(RelNode rel) {
     Long mask = known.get(rel);

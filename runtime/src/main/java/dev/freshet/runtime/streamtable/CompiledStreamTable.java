@@ -165,8 +165,7 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
     for (Stratum stratum : strata) {
       if (changed.tables().contains(stratum.stateTable())) {
         strataDeltas.add(new RefreshProgramPrinter.StateTableDelta(stateTable(stratum, stored),
-            marks == null ? stratumDeltaSql(stratum, changed)
-                : QuerySqlPrinter.printMarked(stratumDelta(stratum, changed), List.of(), marks),
+            QuerySqlPrinter.printDelta(stratumDelta(stratum, changed), List.of(), marks),
             dev.freshet.rules.rel.ChangeTables.name(stratum.stateTable())));
       }
     }
@@ -176,8 +175,7 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
           : Optional.empty(), stored.get(target.parts()));
     }
     Optional<String> delta = reached && !deltaIsEmpty(changed)
-        ? Optional.of(marks == null ? deltaSql(changed)
-            : QuerySqlPrinter.printMarked(deltaPlan(changed), deltaColumnNames(changed), marks))
+        ? Optional.of(QuerySqlPrinter.printDelta(deltaPlan(changed), deltaColumnNames(changed), marks))
         : Optional.empty();
     return RefreshProgramPrinter.differential(strataDeltas, storage(), delta, stored.get(target.parts()));
   }
@@ -249,7 +247,7 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
 
   /** The delta query of a stratum's input for {@code changed}; compiled once per changed set. */
   public String stratumDeltaSql(Stratum stratum, ChangedSet changed) {
-    return QuerySqlPrinter.print(stratumDelta(stratum, changed));
+    return QuerySqlPrinter.printDelta(stratumDelta(stratum, changed), List.of(), null);
   }
 
   private static RelNode stratumDelta(Stratum stratum, ChangedSet changed) {
@@ -268,7 +266,7 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
 
   /** The delta query of the maintained input for {@code changed}: its columns plus {@code __w}. */
   public String deltaSql(ChangedSet changed) {
-    return QuerySqlPrinter.print(deltaPlan(changed), deltaColumnNames(changed));
+    return QuerySqlPrinter.printDelta(deltaPlan(changed), deltaColumnNames(changed), null);
   }
 
   /**

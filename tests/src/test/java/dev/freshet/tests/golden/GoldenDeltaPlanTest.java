@@ -76,7 +76,9 @@ import org.junit.jupiter.api.TestInfo;
  *   <li>LeftJoinToOneRowRule (normalization): {@code scalarSubQueryInSelectIsACrossJoin} /
  *       {@code correlatedScalarInSelectStaysALeftJoin};</li>
  *   <li>RestrictScalarComparisons (a pass after the rules): {@code comparisonWithAChangedScalarIsBounded} /
- *       {@code scalarSubQueryInSelectIsACrossJoin} (the value is returned, not only compared).</li>
+ *       {@code scalarSubQueryInSelectIsACrossJoin} (the value is returned, not only compared);</li>
+ *   <li>SharedDeltaLookups (printing): {@code filteredLookupOfAChangeTableIsSharedByItsTerms} (two changed
+ *       sources / one).</li>
  * </ul>
  */
 @PostgresTest
@@ -240,6 +242,22 @@ class GoldenDeltaPlanTest {
         JOIN customer c ON o.o_custkey = c.c_custkey""",
         changing("lineitem"), changing("orders"), changing("customer"),
         changing("customer", "lineitem", "orders"));
+  }
+
+  /**
+   * When line items and customers change together, both terms of the changed line items look up their open
+   * orders alike ({@code Δlineitem ⋈ σ(orders)}, once with the customers' new rows, once with the old): the
+   * statement does it once, {@code WITH "Δlineitem ⋈ orders" (…) AS MATERIALIZED}, and both read it
+   * (SharedDeltaLookups); a window of line items alone has one such term, and no WITH.
+   */
+  @Test
+  void filteredLookupOfAChangeTableIsSharedByItsTerms(TestDatabase db, TestInfo info) throws Exception {
+    golden(db, info, """
+        SELECT l.l_orderkey, l.l_qty, c.c_name
+        FROM lineitem l
+        JOIN orders o ON l.l_orderkey = o.o_orderkey
+        JOIN customer c ON o.o_custkey = c.c_custkey
+        WHERE o.o_status = 'O'""", changing("lineitem"), changing("customer", "lineitem"));
   }
 
   /**
