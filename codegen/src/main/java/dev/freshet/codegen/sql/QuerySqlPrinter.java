@@ -3,6 +3,7 @@ package dev.freshet.codegen.sql;
 import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.rel.ReadableNamesShuttle;
 import dev.freshet.rules.rel.RequiredChanges;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
@@ -70,7 +71,7 @@ public final class QuerySqlPrinter {
       return SqlFormat.format(toSqlNode(named, requiredChanges));
     }
     RequiredChanges marks = requiredChanges;
-    List<String> ctes = new java.util.ArrayList<>();
+    List<String> ctes = new ArrayList<>();
     for (SharedDeltaLookups.Shared s : shared.shared()) {
       if (marks != null) { // a term reading it needs what it needs
         marks = marks.with(List.of(s.name()), marks.of(s.plan()));

@@ -2,6 +2,7 @@ package dev.freshet.codegen.sql;
 
 import dev.freshet.rules.expand.JoinKeys;
 import dev.freshet.rules.rel.ChangeTables;
+import dev.freshet.rules.rel.StateTables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,10 +36,9 @@ import org.apache.calcite.sql.SqlExplainLevel;
  * term would: a one-row change looks its part up by key.
  *
  * <p>Shared: a join whose left input is a change table (under filters and projections) and whose right input is
- * a filtered table of at most {@link #LARGEST_SHARED_TABLE} rows that each left row matches at most once ({@link JoinKeys#matchesAtMostOnce}), and such a join
- * of a shared one, when at least two places in the plan have it alike (Q8's {@code (Δlineitem ⋈ part) ⋈ orders}
- * reads {@code Δlineitem ⋈ part}). Such a join has at most as many rows as the change table, so materializing it
- * costs no more than reading that.
+ * a filtered table of at most {@link #LARGEST_SHARED_TABLE} rows that each left row matches at most once
+ * ({@link JoinKeys#matchesAtMostOnce}), or such a join of one, when at least two places in the plan have it alike.
+ * Such a join has at most as many rows as the change table, so materializing it costs no more than reading that.
  */
 final class SharedDeltaLookups {
 
@@ -47,7 +47,7 @@ final class SharedDeltaLookups {
    * scan of the table that PostgreSQL hashes for each term when the window is large; a larger table is looked up
    * by index in each term instead, and a shared lookup of it only takes from PostgreSQL the choice of joining
    * something else first: TPC-H Q5's {@code Δlineitem ⋈ orders} (1.5 million orders, a year of them kept) made
-   * its program 17% slower, where Q8's {@code Δlineitem ⋈ part} (200,000 parts, one type) made its 22% faster.
+   * its program 17% slower, where Q8's {@code Δlineitem ⋈ part} (200,000 parts, one type) made its 18% faster.
    */
   static final double LARGEST_SHARED_TABLE = 1_000_000;
 
@@ -63,6 +63,9 @@ final class SharedDeltaLookups {
   }
 
   static Result share(RelNode rel) {
+    if (readsStateOutsideLookups(rel)) {
+      return new Result(rel, List.of());
+    }
     Map<String, Integer> places = new HashMap<>();
     Map<String, RelNode> plans = new LinkedHashMap<>(); // innermost first
     collect(rel, places, plans);
@@ -105,6 +108,29 @@ final class SharedDeltaLookups {
       places.merge(key, 1, Integer::sum);
       plans.putIfAbsent(key, join);
     }
+  }
+
+  /**
+   * Whether {@code rel} reads a state table other than as the looked-up table of a shareable join (its change
+   * table does not count). A state table is a filter of its own, often a smaller one than the lookup: TPC-H Q17's holds
+   * the average quantity of only the parts of one brand and container, and its terms joined the changed line items
+   * with it, then looked their parts up by key; a shared {@code Δlineitem ⋈ part}, planned on its own, had to scan
+   * {@code part} for those parts (23 ms, the program 50 ms before, 64-72 after). So such a statement shares
+   * nothing.
+   */
+  private static boolean readsStateOutsideLookups(RelNode rel) {
+    if (rel instanceof Join join && isLookupOfChanges(join)) {
+      return false;
+    }
+    if (rel instanceof TableScan scan && StateTables.isStateTable(scan.getTable().getQualifiedName())) {
+      return true;
+    }
+    for (RelNode input : rel.getInputs()) {
+      if (readsStateOutsideLookups(input)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A filtered lookup of the change table, or of such a lookup: {@code (ΔR ⋈ σ(A)) ⋈ σ(B)}. */
