@@ -164,4 +164,76 @@ class PrunedProgramScenarioTest {
       assertEquals(0, count(c, "SELECT count(*) FROM pr_sales"));
     }
   }
+
+  /** One round's changes to table {@code t} of the exhaustive test: an insert, an update and a delete. */
+  private static List<String> changes(String t, int r) {
+    return switch (t) {
+      case "es_o" -> List.of("INSERT INTO es_o VALUES (" + (100 + r) + ", " + (r % 3 + 1) + ", " + r + ")",
+          "UPDATE es_o SET amount = amount + 1, shop = shop % 3 + 1 WHERE id = " + (r % 4 + 1),
+          "DELETE FROM es_o WHERE id = " + (97 + r));
+      case "es_l" -> List.of("INSERT INTO es_l VALUES (" + (r % 5 + 1) + ", " + (r % 3 + 1) + ", " + r + "), ("
+              + (100 + r) + ", 1, 2)",
+          "UPDATE es_l SET qty = coalesce(qty, 0) + 1 WHERE order_id = " + (r % 4 + 1),
+          "DELETE FROM es_l WHERE ctid = (SELECT min(ctid) FROM es_l WHERE order_id = " + ((r + 1) % 4 + 1) + ")");
+      case "es_p" -> List.of("INSERT INTO es_p VALUES (" + (10 + r) + ", 'k" + r % 2 + "')",
+          "UPDATE es_p SET kind = CASE WHEN kind = 'bolt' THEN 'nut' ELSE 'bolt' END WHERE id = " + (r % 3 + 1),
+          "DELETE FROM es_p WHERE id = " + (8 + r));
+      case "es_s" -> List.of("INSERT INTO es_s VALUES (" + (10 + r) + ", 's" + r + "')",
+          "UPDATE es_s SET name = name || '+' WHERE id = " + (r % 2 + 1), "DELETE FROM es_s WHERE id = " + (8 + r));
+      case "es_t" -> List.of("INSERT INTO es_t VALUES (" + (r % 3 + 1) + ", '" + (r % 2 == 0 ? "steel" : "skip") + "')",
+          "UPDATE es_t SET tag = 'iron' WHERE ctid = (SELECT min(ctid) FROM es_t WHERE part_id = " + (r % 3 + 1) + ")",
+          "DELETE FROM es_t WHERE ctid = (SELECT max(ctid) FROM es_t WHERE part_id = " + ((r + 1) % 3 + 1) + ")");
+      default -> throw new IllegalArgumentException(t);
+    };
+  }
+
+  /**
+   * Every set of three, four and five of five changed sources, one after the other, each in one transaction of
+   * inserts, updates and deletes, refreshed by plain CALL: a grouped, a bag and a state-table stream table, the
+   * oracle after each; each set of three or four got its program put together from the pieces.
+   */
+  @Test
+  void everySetOfThreeOrMoreOfFiveChangedSourcesIsExact(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection plain = DriverManager.getConnection(db.jdbcUrl())) {
+      exec(c, "CREATE TABLE es_o (id int PRIMARY KEY, shop int, amount int)",
+          "CREATE TABLE es_l (order_id int, part_id int, qty int)", "CREATE TABLE es_p (id int PRIMARY KEY, kind text)",
+          "CREATE TABLE es_s (id int PRIMARY KEY, name text)", "CREATE TABLE es_t (part_id int, tag text)",
+          "INSERT INTO es_o VALUES (1, 1, 10), (2, 1, 20), (3, 2, 5), (4, NULL, 7)",
+          "INSERT INTO es_l VALUES (1, 1, 2), (1, 2, 1), (2, 1, 3), (3, 3, NULL), (4, 2, 4), (2, 2, 1)",
+          "INSERT INTO es_p VALUES (1, 'bolt'), (2, 'nut'), (3, NULL)", "INSERT INTO es_s VALUES (1, 'n'), (2, 's')",
+          "INSERT INTO es_t VALUES (1, 'steel'), (2, 'steel'), (2, 'brass'), (3, 'wood')");
+      String joins = "FROM es_o o JOIN es_l l ON l.order_id = o.id JOIN es_p p ON p.id = l.part_id "
+          + "AND p.kind IS DISTINCT FROM 'k1' JOIN es_s s ON s.id = o.shop JOIN es_t t ON t.part_id = p.id "
+          + "WHERE t.tag <> 'skip'";
+      long sales = create(c, "es_sales", "SELECT p.kind, s.name, count(*) AS n, sum(l.qty * o.amount) AS total "
+          + joins + " GROUP BY p.kind, s.name", Mode.DIFFERENTIAL).id();
+      create(c, "es_rows", "SELECT o.id, l.qty, p.kind, s.name, t.tag " + joins, Mode.DIFFERENTIAL);
+      create(c, "es_big", "SELECT o.id, s.name, b.total, p.kind FROM es_o o JOIN es_s s ON s.id = o.shop "
+          + "JOIN (SELECT order_id, sum(qty) AS total FROM es_l GROUP BY order_id HAVING sum(qty) > 2) b "
+          + "ON b.order_id = o.id JOIN es_p p ON p.id = o.id % 3 + 1", Mode.DIFFERENTIAL);
+      List<String> tables = List.of("es_o", "es_l", "es_p", "es_s", "es_t");
+      int round = 0;
+      for (int set = 1; set < 32; set++) {
+        if (Integer.bitCount(set) < 3) {
+          continue;
+        }
+        round++;
+        List<String> statements = new ArrayList<>();
+        for (int i = 0; i < tables.size(); i++) {
+          if ((set & (1 << i)) != 0) {
+            statements.addAll(changes(tables.get(i), round));
+          }
+        }
+        inOneTransaction(c, statements.toArray(String[]::new));
+        for (String name : List.of("es_sales", "es_rows", "es_big")) {
+          call(plain, name);
+          Oracle.assertFresh(c, name);
+        }
+      }
+      assertEquals(16, round);
+      // the ten sets of three and five of four, each put together once (the set of all five has its own)
+      assertEquals(15, count(c, "SELECT count(*) FROM freshet.refresh_programs WHERE stream_table_id = " + sales
+          + " AND change_tables_mask = 31"));
+    }
+  }
 }
