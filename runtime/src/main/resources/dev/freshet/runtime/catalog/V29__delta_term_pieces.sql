@@ -24,3 +24,7 @@ COMMENT ON COLUMN freshet.refresh_programs.piece_sql IS
   'Per piece, its text: the statement is the kept pieces of its step, in order';
 COMMENT ON COLUMN freshet.refresh_programs.change_tables_mask IS
   'The sources whose change tables the program reads (bits of refresh_sources.ordinal); NULL: those of changed_mask. A program put together from pieces keeps the first term of each UNION ALL, whatever it reads: the others get empty change tables';
+--
+-- Also (no table change): freshet.source_ddl_reason, which every refresh of a changed window runs, looks each
+-- column the query reads up in pg_attribute by index, where its joins, planned for jsonb_array_elements' guess of
+-- 100 rows, read all of pg_attribute (R__refresh_functions.sql creates it anew).
