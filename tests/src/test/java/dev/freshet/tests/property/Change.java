@@ -11,7 +11,12 @@ enum Change {
   /** Observed while running, not generated: a statement failed (e.g. a duplicate key), so its transaction rolled back. */
   FAILED_STATEMENT(false),
   /** Observed: a refresh whose window held a committed TRUNCATE of a source (FULL expected). */
-  REFRESH_AFTER_TRUNCATE(true);
+  REFRESH_AFTER_TRUNCATE(true),
+  /**
+   * Observed: a refresh that put its program together from the pieces of the one for all sources (three or more
+   * changed of four or more: catalog V29), counted when it is installed.
+   */
+  PROGRAM_PUT_TOGETHER(false);
 
   /** Whether the run fails when this kind never occurred. */
   final boolean required;

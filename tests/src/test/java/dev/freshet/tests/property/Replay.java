@@ -201,6 +201,19 @@ public final class Replay {
       return Optional.empty();
     }
 
+    /** The stream table's programs put together from pieces by its refreshes so far (catalog V29). */
+    private long programsPutTogether() throws SQLException {
+      try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM freshet.refresh_programs p "
+          + "JOIN freshet.stream_tables st ON st.id = p.stream_table_id WHERE p.change_tables_mask IS NOT NULL "
+          + "AND to_regclass(format('%I.%I', st.schema_name, st.table_name)) = to_regclass(?)")) {
+        ps.setString(1, streamTable);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    }
+
     /** Refreshes; present when the refresh failed as the query as written now does (see {@link #failsAsWritten}). */
     private Optional<String> refresh(String name, boolean full) throws SQLException {
       if (!name.equals(streamTable)) {
@@ -213,8 +226,12 @@ public final class Replay {
       long start = System.nanoTime();
       try {
         requireIdle("before refresh");
+        long putTogether = programsPutTogether();
         report = StreamTables.refresh(c, streamTable, false, full);
         Coverage.time("refresh", System.nanoTime() - start);
+        if (programsPutTogether() > putTogether) {
+          Coverage.observed(Change.PROGRAM_PUT_TOGETHER);
+        }
       } catch (SQLException e) {
         Optional<String> sameError = failsAsWritten(query, e);
         if (sameError.isPresent()) {
