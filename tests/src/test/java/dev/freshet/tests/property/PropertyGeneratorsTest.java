@@ -48,7 +48,8 @@ class PropertyGeneratorsTest {
       }
     }
     for (Change c : Change.values()) {
-      if (c != Change.FAILED_STATEMENT && c != Change.REFRESH_AFTER_TRUNCATE) {
+      // observed while replaying, never generated
+      if (c != Change.FAILED_STATEMENT && c != Change.REFRESH_AFTER_TRUNCATE && c != Change.PROGRAM_PUT_TOGETHER) {
         assertTrue(changes.getOrDefault(c, 0) >= 3, () -> c + " rarely generated:\n" + report);
       }
     }
