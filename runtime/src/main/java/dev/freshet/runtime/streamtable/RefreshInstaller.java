@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.program.RefreshInstallSql;
 import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
@@ -55,16 +56,15 @@ final class RefreshInstaller {
       throw new StreamTableException(compiled.target() + " reads " + sources.size() + " tables; a refresh can "
           + "follow at most " + MAX_SOURCES);
     }
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM freshet.refresh_programs WHERE stream_table_id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshInstallSql.DELETE_PROGRAMS)) {
       ps.setLong(1, id);
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM freshet.refresh_sources WHERE stream_table_id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshInstallSql.DELETE_SOURCES)) {
       ps.setLong(1, id);
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET recomputes_every_refresh = ?, "
-        + "reconcile_check = ? WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshInstallSql.SET_REFRESH_FLAGS)) {
       ps.setBoolean(1, compiled.recomputesEveryRefresh());
       ps.setString(2, ChangeCapture.needingReconcileSql());
       ps.setLong(3, id);
@@ -74,15 +74,12 @@ final class RefreshInstaller {
     // triggers of catalog V18 and refreshes without them (V20) compare DDL with. DDL on a type that nothing
     // recorded yet is marked first (a rebuild follows), not recorded over
     StreamTableCatalog.noteTypeChanges(c, id);
-    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.record_source_state(?)")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshInstallSql.RECORD_SOURCE_STATE)) {
       ps.setLong(1, id);
       ps.execute();
     }
     boolean differential = compiled.effectiveMode() == Mode.DIFFERENTIAL;
-    try (PreparedStatement ps = c.prepareStatement("""
-        INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,
-          create_change_table, prepare_change_table, cleanup)
-        VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?)""")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshInstallSql.INSERT_SOURCE)) {
       for (int i = 0; i < sources.size(); i++) {
         CompiledStreamTable.Source source = sources.get(i);
         ChangeBuffer buffer = ChangeCapture.find(c, source.table().oid()).orElseThrow(() ->
@@ -217,11 +214,7 @@ final class RefreshInstaller {
       sql.add(step.sql());
       failures.add(step instanceof RefreshStep.Check check ? check.failure() : "");
     }
-    try (PreparedStatement ps = c.prepareStatement("""
-        INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
-          piece_steps, piece_masks, piece_sql)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (stream_table_id, changed_mask) DO NOTHING""")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshInstallSql.INSERT_PROGRAM)) {
       ps.setLong(1, id);
       ps.setLong(2, mask);
       ps.setArray(3, c.createArrayOf("text", kinds.toArray()));

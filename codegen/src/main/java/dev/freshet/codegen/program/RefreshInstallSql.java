@@ -1,0 +1,51 @@
+package dev.freshet.codegen.program;
+
+/**
+ * The statements that install a stream table's refresh in its catalog (catalog V4, V29): its sources' window
+ * statements ({@code freshet.refresh_sources}) and its programs ({@code freshet.refresh_programs}), as create,
+ * alter and migrate write them. The runtime binds the values codegen printed.
+ */
+public final class RefreshInstallSql {
+
+  private RefreshInstallSql() {
+  }
+
+  /** Every program of stream table {@code $1}. */
+  public static final String DELETE_PROGRAMS = "DELETE FROM freshet.refresh_programs WHERE stream_table_id = ?";
+
+  /** Every source's window statements of stream table {@code $1}. */
+  public static final String DELETE_SOURCES = "DELETE FROM freshet.refresh_sources WHERE stream_table_id = ?";
+
+  /**
+   * Stream table {@code $3}'s flags a refresh reads: {@code $1} whether it recomputes at every refresh, {@code $2}
+   * the query that finds the sources whose capture must be reconciled.
+   */
+  public static final String SET_REFRESH_FLAGS = """
+      UPDATE freshet.stream_tables SET recomputes_every_refresh = ?, reconcile_check = ? WHERE id = ?""";
+
+  /** Records the types stream table {@code $1}'s sources use and their row-level security (catalog V18). */
+  public static final String RECORD_SOURCE_STATE = "SELECT freshet.record_source_state(?)";
+
+  /**
+   * One source of stream table {@code $1}: {@code $2} its ordinal (its bit in the programs' masks), {@code $3} its
+   * oid, {@code $4} its name as messages show it, {@code $5} the statement counting its window, {@code $6} the one
+   * filling its change table (null for FULL), {@code $7} the statements indexing and analyzing it, {@code $8} the
+   * cleanup of its buffer.
+   */
+  public static final String INSERT_SOURCE = """
+      INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,
+        create_change_table, prepare_change_table, cleanup)
+      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?)""";
+
+  /**
+   * The program of stream table {@code $1} for the changed sources {@code $2} (a mask; 0 the full program): per
+   * step its kind, SQL and failure message ({@code $3}–{@code $5}); and, for a program stored cut into pieces
+   * (V29, {@code DeltaTermMarks}), per piece its step, the sources it needs and its text ({@code $6}–{@code $8},
+   * else null). One already there is kept.
+   */
+  public static final String INSERT_PROGRAM = """
+      INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
+        piece_steps, piece_masks, piece_sql)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (stream_table_id, changed_mask) DO NOTHING""";
+}
