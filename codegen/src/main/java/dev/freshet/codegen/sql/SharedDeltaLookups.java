@@ -171,8 +171,7 @@ final class SharedDeltaLookups {
   }
 
   private static boolean isChangeTable(TableScan scan) {
-    List<String> name = scan.getTable().getQualifiedName();
-    return name.size() == 2 && name.get(0).equals(ChangeTables.TEMP_SCHEMA);
+    return ChangeTables.isChangeTable(scan.getTable().getQualifiedName());
   }
 
   /** What two alike joins have alike: the whole plan under it, with every attribute. */

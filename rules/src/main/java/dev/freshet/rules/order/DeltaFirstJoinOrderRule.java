@@ -238,8 +238,7 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
   private static boolean readsChangeTable(RelNode node) {
     RelNode rel = node.stripped();
     if (rel instanceof TableScan scan) {
-      List<String> name = scan.getTable().getQualifiedName();
-      return name.size() == 2 && name.get(0).equals(ChangeTables.TEMP_SCHEMA);
+      return ChangeTables.isChangeTable(scan.getTable().getQualifiedName());
     }
     for (RelNode input : rel.getInputs()) {
       if (readsChangeTable(input)) {

@@ -67,6 +67,11 @@ public final class ChangeTables {
     }
   }
 
+  /** True if {@code qualifiedName} names a change table ({@code pg_temp."Δ…"}, as {@link #name} makes them). */
+  public static boolean isChangeTable(List<String> qualifiedName) {
+    return qualifiedName.size() == 2 && qualifiedName.get(0).equals(TEMP_SCHEMA);
+  }
+
   /**
    * A scan of ΔR for the scan of R: R's row type plus the weight. When R holds at most one row (the state of
    * an aggregate without GROUP BY, whose key is empty), the scan says so ({@link #isChangeOfOneRow}).

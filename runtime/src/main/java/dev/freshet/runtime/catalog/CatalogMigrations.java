@@ -1,5 +1,6 @@
 package dev.freshet.runtime.catalog;
 
+import dev.freshet.codegen.program.CatalogVersionSql;
 import dev.freshet.codegen.program.RefreshSessionSql;
 
 import dev.freshet.runtime.jdbc.Transactions;
@@ -66,17 +67,6 @@ public final class CatalogMigrations {
 
   /** Advisory lock key: "FRMG" in the high word, so it cannot meet the per-source capture locks ("FRCP"). */
   private static final long LOCK_KEY = 0x46524D47_00000000L;
-
-  private static final String VERSION_TABLE_EXISTS = """
-      SELECT EXISTS (
-        SELECT
-        FROM pg_catalog.pg_class c
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'freshet' AND c.relname = 'schema_version' AND c.relkind = 'r')""";
-
-  private static final String MAX_VERSION = "SELECT coalesce(max(version), 0) FROM freshet.schema_version";
-
-  private static final String RECORD = "INSERT INTO freshet.schema_version (version, description) VALUES (?, ?)";
 
   private CatalogMigrations() {
   }
@@ -236,13 +226,13 @@ public final class CatalogMigrations {
 
   private static int readVersion(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery(VERSION_TABLE_EXISTS)) {
+      try (ResultSet rs = s.executeQuery(CatalogVersionSql.VERSION_TABLE_EXISTS)) {
         rs.next();
         if (!rs.getBoolean(1)) {
           return 0;
         }
       }
-      try (ResultSet rs = s.executeQuery(MAX_VERSION)) {
+      try (ResultSet rs = s.executeQuery(CatalogVersionSql.MAX_VERSION)) {
         rs.next();
         return rs.getInt(1);
       }
@@ -257,7 +247,7 @@ public final class CatalogMigrations {
           + dev.freshet.runtime.jdbc.DatabaseErrors.message(e),
           e.getSQLState(), e);
     }
-    try (PreparedStatement record = c.prepareStatement(RECORD)) {
+    try (PreparedStatement record = c.prepareStatement(CatalogVersionSql.RECORD_VERSION)) {
       record.setInt(1, migration.version());
       record.setString(2, migration.description());
       record.executeUpdate();
