@@ -29,13 +29,13 @@ public final class RefreshInstallSql {
   /**
    * One source of stream table {@code $1}: {@code $2} its ordinal (its bit in the programs' masks), {@code $3} its
    * oid, {@code $4} its name as messages show it, {@code $5} the statement counting its window, {@code $6} the one
-   * filling its change table (null for FULL), {@code $7} the statements indexing and analyzing it, {@code $8} the
-   * cleanup of its buffer.
+   * filling its change table (null for FULL), {@code $7} the statements analyzing it, {@code $8} the cleanup of its
+   * buffer, {@code $9} the statements indexing it (catalog V30: built for change tables that are not large).
    */
   public static final String INSERT_SOURCE = """
       INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,
-        create_change_table, prepare_change_table, cleanup)
-      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?)""";
+        create_change_table, prepare_change_table, cleanup, change_table_indexes)
+      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?)""";
 
   /**
    * The program of stream table {@code $1} for the changed sources {@code $2} (a mask; 0 the full program): per

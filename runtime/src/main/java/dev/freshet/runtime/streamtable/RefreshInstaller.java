@@ -95,8 +95,10 @@ final class RefreshInstaller {
         ps.setString(6, differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
             sourceColumns(source), source.rowFilter()) : null);
         ps.setArray(7, c.createArrayOf("text", differential
-            ? ChangeTablePrinter.prepare(changeTable, source.joinKeys()).toArray() : new Object[0]));
+            ? ChangeTablePrinter.prepare(changeTable).toArray() : new Object[0]));
         ps.setString(8, ChangeCapture.cleanupSql(source.table().oid()));
+        ps.setArray(9, c.createArrayOf("text", differential
+            ? ChangeTablePrinter.indexes(changeTable, source.joinKeys()).toArray() : new Object[0]));
         ps.addBatch();
       }
       ps.executeBatch();

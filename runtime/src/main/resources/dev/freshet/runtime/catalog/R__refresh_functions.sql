@@ -118,6 +118,8 @@ DECLARE
   v_why       text;
   v_whys      text[] := '{}';
   v_name      text; -- the stream table's name in messages
+  -- change tables of more rows than this are not indexed (V30; the setting freshet.change_table_index_rows)
+  v_index_rows bigint := coalesce(nullif(current_setting('freshet.change_table_index_rows', true), ''), '10000');
 BEGIN
   changed_sources := '{}';
   rows_inserted := 0; rows_updated := 0; rows_deleted := 0; delta_rows := 0; changed_mask := 0; window_rows := 0;
@@ -321,10 +323,21 @@ BEGIN
         FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
           EXECUTE v_statement;
         END LOOP;
+        -- an index per join key for the terms that look its rows up by key, unless it is large (V30): a hash join
+        -- reads it once where building each index reads and sorts it (7 ms for 35,000 line items at SF-1)
+        IF v_count <= v_index_rows THEN
+          FOREACH v_statement IN ARRAY coalesce(v_src.change_table_indexes, '{}') LOOP
+            EXECUTE v_statement;
+          END LOOP;
+        END IF;
         changed_mask := changed_mask | (1::bigint << v_src.ordinal);
         IF p_profile THEN
-          profile := freshet.profile_step(profile, format('index and analyze the change table of %s', v_src.label),
-            v_step);
+          profile := freshet.profile_step(profile, CASE
+              WHEN v_src.change_table_indexes IS NULL OR v_count <= v_index_rows AND cardinality(v_src.change_table_indexes) > 0
+                THEN format('index and analyze the change table of %s', v_src.label)
+              WHEN cardinality(v_src.change_table_indexes) = 0 THEN format('analyze the change table of %s', v_src.label)
+              ELSE format('analyze the change table of %s (more than %s rows: not indexed)', v_src.label, v_index_rows)
+            END, v_step);
           v_step := clock_timestamp();
         END IF;
       END IF;

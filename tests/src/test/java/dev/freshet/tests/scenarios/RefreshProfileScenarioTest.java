@@ -61,4 +61,46 @@ class RefreshProfileScenarioTest {
       assertEquals(List.of(), Oracle.refreshAndCheck(c, "rp_totals", Mode.DIFFERENTIAL).profile());
     }
   }
+
+  /**
+   * A change table of more rows than {@code freshet.change_table_index_rows} is analyzed but not indexed (catalog
+   * V30), and the delta terms read it all the same: both sources changed in one window, so a term joins the two
+   * change tables, and the result is checked after each refresh, indexed and not.
+   */
+  @Test
+  void aLargeChangeTableIsNotIndexed(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE ri_customer (id int PRIMARY KEY, region text)",
+          "CREATE TABLE ri_order (id int PRIMARY KEY, customer_id int, amount int)",
+          "INSERT INTO ri_customer SELECT g, 'r' || (g % 3) FROM generate_series(1, 20) g",
+          "INSERT INTO ri_order SELECT g, 1 + g % 20, g FROM generate_series(1, 200) g");
+      create(c, "ri_totals", "SELECT c.region, count(*) AS orders, sum(o.amount) AS total FROM ri_order o "
+          + "JOIN ri_customer c ON c.id = o.customer_id GROUP BY c.region", Mode.DIFFERENTIAL);
+      exec(c, "SET freshet.change_table_index_rows = 5",
+          "UPDATE ri_customer SET region = 'moved' WHERE id <= 4",
+          "INSERT INTO ri_order SELECT g, 1 + g % 20, g FROM generate_series(201, 230) g",
+          "DELETE FROM ri_order WHERE id % 7 = 0");
+      List<String> steps = profiledSteps(c, "ri_totals");
+      // 8 rows of customers (4 updated: old and new), 30 + 28 of orders: both above 5
+      assertTrue(steps.contains("analyze the change table of \"public\".\"ri_customer\" (more than 5 rows: not indexed)"),
+          steps.toString());
+      assertTrue(steps.contains("analyze the change table of \"public\".\"ri_order\" (more than 5 rows: not indexed)"),
+          steps.toString());
+
+      exec(c, "SET freshet.change_table_index_rows = 1000",
+          "UPDATE ri_customer SET region = 'back' WHERE id <= 2",
+          "UPDATE ri_order SET customer_id = 3 WHERE id BETWEEN 10 AND 19");
+      steps = profiledSteps(c, "ri_totals");
+      assertTrue(steps.contains("index and analyze the change table of \"public\".\"ri_customer\""), steps.toString());
+      assertTrue(steps.contains("index and analyze the change table of \"public\".\"ri_order\""), steps.toString());
+    }
+  }
+
+  private static List<String> profiledSteps(Connection c, String name) throws Exception {
+    RefreshReport r = StreamTables.refresh(c, name, true, false);
+    Oracle.assertFresh(c, name);
+    assertEquals(Mode.DIFFERENTIAL, r.modeUsed(), r.toString());
+    assertEquals(2, r.changedSources().size(), r.toString());
+    return r.profile().stream().map(RefreshStepTime::step).toList();
+  }
 }
