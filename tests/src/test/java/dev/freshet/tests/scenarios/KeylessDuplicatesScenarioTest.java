@@ -108,6 +108,31 @@ class KeylessDuplicatesScenarioTest {
       assertEquals(List.of("b|2|12", "null|1|5"), rows(c, read));
     }
   }
+  /**
+   * Identical rows consolidate into one change row of weight 3 or −2: a numeric sum adds the value itself for the
+   * weights 1 and −1 and multiplies it by any other (GroupedRefreshPrinter), so these windows take every branch.
+   */
+  @Test
+  void numericSumsOfRowsWeightedOtherThanOne(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE k5 (g text, x numeric(10, 2))",
+          "INSERT INTO k5 VALUES ('a', 1.25), ('a', 1.25), ('a', 1.25), ('b', -2.50), ('b', 0.10)");
+      create(c, "k5_g", "SELECT g, count(*) AS n, sum(x) AS s, avg(x) AS m FROM k5 GROUP BY g", Mode.DIFFERENTIAL);
+      String read = "SELECT g, n, s, round(m, 4) FROM k5_g ORDER BY 1";
+
+      // weight 3 (three copies in), weight −2 (two of three copies out), weight 1, and a NULL value
+      exec(c, "INSERT INTO k5 VALUES ('b', 7.77), ('b', 7.77), ('b', 7.77), ('c', NULL)",
+          deleteOneCopy("k5", "g = 'a'"), deleteOneCopy("k5", "g = 'a'"), "INSERT INTO k5 VALUES ('a', 0.01)");
+      Oracle.refreshAndCheck(c, "k5_g", Mode.DIFFERENTIAL);
+      assertEquals(List.of("a|2|1.26|0.6300", "b|5|20.91|4.1820", "c|1|null|null"), rows(c, read));
+
+      // weight −3 (every copy out), and −1
+      exec(c, "DELETE FROM k5 WHERE x = 7.77", "DELETE FROM k5 WHERE x = 0.10", "INSERT INTO k5 VALUES ('c', -4.00)");
+      Oracle.refreshAndCheck(c, "k5_g", Mode.DIFFERENTIAL);
+      assertEquals(List.of("a|2|1.26|0.6300", "b|1|-2.50|-2.5000", "c|2|-4.00|-4.0000"), rows(c, read));
+    }
+  }
+
   @Test
   void keylessSideOfAJoin(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
