@@ -552,7 +552,7 @@ public final class ChangeCapture {
     for (List<String> related : relatedWithoutMarker(c, relid)) {
       ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
       marker = true;
-      reasons.add(related.get(0) + "." + related.get(1) + " became a partition, child or parent of " + label
+      reasons.add(Quoting.qualified(related) + " became a partition, child or parent of " + label
           + " (it may have been written without capture)");
     }
     if (marker) {

@@ -381,6 +381,10 @@ class RefreshProcedureScenarioTest {
 
       // reconciled, and recomputed: the child's rows written before its capture are in no buffer
       Oracle.refreshAndCheck(c, "ih_st", Mode.FULL);
+      // both tables named as every message names them (the child's name was printed unquoted)
+      assertEquals(List.of("\"public\".\"ih_child\" became a partition, child or parent of \"public\".\"ih\" (it may have "
+          + "been written without capture): recomputed"), rows(c, "SELECT mode_reason FROM freshet.refresh_history "
+          + "WHERE stream_table_id = " + id + " ORDER BY id DESC LIMIT 1"));
       exec(c, "INSERT INTO ih VALUES (4, 5)", "DELETE FROM ih WHERE id = 2");
       call(sql, "ih_st");
       Oracle.assertFresh(c, "ih_st");
