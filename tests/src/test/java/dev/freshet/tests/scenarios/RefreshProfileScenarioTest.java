@@ -4,6 +4,7 @@ import static dev.freshet.tests.scenarios.Scenarios.create;
 import static dev.freshet.tests.scenarios.Scenarios.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.runtime.streamtable.Mode;
@@ -14,6 +15,7 @@ import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
 import dev.freshet.tests.oracle.Oracle;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +95,14 @@ class RefreshProfileScenarioTest {
       steps = profiledSteps(c, "ri_totals");
       assertTrue(steps.contains("index and analyze the change table of \"public\".\"ri_customer\""), steps.toString());
       assertTrue(steps.contains("index and analyze the change table of \"public\".\"ri_order\""), steps.toString());
+
+      // a setting that is not a number of rows is refused, naming it, and nothing is applied
+      exec(c, "SET freshet.change_table_index_rows = '10k'", "UPDATE ri_order SET amount = amount + 1 WHERE id = 3");
+      SQLException typo = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "ri_totals"));
+      assertTrue(typo.getMessage().contains("freshet.change_table_index_rows must be a number of rows (0 or more), "
+          + "not '10k'"), typo.getMessage());
+      exec(c, "RESET freshet.change_table_index_rows");
+      Oracle.refreshAndCheck(c, "ri_totals", Mode.DIFFERENTIAL);
     }
   }
 
