@@ -126,7 +126,7 @@ DECLARE
   v_name      text; -- the stream table's name in messages
   v_reconcile text; -- the name of the capture check prepared in this session
   -- change tables of more rows than this are not indexed (V30; the setting freshet.change_table_index_rows)
-  v_index_rows bigint := 10000;
+  v_index_rows bigint := 1000;
   v_setting   text := btrim(current_setting('freshet.change_table_index_rows', true));
 BEGIN
   changed_sources := '{}';
@@ -135,7 +135,7 @@ BEGIN
   ELSIF v_setting <> '' THEN -- refused before anything is read: a typo would silently index every change table
     RAISE EXCEPTION 'freshet.change_table_index_rows must be a number of rows (0 or more), not %',
         quote_literal(v_setting)
-      USING ERRCODE = '22023', HINT = 'RESET freshet.change_table_index_rows gives back the default, 10000';
+      USING ERRCODE = '22023', HINT = 'RESET freshet.change_table_index_rows gives back the default, 1000';
   END IF;
   rows_inserted := 0; rows_updated := 0; rows_deleted := 0; delta_rows := 0; changed_mask := 0; window_rows := 0;
   profile := '[]';
