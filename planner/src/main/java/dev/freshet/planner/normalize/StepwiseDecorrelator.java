@@ -54,8 +54,9 @@ final class StepwiseDecorrelator {
     if (!QueryNormalizer.containsCorrelate(rel)) {
       return rel;
     }
-    return OuterJoinConditionShuttle.restore(
-        RelDecorrelator.decorrelateQuery(OuterJoinConditionShuttle.hide(rel), relBuilder));
+    RelNode decorrelated = OuterJoinConditionShuttle.restore(
+        NullabilityTolerantDecorrelator.withoutCorrelates(OuterJoinConditionShuttle.hide(rel), relBuilder));
+    return typed(decorrelated, rel.getRowType(), relBuilder);
   }
 
   /**
@@ -72,8 +73,14 @@ final class StepwiseDecorrelator {
    */
   private static RelNode decorrelateStep(Correlate correlate, RelBuilder relBuilder) {
     RelNode fresh = correlate.copy(correlate.getTraitSet(), correlate.getInputs());
-    RelNode decorrelated = decorrelateAll(fresh, relBuilder);
-    RelDataType type = correlate.getRowType();
+    return typed(decorrelateAll(fresh, relBuilder), correlate.getRowType(), relBuilder);
+  }
+
+  /**
+   * {@code decorrelated} as of {@code type}, which it has but perhaps for the nullability of some columns (a cast of
+   * each such column).
+   */
+  private static RelNode typed(RelNode decorrelated, RelDataType type, RelBuilder relBuilder) {
     if (decorrelated.getRowType().equalsSansFieldNames(type)) {
       return decorrelated;
     }

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Counts, over one run of the property, how often each construct and each kind of change was
@@ -50,7 +51,9 @@ final class Coverage {
   static synchronized void refused(Scenario s, String reason) {
     refused++;
     REFUSALS.merge(reason, 1L, Long::sum);
-    REFUSAL_EXAMPLES.putIfAbsent(reason, s.query().sql());
+    // with its tables, so that the refusal can be reproduced from the report alone (freshet plan needs them)
+    REFUSAL_EXAMPLES.putIfAbsent(reason, s.query().sql() + "\n        on: "
+        + s.schema().tables().stream().map(Schema.Table::ddl).collect(Collectors.joining(" ")));
   }
 
   /** A change seen while running (e.g. a statement that failed), not known at generation. */

@@ -2,7 +2,11 @@ package dev.freshet.tests.scenarios;
 
 import static dev.freshet.tests.scenarios.Scenarios.create;
 import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.count;
 import static dev.freshet.tests.scenarios.Scenarios.inOneTransaction;
+import static dev.freshet.tests.scenarios.Scenarios.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.tests.harness.PostgresTest;
@@ -103,6 +107,55 @@ class NamedTypeNullabilityDecorrelationScenarioTest {
       refreshAll(c);
       exec(c, "DELETE FROM nd_r", "DELETE FROM nd_t2", "UPDATE nd_x SET arr = '{1}' WHERE k = 1");
       refreshAll(c);
+    }
+  }
+
+  /**
+   * The same loss of nullability in the decorrelator itself (property soak seed 659, FR008): a jsonb column of the
+   * side of a RIGHT JOIN that pads rows, made NOT NULL by a filter that rejects the padded rows ({@code b.j1 > c.j1}),
+   * beside a scalar sub-query and a NOT EXISTS correlated with the same side; Calcite decorrelated the plan with that
+   * column NOT NULL and asserted its type had changed. {@code NullabilityTolerantDecorrelator} accepts a column that
+   * comes out NOT NULL where it was nullable, cast back. Seed 659's query on its tables and a minimized one,
+   * maintained through inserts, updates and deletes (padded rows appearing and vanishing), the oracle after every
+   * refresh.
+   */
+  @Test
+  void aPaddedJsonbColumnMadeNotNullByAFilter(TestDatabase db) throws Exception {
+    List<String> queries = List.of(
+        "SELECT b.i2 AS c1 FROM nj_t1 a JOIN nj_t2 b ON a.i0 = b.i2 AND (b.j1 ->> 0) = 'a' RIGHT JOIN nj_t2 c "
+            + "ON b.i2 = c.i2 WHERE (c.f0 AND b.j1 > c.j1) AND a.i0 < (SELECT max(q.i2) FROM nj_t2 q) AND NOT EXISTS "
+            + "(SELECT 1 FROM nj_t2 q, nj_t1 r WHERE q.i2 = r.i0 AND r.p2 = a.p2 AND q.i2 = a.i0 "
+            + "AND CAST(2 AS numeric) >= r.i0)",
+        "SELECT b.i2, b.j1, c.j1 AS cj FROM nj_t1 a JOIN nj_t2 b ON a.i0 = b.i2 RIGHT JOIN nj_t2 c ON b.i2 = c.i2 "
+            + "WHERE b.j1 > c.j1 AND a.i0 < (SELECT max(q.i2) FROM nj_t2 q) AND NOT EXISTS (SELECT 1 FROM nj_t1 r "
+            + "WHERE r.p2 = a.p2)");
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE nj_t1 (i0 int, n1 numeric(8,2), p2 inet)",
+          "CREATE TABLE nj_t2 (f0 boolean, j1 jsonb NOT NULL, i2 int NOT NULL)",
+          "INSERT INTO nj_t1 VALUES (1, 1.5, '10.0.0.1'), (2, NULL, '10.0.0.2'), (3, 2.0, NULL), (-1, 0, '10.0.0.1')",
+          "INSERT INTO nj_t2 VALUES (true, '[\"a\", 1]', 1), (true, '[\"b\"]', 1), (false, '[\"a\"]', 2), "
+              + "(true, '[\"a\", 2]', 3), (NULL, '[]', 3), (true, '[\"a\", 0]', 5)");
+      for (int i = 0; i < queries.size(); i++) {
+        create(c, "nj_st" + i, queries.get(i), Mode.DIFFERENTIAL);
+      }
+      refreshAll(c, queries.size());
+      assertEquals(List.of("3|[\"a\", 2]|[]"), rows(c, "SELECT i2, j1, cj FROM nj_st1 ORDER BY 1, 2, 3"));
+      exec(c, "INSERT INTO nj_t1 VALUES (5, 1, '10.0.0.5'), (2, 3, '10.0.0.9')",
+          "INSERT INTO nj_t2 VALUES (true, '[\"a\", 9]', 2), (true, '[\"0\"]', 5)");
+      refreshAll(c, queries.size());
+      exec(c, "UPDATE nj_t1 SET p2 = '10.0.0.2' WHERE i0 = 1", "UPDATE nj_t2 SET j1 = '[\"a\", 7]' WHERE i2 = 3 AND f0",
+          "UPDATE nj_t2 SET i2 = 9 WHERE j1 = '[\"b\"]'", "UPDATE nj_t1 SET p2 = NULL WHERE i0 = -1");
+      refreshAll(c, queries.size());
+      assertTrue(count(c, "SELECT count(*) FROM nj_st0") > 0, "seed 659's query keeps rows here");
+      inOneTransaction(c, "DELETE FROM nj_t1 WHERE i0 = 2", "DELETE FROM nj_t2 WHERE i2 = 9",
+          "INSERT INTO nj_t2 VALUES (true, '[\"a\", -1]', 1)", "UPDATE nj_t1 SET i0 = 3 WHERE i0 = 5");
+      refreshAll(c, queries.size());
+    }
+  }
+
+  private static void refreshAll(Connection c, int count) throws SQLException {
+    for (int i = 0; i < count; i++) {
+      Oracle.refreshAndCheck(c, "nj_st" + i, Mode.DIFFERENTIAL);
     }
   }
 
