@@ -22,6 +22,21 @@ public final class RefreshSessionSql {
   public static final String TRY_REFRESH_LOCK =
       "SELECT pg_try_advisory_xact_lock(?, ?), current_setting('transaction_isolation')";
 
+  /**
+   * Refreshes stream table {@code $1} inside PostgreSQL ({@code freshet.refresh_window}, catalog V4), exactly: a set
+   * of changed sources without a program of its own is reported (FS003), not run through a larger program. With
+   * {@code $2} each step's time, {@code $3} a recompute. Returns the mode used, the changed sources, the rows inserted,
+   * updated and deleted, the delta's rows, the window's rows, the mode's reason, then the profile's steps and their
+   * milliseconds, in order.
+   */
+  public static final String REFRESH_WINDOW = """
+      SELECT r.mode_used, r.changed_sources, r.rows_inserted, r.rows_updated, r.rows_deleted, r.delta_rows,
+        r.window_rows, r.mode_reason,
+        ARRAY(SELECT p.e ->> 'step' FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n) ORDER BY p.n),
+        ARRAY(SELECT (p.e ->> 'ms')::float8 FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n)
+              ORDER BY p.n)
+      FROM freshet.refresh_window(?, true, ?, ?) AS r""";
+
   /** {@link #TRY_REFRESH_LOCK}, waiting for the lock: granted (true) once it returns. */
   public static final String WAIT_FOR_REFRESH_LOCK =
       "SELECT true, current_setting('transaction_isolation') FROM pg_advisory_xact_lock(?, ?)";

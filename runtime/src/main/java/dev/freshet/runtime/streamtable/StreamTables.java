@@ -386,13 +386,7 @@ public final class StreamTables {
       throws SQLException {
     // exact: a set of changed sources without a program of its own is reported (FS003), not run through
     // a larger program: this side can print the exact one
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT r.mode_used, r.changed_sources, r.rows_inserted, r.rows_updated, r.rows_deleted, r.delta_rows,
-          r.window_rows, r.mode_reason,
-          ARRAY(SELECT p.e ->> 'step' FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n) ORDER BY p.n),
-          ARRAY(SELECT (p.e ->> 'ms')::float8 FROM jsonb_array_elements(r.profile) WITH ORDINALITY AS p(e, n)
-                ORDER BY p.n)
-        FROM freshet.refresh_window(?, true, ?, ?) AS r""")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.REFRESH_WINDOW)) {
       ps.setLong(1, st.id());
       ps.setBoolean(2, profile);
       ps.setBoolean(3, recompute);
