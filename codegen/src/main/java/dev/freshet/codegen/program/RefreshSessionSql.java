@@ -96,4 +96,17 @@ public final class RefreshSessionSql {
 
   /** Sets setting {@code $1} to {@code $2} for the session (libpq's {@code PGTZ}, for one). */
   public static final String SET_SESSION_SETTING = "SELECT pg_catalog.set_config(?, ?, false)";
+
+  /**
+   * What AUTO would choose for a refresh of stream table {@code $1} reading {@code $2} buffered changes: the mode, the
+   * estimated differential and full milliseconds, and the reason.
+   */
+  public static final String AUTO_CHOICE =
+      "SELECT mode, differential_ms, full_ms, reason FROM freshet.auto_choice(?, ?)";
+
+  /** Stream table {@code $1}'s buffered changes not yet refreshed, per source: its name and how many. */
+  public static final String PENDING_CHANGES = "SELECT source, changes FROM freshet.pending_changes(?)";
+
+  /** The server's clock now. */
+  public static final String CLOCK = "SELECT clock_timestamp()";
 }

@@ -66,4 +66,29 @@ public final class StreamTableRowSql {
    */
   public static final String RECORD_ERROR =
       "UPDATE freshet.stream_tables SET status = 'ERROR', last_error = freshet.recorded_error(?, ?) WHERE id = ?";
+
+  /** Deletes stream table {@code $1}'s catalog row (its sources, programs and history go with it). */
+  public static final String DELETE_STREAM_TABLE = "DELETE FROM freshet.stream_tables WHERE id = ?";
+
+  /** Sets stream table {@code $2}'s schedule to {@code $1} (null: none). */
+  public static final String SET_SCHEDULE = "UPDATE freshet.stream_tables SET schedule = ? WHERE id = ?";
+
+  /** Stream table {@code $1}'s sources: schema, table and the columns its programs read, by name. */
+  public static final String SOURCES = """
+      SELECT source_schema, source_table, columns::text[]
+      FROM freshet.stream_table_sources WHERE stream_table_id = ? ORDER BY 1, 2""";
+
+  /**
+   * Deletes the programs of every stream table reading source {@code $1} (an oid): they compile again before their
+   * next refresh, after its capture was reconciled.
+   */
+  public static final String DELETE_PROGRAMS_OF_READERS = """
+      DELETE FROM freshet.refresh_programs WHERE stream_table_id IN (
+        SELECT stream_table_id FROM freshet.stream_table_sources WHERE source_relid = ?::oid)""";
+
+  /** The oid of relation {@code $1} (a quoted, qualified name), null when there is none. */
+  public static final String RELATION_OID = "SELECT to_regclass(?)::oid::bigint";
+
+  /** Whether schema {@code $1} exists: a row when it does. */
+  public static final String SCHEMA_EXISTS = "SELECT 1 FROM pg_namespace WHERE nspname = ?";
 }

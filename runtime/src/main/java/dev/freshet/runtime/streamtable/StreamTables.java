@@ -4,6 +4,7 @@ import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshSessionSql;
 import dev.freshet.codegen.program.RefreshStep;
+import dev.freshet.codegen.program.StreamTableRowSql;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.runtime.jdbc.Transactions;
@@ -529,8 +530,7 @@ public final class StreamTables {
 
   /** What AUTO would choose for a refresh of stream table {@code id} reading {@code window} buffered changes. */
   public static AutoChoice autoChoice(Connection c, long id, long window) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT mode, differential_ms, full_ms, reason FROM freshet.auto_choice(?, ?)")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.AUTO_CHOICE)) {
       ps.setLong(1, id);
       ps.setLong(2, window);
       try (ResultSet rs = ps.executeQuery()) {
@@ -551,7 +551,7 @@ public final class StreamTables {
     if (!changesVisible(c, id)) {
       return pending;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT source, changes FROM freshet.pending_changes(?)")) {
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.PENDING_CHANGES)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -629,8 +629,7 @@ public final class StreamTables {
         ChangeCapture.reconcile(c, relid);
         // every stream table reading it compiles again before its next refresh: its names may mean
         // other columns now, or none (then its refresh says how to fix the query)
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM freshet.refresh_programs WHERE stream_table_id "
-            + "IN (SELECT stream_table_id FROM freshet.stream_table_sources WHERE source_relid = ?::oid)")) {
+        try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.DELETE_PROGRAMS_OF_READERS)) {
           ps.setLong(1, relid);
           ps.executeUpdate();
         }
@@ -999,7 +998,7 @@ public final class StreamTables {
       }
     }
     List<Long> sources = StreamTableCatalog.sourceRelids(c, st.id());
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM freshet.stream_tables WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.DELETE_STREAM_TABLE)) {
       ps.setLong(1, st.id());
       ps.executeUpdate();
     }
@@ -1081,8 +1080,7 @@ public final class StreamTables {
         }
       } else if (schedule.isPresent()) {
         checkSchedule(emptyToNull(schedule.get()));
-        try (PreparedStatement ps = c.prepareStatement(
-            "UPDATE freshet.stream_tables SET schedule = ? WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.SET_SCHEDULE)) {
           ps.setString(1, emptyToNull(schedule.get()));
           ps.setLong(2, st.id());
           ps.executeUpdate();
@@ -1234,8 +1232,7 @@ public final class StreamTables {
     requireCatalog(c, target);
     StoredStreamTable st = StreamTableCatalog.require(c, target, false);
     List<Source> sources = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT source_schema, source_table, columns::text[] "
-        + "FROM freshet.stream_table_sources WHERE stream_table_id = ? ORDER BY 1, 2")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.SOURCES)) {
       ps.setLong(1, st.id());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -1444,7 +1441,7 @@ public final class StreamTables {
   }
 
   private static Optional<Long> relid(Connection c, QualifiedName name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?)::oid::bigint")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.RELATION_OID)) {
       ps.setString(1, name.sql());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -1455,7 +1452,7 @@ public final class StreamTables {
   }
 
   static boolean schemaExists(Connection c, String schema) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.SCHEMA_EXISTS)) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
@@ -1509,7 +1506,7 @@ public final class StreamTables {
   }
 
   private static OffsetDateTime now(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(RefreshSessionSql.CLOCK)) {
       rs.next();
       return rs.getObject(1, OffsetDateTime.class);
     }
