@@ -14,8 +14,8 @@ import org.apache.calcite.tools.RelBuilder;
  * Calcite's {@link RelDecorrelator#decorrelateQuery(RelNode, RelBuilder)}, step for step, except its last check: Calcite
  * asserts that the decorrelated plan has the type of the correlated one, nullability included, and refuses the query
  * (FR008, "AssertionError in Calcite while removing its sub-queries") when a column of a type it sees as {@code ANY}
- * (jsonb, inet, arrays: {@link dev.freshet.planner.types.PostgresNamedType}) lost or gained its nullability on the
- * way, as when a filter above an outer join rejects its padded rows (property soak seeds 641 and 659: {@code … JOIN t2
+ * (jsonb, inet, arrays: {@link dev.freshet.planner.types.PostgresNamedType}) came out NOT NULL where it was nullable,
+ * as when a filter above an outer join rejects its padded rows (property soak seeds 641 and 659: {@code … JOIN t2
  * b … RIGHT JOIN t2 c … WHERE b.j1 > c.j1 AND … AND NOT EXISTS (… r.p2 = a.p2)}: the jsonb column {@code b.j1} came
  * out NOT NULL, the filter having made the join inner). Here a column may come out NOT NULL where it was nullable;
  * {@link StepwiseDecorrelator} casts the result back to the type the plan above reads. Any other difference, a
