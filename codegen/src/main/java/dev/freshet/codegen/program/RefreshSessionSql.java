@@ -37,6 +37,17 @@ public final class RefreshSessionSql {
               ORDER BY p.n)
       FROM freshet.refresh_window(?, true, ?, ?) AS r""";
 
+  /**
+   * A whole refresh in one statement ({@code freshet.refresh_from_client}, catalog V31): {@code $1} the name as
+   * given, {@code $2} the catalog version the caller runs with, {@code $3} each step's time, {@code $4} a recompute.
+   * Returns the stream table's schema and name, the mode used, the changed sources, the rows inserted, updated and
+   * deleted, the delta's rows, the window's rows, the mode's reason, the stream table's fallback reason, the
+   * profile's steps and their milliseconds (the buffers' cleanups last), and a cleanup's failure and its SQLSTATE.
+   * The NULLs stand for the procedure's OUT parameters, which a CALL names.
+   */
+  public static final String REFRESH_FROM_CLIENT = "CALL freshet.refresh_from_client(?, ?, ?, ?"
+      + ", NULL".repeat(15) + ")";
+
   /** {@link #TRY_REFRESH_LOCK}, waiting for the lock: granted (true) once it returns. */
   public static final String WAIT_FOR_REFRESH_LOCK =
       "SELECT true, current_setting('transaction_isolation') FROM pg_advisory_xact_lock(?, ?)";

@@ -50,7 +50,8 @@ public final class CatalogMigrations {
       "V22__refresh_without_jit.sql", "V23__join_order_trials.sql", "V24__alter_history_and_schedule_units.sql",
       "V25__query_read_columns.sql", "V26__source_column_ddl_named.sql",
       "V27__unread_column_ddl.sql", "V28__join_order_per_statement.sql",
-      "V29__delta_term_pieces.sql", "V30__large_change_tables_unindexed.sql");
+      "V29__delta_term_pieces.sql", "V30__large_change_tables_unindexed.sql",
+      "V31__refresh_in_one_call.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
 

@@ -78,8 +78,8 @@ public final class RefreshCommand implements Callable<Integer> {
       if (targets.isEmpty()) {
         err.println("no stream tables to refresh");
       }
-      int nameWidth = 0; // names in one column, however many are refreshed
-      for (String name : targets) {
+      int nameWidth = 0; // names in one column, however many are refreshed (one alone: no statement for it)
+      for (String name : targets.size() > 1 ? targets : List.<String>of()) {
         nameWidth = Math.max(nameWidth, DisplayWidth.of(displayName(c, name)));
       }
       for (String name : targets) {

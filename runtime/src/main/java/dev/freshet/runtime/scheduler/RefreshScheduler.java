@@ -53,14 +53,15 @@ public final class RefreshScheduler {
   public static List<Attempt> runDue(Connection c, OffsetDateTime now, int maxFailures, Consumer<Attempt> progress)
       throws SQLException {
     List<Attempt> attempts = new ArrayList<>();
-    for (StoredStreamTable st : StreamTables.inRefreshOrder(c)) {
+    // what decides which are due, read for all in one statement: a pass with nothing due sends no other
+    for (StreamTables.Scheduled scheduled : StreamTables.scheduledInRefreshOrder(c)) {
+      StoredStreamTable st = scheduled.table();
       if (st.schedule().isEmpty() || st.status().equals(StreamTables.SUSPENDED)) {
         continue;
       }
-      Duration interval = paced(Schedule.parse(st.schedule().get()).interval(),
-          StreamTables.lastRefreshDuration(c, st.id()));
+      Duration interval = paced(Schedule.parse(st.schedule().get()).interval(), scheduled.lastRefreshDuration());
       boolean due = st.lastRefreshAt().map(last -> !last.plus(interval).isAfter(now)).orElse(true);
-      StreamTables.Failures failures = StreamTables.consecutiveFailures(c, st.id());
+      StreamTables.Failures failures = scheduled.failures();
       if (failures.count() > 0) {
         due = !failures.last().plus(backoff(interval, failures.count())).isAfter(now);
       }

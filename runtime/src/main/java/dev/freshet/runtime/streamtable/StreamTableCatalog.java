@@ -117,6 +117,42 @@ final class StreamTableCatalog {
     return all;
   }
 
+  /**
+   * A stream table's row with what ordering and scheduling its refreshes needs (StreamTableRowSql
+   * .STREAM_TABLES_TO_SCHEDULE): the catalog's version as read with it, its relation's and its sources' ids, its
+   * last refresh's duration and its failures since (empty and none unless it is scheduled and not suspended).
+   */
+  record Scheduling(StoredStreamTable table, int catalogVersion, Optional<Long> relid, List<Long> sourceRelids,
+      Optional<java.time.Duration> lastRefreshDuration, StreamTables.Failures failures) {
+  }
+
+  /**
+   * Every stream table's {@link Scheduling}, in one statement, in the order of names; empty when the catalog cannot
+   * be read so (no catalog, or one of a version without these columns): the caller reads it as it did before.
+   */
+  static Optional<List<Scheduling>> toSchedule(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      return Optional.empty(); // a failed statement would end the caller's transaction
+    }
+    List<Scheduling> all = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.STREAM_TABLES_TO_SCHEDULE);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long relid = rs.getLong("relid");
+        Optional<Long> table = rs.wasNull() ? Optional.empty() : Optional.of(relid);
+        long micros = rs.getLong("last_refresh_micros");
+        Optional<java.time.Duration> last = rs.wasNull() ? Optional.empty()
+            : Optional.of(java.time.Duration.ofNanos(micros * 1000));
+        all.add(new Scheduling(read(rs), rs.getInt("catalog_version"), table,
+            List.of((Long[]) rs.getArray("source_relids").getArray()), last,
+            new StreamTables.Failures(rs.getInt("failures"), rs.getObject("last_failure", OffsetDateTime.class))));
+      }
+    } catch (SQLException e) {
+      return Optional.empty();
+    }
+    return Optional.of(all);
+  }
+
   private static StoredStreamTable read(ResultSet rs) throws SQLException {
     Array notes = rs.getArray("notes");
     return new StoredStreamTable(rs.getLong("id"),

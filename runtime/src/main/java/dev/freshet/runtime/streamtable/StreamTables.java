@@ -312,11 +312,15 @@ public final class StreamTables {
    */
   public static RefreshReport refresh(Connection c, String name, boolean profile, boolean recompute)
       throws SQLException {
+    long startNanos = System.nanoTime();
+    Optional<RefreshReport> inOneCall = refreshInOneCall(c, name, profile, recompute, startNanos);
+    if (inOneCall.isPresent()) {
+      return inOneCall.get();
+    }
     QualifiedName target = QualifiedName.parse(c, name);
     requireCatalog(c, target);
     StoredStreamTable first = StreamTableCatalog.require(c, target, false);
     requireOwner(c, first);
-    long startNanos = System.nanoTime();
     Work<Window> attempt = () -> {
       lockRefresh(c, target, first.id(), false);
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
@@ -416,6 +420,71 @@ public final class StreamTables {
   private static final String NEEDS_COMPILE = "FS005";
   /** SQLSTATE serialization_failure: the window's catalog row changed after its snapshot was taken. */
   private static final String SERIALIZATION_FAILURE = "40001";
+
+  /**
+   * What {@code freshet.refresh_from_client} (catalog V31) leaves to this side: its FS010 (a catalog of another
+   * version, a name that is not a stream table this role may refresh, a refresh running, row-level security: said
+   * here in this side's words), refresh_window's errors that {@link #attemptPreparing} recovers from or words
+   * itself, and the errors of a catalog without the procedure or of a connection where it cannot commit.
+   */
+  private static final Set<String> LEFT_TO_CLIENT = Set.of("FS010", NEEDS_RECONCILE, NEEDS_PROGRAMS,
+      NEEDS_EXACT_PROGRAM, NEEDS_COMPILE, SourceDdlRefusal.SOURCE_DROPPED, SourceDdlRefusal.TABLE_RENAMED,
+      SourceDdlRefusal.OTHER_COLUMNS_READ, SourceDdlRefusal.COLUMNS_RENAMED_OR_DROPPED, SERIALIZATION_FAILURE,
+      "42883", "3F000", "42P01", "42501", "22023", "42602", "55000", "2D000", "25001");
+
+  /**
+   * The refresh in one statement ({@code freshet.refresh_from_client}, catalog V31): everything {@link #refresh}
+   * does when there is nothing to prepare, in one round trip. Empty when it left the refresh to this side
+   * ({@link #LEFT_TO_CLIENT}): nothing was done, and the steps of {@link #refresh} do it. A refresh that failed
+   * otherwise is recorded as they record it, and its error thrown; a buffer cleanup that failed after the refresh
+   * was committed is thrown too, as theirs is, and not recorded.
+   */
+  private static Optional<RefreshReport> refreshInOneCall(Connection c, String name, boolean profile,
+      boolean recompute, long startNanos) throws SQLException {
+    if (!c.getAutoCommit()) {
+      return Optional.empty(); // the procedure commits: it cannot run inside the caller's transaction
+    }
+    RefreshReport report;
+    String cleanupFailure;
+    String cleanupState;
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.REFRESH_FROM_CLIENT)) {
+      ps.setString(1, name);
+      ps.setInt(2, CatalogMigrations.LATEST);
+      ps.setBoolean(3, profile);
+      ps.setBoolean(4, recompute);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        String[] steps = (String[]) rs.getArray("steps").getArray();
+        Double[] millis = (Double[]) rs.getArray("millis").getArray();
+        List<RefreshStepTime> times = new ArrayList<>();
+        for (int i = 0; i < steps.length; i++) {
+          times.add(new RefreshStepTime(steps[i], millis[i]));
+        }
+        report = new RefreshReport(new QualifiedName(rs.getString("schema_name"), rs.getString("table_name")),
+            Mode.valueOf(rs.getString("mode_used")), List.of((String[]) rs.getArray("changed_sources").getArray()),
+            rs.getLong("rows_inserted"), rs.getLong("rows_updated"), rs.getLong("rows_deleted"),
+            rs.getLong("delta_rows"), (System.nanoTime() - startNanos) / 1_000_000,
+            Optional.ofNullable(rs.getString("fallback_reason")), rs.getLong("window_rows"),
+            Optional.ofNullable(rs.getString("mode_reason")), times);
+        cleanupFailure = rs.getString("failure");
+        cleanupState = rs.getString("failure_state");
+      }
+    } catch (SQLException e) {
+      if (LEFT_TO_CLIENT.contains(e.getSQLState())) {
+        return Optional.empty();
+      }
+      try {
+        recordFailure(c, StreamTableCatalog.require(c, QualifiedName.parse(c, name), false), null, e);
+      } catch (SQLException | RuntimeException unrecorded) {
+        e.addSuppressed(unrecorded);
+      }
+      throw e;
+    }
+    if (cleanupFailure != null) {
+      throw new SQLException(cleanupFailure, cleanupState);
+    }
+    return Optional.of(report);
+  }
 
   /**
    * Runs {@code attempt} in a REPEATABLE READ transaction; when it reports that the sources' capture must
@@ -1115,32 +1184,63 @@ public final class StreamTables {
    * another: refreshing upstream first lets one pass carry a change all the way down).
    */
   public static List<StoredStreamTable> inRefreshOrder(Connection c) throws SQLException {
-    List<StoredStreamTable> all = list(c);
-    Map<Long, StoredStreamTable> byRelid = new java.util.HashMap<>();
-    for (StoredStreamTable st : all) {
-      relid(c, st.name()).ifPresent(r -> byRelid.put(r, st));
+    return scheduledInRefreshOrder(c).stream().map(Scheduled::table).toList();
+  }
+
+  /**
+   * A stream table as a pass of the service sees it: its catalog row and, when it is scheduled and not suspended,
+   * how long its last successful refresh took and its {@link Failures} since (else empty and none).
+   */
+  public record Scheduled(StoredStreamTable table, Optional<java.time.Duration> lastRefreshDuration,
+      Failures failures) {
+  }
+
+  /**
+   * {@link #inRefreshOrder}, with what the service decides by: in one statement (catalog V31,
+   * {@code STREAM_TABLES_TO_SCHEDULE}), else, for a catalog it cannot read that way (none, or of another version,
+   * which {@link CatalogMigrations#require} then refuses), statement by statement as before.
+   */
+  public static List<Scheduled> scheduledInRefreshOrder(Connection c) throws SQLException {
+    Optional<List<StreamTableCatalog.Scheduling>> read = StreamTableCatalog.toSchedule(c);
+    List<StreamTableCatalog.Scheduling> all;
+    if (read.isPresent() && !read.get().isEmpty() && read.get().stream().allMatch(s -> s.catalogVersion() == CatalogMigrations.LATEST)) {
+      all = read.get();
+    } else {
+      all = new ArrayList<>();
+      for (StoredStreamTable st : list(c)) {
+        boolean active = st.schedule().isPresent() && !st.status().equals(SUSPENDED);
+        all.add(new StreamTableCatalog.Scheduling(st, CatalogMigrations.LATEST, relid(c, st.name()),
+            StreamTableCatalog.sourceRelids(c, st.id()),
+            active ? lastRefreshDuration(c, st.id()) : Optional.empty(),
+            active ? consecutiveFailures(c, st.id()) : new Failures(0, null)));
+      }
     }
-    List<StoredStreamTable> ordered = new ArrayList<>();
+    Map<Long, StreamTableCatalog.Scheduling> byRelid = new HashMap<>();
+    for (StreamTableCatalog.Scheduling s : all) {
+      s.relid().ifPresent(r -> byRelid.put(r, s));
+    }
+    List<Scheduled> ordered = new ArrayList<>();
     Set<Long> placed = new HashSet<>();
-    for (StoredStreamTable st : all) {
-      place(c, st, byRelid, placed, ordered, new HashSet<>());
+    for (StreamTableCatalog.Scheduling s : all) {
+      place(s, byRelid, placed, ordered, new HashSet<>());
     }
     return ordered;
   }
 
-  private static void place(Connection c, StoredStreamTable st, Map<Long, StoredStreamTable> byRelid,
-      Set<Long> placed, List<StoredStreamTable> ordered, Set<Long> visiting) throws SQLException {
-    if (placed.contains(st.id()) || !visiting.add(st.id())) {
+  private static void place(StreamTableCatalog.Scheduling s, Map<Long, StreamTableCatalog.Scheduling> byRelid,
+      Set<Long> placed, List<Scheduled> ordered, Set<Long> visiting) {
+    long id = s.table().id();
+    if (placed.contains(id) || !visiting.add(id)) {
       return;
     }
-    for (long source : StreamTableCatalog.sourceRelids(c, st.id())) {
-      StoredStreamTable upstream = byRelid.get(source);
+    for (long source : s.sourceRelids()) {
+      StreamTableCatalog.Scheduling upstream = byRelid.get(source);
       if (upstream != null) {
-        place(c, upstream, byRelid, placed, ordered, visiting);
+        place(upstream, byRelid, placed, ordered, visiting);
       }
     }
-    placed.add(st.id());
-    ordered.add(st);
+    placed.add(id);
+    ordered.add(new Scheduled(s.table(), s.lastRefreshDuration(), s.failures()));
   }
 
   /**

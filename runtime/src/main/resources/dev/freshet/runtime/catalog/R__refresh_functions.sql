@@ -16,7 +16,9 @@
 -- changes buffered for a stream table since its last refresh, per source (V4). The procedure refresh: CALL
 -- freshet.refresh (V4, V11, V12; here since V20, which marks a stream table whose refresh_window saw DDL on a
 -- type, FS005). sources_under_row_security: the sources whose row-level security applies to the current role
--- (V12), which the procedure refuses to refresh differentially.
+-- (V12), which the procedure refuses to refresh differentially. The procedure refresh_from_client: the command
+-- line's and the service's refresh in one CALL (V31), which leaves to them what only they can do or say;
+-- clean_up_buffers: the buffers' cleanup after a refresh, for both procedures (V31).
 --
 -- Names in their messages and hints are quoted as the command line quotes them (dev.freshet.planner.sql.Quoting:
 -- every part in double quotes, a quote doubled: "public"."t", "fr_alice"), not by quote_ident or format('%I'),
@@ -888,11 +890,11 @@ DECLARE
   v_hint     text;
   v_mode     text;
   v_fallback text;
-  v_source   record;
   v_owner    name;
-  v_horizon  xid8;
   v_rls      text[];
   v_parts    text[];
+  v_steps    text[]; -- the cleanups' profile, not asked for here
+  v_times    double precision[];
 BEGIN
   SELECT st.id, freshet.display_name(st.schema_name, st.table_name)
   INTO v_id, v_label -- quoted as in refresh_window's messages
@@ -1019,28 +1021,147 @@ BEGIN
     RETURN;
   END IF;
   COMMIT;
-  -- only the buffers of the sources whose window held rows (V28): a row is freed by the refresh of its last
-  -- consumer to read it, whose window held it
-  FOR v_source IN SELECT s.source_relid, s.cleanup FROM freshet.refresh_sources s
-      WHERE s.stream_table_id = v_id AND s.label = ANY (v_result.changed_sources) LOOP
-    -- the capture's per-source lock ("FRCP", relid) keeps cleaning, capturing set-up and reconciling apart
-    IF to_regclass('freshet_changes.src_' || v_source.source_relid) IS NOT NULL THEN
-      PERFORM pg_advisory_xact_lock((x'46524350'::bigint << 32) | v_source.source_relid::bigint);
-      -- the horizon, as a value (see ChangeCapture): rows at or above it are still needed by some consumer
-      SELECT CASE WHEN count(*) = 0 THEN pg_snapshot_xmax(pg_current_snapshot())
-                  ELSE min(pg_snapshot_xmax(st.last_snapshot)) END INTO v_horizon
-      FROM freshet.stream_table_sources ss JOIN freshet.stream_tables st ON st.id = ss.stream_table_id
-      WHERE ss.source_relid = v_source.source_relid;
-      IF v_horizon IS NOT NULL THEN
-        -- (V28) not worth compiling: costed above jit_above_cost at SF-1, it deletes nothing most of the time
-        PERFORM set_config('jit', 'off', true);
-        EXECUTE v_source.cleanup USING v_source.source_relid, v_horizon;
-      END IF;
-    END IF;
-    COMMIT;
-  END LOOP;
+  -- only the buffers of the sources whose window held rows (V28); a source whose cleanup failed is named in the
+  -- error raised after the others were cleaned (V31): the refresh itself is committed
+  CALL freshet.clean_up_buffers(v_id, v_result.changed_sources, false, v_steps, v_times, v_message, v_state);
+  IF v_message IS NOT NULL THEN
+    RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state;
+  END IF;
 END
 $refresh$;
+
+-- The buffers' cleanup after a refresh whose window held rows, for CALL freshet.refresh and
+-- freshet.refresh_from_client (V31; the loop was freshet.refresh's since V28): only the buffers of the sources
+-- whose window held rows (a buffer row is freed by the refresh of its last consumer to read it, whose window
+-- held it), each in a transaction of its own under the capture's per-source lock ("FRCP", relid), which keeps
+-- cleaning, capture set-up and reconciling apart. The refresh is committed before: a cleanup that fails (a lock
+-- or statement timeout) is reported in failure and failure_state, first one only, after the other sources
+-- were cleaned; the rows it left are deleted by the next cleanup. With p_profile each source's step, in the
+-- command line's words, and its milliseconds are appended to steps and millis.
+CREATE OR REPLACE PROCEDURE freshet.clean_up_buffers(p_id bigint, p_changed text[], p_profile boolean,
+    INOUT steps text[], INOUT millis double precision[], INOUT failure text, INOUT failure_state text)
+LANGUAGE plpgsql AS $clean_up_buffers$
+DECLARE
+  v_source  record;
+  v_horizon xid8;
+  v_started timestamptz;
+  v_deleted bigint;
+BEGIN
+  FOR v_source IN SELECT s.source_relid, s.cleanup,
+        coalesce(freshet.display_name(n.nspname, c.relname), 'source ' || s.source_relid) AS shown
+      FROM freshet.refresh_sources s
+      LEFT JOIN pg_catalog.pg_class c ON c.oid = s.source_relid
+      LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE s.stream_table_id = p_id AND s.label = ANY (p_changed) LOOP
+    v_started := clock_timestamp();
+    v_deleted := 0;
+    BEGIN
+      IF to_regclass('freshet_changes.src_' || v_source.source_relid) IS NOT NULL THEN
+        PERFORM pg_advisory_xact_lock((x'46524350'::bigint << 32) | v_source.source_relid::bigint);
+        -- the horizon, as a value (see ChangeCapture): rows at or above it are still needed by some consumer
+        SELECT CASE WHEN count(*) = 0 THEN pg_snapshot_xmax(pg_current_snapshot())
+                    ELSE min(pg_snapshot_xmax(st.last_snapshot)) END INTO v_horizon
+        FROM freshet.stream_table_sources ss JOIN freshet.stream_tables st ON st.id = ss.stream_table_id
+        WHERE ss.source_relid = v_source.source_relid;
+        IF v_horizon IS NOT NULL THEN
+          -- (V28) not worth compiling: costed above jit_above_cost at SF-1, it deletes nothing most of the time
+          PERFORM set_config('jit', 'off', true);
+          EXECUTE v_source.cleanup USING v_source.source_relid, v_horizon;
+          GET DIAGNOSTICS v_deleted = ROW_COUNT;
+        END IF;
+      END IF;
+    EXCEPTION WHEN OTHERS THEN
+      IF failure IS NULL THEN
+        GET STACKED DIAGNOSTICS failure = MESSAGE_TEXT, failure_state = RETURNED_SQLSTATE;
+        failure := format('the refresh is committed, but cleaning up the change buffer of %s failed: %s',
+          v_source.shown, failure);
+      END IF;
+    END;
+    COMMIT;
+    IF p_profile THEN
+      steps := steps || format('after commit: clean up the change buffer of %s: %s %s deleted', v_source.shown,
+        v_deleted, CASE WHEN v_deleted = 1 THEN 'row' ELSE 'rows' END);
+      millis := millis || (extract(epoch FROM clock_timestamp() - v_started) * 1000)::double precision;
+    END IF;
+  END LOOP;
+END
+$clean_up_buffers$;
+
+-- A refresh in one statement, for the command line and the service (V31, issue 12): StreamTables.refresh calls
+-- it first, and does what it would do itself only when this procedure leaves it that to do. It takes the name
+-- as the command line resolves it (parse_ident; an unqualified name in the first schema of the search path), and
+-- does what CALL freshet.refresh does, but exactly (refresh_window's p_exact: a set of changed sources without a
+-- program of its own is FS003, for the caller to print it) and without recording a failure: the caller records
+-- the failures it does not recover from, once, as it did. What the caller says or does in its own words raises
+-- SQLSTATE FS010 before anything is done: a catalog of another version than p_catalog (the caller's), a name
+-- that is not a stream table's, a role that may not refresh it, its refresh lock held by another session, its
+-- sources under row-level security. Returns the stream table's name, what refresh_window returned, the
+-- stream table's fallback reason, and with p_profile the steps and milliseconds of the refresh, then of each
+-- buffer's cleanup; failure and failure_state say that a cleanup failed after the refresh was committed.
+CREATE OR REPLACE PROCEDURE freshet.refresh_from_client(p_name text, p_catalog integer, p_profile boolean,
+    p_full boolean, OUT schema_name text, OUT table_name text, OUT mode_used text, OUT changed_sources text[],
+    OUT rows_inserted bigint, OUT rows_updated bigint, OUT rows_deleted bigint, OUT delta_rows bigint,
+    OUT window_rows bigint, OUT mode_reason text, OUT fallback_reason text, OUT steps text[],
+    OUT millis double precision[], OUT failure text, OUT failure_state text)
+LANGUAGE plpgsql AS $refresh_from_client$
+#variable_conflict use_column
+DECLARE
+  v_parts  text[];
+  v_id     bigint;
+  v_owner  name;
+  v_result record;
+  v_rls    text[];
+BEGIN
+  IF p_catalog IS DISTINCT FROM (SELECT max(v.version) FROM freshet.schema_version v) THEN
+    RAISE EXCEPTION 'the catalog is not at version %', p_catalog USING ERRCODE = 'FS010';
+  END IF;
+  v_parts := pg_catalog.parse_ident(p_name); -- a name it cannot parse: the caller says why
+  IF cardinality(v_parts) = 1 THEN
+    v_parts := ARRAY[pg_catalog.current_schema(), v_parts[1]];
+  END IF;
+  SELECT st.id, st.owner_role, st.schema_name, st.table_name, st.fallback_reason
+  INTO v_id, v_owner, schema_name, table_name, fallback_reason
+  FROM freshet.stream_tables st
+  WHERE cardinality(v_parts) = 2 AND st.schema_name = v_parts[1] AND st.table_name = v_parts[2];
+  IF v_id IS NULL OR NOT freshet.may_manage(v_owner) THEN
+    RAISE EXCEPTION 'no stream table % that this role may refresh', p_name USING ERRCODE = 'FS010';
+  END IF;
+  COMMIT;
+  SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+  -- the key of freshet.refresh's lock ("FRRF", id): refreshes of one stream table never overlap
+  IF NOT pg_try_advisory_xact_lock(x'46525246'::integer, v_id::integer) THEN
+    RAISE EXCEPTION 'a refresh of stream table % is running', v_id USING ERRCODE = 'FS010';
+  END IF;
+  SELECT freshet.sources_under_row_security(array_agg(s.source_relid)) INTO v_rls
+  FROM freshet.stream_table_sources s
+  JOIN freshet.stream_tables st ON st.id = s.stream_table_id
+  WHERE s.stream_table_id = v_id AND st.effective_mode = 'DIFFERENTIAL';
+  IF cardinality(v_rls) > 0 THEN
+    RAISE EXCEPTION 'row-level security applies to sources of stream table %', v_id USING ERRCODE = 'FS010';
+  END IF;
+  SELECT * INTO v_result FROM freshet.refresh_window(v_id, true, p_profile, p_full) AS r;
+  mode_used := v_result.mode_used;
+  changed_sources := v_result.changed_sources;
+  rows_inserted := v_result.rows_inserted;
+  rows_updated := v_result.rows_updated;
+  rows_deleted := v_result.rows_deleted;
+  delta_rows := v_result.delta_rows;
+  window_rows := v_result.window_rows;
+  mode_reason := v_result.mode_reason;
+  SELECT coalesce(array_agg(p.e ->> 'step' ORDER BY p.n), '{}'),
+         coalesce(array_agg((p.e ->> 'ms')::double precision ORDER BY p.n), '{}')
+  INTO steps, millis
+  FROM jsonb_array_elements(v_result.profile) WITH ORDINALITY AS p(e, n);
+  IF v_result.window_rows = 0 AND v_result.rows_inserted + v_result.rows_updated + v_result.rows_deleted = 0 THEN
+    -- nothing read, nothing changed: a commit lost in a crash loses nothing (as freshet.refresh)
+    PERFORM set_config('synchronous_commit', 'off', true);
+  END IF;
+  COMMIT;
+  IF v_result.window_rows > 0 THEN
+    CALL freshet.clean_up_buffers(v_id, v_result.changed_sources, p_profile, steps, millis, failure, failure_state);
+  END IF;
+END
+$refresh_from_client$;
 
 -- DDL outside Freshet, recorded as it happens by event triggers (created by V13, V15, V18 when a superuser
 -- migrates the catalog) or, for types, seen by a refresh (V20): what they write into last_error and

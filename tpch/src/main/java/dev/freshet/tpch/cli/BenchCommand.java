@@ -149,11 +149,11 @@ public final class BenchCommand implements Callable<Integer> {
   boolean pgIvm;
 
   @Option(names = "--overhead",
-      description = "Instead of batches: what a refresh of a tiny window costs beyond freshet.refresh_window, for "
-          + "--queries (default 1,6): --rounds times (take 50) each of the command line's refresh, a service pass "
+      description = "Instead of batches: what a refresh of a tiny window costs beyond the statement that refreshes, "
+          + "for --queries (default 1,6): --rounds times (take 50) each of the command line's refresh, a service pass "
           + "with only that stream table due and CALL freshet.refresh, with nothing in the window and after a one-row "
           + "change, in this one JVM and session; per path the median total, the median time of the statement "
-          + "calling refresh_window, the rest, and the statements sent (commits included).")
+          + "that refreshes, the rest, and the statements sent (commits included).")
   boolean overhead;
 
   @Option(names = "--transactions", paramLabel = "N", defaultValue = "100",
@@ -639,11 +639,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<RefreshOverhead.Result> results = RefreshOverhead.measure(c, queries, rounds, line -> progress(out, line));
     out.println();
-    out.printf(Locale.ROOT, "TPC-H SF %s, %d round%s per path and window, in one JVM and session; medians. 'rest' is "
-        + "the refresh minus its refresh_window statement (per refresh, then the median).%n%n", sfText(), rounds,
+    out.printf(Locale.ROOT, "TPC-H SF %s, %d round%s per path and window, in one JVM and session; medians. 'refresh "
+        + "statement' is the one that refreshes (the command line's and the service's CALL, CALL freshet.refresh, or "
+        + "refresh_window when the command line's own steps run it); 'rest' is the refresh minus that statement (per "
+        + "refresh, then the median): the other statements and the client's work.%n%n", sfText(), rounds,
         rounds == 1 ? "" : "s");
-    TextTable table = new TextTable("query", "path", "window", ">total ms", ">refresh_window ms", ">rest ms",
-        ">total / refresh_window", ">statements");
+    TextTable table = new TextTable("query", "path", "window", ">total ms", ">refresh statement ms", ">rest ms",
+        ">total / refresh statement", ">statements");
     int failures = 0;
     for (RefreshOverhead.Result r : results) {
       for (var e : r.samples().entrySet()) {
