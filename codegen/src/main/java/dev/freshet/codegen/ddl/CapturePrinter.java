@@ -122,6 +122,15 @@ public final class CapturePrinter {
         .formatted(qualifiedBufferTable(sourceRelid), xid);
   }
 
+  /**
+   * {@link #cleanup} for {@code freshet.refresh}, with PostgreSQL's numbered parameters: {@code $1} the source's
+   * relation id, {@code $2} the horizon ({@code CaptureCatalogSql.CLEANUP_HORIZON}).
+   */
+  public static String cleanupForRefresh(long sourceRelid) {
+    return cleanup(sourceRelid)
+        .replace("?::pg_catalog.xid8", "$2::pg_catalog.xid8").replace("?::pg_catalog.oid", "$1::pg_catalog.oid");
+  }
+
   /** Forgets the buffer of the source with relation id {@code $1} in the catalog (its table is dropped apart). */
   public static final String FORGET_BUFFER =
       "DELETE FROM freshet.change_buffers WHERE source_relid = ?::pg_catalog.oid";

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.capture;
 
+import dev.freshet.codegen.ddl.CaptureCatalogSql;
 import dev.freshet.codegen.ddl.CaptureEvent;
 import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.ddl.TableDdlPrinter;
@@ -45,222 +46,6 @@ public final class ChangeCapture {
   /** High word of the per-source advisory lock keys ("FRCP"); the low word is the relation id. */
   private static final long LOCK_CLASS = 0x46524350_00000000L;
 
-  private static final String RESOLVE = """
-      SELECT c.oid, c.relkind, c.relpersistence
-      FROM pg_catalog.pg_class c
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = ? AND c.relname = ?""";
-
-  private static final String RELATION_NAME = """
-      SELECT n.nspname, c.relname
-      FROM pg_catalog.pg_class c
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.oid = ?::pg_catalog.oid AND c.relkind IN ('r', 'p')""";
-
-  // Domains become their base types (typmod included, through domains over domains): a domain's
-  // NOT NULL or CHECK would reject the NULLs of TRUNCATE markers and of widened columns.
-  private static final String SOURCE_COLUMNS = """
-      WITH RECURSIVE col (attnum, attname, attcollation, typid, typmod) AS (
-        SELECT a.attnum, a.attname, a.attcollation, a.atttypid, a.atttypmod
-        FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
-        UNION ALL
-        SELECT col.attnum, col.attname, col.attcollation, t.typbasetype,
-               CASE WHEN col.typmod <> -1 THEN col.typmod ELSE t.typtypmod END
-        FROM col
-        JOIN pg_catalog.pg_type t ON t.oid = col.typid
-        WHERE t.typtype = 'd'
-      )
-      SELECT col.attname, pg_catalog.format_type(col.typid, col.typmod), cn.nspname, co.collname
-      FROM col
-      JOIN pg_catalog.pg_type t ON t.oid = col.typid AND t.typtype <> 'd'
-      LEFT JOIN pg_catalog.pg_collation co ON co.oid = col.attcollation AND col.attcollation <> t.typcollation
-      LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-      ORDER BY col.attnum""";
-
-  private static final String PRIMARY_KEY = """
-      SELECT a.attname
-      FROM pg_catalog.pg_index i
-      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-      WHERE i.indrelid = ?::pg_catalog.oid AND i.indisprimary""";
-
-  private static final String BUFFER_COLUMNS = """
-      SELECT a.attname
-      FROM pg_catalog.pg_attribute a
-      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attnum""";
-
-  // As SOURCE_COLUMNS prints them: the type, and the collation when it is not the type's default.
-  private static final String BUFFER_COLUMN_TYPES = """
-      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), cn.nspname, co.collname
-      FROM pg_catalog.pg_attribute a
-      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-      LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
-      LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-      WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped""";
-
-  private static final String FUNCTIONS = """
-      SELECT count(*)
-      FROM pg_catalog.pg_proc p
-      JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-      WHERE n.nspname = 'freshet_changes' AND p.proname = ANY (?::pg_catalog.text[]) AND p.pronargs = 0""";
-
-  private static final String TRIGGERS = """
-      SELECT t.tgname
-      FROM pg_catalog.pg_trigger t
-      WHERE t.tgrelid = ?::pg_catalog.oid AND NOT t.tgisinternal""";
-
-  private static final String UPSERT = """
-      INSERT INTO freshet.change_buffers (source_relid, source_schema, source_table, buffer_table, captured_columns)
-      VALUES (?::pg_catalog.oid, ?, ?, ?, ?::pg_catalog.name[])
-      ON CONFLICT (source_relid) DO UPDATE
-      SET source_schema = excluded.source_schema,
-          source_table = excluded.source_table,
-          buffer_table = excluded.buffer_table,
-          captured_columns = excluded.captured_columns""";
-
-  // The reason of a marker written with it, and the transaction that wrote both (catalog V17).
-  private static final String RECORD_MARKER = """
-      UPDATE freshet.change_buffers SET marker_reason = ?, marker_xid = pg_catalog.pg_current_xact_id()
-      WHERE source_relid = ?::pg_catalog.oid""";
-
-  // The layout the capture functions were written for (catalog V15); NULL for capture set up before.
-  private static final String RECORD_LAYOUT = """
-      UPDATE freshet.change_buffers SET captured_attnums = ?::pg_catalog.int2[], captured_layout = ?
-      WHERE source_relid = ?::pg_catalog.oid""";
-
-  private static final String RECORDED_LAYOUT = """
-      SELECT captured_columns, captured_attnums, captured_layout
-      FROM freshet.change_buffers
-      WHERE source_relid = ?::pg_catalog.oid""";
-
-  private static final String FIND = """
-      SELECT source_relid, source_schema, source_table, buffer_table, captured_columns
-      FROM freshet.change_buffers
-      WHERE source_relid = ?::pg_catalog.oid""";
-
-  private static final String IN_USE = """
-      SELECT EXISTS (SELECT FROM freshet.stream_table_sources WHERE source_relid = ?::pg_catalog.oid)""";
-
-  // The guard view's columns: the source's names when capture was last set up, in source order.
-  private static final String GUARD_COLUMNS = """
-      SELECT a.attname
-      FROM pg_catalog.pg_attribute a
-      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND c.relkind = 'v' AND a.attnum > 0
-      ORDER BY a.attnum""";
-
-  private static final String GUARD_EXISTS = """
-      SELECT EXISTS (
-        SELECT FROM pg_catalog.pg_class c
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'freshet_changes' AND c.relname = ? AND c.relkind = 'v')""";
-
-  // Tables whose statements change rows of the source $1 without firing its statement triggers: its
-  // partitions and inheritance children at every level (a statement may name them), and its
-  // ancestors (their statements reach the source's rows). Ordinary and partitioned tables only.
-  private static final String RELATED_CTE = """
-      WITH RECURSIVE down (relid) AS (
-        SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = %1$s
-        UNION
-        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN down d ON i.inhparent = d.relid
-      ), up (relid) AS (
-        SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = %1$s
-        UNION
-        SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up u ON i.inhrelid = u.relid
-      ), related (relid) AS (
-        SELECT r.relid FROM (SELECT relid FROM down UNION SELECT relid FROM up) r
-        JOIN pg_catalog.pg_class c ON c.oid = r.relid AND c.relkind IN ('r', 'p')
-      )""";
-
-  // Whether a related table calls the source's TRUNCATE function from a trigger: the marker trigger,
-  // whatever its name (older versions named it freshet_capture_direct).
-  private static final String MARKED = """
-      EXISTS (SELECT FROM pg_catalog.pg_trigger t
-              WHERE t.tgrelid = related.relid AND t.tgfoid = pg_catalog.to_regprocedure(%s))""";
-
-  // One statement for all the sources of a refresh: those with a buffer whose guard view is gone, or
-  // whose guard view's columns are no longer the first columns of the source, name for name, or whose
-  // columns are no longer laid out as the capture functions were written for (a column dropped, a
-  // captured one retyped: the functions then write markers; or capture set up before catalog V15,
-  // which records no layout), or with a related table that lacks the marker trigger (created, attached
-  // or inheriting since).
-  private static final String NEEDING_RECONCILE = """
-      SELECT r.relid
-      FROM pg_catalog.unnest(?::pg_catalog.oid[]) AS r(relid)
-      CROSS JOIN LATERAL (
-        SELECT pg_catalog.to_regclass('freshet_changes.src_' || r.relid) AS buffer,
-               pg_catalog.to_regclass('freshet_changes.src_' || r.relid || '_columns_in_use') AS guard
-      ) AS o
-      CROSS JOIN LATERAL (
-        SELECT coalesce(pg_catalog.array_agg(a.attname ORDER BY a.attnum), '{}') AS names
-        FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = o.guard AND a.attnum > 0
-      ) AS guarded
-      CROSS JOIN LATERAL (
-        SELECT coalesce(pg_catalog.array_agg(a.attname ORDER BY a.attnum), '{}') AS names
-        FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = r.relid AND a.attnum > 0 AND NOT a.attisdropped
-      ) AS source
-      LEFT JOIN freshet.change_buffers AS cb ON cb.source_relid = r.relid
-      WHERE o.buffer IS NOT NULL
-        AND (o.guard IS NULL
-             OR guarded.names IS DISTINCT FROM source.names[1:pg_catalog.cardinality(guarded.names)]
-             OR cb.captured_layout IS NULL
-             OR cb.captured_layout IS DISTINCT FROM
-      %s
-             OR EXISTS (
-      %s
-               SELECT FROM related WHERE NOT %s))""".formatted(
-      CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing(),
-      RELATED_CTE.formatted("r.relid").indent(9).stripTrailing(),
-      MARKED.formatted("'freshet_changes.src_' || r.relid || '_trunc()'"));
-
-  // The related tables of a source, and whether each carries the source's marker trigger.
-  private static final String RELATED = RELATED_CTE.formatted("?::pg_catalog.oid") + """
-
-      SELECT n.nspname, c.relname, %s
-      FROM related
-      JOIN pg_catalog.pg_class c ON c.oid = related.relid
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      ORDER BY c.oid""".formatted(MARKED.formatted("?"));
-
-  // Tables other than the source whose triggers call the source's TRUNCATE function (marker triggers,
-  // also on tables no longer related: a detached partition keeps its triggers), with the trigger's name.
-  private static final String MARKER_TRIGGERS = """
-      SELECT n.nspname, c.relname, t.tgname
-      FROM pg_catalog.pg_trigger t
-      JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
-      JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
-      WHERE fn.nspname = 'freshet_changes' AND f.proname = ? AND t.tgrelid <> ?::pg_catalog.oid""";
-
-  private static final String SOURCE_ATTRIBUTES = """
-      SELECT a.attname, a.attnum, a.atttypid::pg_catalog.int8, a.atttypmod, a.attcollation::pg_catalog.int8
-      FROM pg_catalog.pg_attribute a
-      WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attnum""";
-
-
-  // A row may go once every consumer's stored snapshot sees its transaction; a consumer that was never
-  // refreshed (NULL snapshot) keeps everything. Such a row's xid is below every consumer's snapshot xmax,
-  // so the smallest xmax, the horizon, bounds the DELETE to an index range over what may be deletable,
-  // instead of a visibility test per consumer for every buffered row. It is passed as a value, so that the
-  // planner sees how narrow that range is (a subquery is estimated as a third of the buffer).
-  // With no consumer at all nothing needs any row: the horizon is then that of the current snapshot.
-  private static final String CLEANUP_HORIZON = """
-      SELECT (CASE WHEN count(*) = 0 THEN pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())
-                   ELSE min(pg_catalog.pg_snapshot_xmax(st.last_snapshot)) END)::text
-      FROM freshet.stream_table_sources s
-      JOIN freshet.stream_tables st ON st.id = s.stream_table_id
-      WHERE s.source_relid = ?::pg_catalog.oid""";
-
   private ChangeCapture() {
   }
 
@@ -305,7 +90,7 @@ public final class ChangeCapture {
     String bufferTable = CapturePrinter.bufferTable(relid);
     List<String> capturedAfter = plan.captured();
     ChangeBuffer buffer = new ChangeBuffer(relid, sourceSchema, sourceTable, bufferTable, capturedAfter);
-    try (PreparedStatement s = c.prepareStatement(UPSERT)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.UPSERT_BUFFER)) {
       s.setLong(1, relid);
       s.setString(2, sourceSchema);
       s.setString(3, sourceTable);
@@ -321,7 +106,7 @@ public final class ChangeCapture {
 
   /** Records in {@code freshet.change_buffers} the layout the capture functions were just written for. */
   private static void recordLayout(Connection c, long relid, Layout layout) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(RECORD_LAYOUT)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RECORD_LAYOUT)) {
       s.setString(1, CapturePrinter.attnumArray(layout.attnums()));
       s.setString(2, layout.text());
       s.setLong(3, relid);
@@ -349,7 +134,7 @@ public final class ChangeCapture {
   /** Those of the sources {@code relids} that {@link #needsReconcile}, in one query. */
   public static Set<Long> needingReconcile(Connection c, Collection<Long> relids) throws SQLException {
     Set<Long> needing = new LinkedHashSet<>();
-    try (PreparedStatement s = c.prepareStatement(NEEDING_RECONCILE)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.NEEDING_RECONCILE)) {
       s.setArray(1, c.createArrayOf("bigint", relids.toArray()));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -365,11 +150,7 @@ public final class ChangeCapture {
    * relation ids; returns the array of those needing reconciliation, NULL when none.
    */
   public static String needingReconcileSql() {
-    String query = NEEDING_RECONCILE.replace("?::pg_catalog.oid[]", "$1::pg_catalog.oid[]");
-    if (query.contains("?")) {
-      throw new IllegalStateException("NEEDING_RECONCILE has a parameter besides the relation ids");
-    }
-    return "SELECT pg_catalog.array_agg(needing.relid) FROM (\n" + query + "\n) AS needing";
+    return CaptureCatalogSql.needingReconcileArray();
   }
 
   /**
@@ -377,8 +158,7 @@ public final class ChangeCapture {
    * the horizon (the smallest xmax of its consumers' snapshots).
    */
   public static String cleanupSql(long relid) {
-    return CapturePrinter.cleanup(relid)
-        .replace("?::pg_catalog.xid8", "$2::pg_catalog.xid8").replace("?::pg_catalog.oid", "$1::pg_catalog.oid");
+    return CapturePrinter.cleanupForRefresh(relid);
   }
 
   /**
@@ -432,7 +212,8 @@ public final class ChangeCapture {
     List<SourceAttribute> attributes = sourceAttributes(c, relid);
     List<String> order = attributes.stream().map(SourceAttribute::name).toList();
     boolean guarded = guardExists(c, relid);
-    List<String> guardColumns = guarded ? names(c, GUARD_COLUMNS, s -> s.setString(1, guardName(relid))) : List.of();
+    List<String> guardColumns = guarded
+        ? names(c, CaptureCatalogSql.GUARD_COLUMNS, s -> s.setString(1, guardName(relid))) : List.of();
     List<String> captured = bufferColumns(c, CapturePrinter.bufferTable(relid)).stream()
         .filter(name -> !CapturePrinter.BUFFER_COLUMNS.contains(name)).toList();
     // The column numbers the capture functions were written for, by buffer column (catalog V15; capture
@@ -559,7 +340,7 @@ public final class ChangeCapture {
       ddl.add(CapturePrinter.truncateMarker(relid));
     }
     execute(c, ddl);
-    try (PreparedStatement s = c.prepareStatement(UPSERT)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.UPSERT_BUFFER)) {
       s.setLong(1, relid);
       s.setString(2, sourceSchema);
       s.setString(3, sourceTable);
@@ -584,23 +365,10 @@ public final class ChangeCapture {
     return true;
   }
 
-  // Per reader of the source, the captured columns changed by DDL that it must recompute for (catalog V27).
-  private static final String READERS_TO_RECOMPUTE = """
-      SELECT s.stream_table_id, freshet.capture_ddl_columns(s.stream_table_id, s.source_relid)
-      FROM freshet.stream_table_sources AS s
-      WHERE s.source_relid = ?::pg_catalog.oid""";
-
-  // The next refresh recomputes it in full, and says why (catalog V18's rebuild_step, which a refresh clears);
-  // a stream table that must be compiled again first (DDL on a type) gets there after its compile.
-  private static final String MARK_RECOMPUTE = """
-      UPDATE freshet.stream_tables
-      SET rebuild_step = 'recompute', pending_rebuild = ? || ': its next refresh recomputes it in full'
-      WHERE id = ? AND rebuild_step IS DISTINCT FROM 'compile'""";
-
   /** The readers of the source and, for each, the recorded numbers of the captured columns it must recompute for. */
   private static Map<Long, List<Integer>> readersToRecompute(Connection c, long relid) throws SQLException {
     Map<Long, List<Integer>> readers = new LinkedHashMap<>();
-    try (PreparedStatement s = c.prepareStatement(READERS_TO_RECOMPUTE)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.READERS_TO_RECOMPUTE)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -620,7 +388,7 @@ public final class ChangeCapture {
   }
 
   private static void markRecompute(Connection c, long streamTableId, String reason) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(MARK_RECOMPUTE)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.MARK_RECOMPUTE)) {
       s.setString(1, reason);
       s.setLong(2, streamTableId);
       s.executeUpdate();
@@ -629,7 +397,7 @@ public final class ChangeCapture {
 
   /** Why the marker this transaction wrote into the source's buffer makes its consumers recompute (catalog V17). */
   private static void recordMarker(Connection c, long relid, String reason) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(RECORD_MARKER)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RECORD_MARKER)) {
       s.setString(1, reason);
       s.setLong(2, relid);
       s.executeUpdate();
@@ -642,7 +410,7 @@ public final class ChangeCapture {
    */
   private static Optional<String> recordedLayout(Connection c, long relid, Map<String, Integer> attnums)
       throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(RECORDED_LAYOUT)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RECORDED_LAYOUT)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next() || rs.getString(3) == null || rs.getArray(2) == null) {
@@ -670,7 +438,7 @@ public final class ChangeCapture {
   /** The source's columns (dropped ones left out) in order, as PostgreSQL numbers and types them. */
   private static List<SourceAttribute> sourceAttributes(Connection c, long relid) throws SQLException {
     List<SourceAttribute> attributes = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(SOURCE_ATTRIBUTES)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.SOURCE_ATTRIBUTES)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -687,10 +455,10 @@ public final class ChangeCapture {
    */
   private static List<List<String>> relatedWithoutMarker(Connection c, long relid) throws SQLException {
     List<List<String>> missing = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(RELATED)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RELATED_TABLES)) {
       s.setLong(1, relid);
       s.setLong(2, relid);
-      s.setString(3, CapturePrinter.qualifiedFunction(relid, CaptureEvent.TRUNCATE) + "()");
+      s.setString(3, CaptureCatalogSql.truncateFunctionSignature(relid));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           if (!rs.getBoolean(3)) {
@@ -728,7 +496,7 @@ public final class ChangeCapture {
   }
 
   private static boolean guardExists(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(GUARD_EXISTS)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.GUARD_EXISTS)) {
       s.setString(1, guardName(relid));
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -811,7 +579,7 @@ public final class ChangeCapture {
 
   /** The change buffer recorded for the source with relation id {@code relid}, if any. */
   public static Optional<ChangeBuffer> find(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(FIND)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.FIND_BUFFER)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
@@ -855,7 +623,7 @@ public final class ChangeCapture {
       ddl.addAll(CapturePrinter.dropTriggers(sourceName.get().get(0), sourceName.get().get(1)));
     }
     // Marker triggers of related tables (also of tables related no longer) call the TRUNCATE function.
-    try (PreparedStatement s = c.prepareStatement(MARKER_TRIGGERS)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.MARKER_TRIGGERS)) {
       s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.TRUNCATE));
       s.setLong(2, relid);
       try (ResultSet rs = s.executeQuery()) {
@@ -900,7 +668,7 @@ public final class ChangeCapture {
       return 0;
     }
     String horizon;
-    try (PreparedStatement s = c.prepareStatement(CLEANUP_HORIZON)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.CLEANUP_HORIZON)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -923,7 +691,7 @@ public final class ChangeCapture {
   }
 
   private static boolean inUse(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(IN_USE)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.SOURCE_IN_USE)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
@@ -934,7 +702,7 @@ public final class ChangeCapture {
 
   /** Schema and name of the table with relation id {@code relid}, if it still exists. */
   public static Optional<List<String>> relationName(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(RELATION_NAME)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RELATION_NAME)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(List.of(rs.getString(1), rs.getString(2))) : Optional.empty();
@@ -958,7 +726,7 @@ public final class ChangeCapture {
     long relid;
     String relkind;
     String persistence;
-    try (PreparedStatement s = c.prepareStatement(RESOLVE)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RESOLVE_SOURCE)) {
       s.setString(1, schema);
       s.setString(2, table);
       try (ResultSet rs = s.executeQuery()) {
@@ -1002,7 +770,7 @@ public final class ChangeCapture {
   /** The source's columns by name, in column order, with the types a buffer gives them. */
   private static Map<String, CapturedColumn> sourceColumns(Connection c, long relid) throws SQLException {
     Map<String, CapturedColumn> columns = new LinkedHashMap<>();
-    try (PreparedStatement s = c.prepareStatement(SOURCE_COLUMNS)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.SOURCE_COLUMNS)) {
       s.setLong(1, relid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -1017,13 +785,13 @@ public final class ChangeCapture {
   }
 
   private static List<String> primaryKey(Connection c, long relid) throws SQLException {
-    return names(c, PRIMARY_KEY, s -> s.setLong(1, relid));
+    return names(c, CaptureCatalogSql.PRIMARY_KEY, s -> s.setLong(1, relid));
   }
 
   /** The buffer's columns with their types and collations, as {@link #sourceColumns} gives a source's. */
   private static Map<String, CapturedColumn> bufferColumnTypes(Connection c, long relid) throws SQLException {
     Map<String, CapturedColumn> types = new HashMap<>();
-    try (PreparedStatement s = c.prepareStatement(BUFFER_COLUMN_TYPES)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.BUFFER_COLUMN_TYPES)) {
       s.setString(1, CapturePrinter.bufferTable(relid));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -1038,11 +806,11 @@ public final class ChangeCapture {
 
   /** All columns of the buffer table, its own first; empty when it does not exist. */
   private static List<String> bufferColumns(Connection c, String bufferTable) throws SQLException {
-    return names(c, BUFFER_COLUMNS, s -> s.setString(1, bufferTable));
+    return names(c, CaptureCatalogSql.BUFFER_TABLE_COLUMNS, s -> s.setString(1, bufferTable));
   }
 
   private static Set<String> triggers(Connection c, long relid) throws SQLException {
-    return new LinkedHashSet<>(names(c, TRIGGERS, s -> s.setLong(1, relid)));
+    return new LinkedHashSet<>(names(c, CaptureCatalogSql.TRIGGER_NAMES, s -> s.setLong(1, relid)));
   }
 
   private static boolean hasCaptureTriggers(Connection c, long relid) throws SQLException {
@@ -1051,7 +819,7 @@ public final class ChangeCapture {
   }
 
   private static boolean functionsExist(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(FUNCTIONS)) {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.CAPTURE_FUNCTION_COUNT)) {
       s.setArray(1, c.createArrayOf("text", Stream.of(CaptureEvent.values())
           .map(event -> CapturePrinter.functionName(relid, event)).toArray()));
       try (ResultSet rs = s.executeQuery()) {
