@@ -105,6 +105,15 @@ public final class RefreshSessionSql {
       "SELECT pg_catalog.set_config(kv.key, kv.value, true) FROM freshet.stream_tables AS st, "
           + "pg_catalog.jsonb_each_text(coalesce(st.settings, '{}')) AS kv WHERE st.id = ?";
 
+  /**
+   * Sets, for the rest of the transaction, the search_path a stream table was created under: {@code schemas} in
+   * order, each quoted.
+   */
+  public static String setLocalSearchPath(java.util.List<String> schemas) {
+    return "SET LOCAL search_path TO "
+        + String.join(", ", schemas.stream().map(dev.freshet.planner.sql.Quoting::identifier).toList());
+  }
+
   /** Sets setting {@code $1} to {@code $2} for the session (libpq's {@code PGTZ}, for one). */
   public static final String SET_SESSION_SETTING = "SELECT pg_catalog.set_config(?, ?, false)";
 

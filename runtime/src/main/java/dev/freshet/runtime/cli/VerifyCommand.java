@@ -1,5 +1,6 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.codegen.program.SystemCatalogSql;
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.runtime.oracle.BagComparison;
 import dev.freshet.runtime.streamtable.QualifiedName;
@@ -207,10 +208,7 @@ public final class VerifyCommand implements Callable<Integer> {
   private static List<String> userColumns(Connection c, QualifiedName target) throws SQLException {
     List<String> names = new ArrayList<>();
     // the catalog's list, by a bound name: no query over the stream table is built here
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT a.attname FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY a.attnum""")) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.COLUMN_NAMES_BY_NAME)) {
       ps.setString(1, target.sql());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

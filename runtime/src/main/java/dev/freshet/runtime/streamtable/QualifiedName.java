@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.program.SystemCatalogSql;
 import dev.freshet.planner.sql.Quoting;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +23,7 @@ public record QualifiedName(String schema, String name) {
    */
   public static QualifiedName parse(Connection c, String text) throws SQLException {
     List<String> parts;
-    try (PreparedStatement ps = c.prepareStatement("SELECT parse_ident(?), current_schema()")) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.PARSE_NAME)) {
       ps.setString(1, text);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

@@ -2,7 +2,9 @@ package dev.freshet.runtime.streamtable;
 
 import dev.freshet.codegen.program.RefreshHistorySql;
 import dev.freshet.codegen.program.RefreshSessionSql;
+import dev.freshet.codegen.program.StreamTableCatalogSql;
 import dev.freshet.codegen.program.StreamTableRowSql;
+import dev.freshet.codegen.program.SystemCatalogSql;
 import dev.freshet.planner.sql.Quoting;
 import java.sql.Array;
 import java.sql.Connection;
@@ -17,18 +19,13 @@ import java.util.Optional;
 /** Reads and writes the rows of the {@code freshet} catalog schema about stream tables. */
 final class StreamTableCatalog {
 
-  private static final String COLUMNS = "id, schema_name, table_name, owner_role, defining_query, "
-      + "requested_mode, effective_mode, fallback_reason, notes, schedule, status, last_snapshot::text, "
-      + "last_refresh_at, last_error, created_at, search_path, pending_rebuild";
-
   private StreamTableCatalog() {
   }
 
   static Optional<StoredStreamTable> find(Connection c, QualifiedName name, boolean forUpdate)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-        + " FROM freshet.stream_tables WHERE schema_name = ? AND table_name = ?"
-        + (forUpdate ? " FOR UPDATE" : ""))) {
+    try (PreparedStatement ps = c.prepareStatement(forUpdate
+        ? StreamTableCatalogSql.STREAM_TABLE_FOR_UPDATE : StreamTableCatalogSql.STREAM_TABLE)) {
       ps.setString(1, name.schema());
       ps.setString(2, name.name());
       try (ResultSet rs = ps.executeQuery()) {
@@ -47,7 +44,7 @@ final class StreamTableCatalog {
 
   /** Whether the current role may manage stream tables owned by {@code owner} (catalog V11, freshet.may_manage). */
   static boolean mayManage(Connection c, String owner) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.may_manage(?)")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.MAY_MANAGE)) {
       ps.setString(1, owner);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -58,13 +55,7 @@ final class StreamTableCatalog {
 
   /** Whether the current role may read every change buffer of stream table {@code id}'s sources. */
   static boolean changesVisible(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT pg_catalog.has_schema_privilege('freshet_changes', 'USAGE')
-          AND coalesce(bool_and(pg_catalog.has_table_privilege(b.oid, 'SELECT')), true)
-        FROM freshet.stream_table_sources s
-        JOIN pg_catalog.pg_class b ON b.relname = 'src_' || s.source_relid::text
-        JOIN pg_catalog.pg_namespace n ON n.oid = b.relnamespace AND n.nspname = 'freshet_changes'
-        WHERE s.stream_table_id = ?""")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.CHANGES_VISIBLE)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -84,8 +75,7 @@ final class StreamTableCatalog {
 
   /** What relation {@code name} is ({@code a table}, {@code a view}, ...), when there is one. */
   static Optional<String> relationKind(Connection c, QualifiedName name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT k.relkind FROM pg_catalog.pg_class k WHERE k.oid = pg_catalog.to_regclass(?)")) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.RELATION_KIND)) {
       ps.setString(1, name.sql());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -107,8 +97,7 @@ final class StreamTableCatalog {
 
   static List<StoredStreamTable> list(Connection c) throws SQLException {
     List<StoredStreamTable> all = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-        + " FROM freshet.stream_tables ORDER BY schema_name, table_name");
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.STREAM_TABLES);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         all.add(read(rs));
@@ -176,8 +165,7 @@ final class StreamTableCatalog {
    * are locked, with the snapshot its population saw).
    */
   static long reserveId(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT nextval(pg_catalog.pg_get_serial_sequence('freshet.stream_tables', 'id'))");
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.RESERVE_ID);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -210,10 +198,7 @@ final class StreamTableCatalog {
   /** The columns of table {@code relid} in order, hidden ones included. */
   static List<String> columns(Connection c, long relid) throws SQLException {
     List<String> columns = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT a.attname FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = ?::pg_catalog.oid AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY a.attnum""")) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.COLUMN_NAMES_BY_RELID)) {
       ps.setLong(1, relid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -227,11 +212,7 @@ final class StreamTableCatalog {
   /** The state tables of stream table {@code id}, qualified and quoted, as they exist now. */
   static List<List<String>> stateTables(Connection c, long id) throws SQLException {
     List<List<String>> tables = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT n.nspname, t.relname
-        FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-        WHERE n.nspname = ? AND t.relkind = 'r' AND pg_catalog.starts_with(t.relname, ?)
-        ORDER BY t.relname""")) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.TABLES_BY_PREFIX)) {
       ps.setString(1, dev.freshet.rules.rel.StateTables.SCHEMA);
       ps.setString(2, dev.freshet.rules.rel.StateTables.prefix(id));
       try (ResultSet rs = ps.executeQuery()) {
@@ -245,8 +226,7 @@ final class StreamTableCatalog {
 
   static void insertSource(Connection c, long id, long relid, List<String> name, List<String> columns)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO freshet.stream_table_sources "
-        + "(stream_table_id, source_relid, source_schema, source_table, columns) VALUES (?, ?::oid, ?, ?, ?)")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.INSERT_STREAM_TABLE_SOURCE)) {
       ps.setLong(1, id);
       ps.setLong(2, relid);
       ps.setString(3, name.get(0));
@@ -261,7 +241,7 @@ final class StreamTableCatalog {
    * security of a source (catalog V18): {@code compile} or {@code recompute}; empty when nothing.
    */
   static Optional<String> rebuildStep(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT rebuild_step FROM freshet.stream_tables WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.REBUILD_STEP)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
@@ -275,7 +255,7 @@ final class StreamTableCatalog {
    * the reason, empty when it marked nothing.
    */
   static Optional<String> noteTypeChanges(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT freshet.note_type_changes(?, NULL)")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.NOTE_TYPE_CHANGES)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -285,7 +265,7 @@ final class StreamTableCatalog {
   }
 
   static void setRebuildStep(Connection c, long id, String step) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET rebuild_step = ? WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.SET_REBUILD_STEP)) {
       ps.setString(1, step);
       ps.setLong(2, id);
       ps.executeUpdate();
@@ -294,7 +274,7 @@ final class StreamTableCatalog {
 
   /** When stream table {@code id} was last compiled again after DDL on a source; empty if never. */
   static Optional<OffsetDateTime> rebuiltAt(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT rebuilt_at FROM freshet.stream_tables WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.REBUILT_AT)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)) : Optional.empty();
@@ -304,8 +284,7 @@ final class StreamTableCatalog {
 
   /** Stream table {@code id} is compiled again now: plans of it compiled before, in any process, are stale. */
   static void markRebuilt(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET rebuilt_at = clock_timestamp() "
-        + "WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.MARK_REBUILT)) {
       ps.setLong(1, id);
       ps.executeUpdate();
     }
@@ -313,8 +292,7 @@ final class StreamTableCatalog {
 
   /** {@link #markRebuilt} for every stream table reading source {@code relid}. */
   static void markReadersRebuilt(Connection c, long relid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET rebuilt_at = clock_timestamp() "
-        + "WHERE id IN (SELECT stream_table_id FROM freshet.stream_table_sources WHERE source_relid = ?::oid)")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.MARK_READERS_REBUILT)) {
       ps.setLong(1, relid);
       ps.executeUpdate();
     }
@@ -338,8 +316,7 @@ final class StreamTableCatalog {
 
   static List<Long> sourceRelids(Connection c, long id) throws SQLException {
     List<Long> relids = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT source_relid::bigint FROM freshet.stream_table_sources WHERE stream_table_id = ? ORDER BY 1")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.SOURCE_RELIDS)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -359,12 +336,7 @@ final class StreamTableCatalog {
     // freshet.sources_under_row_security's query, not the function: create --dry-run asks before any
     // catalog exists (it said 'schema "freshet" does not exist' on a new database)
     // names quoted here, by Quoting, as every message quotes them (and as the function does: display_name)
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT n.nspname, c.relname
-        FROM pg_catalog.pg_class c
-        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.oid = ANY (?::pg_catalog.oid[]) AND c.relrowsecurity AND pg_catalog.row_security_active(c.oid)
-        ORDER BY 1, 2""")) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.UNDER_ROW_SECURITY)) {
       ps.setArray(1, c.createArrayOf("bigint", relids.toArray()));
       List<String> secured = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -388,7 +360,7 @@ final class StreamTableCatalog {
   }
 
   static String currentUser(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT current_user"); ResultSet rs = ps.executeQuery()) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.CURRENT_USER); ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getString(1);
     }
@@ -397,10 +369,7 @@ final class StreamTableCatalog {
   /** Stream tables that read the relation {@code relid}. */
   static List<QualifiedName> consumers(Connection c, long relid) throws SQLException {
     List<QualifiedName> names = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT st.schema_name, st.table_name FROM freshet.stream_table_sources s
-        JOIN freshet.stream_tables st ON st.id = s.stream_table_id
-        WHERE s.source_relid = ?::oid ORDER BY 1, 2""")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.READERS)) {
       ps.setLong(1, relid);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -412,8 +381,7 @@ final class StreamTableCatalog {
   }
 
   static void recordSuccess(Connection c, long id, String snapshot) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE freshet.stream_tables SET last_snapshot = "
-        + "?::pg_snapshot, last_refresh_at = now(), status = 'ACTIVE', last_error = NULL WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.RECORD_SUCCESS)) {
       ps.setString(1, snapshot);
       ps.setLong(2, id);
       ps.executeUpdate();
@@ -421,15 +389,7 @@ final class StreamTableCatalog {
   }
 
   static StreamTables.Failures consecutiveFailures(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT count(*), max(h.finished_at)
-        FROM freshet.refresh_history h
-        JOIN freshet.stream_tables st ON st.id = h.stream_table_id
-        WHERE h.stream_table_id = ? AND h.error IS NOT NULL
-          AND h.started_at > coalesce(st.resumed_at, '-infinity')
-          AND h.started_at > coalesce((SELECT max(ok.started_at) FROM freshet.refresh_history ok
-                                       WHERE ok.stream_table_id = h.stream_table_id AND ok.error IS NULL),
-                                      '-infinity')""")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.CONSECUTIVE_FAILURES)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -443,12 +403,7 @@ final class StreamTableCatalog {
    * creation, recorded without a window, is not a refresh).
    */
   static Optional<java.time.Duration> lastRefreshDuration(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT (extract(epoch FROM h.finished_at - h.started_at) * 1000000)::bigint
-        FROM freshet.refresh_history h
-        WHERE h.stream_table_id = ? AND h.error IS NULL AND h.finished_at IS NOT NULL
-          AND h.window_rows IS NOT NULL -- a refresh's window (catalog V11), not the population at create
-        ORDER BY h.id DESC LIMIT 1""")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.LAST_REFRESH_MICROS)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(java.time.Duration.ofNanos(rs.getLong(1) * 1000)) : Optional.empty();
@@ -457,24 +412,21 @@ final class StreamTableCatalog {
   }
 
   static long pruneHistory(Connection c, java.time.Duration retention) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM freshet.refresh_history WHERE finished_at < clock_timestamp() - ? * interval '1 second'")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.PRUNE_HISTORY)) {
       ps.setLong(1, retention.toSeconds());
       return ps.executeUpdate();
     }
   }
 
   static boolean suspend(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE freshet.stream_tables SET status = 'SUSPENDED' WHERE id = ? AND status = 'ERROR'")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.SUSPEND)) {
       ps.setLong(1, id);
       return ps.executeUpdate() > 0;
     }
   }
 
   static void resume(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE freshet.stream_tables SET status = 'ACTIVE', resumed_at = clock_timestamp() WHERE id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.RESUME)) {
       ps.setLong(1, id);
       ps.executeUpdate();
     }
@@ -581,12 +533,7 @@ final class StreamTableCatalog {
   static long insertHistory(Connection c, long id, OffsetDateTime started, Mode mode, List<String> changed,
       long inserted, long updated, long deleted, long deltaRows, String fallback, String error, String modeReason)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("""
-        INSERT INTO freshet.refresh_history (stream_table_id, started_at, finished_at, mode_used,
-          changed_sources, rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error,
-          mode_reason)
-        VALUES (?, ?, clock_timestamp(), ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        RETURNING id""")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.INSERT_HISTORY)) {
       ps.setLong(1, id);
       ps.setObject(2, started);
       ps.setString(3, mode.name());
@@ -612,11 +559,7 @@ final class StreamTableCatalog {
    */
   static List<String> history(Connection c, long id, int limit) throws SQLException {
     List<String> lines = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("""
-        SELECT to_char(started_at, 'YYYY-MM-DD HH24:MI:SS'), mode_used,
-          round(extract(epoch FROM finished_at - started_at) * 1000)::bigint, changed_sources,
-          rows_inserted, rows_updated, rows_deleted, delta_rows, error, mode_reason
-        FROM freshet.refresh_history WHERE stream_table_id = ? ORDER BY id DESC LIMIT ?""")) {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.RECENT_HISTORY)) {
       ps.setLong(1, id);
       ps.setInt(2, limit);
       try (ResultSet rs = ps.executeQuery()) {

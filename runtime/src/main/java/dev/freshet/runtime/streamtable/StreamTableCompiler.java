@@ -1,5 +1,6 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.program.SystemCatalogSql;
 import dev.freshet.codegen.refresh.HiddenColumns;
 import dev.freshet.codegen.sql.StarExpansionPrinter;
 import dev.freshet.planner.sql.Quoting;
@@ -231,10 +232,7 @@ public final class StreamTableCompiler {
     SourcePosition at = failure.position();
     if (at.isKnown() && at.endLine() == at.line()) {
       String named = sql.substring(at.startOffset(sql), at.endOffset(sql) + 1);
-      try (PreparedStatement ps = c.prepareStatement("""
-          SELECT c.oid::pg_catalog.int8, n.nspname, c.relname, c.relkind::pg_catalog.text
-          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.oid = pg_catalog.to_regclass(?::pg_catalog.text)""")) {
+      try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.RELATION)) {
         ps.setString(1, named);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next() && SYSTEM_SCHEMAS.contains(rs.getString(2))) {

@@ -5,6 +5,7 @@ import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshSessionSql;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.program.StreamTableRowSql;
+import dev.freshet.codegen.program.SystemCatalogSql;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.runtime.jdbc.Transactions;
@@ -677,8 +678,7 @@ public final class StreamTables {
    */
   static void useCreationSettings(Connection c, StoredStreamTable st) throws SQLException {
     if (!st.searchPath().isEmpty()) {
-      execute(c, "SET LOCAL search_path TO "
-          + String.join(", ", st.searchPath().stream().map(Quoting::identifier).toList()));
+      execute(c, RefreshSessionSql.setLocalSearchPath(st.searchPath()));
     }
     try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.USE_CREATION_SETTINGS)) {
       ps.setLong(1, st.id());
@@ -788,15 +788,6 @@ public final class StreamTables {
     return stored;
   }
 
-  private static final String TYPED_COLUMNS = """
-      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), cn.nspname, co.collname
-      FROM pg_catalog.pg_attribute a
-      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-      LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
-      LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-      WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attnum""";
-
   /**
    * Gives the columns of the tables a refresh of {@code compiled} writes the types its query gives them
    * now, when they differ: after a source column changed type ({@code sum} of an {@code integer} is a
@@ -891,7 +882,7 @@ public final class StreamTables {
   private static Map<String, StorageTypesPrinter.TypedColumn> typedColumns(Connection c, String table)
       throws SQLException {
     Map<String, StorageTypesPrinter.TypedColumn> columns = new java.util.LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(TYPED_COLUMNS)) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.TYPED_COLUMNS)) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -1498,37 +1489,9 @@ public final class StreamTables {
     }
   }
 
-  // A type has equality if, through domains and array elements, it reaches an enum, a range or a type
-  // with a default btree operator class; others (json, xml, point, box, composites) compare by text.
-  private static final String STORED_COLUMNS = """
-      WITH RECURSIVE reach (attnum, typid, depth) AS (
-        SELECT a.attnum, a.atttypid, 0 FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
-        UNION ALL
-        SELECT reach.attnum, CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END, reach.depth + 1
-        FROM reach JOIN pg_catalog.pg_type t ON t.oid = reach.typid
-        WHERE t.typtype = 'd' OR (t.typcategory = 'A' AND t.typelem <> 0 AND t.typlen = -1)
-      )
-      SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
-             -- the base type of a domain (at any depth), as the planner hashes its values
-             (SELECT pg_catalog.format_type(b.typid, CASE WHEN b.typid = a.atttypid THEN a.atttypmod END)
-              FROM reach b JOIN pg_catalog.pg_type bt ON bt.oid = b.typid
-              WHERE b.attnum = a.attnum AND bt.typtype <> 'd' ORDER BY b.depth LIMIT 1) AS identity_type,
-             NOT EXISTS (
-               SELECT FROM reach JOIN pg_catalog.pg_type t ON t.oid = reach.typid
-               WHERE reach.attnum = a.attnum AND t.typtype <> 'd'
-                 AND NOT (t.typcategory = 'A' AND t.typelem <> 0 AND t.typlen = -1)
-                 AND t.typtype NOT IN ('e', 'r', 'm')
-                 AND NOT EXISTS (
-                   SELECT FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
-                   WHERE am.amname = 'btree' AND oc.opcdefault AND oc.opcintype = t.oid))
-      FROM pg_catalog.pg_attribute a
-      WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attnum""";
-
   static List<StoredColumn> storedColumns(Connection c, QualifiedName table) throws SQLException {
     List<StoredColumn> columns = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(STORED_COLUMNS)) {
+    try (PreparedStatement ps = c.prepareStatement(SystemCatalogSql.STORED_COLUMNS)) {
       ps.setString(1, table.sql());
       ps.setString(2, table.sql());
       try (ResultSet rs = ps.executeQuery()) {
