@@ -146,22 +146,6 @@ public final class ChangeCapture {
   }
 
   /**
-   * {@link #needingReconcile} as one query for {@code freshet.refresh_window}: {@code $1} the sources'
-   * relation ids; returns the array of those needing reconciliation, NULL when none.
-   */
-  public static String needingReconcileSql() {
-    return CaptureCatalogSql.needingReconcileArray();
-  }
-
-  /**
-   * {@link #cleanup}'s DELETE for {@code freshet.refresh}: {@code $1} the source's relation id, {@code $2}
-   * the horizon (the smallest xmax of its consumers' snapshots).
-   */
-  public static String cleanupSql(long relid) {
-    return CapturePrinter.cleanupForRefresh(relid);
-  }
-
-  /**
    * Brings capture in line with the source after DDL on its columns. The capture functions read source
    * columns by position, so after a rename they kept capturing the right values, but the buffer's columns
    * still carry the old names, which the stream tables' queries now use for other columns (or not at

@@ -1,5 +1,7 @@
 package dev.freshet.runtime.streamtable;
 
+import dev.freshet.codegen.ddl.CaptureCatalogSql;
+import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.program.RefreshInstallSql;
 import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
@@ -66,7 +68,7 @@ final class RefreshInstaller {
     }
     try (PreparedStatement ps = c.prepareStatement(RefreshInstallSql.SET_REFRESH_FLAGS)) {
       ps.setBoolean(1, compiled.recomputesEveryRefresh());
-      ps.setString(2, ChangeCapture.needingReconcileSql());
+      ps.setString(2, CaptureCatalogSql.needingReconcileArray());
       ps.setLong(3, id);
       ps.executeUpdate();
     }
@@ -96,7 +98,7 @@ final class RefreshInstaller {
             sourceColumns(source), source.rowFilter()) : null);
         ps.setArray(7, c.createArrayOf("text", differential
             ? ChangeTablePrinter.prepare(changeTable).toArray() : new Object[0]));
-        ps.setString(8, ChangeCapture.cleanupSql(source.table().oid()));
+        ps.setString(8, CapturePrinter.cleanupForRefresh(source.table().oid()));
         ps.setArray(9, c.createArrayOf("text", differential
             ? ChangeTablePrinter.indexes(changeTable, source.joinKeys()).toArray() : new Object[0]));
         ps.addBatch();

@@ -298,7 +298,6 @@ final class StreamTableCatalog {
     }
   }
 
-  /** Source relids of a stream table. */
   /** The relation ids of the sources of stream table {@code id} whose labels are {@code labels}, in order. */
   static List<Long> sourceRelids(Connection c, long id, List<String> labels) throws SQLException {
     List<Long> relids = new ArrayList<>();
