@@ -1,5 +1,8 @@
 package dev.freshet.codegen.program;
 
+import dev.freshet.planner.sql.Quoting;
+import java.util.List;
+
 /**
  * The statements that write a stream table's catalog row and read what DDL on its sources did to it: the row as
  * create and alter write it (with the columns its query reads, catalog V25 and V26), and why its query cannot
@@ -58,6 +61,11 @@ public final class StreamTableRowSql {
                                        WHERE ok.stream_table_id = st.id AND ok.error IS NULL), '-infinity')
         ) AS failed ON st.schedule IS NOT NULL AND st.status <> 'SUSPENDED'
       ORDER BY st.schema_name, st.table_name""";
+
+  /** The number of rows the stream table {@code table} (schema and name) holds. */
+  public static String rowCount(List<String> table) {
+    return "SELECT count(*) FROM " + Quoting.qualified(table);
+  }
 
   /**
    * Why stream table {@code $1} cannot run its query as written since DDL on its sources (a source renamed,

@@ -115,4 +115,7 @@ public final class SystemCatalogSql {
 
   /** The current role's name. */
   public static final String CURRENT_USER = "SELECT current_user";
+
+  /** Whether the server is a standby (in recovery), where nothing can be written. */
+  public static final String IN_RECOVERY = "SELECT pg_catalog.pg_is_in_recovery()";
 }

@@ -1,5 +1,6 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.codegen.program.StreamTableRowSql;
 import dev.freshet.planner.sql.Quoting;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.QualifiedName;
@@ -150,7 +151,8 @@ public final class CreateCommand implements Callable<Integer> {
 
   /** The number of rows a stream table holds: one stored row per row of its query's result. */
   static long rows(Connection c, QualifiedName table) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.sql())) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        StreamTableRowSql.rowCount(table.parts()))) {
       rs.next();
       return rs.getLong(1);
     }

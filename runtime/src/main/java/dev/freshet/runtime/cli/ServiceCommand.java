@@ -1,5 +1,8 @@
 package dev.freshet.runtime.cli;
 
+import dev.freshet.codegen.program.RefreshSessionSql;
+import dev.freshet.codegen.program.SystemCatalogSql;
+
 import dev.freshet.planner.DisplayWidth;
 import dev.freshet.runtime.catalog.CatalogMigrations;
 import dev.freshet.runtime.catalog.CatalogTooOldException;
@@ -253,7 +256,7 @@ public final class ServiceCommand implements Callable<Integer> {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
   private static boolean inRecovery(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_is_in_recovery()")) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SystemCatalogSql.IN_RECOVERY)) {
       rs.next();
       return rs.getBoolean(1);
     }
@@ -273,18 +276,20 @@ public final class ServiceCommand implements Callable<Integer> {
   private static int pass(Connection c, PrintWriter out, int maxFailures, boolean debug) throws SQLException {
     int failures = 0;
     OffsetDateTime now;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(RefreshSessionSql.CLOCK)) {
       rs.next();
       now = rs.getObject(1, OffsetDateTime.class);
     }
+    // read once for the pass: what decides which are due, and the names' width
+    java.util.List<StreamTables.Scheduled> scheduled = StreamTables.scheduledInRefreshOrder(c);
     // names in one column, as wide as the widest the service refreshes, so that lines of every pass line up
     int nameWidth = 0;
-    for (StoredStreamTable st : StreamTables.list(c)) {
-      if (st.schedule().isPresent()) {
-        nameWidth = Math.max(nameWidth, DisplayWidth.of(st.name().toString()));
+    for (StreamTables.Scheduled one : scheduled) {
+      if (one.table().schedule().isPresent()) {
+        nameWidth = Math.max(nameWidth, DisplayWidth.of(one.table().name().toString()));
       }
     }
-    for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, now, maxFailures, attempt -> { })) {
+    for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(c, scheduled, now, maxFailures, attempt -> { })) {
       String name = DisplayWidth.padRight(a.name(), nameWidth);
       if (a.busy()) {
         out.printf(Locale.ROOT, "%s  %s  skipped: another session is refreshing it%n", stamp(now), name);

@@ -52,9 +52,18 @@ public final class RefreshScheduler {
    */
   public static List<Attempt> runDue(Connection c, OffsetDateTime now, int maxFailures, Consumer<Attempt> progress)
       throws SQLException {
-    List<Attempt> attempts = new ArrayList<>();
     // what decides which are due, read for all in one statement: a pass with nothing due sends no other
-    for (StreamTables.Scheduled scheduled : StreamTables.scheduledInRefreshOrder(c)) {
+    return runDue(c, StreamTables.scheduledInRefreshOrder(c), now, maxFailures, progress);
+  }
+
+  /**
+   * {@link #runDue(Connection, OffsetDateTime, int, Consumer)} over {@code all}, the stream tables as {@link
+   * StreamTables#scheduledInRefreshOrder} read them for this pass.
+   */
+  public static List<Attempt> runDue(Connection c, List<StreamTables.Scheduled> all, OffsetDateTime now,
+      int maxFailures, Consumer<Attempt> progress) throws SQLException {
+    List<Attempt> attempts = new ArrayList<>();
+    for (StreamTables.Scheduled scheduled : all) {
       StoredStreamTable st = scheduled.table();
       if (st.schedule().isEmpty() || st.status().equals(StreamTables.SUSPENDED)) {
         continue;
