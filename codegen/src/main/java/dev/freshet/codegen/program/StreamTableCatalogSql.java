@@ -164,4 +164,36 @@ public final class StreamTableCatalogSql {
         round(extract(epoch FROM finished_at - started_at) * 1000)::bigint, changed_sources,
         rows_inserted, rows_updated, rows_deleted, delta_rows, error, mode_reason
       FROM freshet.refresh_history WHERE stream_table_id = ? ORDER BY id DESC LIMIT ?""";
+
+  /**
+   * Every stream table's catalog row with what ordering and scheduling their refreshes needs, in one statement
+   * (issue 12: a pass of the service sent four statements per stream table, and {@code refresh --all} two): the
+   * catalog's version, the stream table's relation id (NULL once its table is gone), its sources' relation ids,
+   * and for a scheduled stream table that is not suspended the microseconds its last successful refresh took
+   * (a refresh's, with a window: not the fill at create) and its failures since then (or since it was resumed),
+   * with the time of the last. In the order of names.
+   */
+  public static final String STREAM_TABLES_TO_SCHEDULE = """
+      SELECT st.*,
+        (SELECT max(v.version) FROM freshet.schema_version AS v) AS catalog_version,
+        pg_catalog.to_regclass(pg_catalog.format('%I.%I', st.schema_name, st.table_name))::oid::bigint AS relid,
+        ARRAY(SELECT s.source_relid::bigint FROM freshet.stream_table_sources AS s
+              WHERE s.stream_table_id = st.id ORDER BY 1) AS source_relids,
+        last.micros AS last_refresh_micros, failed.failures, failed.last_failure
+      FROM freshet.stream_tables AS st
+      LEFT JOIN LATERAL (
+        SELECT (extract(epoch FROM h.finished_at - h.started_at) * 1000000)::bigint AS micros
+        FROM freshet.refresh_history AS h
+        WHERE h.stream_table_id = st.id AND h.error IS NULL AND h.finished_at IS NOT NULL
+          AND h.window_rows IS NOT NULL
+        ORDER BY h.id DESC LIMIT 1) AS last ON st.schedule IS NOT NULL AND st.status <> 'SUSPENDED'
+      LEFT JOIN LATERAL (
+        SELECT count(*) AS failures, max(h.finished_at) AS last_failure
+        FROM freshet.refresh_history AS h
+        WHERE h.stream_table_id = st.id AND h.error IS NOT NULL
+          AND h.started_at > coalesce(st.resumed_at, '-infinity')
+          AND h.started_at > coalesce((SELECT max(ok.started_at) FROM freshet.refresh_history AS ok
+                                       WHERE ok.stream_table_id = st.id AND ok.error IS NULL), '-infinity')
+        ) AS failed ON st.schedule IS NOT NULL AND st.status <> 'SUSPENDED'
+      ORDER BY st.schema_name, st.table_name""";
 }

@@ -107,7 +107,7 @@ final class StreamTableCatalog {
   }
 
   /**
-   * A stream table's row with what ordering and scheduling its refreshes needs (StreamTableRowSql
+   * A stream table's row with what ordering and scheduling its refreshes needs (StreamTableCatalogSql
    * .STREAM_TABLES_TO_SCHEDULE): the catalog's version as read with it, its relation's and its sources' ids, its
    * last refresh's duration and its failures since (empty and none unless it is scheduled and not suspended).
    */
@@ -124,7 +124,7 @@ final class StreamTableCatalog {
       return Optional.empty(); // a failed statement would end the caller's transaction
     }
     List<Scheduling> all = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.STREAM_TABLES_TO_SCHEDULE);
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.STREAM_TABLES_TO_SCHEDULE);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         long relid = rs.getLong("relid");

@@ -1194,7 +1194,8 @@ public final class StreamTables {
   public static List<Scheduled> scheduledInRefreshOrder(Connection c) throws SQLException {
     Optional<List<StreamTableCatalog.Scheduling>> read = StreamTableCatalog.toSchedule(c);
     List<StreamTableCatalog.Scheduling> all;
-    if (read.isPresent() && !read.get().isEmpty() && read.get().stream().allMatch(s -> s.catalogVersion() == CatalogMigrations.LATEST)) {
+    if (read.isPresent() && !read.get().isEmpty()
+        && read.get().stream().allMatch(s -> s.catalogVersion() == CatalogMigrations.LATEST)) {
       all = read.get();
     } else {
       all = new ArrayList<>();
