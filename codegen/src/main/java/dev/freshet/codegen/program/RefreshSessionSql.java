@@ -48,6 +48,15 @@ public final class RefreshSessionSql {
   public static final String REFRESH_FROM_CLIENT = "CALL freshet.refresh_from_client(?, ?, ?, ?"
       + ", NULL".repeat(15) + ")";
 
+  /**
+   * For the session: AUTO stream tables are refreshed differentially whatever AUTO would choose, their windows counted
+   * and their refreshes recorded as AUTO's own (catalog V32), until {@link #RESET_AUTO_OVERRIDE}.
+   */
+  public static final String AUTO_OVERRIDE_DIFFERENTIAL = "SET freshet.auto_override = 'differential'";
+
+  /** AUTO chooses again ({@link #AUTO_OVERRIDE_DIFFERENTIAL} undone). */
+  public static final String RESET_AUTO_OVERRIDE = "RESET freshet.auto_override";
+
   /** {@link #TRY_REFRESH_LOCK}, waiting for the lock: granted (true) once it returns. */
   public static final String WAIT_FOR_REFRESH_LOCK =
       "SELECT true, current_setting('transaction_isolation') FROM pg_advisory_xact_lock(?, ?)";

@@ -130,6 +130,8 @@ DECLARE
   -- change tables of more rows than this are not indexed (V30; the setting freshet.change_table_index_rows)
   v_index_rows bigint := 1000;
   v_setting   text := btrim(current_setting('freshet.change_table_index_rows', true));
+  -- an AUTO stream table refreshed differentially whatever AUTO would choose (V32): AUTO learns from it
+  v_override  text := btrim(coalesce(current_setting('freshet.auto_override', true), ''));
 BEGIN
   changed_sources := '{}';
   IF v_setting ~ '^[0-9]{1,18}$' THEN
@@ -138,6 +140,10 @@ BEGIN
     RAISE EXCEPTION 'freshet.change_table_index_rows must be a number of rows (0 or more), not %',
         quote_literal(v_setting)
       USING ERRCODE = '22023', HINT = 'RESET freshet.change_table_index_rows gives back the default, 1000';
+  END IF;
+  IF lower(v_override) NOT IN ('', 'differential') THEN
+    RAISE EXCEPTION 'freshet.auto_override must be ''differential'' or empty, not %', quote_literal(v_override)
+      USING ERRCODE = '22023', HINT = 'RESET freshet.auto_override lets AUTO choose again';
   END IF;
   rows_inserted := 0; rows_updated := 0; rows_deleted := 0; delta_rows := 0; changed_mask := 0; window_rows := 0;
   profile := '[]';
@@ -316,6 +322,11 @@ BEGIN
     END IF;
   ELSIF cardinality(changed_sources) = 0 THEN
     mode_used := v_st.effective_mode;
+  ELSIF v_st.requested_mode = 'AUTO' AND lower(v_override) = 'differential' THEN
+    -- asked for (V32): a differential refresh of a counted window, which AUTO's estimate learns from like its own
+    mode_used := 'DIFFERENTIAL';
+    mode_reason := format('AUTO: %s %s; differential, as freshet.auto_override asks',
+      to_char(window_rows, 'FM999,999,999,999,990'), CASE WHEN window_rows = 1 THEN 'change' ELSE 'changes' END);
   ELSIF v_st.requested_mode = 'AUTO' THEN
     SELECT * INTO STRICT v_choice FROM freshet.auto_choice(p_id, window_rows);
     mode_used := v_choice.mode;

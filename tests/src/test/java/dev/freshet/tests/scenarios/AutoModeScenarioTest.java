@@ -139,6 +139,51 @@ class AutoModeScenarioTest {
     }
   }
 
+  /**
+   * {@code freshet.auto_override = 'differential'} (catalog V32): an AUTO stream table is refreshed differentially
+   * where AUTO would recompute, its window counted and the refresh recorded as AUTO's own, so that AUTO's estimate
+   * learns from it; another value fails the refresh naming the setting, and nothing is applied.
+   */
+  @Test
+  void anOverrideRefreshesDifferentiallyAndAutoLearnsFromIt(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE am_sales9 (id int PRIMARY KEY, region text, amount int)",
+          "INSERT INTO am_sales9 SELECT g, 'r' || (g % 5), g FROM generate_series(1, 100) g", "ANALYZE am_sales9");
+      long id = createAuto(c, "am_forced", totals("am_sales9"));
+      exec(c, "INSERT INTO am_sales9 SELECT g, 'new', 1 FROM generate_series(101, 130) g");
+      // what AUTO would do: more than a tenth of the rows changed, nothing measured: recompute
+      assertEquals(Mode.FULL, StreamTables.autoChoice(c, id).orElseThrow().mode());
+
+      exec(c, "SET freshet.auto_override = 'Differential'");
+      RefreshReport forced = Oracle.refreshAndCheck(c, "am_forced", Mode.DIFFERENTIAL);
+      assertEquals(List.of("DIFFERENTIAL|30|AUTO: 30 changes; differential, as freshet.auto_override asks"),
+          lastHistory(c, id));
+      assertEquals(30, forced.windowRows());
+      // a non-AUTO stream table is not concerned
+      long fixed = create(c, "am_forced_fixed", totals("am_sales9"), Mode.DIFFERENTIAL).id();
+      exec(c, "DELETE FROM am_sales9 WHERE id = 101");
+      Oracle.refreshAndCheck(c, "am_forced_fixed", Mode.DIFFERENTIAL);
+      assertEquals(List.of("DIFFERENTIAL|1|-"), lastHistory(c, fixed));
+
+      // AUTO has measured a differential refresh now: its estimate of a window as large says so
+      exec(c, "RESET freshet.auto_override");
+      AutoChoice learned = StreamTables.autoChoice(c, id, 30);
+      assertTrue(learned.reason().contains("(the last 1, of about as many changes)"), learned.reason());
+
+      String before = text(c, "SELECT n || ' ' || total FROM am_forced WHERE region = 'r1'");
+      exec(c, "SET freshet.auto_override = 'full'", "INSERT INTO am_sales9 VALUES (200, 'r1', 7)");
+      java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+          () -> StreamTables.refresh(c, "am_forced"));
+      assertEquals("22023", refused.getSQLState());
+      assertEquals("freshet.auto_override must be 'differential' or empty, not 'full'",
+          dev.freshet.runtime.jdbc.DatabaseErrors.message(refused));
+      assertEquals(before, text(c, "SELECT n || ' ' || total FROM am_forced WHERE region = 'r1'"), "nothing applied");
+      exec(c, "RESET freshet.auto_override");
+      StreamTables.refresh(c, "am_forced"); // AUTO chooses either mode: the same rows
+      Oracle.assertFresh(c, "am_forced");
+    }
+  }
+
   @Test
   void theEstimateIsALineThroughRecentDifferentialRefreshes(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {

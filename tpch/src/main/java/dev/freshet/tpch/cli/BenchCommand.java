@@ -122,7 +122,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--sweep", paramLabel = "PERCENTS", split = ",",
       description = "Instead of --rounds: one round per batch size, each a percentage of the orders "
           + "(e.g. 0.01,0.1,1,10), and a table per query and size: the differential refresh, the query "
-          + "recomputed, a FULL refresh, the faster refresh and what AUTO would have chosen.")
+          + "recomputed, a FULL refresh, the faster refresh and what AUTO would have chosen. The stream tables "
+          + "are AUTO, refreshed differentially under freshet.auto_override, so that AUTO learns as in operation.")
   List<Double> sweep;
 
   @Option(names = "--markdown", description = "Print the result tables as Markdown.")
@@ -245,8 +246,10 @@ public final class BenchCommand implements Callable<Integer> {
         out.flush();
         return failures == 0 ? ExitCode.OK.code() : ExitCode.DIFFERENT.code();
       }
-      MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> progress(out, line));
-      progress(out, "creating " + queries.size() + " DIFFERENTIAL stream tables: " + joined(queries));
+      // the sweep's stream tables are AUTO, so that what AUTO would choose has the history it has in operation
+      Mode mode = sweep != null ? Mode.AUTO : Mode.DIFFERENTIAL;
+      MaintenanceRun run = new MaintenanceRun(c, queries, refresh, line -> progress(out, line)).inMode(mode);
+      progress(out, "creating " + queries.size() + " " + mode + " stream tables: " + joined(queries));
       List<MaintenanceRun.Created> created = run.createStreamTables();
       if (overhead) {
         int failures = reportOverhead(out, c, queries, created);
@@ -426,7 +429,9 @@ public final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "TPC-H SF %s, one round (RF1, RF2, RF3) per batch size after a warm-up round, in ms: the "
         + "differential refresh, the query recomputed (CREATE TABLE AS), a FULL refresh (refresh --full: the "
         + "query and any state tables recomputed, the difference merged), the faster refresh (DIFF or FULL) and "
-        + "AUTO's pick for that window.%n%n", sfText());
+        + "AUTO's pick for that window (the stream tables are AUTO, their differential refreshes asked for with "
+        + "freshet.auto_override and recorded as AUTO's own, so that AUTO learns from them as in operation).%n%n",
+        sfText());
     List<String> header = new ArrayList<>(List.of("query"));
     for (int i = 0; i < sizes.size(); i++) {
       String size = percent(sweep.get(i)) + " (" + sizes.get(i) + ")";
