@@ -30,12 +30,15 @@ public final class RefreshInstallSql {
    * One source of stream table {@code $1}: {@code $2} its ordinal (its bit in the programs' masks), {@code $3} its
    * oid, {@code $4} its name as messages show it, {@code $5} the statement counting its window, {@code $6} the one
    * filling its change table (null for FULL), {@code $7} the statements analyzing it, {@code $8} the cleanup of its
-   * buffer, {@code $9} the statements indexing it (catalog V30: built for change tables that are not large).
+   * buffer, {@code $9} the statements indexing it (catalog V30: built for change tables that are not large),
+   * {@code $10} whether a window holds both inserts and deletes and {@code $11} the statement filling its change table
+   * without consolidating, for a window of one kind (catalog V33; both null for FULL).
    */
   public static final String INSERT_SOURCE = """
       INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,
-        create_change_table, prepare_change_table, cleanup, change_table_indexes)
-      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?)""";
+        create_change_table, prepare_change_table, cleanup, change_table_indexes, window_mixed,
+        create_change_table_as_is)
+      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
   /**
    * The program of stream table {@code $1} for the changed sources {@code $2} (a mask; 0 the full program): per

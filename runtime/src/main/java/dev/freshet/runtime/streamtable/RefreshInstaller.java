@@ -101,6 +101,10 @@ final class RefreshInstaller {
         ps.setString(8, CapturePrinter.cleanupForRefresh(source.table().oid()));
         ps.setArray(9, c.createArrayOf("text", differential
             ? ChangeTablePrinter.indexes(changeTable, source.joinKeys()).toArray() : new Object[0]));
+        // a window of one kind of change is not consolidated (V33)
+        ps.setString(10, differential ? ChangeTablePrinter.windowMixed(buffer.qualifiedBufferName()) : null);
+        ps.setString(11, differential ? ChangeTablePrinter.createAsIs(changeTable, buffer.qualifiedBufferName(),
+            sourceColumns(source), source.rowFilter()) : null);
         ps.addBatch();
       }
       ps.executeBatch();

@@ -129,6 +129,7 @@ DECLARE
   v_reconcile text; -- the name of the capture check prepared in this session
   -- change tables of more rows than this are not indexed (V30; the setting freshet.change_table_index_rows)
   v_index_rows bigint := 1000;
+  v_mixed     boolean; -- whether the window of the source being read holds both inserts and deletes (V33)
   v_setting   text := btrim(current_setting('freshet.change_table_index_rows', true));
   -- an AUTO stream table refreshed differentially whatever AUTO would choose (V32): AUTO learns from it
   v_override  text := btrim(coalesce(current_setting('freshet.auto_override', true), ''));
@@ -344,13 +345,24 @@ BEGIN
     PERFORM set_config('jit', 'off', true);
     FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id AND s.ordinal = ANY (v_changed)
         ORDER BY s.ordinal LOOP
-      PERFORM set_config('enable_sort', 'off', true); -- consolidate by hashing (see the header)
-      EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
-      GET DIAGNOSTICS v_count = ROW_COUNT; -- the rows CREATE TABLE AS wrote: no second scan to count them
-      PERFORM set_config('enable_sort', v_sort, true);
+      -- a window of only inserts or only deletes is not consolidated (V33): no row of it can cancel another
+      v_mixed := true;
+      IF v_src.window_mixed IS NOT NULL THEN
+        EXECUTE v_src.window_mixed INTO v_mixed USING v_current, v_st.last_snapshot;
+      END IF;
+      IF v_mixed THEN
+        PERFORM set_config('enable_sort', 'off', true); -- consolidate by hashing (see the header)
+        EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
+        GET DIAGNOSTICS v_count = ROW_COUNT; -- the rows CREATE TABLE AS wrote: no second scan to count them
+        PERFORM set_config('enable_sort', v_sort, true);
+      ELSE
+        EXECUTE v_src.create_change_table_as_is USING v_current, v_st.last_snapshot;
+        GET DIAGNOSTICS v_count = ROW_COUNT;
+      END IF;
       v_created := v_created | (1::bigint << v_src.ordinal);
       IF p_profile THEN
-        profile := freshet.profile_step(profile, format('change table of %s: %s rows', v_src.label, v_count), v_step);
+        profile := freshet.profile_step(profile, format('change table of %s: %s rows%s', v_src.label, v_count,
+          CASE WHEN NOT v_mixed THEN ', one kind of change (not consolidated)' ELSE '' END), v_step);
         v_step := clock_timestamp();
       END IF;
       IF v_count > 0 THEN -- else only columns this stream table does not read changed

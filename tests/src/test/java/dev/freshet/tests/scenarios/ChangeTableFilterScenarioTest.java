@@ -39,7 +39,7 @@ class ChangeTableFilterScenarioTest {
       String text = step.step();
       if (text.startsWith("change table of ")) {
         String[] parts = text.substring("change table of ".length()).split(": ");
-        rows.put(parts[0], Long.parseLong(parts[1].replace(" rows", "").replace(" row", "")));
+        rows.put(parts[0], Long.parseLong(parts[1].split(" ")[0]));
       }
     }
     return rows;
