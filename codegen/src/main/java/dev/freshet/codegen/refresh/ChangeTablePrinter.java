@@ -19,8 +19,8 @@ import org.apache.calcite.sql.util.SqlShuttle;
 
 /**
  * SQL that fills ΔR for one source and one refresh: the buffer rows of the window (DESIGN.md §3),
- * consolidated over the columns the stream table reads. A row updated in a column nobody reads
- * cancels out here. Columns the stream table does not read are NULL. The window's bounds are
+ * consolidated over the columns the stream table reads (or, for a window of one kind of change, as they are:
+ * {@link #createAsIs}). A row updated in a column nobody reads cancels out here. Columns the stream table does not read are NULL. The window's bounds are
  * parameters: {@code $1} the current snapshot, {@code $2} the previous one (printed once, run at every
  * refresh by {@code freshet.refresh_window}).
  */

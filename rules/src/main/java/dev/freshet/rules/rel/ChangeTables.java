@@ -18,8 +18,10 @@ import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * Where ΔR lives at refresh time: a temporary table {@code pg_temp."Δschema.table"} holding the source's
- * window, consolidated (one row per distinct row, its summed weight, no zero weights), with the
- * source's columns plus {@value Weights#WEIGHT}. Delta plans scan it like any table.
+ * window, consolidated (one row per distinct row, its summed weight, no zero weights) unless the window holds
+ * only inserts or only deletes (then equal rows stay apart, weight 1 or -1 each: catalog V33), with the
+ * source's columns plus {@value Weights#WEIGHT}. Delta plans scan it like any table, and are linear in its
+ * weights: no rule may rely on its rows being distinct.
  */
 public final class ChangeTables {
 
