@@ -8,7 +8,6 @@ import dev.freshet.runtime.catalog.CatalogMigrations;
 import dev.freshet.runtime.catalog.CatalogTooOldException;
 import dev.freshet.runtime.scheduler.RefreshScheduler;
 import dev.freshet.runtime.streamtable.RefreshReport;
-import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
 import java.sql.Connection;
