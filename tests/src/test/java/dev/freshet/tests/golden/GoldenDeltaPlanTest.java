@@ -261,6 +261,24 @@ class GoldenDeltaPlanTest {
   }
 
   /**
+   * The same through a fan-out: each changed event meets its customer's orders, then the customer, filtered, by the
+   * key the event names ({@code o_custkey = e_custkey}); when line items change too, both terms of the changed
+   * events do that alike, once with the line items' new rows, once with their changes, and the statement does it
+   * once, {@code WITH "Δevent ⋈ orders ⋈ customer" (…) AS MATERIALIZED} (TPC-H Q9's changed supplies, their line
+   * items and green parts). A window of events alone has one such term, and no WITH.
+   */
+  @Test
+  void filteredLookupThroughAFanOutIsSharedByItsTerms(TestDatabase db, TestInfo info) throws Exception {
+    golden(db, info, """
+        SELECT c.c_name, e.e_kind, l.l_qty
+        FROM event e
+        JOIN orders o ON o.o_custkey = e.e_custkey
+        JOIN customer c ON c.c_custkey = o.o_custkey
+        JOIN lineitem l ON l.l_orderkey = o.o_orderkey
+        WHERE c.c_nation = 'FR'""", changing("event"), changing("event", "lineitem"));
+  }
+
+  /**
    * A self-join (one table read twice, once under a sub-query's name) with unnamed expressions: each copy of
    * orders, and of its change table, is named apart in the delta SQL and the printed plans ("Δorders",
    * "Δorders_2", "orders", "orders_2"), each join condition names its sides, and the unnamed
