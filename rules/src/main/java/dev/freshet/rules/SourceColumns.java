@@ -1,14 +1,17 @@
 package dev.freshet.rules;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.Set;
 import java.util.SortedSet;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelVisitor;
+import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Join;
@@ -72,6 +75,31 @@ public final class SourceColumns {
         super.visit(node, ordinal, parent);
       }
     }.go(rel);
+  }
+
+  /**
+   * The qualified names of the tables {@code rel} scans below a join, at any depth: those whose change tables the
+   * delta terms join, so that PostgreSQL needs their statistics to plan them. A table read by no join (TPC-H Q1's and
+   * Q6's line items) feeds only filters and aggregates, which a change table's size, read from its pages, plans as
+   * well.
+   */
+  public static Set<List<String>> joined(RelNode rel) {
+    Set<List<String>> result = new HashSet<>();
+    new RelVisitor() {
+      private int joins;
+
+      @Override
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        if (node instanceof TableScan scan && joins > 0) {
+          result.add(scan.getTable().getQualifiedName());
+        }
+        boolean join = node instanceof Join || node instanceof Correlate;
+        joins += join ? 1 : 0;
+        super.visit(node, ordinal, parent);
+        joins -= join ? 1 : 0;
+      }
+    }.go(rel);
+    return result;
   }
 
   /** Qualified table name → column names read, in table order. */

@@ -169,12 +169,14 @@ final class SharedDeltaLookups {
     JoinKeys fanOutKeys = JoinKeys.of(fanOut);
     Set<Integer> equated = new HashSet<>();
     for (int i = 0; i < fanOutKeys.leftKeys().size(); i++) {
-      if (fanOutKeys.leftKeys().get(i) instanceof RexInputRef && fanOutKeys.rightKeys().get(i) instanceof RexInputRef r) {
+      if (fanOutKeys.leftKeys().get(i) instanceof RexInputRef
+          && fanOutKeys.rightKeys().get(i) instanceof RexInputRef r) {
         equated.add(r.getIndex());
       }
     }
     for (RexNode key : JoinKeys.of(lookup).leftKeys()) {
-      if (!(key instanceof RexInputRef ref) || ref.getIndex() >= changeTableFields && !equated.contains(ref.getIndex())) {
+      if (!(key instanceof RexInputRef ref)
+          || ref.getIndex() >= changeTableFields && !equated.contains(ref.getIndex())) {
         return false;
       }
     }

@@ -52,10 +52,13 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
    *
    * @param rowFilter a filter over a scan of the source that every row counting in the plan meets
    *     ({@link dev.freshet.rules.SourceFilters}): its change table keeps only the window's rows that do
+   * @param joined whether the plan reads the source below a join ({@link dev.freshet.rules.SourceColumns#joined}):
+   *     else its change table is not analyzed
    */
-  public record Source(PgTable table, List<String> readColumns, List<String> joinKeys, Optional<RelNode> rowFilter) {
+  public record Source(PgTable table, List<String> readColumns, List<String> joinKeys, Optional<RelNode> rowFilter,
+      boolean joined) {
     public Source(PgTable table, List<String> readColumns, List<String> joinKeys) {
-      this(table, readColumns, joinKeys, Optional.empty());
+      this(table, readColumns, joinKeys, Optional.empty(), true);
     }
 
     public List<String> name() {

@@ -96,7 +96,9 @@ final class RefreshInstaller {
         ps.setString(5, ChangeTablePrinter.windowCounts(buffer.qualifiedBufferName()));
         ps.setString(6, differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
             sourceColumns(source), source.rowFilter()) : null);
-        ps.setArray(7, c.createArrayOf("text", differential
+        // a change table no join reads is not analyzed: aggregating it is planned as well from its pages (TPC-H Q1's
+        // 6,000 changed line items: 4.7 ms of statistics that changed no plan)
+        ps.setArray(7, c.createArrayOf("text", differential && source.joined()
             ? ChangeTablePrinter.prepare(changeTable).toArray() : new Object[0]));
         ps.setString(8, CapturePrinter.cleanupForRefresh(source.table().oid()));
         ps.setArray(9, c.createArrayOf("text", differential

@@ -129,6 +129,7 @@ public final class StreamTableCompiler {
     }
     Map<List<String>, SortedSet<Integer>> read = SourceColumns.analyze(plan.rel());
     Map<List<String>, SortedSet<Integer>> joinKeys = SourceColumns.joinKeys(plan.rel());
+    Set<List<String>> joined = SourceColumns.joined(plan.rel());
     List<RelNode> differentiated = new ArrayList<>(); // every plan a refresh differentiates
     analysis.strata().forEach(stratum -> differentiated.add(stratum.shape().input()));
     differentiated.add(shape.orElseThrow().input());
@@ -142,7 +143,8 @@ public final class StreamTableCompiler {
       entry.getValue().forEach(i -> columns.add(table.columns().get(i).name()));
       List<String> keys = new ArrayList<>();
       joinKeys.getOrDefault(name, new TreeSet<>()).forEach(i -> keys.add(table.columns().get(i).name()));
-      sources.add(new CompiledStreamTable.Source(table, columns, keys, Optional.ofNullable(rowFilters.get(name))));
+      sources.add(new CompiledStreamTable.Source(table, columns, keys, Optional.ofNullable(rowFilters.get(name)),
+          joined.contains(name)));
     }
     List<String> secured = StreamTableCatalog.sourcesUnderRowSecurity(c,
         sources.stream().map(s -> s.table().oid()).toList());

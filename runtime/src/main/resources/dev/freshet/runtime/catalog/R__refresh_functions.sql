@@ -379,6 +379,8 @@ BEGIN
         changed_mask := changed_mask | (1::bigint << v_src.ordinal);
         IF p_profile THEN
           profile := freshet.profile_step(profile, CASE
+              WHEN cardinality(v_src.prepare_change_table) = 0
+                THEN format('no statistics for the change table of %s (no join reads it)', v_src.label)
               WHEN v_src.change_table_indexes IS NULL OR v_count <= v_index_rows AND cardinality(v_src.change_table_indexes) > 0
                 THEN format('index and analyze the change table of %s', v_src.label)
               WHEN cardinality(v_src.change_table_indexes) = 0 THEN format('analyze the change table of %s', v_src.label)
