@@ -131,6 +131,12 @@ DECLARE
   v_index_rows bigint := 1000;
   v_mixed     boolean; -- whether the window of the source being read holds both inserts and deletes (V33)
   v_setting   text := btrim(current_setting('freshet.change_table_index_rows', true));
+  -- a window of at most this many changed rows runs its program with the joins as printed (the setting
+  -- freshet.small_window_rows): planned 30-40% faster, from the few changed rows outward
+  v_small_rows bigint := 100;
+  v_small_setting text := btrim(current_setting('freshet.small_window_rows', true));
+  v_changed_rows bigint := 0; -- the rows of the changed sources' change tables
+  v_small     boolean := false; -- whether this window is a small one
   -- an AUTO stream table refreshed differentially whatever AUTO would choose (V32): AUTO learns from it
   v_override  text := btrim(coalesce(current_setting('freshet.auto_override', true), ''));
 BEGIN
@@ -141,6 +147,13 @@ BEGIN
     RAISE EXCEPTION 'freshet.change_table_index_rows must be a number of rows (0 or more), not %',
         quote_literal(v_setting)
       USING ERRCODE = '22023', HINT = 'RESET freshet.change_table_index_rows gives back the default, 1000';
+  END IF;
+  IF v_small_setting ~ '^[0-9]{1,18}$' THEN
+    v_small_rows := v_small_setting::bigint;
+  ELSIF v_small_setting <> '' THEN
+    RAISE EXCEPTION 'freshet.small_window_rows must be a number of rows (0 or more), not %',
+        quote_literal(v_small_setting)
+      USING ERRCODE = '22023', HINT = 'RESET freshet.small_window_rows gives back the default, 100';
   END IF;
   IF lower(v_override) NOT IN ('', 'differential') THEN
     RAISE EXCEPTION 'freshet.auto_override must be ''differential'' or empty, not %', quote_literal(v_override)
@@ -365,6 +378,7 @@ BEGIN
           CASE WHEN NOT v_mixed THEN ', one kind of change (not consolidated)' ELSE '' END), v_step);
         v_step := clock_timestamp();
       END IF;
+      v_changed_rows := v_changed_rows + v_count;
       IF v_count > 0 THEN -- else only columns this stream table does not read changed
         FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
           EXECUTE v_statement;
@@ -473,10 +487,12 @@ BEGIN
       PERFORM set_config('random_page_cost',
         least(v_random::float8, 1.1 * current_setting('seq_page_cost')::float8)::text, true);
       -- its join order, measured (V23): PostgreSQL's and the printed one (from the change table outward)
-      -- take turns until the program keeps one
-      v_order := coalesce(v_program.join_order,
-        CASE WHEN v_program.printed_runs < v_program.planner_runs THEN 'as printed' ELSE 'planner' END);
-      IF v_order = 'as printed' AND v_program.step_join_orders IS NULL THEN
+      -- take turns until the program keeps one; a small window runs as printed, unmeasured: from its few rows
+      -- outward is the order, and planning PostgreSQL's took 30-40% of the statements' time (TPC-H Q2, one row)
+      v_small := v_changed_rows <= v_small_rows;
+      v_order := CASE WHEN v_small THEN 'as printed' ELSE coalesce(v_program.join_order,
+        CASE WHEN v_program.printed_runs < v_program.planner_runs THEN 'as printed' ELSE 'planner' END) END;
+      IF v_order = 'as printed' AND (v_small OR v_program.step_join_orders IS NULL) THEN
         PERFORM set_config('join_collapse_limit', '1', true);
       END IF;
       v_program_started := clock_timestamp();
@@ -484,7 +500,7 @@ BEGIN
     FOR i IN 1 .. cardinality(v_program.step_kinds) LOOP
       v_sql := v_program.step_sql[i];
       -- once decided, each statement runs with its own order (V28)
-      IF program_mask <> 0 AND v_program.step_join_orders IS NOT NULL
+      IF program_mask <> 0 AND NOT v_small AND v_program.step_join_orders IS NOT NULL
           AND v_program.step_join_orders[i] IS DISTINCT FROM v_step_order THEN
         v_step_order := v_program.step_join_orders[i];
         PERFORM set_config('join_collapse_limit', CASE v_step_order WHEN 'as printed' THEN '1' ELSE v_collapse END,
@@ -513,7 +529,7 @@ BEGIN
     END LOOP;
     IF program_mask <> 0 THEN
       PERFORM set_config('join_collapse_limit', v_collapse, true);
-      IF v_program.join_order IS NULL THEN
+      IF v_program.join_order IS NULL AND NOT v_small THEN
         PERFORM freshet.note_join_order_trial(p_id, program_mask, v_order,
           extract(epoch FROM clock_timestamp() - v_program_started) * 1000, window_rows, v_step_ms);
       END IF;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.runtime.streamtable.Mode;
@@ -50,8 +51,9 @@ class JoinOrderTrialScenarioTest {
       create(c, "jo_counts", "SELECT jo_c.v, count(*) AS n FROM jo_a JOIN jo_b ON jo_a.bid = jo_b.id "
           + "JOIN jo_c ON jo_b.cid = jo_c.id GROUP BY jo_c.v", Mode.DIFFERENTIAL);
 
-      // every run counts, however fast (the default skips runs under 20 ms; see the next test)
-      exec(c, "SET freshet.join_order_trial_ms = 0");
+      // every run counts, however fast (the default skips runs under 20 ms; see the next test), however small (a
+      // window of at most freshet.small_window_rows runs as printed, unmeasured: see the last test)
+      exec(c, "SET freshet.join_order_trial_ms = 0", "SET freshet.small_window_rows = 0");
       String decided = null;
       for (int round = 1; round <= 6; round++) {
         exec(c, "INSERT INTO jo_a SELECT g, 1 + g % 200 FROM generate_series(" + (1000 * round + 1) + ", "
@@ -122,7 +124,8 @@ class JoinOrderTrialScenarioTest {
           "INSERT INTO jf_b VALUES (1, 1)", "INSERT INTO jf_a VALUES (1, 1)");
       long id = create(c, "jf_counts", "SELECT jf_c.v, count(*) AS n FROM jf_a JOIN jf_b ON jf_a.bid = jf_b.id "
           + "JOIN jf_c ON jf_b.cid = jf_c.id GROUP BY jf_c.v", Mode.DIFFERENTIAL).id();
-      exec(c, "SET freshet.join_order_trial_ms = 100000"); // every run is "fast"
+      // every run is "fast", and none small (see the last test)
+      exec(c, "SET freshet.join_order_trial_ms = 100000", "SET freshet.small_window_rows = 0");
       for (int round = 2; round <= 5; round++) {
         exec(c, "INSERT INTO jf_a VALUES (" + round + ", 1)");
         RefreshReport report = StreamTables.refresh(c, "jf_counts", true, false);
@@ -169,6 +172,58 @@ class JoinOrderTrialScenarioTest {
       assertEquals(List.of("1"), rows(c, "SELECT DISTINCT collapse FROM jp_seen"), "the program's MERGE ran as printed");
       assertEquals(List.of("x|2", "y|3"), rows(c, "SELECT v || '|' || n FROM jp_counts ORDER BY v"));
     }
+  }
+
+  /**
+   * A window of at most {@code freshet.small_window_rows} changed rows (default 100) runs its program with the joins
+   * as printed, from its few rows outward, and is no trial: planning PostgreSQL's order was 30-40% of a one-row
+   * refresh's statements. A larger one runs as the trials decide (here, the first trial: PostgreSQL's order); a
+   * setting that is not a number of rows is refused, naming it, and nothing is applied.
+   */
+  @Test
+  void aSmallWindowRunsAsPrintedAndIsNoTrial(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE js_c (id int PRIMARY KEY, v text)", "CREATE TABLE js_b (id int PRIMARY KEY, cid int)",
+          "CREATE TABLE js_a (id int PRIMARY KEY, bid int)",
+          "INSERT INTO js_c SELECT g, 'v' || (g % 5) FROM generate_series(1, 20) g",
+          "INSERT INTO js_b SELECT g, 1 + g % 20 FROM generate_series(1, 100) g",
+          "INSERT INTO js_a SELECT g, 1 + g % 100 FROM generate_series(1, 500) g");
+      long id = create(c, "js_counts", "SELECT js_c.v, count(*) AS n FROM js_a JOIN js_b ON js_a.bid = js_b.id "
+          + "JOIN js_c ON js_b.cid = js_c.id GROUP BY js_c.v", Mode.DIFFERENTIAL).id();
+      exec(c, "SET freshet.join_order_trial_ms = 0"); // a trial however fast: only the window's size decides
+      String runs = "SELECT coalesce(join_order, '') || '|' || planner_runs || '|' || printed_runs "
+          + "FROM freshet.refresh_programs WHERE stream_table_id = " + id + " AND changed_mask = (SELECT 1::bigint << "
+          + "ordinal FROM freshet.refresh_sources WHERE stream_table_id = " + id + " AND source_relid = 'js_a'::regclass)";
+
+      // a few rows of js_a, in an update of three (old and new rows: six) and an insert
+      exec(c, "UPDATE js_a SET bid = bid % 100 + 1 WHERE id <= 3", "INSERT INTO js_a VALUES (1000, 7)");
+      RefreshReport small = StreamTables.refresh(c, "js_counts", true, false);
+      Oracle.assertFresh(c, "js_counts");
+      assertTrue(programSteps(small).stream().allMatch(s -> s.contains(AS_PRINTED)), small.profile().toString());
+      assertEquals(List.of("|0|0"), rows(c, runs), "no trial recorded");
+
+      // the same with the threshold below the window: PostgreSQL's order, recorded as the first trial
+      exec(c, "SET freshet.small_window_rows = 1", "UPDATE js_a SET bid = bid % 100 + 1 WHERE id <= 3",
+          "INSERT INTO js_a VALUES (1001, 8)");
+      RefreshReport larger = StreamTables.refresh(c, "js_counts", true, false);
+      Oracle.assertFresh(c, "js_counts");
+      assertTrue(programSteps(larger).stream().noneMatch(s -> s.contains(AS_PRINTED)), larger.profile().toString());
+      assertEquals(List.of("|1|0"), rows(c, runs));
+
+      exec(c, "SET freshet.small_window_rows = 'few'", "INSERT INTO js_a VALUES (1002, 9)");
+      SQLException typo = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "js_counts"));
+      assertTrue(typo.getMessage().contains("freshet.small_window_rows must be a number of rows (0 or more), not "
+          + "'few'"), typo.getMessage());
+      exec(c, "RESET freshet.small_window_rows", "RESET freshet.join_order_trial_ms");
+      Oracle.refreshAndCheck(c, "js_counts", Mode.DIFFERENTIAL);
+    }
+  }
+
+  /** The steps of the program in a profile. */
+  private static List<String> programSteps(RefreshReport report) {
+    List<String> steps = report.profile().stream().map(s -> s.step()).filter(s -> s.startsWith("program ")).toList();
+    assertFalse(steps.isEmpty(), report.profile().toString());
+    return steps;
   }
 
   /** A program's statement in a profile: group 1 set when it ran as printed, group 2 its number. */
