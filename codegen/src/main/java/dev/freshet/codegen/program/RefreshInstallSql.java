@@ -48,7 +48,7 @@ public final class RefreshInstallSql {
    */
   public static final String INSERT_PROGRAM = """
       INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
-        piece_steps, piece_masks, piece_sql)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        piece_steps, piece_masks, piece_sql, step_state_bits)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (stream_table_id, changed_mask) DO NOTHING""";
 }

@@ -555,7 +555,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         + " = d." + q(HiddenColumns.HASH) + "\n      AND "
         + SqlText.sameValues("st", "d", keyColumns()).replace("\n", "\n      ");
     String alive = keys.isEmpty() ? "" : "\n    WHERE d." + q(HiddenColumns.COUNT) + " > 0";
-    return "CREATE TEMPORARY TABLE " + Quoting.qualified(changeTable.subList(1, 2)) + " ON COMMIT DROP AS\n"
+    return changeTableStatementStart(changeTable) + "\n"
         + "SELECT " + join(map(userColumns, c -> col("u", c))) + ", sum(u.\"__w\")::bigint AS \"__w\"\nFROM (\n"
         + "  SELECT " + join(map(userColumns, c -> col("st", c))) + ", -1 AS \"__w\"\n    FROM " + targetName()
         + " AS st" + affected + "\n"
@@ -563,6 +563,14 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         + "  SELECT " + join(map(userColumns, c -> col("d", c))) + ", 1\n    FROM " + q(STATE_TABLE) + " AS d" + alive
         + "\n) AS u(" + join(cols) + ", \"__w\")\nGROUP BY " + ordinals(userColumns.size())
         + "\nHAVING sum(u.\"__w\") <> 0";
+  }
+
+  /**
+   * The first line of {@link #changeTable}'s statement, by which a refresh knows the step that creates a state
+   * table's change table (its row count tells whether the terms that need it can hold rows, catalog V35).
+   */
+  public static String changeTableStatementStart(List<String> changeTable) {
+    return "CREATE TEMPORARY TABLE " + Quoting.qualified(changeTable.subList(1, 2)) + " ON COMMIT DROP AS";
   }
 
   /**

@@ -148,9 +148,11 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
   }
 
   /**
-   * {@link #differentialProgram(ChangedSet, Map)}, with each delta term marked with the sources it needs
-   * ({@link DeltaTermMarks}: a bit per source, by its place in {@link #sources()}), so that a refresh where only
-   * some of {@code changedSources} changed can run it without the terms that are then empty.
+   * {@link #differentialProgram(ChangedSet, Map)}, with each delta term marked with the change tables it needs
+   * ({@link DeltaTermMarks}): a bit per source, by its place in {@link #sources()}, so that a refresh where only some
+   * of {@code changedSources} changed can run it without the terms that are then empty (V29); and a bit per state
+   * table ({@link #stateBit}), so that a refresh leaves out the terms that need a state table's change table when
+   * that came out empty (V35: after a small window, most of them do).
    */
   public RefreshProgram markedDifferentialProgram(ChangedSet changedSources,
       Map<List<String>, List<StoredColumn>> stored) {
@@ -158,7 +160,33 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
     for (int i = 0; i < sources.size(); i++) {
       bits.put(dev.freshet.rules.rel.ChangeTables.name(sources.get(i).name()), 1L << i);
     }
+    for (int k = 0; k < strata.size(); k++) {
+      if (stateBit(k) != 0) {
+        bits.put(dev.freshet.rules.rel.ChangeTables.name(strata.get(k).stateTable()), stateBit(k));
+      }
+    }
     return differentialProgram(changedSources, stored, new RequiredChanges(bits));
+  }
+
+  /**
+   * The bit that marks the terms needing the change table of the {@code k}-th state table (in {@link #strata()}):
+   * the sources' bits first, then the state tables', up to bit 62; 0 (no mark) beyond.
+   */
+  public long stateBit(int k) {
+    int place = sources.size() + k;
+    return place <= 62 ? 1L << place : 0L;
+  }
+
+  /** For each state table whose change table has a {@link #stateBit}, the start of the statement creating it. */
+  public Map<String, Long> stateChangeTableStatements() {
+    Map<String, Long> statements = new java.util.HashMap<>();
+    for (int k = 0; k < strata.size(); k++) {
+      if (stateBit(k) != 0) {
+        statements.put(GroupedRefreshPrinter.changeTableStatementStart(
+            dev.freshet.rules.rel.ChangeTables.name(strata.get(k).stateTable())), stateBit(k));
+      }
+    }
+    return statements;
   }
 
   private RefreshProgram differentialProgram(ChangedSet changedSources, Map<List<String>, List<StoredColumn>> stored,

@@ -112,15 +112,14 @@ final class RefreshInstaller {
       ps.executeBatch();
     }
     Map<List<String>, List<StoredColumn>> stored = StreamTables.storedColumns(c, compiled);
-    insertProgram(c, id, 0, compiled.fullProgram(stored));
+    insertProgram(c, id, 0, compiled.fullProgram(stored), Map.of());
     if (differential) {
-      long all = allSources(sources.size());
       for (long mask : initialMasks(sources.size())) {
-        // the program for all sources is what CALL freshet.refresh runs for three or more changed sources
-        // without a program of their own: marked, so that it runs without the terms of the others (V29)
-        insertProgram(c, id, mask, mask == all && sources.size() > ALL_SETS_UP_TO
-            ? compiled.markedDifferentialProgram(changedSet(compiled, mask), stored)
-            : compiled.differentialProgram(changedSet(compiled, mask), stored));
+        // marked (V29, V35): a refresh runs each without the terms that are empty for its window, those of sources
+        // that did not change (the program for all sources is what CALL freshet.refresh runs for three or more
+        // changed sources without a program of their own) and those of state tables whose change came out empty
+        insertProgram(c, id, mask, compiled.markedDifferentialProgram(changedSet(compiled, mask), stored),
+            compiled.stateChangeTableStatements());
       }
     }
   }
@@ -132,9 +131,9 @@ final class RefreshInstaller {
       installProgram(c, id, compiled, mask);
       return;
     }
-    RefreshProgram program = compiled.differentialProgram(changedSet(compiled, mask),
+    RefreshProgram program = compiled.markedDifferentialProgram(changedSet(compiled, mask),
         StreamTables.storedColumns(c, compiled));
-    insertProgram(c, id, mask, program);
+    insertProgram(c, id, mask, program, compiled.stateChangeTableStatements());
   }
 
   private static long allSources(int sources) {
@@ -200,14 +199,23 @@ final class RefreshInstaller {
     return columns;
   }
 
-  private static void insertProgram(Connection c, long id, long mask, RefreshProgram program) throws SQLException {
+  /**
+   * Stores {@code program} for the sources in {@code mask}: its steps, each marked one cut into pieces, and for each
+   * step the bit of the state table whose change table it creates ({@code stateChangeTables}: the statement's first
+   * line → the bit; 0 for the others), by which the refresh knows which terms to leave out when that comes out empty.
+   */
+  private static void insertProgram(Connection c, long id, long mask, RefreshProgram program,
+      Map<String, Long> stateChangeTables) throws SQLException {
     List<String> kinds = new ArrayList<>();
     List<String> sql = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     List<Integer> pieceSteps = new ArrayList<>();
     List<Long> pieceMasks = new ArrayList<>();
     List<String> pieceSql = new ArrayList<>();
+    List<Long> stateBits = new ArrayList<>();
     for (RefreshStep step : program.steps()) {
+      stateBits.add(step instanceof RefreshStep.Statement
+          ? stateChangeTables.getOrDefault(step.sql().split("\n", 2)[0], 0L) : 0L);
       List<DeltaTermMarks.Piece> pieces = DeltaTermMarks.pieces(step.sql());
       if (pieces.size() > 1) {
         for (DeltaTermMarks.Piece piece : pieces) {
@@ -234,6 +242,7 @@ final class RefreshInstaller {
       ps.setArray(6, cut ? c.createArrayOf("int4", pieceSteps.toArray()) : null);
       ps.setArray(7, cut ? c.createArrayOf("int8", pieceMasks.toArray()) : null);
       ps.setArray(8, cut ? c.createArrayOf("text", pieceSql.toArray()) : null);
+      ps.setArray(9, stateBits.stream().anyMatch(b -> b != 0) ? c.createArrayOf("int8", stateBits.toArray()) : null);
       ps.executeUpdate();
     }
   }

@@ -137,6 +137,10 @@ DECLARE
   v_small_setting text := btrim(current_setting('freshet.small_window_rows', true));
   v_changed_rows bigint := 0; -- the rows of the changed sources' change tables
   v_small     boolean := false; -- whether this window is a small one
+  -- the source bits of the terms' marks (V29), below the state tables' (V35)
+  v_source_bits bigint;
+  v_absent    bigint := 0; -- the marks of change tables known empty: sources unchanged, state changes none (V35)
+  v_left_out  bigint; -- the pieces of a statement left out
   -- an AUTO stream table refreshed differentially whatever AUTO would choose (V32): AUTO learns from it
   v_override  text := btrim(coalesce(current_setting('freshet.auto_override', true), ''));
 BEGIN
@@ -409,16 +413,29 @@ BEGIN
       -- no program for the changed sources: one that includes them and is stored cut into pieces (V29, the one
       -- for all sources) holds it, as its statements without the terms that need another source, which PostgreSQL
       -- would plan and find empty; put together and installed, it runs now and at the next such window
+      -- (the marks' bits above the sources' are state tables' (V35): kept, as the pieces the program keeps are)
+      v_source_bits := CASE WHEN (SELECT count(*) FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id) >= 63
+        THEN -1 ELSE (1::bigint << (SELECT count(*) FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id)::int) - 1 END;
       INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
-        change_tables_mask)
+        change_tables_mask, piece_steps, piece_masks, piece_sql, step_state_bits)
       SELECT p.stream_table_id, refresh_window.changed_mask, p.step_kinds,
         ARRAY(SELECT CASE WHEN i = ANY (p.piece_steps) THEN
                 (SELECT string_agg(u.piece, '' ORDER BY u.n)
                  FROM unnest(p.piece_steps, p.piece_masks, p.piece_sql) WITH ORDINALITY AS u(step, needs, piece, n)
-                 WHERE u.step = i AND u.needs & ~refresh_window.changed_mask = 0)
+                 WHERE u.step = i AND u.needs & ~refresh_window.changed_mask & v_source_bits = 0)
               ELSE p.step_sql[i] END
               FROM generate_subscripts(p.step_sql, 1) AS i ORDER BY i),
-        p.step_failures, coalesce(p.change_tables_mask, p.changed_mask) -- each UNION's first term reads what it reads
+        p.step_failures, coalesce(p.change_tables_mask, p.changed_mask), -- each UNION's first term reads what it reads
+        CASE WHEN p.step_state_bits IS NOT NULL THEN
+          ARRAY(SELECT u.step FROM unnest(p.piece_steps, p.piece_masks) WITH ORDINALITY AS u(step, needs, n)
+                WHERE u.needs & ~refresh_window.changed_mask & v_source_bits = 0 ORDER BY u.n) END,
+        CASE WHEN p.step_state_bits IS NOT NULL THEN
+          ARRAY(SELECT u.needs FROM unnest(p.piece_steps, p.piece_masks) WITH ORDINALITY AS u(step, needs, n)
+                WHERE u.needs & ~refresh_window.changed_mask & v_source_bits = 0 ORDER BY u.n) END,
+        CASE WHEN p.step_state_bits IS NOT NULL THEN
+          ARRAY(SELECT u.piece FROM unnest(p.piece_masks, p.piece_sql) WITH ORDINALITY AS u(needs, piece, n)
+                WHERE u.needs & ~refresh_window.changed_mask & v_source_bits = 0 ORDER BY u.n) END,
+        p.step_state_bits
       FROM freshet.refresh_programs p
       WHERE p.stream_table_id = p_id AND p.piece_steps IS NOT NULL
         AND p.changed_mask & refresh_window.changed_mask = refresh_window.changed_mask
@@ -497,8 +514,26 @@ BEGIN
       END IF;
       v_program_started := clock_timestamp();
     END IF;
+    IF program_mask <> 0 AND v_program.piece_steps IS NOT NULL THEN
+      v_source_bits := CASE WHEN (SELECT count(*) FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id) >= 63
+        THEN -1 ELSE (1::bigint << (SELECT count(*) FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id)::int) - 1 END;
+      -- the program's sources that did not change (one printed for more sources than changed: V29's pruning, done here)
+      v_absent := program_mask & ~changed_mask & v_source_bits;
+    END IF;
     FOR i IN 1 .. cardinality(v_program.step_kinds) LOOP
       v_sql := v_program.step_sql[i];
+      v_left_out := 0;
+      -- the terms that need a change table known empty are left out before PostgreSQL plans them (V35): a state
+      -- table's change table comes out empty after most small windows, and planning its terms was most of the refresh
+      IF v_absent <> 0 AND i = ANY (v_program.piece_steps) THEN
+        SELECT string_agg(u.piece, '' ORDER BY u.n) FILTER (WHERE u.needs & v_absent = 0),
+               count(*) FILTER (WHERE u.needs & v_absent <> 0)
+        INTO v_sql, v_left_out
+        FROM unnest(v_program.piece_steps, v_program.piece_masks, v_program.piece_sql) WITH ORDINALITY
+          AS u(step, needs, piece, n)
+        WHERE u.step = i;
+        v_sql := coalesce(v_sql, v_program.step_sql[i]); -- never all: each UNION's first term stays
+      END IF;
       -- once decided, each statement runs with its own order (V28)
       IF program_mask <> 0 AND NOT v_small AND v_program.step_join_orders IS NOT NULL
           AND v_program.step_join_orders[i] IS DISTINCT FROM v_step_order THEN
@@ -510,6 +545,12 @@ BEGIN
       CASE v_program.step_kinds[i]
         WHEN 'statement' THEN
           EXECUTE v_sql;
+          IF v_program.step_state_bits IS NOT NULL AND v_program.step_state_bits[i] <> 0 THEN
+            GET DIAGNOSTICS v_count = ROW_COUNT; -- a state table's change table: empty, its terms can go
+            IF v_count = 0 THEN
+              v_absent := v_absent | v_program.step_state_bits[i];
+            END IF;
+          END IF;
         WHEN 'check' THEN
           EXECUTE v_sql INTO v_count;
           IF v_count <> 0 THEN
@@ -523,7 +564,9 @@ BEGIN
         profile := freshet.profile_step(profile, format('program %s%s, step %s (%s): %s', program_mask,
           CASE WHEN program_mask <> 0 AND coalesce(v_step_order, v_order) = 'as printed'
             THEN ' (joins as printed)' ELSE '' END, i,
-          v_program.step_kinds[i], left(split_part(v_sql, E'\n', 1), 90)), v_step);
+          v_program.step_kinds[i], left(split_part(v_sql, E'\n', 1), 90)
+            || CASE WHEN v_left_out > 0 THEN format(' (%s terms left out: their change tables are empty)', v_left_out)
+               ELSE '' END), v_step);
         v_step := clock_timestamp();
       END IF;
     END LOOP;

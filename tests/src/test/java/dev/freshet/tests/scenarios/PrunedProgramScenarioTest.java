@@ -101,8 +101,7 @@ class PrunedProgramScenarioTest {
       // the program for all five sources is stored cut into pieces, its terms but each UNION's first marked
       assertTrue(count(c, "SELECT count(*) FROM freshet.refresh_programs p, unnest(p.piece_masks) m "
           + "WHERE p.stream_table_id = " + sales + " AND p.changed_mask = 31 AND m <> 0") > 10);
-      assertEquals(0, count(c, "SELECT count(*) FROM freshet.refresh_programs WHERE stream_table_id = " + sales
-          + " AND changed_mask <> 31 AND piece_steps IS NOT NULL"));
+      // (since catalog V35 the programs for fewer sources are marked too: see StateChangePruningScenarioTest)
 
       // orders, lines and parts: no program of their own
       inOneTransaction(c, "INSERT INTO " + ORDERS + " VALUES (5, 2, 3)",
