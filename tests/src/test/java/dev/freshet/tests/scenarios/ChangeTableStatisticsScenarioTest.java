@@ -6,12 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.runtime.streamtable.Mode;
-import dev.freshet.runtime.streamtable.RefreshReport;
-import dev.freshet.runtime.streamtable.RefreshStepTime;
-import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
-import dev.freshet.tests.oracle.Oracle;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,10 +24,7 @@ class ChangeTableStatisticsScenarioTest {
 
   /** The steps of a profiled differential refresh of {@code name} that prepare change tables, checked by the oracle. */
   private static List<String> preparing(Connection c, String name) throws Exception {
-    RefreshReport r = StreamTables.refresh(c, name, true, false);
-    assertEquals(Mode.DIFFERENTIAL, r.modeUsed(), r.toString());
-    Oracle.assertFresh(c, name);
-    return r.profile().stream().map(RefreshStepTime::step)
+    return Scenarios.profiledDifferentialSteps(c, name).stream()
         .filter(s -> s.startsWith(NOT_ANALYZED) || s.contains("analyze the change table of")).toList();
   }
 

@@ -1,6 +1,8 @@
 package dev.freshet.tests.scenarios;
 
 import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.RefreshReport;
+import dev.freshet.runtime.streamtable.RefreshStepTime;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tests.oracle.Oracle;
@@ -18,6 +20,19 @@ final class Scenarios {
   }
 
   /** Runs each statement in its own auto-commit transaction on {@code c}. */
+  /**
+   * The steps of a profiled refresh of {@code name} ({@code refresh --profile}), which must have been differential;
+   * the stream table is checked by the oracle first.
+   */
+  static List<String> profiledDifferentialSteps(Connection c, String name) throws Exception {
+    RefreshReport r = StreamTables.refresh(c, name, true, false);
+    if (r.modeUsed() != Mode.DIFFERENTIAL) {
+      throw new AssertionError("a differential refresh of " + name + " expected: " + r);
+    }
+    Oracle.assertFresh(c, name);
+    return r.profile().stream().map(RefreshStepTime::step).toList();
+  }
+
   static void exec(Connection c, String... statements) throws SQLException {
     try (Statement s = c.createStatement()) {
       for (String sql : statements) {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.RefreshReport;
-import dev.freshet.runtime.streamtable.RefreshStepTime;
 import dev.freshet.runtime.streamtable.StreamTables;
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
@@ -31,10 +30,7 @@ class StateChangePruningScenarioTest {
 
   /** The profile steps of a differential refresh of {@code name} that left terms out, checked by the oracle. */
   private static List<String> leftOut(Connection c, String name) throws Exception {
-    RefreshReport r = StreamTables.refresh(c, name, true, false);
-    assertEquals(Mode.DIFFERENTIAL, r.modeUsed(), r.toString());
-    Oracle.assertFresh(c, name);
-    List<String> steps = r.profile().stream().map(RefreshStepTime::step).toList();
+    List<String> steps = Scenarios.profiledDifferentialSteps(c, name);
     assertTrue(steps.stream().anyMatch(s -> s.startsWith("program ")), steps.toString());
     return steps.stream().filter(s -> s.endsWith(LEFT_OUT)).toList();
   }
