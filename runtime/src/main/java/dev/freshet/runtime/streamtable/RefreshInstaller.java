@@ -28,9 +28,10 @@ import java.util.Set;
  * runs (catalog V4): per source, the statements reading its window into a change table; per set of
  * changed sources, a refresh program. Programs installed at create: the full one, each source alone, each
  * pair of sources (up to {@value #PAIRS_UP_TO} sources) and all together (every set when there are at most
- * {@value #ALL_SETS_UP_TO} sources). A window whose changed sources have no program of their own: the
- * program for all sources of a stream table over more than {@value #ALL_SETS_UP_TO} is printed with its delta
- * terms marked ({@link DeltaTermMarks}) and stored also cut into pieces, from which refresh_window puts together
+ * {@value #ALL_SETS_UP_TO} sources). Every differential program is printed with its delta terms marked ({@link
+ * DeltaTermMarks}: by source, and since V35 by state table) and stored also cut into pieces, from which
+ * refresh_window leaves out the terms of change tables found empty. A window whose changed sources have no program
+ * of their own: from the pieces of the program for all sources refresh_window puts together
  * and installs the program of any set of changed sources that has none (catalog V29): TPC-H Q8's program for its
  * seven sources has 127 terms, which PostgreSQL takes about 0.5 s to plan, where the 7 terms of three sources plan
  * in milliseconds. The command line installs, printed here, the exact program of a set that has none only for

@@ -138,7 +138,7 @@ DECLARE
   v_changed_rows bigint := 0; -- the rows of the changed sources' change tables
   v_small     boolean := false; -- whether this window is a small one
   -- the source bits of the terms' marks (V29), below the state tables' (V35)
-  v_source_bits bigint;
+  v_source_bits bigint; -- computed once from v_relids
   v_absent    bigint := 0; -- the marks of change tables known empty: sources unchanged, state changes none (V35)
   v_left_out  bigint; -- the pieces of a statement left out
   -- an AUTO stream table refreshed differentially whatever AUTO would choose (V32): AUTO learns from it
@@ -212,6 +212,8 @@ BEGIN
   END IF;
   SELECT array_agg(s.source_relid ORDER BY s.ordinal) INTO v_relids
   FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id;
+  v_source_bits := CASE WHEN coalesce(cardinality(v_relids), 0) >= 63 THEN -1
+    ELSE (1::bigint << coalesce(cardinality(v_relids), 0)) - 1 END;
   IF v_st.reconcile_check IS NULL
       OR NOT EXISTS (SELECT FROM freshet.refresh_programs p WHERE p.stream_table_id = p_id AND p.changed_mask = 0) THEN
     RAISE EXCEPTION 'no refresh program is installed for %', v_name
@@ -414,8 +416,6 @@ BEGIN
       -- for all sources) holds it, as its statements without the terms that need another source, which PostgreSQL
       -- would plan and find empty; put together and installed, it runs now and at the next such window
       -- (the marks' bits above the sources' are state tables' (V35): kept, as the pieces the program keeps are)
-      v_source_bits := CASE WHEN (SELECT count(*) FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id) >= 63
-        THEN -1 ELSE (1::bigint << (SELECT count(*) FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id)::int) - 1 END;
       INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
         change_tables_mask, piece_steps, piece_masks, piece_sql, step_state_bits)
       SELECT p.stream_table_id, refresh_window.changed_mask, p.step_kinds,
@@ -515,8 +515,6 @@ BEGIN
       v_program_started := clock_timestamp();
     END IF;
     IF program_mask <> 0 AND v_program.piece_steps IS NOT NULL THEN
-      v_source_bits := CASE WHEN (SELECT count(*) FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id) >= 63
-        THEN -1 ELSE (1::bigint << (SELECT count(*) FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id)::int) - 1 END;
       -- the program's sources that did not change (one printed for more sources than changed: V29's pruning, done here)
       v_absent := program_mask & ~changed_mask & v_source_bits;
     END IF;
