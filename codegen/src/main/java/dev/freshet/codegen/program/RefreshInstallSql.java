@@ -32,23 +32,29 @@ public final class RefreshInstallSql {
    * filling its change table (null for FULL), {@code $7} the statements analyzing it, {@code $8} the cleanup of its
    * buffer, {@code $9} the statements indexing it (catalog V30: built for change tables that are not large),
    * {@code $10} whether a window holds both inserts and deletes and {@code $11} the statement filling its change table
-   * without consolidating, for a window of one kind (catalog V33; both null for FULL).
+   * without consolidating, for a window of one kind (catalog V33; both null for FULL); {@code $12}-{@code $16} its
+   * change table's session form ({@code SessionProgramPrinter.SessionChangeTable}: table, setup, fill, fill as it is,
+   * empty; null when it has none) and {@code $17} the statement counting the window's rows up to a limit (V37).
    */
   public static final String INSERT_SOURCE = """
       INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,
         create_change_table, prepare_change_table, cleanup, change_table_indexes, window_mixed,
-        create_change_table_as_is)
-      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?, ?, ?)""";
+        create_change_table_as_is, session_table, session_setup, session_fill, session_fill_as_is, session_empty,
+        window_rows_upto)
+      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
   /**
    * The program of stream table {@code $1} for the changed sources {@code $2} (a mask; 0 the full program): per
    * step its kind, SQL and failure message ({@code $3}–{@code $5}); and, for a program stored cut into pieces
    * (V29, {@code DeltaTermMarks}), per piece its step, the sources it needs and its text ({@code $6}–{@code $8},
-   * else null). One already there is kept.
+   * else null); {@code $9} per step the state table bit of the change table it creates (V35); {@code $10}-{@code $14}
+   * its session form ({@code SessionProgramPrinter.SessionProgram}: tables, setup, steps, pieces cut as {@code $8}
+   * is, empty; null when it has none, V37). One already there is kept.
    */
   public static final String INSERT_PROGRAM = """
       INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
-        piece_steps, piece_masks, piece_sql, step_state_bits)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        piece_steps, piece_masks, piece_sql, step_state_bits, session_tables, session_setup, session_step_sql,
+        session_piece_sql, session_empty)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (stream_table_id, changed_mask) DO NOTHING""";
 }

@@ -84,6 +84,16 @@ public final class ChangeTablePrinter {
         + "  (SELECT count(*) FROM (SELECT\n      " + from + "\n        AND b.\"__truncate\"\n      LIMIT 1) AS marker)";
   }
 
+  /**
+   * The window's buffer rows, counted up to {@code $3} (catalog V37): whether a window is small enough for the session
+   * form of a program ({@code SessionProgramPrinter}), read as an index range that stops there, however large the
+   * window.
+   */
+  public static String windowRowsUpTo(String buffer) {
+    return "SELECT count(*) FROM (SELECT\n  FROM " + buffer + " AS b\n  WHERE " + window().replace("\n", "\n  ")
+        + "\n  LIMIT $3) AS w";
+  }
+
   /** {@code CREATE TEMPORARY TABLE pg_temp."Δschema.table"} with the source's columns and {@code __w}. */
   public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns) {
     return create(changeTableName, buffer, columns, Optional.empty());

@@ -5,6 +5,7 @@ import dev.freshet.codegen.ddl.CapturePrinter;
 import dev.freshet.codegen.program.RefreshInstallSql;
 import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
+import dev.freshet.codegen.program.SessionProgramPrinter;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.sql.DeltaTermMarks;
@@ -18,10 +19,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Installs a compiled stream table's refresh in its database, as data that {@code freshet.refresh_window}
@@ -82,6 +86,11 @@ final class RefreshInstaller {
       ps.execute();
     }
     boolean differential = compiled.effectiveMode() == Mode.DIFFERENTIAL;
+    // the session forms of this install (V37): their tables' names hash it, so that a session that ran the programs
+    // installed before (another query, other column types) never fills a table of theirs
+    String seed = "stream table " + id + ", install " + UUID.randomUUID();
+    Map<String, String> sessionChangeTables = new HashMap<>();
+    boolean session = differential;
     try (PreparedStatement ps = c.prepareStatement(RefreshInstallSql.INSERT_SOURCE)) {
       for (int i = 0; i < sources.size(); i++) {
         CompiledStreamTable.Source source = sources.get(i);
@@ -95,8 +104,6 @@ final class RefreshInstaller {
         // the source as messages name it (refresh lines, pending changes, history): quoted, as every name is
         ps.setString(4, Quoting.qualified(source.name()));
         ps.setString(5, ChangeTablePrinter.windowCounts(buffer.qualifiedBufferName()));
-        ps.setString(6, differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
-            sourceColumns(source), source.rowFilter()) : null);
         // a change table no join reads is not analyzed: aggregating it is planned as well from its pages (TPC-H Q1's
         // 6,000 changed line items: 4.7 ms of statistics that changed no plan)
         ps.setArray(7, c.createArrayOf("text", differential && source.joined()
@@ -106,21 +113,36 @@ final class RefreshInstaller {
             ? ChangeTablePrinter.indexes(changeTable, source.joinKeys()).toArray() : new Object[0]));
         // a window of one kind of change is not consolidated (V33)
         ps.setString(10, differential ? ChangeTablePrinter.windowMixed(buffer.qualifiedBufferName()) : null);
-        ps.setString(11, differential ? ChangeTablePrinter.createAsIs(changeTable, buffer.qualifiedBufferName(),
-            sourceColumns(source), source.rowFilter()) : null);
+        String create = differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
+            sourceColumns(source), source.rowFilter()) : null;
+        String createAsIs = differential ? ChangeTablePrinter.createAsIs(changeTable, buffer.qualifiedBufferName(),
+            sourceColumns(source), source.rowFilter()) : null;
+        ps.setString(6, create);
+        ps.setString(11, createAsIs);
+        Optional<SessionProgramPrinter.SessionChangeTable> sessionTable = differential
+            ? SessionProgramPrinter.changeTable(seed, i, create, createAsIs) : Optional.empty();
+        sessionTable.ifPresent(t -> sessionChangeTables.put(changeTable.getLast(), t.table()));
+        session &= sessionTable.isPresent();
+        ps.setString(12, sessionTable.map(SessionProgramPrinter.SessionChangeTable::table).orElse(null));
+        ps.setString(13, sessionTable.map(SessionProgramPrinter.SessionChangeTable::setup).orElse(null));
+        ps.setString(14, sessionTable.map(SessionProgramPrinter.SessionChangeTable::fill).orElse(null));
+        ps.setString(15, sessionTable.map(SessionProgramPrinter.SessionChangeTable::fillAsIs).orElse(null));
+        ps.setString(16, sessionTable.map(SessionProgramPrinter.SessionChangeTable::empty).orElse(null));
+        ps.setString(17, differential ? ChangeTablePrinter.windowRowsUpTo(buffer.qualifiedBufferName()) : null);
         ps.addBatch();
       }
       ps.executeBatch();
     }
     Map<List<String>, List<StoredColumn>> stored = StreamTables.storedColumns(c, compiled);
-    insertProgram(c, id, 0, compiled.fullProgram(stored), Map.of());
+    insertProgram(c, id, 0, compiled.fullProgram(stored), Map.of(), Optional.empty());
     if (differential) {
       for (long mask : initialMasks(sources.size())) {
         // marked (V29, V35): a refresh runs each without the terms that are empty for its window, those of sources
         // that did not change (the program for all sources is what CALL freshet.refresh runs for three or more
         // changed sources without a program of their own) and those of state tables whose change came out empty
-        insertProgram(c, id, mask, compiled.markedDifferentialProgram(changedSet(compiled, mask), stored),
-            compiled.stateChangeTableStatements());
+        RefreshProgram program = compiled.markedDifferentialProgram(changedSet(compiled, mask), stored);
+        insertProgram(c, id, mask, program, compiled.stateChangeTableStatements(),
+            session ? SessionProgramPrinter.program(seed, program, sessionChangeTables) : Optional.empty());
       }
     }
   }
@@ -134,7 +156,9 @@ final class RefreshInstaller {
     }
     RefreshProgram program = compiled.markedDifferentialProgram(changedSet(compiled, mask),
         StreamTables.storedColumns(c, compiled));
-    insertProgram(c, id, mask, program, compiled.stateChangeTableStatements());
+    // no session form: its change tables' session names were hashed with an install that is not known here (a program
+    // of a stream table installed before V29, the only one this installs); its stream table runs every window so
+    insertProgram(c, id, mask, program, compiled.stateChangeTableStatements(), Optional.empty());
   }
 
   private static long allSources(int sources) {
@@ -175,6 +199,27 @@ final class RefreshInstaller {
   }
 
   /**
+   * The session form's steps cut into pieces as the program's are, or null when they do not cut alike (then the
+   * program has no session form): the same marks in the same places, since only table names and the first line of a
+   * step differ.
+   */
+  private static List<String> sessionPieces(SessionProgramPrinter.SessionProgram session, List<Long> pieceMasks,
+      int pieces) {
+    List<String> sessionSql = new ArrayList<>();
+    List<Long> sessionMasks = new ArrayList<>();
+    for (String step : session.steps()) {
+      List<DeltaTermMarks.Piece> cut = DeltaTermMarks.pieces(step);
+      if (cut.size() > 1) {
+        cut.forEach(piece -> {
+          sessionSql.add(piece.sql());
+          sessionMasks.add(piece.requires());
+        });
+      }
+    }
+    return sessionSql.size() == pieces && sessionMasks.equals(pieceMasks) ? sessionSql : null;
+  }
+
+  /**
    * Base types whose equal values always print alike (so equality groups exactly what text would): integers,
    * booleans, text and character types, dates and times, uuid, bytea. Every other type (numeric, floats,
    * jsonb, interval, citext, arrays, enums, extension types) is also grouped by its text in change tables.
@@ -206,7 +251,7 @@ final class RefreshInstaller {
    * line → the bit; 0 for the others), by which the refresh knows which terms to leave out when that comes out empty.
    */
   private static void insertProgram(Connection c, long id, long mask, RefreshProgram program,
-      Map<String, Long> stateChangeTables) throws SQLException {
+      Map<String, Long> stateChangeTables, Optional<SessionProgramPrinter.SessionProgram> session) throws SQLException {
     List<String> kinds = new ArrayList<>();
     List<String> sql = new ArrayList<>();
     List<String> failures = new ArrayList<>();
@@ -244,6 +289,13 @@ final class RefreshInstaller {
       ps.setArray(7, cut ? c.createArrayOf("int8", pieceMasks.toArray()) : null);
       ps.setArray(8, cut ? c.createArrayOf("text", pieceSql.toArray()) : null);
       ps.setArray(9, stateBits.stream().anyMatch(b -> b != 0) ? c.createArrayOf("int8", stateBits.toArray()) : null);
+      List<String> sessionPieces = session.map(form -> sessionPieces(form, pieceMasks, pieceSql.size())).orElse(null);
+      boolean withSession = session.isPresent() && sessionPieces != null;
+      ps.setArray(10, withSession ? c.createArrayOf("text", session.get().tables().toArray()) : null);
+      ps.setArray(11, withSession ? c.createArrayOf("text", session.get().setup().toArray()) : null);
+      ps.setArray(12, withSession ? c.createArrayOf("text", session.get().steps().toArray()) : null);
+      ps.setArray(13, withSession && cut ? c.createArrayOf("text", sessionPieces.toArray()) : null);
+      ps.setArray(14, withSession ? c.createArrayOf("text", session.get().empty().toArray()) : null);
       ps.executeUpdate();
     }
   }

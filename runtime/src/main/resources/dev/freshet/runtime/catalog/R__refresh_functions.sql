@@ -143,6 +143,14 @@ DECLARE
   v_left_out  bigint; -- the pieces of a statement left out
   -- an AUTO stream table refreshed differentially whatever AUTO would choose (V32): AUTO learns from it
   v_override  text := btrim(coalesce(current_setting('freshet.auto_override', true), ''));
+  -- a small window runs the session forms of the change tables and the program (V37): prepared statements over
+  -- temporary tables the session keeps, planned once per session
+  v_session   boolean := false;
+  v_prepared  text[]; -- the statements of session forms this session has prepared
+  v_temp      text[]; -- the temporary tables this session has
+  v_empty     text[] := '{}'; -- the statements emptying the session tables this refresh filled
+  v_upto      bigint;
+  v_ps        text; -- the name of a prepared statement: freshet_s_ and the md5 of its text
 BEGIN
   changed_sources := '{}';
   IF v_setting ~ '^[0-9]{1,18}$' THEN
@@ -362,6 +370,36 @@ BEGIN
     -- state tables, often above jit_above_cost, and compiling took 20-130 ms of statements that run in tens
     -- of milliseconds (TPC-H at SF-1); a recompute keeps the server's setting
     PERFORM set_config('jit', 'off', true);
+    -- a window of at most freshet.small_window_rows buffered changes runs the session forms (V37), when its sources
+    -- and programs all have one: a refresh after a change of a few rows spent most of its time planning statements
+    -- that ran in a fraction of a millisecond, and creating temporary tables. Counted up to the limit only.
+    IF v_small_rows > 0
+        AND NOT EXISTS (SELECT FROM freshet.refresh_sources s
+                        WHERE s.stream_table_id = p_id AND (s.session_table IS NULL OR s.window_rows_upto IS NULL))
+        AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
+                        WHERE p.stream_table_id = p_id AND p.changed_mask <> 0 AND p.session_step_sql IS NULL) THEN
+      IF v_st.requested_mode = 'AUTO' THEN -- counted already
+        v_session := window_rows <= v_small_rows;
+      ELSE
+        v_session := true;
+        v_rows := 0;
+        FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id
+            AND s.ordinal = ANY (v_changed) ORDER BY s.ordinal LOOP
+          EXECUTE v_src.window_rows_upto INTO v_upto USING v_current, v_st.last_snapshot, v_small_rows + 1 - v_rows;
+          v_rows := v_rows + v_upto;
+          IF v_rows > v_small_rows THEN
+            v_session := false;
+            EXIT;
+          END IF;
+        END LOOP;
+      END IF;
+      IF v_session THEN
+        SELECT coalesce(array_agg(ps.name), '{}') INTO v_prepared
+        FROM pg_catalog.pg_prepared_statements ps WHERE ps.name LIKE 'freshet\_s\_%';
+        SELECT coalesce(array_agg(c.relname::text), '{}') INTO v_temp
+        FROM pg_catalog.pg_class c WHERE c.relnamespace = pg_catalog.pg_my_temp_schema();
+      END IF;
+    END IF;
     FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id AND s.ordinal = ANY (v_changed)
         ORDER BY s.ordinal LOOP
       -- a window of only inserts or only deletes is not consolidated (V33): no row of it can cancel another
@@ -369,7 +407,24 @@ BEGIN
       IF v_src.window_mixed IS NOT NULL THEN
         EXECUTE v_src.window_mixed INTO v_mixed USING v_current, v_st.last_snapshot;
       END IF;
-      IF v_mixed THEN
+      IF v_session THEN -- its session table, filled by a prepared statement; no statistics, no index (V37)
+        IF NOT v_src.session_table = ANY (v_temp) THEN
+          EXECUTE v_src.session_setup USING NULL::pg_snapshot, NULL::pg_snapshot;
+          v_temp := v_temp || v_src.session_table;
+        END IF;
+        v_sql := CASE WHEN v_mixed THEN v_src.session_fill ELSE v_src.session_fill_as_is END;
+        v_ps := 'freshet_s_' || md5(v_sql);
+        IF NOT v_ps = ANY (v_prepared) THEN
+          EXECUTE format('PREPARE %I (pg_catalog.pg_snapshot, pg_catalog.pg_snapshot) AS %s', v_ps, v_sql);
+          v_prepared := v_prepared || v_ps;
+        END IF;
+        IF v_mixed THEN
+          PERFORM set_config('enable_sort', 'off', true);
+        END IF;
+        EXECUTE format('EXECUTE %I (%L, %L)', v_ps, v_current, v_st.last_snapshot) INTO v_count;
+        PERFORM set_config('enable_sort', v_sort, true);
+        v_empty := v_empty || v_src.session_empty;
+      ELSIF v_mixed THEN
         PERFORM set_config('enable_sort', 'off', true); -- consolidate by hashing (see the header)
         EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
         GET DIAGNOSTICS v_count = ROW_COUNT; -- the rows CREATE TABLE AS wrote: no second scan to count them
@@ -380,12 +435,15 @@ BEGIN
       END IF;
       v_created := v_created | (1::bigint << v_src.ordinal);
       IF p_profile THEN
-        profile := freshet.profile_step(profile, format('change table of %s: %s rows%s', v_src.label, v_count,
-          CASE WHEN NOT v_mixed THEN ', one kind of change (not consolidated)' ELSE '' END), v_step);
+        profile := freshet.profile_step(profile, format('change table of %s: %s rows%s%s', v_src.label, v_count,
+          CASE WHEN NOT v_mixed THEN ', one kind of change (not consolidated)' ELSE '' END,
+          CASE WHEN v_session THEN ' (session table, prepared)' ELSE '' END), v_step);
         v_step := clock_timestamp();
       END IF;
       v_changed_rows := v_changed_rows + v_count;
-      IF v_count > 0 THEN -- else only columns this stream table does not read changed
+      IF v_count > 0 AND v_session THEN
+        changed_mask := changed_mask | (1::bigint << v_src.ordinal);
+      ELSIF v_count > 0 THEN -- else only columns this stream table does not read changed
         FOREACH v_statement IN ARRAY v_src.prepare_change_table LOOP
           EXECUTE v_statement;
         END LOOP;
@@ -417,7 +475,8 @@ BEGIN
       -- would plan and find empty; put together and installed, it runs now and at the next such window
       -- (the marks' bits above the sources' are state tables' (V35): kept, as the pieces the program keeps are)
       INSERT INTO freshet.refresh_programs (stream_table_id, changed_mask, step_kinds, step_sql, step_failures,
-        change_tables_mask, piece_steps, piece_masks, piece_sql, step_state_bits)
+        change_tables_mask, piece_steps, piece_masks, piece_sql, step_state_bits, session_tables, session_setup,
+        session_step_sql, session_piece_sql, session_empty)
       SELECT p.stream_table_id, refresh_window.changed_mask, p.step_kinds,
         ARRAY(SELECT CASE WHEN i = ANY (p.piece_steps) THEN
                 (SELECT string_agg(u.piece, '' ORDER BY u.n)
@@ -435,7 +494,20 @@ BEGIN
         CASE WHEN p.step_state_bits IS NOT NULL THEN
           ARRAY(SELECT u.piece FROM unnest(p.piece_masks, p.piece_sql) WITH ORDINALITY AS u(needs, piece, n)
                 WHERE u.needs & ~refresh_window.changed_mask & v_source_bits = 0 ORDER BY u.n) END,
-        p.step_state_bits
+        p.step_state_bits,
+        -- the session form (V37), put together from its pieces alike
+        p.session_tables, p.session_setup,
+        CASE WHEN p.session_step_sql IS NOT NULL THEN
+          ARRAY(SELECT CASE WHEN i = ANY (p.piece_steps) THEN
+                  (SELECT string_agg(u.piece, '' ORDER BY u.n)
+                   FROM unnest(p.piece_steps, p.piece_masks, p.session_piece_sql) WITH ORDINALITY AS u(step, needs, piece, n)
+                   WHERE u.step = i AND u.needs & ~refresh_window.changed_mask & v_source_bits = 0)
+                ELSE p.session_step_sql[i] END
+                FROM generate_subscripts(p.session_step_sql, 1) AS i ORDER BY i) END,
+        CASE WHEN p.step_state_bits IS NOT NULL AND p.session_piece_sql IS NOT NULL THEN
+          ARRAY(SELECT u.piece FROM unnest(p.piece_masks, p.session_piece_sql) WITH ORDINALITY AS u(needs, piece, n)
+                WHERE u.needs & ~refresh_window.changed_mask & v_source_bits = 0 ORDER BY u.n) END,
+        p.session_empty
       FROM freshet.refresh_programs p
       WHERE p.stream_table_id = p_id AND p.piece_steps IS NOT NULL
         AND p.changed_mask & refresh_window.changed_mask = refresh_window.changed_mask
@@ -471,6 +543,13 @@ BEGIN
       -- empty table never analyzed is planned as thousands of rows, and its terms as full scans
       FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id
           AND v_tables & ~changed_mask & (1::bigint << s.ordinal) <> 0 LOOP
+        IF v_session THEN -- its session table, empty (V37)
+          IF NOT v_src.session_table = ANY (v_temp) THEN
+            EXECUTE v_src.session_setup USING NULL::pg_snapshot, NULL::pg_snapshot;
+            v_temp := v_temp || v_src.session_table;
+          END IF;
+          CONTINUE;
+        END IF;
         IF v_created & (1::bigint << v_src.ordinal) = 0 THEN
           EXECUTE v_src.create_change_table USING v_current, v_st.last_snapshot;
         END IF;
@@ -506,7 +585,7 @@ BEGIN
       -- its join order, measured (V23): PostgreSQL's and the printed one (from the change table outward)
       -- take turns until the program keeps one; a small window runs as printed, unmeasured: from its few rows
       -- outward is the order, and planning PostgreSQL's took 30-40% of the statements' time (TPC-H Q2, one row)
-      v_small := v_changed_rows <= v_small_rows;
+      v_small := v_changed_rows <= v_small_rows OR v_session;
       v_order := CASE WHEN v_small THEN 'as printed' ELSE coalesce(v_program.join_order,
         CASE WHEN v_program.printed_runs < v_program.planner_runs THEN 'as printed' ELSE 'planner' END) END;
       IF v_order = 'as printed' AND (v_small OR v_program.step_join_orders IS NULL) THEN
@@ -518,8 +597,18 @@ BEGIN
       -- the program's sources that did not change (one printed for more sources than changed: V29's pruning, done here)
       v_absent := program_mask & ~changed_mask & v_source_bits;
     END IF;
+    v_session := v_session AND program_mask <> 0;
+    IF v_session THEN -- the program's session tables, made once per session (V37)
+      FOR j IN 1 .. coalesce(cardinality(v_program.session_tables), 0) LOOP
+        IF NOT v_program.session_tables[j] = ANY (v_temp) THEN
+          EXECUTE v_program.session_setup[j];
+          v_temp := v_temp || v_program.session_tables[j];
+        END IF;
+      END LOOP;
+      v_empty := v_empty || v_program.session_empty;
+    END IF;
     FOR i IN 1 .. cardinality(v_program.step_kinds) LOOP
-      v_sql := v_program.step_sql[i];
+      v_sql := CASE WHEN v_session THEN v_program.session_step_sql[i] ELSE v_program.step_sql[i] END;
       v_left_out := 0;
       -- the terms that need a change table known empty are left out before PostgreSQL plans them (V35): a state
       -- table's change table comes out empty after most small windows, and planning its terms was most of the refresh
@@ -527,10 +616,23 @@ BEGIN
         SELECT string_agg(u.piece, '' ORDER BY u.n) FILTER (WHERE u.needs & v_absent = 0),
                count(*) FILTER (WHERE u.needs & v_absent <> 0)
         INTO v_sql, v_left_out
-        FROM unnest(v_program.piece_steps, v_program.piece_masks, v_program.piece_sql) WITH ORDINALITY
+        FROM unnest(v_program.piece_steps, v_program.piece_masks,
+               CASE WHEN v_session THEN v_program.session_piece_sql ELSE v_program.piece_sql END) WITH ORDINALITY
           AS u(step, needs, piece, n)
         WHERE u.step = i;
-        v_sql := coalesce(v_sql, v_program.step_sql[i]); -- never all: each UNION's first term stays
+        -- never all: each UNION's first term stays
+        v_sql := coalesce(v_sql, CASE WHEN v_session THEN v_program.session_step_sql[i] ELSE v_program.step_sql[i] END);
+      END IF;
+      -- the session form's statement, prepared once per session (V37); a step it does not need (a DROP, an ANALYZE)
+      -- is empty
+      CONTINUE WHEN v_session AND v_sql = '';
+      IF v_session THEN
+        v_ps := 'freshet_s_' || md5(v_sql);
+        IF NOT v_ps = ANY (v_prepared) THEN
+          EXECUTE format('PREPARE %I AS %s', v_ps, v_sql);
+          v_prepared := v_prepared || v_ps;
+        END IF;
+        v_sql := format('EXECUTE %I', v_ps);
       END IF;
       -- once decided, each statement runs with its own order (V28)
       IF program_mask <> 0 AND NOT v_small AND v_program.step_join_orders IS NOT NULL
@@ -542,12 +644,19 @@ BEGIN
       v_statement_started := clock_timestamp();
       CASE v_program.step_kinds[i]
         WHEN 'statement' THEN
-          EXECUTE v_sql;
           IF v_program.step_state_bits IS NOT NULL AND v_program.step_state_bits[i] <> 0 THEN
-            GET DIAGNOSTICS v_count = ROW_COUNT; -- a state table's change table: empty, its terms can go
+            -- a state table's change table: empty, its terms can go
+            IF v_session THEN
+              EXECUTE v_sql INTO v_count; -- the session form's filling counts what it wrote
+            ELSE
+              EXECUTE v_sql;
+              GET DIAGNOSTICS v_count = ROW_COUNT;
+            END IF;
             IF v_count = 0 THEN
               v_absent := v_absent | v_program.step_state_bits[i];
             END IF;
+          ELSE
+            EXECUTE v_sql;
           END IF;
         WHEN 'check' THEN
           EXECUTE v_sql INTO v_count;
@@ -562,12 +671,27 @@ BEGIN
         profile := freshet.profile_step(profile, format('program %s%s, step %s (%s): %s', program_mask,
           CASE WHEN program_mask <> 0 AND coalesce(v_step_order, v_order) = 'as printed'
             THEN ' (joins as printed)' ELSE '' END, i,
-          v_program.step_kinds[i], left(split_part(v_sql, E'\n', 1), 90)
+          v_program.step_kinds[i], CASE WHEN v_session THEN 'prepared, ' ELSE '' END
+            || left(split_part(CASE WHEN v_session THEN v_program.step_sql[i] ELSE v_sql END, E'\n', 1), 90)
             || CASE WHEN v_left_out > 0 THEN format(' (%s terms left out: their change tables are empty)', v_left_out)
                ELSE '' END), v_step);
         v_step := clock_timestamp();
       END IF;
     END LOOP;
+    -- the session tables emptied for the next refresh of this session (V37): ON COMMIT DELETE ROWS would truncate
+    -- every such table of the session at each commit (43 ms for 300)
+    FOREACH v_statement IN ARRAY v_empty LOOP
+      v_ps := 'freshet_s_' || md5(v_statement);
+      IF NOT v_ps = ANY (v_prepared) THEN
+        EXECUTE format('PREPARE %I AS %s', v_ps, v_statement);
+        v_prepared := v_prepared || v_ps;
+      END IF;
+      EXECUTE format('EXECUTE %I', v_ps);
+    END LOOP;
+    IF v_session AND p_profile THEN
+      profile := freshet.profile_step(profile, format('empty %s session tables', cardinality(v_empty)), v_step);
+      v_step := clock_timestamp();
+    END IF;
     IF program_mask <> 0 THEN
       PERFORM set_config('join_collapse_limit', v_collapse, true);
       IF v_program.join_order IS NULL AND NOT v_small THEN
