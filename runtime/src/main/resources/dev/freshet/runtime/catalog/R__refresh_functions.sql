@@ -149,6 +149,7 @@ DECLARE
   v_prepared  text[]; -- the statements of session forms this session has prepared
   v_temp      text[]; -- the temporary tables this session has
   v_empty     text[] := '{}'; -- the statements emptying the session tables this refresh filled
+  v_made      text[] := '{}'; -- the session tables this refresh made
   v_upto      bigint;
   v_ps        text; -- the name of a prepared statement: freshet_s_ and the md5 of its text
 BEGIN
@@ -411,6 +412,7 @@ BEGIN
         IF NOT v_src.session_table = ANY (v_temp) THEN
           EXECUTE v_src.session_setup USING NULL::pg_snapshot, NULL::pg_snapshot;
           v_temp := v_temp || v_src.session_table;
+          v_made := v_made || v_src.session_table;
         END IF;
         v_sql := CASE WHEN v_mixed THEN v_src.session_fill ELSE v_src.session_fill_as_is END;
         v_ps := 'freshet_s_' || md5(v_sql);
@@ -547,6 +549,7 @@ BEGIN
           IF NOT v_src.session_table = ANY (v_temp) THEN
             EXECUTE v_src.session_setup USING NULL::pg_snapshot, NULL::pg_snapshot;
             v_temp := v_temp || v_src.session_table;
+            v_made := v_made || v_src.session_table;
           END IF;
           CONTINUE;
         END IF;
@@ -603,6 +606,7 @@ BEGIN
         IF NOT v_program.session_tables[j] = ANY (v_temp) THEN
           EXECUTE v_program.session_setup[j];
           v_temp := v_temp || v_program.session_tables[j];
+          v_made := v_made || v_program.session_tables[j];
         END IF;
       END LOOP;
       v_empty := v_empty || v_program.session_empty;
@@ -678,20 +682,6 @@ BEGIN
         v_step := clock_timestamp();
       END IF;
     END LOOP;
-    -- the session tables emptied for the next refresh of this session (V37): ON COMMIT DELETE ROWS would truncate
-    -- every such table of the session at each commit (43 ms for 300)
-    FOREACH v_statement IN ARRAY v_empty LOOP
-      v_ps := 'freshet_s_' || md5(v_statement);
-      IF NOT v_ps = ANY (v_prepared) THEN
-        EXECUTE format('PREPARE %I AS %s', v_ps, v_statement);
-        v_prepared := v_prepared || v_ps;
-      END IF;
-      EXECUTE format('EXECUTE %I', v_ps);
-    END LOOP;
-    IF v_session AND p_profile THEN
-      profile := freshet.profile_step(profile, format('empty %s session tables', cardinality(v_empty)), v_step);
-      v_step := clock_timestamp();
-    END IF;
     IF program_mask <> 0 THEN
       PERFORM set_config('join_collapse_limit', v_collapse, true);
       IF v_program.join_order IS NULL AND NOT v_small THEN
@@ -701,6 +691,37 @@ BEGIN
     END IF;
   END IF;
 
+  -- the session tables emptied for the next refresh of this session (V37): ON COMMIT DELETE ROWS would truncate
+  -- every such table of the session at each commit (43 ms for 300)
+  FOREACH v_statement IN ARRAY v_empty LOOP
+    v_ps := 'freshet_s_' || md5(v_statement);
+    IF NOT v_ps = ANY (v_prepared) THEN
+      EXECUTE format('PREPARE %I AS %s', v_ps, v_statement);
+      v_prepared := v_prepared || v_ps;
+    END IF;
+    EXECUTE format('EXECUTE %I', v_ps);
+  END LOOP;
+  -- A session table made here with a column of a type that is not built in (an enum, a composite, an extension's)
+  -- would keep that type from being dropped while the session lasts, whoever asks: this stream table runs every
+  -- window as printed from now on (until it is installed anew), and the tables go.
+  IF cardinality(v_made) > 0 AND EXISTS (SELECT FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+      WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relname = ANY (v_made) AND a.attnum > 0
+        AND (a.atttypid >= 16384 OR a.attcollation >= 16384)) THEN
+    UPDATE freshet.refresh_programs SET session_tables = NULL, session_setup = NULL, session_step_sql = NULL,
+      session_piece_sql = NULL, session_empty = NULL
+    WHERE stream_table_id = p_id;
+    UPDATE freshet.refresh_sources SET session_table = NULL, session_setup = NULL, session_fill = NULL,
+      session_fill_as_is = NULL, session_empty = NULL
+    WHERE stream_table_id = p_id;
+    FOREACH v_statement IN ARRAY v_made LOOP
+      EXECUTE format('DROP TABLE pg_temp.%I', v_statement);
+    END LOOP;
+  END IF;
+  IF cardinality(v_empty) > 0 AND p_profile THEN
+    profile := freshet.profile_step(profile, format('empty %s session tables', cardinality(v_empty)), v_step);
+    v_step := clock_timestamp();
+  END IF;
   PERFORM set_config('random_page_cost', v_random, true);
   PERFORM set_config('jit', v_jit, true);
   UPDATE freshet.stream_tables

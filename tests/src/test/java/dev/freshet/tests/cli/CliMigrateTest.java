@@ -149,8 +149,9 @@ class CliMigrateTest {
         + "'freshet_state' AND column_name = 'max'")) {
       db.execute("ALTER TABLE freshet_state." + stateTable.get(0) + " RENAME COLUMN max TO \"EXPR$0\"");
     }
+    // (its programs had no session form, catalog V37)
     db.execute("UPDATE freshet.refresh_programs SET step_sql = ARRAY(SELECT replace(s, '\"max\"', '\"EXPR$0\"') "
-        + "FROM unnest(step_sql) s)");
+        + "FROM unnest(step_sql) s), session_step_sql = NULL");
     db.execute("INSERT INTO mg_ord VALUES (31, 3, 500)", "DELETE FROM mg_ord WHERE id = 14");
     try (Connection c = db.connect()) {
       dev.freshet.runtime.streamtable.StreamTables.refresh(c, "mg_st");

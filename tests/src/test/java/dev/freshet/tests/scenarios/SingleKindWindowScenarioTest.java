@@ -33,7 +33,9 @@ class SingleKindWindowScenarioTest {
     RefreshReport r = StreamTables.refresh(c, name, true, false);
     assertEquals(Mode.DIFFERENTIAL, r.modeUsed(), r.toString());
     Oracle.assertFresh(c, name);
-    return r.profile().stream().map(RefreshStepTime::step).filter(s -> s.startsWith("change table of ")).toList();
+    // small windows fill session tables (catalog V37), said after the rest: the same change table either way
+    return r.profile().stream().map(RefreshStepTime::step).filter(s -> s.startsWith("change table of "))
+        .map(s -> s.replace(" (session table, prepared)", "")).toList();
   }
 
   @Test
