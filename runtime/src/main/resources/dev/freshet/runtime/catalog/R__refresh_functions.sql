@@ -152,6 +152,11 @@ DECLARE
   v_made      text[] := '{}'; -- the session tables this refresh made
   v_upto      bigint;
   v_ps        text; -- the name of a prepared statement: freshet_s_ and the md5 of its text
+  -- the most statements of session forms a session keeps prepared (the setting freshet.session_statements): the
+  -- oldest half go when there are more (a TPC-H statement's plan took about 135 kB)
+  v_max_statements bigint := 250;
+  v_statements_setting text := btrim(current_setting('freshet.session_statements', true));
+  v_foreign   boolean; -- whether a session table of this session belongs to another role
 BEGIN
   changed_sources := '{}';
   IF v_setting ~ '^[0-9]{1,18}$' THEN
@@ -167,6 +172,13 @@ BEGIN
     RAISE EXCEPTION 'freshet.small_window_rows must be a number of rows (0 or more), not %',
         quote_literal(v_small_setting)
       USING ERRCODE = '22023', HINT = 'RESET freshet.small_window_rows gives back the default, 100';
+  END IF;
+  IF v_statements_setting ~ '^[0-9]{1,18}$' THEN
+    v_max_statements := v_statements_setting::bigint;
+  ELSIF v_statements_setting <> '' THEN
+    RAISE EXCEPTION 'freshet.session_statements must be a number of statements (0 or more), not %',
+        quote_literal(v_statements_setting)
+      USING ERRCODE = '22023', HINT = 'RESET freshet.session_statements gives back the default, 250';
   END IF;
   IF lower(v_override) NOT IN ('', 'differential') THEN
     RAISE EXCEPTION 'freshet.auto_override must be ''differential'' or empty, not %', quote_literal(v_override)
@@ -374,7 +386,7 @@ BEGIN
     -- a window of at most freshet.small_window_rows buffered changes runs the session forms (V37), when its sources
     -- and programs all have one: a refresh after a change of a few rows spent most of its time planning statements
     -- that ran in a fraction of a millisecond, and creating temporary tables. Counted up to the limit only.
-    IF v_small_rows > 0
+    IF v_small_rows > 0 AND v_max_statements > 0
         AND NOT EXISTS (SELECT FROM freshet.refresh_sources s
                         WHERE s.stream_table_id = p_id AND (s.session_table IS NULL OR s.window_rows_upto IS NULL))
         AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
@@ -395,10 +407,24 @@ BEGIN
         END LOOP;
       END IF;
       IF v_session THEN
-        SELECT coalesce(array_agg(ps.name), '{}') INTO v_prepared
-        FROM pg_catalog.pg_prepared_statements ps WHERE ps.name LIKE 'freshet\_s\_%';
-        SELECT coalesce(array_agg(c.relname::text), '{}') INTO v_temp
+        -- a session table of another role (SET ROLE since it was made) is not this role's to fill: as printed then
+        SELECT coalesce(array_agg(c.relname::text), '{}'),
+               coalesce(bool_or(c.relowner <> (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
+                                AND c.relname LIKE '%·%'), false)
+        INTO v_temp, v_foreign
         FROM pg_catalog.pg_class c WHERE c.relnamespace = pg_catalog.pg_my_temp_schema();
+        v_session := NOT v_foreign;
+      END IF;
+      IF v_session THEN
+        SELECT coalesce(array_agg(ps.name ORDER BY ps.prepare_time DESC, ps.name), '{}') INTO v_prepared
+        FROM pg_catalog.pg_prepared_statements ps WHERE ps.name LIKE 'freshet\_s\_%';
+        IF cardinality(v_prepared) >= v_max_statements THEN
+          -- the oldest half go: a session refreshing many stream tables would keep every plan it made
+          FOREACH v_ps IN ARRAY v_prepared[v_max_statements / 2 + 1 :] LOOP
+            EXECUTE format('DEALLOCATE %I', v_ps);
+          END LOOP;
+          v_prepared := v_prepared[1 : v_max_statements / 2];
+        END IF;
       END IF;
     END IF;
     FOR v_src IN SELECT * FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id AND s.ordinal = ANY (v_changed)

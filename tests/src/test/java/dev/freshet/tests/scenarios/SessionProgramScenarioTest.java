@@ -147,6 +147,37 @@ class SessionProgramScenarioTest {
   }
 
   /**
+   * A session keeps at most {@code freshet.session_statements} statements prepared: the oldest half go when there are
+   * more, and what is gone is prepared again when needed; a setting that is not a number fails the refresh, naming it.
+   */
+  @Test
+  void aSessionKeepsAtMostTheStatementsItIsAllowed(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      setUp(c, "sc_");
+      create(c, "sc_sum", QUERY.replace("ss_", "sc_"), Mode.DIFFERENTIAL);
+      exec(c, "INSERT INTO sc_line VALUES (3, 4, 1)");
+      refresh(c, "sc_sum", true);
+      String prepared = "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'freshet\\_s\\_%'";
+      long oneRefresh = count(c, prepared);
+      assertTrue(oneRefresh > 4, "statements of one refresh: " + oneRefresh);
+      exec(c, "SET freshet.session_statements = 4");
+      for (String change : List.of("UPDATE sc_line SET qty = qty + 1 WHERE order_id = 12",
+          "DELETE FROM sc_line WHERE order_id = 2", "INSERT INTO sc_order VALUES (21, 1)",
+          "INSERT INTO sc_line VALUES (3, 4, 1)")) {
+        exec(c, change);
+        refresh(c, "sc_sum", true);
+        assertTrue(count(c, prepared) <= 2 + oneRefresh, "kept " + count(c, prepared));
+      }
+      exec(c, "SET freshet.session_statements = 'many'", "INSERT INTO sc_line VALUES (4, 4, 1)");
+      SQLException typo = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "sc_sum"));
+      assertTrue(typo.getMessage().contains("freshet.session_statements must be a number of statements"),
+          typo.getMessage());
+      exec(c, "SET freshet.session_statements = 0");
+      refresh(c, "sc_sum", false);
+    }
+  }
+
+  /**
    * A session table with a column of a type that is not built in would keep the type from being dropped while the
    * session lasts (its dependency): the refresh that made it drops it, and its stream table runs as printed since.
    */
