@@ -147,6 +147,34 @@ class SessionProgramScenarioTest {
   }
 
   /**
+   * A program put together from the pieces of a larger one (three of four sources changed, catalog V29) has its
+   * session form put together alike, and a later window of those sources runs it from the session's prepared
+   * statements.
+   */
+  @Test
+  void aProgramPutTogetherFromPiecesRunsItsSessionForm(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE sq_a (id int PRIMARY KEY, b_id int NOT NULL, v int NOT NULL)",
+          "CREATE TABLE sq_b (id int PRIMARY KEY, c_id int NOT NULL)",
+          "CREATE TABLE sq_c (id int PRIMARY KEY, d_id int NOT NULL)",
+          "CREATE TABLE sq_d (id int PRIMARY KEY, name text NOT NULL)",
+          "INSERT INTO sq_d SELECT g, 'd' || g FROM generate_series(1, 5) g",
+          "INSERT INTO sq_c SELECT g, 1 + g % 5 FROM generate_series(1, 10) g",
+          "INSERT INTO sq_b SELECT g, 1 + g % 10 FROM generate_series(1, 20) g",
+          "INSERT INTO sq_a SELECT g, 1 + g % 20, g FROM generate_series(1, 60) g");
+      create(c, "sq_sum", "SELECT d.name, sum(a.v) AS v, count(*) AS n FROM sq_a a JOIN sq_b b ON b.id = a.b_id "
+          + "JOIN sq_c c ON c.id = b.c_id JOIN sq_d d ON d.id = c.d_id GROUP BY d.name", Mode.DIFFERENTIAL);
+      for (int round = 0; round < 3; round++) {
+        exec(c, "UPDATE sq_a SET v = v + 1 WHERE id = " + (3 + round), "UPDATE sq_b SET c_id = 1 + (c_id % 10) WHERE id = "
+            + (4 + round), "UPDATE sq_c SET d_id = 1 + (d_id % 5) WHERE id = " + (5 + round));
+        List<String> steps = refresh(c, "sq_sum", true);
+        assertEquals(round == 0, steps.stream().anyMatch(s -> s.contains("put together from the pieces")),
+            steps.toString());
+      }
+    }
+  }
+
+  /**
    * A session keeps at most {@code freshet.session_statements} statements prepared: the oldest half go when there are
    * more, and what is gone is prepared again when needed; a setting that is not a number fails the refresh, naming it.
    */
