@@ -159,7 +159,10 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     return RelFactories.LOGICAL_BUILDER.create(cluster, null);
   }
 
-  /** The input joined to the keys of the groups to re-aggregate (a CTE named {@value #RESCAN_KEYS}). */
+  /**
+   * The input restricted to the groups to re-aggregate, whose keys are a CTE named {@value #RESCAN_KEYS}
+   * ({@link RescanRestriction}); a scalar aggregate's input joined to that CTE's one row.
+   */
   private RelNode restrictedInput() {
     RelNode input = shape.input();
     RelDataTypeFactory tf = input.getCluster().getTypeFactory();
@@ -171,6 +174,9 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
       row.add("__freshet_one", tf.createSqlType(SqlTypeName.INTEGER));
     }
     RelNode keyScan = scanOf(input.getCluster(), RESCAN_KEYS, row.build());
+    if (!keys.isEmpty()) { // restricted where the groups' columns come from, not after the whole input
+      return RescanRestriction.restrict(input, keys, keyScan);
+    }
     RelBuilder b = builder(input.getCluster());
     b.push(input).push(keyScan);
     List<RexNode> conditions = new ArrayList<>();
