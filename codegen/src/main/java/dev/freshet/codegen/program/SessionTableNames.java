@@ -1,5 +1,6 @@
 package dev.freshet.codegen.program;
 
+import dev.freshet.planner.sql.QuotedText;
 import dev.freshet.planner.sql.Quoting;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -67,13 +68,13 @@ final class SessionTableNames {
     while (i < sql.length()) {
       char c = sql.charAt(i);
       if (c == '\'') {
-        int end = closing(sql, i, '\'');
+        int end = QuotedText.closing(sql, i, '\'');
         out.append(sql, i, end);
         i = end;
         previousWord = "'";
         afterTempSchema = lastWasTempSchema = false;
       } else if (c == '"') {
-        int end = closing(sql, i, '"');
+        int end = QuotedText.closing(sql, i, '"');
         String name = sql.substring(i + 1, end - 1).replace("\"\"", "\"");
         String renamed = renames.get(name);
         if (renamed != null) {
@@ -134,22 +135,6 @@ final class SessionTableNames {
       }
     }
     return Optional.of(out.toString());
-  }
-
-  /** The index after the quote closing the one at {@code start} (a doubled quote stays inside). */
-  private static int closing(String sql, int start, char quote) {
-    int i = start + 1;
-    while (i < sql.length()) {
-      if (sql.charAt(i) == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2;
-          continue;
-        }
-        return i + 1;
-      }
-      i++;
-    }
-    return sql.length();
   }
 
   /** The dollar quote ({@code $$}, {@code $tag$}) opening at {@code i}, or null ({@code $1} is a parameter). */

@@ -1,5 +1,6 @@
 package dev.freshet.planner.parse;
 
+import dev.freshet.planner.sql.QuotedText;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -41,7 +42,7 @@ public final class IntervalLiterals {
         out.append(sql, i, end);
         i = end;
       } else if (c == '"' || c == '\'') {
-        int end = closingQuote(sql, i, c);
+        int end = QuotedText.closing(sql, i, c);
         out.append(sql, i, end);
         i = end;
       } else if (isWordStart(sql, i) && sql.regionMatches(true, i, "interval", 0, 8)
@@ -53,7 +54,7 @@ public final class IntervalLiterals {
         out.append(sql, i, j);
         i = j;
         if (j < n && sql.charAt(j) == '\'') {
-          int end = closingQuote(sql, j, '\'');
+          int end = QuotedText.closing(sql, j, '\'');
           String literal = sql.substring(j, end);
           Matcher m = SIMPLE.matcher(literal);
           if (m.matches()) {
@@ -82,21 +83,5 @@ public final class IntervalLiterals {
 
   private static boolean isWordStart(String sql, int i) {
     return i == 0 || !(Character.isLetterOrDigit(sql.charAt(i - 1)) || sql.charAt(i - 1) == '_');
-  }
-
-  /** Index just past the quote that closes the one at {@code start} (doubled quotes are escapes). */
-  private static int closingQuote(String sql, int start, char quote) {
-    int i = start + 1;
-    while (i < sql.length()) {
-      if (sql.charAt(i) == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2;
-          continue;
-        }
-        return i + 1;
-      }
-      i++;
-    }
-    return sql.length();
   }
 }
