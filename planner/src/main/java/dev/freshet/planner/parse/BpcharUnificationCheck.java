@@ -4,10 +4,14 @@ import dev.freshet.planner.SourcePosition;
 import dev.freshet.planner.admission.ReasonCode;
 import dev.freshet.planner.admission.Refusal;
 import dev.freshet.planner.admission.UnsupportedQueryException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -18,7 +22,9 @@ import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.validate.SqlQualified;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorNamespace;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -38,6 +44,8 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
   private final SqlValidator validator;
   private final String sql;
   private final InfixCasts.Rewritten text;
+  /** The SELECTs around the node visited, innermost first: where its column references resolve. */
+  private final Deque<SqlSelect> selects = new ArrayDeque<>();
 
   private BpcharUnificationCheck(SqlValidator validator, String sql, InfixCasts.Rewritten text) {
     this.validator = validator;
@@ -52,6 +60,14 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
 
   @Override
   public Void visit(SqlCall call) {
+    if (call instanceof SqlSelect select) {
+      selects.push(select);
+      try {
+        return super.visit(call);
+      } finally {
+        selects.pop();
+      }
+    }
     switch (call.getKind()) {
       case UNION, INTERSECT, EXCEPT -> checkSetOperation(call);
       case CASE -> {
@@ -96,7 +112,13 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
     if (branch instanceof SqlOrderBy orderBy) {
       collectColumn(orderBy.query, i, out);
     } else if (branch instanceof SqlSelect select) {
-      Operand item = operand(select.getSelectList().get(i));
+      selects.push(select); // its items' names resolve in its own FROM
+      Operand item;
+      try {
+        item = operand(select.getSelectList().get(i));
+      } finally {
+        selects.pop();
+      }
       if (item.type() == null) { // a column reference, typed in its select's scope
         item = new Operand(item.node(), validator.deriveType(validator.getSelectScope(select), item.node()));
       }
@@ -185,7 +207,50 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
         && ((SqlCall) node).operand(1).getParserPosition().equals(SqlParserPos.ZERO)) {
       node = ((SqlCall) node).operand(0);
     }
-    return new Operand(node, validator.getValidatedNodeTypeIfKnown(node));
+    RelDataType type = validator.getValidatedNodeTypeIfKnown(node);
+    if (node instanceof SqlIdentifier id && type != null && type.getSqlTypeName() == SqlTypeName.CHAR
+        && isConstantsColumn(id)) {
+      type = null; // text in PostgreSQL, as constants alone make it: counts as text, as a form not looked into does
+    }
+    return new Operand(node, type);
+  }
+
+  /**
+   * Whether {@code id} names a column of a sub-query in FROM that is string constants (or NULL) in every branch:
+   * Calcite types it CHAR, PostgreSQL text (unknown literals resolve to text in a sub-query's output and a union's
+   * column). {@code COALESCE(u.c2, 'ab')} over {@code (SELECT 'B' AS c2 … UNION ALL VALUES ('a')) u} was refused as
+   * a char(n) mix (property soaks 557, 709, 739).
+   */
+  private boolean isConstantsColumn(SqlIdentifier id) {
+    SqlSelect select = selects.peek();
+    if (select == null) {
+      return false;
+    }
+    SqlQualified qualified;
+    try {
+      qualified = validator.getSelectScope(select).fullyQualify(id);
+    } catch (RuntimeException e) {
+      return false; // not resolved here (another clause's scope): typed as Calcite types it
+    }
+    SqlValidatorNamespace namespace = qualified.namespace;
+    if (namespace == null || qualified.suffix().size() != 1 || namespace.getNode() == null) {
+      return false;
+    }
+    SqlNode query = namespace.getNode();
+    while (query.getKind() == SqlKind.AS) {
+      query = ((SqlCall) query).operand(0);
+    }
+    if (!(query instanceof SqlSelect || query instanceof SqlOrderBy || query.getKind() == SqlKind.VALUES
+        || query.getKind().belongsTo(SqlKind.SET_QUERY))) {
+      return false; // a table: its char(n) column is one
+    }
+    RelDataTypeField field = namespace.getRowType().getField(qualified.suffix().getFirst(), true, false);
+    if (field == null) {
+      return false;
+    }
+    List<Operand> values = new ArrayList<>();
+    collectColumn(query, field.getIndex(), values);
+    return !values.isEmpty() && values.stream().allMatch(v -> v.node() instanceof SqlLiteral);
   }
 
   /** One value of a mix and its type as Calcite derived it (null when not known here). */

@@ -113,6 +113,40 @@ class CharConstantScenarioTest {
     }
   }
   /**
+   * A sub-query's column of string constants alone is text in PostgreSQL (unknown literals resolve to text there),
+   * though Calcite types it CHAR: a COALESCE or CASE of it with other strings is no char(n) mix, and is maintained
+   * (property soaks 557, 709 and 739 refused {@code COALESCE(u.c2, 'ab')} over such a union); a char(n) column of
+   * a sub-query is still one.
+   */
+  @Test
+  void aSubQueryColumnOfConstantsIsText(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE cq (id int PRIMARY KEY, n int, l char(3))",
+          "INSERT INTO cq VALUES (1, 1, 'a'), (2, 2, 'ab '), (3, 3, NULL)");
+      List<String> queries = List.of(
+          // property soak 739, over this table
+          "SELECT DISTINCT COALESCE(u.c2, 'ab') AS c1 FROM (SELECT a.id AS c1, 'B ' AS c2 FROM cq a, cq b "
+              + "WHERE a.id = b.id AND NOT (a.n > b.n) UNION ALL VALUES (-1, 'a')) u WHERE u.c1 <= 2",
+          "SELECT u.id, COALESCE(u.c2, 'zz') AS c, CASE WHEN u.id > 2 THEN u.c2 ELSE 'yyy' END AS d "
+              + "FROM (SELECT id, 'q ' AS c2 FROM cq WHERE n > 1) u");
+      for (int i = 0; i < queries.size(); i++) {
+        create(c, "cq" + i, queries.get(i), Mode.DIFFERENTIAL);
+      }
+      exec(c, "INSERT INTO cq VALUES (4, 0, 'b'), (5, 5, 'c')", "DELETE FROM cq WHERE id = 2",
+          "UPDATE cq SET n = 0 WHERE id = 3");
+      for (int i = 0; i < queries.size(); i++) {
+        Oracle.refreshAndCheck(c, "cq" + i, Mode.DIFFERENTIAL);
+      }
+      // the constant's trailing blank is kept, as text keeps it
+      assertEquals(List.of("5|q |q "), rows(c, "SELECT id || '|' || c || '|' || d FROM cq1 ORDER BY id"));
+      String column = "SELECT COALESCE(u.l, 'zz') AS x FROM (SELECT l FROM cq) u";
+      UnsupportedQueryException e = assertThrows(UnsupportedQueryException.class,
+          () -> QueryPlanner.forCatalog(PgCatalogReader.read(c)).plan(column), column);
+      assertEquals("FR003", e.refusal().reason().code(), e.getMessage());
+    }
+  }
+
+  /**
    * A char(n) value beside strings of other lengths or before text (a union column, CASE, COALESCE, GREATEST)
    * is PostgreSQL's {@code character}, which Calcite would type text: refused in DIFFERENTIAL (the soak-211 union ranked
    * {@code 'a '} above {@code 'a'}); AUTO runs it FULL and stays fresh. Mixes typed alike by both (with text,
