@@ -25,6 +25,7 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlQualified;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorNamespace;
+import org.apache.calcite.util.NlsString;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -82,6 +83,7 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
           values.add(caseCall.getElseOperand());
           values.addAll(caseCall.getThenOperands().getList());
         }
+        checkBlankPaddedConstants(call, values);
         checkValues(call, values);
       }
       case COALESCE, GREATEST, LEAST, GREATEST_PG, LEAST_PG -> checkValues(call, call.getOperandList());
@@ -120,7 +122,8 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
         selects.pop();
       }
       if (item.type() == null) { // a column reference, typed in its select's scope
-        item = new Operand(item.node(), validator.deriveType(validator.getSelectScope(select), item.node()));
+        item = new Operand(item.node(), validator.deriveType(validator.getSelectScope(select), item.node()),
+            item.text());
       }
       out.add(item);
     } else if (branch.getKind() == SqlKind.VALUES) {
@@ -132,7 +135,7 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
         collectColumn(operand, i, out);
       }
     } else {
-      out.add(new Operand(branch, null)); // a form not looked into: counts as text, nothing refused for it
+      out.add(new Operand(branch, null, false)); // a form not looked into: nothing refused for it
     }
   }
 
@@ -149,6 +152,39 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
     }
     if (isBpcharMix(operands)) {
       refuse(call, "this " + call.getOperator().getName());
+    }
+  }
+
+  /**
+   * Refuses a CASE (or COALESCE, which the validator rewrote into one) of string constants and NULL, one of which ends
+   * in a blank, that Calcite types CHAR: PostgreSQL types it text and keeps the blank, where the refresh's SQL casts
+   * its NULL and its value to char(n), which drops it when stored (COALESCE(CASE WHEN n > 1 THEN 'x ' END, 'yy')
+   * stored 'x' for a new row where the query returns 'x '). Without NULL nothing is cast, and without a trailing
+   * blank char(n) and text hold the same string.
+   */
+  private void checkBlankPaddedConstants(SqlCall call, List<SqlNode> values) {
+    RelDataType type = validator.getValidatedNodeTypeIfKnown(call);
+    if (type == null || type.getSqlTypeName() != SqlTypeName.CHAR) {
+      return;
+    }
+    boolean nullValue = false;
+    boolean padded = false;
+    for (SqlNode value : values) {
+      SqlNode node = value == null ? null : written(value);
+      if (node == null || node instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.NULL) {
+        nullValue = true;
+      } else if (node instanceof SqlLiteral literal && literal.getValue() instanceof NlsString string) {
+        padded |= string.getValue().endsWith(" ");
+      } else if (!isConstantsOnly(node)) {
+        return; // a value of its own type decides, as PostgreSQL's does
+      }
+    }
+    if (nullValue && padded) {
+      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
+          text.original(SourcePosition.of(call.getParserPosition())),
+          "this " + call.getOperator().getName() + " of NULL and string constants ending in blanks is text in "
+              + "PostgreSQL, which keeps the blanks, and Freshet's planner would make it character(n), which drops them",
+          "cast the constants to text ('x '::text); or use --mode FULL or AUTO"), sql, null);
     }
   }
 
@@ -171,12 +207,14 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
    * {@code COALESCE(s, l)} text; bpchar and text convert to each other implicitly, so neither wins), and
    * here that value is a char(n) one. A concatenation is text in PostgreSQL whatever its operands, though
    * Calcite types one of CHAR values CHAR ({@code 'b' || 'b'} is CHAR(2)): not a char(n) value (property soak
-   * 419 refused {@code SELECT 'b' … UNION ALL SELECT ('b' || 'b') …}).
+   * 419 refused {@code SELECT 'b' … UNION ALL SELECT ('b' || 'b') …}); nor is a value of string constants alone,
+   * which PostgreSQL types text ({@link Operand#text}; soak 709 refused a union column of {@code CASE WHEN … THEN ''
+   * ELSE '' END} beside {@code 'B'}).
    */
   private static boolean isBpcharMix(List<Operand> operandsInPostgresOrder) {
     for (Operand operand : operandsInPostgresOrder) {
       if (!(operand.node() instanceof SqlLiteral)) {
-        return operand.type() != null && operand.type().getSqlTypeName() == SqlTypeName.CHAR
+        return !operand.text() && operand.type() != null && operand.type().getSqlTypeName() == SqlTypeName.CHAR
             && !isConcatenation(operand.node());
       }
     }
@@ -202,17 +240,41 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
    * put around it to the mix's type (its type has no position in the text; one the user wrote has one).
    */
   private Operand operand(SqlNode value) {
+    SqlNode node = written(value);
+    return new Operand(node, validator.getValidatedNodeTypeIfKnown(node),
+        !(node instanceof SqlLiteral) && isConstantsOnly(node));
+  }
+
+  /** {@code value} without its alias and the casts Calcite's type coercion put around it. */
+  private static SqlNode written(SqlNode value) {
     SqlNode node = value;
     while (node.getKind() == SqlKind.AS || node.getKind() == SqlKind.CAST_NOT_NULL || node.getKind() == SqlKind.CAST
         && ((SqlCall) node).operand(1).getParserPosition().equals(SqlParserPos.ZERO)) {
       node = ((SqlCall) node).operand(0);
     }
-    RelDataType type = validator.getValidatedNodeTypeIfKnown(node);
-    if (node instanceof SqlIdentifier id && type != null && type.getSqlTypeName() == SqlTypeName.CHAR
-        && isConstantsColumn(id)) {
-      type = null; // text in PostgreSQL, as constants alone make it: counts as text, as a form not looked into does
-    }
-    return new Operand(node, type);
+    return node;
+  }
+
+  /**
+   * Whether {@code node} is made of string constants alone, which PostgreSQL resolves to text where Calcite types
+   * them CHAR: a constant or NULL, a CASE, COALESCE, GREATEST or LEAST of such ({@code CASE WHEN … THEN '' ELSE ''
+   * END}), or a sub-query's column of such ({@link #isConstantsColumn}).
+   */
+  private boolean isConstantsOnly(SqlNode node) {
+    return switch (node) {
+      case SqlLiteral literal -> true;
+      case SqlIdentifier id -> isConstantsColumn(id);
+      case SqlCase caseCall -> {
+        List<SqlNode> values = new ArrayList<>(caseCall.getThenOperands().getList());
+        values.add(caseCall.getElseOperand());
+        yield values.stream().allMatch(v -> v == null || isConstantsOnly(written(v)));
+      }
+      case SqlCall call when call.getKind() == SqlKind.COALESCE || call.getKind() == SqlKind.GREATEST
+          || call.getKind() == SqlKind.LEAST || call.getKind() == SqlKind.GREATEST_PG
+          || call.getKind() == SqlKind.LEAST_PG ->
+          call.getOperandList().stream().allMatch(v -> v == null || isConstantsOnly(written(v)));
+      default -> false;
+    };
   }
 
   /**
@@ -250,9 +312,13 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
     }
     List<Operand> values = new ArrayList<>();
     collectColumn(query, field.getIndex(), values);
-    return !values.isEmpty() && values.stream().allMatch(v -> v.node() instanceof SqlLiteral);
+    return !values.isEmpty() && values.stream().allMatch(v -> v.node() instanceof SqlLiteral || v.text());
   }
 
-  /** One value of a mix and its type as Calcite derived it (null when not known here). */
-  private record Operand(SqlNode node, @Nullable RelDataType type) { }
+  /**
+   * One value of a mix, its type as Calcite derived it (null when not known here), and whether PostgreSQL types it
+   * text for being made of string constants alone ({@link #isConstantsOnly}; a constant itself is not: PostgreSQL
+   * resolves a mix's constants last).
+   */
+  private record Operand(SqlNode node, @Nullable RelDataType type, boolean text) { }
 }
