@@ -9,6 +9,7 @@ import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 
 /**
  * Casts the NULL operands of calls to their type before printing: {@code CAST(NULL AS DATE) - 2},
@@ -34,7 +35,13 @@ final class TypedNullShuttle extends ExpressionRewriteShuttle {
     public RexNode visitCall(RexCall call) {
       RexCall visited = (RexCall) super.visitCall(call);
       if (visited.getKind() == SqlKind.CAST) {
-        return visited;
+        RexNode operand = visited.getOperands().getFirst();
+        // a cast to NOT NULL only of such a CASE (Calcite's COALESCE) would make it character(n) again
+        return isConstantsCase(operand) && SqlTypeUtil.equalSansNullability(operand.getType(), visited.getType())
+            ? operand : visited;
+      }
+      if (isConstantsCase(visited)) {
+        return visited; // its NULLs stay bare: see isConstantsCase
       }
       List<RexNode> operands = new ArrayList<>(visited.getOperands());
       boolean changed = false;
@@ -47,5 +54,32 @@ final class TypedNullShuttle extends ExpressionRewriteShuttle {
       }
       return changed ? visited.clone(visited.getType(), operands) : visited;
     }
+  }
+
+  /**
+   * Whether {@code node} is a CASE of string constants and NULL, which Calcite types CHAR and PostgreSQL text: the
+   * constants are unknown to PostgreSQL, and it types the CASE from them unless a NULL cast to char(n) decides.
+   * Printed so, {@code CASE WHEN n > 1 THEN 'x ' ELSE CAST(NULL AS char(2)) END} was character(2), stored 'x' where
+   * the query returns 'x ', and compared equal to {@code 'x '} where the query's {@code 'x'} does not.
+   */
+  static boolean isConstantsCase(RexNode node) {
+    if (!(node instanceof RexCall call) || call.getKind() != SqlKind.CASE
+        || call.getType().getSqlTypeName() != SqlTypeName.CHAR) {
+      return false;
+    }
+    List<RexNode> operands = call.getOperands();
+    boolean constant = false;
+    for (int i = 0; i < operands.size(); i++) {
+      boolean value = i % 2 == 1 || i == operands.size() - 1; // WHEN c THEN v …, ELSE v
+      if (!value) {
+        continue;
+      }
+      if (!(operands.get(i) instanceof RexLiteral literal)
+          || !literal.isNull() && literal.getType().getSqlTypeName() != SqlTypeName.CHAR) {
+        return false;
+      }
+      constant |= !literal.isNull();
+    }
+    return constant;
   }
 }

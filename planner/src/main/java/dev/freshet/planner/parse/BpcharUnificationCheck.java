@@ -25,7 +25,6 @@ import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlQualified;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql.validate.SqlValidatorNamespace;
-import org.apache.calcite.util.NlsString;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -83,7 +82,6 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
           values.add(caseCall.getElseOperand());
           values.addAll(caseCall.getThenOperands().getList());
         }
-        checkBlankPaddedConstants(call, values);
         checkValues(call, values);
       }
       case COALESCE, GREATEST, LEAST, GREATEST_PG, LEAST_PG -> checkValues(call, call.getOperandList());
@@ -152,39 +150,6 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
     }
     if (isBpcharMix(operands)) {
       refuse(call, "this " + call.getOperator().getName());
-    }
-  }
-
-  /**
-   * Refuses a CASE (or COALESCE, which the validator rewrote into one) of string constants and NULL, one of which ends
-   * in a blank, that Calcite types CHAR: PostgreSQL types it text and keeps the blank, where the refresh's SQL casts
-   * its NULL and its value to char(n), which drops it when stored (COALESCE(CASE WHEN n > 1 THEN 'x ' END, 'yy')
-   * stored 'x' for a new row where the query returns 'x '). Without NULL nothing is cast, and without a trailing
-   * blank char(n) and text hold the same string.
-   */
-  private void checkBlankPaddedConstants(SqlCall call, List<SqlNode> values) {
-    RelDataType type = validator.getValidatedNodeTypeIfKnown(call);
-    if (type == null || type.getSqlTypeName() != SqlTypeName.CHAR) {
-      return;
-    }
-    boolean nullValue = false;
-    boolean padded = false;
-    for (SqlNode value : values) {
-      SqlNode node = value == null ? null : written(value);
-      if (node == null || node instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.NULL) {
-        nullValue = true;
-      } else if (node instanceof SqlLiteral literal && literal.getValue() instanceof NlsString string) {
-        padded |= string.getValue().endsWith(" ");
-      } else if (!isConstantsOnly(node)) {
-        return; // a value of its own type decides, as PostgreSQL's does
-      }
-    }
-    if (nullValue && padded) {
-      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNSUPPORTED_CONSTRUCT,
-          text.original(SourcePosition.of(call.getParserPosition())),
-          "this " + call.getOperator().getName() + " of NULL and string constants ending in blanks is text in "
-              + "PostgreSQL, which keeps the blanks, and Freshet's planner would make it character(n), which drops them",
-          "cast the constants to text ('x '::text); or use --mode FULL or AUTO"), sql, null);
     }
   }
 

@@ -68,6 +68,14 @@ public final class FreshetRexBuilder extends RexBuilder {
         && exp instanceof RexLiteral literal && !literal.isNull()) {
       // a char(n) constant: Calcite's folded literal would be read by PostgreSQL as text
       RexNode cast = super.makeCast(pos, type, exp, matchNullability, safe, format);
+      if (cast instanceof RexLiteral folded && type.isNullable() && !literal.getType().isNullable()
+          && SqlTypeUtil.equalSansNullability(typeFactory, type, literal.getType())) {
+        // Not one the user wrote: a cast to nullable only is Calcite's coercion of a bare string to the type of a
+        // CASE or COALESCE that may be NULL (a cast the user writes keeps the string's NOT NULL). It stays the bare
+        // string, which PostgreSQL types as it types the CASE around it (text for constants alone: codegen's
+        // TypedNullShuttle leaves their NULLs bare); as char(2), CASE WHEN … THEN 'x ' END stored 'x'
+        return folded;
+      }
       return cast instanceof RexLiteral folded ? charConstant(pos, folded) : cast;
     }
     if (exp instanceof RexLiteral literal && !literal.isNull()
