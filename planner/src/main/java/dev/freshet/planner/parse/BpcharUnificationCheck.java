@@ -222,8 +222,8 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
 
   /**
    * Whether {@code node} is made of string constants alone, which PostgreSQL resolves to text where Calcite types
-   * them CHAR: a constant or NULL, a CASE, COALESCE, GREATEST or LEAST of such ({@code CASE WHEN … THEN '' ELSE ''
-   * END}), or a sub-query's column of such ({@link #isConstantsColumn}).
+   * them CHAR: a constant or NULL, a CASE of such values ({@code CASE WHEN … THEN '' ELSE '' END}), a function or
+   * aggregate of such ({@code min('a')}, soak 743), or a sub-query's column of such ({@link #isConstantsColumn}).
    */
   private boolean isConstantsOnly(SqlNode node) {
     return switch (node) {
@@ -234,10 +234,12 @@ public final class BpcharUnificationCheck extends SqlBasicVisitor<Void> {
         values.add(caseCall.getElseOperand());
         yield values.stream().allMatch(v -> v == null || isConstantsOnly(written(v)));
       }
-      case SqlCall call when call.getKind() == SqlKind.COALESCE || call.getKind() == SqlKind.GREATEST
-          || call.getKind() == SqlKind.LEAST || call.getKind() == SqlKind.GREATEST_PG
-          || call.getKind() == SqlKind.LEAST_PG ->
-          call.getOperandList().stream().allMatch(v -> v == null || isConstantsOnly(written(v)));
+      // a cast the user wrote ('a'::char(3)) gives its type; a sub-query is not looked into
+      case SqlCall call when call.getKind() == SqlKind.CAST || call.getKind() == SqlKind.SCALAR_QUERY
+          || call instanceof SqlSelect || call.getKind().belongsTo(SqlKind.QUERY) -> false;
+      // a function or aggregate of constants alone (min('a'), COALESCE('a', 'b')): PostgreSQL resolves them to text
+      case SqlCall call -> !call.getOperandList().isEmpty()
+          && call.getOperandList().stream().allMatch(v -> v == null || isConstantsOnly(written(v)));
       default -> false;
     };
   }

@@ -116,8 +116,8 @@ class CharConstantScenarioTest {
    * A sub-query's column of string constants alone is text in PostgreSQL (unknown literals resolve to text there),
    * though Calcite types it CHAR: a COALESCE or CASE of it with other strings is no char(n) mix, and is maintained
    * (property soak 739 refused {@code COALESCE(u.c2, 'ab')} over such a union), nor is a CASE of constants alone
-   * (soaks 557 and 709: one first in a union column beside {@code 'B'}); a char(n) column of a sub-query is still
-   * one.
+   * (soaks 557 and 709: one first in a union column beside {@code 'B'}) or an aggregate of one ({@code min('a')},
+   * soak 743); a char(n) column of a sub-query is still one.
    */
   @Test
   void aSubQueryColumnOfConstantsIsText(TestDatabase db) throws Exception {
@@ -138,7 +138,10 @@ class CharConstantScenarioTest {
           // compares as text ('x' equalled 'x ' as char(1))
           "SELECT id, COALESCE(CASE WHEN n > 1 THEN 'x ' END, 'yy') AS c, length(CASE WHEN n > 2 THEN 'ab ' END) AS l "
               + "FROM cq",
-          "SELECT id FROM cq WHERE CASE WHEN n > 1 THEN 'x' END = 'x ' OR CASE WHEN n > 3 THEN 'y ' END = 'y '");
+          "SELECT id FROM cq WHERE CASE WHEN n > 1 THEN 'x' END = 'x ' OR CASE WHEN n > 3 THEN 'y ' END = 'y '",
+          // property soak 743: an aggregate of a constant first in a union column, text in PostgreSQL
+          "SELECT u.k, u.a2 FROM (SELECT x.n AS k, min('a ') AS a2 FROM cq x GROUP BY x.n) u "
+              + "UNION ALL VALUES (CAST(NULL AS int), CAST(NULL AS text)), (-1, '')");
       for (int i = 0; i < queries.size(); i++) {
         create(c, "cq" + i, queries.get(i), Mode.DIFFERENTIAL);
       }
