@@ -12,7 +12,8 @@ enum ColType {
   BIGINT("bigint", "b", List.of("1", "0", "2", "5000000000")),
   /** 1.5 and 1.50, 10 and 10.00: equal, but printed apart by an unconstrained numeric (not by numeric(8,2)). */
   NUMERIC("numeric(8,2)", "n", List.of("1.50", "0", "2.25", "-0.75", "10", "1.5", "10.00")),
-  TEXT("text", "s", List.of("'a'", "'b'", "''", "'B'", "'ab'", "'a_b'")),
+  // 'a ': a trailing blank, which text keeps and char(n) drops (a CASE of constants and NULL was char(n))
+  TEXT("text", "s", List.of("'a'", "'b'", "''", "'B'", "'ab'", "'a_b'", "'a '")),
   DATE("date", "d", List.of("DATE '2024-01-01'", "DATE '2024-01-02'", "DATE '2024-01-03'",
       "DATE '2023-12-31'")),
   BOOL("boolean", "f", List.of("true", "false")),

@@ -36,7 +36,7 @@ sealed interface Expr {
       case Arith a -> readsColumn(a.left()) || readsColumn(a.right());
       case Cast c -> readsColumn(c.inner());
       case Coalesce c -> readsColumn(c.inner()) || readsColumn(c.fallback());
-      case Case c -> readsColumn(c.when()) || readsColumn(c.then()) || readsColumn(c.otherwise());
+      case Case c -> readsColumn(c.when()) || readsColumn(c.then()) || c.otherwise() != null && readsColumn(c.otherwise());
       case Cmp c -> readsColumn(c.left()) || readsColumn(c.right());
       case Logic l -> readsColumn(l.left()) || readsColumn(l.right());
       case Not n -> readsColumn(n.inner());
@@ -190,10 +190,12 @@ sealed interface Expr {
     }
   }
 
+  /** {@code CASE WHEN … THEN … ELSE … END}; without ELSE (NULL) when {@code otherwise} is null. */
   record Case(Expr when, Expr then, Expr otherwise) implements Expr {
     @Override
     public String sql() {
-      return "CASE WHEN " + when.sql() + " THEN " + then.sql() + " ELSE " + otherwise.sql() + " END";
+      return "CASE WHEN " + when.sql() + " THEN " + then.sql() + (otherwise == null ? "" : " ELSE " + otherwise.sql())
+          + " END";
     }
 
     @Override
@@ -206,7 +208,9 @@ sealed interface Expr {
       out.add(Construct.CASE);
       when.constructs(out);
       then.constructs(out);
-      otherwise.constructs(out);
+      if (otherwise != null) {
+        otherwise.constructs(out);
+      }
     }
   }
 

@@ -796,6 +796,9 @@ final class Generators {
       Arbitrary<Boolean> colon = Arbitraries.of(false, true);
       Arbitrary<Expr> sub = expression(t, depth - 1);
       options.add(Combinators.combine(predicate(depth - 1), sub, leaf(t)).as(Expr.Case::new));
+      if (t == ColType.TEXT) { // constants and NULL: text in PostgreSQL (it was printed as char(n))
+        options.add(Combinators.combine(predicate(depth - 1), literal(t)).as((w, l) -> new Expr.Case(w, l, null)));
+      }
       if (!columns(t).isEmpty() && t.typedLiterals()) {
         options.add(Combinators.combine(Arbitraries.of(columns(t)), literal(t)).as(Expr.Coalesce::new));
       }
