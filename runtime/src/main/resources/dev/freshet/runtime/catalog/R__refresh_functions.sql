@@ -80,6 +80,23 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE WHEN pg_catalog.btrim(coalesce(p_hint, ''), E' \t\r\n') = '' THEN p_message
             ELSE p_message || E'\nHINT:  ' || pg_catalog.btrim(p_hint, E' \t\r\n') END;
 
+-- The setting p_name of the session or role as a count of p_unit (0 or more), or p_default when it is not set; any
+-- other value is refused, naming the setting and how to give back the default (V37: refresh_window's three counts).
+CREATE OR REPLACE FUNCTION freshet.count_setting(p_name text, p_default bigint, p_unit text) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $count_setting$
+DECLARE
+  v_value text := btrim(coalesce(current_setting(p_name, true), ''));
+BEGIN
+  IF v_value ~ '^[0-9]{1,18}$' THEN
+    RETURN v_value::bigint;
+  ELSIF v_value <> '' THEN
+    RAISE EXCEPTION '% must be a number of % (0 or more), not %', p_name, p_unit, quote_literal(v_value)
+      USING ERRCODE = '22023', HINT = format('RESET %s gives back the default, %s', p_name, p_default);
+  END IF;
+  RETURN p_default;
+END
+$count_setting$;
+
 CREATE OR REPLACE FUNCTION freshet.refresh_window(p_id bigint, p_exact boolean, p_profile boolean DEFAULT false,
     p_full boolean DEFAULT false,
     OUT mode_used text, OUT changed_sources text[], OUT rows_inserted bigint, OUT rows_updated bigint,
@@ -130,11 +147,9 @@ DECLARE
   -- change tables of more rows than this are not indexed (V30; the setting freshet.change_table_index_rows)
   v_index_rows bigint := 1000;
   v_mixed     boolean; -- whether the window of the source being read holds both inserts and deletes (V33)
-  v_setting   text := btrim(current_setting('freshet.change_table_index_rows', true));
   -- a window of at most this many changed rows runs its program with the joins as printed (the setting
   -- freshet.small_window_rows): planned 30-40% faster, from the few changed rows outward
   v_small_rows bigint := 100;
-  v_small_setting text := btrim(current_setting('freshet.small_window_rows', true));
   v_changed_rows bigint := 0; -- the rows of the changed sources' change tables
   v_small     boolean := false; -- whether this window is a small one
   -- the source bits of the terms' marks (V29), below the state tables' (V35)
@@ -156,31 +171,13 @@ DECLARE
   -- the most statements of session forms a session keeps prepared (the setting freshet.session_statements): the
   -- oldest half go when there are more (a TPC-H statement's plan took about 135 kB)
   v_max_statements bigint := 250;
-  v_statements_setting text := btrim(current_setting('freshet.session_statements', true));
   v_foreign   boolean; -- whether a session table of this session belongs to another role
 BEGIN
   changed_sources := '{}';
-  IF v_setting ~ '^[0-9]{1,18}$' THEN
-    v_index_rows := v_setting::bigint;
-  ELSIF v_setting <> '' THEN -- refused before anything is read: a typo would silently index every change table
-    RAISE EXCEPTION 'freshet.change_table_index_rows must be a number of rows (0 or more), not %',
-        quote_literal(v_setting)
-      USING ERRCODE = '22023', HINT = 'RESET freshet.change_table_index_rows gives back the default, 1000';
-  END IF;
-  IF v_small_setting ~ '^[0-9]{1,18}$' THEN
-    v_small_rows := v_small_setting::bigint;
-  ELSIF v_small_setting <> '' THEN
-    RAISE EXCEPTION 'freshet.small_window_rows must be a number of rows (0 or more), not %',
-        quote_literal(v_small_setting)
-      USING ERRCODE = '22023', HINT = 'RESET freshet.small_window_rows gives back the default, 100';
-  END IF;
-  IF v_statements_setting ~ '^[0-9]{1,18}$' THEN
-    v_max_statements := v_statements_setting::bigint;
-  ELSIF v_statements_setting <> '' THEN
-    RAISE EXCEPTION 'freshet.session_statements must be a number of statements (0 or more), not %',
-        quote_literal(v_statements_setting)
-      USING ERRCODE = '22023', HINT = 'RESET freshet.session_statements gives back the default, 250';
-  END IF;
+  -- refused before anything is read: a typo would silently index every change table, or none
+  v_index_rows := freshet.count_setting('freshet.change_table_index_rows', v_index_rows, 'rows');
+  v_small_rows := freshet.count_setting('freshet.small_window_rows', v_small_rows, 'rows');
+  v_max_statements := freshet.count_setting('freshet.session_statements', v_max_statements, 'statements');
   IF lower(v_override) NOT IN ('', 'differential') THEN
     RAISE EXCEPTION 'freshet.auto_override must be ''differential'' or empty, not %', quote_literal(v_override)
       USING ERRCODE = '22023', HINT = 'RESET freshet.auto_override lets AUTO choose again';
