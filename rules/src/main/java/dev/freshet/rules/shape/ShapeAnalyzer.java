@@ -395,9 +395,11 @@ public final class ShapeAnalyzer {
       }
       case ANTI -> {
         if (!JoinKeys.matchesAtMostOnce(join)) {
-          throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "this NOT EXISTS (an anti-join on other than the "
-              + "distinct values of its keys) is not maintained differentially yet", "use --mode FULL or AUTO",
-              Landmark.OUTER_JOIN);
+          // an outer join expanded (a FULL JOIN's unmatched rows) is an anti-join too: the message names both, as
+          // soak 757's refusal of a FULL JOIN named a NOT EXISTS the query did not have
+          throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "this NOT EXISTS or outer join (planned as an anti-join on "
+              + "other than the distinct values of its keys) is not maintained differentially yet",
+              "use --mode FULL or AUTO", Landmark.OUTER_JOIN);
         }
       }
       case LEFT, RIGHT, FULL -> throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, join.getJoinType().lowerName
