@@ -167,26 +167,16 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     RelNode input = shape.input();
     RelDataTypeFactory tf = input.getCluster().getTypeFactory();
     RelDataTypeFactory.Builder row = tf.builder();
+    if (keys.isEmpty()) { // a scalar aggregate: the CTE has one row when the single group is rescanned
+      row.add("__freshet_one", tf.createSqlType(SqlTypeName.INTEGER));
+      return builder(input.getCluster()).push(input).push(scanOf(input.getCluster(), RESCAN_KEYS, row.build()))
+          .join(JoinRelType.INNER, List.of()).build();
+    }
     for (int j = 0; j < keys.size(); j++) {
       row.add(HiddenColumns.key(j), input.getRowType().getFieldList().get(keys.get(j)).getType());
     }
-    if (keys.isEmpty()) { // a scalar aggregate: the CTE has one row when the single group is rescanned
-      row.add("__freshet_one", tf.createSqlType(SqlTypeName.INTEGER));
-    }
-    RelNode keyScan = scanOf(input.getCluster(), RESCAN_KEYS, row.build());
-    if (!keys.isEmpty()) { // restricted where the groups' columns come from, not after the whole input
-      return RescanRestriction.restrict(input, keys, keyScan);
-    }
-    RelBuilder b = builder(input.getCluster());
-    b.push(input).push(keyScan);
-    List<RexNode> conditions = new ArrayList<>();
-    for (int j = 0; j < keys.size(); j++) {
-      RexNode left = b.field(2, 0, keys.get(j));
-      RexNode right = b.field(2, 1, j);
-      conditions.add(left.getType().isNullable()
-          ? b.isNotDistinctFrom(left, right) : b.equals(left, right));
-    }
-    return b.join(JoinRelType.INNER, conditions).build();
+    // restricted where the groups' columns come from, not after the whole input
+    return RescanRestriction.restrict(input, keys, scanOf(input.getCluster(), RESCAN_KEYS, row.build()));
   }
 
   private static RelNode scanOf(RelOptCluster cluster, String name, RelDataType rowType) {
