@@ -48,14 +48,38 @@ public final class StateTables {
 
   /**
    * A scan of the state table {@code name} of {@code aggregate}: its result columns, and, for the
-   * planner's metadata, its group keys as the table's key (one stored row per group).
+   * planner's metadata, its group keys as the table's key (one stored row per group), with the keys
+   * Calcite derives of the aggregate from its input (GROUP BY a primary key and another column: unique on
+   * the primary key alone). Without them a plan decided on the aggregate's uniqueness (an outer join's
+   * D_B left without DISTINCT) could not be checked on its state table (soak 757's refusal).
    */
   public static RelNode scan(Aggregate aggregate, List<String> name) {
     RelDataType rowType = aggregate.getRowType();
-    Table table = new KeyedTable(rowType, key(aggregate));
+    Table table = new KeyedTable(rowType, keys(aggregate));
     return LogicalTableScan.create(aggregate.getCluster(),
         RelOptTableImpl.create(null, rowType, table, ImmutableList.copyOf(name)), List.of());
   }
+
+  /**
+   * {@link #key}, then the other minimal keys Calcite finds the aggregate unique on, NULLs counted
+   * (a table's key is read whatever the caller's {@code ignoreNulls}); at most {@value #MAX_KEYS} in all.
+   */
+  private static List<ImmutableBitSet> keys(Aggregate aggregate) {
+    ImmutableBitSet groupKey = key(aggregate);
+    List<ImmutableBitSet> keys = new java.util.ArrayList<>(List.of(groupKey));
+    var derived = aggregate.getCluster().getMetadataQuery().getUniqueKeys(aggregate, false);
+    if (derived != null) {
+      derived.stream()
+          .filter(k -> !k.isEmpty() || groupKey.isEmpty())
+          .sorted(java.util.Comparator.comparingInt(ImmutableBitSet::cardinality).thenComparing(ImmutableBitSet::toString))
+          .filter(k -> keys.stream().noneMatch(k::contains))
+          .limit(MAX_KEYS - 1)
+          .forEach(keys::add);
+    }
+    return keys;
+  }
+
+  private static final int MAX_KEYS = 8;
 
   /**
    * The group keys but those that are constant ({@code SELECT DISTINCT 'ab' AS c, x}: unique on x
@@ -77,10 +101,10 @@ public final class StateTables {
     private final RelDataType rowType;
     private final Statistic statistic;
 
-    KeyedTable(RelDataType rowType, ImmutableBitSet key) {
+    KeyedTable(RelDataType rowType, List<ImmutableBitSet> keys) {
       this.rowType = rowType;
       // 100 rows: what Calcite assumes of a table it knows nothing of, as before keys were given.
-      this.statistic = Statistics.of(100d, List.of(key));
+      this.statistic = Statistics.of(100d, keys);
     }
 
     @Override
