@@ -338,10 +338,18 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     return storage(stateQuery());
   }
 
+  /**
+   * The fill factor of a table of groups: a refresh updates its changed groups in place, and a page with
+   * room keeps the new version beside the old (a HOT update: no new index entries, the old version pruned
+   * when the page is next read). Full pages (PostgreSQL's 100) move every updated group to another page with
+   * an entry in each index. TPC-H Q13's state MERGE of a 1,500-order batch: 17–18 ms at 90 against 31–36.
+   */
+  static final int GROUPS_FILL_FACTOR = 90;
+
   private List<String> storage(String query) {
     String t = targetName();
     return List.of(
-        "CREATE TABLE " + t + " AS\n" + query + "\nWITH NO DATA",
+        "CREATE TABLE " + t + " WITH (fillfactor = " + GROUPS_FILL_FACTOR + ") AS\n" + query + "\nWITH NO DATA",
         "CREATE INDEX ON " + t + " (" + q(HiddenColumns.HASH) + ")");
   }
 
