@@ -113,7 +113,15 @@ public final class QueryPlanner {
             // Keep IN/EXISTS as sub-queries; NormalizePrograms removes them with the decorrelator.
             .withExpand(false)
             .withInSubQueryThreshold(Integer.MAX_VALUE));
-    RelRoot root = converter.convertQuery(validated, false, true);
+    RelRoot root;
+    try {
+      root = converter.convertQuery(validated, false, true);
+    } catch (RuntimeException | AssertionError e) {
+      // Calcite's converter fails on some queries it validated: an int joined with a bigint beside a correlated
+      // sub-query in the select list (an index past the row's end; found by the round-trip property once it had a
+      // bigint column), which the command line reported as a bug and AUTO could not run at all
+      throw plannerFailed(e, "converting it", sql);
+    }
     List<String> columnNames = root.validatedRowType.getFieldNames();
     RelNode rel = root.project();
 
@@ -122,15 +130,9 @@ public final class QueryPlanner {
       rel = QueryNormalizer.normalize(rel, relBuilder, sql);
       rel = converter.trimUnusedFields(true, rel);
     } catch (RuntimeException | AssertionError e) {
-      if (e instanceof QueryException q) {
-        throw q;
-      }
       // Calcite's decorrelator and trimmer fail on some nestings of sub-queries (found by the
       // round-trip property): a query Freshet cannot plan, which AUTO runs as written.
-      throw new UnsupportedQueryException(new Refusal(ReasonCode.UNREADABLE_QUERY, SourcePosition.UNKNOWN,
-          "Freshet's planner failed on this query (" + e.getClass().getSimpleName() + " in Calcite while "
-              + "removing its sub-queries; please report it)", "use --mode FULL or AUTO: PostgreSQL runs the "
-              + "query as written"), sql, e);
+      throw plannerFailed(e, "removing its sub-queries", sql);
     }
     refuseUnsupportedColumns(rel, sql);
     refusePayloadComparisons(rel, sql);
@@ -138,6 +140,16 @@ public final class QueryPlanner {
     refuseUuidLiterals(rel, sql);
     return new LogicalPlan(sql, rel, columnNames, Landmarks.of(validated, forParser.text(), forParser::original,
         validator::getValidatedNodeTypeIfKnown));
+  }
+
+  /** A failure inside Calcite while {@code doing}, as a refusal (FR008), or the refusal it already is. */
+  private static QueryException plannerFailed(Throwable e, String doing, String sql) {
+    if (e instanceof QueryException q) {
+      return q;
+    }
+    return new UnsupportedQueryException(new Refusal(ReasonCode.UNREADABLE_QUERY, SourcePosition.UNKNOWN,
+        "Freshet's planner failed on this query (" + e.getClass().getSimpleName() + " in Calcite while " + doing
+            + "; please report it)", "use --mode FULL or AUTO: PostgreSQL runs the query as written"), sql, e);
   }
 
   /**

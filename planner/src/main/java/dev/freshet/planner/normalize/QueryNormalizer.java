@@ -29,6 +29,8 @@ public final class QueryNormalizer {
   public static RelNode normalize(RelNode rel, RelBuilder relBuilder, String sql) {
     CheckCorrelations.findAcrossLevels(rel).ifPresent(reason -> refuse(reason, sql));
     RelNode current = run("remove-sub-queries", NormalizePrograms.removeSubQueries(), rel);
+    current = CorrelatedCastPullUp.pullUp(current);
+    log("pull-up-correlated-casts", current);
     CheckCorrelations.find(current).ifPresent(reason -> refuse(reason, sql));
     if (containsCorrelate(current)) {
       if (FaultInjection.active(FaultInjection.Fault.CONSTANT_KEYS_UNGUARDED)) {

@@ -11,17 +11,25 @@ import java.util.stream.Collectors;
  */
 record SubQueryTable(String name, List<Column> columns) {
 
-  /** A column: {@code int} or {@code text}, the only two types, so comparisons are easy to keep typed. */
-  record Column(String name, boolean text) {
+  /**
+   * A column: {@code text}, or a number, {@code int} or (wide) {@code bigint}, so comparisons are easy to keep
+   * typed; an {@code int} compared with a {@code bigint} is cast by Calcite, in a correlated sub-query a cast of an
+   * outer column (CorrelatedCastPullUp).
+   */
+  record Column(String name, boolean text, boolean wide) {
+    Column(String name, boolean text) {
+      this(name, text, false);
+    }
+
     String type() {
-      return text ? "text" : "int";
+      return text ? "text" : wide ? "bigint" : "int";
     }
   }
 
   static final List<SubQueryTable> ALL = List.of(
       new SubQueryTable("r", List.of(new Column("a", false), new Column("b", false), new Column("c", true))),
       new SubQueryTable("s", List.of(new Column("a", false), new Column("b", false), new Column("d", true))),
-      new SubQueryTable("u", List.of(new Column("a", false), new Column("e", false))),
+      new SubQueryTable("u", List.of(new Column("a", false), new Column("e", false, true))),
       new SubQueryTable("w", List.of(new Column("b", false), new Column("c", true))));
 
   SubQueryTable {
