@@ -67,6 +67,29 @@ class CorrelatedCastScenarioTest {
   }
 
   /**
+   * Calcite's converter fails on an {@code int} joined with a {@code bigint} beside a correlated sub-query in the
+   * select list (an index past the row's end, found by the round-trip property): refused (FR008), not an internal
+   * error, so that AUTO runs it as written, refreshed and checked like any FULL stream table.
+   */
+  @Test
+  void aQueryCalcitesConverterFailsOnIsRefusedAndRunsInAuto(TestDatabase db) throws Exception {
+    String sql = "SELECT t2.e AS c1, (SELECT max(t3.a) FROM cx_u t3 WHERE t3.a = t1.b) AS c2 "
+        + "FROM cx_r t1 JOIN cx_u t2 ON t1.b = t2.e";
+    try (Connection c = db.connect()) {
+      exec(c, "DROP TABLE IF EXISTS cx_r, cx_u", "CREATE TABLE cx_r (a int, b int, c text)",
+          "CREATE TABLE cx_u (a int, e bigint)", "INSERT INTO cx_r VALUES (1, 2, 'x'), (2, 3, NULL)",
+          "INSERT INTO cx_u VALUES (2, 2), (3, 3), (4, 2)");
+      UnsupportedQueryException refused = org.junit.jupiter.api.Assertions.assertThrows(
+          UnsupportedQueryException.class, () -> StreamTables.create(c, "cx_st", sql, Mode.DIFFERENTIAL, null));
+      assertTrue(refused.getMessage().contains("FR008: Freshet's planner failed on this query ("), refused.getMessage());
+      StreamTables.create(c, "cx_st", sql, Mode.AUTO, null);
+      Oracle.assertFresh(c, "cx_st");
+      exec(c, "INSERT INTO cx_u VALUES (3, 3)", "UPDATE cx_r SET b = 2 WHERE a = 2");
+      Oracle.refreshAndCheck(c, "cx_st", Mode.FULL);
+    }
+  }
+
+  /**
    * A cast that could fail for some outer row is not moved (computed for every outer row, it would fail where the
    * query computes it only for the rows the sub-query reads): still refused, saying why.
    */
