@@ -39,7 +39,9 @@ class CorrelatedCastScenarioTest {
       // a numeric outer column against an integer: the integer is cast, not the outer column
       "SELECT b.id FROM cc_b b WHERE EXISTS (SELECT 1 FROM cc_a a WHERE a.amount = b.w)",
       // an integer outer column against a numeric: the outer column is cast to numeric
-      "SELECT a.id FROM cc_a a WHERE a.v < (SELECT count(*) FROM cc_b b WHERE b.price = a.id)"})
+      "SELECT a.id FROM cc_a a WHERE a.v < (SELECT count(*) FROM cc_b b WHERE b.price = a.id)",
+      // an equality and an inequality, each across types (the numeric outer column is widened too)
+      "SELECT a.id FROM cc_a a WHERE NOT EXISTS (SELECT 1 FROM cc_b b WHERE b.a_id = a.id AND b.w > a.amount)"})
   void isMaintainedAcrossIntegerWidths(String sql, TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
       exec(c, "DROP TABLE IF EXISTS cc_a, cc_b",
