@@ -73,7 +73,7 @@ public final class RefreshProgramPrinter {
       steps.add(new RefreshStep.Statement(printer.materializeDifferential(delta.deltaSql(), delta.table().stored())));
       steps.add(new RefreshStep.Statement(printer.analyzeGroups()));
       steps.add(new RefreshStep.Statement(printer.changeTable(delta.changeTable())));
-      steps.add(new RefreshStep.Statement(printer.apply()));
+      steps.add(new RefreshStep.Statement(printer.apply(true)));
       steps.add(new RefreshStep.Statement(printer.dropTemporary()));
       steps.add(new RefreshStep.Statement("ANALYZE " + Quoting.qualified(delta.changeTable())));
     }
@@ -95,7 +95,7 @@ public final class RefreshProgramPrinter {
     }
     for (StateTable table : stateTables) {
       steps.add(new RefreshStep.Statement(table.printer().materializeFull(table.stored())));
-      steps.add(new RefreshStep.Statement(table.printer().apply()));
+      steps.add(new RefreshStep.Statement(table.printer().apply(false)));
       steps.add(new RefreshStep.Statement(table.printer().dropTemporary()));
       steps.add(new RefreshStep.Statement(table.printer().analyze()));
     }

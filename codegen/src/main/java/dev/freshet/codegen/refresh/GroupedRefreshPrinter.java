@@ -54,6 +54,15 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   private static final String RESCAN_KEYS = "__freshet_rescan";
   private static final String AGG_VALUES = "__freshet_agg";
   private static final String ROWS = "__freshet_rows";
+  /**
+   * The column of {@value #STATE_TABLE} holding, in a differential refresh, the address ({@code ctid}) of the
+   * group's stored row, NULL for a new group: the statements after it find the stored row there, where looking
+   * it up by hash and keys again probed the identity index once per group (TPC-H Q18's 10,000 groups of a batch,
+   * twice), or, for a large window, hashed the whole stored table. Nothing else writes the table in the refresh
+   * transaction before the MERGE (the stream table's row is locked FOR UPDATE; VACUUM FULL waits for the lock the
+   * first read took), so the address stays the row's.
+   */
+  static final String ROW = "__freshet_row";
 
   private final List<String> target;
   private final List<String> userColumns;
@@ -185,6 +194,10 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
 
   /** The user's columns and the hidden ones, computed by the query's final projection from {@value #AGG_VALUES}. */
   private String finisherSql() {
+    return finisherSql(false);
+  }
+
+  private String finisherSql(boolean withRow) {
     RelOptCluster cluster = aggregate.getCluster();
     RelDataTypeFactory tf = cluster.getTypeFactory();
     RelDataTypeFactory.Builder row = tf.builder().addAll(aggregate.getRowType().getFieldList());
@@ -192,6 +205,9 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     hidden.add(HiddenColumns.HASH);
     hidden.addAll(keyColumns());
     hidden.addAll(stateColumns());
+    if (withRow) {
+      hidden.add(ROW);
+    }
     RelDataType any = tf.createTypeWithNullability(tf.createSqlType(SqlTypeName.ANY), true);
     hidden.forEach(h -> row.add(h, any));
     RelDataType rowType = row.uniquify().build();
@@ -219,14 +235,14 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
 
   /** The aggregate's output columns (keys, then call values) from the state, plus all hidden columns. */
   private String aggValuesCte() {
-    return aggValuesCte(null);
+    return aggValuesCte(null, false);
   }
 
   /**
    * {@value #AGG_VALUES}: each group's output values from its state, and its identity hash — the column
    * {@code stateHash} of {@code __freshet_state} when it holds it already, else computed from the keys.
    */
-  private String aggValuesCte(String stateHash) {
+  private String aggValuesCte(String stateHash, boolean withRow) {
     List<String> items = new ArrayList<>();
     List<String> aggNames = aggregate.getRowType().getFieldNames();
     for (int j = 0; j < keys.size(); j++) {
@@ -250,6 +266,9 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
         + q(HiddenColumns.HASH));
     keyColumns().forEach(k -> items.add(col("s", k)));
     stateColumns().forEach(c -> items.add(col("s", c)));
+    if (withRow) {
+      items.add(col("s", ROW));
+    }
     return q(AGG_VALUES) + " AS (\n  SELECT " + String.join(",\n    ", items) + "\n  FROM "
         + q("__freshet_state") + " AS s\n)";
   }
@@ -379,7 +398,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
             + " = st." + q(HiddenColumns.HASH) + "\n    AND "
             + SqlText.sameValues("f", "st", keyCols).replace("\n", "\n  ") + ")\n")
         + ")";
-    return materialize(stateCte, stored, FULL_HASH);
+    return materialize(stateCte, stored, FULL_HASH, false);
   }
 
   /** The column of a full refresh's new groups holding their identity hash, computed once. */
@@ -461,6 +480,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
       }
     }
     merged.add((rescan.isEmpty() ? "FALSE" : String.join("\n      OR ", rescan)) + " AS \"__freshet_rescan\"");
+    merged.add("st.ctid AS " + q(ROW));
 
     List<String> keyTypes = new ArrayList<>();
     for (int j = 0; j < keys.size(); j++) {
@@ -469,9 +489,11 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     List<String> stateCols = stateColumns();
     List<String> kept = new ArrayList<>(map(keyCols, k -> col("m", k)));
     stateCols.forEach(c -> kept.add(col("m", c)));
+    kept.add(col("m", ROW));
     List<String> redone = new ArrayList<>(map(keyCols, k -> col("m", k)));
     redone.add("coalesce(r." + q(HiddenColumns.COUNT) + ", 0)");
     stateCols.subList(1, stateCols.size()).forEach(c -> redone.add(col("r", c)));
+    redone.add(col("m", ROW));
 
     String ctes = q(DELTA_INPUT) + " AS (\n" + indent(deltaSql, 2) + "\n),\n"
         + q("Δgroup_sums") + " AS (\n  SELECT " + String.join(",\n    ", g) + "\n  FROM "
@@ -495,7 +517,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
             + (keys.isEmpty() ? "" : SqlText.hash("r", keyCols, keyTypes) + " = " + SqlText.hash("m", keyCols, keyTypes)
                 + "\n    AND ")
             + SqlText.sameValues("r", "m", keyCols).replace("\n", "\n    ") + "\n  WHERE m.\"__freshet_rescan\"\n)");
-    return materialize(ctes, stored);
+    return materialize(ctes, stored, null, true);
   }
 
   private static String typeOf(List<StoredColumn> stored, String name) {
@@ -526,11 +548,8 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
    * computes them in Calcite's types, e.g. varchar where PostgreSQL and the stored column have text),
    * then the hidden columns as the state query types them.
    */
-  private String materialize(String stateCtes, List<StoredColumn> stored) {
-    return materialize(stateCtes, stored, null);
-  }
-
-  private String materialize(String stateCtes, List<StoredColumn> stored, String stateHash) {
+  /** {@code withRow}: {@value #ROW} is a column of {@code __freshet_state}, and of the table made. */
+  private String materialize(String stateCtes, List<StoredColumn> stored, String stateHash, boolean withRow) {
     List<String> items = new ArrayList<>();
     for (int i = 0; i < userColumns.size(); i++) {
       items.add("CAST(" + col("r", userColumns.get(i)) + " AS " + typeOf(stored, userColumns.get(i)) + ") AS "
@@ -539,8 +558,12 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     items.add(col("r", HiddenColumns.HASH));
     keyColumns().forEach(k -> items.add(col("r", k)));
     stateColumns().forEach(c -> items.add(col("r", c)));
+    if (withRow) {
+      items.add(col("r", ROW));
+    }
     return "CREATE TEMPORARY TABLE " + q(STATE_TABLE) + " ON COMMIT DROP AS\nWITH " + stateCtes + ",\n"
-        + aggValuesCte(stateHash) + ",\n" + q(ROWS) + " AS (\n" + indent(finisherSql(), 2) + "\n)\nSELECT "
+        + aggValuesCte(stateHash, withRow) + ",\n" + q(ROWS) + " AS (\n" + indent(finisherSql(withRow), 2)
+        + "\n)\nSELECT "
         + String.join(",\n  ", items) + "\nFROM " + q(ROWS) + " AS r";
   }
 
@@ -555,9 +578,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     // a join, not EXISTS: Δgroups has one row per group, and PostgreSQL cannot turn a semi-join whose
     // condition has IS NOT DISTINCT FROM into a lookup of the hash index from each affected group; it
     // scanned the whole state table (1.5 million rows for TPC-H Q18 at SF-1: 330 ms for one changed group)
-    String affected = keys.isEmpty() ? "" : "\n    JOIN " + q(STATE_TABLE) + " AS d ON st." + q(HiddenColumns.HASH)
-        + " = d." + q(HiddenColumns.HASH) + "\n      AND "
-        + SqlText.sameValues("st", "d", keyColumns()).replace("\n", "\n      ");
+    String affected = keys.isEmpty() ? "" : "\n    JOIN " + q(STATE_TABLE) + " AS d ON st.ctid = d." + q(ROW);
     String alive = keys.isEmpty() ? "" : "\n    WHERE d." + q(HiddenColumns.COUNT) + " > 0";
     return changeTableStatementStart(changeTable) + "\n"
         + "SELECT " + join(map(userColumns, c -> col("u", c))) + ", sum(u.\"__w\")::bigint AS \"__w\"\nFROM (\n"
@@ -599,7 +620,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
             + "fewer than no rows: the stream table or its delta is wrong; nothing was applied. This is a bug in "
             + "Freshet, or a change it did not see (ALTER TYPE … RENAME VALUE of an enum it stores); 'freshet "
             + "verify' shows the difference, and 'freshet alter NAME --mode MODE' rebuilds the table from its query"),
-        new RefreshStep.Figures(counts()), new RefreshStep.Statement(apply()),
+        new RefreshStep.Figures(counts(true)), new RefreshStep.Statement(apply(true)),
         new RefreshStep.Statement(dropTemporary()));
   }
 
@@ -615,8 +636,8 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   /** {@inheritDoc} Every group is recomputed from the plan's input; {@code definingSql} is not needed. */
   @Override
   public List<RefreshStep> full(String definingSql, List<StoredColumn> stored) {
-    return List.of(new RefreshStep.Statement(materializeFull(stored)), new RefreshStep.Figures(counts()),
-        new RefreshStep.Statement(apply()), new RefreshStep.Statement(dropTemporary()));
+    return List.of(new RefreshStep.Statement(materializeFull(stored)), new RefreshStep.Figures(counts(false)),
+        new RefreshStep.Statement(apply(false)), new RefreshStep.Statement(dropTemporary()));
   }
 
   /** {@inheritDoc} Groups are filled from the plan (their state comes from it): the other reading is the query. */
@@ -638,10 +659,9 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
    * state alone changes (a duplicate row more under DISTINCT, the count behind an AVG that stays the same)
    * is written, and counted among the groups written, but no row a reader sees changed.
    */
-  public String counts() {
-    String match = "SELECT 1 FROM " + targetName() + " AS st WHERE st." + q(HiddenColumns.HASH)
-        + " = d." + q(HiddenColumns.HASH) + " AND " + SqlText.sameValues("st", "d", keyColumns());
-    String exists = "EXISTS (" + match + ")";
+  public String counts(boolean byRow) {
+    String match = "SELECT 1 FROM " + targetName() + " AS st WHERE " + matching(byRow).replace("\n  ", " ");
+    String exists = byRow ? "d." + q(ROW) + " IS NOT NULL" : "EXISTS (" + match + ")";
     String differs = "EXISTS (" + match + "\n    AND (" + valuesDiffer().replace("\n", "\n    ") + "))";
     String visiblyDiffers = "EXISTS (" + match + "\n    AND (" + valuesDiffer(userColumns).replace("\n", "\n    ")
         + "))";
@@ -670,11 +690,23 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     return String.join("\n  OR ", map(columns, c -> col("st", c) + "::text IS DISTINCT FROM " + col("d", c) + "::text"));
   }
 
-  /** Step 3: the MERGE applying {@value #STATE_TABLE}. */
-  public String apply() {
+  /**
+   * How a row {@code d} of {@value #STATE_TABLE} finds its stored row {@code st}: by its address (a differential
+   * refresh's, {@value #ROW}), or by its identity hash and keys (a full refresh's).
+   */
+  private String matching(boolean byRow) {
+    return byRow ? "st.ctid = d." + q(ROW)
+        : "st." + q(HiddenColumns.HASH) + " = d." + q(HiddenColumns.HASH) + "\n  AND "
+            + SqlText.sameValues("st", "d", keyColumns());
+  }
+
+  /**
+   * Step 3: the MERGE applying {@value #STATE_TABLE}, made by a differential refresh ({@code byRow}: the stored
+   * rows found at their addresses) or a full one.
+   */
+  public String apply(boolean byRow) {
     List<String> all = storedColumns();
-    String on = "st." + q(HiddenColumns.HASH) + " = d." + q(HiddenColumns.HASH) + "\n  AND "
-        + SqlText.sameValues("st", "d", keyColumns());
+    String on = matching(byRow);
     List<MergeStatement.When> whens = new ArrayList<>();
     if (!keys.isEmpty()) {
       whens.add(new MergeStatement.Delete("d." + q(HiddenColumns.COUNT) + " = 0"));
