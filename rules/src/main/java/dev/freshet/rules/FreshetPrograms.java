@@ -25,6 +25,16 @@ public final class FreshetPrograms {
         .build();
   }
 
+  /**
+   * Moves an aggregate's DISTINCT calls over a state table of each group's distinct values, where their
+   * groups would be recomputed from the sources ({@link dev.freshet.rules.expand.DistinctAggregates}).
+   */
+  public static HepProgram splitDistinctAggregates() {
+    return HepProgram.builder()
+        .addRuleInstance(dev.freshet.rules.expand.DistinctAggregates.SPLIT)
+        .build();
+  }
+
   /** Pushes Δ and pre-state markers down to the scans (top-down, so each marker meets its operator). */
   public static HepProgram differentiate() {
     return HepProgram.builder()

@@ -14,7 +14,7 @@ public final class StreamTableCatalogSql {
   /** The columns of a stream table's row that {@link #STREAM_TABLE} and {@link #STREAM_TABLES} read, by name. */
   private static final String COLUMNS = "id, schema_name, table_name, owner_role, defining_query, "
       + "requested_mode, effective_mode, fallback_reason, notes, schedule, status, last_snapshot::text, "
-      + "last_refresh_at, last_error, created_at, search_path, pending_rebuild";
+      + "last_refresh_at, last_error, created_at, search_path, pending_rebuild, plan_revision";
 
   /**
    * The catalog row of the stream table named {@code $2} in schema {@code $1}: its id, schema and name, owner,

@@ -19,16 +19,16 @@ public final class StreamTableRowSql {
    * query, {@code $5}/{@code $6} requested and effective mode, {@code $7} fallback reason, {@code $8} notes,
    * {@code $9} schedule, {@code $10} recompute ms, {@code $11} the settings its values depend on, {@code $12}
    * created at (null: now), {@code $13} and {@code $14} the query again, for the columns it reads as PostgreSQL
-   * resolves it now (names, V25; with their numbers, V26).
+   * resolves it now (names, V25; with their numbers, V26), {@code $15} the plan revision it was compiled at (V39).
    */
   public static final String INSERT_STREAM_TABLE = """
       INSERT INTO freshet.stream_tables (id, schema_name, table_name, defining_query, requested_mode,
         effective_mode, fallback_reason, notes, schedule, last_snapshot, last_refresh_at, search_path,
-        recompute_ms, settings, created_at, read_columns, read_attributes)
+        recompute_ms, settings, created_at, read_columns, read_attributes, plan_revision)
       OVERRIDING SYSTEM VALUE
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, pg_current_snapshot(), now(), pg_catalog.current_schemas(false), ?,
         """ + RefreshSessionSql.READ_SETTINGS + ", coalesce(?::timestamptz, now()), "
-      + "freshet.query_read_columns(?), freshet.query_read_attributes(?))";
+      + "freshet.query_read_columns(?), freshet.query_read_attributes(?), ?)";
 
   /** The number of rows the stream table {@code table} (schema and name) holds. */
   public static String rowCount(List<String> table) {

@@ -99,6 +99,19 @@ public final class ShapeAnalyzer {
    * {@link Stratum} with a state table named for the stream table.
    */
   public static Analysis analyze(LogicalPlan plan, long streamTableId) {
+    return analyze(plan, streamTableId, PLAN_REVISION);
+  }
+
+  /**
+   * The revision of the plans this compiler makes, recorded with each stream table (catalog V39): a stream table
+   * is compiled again (verify, migrate, a rebuild after DDL) at the revision it was created at, because its state
+   * tables are laid out by it. 0: before revisions; 1: an aggregate's DISTINCT calls over a state table of
+   * distinct values ({@link dev.freshet.rules.expand.DistinctAggregates}).
+   */
+  public static final int PLAN_REVISION = 1;
+
+  /** {@link #analyze(LogicalPlan, long)} at plan revision {@code revision} (see {@link #PLAN_REVISION}). */
+  public static Analysis analyze(LogicalPlan plan, long streamTableId, int revision) {
     List<String> notes = new ArrayList<>();
     RelNode rel = plan.rel();
     UnorderedAggregates.note(rel).ifPresent(notes::add);
@@ -109,7 +122,7 @@ public final class ShapeAnalyzer {
     }
     if (rel instanceof Sort sort) {
       if (sort.fetch != null || sort.offset != null) {
-        return topK(plan, sort, streamTableId, notes);
+        return topK(plan, sort, streamTableId, notes, revision);
       }
       notes.add(ORDER_BY_DROPPED);
       rel = sort.getInput();
@@ -118,7 +131,7 @@ public final class ShapeAnalyzer {
     try {
       List<Stratum> strata = new ArrayList<>();
       // columns Calcite named itself (EXPR$1, $f2) get people's names: state tables and every program carry them
-      rel = stratify(ReadableNamesShuttle.rename(expandOuterJoins(rel)), streamTableId, strata, false);
+      rel = stratify(ReadableNamesShuttle.rename(expandOuterJoins(rel, revision)), streamTableId, strata, false);
       List<RexNode> finisher = null;
       RelNode below = rel;
       if (rel instanceof Project project && project.getInput() instanceof Aggregate) {
@@ -147,14 +160,14 @@ public final class ShapeAnalyzer {
    * like any inside the query, maintained by deltas, and the stream table holds its top rows, derived
    * again from it when it changed ({@link MaintenanceShape.TopK}).
    */
-  private static Analysis topK(LogicalPlan plan, Sort sort, long streamTableId, List<String> notes) {
+  private static Analysis topK(LogicalPlan plan, Sort sort, long streamTableId, List<String> notes, int revision) {
     RelNode ranked = sort.getInput();
     try {
       if (!isLiteralOrAbsent(sort.offset) || !isLiteralOrAbsent(sort.fetch)) {
         throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET are maintained differentially with constant "
             + "counts only", "write the counts as numbers, or use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
       }
-      RelNode expanded = ReadableNamesShuttle.rename(expandOuterJoins(ranked));
+      RelNode expanded = ReadableNamesShuttle.rename(expandOuterJoins(ranked, revision));
       RelNode top = expanded instanceof Project project ? project.getInput() : expanded;
       boolean multiset = !(top instanceof Aggregate);
       if (multiset) {
@@ -224,10 +237,19 @@ public final class ShapeAnalyzer {
     return RelCollations.of(fields);
   }
 
-  /** {@link FreshetPrograms#expandOuterJoins()}: outer joins become inner joins, anti-joins and unions. */
-  private static RelNode expandOuterJoins(RelNode rel) {
+  /**
+   * {@link FreshetPrograms#splitDistinctAggregates()}, then {@link FreshetPrograms#expandOuterJoins()}: DISTINCT
+   * calls over state tables of distinct values; outer joins become inner joins, anti-joins and unions.
+   */
+  private static RelNode expandOuterJoins(RelNode rel, int revision) {
+    RelNode current = rel;
+    if (revision >= 1) {
+      HepPlanner split = new HepPlanner(FreshetPrograms.splitDistinctAggregates());
+      split.setRoot(current);
+      current = split.findBestExp();
+    }
     HepPlanner planner = new HepPlanner(FreshetPrograms.expandOuterJoins());
-    planner.setRoot(rel);
+    planner.setRoot(current);
     return planner.findBestExp();
   }
 

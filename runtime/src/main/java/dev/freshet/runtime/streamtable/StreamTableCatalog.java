@@ -156,7 +156,7 @@ final class StreamTableCatalog {
         Optional.ofNullable(rs.getString("last_error")),
         rs.getObject("created_at", OffsetDateTime.class),
         rs.getArray("search_path") == null ? List.of() : List.of((String[]) rs.getArray("search_path").getArray()),
-        Optional.ofNullable(rs.getString("pending_rebuild")));
+        Optional.ofNullable(rs.getString("pending_rebuild")), rs.getInt("plan_revision"));
   }
 
   /**
@@ -191,6 +191,7 @@ final class StreamTableCatalog {
       ps.setObject(12, createdAt);
       ps.setString(13, query); // the columns it reads as PostgreSQL resolves it now (catalog V25)
       ps.setString(14, query); // and their numbers (V26): what ALTER TABLE renamed or dropped is named by them
+      ps.setInt(15, dev.freshet.rules.shape.ShapeAnalyzer.PLAN_REVISION); // a stream table is created at the latest
       ps.executeUpdate();
     }
   }

@@ -60,9 +60,11 @@ public final class StreamTableCompiler {
    * @param streamTableId the stream table's catalog id: its state tables are named for it
    * @param searchPath where unqualified names resolve (the search_path the stream table was created
    *     under); empty for the session's
+   * @param planRevision the plan revision to compile at: the latest for a new stream table, its own for one that
+   *     exists ({@link ShapeAnalyzer#PLAN_REVISION})
    */
   public static CompiledStreamTable compile(Connection c, QualifiedName target, long streamTableId, String sql,
-      Mode requested, List<String> searchPath) throws SQLException {
+      Mode requested, List<String> searchPath, int planRevision) throws SQLException {
     PgQueryAnalyzer.Analysis described = PgQueryAnalyzer.analyze(c, sql, searchPath);
     checkColumnNames(c, target, described);
     checkNotReadingItself(target, described);
@@ -93,7 +95,7 @@ public final class StreamTableCompiler {
           "use --mode FULL or AUTO: PostgreSQL runs the query as written"), e);
     }
 
-    ShapeAnalyzer.Analysis analysis = ShapeAnalyzer.analyze(plan, streamTableId);
+    ShapeAnalyzer.Analysis analysis = ShapeAnalyzer.analyze(plan, streamTableId, planRevision);
     Optional<Refusal> refusal = analysis.refusal();
     Optional<MaintenanceShape> shape = analysis.shape();
     // the delta plans compiled below, kept for the programs: the one with every source changed is the

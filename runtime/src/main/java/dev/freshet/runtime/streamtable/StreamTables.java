@@ -23,6 +23,7 @@ import dev.freshet.planner.catalog.PgColumn;
 import dev.freshet.rules.ChangedSet;
 import dev.freshet.rules.rel.ChangeTables;
 import dev.freshet.rules.rel.StateTables;
+import dev.freshet.rules.shape.ShapeAnalyzer;
 import dev.freshet.rules.shape.Stratum;
 import dev.freshet.runtime.capture.ChangeBuffer;
 import dev.freshet.runtime.capture.ChangeCapture;
@@ -140,10 +141,10 @@ public final class StreamTables {
   private static CompiledStreamTable compileAsWritten(Connection c, QualifiedName target, long id, String sql,
       String written, Mode mode) throws SQLException {
     try {
-      return StreamTableCompiler.compile(c, target, id, sql, mode, List.of());
+      return StreamTableCompiler.compile(c, target, id, sql, mode, List.of(), ShapeAnalyzer.PLAN_REVISION);
     } catch (dev.freshet.planner.QueryException e) {
       if (!sql.equals(written)) {
-        StreamTableCompiler.compile(c, target, id, written, mode, List.of());
+        StreamTableCompiler.compile(c, target, id, written, mode, List.of(), ShapeAnalyzer.PLAN_REVISION);
       }
       throw e;
     }
@@ -908,7 +909,8 @@ public final class StreamTables {
     // found only then, such as the plan's tripwire); one that runs DIFFERENTIAL must still compile so.
     Mode compileAs = st.effectiveMode() == Mode.FULL ? Mode.FULL : st.requestedMode();
     try {
-      compiled = StreamTableCompiler.compile(c, st.name(), st.id(), st.definingQuery(), compileAs, st.searchPath());
+      compiled = StreamTableCompiler.compile(c, st.name(), st.id(), st.definingQuery(), compileAs, st.searchPath(),
+          st.planRevision());
     } catch (dev.freshet.planner.QueryException e) {
       // ALTER TABLE renamed or dropped what it reads: that, not what the planner met first (a name it cannot
       // find, or one that now reads an outer query's column, refused FR005), as refresh_window says it

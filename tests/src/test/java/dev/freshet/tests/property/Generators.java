@@ -667,8 +667,9 @@ final class Generators {
 
   /**
    * {@code [NOT] EXISTS (SELECT 1 FROM … WHERE inner = outer [AND inner = outer] [AND …])}: equality
-   * correlation of columns of one type and declared type (a cast of the outer column is a computation
-   * on it, refused with FR005), to the query it sits in only; the rest of its WHERE reads the inner rows only.
+   * correlation of columns of one type and declared type, or of two numbers (an int with a bigint or a numeric:
+   * Calcite widens the outer column, which CorrelatedCastPullUp computes beside the outer rows), to the query it
+   * sits in only; the rest of its WHERE reads the inner rows only.
    */
   static Arbitrary<Query.SubqueryCondition> exists(Schema schema, Query.Source outer, boolean negated) {
     return then(tables(schema, 2, SUBQUERY_ALIASES, 0), src -> {
@@ -676,7 +677,8 @@ final class Generators {
       for (Expr.Col o : outer.correlatable()) {
         for (Expr.Col i : src.scope()) {
           if (o.type() != ColType.BOOL && o.type() == i.type()
-              && o.column().declaredType().equals(i.column().declaredType())) {
+              && o.column().declaredType().equals(i.column().declaredType())
+              || o.type().isNumber() && i.type().isNumber() && o.type() != i.type()) {
             pairs.add(new Expr.Cmp("=", i, o));
           }
         }
