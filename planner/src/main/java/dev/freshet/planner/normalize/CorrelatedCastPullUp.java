@@ -68,36 +68,30 @@ final class CorrelatedCastPullUp extends RelHomogeneousShuttle {
    */
   private static boolean collect(RelNode rel, CorrelationId id, RelDataTypeFactory types, List<RexCall> casts) {
     boolean[] bare = {false};
-    rel.accept(new RelHomogeneousShuttle() {
+    everyExpression(rel, new RexShuttle() {
       @Override
-      public RelNode visit(RelNode node) {
-        node.accept(new RexShuttle() {
-          @Override
-          public RexNode visitCall(RexCall call) {
-            if (isMovableCast(call, id, types)) {
-              if (!casts.contains(call)) {
-                casts.add(call);
-              }
-              return call;
-            }
-            return super.visitCall(call);
+      public RexNode visitCall(RexCall call) {
+        if (isMovableCast(call, id, types)) {
+          if (!casts.contains(call)) {
+            casts.add(call);
           }
+          return call;
+        }
+        return super.visitCall(call);
+      }
 
-          @Override
-          public RexNode visitFieldAccess(RexFieldAccess access) {
-            if (access.getReferenceExpr() instanceof RexCorrelVariable) {
-              return access;
-            }
-            return super.visitFieldAccess(access);
-          }
+      @Override
+      public RexNode visitFieldAccess(RexFieldAccess access) {
+        if (access.getReferenceExpr() instanceof RexCorrelVariable) {
+          return access;
+        }
+        return super.visitFieldAccess(access);
+      }
 
-          @Override
-          public RexNode visitCorrelVariable(RexCorrelVariable variable) {
-            bare[0] |= variable.id.equals(id);
-            return variable;
-          }
-        });
-        return super.visit(node);
+      @Override
+      public RexNode visitCorrelVariable(RexCorrelVariable variable) {
+        bare[0] |= variable.id.equals(id);
+        return variable;
       }
     });
     return !casts.isEmpty() && !bare[0];
@@ -162,22 +156,27 @@ final class CorrelatedCastPullUp extends RelHomogeneousShuttle {
   /** The fields of {@code id} that {@code rel} names. */
   private static ImmutableBitSet named(RelNode rel, CorrelationId id) {
     ImmutableBitSet.Builder fields = ImmutableBitSet.builder();
-    rel.accept(new RelHomogeneousShuttle() {
+    everyExpression(rel, new RexShuttle() {
       @Override
-      public RelNode visit(RelNode node) {
-        node.accept(new RexShuttle() {
-          @Override
-          public RexNode visitFieldAccess(RexFieldAccess access) {
-            if (access.getReferenceExpr() instanceof RexCorrelVariable v && v.id.equals(id)) {
-              fields.set(access.getField().getIndex());
-            }
-            return super.visitFieldAccess(access);
-          }
-        });
-        return super.visit(node);
+      public RexNode visitFieldAccess(RexFieldAccess access) {
+        if (access.getReferenceExpr() instanceof RexCorrelVariable v && v.id.equals(id)) {
+          fields.set(access.getField().getIndex());
+        }
+        return super.visitFieldAccess(access);
       }
     });
     return fields.build();
+  }
+
+  /** Runs {@code shuttle} over the expressions of every node of {@code rel}, for what it sees. */
+  private static void everyExpression(RelNode rel, RexShuttle shuttle) {
+    rel.accept(new RelHomogeneousShuttle() {
+      @Override
+      public RelNode visit(RelNode node) {
+        node.accept(shuttle);
+        return super.visit(node);
+      }
+    });
   }
 
   private static RelNode rewrite(LogicalCorrelate correlate, List<RexCall> casts) {
