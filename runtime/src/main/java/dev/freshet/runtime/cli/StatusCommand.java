@@ -1,6 +1,7 @@
 package dev.freshet.runtime.cli;
 
 import dev.freshet.planner.sql.Quoting;
+import dev.freshet.rules.shape.ShapeAnalyzer;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.SourceDdlRefusal;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
@@ -31,6 +32,10 @@ import picocli.CommandLine.Spec;
         "  freshet status revenue_by_customer --history 20 \\",
         "      --jdbc-url jdbc:postgresql://localhost/shop"})
 public final class StatusCommand implements Callable<Integer> {
+
+  /** An aggregate call with DISTINCT in a query's text: what plan revision 1 maintains otherwise. */
+  private static final java.util.regex.Pattern DISTINCT_CALL =
+      java.util.regex.Pattern.compile("\\b(count|sum|avg)\\s*\\(\\s*distinct\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -64,6 +69,14 @@ public final class StatusCommand implements Callable<Integer> {
             .map(Quoting::identifier).toList()));
       }
       out.println("  mode:         " + modeText(st));
+      if (st.effectiveMode() != Mode.FULL && st.planRevision() < ShapeAnalyzer.PLAN_REVISION
+          && DISTINCT_CALL.matcher(st.definingQuery()).find()) {
+        // compiled at the revision it was created at (catalog V39): said where a rebuild would bring something
+        out.println("  plans:        revision " + st.planRevision() + " (it was created before revision "
+            + ShapeAnalyzer.PLAN_REVISION + ", which keeps DISTINCT aggregates over a state table of their distinct "
+            + "values); " + SuggestedCommand.freshet("alter", st.name(), "--mode", "DIFFERENTIAL")
+            + " rebuilds it at the latest");
+      }
       printMaintenance(out, st);
       out.println("  schedule:     " + st.schedule().map(x -> "every " + x + " ('freshet service')").orElse("none (refreshed by 'freshet refresh')"));
       if (st.schedule().isPresent()) {

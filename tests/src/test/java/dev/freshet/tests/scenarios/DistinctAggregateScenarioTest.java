@@ -108,7 +108,11 @@ class DistinctAggregateScenarioTest {
       assertEquals(List.of("0"), rows(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'freshet_state' "
           + "AND tablename LIKE 'st\\_" + id + "\\_%'"));
 
+      assertTrue(cli(db, "status", "dg_old").contains("\n  plans:        revision 0 (it was created before revision 1, "
+          + "which keeps DISTINCT aggregates over a state table of their distinct values); freshet alter "), "status");
+
       StreamTables.alter(c, "dg_old", Optional.of(Mode.DIFFERENTIAL), Optional.empty(), Optional.empty());
+      assertTrue(!cli(db, "status", "dg_old").contains("  plans: "), "status after the alter");
       assertEquals(List.of(String.valueOf(ShapeAnalyzer.PLAN_REVISION)),
           rows(c, "SELECT plan_revision FROM freshet.stream_tables WHERE table_name = 'dg_old'"));
       changes(c, 3);
@@ -120,11 +124,18 @@ class DistinctAggregateScenarioTest {
   }
 
   private static String migrate(TestDatabase db) {
+    return cli(db, "migrate");
+  }
+
+  /** The command line's output of {@code words}, which must succeed. */
+  private static String cli(TestDatabase db, String... words) {
     StringWriter out = new StringWriter();
     var cli = FreshetCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(new StringWriter(), true));
-    assertEquals(0, cli.execute("migrate", "--jdbc-url", db.jdbcUrl()), out::toString);
+    List<String> arguments = new java.util.ArrayList<>(List.of(words));
+    arguments.addAll(List.of("--jdbc-url", db.jdbcUrl()));
+    assertEquals(0, cli.execute(arguments.toArray(String[]::new)), out::toString);
     return out.toString();
   }
 }
