@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
         "      --jdbc-url jdbc:postgresql://localhost/shop"})
 public final class StatusCommand implements Callable<Integer> {
 
-  /** An aggregate call with DISTINCT in a query's text: what plan revision 1 maintains otherwise. */
+  /** An aggregate call with DISTINCT in a query's text: what plan revision 1 may maintain otherwise (planned to tell). */
   private static final java.util.regex.Pattern DISTINCT_CALL =
       java.util.regex.Pattern.compile("\\b(count|sum|avg)\\s*\\(\\s*distinct\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
 
@@ -70,7 +70,8 @@ public final class StatusCommand implements Callable<Integer> {
       }
       out.println("  mode:         " + modeText(st));
       if (st.effectiveMode() != Mode.FULL && st.planRevision() < ShapeAnalyzer.PLAN_REVISION
-          && DISTINCT_CALL.matcher(st.definingQuery()).find()) {
+          && DISTINCT_CALL.matcher(st.definingQuery()).find()
+          && dev.freshet.runtime.streamtable.StreamTableCompiler.latestRevisionDiffers(c, st)) {
         // compiled at the revision it was created at (catalog V39): said where a rebuild would bring something
         out.println("  plans:        revision " + st.planRevision() + " (it was created before revision "
             + ShapeAnalyzer.PLAN_REVISION + ", which keeps DISTINCT aggregates over a state table of their distinct "

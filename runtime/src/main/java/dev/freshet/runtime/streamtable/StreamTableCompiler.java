@@ -57,6 +57,27 @@ public final class StreamTableCompiler {
   }
 
   /**
+   * Whether stream table {@code st}, compiled at the latest plan revision, would keep other state tables than at its
+   * own ({@link ShapeAnalyzer#PLAN_REVISION}): what a rebuild would change. False when its query no longer plans.
+   */
+  public static boolean latestRevisionDiffers(Connection c, StoredStreamTable st) throws SQLException {
+    if (st.planRevision() >= ShapeAnalyzer.PLAN_REVISION) {
+      return false;
+    }
+    PgCatalog catalog = PgCatalogReader.read(c);
+    if (!st.searchPath().isEmpty()) {
+      catalog = catalog.withSearchPath(st.searchPath());
+    }
+    try {
+      LogicalPlan plan = QueryPlanner.forCatalog(catalog).plan(st.definingQuery());
+      return ShapeAnalyzer.analyze(plan, st.id(), st.planRevision()).strata().size()
+          != ShapeAnalyzer.analyze(plan, st.id(), ShapeAnalyzer.PLAN_REVISION).strata().size();
+    } catch (QueryException e) {
+      return false;
+    }
+  }
+
+  /**
    * @param streamTableId the stream table's catalog id: its state tables are named for it
    * @param searchPath where unqualified names resolve (the search_path the stream table was created
    *     under); empty for the session's
