@@ -18,10 +18,12 @@ import org.apache.calcite.sql.SqlKind;
  * behind), so it recomputed each affected group from the sources (TPC-H Q16: every part of the group's brand,
  * type and size scanned after a one-row change). The inner aggregate keeps each group's distinct values with
  * their number of rows, and tells the outer one which values came and went; {@code count}, {@code sum}, and
- * {@code avg} of them are then algebraic. Calcite's rule in its "monopole" form only: every call DISTINCT (or a
- * min/max, which DISTINCT does not change) over the same arguments, without FILTER or ORDER BY, and of a kind
- * that is algebraic or an extremum above it; the other forms use grouping sets or joins of aggregates, and an
- * aggregate of another shape keeps its rescan.
+ * {@code avg} of them are then algebraic. Calcite's rule in its two forms that make two aggregates and nothing
+ * else: every call DISTINCT (or a min/max, which DISTINCT does not change) over the same arguments; or one DISTINCT
+ * call beside calls without it, which the inner aggregate computes per distinct value and the outer one combines
+ * ({@code count(*)} as the sum of the counts, {@code sum}, {@code min}, {@code max} of the partial ones). No FILTER
+ * or ORDER BY, and kinds that are algebraic or extrema above; the other forms use grouping sets or joins of
+ * aggregates, and an aggregate of another shape ({@code count(DISTINCT x), count(DISTINCT y)}) keeps its rescan.
  */
 public final class DistinctAggregates {
 
@@ -43,16 +45,26 @@ public final class DistinctAggregates {
       return false;
     }
     Set<List<Integer>> arguments = new HashSet<>();
+    boolean monopole = true; // every call DISTINCT or an extremum, over one argument list
+    int distinct = 0;
+    boolean combinable = true; // the calls without DISTINCT: partials the outer aggregate combines (no avg)
     for (AggregateCall call : aggregate.getAggCallList()) {
       SqlKind kind = call.getAggregation().getKind();
       boolean extremum = kind == SqlKind.MIN || kind == SqlKind.MAX;
       boolean algebraic = kind == SqlKind.COUNT || kind == SqlKind.SUM || kind == SqlKind.SUM0 || kind == SqlKind.AVG;
-      if (call.filterArg >= 0 || !call.getCollation().getFieldCollations().isEmpty() || call.getArgList().isEmpty()
-          || !(extremum || algebraic && call.isDistinct())) {
+      if (call.filterArg >= 0 || !call.getCollation().getFieldCollations().isEmpty() || !(extremum || algebraic)) {
         return false;
+      }
+      if (call.isDistinct()) {
+        distinct++;
+        monopole &= !call.getArgList().isEmpty();
+      } else {
+        monopole &= extremum;
+        combinable &= kind != SqlKind.AVG;
       }
       arguments.add(call.getArgList());
     }
-    return arguments.size() == 1;
+    return monopole && arguments.size() == 1
+        || distinct == 1 && combinable && distinct < aggregate.getAggCallList().size();
   }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DISTINCT calls ({@code count(DISTINCT x)}, {@code sum(DISTINCT x)}, {@code avg(DISTINCT x)}, beside a min or
- * max) are maintained over a state table of each group's distinct values (plan revision 1,
+ * max, or one of them beside calls without DISTINCT) are maintained over a state table of each group's distinct values (plan revision 1,
  * {@code DistinctAggregates}): the values' copies come and go, the last copy of a value leaves, a value becomes
  * NULL, a row moves to another group, in one window and across windows, the oracle after every refresh. A
  * stream table compiled at revision 0 (before it: each affected group recomputed from the sources) is compiled
@@ -60,15 +60,18 @@ class DistinctAggregateScenarioTest {
       "SELECT g, avg(DISTINCT y) AS a FROM dg_t WHERE x IS DISTINCT FROM 3 GROUP BY g",
       "SELECT t.g, count(DISTINCT u.k) AS n FROM dg_t t JOIN dg_u u ON u.id = t.x GROUP BY t.g",
       "SELECT g, count(DISTINCT x) AS n FROM dg_t GROUP BY g ORDER BY n DESC, g LIMIT 2",
-      // a DISTINCT call beside a count of rows: not split, each affected group recomputed as before
-      "SELECT g, count(DISTINCT x) AS n, count(*) AS c FROM dg_t GROUP BY g"})
+      // one DISTINCT call beside calls without it: their partials per distinct value, combined above
+      "SELECT g, count(DISTINCT x) AS n, count(*) AS c, sum(y) AS s, min(y) AS lo FROM dg_t GROUP BY g",
+      "SELECT count(*) AS c, count(DISTINCT g) AS n, max(x) AS hi FROM dg_t WHERE y > 0",
+      // DISTINCT calls over two columns: not split, each affected group recomputed as before
+      "SELECT g, count(DISTINCT x) AS n, count(DISTINCT y) AS m FROM dg_t GROUP BY g"})
   void isMaintainedOverTheDistinctValues(String sql, TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
       tables(c);
       StreamTables.create(c, "dg_st", sql, Mode.DIFFERENTIAL, null);
       Oracle.assertFresh(c, "dg_st");
       // the distinct values' state table, and the ranked groups' for a top-k
-      int stateTables = (sql.contains("count(*)") ? 0 : 1) + (sql.contains("LIMIT") ? 1 : 0);
+      int stateTables = (sql.contains("count(DISTINCT y)") ? 0 : 1) + (sql.contains("LIMIT") ? 1 : 0);
       assertEquals(List.of(String.valueOf(stateTables)), rows(c, "SELECT count(*) FROM pg_tables WHERE schemaname "
           + "= 'freshet_state' AND tablename LIKE 'st\\_' || (SELECT id FROM freshet.stream_tables WHERE table_name "
           + "= 'dg_st') || '\\_%'"));
