@@ -82,6 +82,23 @@ public final class NormalizePrograms {
    * ({@link AggregateKeyReductionRule}): their state tables then hold only the groups the query can read.
    * Last, on the simplified plan, where the joins' conditions are in place.
    */
+  /**
+   * After {@link UncorrelatedCorrelates} made joins of correlates whose sub-query Calcite found empty: the empty
+   * inputs and what they make empty or pad with NULLs removed, so that no join on TRUE with nothing is left.
+   */
+  public static HepProgram pruneEmpty() {
+    return HepProgram.builder()
+        .addRuleCollection(java.util.List.of(
+            org.apache.calcite.rel.rules.PruneEmptyRules.PROJECT_INSTANCE,
+            org.apache.calcite.rel.rules.PruneEmptyRules.FILTER_INSTANCE,
+            org.apache.calcite.rel.rules.PruneEmptyRules.AGGREGATE_INSTANCE,
+            org.apache.calcite.rel.rules.PruneEmptyRules.JOIN_LEFT_INSTANCE,
+            org.apache.calcite.rel.rules.PruneEmptyRules.JOIN_RIGHT_INSTANCE,
+            CoreRules.PROJECT_MERGE,
+            CoreRules.PROJECT_REMOVE))
+        .build();
+  }
+
   public static HepProgram reduceAggregateKeys() {
     return new HepProgramBuilder()
         .addMatchOrder(HepMatchOrder.BOTTOM_UP)

@@ -42,6 +42,10 @@ public final class QueryNormalizer {
         log("decorrelate", current);
       }
     }
+    RelNode joined = UncorrelatedCorrelates.toJoins(current);
+    if (joined != current) { // a sub-query Calcite found empty: its join removed, as PostgreSQL would plan it
+      current = run("prune-empty", NormalizePrograms.pruneEmpty(), joined);
+    }
     if (containsCorrelate(current)) {
       refuse("a correlated sub-query could not be turned into a join", sql);
     }

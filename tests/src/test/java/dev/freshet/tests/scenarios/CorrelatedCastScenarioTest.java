@@ -41,7 +41,13 @@ class CorrelatedCastScenarioTest {
       // an integer outer column against a numeric: the outer column is cast to numeric
       "SELECT a.id FROM cc_a a WHERE a.v < (SELECT count(*) FROM cc_b b WHERE b.price = a.id)",
       // an equality and an inequality, each across types (the numeric outer column is widened too)
-      "SELECT a.id FROM cc_a a WHERE NOT EXISTS (SELECT 1 FROM cc_b b WHERE b.a_id = a.id AND b.w > a.amount)"})
+      "SELECT a.id FROM cc_a a WHERE NOT EXISTS (SELECT 1 FROM cc_b b WHERE b.a_id = a.id AND b.w > a.amount)",
+      // a sub-query Calcite finds empty (its condition contradicts itself): the correlation is gone with it, and the
+      // correlate left behind was refused ("could not be turned into a join", soak seed 5)
+      "SELECT a.id, a.amount FROM cc_a a WHERE NOT EXISTS (SELECT 1 FROM cc_b b WHERE b.a_id = a.amount "
+          + "AND (b.a_id <= 1 AND b.a_id = 5000000000))",
+      "SELECT a.id FROM cc_a a WHERE a.v > 1 AND EXISTS (SELECT 1 FROM cc_b b WHERE b.a_id = a.id "
+          + "AND (b.a_id <= 1 AND b.a_id = 5000000000))"})
   void isMaintainedAcrossIntegerWidths(String sql, TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
       exec(c, "DROP TABLE IF EXISTS cc_a, cc_b",
