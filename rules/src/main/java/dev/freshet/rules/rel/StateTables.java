@@ -1,5 +1,7 @@
 package dev.freshet.rules.rel;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.calcite.prepare.RelOptTableImpl;
 import org.apache.calcite.rel.RelNode;
@@ -66,12 +68,12 @@ public final class StateTables {
    */
   private static List<ImmutableBitSet> keys(Aggregate aggregate) {
     ImmutableBitSet groupKey = key(aggregate);
-    List<ImmutableBitSet> keys = new java.util.ArrayList<>(List.of(groupKey));
+    List<ImmutableBitSet> keys = new ArrayList<>(List.of(groupKey));
     var derived = aggregate.getCluster().getMetadataQuery().getUniqueKeys(aggregate, false);
     if (derived != null) {
       derived.stream()
           .filter(k -> !k.isEmpty() || groupKey.isEmpty())
-          .sorted(java.util.Comparator.comparingInt(ImmutableBitSet::cardinality).thenComparing(ImmutableBitSet::toString))
+          .sorted(Comparator.comparingInt(ImmutableBitSet::cardinality).thenComparing(ImmutableBitSet::toString))
           .filter(k -> keys.stream().noneMatch(k::contains))
           .limit(MAX_KEYS - 1)
           .forEach(keys::add);

@@ -131,7 +131,7 @@ public final class ShapeAnalyzer {
     try {
       List<Stratum> strata = new ArrayList<>();
       // columns Calcite named itself (EXPR$1, $f2) get people's names: state tables and every program carry them
-      rel = stratify(ReadableNamesShuttle.rename(expandOuterJoins(rel, revision)), streamTableId, strata, false);
+      rel = stratify(ReadableNamesShuttle.rename(expand(rel, revision)), streamTableId, strata, false);
       List<RexNode> finisher = null;
       RelNode below = rel;
       if (rel instanceof Project project && project.getInput() instanceof Aggregate) {
@@ -167,7 +167,7 @@ public final class ShapeAnalyzer {
         throw refusal(ReasonCode.UNSUPPORTED_CONSTRUCT, "LIMIT/OFFSET are maintained differentially with constant "
             + "counts only", "write the counts as numbers, or use --mode FULL or AUTO", Landmark.LIMIT_OFFSET);
       }
-      RelNode expanded = ReadableNamesShuttle.rename(expandOuterJoins(ranked, revision));
+      RelNode expanded = ReadableNamesShuttle.rename(expand(ranked, revision));
       RelNode top = expanded instanceof Project project ? project.getInput() : expanded;
       boolean multiset = !(top instanceof Aggregate);
       if (multiset) {
@@ -241,7 +241,7 @@ public final class ShapeAnalyzer {
    * {@link FreshetPrograms#splitDistinctAggregates()}, then {@link FreshetPrograms#expandOuterJoins()}: DISTINCT
    * calls over state tables of distinct values; outer joins become inner joins, anti-joins and unions.
    */
-  private static RelNode expandOuterJoins(RelNode rel, int revision) {
+  private static RelNode expand(RelNode rel, int revision) {
     RelNode current = rel;
     if (revision >= 1) {
       HepPlanner split = new HepPlanner(FreshetPrograms.splitDistinctAggregates());
