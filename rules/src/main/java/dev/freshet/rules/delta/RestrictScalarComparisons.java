@@ -17,6 +17,8 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.logical.LogicalFilter;
+import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -45,7 +47,10 @@ import org.apache.calcite.util.ImmutableBitSet;
  * column of ΔS but its weight is read above the join or by another conjunct, and only for types whose
  * comparison agrees with {@code min}/{@code max} (numbers, dates, times; not collatable text); it is
  * checked at refresh time ({@code Σ w} over the non-NULL values, from ΔS itself), so a state row that
- * appears or vanishes keeps every row. Without it, a changed average compares every customer twice.
+ * appears or vanishes keeps every row. Without it, a changed average compares every customer twice. X is
+ * restricted in two branches, one with both bounds and one with the first alone, of which the sub-queries'
+ * values let only one run: each is a range that an index on e(x) serves (Q22 with an index on
+ * {@code c_acctbal} reads the customers between the two averages, not half of them).
  *
  * <p>A pass over a finished delta plan (after {@link dev.freshet.rules.Differentiator}'s join order): it
  * needs, at each join, which of its columns the plan above reads, which no single rule sees.
@@ -172,11 +177,33 @@ public final class RestrictScalarComparisons {
     RexNode hi = bound(b, delta, s, w, true, above);
     RexNode atLeastLo = b.call(SqlStdOperatorTable.GREATER_THAN_OR_EQUAL, e, lo);
     RexNode atMostHi = b.call(SqlStdOperatorTable.LESS_THAN_OR_EQUAL, e, hi);
-    List<RexNode> bounds = above ? List.of(atLeastLo, b.or(atMostHi, b.isNull(hi)))
-        : below ? List.of(atMostHi, b.or(atLeastLo, b.isNull(lo)))
-        : List.of(atLeastLo, atMostHi); // =: a matching row lies between the values
-    RelNode filtered = b.push(other).filter(bounds).build();
+    RelNode filtered = above ? eitherBound(other, atLeastLo, atMostHi, hi)
+        : below ? eitherBound(other, atMostHi, atLeastLo, lo)
+        : b.push(other).filter(atLeastLo, atMostHi).build(); // =: a matching row lies between the values
     return join.copy(join.getTraitSet(), deltaOnRight ? List.of(filtered, delta) : List.of(delta, filtered));
+  }
+
+  /**
+   * X restricted by the bound that always holds and the one that may be NULL (no bound), as two branches only
+   * one of which runs: {@code σ[always ∧ other ∧ value IS NOT NULL](X) ∪ σ[always ∧ value IS NULL](X)}. The same
+   * rows as {@code σ[always ∧ (other ∨ value IS NULL)](X)}, but each branch is a range an index on e(x) can
+   * read (an OR with the sub-query's NULL test is not), and PostgreSQL skips the branch whose test of the
+   * sub-query fails before it reads X (a one-time filter).
+   */
+  private static RelNode eitherBound(RelNode other, RexNode always, RexNode bound, RexNode value) {
+    RexBuilder rex = other.getCluster().getRexBuilder();
+    RelNode known = filter(other, List.of(always, bound,
+        rex.makeCall(SqlStdOperatorTable.IS_NOT_NULL, value)));
+    RelNode unknown = filter(other, List.of(always, rex.makeCall(SqlStdOperatorTable.IS_NULL, value)));
+    return LogicalUnion.create(List.of(known, unknown), true);
+  }
+
+  /**
+   * {@code σ[conjuncts](X)} as written: RelBuilder's simplification would drop {@code value IS NOT NULL} beside
+   * {@code e(x) <= value}, which it implies, and with it the one-time filter.
+   */
+  private static RelNode filter(RelNode input, List<RexNode> conjuncts) {
+    return LogicalFilter.create(input, RexUtil.composeConjunction(input.getCluster().getRexBuilder(), conjuncts));
   }
 
   /**
