@@ -47,6 +47,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * The stream table lifecycle, as a Java API: create, refresh, drop, alter, list, status. Each call
@@ -423,16 +427,21 @@ public final class StreamTables {
   /** SQLSTATE serialization_failure: the window's catalog row changed after its snapshot was taken. */
   private static final String SERIALIZATION_FAILURE = "40001";
 
+  /** The SQLSTATEs of {@link #LEFT_TO_CLIENT} that PostgreSQL raises too, not only Freshet's checks (a catalog without
+   * the procedure, a connection where it cannot commit, a name it cannot parse), and a program's statement may. */
+  private static final Set<String> GENERIC_LEFT_TO_CLIENT = Set.of("42883", "3F000", "42P01", "42501", "22023",
+      "42602", "55000", "2D000", "25001");
+
   /**
    * What {@code freshet.refresh_from_client} (catalog V31) leaves to this side: its FS010 (a catalog of another
    * version, a name that is not a stream table this role may refresh, a refresh running, row-level security: said
    * here in this side's words), refresh_window's errors that {@link #attemptPreparing} recovers from or words
    * itself, and the errors of a catalog without the procedure or of a connection where it cannot commit.
    */
-  private static final Set<String> LEFT_TO_CLIENT = Set.of("FS010", NEEDS_RECONCILE, NEEDS_PROGRAMS,
+  private static final Set<String> LEFT_TO_CLIENT = Stream.concat(Stream.of("FS010", NEEDS_RECONCILE, NEEDS_PROGRAMS,
       NEEDS_EXACT_PROGRAM, NEEDS_COMPILE, SourceDdlRefusal.SOURCE_DROPPED, SourceDdlRefusal.TABLE_RENAMED,
-      SourceDdlRefusal.OTHER_COLUMNS_READ, SourceDdlRefusal.COLUMNS_RENAMED_OR_DROPPED, SERIALIZATION_FAILURE,
-      "42883", "3F000", "42P01", "42501", "22023", "42602", "55000", "2D000", "25001");
+      SourceDdlRefusal.OTHER_COLUMNS_READ, SourceDdlRefusal.COLUMNS_RENAMED_OR_DROPPED, SERIALIZATION_FAILURE),
+      GENERIC_LEFT_TO_CLIENT.stream()).collect(Collectors.toUnmodifiableSet());
 
   /**
    * The refresh in one statement ({@code freshet.refresh_from_client}, catalog V31): everything {@link #refresh}
@@ -472,7 +481,7 @@ public final class StreamTables {
         cleanupState = rs.getString("failure_state");
       }
     } catch (SQLException e) {
-      if (LEFT_TO_CLIENT.contains(e.getSQLState())) {
+      if (LEFT_TO_CLIENT.contains(e.getSQLState()) && !failedInAProgramStatement(e)) {
         return Optional.empty();
       }
       try {
@@ -487,6 +496,24 @@ public final class StreamTables {
     }
     return Optional.of(report);
   }
+
+  /**
+   * True if {@code e} was raised by a statement refresh_window ran of the stream table's program (its context:
+   * {@code … function freshet.refresh_window(…) line N at EXECUTE}), not by a check of its own or of
+   * refresh_from_client ({@code at RAISE}, {@code at SQL statement}): a refresh that failed so failed as it would in
+   * the command line's steps, which would only run it again (split_part's 22023 on a row's field 0, a source's
+   * permission revoked: 42501). The SQLSTATEs of refresh_window's own requests (FS001…, a source's DDL, 40001) are
+   * left to this side wherever they come from.
+   */
+  private static boolean failedInAProgramStatement(SQLException e) {
+    String where = DatabaseErrors.serverError(e).map(ServerErrorMessage::getWhere).orElse("");
+    return GENERIC_LEFT_TO_CLIENT.contains(e.getSQLState())
+        && PROGRAM_STATEMENT.matcher(where).find();
+  }
+
+  /** The line of an error's context that says refresh_window was running a dynamic statement. */
+  private static final Pattern PROGRAM_STATEMENT =
+      Pattern.compile("function freshet\\.refresh_window\\([^)]*\\) line \\d+ at EXECUTE$", Pattern.MULTILINE);
 
   /**
    * Runs {@code attempt} in a REPEATABLE READ transaction; when it reports that the sources' capture must

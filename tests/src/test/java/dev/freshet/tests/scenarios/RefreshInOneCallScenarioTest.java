@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.freshet.codegen.program.RefreshSessionSql;
 import dev.freshet.runtime.scheduler.RefreshScheduler;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.RefreshReport;
@@ -143,6 +144,28 @@ class RefreshInOneCallScenarioTest {
       StreamTables.refresh(c, "ol_div_st", false, true); // its window still holds the row dividing by zero
       Oracle.assertFresh(c, "ol_div_st");
       assertEquals("ACTIVE", text(c, "SELECT status FROM freshet.stream_tables WHERE id = " + div));
+
+      // a refresh that fails with a SQLSTATE the procedure leaves to the command line when its own checks raise
+      // it (22023, as for a name it cannot parse): raised by the program's statement, it is the refresh's failure,
+      // recorded once and not run again by the command line's steps
+      exec(c, "CREATE TABLE ol_part (id int PRIMARY KEY, s text, n int)", "INSERT INTO ol_part VALUES (1, 'a,b', 2)");
+      long part = create(c, "ol_part_st", "SELECT id, split_part(s, ',', n) AS p FROM ol_part", Mode.DIFFERENTIAL)
+          .id();
+      exec(c, "INSERT INTO ol_part VALUES (2, 'c,d', 0)");
+      counted.clear();
+      SQLException field = assertThrows(SQLException.class, () -> StreamTables.refresh(counted.connection(),
+          "ol_part_st"));
+      assertEquals("22023", field.getSQLState());
+      assertTrue(counted.sent().get(0).startsWith("CALL freshet.refresh_from_client("), counted.sent().toString());
+      String window = RefreshSessionSql.REFRESH_WINDOW.strip().lines().findFirst().orElseThrow();
+      assertTrue(counted.sent().stream().noneMatch(window::equals),
+          "run once, by the procedure, then recorded: " + counted.sent());
+      assertEquals(List.of("field position must not be zero"), Scenarios.rows(c, "SELECT error FROM "
+          + "freshet.refresh_history WHERE error IS NOT NULL AND stream_table_id = " + part));
+      assertEquals("ERROR", text(c, "SELECT status FROM freshet.stream_tables WHERE id = " + part));
+      exec(c, "UPDATE ol_part SET n = 1 WHERE id = 2");
+      Oracle.refreshAndCheck(c, "ol_part_st", Mode.DIFFERENTIAL);
+      assertEquals("ACTIVE", text(c, "SELECT status FROM freshet.stream_tables WHERE id = " + part));
     }
   }
 
