@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.util.ImmutableBitSet;
 import org.apache.calcite.rel.RelShuttleImpl;
 import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.core.Correlate;
@@ -32,6 +33,14 @@ public final class Differentiator {
 
   /** ΔX for {@code input}; refuses when an operator under it has no delta rule. */
   public static RelNode delta(RelNode input, ChangedSet changed) {
+    return delta(input, changed, ImmutableBitSet.range(input.getRowType().getFieldCount()));
+  }
+
+  /**
+   * ΔX for {@code input}, of which the maintenance reads the columns {@code read} (and the weight): the others may
+   * differ from what X would hold where that makes a term cheaper ({@link RestrictScalarComparisons}).
+   */
+  public static RelNode delta(RelNode input, ChangedSet changed, ImmutableBitSet read) {
     RelNode marked = ZSetMarker.delta(input, changed);
     RelNode differentiated = run(FreshetPrograms.differentiate(), marked);
     new RelVisitor() {
@@ -55,7 +64,7 @@ public final class Differentiator {
       // an unchanged join side): the terms then stay in query order, which is just as exact.
       ordered = distributed;
     }
-    return RestrictScalarComparisons.apply(ordered);
+    return RestrictScalarComparisons.apply(ordered, read);
   }
 
   /**

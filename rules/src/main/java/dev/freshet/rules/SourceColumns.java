@@ -53,15 +53,39 @@ public final class SourceColumns {
     return result;
   }
 
+  /**
+   * Qualified table name → the names of its columns (not derived) that a join condition of one of {@code plans}
+   * compares by range ({@code <}, {@code <=}, {@code >}, {@code >=}): a delta term reads the rows between two
+   * values of the other side (ComparedRowsState's state tables).
+   */
+  public static Map<List<String>, SortedSet<String>> rangeKeyNames(List<RelNode> plans) {
+    Map<List<String>, SortedSet<String>> result = new LinkedHashMap<>();
+    for (RelNode plan : plans) {
+      forEachJoinColumn(plan, RANGES, origin -> result.computeIfAbsent(origin.getOriginTable().getQualifiedName(),
+          k -> new TreeSet<>()).add(origin.getOriginTable().getRowType().getFieldNames()
+              .get(origin.getOriginColumnOrdinal())));
+    }
+    return result;
+  }
+
+  private static final Set<SqlKind> EQUALITIES = Set.of(SqlKind.EQUALS, SqlKind.IS_NOT_DISTINCT_FROM);
+  private static final Set<SqlKind> RANGES = Set.of(SqlKind.LESS_THAN, SqlKind.LESS_THAN_OR_EQUAL,
+      SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL);
+
   /** Each table column (not derived) that a join condition of {@code rel} compares by equality. */
   private static void forEachJoinKey(RelNode rel, Consumer<RelColumnOrigin> action) {
+    forEachJoinColumn(rel, EQUALITIES, action);
+  }
+
+  /** Each table column (not derived) that a join condition of {@code rel} compares by one of {@code kinds}. */
+  private static void forEachJoinColumn(RelNode rel, Set<SqlKind> kinds, Consumer<RelColumnOrigin> action) {
     RelMetadataQuery mq = rel.getCluster().getMetadataQuery();
     new RelVisitor() {
       @Override
       public void visit(RelNode node, int ordinal, RelNode parent) {
         if (node instanceof Join join) {
           for (RexNode conjunct : RelOptUtil.conjunctions(join.getCondition())) {
-            if (conjunct.getKind() != SqlKind.EQUALS && conjunct.getKind() != SqlKind.IS_NOT_DISTINCT_FROM) {
+            if (!kinds.contains(conjunct.getKind())) {
               continue;
             }
             for (int field : RelOptUtil.InputFinder.bits(conjunct)) {

@@ -346,7 +346,9 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   /**
    * An index on a column of a state table that a plan above joins on by equality: a delta term looks the
    * state table's rows up by it from a change table (TPC-H Q18 joins its 1.5 million orders' quantities
-   * by {@code l_orderkey}); without one, PostgreSQL scanned the whole state table at every refresh.
+   * by {@code l_orderkey}); without one, PostgreSQL scanned the whole state table at every refresh. Also on a
+   * column of stored rows that a join compares by range (ComparedRowsState): a term reads the rows between
+   * two values of an aggregate.
    */
   public String joinKeyIndex(String column) {
     return "CREATE INDEX ON " + targetName() + " (" + q(column) + ")";

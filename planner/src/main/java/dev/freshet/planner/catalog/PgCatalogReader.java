@@ -64,7 +64,9 @@ public final class PgCatalogReader {
 
   private static final String COLUMNS = """
       SELECT a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
-             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name
+             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
+             coalesce((SELECT co.collisdeterministic FROM pg_catalog.pg_collation co WHERE co.oid = a.attcollation),
+               true) AS deterministic
       FROM pg_catalog.pg_attribute a
       JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -264,7 +266,7 @@ public final class PgCatalogReader {
   private static void columns(Connection c, List<String> schemas, Map<Long, Domain> domains,
       Map<Long, RelationBuilder> relations) throws SQLException {
     record Row(RelationBuilder relation, String name, String typeName, long typeOid, int typmod, boolean notNull,
-        int ordinal, long baseOid, int baseTypmod) {
+        int ordinal, long baseOid, int baseTypmod, boolean deterministic) {
     }
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement s = bound(c, COLUMNS, schemas); ResultSet rs = s.executeQuery()) {
@@ -283,7 +285,7 @@ public final class PgCatalogReader {
           baseTypmod = d.typmod();
         }
         rows.add(new Row(relation, rs.getString("attname"), rs.getString("type_name"), typeOid, typmod,
-            rs.getBoolean("attnotnull"), rs.getInt("attnum"), baseOid, baseTypmod));
+            rs.getBoolean("attnotnull"), rs.getInt("attnum"), baseOid, baseTypmod, rs.getBoolean("deterministic")));
       }
     }
     Map<List<Long>, BaseType> baseTypes = baseTypes(c, rows.stream().map(r -> List.of(r.baseOid(), (long) r.baseTypmod()))
@@ -294,7 +296,7 @@ public final class PgCatalogReader {
           r.baseOid(), r.baseTypmod(), base == null ? r.typeName() : base.name(), base != null && base.equality(),
           base != null && base.identityText() && (r.typeOid() == r.baseOid()
               || !(SPECIAL_IDENTITY.contains(base.name()) || base.canonicalArray())),
-          base != null && base.composite()));
+          base != null && base.composite(), r.deterministic()));
     }
   }
 

@@ -21,6 +21,8 @@ import java.util.Objects;
  *     not numeric or date ranges, timetz, arrays of numbers with a scale or of dates)
  * @param baseTypeComposite whether the base type is a composite type (counted as without equality, see
  *     {@code PostgresNamedType#composite})
+ * @param deterministicCollation false when the column's collation is nondeterministic (ICU's case-insensitive ones):
+ *     values it holds equal may differ ({@code 'A'} and {@code 'a'})
  */
 public record PgColumn(
     String name,
@@ -34,7 +36,8 @@ public record PgColumn(
     String baseTypeName,
     boolean baseTypeEquality,
     boolean baseTypeIdentity,
-    boolean baseTypeComposite) {
+    boolean baseTypeComposite,
+    boolean deterministicCollation) {
 
   public PgColumn {
     Objects.requireNonNull(name, "name");
@@ -52,6 +55,14 @@ public record PgColumn(
     if (ordinal <= 0) {
       throw new IllegalArgumentException("column " + name + " has ordinal " + ordinal + "; user columns start at 1");
     }
+  }
+
+  /** A column of a deterministic collation (or none). */
+  public PgColumn(String name, String typeName, long typeOid, int typmod, boolean notNull, int ordinal,
+      long baseTypeOid, int baseTypmod, String baseTypeName, boolean baseTypeEquality, boolean baseTypeIdentity,
+      boolean baseTypeComposite) {
+    this(name, typeName, typeOid, typmod, notNull, ordinal, baseTypeOid, baseTypmod, baseTypeName, baseTypeEquality,
+        baseTypeIdentity, baseTypeComposite, true);
   }
 
   /** A column whose base type is not a composite type. */

@@ -92,6 +92,11 @@ public final class PgTypeMapping {
    * without an equality operator (one without is payload only: see {@link PostgresNamedType#equality()}).
    */
   public static MappedType map(RelDataTypeFactory factory, PgColumn column) {
+    if (!column.deterministicCollation()) {
+      return new Unsupported("its collation is nondeterministic, and Freshet identifies rows by a canonical text of "
+          + "their values, one text for values that PostgreSQL holds equal ('A' and 'a' are equal in a "
+          + "case-insensitive collation)");
+    }
     long oid = column.baseTypeOid();
     if (!hasCalciteCounterpart(oid) && factory instanceof FreshetTypeFactory freshet) {
       if (column.baseTypeEquality() && !column.baseTypeIdentity()) {

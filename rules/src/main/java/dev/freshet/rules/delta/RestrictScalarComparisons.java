@@ -1,22 +1,21 @@
 package dev.freshet.rules.delta;
 
 import dev.freshet.rules.rel.ChangeTables;
+import dev.freshet.rules.rel.UsedColumns;
 import dev.freshet.rules.rel.Weights;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rel.core.Union;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rex.RexBuilder;
@@ -74,42 +73,35 @@ public final class RestrictScalarComparisons {
   private RestrictScalarComparisons() {
   }
 
+  /** Whether values of {@code type} compare as {@code min} and {@code max} order them: a comparison this bounds. */
+  public static boolean isOrdered(RelDataType type) {
+    return ORDERED.contains(type.getSqlTypeName());
+  }
+
   /** {@code delta} with its comparisons against one-row changes restricted; every column of it is read. */
   public static RelNode apply(RelNode delta) {
     return rewrite(delta, ImmutableBitSet.range(delta.getRowType().getFieldCount()));
   }
 
-  /** {@code rel} rewritten below, where {@code used} are the columns of it the plan above reads. */
-  private static RelNode rewrite(RelNode rel, ImmutableBitSet used) {
-    return switch (rel) {
-      case Project project -> {
-        ImmutableBitSet.Builder read = ImmutableBitSet.builder();
-        for (int i : used) {
-          read.addAll(RelOptUtil.InputFinder.bits(project.getProjects().get(i)));
-        }
-        yield copyWith(project, List.of(rewrite(project.getInput(), read.build())));
-      }
-      case Filter filter -> copyWith(filter,
-          List.of(rewrite(filter.getInput(), used.union(RelOptUtil.InputFinder.bits(filter.getCondition())))));
-      case Union union -> copyWith(union, union.getInputs().stream().map(input -> rewrite(input, used)).toList());
-      case Join join -> rewriteJoin(join, used);
-      case Aggregate aggregate -> copyWith(aggregate,
-          List.of(rewrite(aggregate.getInput(), all(aggregate.getInput()))));
-      default -> rel; // anything else: nothing below it is restricted
-    };
+  /**
+   * {@code delta} with its comparisons against one-row changes restricted, where the plan above reads the columns
+   * {@code read} of its input and the weight, its last column (an aggregate over the delta: its keys and arguments).
+   */
+  public static RelNode apply(RelNode delta, ImmutableBitSet read) {
+    return rewrite(delta, read.set(delta.getRowType().getFieldCount() - 1));
   }
 
-  private static RelNode rewriteJoin(Join join, ImmutableBitSet used) {
-    int leftCount = join.getLeft().getRowType().getFieldCount();
-    boolean inner = join.getJoinType() == JoinRelType.INNER;
-    ImmutableBitSet read = inner ? used.union(RelOptUtil.InputFinder.bits(join.getCondition())) : all(join);
-    RelNode left = rewrite(join.getLeft(), inner ? leftPart(read, leftCount) : all(join.getLeft()));
-    RelNode right = rewrite(join.getRight(), inner ? rightPart(read, leftCount) : all(join.getRight()));
-    Join rewritten = (Join) copyWith(join, List.of(left, right));
-    if (!inner) {
-      return rewritten;
+  /** {@code rel} rewritten below, where {@code used} are the columns of it the plan above reads. */
+  private static RelNode rewrite(RelNode rel, ImmutableBitSet used) {
+    return UsedColumns.rewrite(rel, used, true, RestrictScalarComparisons::restrict);
+  }
+
+  /** {@code join} restricted, ΔS on its right or its left, where the plan above reads {@code used} of its columns. */
+  private static RelNode restrict(Join join, ImmutableBitSet used) {
+    if (join.getJoinType() != JoinRelType.INNER) {
+      return join;
     }
-    return restrict(rewritten, used, true).or(() -> restrict(rewritten, used, false)).orElse(rewritten);
+    return restrict(join, used, true).or(() -> restrict(join, used, false)).orElse(join);
   }
 
   /**
@@ -252,26 +244,5 @@ public final class RestrictScalarComparisons {
   private static boolean reads(RexNode e, ImmutableBitSet columns) {
     ImmutableBitSet bits = RelOptUtil.InputFinder.bits(e);
     return !bits.isEmpty() && columns.contains(bits);
-  }
-
-  private static RelNode copyWith(RelNode rel, List<RelNode> inputs) {
-    for (int i = 0; i < inputs.size(); i++) {
-      if (inputs.get(i) != rel.getInputs().get(i)) {
-        return rel.copy(rel.getTraitSet(), inputs);
-      }
-    }
-    return rel;
-  }
-
-  private static ImmutableBitSet all(RelNode rel) {
-    return ImmutableBitSet.range(rel.getRowType().getFieldCount());
-  }
-
-  private static ImmutableBitSet leftPart(ImmutableBitSet bits, int leftCount) {
-    return bits.intersect(ImmutableBitSet.range(leftCount));
-  }
-
-  private static ImmutableBitSet rightPart(ImmutableBitSet bits, int leftCount) {
-    return bits.get(leftCount, Integer.MAX_VALUE).shift(-leftCount);
   }
 }

@@ -1,5 +1,6 @@
 package dev.freshet.rules.shape;
 
+import dev.freshet.rules.rel.UsedColumns;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -7,6 +8,7 @@ import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Aggregate;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * The shape of a defining query as differential maintenance sees it, which fixes the stream table's
@@ -16,6 +18,15 @@ public sealed interface MaintenanceShape {
 
   /** The part of the plan that Z-set deltas flow through (joins, filters, projections, unions). */
   RelNode input();
+
+  /**
+   * The columns of {@link #input()} that the maintenance reads from its delta: all of them, but for an aggregate
+   * its group keys and its calls' arguments. A delta term may leave the others unlike what the input would hold
+   * (RestrictScalarComparisons: the old and the new value of a state no aggregate reads).
+   */
+  default ImmutableBitSet inputColumnsRead() {
+    return ImmutableBitSet.range(input().getRowType().getFieldCount());
+  }
 
   /**
    * A query without aggregation: the stored table is a bag. Row identity is the row's value plus an
@@ -45,6 +56,11 @@ public sealed interface MaintenanceShape {
 
     public boolean needsRescan() {
       return classes.stream().anyMatch(c -> c != AggregateClass.ALGEBRAIC);
+    }
+
+    @Override
+    public ImmutableBitSet inputColumnsRead() {
+      return UsedColumns.read(aggregate);
     }
   }
 

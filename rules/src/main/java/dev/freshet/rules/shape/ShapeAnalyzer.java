@@ -106,9 +106,10 @@ public final class ShapeAnalyzer {
    * The revision of the plans this compiler makes, recorded with each stream table (catalog V39): a stream table
    * is compiled again (verify, migrate, a rebuild after DDL) at the revision it was created at, because its state
    * tables are laid out by it. 0: before revisions; 1: an aggregate's DISTINCT calls over a state table of
-   * distinct values ({@link dev.freshet.rules.expand.DistinctAggregates}).
+   * distinct values ({@link dev.freshet.rules.expand.DistinctAggregates}); 2: the rows compared with an aggregate
+   * without GROUP BY in a state table of their own ({@link dev.freshet.rules.expand.ComparedRowsState}).
    */
-  public static final int PLAN_REVISION = 1;
+  public static final int PLAN_REVISION = 2;
 
   /** {@link #analyze(LogicalPlan, long)} at plan revision {@code revision} (see {@link #PLAN_REVISION}). */
   public static Analysis analyze(LogicalPlan plan, long streamTableId, int revision) {
@@ -238,8 +239,9 @@ public final class ShapeAnalyzer {
   }
 
   /**
-   * {@link FreshetPrograms#splitDistinctAggregates()}, then {@link FreshetPrograms#expandOuterJoins()}: DISTINCT
-   * calls over state tables of distinct values; outer joins become inner joins, anti-joins and unions.
+   * {@link FreshetPrograms#splitDistinctAggregates()}, {@link dev.freshet.rules.expand.ComparedRowsState}, then
+   * {@link FreshetPrograms#expandOuterJoins()}: DISTINCT calls over state tables of distinct values; rows compared
+   * with an aggregate without GROUP BY stored; outer joins become inner joins, anti-joins and unions.
    */
   private static RelNode expand(RelNode rel, int revision) {
     RelNode current = rel;
@@ -247,6 +249,9 @@ public final class ShapeAnalyzer {
       HepPlanner split = new HepPlanner(FreshetPrograms.splitDistinctAggregates());
       split.setRoot(current);
       current = split.findBestExp();
+    }
+    if (revision >= 2) {
+      current = dev.freshet.rules.expand.ComparedRowsState.apply(current);
     }
     HepPlanner planner = new HepPlanner(FreshetPrograms.expandOuterJoins());
     planner.setRoot(current);

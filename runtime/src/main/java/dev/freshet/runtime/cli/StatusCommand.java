@@ -37,6 +37,15 @@ public final class StatusCommand implements Callable<Integer> {
   private static final java.util.regex.Pattern DISTINCT_CALL =
       java.util.regex.Pattern.compile("\\b(count|sum|avg)\\s*\\(\\s*distinct\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
 
+  /** A sub-query: what revision 2 may store the compared rows of. */
+  private static final java.util.regex.Pattern SUB_QUERY =
+      java.util.regex.Pattern.compile("\\(\\s*select\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+  /** What each plan revision keeps in state tables ({@link ShapeAnalyzer#PLAN_REVISION}), by revision. */
+  private static final List<String> REVISIONS = List.of("",
+      "DISTINCT aggregates over a state table of their distinct values",
+      "the rows compared with an aggregate without GROUP BY in a state table of their own");
+
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   @Spec
@@ -70,13 +79,16 @@ public final class StatusCommand implements Callable<Integer> {
       }
       out.println("  mode:         " + modeText(st));
       if (st.effectiveMode() != Mode.FULL && st.planRevision() < ShapeAnalyzer.PLAN_REVISION
-          && DISTINCT_CALL.matcher(st.definingQuery()).find()
+          && (DISTINCT_CALL.matcher(st.definingQuery()).find() || SUB_QUERY.matcher(st.definingQuery()).find())
           && dev.freshet.runtime.streamtable.StreamTableCompiler.latestRevisionDiffers(c, st)) {
         // compiled at the revision it was created at (catalog V39): said where a rebuild would bring something
-        out.println("  plans:        revision " + st.planRevision() + " (it was created before revision "
-            + ShapeAnalyzer.PLAN_REVISION + ", which keeps DISTINCT aggregates over a state table of their distinct "
-            + "values); " + SuggestedCommand.freshet("alter", st.name(), "--mode", "DIFFERENTIAL")
-            + " rebuilds it at the latest");
+        List<String> since = new java.util.ArrayList<>();
+        for (int r = st.planRevision() + 1; r <= ShapeAnalyzer.PLAN_REVISION; r++) {
+          since.add("revision " + r + ", which keeps " + REVISIONS.get(r));
+        }
+        out.println("  plans:        revision " + st.planRevision() + " (it was created before "
+            + String.join(", and ", since) + "); " + SuggestedCommand.freshet("alter", st.name(), "--mode",
+            "DIFFERENTIAL") + " rebuilds it at the latest");
       }
       printMaintenance(out, st);
       out.println("  schedule:     " + st.schedule().map(x -> "every " + x + " ('freshet service')").orElse("none (refreshed by 'freshet refresh')"));

@@ -125,10 +125,17 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
     strata.forEach(s -> plans.add(s.shape().input()));
     shape.ifPresent(sh -> plans.add(sh.input()));
     Map<List<String>, java.util.SortedSet<String>> joinKeys = dev.freshet.rules.SourceColumns.joinKeyNames(plans);
+    Map<List<String>, java.util.SortedSet<String>> rangeKeys = dev.freshet.rules.SourceColumns.rangeKeyNames(plans);
     for (Stratum s : strata) {
       ddl.addAll(stratumPrinter(s).createStorage());
-      joinKeys.getOrDefault(s.stateTable(), new java.util.TreeSet<>())
-          .forEach(column -> ddl.add(stratumPrinter(s).joinKeyIndex(column)));
+      java.util.SortedSet<String> indexed = new java.util.TreeSet<>(joinKeys.getOrDefault(s.stateTable(),
+          new java.util.TreeSet<>()));
+      if (s.shape().aggregate().getAggCallList().isEmpty()) {
+        // stored rows (ComparedRowsState) or distinct values: a column never updated in place, so an index on a
+        // column compared by range costs nothing at updates, and serves the rows between two values of the other side
+        indexed.addAll(rangeKeys.getOrDefault(s.stateTable(), new java.util.TreeSet<>()));
+      }
+      indexed.forEach(column -> ddl.add(stratumPrinter(s).joinKeyIndex(column)));
     }
     if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
       TopRowsPrinter.rankIndex(topK, strata.getLast().stateTable()).ifPresent(ddl::add);
@@ -282,12 +289,14 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
   }
 
   private static RelNode stratumDelta(Stratum stratum, ChangedSet changed) {
-    return stratum.deltaCache().computeIfAbsent(changed, c -> Differentiator.delta(stratum.shape().input(), c));
+    return stratum.deltaCache().computeIfAbsent(changed, c -> Differentiator.delta(stratum.shape().input(), c,
+        stratum.shape().inputColumnsRead()));
   }
 
   /** The delta plan of the maintained input for {@code changed}; compiled once per changed set. */
   public RelNode deltaPlan(ChangedSet changed) {
-    return deltaCache.computeIfAbsent(changed, c -> Differentiator.delta(shape.orElseThrow().input(), c));
+    return deltaCache.computeIfAbsent(changed, c -> Differentiator.delta(shape.orElseThrow().input(), c,
+        shape.orElseThrow().inputColumnsRead()));
   }
 
   /** True when the delta plan for {@code changed} is provably empty (all its terms were pruned). */

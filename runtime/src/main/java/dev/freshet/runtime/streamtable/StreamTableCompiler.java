@@ -129,9 +129,11 @@ public final class StreamTableCompiler {
       ChangedSet all = ChangedSet.of(everything);
       try {
         for (Stratum stratum : analysis.strata()) {
-          stratum.deltaCache().computeIfAbsent(all, changed -> Differentiator.delta(stratum.shape().input(), changed));
+          stratum.deltaCache().computeIfAbsent(all, changed -> Differentiator.delta(stratum.shape().input(), changed,
+              stratum.shape().inputColumnsRead()));
         }
-        deltaCache.computeIfAbsent(all, changed -> Differentiator.delta(shape.get().input(), changed));
+        deltaCache.computeIfAbsent(all, changed -> Differentiator.delta(shape.get().input(), changed,
+            shape.get().inputColumnsRead()));
       } catch (UnsupportedQueryException e) {
         refusal = Optional.of(e.refusal());
       }
@@ -151,6 +153,17 @@ public final class StreamTableCompiler {
           + " columns, PostgreSQL's reading " + described.columns().size() + ": a bug in Freshet");
     }
     Map<List<String>, SortedSet<Integer>> read = SourceColumns.analyze(plan.rel());
+    for (Stratum stratum : analysis.strata()) { // a state table may keep more of its sources than the query reads
+      SourceColumns.analyze(stratum.original()).forEach((table, columns) -> {
+        if (!dev.freshet.rules.rel.StateTables.isStateTable(table)) {
+          read.merge(table, columns, (a, b) -> {
+            SortedSet<Integer> both = new TreeSet<>(a);
+            both.addAll(b);
+            return both;
+          });
+        }
+      });
+    }
     Map<List<String>, SortedSet<Integer>> joinKeys = SourceColumns.joinKeys(plan.rel());
     Set<List<String>> joined = SourceColumns.joined(plan.rel());
     List<RelNode> differentiated = new ArrayList<>(); // every plan a refresh differentiates
