@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * up and down, make it NULL and non-NULL again (no row left for the average), put rows exactly on the old and
  * the new value, and change the compared rows in the same transaction; the oracle checks after every
  * refresh. The refresh programs are asserted to hold the bounds where the value is read only by the
- * comparison, and not where the query also returns it (there the old and the new value are different rows).
+ * comparison, and not where the query also returns it (there the old and the new value are different rows); and
+ * (plan revision 2, ComparedRowsState) the compared rows to be kept in a state table of their own, indexed on the
+ * compared column, where they are rows of a source.
  */
 @PostgresTest
 class ScalarComparisonRangeScenarioTest {
@@ -35,21 +37,21 @@ class ScalarComparisonRangeScenarioTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       // TPC-H Q22's shape: above the average of the positive balances, and no order
-      "greater, anti-join|true|SELECT substr(phone, 1, 1) AS cc, count(*) AS n, sum(bal) AS total FROM cust "
+      "greater, anti-join|true|true|SELECT substr(phone, 1, 1) AS cc, count(*) AS n, sum(bal) AS total FROM cust "
           + "WHERE bal > (SELECT avg(bal) FROM cust WHERE bal > 0) "
           + "AND NOT EXISTS (SELECT * FROM ord WHERE ord.cust = cust.id) GROUP BY substr(phone, 1, 1)",
-      "at most|true|SELECT id, bal FROM cust WHERE bal <= (SELECT avg(bal) FROM cust WHERE bal > 0)",
-      "less, reversed|true|SELECT id FROM cust WHERE (SELECT avg(bal) + 1 FROM cust WHERE bal > 0) < bal",
-      "equal to the maximum|true|SELECT id, bal FROM cust WHERE bal = (SELECT max(bal) FROM cust)",
-      // TPC-H Q11's shape: a HAVING threshold over the groups' sums
-      "having a threshold|true|SELECT phone, sum(bal) AS s FROM cust GROUP BY phone "
+      "at most|true|true|SELECT id, bal FROM cust WHERE bal <= (SELECT avg(bal) FROM cust WHERE bal > 0)",
+      "less, reversed|true|true|SELECT id FROM cust WHERE (SELECT avg(bal) + 1 FROM cust WHERE bal > 0) < bal",
+      "equal to the maximum|true|true|SELECT id, bal FROM cust WHERE bal = (SELECT max(bal) FROM cust)",
+      // TPC-H Q11's shape: a HAVING threshold over the groups' sums (kept in a state table already: not stored again)
+      "having a threshold|true|false|SELECT phone, sum(bal) AS s FROM cust GROUP BY phone "
           + "HAVING sum(bal) > (SELECT sum(bal) * 0.1 FROM cust)",
-      "integers|true|SELECT id FROM cust WHERE rank >= (SELECT min(rank) + 2 FROM cust WHERE bal > 0)",
+      "integers|true|true|SELECT id FROM cust WHERE rank >= (SELECT min(rank) + 2 FROM cust WHERE bal > 0)",
       // the average is returned too: (x, old) and (x, new) are different rows, nothing may be cut
-      "value returned|false|SELECT c.id, c.bal, a.v FROM cust c JOIN (SELECT avg(bal) AS v FROM cust WHERE bal > 0) a "
+      "value returned|false|false|SELECT c.id, c.bal, a.v FROM cust c JOIN (SELECT avg(bal) AS v FROM cust WHERE bal > 0) a "
           + "ON c.bal > a.v"})
-  void comparesOnlyRowsBetweenTheOldAndTheNewValue(String name, boolean bounded, String sql, TestDatabase db)
-      throws Exception {
+  void comparesOnlyRowsBetweenTheOldAndTheNewValue(String name, boolean bounded, boolean stored, String sql,
+      TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
       exec(c, "DROP TABLE IF EXISTS cust, ord",
           "CREATE TABLE cust (id int PRIMARY KEY, phone text, bal numeric(12,2), rank int)",
@@ -61,6 +63,10 @@ class ScalarComparisonRangeScenarioTest {
       StreamTables.create(c, "st", sql, Mode.DIFFERENTIAL, null);
       Oracle.assertFresh(c, "st");
       assertEquals(bounded, programsHoldBounds(c), "the refresh programs restrict the comparison: " + sql);
+      // plan revision 2: the compared rows in a state table indexed on the compared column
+      assertEquals(stored, count(c, "SELECT count(*) FROM pg_indexes WHERE schemaname = 'freshet_state' AND tablename "
+          + "LIKE 'st\\_' || (SELECT id FROM freshet.stream_tables WHERE table_name = 'st') || '\\_%' "
+          + "AND (indexdef LIKE '%(bal)' OR indexdef LIKE '%(rank)')") == 1, "the compared rows stored: " + sql);
 
       // the average moves up, then down; rows in between, above and below move too
       exec(c, "UPDATE cust SET bal = bal + 30 WHERE id % 5 = 0");
