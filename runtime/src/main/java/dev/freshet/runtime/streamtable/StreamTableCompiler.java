@@ -153,8 +153,13 @@ public final class StreamTableCompiler {
           + " columns, PostgreSQL's reading " + described.columns().size() + ": a bug in Freshet");
     }
     Map<List<String>, SortedSet<Integer>> read = SourceColumns.analyze(plan.rel());
-    for (Stratum stratum : analysis.strata()) { // a state table may keep more of its sources than the query reads
-      SourceColumns.analyze(stratum.original()).forEach((table, columns) -> {
+    List<RelNode> differentiated = new ArrayList<>(); // every plan a refresh differentiates
+    analysis.strata().forEach(stratum -> differentiated.add(stratum.shape().input()));
+    differentiated.add(shape.orElseThrow().input());
+    // and every source column they read: a state table may keep more of its sources than the query reads (the
+    // key ComparedRowsState adds), and a change table holds NULL for a column capture does not record
+    for (RelNode input : differentiated) {
+      SourceColumns.analyze(input).forEach((table, columns) -> {
         if (!dev.freshet.rules.rel.StateTables.isStateTable(table)) {
           read.merge(table, columns, (a, b) -> {
             SortedSet<Integer> both = new TreeSet<>(a);
@@ -166,9 +171,6 @@ public final class StreamTableCompiler {
     }
     Map<List<String>, SortedSet<Integer>> joinKeys = SourceColumns.joinKeys(plan.rel());
     Set<List<String>> joined = SourceColumns.joined(plan.rel());
-    List<RelNode> differentiated = new ArrayList<>(); // every plan a refresh differentiates
-    analysis.strata().forEach(stratum -> differentiated.add(stratum.shape().input()));
-    differentiated.add(shape.orElseThrow().input());
     Map<List<String>, RelNode> rowFilters = SourceFilters.analyze(differentiated);
     List<CompiledStreamTable.Source> sources = new ArrayList<>();
     for (var entry : read.entrySet()) {
