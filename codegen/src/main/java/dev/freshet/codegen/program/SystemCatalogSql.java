@@ -63,7 +63,7 @@ public final class SystemCatalogSql {
    * one's name, its type, the base type of a domain at any depth (as the planner hashes its values), and whether
    * its values have equality. A type has equality if, through domains and array elements, it reaches an enum, a
    * range or a type with a default btree operator class; others (json, xml, point, box, composites) compare by
-   * text.
+   * text. A column of a nondeterministic collation compares by its text too: its equality holds 'A' and 'a' equal.
    */
   public static final String STORED_COLUMNS = """
       WITH RECURSIVE reach (attnum, typid, depth) AS (
@@ -87,6 +87,8 @@ public final class SystemCatalogSql {
                  AND NOT EXISTS (
                    SELECT FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
                    WHERE am.amname = 'btree' AND oc.opcdefault AND oc.opcintype = t.oid))
+             AND coalesce((SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
+                           WHERE co.oid = a.attcollation), true)
       FROM pg_catalog.pg_attribute a
       WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";

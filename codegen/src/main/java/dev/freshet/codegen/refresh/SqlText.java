@@ -54,9 +54,13 @@ final class SqlText {
     return String.join("\n  AND ", parts);
   }
 
-  /** {@code ref}, or its text when the column's type has no equality (json, point…): equal text, equal value. */
+  /**
+   * {@code ref}, or its text when the column's type has no equality (json, point…) or its collation is
+   * nondeterministic: equal text, equal value. The text compared byte by byte ({@code COLLATE "C"}): a text of a
+   * case-insensitive collation keeps it through {@code ::text}, where {@code 'n3'} and {@code 'N3'} are equal.
+   */
   static String comparable(String ref, StoredColumn column) {
-    return column.equality() ? ref : ref + "::text";
+    return column.equality() ? ref : ref + "::text COLLATE \"C\"";
   }
 
   /**
