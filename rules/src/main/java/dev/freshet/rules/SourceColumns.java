@@ -18,6 +18,8 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.util.ImmutableBitSet;
 
@@ -88,7 +90,12 @@ public final class SourceColumns {
             if (!kinds.contains(conjunct.getKind())) {
               continue;
             }
-            for (int field : RelOptUtil.InputFinder.bits(conjunct)) {
+            ImmutableBitSet fields = RelOptUtil.InputFinder.bits(conjunct);
+            if (kinds == RANGES) { // an index serves a range of a column (under casts), not of an expression
+              fields = ImmutableBitSet.of(((RexCall) conjunct).getOperands().stream()
+                  .map(SourceColumns::castColumn).filter(java.util.Objects::nonNull).toList());
+            }
+            for (int field : fields) {
               RelColumnOrigin origin = mq.getColumnOrigin(join, field);
               if (origin != null && !origin.isDerived()) {
                 action.accept(origin);
@@ -99,6 +106,15 @@ public final class SourceColumns {
         super.visit(node, ordinal, parent);
       }
     }.go(rel);
+  }
+
+  /** The column {@code e} is, under casts; null if it is another expression. */
+  private static Integer castColumn(RexNode e) {
+    RexNode stripped = e;
+    while (stripped.getKind() == SqlKind.CAST) {
+      stripped = ((RexCall) stripped).getOperands().get(0);
+    }
+    return stripped instanceof RexInputRef ref ? ref.getIndex() : null;
   }
 
   /**
