@@ -15,7 +15,6 @@ import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalUnion;
 import org.apache.calcite.rex.RexBuilder;
@@ -73,10 +72,6 @@ public final class RestrictScalarComparisons {
   private RestrictScalarComparisons() {
   }
 
-  /** Whether values of {@code type} compare as {@code min} and {@code max} order them: a comparison this bounds. */
-  public static boolean isOrdered(RelDataType type) {
-    return ORDERED.contains(type.getSqlTypeName());
-  }
 
   /** {@code delta} with its comparisons against one-row changes restricted; every column of it is read. */
   public static RelNode apply(RelNode delta) {
@@ -121,8 +116,24 @@ public final class RestrictScalarComparisons {
       return Optional.empty();
     }
     ImmutableBitSet values = ImmutableBitSet.range(deltaStart, weight); // ΔS's columns but its weight
-    List<RexNode> conjuncts = RelOptUtil.conjunctions(join.getCondition());
-    List<RexNode> reading = conjuncts.stream()
+    ImmutableBitSet others = ImmutableBitSet.range(join.getRowType().getFieldCount()).except(values).clear(weight);
+    return bounded(join, values, others, used)
+        .map(comparison -> build(join, deltaOnRight, comparison.row(), comparison.state(), comparison.kind()));
+  }
+
+  /** A comparison {@code e(x) θ s} this pass bounds, oriented so: the rows' expression, the state's, and θ. */
+  public record Comparison(RexNode row, RexNode state, SqlKind kind) {
+  }
+
+  /**
+   * The comparison of the join's condition between the columns {@code values} (a one-row state's) and the columns
+   * {@code others}, if it is one this pass bounds: the only conjunct reading {@code values}, which the plan above does
+   * not read ({@code used}), of an ordered type on both sides, deterministic, the state's side columns and literals
+   * under arithmetic. ComparedRowsState stores the rows of exactly these comparisons.
+   */
+  public static Optional<Comparison> bounded(Join join, ImmutableBitSet values, ImmutableBitSet others,
+      ImmutableBitSet used) {
+    List<RexNode> reading = RelOptUtil.conjunctions(join.getCondition()).stream()
         .filter(c -> RelOptUtil.InputFinder.bits(c).intersects(values)).toList();
     // the pairs (x, old) and (x, new) must look alike above the join, and only one conjunct may tell them apart
     if (used.intersects(values) || reading.size() != 1 || !(reading.get(0) instanceof RexCall comparison)
@@ -131,7 +142,6 @@ public final class RestrictScalarComparisons {
     }
     RexNode first = comparison.getOperands().get(0);
     RexNode second = comparison.getOperands().get(1);
-    ImmutableBitSet others = ImmutableBitSet.range(join.getRowType().getFieldCount()).except(values).clear(weight);
     boolean stateSecond = reads(second, values) && reads(first, others);
     boolean stateFirst = reads(first, values) && reads(second, others);
     if (!stateSecond && !stateFirst) {
@@ -144,7 +154,7 @@ public final class RestrictScalarComparisons {
         || row.getType().getSqlTypeName() != state.getType().getSqlTypeName() || !isArithmetic(state)) {
       return Optional.empty();
     }
-    return Optional.of(build(join, deltaOnRight, row, state, kind));
+    return Optional.of(new Comparison(row, state, kind));
   }
 
   /**

@@ -20,12 +20,10 @@ import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.tools.RelBuilder;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.rel.type.RelDataType;
-import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
-import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.validate.SqlValidatorUtil;
 import org.apache.calcite.util.ImmutableBitSet;
@@ -53,10 +51,6 @@ import org.apache.calcite.util.ImmutableBitSet;
  * numbered anew.
  */
 public final class ComparedRowsState {
-
-  /** The comparisons {@link RestrictScalarComparisons} bounds. */
-  private static final Set<SqlKind> COMPARISONS = Set.of(SqlKind.GREATER_THAN, SqlKind.GREATER_THAN_OR_EQUAL,
-      SqlKind.LESS_THAN, SqlKind.LESS_THAN_OR_EQUAL, SqlKind.EQUALS);
 
   /** Types whose equal values are one value: a group of them stores what every row of it holds. */
   private static final Set<SqlTypeName> ONE_VALUE_PER_EQUALITY = Set.of(SqlTypeName.TINYINT, SqlTypeName.SMALLINT,
@@ -129,7 +123,7 @@ public final class ComparedRowsState {
    * number too. Null if there is none.
    */
   private static RelNode withKey(RelNode rows) {
-    if (!(rows.stripped() instanceof Project project)) {
+    if (!(rows instanceof Project project)) {
       return null;
     }
     RelNode input = project.getInput();
@@ -157,7 +151,7 @@ public final class ComparedRowsState {
 
   /** True if {@code rel} is an aggregate without GROUP BY, under projections and filters. */
   private static boolean isOneRowAggregate(RelNode rel) {
-    return switch (rel.stripped()) { // inputs are the planner's vertices
+    return switch (rel) {
       case Project project -> isOneRowAggregate(project.getInput());
       case Filter filter -> isOneRowAggregate(filter.getInput());
       case Aggregate aggregate -> aggregate.getGroupSet().isEmpty() && aggregate.getGroupType() == Aggregate.Group.SIMPLE;
@@ -166,27 +160,17 @@ public final class ComparedRowsState {
   }
 
   /**
-   * True if one conjunct of the join's condition, and nothing else, reads the state's columns, and nothing above the
-   * join does: a comparison of an expression of the rows' columns with one of the state's, of a type whose comparison
-   * orders values as min and max do. The comparison the delta restricts ({@link RestrictScalarComparisons}).
+   * True if the join compares the rows with the state as RestrictScalarComparisons bounds the comparison (the one
+   * conjunct reading the state's columns, which nothing above the join reads): the term that reads the rows when the
+   * state changes then reads the ones between its old and new value, from the stored rows by index.
    */
   private static boolean comparesWith(Join join, ImmutableBitSet used, boolean stateOnRight) {
     int leftCount = join.getLeft().getRowType().getFieldCount();
     int count = join.getRowType().getFieldCount();
     ImmutableBitSet stateColumns = stateOnRight ? ImmutableBitSet.range(leftCount, count)
         : ImmutableBitSet.range(0, leftCount);
-    ImmutableBitSet rowColumns = ImmutableBitSet.range(count).except(stateColumns);
-    List<RexNode> reading = RelOptUtil.conjunctions(join.getCondition()).stream()
-        .filter(c -> RelOptUtil.InputFinder.bits(c).intersects(stateColumns)).toList();
-    if (used.intersects(stateColumns) || reading.size() != 1 || !(reading.get(0) instanceof RexCall comparison)
-        || !COMPARISONS.contains(comparison.getKind())) {
-      return false;
-    }
-    RexNode first = comparison.getOperands().get(0);
-    RexNode second = comparison.getOperands().get(1);
-    RexNode row = reads(first, rowColumns) && reads(second, stateColumns) ? first
-        : reads(second, rowColumns) && reads(first, stateColumns) ? second : null;
-    return row != null && RexUtil.isDeterministic(row) && RestrictScalarComparisons.isOrdered(row.getType());
+    return RestrictScalarComparisons.bounded(join, stateColumns, ImmutableBitSet.range(count).except(stateColumns),
+        used).isPresent();
   }
 
   /**
@@ -215,8 +199,7 @@ public final class ComparedRowsState {
     boolean[] only = {true};
     new RelVisitor() {
       @Override
-      public void visit(RelNode vertex, int ordinal, RelNode parent) {
-        RelNode node = vertex.stripped(); // the planner's vertex: its inputs are its relation's
+      public void visit(RelNode node, int ordinal, RelNode parent) {
         boolean allowed = node instanceof TableScan
             || node instanceof Filter filter && !RexUtil.SubQueryFinder.containsSubQuery(filter)
             || node instanceof Project project && !project.containsOver()
@@ -225,16 +208,10 @@ public final class ComparedRowsState {
                 && !RexUtil.SubQueryFinder.containsSubQuery(j);
         only[0] &= allowed;
         if (allowed) {
-          node.childrenAccept(this);
+          super.visit(node, ordinal, parent);
         }
       }
     }.go(rel);
     return only[0];
-  }
-
-  /** True if {@code e} reads a column and only columns of {@code columns}. */
-  private static boolean reads(RexNode e, ImmutableBitSet columns) {
-    ImmutableBitSet bits = RelOptUtil.InputFinder.bits(e);
-    return !bits.isEmpty() && columns.contains(bits);
   }
 }

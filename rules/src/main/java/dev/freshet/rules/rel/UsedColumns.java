@@ -41,30 +41,30 @@ public final class UsedColumns {
 
   private record Walk(boolean linearOnly, JoinRewrite joins) {
     RelNode rewrite(RelNode rel, ImmutableBitSet used) {
-    return switch (rel) {
-      case Project project -> {
-        ImmutableBitSet.Builder read = ImmutableBitSet.builder();
-        for (int i : used) {
-          read.addAll(RelOptUtil.InputFinder.bits(project.getProjects().get(i)));
+      return switch (rel) {
+        case Project project -> {
+          ImmutableBitSet.Builder read = ImmutableBitSet.builder();
+          for (int i : used) {
+            read.addAll(RelOptUtil.InputFinder.bits(project.getProjects().get(i)));
+          }
+          yield copyWith(project, List.of(rewrite(project.getInput(), read.build())));
         }
-        yield copyWith(project, List.of(rewrite(project.getInput(), read.build())));
-      }
-      case Filter filter -> copyWith(filter, List.of(rewrite(filter.getInput(),
-          used.union(RelOptUtil.InputFinder.bits(filter.getCondition())))));
-      case Union union -> copyWith(union, union.getInputs().stream().map(input -> rewrite(input, used)).toList());
-      case Aggregate aggregate -> copyWith(aggregate, List.of(rewrite(aggregate.getInput(),
-          linearOnly ? all(aggregate.getInput()) : read(aggregate))));
-      case Join join -> {
-        int leftCount = join.getLeft().getRowType().getFieldCount();
-        boolean all = linearOnly && join.getJoinType() != JoinRelType.INNER;
-        ImmutableBitSet read = all ? all(join) : used.union(RelOptUtil.InputFinder.bits(join.getCondition()));
-        RelNode left = rewrite(join.getLeft(), read.intersect(ImmutableBitSet.range(leftCount)));
-        RelNode right = rewrite(join.getRight(), read.get(leftCount, Integer.MAX_VALUE).shift(-leftCount));
-        yield joins.apply((Join) copyWith(join, List.of(left, right)), used);
-      }
-      default -> linearOnly ? rel : copyWith(rel, rel.getInputs().stream()
-          .map(input -> rewrite(input, all(input))).toList());
-    };
+        case Filter filter -> copyWith(filter, List.of(rewrite(filter.getInput(),
+            used.union(RelOptUtil.InputFinder.bits(filter.getCondition())))));
+        case Union union -> copyWith(union, union.getInputs().stream().map(input -> rewrite(input, used)).toList());
+        case Aggregate aggregate -> copyWith(aggregate, List.of(rewrite(aggregate.getInput(),
+            linearOnly ? all(aggregate.getInput()) : read(aggregate))));
+        case Join join -> {
+          int leftCount = join.getLeft().getRowType().getFieldCount();
+          boolean all = linearOnly && join.getJoinType() != JoinRelType.INNER;
+          ImmutableBitSet read = all ? all(join) : used.union(RelOptUtil.InputFinder.bits(join.getCondition()));
+          RelNode left = rewrite(join.getLeft(), read.intersect(ImmutableBitSet.range(leftCount)));
+          RelNode right = rewrite(join.getRight(), read.get(leftCount, Integer.MAX_VALUE).shift(-leftCount));
+          yield joins.apply((Join) copyWith(join, List.of(left, right)), used);
+        }
+        default -> linearOnly ? rel : copyWith(rel, rel.getInputs().stream()
+            .map(input -> rewrite(input, all(input))).toList());
+      };
     }
   }
 
