@@ -53,7 +53,8 @@ public final class CatalogMigrations {
       "V29__delta_term_pieces.sql", "V30__large_change_tables_unindexed.sql",
       "V31__refresh_in_one_call.sql", "V32__auto_override.sql", "V33__single_kind_windows_unconsolidated.sql",
       "V34__small_windows_as_printed.sql", "V35__empty_state_changes_pruned.sql",
-      "V36__source_bits_once.sql", "V37__session_programs.sql", "V38__groups_fill_factor.sql", "V39__plan_revision.sql");
+      "V36__source_bits_once.sql", "V37__session_programs.sql", "V38__groups_fill_factor.sql", "V39__plan_revision.sql",
+      "V40__checks_in_one_query.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
 

@@ -172,6 +172,7 @@ DECLARE
   -- oldest half go when there are more (a TPC-H statement's plan took about 135 kB)
   v_max_statements bigint := 250;
   v_foreign   boolean; -- whether a session table of this session belongs to another role
+  v_checks    record; -- the stream table's row and what the checks before its window refuse by (V40)
 BEGIN
   changed_sources := '{}';
   -- refused before anything is read: a typo would silently index every change table, or none
@@ -184,19 +185,45 @@ BEGIN
   END IF;
   rows_inserted := 0; rows_updated := 0; rows_deleted := 0; delta_rows := 0; changed_mask := 0; window_rows := 0;
   profile := '[]';
-  -- FOR UPDATE: a refresh whose snapshot predates another's commit fails to serialize, never applies twice
-  SELECT * INTO v_st FROM freshet.stream_tables WHERE id = p_id FOR UPDATE;
+  -- FOR UPDATE: a refresh whose snapshot predates another's commit fails to serialize, never applies twice.
+  -- The same statement gathers what the checks below refuse by (V40): a session's first refresh planned each of
+  -- about ten catalog queries cold, 13 of the 17 ms a CALL took for an empty window (TPC-H Q1 at SF-1), and
+  -- pg_cron runs every job in a session of its own. The errors are raised in the order they always were.
+  SELECT st AS st, freshet.may_manage(st.owner_role) AS may_manage,
+         pg_catalog.to_regclass(format('%I.%I', st.schema_name, st.table_name)) IS NOT NULL AS table_present,
+         -- DDL on a type its sources use that no event trigger recorded (V20: freshet_type_ddl missing or not
+         -- enabled): compared below, for a stream table whose sources use a type that is not built in
+         st.rebuild_step IS DISTINCT FROM 'compile'
+           AND EXISTS (SELECT FROM freshet.stream_table_sources s, jsonb_object_keys(s.column_types) AS k (type_oid)
+                       WHERE s.stream_table_id = st.id AND k.type_oid::oid >= 16384)
+           AND NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger e
+                           WHERE e.evtname = 'freshet_type_ddl' AND e.evtenabled IN ('O', 'A')) AS compare_types,
+         (SELECT array_agg(s.source_relid ORDER BY s.ordinal)
+          FROM freshet.refresh_sources s WHERE s.stream_table_id = st.id) AS relids,
+         EXISTS (SELECT FROM freshet.refresh_programs p
+                 WHERE p.stream_table_id = st.id AND p.changed_mask = 0) AS installed,
+         (SELECT array_agg(freshet.display_name(s.source_schema, s.source_table) ORDER BY s.source_schema, s.source_table)
+          FROM freshet.stream_table_sources s
+          WHERE s.stream_table_id = st.id
+            AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = s.source_relid)) AS dropped,
+         (SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY c.oid)
+          FROM freshet.refresh_sources s
+          JOIN pg_catalog.pg_class c ON c.oid = s.source_relid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE s.stream_table_id = st.id) AS locks
+  INTO v_checks
+  FROM freshet.stream_tables st WHERE st.id = p_id FOR UPDATE OF st;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'there is no stream table with id %', p_id USING ERRCODE = '42704';
   END IF;
+  v_st := v_checks.st;
   -- quoted as the command line quotes names in its messages (Quoting: every part in double quotes, a quote
   -- doubled), where quote_ident and format('%I') leave a lower-case name bare: "public"."t", not public.t
   v_name := freshet.display_name(v_st.schema_name, v_st.table_name);
-  IF NOT freshet.may_manage(v_st.owner_role) THEN
+  IF NOT v_checks.may_manage THEN
     RAISE EXCEPTION 'must be owner of stream table %', v_name
       USING ERRCODE = '42501';
   END IF;
-  IF to_regclass(format('%I.%I', v_st.schema_name, v_st.table_name)) IS NULL THEN
+  IF NOT v_checks.table_present THEN
     RAISE EXCEPTION 'stream table % was dropped outside Freshet (its table is gone)', v_name
       USING ERRCODE = '42P01', HINT = '''freshet create'' makes it again once what is left of it is removed: '
         || freshet.suggested_command('drop', v_name);
@@ -210,15 +237,10 @@ BEGIN
   END IF;
   -- and its values are computed as then: TimeZone, DateStyle... (catalog V19; NULL: created before it)
   PERFORM set_config(k, v, true) FROM jsonb_each_text(coalesce(v_st.settings, '{}')) AS kv(k, v);
-  -- DDL on a type its sources use that no event trigger recorded (V20: freshet_type_ddl missing or not
-  -- enabled): compared here, before anything is installed or applied, for a stream table whose sources use
-  -- a type that is not built in. The mark is rolled back with this transaction: the command line and CALL
-  -- freshet.refresh make it again in their own (note_type_changes) before the rebuild or the report.
-  IF v_st.rebuild_step IS DISTINCT FROM 'compile'
-      AND EXISTS (SELECT FROM freshet.stream_table_sources s, jsonb_object_keys(s.column_types) AS k (type_oid)
-                  WHERE s.stream_table_id = p_id AND k.type_oid::oid >= 16384)
-      AND NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger e
-                      WHERE e.evtname = 'freshet_type_ddl' AND e.evtenabled IN ('O', 'A')) THEN
+  -- DDL on a type its sources use that no event trigger recorded, before anything is installed or applied. The
+  -- mark is rolled back with this transaction: the command line and CALL freshet.refresh make it again in their
+  -- own (note_type_changes) before the rebuild or the report.
+  IF v_checks.compare_types THEN
     v_why := freshet.note_type_changes(p_id, NULL);
     IF v_why IS NOT NULL THEN
       RAISE EXCEPTION 'stream table % must be compiled again: %', v_name, v_why
@@ -229,12 +251,10 @@ BEGIN
             || freshet.suggested_command('refresh', v_name);
     END IF;
   END IF;
-  SELECT array_agg(s.source_relid ORDER BY s.ordinal) INTO v_relids
-  FROM freshet.refresh_sources s WHERE s.stream_table_id = p_id;
+  v_relids := v_checks.relids;
   v_source_bits := CASE WHEN coalesce(cardinality(v_relids), 0) >= 63 THEN -1
     ELSE (1::bigint << coalesce(cardinality(v_relids), 0)) - 1 END;
-  IF v_st.reconcile_check IS NULL
-      OR NOT EXISTS (SELECT FROM freshet.refresh_programs p WHERE p.stream_table_id = p_id AND p.changed_mask = 0) THEN
+  IF v_st.reconcile_check IS NULL OR NOT v_checks.installed THEN
     RAISE EXCEPTION 'no refresh program is installed for %', v_name
       USING ERRCODE = 'FS002', HINT = 'refreshing it once from the command line installs its programs: '
         || freshet.suggested_command('refresh', v_name);
@@ -242,10 +262,7 @@ BEGIN
   -- A source dropped (DROP TABLE ... CASCADE; V27): nothing to read and no new name to give the query. Refused
   -- saying so, before the capture check below would take the missing table for one whose columns changed (FS001,
   -- whose fix, a refresh from the command line, cannot help); the command line says the same (SQLSTATE FS009).
-  SELECT array_agg(freshet.display_name(s.source_schema, s.source_table) ORDER BY s.source_schema, s.source_table)
-  INTO v_whys
-  FROM freshet.stream_table_sources s
-  WHERE s.stream_table_id = p_id AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = s.source_relid);
+  v_whys := v_checks.dropped;
   IF cardinality(v_whys) > 0 THEN
     RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name,
         CASE WHEN cardinality(v_whys) = 1 THEN 'its source ' || v_whys[1] || ' was'
@@ -259,34 +276,50 @@ BEGIN
   v_whys := '{}';
   -- Sources locked against DDL until commit (ACCESS SHARE: writes do not wait); then no column of
   -- theirs may have been renamed since capture was set up, or the buffers would be read under stale names.
-  SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY c.oid) INTO v_locks
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ANY (v_relids);
-  IF v_locks IS NOT NULL THEN
-    EXECUTE 'LOCK TABLE ONLY ' || v_locks || ' IN ACCESS SHARE MODE';
+  IF v_checks.locks IS NOT NULL THEN
+    EXECUTE 'LOCK TABLE ONLY ' || v_checks.locks || ' IN ACCESS SHARE MODE';
   END IF;
-  -- A source renamed or moved (ALTER TABLE ... RENAME or SET SCHEMA, ALTER SCHEMA ... RENAME; V21): capture
-  -- and the programs follow it by oid, but the stored query names it by its old name, which a recompute,
-  -- verify or rebuild reads: gone, or another table created under it since. Refused until the query is
-  -- given the new name, as the event trigger freshet_source_ddl says when it sees the rename.
-  SELECT format('its source %s was renamed to %s (ALTER TABLE); its query names the old table',
-           freshet.display_name(s.source_schema, s.source_table), freshet.display_name(n.nspname, c.relname))
-  INTO v_why
-  FROM freshet.stream_table_sources s
-  JOIN pg_class c ON c.oid = s.source_relid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE s.stream_table_id = p_id AND (n.nspname, c.relname) IS DISTINCT FROM (s.source_schema, s.source_table)
-  ORDER BY s.source_schema, s.source_table
-  LIMIT 1;
-  IF v_why IS NOT NULL THEN
-    RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name, v_why
-      USING ERRCODE = 'FS006', HINT = 'give its query the new name (this recreates it): '
-        || freshet.suggested_command('alter', v_name, '--query', '...');
-  END IF;
-  -- A column its query reads renamed or dropped (V26): refused, naming each column and the fix, before the
-  -- query is compiled or run again (it would fail on the first name it met, or read another table's column
-  -- under the name), until the query is given the names as they are now.
-  v_why := freshet.source_ddl_reason(p_id);
-  IF v_why IS NOT NULL THEN
-    RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name, v_why USING ERRCODE = 'FS008';
+  -- Whether a source was renamed or a column its query reads is gone under its name, in one query (V40): the
+  -- two checks below, which say what and how to fix it, run only then. The columns read are those recorded at
+  -- create or alter; without them (created before V26) the two checks run.
+  IF v_st.read_attributes IS NULL
+      OR EXISTS (SELECT FROM freshet.stream_table_sources s
+                 JOIN pg_catalog.pg_class c ON c.oid = s.source_relid
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                 WHERE s.stream_table_id = p_id
+                   AND (n.nspname, c.relname) IS DISTINCT FROM (s.source_schema, s.source_table))
+      -- each column looked up by its name as a lateral LIMIT 1 (an index probe): as an anti-join, planned for
+      -- jsonb_array_elements' guess of 100 rows, it was a hash join reading all of pg_attribute, 0.7 ms a refresh
+      OR EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(v_st.read_attributes) AS e
+                 LEFT JOIN LATERAL (SELECT true AS found FROM pg_catalog.pg_attribute a
+                                    WHERE a.attrelid = (e ->> 'relid')::oid AND a.attname = e ->> 'name'
+                                      AND a.attnum > 0 AND NOT a.attisdropped
+                                    LIMIT 1) AS present ON true
+                 WHERE present.found IS NULL) THEN
+    -- A source renamed or moved (ALTER TABLE ... RENAME or SET SCHEMA, ALTER SCHEMA ... RENAME; V21): capture
+    -- and the programs follow it by oid, but the stored query names it by its old name, which a recompute,
+    -- verify or rebuild reads: gone, or another table created under it since. Refused until the query is
+    -- given the new name, as the event trigger freshet_source_ddl says when it sees the rename.
+    SELECT format('its source %s was renamed to %s (ALTER TABLE); its query names the old table',
+             freshet.display_name(s.source_schema, s.source_table), freshet.display_name(n.nspname, c.relname))
+    INTO v_why
+    FROM freshet.stream_table_sources s
+    JOIN pg_class c ON c.oid = s.source_relid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE s.stream_table_id = p_id AND (n.nspname, c.relname) IS DISTINCT FROM (s.source_schema, s.source_table)
+    ORDER BY s.source_schema, s.source_table
+    LIMIT 1;
+    IF v_why IS NOT NULL THEN
+      RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name, v_why
+        USING ERRCODE = 'FS006', HINT = 'give its query the new name (this recreates it): '
+          || freshet.suggested_command('alter', v_name, '--query', '...');
+    END IF;
+    -- A column its query reads renamed or dropped (V26): refused, naming each column and the fix, before the
+    -- query is compiled or run again (it would fail on the first name it met, or read another table's column
+    -- under the name), until the query is given the names as they are now.
+    v_why := freshet.source_ddl_reason(p_id);
+    IF v_why IS NOT NULL THEN
+      RAISE EXCEPTION 'stream table % cannot be refreshed: %', v_name, v_why USING ERRCODE = 'FS008';
+    END IF;
   END IF;
   -- the capture check, prepared once per session and text: run by EXECUTE it was planned anew at every refresh,
   -- 0.45 of the 0.65 ms it took, half of this step (a new session, or DISCARD ALL, prepares it again)
@@ -1160,8 +1193,8 @@ DECLARE
   v_steps    text[]; -- the cleanups' profile, not asked for here
   v_times    double precision[];
 BEGIN
-  SELECT st.id, freshet.display_name(st.schema_name, st.table_name)
-  INTO v_id, v_label -- quoted as in refresh_window's messages
+  SELECT st.id, freshet.display_name(st.schema_name, st.table_name), st.owner_role
+  INTO v_id, v_label, v_owner -- quoted as in refresh_window's messages
   FROM freshet.stream_tables st
   JOIN pg_namespace n ON n.nspname = st.schema_name
   JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = st.table_name
@@ -1192,7 +1225,6 @@ BEGIN
       HINT = 'SELECT schema_name, table_name FROM freshet.stream_tables lists them';
   END IF;
   -- before anything is recorded: a role that may not refresh it leaves no error on it
-  SELECT st.owner_role INTO v_owner FROM freshet.stream_tables st WHERE st.id = v_id;
   IF NOT freshet.may_manage(v_owner) THEN
     RAISE EXCEPTION 'must be owner of stream table %', v_label USING ERRCODE = '42501',
       HINT = format('its owner %s, a member of that role or a superuser can refresh it', freshet.display_name(v_owner));

@@ -392,4 +392,78 @@ class RefreshProcedureScenarioTest {
       assertEquals(List.of("DIFFERENTIAL|{\"public\".\"ih\"}|0|1|1|t"), lastHistory(c, id));
     }
   }
+
+  /**
+   * The names a refresh depends on (its sources', the columns its query reads) are checked in one query (V40), and
+   * the checks that say what changed run only when it finds something: not at all for a refresh after no DDL
+   * (counted as calls of {@code freshet.source_ddl_reason}, which they call), in a session whose earlier CALL
+   * refreshed. A column read renamed (FS008) and its table renamed (FS006) are refused all the same, for a stream
+   * table whose columns read are recorded and one created before they were (V26), whose checks run every time;
+   * renamed back, both refresh.
+   */
+  @Test
+  void renamesAreRefusedAfterAnEarlierCallOfTheSession(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Connection sql = plain(db)) {
+      exec(c, "CREATE TABLE rn (id int PRIMARY KEY, k int, v int)", "INSERT INTO rn VALUES (1, 1, 10), (2, 2, 20)");
+      long recorded = create(c, "rn_sum", "SELECT k, sum(v) AS s FROM rn GROUP BY k", Mode.DIFFERENTIAL).id();
+      long unrecorded = create(c, "rn_rows", "SELECT id, v FROM rn", Mode.DIFFERENTIAL).id();
+      exec(c, "UPDATE freshet.stream_tables SET read_attributes = NULL WHERE id = " + unrecorded);
+      exec(c, "INSERT INTO rn VALUES (3, 1, 5)");
+      for (String name : List.of("rn_sum", "rn_rows")) {
+        call(sql, name);
+        Oracle.assertFresh(c, name);
+      }
+      assertEquals(0, reasonsAsked(sql, recorded), "nothing changed: the checks that name a change do not run");
+      assertEquals(1, reasonsAsked(sql, unrecorded), "no columns recorded: the checks run");
+
+      exec(c, "ALTER TABLE rn RENAME COLUMN v TO w");
+      assertEquals(1, reasonsAsked(sql, recorded));
+      for (String name : List.of("rn_sum", "rn_rows")) {
+        SQLException renamed = assertThrows(SQLException.class, () -> call(sql, name));
+        assertEquals("FS008", renamed.getSQLState(), renamed.getMessage());
+        assertTrue(renamed.getMessage().contains("\"public\".\"rn\".\"v\" was renamed to \"w\""), renamed.getMessage());
+      }
+      exec(c, "ALTER TABLE rn RENAME COLUMN w TO v", "ALTER TABLE rn RENAME TO rn_moved");
+      for (String name : List.of("rn_sum", "rn_rows")) {
+        SQLException moved = assertThrows(SQLException.class, () -> call(sql, name));
+        assertEquals("FS006", moved.getSQLState(), moved.getMessage());
+        assertTrue(moved.getMessage().contains("its source \"public\".\"rn\" was renamed to \"public\".\"rn_moved\""),
+            moved.getMessage());
+      }
+      exec(c, "ALTER TABLE rn_moved RENAME TO rn", "INSERT INTO rn VALUES (4, 2, 1)", "UPDATE rn SET v = 0 WHERE id = 1");
+      for (String name : List.of("rn_sum", "rn_rows")) {
+        call(sql, name);
+        Oracle.assertFresh(c, name);
+      }
+      assertEquals(List.of("1|5", "2|21"), rows(c, "SELECT k, s FROM rn_sum ORDER BY 1"));
+      assertEquals(0, reasonsAsked(sql, recorded));
+    }
+  }
+
+  /**
+   * How many times refresh_window of stream table {@code id} calls {@code freshet.source_ddl_reason}, counted in a
+   * transaction rolled back (the window stays), whether it refreshes or refuses: PL/pgSQL calls are counted with
+   * track_functions, a superuser's setting, as the test database's role is, and not taken back by a rollback to a savepoint.
+   */
+  private static long reasonsAsked(Connection c, long id) throws SQLException {
+    // the session's counts not yet reported stay readable after their transaction: the difference is this call's
+    String calls = "SELECT coalesce(pg_stat_get_xact_function_calls('freshet.source_ddl_reason(bigint, oid)'"
+        + "::regprocedure), 0)";
+    c.setAutoCommit(false);
+    try {
+      exec(c, "SET LOCAL track_functions = 'pl'");
+      long before = count(c, calls);
+      exec(c, "SAVEPOINT before_refresh");
+      try {
+        exec(c, "SELECT * FROM freshet.refresh_window(" + id + ", false)");
+      } catch (SQLException refused) {
+        exec(c, "ROLLBACK TO SAVEPOINT before_refresh");
+      }
+      return count(c, calls) - before;
+    } finally {
+      c.rollback();
+      c.setAutoCommit(true);
+    }
+  }
+
 }
