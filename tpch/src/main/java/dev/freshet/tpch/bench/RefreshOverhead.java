@@ -27,12 +27,22 @@ import java.util.function.Consumer;
  * everything inside PostgreSQL). Each is timed with nothing in its window and after a one-row change of a source (an
  * UPDATE of one row, outside the timing), in one long-lived JVM and session, through a connection that counts the
  * statements sent (commits included) and times the one that refreshes (since catalog V31 the command line's and the
- * service's are one CALL too). The paths take turns, so all see the same server and caches.
+ * service's are one CALL too). A fourth path is {@code CALL freshet.refresh} as the first statement of a session
+ * opened for it (untimed), as pg_cron runs each job and every {@code freshet refresh} command connects: what
+ * PostgreSQL's per-session caches cost a refresh (the functions compiled, the catalog read, the plans made). The
+ * paths take turns, so all see the same server and caches.
  */
 public final class RefreshOverhead {
 
   /** The paths measured. */
-  public static final List<String> PATHS = List.of("refresh (command line)", "service pass", "CALL freshet.refresh");
+  public static final List<String> PATHS = List.of("refresh (command line)", "service pass", "CALL freshet.refresh",
+      "CALL, a new session's first");
+
+  /** Opens a new session to the database measured, for the path of a session's first CALL. */
+  @FunctionalInterface
+  public interface Sessions {
+    Connection open() throws SQLException;
+  }
 
   /** One measured refresh: wall-clock time, the refreshing statement's time (0 when not seen), statements. */
   public record Sample(long nanos, long windowNanos, int statements, List<String> sql) {
@@ -46,15 +56,16 @@ public final class RefreshOverhead {
   }
 
   /** Measures stream table {@code qNN} of each query, {@code rounds} times per path and window kind. */
-  public static List<Result> measure(Connection c, List<Integer> queries, int rounds, Consumer<String> progress)
-      throws SQLException {
+  public static List<Result> measure(Connection c, Sessions sessions, List<Integer> queries, int rounds,
+      Consumer<String> progress) throws SQLException {
     List<Result> results = new ArrayList<>();
     Recorder recorder = new Recorder();
     Connection counted = recorder.wrap(c);
     for (int q : queries) {
       String name = TpchQueries.name(q);
       String change = oneRowChange(q);
-      progress.accept("measuring " + name + ": " + rounds + " rounds of 3 paths x (empty window, one-row change)");
+      progress.accept("measuring " + name + ": " + rounds + " rounds of " + PATHS.size()
+          + " paths x (empty window, one-row change)");
       // warm-up, not measured: the exact programs of this change installed, plans cached
       for (int i = 0; i < 3; i++) {
         execute(c, change);
@@ -72,6 +83,8 @@ public final class RefreshOverhead {
               if (window.equals("one row")) {
                 execute(c, change);
               }
+              Connection session = path == 3 ? sessions.open() : null; // opened outside the timing
+              Connection sessionCounted = session == null ? null : recorder.wrap(session);
               recorder.start();
               long start = System.nanoTime();
               switch (path) {
@@ -84,13 +97,17 @@ public final class RefreshOverhead {
                   }
                 }
                 default -> {
-                  try (CallableStatement s = counted.prepareCall("CALL freshet.refresh(?)")) {
+                  try (CallableStatement s = (session == null ? counted : sessionCounted)
+                      .prepareCall("CALL freshet.refresh(?)")) {
                     s.setString(1, name);
                     s.execute();
                   }
                 }
               }
               long nanos = System.nanoTime() - start;
+              if (session != null) {
+                session.close();
+              }
               samples.computeIfAbsent(PATHS.get(path) + "|" + window, k -> new ArrayList<>())
                   .add(recorder.stop(nanos));
             }

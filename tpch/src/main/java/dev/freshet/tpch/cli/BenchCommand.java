@@ -153,7 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Instead of batches: what a refresh of a tiny window costs beyond the statement that refreshes, "
           + "for --queries (default 1,6): --rounds times (take 50) each of the command line's refresh, a service pass "
           + "with only that stream table due and CALL freshet.refresh, with nothing in the window and after a one-row "
-          + "change, in this one JVM and session; per path the median total, the median time of the statement "
+          + "change, in this one JVM and session, and CALL freshet.refresh as the first statement of a new session "
+          + "(as pg_cron runs it); per path the median total, the median time of the statement "
           + "that refreshes, the rest, and the statements sent (commits included).")
   boolean overhead;
 
@@ -642,9 +643,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (created.stream().anyMatch(cr -> cr.error().isPresent())) {
       return 1;
     }
-    List<RefreshOverhead.Result> results = RefreshOverhead.measure(c, queries, rounds, line -> progress(out, line));
+    List<RefreshOverhead.Result> results = RefreshOverhead.measure(c, () -> connection.connectNamedOrStartEmbedded(out),
+        queries, rounds, line -> progress(out, line));
     out.println();
-    out.printf(Locale.ROOT, "TPC-H SF %s, %d round%s per path and window, in one JVM and session; medians. 'refresh "
+    out.printf(Locale.ROOT, "TPC-H SF %s, %d round%s per path and window, in one JVM and session (the last path: a "
+        + "session opened for each CALL, untimed); medians. 'refresh "
         + "statement' is the one that refreshes (the command line's and the service's CALL, CALL freshet.refresh, or "
         + "refresh_window when the command line's own steps run it); 'rest' is the refresh minus that statement (per "
         + "refresh, then the median): the other statements and the client's work.%n%n", sfText(), rounds,
