@@ -103,6 +103,16 @@ public final class ExplainCommand implements Callable<Integer> {
       out.println("-- State table " + Quoting.qualified(stratum.stateTable()) + ": stored state of");
       out.print(PlanPrinter.print(stratum.shape().aggregate(), List.of()));
       printShape(out, stratum.shape(), "   ", List.of());
+      java.util.SortedSet<String> ranges = compiled.rangeComparedColumns(stratum);
+      if (!ranges.isEmpty()) {
+        out.println("   Rows a join compares by range (" + String.join(", ", ranges.stream().map(Quoting::bareOrQuoted)
+            .toList()) + ") with a value that changes: when it changes, the rows between its old and new value "
+            + "are read from here through an index, not from the sources.");
+      }
+      java.util.SortedSet<String> indexed = compiled.indexedColumns(stratum);
+      if (!indexed.isEmpty()) {
+        out.println("   Indexed on: " + String.join(", ", indexed.stream().map(Quoting::bareOrQuoted).toList()) + ".");
+      }
       out.println();
     }
     printShape(out, compiled.shape().get(), "", compiled.columnNames());
@@ -206,7 +216,11 @@ public final class ExplainCommand implements Callable<Integer> {
               : inputFields.get(aggregate.getGroupSet().nth(k)));
         }
         out.println(indent.isEmpty() ? "-- Maintenance: DIFFERENTIAL, grouped" : "-- Maintenance: stored state");
+        boolean rows = aggregate.getAggCallList().isEmpty()
+            && aggregate.getGroupCount() == aggregate.getInput().getRowType().getFieldCount();
         out.println(indent + (grouped.scalar() ? "One stored row (an aggregate without GROUP BY)."
+            : rows ? "One stored row per distinct row of (" + String.join(", ", keys)
+                + "), with its number of copies in a hidden column."
             : "One stored row per group of (" + String.join(", ", keys)
                 + "), with the aggregate state in hidden columns."));
         for (int i = 0; i < aggregate.getAggCallList().size(); i++) {

@@ -121,21 +121,9 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
   /** The DDL creating the state tables, bottom-up, and the stream table, all empty. */
   public List<String> createStorage() {
     List<String> ddl = new java.util.ArrayList<>();
-    List<RelNode> plans = new java.util.ArrayList<>(); // every plan that reads a state table
-    strata.forEach(s -> plans.add(s.shape().input()));
-    shape.ifPresent(sh -> plans.add(sh.input()));
-    Map<List<String>, java.util.SortedSet<String>> joinKeys = dev.freshet.rules.SourceColumns.joinKeyNames(plans);
-    Map<List<String>, java.util.SortedSet<String>> rangeKeys = dev.freshet.rules.SourceColumns.rangeKeyNames(plans);
     for (Stratum s : strata) {
       ddl.addAll(stratumPrinter(s).createStorage());
-      java.util.SortedSet<String> indexed = new java.util.TreeSet<>(joinKeys.getOrDefault(s.stateTable(),
-          new java.util.TreeSet<>()));
-      if (s.shape().aggregate().getAggCallList().isEmpty()) {
-        // stored rows (ComparedRowsState) or distinct values: a column never updated in place, so an index on a
-        // column compared by range costs nothing at updates, and serves the rows between two values of the other side
-        indexed.addAll(rangeKeys.getOrDefault(s.stateTable(), new java.util.TreeSet<>()));
-      }
-      indexed.forEach(column -> ddl.add(stratumPrinter(s).joinKeyIndex(column)));
+      indexedColumns(s).forEach(column -> ddl.add(stratumPrinter(s).joinKeyIndex(column)));
     }
     if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
       TopRowsPrinter.rankIndex(topK, strata.getLast().stateTable()).ifPresent(ddl::add);
@@ -143,6 +131,40 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
     ddl.addAll(storage().createStorage(sql));
     ddl.add(WriteGuardPrinter.guard(target.parts()));
     return ddl;
+  }
+
+  /**
+   * The columns of stratum {@code s}'s state table that get an index (for {@link #createStorage} and explain): those a
+   * join above compares by equality, and for a state table of rows without aggregates, those a join compares by range
+   * ({@link #rangeComparedColumns}).
+   */
+  public java.util.SortedSet<String> indexedColumns(Stratum s) {
+    java.util.SortedSet<String> indexed = new java.util.TreeSet<>(dev.freshet.rules.SourceColumns
+        .joinKeyNames(plansReadingState()).getOrDefault(s.stateTable(), new java.util.TreeSet<>()));
+    indexed.addAll(rangeComparedColumns(s));
+    return indexed;
+  }
+
+  /**
+   * The columns of stratum {@code s}'s state table a join above compares by range ({@code <}, {@code >=} ...), when
+   * it holds rows without aggregates (ComparedRowsState's stored rows, or distinct values): a column never updated in
+   * place, so an index on it costs nothing at updates, and serves the delta term that reads the rows between two
+   * values of the other side. Empty for a state table of aggregates.
+   */
+  public java.util.SortedSet<String> rangeComparedColumns(Stratum s) {
+    if (!s.shape().aggregate().getAggCallList().isEmpty()) {
+      return new java.util.TreeSet<>();
+    }
+    return new java.util.TreeSet<>(dev.freshet.rules.SourceColumns.rangeKeyNames(plansReadingState())
+        .getOrDefault(s.stateTable(), new java.util.TreeSet<>()));
+  }
+
+  /** Every plan that may read a state table: the strata's inputs and the stream table's own. */
+  private List<RelNode> plansReadingState() {
+    List<RelNode> plans = new java.util.ArrayList<>();
+    strata.forEach(s -> plans.add(s.shape().input()));
+    shape.ifPresent(sh -> plans.add(sh.input()));
+    return plans;
   }
 
   /**

@@ -90,6 +90,33 @@ class CliExplainTest {
     assertTrue(!shape.contains("EXPR$") && !shape.contains("$f"), shape);
   }
 
+  /**
+   * A state table of rows without aggregates says so, and what it is for when a join compares its rows by range with
+   * a value that changes (the orders above the average, kept with an index on the amount: plan revision 2); each
+   * state table names its indexes, as create made them.
+   */
+  @Test
+  void storedComparedRowsAreNamedWithTheirIndexes(TestDatabase db) throws Exception {
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "above_average", "--query",
+        "SELECT o.id, o.amount FROM orders o WHERE o.amount > (SELECT avg(amount) FROM orders)").exitCode());
+    CliRun run = CliRun.run(url, "explain", "above_average");
+    assertEquals(0, run.exitCode(), run.transcript());
+    String out = run.out();
+    assertTrue(out.contains("   One stored row per distinct row of (id, amount), with its number of copies in a hidden "
+        + "column.\n   Rows a join compares by range (amount) with a value that changes: when it changes, the rows "
+        + "between its old and new value are read from here through an index, not from the sources.\n   Indexed on: "
+        + "amount.\n"), run.transcript());
+    assertTrue(out.contains("   One stored row (an aggregate without GROUP BY).\n"), run.transcript());
+    assertFalse(out.contains("(id, amount), with the aggregate state"), run.transcript());
+    var stored = java.util.regex.Pattern.compile("-- State table \"freshet_state\"\\.\"([^\"]+)\": stored state of\n"
+        + "Aggregate\\(group=\\[id, amount\\]\\)").matcher(out);
+    assertTrue(stored.find(), run.transcript());
+    String table = stored.group(1);
+    assertEquals(1L, ((Number) db.scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = 'freshet_state' "
+        + "AND tablename = '" + table + "' AND indexdef LIKE '%(amount)'")).longValue(), run.transcript());
+  }
+
   @Test
   void fullTableHasNoDeltaPlans(TestDatabase db) {
     String url = db.jdbcUrl();
