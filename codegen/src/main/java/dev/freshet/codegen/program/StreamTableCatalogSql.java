@@ -46,6 +46,20 @@ public final class StreamTableCatalogSql {
       JOIN pg_catalog.pg_namespace n ON n.oid = b.relnamespace AND n.nspname = 'freshet_changes'
       WHERE s.stream_table_id = ?""";
 
+  /**
+   * Whether stream table {@code $1} has the session forms of its change tables and differential programs installed
+   * (catalog V37), as refresh_window requires of a small window to run them: every source and every program for
+   * changed sources has one. False when it has no differential program.
+   */
+  public static final String SESSION_FORMS = """
+      WITH st (id) AS (SELECT ?::bigint)
+      SELECT EXISTS (SELECT FROM freshet.refresh_programs p WHERE p.stream_table_id = st.id AND p.changed_mask <> 0)
+        AND NOT EXISTS (SELECT FROM freshet.refresh_programs p
+                        WHERE p.stream_table_id = st.id AND p.changed_mask <> 0 AND p.session_step_sql IS NULL)
+        AND NOT EXISTS (SELECT FROM freshet.refresh_sources s
+                        WHERE s.stream_table_id = st.id AND (s.session_table IS NULL OR s.window_rows_upto IS NULL))
+      FROM st""";
+
   /** Takes the id the next stream table gets from the catalog's sequence, and returns it. */
   public static final String RESERVE_ID =
       "SELECT nextval(pg_catalog.pg_get_serial_sequence('freshet.stream_tables', 'id'))";

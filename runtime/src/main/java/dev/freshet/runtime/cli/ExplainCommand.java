@@ -74,11 +74,13 @@ public final class ExplainCommand implements Callable<Integer> {
     CompiledStreamTable compiled;
     StoredStreamTable stored;
     Map<List<String>, List<StoredColumn>> storedColumns;
+    boolean sessionForms;
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
       VerifyCommand.requireStreamTable(c, name);
       compiled = StreamTables.compiled(c, name);
       stored = StreamTables.status(c, name, 0).table();
       storedColumns = StreamTables.storedColumns(c, compiled);
+      sessionForms = StreamTables.hasSessionForms(c, stored.id());
     }
     List<ChangedSet> sets = changedSets(compiled);
     out.println("stream table " + compiled.target() + ": " + compiled.effectiveMode());
@@ -121,6 +123,14 @@ public final class ExplainCommand implements Callable<Integer> {
       out.println(compiled.definingSql() + ";");
     }
     out.println("Row identity: " + compiled.storage().identity().describe() + ".");
+    out.println(sessionForms
+        ? "Small windows: a window of at most freshet.small_window_rows changes (100 unless set) runs the session form "
+            + "of the programs below: the same statements over temporary tables the session keeps (named for the "
+            + "table, such as \"Δgroups·3f2a9c1b7d0e\"), prepared once per session; refresh --profile marks its "
+            + "steps 'prepared'."
+        : "Small windows: no session forms installed (created before catalog V37, a statement that cannot be "
+            + "prepared, or a session table of a type that is not built in: docs/operations.md); every window runs "
+            + "the programs as printed.");
     for (CompiledStreamTable.Source source : compiled.sources()) {
       source.rowFilter().ifPresent(filter -> out.println("Change table of " + Quoting.qualified(source.name())
           + ": only the window's rows where " + ChangeTablePrinter.condition(filter)

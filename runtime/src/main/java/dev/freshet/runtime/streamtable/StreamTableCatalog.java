@@ -64,6 +64,16 @@ final class StreamTableCatalog {
     }
   }
 
+  /** {@link StreamTableCatalogSql#SESSION_FORMS} of stream table {@code id}. */
+  static boolean hasSessionForms(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.SESSION_FORMS)) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    }
+  }
+
   /**
    * {@code name} is no stream table: said as {@code freshet drop} says it of another relation ({@code "public"."orders"
    * is a table, not a stream table}), else that there is none (which reads as if the name were misspelt).

@@ -1416,6 +1416,14 @@ public final class StreamTables {
     });
   }
 
+  /**
+   * Whether stream table {@code id} has the session forms of its change tables and differential programs installed
+   * (catalog V37), which a refresh of a small window runs (for explain).
+   */
+  public static boolean hasSessionForms(Connection c, long id) throws SQLException {
+    return StreamTableCatalog.hasSessionForms(c, id);
+  }
+
   /** The compiled form of a stream table (for explain and tests). */
   public static CompiledStreamTable compiled(Connection c, String name) throws SQLException {
     QualifiedName target = QualifiedName.parse(c, name);

@@ -117,6 +117,30 @@ class CliExplainTest {
         + "AND tablename = '" + table + "' AND indexdef LIKE '%(amount)'")).longValue(), run.transcript());
   }
 
+  /**
+   * Whether a small window runs the session forms of the programs (catalog V37) is read from what is installed:
+   * created now, it has them; without one program's, it has none, and explain says every window runs as printed.
+   */
+  @Test
+  void sessionFormsAreNamedAsInstalled(TestDatabase db) throws Exception {
+    String url = db.jdbcUrl();
+    assertEquals(0, CliRun.run(url, "create", "region_amounts", "--query",
+        "SELECT c.region, sum(o.amount) AS total FROM orders o JOIN customers c ON c.id = o.customer_id "
+            + "GROUP BY c.region").exitCode());
+    CliRun with = CliRun.run(url, "explain", "region_amounts");
+    assertEquals(0, with.exitCode(), with.transcript());
+    assertTrue(with.out().contains("\nSmall windows: a window of at most freshet.small_window_rows changes (100 unless "
+        + "set) runs the session form of the programs below: "), with.transcript());
+    db.execute("UPDATE freshet.refresh_programs SET session_step_sql = NULL WHERE changed_mask <> 0 AND "
+        + "stream_table_id = (SELECT id FROM freshet.stream_tables WHERE table_name = 'region_amounts') "
+        + "AND changed_mask = (SELECT min(changed_mask) FROM freshet.refresh_programs p WHERE p.changed_mask <> 0 "
+        + "AND p.stream_table_id = refresh_programs.stream_table_id)");
+    CliRun without = CliRun.run(url, "explain", "region_amounts");
+    assertEquals(0, without.exitCode(), without.transcript());
+    assertTrue(without.out().contains("\nSmall windows: no session forms installed ("), without.transcript());
+    assertTrue(without.out().contains("every window runs the programs as printed.\n"), without.transcript());
+  }
+
   @Test
   void fullTableHasNoDeltaPlans(TestDatabase db) {
     String url = db.jdbcUrl();
