@@ -113,7 +113,8 @@ public final class ExplainCommand implements Callable<Integer> {
       }
       java.util.SortedSet<String> indexed = compiled.indexedColumns(stratum);
       if (!indexed.isEmpty()) {
-        out.println("   Indexed on: " + String.join(", ", indexed.stream().map(Quoting::bareOrQuoted).toList()) + ".");
+        out.println("   Indexed on: " + String.join(", ", indexed.stream().map(Quoting::bareOrQuoted).toList())
+            + " (and the hash of each row's group).");
       }
       out.println();
     }

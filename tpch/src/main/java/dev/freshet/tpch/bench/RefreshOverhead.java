@@ -83,33 +83,35 @@ public final class RefreshOverhead {
               if (window.equals("one row")) {
                 execute(c, change);
               }
-              Connection session = path == 3 ? sessions.open() : null; // opened outside the timing
-              Connection sessionCounted = session == null ? null : recorder.wrap(session);
-              recorder.start();
-              long start = System.nanoTime();
-              switch (path) {
-                case 0 -> StreamTables.refresh(counted, name);
-                case 1 -> {
-                  for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(counted, due, attempt -> { })) {
-                    if (a.error() != null) {
-                      throw new IllegalStateException("the service's refresh of " + name + " failed", a.error());
+              Connection session = path == 3 ? sessions.open() : null; // opened and closed outside the timing
+              try {
+                Connection via = session == null ? counted : recorder.wrap(session);
+                recorder.start();
+                long start = System.nanoTime();
+                switch (path) {
+                  case 0 -> StreamTables.refresh(counted, name);
+                  case 1 -> {
+                    for (RefreshScheduler.Attempt a : RefreshScheduler.runDue(counted, due, attempt -> { })) {
+                      if (a.error() != null) {
+                        throw new IllegalStateException("the service's refresh of " + name + " failed", a.error());
+                      }
+                    }
+                  }
+                  default -> {
+                    try (CallableStatement s = via.prepareCall("CALL freshet.refresh(?)")) {
+                      s.setString(1, name);
+                      s.execute();
                     }
                   }
                 }
-                default -> {
-                  try (CallableStatement s = (session == null ? counted : sessionCounted)
-                      .prepareCall("CALL freshet.refresh(?)")) {
-                    s.setString(1, name);
-                    s.execute();
-                  }
+                long nanos = System.nanoTime() - start;
+                samples.computeIfAbsent(PATHS.get(path) + "|" + window, k -> new ArrayList<>())
+                    .add(recorder.stop(nanos));
+              } finally {
+                if (session != null) {
+                  session.close();
                 }
               }
-              long nanos = System.nanoTime() - start;
-              if (session != null) {
-                session.close();
-              }
-              samples.computeIfAbsent(PATHS.get(path) + "|" + window, k -> new ArrayList<>())
-                  .add(recorder.stop(nanos));
             }
           }
         }
