@@ -12,6 +12,7 @@ import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Union;
@@ -19,6 +20,7 @@ import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -54,6 +56,9 @@ public class FreshetRelToSqlConverter extends RelToSqlConverter {
   /** For each set operation being printed, the names in use around it (before its first branch). */
   private final Map<RelNode, Set<String>> aroundSetOp = new IdentityHashMap<>();
 
+  /** The inputs of set operations printed so far: a projection of a join among them names every column. */
+  private final Set<RelNode> setOpBranches = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
   /** When set, the branches of a UNION ALL of delta terms are marked with the sources they need (DeltaTermMarks). */
   private final @Nullable RequiredChanges requiredChanges;
 
@@ -79,6 +84,7 @@ public class FreshetRelToSqlConverter extends RelToSqlConverter {
     if (i == 0) {
       aroundSetOp.put(parent, new LinkedHashSet<>(aliasSet));
     }
+    setOpBranches.add(parent.getInput(i));
     Set<String> inUse = new LinkedHashSet<>(aliasSet); // around it, and the branches before this one
     aliasSet.clear();
     aliasSet.addAll(aroundSetOp.get(parent));
@@ -92,6 +98,30 @@ public class FreshetRelToSqlConverter extends RelToSqlConverter {
         aroundSetOp.remove(parent);
       }
     }
+  }
+
+  /**
+   * A projection of every column of a join, in order, that is a branch of a set operation ({@link
+   * UnionBranchNamesShuttle} puts one there) selects each column under the plan's name ({@code "join_2"."i0" AS "c1"}). Calcite prints a projection of every
+   * column, in order and under the same names, as {@code SELECT *}, whose columns PostgreSQL names as the FROM items
+   * print them (a sub-select's {@code "i0"} where the plan says {@code c1}, or a name twice); a union takes the names of
+   * its columns from its first branch, so a select above it missed {@code c1} (property soak seed 807) or found
+   * {@code i0} ambiguous (seed 5).
+   */
+  @Override
+  public Result visit(Project e) {
+    if (!setOpBranches.contains(e) || !(e.getInput().stripped() instanceof Join) || !e.getVariablesSet().isEmpty()
+        || !org.apache.calcite.rex.RexUtil.isIdentity(e.getProjects(), e.getInput().getRowType())) {
+      return super.visit(e); // any other projection selects its columns by name already
+    }
+    Result x = visitInput(e, 0, Clause.SELECT);
+    Builder builder = x.builder(e);
+    List<SqlNode> selectList = new java.util.ArrayList<>();
+    for (RexNode project : e.getProjects()) {
+      addSelect(selectList, builder.context.toSql(null, project), e.getRowType());
+    }
+    builder.setSelect(new SqlNodeList(selectList, SqlParserPos.ZERO));
+    return builder.result();
   }
 
   /**

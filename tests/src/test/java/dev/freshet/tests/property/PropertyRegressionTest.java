@@ -525,4 +525,24 @@ class PropertyRegressionTest {
         -- @freshet refresh st
         """);
   }
+
+  /**
+   * Uncomparable (seed 807, 1,000 tries): the recompute that verify and the oracle run expands the LEFT JOIN into a
+   * union whose first branch is the join, and the DISTINCT sub-query printed its column as {@code "union"."i0"} where
+   * the plan names it {@code c1}; the branch printed as {@code SELECT *} named it {@code i0}, so the select above the
+   * union found no {@code c1} (SQLSTATE 42703). A join as a union branch now selects each column under the plan's name.
+   */
+  @Test
+  void aJoinBranchOverASubQueryNamesItsColumnsAsThePlan(TestDatabase db) throws Exception {
+    replay(db, """
+        CREATE TABLE t1 (i0 int, h1 bytea NOT NULL);
+        CREATE TABLE t3 (i0 int NOT NULL, b1 bigint NOT NULL, PRIMARY KEY (i0, b1));
+        -- @freshet create st
+        SELECT b.i0 AS c1, CAST(a.i0 AS text) AS c2 FROM t1 a FULL JOIN t1 b ON a.h1 = b.h1 AND a.h1 <> '\\x' WHERE b.h1 <= '\\x00' UNION ALL SELECT b.c1 AS c1, CAST(a.i0 AS text) AS c2 FROM t1 a LEFT JOIN (SELECT DISTINCT x.i0 AS c1, 3 AS c2 FROM t1 x LEFT JOIN t3 y ON x.i0 = y.b1 AND x.i0 = y.i0 AND x.i0 IN (-1, 1, 2)) b ON a.i0 = b.c2 AND a.i0 = b.c1 AND b.c1 <= 3 ORDER BY 2 DESC, 2 LIMIT 1;
+        BEGIN;
+        INSERT INTO t1 (i0, h1) VALUES (1, '\\x00'), (3, '\\x01');
+        COMMIT;
+        -- @freshet refresh st
+        """);
+  }
 }
