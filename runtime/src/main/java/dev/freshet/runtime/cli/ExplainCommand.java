@@ -101,17 +101,18 @@ public final class ExplainCommand implements Callable<Integer> {
     out.println("-- Logical plan");
     out.print(PlanPrinter.print(compiled.plan().orElseThrow().rel(), compiled.columnNames()));
     out.println();
+    CompiledStreamTable.StateIndexes indexes = compiled.stateIndexes();
     for (Stratum stratum : compiled.strata()) {
       out.println("-- State table " + Quoting.qualified(stratum.stateTable()) + ": stored state of");
       out.print(PlanPrinter.print(stratum.shape().aggregate(), List.of()));
       printShape(out, stratum.shape(), "   ", List.of());
-      java.util.SortedSet<String> ranges = compiled.rangeComparedColumns(stratum);
+      java.util.SortedSet<String> ranges = indexes.rangeCompared(stratum);
       if (!ranges.isEmpty()) {
         out.println("   Rows a join compares by range (" + String.join(", ", ranges.stream().map(Quoting::bareOrQuoted)
             .toList()) + ") with a value that changes: when it changes, the rows between its old and new value "
             + "are read from here through an index, not from the sources.");
       }
-      java.util.SortedSet<String> indexed = compiled.indexedColumns(stratum);
+      java.util.SortedSet<String> indexed = indexes.indexed(stratum);
       if (!indexed.isEmpty()) {
         out.println("   Indexed on: " + String.join(", ", indexed.stream().map(Quoting::bareOrQuoted).toList())
             + " (and the hash of each row's group).");

@@ -121,9 +121,10 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
   /** The DDL creating the state tables, bottom-up, and the stream table, all empty. */
   public List<String> createStorage() {
     List<String> ddl = new java.util.ArrayList<>();
+    StateIndexes indexes = stateIndexes();
     for (Stratum s : strata) {
       ddl.addAll(stratumPrinter(s).createStorage());
-      indexedColumns(s).forEach(column -> ddl.add(stratumPrinter(s).joinKeyIndex(column)));
+      indexes.indexed(s).forEach(column -> ddl.add(stratumPrinter(s).joinKeyIndex(column)));
     }
     if (shape.isPresent() && shape.get() instanceof MaintenanceShape.TopK topK) {
       TopRowsPrinter.rankIndex(topK, strata.getLast().stateTable()).ifPresent(ddl::add);
@@ -134,29 +135,44 @@ public record CompiledStreamTable(QualifiedName target, String sql, Optional<Log
   }
 
   /**
-   * The columns of stratum {@code s}'s state table that get an index (for {@link #createStorage} and explain): those a
-   * join above compares by equality, and for a state table of rows without aggregates, those a join compares by range
-   * ({@link #rangeComparedColumns}).
+   * Each state table's columns that get an index (for {@link #createStorage} and explain), by state table: those a
+   * join above compares by equality, and for a state table of rows without aggregates (ComparedRowsState's stored
+   * rows, or distinct values) those a join compares by range ({@code <}, {@code >=} ...) too: a column never updated
+   * in place, so an index on it costs nothing at updates, and serves the delta term that reads the rows between two
+   * values of the other side ({@link StateIndexes#rangeCompared}).
    */
-  public java.util.SortedSet<String> indexedColumns(Stratum s) {
-    java.util.SortedSet<String> indexed = new java.util.TreeSet<>(dev.freshet.rules.SourceColumns
-        .joinKeyNames(plansReadingState()).getOrDefault(s.stateTable(), new java.util.TreeSet<>()));
-    indexed.addAll(rangeComparedColumns(s));
-    return indexed;
+  public StateIndexes stateIndexes() {
+    List<RelNode> plans = plansReadingState();
+    Map<List<String>, java.util.SortedSet<String>> joinKeys = dev.freshet.rules.SourceColumns.joinKeyNames(plans);
+    Map<List<String>, java.util.SortedSet<String>> rangeKeys = dev.freshet.rules.SourceColumns.rangeKeyNames(plans);
+    Map<List<String>, java.util.SortedSet<String>> indexed = new java.util.LinkedHashMap<>();
+    Map<List<String>, java.util.SortedSet<String>> ranges = new java.util.LinkedHashMap<>();
+    for (Stratum s : strata) {
+      java.util.SortedSet<String> range = s.shape().aggregate().getAggCallList().isEmpty()
+          ? new java.util.TreeSet<>(rangeKeys.getOrDefault(s.stateTable(), new java.util.TreeSet<>()))
+          : new java.util.TreeSet<>();
+      java.util.SortedSet<String> columns = new java.util.TreeSet<>(joinKeys.getOrDefault(s.stateTable(),
+          new java.util.TreeSet<>()));
+      columns.addAll(range);
+      indexed.put(s.stateTable(), columns);
+      ranges.put(s.stateTable(), range);
+    }
+    return new StateIndexes(indexed, ranges);
   }
 
   /**
-   * The columns of stratum {@code s}'s state table a join above compares by range ({@code <}, {@code >=} ...), when
-   * it holds rows without aggregates (ComparedRowsState's stored rows, or distinct values): a column never updated in
-   * place, so an index on it costs nothing at updates, and serves the delta term that reads the rows between two
-   * values of the other side. Empty for a state table of aggregates.
+   * {@link #stateIndexes()}: per state table, its indexed columns, and those of them a join compares by range.
    */
-  public java.util.SortedSet<String> rangeComparedColumns(Stratum s) {
-    if (!s.shape().aggregate().getAggCallList().isEmpty()) {
-      return new java.util.TreeSet<>();
+  public record StateIndexes(Map<List<String>, java.util.SortedSet<String>> indexed,
+      Map<List<String>, java.util.SortedSet<String>> rangeCompared) {
+
+    public java.util.SortedSet<String> indexed(Stratum s) {
+      return indexed.getOrDefault(s.stateTable(), new java.util.TreeSet<>());
     }
-    return new java.util.TreeSet<>(dev.freshet.rules.SourceColumns.rangeKeyNames(plansReadingState())
-        .getOrDefault(s.stateTable(), new java.util.TreeSet<>()));
+
+    public java.util.SortedSet<String> rangeCompared(Stratum s) {
+      return rangeCompared.getOrDefault(s.stateTable(), new java.util.TreeSet<>());
+    }
   }
 
   /** Every plan that may read a state table: the strata's inputs and the stream table's own. */
