@@ -87,20 +87,14 @@ public final class RefreshProgramPrinter {
   public static RefreshProgram full(List<StateTable> stateTables, StoredTablePrinter streamTable, String definingSql,
       List<StoredColumn> stored) {
     List<RefreshStep> steps = new ArrayList<>();
-    if (!stateTables.isEmpty()) {
+    for (StateTable table : stateTables) {
       // Whole state tables are computed here, where PostgreSQL's row estimates for decorrelated
       // sub-queries (value generators joined back) can be off by orders of magnitude: nested loops
-      // then ran TPC-H Q21's state for minutes, hash joins in a second.
+      // then ran TPC-H Q21's state for minutes, hash joins in a second. (fullSteps sets it back after.)
       steps.add(new RefreshStep.Statement(WHOLE_TABLES));
-    }
-    for (StateTable table : stateTables) {
-      steps.add(new RefreshStep.Statement(table.printer().materializeFull(table.stored())));
-      steps.add(new RefreshStep.Statement(table.printer().apply(false)));
-      steps.add(new RefreshStep.Statement(table.printer().dropTemporary()));
-      steps.add(new RefreshStep.Statement(table.printer().analyze()));
-    }
-    if (!stateTables.isEmpty()) {
-      steps.add(new RefreshStep.Statement("RESET enable_nestloop"));
+      GroupedRefreshPrinter printer = table.printer();
+      steps.addAll(printer.fullSteps(table.stored(), List.of(new RefreshStep.Statement(printer.apply(false)),
+          new RefreshStep.Statement(printer.dropTemporary()), new RefreshStep.Statement(printer.analyze()))));
     }
     steps.addAll(streamTable.full(definingSql, stored));
     return writing(steps);

@@ -54,6 +54,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   private static final String RESCAN_KEYS = "__freshet_rescan";
   private static final String AGG_VALUES = "__freshet_agg";
   private static final String ROWS = "__freshet_rows";
+  private static final String NEW_ROWS = "__freshet_new";
   /**
    * The column of {@value #STATE_TABLE} holding, in a differential refresh, the address ({@code ctid}) of the
    * group's stored row, NULL for a new group: the statements after it find the stored row there, where looking
@@ -375,10 +376,54 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   }
 
   /**
-   * Full refresh, step 1: every group's new row, and a zero-count row for each stored group that is gone.
-   * The stored groups are matched on the identity hash first: {@code IS NOT DISTINCT FROM} alone cannot
-   * be hashed, and a nested loop over every stored group and every new one took 5.5 minutes for TPC-H Q2's
-   * 160,000 parts at SF-1. {@code stored} are the storage columns, for the types of the user's columns.
+   * A full refresh's steps: every group's new state into {@value #FULL_TABLE} ({@link #materializeFullState}), the
+   * groups that differ from their stored rows into {@value #STATE_TABLE} ({@link #materializeFull}), hash joins
+   * only, then {@code after} (the figures and the MERGE of a stream table; a state table's MERGE).
+   *
+   * <p>Hash joins for the difference: both sides are whole tables, and PostgreSQL, estimating a fresh temporary
+   * table without statistics, chose a merge join reading the stored groups through their hash index, in hash
+   * order, one heap page each (TPC-H Q18's 1.5 million orders at SF-1: 3.8 s against 1.2 for the hash join). The
+   * settings are set back at once: the MERGE that follows finds few changed groups by their index.
+   */
+  public List<RefreshStep> fullSteps(List<StoredColumn> stored, List<RefreshStep> after) {
+    List<RefreshStep> steps = new ArrayList<>();
+    steps.add(new RefreshStep.Statement(materializeFullState()));
+    steps.add(new RefreshStep.Statement(HASH_JOINS_ONLY));
+    steps.add(new RefreshStep.Statement(materializeFull(stored)));
+    steps.add(new RefreshStep.Statement("RESET enable_mergejoin"));
+    steps.add(new RefreshStep.Statement("RESET enable_nestloop"));
+    steps.add(new RefreshStep.Statement("DROP TABLE " + q(FULL_TABLE)));
+    steps.addAll(after);
+    return steps;
+  }
+
+  /** Hash joins for the statement that follows (merge joins and nested loops off until reset). */
+  static final String HASH_JOINS_ONLY =
+      "SELECT pg_catalog.set_config('enable_mergejoin', 'off', true), pg_catalog.set_config('enable_nestloop', "
+          + "'off', true)";
+
+  /** Temporary table of a full refresh: every group's new state and its identity hash. */
+  public static final String FULL_TABLE = "Δfull";
+
+  /**
+   * Full refresh, step 1: every group's new state, with its identity hash (an md5 per group, computed once:
+   * TPC-H Q18 at SF-1 has 1.5 million groups).
+   */
+  public String materializeFullState() {
+    String state = QuerySqlPrinter.print(stateRel(shape.input()));
+    return "CREATE TEMPORARY TABLE " + q(FULL_TABLE) + " ON COMMIT DROP AS\nSELECT f.*, "
+        + SqlText.hash("f", keyColumns(), keyTypes()) + " AS " + q(FULL_HASH) + "\nFROM (\n" + indent(state, 2)
+        + "\n) AS f";
+  }
+
+  /**
+   * Full refresh, step 2: the new row of each group that is new or whose row differs from the stored one, and a
+   * zero-count row for each stored group that is gone; groups whose stored row is the new one are left out, so
+   * that the MERGE and the figures after it read only what changed (a refresh of TPC-H Q18 at SF-1 merged 1.5
+   * million groups, comparing each one's text, to change 9,000). The stored groups are matched on the identity
+   * hash first: {@code IS NOT DISTINCT FROM} alone cannot be hashed, and a nested loop over every stored group
+   * and every new one took 5.5 minutes for TPC-H Q2's 160,000 parts at SF-1. {@code stored} are the storage
+   * columns, for the types of the user's columns.
    */
   public String materializeFull(List<StoredColumn> stored) {
     List<String> keyCols = keyColumns();
@@ -388,19 +433,15 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
       gone.add("NULL");
     }
     gone.add("st." + q(HiddenColumns.HASH));
-    String state = QuerySqlPrinter.print(stateRel(shape.input()));
-    // each group's identity hash once: for the stored groups that are gone, and as the new row's (an md5 per
-    // group; TPC-H Q18 at SF-1 has 1.5 million, and computing it twice took 1.2 of the statement's 7.3 s)
-    String stateCte = q("__freshet_full") + " AS (\n" + indent(state, 2) + "\n),\n"
-        + q("__freshet_full_hashed") + " AS (\n  SELECT f.*, " + SqlText.hash("f", keyCols, keyTypes()) + " AS "
-        + q(FULL_HASH) + " FROM " + q("__freshet_full") + " AS f\n),\n"
-        + q("__freshet_state") + " AS (\n  SELECT * FROM " + q("__freshet_full_hashed") + "\n"
+    String stateCte = q("__freshet_state") + " AS (\n  SELECT * FROM " + q(FULL_TABLE) + "\n"
         + (keys.isEmpty() ? "" : "  UNION ALL\n  SELECT " + join(gone) + " FROM " + targetName() + " AS st\n"
-            + "  WHERE NOT EXISTS (SELECT 1 FROM " + q("__freshet_full_hashed") + " AS f WHERE f." + q(FULL_HASH)
+            + "  WHERE NOT EXISTS (SELECT 1 FROM " + q(FULL_TABLE) + " AS f WHERE f." + q(FULL_HASH)
             + " = st." + q(HiddenColumns.HASH) + "\n    AND "
             + SqlText.sameValues("f", "st", keyCols).replace("\n", "\n  ") + ")\n")
         + ")";
-    return materialize(stateCte, stored, FULL_HASH, false);
+    String unchanged = "SELECT 1 FROM " + targetName() + " AS st WHERE " + matching(false).replace("\n  ", " ")
+        + "\n    AND NOT (" + valuesDiffer().replace("\n", "\n    ") + ")";
+    return materialize(stateCte, stored, FULL_HASH, false, unchanged);
   }
 
   /** The column of a full refresh's new groups holding their identity hash, computed once. */
@@ -552,6 +593,12 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
    */
   /** {@code withRow}: {@value #ROW} is a column of {@code __freshet_state}, and of the table made. */
   private String materialize(String stateCtes, List<StoredColumn> stored, String stateHash, boolean withRow) {
+    return materialize(stateCtes, stored, stateHash, withRow, null);
+  }
+
+  /** {@code unchanged}: a sub-query finding the stored row equal to a new row {@code d}, which is then left out. */
+  private String materialize(String stateCtes, List<StoredColumn> stored, String stateHash, boolean withRow,
+      String unchanged) {
     List<String> items = new ArrayList<>();
     for (int i = 0; i < userColumns.size(); i++) {
       items.add("CAST(" + col("r", userColumns.get(i)) + " AS " + typeOf(stored, userColumns.get(i)) + ") AS "
@@ -563,10 +610,14 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     if (withRow) {
       items.add(col("r", ROW));
     }
-    return "CREATE TEMPORARY TABLE " + q(STATE_TABLE) + " ON COMMIT DROP AS\nWITH " + stateCtes + ",\n"
-        + aggValuesCte(stateHash, withRow) + ",\n" + q(ROWS) + " AS (\n" + indent(finisherSql(withRow), 2)
-        + "\n)\nSELECT "
-        + String.join(",\n  ", items) + "\nFROM " + q(ROWS) + " AS r";
+    String rows = "SELECT " + String.join(",\n  ", items) + "\nFROM " + q(ROWS) + " AS r";
+    String ctes = "WITH " + stateCtes + ",\n" + aggValuesCte(stateHash, withRow) + ",\n" + q(ROWS) + " AS (\n"
+        + indent(finisherSql(withRow), 2) + "\n)";
+    if (unchanged != null) {
+      ctes += ",\n" + q(NEW_ROWS) + " AS (\n" + indent(rows, 2) + "\n)";
+      rows = "SELECT d.*\nFROM " + q(NEW_ROWS) + " AS d\nWHERE NOT EXISTS (" + unchanged + ")";
+    }
+    return "CREATE TEMPORARY TABLE " + q(STATE_TABLE) + " ON COMMIT DROP AS\n" + ctes + "\n" + rows;
   }
 
   /**
@@ -638,8 +689,8 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   /** {@inheritDoc} Every group is recomputed from the plan's input; {@code definingSql} is not needed. */
   @Override
   public List<RefreshStep> full(String definingSql, List<StoredColumn> stored) {
-    return List.of(new RefreshStep.Statement(materializeFull(stored)), new RefreshStep.Figures(counts(false)),
-        new RefreshStep.Statement(apply(false)), new RefreshStep.Statement(dropTemporary()));
+    return fullSteps(stored, List.of(new RefreshStep.Figures(counts(false)), new RefreshStep.Statement(apply(false)),
+        new RefreshStep.Statement(dropTemporary())));
   }
 
   /** {@inheritDoc} Groups are filled from the plan (their state comes from it): the other reading is the query. */
