@@ -136,4 +136,36 @@ class FullGroupsScenarioTest {
       assertEquals(1, StreamTables.drop(c, "fg_big", false).size());
     }
   }
+
+  /**
+   * A sum's count of non-NULL values is {@code COUNT(*)} when the summed value cannot be NULL (PostgreSQL computed
+   * {@code a * b} again for {@code COUNT(a * b)}: TPC-H Q1's recompute 3.6–4.3 s against 2.4–2.5), and counts the
+   * values when it can: a group whose values are all NULL sums to NULL, one with some to their sum.
+   */
+  @Test
+  void aSumOfValuesThatCannotBeNullCountsRows(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "DROP TABLE IF EXISTS fg_v",
+          "CREATE TABLE fg_v (id int PRIMARY KEY, k int, a int NOT NULL, b numeric NOT NULL, n numeric)",
+          "INSERT INTO fg_v VALUES (1, 1, 2, 1.5, NULL), (2, 1, 3, 2.5, NULL), (3, 2, 1, 0.5, 7), (4, 2, 4, 1, NULL)");
+      StreamTables.create(c, "fg_sums", "SELECT k, sum(a * b) AS s, avg(b) AS m, sum(n) AS t, avg(n) AS u FROM fg_v "
+          + "GROUP BY k", Mode.DIFFERENTIAL, null);
+      Oracle.assertFresh(c, "fg_sums");
+      exec(c, "UPDATE fg_v SET n = 1 WHERE id = 1", "UPDATE fg_v SET n = NULL WHERE id = 3",
+          "INSERT INTO fg_v VALUES (5, 3, 5, 2, NULL)");
+      assertEquals(Mode.FULL, StreamTables.refresh(c, "fg_sums", false, true).modeUsed());
+      Oracle.assertFresh(c, "fg_sums");
+      assertEquals(List.of("1|10.5|2.0000000000000000|1|1.00000000000000000000", "2|4.5|0.75000000000000000000|null|null",
+          "3|10|2.0000000000000000|null|null"), rows(c, "SELECT k, s, m, t, u FROM fg_sums ORDER BY k"));
+
+      String state = rows(c, "SELECT s FROM freshet.refresh_programs p JOIN freshet.stream_tables st "
+          + "ON st.id = p.stream_table_id, unnest(p.step_sql) AS s WHERE st.table_name = 'fg_sums' "
+          + "AND p.changed_mask = 0 AND s LIKE 'CREATE TEMPORARY TABLE \"Δfull\"%'").get(0);
+      // COUNT(*) for the group, for sum(a * b) and for avg(b); the values of n counted for sum(n) and avg(n)
+      assertEquals(5, state.split("COUNT\\(", -1).length - 1, state);
+      assertEquals(3, state.split("COUNT\\(\\*\\)", -1).length - 1, state);
+      assertEquals(2, state.split("COUNT\\(\"n\"\\)", -1).length - 1, state);
+      assertEquals(1, StreamTables.drop(c, "fg_sums", false).size());
+    }
+  }
 }
