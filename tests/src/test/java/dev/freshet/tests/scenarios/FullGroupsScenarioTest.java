@@ -165,6 +165,19 @@ class FullGroupsScenarioTest {
       assertEquals(5, state.split("COUNT\\(", -1).length - 1, state);
       assertEquals(3, state.split("COUNT\\(\\*\\)", -1).length - 1, state);
       assertEquals(2, state.split("COUNT\\(\"n\"\\)", -1).length - 1, state);
+
+      // a differential refresh tests only n for NULL in the changed rows
+      exec(c, "UPDATE fg_v SET a = a + 1, n = NULL WHERE id = 1", "DELETE FROM fg_v WHERE id = 5",
+          "INSERT INTO fg_v VALUES (6, 2, 1, 1, 3)");
+      assertEquals(Mode.DIFFERENTIAL, StreamTables.refresh(c, "fg_sums", false, false).modeUsed());
+      Oracle.assertFresh(c, "fg_sums");
+      assertEquals(List.of("1|12.0|2.0000000000000000|null|null", "2|5.5|0.83333333333333333333|3|3.0000000000000000"),
+          rows(c, "SELECT k, s, m, t, u FROM fg_sums ORDER BY k"));
+      List<String> tests = rows(c, "SELECT (length(s) - length(replace(s, 'IS NOT NULL', ''))) / 11 "
+          + "FROM freshet.refresh_programs p JOIN freshet.stream_tables st ON st.id = p.stream_table_id, "
+          + "unnest(p.step_sql) AS s WHERE st.table_name = 'fg_sums' AND p.changed_mask <> 0 "
+          + "AND s LIKE '%Δgroup_sums%'");
+      assertEquals(List.of("2"), tests, "IS NOT NULL for sum(n) and avg(n) only");
       assertEquals(1, StreamTables.drop(c, "fg_sums", false).size());
     }
   }
