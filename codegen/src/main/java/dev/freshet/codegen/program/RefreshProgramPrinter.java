@@ -81,8 +81,8 @@ public final class RefreshProgramPrinter {
   }
 
   /**
-   * The full program: every state table recomputed bottom-up and analyzed (the next one is planned by its
-   * statistics), then the stream table from {@code definingSql}.
+   * The full program: every state table recomputed bottom-up and analyzed when it has no statistics or changed much
+   * (the next one is planned by its statistics), then the stream table from {@code definingSql}.
    */
   public static RefreshProgram full(List<StateTable> stateTables, StoredTablePrinter streamTable, String definingSql,
       List<StoredColumn> stored) {
@@ -94,7 +94,7 @@ public final class RefreshProgramPrinter {
       steps.add(new RefreshStep.Statement(WHOLE_TABLES));
       GroupedRefreshPrinter printer = table.printer();
       steps.addAll(printer.fullSteps(table.stored(), List.of(new RefreshStep.Statement(printer.apply(false)),
-          new RefreshStep.Statement(printer.dropTemporary()), new RefreshStep.Statement(printer.analyze()))));
+          new RefreshStep.Statement(printer.analyzeAfterFull()), new RefreshStep.Statement(printer.dropTemporary()))));
     }
     steps.addAll(streamTable.full(definingSql, stored));
     return writing(steps);

@@ -84,12 +84,18 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   }
 
   /**
-   * {@code ANALYZE} of the table: after a state table is filled or recomputed, the queries above it
-   * (the next state table's, the stream table's) are planned by its statistics; a table just
-   * created has none, and PostgreSQL then guesses its size and picks nested loops over it.
+   * {@code ANALYZE} of the table after a full recompute (the queries above it, the next state table's and the stream
+   * table's, are planned by its statistics; a table just created has none, and PostgreSQL then guesses its size and
+   * picks nested loops over it), when the table has no statistics yet (created and filled in this
+   * refresh) or the recompute changed more than a tenth of its groups ({@value #STATE_TABLE}, read before it is
+   * dropped); else its statistics still describe it. A recompute that changed 9,000 of TPC-H Q18's 1.5 million
+   * orders spent 0.2–1.1 s analyzing them, one of Q10's 38,000 customers' groups 0.3 s of its 1.4.
    */
-  public String analyze() {
-    return "ANALYZE " + targetName();
+  public String analyzeAfterFull() {
+    String t = targetName();
+    return "DO $freshet$\nBEGIN\n  IF (SELECT c.reltuples < 0 OR (SELECT count(*) FROM " + q(STATE_TABLE)
+        + ") > c.reltuples / 10\n      FROM pg_catalog.pg_class AS c WHERE c.oid = " + Quoting.literal(t)
+        + "::regclass) THEN\n    ANALYZE " + t + ";\n  END IF;\nEND\n$freshet$";
   }
 
   private String targetName() {
