@@ -569,7 +569,6 @@ public final class CapturePrinter {
 
   private static String function(long sourceRelid, CaptureEvent event, List<String> statements) {
     String body = "BEGIN\n  " + String.join("\n  ", statements) + "\n  RETURN NULL;\nEND\n";
-    String tag = dollarTag(body);
     return "CREATE OR REPLACE FUNCTION " + qualifiedFunction(sourceRelid, event) + "()\n"
         + "RETURNS trigger\n"
         + "LANGUAGE plpgsql\n"
@@ -579,16 +578,7 @@ public final class CapturePrinter {
         // a big source's capture INSERT above jit_above_cost: every captured statement then JIT-compiled its
         // plan, about 3 ms (0.2 ms without) at TPC-H SF-1, the bulk of capture's cost for small transactions.
         + "SET jit = off\n"
-        + "AS " + tag + "\n" + body + tag;
-  }
-
-  /** {@code $freshet$}, unless the body contains it (a column may be named anything): then another tag. */
-  private static String dollarTag(String body) {
-    String tag = "$freshet$";
-    for (int i = 1; body.contains(tag); i++) {
-      tag = "$freshet_" + i + "$";
-    }
-    return tag;
+        + "AS " + Quoting.dollarQuoted("\n" + body);
   }
 
   /** {@code <weight>, "alias"."3", "alias"."1"}, wrapped. */

@@ -100,9 +100,9 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
    */
   public String analyzeAfterFull() {
     String t = targetName();
-    return "DO $freshet$\nBEGIN\n  IF (SELECT c.reltuples < 0 OR (SELECT count(*) FROM " + q(STATE_TABLE)
-        + ") > c.reltuples / 10\n      FROM pg_catalog.pg_class AS c WHERE c.oid = " + Quoting.literal(t)
-        + "::regclass) THEN\n    ANALYZE " + t + ";\n  END IF;\nEND\n$freshet$";
+    return "DO " + Quoting.dollarQuoted("\nBEGIN\n  IF (SELECT c.reltuples < 0 OR (SELECT count(*) FROM "
+        + q(STATE_TABLE) + ") > c.reltuples / 10\n      FROM pg_catalog.pg_class AS c WHERE c.oid = "
+        + Quoting.literal(t) + "::regclass) THEN\n    ANALYZE " + t + ";\n  END IF;\nEND\n");
   }
 
   private String targetName() {

@@ -94,4 +94,16 @@ public final class Quoting {
     }
     return RULE.quoteStringLiteral(value);
   }
+
+  /**
+   * {@code body} dollar-quoted ({@code $freshet$…$freshet$}, the body of a function or a {@code DO} block), under
+   * another tag when the body contains that one (a name in it may be anything).
+   */
+  public static String dollarQuoted(String body) {
+    String tag = "$freshet$";
+    for (int i = 1; body.contains(tag); i++) {
+      tag = "$freshet_" + i + "$";
+    }
+    return tag + body + tag;
+  }
 }
