@@ -74,6 +74,7 @@ public final class RefreshProgramPrinter {
       steps.add(new RefreshStep.Statement(printer.analyzeGroups()));
       steps.add(new RefreshStep.Statement(printer.changeTable(delta.changeTable())));
       steps.add(new RefreshStep.Statement(printer.apply(true)));
+      steps.add(new RefreshStep.Statement(printer.insertNewGroups()));
       steps.add(new RefreshStep.Statement(printer.dropTemporary()));
       steps.add(new RefreshStep.Statement("ANALYZE " + Quoting.qualified(delta.changeTable())));
     }
