@@ -36,19 +36,27 @@ class FullGroupsScenarioTest {
     Oracle.assertFresh(c, "fg_big");
   }
 
+  /**
+   * Orders with a region ({@code regions}: a SQL expression of {@code i}, the order's id from 1 to {@code orders})
+   * and {@code items} line items of quantity {@code qty} over the first {@code itemOrders} orders, and {@code fg_big}:
+   * the per-order sums are a state table (TPC-H Q18's shape), the regions' totals the stream table's groups.
+   */
+  private static void createOrders(Connection c, String regions, int orders, int items, int itemOrders, String qty)
+      throws Exception {
+    exec(c, "DROP TABLE IF EXISTS fg_item, fg_order",
+        "CREATE TABLE fg_order (id int PRIMARY KEY, region text)",
+        "CREATE TABLE fg_item (id int PRIMARY KEY, order_id int, qty int)",
+        "INSERT INTO fg_order SELECT i, " + regions + " FROM generate_series(1, " + orders + ") i",
+        "INSERT INTO fg_item SELECT i, 1 + i % " + itemOrders + ", " + qty + " FROM generate_series(1, " + items + ") i");
+    StreamTables.create(c, "fg_big", "SELECT o.region, count(*) AS n, sum(s.total) AS total FROM fg_order o "
+        + "JOIN (SELECT order_id, sum(qty) AS total FROM fg_item GROUP BY order_id HAVING sum(qty) > 10) s "
+        + "ON s.order_id = o.id GROUP BY o.region", Mode.DIFFERENTIAL, null);
+  }
+
   @Test
   void aFullRefreshMergesEveryGroupOnce(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
-      exec(c, "DROP TABLE IF EXISTS fg_item, fg_order",
-          "CREATE TABLE fg_order (id int PRIMARY KEY, region text)",
-          "CREATE TABLE fg_item (id int PRIMARY KEY, order_id int, qty int)",
-          "INSERT INTO fg_order SELECT i, CASE WHEN i % 5 = 0 THEN NULL ELSE 'r' || (i % 3) END "
-              + "FROM generate_series(1, 40) i",
-          "INSERT INTO fg_item SELECT i, 1 + i % 40, i % 7 FROM generate_series(1, 200) i");
-      // the per-order sums are a state table (TPC-H Q18's shape); the regions' totals the stream table's groups
-      StreamTables.create(c, "fg_big", "SELECT o.region, count(*) AS n, sum(s.total) AS total FROM fg_order o "
-          + "JOIN (SELECT order_id, sum(qty) AS total FROM fg_item GROUP BY order_id HAVING sum(qty) > 10) s "
-          + "ON s.order_id = o.id GROUP BY o.region", Mode.DIFFERENTIAL, null);
+      createOrders(c, "CASE WHEN i % 5 = 0 THEN NULL ELSE 'r' || (i % 3) END", 40, 200, 40, "i % 7");
       Oracle.assertFresh(c, "fg_big");
 
       // groups change, vanish (every order of region r1, and orders leaving the HAVING) and appear
@@ -84,15 +92,7 @@ class FullGroupsScenarioTest {
   @Test
   void aFullRefreshMergesOnlyTheGroupsThatDiffer(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
-      exec(c, "DROP TABLE IF EXISTS fg_item, fg_order",
-          "CREATE TABLE fg_order (id int PRIMARY KEY, region text)",
-          "CREATE TABLE fg_item (id int PRIMARY KEY, order_id int, qty int)",
-          "INSERT INTO fg_order SELECT i, CASE WHEN i % 5 = 0 THEN NULL ELSE 'r' || (i % 4) END "
-              + "FROM generate_series(1, 40) i",
-          "INSERT INTO fg_item SELECT i, 1 + i % 40, 3 FROM generate_series(1, 200) i");
-      StreamTables.create(c, "fg_big", "SELECT o.region, count(*) AS n, sum(s.total) AS total FROM fg_order o "
-          + "JOIN (SELECT order_id, sum(qty) AS total FROM fg_item GROUP BY order_id HAVING sum(qty) > 10) s "
-          + "ON s.order_id = o.id GROUP BY o.region", Mode.DIFFERENTIAL, null);
+      createOrders(c, "CASE WHEN i % 5 = 0 THEN NULL ELSE 'r' || (i % 4) END", 40, 200, 40, "3");
       Oracle.assertFresh(c, "fg_big");
       // order 1 (region r1) changes its sum; the 8 orders of the NULL region lose their items, and that region goes;
       // order 41 (r9, a new region) appears; the other 31 orders and regions r0, r2, r3 are untouched
@@ -190,14 +190,7 @@ class FullGroupsScenarioTest {
   @Test
   void aFullRefreshAnalyzesAStateTableThatChangedMuch(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
-      exec(c, "DROP TABLE IF EXISTS fg_item, fg_order",
-          "CREATE TABLE fg_order (id int PRIMARY KEY, region text)",
-          "CREATE TABLE fg_item (id int PRIMARY KEY, order_id int, qty int)",
-          "INSERT INTO fg_order SELECT i, 'r' || (i % 4) FROM generate_series(1, 500) i",
-          "INSERT INTO fg_item SELECT i, 1 + i % 400, 3 FROM generate_series(1, 2000) i");
-      StreamTables.create(c, "fg_big", "SELECT o.region, count(*) AS n, sum(s.total) AS total FROM fg_order o "
-          + "JOIN (SELECT order_id, sum(qty) AS total FROM fg_item GROUP BY order_id HAVING sum(qty) > 10) s "
-          + "ON s.order_id = o.id GROUP BY o.region", Mode.DIFFERENTIAL, null);
+      createOrders(c, "'r' || (i % 4)", 500, 2000, 400, "3");
       String groups = "SELECT c.reltuples::bigint FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
           + "JOIN freshet.stream_tables AS st ON c.relname = 'st_' || st.id || '_0' "
           + "WHERE n.nspname = 'freshet_state' AND st.table_name = 'fg_big'";
