@@ -185,9 +185,12 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
    * count: TPC-H Q1's state over 6 million line items, 3.6–4.3 s against 2.4–2.5.
    */
   private static List<Integer> nonNullCountArgs(RelNode source, AggregateCall call) {
-    boolean nullable = call.getArgList().stream()
-        .anyMatch(a -> source.getRowType().getFieldList().get(a).getType().isNullable());
-    return nullable ? call.getArgList() : List.of();
+    return argumentMayBeNull(source, call) ? call.getArgList() : List.of();
+  }
+
+  /** Whether an argument of {@code call} may be NULL, by the plan's type of the aggregated input {@code source}. */
+  private static boolean argumentMayBeNull(RelNode source, AggregateCall call) {
+    return call.getArgList().stream().anyMatch(a -> source.getRowType().getFieldList().get(a).getType().isNullable());
   }
 
   private static RelBuilder builder(RelOptCluster cluster) {
@@ -519,7 +522,7 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
           // a value that cannot be NULL is not tested: the test evaluated it again (PostgreSQL puts Δinput's
           // expression in place of each reference), TPC-H Q1's products of 25,000 changed line items 38-44 ms
           // against 28-29; the plan's types are the sources' (COUNT(c) of a NOT NULL c is COUNT(*) already)
-          String nonNull = arg == null || !nullableArgument(call) ? null : arg + " IS NOT NULL";
+          String nonNull = arg == null || !argumentMayBeNull(shape.input(), call) ? null : arg + " IS NOT NULL";
           if (!algebraicSum(i)) { // COUNT(*), COUNT(x)
             g.add("sum(d.\"__w\") FILTER (WHERE " + and(nonNull, filter) + ")::bigint AS " + q("Δ" + s));
             merged.add("CAST(coalesce(st." + q(s) + ", 0) + coalesce(g." + q("Δ" + s) + ", 0) AS " + type + ") AS "
@@ -597,11 +600,6 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
                 + "\n    AND ")
             + SqlText.sameValues("r", "m", keyCols).replace("\n", "\n    ") + "\n  WHERE m.\"__freshet_rescan\"\n)");
     return materialize(ctes, stored, null, true);
-  }
-
-  /** Whether the argument of {@code call} may be NULL, by the plan's type of the aggregated input. */
-  private boolean nullableArgument(AggregateCall call) {
-    return !nonNullCountArgs(shape.input(), call).isEmpty();
   }
 
   private static String typeOf(List<StoredColumn> stored, String name) {
