@@ -191,6 +191,7 @@ class FullGroupsScenarioTest {
   void aFullRefreshAnalyzesAStateTableThatChangedMuch(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
       createOrders(c, "'r' || (i % 4)", 500, 2000, 400, "3");
+      Oracle.assertFresh(c, "fg_big");
       String groups = "SELECT c.reltuples::bigint FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
           + "JOIN freshet.stream_tables AS st ON c.relname = 'st_' || st.id || '_0' "
           + "WHERE n.nspname = 'freshet_state' AND st.table_name = 'fg_big'";
