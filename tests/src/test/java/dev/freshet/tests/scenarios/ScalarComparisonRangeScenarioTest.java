@@ -3,6 +3,7 @@ package dev.freshet.tests.scenarios;
 import static dev.freshet.tests.scenarios.Scenarios.count;
 import static dev.freshet.tests.scenarios.Scenarios.exec;
 import static dev.freshet.tests.scenarios.Scenarios.inOneTransaction;
+import static dev.freshet.tests.scenarios.Scenarios.refreshMeasuring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,7 +120,7 @@ class ScalarComparisonRangeScenarioTest {
           "one state table, the average's");
       for (String change : CHANGES) {
         exec(c, change);
-        long read = refreshReading(c, "above", "acct")[0];
+        long read = refreshMeasuring(c, "above", ScalarComparisonRangeScenarioTest::read, "acct")[0];
         assertTrue(read < 1_000, "rows of acct read by the refresh after " + change + ": " + read);
         Oracle.assertFresh(c, "above");
       }
@@ -149,7 +150,7 @@ class ScalarComparisonRangeScenarioTest {
           + "' AND indexdef LIKE '%(bal)'"), "an index on the compared column");
       for (String change : CHANGES) {
         exec(c, change);
-        long[] read = refreshReading(c, "above", "acct", stored);
+        long[] read = refreshMeasuring(c, "above", ScalarComparisonRangeScenarioTest::read, "acct", stored);
         assertEquals(0, read[0], "rows of acct read by the refresh after " + change);
         assertTrue(read[1] < 1_000, "stored rows read by the refresh after " + change + ": " + read[1]);
         Oracle.assertFresh(c, "above");
@@ -201,26 +202,6 @@ class ScalarComparisonRangeScenarioTest {
   /** Changes of one row or two that move the average of acct's balances. */
   private static final List<String> CHANGES = List.of("UPDATE acct SET bal = bal + 150 WHERE id = 3",
       "UPDATE acct SET bal = bal - 150 WHERE id = 3", "DELETE FROM acct WHERE id IN (5, 6)");
-
-  /** Refreshes {@code name} in a transaction of its own, and returns the rows of each of {@code tables} it read. */
-  private static long[] refreshReading(Connection c, String name, String... tables) throws SQLException {
-    long id = count(c, "SELECT id FROM freshet.stream_tables WHERE table_name = '" + name + "'");
-    long[] read = new long[tables.length];
-    c.setAutoCommit(false);
-    try {
-      for (int i = 0; i < tables.length; i++) {
-        read[i] = -count(c, read(tables[i]));
-      }
-      count(c, "SELECT count(*) FROM freshet.refresh_window(" + id + ", false)");
-      for (int i = 0; i < tables.length; i++) {
-        read[i] += count(c, read(tables[i]));
-      }
-      c.commit();
-      return read;
-    } finally {
-      c.setAutoCommit(true);
-    }
-  }
 
   /**
    * The rows of {@code table} this backend has read and not yet reported (by sequential scans, bitmap scans and

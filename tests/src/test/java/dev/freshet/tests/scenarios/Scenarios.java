@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** Small JDBC helpers shared by the scenario tests (no mocking: everything runs on the test database). */
 final class Scenarios {
@@ -97,6 +98,35 @@ final class Scenarios {
         + ": " + st.fallbackReason());
     Oracle.assertFresh(c, name);
     return st;
+  }
+
+  /**
+   * Refreshes {@code name} by {@code freshet.refresh_window} in a transaction of its own (committed) and returns, per
+   * table of {@code tables}, how much the figure {@code statistic} gives for it (a query of this backend's statistics,
+   * {@code pg_stat_get_xact_*}) grew during the refresh: a difference within one transaction, since PostgreSQL 15 may
+   * still hold earlier transactions' figures unreported. The refresh must have been differential.
+   */
+  static long[] refreshMeasuring(Connection c, String name, Function<String, String> statistic, String... tables)
+      throws SQLException {
+    long id = count(c, "SELECT id FROM freshet.stream_tables WHERE table_name = '" + name.replace("'", "''") + "'");
+    long[] grew = new long[tables.length];
+    c.setAutoCommit(false);
+    try {
+      for (int i = 0; i < tables.length; i++) {
+        grew[i] = -count(c, statistic.apply(tables[i]));
+      }
+      String mode = text(c, "SELECT mode_used FROM freshet.refresh_window(" + id + ", false)");
+      if (!"DIFFERENTIAL".equals(mode)) {
+        throw new AssertionError("a differential refresh of " + name + " expected, not " + mode);
+      }
+      for (int i = 0; i < tables.length; i++) {
+        grew[i] += count(c, statistic.apply(tables[i]));
+      }
+      c.commit();
+      return grew;
+    } finally {
+      c.setAutoCommit(true);
+    }
   }
 
   /** The name of the change buffer of {@code table} (a regclass text), e.g. {@code freshet_changes.src_1234}. */

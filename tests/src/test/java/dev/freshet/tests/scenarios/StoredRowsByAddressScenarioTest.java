@@ -2,6 +2,7 @@ package dev.freshet.tests.scenarios;
 
 import static dev.freshet.tests.scenarios.Scenarios.count;
 import static dev.freshet.tests.scenarios.Scenarios.exec;
+import static dev.freshet.tests.scenarios.Scenarios.refreshMeasuring;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,7 +12,6 @@ import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
 import dev.freshet.tests.oracle.Oracle;
 import java.sql.Connection;
-import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,10 +47,10 @@ class StoredRowsByAddressScenarioTest {
       exec(c, "INSERT INTO ba_item SELECT i, i % 1000, 1 FROM generate_series(" + (2 * GROUPS + 1) + ", "
           + (2 * GROUPS + 1000) + ") i", "DELETE FROM ba_item WHERE id BETWEEN 1001 AND 1010",
           "DELETE FROM ba_item WHERE grp = 19999");
-      assertArrayEquals(new long[] {0}, refreshReading(c, "ba_groups", "ba_groups"),
+      assertArrayEquals(new long[] {0}, refreshMeasuring(c, "ba_groups", StoredRowsByAddressScenarioTest::scanned, "ba_groups"),
           "stored rows of ba_groups read by a scan of the table");
       Oracle.assertFresh(c, "ba_groups");
-      assertArrayEquals(new long[] {0, 0}, refreshReading(c, "ba_sizes", state, "ba_sizes"),
+      assertArrayEquals(new long[] {0, 0}, refreshMeasuring(c, "ba_sizes", StoredRowsByAddressScenarioTest::scanned, state, "ba_sizes"),
           "stored rows of the state table and of ba_sizes read by a scan of the table");
       Oracle.assertFresh(c, "ba_sizes");
       assertEquals(GROUPS - 1, count(c, "SELECT count(*) FROM ba_groups"));
@@ -61,34 +61,7 @@ class StoredRowsByAddressScenarioTest {
     }
   }
 
-  /**
-   * Refreshes {@code name} (DIFFERENTIAL) in a transaction of its own, and returns the rows of each of {@code tables}
-   * that sequential scans read in it (a TID scan counts its rows as fetched, not returned).
-   */
-  private static long[] refreshReading(Connection c, String name, String... tables) throws SQLException {
-    long id = count(c, "SELECT id FROM freshet.stream_tables WHERE table_name = '" + name + "'");
-    long[] read = new long[tables.length];
-    c.setAutoCommit(false);
-    try {
-      for (int i = 0; i < tables.length; i++) {
-        read[i] = -count(c, scanned(tables[i]));
-      }
-      assertEquals(1, count(c, "SELECT count(*) FROM freshet.refresh_window(" + id + ", false) "
-          + "WHERE mode_used = 'DIFFERENTIAL'"));
-      for (int i = 0; i < tables.length; i++) {
-        read[i] += count(c, scanned(tables[i]));
-      }
-      c.commit();
-      return read;
-    } finally {
-      c.setAutoCommit(true);
-    }
-  }
-
-  /**
-   * The rows of {@code table} this backend's sequential scans have read and not yet reported: a difference within one
-   * transaction (since PostgreSQL 15 earlier transactions' may still be pending).
-   */
+  /** The rows of {@code table} this backend's sequential scans have read (a TID scan counts its rows as fetched). */
   private static String scanned(String table) {
     return "SELECT pg_stat_get_xact_tuples_returned('" + table + "'::regclass)";
   }
