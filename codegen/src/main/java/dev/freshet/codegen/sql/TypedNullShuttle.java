@@ -36,9 +36,12 @@ final class TypedNullShuttle extends ExpressionRewriteShuttle {
       RexCall visited = (RexCall) super.visitCall(call);
       if (visited.getKind() == SqlKind.CAST) {
         RexNode operand = visited.getOperands().getFirst();
-        // a cast to NOT NULL only of such a CASE (Calcite's COALESCE) would make it character(n) again
-        return isConstantsCase(operand) && SqlTypeUtil.equalSansNullability(operand.getType(), visited.getType())
-            ? operand : visited;
+        // a cast to NOT NULL only of such a CASE (Calcite's COALESCE) would make it character(n) again; a cast to
+        // NULL only of a string constant (a CASE of it whose condition always holds, simplified) would make it
+        // character(n) where PostgreSQL types the query's constant by its context: first in a union beside text, it
+        // made the union's column character, and the text's trailing blanks were dropped (property soak 822)
+        return (isConstantsCase(operand) || isStringConstant(operand))
+            && SqlTypeUtil.equalSansNullability(operand.getType(), visited.getType()) ? operand : visited;
       }
       if (isConstantsCase(visited)) {
         return visited; // its NULLs stay bare: see isConstantsCase
@@ -54,6 +57,12 @@ final class TypedNullShuttle extends ExpressionRewriteShuttle {
       }
       return changed ? visited.clone(visited.getType(), operands) : visited;
     }
+  }
+
+  /** Whether {@code node} is a string constant (not NULL), which Calcite types CHAR and PostgreSQL by its context. */
+  private static boolean isStringConstant(RexNode node) {
+    return node instanceof RexLiteral literal && !literal.isNull()
+        && literal.getType().getSqlTypeName() == SqlTypeName.CHAR;
   }
 
   /**

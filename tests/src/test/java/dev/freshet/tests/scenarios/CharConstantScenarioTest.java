@@ -123,7 +123,8 @@ class CharConstantScenarioTest {
   void aSubQueryColumnOfConstantsIsText(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
       exec(c, "CREATE TABLE cq (id int PRIMARY KEY, n int, l char(3))",
-          "INSERT INTO cq VALUES (1, 1, 'a'), (2, 2, 'ab '), (3, 3, NULL)");
+          "INSERT INTO cq VALUES (1, 1, 'a'), (2, 2, 'ab '), (3, 3, NULL)", "CREATE TABLE ct (t text NOT NULL)",
+          "INSERT INTO ct VALUES ('u  ')");
       List<String> queries = List.of(
           // property soak 739, over this table
           "SELECT DISTINCT COALESCE(u.c2, 'ab') AS c1 FROM (SELECT a.id AS c1, 'B ' AS c2 FROM cq a, cq b "
@@ -141,12 +142,16 @@ class CharConstantScenarioTest {
           "SELECT id FROM cq WHERE CASE WHEN n > 1 THEN 'x' END = 'x ' OR CASE WHEN n > 3 THEN 'y ' END = 'y '",
           // property soak 743: an aggregate of a constant first in a union column, text in PostgreSQL
           "SELECT u.k, u.a2 FROM (SELECT x.n AS k, min('a ') AS a2 FROM cq x GROUP BY x.n) u "
-              + "UNION ALL VALUES (CAST(NULL AS int), CAST(NULL AS text)), (-1, '')");
+              + "UNION ALL VALUES (CAST(NULL AS int), CAST(NULL AS text)), (-1, '')",
+          // property soak 822: a CASE of a constant whose condition always holds (id is the key), simplified to the
+          // constant, first in a union beside text: the text keeps its trailing blank ('v ' was stored 'v')
+          "SELECT CASE WHEN id IS NOT NULL THEN 'B' END AS c FROM cq UNION ALL SELECT t FROM ct",
+          "SELECT CASE WHEN id IS NOT NULL THEN 'ab ' END AS c FROM cq UNION ALL SELECT t FROM ct");
       for (int i = 0; i < queries.size(); i++) {
         create(c, "cq" + i, queries.get(i), Mode.DIFFERENTIAL);
       }
       exec(c, "INSERT INTO cq VALUES (4, 0, 'b'), (5, 5, 'c')", "DELETE FROM cq WHERE id = 2",
-          "UPDATE cq SET n = 0 WHERE id = 3");
+          "UPDATE cq SET n = 0 WHERE id = 3", "INSERT INTO ct VALUES ('v '), ('ab ')");
       for (int i = 0; i < queries.size(); i++) {
         Oracle.refreshAndCheck(c, "cq" + i, Mode.DIFFERENTIAL);
       }
@@ -155,6 +160,7 @@ class CharConstantScenarioTest {
       assertEquals(List.of("1|yy|-1", "3|yy|-1", "4|yy|-1", "5|x |3"),
           rows(c, "SELECT id || '|' || c || '|' || coalesce(l, -1) FROM cq4 ORDER BY id"));
       assertEquals(List.of("5"), rows(c, "SELECT id::text FROM cq5"));
+      assertEquals(List.of("'ab '", "'u  '", "'v '"), rows(c, "SELECT quote_literal(c) FROM cq7 WHERE c <> 'B' ORDER BY 1"));
       // a char(3) column of a sub-query beside a constant is still a char(n) mix
       String column = "SELECT COALESCE(u.l, 'zz') AS x FROM (SELECT l FROM cq) u";
       UnsupportedQueryException e = assertThrows(UnsupportedQueryException.class,
