@@ -810,13 +810,12 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
   public String apply(boolean byRow) {
     List<String> all = storedColumns();
     String on = byRow ? matching(true) + "\n  AND " + storedRows("st") : matching(false);
-    // a differential refresh's new groups (no stored row, NULL address) are inserted by insertNewGroups: as a
-    // MERGE's source, PostgreSQL hashed them all under the one hash of NULL when it hashed the source for a right
-    // join (a large window), and the batch they filled could not be split: 65,536 batches, TPC-H Q18's MERGE of
-    // 378,000 groups (147,000 new) at 10% of SF-1 took 22-71 s
-    // in the order of their addresses: PostgreSQL then writes the stored rows in the table's order (a merge join of the
-    // two sorted lists, or lookups in that order); hashed against the list of addresses, it wrote them in the groups'
-    // order, and a large window's MERGE into a table larger than the buffer cache ran 2-3 times as long
+    // A differential refresh's source: its groups with a stored row, in the order of their addresses. New groups (NULL
+    // address) are inserted by insertNewGroups: as a MERGE's source, PostgreSQL hashed them all under the one hash of
+    // NULL for a right join (a large window), a batch that could not be split (TPC-H Q18's MERGE of 378,000 groups at
+    // 10% of SF-1: 22-71 s). Sorted, the stored rows are written in the table's order (a merge join of two sorted
+    // lists, or lookups in that order); in the groups' order, a large window's MERGE into a table larger than the
+    // buffer cache ran 2-3 times as long.
     String source = byRow
         ? "(SELECT * FROM " + q(STATE_TABLE) + " WHERE " + q(ROW) + " IS NOT NULL ORDER BY " + q(ROW) + ")"
         : q(STATE_TABLE);

@@ -160,7 +160,8 @@ class CharConstantScenarioTest {
       assertEquals(List.of("1|yy|-1", "3|yy|-1", "4|yy|-1", "5|x |3"),
           rows(c, "SELECT id || '|' || c || '|' || coalesce(l, -1) FROM cq4 ORDER BY id"));
       assertEquals(List.of("5"), rows(c, "SELECT id::text FROM cq5"));
-      assertEquals(List.of("'ab '", "'u  '", "'v '"), rows(c, "SELECT quote_literal(c) FROM cq7 WHERE c <> 'B' ORDER BY 1"));
+      assertEquals(List.of("'ab '", "'u  '", "'v '"),
+          rows(c, "SELECT quote_literal(c) FROM cq7 WHERE c <> 'B' ORDER BY 1"));
       // a char(3) column of a sub-query beside a constant is still a char(n) mix
       String column = "SELECT COALESCE(u.l, 'zz') AS x FROM (SELECT l FROM cq) u";
       UnsupportedQueryException e = assertThrows(UnsupportedQueryException.class,

@@ -47,10 +47,12 @@ class StoredRowsByAddressScenarioTest {
       exec(c, "INSERT INTO ba_item SELECT i, i % 1000, 1 FROM generate_series(" + (2 * GROUPS + 1) + ", "
           + (2 * GROUPS + 1000) + ") i", "DELETE FROM ba_item WHERE id BETWEEN 1001 AND 1010",
           "DELETE FROM ba_item WHERE grp = 19999");
-      assertArrayEquals(new long[] {0}, refreshMeasuring(c, "ba_groups", StoredRowsByAddressScenarioTest::scanned, "ba_groups"),
+      assertArrayEquals(new long[] {0},
+          refreshMeasuring(c, "ba_groups", StoredRowsByAddressScenarioTest::scanned, "ba_groups"),
           "stored rows of ba_groups read by a scan of the table");
       Oracle.assertFresh(c, "ba_groups");
-      assertArrayEquals(new long[] {0, 0}, refreshMeasuring(c, "ba_sizes", StoredRowsByAddressScenarioTest::scanned, state, "ba_sizes"),
+      assertArrayEquals(new long[] {0, 0},
+          refreshMeasuring(c, "ba_sizes", StoredRowsByAddressScenarioTest::scanned, state, "ba_sizes"),
           "stored rows of the state table and of ba_sizes read by a scan of the table");
       Oracle.assertFresh(c, "ba_sizes");
       assertEquals(GROUPS - 1, count(c, "SELECT count(*) FROM ba_groups"));
