@@ -34,14 +34,17 @@ public final class RefreshInstallSql {
    * {@code $10} whether a window holds both inserts and deletes and {@code $11} the statement filling its change table
    * without consolidating, for a window of one kind (catalog V33; both null for FULL); {@code $12}-{@code $16} its
    * change table's session form ({@code SessionProgramPrinter.SessionChangeTable}: table, setup, fill, fill as it is,
-   * empty; null when it has none) and {@code $17} the statement counting the window's rows up to a limit (V37).
+   * empty; null when it has none) and {@code $17} the statement counting the window's rows up to a limit (V37);
+   * {@code $18}-{@code $22} its statements for a window shared by stream tables refreshed together
+   * ({@code SharedWindowPrinter.SharedWindow}: copy, its statistics, view, consolidated table, indexes; null for FULL,
+   * V41).
    */
   public static final String INSERT_SOURCE = """
       INSERT INTO freshet.refresh_sources (stream_table_id, ordinal, source_relid, label, window_counts,
         create_change_table, prepare_change_table, cleanup, change_table_indexes, window_mixed,
         create_change_table_as_is, session_table, session_setup, session_fill, session_fill_as_is, session_empty,
-        window_rows_upto)
-      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+        window_rows_upto, shared_window, shared_prepare, shared_view, shared_create, shared_indexes)
+      VALUES (?, ?, ?::oid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
   /**
    * The program of stream table {@code $1} for the changed sources {@code $2} (a mask; 0 the full program): per

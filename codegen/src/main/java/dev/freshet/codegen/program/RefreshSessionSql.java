@@ -49,6 +49,31 @@ public final class RefreshSessionSql {
       + ", NULL".repeat(15) + ")";
 
   /**
+   * Stream tables refreshed together ({@code freshet.refresh_together}, catalog V41): {@code $1} their names as given,
+   * in refresh order, {@code $2} the catalog version the caller runs with, {@code $3} each step's time, {@code $4} a
+   * recompute. Returns the results (jsonb, read by {@link #TOGETHER_RESULTS}), the cleanups' steps and milliseconds,
+   * and a cleanup's failure and its SQLSTATE.
+   */
+  public static final String REFRESH_TOGETHER = "CALL freshet.refresh_together(?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)";
+
+  /**
+   * {@link #REFRESH_TOGETHER}'s results ({@code $1}) as rows, in the order of the names: whether it left the name to a
+   * refresh alone, its SQLSTATE and message then; else the stream table's schema and name, the mode used, the changed
+   * sources, the rows inserted, updated and deleted, the delta's rows, the window's rows, the mode's reason, the
+   * fallback reason, the milliseconds its refresh took, the profile's steps and their milliseconds.
+   */
+  public static final String TOGETHER_RESULTS = """
+      SELECT (m ->> 'left')::boolean, m ->> 'state', m ->> 'message', m ->> 'schema_name', m ->> 'table_name',
+        m ->> 'mode_used', ARRAY(SELECT jsonb_array_elements_text(m -> 'changed_sources')),
+        (m ->> 'rows_inserted')::bigint, (m ->> 'rows_updated')::bigint, (m ->> 'rows_deleted')::bigint,
+        (m ->> 'delta_rows')::bigint, (m ->> 'window_rows')::bigint, m ->> 'mode_reason', m ->> 'fallback_reason',
+        (m ->> 'millis')::float8,
+        ARRAY(SELECT jsonb_array_elements_text(m -> 'steps')),
+        ARRAY(SELECT e::float8 FROM jsonb_array_elements_text(m -> 'step_millis') AS e)
+      FROM jsonb_array_elements(?::jsonb) WITH ORDINALITY AS r(m, n)
+      ORDER BY r.n""";
+
+  /**
    * For the session: AUTO stream tables are refreshed differentially whatever AUTO would choose, their windows counted
    * and their refreshes recorded as AUTO's own (catalog V32), until {@link #RESET_AUTO_OVERRIDE}.
    */

@@ -106,6 +106,21 @@ public final class ChangeTablePrinter {
    */
   public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns,
       Optional<RelNode> rowFilter) {
+    return consolidated(tableHead(changeTableName), buffer, "NOT b.\"__truncate\"\n  AND " + window(), columns,
+        rowFilter);
+  }
+
+  /** {@code CREATE TEMPORARY TABLE "Δschema.table" ON COMMIT DROP AS}: the change table, gone at commit. */
+  static String tableHead(List<String> changeTableName) {
+    return "CREATE TEMPORARY TABLE " + q(changeTableName.get(changeTableName.size() - 1)) + " ON COMMIT DROP AS";
+  }
+
+  /**
+   * {@code head}, then the rows of {@code from} (aliased {@code b}) that pass {@code where} and {@code rowFilter},
+   * consolidated over the columns read (the other ones NULL of their type).
+   */
+  static String consolidated(String head, String from, String where, List<SourceColumn> columns,
+      Optional<RelNode> rowFilter) {
     List<String> select = new ArrayList<>();
     List<String> groupBy = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
@@ -128,9 +143,9 @@ public final class ChangeTablePrinter {
     // integer, like the literal weight 1 of current-state rows: a UNION ALL of R and ΔR whose weight
     // types differ cannot be planned by PostgreSQL as one append, and loses the tables' indexes.
     select.add("sum(b.\"__w\")::integer AS \"__w\"");
-    return "CREATE TEMPORARY TABLE " + q(changeTableName.get(changeTableName.size() - 1)) + " ON COMMIT DROP AS\n"
-        + "SELECT " + String.join(",\n  ", select) + "\nFROM " + buffer + " AS b\n"
-        + "WHERE NOT b.\"__truncate\"\n  AND " + window() + "\n"
+    return head + "\n"
+        + "SELECT " + String.join(",\n  ", select) + "\nFROM " + from + " AS b\n"
+        + "WHERE " + where + "\n"
         + rowFilter.map(f -> "  AND (" + condition(f) + ")\n").orElse("")
         + (groupBy.isEmpty() ? "" : "GROUP BY " + String.join(", ", groupBy) + "\n")
         + "HAVING sum(b.\"__w\") <> 0";
@@ -145,14 +160,23 @@ public final class ChangeTablePrinter {
    */
   public static String createAsIs(List<String> changeTableName, String buffer, List<SourceColumn> columns,
       Optional<RelNode> rowFilter) {
+    return asIs(tableHead(changeTableName), buffer, "NOT b.\"__truncate\"\n  AND " + window(), columns, rowFilter);
+  }
+
+  /**
+   * {@code head}, then the rows of {@code from} (aliased {@code b}) that pass {@code where} and {@code rowFilter} as
+   * they are, the columns not read NULL of their type.
+   */
+  static String asIs(String head, String from, String where, List<SourceColumn> columns,
+      Optional<RelNode> rowFilter) {
     List<String> select = new ArrayList<>();
     for (SourceColumn c : columns) {
       select.add(c.read() ? "b." + q(c.name()) : "NULL::" + c.type() + " AS " + q(c.name()));
     }
     select.add("b.\"__w\"::integer AS \"__w\"");
-    return "CREATE TEMPORARY TABLE " + q(changeTableName.get(changeTableName.size() - 1)) + " ON COMMIT DROP AS\n"
-        + "SELECT " + String.join(",\n  ", select) + "\nFROM " + buffer + " AS b\n"
-        + "WHERE NOT b.\"__truncate\"\n  AND " + window()
+    return head + "\n"
+        + "SELECT " + String.join(",\n  ", select) + "\nFROM " + from + " AS b\n"
+        + "WHERE " + where
         + rowFilter.map(f -> "\n  AND (" + condition(f) + ")").orElse("");
   }
 
@@ -202,8 +226,12 @@ public final class ChangeTablePrinter {
   public static List<String> prepare(List<String> changeTableName) {
     // LOCAL: until the refresh commits (the state tables' change tables are analyzed so too); a RESET
     // would change the setting of the session that called the refresh
-    return List.of("SET LOCAL default_statistics_target = " + CHANGE_TABLE_STATISTICS_TARGET,
-        "ANALYZE " + Quoting.qualified(changeTableName));
+    return List.of(statisticsTarget(), "ANALYZE " + Quoting.qualified(changeTableName));
+  }
+
+  /** The statistics target of the change tables' ANALYZE, until the refresh commits. */
+  static String statisticsTarget() {
+    return "SET LOCAL default_statistics_target = " + CHANGE_TABLE_STATISTICS_TARGET;
   }
 
   /**

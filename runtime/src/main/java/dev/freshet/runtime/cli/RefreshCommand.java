@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
         + "received since the last refresh (DIFFERENTIAL), or recompute the query and merge the "
         + "difference (FULL, and after a TRUNCATE of a source).", "",
         "Each refresh is one REPEATABLE READ transaction; readers of the stream table see it change "
-            + "at commit. Two refreshes of one table never overlap: the second fails at once.", "",
+            + "at commit. Several are refreshed together, in one transaction: each source's changes are read "
+            + "once for those last refreshed together, and readers see them all change at its commit; one "
+            + "that reads another of those named, or whose refresh fails there, is refreshed alone after it. "
+            + "Two refreshes of one table never overlap: the second fails at once.", "",
         "Prints one line per table: mode used, changed sources, rows +inserted ~updated -deleted (updated: "
             + "a column you see changed), rows of the applied delta (groups touched for grouped tables, also "
             + "those whose hidden counts alone changed) and milliseconds. "
@@ -82,12 +85,26 @@ public final class RefreshCommand implements Callable<Integer> {
       for (String name : targets.size() > 1 ? targets : List.<String>of()) {
         nameWidth = Math.max(nameWidth, DisplayWidth.of(displayName(c, name)));
       }
-      for (String name : targets) {
+      // together first, in one transaction (each source's window read once, each buffer cleaned once); those it
+      // leaves (a lock held, one reading another of the list, an error) alone after it, in order
+      StreamTables.Together together = StreamTables.refreshTogether(c, targets, profile, full);
+      int lastTogether = -1; // the cleanups after the commit of those refreshed together are printed below its line
+      for (int i = 0; i < targets.size(); i++) {
+        lastTogether = together.reports().get(i).isPresent() ? i : lastTogether;
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        String name = targets.get(i);
         try {
-          RefreshReport report = StreamTables.refresh(c, name, profile, full);
+          RefreshReport report = together.reports().get(i).isPresent() ? together.reports().get(i).get()
+              : StreamTables.refresh(c, name, profile, full);
           out.println(line(report, nameWidth));
           for (dev.freshet.runtime.streamtable.RefreshStepTime step : report.profile()) {
             out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
+          }
+          if (i == lastTogether) {
+            for (dev.freshet.runtime.streamtable.RefreshStepTime step : together.cleanups()) {
+              out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
+            }
           }
           out.flush();
         } catch (SQLException | RuntimeException e) {
@@ -107,6 +124,12 @@ public final class RefreshCommand implements Callable<Integer> {
           if (result == ExitCode.OK) {
             result = FreshetCli.exitCode(e);
           }
+        }
+      }
+      if (together.cleanupFailure().isPresent()) {
+        err.println(FreshetCli.message(together.cleanupFailure().get(), verbose()));
+        if (result == ExitCode.OK) {
+          result = FreshetCli.exitCode(together.cleanupFailure().get());
         }
       }
     }

@@ -7,6 +7,7 @@ import dev.freshet.codegen.program.RefreshProgram;
 import dev.freshet.codegen.program.RefreshStep;
 import dev.freshet.codegen.program.SessionProgramPrinter;
 import dev.freshet.codegen.refresh.ChangeTablePrinter;
+import dev.freshet.codegen.refresh.SharedWindowPrinter;
 import dev.freshet.codegen.refresh.StoredColumn;
 import dev.freshet.codegen.sql.DeltaTermMarks;
 import dev.freshet.planner.sql.Quoting;
@@ -129,6 +130,15 @@ final class RefreshInstaller {
         ps.setString(15, sessionTable.map(SessionProgramPrinter.SessionChangeTable::fillAsIs).orElse(null));
         ps.setString(16, sessionTable.map(SessionProgramPrinter.SessionChangeTable::empty).orElse(null));
         ps.setString(17, differential ? ChangeTablePrinter.windowRowsUpTo(buffer.qualifiedBufferName()) : null);
+        // its statements for a window shared with stream tables refreshed together (V41)
+        Optional<SharedWindowPrinter.SharedWindow> shared = differential ? Optional.of(SharedWindowPrinter.print(
+            source.table().oid(), changeTable, buffer.qualifiedBufferName(), sourceColumns(source), source.rowFilter(),
+            source.joined(), source.joinKeys())) : Optional.empty();
+        ps.setString(18, shared.map(SharedWindowPrinter.SharedWindow::window).orElse(null));
+        ps.setArray(19, shared.isEmpty() ? null : c.createArrayOf("text", shared.get().prepare().toArray()));
+        ps.setString(20, shared.map(SharedWindowPrinter.SharedWindow::view).orElse(null));
+        ps.setString(21, shared.map(SharedWindowPrinter.SharedWindow::create).orElse(null));
+        ps.setArray(22, shared.isEmpty() ? null : c.createArrayOf("text", shared.get().indexes().toArray()));
         ps.addBatch();
       }
       ps.executeBatch();

@@ -388,6 +388,87 @@ public final class StreamTables {
         report.fallbackReason(), report.windowRows(), report.modeReason(), steps) : report;
   }
 
+  /**
+   * What {@link #refreshTogether} did.
+   *
+   * @param reports per name given, in order, the report of its refresh, or empty when it was left to a refresh alone
+   * @param cleanups the buffers' cleanups after the commit, with their times, when a profile was asked for
+   * @param cleanupFailure a cleanup that failed after the refreshes were committed
+   */
+  public record Together(List<Optional<RefreshReport>> reports, List<RefreshStepTime> cleanups,
+      Optional<SQLException> cleanupFailure) {
+
+    /** Nothing done together: every name is for a refresh alone. */
+    static Together none(int names) {
+      return new Together(java.util.Collections.nCopies(names, Optional.empty()), List.of(), Optional.empty());
+    }
+  }
+
+  /**
+   * Refreshes {@code names} (in refresh order) together, in one transaction inside PostgreSQL
+   * ({@code freshet.refresh_together}, catalog V41): those whose last refresh took the same snapshot read each source's
+   * window once, and each buffer is cleaned once. Those it leaves (the report empty: a refresh lock held, a stream
+   * table reading another of the list, any error, which is not recorded) are for {@link #refresh} alone, after it;
+   * all of them when the call fails as a whole (an older catalog, a connection inside a transaction).
+   */
+  public static Together refreshTogether(Connection c, List<String> names, boolean profile, boolean recompute)
+      throws SQLException {
+    if (!c.getAutoCommit() || names.size() < 2) {
+      return Together.none(names.size());
+    }
+    String results;
+    List<RefreshStepTime> cleanups = new ArrayList<>();
+    Optional<SQLException> failure;
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.REFRESH_TOGETHER)) {
+      ps.setArray(1, c.createArrayOf("text", names.toArray()));
+      ps.setInt(2, CatalogMigrations.LATEST);
+      ps.setBoolean(3, profile);
+      ps.setBoolean(4, recompute);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        results = rs.getString("results");
+        String[] steps = (String[]) rs.getArray("cleanup_steps").getArray();
+        Double[] millis = (Double[]) rs.getArray("cleanup_millis").getArray();
+        for (int i = 0; i < steps.length; i++) {
+          cleanups.add(new RefreshStepTime(steps[i], millis[i]));
+        }
+        String failed = rs.getString("failure");
+        String failedState = rs.getString("failure_state");
+        failure = failed == null ? Optional.empty() : Optional.of(new SQLException(failed, failedState));
+      }
+    } catch (SQLException e) {
+      // nothing committed that a refresh alone would not find done: each is refreshed alone, as before V41
+      return Together.none(names.size());
+    }
+    List<Optional<RefreshReport>> reports = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.TOGETHER_RESULTS)) {
+      ps.setString(1, results);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getBoolean(1)) {
+            reports.add(Optional.empty());
+            continue;
+          }
+          String[] steps = (String[]) rs.getArray(16).getArray();
+          Double[] millis = (Double[]) rs.getArray(17).getArray();
+          List<RefreshStepTime> times = new ArrayList<>();
+          for (int i = 0; i < steps.length; i++) {
+            times.add(new RefreshStepTime(steps[i], millis[i]));
+          }
+          reports.add(Optional.of(new RefreshReport(new QualifiedName(rs.getString(4), rs.getString(5)),
+              Mode.valueOf(rs.getString(6)), List.of((String[]) rs.getArray(7).getArray()), rs.getLong(8),
+              rs.getLong(9), rs.getLong(10), rs.getLong(11), Math.round(rs.getDouble(15)),
+              Optional.ofNullable(rs.getString(14)), rs.getLong(12), Optional.ofNullable(rs.getString(13)), times)));
+        }
+      }
+    }
+    if (reports.size() != names.size()) {
+      throw new IllegalStateException("freshet.refresh_together returned " + reports.size() + " results for "
+          + names.size() + " names");
+    }
+    return new Together(reports, cleanups, failure);
+  }
+
   /** What {@code freshet.refresh_window} did. */
   private record Window(Mode mode, List<String> changed, long inserted, long updated, long deleted, long deltaRows,
       long windowRows, Optional<String> modeReason, List<RefreshStepTime> profile) {
