@@ -87,7 +87,8 @@ public final class RefreshCommand implements Callable<Integer> {
       }
       // together first, in one transaction (each source's window read once, each buffer cleaned once); those it
       // leaves (a lock held, one reading another of the list, an error) alone after it, in order
-      StreamTables.Together together = StreamTables.refreshTogether(c, targets, profile, full);
+      StreamTables.Together together = targets.size() > 1 ? StreamTables.refreshTogether(c, targets, profile, full)
+          : StreamTables.Together.none(targets.size());
       int lastTogether = -1; // the cleanups after the commit of those refreshed together are printed below its line
       for (int i = 0; i < targets.size(); i++) {
         lastTogether = together.reports().get(i).isPresent() ? i : lastTogether;

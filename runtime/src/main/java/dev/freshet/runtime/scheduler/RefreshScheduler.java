@@ -62,25 +62,36 @@ public final class RefreshScheduler {
    */
   public static List<Attempt> runDue(Connection c, List<StreamTables.Scheduled> all, OffsetDateTime now,
       int maxFailures, Consumer<Attempt> progress) throws SQLException {
-    List<Attempt> attempts = new ArrayList<>();
+    List<StoredStreamTable> due = new ArrayList<>();
     for (StreamTables.Scheduled scheduled : all) {
       StoredStreamTable st = scheduled.table();
       if (st.schedule().isEmpty() || st.status().equals(StreamTables.SUSPENDED)) {
         continue;
       }
       Duration interval = paced(Schedule.parse(st.schedule().get()).interval(), scheduled.lastRefreshDuration());
-      boolean due = st.lastRefreshAt().map(last -> !last.plus(interval).isAfter(now)).orElse(true);
+      boolean isDue = st.lastRefreshAt().map(last -> !last.plus(interval).isAfter(now)).orElse(true);
       StreamTables.Failures failures = scheduled.failures();
       if (failures.count() > 0) {
-        due = !failures.last().plus(backoff(interval, failures.count())).isAfter(now);
+        isDue = !failures.last().plus(backoff(interval, failures.count())).isAfter(now);
       }
-      if (!due) {
-        continue;
+      if (isDue) {
+        due.add(st);
       }
-      String name = st.name().toString();
+    }
+    // the pass's stream tables refreshed together, each source's window read once (catalog V41); those it leaves (one
+    // reading another of the pass, a refresh that failed there) alone after it, as before. A buffer's cleanup that
+    // failed after its commit is not any one's failure: the next cleanup deletes what it left
+    List<String> names = due.stream().map(st -> st.name().toString()).toList();
+    StreamTables.Together together = names.size() > 1 ? StreamTables.refreshTogether(c, names, false, false)
+        : StreamTables.Together.none(names.size());
+    List<Attempt> attempts = new ArrayList<>();
+    for (int i = 0; i < due.size(); i++) {
+      StoredStreamTable st = due.get(i);
+      String name = names.get(i);
       Attempt attempt;
       try {
-        attempt = new Attempt(name, StreamTables.refresh(c, name), null, 0, false, false);
+        attempt = new Attempt(name, together.reports().get(i).isPresent() ? together.reports().get(i).get()
+            : StreamTables.refresh(c, name), null, 0, false, false);
       } catch (RefreshRunningException e) {
         attempt = new Attempt(name, null, null, 0, false, true);
       } catch (SQLException | RuntimeException e) {

@@ -399,7 +399,7 @@ public final class StreamTables {
       Optional<SQLException> cleanupFailure) {
 
     /** Nothing done together: every name is for a refresh alone. */
-    static Together none(int names) {
+    public static Together none(int names) {
       return new Together(java.util.Collections.nCopies(names, Optional.empty()), List.of(), Optional.empty());
     }
   }
@@ -413,7 +413,7 @@ public final class StreamTables {
    */
   public static Together refreshTogether(Connection c, List<String> names, boolean profile, boolean recompute)
       throws SQLException {
-    if (!c.getAutoCommit() || names.size() < 2) {
+    if (!c.getAutoCommit() || names.isEmpty()) {
       return Together.none(names.size());
     }
     String results;

@@ -149,6 +149,13 @@ public final class BenchCommand implements Callable<Integer> {
           + "total against pg_ivm's writer overhead. Needs the pg_ivm extension on the server and a superuser.")
   boolean pgIvm;
 
+  @Option(names = "--together",
+      description = "With --total or --pg-ivm: Freshet's stream tables refreshed together after each batch, in one "
+          + "transaction that reads each source's changes once (as 'freshet refresh --all' and the service refresh "
+          + "them), instead of CALL freshet.refresh of each; the commit and the buffers' cleanups get a line of "
+          + "their own.")
+  boolean together;
+
   @Option(names = "--overhead",
       description = "Instead of batches: what a refresh of a tiny window costs beyond the statement that refreshes, "
           + "for --queries (default 1,6): --rounds times (take 50) each of the command line's refresh, a service pass "
@@ -187,6 +194,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (overhead && (writers || sweep != null || totalMode)) {
       throw new UsageException("--overhead, --total (or --pg-ivm), --writers and --sweep measure different things: "
           + "give one");
+    }
+    if (together && !totalMode) {
+      throw new UsageException("--together is a way to refresh for --total or --pg-ivm: give one of them with it");
     }
     if (totalMode && (writers || sweep != null)) {
       throw new UsageException("--total (or --pg-ivm), --writers and --sweep measure different things: give one");
@@ -328,7 +338,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
       List<Integer> shapes = transactions == 1 ? List.of(1) : List.of(1, transactions);
-      TotalMaintenance.Result result = new TotalMaintenance(c, kept, pgIvm, line -> progress(out, line))
+      TotalMaintenance.Result result = new TotalMaintenance(c, kept, pgIvm, together, line -> progress(out, line))
           .measure(refresh.batchSize(), seed, rounds, shapes);
       reportTotal(out, result, refresh);
       problems.addAll(result.mismatches());
@@ -356,13 +366,15 @@ public final class BenchCommand implements Callable<Integer> {
         + "with their line items, RF2 deletes as many with theirs; %d round%s. In each round the same rows are "
         + "written under each setup in turn (undone, untimed, in between; the order rotates): with no maintenance "
         + "(Freshet's capture triggers%s disabled), with Freshet capturing%s. Medians over the rounds, in ms. "
-        + "Overhead = the writer's time minus the writer alone, paired per round; Freshet refresh = CALL "
-        + "freshet.refresh of each stream table after the batch's last transaction, one after the other; Freshet "
+        + "Overhead = the writer's time minus the writer alone, paired per round; Freshet refresh = %s; Freshet "
         + "total = overhead + refresh of the same round (each column is its own median, so the total's is not the "
         + "sum of the two before it); Freshet total / pg_ivm = the two medians' ratio.%n%n",
         sfText(), result.queries().size(), result.queries().size() == 1 ? "y" : "ies", joined(result.queries()),
         pgIvm ? " and pg_ivm (IMMVs ivm_qNN)" : "", refresh.batchSize(), rounds, rounds == 1 ? "" : "s",
-        pgIvm ? " and pg_ivm's" : "", pgIvm ? ", with pg_ivm maintaining its IMMVs in the writing transactions" : "");
+        pgIvm ? " and pg_ivm's" : "", pgIvm ? ", with pg_ivm maintaining its IMMVs in the writing transactions" : "",
+        together ? "the stream tables refreshed together after the batch's last transaction (one transaction, each "
+            + "source's changes read once, then each buffer cleaned once)" : "CALL freshet.refresh of each stream "
+            + "table after the batch's last transaction, one after the other");
     List<String> header = new ArrayList<>(List.of("batch", ">rows", ">writer alone", ">Freshet capture overhead",
         ">Freshet refresh", ">Freshet total"));
     if (pgIvm) {
@@ -393,7 +405,8 @@ public final class BenchCommand implements Callable<Integer> {
     table.print(out, markdown);
 
     out.println();
-    out.println("Freshet's refresh per stream table (CALL freshet.refresh, ms, median):");
+    out.println("Freshet's refresh per stream table (" + (together ? "refreshed together" : "CALL freshet.refresh")
+        + ", ms, median):");
     out.println();
     List<String> perQueryHeader = new ArrayList<>(List.of("stream table"));
     result.cells().forEach(cell -> perQueryHeader.add(">" + cell.function() + " x" + cell.transactions()));
@@ -402,6 +415,14 @@ public final class BenchCommand implements Callable<Integer> {
       List<String> row = new ArrayList<>(List.of(TpchQueries.name(q)));
       for (TotalMaintenance.Cell cell : result.cells()) {
         List<Long> times = cell.refresh().get(q);
+        row.add(times.isEmpty() ? "-" : Stats.millis(Stats.median(times)));
+      }
+      perQuery.row(row.toArray(String[]::new));
+    }
+    if (together) {
+      List<String> row = new ArrayList<>(List.of("commit, cleanups"));
+      for (TotalMaintenance.Cell cell : result.cells()) {
+        List<Long> times = cell.refresh().get(TotalMaintenance.COMMIT_AND_CLEANUPS);
         row.add(times.isEmpty() ? "-" : Stats.millis(Stats.median(times)));
       }
       perQuery.row(row.toArray(String[]::new));
