@@ -1530,7 +1530,8 @@ $refresh_from_client$;
 -- which refreshes those stream tables alone after this commit (refresh_from_client, or its own steps): one this role
 -- may not refresh or whose refresh lock another session holds, one under row-level security, one reading another
 -- stream table of the list (it must see that one's refresh), one whose refresh failed (its error is returned, not
--- recorded: the refresh alone records it). A catalog of another version than p_catalog raises FS010, leaving all.
+-- recorded: the refresh alone records it). A catalog of another version than p_catalog, or a statement_timeout
+-- set, raises FS010, leaving all.
 -- results: one object per name, in order: {"name", "left": true, "state", "message"} or {"name", "left": false,
 -- "schema_name", "table_name", what refresh_window returned, "fallback_reason", "millis", "steps" and "step_millis"
 -- (its profile: empty without p_profile)}. cleanup_steps and cleanup_millis: the cleanups' (p_profile); failure and failure_state: a
@@ -1560,6 +1561,11 @@ DECLARE
 BEGIN
   IF p_catalog IS DISTINCT FROM (SELECT max(v.version) FROM freshet.schema_version v) THEN
     RAISE EXCEPTION 'the catalog is not at version %', p_catalog USING ERRCODE = 'FS010';
+  END IF;
+  -- statement_timeout bounds this one statement, all the refreshes together, where it bounds each refresh alone: a
+  -- list that takes longer than it would be cancelled at every try, and then refreshed alone. Left to that at once.
+  IF current_setting('statement_timeout') NOT IN ('0', '0ms') THEN
+    RAISE EXCEPTION 'statement_timeout is set (%)', current_setting('statement_timeout') USING ERRCODE = 'FS010';
   END IF;
   results := '[]';
   cleanup_steps := '{}';

@@ -105,6 +105,11 @@ class RefreshTogetherScenarioTest {
         assertEquals(Mode.FULL, reports.get(i).orElseThrow().modeUsed(), MEMBERS.get(i));
       }
 
+      // a statement_timeout would bound them all together where it bounds each alone: each is refreshed alone
+      exec(c, "SET statement_timeout = '10min'");
+      assertTrue(StreamTables.refreshTogether(c, all, false, false).reports().stream().allMatch(Optional::isEmpty));
+      exec(c, "RESET statement_timeout");
+
       for (String name : List.of("tg_downstream", "tg_ratio", "tg_rows", "tg_joined", "tg_groups")) {
         StreamTables.drop(c, name, false);
       }
