@@ -215,7 +215,7 @@ public final class TotalMaintenance {
     if (setup == Setup.FRESHET) {
       Map<Integer, Long> times = refreshEach(false);
       times.forEach((q, nanos) -> cell.refresh().get(q).add(nanos));
-      line.append(String.format(Locale.ROOT, ", refresh of %d stream tables %.1f ms", times.size(),
+      line.append(String.format(Locale.ROOT, ", refresh of %d stream tables %.1f ms", queries.size(),
           times.values().stream().mapToLong(Long::longValue).sum() / 1e6));
     }
     progress.accept(line.toString());
