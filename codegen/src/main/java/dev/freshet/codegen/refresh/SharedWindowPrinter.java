@@ -17,7 +17,8 @@ import org.apache.calcite.rel.RelNode;
  * SQL for stream tables refreshed together (catalog V41, {@code freshet.refresh_together}): in one transaction, so
  * with one current snapshot, those whose last refresh took the same snapshot have the same window of each source.
  * The first to read it copies the window's buffer rows once into a temporary table of the transaction, with every
- * column captured ({@link SharedWindow#window}), and analyzes it once; each then reads its change table from that
+ * column captured ({@link SharedWindow#window}), analyzed on the join keys of those that join it; each then reads its
+ * change table from that
  * copy instead of the buffer: a window of one kind of change through a view projecting and filtering it (nothing
  * written, no statistics of its own), a window of both kinds consolidated from it into a table of its own, since
  * each consolidates over the columns it reads.
