@@ -54,7 +54,8 @@ public final class RefreshSessionSql {
    * recompute. Returns the results (jsonb, read by {@link #TOGETHER_RESULTS}), the cleanups' steps and milliseconds,
    * and a cleanup's failure and its SQLSTATE.
    */
-  public static final String REFRESH_TOGETHER = "CALL freshet.refresh_together(?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)";
+  public static final String REFRESH_TOGETHER =
+      "CALL freshet.refresh_together(?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL)";
 
   /**
    * {@link #REFRESH_TOGETHER}'s results ({@code $1}) as rows, in the order of the names: whether it left the name to a

@@ -504,7 +504,8 @@ BEGIN
             WHERE w.source_relid = v_src.source_relid AND v_statement = ANY (w.analyzed));
           EXECUTE v_statement;
           IF v_statement LIKE 'ANALYZE %' THEN
-            UPDATE pg_temp."Δwindows" w SET analyzed = w.analyzed || v_statement WHERE w.source_relid = v_src.source_relid;
+            UPDATE pg_temp."Δwindows" w SET analyzed = w.analyzed || v_statement
+            WHERE w.source_relid = v_src.source_relid;
           END IF;
         END LOOP;
         EXECUTE v_src.shared_view;
@@ -1534,8 +1535,8 @@ $refresh_from_client$;
 -- set, raises FS010, leaving all.
 -- results: one object per name, in order: {"name", "left": true, "state", "message"} or {"name", "left": false,
 -- "schema_name", "table_name", what refresh_window returned, "fallback_reason", "millis", "steps" and "step_millis"
--- (its profile: empty without p_profile)}. cleanup_steps and cleanup_millis: the cleanups' (p_profile); failure and failure_state: a
--- cleanup that failed after the refreshes were committed, as refresh_from_client says it.
+-- (its profile: empty without p_profile)}. cleanup_steps and cleanup_millis: the cleanups' (p_profile); failure and
+-- failure_state: a cleanup that failed after the refreshes were committed, as refresh_from_client says it.
 CREATE OR REPLACE PROCEDURE freshet.refresh_together(p_names text[], p_catalog integer, p_profile boolean,
     p_full boolean, OUT results jsonb, OUT cleanup_steps text[], OUT cleanup_millis double precision[],
     OUT failure text, OUT failure_state text)
@@ -1632,7 +1633,8 @@ BEGIN
       GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE;
     END;
     IF v_message IS NOT NULL THEN
-      v_members := v_members || jsonb_build_object('name', v_name, 'left', true, 'state', v_state, 'message', v_message);
+      v_members := v_members
+        || jsonb_build_object('name', v_name, 'left', true, 'state', v_state, 'message', v_message);
       CONTINUE;
     END IF;
     FOR v_drop IN
