@@ -1681,6 +1681,45 @@ BEGIN
 END
 $refresh_together$;
 
+-- CALL freshet.refresh('a', 'b', ...): stream tables refreshed together from SQL (V41), as 'freshet refresh a b'
+-- refreshes them (pg_cron: one job, each source's window read once, one commit): freshet.refresh_together, then
+-- freshet.refresh of each stream table it left, in the order given. A refresh alone that fails records its error
+-- and raises it, as CALL freshet.refresh of it would: the stream tables after it in the list that were left too are
+-- not refreshed by this call (a procedure that commits cannot catch an error and go on). With a statement_timeout
+-- set, each is refreshed alone (see refresh_together). One name: CALL freshet.refresh of it (PostgreSQL prefers the
+-- procedure of one text to this one for a call with one argument).
+CREATE OR REPLACE PROCEDURE freshet.refresh(VARIADIC stream_tables text[])
+LANGUAGE plpgsql AS $refresh_together_from_sql$
+DECLARE
+  v_results jsonb := '[]';
+  v_steps   text[];
+  v_millis  double precision[];
+  v_failure text;
+  v_state   text;
+  v_member  jsonb;
+  v_n       integer := 0;
+  v_catalog integer := (SELECT max(v.version) FROM freshet.schema_version v);
+BEGIN
+  IF cardinality(stream_tables) > 1 AND current_setting('statement_timeout') IN ('0', '0ms') THEN
+    CALL freshet.refresh_together(stream_tables, v_catalog, false, false, v_results, v_steps, v_millis, v_failure,
+      v_state);
+  END IF;
+  FOREACH v_member IN ARRAY ARRAY(SELECT m FROM jsonb_array_elements(v_results) AS m) LOOP
+    v_n := v_n + 1;
+    CONTINUE WHEN (v_member ->> 'left')::boolean;
+    stream_tables[v_n] := NULL; -- refreshed together
+  END LOOP;
+  FOR i IN 1 .. coalesce(cardinality(stream_tables), 0) LOOP
+    IF stream_tables[i] IS NOT NULL THEN
+      CALL freshet.refresh(stream_tables[i]::text);
+    END IF;
+  END LOOP;
+  IF v_failure IS NOT NULL THEN
+    RAISE EXCEPTION USING MESSAGE = v_failure, ERRCODE = v_state;
+  END IF;
+END
+$refresh_together_from_sql$;
+
 -- DDL outside Freshet, recorded as it happens by event triggers (created by V13, V15, V18 when a superuser
 -- migrates the catalog) or, for types, seen by a refresh (V20): what they write into last_error and
 -- pending_rebuild names tables and columns as the refresh's messages do (freshet.display_name).

@@ -84,7 +84,8 @@ class RefreshTogetherScenarioTest {
       SQLException failed = assertThrows(SQLException.class, () -> StreamTables.refresh(c, "tg_ratio"));
       assertEquals("22012", failed.getSQLState(), failed::getMessage);
       assertEquals(before, count(c, "SELECT count(*) FROM tg_ratio"), "nothing of the failed refresh applied");
-      assertEquals("ERROR", Scenarios.text(c, "SELECT status FROM freshet.stream_tables WHERE table_name = 'tg_ratio'"));
+      assertEquals("ERROR", Scenarios.text(c, "SELECT status FROM freshet.stream_tables "
+          + "WHERE table_name = 'tg_ratio'"));
       exec(c, "DELETE FROM " + SOURCE + " WHERE v = 0");
       Oracle.refreshAndCheck(c, "tg_downstream", Mode.DIFFERENTIAL);
 
@@ -104,6 +105,31 @@ class RefreshTogetherScenarioTest {
       for (int i = 0; i < MEMBERS.size(); i++) {
         assertEquals(Mode.FULL, reports.get(i).orElseThrow().modeUsed(), MEMBERS.get(i));
       }
+
+      // from SQL: CALL freshet.refresh with several names refreshes them together, then those it leaves alone
+      exec(c, "INSERT INTO " + SOURCE + " SELECT i, i % 4, 3, 'sql' FROM generate_series(501, 800) i",
+          "CALL freshet.refresh('tg_groups', 'tg_joined', 'tg_rows', 'tg_ratio', 'tg_downstream')");
+      for (String name : all) {
+        Oracle.assertFresh(c, name);
+      }
+      // the last refreshes of the four began with one transaction (a history row's start is its transaction's)
+      assertEquals(MEMBERS.size(), count(c, "SELECT count(*) FROM (SELECT DISTINCT ON (h.stream_table_id) "
+          + "h.started_at FROM freshet.refresh_history h JOIN freshet.stream_tables st ON st.id = h.stream_table_id "
+          + "WHERE st.table_name IN ('tg_groups', 'tg_joined', 'tg_rows', 'tg_ratio') "
+          + "ORDER BY h.stream_table_id, h.finished_at DESC) AS last WHERE last.started_at = (SELECT max(started_at) "
+          + "FROM freshet.refresh_history h JOIN freshet.stream_tables st ON st.id = h.stream_table_id "
+          + "WHERE st.table_name = 'tg_groups')"), "the four refreshed together, in one transaction");
+      // a refresh that fails there fails alone: recorded and raised; those refreshed together are committed
+      exec(c, "INSERT INTO " + SOURCE + " SELECT i, 2, 0, 'zero' FROM generate_series(801, 950) i");
+      SQLException fromSql = assertThrows(SQLException.class,
+          () -> exec(c, "CALL freshet.refresh('tg_groups', 'tg_ratio', 'tg_rows')"));
+      assertEquals("22012", fromSql.getSQLState(), fromSql::getMessage);
+      Oracle.assertFresh(c, "tg_groups");
+      Oracle.assertFresh(c, "tg_rows");
+      assertEquals("ERROR", Scenarios.text(c, "SELECT status FROM freshet.stream_tables "
+          + "WHERE table_name = 'tg_ratio'"));
+      exec(c, "DELETE FROM " + SOURCE + " WHERE v = 0");
+      Oracle.refreshAndCheck(c, "tg_ratio", Mode.DIFFERENTIAL);
 
       // a statement_timeout would bound them all together where it bounds each alone: each is refreshed alone
       exec(c, "SET statement_timeout = '10min'");
