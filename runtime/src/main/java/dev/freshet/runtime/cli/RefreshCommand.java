@@ -41,8 +41,9 @@ import picocli.CommandLine.Spec;
         "      --jdbc-url postgresql://me@localhost/shop",
         "  freshet refresh --all",
         "",
-        "From SQL, without Freshet: CALL freshet.refresh('revenue_by_customer'); several together: "
-            + "CALL freshet.refresh('daily_sales', 'revenue_by_customer');"})
+        "From SQL, without Freshet (several names: refreshed together):",
+        "  CALL freshet.refresh('revenue_by_customer');",
+        "  CALL freshet.refresh('daily_sales', 'revenue_by_customer');"})
 public final class RefreshCommand implements Callable<Integer> {
 
   @Spec
