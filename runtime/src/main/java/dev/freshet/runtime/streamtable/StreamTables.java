@@ -427,11 +427,7 @@ public final class StreamTables {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         results = rs.getString("results");
-        String[] steps = (String[]) rs.getArray("cleanup_steps").getArray();
-        Double[] millis = (Double[]) rs.getArray("cleanup_millis").getArray();
-        for (int i = 0; i < steps.length; i++) {
-          cleanups.add(new RefreshStepTime(steps[i], millis[i]));
-        }
+        cleanups.addAll(stepTimes(rs.getArray("cleanup_steps"), rs.getArray("cleanup_millis")));
         String failed = rs.getString("failure");
         String failedState = rs.getString("failure_state");
         failure = failed == null ? Optional.empty() : Optional.of(new SQLException(failed, failedState));
@@ -449,12 +445,7 @@ public final class StreamTables {
             reports.add(Optional.empty());
             continue;
           }
-          String[] steps = (String[]) rs.getArray(16).getArray();
-          Double[] millis = (Double[]) rs.getArray(17).getArray();
-          List<RefreshStepTime> times = new ArrayList<>();
-          for (int i = 0; i < steps.length; i++) {
-            times.add(new RefreshStepTime(steps[i], millis[i]));
-          }
+          List<RefreshStepTime> times = stepTimes(rs.getArray(16), rs.getArray(17));
           reports.add(Optional.of(new RefreshReport(new QualifiedName(rs.getString(4), rs.getString(5)),
               Mode.valueOf(rs.getString(6)), List.of((String[]) rs.getArray(7).getArray()), rs.getLong(8),
               rs.getLong(9), rs.getLong(10), rs.getLong(11), Math.round(rs.getDouble(15)),
@@ -467,6 +458,17 @@ public final class StreamTables {
           + names.size() + " names");
     }
     return new Together(reports, cleanups, failure);
+  }
+
+  /** A profile as the refresh functions return it: the steps (text[]) and their milliseconds (float8[]), in order. */
+  private static List<RefreshStepTime> stepTimes(java.sql.Array steps, java.sql.Array millis) throws SQLException {
+    String[] names = (String[]) steps.getArray();
+    Double[] times = (Double[]) millis.getArray();
+    List<RefreshStepTime> out = new ArrayList<>(names.length);
+    for (int i = 0; i < names.length; i++) {
+      out.add(new RefreshStepTime(names[i], times[i]));
+    }
+    return out;
   }
 
   /** What {@code freshet.refresh_window} did. */
@@ -484,12 +486,7 @@ public final class StreamTables {
       ps.setBoolean(3, recompute);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        String[] steps = (String[]) rs.getArray(9).getArray();
-        Double[] millis = (Double[]) rs.getArray(10).getArray();
-        List<RefreshStepTime> times = new ArrayList<>();
-        for (int i = 0; i < steps.length; i++) {
-          times.add(new RefreshStepTime(steps[i], millis[i]));
-        }
+        List<RefreshStepTime> times = stepTimes(rs.getArray(9), rs.getArray(10));
         return new Window(Mode.valueOf(rs.getString(1)), List.of((String[]) rs.getArray(2).getArray()),
             rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
             Optional.ofNullable(rs.getString(8)), times);
@@ -546,12 +543,7 @@ public final class StreamTables {
       ps.setBoolean(4, recompute);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        String[] steps = (String[]) rs.getArray("steps").getArray();
-        Double[] millis = (Double[]) rs.getArray("millis").getArray();
-        List<RefreshStepTime> times = new ArrayList<>();
-        for (int i = 0; i < steps.length; i++) {
-          times.add(new RefreshStepTime(steps[i], millis[i]));
-        }
+        List<RefreshStepTime> times = stepTimes(rs.getArray("steps"), rs.getArray("millis"));
         report = new RefreshReport(new QualifiedName(rs.getString("schema_name"), rs.getString("table_name")),
             Mode.valueOf(rs.getString("mode_used")), List.of((String[]) rs.getArray("changed_sources").getArray()),
             rs.getLong("rows_inserted"), rs.getLong("rows_updated"), rs.getLong("rows_deleted"),
