@@ -1546,6 +1546,7 @@ DECLARE
   v_parts    text[];
   v_st       record;
   v_named    bigint[] := '{}'; -- the stream tables named so far
+  v_tables   oid[] := '{}'; -- and their tables
   v_members  jsonb[] := '{}';
   v_member   jsonb;
   v_result   record;
@@ -1601,9 +1602,7 @@ BEGIN
       -- the key of freshet.refresh's lock ("FRRF", id): refreshes of one stream table never overlap
       v_left := 'a refresh of it is running';
     ELSIF EXISTS (SELECT FROM freshet.stream_table_sources s
-                  JOIN freshet.stream_tables o ON o.id = ANY (v_named)
-                  WHERE s.stream_table_id = v_st.id
-                    AND s.source_relid = pg_catalog.to_regclass(format('%I.%I', o.schema_name, o.table_name))) THEN
+                  WHERE s.stream_table_id = v_st.id AND s.source_relid = ANY (v_tables)) THEN
       -- refreshed alone after this commit, which commits the refresh of the one it reads (or refreshed alone before it)
       v_left := 'it reads a stream table named before it';
     ELSE
@@ -1616,6 +1615,7 @@ BEGIN
     END IF;
     IF v_st.id IS NOT NULL THEN
       v_named := v_named || v_st.id;
+      v_tables := v_tables || v_st.relid::oid;
     END IF;
     IF v_left IS NOT NULL THEN
       v_members := v_members || jsonb_build_object('name', v_name, 'left', true, 'state', 'FS010', 'message', v_left);
