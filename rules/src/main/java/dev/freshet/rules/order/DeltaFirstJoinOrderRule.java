@@ -29,7 +29,8 @@ import org.immutables.value.Value;
 /**
  * Planner rule that turns an inner {@link MultiJoin} of a delta term back into joins, left-deep,
  * starting from the change table: ΔR first, then, step by step, an input that shares a join
- * condition with those already joined, as a delta query is meant to run — from the few changed rows,
+ * condition with those already joined, or a column the equalities make equal to one of theirs
+ * ({@link ColumnClasses}: joined by that implied equality), as a delta query is meant to run — from the few changed rows,
  * through index lookups, into the large tables. Among several, a filtered input joined on a unique key
  * of it comes first (a lookup that drops rows), then any input joined on a unique key (a lookup), then
  * the others (joins that may multiply rows); in query order within each.
@@ -74,6 +75,8 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
       inputsOf.add(used);
     }
 
+    final ColumnClasses classes = ColumnClasses.of(conjuncts, offsets[n]);
+
     // The order: the first change table, then greedily what the joined inputs are connected to.
     final List<Integer> order = new ArrayList<>();
     final BitSet joined = new BitSet();
@@ -94,7 +97,7 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
         if (joined.get(i)) {
           continue;
         }
-        int rank = rank(mq, inputs.get(i), keysJoined(conjuncts, inputsOf, offsets, joined, i));
+        int rank = rank(mq, inputs.get(i), keysJoined(conjuncts, inputsOf, offsets, classes, joined, i));
         if (rank < nextRank) { // the lowest rank, then query order
           next = i;
           nextRank = rank;
@@ -131,15 +134,21 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
     for (int k = 1; k < n; k++) {
       int i = order.get(k);
       inPlan.set(i);
-      List<RexNode> condition = new ArrayList<>();
+      List<RexNode> original = new ArrayList<>();
       for (int c = 0; c < conjuncts.size(); c++) {
         BitSet used = (BitSet) inputsOf.get(c).clone();
         used.andNot(inPlan);
         if (!applied[c] && used.isEmpty() && inputsOf.get(c).get(i)) {
-          condition.add(conjuncts.get(c).accept(remap));
+          original.add(conjuncts.get(c));
           applied[c] = true;
         }
       }
+      List<RexNode> condition = new ArrayList<>();
+      for (RexNode conjunct : original) {
+        condition.add(conjunct.accept(remap));
+      }
+      // equalities implied by the query's, where its own do not join i to what is before it
+      condition.addAll(classes.missingLinks(rex, offsets, inPlan, i, original, remap));
       b.push(inputs.get(i));
       b.join(JoinRelType.INNER, RexUtil.composeConjunction(rex, condition));
     }
@@ -189,12 +198,20 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
   }
 
   /**
-   * The columns of input {@code i} that equalities of two columns compare with the inputs {@code joined}, or null
-   * when no conjunct connects {@code i} to them.
+   * The columns of input {@code i} that equalities of two columns compare with the inputs {@code joined}, directly
+   * or through other columns ({@link ColumnClasses}), or null when nothing connects {@code i} to them.
    */
   private static ImmutableBitSet keysJoined(List<RexNode> conjuncts, List<BitSet> inputsOf, int[] offsets,
-      BitSet joined, int i) {
+      ColumnClasses classes, BitSet joined, int i) {
     ImmutableBitSet.Builder keys = null;
+    for (int f = offsets[i]; f < offsets[i + 1]; f++) {
+      if (classes.meetsAny(f, offsets, joined)) {
+        if (keys == null) {
+          keys = ImmutableBitSet.builder();
+        }
+        keys.set(f - offsets[i]);
+      }
+    }
     for (int c = 0; c < conjuncts.size(); c++) {
       BitSet used = inputsOf.get(c);
       if (!used.get(i) || !used.intersects(joined)) {

@@ -261,14 +261,15 @@ class GoldenDeltaPlanTest {
   }
 
   /**
-   * The same through a fan-out: each changed event meets its customer's orders, then the customer, filtered, by the
-   * key the event names ({@code o_custkey = e_custkey}); when line items change too, both terms of the changed
-   * events do that alike, once with the line items' new rows, once with their changes, and the statement does it
-   * once, {@code WITH "Δevent ⋈ orders ⋈ customer" (…) AS MATERIALIZED} (TPC-H Q9's changed supplies, their line
-   * items and green parts). A window of events alone has one such term, and no WITH.
+   * A filtered lookup keyed through equal columns comes before the fan-out: each changed event names its customer
+   * ({@code c_custkey = o_custkey = e_custkey}), so the term looks the customer up first, filtered, then its orders
+   * and their line items (ColumnClasses; TPC-H Q9's changed supplies, whose green parts come before their line
+   * items). When line items change too, both terms of the changed events do that alike, once with the line items'
+   * new rows, once with their changes, and the statement does it once, {@code WITH "Δevent ⋈ customer" (…) AS
+   * MATERIALIZED}. A window of events alone has one such term, and no WITH.
    */
   @Test
-  void filteredLookupThroughAFanOutIsSharedByItsTerms(TestDatabase db, TestInfo info) throws Exception {
+  void filteredLookupByAnEqualKeyComesBeforeTheFanOut(TestDatabase db, TestInfo info) throws Exception {
     golden(db, info, """
         SELECT c.c_name, e.e_kind, l.l_qty
         FROM event e
