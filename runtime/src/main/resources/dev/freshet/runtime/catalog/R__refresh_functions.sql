@@ -1238,8 +1238,16 @@ $sources_under_row_security$;
 COMMENT ON FUNCTION freshet.sources_under_row_security(oid[]) IS
   'The tables among p_relids whose row-level security applies to the current role ("schema"."name", sorted)';
 
-CREATE OR REPLACE PROCEDURE freshet.refresh(stream_table text)
-LANGUAGE plpgsql AS $refresh$
+-- One stream table's refresh from SQL (V42: the body of CALL freshet.refresh(name), which raises what this returns):
+-- its checks, a REPEATABLE READ transaction under its refresh lock, refresh_window, the commit, its buffers' cleanup.
+-- What fails is returned in failure, failure_state, failure_detail and failure_hint (NULL when nothing did), where the
+-- procedure used to raise it, so that CALL freshet.refresh('a', 'b', ...) goes on with the stream tables after a
+-- failed one: a procedure that commits cannot catch an error. A refresh that failed is recorded (status ERROR, its
+-- history row) and committed before it returns; a refused call (no such stream table, not its owner, its refresh
+-- lock held elsewhere) records nothing, as before.
+CREATE OR REPLACE PROCEDURE freshet.refresh_alone(stream_table text, INOUT failure text, INOUT failure_state text,
+    INOUT failure_detail text, INOUT failure_hint text)
+LANGUAGE plpgsql AS $refresh_alone$
 DECLARE
   v_id       bigint;
   v_label    text;
@@ -1257,6 +1265,10 @@ DECLARE
   v_steps    text[]; -- the cleanups' profile, not asked for here
   v_times    double precision[];
 BEGIN
+  failure := NULL;
+  failure_state := NULL;
+  failure_detail := NULL;
+  failure_hint := NULL;
   SELECT st.id, freshet.display_name(st.schema_name, st.table_name), st.owner_role
   INTO v_id, v_label, v_owner -- quoted as in refresh_window's messages
   FROM freshet.stream_tables st
@@ -1278,20 +1290,26 @@ BEGIN
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.oid = pg_catalog.to_regclass(stream_table);
     IF v_message IS NOT NULL THEN
-      RAISE EXCEPTION '%', v_message USING ERRCODE = '42809',
-        HINT = 'SELECT schema_name, table_name FROM freshet.stream_tables lists the stream tables';
+      failure := v_message;
+      failure_state := '42809';
+      failure_hint := 'SELECT schema_name, table_name FROM freshet.stream_tables lists the stream tables';
+      RETURN;
     END IF;
-    RAISE EXCEPTION 'there is no stream table %', CASE cardinality(v_parts)
+    failure := format('there is no stream table %s', CASE cardinality(v_parts)
         WHEN 1 THEN freshet.display_name(coalesce(pg_catalog.current_schema(), 'public'), v_parts[1])
         WHEN 2 THEN freshet.display_name(v_parts[1], v_parts[2])
-        ELSE pg_catalog.quote_literal(stream_table) END
-      USING ERRCODE = '42P01',
-      HINT = 'SELECT schema_name, table_name FROM freshet.stream_tables lists them';
+        ELSE pg_catalog.quote_literal(stream_table) END);
+    failure_state := '42P01';
+    failure_hint := 'SELECT schema_name, table_name FROM freshet.stream_tables lists them';
+    RETURN;
   END IF;
   -- before anything is recorded: a role that may not refresh it leaves no error on it
   IF NOT freshet.may_manage(v_owner) THEN
-    RAISE EXCEPTION 'must be owner of stream table %', v_label USING ERRCODE = '42501',
-      HINT = format('its owner %s, a member of that role or a superuser can refresh it', freshet.display_name(v_owner));
+    failure := format('must be owner of stream table %s', v_label);
+    failure_state := '42501';
+    failure_hint := format('its owner %s, a member of that role or a superuser can refresh it',
+      freshet.display_name(v_owner));
+    RETURN;
   END IF;
   COMMIT;
   SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
@@ -1315,15 +1333,17 @@ BEGIN
       AND l.classid = x'46525246'::integer::oid AND l.objid = v_id::integer::oid
       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
     LIMIT 1;
+    failure := format('a refresh of %s is already running in another session', v_label);
+    failure_state := '55P03';
     IF v_result IS NULL THEN
-      RAISE EXCEPTION 'a refresh of % is already running in another session', v_label USING ERRCODE = '55P03',
-        HINT = 'wait for it to finish: refreshes of one stream table never overlap';
+      failure_hint := 'wait for it to finish: refreshes of one stream table never overlap';
+      RETURN;
     END IF;
-    RAISE EXCEPTION 'a refresh of % is already running in another session', v_label USING ERRCODE = '55P03',
-      DETAIL = v_result.detail,
-      HINT = format('wait for it to finish (refreshes of one stream table never overlap); if its client is gone, stop '
-        'it from psql, as its role or a superuser: SELECT pg_cancel_backend(%s) cancels its statement, '
-        'SELECT pg_terminate_backend(%s) ends its session', v_result.pid, v_result.pid);
+    failure_detail := v_result.detail;
+    failure_hint := format('wait for it to finish (refreshes of one stream table never overlap); if its client is '
+      'gone, stop it from psql, as its role or a superuser: SELECT pg_cancel_backend(%s) cancels its statement, '
+      'SELECT pg_terminate_backend(%s) ends its session', v_result.pid, v_result.pid);
+    RETURN;
   END IF;
   v_started := now();
   BEGIN
@@ -1358,16 +1378,11 @@ BEGIN
       rows_inserted, rows_updated, rows_deleted, delta_rows, fallback_reason, error)
     VALUES (v_id, v_started, clock_timestamp(), v_mode, '{}', 0, 0, 0, 0, v_fallback, v_message);
     COMMIT;
-    -- the error as it was: no DETAIL or HINT line where it had none (an empty one prints as "DETAIL:")
-    IF coalesce(v_detail, '') = '' AND coalesce(v_hint, '') = '' THEN
-      RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state;
-    ELSIF coalesce(v_detail, '') = '' THEN
-      RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, HINT = v_hint;
-    ELSIF coalesce(v_hint, '') = '' THEN
-      RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, DETAIL = v_detail;
-    ELSE
-      RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state, DETAIL = v_detail, HINT = v_hint;
-    END IF;
+    failure := v_message;
+    failure_state := v_state;
+    failure_detail := v_detail;
+    failure_hint := v_hint;
+    RETURN;
   END IF;
   IF v_result.window_rows = 0 THEN
     -- no buffer row became deletable by an empty window (a row is freed by the refresh of its last
@@ -1383,12 +1398,44 @@ BEGIN
   COMMIT;
   -- only the buffers of the sources whose window held rows (V28); a source whose cleanup failed is named in the
   -- error raised after the others were cleaned (V31): the refresh itself is committed
-  CALL freshet.clean_up_buffers(v_id, v_result.changed_sources, false, v_steps, v_times, v_message, v_state);
-  IF v_message IS NOT NULL THEN
-    RAISE EXCEPTION USING MESSAGE = v_message, ERRCODE = v_state;
+  CALL freshet.clean_up_buffers(v_id, v_result.changed_sources, false, v_steps, v_times, failure, failure_state);
+END
+$refresh_alone$;
+
+-- CALL freshet.refresh('name'): freshet.refresh_alone, and what failed raised as it was, with no DETAIL or HINT line
+-- where it had none (an empty one prints as "DETAIL:").
+CREATE OR REPLACE PROCEDURE freshet.refresh(stream_table text)
+LANGUAGE plpgsql AS $refresh$
+DECLARE
+  v_failure text;
+  v_state   text;
+  v_detail  text;
+  v_hint    text;
+BEGIN
+  CALL freshet.refresh_alone(stream_table, v_failure, v_state, v_detail, v_hint);
+  IF v_failure IS NOT NULL THEN
+    PERFORM freshet.raise_failure(v_failure, v_state, v_detail, v_hint);
   END IF;
 END
 $refresh$;
+
+-- Raises an error of that message, SQLSTATE, DETAIL and HINT, each of the last two only when it has a text.
+CREATE OR REPLACE FUNCTION freshet.raise_failure(p_message text, p_state text, p_detail text, p_hint text)
+RETURNS void
+LANGUAGE plpgsql AS $raise_failure$
+BEGIN
+  IF coalesce(p_detail, '') = '' AND coalesce(p_hint, '') = '' THEN
+    RAISE EXCEPTION USING MESSAGE = p_message, ERRCODE = coalesce(p_state, 'P0001');
+  ELSIF coalesce(p_detail, '') = '' THEN
+    RAISE EXCEPTION USING MESSAGE = p_message, ERRCODE = coalesce(p_state, 'P0001'), HINT = p_hint;
+  ELSIF coalesce(p_hint, '') = '' THEN
+    RAISE EXCEPTION USING MESSAGE = p_message, ERRCODE = coalesce(p_state, 'P0001'), DETAIL = p_detail;
+  ELSE
+    RAISE EXCEPTION USING MESSAGE = p_message, ERRCODE = coalesce(p_state, 'P0001'), DETAIL = p_detail,
+      HINT = p_hint;
+  END IF;
+END
+$raise_failure$;
 
 -- The buffers' cleanup after a refresh whose window held rows, for CALL freshet.refresh and
 -- freshet.refresh_from_client (V31; the loop was freshet.refresh's since V28): only the buffers of the sources
@@ -1683,11 +1730,12 @@ $refresh_together$;
 
 -- CALL freshet.refresh('a', 'b', ...): stream tables refreshed together from SQL (V41), as 'freshet refresh a b'
 -- refreshes them (pg_cron: one job, each source's window read once, one commit): freshet.refresh_together, then
--- freshet.refresh of each stream table it left, in the order given. A refresh alone that fails records its error
--- and raises it, as CALL freshet.refresh of it would: the stream tables after it in the list that were left too are
--- not refreshed by this call (a procedure that commits cannot catch an error and go on). With a statement_timeout
--- set, each is refreshed alone (see refresh_together). One name: CALL freshet.refresh of it (PostgreSQL prefers the
--- procedure of one text to this one for a call with one argument).
+-- freshet.refresh_alone of each stream table it left, in the order given. A refresh alone that fails is recorded
+-- (status, history) and said by a WARNING, and the others are refreshed all the same (V42: until then the call
+-- stopped there, and a stream table that kept failing kept those after it from ever being refreshed by the job);
+-- the first failure is raised at the end, so that the call fails as pg_cron and psql show it. With a
+-- statement_timeout set, each is refreshed alone (see refresh_together). One name: CALL freshet.refresh of it
+-- (PostgreSQL prefers the procedure of one text to this one for a call with one argument).
 CREATE OR REPLACE PROCEDURE freshet.refresh(VARIADIC stream_tables text[])
 LANGUAGE plpgsql AS $refresh_together_from_sql$
 DECLARE
@@ -1699,6 +1747,11 @@ DECLARE
   v_member  jsonb;
   v_n       integer := 0;
   v_catalog integer := (SELECT max(v.version) FROM freshet.schema_version v);
+  v_alone   text;
+  v_alone_state  text;
+  v_alone_detail text;
+  v_alone_hint   text;
+  v_first   text[]; -- the first failure: message, SQLSTATE, DETAIL, HINT
 BEGIN
   IF cardinality(stream_tables) > 1 AND current_setting('statement_timeout') IN ('0', '0ms') THEN
     CALL freshet.refresh_together(stream_tables, v_catalog, false, false, v_results, v_steps, v_millis, v_failure,
@@ -1709,13 +1762,23 @@ BEGIN
     CONTINUE WHEN (v_member ->> 'left')::boolean;
     stream_tables[v_n] := NULL; -- refreshed together
   END LOOP;
+  IF v_failure IS NOT NULL THEN -- a buffer's cleanup after the commit of those refreshed together
+    v_first := ARRAY[v_failure, v_state, NULL, NULL];
+  END IF;
   FOR i IN 1 .. coalesce(cardinality(stream_tables), 0) LOOP
-    IF stream_tables[i] IS NOT NULL THEN
-      CALL freshet.refresh(stream_tables[i]::text);
+    CONTINUE WHEN stream_tables[i] IS NULL;
+    v_alone := NULL;
+    v_alone_state := NULL;
+    v_alone_detail := NULL;
+    v_alone_hint := NULL;
+    CALL freshet.refresh_alone(stream_tables[i]::text, v_alone, v_alone_state, v_alone_detail, v_alone_hint);
+    IF v_alone IS NOT NULL THEN
+      RAISE WARNING 'the refresh of % failed: %', stream_tables[i], v_alone;
+      v_first := coalesce(v_first, ARRAY[v_alone, v_alone_state, v_alone_detail, v_alone_hint]);
     END IF;
   END LOOP;
-  IF v_failure IS NOT NULL THEN
-    RAISE EXCEPTION USING MESSAGE = v_failure, ERRCODE = v_state;
+  IF v_first IS NOT NULL THEN
+    PERFORM freshet.raise_failure(v_first[1], v_first[2], v_first[3], v_first[4]);
   END IF;
 END
 $refresh_together_from_sql$;

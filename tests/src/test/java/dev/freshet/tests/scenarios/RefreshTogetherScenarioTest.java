@@ -120,13 +120,21 @@ class RefreshTogetherScenarioTest {
           + "ORDER BY h.stream_table_id, h.finished_at DESC) AS last WHERE last.started_at = (SELECT max(started_at) "
           + "FROM freshet.refresh_history h JOIN freshet.stream_tables st ON st.id = h.stream_table_id "
           + "WHERE st.table_name = 'tg_groups')"), "the four refreshed together, in one transaction");
-      // a refresh that fails there fails alone: recorded and raised; those refreshed together are committed
+      // a refresh that fails there fails alone: recorded and raised, at the end (V42): those refreshed together are
+      // committed, and tg_downstream, left too (it reads tg_groups) and named after the failing tg_ratio, is refreshed
+      // all the same, where the call used to stop at the failure and leave it for the next, which stopped there too
       exec(c, "INSERT INTO " + SOURCE + " SELECT i, 2, 0, 'zero' FROM generate_series(801, 950) i");
+      long downstreamRefreshes = count(c, "SELECT count(*) FROM freshet.refresh_history h JOIN freshet.stream_tables st "
+          + "ON st.id = h.stream_table_id WHERE st.table_name = 'tg_downstream' AND h.error IS NULL");
       SQLException fromSql = assertThrows(SQLException.class,
-          () -> exec(c, "CALL freshet.refresh('tg_groups', 'tg_ratio', 'tg_rows')"));
+          () -> exec(c, "CALL freshet.refresh('tg_groups', 'tg_ratio', 'tg_rows', 'tg_downstream')"));
       assertEquals("22012", fromSql.getSQLState(), fromSql::getMessage);
       Oracle.assertFresh(c, "tg_groups");
       Oracle.assertFresh(c, "tg_rows");
+      Oracle.assertFresh(c, "tg_downstream");
+      assertEquals(downstreamRefreshes + 1, count(c, "SELECT count(*) FROM freshet.refresh_history h "
+          + "JOIN freshet.stream_tables st ON st.id = h.stream_table_id WHERE st.table_name = 'tg_downstream' "
+          + "AND h.error IS NULL"), "tg_downstream refreshed after the failure");
       assertEquals("ERROR", Scenarios.text(c, "SELECT status FROM freshet.stream_tables "
           + "WHERE table_name = 'tg_ratio'"));
       exec(c, "DELETE FROM " + SOURCE + " WHERE v = 0");
