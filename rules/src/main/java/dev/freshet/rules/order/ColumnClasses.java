@@ -3,6 +3,7 @@ package dev.freshet.rules.order;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
@@ -11,6 +12,7 @@ import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * The columns of an inner multi-way join that its equalities make equal, directly or through other columns: a row
@@ -20,9 +22,10 @@ import org.apache.calcite.sql.type.SqlTypeFamily;
  * whose term of changed supplies first looked up their 24,000 line items). An equality added so is implied by the
  * query's, which are all still applied: the join's rows are the same.
  *
- * <p>Only equalities of two columns of one type, not of characters: {@code char} compares without trailing spaces
- * and {@code text} with them, so {@code a = b AND b = c} over mixed character types need not give {@code a = c}; and
- * a comparison across numeric types goes through a cast that another pair may not share.
+ * <p>Only equalities of two columns of one type, and of types whose equality means the same value ({@link
+ * #equalMeansSame}): not characters ({@code char} compares without trailing spaces and {@code text} with them), nor
+ * a type PostgreSQL defines by name, whose {@code =} is its own; a comparison across numeric types goes through a
+ * cast that another pair may not share.
  */
 final class ColumnClasses {
 
@@ -48,13 +51,23 @@ final class ColumnClasses {
           && call.getOperands().get(0) instanceof RexInputRef a
           && call.getOperands().get(1) instanceof RexInputRef b
           && a.getType().getSqlTypeName() == b.getType().getSqlTypeName()
-          && !SqlTypeFamily.CHARACTER.contains(a.getType())) {
+          && equalMeansSame(a.getType())) {
         classes.refs[a.getIndex()] = a;
         classes.refs[b.getIndex()] = b;
         classes.parent[classes.find(a.getIndex())] = classes.find(b.getIndex());
       }
     }
     return classes;
+  }
+
+  /**
+   * Whether {@code =} between two values of {@code type} is an equivalence that no text or collation rule bends:
+   * numbers, dates and times, booleans, uuids. Not characters, nor the types PostgreSQL names that Freshet plans by
+   * name (an enum, citext, a domain's base...), whose equality is their own.
+   */
+  private static boolean equalMeansSame(RelDataType type) {
+    return SqlTypeFamily.NUMERIC.contains(type) || SqlTypeFamily.DATETIME.contains(type)
+        || SqlTypeFamily.BOOLEAN.contains(type) || type.getSqlTypeName() == SqlTypeName.UUID;
   }
 
   private int find(int field) {
