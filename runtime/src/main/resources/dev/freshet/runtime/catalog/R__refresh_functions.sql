@@ -1733,7 +1733,8 @@ $refresh_together$;
 -- freshet.refresh_alone of each stream table it left, in the order given. A refresh alone that fails is recorded
 -- (status, history) and said by a WARNING, and the others are refreshed all the same (V42: until then the call
 -- stopped there, and a stream table that kept failing kept those after it from ever being refreshed by the job);
--- the first failure is raised at the end, so that the call fails as pg_cron and psql show it. With a
+-- the first failure is raised at the end (else a buffer cleanup's that failed after the commit of those refreshed
+-- together), so that the call fails as pg_cron and psql show it. With a
 -- statement_timeout set, each is refreshed alone (see refresh_together). One name: CALL freshet.refresh of it
 -- (PostgreSQL prefers the procedure of one text to this one for a call with one argument).
 CREATE OR REPLACE PROCEDURE freshet.refresh(VARIADIC stream_tables text[])
@@ -1762,9 +1763,6 @@ BEGIN
     CONTINUE WHEN (v_member ->> 'left')::boolean;
     stream_tables[v_n] := NULL; -- refreshed together
   END LOOP;
-  IF v_failure IS NOT NULL THEN -- a buffer's cleanup after the commit of those refreshed together
-    v_first := ARRAY[v_failure, v_state, NULL, NULL];
-  END IF;
   FOR i IN 1 .. coalesce(cardinality(stream_tables), 0) LOOP
     CONTINUE WHEN stream_tables[i] IS NULL;
     v_alone := NULL;
@@ -1777,6 +1775,9 @@ BEGIN
       v_first := coalesce(v_first, ARRAY[v_alone, v_alone_state, v_alone_detail, v_alone_hint]);
     END IF;
   END LOOP;
+  IF v_first IS NULL AND v_failure IS NOT NULL THEN -- a buffer's cleanup after the commit of those refreshed together
+    v_first := ARRAY[v_failure, v_state, NULL, NULL];
+  END IF;
   IF v_first IS NOT NULL THEN
     PERFORM freshet.raise_failure(v_first[1], v_first[2], v_first[3], v_first[4]);
   END IF;
