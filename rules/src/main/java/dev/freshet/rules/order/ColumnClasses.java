@@ -100,7 +100,8 @@ final class ColumnClasses {
     return -1;
   }
 
-  private static int inputOf(int[] offsets, int field) {
+  /** The input of a multi-way join whose fields start at {@code offsets[input]} that field {@code field} is of. */
+  static int inputOf(int[] offsets, int field) {
     int input = 0;
     while (offsets[input + 1] <= field) {
       input++;

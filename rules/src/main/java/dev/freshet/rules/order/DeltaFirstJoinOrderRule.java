@@ -70,7 +70,7 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
     for (RexNode conjunct : conjuncts) {
       BitSet used = new BitSet();
       for (int field : RelOptUtil.InputFinder.bits(conjunct)) {
-        used.set(inputOf(offsets, field));
+        used.set(ColumnClasses.inputOf(offsets, field));
       }
       inputsOf.add(used);
     }
@@ -224,7 +224,7 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
           && conjuncts.get(c) instanceof RexCall call
           && call.getOperands().get(0) instanceof RexInputRef a && call.getOperands().get(1) instanceof RexInputRef b) {
         for (RexInputRef ref : List.of(a, b)) {
-          if (inputOf(offsets, ref.getIndex()) == i) {
+          if (ColumnClasses.inputOf(offsets, ref.getIndex()) == i) {
             keys.set(ref.getIndex() - offsets[i]);
           }
         }
@@ -241,14 +241,6 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
       case Project project -> filters(project.getInput());
       default -> false;
     };
-  }
-
-  private static int inputOf(int[] offsets, int field) {
-    int i = 0;
-    while (offsets[i + 1] <= field) {
-      i++;
-    }
-    return i;
   }
 
   /** Whether a scan of a change table ({@link ChangeTables#TEMP_SCHEMA}) is under {@code rel}. */
