@@ -1765,10 +1765,6 @@ BEGIN
   END LOOP;
   FOR i IN 1 .. coalesce(cardinality(stream_tables), 0) LOOP
     CONTINUE WHEN stream_tables[i] IS NULL;
-    v_alone := NULL;
-    v_alone_state := NULL;
-    v_alone_detail := NULL;
-    v_alone_hint := NULL;
     CALL freshet.refresh_alone(stream_tables[i]::text, v_alone, v_alone_state, v_alone_detail, v_alone_hint);
     IF v_alone IS NOT NULL THEN
       RAISE WARNING 'the refresh of % failed: %', stream_tables[i], v_alone;
