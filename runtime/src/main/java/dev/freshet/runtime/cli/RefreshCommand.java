@@ -1,6 +1,7 @@
 package dev.freshet.runtime.cli;
 
 import dev.freshet.planner.DisplayWidth;
+import dev.freshet.runtime.streamtable.BufferCleanupException;
 import dev.freshet.runtime.streamtable.Mode;
 import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.RefreshReport;
@@ -113,6 +114,14 @@ public final class RefreshCommand implements Callable<Integer> {
         } catch (SQLException | RuntimeException e) {
           if (c.isClosed() || !c.isValid(5)) {
             throw e;
+          }
+          if (e instanceof BufferCleanupException cleanup) {
+            // the refresh is committed: its line first, then what failed after it
+            out.println(line(cleanup.report(), nameWidth));
+            for (dev.freshet.runtime.streamtable.RefreshStepTime step : cleanup.report().profile()) {
+              out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
+            }
+            out.flush();
           }
           // which stream table failed: Freshet's own errors name it, and so do the refresh function's (said
           // once); the database's are about its refresh and are prefixed with it

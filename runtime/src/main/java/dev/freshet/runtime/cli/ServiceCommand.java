@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
         + "whenever its interval has elapsed since its last refresh, upstream stream tables first.",
         "Runs until Ctrl-C. Prints a line for every refresh that applied or recomputed something (one that "
             + "found nothing to do only with --log-level debug). A failed refresh is printed and recorded (status "
-            + "ERROR); the others go on. "
+            + "ERROR); the others go on. When cleaning up a change buffer fails after a refresh was committed (a lock "
+            + "or statement timeout), a WARNING line says so: the stream table is fresh and the next cleanup deletes "
+            + "what was left, but a buffer no cleanup empties keeps growing. "
             + "A stream table whose refreshes keep failing is retried after its interval, doubled for every "
             + "further failure (at most an hour), and suspended after --max-failures failures in a row "
             + "(status SUSPENDED, until 'freshet resume NAME'). One whose refresh takes longer than half its "
@@ -58,7 +60,8 @@ public final class ServiceCommand implements Callable<Integer> {
       description = "How often to look for due stream tables (default: ${DEFAULT-VALUE}).")
   String poll;
 
-  @Option(names = "--once", description = "Run one pass and exit (for cron and tests).")
+  @Option(names = "--once", description = "Run one pass and exit (for cron and tests): exit status 0 when every "
+      + "refresh of the pass succeeded and every change buffer after it was cleaned up, non-zero otherwise.")
   boolean once;
 
   @Option(names = "--history-retention", paramLabel = "INTERVAL", defaultValue = "30d",
@@ -302,11 +305,17 @@ public final class ServiceCommand implements Callable<Integer> {
         }
       } else {
         RefreshReport r = a.report();
-        if (!debug && nothingDone(r)) {
-          continue;
+        if (debug || !nothingDone(r)) {
+          // the line 'freshet refresh' prints: the sources that changed, and why AUTO recomputed when it did
+          out.printf(Locale.ROOT, "%s  %s%n", stamp(now), RefreshCommand.line(r, nameWidth));
         }
-        // the line 'freshet refresh' prints: the sources that changed, and why AUTO recomputed when it did
-        out.printf(Locale.ROOT, "%s  %s%n", stamp(now), RefreshCommand.line(r, nameWidth));
+        if (a.cleanupFailure() != null) {
+          // the stream table is fresh, so not a failure of it; but a buffer no cleanup empties keeps growing, and a
+          // pass run by cron (--once) exits non-zero, as 'freshet refresh' does
+          failures++;
+          out.printf(Locale.ROOT, "%s  %s  WARNING: %s; the next cleanup of that buffer deletes what this one left%n",
+              stamp(now), name, failure(a.cleanupFailure()));
+        }
       }
       out.flush();
     }

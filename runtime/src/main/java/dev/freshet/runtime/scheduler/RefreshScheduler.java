@@ -1,5 +1,6 @@
 package dev.freshet.runtime.scheduler;
 
+import dev.freshet.runtime.streamtable.BufferCleanupException;
 import dev.freshet.runtime.streamtable.RefreshReport;
 import dev.freshet.runtime.streamtable.RefreshRunningException;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
@@ -34,10 +35,19 @@ public final class RefreshScheduler {
   /**
    * The outcome of one refresh attempt in a pass: a report; or the error, the number of failures in a
    * row, and whether this one suspended the stream table; or {@code busy}, neither, when another
-   * session was refreshing it (another service): not a failure, it is due again at the next pass.
+   * session was refreshing it (another service): not a failure, it is due again at the next pass. With a report,
+   * {@code cleanupFailure} says that cleaning up a change buffer failed after the refresh was committed (its own
+   * buffers', or for the last of those refreshed together, the group's): not the stream table's failure, since it
+   * is fresh, but worth saying, since a buffer no cleanup can empty keeps growing.
    */
   public record Attempt(String name, RefreshReport report, Exception error, int consecutiveFailures,
-      boolean suspended, boolean busy) {
+      boolean suspended, boolean busy, SQLException cleanupFailure) {
+
+    /** An attempt without a cleanup failure. */
+    public Attempt(String name, RefreshReport report, Exception error, int consecutiveFailures, boolean suspended,
+        boolean busy) {
+      this(name, report, error, consecutiveFailures, suspended, busy, null);
+    }
   }
 
   /** {@link #runDue(Connection, OffsetDateTime, int, Consumer)} with {@link #DEFAULT_MAX_FAILURES}. */
@@ -80,18 +90,27 @@ public final class RefreshScheduler {
     }
     // the pass's stream tables refreshed together, each source's window read once (catalog V41); those it leaves (one
     // reading another of the pass, a refresh that failed there) alone after it, as before. A buffer's cleanup that
-    // failed after its commit is not any one's failure: the next cleanup deletes what it left
+    // failed after its commit is not any one's failure (the next cleanup deletes what it left): it is told with the
+    // last of the group's refreshes, or with the refresh alone it followed
     List<String> names = due.stream().map(st -> st.name().toString()).toList();
     StreamTables.Together together = names.size() > 1 ? StreamTables.refreshTogether(c, names, false, false)
         : StreamTables.Together.none(names.size());
+    int lastTogether = -1;
+    for (int i = 0; i < names.size(); i++) {
+      lastTogether = together.reports().get(i).isPresent() ? i : lastTogether;
+    }
     List<Attempt> attempts = new ArrayList<>();
     for (int i = 0; i < due.size(); i++) {
       StoredStreamTable st = due.get(i);
       String name = names.get(i);
       Attempt attempt;
       try {
-        attempt = new Attempt(name, together.reports().get(i).isPresent() ? together.reports().get(i).get()
-            : StreamTables.refresh(c, name), null, 0, false, false);
+        attempt = together.reports().get(i).isPresent()
+            ? new Attempt(name, together.reports().get(i).get(), null, 0, false, false,
+                i == lastTogether ? together.cleanupFailure().orElse(null) : null)
+            : new Attempt(name, StreamTables.refresh(c, name), null, 0, false, false);
+      } catch (BufferCleanupException e) {
+        attempt = new Attempt(name, e.report(), null, 0, false, false, e);
       } catch (RefreshRunningException e) {
         attempt = new Attempt(name, null, null, 0, false, true);
       } catch (SQLException | RuntimeException e) {

@@ -373,9 +373,24 @@ public final class StreamTables {
     // were already free of it at its last cleanups, and an empty window read none above.
     List<Long> sourceRelids = window.windowRows() == 0 || window.changed().isEmpty() ? List.of() : inTransaction(c,
         Connection.TRANSACTION_READ_COMMITTED, () -> StreamTableCatalog.sourceRelids(c, first.id(), window.changed()));
+    // as freshet.clean_up_buffers does: every buffer is cleaned, and the first failure is reported after the others
+    Optional<SQLException> cleanupFailure = Optional.empty();
+    String failedSource = null;
     for (long relid : sourceRelids) {
       long start = System.nanoTime();
-      long deleted = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));
+      long deleted;
+      try {
+        deleted = inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> ChangeCapture.cleanup(c, relid));
+      } catch (SQLException e) {
+        if (c.isClosed() || !c.isValid(5)) {
+          throw e;
+        }
+        if (cleanupFailure.isEmpty()) {
+          cleanupFailure = Optional.of(e);
+          failedSource = ChangeCapture.relationName(c, relid).map(Quoting::qualified).orElse("source " + relid);
+        }
+        continue;
+      }
       if (profile) {
         double millis = (System.nanoTime() - start) / 1e6;
         String source = ChangeCapture.relationName(c, relid).map(Quoting::qualified).orElse("source " + relid);
@@ -383,9 +398,13 @@ public final class StreamTables {
             + (deleted == 1 ? " row" : " rows") + " deleted", millis));
       }
     }
-    return profile ? new RefreshReport(report.name(), report.modeUsed(), report.changedSources(),
+    RefreshReport done = profile ? new RefreshReport(report.name(), report.modeUsed(), report.changedSources(),
         report.rowsInserted(), report.rowsUpdated(), report.rowsDeleted(), report.deltaRows(), report.millis(),
         report.fallbackReason(), report.windowRows(), report.modeReason(), steps) : report;
+    if (cleanupFailure.isPresent()) {
+      throw BufferCleanupException.of(failedSource, cleanupFailure.get(), done);
+    }
+    return done;
   }
 
   /**
@@ -526,7 +545,8 @@ public final class StreamTables {
    * does when there is nothing to prepare, in one round trip. Empty when it left the refresh to this side
    * ({@link #LEFT_TO_CLIENT}): nothing was done, and the steps of {@link #refresh} do it. A refresh that failed
    * otherwise is recorded as they record it, and its error thrown; a buffer cleanup that failed after the refresh
-   * was committed is thrown too, as theirs is, and not recorded.
+   * was committed is thrown too, as theirs is ({@link BufferCleanupException}, with the refresh's report), and not
+   * recorded.
    */
   private static Optional<RefreshReport> refreshInOneCall(Connection c, String name, boolean profile,
       boolean recompute, long startNanos) throws SQLException {
@@ -565,7 +585,7 @@ public final class StreamTables {
       throw e;
     }
     if (cleanupFailure != null) {
-      throw new SQLException(cleanupFailure, cleanupState);
+      throw new BufferCleanupException(cleanupFailure, cleanupState, report);
     }
     return Optional.of(report);
   }

@@ -105,4 +105,50 @@ class CliServiceLogTest {
     CliRun wrong = CliRun.run(url, "service", "--once", "--log-level", "verbose");
     assertEquals(2, wrong.exitCode(), wrong.transcript());
   }
+
+  /**
+   * When cleaning up a change buffer fails after a refresh was committed (here its lock waits past the lock_timeout
+   * the connection sets), the service prints the refresh's line, then a WARNING naming the buffer, the error and its
+   * SQLSTATE, and a pass run with --once exits non-zero; 'freshet refresh' prints the refresh's line before the
+   * error. The stream table is fresh either way, and nothing is recorded as its failure.
+   */
+  @Test
+  void aBufferCleanupThatFailsIsAWarningLine(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE cw_src (id int PRIMARY KEY, v int)", "INSERT INTO cw_src VALUES (1, 1)");
+    String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "options=-c%20lock_timeout=100ms";
+    assertEquals(0, CliRun.run(url, "create", "cw", "--mode", "DIFFERENTIAL", "--schedule", "1m", "--query",
+        "SELECT id, v FROM cw_src")
+        .exitCode());
+    try (Connection holder = db.connect(); java.sql.Statement s = holder.createStatement()) {
+      s.execute("SELECT pg_advisory_lock((x'46524350'::bigint << 32) | 'cw_src'::regclass::oid::bigint)");
+      db.execute("INSERT INTO cw_src VALUES (2, 2)",
+          "UPDATE freshet.stream_tables SET last_refresh_at = now() - interval '1 hour' WHERE table_name = 'cw'");
+
+      CliRun pass = CliRun.run(url, "service", "--once");
+      assertTrue(pass.exitCode() != 0, pass.transcript());
+      List<String> lines = pass.out().lines().filter(l -> l.contains("Z  \"public\".\"cw\"  ")).toList();
+      assertEquals(2, lines.size(), pass.transcript());
+      assertTrue(lines.get(0).contains("DIFFERENTIAL"), pass.transcript());
+      assertTrue(lines.get(1).contains("WARNING: the refresh is committed, but cleaning up the change buffer of "
+          + "\"public\".\"cw_src\" failed: ") && lines.get(1).contains("(SQLSTATE 55P03); the next cleanup of that "
+          + "buffer deletes what this one left"), pass.transcript());
+
+      db.execute("INSERT INTO cw_src VALUES (3, 3)");
+      CliRun refresh = CliRun.run(url, "refresh", "cw");
+      assertTrue(refresh.exitCode() != 0, refresh.transcript());
+      assertTrue(refresh.out().startsWith("\"public\".\"cw\"  DIFFERENTIAL"), refresh.transcript());
+      assertTrue(refresh.err().contains("the refresh is committed, but cleaning up the change buffer of "
+          + "\"public\".\"cw_src\" failed: "), refresh.transcript());
+      try (Connection c = db.connect()) {
+        Oracle.assertFresh(c, "cw");
+        try (java.sql.Statement q = c.createStatement(); java.sql.ResultSet rs = q.executeQuery("SELECT count(*) "
+            + "FILTER (WHERE h.error IS NOT NULL), min(st.status) FROM freshet.refresh_history h "
+            + "JOIN freshet.stream_tables st ON st.id = h.stream_table_id WHERE st.table_name = 'cw'")) {
+          rs.next();
+          assertEquals(0, rs.getLong(1), "no refresh failed");
+          assertEquals("ACTIVE", rs.getString(2));
+        }
+      }
+    }
+  }
 }
