@@ -1064,7 +1064,9 @@ $capture_ddl_columns$;
 
 -- One measured run of a differential program with a join order (V23): summed, and once both orders ran,
 -- the program keeps PostgreSQL's unless the order as printed took less than 2/3 of its time per window
--- row; after one run of each when as printed was no faster, else after two of each. A run with
+-- row; after one run of each when as printed was no faster, or less than a third as long (V43: a second run of
+-- an order three times slower decides nothing, and cost TPC-H Q9's programs 1.7-8.6 s each with PostgreSQL's
+-- order, against 0.2-0.3 s as printed), else after two of each. A run with
 -- PostgreSQL's order faster than freshet.join_order_trial_ms (a setting, default 20 ms) is not counted:
 -- there is little to win, and a trial of the printed order can cost seconds where it is the wrong one
 -- (TPC-H Q17: 3.4 s against 0.4), so a program that stays fast never tries it.
@@ -1099,7 +1101,7 @@ BEGIN
   END IF;
   v_planner := v_p.planner_ms / v_p.planner_rows;
   v_printed := v_p.printed_ms / v_p.printed_rows;
-  IF v_printed >= v_planner OR (v_p.planner_runs >= 2 AND v_p.printed_runs >= 2) THEN
+  IF v_printed >= v_planner OR v_printed * 3 < v_planner OR (v_p.planner_runs >= 2 AND v_p.printed_runs >= 2) THEN
     -- the program's order, and each statement's: as printed only when that ran it in less than 2/3 of the time
     -- per window row (V28), so that a statement measured alike keeps PostgreSQL's order
     UPDATE freshet.refresh_programs p
