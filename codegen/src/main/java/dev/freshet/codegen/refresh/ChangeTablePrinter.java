@@ -96,40 +96,18 @@ public final class ChangeTablePrinter {
 
   /** {@code CREATE TEMPORARY TABLE pg_temp."Δschema.table"} with the source's columns and {@code __w}. */
   public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns) {
-    return create(changeTableName, buffer, columns, Optional.empty(), Optional.empty());
+    return create(changeTableName, buffer, columns, Optional.empty());
   }
 
   /**
    * {@link #create(List, String, List)} keeping only the buffered rows that pass {@code rowFilter}, a
-   * filter over a scan of the source (SourceFilters: every row counting in the plan passes it), its rows written in
-   * the order of column {@code keyOrder} when given ({@link #keyOrder}). Its condition is printed as in the delta
-   * queries, over the buffer's columns, which bear the source's names.
+   * filter over a scan of the source (SourceFilters: every row counting in the plan passes it). Its
+   * condition is printed as in the delta queries, over the buffer's columns, which bear the source's names.
    */
   public static String create(List<String> changeTableName, String buffer, List<SourceColumn> columns,
-      Optional<RelNode> rowFilter, Optional<String> keyOrder) {
+      Optional<RelNode> rowFilter) {
     return consolidated(tableHead(changeTableName), buffer, "NOT b.\"__truncate\"\n  AND " + window(), columns,
-        rowFilter, keyOrder);
-  }
-
-  /**
-   * The column a joined source's change table is written in the order of, if any: the first column of the source's
-   * primary key that a join reads, else the first join key. A delta term looks rows up by key from its change table
-   * outward, in the order it reads it, and the buffer holds the rows in the order they were written: keys in order
-   * make consecutive lookups meet the index pages and the table pages the last one read (a parent's rows by a child's
-   * key, its children by the parent's), where the buffer's order sent each one elsewhere. Measured on TPC-H at SF-1
-   * (docs/benchmarks.md): 9-24% off the refreshes of Q3, Q5, Q7, Q10, Q13 and Q21; a change table no join reads is
-   * not sorted (Q1 was 11% slower so, its aggregate reading the rows in any order).
-   */
-  public static Optional<String> keyOrder(List<String> primaryKey, List<String> joinKeys, boolean joined) {
-    if (!joined || joinKeys.isEmpty()) {
-      return Optional.empty();
-    }
-    return primaryKey.stream().filter(joinKeys::contains).findFirst().or(() -> Optional.of(joinKeys.getFirst()));
-  }
-
-  /** {@code ORDER BY b."key"} on a line of its own, or nothing. */
-  private static String orderBy(Optional<String> keyOrder) {
-    return keyOrder.map(k -> "\nORDER BY b." + q(k)).orElse("");
+        rowFilter);
   }
 
   /** {@code CREATE TEMPORARY TABLE "Δschema.table" ON COMMIT DROP AS}: the change table, gone at commit. */
@@ -142,7 +120,7 @@ public final class ChangeTablePrinter {
    * consolidated over the columns read (the other ones NULL of their type).
    */
   static String consolidated(String head, String from, String where, List<SourceColumn> columns,
-      Optional<RelNode> rowFilter, Optional<String> keyOrder) {
+      Optional<RelNode> rowFilter) {
     List<String> select = new ArrayList<>();
     List<String> groupBy = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
@@ -170,7 +148,7 @@ public final class ChangeTablePrinter {
         + "WHERE " + where + "\n"
         + rowFilter.map(f -> "  AND (" + condition(f) + ")\n").orElse("")
         + (groupBy.isEmpty() ? "" : "GROUP BY " + String.join(", ", groupBy) + "\n")
-        + "HAVING sum(b.\"__w\") <> 0" + orderBy(keyOrder);
+        + "HAVING sum(b.\"__w\") <> 0";
   }
 
   /**
@@ -181,9 +159,8 @@ public final class ChangeTablePrinter {
    * table's cost (4.3 ms against 2.4 for 6,000 new TPC-H line items).
    */
   public static String createAsIs(List<String> changeTableName, String buffer, List<SourceColumn> columns,
-      Optional<RelNode> rowFilter, Optional<String> keyOrder) {
-    return asIs(tableHead(changeTableName), buffer, "NOT b.\"__truncate\"\n  AND " + window(), columns, rowFilter)
-        + orderBy(keyOrder);
+      Optional<RelNode> rowFilter) {
+    return asIs(tableHead(changeTableName), buffer, "NOT b.\"__truncate\"\n  AND " + window(), columns, rowFilter);
   }
 
   /**

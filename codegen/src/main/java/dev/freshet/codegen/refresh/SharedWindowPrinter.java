@@ -49,20 +49,16 @@ public final class SharedWindowPrinter {
 
   /**
    * The statements of source {@code relid} (buffer {@code buffer}) for the stream table whose change table is
-   * {@code changeTableName}, reading {@code columns} through {@code rowFilter}, joining on {@code joinKeys} and
-   * written in the order of {@code keyOrder} ({@link ChangeTablePrinter#keyOrder}).
+   * {@code changeTableName}, reading {@code columns} through {@code rowFilter} and joining on {@code joinKeys}.
    */
   public static SharedWindow print(long relid, List<String> changeTableName, String buffer,
-      List<SourceColumn> columns, Optional<RelNode> rowFilter, boolean joined, List<String> joinKeys,
-      Optional<String> keyOrder) {
+      List<SourceColumn> columns, Optional<RelNode> rowFilter, boolean joined, List<String> joinKeys) {
     List<String> copy = copyName(relid);
     String copied = Quoting.qualified(copy);
-    // every column the buffer has now: another stream table of the transaction may read columns this one does not;
-    // in this one's key order (ChangeTablePrinter.keyOrder), which its view of a window of one kind reads it in
+    // every column the buffer has now: another stream table of the transaction may read columns this one does not
     String window = "CREATE TEMPORARY TABLE " + q(copy.get(1)) + " ON COMMIT DROP AS\n"
         + "SELECT b.*\nFROM " + buffer + " AS b\n"
-        + "WHERE NOT b.\"__truncate\"\n  AND " + ChangeTablePrinter.window()
-        + keyOrder.map(k -> "\nORDER BY b." + q(k)).orElse("");
+        + "WHERE NOT b.\"__truncate\"\n  AND " + ChangeTablePrinter.window();
     // the row count with the keys' statistics (__w alone for a join on no key): a second stream table joining on the
     // same keys finds them analyzed (refresh_window runs an ANALYZE once per transaction and text)
     List<String> prepare = !joined ? List.of() : List.of(ChangeTablePrinter.statisticsTarget(), "ANALYZE " + copied
@@ -71,7 +67,7 @@ public final class SharedWindowPrinter {
     String view = ChangeTablePrinter.asIs("CREATE TEMPORARY VIEW " + q(changeTableName.getLast()) + " AS", copied,
         "TRUE", columns, rowFilter);
     String create = ChangeTablePrinter.consolidated(ChangeTablePrinter.tableHead(changeTableName), copied, "TRUE",
-        columns, rowFilter, keyOrder);
+        columns, rowFilter);
     List<String> indexes = new ArrayList<>();
     for (String key : joinKeys) {
       // named by the column, so that a second stream table joining on it finds the index built

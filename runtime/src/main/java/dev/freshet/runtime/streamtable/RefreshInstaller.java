@@ -114,13 +114,10 @@ final class RefreshInstaller {
             ? ChangeTablePrinter.indexes(changeTable, source.joinKeys()).toArray() : new Object[0]));
         // a window of one kind of change is not consolidated (V33)
         ps.setString(10, differential ? ChangeTablePrinter.windowMixed(buffer.qualifiedBufferName()) : null);
-        // written in key order when a join reads it: lookups from it outward follow the indexes
-        Optional<String> keyOrder = ChangeTablePrinter.keyOrder(source.table().primaryKey(), source.joinKeys(),
-            source.joined());
         String create = differential ? ChangeTablePrinter.create(changeTable, buffer.qualifiedBufferName(),
-            sourceColumns(source), source.rowFilter(), keyOrder) : null;
+            sourceColumns(source), source.rowFilter()) : null;
         String createAsIs = differential ? ChangeTablePrinter.createAsIs(changeTable, buffer.qualifiedBufferName(),
-            sourceColumns(source), source.rowFilter(), keyOrder) : null;
+            sourceColumns(source), source.rowFilter()) : null;
         ps.setString(6, create);
         ps.setString(11, createAsIs);
         Optional<SessionProgramPrinter.SessionChangeTable> sessionTable = differential
@@ -136,7 +133,7 @@ final class RefreshInstaller {
         // its statements for a window shared with stream tables refreshed together (V41)
         Optional<SharedWindowPrinter.SharedWindow> shared = differential ? Optional.of(SharedWindowPrinter.print(
             source.table().oid(), changeTable, buffer.qualifiedBufferName(), sourceColumns(source), source.rowFilter(),
-            source.joined(), source.joinKeys(), keyOrder)) : Optional.empty();
+            source.joined(), source.joinKeys())) : Optional.empty();
         ps.setString(18, shared.map(SharedWindowPrinter.SharedWindow::window).orElse(null));
         ps.setArray(19, shared.isEmpty() ? null : c.createArrayOf("text", shared.get().prepare().toArray()));
         ps.setString(20, shared.map(SharedWindowPrinter.SharedWindow::view).orElse(null));
