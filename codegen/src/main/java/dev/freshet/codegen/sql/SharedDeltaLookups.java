@@ -39,8 +39,9 @@ import org.apache.calcite.sql.SqlExplainLevel;
  * term would: a one-row change looks its part up by key.
  *
  * <p>Shared: a join whose left input is a change table (under filters and projections) and whose right input is
- * a filtered table of at most {@link #LARGEST_SHARED_TABLE} rows that each left row matches at most once
- * ({@link JoinKeys#matchesAtMostOnce}), or such a join of one, when at least two places in the plan have it alike.
+ * a filtered table of at most {@link #LARGEST_SHARED_FRACTION} of the rows of the statement's largest table (or of
+ * at most {@link #ALWAYS_SHARED_ROWS}) that each left row matches at most once ({@link JoinKeys#matchesAtMostOnce}), or such a join of one, when at least two places
+ * in the plan have it alike.
  * Such a join has at most as many rows as the change table, so materializing it costs no more than reading that.
  *
  * <p>The left input may also be a change table joined by equality with a table its rows match many times, when the
@@ -56,13 +57,21 @@ import org.apache.calcite.sql.SqlExplainLevel;
 final class SharedDeltaLookups {
 
   /**
-   * The most rows (PostgreSQL's estimate) of a table whose filtered lookup is shared. What sharing saves is the
-   * scan of the table that PostgreSQL hashes for each term when the window is large; a larger table is looked up
-   * by index in each term instead, and a shared lookup of it only takes from PostgreSQL the choice of joining
-   * something else first: TPC-H Q5's {@code Δlineitem ⋈ orders} (1.5 million orders, a year of them kept) made
-   * its program 17% slower, where Q8's {@code Δlineitem ⋈ part} (200,000 parts, one type) made its 18% faster.
+   * The most rows (PostgreSQL's estimate) of a table whose filtered lookup is shared, as a fraction of the rows of the
+   * largest table the statement reads. What sharing saves is the scan of the table that PostgreSQL hashes for each
+   * term when the window is large; a larger table is looked up by index in each term instead, and a shared lookup of
+   * it only takes from PostgreSQL the choice of joining something else first: TPC-H Q5's {@code Δlineitem ⋈ orders}
+   * (orders a quarter of the line items' rows, a year of them kept) made its program 17% slower, where Q8's
+   * {@code Δlineitem ⋈ part} (parts a thirtieth, one type) made its 18% faster. A fraction, not a number of rows (a
+   * million until 2026-12-07, a sixth of SF-1's line items): at SF-10 the two million parts were above it, and
+   * Q8's and Q9's terms looked the parts up by key once per term where SF-1 did it once (docs/benchmarks.md); the
+   * same tables share alike at every scale. A table of at most {@link #ALWAYS_SHARED_ROWS} rows is shared whatever
+   * the others' sizes.
    */
-  static final double LARGEST_SHARED_TABLE = 1_000_000;
+  static final double LARGEST_SHARED_FRACTION = 1.0 / 6;
+
+  /** The rows of a table whose filtered lookup is shared however small the statement's other tables are. */
+  static final double ALWAYS_SHARED_ROWS = 100_000;
 
   private SharedDeltaLookups() {
   }
@@ -76,12 +85,13 @@ final class SharedDeltaLookups {
   }
 
   static Result share(RelNode rel) {
-    if (readsStateOutsideLookups(rel)) {
+    double largest = Math.max(ALWAYS_SHARED_ROWS, largestTable(rel) * LARGEST_SHARED_FRACTION);
+    if (readsStateOutsideLookups(rel, largest)) {
       return new Result(rel, List.of());
     }
     Map<String, Integer> places = new HashMap<>();
     Map<String, RelNode> plans = new LinkedHashMap<>(); // innermost first
-    collect(rel, places, plans);
+    collect(rel, places, plans, largest);
     Map<String, String> names = new HashMap<>();
     Set<String> taken = new LinkedHashSet<>();
     for (Map.Entry<String, RelNode> candidate : plans.entrySet()) {
@@ -111,12 +121,15 @@ final class SharedDeltaLookups {
     return new Result(rel.accept(reading), shared);
   }
 
-  /** Counts the places of each shareable join under {@code rel}, those inside one too; innermost first. */
-  private static void collect(RelNode rel, Map<String, Integer> places, Map<String, RelNode> plans) {
+  /**
+   * Counts the places of each shareable join under {@code rel}, those inside one too; innermost first. A filtered
+   * table of more than {@code largest} rows is not shared.
+   */
+  private static void collect(RelNode rel, Map<String, Integer> places, Map<String, RelNode> plans, double largest) {
     for (RelNode input : rel.getInputs()) {
-      collect(input, places, plans);
+      collect(input, places, plans, largest);
     }
-    if (rel instanceof Join join && isLookupOfChanges(join)) {
+    if (rel instanceof Join join && isLookupOfChanges(join, largest)) {
       String key = key(join);
       places.merge(key, 1, Integer::sum);
       plans.putIfAbsent(key, join);
@@ -131,15 +144,15 @@ final class SharedDeltaLookups {
    * {@code part} for those parts (23 ms, the program 50 ms before, 64-72 after). So such a statement shares
    * nothing.
    */
-  private static boolean readsStateOutsideLookups(RelNode rel) {
-    if (rel instanceof Join join && isLookupOfChanges(join)) {
+  private static boolean readsStateOutsideLookups(RelNode rel, double largest) {
+    if (rel instanceof Join join && isLookupOfChanges(join, largest)) {
       return false;
     }
     if (rel instanceof TableScan scan && StateTables.isStateTable(scan.getTable().getQualifiedName())) {
       return true;
     }
     for (RelNode input : rel.getInputs()) {
-      if (readsStateOutsideLookups(input)) {
+      if (readsStateOutsideLookups(input, largest)) {
         return true;
       }
     }
@@ -150,12 +163,12 @@ final class SharedDeltaLookups {
    * A filtered lookup of the change table, of such a lookup, or of the change table's fan-out:
    * {@code (ΔR ⋈ σ(A)) ⋈ σ(B)}, {@code (ΔR ⋈ T) ⋈ σ(A)}.
    */
-  private static boolean isLookupOfChanges(Join join) {
+  private static boolean isLookupOfChanges(Join join, double largest) {
     return join instanceof LogicalJoin && join.getJoinType() == JoinRelType.INNER
         && (readsOnlyAChangeTable(join.getLeft())
-            || join.getLeft() instanceof Join left && (isLookupOfChanges(left)
+            || join.getLeft() instanceof Join left && (isLookupOfChanges(left, largest)
                 || isFanOutOfChanges(left) && keyedByTheChangeTable(join, left)))
-        && filteredTable(join.getRight()) && JoinKeys.matchesAtMostOnce(join);
+        && filteredTable(join.getRight(), largest) && JoinKeys.matchesAtMostOnce(join);
   }
 
   /**
@@ -208,23 +221,37 @@ final class SharedDeltaLookups {
     };
   }
 
-  /** A table that is not a change table, under projections and at least one filter. */
-  private static boolean filteredTable(RelNode rel) {
+  /** A table of at most {@code largest} rows that is not a change table, under projections and at least one filter. */
+  private static boolean filteredTable(RelNode rel, double largest) {
     return switch (rel) {
-      case Filter filter -> table(filter.getInput());
-      case Project project -> filteredTable(project.getInput());
+      case Filter filter -> table(filter.getInput(), largest);
+      case Project project -> filteredTable(project.getInput(), largest);
       default -> false;
     };
   }
 
-  private static boolean table(RelNode rel) {
+  private static boolean table(RelNode rel, double largest) {
     return switch (rel) {
-      case TableScan scan -> !isChangeTable(scan)
-          && scan.getCluster().getMetadataQuery().getRowCount(scan) <= LARGEST_SHARED_TABLE;
-      case Filter filter -> table(filter.getInput());
-      case Project project -> table(project.getInput());
+      case TableScan scan -> !isChangeTable(scan) && rows(scan) <= largest;
+      case Filter filter -> table(filter.getInput(), largest);
+      case Project project -> table(project.getInput(), largest);
       default -> false;
     };
+  }
+
+  /** The most rows of a table {@code rel} reads that is neither a change table nor a state table. */
+  private static double largestTable(RelNode rel) {
+    double largest = rel instanceof TableScan scan && anyTable(scan) ? rows(scan) : 0;
+    for (RelNode input : rel.getInputs()) {
+      largest = Math.max(largest, largestTable(input));
+    }
+    return largest;
+  }
+
+  /** PostgreSQL's estimate of a table's rows, as the catalog gave it to Calcite. */
+  private static double rows(TableScan scan) {
+    Double rows = scan.getCluster().getMetadataQuery().getRowCount(scan);
+    return rows == null ? Double.MAX_VALUE : rows;
   }
 
   /** A table that is neither a change table nor a state table, under filters and projections. */
