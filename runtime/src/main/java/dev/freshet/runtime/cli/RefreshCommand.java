@@ -101,14 +101,9 @@ public final class RefreshCommand implements Callable<Integer> {
         try {
           RefreshReport report = together.reports().get(i).isPresent() ? together.reports().get(i).get()
               : StreamTables.refresh(c, name, profile, full);
-          out.println(line(report, nameWidth));
-          for (dev.freshet.runtime.streamtable.RefreshStepTime step : report.profile()) {
-            out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
-          }
+          printReport(out, report, nameWidth);
           if (i == lastTogether) {
-            for (dev.freshet.runtime.streamtable.RefreshStepTime step : together.cleanups()) {
-              out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
-            }
+            printSteps(out, together.cleanups());
           }
           out.flush();
         } catch (SQLException | RuntimeException e) {
@@ -117,10 +112,7 @@ public final class RefreshCommand implements Callable<Integer> {
           }
           if (e instanceof BufferCleanupException cleanup) {
             // the refresh is committed: its line first, then what failed after it
-            out.println(line(cleanup.report(), nameWidth));
-            for (dev.freshet.runtime.streamtable.RefreshStepTime step : cleanup.report().profile()) {
-              out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
-            }
+            printReport(out, cleanup.report(), nameWidth);
             out.flush();
           }
           // which stream table failed: Freshet's own errors name it, and so do the refresh function's (said
@@ -147,6 +139,19 @@ public final class RefreshCommand implements Callable<Integer> {
     }
     out.flush();
     return result.code();
+  }
+
+  /** A refresh's line, then the steps of its profile (empty unless one was asked for). */
+  private static void printReport(PrintWriter out, RefreshReport report, int nameWidth) {
+    out.println(line(report, nameWidth));
+    printSteps(out, report.profile());
+  }
+
+  /** Each step's milliseconds and words, indented under a refresh's line. */
+  private static void printSteps(PrintWriter out, List<dev.freshet.runtime.streamtable.RefreshStepTime> steps) {
+    for (dev.freshet.runtime.streamtable.RefreshStepTime step : steps) {
+      out.println(String.format(Locale.ROOT, "  %10.3f ms  %s", step.millis(), step.step()));
+    }
   }
 
   /** The name a report will carry: the stream table's qualified name, or as given if it does not resolve. */
