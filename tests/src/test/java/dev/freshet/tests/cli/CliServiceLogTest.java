@@ -132,6 +132,9 @@ class CliServiceLogTest {
       assertTrue(lines.get(1).contains("WARNING: the refresh is committed, but cleaning up the change buffer of "
           + "\"public\".\"cw_src\" failed: ") && lines.get(1).contains("(SQLSTATE 55P03); the next cleanup of that "
           + "buffer deletes what this one left"), pass.transcript());
+      try (Connection c = db.connect()) {
+        Oracle.assertFresh(c, "cw");
+      }
 
       db.execute("INSERT INTO cw_src VALUES (3, 3)");
       CliRun refresh = CliRun.run(url, "refresh", "cw");
