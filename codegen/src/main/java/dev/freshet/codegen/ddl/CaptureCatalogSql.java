@@ -180,7 +180,9 @@ public final class CaptureCatalogSql {
    * {@code WITH RECURSIVE ... related (relid)}: the tables whose statements change rows of the source {@code
    * sourceRelid} (SQL for its oid) without firing its statement triggers: its partitions and inheritance children at
    * every level (a statement may name them), and its ancestors (their statements reach the source's rows). Ordinary
-   * and partitioned tables only. Shared by {@link #NEEDING_RECONCILE} and {@link #RELATED_TABLES}.
+   * and partitioned tables only; also apart, {@code descendants (relid)} (partitions and children) and {@code
+   * ancestors (relid)}, as {@code freshet.change_buffers} records them (catalog V44). Shared by {@link
+   * #NEEDING_RECONCILE}, {@link #RELATED_TABLES}, {@link #RECORD_RELATED} and {@link #LOST_RELATED}.
    */
   private static String relatedCte(String sourceRelid) {
     return """
@@ -192,11 +194,62 @@ public final class CaptureCatalogSql {
           SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = %1$s
           UNION
           SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up u ON i.inhrelid = u.relid
+        ), descendants (relid) AS (
+          SELECT d.relid FROM down d JOIN pg_catalog.pg_class c ON c.oid = d.relid AND c.relkind IN ('r', 'p')
+        ), ancestors (relid) AS (
+          SELECT u.relid FROM up u JOIN pg_catalog.pg_class c ON c.oid = u.relid AND c.relkind IN ('r', 'p')
         ), related (relid) AS (
-          SELECT r.relid FROM (SELECT relid FROM down UNION SELECT relid FROM up) r
-          JOIN pg_catalog.pg_class c ON c.oid = r.relid AND c.relkind IN ('r', 'p')
+          SELECT relid FROM descendants UNION SELECT relid FROM ancestors
         )""".formatted(sourceRelid);
   }
+
+  /**
+   * The rows of {@link #relatedCte} with the source's {@code freshet.change_buffers} row {@code cb}: the recorded
+   * descendants and ancestors that are no longer so (detached, no longer inheriting, dropped), as {@code (relid,
+   * descendant)}.
+   */
+  private static final String LOST = """
+      SELECT x.relid, true FROM pg_catalog.unnest(cb.descendants) AS x(relid)
+      WHERE x.relid NOT IN (SELECT relid FROM descendants)
+      UNION ALL
+      SELECT x.relid, false FROM pg_catalog.unnest(cb.ancestors) AS x(relid)
+      WHERE x.relid NOT IN (SELECT relid FROM ancestors)""";
+
+  /**
+   * Records the tables related to the source {@code $1} as they are now (catalog V44): its descendants and ancestors
+   * ({@link #relatedCte}), which {@link #NEEDING_RECONCILE} compares with the catalog at every refresh. A descendant
+   * that is no longer one took its rows out of the source without a write to capture.
+   */
+  public static final String RECORD_RELATED = """
+      UPDATE freshet.change_buffers AS cb
+      SET (descendants, ancestors) = (
+      %s
+        SELECT ARRAY(SELECT relid FROM descendants ORDER BY relid),
+               ARRAY(SELECT relid FROM ancestors ORDER BY relid))
+      WHERE cb.source_relid = ?::pg_catalog.oid""".formatted(relatedCte("cb.source_relid").indent(2).stripTrailing());
+
+  /**
+   * {@link #RECORD_RELATED} for a buffer whose related tables are not recorded yet (a new one): recording them over
+   * what was recorded would hide a table that left since, unless {@code ChangeCapture.reconcile} compares first.
+   */
+  public static final String RECORD_RELATED_IF_UNSET = RECORD_RELATED + "\n  AND cb.descendants IS NULL";
+
+  /**
+   * The recorded descendants and ancestors of the source {@code $1} that are no longer so ({@link #RECORD_RELATED}):
+   * relation id, schema and name (NULL when the table was dropped), and whether it was a descendant; descendants
+   * first, each in relation id order.
+   */
+  public static final String LOST_RELATED = """
+      SELECT lost.relid, n.nspname, c.relname, lost.descendant
+      FROM freshet.change_buffers AS cb
+      CROSS JOIN LATERAL (
+      %s
+      %s) AS lost (relid, descendant)
+      LEFT JOIN pg_catalog.pg_class c ON c.oid = lost.relid
+      LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE cb.source_relid = ?::pg_catalog.oid
+      ORDER BY lost.descendant DESC, lost.relid""".formatted(relatedCte("cb.source_relid").indent(2).stripTrailing(),
+      LOST.indent(2).stripTrailing());
 
   /**
    * Whether the related table {@code related.relid} calls the source's TRUNCATE function from a trigger: the marker
@@ -216,7 +269,9 @@ public final class CaptureCatalogSql {
    * the first columns of the source, name for name, or whose columns are no longer laid out as the capture
    * functions were written for (a column dropped, a captured one retyped: the functions then write markers; or
    * capture set up before catalog V15, which records no layout), or with a related table that lacks the marker
-   * trigger (created, attached or inheriting since). One row per such source: its relation id.
+   * trigger (created, attached or inheriting since), or with a recorded descendant or ancestor that is no longer one
+   * (detached, no longer inheriting, dropped: catalog V44), or none recorded. One row per such source: its relation
+   * id.
    */
   public static final String NEEDING_RECONCILE = """
       SELECT r.relid
@@ -242,12 +297,17 @@ public final class CaptureCatalogSql {
              OR cb.captured_layout IS NULL
              OR cb.captured_layout IS DISTINCT FROM
       %s
+             OR cb.descendants IS NULL OR cb.ancestors IS NULL
              OR EXISTS (
       %s
-               SELECT FROM related WHERE NOT %s))""".formatted(
+               SELECT FROM related WHERE NOT %s
+               UNION ALL
+      %s))""".formatted(
       CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing(),
       relatedCte("r.relid").indent(9).stripTrailing(),
-      marked("'freshet_changes.src_' || r.relid || '_trunc()'"));
+      marked("'freshet_changes.src_' || r.relid || '_trunc()'"),
+      LOST.replace("SELECT x.relid, true FROM", "SELECT FROM").replace("SELECT x.relid, false FROM", "SELECT FROM")
+          .indent(15).stripTrailing());
 
   /**
    * {@link #NEEDING_RECONCILE} as one query for {@code freshet.refresh_window}: {@code $1} the sources' relation ids

@@ -23,6 +23,16 @@ public final class RefreshInstallSql {
   public static final String SET_REFRESH_FLAGS = """
       UPDATE freshet.stream_tables SET recomputes_every_refresh = ?, reconcile_check = ? WHERE id = ?""";
 
+  /**
+   * Every installed stream table's capture check set to {@code $1} (and {@code $2}, the same text), as this version
+   * prints it ({@code CaptureCatalogSql.needingReconcileArray}): run by the migration step that installs the refresh
+   * functions, so that stream tables not reinstalled (FULL ones; those whose sources changed) check what this version
+   * checks (catalog V44: the related tables recorded).
+   */
+  public static final String UPDATE_RECONCILE_CHECKS = """
+      UPDATE freshet.stream_tables SET reconcile_check = ?
+      WHERE reconcile_check IS NOT NULL AND reconcile_check IS DISTINCT FROM ?""";
+
   /** Records the types stream table {@code $1}'s sources use and their row-level security (catalog V18). */
   public static final String RECORD_SOURCE_STATE = "SELECT freshet.record_source_state(?)";
 

@@ -98,6 +98,8 @@ public final class ChangeCapture {
       s.setArray(5, c.createArrayOf("text", capturedAfter.toArray()));
       s.executeUpdate();
     }
+    // a new buffer's: an older one's are recorded by reconcile, which compares them with the catalog first
+    recordRelated(c, relid, CaptureCatalogSql.RECORD_RELATED_IF_UNSET);
     if (plan.layout().isPresent()) {
       recordLayout(c, relid, plan.layout().get());
     }
@@ -312,6 +314,25 @@ public final class ChangeCapture {
             : "change capture of " + label + " was set up again (its guard view was gone)");
       }
     }
+    // A partition or child detached, no longer inheriting or dropped took its rows out of the source with no write
+    // to capture: recompute in full once. One that still exists, and a former ancestor, lose the marker trigger, so
+    // that their writes no longer make the source's readers recompute (catalog V44).
+    List<LostTable> lostTables = lostRelated(c, relid);
+    List<List<String>> markerTriggers = lostTables.isEmpty() ? List.of() : markerTriggers(c, relid);
+    for (LostTable lost : lostTables) {
+      for (List<String> trigger : markerTriggers) {
+        if (lost.name().isPresent() && lost.name().get().equals(trigger.subList(0, 2))) {
+          ddl.add(CapturePrinter.dropMarkerTrigger(trigger.get(2), trigger.get(0), trigger.get(1)));
+        }
+      }
+      if (lost.descendant()) {
+        marker = true;
+        reasons.add(lost.name().map(name -> Quoting.qualified(name) + " is no longer a partition or child of " + label
+                + " (DETACH PARTITION or NO INHERIT)")
+            .orElse("a partition or child of " + label + " (relation id " + lost.relid() + ") was dropped")
+            + ": its rows left it uncaptured");
+      }
+    }
     // A related table without the marker trigger (a partition or child created or attached since,
     // or a new ancestor) may have been written uncaptured: install the trigger, recompute in full once.
     for (List<String> related : relatedWithoutMarker(c, relid)) {
@@ -332,6 +353,7 @@ public final class ChangeCapture {
       s.setArray(5, c.createArrayOf("text", capturedAfter.toArray()));
       s.executeUpdate();
     }
+    recordRelated(c, relid, CaptureCatalogSql.RECORD_RELATED);
     if (rewritten) {
       recordLayout(c, relid, Layout.of(capturedAfter, attributes));
     }
@@ -431,6 +453,55 @@ public final class ChangeCapture {
       }
     }
     return attributes;
+  }
+
+  /**
+   * The triggers calling the source's TRUNCATE function on other tables, related or no longer ({@link
+   * CaptureCatalogSql#MARKER_TRIGGERS}): each table's schema and name, and the trigger's name.
+   */
+  private static List<List<String>> markerTriggers(Connection c, long relid) throws SQLException {
+    List<List<String>> triggers = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.MARKER_TRIGGERS)) {
+      s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.TRUNCATE));
+      s.setLong(2, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          triggers.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+        }
+      }
+    }
+    return triggers;
+  }
+
+  /** Records the tables related to the source as they are now ({@link CaptureCatalogSql#RECORD_RELATED}). */
+  private static void recordRelated(Connection c, long relid, String sql) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setLong(1, relid);
+      s.executeUpdate();
+    }
+  }
+
+  /**
+   * A table recorded as related to the source that is no longer so: its schema and name, empty when it was dropped;
+   * whether it was a partition or child (else an ancestor).
+   */
+  private record LostTable(long relid, Optional<List<String>> name, boolean descendant) {
+  }
+
+  /** The recorded descendants, then ancestors, of the source that are no longer so ({@link CaptureCatalogSql#LOST_RELATED}). */
+  private static List<LostTable> lostRelated(Connection c, long relid) throws SQLException {
+    List<LostTable> lost = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.LOST_RELATED)) {
+      s.setLong(1, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          Optional<List<String>> name = rs.getString(3) == null ? Optional.empty()
+              : Optional.of(List.of(rs.getString(2), rs.getString(3)));
+          lost.add(new LostTable(rs.getLong(1), name, rs.getBoolean(4)));
+        }
+      }
+    }
+    return lost;
   }
 
   /**
@@ -607,14 +678,8 @@ public final class ChangeCapture {
       ddl.addAll(CapturePrinter.dropTriggers(sourceName.get().get(0), sourceName.get().get(1)));
     }
     // Marker triggers of related tables (also of tables related no longer) call the TRUNCATE function.
-    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.MARKER_TRIGGERS)) {
-      s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.TRUNCATE));
-      s.setLong(2, relid);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          ddl.add(CapturePrinter.dropMarkerTrigger(rs.getString(3), rs.getString(1), rs.getString(2)));
-        }
-      }
+    for (List<String> trigger : markerTriggers(c, relid)) {
+      ddl.add(CapturePrinter.dropMarkerTrigger(trigger.get(2), trigger.get(0), trigger.get(1)));
     }
     ddl.addAll(CapturePrinter.dropFunctionsAndBuffer(relid));
     try {

@@ -1,6 +1,8 @@
 package dev.freshet.runtime.catalog;
 
+import dev.freshet.codegen.ddl.CaptureCatalogSql;
 import dev.freshet.codegen.program.CatalogVersionSql;
+import dev.freshet.codegen.program.RefreshInstallSql;
 import dev.freshet.codegen.program.RefreshSessionSql;
 
 import dev.freshet.runtime.jdbc.Transactions;
@@ -55,7 +57,8 @@ public final class CatalogMigrations {
       "V34__small_windows_as_printed.sql", "V35__empty_state_changes_pruned.sql",
       "V36__source_bits_once.sql", "V37__session_programs.sql", "V38__groups_fill_factor.sql", "V39__plan_revision.sql",
       "V40__checks_in_one_query.sql", "V41__shared_windows.sql",
-      "V42__refresh_from_sql_goes_on.sql", "V43__join_order_decided_sooner.sql");
+      "V42__refresh_from_sql_goes_on.sql", "V43__join_order_decided_sooner.sql",
+      "V44__related_tables_recorded.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
 
@@ -203,6 +206,7 @@ public final class CatalogMigrations {
             current = applied.version();
             if (current == LATEST) {
               applyFunctions(c);
+              updateReconcileChecks(c);
             }
           }
           c.commit();
@@ -265,6 +269,20 @@ public final class CatalogMigrations {
     } catch (SQLException e) {
       throw new SQLException("catalog functions " + FUNCTIONS + " failed: "
           + dev.freshet.runtime.jdbc.DatabaseErrors.message(e), e.getSQLState(), e);
+    }
+  }
+
+  /**
+   * Every installed stream table's capture check, printed by this version: a stream table keeps the text it was
+   * installed with, and a step that changes what it must check (V44: partitions and children removed) would otherwise
+   * reach only those that are reinstalled ({@code freshet migrate} reinstalls the DIFFERENTIAL ones' programs).
+   */
+  private static void updateReconcileChecks(Connection c) throws SQLException {
+    String check = CaptureCatalogSql.needingReconcileArray();
+    try (PreparedStatement s = c.prepareStatement(RefreshInstallSql.UPDATE_RECONCILE_CHECKS)) {
+      s.setString(1, check);
+      s.setString(2, check);
+      s.executeUpdate();
     }
   }
 

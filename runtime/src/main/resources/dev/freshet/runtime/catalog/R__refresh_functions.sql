@@ -334,7 +334,7 @@ BEGIN
   END IF;
   EXECUTE format('EXECUTE %I (%L)', v_reconcile, v_relids) INTO v_renamed;
   IF cardinality(v_renamed) > 0 THEN
-    RAISE EXCEPTION 'a source of % changed (a column renamed or dropped, a partition added) since its capture was set up',
+    RAISE EXCEPTION 'a source of % changed (a column renamed or dropped, a partition or child added or removed) since its capture was set up',
         v_name
       USING ERRCODE = 'FS001', DETAIL = 'sources: ' || v_renamed::text,
         HINT = 'refreshing it once from the command line reconciles the capture and reinstalls its programs: '

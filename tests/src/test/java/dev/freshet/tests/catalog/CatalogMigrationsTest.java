@@ -107,7 +107,8 @@ class CatalogMigrationsTest {
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
         "captured_columns name[]", "created_at timestamp with time zone", "captured_attnums smallint[]",
-        "captured_layout text", "marker_reason text", "marker_xid xid8"), columns("change_buffers"));
+        "captured_layout text", "marker_reason text", "marker_xid xid8", "descendants oid[]", "ancestors oid[]"),
+        columns("change_buffers"));
     assertEquals(List.of("stream_table_id bigint", "source_relid oid", "source_schema name", "source_table name",
         "columns name[]", "column_types jsonb", "row_security text"), columns("stream_table_sources"));
     assertEquals(List.of("id bigint", "stream_table_id bigint", "started_at timestamp with time zone",
@@ -208,6 +209,45 @@ class CatalogMigrationsTest {
     assertEquals(List.of(List.of("sc_a", "1m"), List.of("sc_b", "5 minutes"), List.of("sc_c", "30s"),
         java.util.Arrays.asList("sc_d", null)), schedules);
     assertEquals(java.time.Duration.ofMinutes(1), dev.freshet.runtime.scheduler.Schedule.parse("1m").interval());
+  }
+
+  /**
+   * V44 records each source's partitions, children and ancestors as they are, and makes the readers of a source that
+   * has or had descendants recompute once (one may have left before, unseen); the step that installs the refresh
+   * functions gives every stream table this version's capture check, which compares them.
+   */
+  @Test
+  void v44RecordsTheRelatedTablesAndGivesEveryStreamTableTheNewCheck() throws Exception {
+    try (Connection c = db.connect()) {
+      assertEquals(43, migrateTo(c, 43));
+    }
+    db.execute("DROP TABLE IF EXISTS mig_p, mig_plain CASCADE",
+        "CREATE TABLE mig_p (k int, v int) PARTITION BY RANGE (k)",
+        "CREATE TABLE mig_p1 PARTITION OF mig_p FOR VALUES FROM (0) TO (10)",
+        "CREATE TABLE mig_plain (k int)");
+    for (String table : List.of("mig_p", "mig_p1", "mig_plain")) {
+      long relid = ((Number) db.scalar("SELECT '" + table + "'::regclass::oid::bigint")).longValue();
+      db.execute("CREATE TABLE freshet_changes.src_" + relid + " (\"__xid\" xid8 NOT NULL DEFAULT pg_current_xact_id(), "
+              + "\"__w\" integer NOT NULL, \"__truncate\" boolean NOT NULL DEFAULT false)",
+          "INSERT INTO freshet.change_buffers (source_relid, source_schema, source_table, buffer_table, captured_columns) "
+              + "VALUES (" + relid + ", 'public', '" + table + "', 'src_" + relid + "', '{k}')");
+    }
+    db.execute("INSERT INTO freshet.stream_tables (schema_name, table_name, defining_query, requested_mode, "
+        + "effective_mode, reconcile_check) VALUES ('public', 'mig_st', 'SELECT 1', 'FULL', 'FULL', 'SELECT NULL')");
+    try (Connection c = db.connect()) {
+      assertEquals(CatalogMigrations.LATEST, CatalogMigrations.migrate(c));
+    }
+    assertEquals(List.of(
+            List.of("mig_p", "{mig_p1}", "{}", true),
+            List.of("mig_p1", "{}", "{mig_p}", false),
+            List.of("mig_plain", "{}", "{}", false)),
+        db.query("SELECT source_table::text, descendants::regclass[]::text, ancestors::regclass[]::text, "
+            + "marker_reason IS NOT NULL FROM freshet.change_buffers ORDER BY 1"));
+    assertEquals(1L, ((Number) db.scalar("SELECT count(*) FROM freshet_changes.src_"
+        + db.scalar("SELECT 'mig_p'::regclass::oid") + " WHERE \"__truncate\"")).longValue());
+    assertEquals(dev.freshet.codegen.ddl.CaptureCatalogSql.needingReconcileArray(),
+        db.scalar("SELECT reconcile_check FROM freshet.stream_tables WHERE table_name = 'mig_st'"));
+    db.execute("DROP TABLE mig_p, mig_plain CASCADE");
   }
 
   @Test

@@ -93,4 +93,47 @@ class InheritanceSourceScenarioTest {
       assertEquals(0, count(c, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'freshet%'"));
     }
   }
+
+  /**
+   * A child that stops inheriting ({@code NO INHERIT}) or is dropped takes its rows out of the parent with no write
+   * to capture: the next refresh recomputes in full (catalog V44). A source that stops inheriting from its parent
+   * keeps its rows: nothing is recomputed, and the former parent no longer marks it.
+   */
+  @Test
+  void aChildThatLeavesTakesItsRowsAlong(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE lp (i int, v int)", "CREATE TABLE lc1 () INHERITS (lp)",
+          "CREATE TABLE lc2 (note text) INHERITS (lp)", "CREATE TABLE lg () INHERITS (lc2)",
+          "INSERT INTO lp VALUES (1, 10)", "INSERT INTO lc1 VALUES (2, 20)", "INSERT INTO lc2 VALUES (3, 30, 'x')",
+          "INSERT INTO lg VALUES (4, 40, 'y')");
+      create(c, "lp_sum", "SELECT count(*) AS n, sum(v) AS s FROM lp", Mode.DIFFERENTIAL);
+      create(c, "lc2_rows", "SELECT i, v FROM lc2", Mode.DIFFERENTIAL);
+
+      exec(c, "ALTER TABLE lc1 NO INHERIT lp");
+      Oracle.refreshAndCheck(c, "lp_sum", Mode.FULL);
+      assertEquals(List.of("3|80"), rows(c, "SELECT n, s FROM lp_sum"));
+      exec(c, "INSERT INTO lc1 VALUES (5, 50)", "INSERT INTO lp VALUES (6, 60)");
+      Oracle.refreshAndCheck(c, "lp_sum", Mode.DIFFERENTIAL);
+
+      // lg, a grandchild of lp and child of lc2, dropped: both sources lose its row
+      exec(c, "DROP TABLE lg");
+      Oracle.refreshAndCheck(c, "lp_sum", Mode.FULL);
+      Oracle.refreshAndCheck(c, "lc2_rows", Mode.FULL);
+      assertEquals(List.of("3|100"), rows(c, "SELECT n, s FROM lp_sum"));
+
+      // lc2, a source itself, leaves its parent: its rows are its own still; lp loses them
+      exec(c, "ALTER TABLE lc2 NO INHERIT lp");
+      Oracle.refreshAndCheck(c, "lc2_rows", Mode.DIFFERENTIAL);
+      Oracle.refreshAndCheck(c, "lp_sum", Mode.FULL);
+      exec(c, "UPDATE lp SET v = v + 1");
+      Oracle.refreshAndCheck(c, "lc2_rows", Mode.DIFFERENTIAL);
+      Oracle.refreshAndCheck(c, "lp_sum", Mode.DIFFERENTIAL);
+      assertEquals(List.of("2|72"), rows(c, "SELECT n, s FROM lp_sum"));
+      assertEquals(List.of("3|30"), rows(c, "SELECT i, v FROM lc2_rows"));
+
+      StreamTables.drop(c, "lp_sum", false);
+      StreamTables.drop(c, "lc2_rows", false);
+      assertEquals(0, count(c, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'freshet%'"));
+    }
+  }
 }
