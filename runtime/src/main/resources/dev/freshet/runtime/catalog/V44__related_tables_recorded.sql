@@ -5,8 +5,8 @@
 -- recompute in full (ChangeCapture.reconcile writes a marker naming it), an ancestor no longer there loses the
 -- source's marker trigger. The refresh functions of R__refresh_functions.sql are installed again with this step (the
 -- capture check's refusal, FS001, names partitions and children removed).
-ALTER TABLE freshet.change_buffers ADD COLUMN descendants oid[];
-ALTER TABLE freshet.change_buffers ADD COLUMN ancestors oid[];
+ALTER TABLE freshet.change_buffers ADD COLUMN IF NOT EXISTS descendants oid[];
+ALTER TABLE freshet.change_buffers ADD COLUMN IF NOT EXISTS ancestors oid[];
 COMMENT ON COLUMN freshet.change_buffers.descendants IS
   'The source''s partitions and inheritance children at any level (ordinary and partitioned tables) when its capture '
   'was last set up or reconciled: one no longer there took its rows out uncaptured (V44)';
