@@ -270,8 +270,8 @@ public final class CaptureCatalogSql {
    * functions were written for (a column dropped, a captured one retyped: the functions then write markers; or
    * capture set up before catalog V15, which records no layout), or with a related table that lacks the marker
    * trigger (created, attached or inheriting since), or with a recorded descendant or ancestor that is no longer one
-   * (detached, no longer inheriting, dropped: catalog V44), or none recorded. One row per such source: its relation
-   * id.
+   * (detached, no longer inheriting, dropped: catalog V44), or none recorded, or a table holding its rows without the
+   * replica trigger ({@link #REPLICA_MISSING}; capture set up before V44). One row per such source: its relation id.
    */
   public static final String NEEDING_RECONCILE = """
       SELECT r.relid
@@ -302,7 +302,13 @@ public final class CaptureCatalogSql {
       %s
                SELECT FROM related WHERE NOT %s
                UNION ALL
-      %s))""".formatted(
+      %s
+               UNION ALL
+               SELECT FROM (SELECT r.relid UNION SELECT relid FROM descendants) AS t
+               JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r'
+               WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                                 WHERE g.tgrelid = t.relid AND g.tgfoid = pg_catalog.to_regprocedure(
+                                   'freshet_changes.src_' || r.relid || '_replica()'))))""".formatted(
       CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing(),
       relatedCte("r.relid").indent(9).stripTrailing(),
       marked("'freshet_changes.src_' || r.relid || '_trunc()'"),
@@ -348,8 +354,9 @@ public final class CaptureCatalogSql {
 
   /**
    * The marker triggers of the source's TRUNCATE function named {@code $1} ({@link CapturePrinter#functionName}) on
-   * tables other than the source {@code $2}, also on tables no longer related (a detached partition keeps its
-   * triggers): the table's schema and name, and the trigger's name.
+   * tables other than the source {@code $2}, and the replica triggers of its replica function named {@code $3}
+   * ({@link CapturePrinter#replicaFunctionName}) on any table, also on tables no longer related (a detached partition
+   * keeps its triggers): the table's schema and name, and the trigger's name.
    */
   public static final String MARKER_TRIGGERS = """
       SELECT n.nspname, c.relname, t.tgname
@@ -358,7 +365,54 @@ public final class CaptureCatalogSql {
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
       JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
-      WHERE fn.nspname = 'freshet_changes' AND f.proname = ? AND t.tgrelid <> ?::pg_catalog.oid""";
+      WHERE fn.nspname = 'freshet_changes'
+        AND (f.proname = ? AND t.tgrelid <> ?::pg_catalog.oid OR f.proname = ?)""";
+
+  /**
+   * What capture under {@code session_replication_role = replica} still lacks for the source {@code $1} (also {@code
+   * $2} and {@code $3}): each table holding its rows (itself unless partitioned, its partitions and children at any
+   * level that are not partitioned) without a trigger calling its replica function ({@code $4}, the signature as
+   * {@code to_regprocedure} reads it; NULL when the function is not there yet, so that every such table is listed),
+   * with a NULL trigger name; then each trigger calling its TRUNCATE function ({@code $5}) on it or a related table
+   * that is not {@code ENABLE ALWAYS}, by name (capture set up before catalog V44). Schema, table, trigger.
+   */
+  public static final String REPLICA_MISSING = relatedCte("?::pg_catalog.oid") + """
+
+      SELECT n.nspname, c.relname, NULL::pg_catalog.name
+      FROM (SELECT ?::pg_catalog.oid AS relid UNION SELECT relid FROM descendants) AS t
+      JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r'
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                        WHERE g.tgrelid = t.relid AND g.tgfoid = pg_catalog.to_regprocedure(?))
+      UNION ALL
+      SELECT n.nspname, c.relname, g.tgname
+      FROM pg_catalog.pg_trigger g
+      JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE g.tgfoid = pg_catalog.to_regprocedure(?) AND g.tgenabled <> 'A'
+        AND (g.tgrelid = ?::pg_catalog.oid OR g.tgrelid IN (SELECT relid FROM related))
+      ORDER BY 3 NULLS FIRST, 1, 2""";
+
+  /** The relation ids of the descendants of the source {@code $1} (also {@code $2}): {@link #relatedCte}. */
+  public static final String RELATED_TABLE_IDS = relatedCte("?::pg_catalog.oid") + """
+
+      SELECT relid::pg_catalog.int8 FROM descendants""";
+
+  /**
+   * The signature of the replica function of the source {@code sourceRelid}, as {@code to_regprocedure} reads it:
+   * {@link #REPLICA_MISSING}'s {@code $4}.
+   */
+  public static String replicaFunctionSignature(long sourceRelid) {
+    return CapturePrinter.qualifiedReplicaFunction(sourceRelid) + "()";
+  }
+
+  /**
+   * Whether a source whose relation ids are {@code $1} (an {@code oid[]}: the source and its partitions and children)
+   * is a table a logical replication subscription writes: its apply worker fires only row triggers, enabled for
+   * replica mode, which capture set up before catalog V44 lacked.
+   */
+  public static final String SUBSCRIBED = """
+      SELECT EXISTS (SELECT FROM pg_catalog.pg_subscription_rel sr WHERE sr.srrelid = ANY (?::pg_catalog.oid[]))""";
 
   /**
    * The columns of the source {@code $1} (dropped ones left out), in order, as PostgreSQL numbers and types them:

@@ -489,6 +489,84 @@ public final class CapturePrinter {
         + "EXECUTE FUNCTION " + qualifiedFunction(sourceRelid, CaptureEvent.TRUNCATE) + "()";
   }
 
+  /**
+   * {@code ALTER TABLE … ENABLE ALWAYS TRIGGER}: a TRUNCATE trigger or a marker trigger that fires under {@code
+   * session_replication_role = replica} too (a session that set it, logical replication's apply worker), where a
+   * trigger enabled as by default does not: a TRUNCATE or a write there would otherwise go unseen.
+   */
+  public static String enableAlways(String trigger, String schema, String table) {
+    return "ALTER TABLE " + Quoting.qualified(schema, table) + " ENABLE ALWAYS TRIGGER " + Quoting.identifier(trigger);
+  }
+
+  /** {@link #createMarkerTrigger}, then {@link #enableAlways} for it. */
+  public static List<String> markerTriggerDdl(long sourceRelid, String relatedSchema, String relatedTable) {
+    return List.of(createMarkerTrigger(sourceRelid, relatedSchema, relatedTable),
+        enableAlways(markerTrigger(sourceRelid), relatedSchema, relatedTable));
+  }
+
+  /** The replica function's name inside {@link #CHANGES_SCHEMA}: {@code src_<relid>_replica}. */
+  public static String replicaFunctionName(long sourceRelid) {
+    return bufferTable(sourceRelid) + "_replica";
+  }
+
+  /** {@code "freshet_changes"."src_<relid>_replica"}, without the argument list. */
+  public static String qualifiedReplicaFunction(long sourceRelid) {
+    return Quoting.qualified(CHANGES_SCHEMA, replicaFunctionName(sourceRelid));
+  }
+
+  /**
+   * The name of the replica trigger for the source {@code sourceRelid} ({@link #createReplicaTrigger}), on the source
+   * and on each of its partitions and children that holds rows: {@code freshet_replica_src_<relid>}, a name of its own
+   * per source, since a table may hold the rows of several sources (a partition that is a source too).
+   */
+  public static String replicaTrigger(long sourceRelid) {
+    return "freshet_replica_" + bufferTable(sourceRelid);
+  }
+
+  /**
+   * The function of the replica triggers: writes a TRUNCATE marker into the source's buffer, once per transaction
+   * (the buffer's partial index on markers finds one already written), so that the next refresh of every stream
+   * table reading the source recomputes in full. Under {@code session_replication_role = replica} the statement
+   * triggers that capture rows do not fire, and logical replication's apply worker fires row triggers only
+   * (PostgreSQL documents both): without it such writes were never seen. Then its revocation from {@code PUBLIC}.
+   */
+  public static List<String> createReplicaFunction(long sourceRelid) {
+    String buffer = qualifiedBufferTable(sourceRelid);
+    String body = "BEGIN\n"
+        + "  -- a write under session_replication_role = replica (logical replication's apply worker, a session that\n"
+        + "  -- set it), which the statement triggers do not see: the readers of the source recompute\n"
+        + "  IF NOT EXISTS (SELECT FROM " + buffer + " AS b\n"
+        + "                 WHERE b." + Quoting.identifier(XID) + " = " + Quoting.qualified("pg_catalog", "pg_current_xact_id")
+        + "() AND b." + Quoting.identifier(TRUNCATE) + ") THEN\n"
+        + "    " + truncateMarker(sourceRelid) + ";\n"
+        + "  END IF;\n"
+        + "  RETURN NULL;\n"
+        + "END\n";
+    String function = qualifiedReplicaFunction(sourceRelid);
+    return List.of("CREATE OR REPLACE FUNCTION " + function + "()\n"
+            + "RETURNS trigger\n"
+            + "LANGUAGE plpgsql\n"
+            + "SECURITY DEFINER\n"
+            + "SET search_path = " + Quoting.identifier("pg_catalog") + ", " + Quoting.identifier("pg_temp") + "\n"
+            + "AS " + Quoting.dollarQuoted("\n" + body),
+        "REVOKE ALL ON FUNCTION " + function + "() FROM PUBLIC");
+  }
+
+  /**
+   * The replica trigger on {@code table} (the source, or a partition or child of it that holds rows: not a
+   * partitioned table, whose row triggers PostgreSQL would copy onto every partition under one name): a row trigger
+   * that fires only under {@code session_replication_role = replica} ({@code ENABLE REPLICA}), where the statement
+   * triggers do not, calling {@link #createReplicaFunction}'s function. Two statements.
+   */
+  public static List<String> createReplicaTrigger(long sourceRelid, String schema, String table) {
+    String trigger = Quoting.identifier(replicaTrigger(sourceRelid));
+    return List.of("CREATE TRIGGER " + trigger + "\n"
+            + "AFTER INSERT OR UPDATE OR DELETE ON " + Quoting.qualified(schema, table) + "\n"
+            + "FOR EACH ROW\n"
+            + "EXECUTE FUNCTION " + qualifiedReplicaFunction(sourceRelid) + "()",
+        "ALTER TABLE " + Quoting.qualified(schema, table) + " ENABLE REPLICA TRIGGER " + trigger);
+  }
+
   /** Drops a marker trigger named {@code trigger} from a related table. */
   public static String dropMarkerTrigger(String trigger, String relatedSchema, String relatedTable) {
     return "DROP TRIGGER IF EXISTS " + Quoting.identifier(trigger) + " ON "
@@ -552,7 +630,7 @@ public final class CapturePrinter {
   public static List<String> dropFunctionsAndBuffer(long sourceRelid) {
     return List.of(
         "DROP VIEW IF EXISTS " + qualifiedGuard(sourceRelid),
-        "DROP FUNCTION IF EXISTS\n  " + functionList(sourceRelid),
+        "DROP FUNCTION IF EXISTS\n  " + functionList(sourceRelid) + ",\n  " + qualifiedReplicaFunction(sourceRelid) + "()",
         "DROP TABLE IF EXISTS " + qualifiedBufferTable(sourceRelid));
   }
 

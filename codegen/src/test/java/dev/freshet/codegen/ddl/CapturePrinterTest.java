@@ -365,7 +365,8 @@ class CapturePrinterTest {
               "freshet_changes"."src_7_ins"(),
               "freshet_changes"."src_7_upd"(),
               "freshet_changes"."src_7_del"(),
-              "freshet_changes"."src_7_trunc"()""",
+              "freshet_changes"."src_7_trunc"(),
+              "freshet_changes"."src_7_replica"()""",
             "DROP TABLE IF EXISTS \"freshet_changes\".\"src_7\""),
         CapturePrinter.dropFunctionsAndBuffer(7));
   }

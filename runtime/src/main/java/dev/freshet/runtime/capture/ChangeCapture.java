@@ -336,11 +336,18 @@ public final class ChangeCapture {
     // A related table without the marker trigger (a partition or child created or attached since,
     // or a new ancestor) may have been written uncaptured: install the trigger, recompute in full once.
     for (List<String> related : relatedWithoutMarker(c, relid)) {
-      ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
+      ddl.addAll(CapturePrinter.markerTriggerDdl(relid, related.get(0), related.get(1)));
       marker = true;
       reasons.add(Quoting.qualified(related) + " became a partition, child or parent of " + label
           + " (it may have been written without capture)");
     }
+    // Capture set up before catalog V44 did not see writes under session_replication_role = replica: when a
+    // logical replication subscription writes the source, such writes may have been missed, so recompute once.
+    if (!replicaFunctionExists(c, relid) && subscribed(c, relid)) {
+      marker = true;
+      reasons.add("capture of " + label + " now sees the writes of logical replication (catalog V44)");
+    }
+    ddl.addAll(replicaDdl(c, relid));
     if (marker) {
       ddl.add(CapturePrinter.truncateMarker(relid));
     }
@@ -456,14 +463,77 @@ public final class ChangeCapture {
   }
 
   /**
-   * The triggers calling the source's TRUNCATE function on other tables, related or no longer ({@link
-   * CaptureCatalogSql#MARKER_TRIGGERS}): each table's schema and name, and the trigger's name.
+   * What capture under {@code session_replication_role = replica} lacks (catalog V44, {@link
+   * CaptureCatalogSql#REPLICA_MISSING}): the replica function when it is not there, the replica trigger on each table
+   * holding the source's rows without one, {@code ENABLE ALWAYS} for each TRUNCATE or marker trigger enabled as by
+   * default. A TRUNCATE or marker trigger created with this DDL is not there yet: its creator enables it.
+   */
+  private static List<String> replicaDdl(Connection c, long relid) throws SQLException {
+    List<String> ddl = new ArrayList<>();
+    if (!replicaFunctionExists(c, relid)) {
+      ddl.addAll(CapturePrinter.createReplicaFunction(relid));
+    }
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.REPLICA_MISSING)) {
+      s.setLong(1, relid);
+      s.setLong(2, relid);
+      s.setLong(3, relid);
+      s.setString(4, CaptureCatalogSql.replicaFunctionSignature(relid));
+      s.setString(5, CaptureCatalogSql.truncateFunctionSignature(relid));
+      s.setLong(6, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          ddl.addAll(rs.getString(3) == null
+              ? CapturePrinter.createReplicaTrigger(relid, rs.getString(1), rs.getString(2))
+              : List.of(CapturePrinter.enableAlways(rs.getString(3), rs.getString(1), rs.getString(2))));
+        }
+      }
+    }
+    return ddl;
+  }
+
+  private static boolean replicaFunctionExists(Connection c, long relid) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.CAPTURE_FUNCTION_COUNT)) {
+      s.setArray(1, c.createArrayOf("text", new Object[] {CapturePrinter.replicaFunctionName(relid)}));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1) == 1;
+      }
+    }
+  }
+
+  /** Whether a logical replication subscription writes the source or a partition or child of it. */
+  private static boolean subscribed(Connection c, long relid) throws SQLException {
+    List<Long> tables = new ArrayList<>();
+    tables.add(relid);
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RELATED_TABLE_IDS)) {
+      s.setLong(1, relid);
+      s.setLong(2, relid);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          tables.add(rs.getLong(1));
+        }
+      }
+    }
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.SUBSCRIBED)) {
+      s.setArray(1, c.createArrayOf("bigint", tables.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  /**
+   * The triggers calling the source's TRUNCATE function on other tables, related or no longer, and its replica
+   * function on any table ({@link CaptureCatalogSql#MARKER_TRIGGERS}): each table's schema and name, and the
+   * trigger's name.
    */
   private static List<List<String>> markerTriggers(Connection c, long relid) throws SQLException {
     List<List<String>> triggers = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.MARKER_TRIGGERS)) {
       s.setString(1, CapturePrinter.functionName(relid, CaptureEvent.TRUNCATE));
       s.setLong(2, relid);
+      s.setString(3, CapturePrinter.replicaFunctionName(relid));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           triggers.add(List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
@@ -616,11 +686,15 @@ public final class ChangeCapture {
     for (CaptureEvent event : CaptureEvent.values()) {
       if (!triggers.contains(event.triggerName())) {
         ddl.add(CapturePrinter.createTrigger(relid, sourceSchema, sourceTable, event));
+        if (event == CaptureEvent.TRUNCATE) {
+          ddl.add(CapturePrinter.enableAlways(event.triggerName(), sourceSchema, sourceTable));
+        }
       }
     }
     for (List<String> related : relatedWithoutMarker(c, relid)) { // a new buffer: see reconcile otherwise
-      ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
+      ddl.addAll(CapturePrinter.markerTriggerDdl(relid, related.get(0), related.get(1)));
     }
+    ddl.addAll(replicaDdl(c, relid));
     return new Plan(capturedAfter, ddl, layout);
   }
 

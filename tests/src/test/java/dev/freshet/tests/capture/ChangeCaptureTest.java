@@ -414,7 +414,7 @@ class ChangeCaptureTest {
     ChangeBuffer used = ensure("public", "used");
     ChangeBuffer dropped = ensure("public", "dropped");
     long consumer = addConsumer("consumer_of_used", null, used);
-    assertEquals(List.of(4L, 4L, 1L), captureObjects(unused));
+    assertEquals(List.of(5L, 5L, 1L), captureObjects(unused));
 
     assertTrue(release(unused));
     assertEquals(List.of(0L, 0L, 0L), captureObjects(unused));
@@ -423,7 +423,7 @@ class ChangeCaptureTest {
     assertFalse(release(unused), "nothing left");
 
     assertFalse(release(used));
-    assertEquals(List.of(4L, 4L, 1L), captureObjects(used));
+    assertEquals(List.of(5L, 5L, 1L), captureObjects(used));
     assertEquals(Optional.of(used), inTransaction(c -> ChangeCapture.find(c, used.sourceRelid())));
     db.execute("DELETE FROM freshet.stream_tables WHERE id = " + consumer);
     assertTrue(release(used));
@@ -517,7 +517,7 @@ class ChangeCaptureTest {
   private static List<Long> captureObjects(ChangeBuffer buffer) throws SQLException {
     List<Object> counts = db.query("SELECT "
         + "(SELECT count(*) FROM pg_catalog.pg_trigger WHERE tgrelid = " + buffer.sourceRelid()
-        + " AND tgname LIKE 'freshet\\_capture\\_%'), "
+        + " AND tgname LIKE 'freshet\\_%'), "
         + "(SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = 'freshet_changes'::regnamespace "
         + "AND proname LIKE " + Quoting.literal(buffer.bufferTable() + "\\_%") + "), "
         + "(SELECT count(*) FROM pg_catalog.pg_class WHERE relnamespace = 'freshet_changes'::regnamespace "
