@@ -393,6 +393,25 @@ public final class CaptureCatalogSql {
         AND (g.tgrelid = ?::pg_catalog.oid OR g.tgrelid IN (SELECT relid FROM related))
       ORDER BY 3 NULLS FIRST, 1, 2""";
 
+  /**
+   * The foreign tables among the partitions and inheritance children, at any level, of the tables {@code $1} (an
+   * {@code oid[]}): a statement on such a table reads its rows, which change outside this database, where no trigger
+   * sees them. Schema and name of the table, then of the foreign table, in that order.
+   */
+  public static final String FOREIGN_DESCENDANTS = """
+      WITH RECURSIVE down (source, relid) AS (
+        SELECT i.inhparent, i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = ANY (?::pg_catalog.oid[])
+        UNION
+        SELECT d.source, i.inhrelid FROM pg_catalog.pg_inherits i JOIN down d ON i.inhparent = d.relid
+      )
+      SELECT sn.nspname, s.relname, fn.nspname, f.relname
+      FROM down d
+      JOIN pg_catalog.pg_class f ON f.oid = d.relid AND f.relkind = 'f'
+      JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
+      JOIN pg_catalog.pg_class s ON s.oid = d.source
+      JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+      ORDER BY 1, 2, 3, 4""";
+
   /** The relation ids of the descendants of the source {@code $1} (also {@code $2}): {@link #relatedCte}. */
   public static final String RELATED_TABLE_IDS = relatedCte("?::pg_catalog.oid") + """
 

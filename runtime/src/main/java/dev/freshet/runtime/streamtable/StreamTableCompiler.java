@@ -97,6 +97,13 @@ public final class StreamTableCompiler {
       return fallBack(c, target, sql, described, requested, new Refusal(ReasonCode.VOLATILE_FUNCTION,
           literal.position(), ClockLiterals.message(literal.text(), literal.type()), ClockLiterals.FIX), null);
     }
+    List<String> foreign = foreignDescendants(c, described);
+    if (!foreign.isEmpty()) {
+      return fallBack(c, target, sql, described, requested, new Refusal(ReasonCode.UNSUPPORTED_SOURCE,
+          SourcePosition.UNKNOWN, "it reads " + foreign.getFirst() + ", whose rows change outside this database "
+              + "where no trigger sees them: that cannot carry change capture",
+          "use --mode FULL or AUTO: PostgreSQL runs the query as written, recomputed at every refresh"), null);
+    }
     PgCatalog catalog = PgCatalogReader.read(c);
     if (!searchPath.isEmpty()) {
       catalog = catalog.withSearchPath(searchPath);
@@ -335,6 +342,9 @@ public final class StreamTableCompiler {
         default -> unwatched.add("reads " + name + ", which Freshet cannot capture (a system or Freshet table)");
       }
     }
+    for (String table : foreignDescendants(c, described)) {
+      unwatched.add("reads " + table + " (its rows change outside this database)");
+    }
     for (PgQueryAnalyzer.UnstableFunction function : described.unstableFunctions()) {
       unwatched.add(function.describe() + ", whose result may change without any change to the sources");
     }
@@ -344,6 +354,32 @@ public final class StreamTableCompiler {
     }
     return CompiledStreamTable.full(target, sql, described.columnNames(), fallback, notes, sources,
         !unwatched.isEmpty());
+  }
+
+  /**
+   * Each foreign table among the partitions and inheritance children, at any level, of the ordinary and partitioned
+   * tables the query reads ({@code foreign table "public"."sales_remote", a partition or child of "public"."sales"}):
+   * {@code SELECT … FROM parent} reads its rows, which change on another server or in a file, where no trigger sees
+   * them. A foreign table the query names itself is one of {@code described.relations()}.
+   */
+  private static List<String> foreignDescendants(Connection c, PgQueryAnalyzer.Analysis described)
+      throws SQLException {
+    List<Long> tables = described.relations().stream().filter(PgQueryAnalyzer.Relation::capturable)
+        .map(PgQueryAnalyzer.Relation::oid).distinct().toList();
+    List<String> foreign = new ArrayList<>();
+    if (tables.isEmpty()) {
+      return foreign;
+    }
+    try (PreparedStatement ps = c.prepareStatement(dev.freshet.codegen.ddl.CaptureCatalogSql.FOREIGN_DESCENDANTS)) {
+      ps.setArray(1, c.createArrayOf("bigint", tables.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          foreign.add("foreign table " + Quoting.qualified(rs.getString(3), rs.getString(4))
+              + ", a partition or child of " + Quoting.qualified(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return foreign;
   }
 
   /**

@@ -340,6 +340,32 @@ BEGIN
         HINT = 'refreshing it once from the command line reconciles the capture and reinstalls its programs: '
           || freshet.suggested_command('refresh', v_name);
   END IF;
+  -- A foreign table that became a partition or child of a source since the stream table was compiled (V44): its rows
+  -- change outside this database, where no trigger sees them, so no refresh short of a recompute at every refresh
+  -- is exact. relhassubclass first: a table that never had children pays one look at it.
+  IF NOT v_st.recomputes_every_refresh
+      AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = ANY (v_relids) AND c.relhassubclass) THEN
+    WITH RECURSIVE down (source, relid) AS (
+      SELECT i.inhparent, i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = ANY (v_relids)
+      UNION
+      SELECT d.source, i.inhrelid FROM pg_catalog.pg_inherits i JOIN down d ON i.inhparent = d.relid)
+    SELECT format('its source %s has foreign table %s as a partition or child, whose rows change outside this '
+             'database where no trigger sees them', freshet.display_name(sn.nspname, s.relname),
+             freshet.display_name(fn.nspname, f.relname))
+    INTO v_why
+    FROM down d
+    JOIN pg_catalog.pg_class f ON f.oid = d.relid AND f.relkind = 'f'
+    JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
+    JOIN pg_catalog.pg_class s ON s.oid = d.source
+    JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+    ORDER BY 1
+    LIMIT 1;
+    IF v_why IS NOT NULL THEN
+      RAISE EXCEPTION 'stream table % cannot be refreshed exactly: %', v_name, v_why
+        USING ERRCODE = 'FS011', HINT = 'recompute it at every refresh (this recreates it): '
+          || freshet.suggested_command('alter', v_name, '--mode', 'FULL');
+    END IF;
+  END IF;
   -- DDL on a type its sources use (V18): its programs and stored hashes are stale until it is compiled again
   IF v_st.rebuild_step = 'compile' THEN
     RAISE EXCEPTION 'stream table % must be compiled again: %', v_name, split_part(v_st.pending_rebuild, ': its next refresh', 1)
