@@ -271,7 +271,9 @@ public final class CaptureCatalogSql {
    * capture set up before catalog V15, which records no layout), or with a related table that lacks the marker
    * trigger (created, attached or inheriting since), or with a recorded descendant or ancestor that is no longer one
    * (detached, no longer inheriting, dropped: catalog V44), or none recorded, or a table holding its rows without the
-   * replica trigger ({@link #REPLICA_MISSING}; capture set up before V44). One row per such source: its relation id.
+   * replica trigger ({@link #REPLICA_MISSING}; capture set up before V44), or one enabled as by default
+   * ({@code ENABLE TRIGGER ALL} or {@code USER} sets every trigger so), or a TRUNCATE or marker trigger enabled so. A
+   * trigger disabled is left as it is. One row per such source: its relation id.
    */
   public static final String NEEDING_RECONCILE = """
       SELECT r.relid
@@ -308,7 +310,11 @@ public final class CaptureCatalogSql {
                JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r'
                WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
                                  WHERE g.tgrelid = t.relid AND g.tgfoid = pg_catalog.to_regprocedure(
-                                   'freshet_changes.src_' || r.relid || '_replica()'))))""".formatted(
+                                   'freshet_changes.src_' || r.relid || '_replica()') AND g.tgenabled IN ('R', 'D'))
+               UNION ALL
+               SELECT FROM (SELECT r.relid UNION SELECT relid FROM related) AS t
+               JOIN pg_catalog.pg_trigger g ON g.tgrelid = t.relid AND g.tgenabled = 'O'
+                 AND g.tgfoid = pg_catalog.to_regprocedure('freshet_changes.src_' || r.relid || '_trunc()')))""".formatted(
       CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing(),
       relatedCte("r.relid").indent(9).stripTrailing(),
       marked("'freshet_changes.src_' || r.relid || '_trunc()'"),
@@ -370,28 +376,37 @@ public final class CaptureCatalogSql {
 
   /**
    * What capture under {@code session_replication_role = replica} still lacks for the source {@code $1} (also {@code
-   * $2} and {@code $3}): each table holding its rows (itself unless partitioned, its partitions and children at any
-   * level that are not partitioned) without a trigger calling its replica function ({@code $4}, the signature as
-   * {@code to_regprocedure} reads it; NULL when the function is not there yet, so that every such table is listed),
-   * with a NULL trigger name; then each trigger calling its TRUNCATE function ({@code $5}) on it or a related table
-   * that is not {@code ENABLE ALWAYS}, by name (capture set up before catalog V44). Schema, table, trigger.
+   * $2} and {@code $3}), as schema, table, trigger and what to do: {@code create} the replica trigger on each table
+   * holding its rows (itself unless partitioned, its partitions and children at any level that are not partitioned)
+   * without a trigger calling its replica function ({@code $4}, the signature as {@code to_regprocedure} reads it;
+   * NULL when the function is not there yet, so that every such table is listed); {@code replica} for such a trigger
+   * ({@code $5}, the same) enabled as by default or always (by {@code ENABLE TRIGGER ALL} or {@code USER});
+   * {@code always} for each trigger calling its TRUNCATE function ({@code $6}) on it ({@code $7}) or a related table
+   * that is enabled as by default (capture set up before catalog V44, or {@code ENABLE TRIGGER ALL}). Disabled
+   * triggers are left as they are.
    */
   public static final String REPLICA_MISSING = relatedCte("?::pg_catalog.oid") + """
 
-      SELECT n.nspname, c.relname, NULL::pg_catalog.name
+      SELECT n.nspname, c.relname, NULL::pg_catalog.name, 'create'
       FROM (SELECT ?::pg_catalog.oid AS relid UNION SELECT relid FROM descendants) AS t
       JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r'
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
                         WHERE g.tgrelid = t.relid AND g.tgfoid = pg_catalog.to_regprocedure(?))
       UNION ALL
-      SELECT n.nspname, c.relname, g.tgname
+      SELECT n.nspname, c.relname, g.tgname, 'replica'
       FROM pg_catalog.pg_trigger g
       JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE g.tgfoid = pg_catalog.to_regprocedure(?) AND g.tgenabled <> 'A'
+      WHERE g.tgfoid = pg_catalog.to_regprocedure(?) AND g.tgenabled IN ('O', 'A')
+      UNION ALL
+      SELECT n.nspname, c.relname, g.tgname, 'always'
+      FROM pg_catalog.pg_trigger g
+      JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE g.tgfoid = pg_catalog.to_regprocedure(?) AND g.tgenabled = 'O'
         AND (g.tgrelid = ?::pg_catalog.oid OR g.tgrelid IN (SELECT relid FROM related))
-      ORDER BY 3 NULLS FIRST, 1, 2""";
+      ORDER BY 4, 1, 2, 3""";
 
   /**
    * The foreign tables among the partitions and inheritance children, at any level, of the tables {@code $1} (an

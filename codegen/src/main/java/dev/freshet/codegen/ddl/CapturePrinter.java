@@ -498,6 +498,11 @@ public final class CapturePrinter {
     return "ALTER TABLE " + Quoting.qualified(schema, table) + " ENABLE ALWAYS TRIGGER " + Quoting.identifier(trigger);
   }
 
+  /** {@code ALTER TABLE … ENABLE REPLICA TRIGGER}: a replica trigger ({@link #createReplicaTrigger}) fires so only. */
+  public static String enableReplica(String trigger, String schema, String table) {
+    return "ALTER TABLE " + Quoting.qualified(schema, table) + " ENABLE REPLICA TRIGGER " + Quoting.identifier(trigger);
+  }
+
   /** {@link #createMarkerTrigger}, then {@link #enableAlways} for it. */
   public static List<String> markerTriggerDdl(long sourceRelid, String relatedSchema, String relatedTable) {
     return List.of(createMarkerTrigger(sourceRelid, relatedSchema, relatedTable),
@@ -534,7 +539,11 @@ public final class CapturePrinter {
     String buffer = qualifiedBufferTable(sourceRelid);
     String body = "BEGIN\n"
         + "  -- a write under session_replication_role = replica (logical replication's apply worker, a session that\n"
-        + "  -- set it), which the statement triggers do not see: the readers of the source recompute\n"
+        + "  -- set it), which the statement triggers do not see: the readers of the source recompute. Nothing in\n"
+        + "  -- the default mode, where they do, should ENABLE TRIGGER ALL have enabled this trigger for it too\n"
+        + "  IF " + Quoting.qualified("pg_catalog", "current_setting") + "('session_replication_role') <> 'replica' THEN\n"
+        + "    RETURN NULL;\n"
+        + "  END IF;\n"
         + "  IF NOT EXISTS (SELECT FROM " + buffer + " AS b\n"
         + "                 WHERE b." + Quoting.identifier(XID) + " = " + Quoting.qualified("pg_catalog", "pg_current_xact_id")
         + "() AND b." + Quoting.identifier(TRUNCATE) + ") THEN\n"
@@ -564,7 +573,7 @@ public final class CapturePrinter {
             + "AFTER INSERT OR UPDATE OR DELETE ON " + Quoting.qualified(schema, table) + "\n"
             + "FOR EACH ROW\n"
             + "EXECUTE FUNCTION " + qualifiedReplicaFunction(sourceRelid) + "()",
-        "ALTER TABLE " + Quoting.qualified(schema, table) + " ENABLE REPLICA TRIGGER " + trigger);
+        enableReplica(replicaTrigger(sourceRelid), schema, table));
   }
 
   /** Drops a marker trigger named {@code trigger} from a related table. */

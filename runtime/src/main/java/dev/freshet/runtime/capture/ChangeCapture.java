@@ -478,13 +478,16 @@ public final class ChangeCapture {
       s.setLong(2, relid);
       s.setLong(3, relid);
       s.setString(4, CaptureCatalogSql.replicaFunctionSignature(relid));
-      s.setString(5, CaptureCatalogSql.truncateFunctionSignature(relid));
-      s.setLong(6, relid);
+      s.setString(5, CaptureCatalogSql.replicaFunctionSignature(relid));
+      s.setString(6, CaptureCatalogSql.truncateFunctionSignature(relid));
+      s.setLong(7, relid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          ddl.addAll(rs.getString(3) == null
-              ? CapturePrinter.createReplicaTrigger(relid, rs.getString(1), rs.getString(2))
-              : List.of(CapturePrinter.enableAlways(rs.getString(3), rs.getString(1), rs.getString(2))));
+          ddl.addAll(switch (rs.getString(4)) {
+            case "create" -> CapturePrinter.createReplicaTrigger(relid, rs.getString(1), rs.getString(2));
+            case "replica" -> List.of(CapturePrinter.enableReplica(rs.getString(3), rs.getString(1), rs.getString(2)));
+            default -> List.of(CapturePrinter.enableAlways(rs.getString(3), rs.getString(1), rs.getString(2)));
+          });
         }
       }
     }

@@ -398,6 +398,22 @@ BEGIN
       v_changed := v_changed || v_src.ordinal;
     END IF;
   END LOOP;
+  -- Crash recovery empties an unlogged source with no trigger fired (V44): when the server started after the last
+  -- refresh (or the fill), each unlogged source counts as truncated. A clean restart keeps its rows, but nothing
+  -- in SQL tells the two apart, so it recomputes too, once.
+  IF pg_catalog.pg_postmaster_start_time() > coalesce(v_st.last_refresh_at, v_st.created_at) THEN
+    FOR v_src IN SELECT s.* FROM freshet.refresh_sources s
+                 JOIN pg_catalog.pg_class c ON c.oid = s.source_relid AND c.relpersistence = 'u'
+                 WHERE s.stream_table_id = p_id ORDER BY s.ordinal LOOP
+      v_truncated := true;
+      v_changed := pg_catalog.array_remove(v_changed, v_src.ordinal);
+      IF NOT v_src.label = ANY (changed_sources) THEN
+        changed_sources := changed_sources || v_src.label;
+      END IF;
+      v_whys := v_whys || format('the server started after the last refresh, and crash recovery empties the unlogged '
+        'table %s', v_src.label);
+    END LOOP;
+  END IF;
   IF p_profile THEN
     profile := freshet.profile_step(profile, CASE WHEN v_st.requested_mode = 'AUTO' AND NOT p_full
         THEN format('count the window: %s changes', window_rows)

@@ -3,8 +3,12 @@
 -- found no change and the stream tables kept those rows. Capture now records the tables related to each source when
 -- it is set up or reconciled, and the capture check compares: a descendant no longer there makes the next refresh
 -- recompute in full (ChangeCapture.reconcile writes a marker naming it), an ancestor no longer there loses the
--- source's marker trigger. The refresh functions of R__refresh_functions.sql are installed again with this step (the
--- capture check's refusal, FS001, names partitions and children removed).
+-- source's marker trigger. The refresh functions of R__refresh_functions.sql are installed again with this step: the
+-- capture check's refusal (FS001) names partitions and children removed; a foreign table that became a partition or
+-- child of a source refuses the refresh of a stream table that does not recompute at every refresh (FS011); and an
+-- unlogged source counts as truncated when the server started after the last refresh (crash recovery empties it
+-- with no trigger fired). Capture under session_replication_role = replica (row triggers enabled for replica mode)
+-- is installed by the next reconcile of each source, which the capture check asks for.
 ALTER TABLE freshet.change_buffers ADD COLUMN IF NOT EXISTS descendants oid[];
 ALTER TABLE freshet.change_buffers ADD COLUMN IF NOT EXISTS ancestors oid[];
 COMMENT ON COLUMN freshet.change_buffers.descendants IS

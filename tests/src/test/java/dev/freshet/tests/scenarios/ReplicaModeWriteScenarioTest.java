@@ -141,4 +141,29 @@ class ReplicaModeWriteScenarioTest {
       StreamTables.drop(c, "rmo_sum", false);
     }
   }
+
+  /**
+   * {@code ENABLE TRIGGER ALL} (after a bulk load with triggers disabled) enables every trigger as by default: the
+   * replica trigger then fires in the default mode too, where it writes nothing, and the TRUNCATE trigger no longer
+   * fires in replica mode. The capture check sees it; the reconcile enables them as they were.
+   */
+  @Test
+  void enableTriggerAllIsUndoneByTheNextReconcile(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE rme (id int PRIMARY KEY, v int)", "INSERT INTO rme VALUES (1, 10)");
+      create(c, "rme_sum", "SELECT sum(v) AS s FROM rme", Mode.DIFFERENTIAL);
+      long relid = count(c, "SELECT 'rme'::regclass::oid::bigint");
+      String states = "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'rme'::regclass AND tgname IN "
+          + "('freshet_capture_trunc', 'freshet_replica_src_" + relid + "') ORDER BY 1";
+      exec(c, "ALTER TABLE rme DISABLE TRIGGER ALL", "ALTER TABLE rme ENABLE TRIGGER ALL",
+          "INSERT INTO rme VALUES (2, 20)");
+      assertEquals(List.of("freshet_capture_trunc|O", "freshet_replica_src_" + relid + "|O"), rows(c, states));
+      assertEquals(0, count(c, "SELECT count(*) FROM " + Scenarios.buffer(c, "rme") + " WHERE \"__truncate\""));
+      Oracle.refreshAndCheck(c, "rme_sum", Mode.DIFFERENTIAL);
+      assertEquals(List.of("freshet_capture_trunc|A", "freshet_replica_src_" + relid + "|R"), rows(c, states));
+      exec(c, REPLICA, "TRUNCATE rme", ORIGIN);
+      Oracle.refreshAndCheck(c, "rme_sum", Mode.FULL);
+      StreamTables.drop(c, "rme_sum", false);
+    }
+  }
 }
