@@ -272,8 +272,9 @@ public final class CaptureCatalogSql {
    * trigger (created, attached or inheriting since), or with a recorded descendant or ancestor that is no longer one
    * (detached, no longer inheriting, dropped: catalog V44), or none recorded, or a table holding its rows without the
    * replica trigger ({@link #REPLICA_MISSING}; capture set up before V44), or one enabled as by default
-   * ({@code ENABLE TRIGGER ALL} or {@code USER} sets every trigger so), or a TRUNCATE or marker trigger enabled so. A
-   * trigger disabled is left as it is. One row per such source: its relation id.
+   * ({@code ENABLE TRIGGER ALL} or {@code USER} sets every trigger so), or a TRUNCATE or marker trigger enabled so,
+   * on a table this role owns (or is a member of the owner of: only an owner may enable a trigger so). A trigger
+   * disabled is left as it is. One row per such source: its relation id.
    */
   public static final String NEEDING_RECONCILE = """
       SELECT r.relid
@@ -308,11 +309,13 @@ public final class CaptureCatalogSql {
                UNION ALL
                SELECT FROM (SELECT r.relid UNION SELECT relid FROM descendants) AS t
                JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r'
+                 AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
                WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
                                  WHERE g.tgrelid = t.relid AND g.tgfoid = pg_catalog.to_regprocedure(
                                    'freshet_changes.src_' || r.relid || '_replica()') AND g.tgenabled IN ('R', 'D'))
                UNION ALL
                SELECT FROM (SELECT r.relid UNION SELECT relid FROM related) AS t
+               JOIN pg_catalog.pg_class c ON c.oid = t.relid AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
                JOIN pg_catalog.pg_trigger g ON g.tgrelid = t.relid AND g.tgenabled = 'O'
                  AND g.tgfoid = pg_catalog.to_regprocedure('freshet_changes.src_' || r.relid || '_trunc()')))""".formatted(
       CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing(),
@@ -383,13 +386,15 @@ public final class CaptureCatalogSql {
    * ({@code $5}, the same) enabled as by default or always (by {@code ENABLE TRIGGER ALL} or {@code USER});
    * {@code always} for each trigger calling its TRUNCATE function ({@code $6}) on it ({@code $7}) or a related table
    * that is enabled as by default (capture set up before catalog V44, or {@code ENABLE TRIGGER ALL}). Disabled
-   * triggers are left as they are.
+   * triggers are left as they are, and so are the tables this role does not own (nor is a member of the owner of):
+   * {@code ALTER TABLE … ENABLE … TRIGGER} needs it, and creating a replica trigger that cannot be enabled for replica
+   * mode would run a function at every row written.
    */
   public static final String REPLICA_MISSING = relatedCte("?::pg_catalog.oid") + """
 
       SELECT n.nspname, c.relname, NULL::pg_catalog.name, 'create'
       FROM (SELECT ?::pg_catalog.oid AS relid UNION SELECT relid FROM descendants) AS t
-      JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r'
+      JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r' AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
                         WHERE g.tgrelid = t.relid AND g.tgfoid = pg_catalog.to_regprocedure(?))
@@ -399,6 +404,7 @@ public final class CaptureCatalogSql {
       JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE g.tgfoid = pg_catalog.to_regprocedure(?) AND g.tgenabled IN ('O', 'A')
+        AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
       UNION ALL
       SELECT n.nspname, c.relname, g.tgname, 'always'
       FROM pg_catalog.pg_trigger g
@@ -406,6 +412,7 @@ public final class CaptureCatalogSql {
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE g.tgfoid = pg_catalog.to_regprocedure(?) AND g.tgenabled = 'O'
         AND (g.tgrelid = ?::pg_catalog.oid OR g.tgrelid IN (SELECT relid FROM related))
+        AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
       ORDER BY 4, 1, 2, 3""";
 
   /**

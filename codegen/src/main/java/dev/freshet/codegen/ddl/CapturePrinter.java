@@ -503,12 +503,6 @@ public final class CapturePrinter {
     return "ALTER TABLE " + Quoting.qualified(schema, table) + " ENABLE REPLICA TRIGGER " + Quoting.identifier(trigger);
   }
 
-  /** {@link #createMarkerTrigger}, then {@link #enableAlways} for it. */
-  public static List<String> markerTriggerDdl(long sourceRelid, String relatedSchema, String relatedTable) {
-    return List.of(createMarkerTrigger(sourceRelid, relatedSchema, relatedTable),
-        enableAlways(markerTrigger(sourceRelid), relatedSchema, relatedTable));
-  }
-
   /** The replica function's name inside {@link #CHANGES_SCHEMA}: {@code src_<relid>_replica}. */
   public static String replicaFunctionName(long sourceRelid) {
     return bufferTable(sourceRelid) + "_replica";

@@ -87,6 +87,8 @@ public final class ChangeCapture {
       }
       execute(c, plan.ddl());
     }
+    // after the triggers it sets for replica mode are there (ENABLE ... TRIGGER needs them created)
+    execute(c, replicaDdl(c, relid));
     String bufferTable = CapturePrinter.bufferTable(relid);
     List<String> capturedAfter = plan.captured();
     ChangeBuffer buffer = new ChangeBuffer(relid, sourceSchema, sourceTable, bufferTable, capturedAfter);
@@ -336,7 +338,7 @@ public final class ChangeCapture {
     // A related table without the marker trigger (a partition or child created or attached since,
     // or a new ancestor) may have been written uncaptured: install the trigger, recompute in full once.
     for (List<String> related : relatedWithoutMarker(c, relid)) {
-      ddl.addAll(CapturePrinter.markerTriggerDdl(relid, related.get(0), related.get(1)));
+      ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
       marker = true;
       reasons.add(Quoting.qualified(related) + " became a partition, child or parent of " + label
           + " (it may have been written without capture)");
@@ -347,11 +349,11 @@ public final class ChangeCapture {
       marker = true;
       reasons.add("capture of " + label + " now sees the writes of logical replication (catalog V44)");
     }
-    ddl.addAll(replicaDdl(c, relid));
     if (marker) {
       ddl.add(CapturePrinter.truncateMarker(relid));
     }
     execute(c, ddl);
+    execute(c, replicaDdl(c, relid)); // after the triggers it sets for replica mode are there
     try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.UPSERT_BUFFER)) {
       s.setLong(1, relid);
       s.setString(2, sourceSchema);
@@ -465,8 +467,10 @@ public final class ChangeCapture {
   /**
    * What capture under {@code session_replication_role = replica} lacks (catalog V44, {@link
    * CaptureCatalogSql#REPLICA_MISSING}): the replica function when it is not there, the replica trigger on each table
-   * holding the source's rows without one, {@code ENABLE ALWAYS} for each TRUNCATE or marker trigger enabled as by
-   * default. A TRUNCATE or marker trigger created with this DDL is not there yet: its creator enables it.
+   * holding the source's rows without one, {@code ENABLE REPLICA} for one enabled otherwise, {@code ENABLE ALWAYS}
+   * for each TRUNCATE or marker trigger enabled as by default; on the tables this role owns (or is a member of the
+   * owner of): {@code ALTER TABLE … ENABLE … TRIGGER} needs that, where creating a trigger needs only the TRIGGER
+   * privilege. Run after the triggers are created.
    */
   private static List<String> replicaDdl(Connection c, long relid) throws SQLException {
     List<String> ddl = new ArrayList<>();
@@ -689,15 +693,11 @@ public final class ChangeCapture {
     for (CaptureEvent event : CaptureEvent.values()) {
       if (!triggers.contains(event.triggerName())) {
         ddl.add(CapturePrinter.createTrigger(relid, sourceSchema, sourceTable, event));
-        if (event == CaptureEvent.TRUNCATE) {
-          ddl.add(CapturePrinter.enableAlways(event.triggerName(), sourceSchema, sourceTable));
-        }
       }
     }
     for (List<String> related : relatedWithoutMarker(c, relid)) { // a new buffer: see reconcile otherwise
-      ddl.addAll(CapturePrinter.markerTriggerDdl(relid, related.get(0), related.get(1)));
+      ddl.add(CapturePrinter.createMarkerTrigger(relid, related.get(0), related.get(1)));
     }
-    ddl.addAll(replicaDdl(c, relid));
     return new Plan(capturedAfter, ddl, layout);
   }
 
