@@ -349,6 +349,13 @@ public final class ChangeCapture {
       marker = true;
       reasons.add("capture of " + label + " now sees the writes of logical replication (catalog V44)");
     }
+    // A replica trigger enabled as by default is the mark ENABLE TRIGGER ALL (or USER) leaves, the end of a bulk load
+    // with triggers disabled: what was written meanwhile, or under replica mode since, was not captured.
+    if (replicaPlan(c, relid).enabledAnew()) {
+      marker = true;
+      reasons.add("the triggers of " + label + " were enabled anew (ALTER TABLE ... ENABLE TRIGGER ALL or USER): "
+          + "writes made while they were disabled, or under replica mode, were not captured");
+    }
     if (marker) {
       ddl.add(CapturePrinter.truncateMarker(relid));
     }
@@ -473,7 +480,19 @@ public final class ChangeCapture {
    * privilege. Run after the triggers are created.
    */
   private static List<String> replicaDdl(Connection c, long relid) throws SQLException {
+    return replicaPlan(c, relid).ddl();
+  }
+
+  /**
+   * {@link #replicaDdl}, and whether a replica trigger was found enabled as by default or always: the mark of {@code
+   * ENABLE TRIGGER ALL} or {@code USER}.
+   */
+  private record ReplicaPlan(List<String> ddl, boolean enabledAnew) {
+  }
+
+  private static ReplicaPlan replicaPlan(Connection c, long relid) throws SQLException {
     List<String> ddl = new ArrayList<>();
+    boolean enabledAnew = false;
     if (!replicaFunctionExists(c, relid)) {
       ddl.addAll(CapturePrinter.createReplicaFunction(relid));
     }
@@ -487,6 +506,7 @@ public final class ChangeCapture {
       s.setLong(7, relid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
+          enabledAnew |= rs.getString(4).equals("replica");
           ddl.addAll(switch (rs.getString(4)) {
             case "create" -> CapturePrinter.createReplicaTrigger(relid, rs.getString(1), rs.getString(2));
             case "replica" -> List.of(CapturePrinter.enableReplica(rs.getString(3), rs.getString(1), rs.getString(2)));
@@ -495,7 +515,7 @@ public final class ChangeCapture {
         }
       }
     }
-    return ddl;
+    return new ReplicaPlan(ddl, enabledAnew);
   }
 
   private static boolean replicaFunctionExists(Connection c, long relid) throws SQLException {

@@ -36,7 +36,8 @@ class UnloggedSourceScenarioTest {
       create(c, "logged_only", "SELECT sum(w) AS s FROM ul_logged", Mode.DIFFERENTIAL);
 
       // the crash, as the stream tables see it: the unlogged table's rows gone, no trigger fired
-      exec(c, "ALTER TABLE ul_src DISABLE TRIGGER USER", "DELETE FROM ul_src", "ALTER TABLE ul_src ENABLE TRIGGER USER",
+      exec(c, "ALTER TABLE ul_src DISABLE TRIGGER freshet_capture_del", "DELETE FROM ul_src",
+          "ALTER TABLE ul_src ENABLE TRIGGER freshet_capture_del",
           "UPDATE freshet.stream_tables SET last_refresh_at = pg_postmaster_start_time() - interval '1 minute'");
       RefreshReport report = Oracle.refreshAndCheck(c, "ul_join", Mode.FULL);
       assertEquals(Optional.of("the server started after the last refresh, and crash recovery empties the unlogged "
