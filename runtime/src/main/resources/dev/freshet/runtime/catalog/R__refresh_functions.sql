@@ -1252,6 +1252,55 @@ BEGIN
 END
 $auto_choice$;
 
+-- Whether the tables related to a source (its partitions and inheritance children at any level, its ancestors: those
+-- of CaptureCatalogSql.relatedCte) call for its capture to be reconciled (V44): one without the marker trigger (a
+-- partition or child created or attached, a new ancestor), a recorded descendant or ancestor (p_descendants,
+-- p_ancestors) that is no longer one (detached, no longer inheriting, dropped), a partition or child holding rows
+-- without the replica trigger, or a TRUNCATE or marker trigger enabled as by default; the last two on tables this role
+-- owns (or is a member of the owner of). The capture check (CaptureCatalogSql.NEEDING_RECONCILE) calls it only for a
+-- source that has or had such tables, or is one: in a function of its own, its plan is set up only then, where as a
+-- sub-query of the check every node of it was set up at every refresh of every stream table.
+CREATE OR REPLACE FUNCTION freshet.related_tables_changed(p_relid oid, p_descendants oid[], p_ancestors oid[])
+RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $related_tables_changed$
+DECLARE
+  v_replica  oid := pg_catalog.to_regprocedure('freshet_changes.src_' || p_relid || '_replica()');
+  v_truncate oid := pg_catalog.to_regprocedure('freshet_changes.src_' || p_relid || '_trunc()');
+BEGIN
+  RETURN EXISTS (
+    WITH RECURSIVE down (relid) AS (
+      SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = p_relid
+      UNION
+      SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN down d ON i.inhparent = d.relid
+    ), up (relid) AS (
+      SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = p_relid
+      UNION
+      SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up u ON i.inhrelid = u.relid
+    ), descendants (relid) AS (
+      SELECT d.relid FROM down d JOIN pg_catalog.pg_class c ON c.oid = d.relid AND c.relkind IN ('r', 'p')
+    ), ancestors (relid) AS (
+      SELECT u.relid FROM up u JOIN pg_catalog.pg_class c ON c.oid = u.relid AND c.relkind IN ('r', 'p')
+    ), related (relid) AS (
+      SELECT relid FROM descendants UNION SELECT relid FROM ancestors
+    )
+    SELECT FROM related
+    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid = related.relid AND t.tgfoid = v_truncate)
+    UNION ALL
+    SELECT FROM pg_catalog.unnest(p_descendants) AS x(relid) WHERE x.relid NOT IN (SELECT relid FROM descendants)
+    UNION ALL
+    SELECT FROM pg_catalog.unnest(p_ancestors) AS x(relid) WHERE x.relid NOT IN (SELECT relid FROM ancestors)
+    UNION ALL
+    SELECT FROM descendants AS t
+    JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r' AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
+    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                      WHERE g.tgrelid = t.relid AND g.tgfoid = v_replica AND g.tgenabled IN ('R', 'D'))
+    UNION ALL
+    SELECT FROM related AS t
+    JOIN pg_catalog.pg_class c ON c.oid = t.relid AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
+    JOIN pg_catalog.pg_trigger g ON g.tgrelid = t.relid AND g.tgenabled = 'O' AND g.tgfoid = v_truncate);
+END
+$related_tables_changed$;
+
 CREATE OR REPLACE FUNCTION freshet.pending_changes(p_id bigint, OUT source text, OUT changes bigint)
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE AS $pending_changes$
