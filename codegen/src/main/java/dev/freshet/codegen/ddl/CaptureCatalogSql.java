@@ -181,25 +181,21 @@ public final class CaptureCatalogSql {
    * sourceRelid} (SQL for its oid) without firing its statement triggers: its partitions and inheritance children at
    * every level (a statement may name them), and its ancestors (their statements reach the source's rows). Ordinary
    * and partitioned tables only; also apart, {@code descendants (relid)} (partitions and children) and {@code
-   * ancestors (relid)}, as {@code freshet.change_buffers} records them (catalog V44). Shared by {@link
-   * #NEEDING_RECONCILE}, {@link #RELATED_TABLES}, {@link #RECORD_RELATED} and {@link #LOST_RELATED}.
+   * ancestors (relid)}, as {@code freshet.change_buffers} records them (catalog V44). Read from {@code
+   * freshet.related_tables} (R__refresh_functions.sql), which the capture check reads them from too. Shared by {@link
+   * #RELATED_TABLES}, {@link #RECORD_RELATED}, {@link #LOST_RELATED}, {@link #REPLICA_MISSING} and {@link
+   * #RELATED_TABLE_IDS}; {@code sourceRelid} appears once.
    */
   private static String relatedCte(String sourceRelid) {
     return """
-        WITH RECURSIVE down (relid) AS (
-          SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = %1$s
-          UNION
-          SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN down d ON i.inhparent = d.relid
-        ), up (relid) AS (
-          SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = %1$s
-          UNION
-          SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up u ON i.inhrelid = u.relid
+        WITH related_tables AS MATERIALIZED (
+          SELECT t.relid, t.descendant FROM freshet.related_tables(%s) AS t
         ), descendants (relid) AS (
-          SELECT d.relid FROM down d JOIN pg_catalog.pg_class c ON c.oid = d.relid AND c.relkind IN ('r', 'p')
+          SELECT relid FROM related_tables WHERE descendant
         ), ancestors (relid) AS (
-          SELECT u.relid FROM up u JOIN pg_catalog.pg_class c ON c.oid = u.relid AND c.relkind IN ('r', 'p')
+          SELECT relid FROM related_tables WHERE NOT descendant
         ), related (relid) AS (
-          SELECT relid FROM descendants UNION SELECT relid FROM ancestors
+          SELECT relid FROM related_tables
         )""".formatted(sourceRelid);
   }
 
@@ -338,8 +334,8 @@ public final class CaptureCatalogSql {
   }
 
   /**
-   * The tables related to the source ({@link #relatedCte}: {@code $1} and {@code $2} both the source's relation
-   * id), and whether each carries the source's marker trigger ({@code $3}: {@link #truncateFunctionSignature}):
+   * The tables related to the source ({@link #relatedCte}: {@code $1} the source's relation id), and whether each
+   * carries the source's marker trigger ({@code $2}: {@link #truncateFunctionSignature}):
    * schema, name, and that boolean, in relation id order.
    */
   public static final String RELATED_TABLES = relatedCte("?::pg_catalog.oid") + """
@@ -377,12 +373,12 @@ public final class CaptureCatalogSql {
 
   /**
    * What capture under {@code session_replication_role = replica} still lacks for the source {@code $1} (also {@code
-   * $2} and {@code $3}), as schema, table, trigger and what to do: {@code create} the replica trigger on each table
+   * $2}), as schema, table, trigger and what to do: {@code create} the replica trigger on each table
    * holding its rows (itself unless partitioned, its partitions and children at any level that are not partitioned)
-   * without a trigger calling its replica function ({@code $4}, the signature as {@code to_regprocedure} reads it;
+   * without a trigger calling its replica function ({@code $3}, the signature as {@code to_regprocedure} reads it;
    * NULL when the function is not there yet, so that every such table is listed); {@code replica} for such a trigger
-   * ({@code $5}, the same) enabled as by default or always (by {@code ENABLE TRIGGER ALL} or {@code USER});
-   * {@code always} for each trigger calling its TRUNCATE function ({@code $6}) on it ({@code $7}) or a related table
+   * ({@code $4}, the same) enabled as by default or always (by {@code ENABLE TRIGGER ALL} or {@code USER});
+   * {@code always} for each trigger calling its TRUNCATE function ({@code $5}) on it ({@code $6}) or a related table
    * that is enabled as by default (capture set up before catalog V44, or {@code ENABLE TRIGGER ALL}). Disabled
    * triggers are left as they are, and so are the tables this role does not own (nor is a member of the owner of):
    * {@code ALTER TABLE … ENABLE … TRIGGER} needs it, and creating a replica trigger that cannot be enabled for replica
@@ -432,7 +428,7 @@ public final class CaptureCatalogSql {
       JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
       ORDER BY 1, 2, 3, 4""";
 
-  /** The relation ids of the descendants of the source {@code $1} (also {@code $2}): {@link #relatedCte}. */
+  /** The relation ids of the descendants of the source {@code $1}: {@link #relatedCte}. */
   public static final String RELATED_TABLE_IDS = relatedCte("?::pg_catalog.oid") + """
 
       SELECT relid::pg_catalog.int8 FROM descendants""";

@@ -499,11 +499,10 @@ public final class ChangeCapture {
     try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.REPLICA_MISSING)) {
       s.setLong(1, relid);
       s.setLong(2, relid);
-      s.setLong(3, relid);
+      s.setString(3, CaptureCatalogSql.replicaFunctionSignature(relid));
       s.setString(4, CaptureCatalogSql.replicaFunctionSignature(relid));
-      s.setString(5, CaptureCatalogSql.replicaFunctionSignature(relid));
-      s.setString(6, CaptureCatalogSql.truncateFunctionSignature(relid));
-      s.setLong(7, relid);
+      s.setString(5, CaptureCatalogSql.truncateFunctionSignature(relid));
+      s.setLong(6, relid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           enabledAnew |= rs.getString(4).equals("replica");
@@ -534,7 +533,6 @@ public final class ChangeCapture {
     tables.add(relid);
     try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RELATED_TABLE_IDS)) {
       s.setLong(1, relid);
-      s.setLong(2, relid);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           tables.add(rs.getLong(1));
@@ -609,8 +607,7 @@ public final class ChangeCapture {
     List<List<String>> missing = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RELATED_TABLES)) {
       s.setLong(1, relid);
-      s.setLong(2, relid);
-      s.setString(3, CaptureCatalogSql.truncateFunctionSignature(relid));
+      s.setString(2, CaptureCatalogSql.truncateFunctionSignature(relid));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           if (!rs.getBoolean(3)) {

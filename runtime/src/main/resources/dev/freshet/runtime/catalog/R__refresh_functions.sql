@@ -1252,14 +1252,35 @@ BEGIN
 END
 $auto_choice$;
 
--- Whether the tables related to a source (its partitions and inheritance children at any level, its ancestors: those
--- of CaptureCatalogSql.relatedCte) call for its capture to be reconciled (V44): one without the marker trigger (a
--- partition or child created or attached, a new ancestor), a recorded descendant or ancestor (p_descendants,
--- p_ancestors) that is no longer one (detached, no longer inheriting, dropped), a partition or child holding rows
--- without the replica trigger, or a TRUNCATE or marker trigger enabled as by default; the last two on tables this role
--- owns (or is a member of the owner of). The capture check (CaptureCatalogSql.NEEDING_RECONCILE) calls it only for a
--- source that has or had such tables, or is one: in a function of its own, its plan is set up only then, where as a
--- sub-query of the check every node of it was set up at every refresh of every stream table.
+-- The tables related to a source (V44): its partitions and inheritance children at any level (descendant true), whose
+-- statements change its rows without firing its statement triggers, and the tables it is a partition or child of at
+-- any level (descendant false), whose statements reach its rows; ordinary and partitioned tables only. Capture's
+-- set-up (CaptureCatalogSql.relatedCte) and its check (below) read them here.
+CREATE OR REPLACE FUNCTION freshet.related_tables(p_relid oid, OUT relid oid, OUT descendant boolean)
+RETURNS SETOF record
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $related_tables$
+  WITH RECURSIVE down (relid) AS (
+    SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = p_relid
+    UNION
+    SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN down d ON i.inhparent = d.relid
+  ), up (relid) AS (
+    SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = p_relid
+    UNION
+    SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up u ON i.inhrelid = u.relid
+  )
+  SELECT d.relid, true FROM down d JOIN pg_catalog.pg_class c ON c.oid = d.relid AND c.relkind IN ('r', 'p')
+  UNION ALL
+  SELECT u.relid, false FROM up u JOIN pg_catalog.pg_class c ON c.oid = u.relid AND c.relkind IN ('r', 'p')
+$related_tables$;
+
+-- Whether the tables related to a source (freshet.related_tables) call for its capture to be reconciled (V44): one
+-- without the marker trigger (a partition or child created or attached, a new ancestor), a recorded descendant or
+-- ancestor (p_descendants, p_ancestors) that is no longer one (detached, no longer inheriting, dropped), a partition
+-- or child holding rows without the replica trigger, or a TRUNCATE or marker trigger enabled as by default; the last
+-- two on tables this role owns (or is a member of the owner of). The capture check
+-- (CaptureCatalogSql.NEEDING_RECONCILE) calls it only for a source that has or had such tables, or is one: in a
+-- function of its own, its plan is set up only then, where as a sub-query of the check every node of it was set up at
+-- every refresh of every stream table.
 CREATE OR REPLACE FUNCTION freshet.related_tables_changed(p_relid oid, p_descendants oid[], p_ancestors oid[])
 RETURNS boolean
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $related_tables_changed$
@@ -1268,36 +1289,25 @@ DECLARE
   v_truncate oid := pg_catalog.to_regprocedure('freshet_changes.src_' || p_relid || '_trunc()');
 BEGIN
   RETURN EXISTS (
-    WITH RECURSIVE down (relid) AS (
-      SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = p_relid
-      UNION
-      SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN down d ON i.inhparent = d.relid
-    ), up (relid) AS (
-      SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = p_relid
-      UNION
-      SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up u ON i.inhrelid = u.relid
-    ), descendants (relid) AS (
-      SELECT d.relid FROM down d JOIN pg_catalog.pg_class c ON c.oid = d.relid AND c.relkind IN ('r', 'p')
-    ), ancestors (relid) AS (
-      SELECT u.relid FROM up u JOIN pg_catalog.pg_class c ON c.oid = u.relid AND c.relkind IN ('r', 'p')
-    ), related (relid) AS (
-      SELECT relid FROM descendants UNION SELECT relid FROM ancestors
-    )
-    SELECT FROM related
-    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid = related.relid AND t.tgfoid = v_truncate)
+    WITH related AS MATERIALIZED (SELECT t.relid, t.descendant FROM freshet.related_tables(p_relid) AS t)
+    SELECT FROM related r
+    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid = r.relid AND t.tgfoid = v_truncate)
     UNION ALL
-    SELECT FROM pg_catalog.unnest(p_descendants) AS x(relid) WHERE x.relid NOT IN (SELECT relid FROM descendants)
+    SELECT FROM pg_catalog.unnest(p_descendants) AS x(relid)
+    WHERE x.relid NOT IN (SELECT r.relid FROM related r WHERE r.descendant)
     UNION ALL
-    SELECT FROM pg_catalog.unnest(p_ancestors) AS x(relid) WHERE x.relid NOT IN (SELECT relid FROM ancestors)
+    SELECT FROM pg_catalog.unnest(p_ancestors) AS x(relid)
+    WHERE x.relid NOT IN (SELECT r.relid FROM related r WHERE NOT r.descendant)
     UNION ALL
-    SELECT FROM descendants AS t
-    JOIN pg_catalog.pg_class c ON c.oid = t.relid AND c.relkind = 'r' AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
-    WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
-                      WHERE g.tgrelid = t.relid AND g.tgfoid = v_replica AND g.tgenabled IN ('R', 'D'))
+    SELECT FROM related r
+    JOIN pg_catalog.pg_class c ON c.oid = r.relid AND c.relkind = 'r' AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
+    WHERE r.descendant
+      AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                      WHERE g.tgrelid = r.relid AND g.tgfoid = v_replica AND g.tgenabled IN ('R', 'D'))
     UNION ALL
-    SELECT FROM related AS t
-    JOIN pg_catalog.pg_class c ON c.oid = t.relid AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
-    JOIN pg_catalog.pg_trigger g ON g.tgrelid = t.relid AND g.tgenabled = 'O' AND g.tgfoid = v_truncate);
+    SELECT FROM related r
+    JOIN pg_catalog.pg_class c ON c.oid = r.relid AND pg_catalog.pg_has_role(c.relowner, 'USAGE')
+    JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.relid AND g.tgenabled = 'O' AND g.tgfoid = v_truncate);
 END
 $related_tables_changed$;
 
