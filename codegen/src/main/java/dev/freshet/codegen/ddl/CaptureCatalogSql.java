@@ -183,8 +183,8 @@ public final class CaptureCatalogSql {
    * and partitioned tables only; also apart, {@code descendants (relid)} (partitions and children) and {@code
    * ancestors (relid)}, as {@code freshet.change_buffers} records them (catalog V44). Read from {@code
    * freshet.related_tables} (R__refresh_functions.sql), which the capture check reads them from too. Shared by {@link
-   * #RELATED_TABLES}, {@link #RECORD_RELATED}, {@link #LOST_RELATED}, {@link #REPLICA_MISSING} and {@link
-   * #RELATED_TABLE_IDS}; {@code sourceRelid} appears once.
+   * #RELATED_TABLES}, {@link #RECORD_RELATED}, {@link #LOST_RELATED} and {@link #REPLICA_MISSING}; {@code sourceRelid}
+   * appears once.
    */
   private static String relatedCte(String sourceRelid) {
     return """
@@ -428,11 +428,6 @@ public final class CaptureCatalogSql {
       JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
       ORDER BY 1, 2, 3, 4""";
 
-  /** The relation ids of the descendants of the source {@code $1}: {@link #relatedCte}. */
-  public static final String RELATED_TABLE_IDS = relatedCte("?::pg_catalog.oid") + """
-
-      SELECT relid::pg_catalog.int8 FROM descendants""";
-
   /**
    * The signature of the replica function of the source {@code sourceRelid}, as {@code to_regprocedure} reads it:
    * {@link #REPLICA_MISSING}'s {@code $4}.
@@ -442,12 +437,15 @@ public final class CaptureCatalogSql {
   }
 
   /**
-   * Whether a source whose relation ids are {@code $1} (an {@code oid[]}: the source and its partitions and children)
-   * is a table a logical replication subscription writes: its apply worker fires only row triggers, enabled for
+   * Whether a logical replication subscription writes the source {@code $1} (also {@code $2}) or one of its partitions
+   * or children: its apply worker fires only row triggers, enabled for
    * replica mode, which capture set up before catalog V44 lacked.
    */
   public static final String SUBSCRIBED = """
-      SELECT EXISTS (SELECT FROM pg_catalog.pg_subscription_rel sr WHERE sr.srrelid = ANY (?::pg_catalog.oid[]))""";
+      SELECT EXISTS (SELECT FROM pg_catalog.pg_subscription_rel sr
+                     WHERE sr.srrelid = ?::pg_catalog.oid
+                        OR sr.srrelid IN (SELECT t.relid FROM freshet.related_tables(?::pg_catalog.oid) AS t
+                                          WHERE t.descendant))""";
 
   /**
    * The columns of the source {@code $1} (dropped ones left out), in order, as PostgreSQL numbers and types them:

@@ -518,29 +518,14 @@ public final class ChangeCapture {
   }
 
   private static boolean replicaFunctionExists(Connection c, long relid) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.CAPTURE_FUNCTION_COUNT)) {
-      s.setArray(1, c.createArrayOf("text", new Object[] {CapturePrinter.replicaFunctionName(relid)}));
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) == 1;
-      }
-    }
+    return functionCount(c, List.of(CapturePrinter.replicaFunctionName(relid))) == 1;
   }
 
   /** Whether a logical replication subscription writes the source or a partition or child of it. */
   private static boolean subscribed(Connection c, long relid) throws SQLException {
-    List<Long> tables = new ArrayList<>();
-    tables.add(relid);
-    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.RELATED_TABLE_IDS)) {
-      s.setLong(1, relid);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          tables.add(rs.getLong(1));
-        }
-      }
-    }
     try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.SUBSCRIBED)) {
-      s.setArray(1, c.createArrayOf("bigint", tables.toArray()));
+      s.setLong(1, relid);
+      s.setLong(2, relid);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         return rs.getBoolean(1);
@@ -962,12 +947,17 @@ public final class ChangeCapture {
   }
 
   private static boolean functionsExist(Connection c, long relid) throws SQLException {
+    return functionCount(c, Stream.of(CaptureEvent.values())
+        .map(event -> CapturePrinter.functionName(relid, event)).toList()) == CaptureEvent.values().length;
+  }
+
+  /** How many of the functions {@code names} (without arguments) schema freshet_changes holds. */
+  private static int functionCount(Connection c, List<String> names) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.CAPTURE_FUNCTION_COUNT)) {
-      s.setArray(1, c.createArrayOf("text", Stream.of(CaptureEvent.values())
-          .map(event -> CapturePrinter.functionName(relid, event)).toArray()));
+      s.setArray(1, c.createArrayOf("text", names.toArray()));
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
-        return rs.getInt(1) == CaptureEvent.values().length;
+        return rs.getInt(1);
       }
     }
   }

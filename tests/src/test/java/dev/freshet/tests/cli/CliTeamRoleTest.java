@@ -106,6 +106,10 @@ class CliTeamRoleTest {
     CliRun reconciled = CliRun.run(benInCrew, "refresh", "--all");
     assertEquals(0, reconciled.exitCode(), reconciled.transcript());
     assertEquals(1, count(superuser, replicaTriggers));
+    for (String name : new String[] {"ann_totals", "ben_counts"}) {
+      CliRun verify = CliRun.run(annInCrew, "verify", name);
+      assertEquals(0, verify.exitCode(), verify.transcript());
+    }
     CliRun drop = CliRun.run(benInCrew, "drop", "ann_totals", "ben_counts");
     assertEquals(0, drop.exitCode(), drop.transcript());
     sql(ann, "INSERT INTO ann_sales VALUES (4, 'west', 1)"); // the owners still write, capture is gone

@@ -52,7 +52,9 @@ class ForeignPartitionScenarioTest {
 
       StoredStreamTable auto = StreamTables.create(c, "fp_auto", query, Mode.AUTO, null);
       assertEquals(Mode.FULL, auto.effectiveMode());
+      Oracle.assertFresh(c, "fp_auto");
       StreamTables.create(c, "fp_full", query, Mode.FULL, null);
+      Oracle.assertFresh(c, "fp_full");
       // the file changes: no trigger sees it, every refresh recomputes
       exec(c, "COPY (VALUES (10, 'z', 100), (11, 'z', 1000)) TO '" + file + "' WITH (FORMAT csv)");
       Oracle.refreshAndCheck(c, "fp_auto", Mode.FULL);
