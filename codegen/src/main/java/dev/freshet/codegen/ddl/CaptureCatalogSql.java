@@ -1,5 +1,9 @@
 package dev.freshet.codegen.ddl;
 
+import dev.freshet.planner.sql.Quoting;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /**
  * The catalog queries of change capture ({@code ChangeCapture}): what PostgreSQL's catalog says of a source (its
  * relation, columns, primary key, triggers, the tables related to it by partitioning or inheritance), of its
@@ -270,8 +274,9 @@ public final class CaptureCatalogSql {
    * for a source that has or had such tables, or is one), or none recorded, or a table holding its rows without the
    * replica trigger ({@link #REPLICA_MISSING}; capture set up before V44), or one enabled as by default
    * ({@code ENABLE TRIGGER ALL} or {@code USER} sets every trigger so), or a TRUNCATE or marker trigger enabled so,
-   * on a table this role owns (or is a member of the owner of: only an owner may enable a trigger so). A trigger
-   * disabled is left as it is. One row per such source: its relation id.
+   * on a table this role owns (or is a member of the owner of: only an owner may enable a trigger so), or that lacks
+   * one of its capture triggers (dropped: catalog V45). A trigger disabled is left as it is (a refresh recomputes
+   * while it is: {@code freshet.capture_stamp}). One row per such source: its relation id.
    */
   public static final String NEEDING_RECONCILE = """
       SELECT r.relid
@@ -302,6 +307,9 @@ public final class CaptureCatalogSql {
              OR cb.captured_layout IS DISTINCT FROM
       %s
              OR cb.descendants IS NULL OR cb.ancestors IS NULL
+             -- its capture triggers, by name (one dropped: catalog V45)
+             OR (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
+                 WHERE g.tgrelid = r.relid AND g.tgname IN (%s)) < %d
              -- the source's own replica and TRUNCATE triggers (V44), by name: an index probe each
              OR (pg_catalog.pg_has_role(s.relowner, 'USAGE')
                  AND (s.relkind = 'r' AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
@@ -316,7 +324,10 @@ public final class CaptureCatalogSql {
                   OR pg_catalog.cardinality(cb.ancestors) > 0
                   OR EXISTS (SELECT FROM pg_catalog.pg_inherits i WHERE i.inhrelid = r.relid))
                  AND freshet.related_tables_changed(r.relid, cb.descendants, cb.ancestors)))""".formatted(
-      CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing());
+      CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing(),
+      Arrays.stream(CaptureEvent.values()).map(e -> Quoting.literal(e.triggerName()))
+          .collect(Collectors.joining(", ")),
+      CaptureEvent.values().length);
 
   /**
    * {@link #NEEDING_RECONCILE} as one query for {@code freshet.refresh_window}: {@code $1} the sources' relation ids

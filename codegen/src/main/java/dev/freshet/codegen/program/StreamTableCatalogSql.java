@@ -72,6 +72,17 @@ public final class StreamTableCatalogSql {
       + "(stream_table_id, source_relid, source_schema, source_table, columns) VALUES (?, ?::oid, ?, ?, ?)";
 
   /**
+   * Records, for each source of stream table {@code $1}, what its refreshes compare to see writes no trigger captured
+   * (catalog V45, {@code freshet.capture_stamp}): in the transaction that fills it, after its capture is set up and
+   * while its sources are locked against DDL.
+   */
+  public static final String RECORD_CAPTURE_STAMPS = """
+      UPDATE freshet.stream_table_sources AS s
+      SET capture_stamp = (SELECT t.stamp FROM freshet.capture_stamp(s.source_relid, cb.descendants, cb.ancestors) AS t)
+      FROM freshet.change_buffers AS cb
+      WHERE s.stream_table_id = ? AND cb.source_relid = s.source_relid""";
+
+  /**
    * What the next refresh of stream table {@code $1} must do after DDL on a type or on the row-level security of a
    * source (catalog V18): {@code compile}, {@code recompute} or NULL; no row when there is no such stream table.
    */

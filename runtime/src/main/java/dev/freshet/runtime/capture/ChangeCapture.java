@@ -349,6 +349,16 @@ public final class ChangeCapture {
       marker = true;
       reasons.add("capture of " + label + " now sees the writes of logical replication (catalog V44)");
     }
+    // A capture trigger dropped (DROP TRIGGER) let the writes since go uncaptured: created again, recompute once.
+    Set<String> triggers = triggers(c, relid);
+    for (CaptureEvent event : CaptureEvent.values()) {
+      if (!triggers.contains(event.triggerName())) {
+        ddl.add(CapturePrinter.createTrigger(relid, sourceSchema, sourceTable, event));
+        marker = true;
+        reasons.add("trigger " + Quoting.identifier(event.triggerName()) + " of " + label + " was dropped (DROP "
+            + "TRIGGER): writes made without it were not captured");
+      }
+    }
     // A replica trigger enabled as by default is the mark ENABLE TRIGGER ALL (or USER) leaves, the end of a bulk load
     // with triggers disabled: what was written meanwhile, or under replica mode since, was not captured.
     if (replicaPlan(c, relid).enabledAnew()) {

@@ -58,7 +58,7 @@ public final class CatalogMigrations {
       "V36__source_bits_once.sql", "V37__session_programs.sql", "V38__groups_fill_factor.sql", "V39__plan_revision.sql",
       "V40__checks_in_one_query.sql", "V41__shared_windows.sql",
       "V42__refresh_from_sql_goes_on.sql", "V43__join_order_decided_sooner.sql",
-      "V44__related_tables_recorded.sql");
+      "V44__related_tables_recorded.sql", "V45__uncaptured_writes_seen.sql");
 
   private static final List<Migration> MIGRATIONS = parse(RESOURCES);
 

@@ -247,6 +247,14 @@ final class StreamTableCatalog {
     }
   }
 
+  /** Records what stream table {@code id}'s refreshes compare to see writes no trigger captured (catalog V45). */
+  static void recordCaptureStamps(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.RECORD_CAPTURE_STAMPS)) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+  }
+
   /**
    * What the next refresh of stream table {@code id} must do after DDL on a type or on the row-level
    * security of a source (catalog V18): {@code compile} or {@code recompute}; empty when nothing.

@@ -128,6 +128,7 @@ public final class StreamTables {
     for (CompiledStreamTable.Source source : compiled.sources()) {
       StreamTableCatalog.insertSource(c, id, source.table().oid(), source.name(), source.readColumns());
     }
+    StreamTableCatalog.recordCaptureStamps(c, id);
     RefreshInstaller.install(c, id, compiled);
     if (rebuilding.isPresent()) { // the rows keep their ids: the fill below comes after them
       StreamTableCatalog.restoreHistory(c, id, rebuilding.get().history());

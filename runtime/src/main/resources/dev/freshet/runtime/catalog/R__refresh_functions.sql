@@ -178,6 +178,7 @@ DECLARE
   v_shared    boolean; -- whether the change table of the source being read comes from the shared copy
   v_copy      record;
   v_copied    bigint; -- the rows of the shared copy
+  v_stamp     record; -- a source's capture stamp, recorded and now (V45)
 BEGIN
   changed_sources := '{}';
   -- refused before anything is read: a typo would silently index every change table, or none
@@ -334,7 +335,7 @@ BEGIN
   END IF;
   EXECUTE format('EXECUTE %I (%L)', v_reconcile, v_relids) INTO v_renamed;
   IF cardinality(v_renamed) > 0 THEN
-    RAISE EXCEPTION 'a source of % changed (a column renamed or dropped, a partition or child added or removed) since its capture was set up',
+    RAISE EXCEPTION 'a source of % changed (a column renamed or dropped, a partition or child added or removed, a capture trigger dropped) since its capture was set up',
         v_name
       USING ERRCODE = 'FS001', DETAIL = 'sources: ' || v_renamed::text,
         HINT = 'refreshing it once from the command line reconciles the capture and reinstalls its programs: '
@@ -414,6 +415,37 @@ BEGIN
         'table %s', v_src.label);
     END LOOP;
   END IF;
+  -- Writes no trigger captured (V45): Freshet's triggers disabled, or disabled and enabled again, or dropped; a table
+  -- rewritten with new values (freshet.capture_stamp). The source counts as truncated, and the stamp read now, in
+  -- this refresh's snapshot, is recorded: what changes after that snapshot, the next refresh sees. A stamp not
+  -- recorded yet (a stream table created before V45) is recorded without a recompute.
+  FOR v_stamp IN
+    SELECT r.ordinal, r.label, r.source_relid, s.capture_stamp AS recorded, t.stamp, t.uncaptured
+    FROM freshet.refresh_sources r
+    JOIN freshet.stream_table_sources s ON s.stream_table_id = r.stream_table_id AND s.source_relid = r.source_relid
+    LEFT JOIN freshet.change_buffers cb ON cb.source_relid = r.source_relid
+    -- OFFSET 0: read once per source, where the filter and the list each read it
+    CROSS JOIN LATERAL (SELECT * FROM freshet.capture_stamp(r.source_relid, cb.descendants, cb.ancestors) OFFSET 0) AS t
+    WHERE r.stream_table_id = p_id AND (t.uncaptured IS NOT NULL OR s.capture_stamp IS DISTINCT FROM t.stamp)
+    ORDER BY r.ordinal
+  LOOP
+    IF v_stamp.recorded IS DISTINCT FROM v_stamp.stamp THEN
+      UPDATE freshet.stream_table_sources SET capture_stamp = v_stamp.stamp
+      WHERE stream_table_id = p_id AND source_relid = v_stamp.source_relid;
+    END IF;
+    v_why := coalesce(v_stamp.uncaptured, CASE WHEN v_stamp.recorded IS NOT NULL
+                                               THEN freshet.capture_stamp_reason(v_stamp.recorded, v_stamp.stamp) END);
+    CONTINUE WHEN v_why IS NULL;
+    -- a TRUNCATE in the window gives the table new storage too, and says so already
+    CONTINUE WHEN v_stamp.label = ANY (changed_sources) AND NOT v_stamp.ordinal = ANY (v_changed)
+      AND v_stamp.uncaptured IS NULL;
+    v_truncated := true;
+    v_changed := pg_catalog.array_remove(v_changed, v_stamp.ordinal);
+    IF NOT v_stamp.label = ANY (changed_sources) THEN
+      changed_sources := changed_sources || v_stamp.label;
+    END IF;
+    v_whys := v_whys || v_why;
+  END LOOP;
   IF p_profile THEN
     profile := freshet.profile_step(profile, CASE WHEN v_st.requested_mode = 'AUTO' AND NOT p_full
         THEN format('count the window: %s changes', window_rows)
@@ -1310,6 +1342,83 @@ BEGIN
     JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.relid AND g.tgenabled = 'O' AND g.tgfoid = v_truncate);
 END
 $related_tables_changed$;
+
+-- What a refresh compares to see writes that no trigger captured (V45), for the source p_relid whose partitions and
+-- children (at any level) are p_descendants and whose ancestors are p_ancestors (freshet.change_buffers):
+-- stamp, the storage of the source and of each descendant (pg_class.relfilenode: a rewrite gives a table new storage,
+-- and ALTER TABLE ... ALTER COLUMN v TYPE int USING v * 2 on an int column rewrites values with no trigger fired and
+-- no column changed in the catalog; VACUUM FULL, CLUSTER and SET TABLESPACE give new storage too, with the same
+-- values, and cost a recompute they did not need) and the row version of each of Freshet's triggers on these tables
+-- and on the ancestors (pg_trigger.xmin: ALTER TABLE ... DISABLE or ENABLE TRIGGER writes the trigger's row anew;
+-- between the two, writes went uncaptured); uncaptured, why writes there are not being captured now (one of
+-- Freshet's triggers disabled), NULL when they are (a capture trigger dropped, the capture check sees). A stream table
+-- records the stamp when it reads the source (freshet.stream_table_sources.capture_stamp) and recomputes in full
+-- when it changed or while uncaptured is set. A set-returning SQL function without settings of its own, so that the
+-- refresh's query can take it in as a sub-query.
+CREATE OR REPLACE FUNCTION freshet.capture_stamp(p_relid oid, p_descendants oid[], p_ancestors oid[])
+RETURNS TABLE (stamp text[], uncaptured text)
+LANGUAGE sql STABLE AS $capture_stamp$
+  -- Each table's row and triggers looked up by its oid, one index probe each (OFFSET 0): with the tables as a list
+  -- (= ANY, or a join), pg_class and pg_trigger were read whole, about 0.1 ms a source. The triggers that capture
+  -- this source: on it, the capture triggers (freshet_capture_*) and the replica trigger; on a partition, child or
+  -- ancestor, its marker trigger (freshet_mark_src_<oid>, freshet_capture_direct before) and replica trigger. Not
+  -- those of another source (a related table may be one), nor the guard against direct writes to a stream table.
+  SELECT pg_catalog.array_agg(x.element ORDER BY x.element), pg_catalog.min(x.why)
+  FROM (SELECT 'storage ' || c.oid || ' ' || c.relfilenode, NULL::text
+        FROM (SELECT p_relid UNION ALL SELECT pg_catalog.unnest(p_descendants)) AS t(relid)
+        CROSS JOIN LATERAL (SELECT c.oid, c.relfilenode FROM pg_catalog.pg_class c WHERE c.oid = t.relid OFFSET 0) AS c
+        WHERE c.relfilenode <> 0
+        UNION ALL
+        SELECT 'trigger ' || g.tgrelid || ' ' || g.tgname || ' ' || g.xmin,
+               CASE WHEN g.tgenabled = 'D'
+                    THEN pg_catalog.format('trigger %s of %s is disabled (ALTER TABLE ... DISABLE TRIGGER): writes '
+                           'there are not captured', freshet.display_name(g.tgname),
+                           (SELECT freshet.display_name(n.nspname, c.relname)
+                            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                            WHERE c.oid = g.tgrelid)) END
+        FROM (SELECT p_relid, true UNION ALL SELECT pg_catalog.unnest(p_descendants), false
+              UNION ALL SELECT pg_catalog.unnest(p_ancestors), false) AS t(relid, source)
+        CROSS JOIN LATERAL (SELECT g.tgrelid, g.tgname, g.xmin, g.tgenabled FROM pg_catalog.pg_trigger g
+                            WHERE g.tgrelid = t.relid AND g.tgname LIKE 'freshet\_%'
+                              AND CASE WHEN t.source THEN g.tgname LIKE 'freshet\_capture\_%'
+                                                          OR g.tgname = 'freshet_replica_src_' || p_relid
+                                       ELSE g.tgname IN ('freshet_mark_src_' || p_relid,
+                                                         'freshet_replica_src_' || p_relid, 'freshet_capture_direct') END
+                            OFFSET 0) AS g) AS x(element, why)
+$capture_stamp$;
+
+-- Why a source's capture stamp changed (V45, freshet.capture_stamp): p_recorded as the stream table last read it,
+-- p_now as it is. Names the first table whose storage is new, else the first of Freshet's triggers written anew
+-- (disabled or enabled, or dropped and created again); NULL when the two differ only by tables or triggers that
+-- came or went: a trigger missing, a partition or child added or removed, the capture check sees, and the
+-- reconcile that follows writes a marker where writes went uncaptured (not where the tables related to the source
+-- changed with no row of it coming or going, a parent it stopped inheriting from losing its marker trigger).
+CREATE OR REPLACE FUNCTION freshet.capture_stamp_reason(p_recorded text[], p_now text[]) RETURNS text
+LANGUAGE sql STABLE AS $capture_stamp_reason$
+  WITH changed (kind, relid, tgname) AS (
+    SELECT pg_catalog.split_part(x.e, ' ', 1), pg_catalog.split_part(x.e, ' ', 2)::oid,
+           CASE WHEN x.e LIKE 'trigger %' THEN pg_catalog.split_part(x.e, ' ', 3) END
+    FROM ((SELECT pg_catalog.unnest(p_recorded) EXCEPT SELECT pg_catalog.unnest(p_now))
+          UNION ALL
+          (SELECT pg_catalog.unnest(p_now) EXCEPT SELECT pg_catalog.unnest(p_recorded))) AS x(e)
+  )
+  SELECT CASE WHEN k.kind = 'storage'
+              THEN pg_catalog.format('%s was written anew (ALTER TABLE ... TYPE ... USING, VACUUM FULL, CLUSTER or '
+                     'another command that rewrites a table): its values may have changed with no trigger fired',
+                     k.label)
+              ELSE pg_catalog.format('trigger %s of %s was disabled or enabled (ALTER TABLE ... DISABLE or ENABLE '
+                     'TRIGGER) since the last refresh: writes made while it was disabled were not captured',
+                     freshet.display_name(k.tgname), k.label) END
+  FROM (SELECT ch.kind, ch.tgname,
+               coalesce((SELECT freshet.display_name(n.nspname, c.relname)
+                         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                         WHERE c.oid = ch.relid), 'table with relation id ' || ch.relid) AS label
+        FROM changed ch
+        GROUP BY ch.kind, ch.relid, ch.tgname
+        HAVING pg_catalog.count(*) = 2) AS k -- there before and now, each time another
+  ORDER BY k.kind = 'storage' DESC, k.label, k.tgname
+  LIMIT 1
+$capture_stamp_reason$;
 
 CREATE OR REPLACE FUNCTION freshet.pending_changes(p_id bigint, OUT source text, OUT changes bigint)
 RETURNS SETOF record

@@ -110,7 +110,8 @@ class CatalogMigrationsTest {
         "captured_layout text", "marker_reason text", "marker_xid xid8", "descendants oid[]", "ancestors oid[]"),
         columns("change_buffers"));
     assertEquals(List.of("stream_table_id bigint", "source_relid oid", "source_schema name", "source_table name",
-        "columns name[]", "column_types jsonb", "row_security text"), columns("stream_table_sources"));
+        "columns name[]", "column_types jsonb", "row_security text", "capture_stamp text[]"),
+        columns("stream_table_sources"));
     assertEquals(List.of("id bigint", "stream_table_id bigint", "started_at timestamp with time zone",
         "finished_at timestamp with time zone", "mode_used text", "changed_sources text[]", "rows_inserted bigint",
         "rows_updated bigint", "rows_deleted bigint", "delta_rows bigint", "fallback_reason text", "error text",

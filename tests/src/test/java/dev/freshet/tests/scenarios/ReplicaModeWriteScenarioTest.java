@@ -126,6 +126,8 @@ class ReplicaModeWriteScenarioTest {
       exec(c, "DROP TRIGGER freshet_replica_src_" + relid + " ON rmo",
           "DROP FUNCTION freshet_changes.src_" + relid + "_replica()",
           "ALTER TABLE rmo ENABLE TRIGGER freshet_capture_trunc",
+          // and a stream table created before V45, which recorded no capture stamp
+          "UPDATE freshet.stream_table_sources SET capture_stamp = NULL",
           "INSERT INTO rmo VALUES (2, 20)");
       SQLException refused = assertThrows(SQLException.class, () -> {
         try (Statement s = sql.createStatement()) {

@@ -35,9 +35,13 @@ class UnloggedSourceScenarioTest {
       create(c, "ul_full", "SELECT count(*) AS n FROM ul_src", Mode.FULL);
       create(c, "logged_only", "SELECT sum(w) AS s FROM ul_logged", Mode.DIFFERENTIAL);
 
-      // the crash, as the stream tables see it: the unlogged table's rows gone, no trigger fired
+      // the crash, as the stream tables see it: the unlogged table's rows gone, no trigger fired or written anew
+      // (the stamps recorded again, as if capture had not been disabled: catalog V45 would see that)
       exec(c, "ALTER TABLE ul_src DISABLE TRIGGER freshet_capture_del", "DELETE FROM ul_src",
           "ALTER TABLE ul_src ENABLE TRIGGER freshet_capture_del",
+          "UPDATE freshet.stream_table_sources s SET capture_stamp = (SELECT t.stamp FROM freshet.change_buffers cb, "
+              + "freshet.capture_stamp(s.source_relid, cb.descendants, cb.ancestors) t "
+              + "WHERE cb.source_relid = s.source_relid)",
           "UPDATE freshet.stream_tables SET last_refresh_at = pg_postmaster_start_time() - interval '1 minute'");
       RefreshReport report = Oracle.refreshAndCheck(c, "ul_join", Mode.FULL);
       assertEquals(Optional.of("the server started after the last refresh, and crash recovery empties the unlogged "

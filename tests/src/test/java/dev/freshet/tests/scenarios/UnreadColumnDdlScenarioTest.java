@@ -43,7 +43,7 @@ class UnreadColumnDdlScenarioTest {
   @Test
   void aColumnNothingReadsDroppedBeforeTheReadOnesStaysDifferential(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
-      exec(c, "CREATE TABLE ud (id int PRIMARY KEY, note text, a int, junk int, b int, tail text)",
+      exec(c, "CREATE TABLE ud (id int PRIMARY KEY, note text, a int, junk int, b int, tail varchar(10))",
           "INSERT INTO ud SELECT g, 'n' || g, g % 3, g * 10, g, 't' FROM generate_series(1, 12) g");
       create(c, "ud_sums", QUERY, Mode.DIFFERENTIAL);
       String buffer = buffer(c, "ud");
@@ -90,7 +90,7 @@ class UnreadColumnDdlScenarioTest {
   @Test
   void aColumnCapturedForAnotherStreamTableChangesNothingHere(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
-      exec(c, "CREATE TABLE ue (id int PRIMARY KEY, spare int, note text, v int, w int, x int)",
+      exec(c, "CREATE TABLE ue (id int PRIMARY KEY, spare numeric(10), note text, v int, w int, x int)",
           "INSERT INTO ue SELECT g, g, 'n', g, g % 2, g FROM generate_series(1, 8) g");
       create(c, "ue_v", "SELECT w, sum(v) AS v FROM ue GROUP BY w", Mode.DIFFERENTIAL);
       create(c, "ue_spare", "SELECT id, spare FROM ue WHERE spare > 2", Mode.DIFFERENTIAL);
@@ -98,7 +98,8 @@ class UnreadColumnDdlScenarioTest {
 
       // spare's type changes: ue_spare compiles again and recomputes, the others do not
       exec(c, "UPDATE ue SET v = v + 1, spare = spare + 1 WHERE id = 1",
-          "ALTER TABLE ue ALTER COLUMN spare TYPE bigint",
+          // a wider numeric: no rewrite, which would make every stream table on it recompute (catalog V45)
+          "ALTER TABLE ue ALTER COLUMN spare TYPE numeric(12)",
           "INSERT INTO ue VALUES (9, 9, 'n', 9, 1, 9)", "UPDATE ue SET spare = 0, v = 0 WHERE id = 3");
       assertEquals(0, count(c, "SELECT count(*) FROM " + buffer(c, "ue") + " WHERE __truncate"));
       Oracle.refreshAndCheck(c, "ue_v", Mode.DIFFERENTIAL);
