@@ -162,6 +162,14 @@ public final class RefreshSessionSql {
   /** Stream table {@code $1}'s buffered changes not yet refreshed, per source: its name and how many. */
   public static final String PENDING_CHANGES = "SELECT source, changes FROM freshet.pending_changes(?)";
 
+  /**
+   * Why the next refresh of stream table {@code $1} recomputes in full for writes no trigger captured (catalog V45,
+   * {@code freshet.capture_stamps}): a trigger disabled, or disabled and enabled again, a source rewritten; no row when
+   * it does not.
+   */
+  public static final String UNCAPTURED_WRITES = "SELECT coalesce(why_now, why_changed) FROM freshet.capture_stamps(?) "
+      + "WHERE coalesce(why_now, why_changed) IS NOT NULL ORDER BY ordinal LIMIT 1";
+
   /** The server's clock now. */
   public static final String CLOCK = "SELECT clock_timestamp()";
 }

@@ -125,6 +125,8 @@ public final class StatusCommand implements Callable<Integer> {
           : "not visible to this role (the change buffers hold the sources' rows: their owner and superusers read "
               + "them)"));
       long window = pending.values().stream().mapToLong(Long::longValue).sum();
+      // writes no trigger captured (catalog V45): the next refresh recomputes, whatever its mode and window
+      Optional<String> uncaptured = refused.isPresent() ? Optional.empty() : StreamTables.uncapturedWrites(c, st.id());
       if (refused.isPresent()) {
         String prefix = "  next refresh: refused until its query is given the names as they are now";
         if (lastError.filter(e -> e.contains(refused.get().what())).isPresent()) {
@@ -134,6 +136,8 @@ public final class StatusCommand implements Callable<Integer> {
           ("HINT:  " + refused.get().hint(st, List.of())).lines()
               .forEach(line -> out.println("                " + line));
         }
+      } else if (uncaptured.isPresent()) {
+        out.println("  next refresh: FULL (" + uncaptured.get() + ")");
       } else if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL && window > 0) {
         dev.freshet.runtime.streamtable.AutoChoice next = StreamTables.autoChoice(c, st.id(), window);
         // after a failed refresh, what the next one will try (the last error says why the last one failed)

@@ -738,6 +738,20 @@ public final class StreamTables {
    * → rows): what its next refresh would read. Empty when nothing is installed to count them with (a
    * stream table from before catalog V4, until its next refresh).
    */
+  /**
+   * Why the next refresh of stream table {@code id} recomputes in full for writes no trigger captured (catalog V45): one
+   * of Freshet's triggers on a source disabled, or disabled and enabled again since the last refresh, a source
+   * rewritten; empty when it does not.
+   */
+  public static Optional<String> uncapturedWrites(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.UNCAPTURED_WRITES)) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
   public static Map<String, Long> pendingChanges(Connection c, long id) throws SQLException {
     Map<String, Long> pending = new java.util.LinkedHashMap<>();
     if (!changesVisible(c, id)) {

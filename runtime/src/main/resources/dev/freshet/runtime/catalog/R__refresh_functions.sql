@@ -419,26 +419,16 @@ BEGIN
   -- rewritten with new values (freshet.capture_stamp). The source counts as truncated, and the stamp read now, in
   -- this refresh's snapshot, is recorded: what changes after that snapshot, the next refresh sees. A stamp not
   -- recorded yet (a stream table created before V45) is recorded without a recompute.
-  FOR v_stamp IN
-    SELECT r.ordinal, r.label, r.source_relid, s.capture_stamp AS recorded, t.stamp, t.uncaptured
-    FROM freshet.refresh_sources r
-    JOIN freshet.stream_table_sources s ON s.stream_table_id = r.stream_table_id AND s.source_relid = r.source_relid
-    LEFT JOIN freshet.change_buffers cb ON cb.source_relid = r.source_relid
-    -- OFFSET 0: read once per source, where the filter and the list each read it
-    CROSS JOIN LATERAL (SELECT * FROM freshet.capture_stamp(r.source_relid, cb.descendants, cb.ancestors) OFFSET 0) AS t
-    WHERE r.stream_table_id = p_id AND (t.uncaptured IS NOT NULL OR s.capture_stamp IS DISTINCT FROM t.stamp)
-    ORDER BY r.ordinal
-  LOOP
+  FOR v_stamp IN SELECT * FROM freshet.capture_stamps(p_id) LOOP
     IF v_stamp.recorded IS DISTINCT FROM v_stamp.stamp THEN
       UPDATE freshet.stream_table_sources SET capture_stamp = v_stamp.stamp
       WHERE stream_table_id = p_id AND source_relid = v_stamp.source_relid;
     END IF;
-    v_why := coalesce(v_stamp.uncaptured, CASE WHEN v_stamp.recorded IS NOT NULL
-                                               THEN freshet.capture_stamp_reason(v_stamp.recorded, v_stamp.stamp) END);
+    v_why := coalesce(v_stamp.why_now, v_stamp.why_changed);
     CONTINUE WHEN v_why IS NULL;
     -- a TRUNCATE in the window gives the table new storage too, and says so already
     CONTINUE WHEN v_stamp.label = ANY (changed_sources) AND NOT v_stamp.ordinal = ANY (v_changed)
-      AND v_stamp.uncaptured IS NULL;
+      AND v_stamp.why_now IS NULL;
     v_truncated := true;
     v_changed := pg_catalog.array_remove(v_changed, v_stamp.ordinal);
     IF NOT v_stamp.label = ANY (changed_sources) THEN
@@ -1419,6 +1409,27 @@ LANGUAGE sql STABLE AS $capture_stamp_reason$
   ORDER BY k.kind = 'storage' DESC, k.label, k.tgname
   LIMIT 1
 $capture_stamp_reason$;
+
+-- The sources of stream table p_id whose capture stamp (V45, freshet.capture_stamp) is not the one it recorded, or
+-- under which writes are not being captured now: the stamp recorded and as it is, and why its next refresh recomputes
+-- (why_now: writes not captured now, a trigger disabled; else why_changed: the stamp changed in place, NULL when only
+-- tables or triggers came or went, or none was recorded). Read by each refresh (freshet.refresh_window), which records
+-- the stamp, and by `freshet status`.
+CREATE OR REPLACE FUNCTION freshet.capture_stamps(p_id bigint)
+RETURNS TABLE (ordinal integer, label text, source_relid oid, recorded text[], stamp text[], why_now text,
+               why_changed text)
+LANGUAGE sql STABLE AS $capture_stamps$
+  SELECT r.ordinal, r.label, r.source_relid, s.capture_stamp, t.stamp, t.uncaptured,
+         CASE WHEN s.capture_stamp IS NOT NULL AND s.capture_stamp IS DISTINCT FROM t.stamp
+              THEN freshet.capture_stamp_reason(s.capture_stamp, t.stamp) END
+  FROM freshet.refresh_sources r
+  JOIN freshet.stream_table_sources s ON s.stream_table_id = r.stream_table_id AND s.source_relid = r.source_relid
+  LEFT JOIN freshet.change_buffers cb ON cb.source_relid = r.source_relid
+  -- OFFSET 0: read once per source, where the filter and the list each read it
+  CROSS JOIN LATERAL (SELECT * FROM freshet.capture_stamp(r.source_relid, cb.descendants, cb.ancestors) OFFSET 0) AS t
+  WHERE r.stream_table_id = p_id AND (t.uncaptured IS NOT NULL OR s.capture_stamp IS DISTINCT FROM t.stamp)
+  ORDER BY r.ordinal
+$capture_stamps$;
 
 CREATE OR REPLACE FUNCTION freshet.pending_changes(p_id bigint, OUT source text, OUT changes bigint)
 RETURNS SETOF record

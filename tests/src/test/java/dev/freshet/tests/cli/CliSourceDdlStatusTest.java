@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.freshet.tests.harness.PostgresTest;
 import dev.freshet.tests.harness.TestDatabase;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +91,41 @@ class CliSourceDdlStatusTest {
     assertEquals(0, full.exitCode(), full.transcript());
     assertTrue(full.out().contains("FULL"), full.transcript());
     assertEquals(0, CliRun.run(url, "verify", "dq_other").exitCode());
+  }
+
+  /**
+   * One of Freshet's triggers disabled (catalog V45): status says the next refresh recomputes and why, while it is
+   * disabled and once more after it is enabled again; the refresh does, and after it status says nothing of it.
+   */
+  @Test
+  void statusSaysADisabledTriggerMakesTheNextRefreshRecompute(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE \"Load \"\"Q\"\"\" (id int PRIMARY KEY, v int)", "INSERT INTO \"Load \"\"Q\"\"\" VALUES (1, 1)");
+    String url = db.jdbcUrl();
+    CliRun create = CliRun.run(url, "create", "ld_sum", "--mode", "differential", "--query",
+        "SELECT sum(v) AS s FROM \"Load \"\"Q\"\"\"");
+    assertEquals(0, create.exitCode(), create.transcript());
+
+    db.execute("ALTER TABLE \"Load \"\"Q\"\"\" DISABLE TRIGGER freshet_capture_ins", "INSERT INTO \"Load \"\"Q\"\"\" VALUES (2, 2)");
+    CliRun status = CliRun.run(url, "status", "ld_sum");
+    assertEquals(0, status.exitCode(), status.transcript());
+    assertTrue(status.out().contains("  next refresh: FULL (trigger \"freshet_capture_ins\" of \"public\".\"Load \"\"Q\"\"\" "
+        + "is disabled (ALTER TABLE ... DISABLE TRIGGER): writes there are not captured)\n"), status.transcript());
+    for (String expected : List.of("is disabled", "was disabled or enabled")) {
+      if (expected.startsWith("was")) {
+        db.execute("ALTER TABLE \"Load \"\"Q\"\"\" ENABLE TRIGGER freshet_capture_ins");
+        status = CliRun.run(url, "status", "ld_sum");
+        assertTrue(status.out().contains("  next refresh: FULL (trigger \"freshet_capture_ins\" of \"public\".\"Load "
+            + "\"\"Q\"\"\" was disabled or enabled (ALTER TABLE ... DISABLE or ENABLE TRIGGER) since the last refresh: "
+            + "writes made while it was disabled were not captured)\n"), status.transcript());
+      }
+      CliRun refresh = CliRun.run(url, "refresh", "ld_sum");
+      assertEquals(0, refresh.exitCode(), refresh.transcript());
+      assertTrue(refresh.out().contains("FULL") && refresh.out().contains(expected), refresh.transcript());
+      CliRun verify = CliRun.run(url, "verify", "ld_sum");
+      assertEquals(0, verify.exitCode(), verify.transcript());
+    }
+    CliRun after = CliRun.run(url, "status", "ld_sum");
+    assertFalse(after.out().contains("next refresh:"), after.transcript());
   }
 
   private static void assertRefreshedInFullAndEqual(String url) {

@@ -77,9 +77,11 @@ class UncapturedWriteScenarioTest {
       exec(c, "CREATE TABLE uw_d (id int PRIMARY KEY, v int)", "INSERT INTO uw_d VALUES (1, 1), (2, 2)");
       long id = create(c, "uw_d_sum", "SELECT sum(v) AS s, count(*) AS n FROM uw_d", Mode.DIFFERENTIAL).id();
 
+      assertEquals(Optional.empty(), StreamTables.uncapturedWrites(c, id));
       exec(c, "ALTER TABLE uw_d DISABLE TRIGGER freshet_capture_del", "DELETE FROM uw_d WHERE id = 1");
       String disabled = "trigger \"freshet_capture_del\" of \"public\".\"uw_d\" is disabled (ALTER TABLE ... DISABLE "
           + "TRIGGER): writes there are not captured: recomputed";
+      assertEquals(Optional.of(disabled.replace(": recomputed", "")), StreamTables.uncapturedWrites(c, id));
       assertEquals(Optional.of(disabled), Oracle.refreshAndCheck(c, "uw_d_sum", Mode.FULL).modeReason());
       exec(c, "DELETE FROM uw_d WHERE id = 2", "INSERT INTO uw_d VALUES (3, 30)");
       exec(c, "CALL freshet.refresh('uw_d_sum')");
@@ -90,6 +92,7 @@ class UncapturedWriteScenarioTest {
 
       exec(c, "ALTER TABLE uw_d ENABLE TRIGGER freshet_capture_del");
       Oracle.refreshAndCheck(c, "uw_d_sum", Mode.FULL); // ENABLE wrote the trigger's row anew
+      assertEquals(Optional.empty(), StreamTables.uncapturedWrites(c, id));
       exec(c, "DELETE FROM uw_d WHERE id = 3");
       Oracle.refreshAndCheck(c, "uw_d_sum", Mode.DIFFERENTIAL);
       StreamTables.drop(c, "uw_d_sum", false);
