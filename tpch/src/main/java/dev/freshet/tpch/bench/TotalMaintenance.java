@@ -340,6 +340,12 @@ public final class TotalMaintenance {
     if (pgIvm) {
       PgIvm.maintain(c, setup == Setup.PG_IVM);
     }
+    if (setup == Setup.FRESHET && current != null) {
+      // Capture enabled again by name writes the triggers' rows anew, and the next refresh of each stream table
+      // recomputes in full (catalog V45: writes may have gone uncaptured meanwhile): done here, untimed, so that the
+      // timed refresh reads the batch alone. The data is as it was (each batch was undone).
+      refreshEach(true);
+    }
     current = setup;
   }
 
