@@ -102,11 +102,19 @@ public final class CaptureCatalogSql {
       JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = 'freshet_changes' AND p.proname = ANY (?::pg_catalog.text[]) AND p.pronargs = 0""";
 
-  /** The names of the triggers on the table {@code $1}, internal ones left out. */
-  public static final String TRIGGER_NAMES = """
-      SELECT t.tgname
+  /**
+   * The triggers on the source {@code $1} that call one of its capture functions named {@code $2} (a text array,
+   * {@link CapturePrinter#functionName}), whatever their names (a user may rename one): the trigger's name and the
+   * function's.
+   */
+  public static final String CAPTURE_TRIGGERS = """
+      SELECT t.tgname, f.proname
       FROM pg_catalog.pg_trigger t
-      WHERE t.tgrelid = ?::pg_catalog.oid AND NOT t.tgisinternal""";
+      JOIN pg_catalog.pg_proc f ON f.oid = t.tgfoid
+      JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace
+      WHERE t.tgrelid = ?::pg_catalog.oid AND fn.nspname = 'freshet_changes'
+        AND f.proname = ANY (?::pg_catalog.text[])
+      ORDER BY t.tgname""";
 
   /**
    * Records the buffer of the source {@code $1} in {@code freshet.change_buffers}, or updates its row: {@code $2}
@@ -274,8 +282,9 @@ public final class CaptureCatalogSql {
    * for a source that has or had such tables, or is one), or none recorded, or a table holding its rows without the
    * replica trigger ({@link #REPLICA_MISSING}; capture set up before V44), or one enabled as by default
    * ({@code ENABLE TRIGGER ALL} or {@code USER} sets every trigger so), or a TRUNCATE or marker trigger enabled so,
-   * on a table this role owns (or is a member of the owner of: only an owner may enable a trigger so), or that lacks
-   * one of its capture triggers (dropped: catalog V45). A trigger disabled is left as it is (a refresh recomputes
+   * on a table this role owns (or is a member of the owner of: only an owner may enable a trigger so), or without a
+   * trigger calling each of its capture functions (one dropped: catalog V45; found by function, as a user may rename
+   * one). A trigger disabled is left as it is (a refresh recomputes
    * while it is: {@code freshet.capture_stamp}). One row per such source: its relation id.
    */
   public static final String NEEDING_RECONCILE = """
@@ -307,9 +316,12 @@ public final class CaptureCatalogSql {
              OR cb.captured_layout IS DISTINCT FROM
       %s
              OR cb.descendants IS NULL OR cb.ancestors IS NULL
-             -- its capture triggers, by name (one dropped: catalog V45)
-             OR (SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger g
-                 WHERE g.tgrelid = r.relid AND g.tgname IN (%s)) < %d
+             -- a trigger calling each of its capture functions, whatever its name (one dropped: catalog V45)
+             OR (SELECT pg_catalog.count(DISTINCT g.tgfoid) FROM pg_catalog.pg_trigger g
+                 WHERE g.tgrelid = r.relid
+                   AND g.tgfoid IN (SELECT p.oid FROM pg_catalog.pg_proc p
+                                    WHERE p.proname IN (%s)
+                                      AND p.pronamespace = pg_catalog.to_regnamespace('freshet_changes'))) < %d
              -- the source's own replica and TRUNCATE triggers (V44), by name: an index probe each
              OR (pg_catalog.pg_has_role(s.relowner, 'USAGE')
                  AND (s.relkind = 'r' AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
@@ -325,7 +337,7 @@ public final class CaptureCatalogSql {
                   OR EXISTS (SELECT FROM pg_catalog.pg_inherits i WHERE i.inhrelid = r.relid))
                  AND freshet.related_tables_changed(r.relid, cb.descendants, cb.ancestors)))""".formatted(
       CapturePrinter.currentLayoutSql("r.relid", "cb.captured_attnums").indent(15).stripTrailing(),
-      Arrays.stream(CaptureEvent.values()).map(e -> Quoting.literal(e.triggerName()))
+      Arrays.stream(CaptureEvent.values()).map(e -> "'src_' || r.relid || " + Quoting.literal("_" + e.suffix()))
           .collect(Collectors.joining(", ")),
       CaptureEvent.values().length);
 

@@ -349,10 +349,11 @@ public final class ChangeCapture {
       marker = true;
       reasons.add("capture of " + label + " now sees the writes of logical replication (catalog V44)");
     }
-    // A capture trigger dropped (DROP TRIGGER) let the writes since go uncaptured: created again, recompute once.
-    Set<String> triggers = triggers(c, relid);
+    // A capture trigger dropped (DROP TRIGGER) let the writes since go uncaptured: created again, recompute once. One
+    // renamed still captures: found by its function, it is not created twice (each write would be captured twice).
+    Map<CaptureEvent, List<String>> triggers = captureTriggers(c, relid);
     for (CaptureEvent event : CaptureEvent.values()) {
-      if (!triggers.contains(event.triggerName())) {
+      if (!triggers.containsKey(event)) {
         ddl.add(CapturePrinter.createTrigger(relid, sourceSchema, sourceTable, event));
         marker = true;
         reasons.add("trigger " + Quoting.identifier(event.triggerName()) + " of " + label + " was dropped (DROP "
@@ -701,9 +702,9 @@ public final class ChangeCapture {
       ddl.addAll(CapturePrinter.createFunctions(relid, capturedAfter, attributes));
       layout = Optional.of(Layout.of(capturedAfter, attributes));
     }
-    Set<String> triggers = triggers(c, relid);
+    Map<CaptureEvent, List<String>> triggers = captureTriggers(c, relid);
     for (CaptureEvent event : CaptureEvent.values()) {
-      if (!triggers.contains(event.triggerName())) {
+      if (!triggers.containsKey(event)) {
         ddl.add(CapturePrinter.createTrigger(relid, sourceSchema, sourceTable, event));
       }
     }
@@ -765,6 +766,14 @@ public final class ChangeCapture {
     List<String> ddl = new ArrayList<>();
     if (triggered && sourceName.isPresent()) {
       ddl.addAll(CapturePrinter.dropTriggers(sourceName.get().get(0), sourceName.get().get(1)));
+      // one renamed by a user, which the function it calls would otherwise keep from being dropped
+      for (List<String> names : captureTriggers(c, relid).values()) {
+        for (String name : names) {
+          if (Stream.of(CaptureEvent.values()).noneMatch(e -> e.triggerName().equals(name))) {
+            ddl.add(CapturePrinter.dropMarkerTrigger(name, sourceName.get().get(0), sourceName.get().get(1)));
+          }
+        }
+      }
     }
     // Marker triggers of related tables (also of tables related no longer) call the TRUNCATE function.
     for (List<String> trigger : markerTriggers(c, relid)) {
@@ -947,13 +956,30 @@ public final class ChangeCapture {
     return names(c, CaptureCatalogSql.BUFFER_TABLE_COLUMNS, s -> s.setString(1, bufferTable));
   }
 
-  private static Set<String> triggers(Connection c, long relid) throws SQLException {
-    return new LinkedHashSet<>(names(c, CaptureCatalogSql.TRIGGER_NAMES, s -> s.setLong(1, relid)));
+  private static boolean hasCaptureTriggers(Connection c, long relid) throws SQLException {
+    return !captureTriggers(c, relid).isEmpty();
   }
 
-  private static boolean hasCaptureTriggers(Connection c, long relid) throws SQLException {
-    Set<String> triggers = triggers(c, relid);
-    return Stream.of(CaptureEvent.values()).anyMatch(event -> triggers.contains(event.triggerName()));
+  /**
+   * The triggers on the source that call each of its capture functions, by event, whatever their names: a user may
+   * rename one, which goes on capturing (events without a trigger are absent).
+   */
+  private static Map<CaptureEvent, List<String>> captureTriggers(Connection c, long relid) throws SQLException {
+    Map<String, CaptureEvent> byFunction = new HashMap<>();
+    for (CaptureEvent event : CaptureEvent.values()) {
+      byFunction.put(CapturePrinter.functionName(relid, event), event);
+    }
+    Map<CaptureEvent, List<String>> triggers = new java.util.EnumMap<>(CaptureEvent.class);
+    try (PreparedStatement s = c.prepareStatement(CaptureCatalogSql.CAPTURE_TRIGGERS)) {
+      s.setLong(1, relid);
+      s.setArray(2, c.createArrayOf("text", byFunction.keySet().toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          triggers.computeIfAbsent(byFunction.get(rs.getString(2)), e -> new ArrayList<>()).add(rs.getString(1));
+        }
+      }
+    }
+    return triggers;
   }
 
   private static boolean functionsExist(Connection c, long relid) throws SQLException {

@@ -1344,56 +1344,89 @@ $related_tables_changed$;
 -- stamp, the storage of the source and of each descendant (pg_class.relfilenode: a rewrite gives a table new storage,
 -- and ALTER TABLE ... ALTER COLUMN v TYPE int USING v * 2 on an int column rewrites values with no trigger fired and
 -- no column changed in the catalog; VACUUM FULL, CLUSTER and SET TABLESPACE give new storage too, with the same
--- values, and cost a recompute they did not need) and the row version of each of Freshet's triggers on these tables
--- and on the ancestors (pg_trigger.xmin: ALTER TABLE ... DISABLE or ENABLE TRIGGER writes the trigger's row anew;
--- between the two, writes went uncaptured); uncaptured, why writes there are not being captured now (one of
--- Freshet's triggers disabled), NULL when they are (a capture trigger dropped, the capture check sees). A stream table
--- records the stamp when it reads the source (freshet.stream_table_sources.capture_stamp) and recomputes in full
--- when it changed or while uncaptured is set. A set-returning SQL function without settings of its own, so that the
--- refresh's query can take it in as a sub-query.
+-- values, and cost a recompute they did not need) and the row version of each trigger capturing the source, on it,
+-- its descendants and ancestors (pg_trigger.xmin: ALTER TABLE ... DISABLE or ENABLE TRIGGER writes the trigger's row
+-- anew; between the two, writes went uncaptured); uncaptured, why writes there are not being captured now (one of
+-- those triggers disabled, or one other than the replica trigger enabled for replica mode only), NULL when they are
+-- (a capture trigger dropped, the capture check sees). A trigger is the source's by the function it calls, whatever
+-- its name (a user may rename one), and is known in the stamp by its table and function ('trigger <relid>/<function>
+-- <trigger oid>.<xmin>'), so that one dropped and created again under the same function is a change too. A stream
+-- table records the stamp when it reads the source (freshet.stream_table_sources.capture_stamp) and recomputes in
+-- full when it changed or while uncaptured is set. A set-returning SQL function without settings of its own, so
+-- that the refresh's query takes it in as a sub-query.
 CREATE OR REPLACE FUNCTION freshet.capture_stamp(p_relid oid, p_descendants oid[], p_ancestors oid[])
 RETURNS TABLE (stamp text[], uncaptured text)
 LANGUAGE sql STABLE AS $capture_stamp$
-  -- Each table's row and triggers looked up by its oid, one index probe each (OFFSET 0): with the tables as a list
-  -- (= ANY, or a join), pg_class and pg_trigger were read whole, about 0.1 ms a source. The triggers that capture
-  -- this source: on it, the capture triggers (freshet_capture_*) and the replica trigger; on a partition, child or
-  -- ancestor, its marker trigger (freshet_mark_src_<oid>, freshet_capture_direct before) and replica trigger. Not
-  -- those of another source (a related table may be one), nor the guard against direct writes to a stream table.
+  WITH functions AS MATERIALIZED (
+    SELECT p.oid, p.proname = 'src_' || p_relid || '_replica' AS replica
+    FROM pg_catalog.pg_proc p
+    WHERE p.proname IN ('src_' || p_relid || '_ins', 'src_' || p_relid || '_upd', 'src_' || p_relid || '_del',
+                        'src_' || p_relid || '_trunc', 'src_' || p_relid || '_replica')
+      AND p.pronamespace = pg_catalog.to_regnamespace('freshet_changes')
+  ), tables (relid, holds_rows) AS MATERIALIZED (
+    SELECT p_relid, true
+    UNION ALL
+    SELECT d.relid, true FROM pg_catalog.unnest(p_descendants) AS d(relid)
+    UNION ALL
+    SELECT a.relid, false FROM pg_catalog.unnest(p_ancestors) AS a(relid)
+  ), few (yes) AS (
+    -- up to 50 related tables, each table's row and triggers are looked up by its oid (index probes, OFFSET 0: as a
+    -- join of lists, pg_class and pg_trigger were read whole, 0.1 ms a source); beyond, a join reads them once
+    SELECT coalesce(pg_catalog.cardinality(p_descendants), 0) + coalesce(pg_catalog.cardinality(p_ancestors), 0) <= 50
+  ), storage (relid, filenode) AS (
+    SELECT c.oid, c.relfilenode
+    FROM tables t
+    CROSS JOIN LATERAL (SELECT c.oid, c.relfilenode FROM pg_catalog.pg_class c WHERE c.oid = t.relid OFFSET 0) AS c
+    WHERE (SELECT yes FROM few) AND t.holds_rows
+    UNION ALL
+    SELECT c.oid, c.relfilenode
+    FROM pg_catalog.pg_class c
+    WHERE NOT (SELECT yes FROM few) AND c.oid IN (SELECT t.relid FROM tables t WHERE t.holds_rows)
+  ), triggers (tgrelid, tgfoid, oid, version, tgname, tgenabled) AS (
+    SELECT g.tgrelid, g.tgfoid, g.oid, g.xmin, g.tgname, g.tgenabled
+    FROM tables t
+    CROSS JOIN LATERAL (SELECT g.tgrelid, g.tgfoid, g.oid, g.xmin, g.tgname, g.tgenabled
+                        FROM pg_catalog.pg_trigger g WHERE g.tgrelid = t.relid OFFSET 0) AS g
+    WHERE (SELECT yes FROM few)
+    UNION ALL
+    SELECT g.tgrelid, g.tgfoid, g.oid, g.xmin, g.tgname, g.tgenabled
+    FROM pg_catalog.pg_trigger g
+    WHERE NOT (SELECT yes FROM few) AND g.tgrelid IN (SELECT t.relid FROM tables t)
+  )
   SELECT pg_catalog.array_agg(x.element ORDER BY x.element), pg_catalog.min(x.why)
-  FROM (SELECT 'storage ' || c.oid || ' ' || c.relfilenode, NULL::text
-        FROM (SELECT p_relid UNION ALL SELECT pg_catalog.unnest(p_descendants)) AS t(relid)
-        CROSS JOIN LATERAL (SELECT c.oid, c.relfilenode FROM pg_catalog.pg_class c WHERE c.oid = t.relid OFFSET 0) AS c
-        WHERE c.relfilenode <> 0
+  FROM (SELECT 'storage ' || s.relid || ' ' || s.filenode, NULL::text
+        FROM storage s
+        WHERE s.filenode <> 0
         UNION ALL
-        SELECT 'trigger ' || g.tgrelid || ' ' || g.tgname || ' ' || g.xmin,
-               CASE WHEN g.tgenabled = 'D'
-                    THEN pg_catalog.format('trigger %s of %s is disabled (ALTER TABLE ... DISABLE TRIGGER): writes '
-                           'there are not captured', freshet.display_name(g.tgname),
-                           (SELECT freshet.display_name(n.nspname, c.relname)
-                            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                            WHERE c.oid = g.tgrelid)) END
-        FROM (SELECT p_relid, true UNION ALL SELECT pg_catalog.unnest(p_descendants), false
-              UNION ALL SELECT pg_catalog.unnest(p_ancestors), false) AS t(relid, source)
-        CROSS JOIN LATERAL (SELECT g.tgrelid, g.tgname, g.xmin, g.tgenabled FROM pg_catalog.pg_trigger g
-                            WHERE g.tgrelid = t.relid AND g.tgname LIKE 'freshet\_%'
-                              AND CASE WHEN t.source THEN g.tgname LIKE 'freshet\_capture\_%'
-                                                          OR g.tgname = 'freshet_replica_src_' || p_relid
-                                       ELSE g.tgname IN ('freshet_mark_src_' || p_relid,
-                                                         'freshet_replica_src_' || p_relid, 'freshet_capture_direct') END
-                            OFFSET 0) AS g) AS x(element, why)
+        SELECT 'trigger ' || g.tgrelid || '/' || g.tgfoid || ' ' || g.oid || '.' || g.version,
+               CASE WHEN g.tgenabled = 'D' OR (g.tgenabled = 'R' AND NOT f.replica)
+                    THEN pg_catalog.format('trigger %s of %s %s: writes there are not captured, and every refresh '
+                           'recomputes until it is enabled (ALTER TABLE %s ENABLE TRIGGER %s)',
+                           freshet.display_name(g.tgname), l.label,
+                           CASE g.tgenabled WHEN 'D' THEN 'is disabled (ALTER TABLE ... DISABLE TRIGGER)'
+                                ELSE 'fires under session_replication_role = replica only (ALTER TABLE ... ENABLE '
+                                     'REPLICA TRIGGER)' END,
+                           l.label, freshet.display_name(g.tgname)) END
+        FROM triggers g
+        JOIN functions f ON f.oid = g.tgfoid
+        LEFT JOIN LATERAL (SELECT freshet.display_name(n.nspname, c.relname) AS label
+                           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                           WHERE c.oid = g.tgrelid AND (g.tgenabled = 'D' OR g.tgenabled = 'R' AND NOT f.replica)
+                           OFFSET 0) AS l ON true) AS x(element, why)
 $capture_stamp$;
 
 -- Why a source's capture stamp changed (V45, freshet.capture_stamp): p_recorded as the stream table last read it,
--- p_now as it is. Names the first table whose storage is new, else the first of Freshet's triggers written anew
--- (disabled or enabled, or dropped and created again); NULL when the two differ only by tables or triggers that
--- came or went: a trigger missing, a partition or child added or removed, the capture check sees, and the
--- reconcile that follows writes a marker where writes went uncaptured (not where the tables related to the source
+-- p_now as it is. Names the first table whose storage is new, else the first trigger capturing the source written
+-- anew (disabled or enabled, renamed, or dropped and created again); NULL when the two differ only by tables or
+-- triggers that came or went: a trigger missing, a partition or child added or removed, the capture check sees, and
+-- the reconcile that follows writes a marker where writes went uncaptured (not where the tables related to the source
 -- changed with no row of it coming or going, a parent it stopped inheriting from losing its marker trigger).
+-- Elements are 'storage <relid> <filenode>' and 'trigger <relid>/<function> <trigger oid>.<xmin>': no name in them,
+-- so they split on spaces.
 CREATE OR REPLACE FUNCTION freshet.capture_stamp_reason(p_recorded text[], p_now text[]) RETURNS text
 LANGUAGE sql STABLE AS $capture_stamp_reason$
-  WITH changed (kind, relid, tgname) AS (
-    SELECT pg_catalog.split_part(x.e, ' ', 1), pg_catalog.split_part(x.e, ' ', 2)::oid,
-           CASE WHEN x.e LIKE 'trigger %' THEN pg_catalog.split_part(x.e, ' ', 3) END
+  WITH changed (kind, key) AS (
+    SELECT pg_catalog.split_part(x.e, ' ', 1), pg_catalog.split_part(x.e, ' ', 2)
     FROM ((SELECT pg_catalog.unnest(p_recorded) EXCEPT SELECT pg_catalog.unnest(p_now))
           UNION ALL
           (SELECT pg_catalog.unnest(p_now) EXCEPT SELECT pg_catalog.unnest(p_recorded))) AS x(e)
@@ -1403,16 +1436,20 @@ LANGUAGE sql STABLE AS $capture_stamp_reason$
                      'another command that rewrites a table): its values may have changed with no trigger fired',
                      k.label)
               ELSE pg_catalog.format('trigger %s of %s was disabled or enabled (ALTER TABLE ... DISABLE or ENABLE '
-                     'TRIGGER) since the last refresh: writes made while it was disabled were not captured',
-                     freshet.display_name(k.tgname), k.label) END
-  FROM (SELECT ch.kind, ch.tgname,
+                     'TRIGGER), or created again, since the last refresh: writes made without it were not captured',
+                     coalesce((SELECT freshet.display_name(g.tgname) FROM pg_catalog.pg_trigger g
+                               WHERE g.tgrelid = k.relid
+                                 AND g.tgfoid = pg_catalog.split_part(k.key, '/', 2)::oid
+                               LIMIT 1), 'of its capture'), k.label) END
+  FROM (SELECT ch.kind, ch.key, pg_catalog.split_part(ch.key, '/', 1)::oid AS relid,
                coalesce((SELECT freshet.display_name(n.nspname, c.relname)
                          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                         WHERE c.oid = ch.relid), 'table with relation id ' || ch.relid) AS label
+                         WHERE c.oid = pg_catalog.split_part(ch.key, '/', 1)::oid),
+                        'table with relation id ' || pg_catalog.split_part(ch.key, '/', 1)) AS label
         FROM changed ch
-        GROUP BY ch.kind, ch.relid, ch.tgname
+        GROUP BY ch.kind, ch.key
         HAVING pg_catalog.count(*) = 2) AS k -- there before and now, each time another
-  ORDER BY k.kind = 'storage' DESC, k.label, k.tgname
+  ORDER BY k.kind = 'storage' DESC, k.label, k.key
   LIMIT 1
 $capture_stamp_reason$;
 

@@ -109,14 +109,16 @@ class CliSourceDdlStatusTest {
     CliRun status = CliRun.run(url, "status", "ld_sum");
     assertEquals(0, status.exitCode(), status.transcript());
     assertTrue(status.out().contains("  next refresh: FULL (trigger \"freshet_capture_ins\" of \"public\".\"Load \"\"Q\"\"\" "
-        + "is disabled (ALTER TABLE ... DISABLE TRIGGER): writes there are not captured)\n"), status.transcript());
+        + "is disabled (ALTER TABLE ... DISABLE TRIGGER): writes there are not captured, and every refresh recomputes "
+        + "until it is enabled (ALTER TABLE \"public\".\"Load \"\"Q\"\"\" ENABLE TRIGGER \"freshet_capture_ins\"))\n"),
+        status.transcript());
     for (String expected : List.of("is disabled", "was disabled or enabled")) {
       if (expected.startsWith("was")) {
         db.execute("ALTER TABLE \"Load \"\"Q\"\"\" ENABLE TRIGGER freshet_capture_ins");
         status = CliRun.run(url, "status", "ld_sum");
         assertTrue(status.out().contains("  next refresh: FULL (trigger \"freshet_capture_ins\" of \"public\".\"Load "
-            + "\"\"Q\"\"\" was disabled or enabled (ALTER TABLE ... DISABLE or ENABLE TRIGGER) since the last refresh: "
-            + "writes made while it was disabled were not captured)\n"), status.transcript());
+            + "\"\"Q\"\"\" was disabled or enabled (ALTER TABLE ... DISABLE or ENABLE TRIGGER), or created again, since "
+            + "the last refresh: writes made without it were not captured)\n"), status.transcript());
       }
       CliRun refresh = CliRun.run(url, "refresh", "ld_sum");
       assertEquals(0, refresh.exitCode(), refresh.transcript());
