@@ -73,14 +73,25 @@ public final class StreamTableCatalogSql {
 
   /**
    * Records, for each source of stream table {@code $1}, what its refreshes compare to see writes no trigger captured
-   * (catalog V45, {@code freshet.capture_stamp}): in the transaction that fills it, after its capture is set up and
-   * while its sources are locked against DDL.
+   * (catalog V45, {@code freshet.capture_stamp}) and the constraints its plan may rely on, of every table its query
+   * reads ({@code freshet.source_constraints}): in the transaction that compiles and fills it, after its capture is set
+   * up and while its sources are locked against DDL.
    */
   public static final String RECORD_CAPTURE_STAMPS = """
-      UPDATE freshet.stream_table_sources AS s
-      SET capture_stamp = (SELECT t.stamp FROM freshet.capture_stamp(s.source_relid, cb.descendants, cb.ancestors) AS t)
-      FROM freshet.change_buffers AS cb
-      WHERE s.stream_table_id = ? AND cb.source_relid = s.source_relid""";
+      WITH stamped AS (
+        UPDATE freshet.stream_table_sources AS s
+        SET capture_stamp = (SELECT t.stamp FROM freshet.capture_stamp(s.source_relid, cb.descendants, cb.ancestors) AS t)
+        FROM freshet.change_buffers AS cb
+        WHERE s.stream_table_id = ? AND cb.source_relid = s.source_relid
+      )
+      UPDATE freshet.stream_tables AS st
+      SET plan_constraints = (
+        SELECT coalesce(pg_catalog.jsonb_object_agg(r.relid, pg_catalog.to_jsonb(
+                 coalesce(freshet.source_constraints(r.relid::pg_catalog.oid), '{}'))), '{}')
+        FROM (SELECT e ->> 'relid' FROM pg_catalog.jsonb_array_elements(coalesce(st.read_attributes, '[]')) AS e
+              UNION
+              SELECT s.source_relid::text FROM freshet.stream_table_sources s WHERE s.stream_table_id = st.id) AS r(relid))
+      WHERE st.id = ?""";
 
   /**
    * What the next refresh of stream table {@code $1} must do after DDL on a type or on the row-level security of a

@@ -247,10 +247,14 @@ final class StreamTableCatalog {
     }
   }
 
-  /** Records what stream table {@code id}'s refreshes compare to see writes no trigger captured (catalog V45). */
+  /**
+   * Records what stream table {@code id}'s refreshes compare to see writes no trigger captured and constraints its plan
+   * relied on dropped (catalog V45).
+   */
   static void recordCaptureStamps(Connection c, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.RECORD_CAPTURE_STAMPS)) {
       ps.setLong(1, id);
+      ps.setLong(2, id);
       ps.executeUpdate();
     }
   }

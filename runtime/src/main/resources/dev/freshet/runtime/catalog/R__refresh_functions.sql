@@ -373,6 +373,20 @@ BEGIN
           || freshet.suggested_command('alter', v_name, '--mode', 'FULL');
     END IF;
   END IF;
+  -- A constraint its plan relied on dropped (V45): a NOT NULL column, a unique index or key, a foreign key of a table
+  -- its query reads (also one the plan left out, as a filter on IS NULL of a NOT NULL column), which the planner read
+  -- when it compiled the stream table; its programs may be wrong from now on, so none runs until it is created again
+  -- from its query. The constraints recorded are compared first, a few index probes per table.
+  IF v_st.effective_mode = 'DIFFERENTIAL' AND v_st.plan_constraints IS NOT NULL
+      AND EXISTS (SELECT FROM pg_catalog.jsonb_each(v_st.plan_constraints) AS k(relid, elements)
+                  WHERE NOT ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k.elements))
+                            <@ coalesce(freshet.source_constraints(k.relid::oid), '{}')) THEN
+    RAISE EXCEPTION 'stream table % must be created again from its query: %', v_name, freshet.constraint_gone_reason(p_id)
+      USING ERRCODE = 'FS012',
+        DETAIL = 'its plan relied on it when it was compiled: a differential refresh could apply wrong rows',
+        HINT = 'create it again from its query (its rows are computed anew, its history kept): '
+          || freshet.suggested_command('alter', v_name, '--mode', v_st.requested_mode);
+  END IF;
   -- DDL on a type its sources use (V18): its programs and stored hashes are stale until it is compiled again
   IF v_st.rebuild_step = 'compile' THEN
     RAISE EXCEPTION 'stream table % must be compiled again: %', v_name, split_part(v_st.pending_rebuild, ': its next refresh', 1)
@@ -1414,6 +1428,49 @@ LANGUAGE sql STABLE AS $capture_stamp$
                            WHERE c.oid = g.tgrelid AND (g.tgenabled = 'D' OR g.tgenabled = 'R' AND NOT f.replica)
                            OFFSET 0) AS l ON true) AS x(element, why)
 $capture_stamp$;
+
+-- The constraints of table p_relid that Freshet's planner reads (PgCatalogReader) and a plan may rely on (V45): its
+-- NOT NULL columns ('notnull <attnum>'), valid unique indexes and keys ('unique <index oid>') and foreign keys
+-- ('fkey <constraint oid>'), sorted. A stream table records them when it is compiled; one gone since makes its plan
+-- unsound (freshet.constraint_gone_reason).
+CREATE OR REPLACE FUNCTION freshet.source_constraints(p_relid oid) RETURNS text[]
+LANGUAGE sql STABLE AS $source_constraints$
+  SELECT pg_catalog.array_agg(x.e ORDER BY x.e)
+  FROM (SELECT 'notnull ' || a.attnum FROM pg_catalog.pg_attribute a
+        WHERE a.attrelid = p_relid AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull
+        UNION ALL
+        SELECT 'unique ' || i.indexrelid FROM pg_catalog.pg_index i
+        WHERE i.indrelid = p_relid AND i.indisunique AND i.indisvalid
+        UNION ALL
+        SELECT 'fkey ' || c.oid FROM pg_catalog.pg_constraint c
+        WHERE c.conrelid = p_relid AND c.contype = 'f') AS x(e)
+$source_constraints$;
+
+-- Why the plan of stream table p_id no longer holds (V45): the first constraint recorded for a table its query reads
+-- when it was compiled (freshet.stream_tables.plan_constraints) that the table no longer has, named; NULL when every
+-- one is still there (or none was recorded: created before V45).
+CREATE OR REPLACE FUNCTION freshet.constraint_gone_reason(p_id bigint) RETURNS text
+LANGUAGE sql STABLE AS $constraint_gone_reason$
+  SELECT CASE pg_catalog.split_part(g.e, ' ', 1)
+           WHEN 'notnull' THEN pg_catalog.format('column %s of %s is no longer NOT NULL (ALTER TABLE ... DROP NOT NULL)',
+             coalesce((SELECT freshet.display_name(a.attname) FROM pg_catalog.pg_attribute a
+                       WHERE a.attrelid = k.relid::oid AND a.attnum = pg_catalog.split_part(g.e, ' ', 2)::int2
+                         AND NOT a.attisdropped), 'number ' || pg_catalog.split_part(g.e, ' ', 2)), t.label)
+           WHEN 'unique' THEN pg_catalog.format('a unique index or key of %s was dropped (DROP INDEX, ALTER TABLE ... '
+             'DROP CONSTRAINT, or an index built again by ALTER TABLE)', t.label)
+           ELSE pg_catalog.format('a foreign key of %s was dropped (ALTER TABLE ... DROP CONSTRAINT)', t.label) END
+  FROM freshet.stream_tables st
+  CROSS JOIN LATERAL pg_catalog.jsonb_each(st.plan_constraints) AS k(relid, elements)
+  CROSS JOIN LATERAL (SELECT coalesce((SELECT freshet.display_name(n.nspname, c.relname)
+                                       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                                       WHERE c.oid = k.relid::oid), 'the table with relation id ' || k.relid) AS label) AS t
+  CROSS JOIN LATERAL (SELECT x.e FROM pg_catalog.jsonb_array_elements_text(k.elements) AS x(e)
+                      EXCEPT SELECT y.e FROM pg_catalog.unnest(freshet.source_constraints(k.relid::oid)) AS y(e)
+                      ORDER BY 1 LIMIT 1) AS g
+  WHERE st.id = p_id
+  ORDER BY t.label
+  LIMIT 1
+$constraint_gone_reason$;
 
 -- Why a source's capture stamp changed (V45, freshet.capture_stamp): p_recorded as the stream table last read it,
 -- p_now as it is. Names the first table whose storage is new, else the first trigger capturing the source written

@@ -13,3 +13,14 @@ COMMENT ON COLUMN freshet.stream_table_sources.capture_stamp IS
   'and its ancestors, when this stream table last read it (freshet.capture_stamp): a change means writes no trigger '
   'captured may have happened, and the next refresh recomputes (V45). NULL: not recorded yet (created before V45); '
   'the next refresh records it';
+
+-- The constraints Freshet's planner read off each source when it compiled the stream table (NOT NULL columns, valid
+-- unique indexes and keys, foreign keys): a plan may rely on them (a filter on IS NULL of a NOT NULL column folded
+-- away, a semi-join on a unique key read without a state table). One dropped since (ALTER TABLE ... DROP NOT NULL,
+-- DROP CONSTRAINT, DROP INDEX) left the stream table refreshing differentially to wrong rows; its refresh is now
+-- refused (FS012) until it is created again from its query (freshet alter NAME --mode MODE).
+ALTER TABLE freshet.stream_tables ADD COLUMN IF NOT EXISTS plan_constraints jsonb;
+COMMENT ON COLUMN freshet.stream_tables.plan_constraints IS
+  'The constraints of each table its query reads (by relation id, freshet.source_constraints) when it was compiled: '
+  'NOT NULL columns, valid unique indexes, foreign keys. One gone refuses the refresh of a DIFFERENTIAL stream table '
+  '(FS012) until it is created again (V45). NULL: created before V45, not compared';

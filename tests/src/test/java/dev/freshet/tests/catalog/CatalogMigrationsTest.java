@@ -103,7 +103,7 @@ class CatalogMigrationsTest {
             "recomputes_every_refresh boolean", "reconcile_check text", "resumed_at timestamp with time zone",
             "recompute_ms double precision", "pending_rebuild text", "rebuild_step text",
             "rebuilt_at timestamp with time zone", "settings jsonb", "filled_history_id bigint",
-            "read_columns text", "read_attributes jsonb", "plan_revision integer"),
+            "read_columns text", "read_attributes jsonb", "plan_revision integer", "plan_constraints jsonb"),
         columns("stream_tables"));
     assertEquals(List.of("source_relid oid", "source_schema name", "source_table name", "buffer_table name",
         "captured_columns name[]", "created_at timestamp with time zone", "captured_attnums smallint[]",
