@@ -94,6 +94,12 @@ public final class StreamTableCatalogSql {
       WHERE st.id = ?""";
 
   /**
+   * Why the plan of stream table {@code $1} no longer holds (catalog V45, {@code freshet.constraint_gone_reason}): a
+   * constraint recorded when it was compiled that a table its query reads no longer has; NULL when none is gone.
+   */
+  public static final String CONSTRAINT_GONE = "SELECT freshet.constraint_gone_reason(?)";
+
+  /**
    * What the next refresh of stream table {@code $1} must do after DDL on a type or on the row-level security of a
    * source (catalog V18): {@code compile}, {@code recompute} or NULL; no row when there is no such stream table.
    */

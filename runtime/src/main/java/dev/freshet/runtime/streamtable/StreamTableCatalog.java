@@ -260,6 +260,19 @@ final class StreamTableCatalog {
   }
 
   /**
+   * Why stream table {@code id}'s plan no longer holds (catalog V45): a constraint it relied on dropped from a table its
+   * query reads, named; empty when none is gone (or none was recorded: created before V45).
+   */
+  static Optional<String> constraintGone(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.CONSTRAINT_GONE)) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
    * What the next refresh of stream table {@code id} must do after DDL on a type or on the row-level
    * security of a source (catalog V18): {@code compile} or {@code recompute}; empty when nothing.
    */

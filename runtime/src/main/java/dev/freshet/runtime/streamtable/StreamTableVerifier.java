@@ -8,6 +8,7 @@ import dev.freshet.codegen.sql.QuerySqlPrinter;
 import dev.freshet.planner.sql.Quoting;
 import dev.freshet.rules.shape.Stratum;
 import dev.freshet.rules.shape.UnorderedAggregates;
+import dev.freshet.runtime.cli.SuggestedCommand;
 import dev.freshet.runtime.oracle.BagComparison;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -123,6 +124,14 @@ public final class StreamTableVerifier {
     return StreamTables.inTransaction(c, Connection.TRANSACTION_REPEATABLE_READ, () -> {
       QualifiedName target = QualifiedName.parse(c, name); // the transaction's first statement takes its snapshot
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
+      // a constraint its plan relied on dropped (catalog V45): the plan compiled now is another, whose state tables
+      // the stream table does not have; said as its refresh says it
+      Optional<String> gone = st.effectiveMode() == Mode.DIFFERENTIAL
+          ? StreamTableCatalog.constraintGone(c, st.id()) : Optional.empty();
+      if (gone.isPresent()) {
+        throw new SQLException("stream table " + st.name() + " cannot be verified: " + gone.get() + ", which its plan "
+            + "relied on; create it again from its query (its rows are computed anew, its history kept): " + SuggestedCommand.freshet("alter", st.name(), "--mode", st.requestedMode()), "FS012");
+      }
       Verification v = compare(c, target, st);
       if (v.ok()) {
         return v;

@@ -103,6 +103,12 @@ class DroppedConstraintScenarioTest {
       assertTrue(refused.getMessage().contains("a unique index or key of \"public\".\"dc_accounts\" was dropped"),
           refused.getMessage());
       assertEquals(List.of("10"), rows(c, "SELECT id FROM dc_sj"), "nothing applied");
+      // verify says so too, where it compiled another plan and failed on a state table the stream table lacks
+      SQLException unverified = assertThrows(SQLException.class,
+          () -> dev.freshet.runtime.streamtable.StreamTableVerifier.verify(c, "dc_sj"));
+      assertEquals("FS012", unverified.getSQLState(), unverified.getMessage());
+      assertTrue(unverified.getMessage().startsWith("stream table \"public\".\"dc_sj\" cannot be verified: a unique "
+          + "index or key of \"public\".\"dc_customers\" was dropped"), unverified.getMessage());
 
       for (String name : List.of("dc_sj", "dc_ex")) {
         StreamTables.alter(c, name, Optional.of(Mode.DIFFERENTIAL), Optional.empty(), Optional.empty());
