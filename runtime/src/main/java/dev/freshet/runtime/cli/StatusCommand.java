@@ -127,6 +127,8 @@ public final class StatusCommand implements Callable<Integer> {
       long window = pending.values().stream().mapToLong(Long::longValue).sum();
       // writes no trigger captured (catalog V45): the next refresh recomputes, whatever its mode and window
       Optional<String> uncaptured = refused.isPresent() ? Optional.empty() : StreamTables.uncapturedWrites(c, st.id());
+      // a constraint its plan relied on dropped (catalog V45): every refresh is refused until an alter
+      Optional<String> gone = refused.isPresent() ? Optional.empty() : StreamTables.constraintGone(c, st);
       if (refused.isPresent()) {
         String prefix = "  next refresh: refused until its query is given the names as they are now";
         if (lastError.filter(e -> e.contains(refused.get().what())).isPresent()) {
@@ -136,6 +138,10 @@ public final class StatusCommand implements Callable<Integer> {
           ("HINT:  " + refused.get().hint(st, List.of())).lines()
               .forEach(line -> out.println("                " + line));
         }
+      } else if (gone.isPresent()) {
+        out.println("  next refresh: refused until it is created again from its query: " + gone.get()
+            + ", which its plan relied on (" + SuggestedCommand.freshet("alter", st.name(), "--mode", st.requestedMode())
+            + ")");
       } else if (uncaptured.isPresent()) {
         out.println("  next refresh: FULL (" + uncaptured.get() + ")");
       } else if (st.requestedMode() == Mode.AUTO && st.effectiveMode() == Mode.DIFFERENTIAL && window > 0) {

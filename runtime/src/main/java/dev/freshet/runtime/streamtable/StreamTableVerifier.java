@@ -126,8 +126,7 @@ public final class StreamTableVerifier {
       StoredStreamTable st = StreamTableCatalog.require(c, target, false);
       // a constraint its plan relied on dropped (catalog V45): the plan compiled now is another, whose state tables
       // the stream table does not have; said as its refresh says it
-      Optional<String> gone = st.effectiveMode() == Mode.DIFFERENTIAL
-          ? StreamTableCatalog.constraintGone(c, st.id()) : Optional.empty();
+      Optional<String> gone = StreamTables.constraintGone(c, st);
       if (gone.isPresent()) {
         throw new SQLException("stream table " + st.name() + " cannot be verified: " + gone.get() + ", which its plan "
             + "relied on; create it again from its query (its rows are computed anew, its history kept): " + SuggestedCommand.freshet("alter", st.name(), "--mode", st.requestedMode()), "FS012");

@@ -752,6 +752,14 @@ public final class StreamTables {
     }
   }
 
+  /**
+   * Why the next refresh of DIFFERENTIAL stream table {@code st} is refused (catalog V45, SQLSTATE FS012): a constraint
+   * its plan relied on dropped from a table its query reads; empty when none is gone, or it is not DIFFERENTIAL.
+   */
+  public static Optional<String> constraintGone(Connection c, StoredStreamTable st) throws SQLException {
+    return st.effectiveMode() == Mode.DIFFERENTIAL ? StreamTableCatalog.constraintGone(c, st.id()) : Optional.empty();
+  }
+
   public static Map<String, Long> pendingChanges(Connection c, long id) throws SQLException {
     Map<String, Long> pending = new java.util.LinkedHashMap<>();
     if (!changesVisible(c, id)) {

@@ -59,6 +59,9 @@ class DroppedConstraintScenarioTest {
         assertEquals("FS012", fromSql.getSQLState(), fromSql.getMessage());
       }
       assertEquals(List.of(), rows(c, "SELECT id FROM dc_unpriced"), "nothing applied");
+      // what status says of the next refresh
+      assertEquals(Optional.of(why), StreamTables.constraintGone(c, StreamTables.list(c).stream()
+          .filter(st -> st.name().name().equals("dc_unpriced")).findFirst().orElseThrow()));
       // a FULL stream table recomputes its query as written: not refused
       Oracle.refreshAndCheck(c, "dc_full", Mode.FULL);
 
