@@ -86,8 +86,14 @@ public final class StreamTableCatalogSql {
       )
       UPDATE freshet.stream_tables AS st
       SET plan_constraints = (
-        SELECT coalesce(pg_catalog.jsonb_object_agg(r.relid, pg_catalog.to_jsonb(
-                 coalesce(freshet.source_constraints(r.relid::pg_catalog.oid), '{}'))), '{}')
+        SELECT coalesce(pg_catalog.jsonb_object_agg(r.relid, pg_catalog.to_jsonb(coalesce(
+                 -- NOT NULL of the columns the query reads only: another column's is in no plan
+                 (SELECT pg_catalog.array_agg(x.e ORDER BY x.e)
+                  FROM pg_catalog.unnest(freshet.source_constraints(r.relid::pg_catalog.oid)) AS x(e)
+                  WHERE x.e NOT LIKE 'notnull %'
+                     OR pg_catalog.split_part(x.e, ' ', 2) IN (
+                          SELECT a ->> 'attnum' FROM pg_catalog.jsonb_array_elements(st.read_attributes) AS a
+                          WHERE a ->> 'relid' = r.relid)), '{}'))), '{}')
         FROM (SELECT e ->> 'relid' FROM pg_catalog.jsonb_array_elements(coalesce(st.read_attributes, '[]')) AS e
               UNION
               SELECT s.source_relid::text FROM freshet.stream_table_sources s WHERE s.stream_table_id = st.id) AS r(relid))
