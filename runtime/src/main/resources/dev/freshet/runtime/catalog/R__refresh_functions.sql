@@ -380,7 +380,9 @@ BEGIN
   IF v_st.effective_mode = 'DIFFERENTIAL' AND v_st.plan_constraints IS NOT NULL
       AND EXISTS (SELECT FROM pg_catalog.jsonb_each(v_st.plan_constraints) AS k(relid, elements)
                   WHERE NOT ARRAY(SELECT pg_catalog.jsonb_array_elements_text(k.elements))
-                            <@ ARRAY(SELECT x.e FROM freshet.source_constraint_list(k.relid::oid) AS x(e))) THEN
+                            <@ ARRAY(SELECT x.e FROM freshet.source_constraint_list(k.relid::oid) AS x(e))
+                    -- a table dropped is not a constraint dropped: said otherwise (FS009 above, or the query fails)
+                    AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = k.relid::oid)) THEN
     RAISE EXCEPTION 'stream table % must be created again from its query: %', v_name, freshet.constraint_gone_reason(p_id)
       USING ERRCODE = 'FS012',
         DETAIL = 'its plan relied on it when it was compiled: a differential refresh could apply wrong rows',
@@ -1475,6 +1477,7 @@ LANGUAGE sql STABLE AS $constraint_gone_reason$
                       EXCEPT SELECT y.e FROM freshet.source_constraint_list(k.relid::oid) AS y(e)
                       ORDER BY 1 LIMIT 1) AS g
   WHERE st.id = p_id
+    AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = k.relid::oid) -- a table dropped is said otherwise
   ORDER BY t.label
   LIMIT 1
 $constraint_gone_reason$;
