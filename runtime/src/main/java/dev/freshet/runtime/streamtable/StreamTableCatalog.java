@@ -264,7 +264,12 @@ final class StreamTableCatalog {
    * query reads, named; empty when none is gone (or none was recorded: created before V45).
    */
   static Optional<String> constraintGone(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.CONSTRAINT_GONE)) {
+    return textOf(c, StreamTableCatalogSql.CONSTRAINT_GONE, id);
+  }
+
+  /** The text the query {@code sql} gives for stream table {@code id} ({@code $1}); empty when no row, or NULL. */
+  static Optional<String> textOf(Connection c, String sql, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
@@ -277,12 +282,7 @@ final class StreamTableCatalog {
    * security of a source (catalog V18): {@code compile} or {@code recompute}; empty when nothing.
    */
   static Optional<String> rebuildStep(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(StreamTableCatalogSql.REBUILD_STEP)) {
-      ps.setLong(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-      }
-    }
+    return textOf(c, StreamTableCatalogSql.REBUILD_STEP, id);
   }
 
   /**
@@ -473,12 +473,7 @@ final class StreamTableCatalog {
    * of the kind.
    */
   static Optional<String> sourceDdlReason(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.SOURCE_DDL_REASON)) {
-      ps.setLong(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-      }
-    }
+    return textOf(c, StreamTableRowSql.SOURCE_DDL_REASON, id);
   }
 
   /**

@@ -744,12 +744,7 @@ public final class StreamTables {
    * rewritten; empty when it does not.
    */
   public static Optional<String> uncapturedWrites(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.UNCAPTURED_WRITES)) {
-      ps.setLong(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
-      }
-    }
+    return StreamTableCatalog.textOf(c, RefreshSessionSql.UNCAPTURED_WRITES, id);
   }
 
   /**
