@@ -99,7 +99,8 @@ public final class PgCatalogReader {
 
   // One row per column pair of each foreign key. When the referenced table is partitioned,
   // PostgreSQL adds internal copies of the constraint on the same referencing table, one per
-  // referenced partition (conparentid points at the original); those are left out.
+  // referenced partition (conparentid points at the original); those are left out. So is a key added NOT
+  // VALID: rows written before it may have no partner, so it tells nothing about the table's rows.
   private static final String FOREIGN_KEY_COLUMNS = """
       SELECT con.conrelid, con.oid AS con_oid, con.conname, fn.nspname AS ref_schema, fc.relname AS ref_table,
              k.ord, a.attname, fa.attname AS ref_attname
@@ -111,7 +112,7 @@ public final class PgCatalogReader {
       CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, fattnum, ord)
       JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
       JOIN pg_catalog.pg_attribute fa ON fa.attrelid = con.confrelid AND fa.attnum = k.fattnum
-      WHERE con.contype = 'f' AND n.nspname = ANY (?::text[]) AND c.relkind IN %s
+      WHERE con.contype = 'f' AND con.convalidated AND n.nspname = ANY (?::text[]) AND c.relkind IN %s
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint p
                         WHERE p.oid = con.conparentid AND p.conrelid = con.conrelid)
       ORDER BY con.conrelid, con.conname, con.oid, k.ord""".formatted(RELKINDS);

@@ -92,6 +92,11 @@ class PgCatalogReaderTest {
         order_id bigint,
         line_no smallint,
         CONSTRAINT shipment_order_fk FOREIGN KEY (line_no, order_id) REFERENCES "Sales"."Order" ("LineNo", "OrderId"));
+      -- a foreign key added NOT VALID holds for new rows only: the row below has no order
+      CREATE TABLE "Sales".return_slip (order_id bigint, line_no smallint);
+      INSERT INTO "Sales".return_slip VALUES (404, 1);
+      ALTER TABLE "Sales".return_slip ADD CONSTRAINT return_slip_order_fk FOREIGN KEY (line_no, order_id)
+        REFERENCES "Sales"."Order" ("LineNo", "OrderId") NOT VALID;
 
       CREATE TABLE public.event_log (at timestamptz, payload text);
 
@@ -413,6 +418,8 @@ class PgCatalogReaderTest {
     // A partitioned referenced table gets internal per-partition copies of the constraint: read it once.
     assertEquals(List.of(new PgForeignKey("note_measurement_fk", List.of("id", "at"), "public", "measurement",
         List.of("id", "at"))), table("public", "measurement_note").foreignKeys());
+    // NOT VALID: rows written before it may have no partner, so it guarantees nothing about the table.
+    assertEquals(List.of(), table("Sales", "return_slip").foreignKeys());
   }
 
   @Test
@@ -457,7 +464,7 @@ class PgCatalogReaderTest {
     try (Connection c = connect()) {
       PgCatalog sales = PgCatalogReader.read(c, Set.of("Sales", "no_such_schema", "freshet"));
       assertEquals(List.of("Sales", "freshet"), sales.schemas());
-      assertEquals(List.of("Order", "order", "shipment", "stream_tables"),
+      assertEquals(List.of("Order", "order", "return_slip", "shipment", "stream_tables"),
           sales.tables().stream().map(PgTable::name).toList());
       // The FK to public.customer is a fact of "Sales"."Order"; with customer unread, Calcite gets no constraint.
       assertEquals(1, sales.table("Sales", "Order").orElseThrow().foreignKeys().size());
