@@ -141,6 +141,24 @@ public final class RefreshSessionSql {
           + "pg_catalog.jsonb_each_text(coalesce(st.settings, '{}')) AS kv WHERE st.id = ?";
 
   /**
+   * This session's temporary tables and views (oid, whether a view, name), views first, but for those a session keeps
+   * on purpose: the window copies of stream tables refreshed together and the small windows' session tables (named
+   * with {@code ·}), as {@code freshet.refresh_together} leaves them.
+   */
+  public static final String TEMPORARY_RELATIONS = "SELECT c.oid, c.relkind = 'v', c.relname FROM pg_catalog.pg_class c "
+      + "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind IN ('r', 'v') "
+      + "AND c.relname !~ '^Δwindow(s|_[0-9]+)$' AND c.relname NOT LIKE '%·%' ORDER BY c.relkind DESC";
+
+  /** Drops this session's temporary table (or view) {@code name}, if it is there. */
+  public static String dropTemporary(boolean view, String name) {
+    return "DROP " + (view ? "VIEW" : "TABLE") + " IF EXISTS pg_temp." + dev.freshet.planner.sql.Quoting.identifier(name);
+  }
+
+  /** Sets, for the rest of the transaction, the settings of {@code $1}, a jsonb object's text (name to value). */
+  public static final String USE_SETTINGS =
+      "SELECT pg_catalog.set_config(kv.key, kv.value, true) FROM pg_catalog.jsonb_each_text(?::jsonb) AS kv";
+
+  /**
    * Sets, for the rest of the transaction, the search_path a stream table was created under: {@code schemas} in
    * order, each quoted.
    */

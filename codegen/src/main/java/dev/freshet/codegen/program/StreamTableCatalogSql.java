@@ -106,6 +106,12 @@ public final class StreamTableCatalogSql {
   public static final String CONSTRAINT_GONE = "SELECT freshet.constraint_gone_reason(?)";
 
   /**
+   * The settings stream table {@code $1} was created under (catalog V19: TimeZone, DateStyle...), as a jsonb
+   * object's text; NULL for one created before.
+   */
+  public static final String CREATION_SETTINGS = "SELECT settings::text FROM freshet.stream_tables WHERE id = ?";
+
+  /**
    * What the next refresh of stream table {@code $1} must do after DDL on a type or on the row-level security of a
    * source (catalog V18): {@code compile}, {@code recompute} or NULL; no row when there is no such stream table.
    */

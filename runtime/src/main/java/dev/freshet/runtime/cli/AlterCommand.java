@@ -1,6 +1,7 @@
 package dev.freshet.runtime.cli;
 
 import dev.freshet.runtime.streamtable.Mode;
+import dev.freshet.runtime.streamtable.QualifiedName;
 import dev.freshet.runtime.streamtable.StoredStreamTable;
 import dev.freshet.runtime.streamtable.StreamTables;
 import java.io.PrintWriter;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
             + "transaction (as drop and create would, keeping the name, the creation time, the refresh "
             + "history, where the rebuild is recorded, and, unless given, the schedule): "
             + "readers see the old content until it commits, and writers of the sources wait while the "
-            + "table is filled. A stream table that other stream tables read cannot be rebuilt; drop "
-            + "those first.", "",
+            + "table is filled. Stream tables that read it are rebuilt with it, each from its query as "
+            + "stored (their relation goes with this one's); one whose query no longer runs against it "
+            + "refuses the alter, naming it.", "",
         "A query refused in DIFFERENTIAL mode leaves the stream table as it was (exit status 3)."},
     footer = {"", "Examples:",
         "  freshet alter revenue_by_customer --mode FULL \\",
@@ -62,8 +64,9 @@ public final class AlterCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Optional<String> query = source == null ? Optional.empty() : Optional.of(CreateCommand.queryText(source));
     try (Connection c = connection.connect(spec.commandLine().getErr())) {
-      StoredStreamTable st = StreamTables.alter(c, name, Optional.ofNullable(mode), Optional.ofNullable(schedule),
-          query);
+      StreamTables.Altered altered = StreamTables.alterWithReaders(c, name, Optional.ofNullable(mode),
+          Optional.ofNullable(schedule), query);
+      StoredStreamTable st = altered.table();
       List<String> changes = StreamTables.alteration(Optional.ofNullable(mode), Optional.ofNullable(schedule),
           query.isPresent());
       boolean rebuilt = mode != null || query.isPresent();
@@ -74,6 +77,9 @@ public final class AlterCommand implements Callable<Integer> {
       if (rebuilt) {
         StatusCommand.printSources(out, StreamTables.status(c, name, 0).sources());
         out.println("  rows:         " + CreateCommand.rows(c, st.name()));
+        for (QualifiedName reader : altered.readersRebuilt()) {
+          out.println("  rebuilt too:  " + reader + " (reads it; rows: " + CreateCommand.rows(c, reader) + ")");
+        }
       }
       out.println("  schedule:     " + st.schedule().orElse("none"));
       StatusCommand.printUnscheduledReader(out, st, StreamTables.scheduledSourcesOfUnscheduled(c, st));

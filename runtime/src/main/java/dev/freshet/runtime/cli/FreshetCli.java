@@ -163,6 +163,13 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     return message.isEmpty() ? message : Character.toLowerCase(message.charAt(0)) + message.substring(1);
   }
 
+  /**
+   * The SQLSTATEs of refresh_window (and verify) that refuse a stream table until {@code freshet alter} creates it
+   * again: FS011, a foreign table became a partition or child of a source; FS012, a constraint its plan relied on
+   * was dropped.
+   */
+  static final java.util.Set<String> REFUSED_UNTIL_ALTERED = java.util.Set.of("FS011", "FS012");
+
   static ExitCode exitCode(Throwable ex) {
     if (ex instanceof CommandLine.ParameterException) {
       return ExitCode.USAGE;
@@ -171,8 +178,9 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
       return ExitCode.REFUSED;
     }
     for (Throwable t = ex; t != null; t = t.getCause()) {
-      if (t instanceof SQLException) {
-        return ExitCode.DATABASE;
+      if (t instanceof SQLException sql) {
+        // refused until the stream table is created again (catalog V44, V45): as the other refusals, exit status 3
+        return REFUSED_UNTIL_ALTERED.contains(sql.getSQLState()) ? ExitCode.REFUSED : ExitCode.DATABASE;
       }
     }
     if (ex instanceof UserException user) {

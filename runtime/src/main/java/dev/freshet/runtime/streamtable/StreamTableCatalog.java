@@ -267,6 +267,14 @@ final class StreamTableCatalog {
     return textOf(c, StreamTableCatalogSql.CONSTRAINT_GONE, id);
   }
 
+  /**
+   * The settings stream table {@code id} was created under ({@link RefreshSessionSql#QUERY_SETTINGS}), a jsonb
+   * object's text; empty for one created before catalog V19.
+   */
+  static Optional<String> creationSettings(Connection c, long id) throws SQLException {
+    return textOf(c, StreamTableCatalogSql.CREATION_SETTINGS, id);
+  }
+
   /** The text the query {@code sql} gives for stream table {@code id} ({@code $1}); empty when no row, or NULL. */
   static Optional<String> textOf(Connection c, String sql, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -519,6 +527,14 @@ final class StreamTableCatalog {
   /** The mode reason of the fill of an alter's rebuild: {@code filled from its query (alter: new query)}. */
   static String filledByAlter(List<String> changes) {
     return FILL + "alter: " + String.join(", ", changes) + ")";
+  }
+
+  /**
+   * The mode reason of the fill of a stream table rebuilt because one it reads was: {@code filled from its query
+   * (alter of "public"."totals", which it reads)}.
+   */
+  static String filledByAlterOf(QualifiedName read) {
+    return FILL + "alter of " + read + ", which it reads)";
   }
 
   /**

@@ -1237,17 +1237,30 @@ public final class StreamTables {
    */
   public static StoredStreamTable alter(Connection c, String name, Optional<Mode> mode, Optional<String> schedule,
       Optional<String> query) throws SQLException {
+    return alterWithReaders(c, name, mode, schedule, query).table();
+  }
+
+  /**
+   * What an alter did: the stream table as it is now, and the stream tables reading it (directly or through others)
+   * that a rebuild rebuilt with it, each after those it reads.
+   */
+  public record Altered(StoredStreamTable table, List<QualifiedName> readersRebuilt) {
+  }
+
+  /**
+   * {@link #alter}; a rebuild also rebuilds, in the same transaction, the stream tables that read this one, each from
+   * its query as stored, under the search_path and settings it was created under, keeping its creation time, schedule
+   * and history (their relation goes with this one's, so they could not go on reading it). One whose query no longer
+   * plans against the rebuilt table refuses the alter, naming it; nothing is changed then.
+   */
+  public static Altered alterWithReaders(Connection c, String name, Optional<Mode> mode, Optional<String> schedule,
+      Optional<String> query) throws SQLException {
     requireCatalog(c, QualifiedName.parse(c, name));
     return inTransaction(c, Connection.TRANSACTION_READ_COMMITTED, () -> {
       QualifiedName target = QualifiedName.parse(c, name);
       StoredStreamTable st = requireManaged(c, target);
+      List<QualifiedName> readersRebuilt = List.of();
       if (mode.isPresent() || query.isPresent()) {
-        List<QualifiedName> dependents = relid(c, target).isPresent()
-            ? StreamTableCatalog.consumers(c, relid(c, target).get()) : List.of();
-        if (!dependents.isEmpty()) {
-          throw new StreamTableException("cannot change the query or mode of " + target + ": it is rebuilt, "
-              + "and " + join(dependents) + " read" + (dependents.size() > 1 ? "" : "s") + " it; drop those first");
-        }
         // its query as stored, which DDL on its sources left naming what is gone: refused as its refresh is, not with
         // PostgreSQL's error about the first name it meets, and the command it suggests keeps this alter's options
         boolean asStored = query.isEmpty() || query.get().strip().equals(st.definingQuery().strip());
@@ -1267,7 +1280,11 @@ public final class StreamTables {
         // taken before the drop, which deletes the history with the catalog row
         Rebuilding rebuilding = new Rebuilding(st.createdAt(), StreamTableCatalog.history(c, st.id()),
             StreamTableCatalog.filledByAlter(alteration(mode, schedule, query.isPresent())));
-        dropIn(c, st, false, Set.of(), Optional.empty(), new HashSet<>(), new ArrayList<>());
+        List<Reader> readers = readersDependentsFirst(c, st, target);
+        Set<Long> temporaryBefore = temporaryRelations(c).keySet();
+        Set<QualifiedName> readerNames = new HashSet<>();
+        readers.forEach(r -> readerNames.add(r.table().name()));
+        dropIn(c, st, false, readerNames, Optional.empty(), new HashSet<>(), new ArrayList<>());
         try {
           createIn(c, target, query.orElse(st.definingQuery()), mode.orElse(st.requestedMode()),
               schedule.isPresent() ? emptyToNull(schedule.get()) : st.schedule().orElse(null), Optional.of(rebuilding));
@@ -1278,6 +1295,7 @@ public final class StreamTables {
           throw SourceDdlRefusal.ofDroppedSources(dropped, st.name())
               .exception(st, "cannot be rebuilt with its query as stored", options);
         }
+        readersRebuilt = rebuildReaders(c, target, readers, temporaryBefore);
       } else if (schedule.isPresent()) {
         checkSchedule(emptyToNull(schedule.get()));
         try (PreparedStatement ps = c.prepareStatement(StreamTableRowSql.SET_SCHEDULE)) {
@@ -1286,8 +1304,90 @@ public final class StreamTables {
           ps.executeUpdate();
         }
       }
-      return StreamTableCatalog.require(c, target, false);
+      return new Altered(StreamTableCatalog.require(c, target, false), readersRebuilt);
     });
+  }
+
+  /** This session's temporary tables and views but those it keeps on purpose: oid → the statement dropping it. */
+  private static Map<Long, String> temporaryRelations(Connection c) throws SQLException {
+    Map<Long, String> relations = new java.util.LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.TEMPORARY_RELATIONS);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        relations.put(rs.getLong(1), RefreshSessionSql.dropTemporary(rs.getBoolean(2), rs.getString(3)));
+      }
+    }
+    return relations;
+  }
+
+  /** A stream table reading one an alter rebuilds, as it was: what its own rebuild keeps. */
+  private record Reader(StoredStreamTable table, Optional<String> settings, Rebuilding rebuilding) {
+  }
+
+  /**
+   * The stream tables reading {@code st} (named {@code target}), directly or through others, each after those that
+   * read it (the order they are dropped in), each once, with what their rebuild keeps.
+   */
+  private static List<Reader> readersDependentsFirst(Connection c, StoredStreamTable st, QualifiedName target)
+      throws SQLException {
+    List<Reader> readers = new ArrayList<>();
+    collectReaders(c, st, target, new HashSet<>(), readers);
+    return readers;
+  }
+
+  private static void collectReaders(Connection c, StoredStreamTable st, QualifiedName read, Set<Long> seen,
+      List<Reader> readers) throws SQLException {
+    Optional<Long> relid = relid(c, st.name());
+    if (relid.isEmpty()) {
+      return;
+    }
+    for (QualifiedName name : StreamTableCatalog.consumers(c, relid.get())) {
+      Optional<StoredStreamTable> reader = StreamTableCatalog.find(c, name, true);
+      if (reader.isPresent() && seen.add(reader.get().id())) {
+        collectReaders(c, reader.get(), name, seen, readers);
+        readers.add(new Reader(reader.get(), StreamTableCatalog.creationSettings(c, reader.get().id()),
+            new Rebuilding(reader.get().createdAt(), StreamTableCatalog.history(c, reader.get().id()),
+                StreamTableCatalog.filledByAlterOf(read))));
+      }
+    }
+  }
+
+  /**
+   * Creates {@code readers} again (dropped with the stream table {@code altered} they read), upstream first, each
+   * from its query as stored under the search_path and settings it was created under; returns their names in that
+   * order. A query that no longer plans against what it reads is refused, naming the reader.
+   */
+  private static List<QualifiedName> rebuildReaders(Connection c, QualifiedName altered, List<Reader> readers,
+      Set<Long> temporaryBefore) throws SQLException {
+    List<QualifiedName> rebuilt = new ArrayList<>();
+    for (Reader reader : readers.reversed()) {
+      // the fill before left its temporary tables (dropped at commit), whose names the next fill uses
+      for (Map.Entry<Long, String> left : temporaryRelations(c).entrySet()) {
+        if (!temporaryBefore.contains(left.getKey())) {
+          execute(c, left.getValue());
+        }
+      }
+      StoredStreamTable r = reader.table();
+      if (!r.searchPath().isEmpty()) {
+        execute(c, RefreshSessionSql.setLocalSearchPath(r.searchPath()));
+      }
+      if (reader.settings().isPresent()) {
+        try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.USE_SETTINGS)) {
+          ps.setString(1, reader.settings().get());
+          ps.executeQuery().close();
+        }
+      }
+      try {
+        createIn(c, r.name(), r.definingQuery(), r.requestedMode(), r.schedule().orElse(null),
+            Optional.of(reader.rebuilding()));
+      } catch (dev.freshet.planner.QueryException e) {
+        throw new StreamTableException(ExitCode.REFUSED, "cannot rebuild " + altered + ": stream table " + r.name()
+            + " reads it, and its query no longer runs against it: " + firstLine(e.getMessage()), "change or drop "
+            + r.name() + " first (nothing was changed)", null);
+      }
+      rebuilt.add(r.name());
+    }
+    return rebuilt;
   }
 
   public static List<StoredStreamTable> list(Connection c) throws SQLException {
