@@ -47,12 +47,21 @@ public final class ChangeTablePrinter {
 
   /**
    * The window predicate over buffer alias {@code b}: visible now ($1), not visible at the last refresh
-   * ($2). Its first term only serves the buffer's index on {@code __xid}: a transaction below the last
-   * refresh's xmin had ended by then, so its rows were visible to it (or never visible), and a consumer
-   * reads its window as an index range however many older rows another consumer still needs.
+   * ($2). Its first two terms only serve the buffer's index on {@code __xid}, and are implied by the last: a
+   * transaction below the last refresh's xmin had ended by then, so its rows were visible to it (or never
+   * visible); and one between its xmin and xmax was visible to it unless it was in progress then, in its xip
+   * list. So the window is the rows from the last refresh's xmax on, and those of the transactions in its xip
+   * list: where a long transaction held the xmin back (an idle session in a transaction, a dump, a prepared
+   * transaction), the rows since then that a lagging consumer still needs are not read again by every refresh
+   * of the others (a probe of an empty window of TPC-H lineitem, 431,141 buffered rows behind such an xmin: 65 ms
+   * as a scan from the xmin, 0.2 ms so). The xip list is read from the snapshot's text, which PostgreSQL folds
+   * into a constant array when it plans the statement with the snapshot's value, as {@code EXECUTE ... USING}
+   * does: both index ranges are then estimated, and the xmin's range is kept for plans made without the value.
    */
   public static String window() {
     return "b.\"__xid\" >= pg_snapshot_xmin($2::pg_snapshot)\n"
+        + "  AND (b.\"__xid\" >= pg_snapshot_xmax($2::pg_snapshot)\n"
+        + "    OR b.\"__xid\" = ANY (string_to_array(split_part($2::pg_snapshot::text, ':', 3), ',')::xid8[]))\n"
         + "  AND pg_visible_in_snapshot(b.\"__xid\", $1::pg_snapshot)\n"
         + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", $2::pg_snapshot)";
   }

@@ -28,6 +28,8 @@ class SharedWindowPrinterTest {
         FROM "freshet_changes"."src_16406" AS b
         WHERE NOT b."__truncate"
           AND b."__xid" >= pg_snapshot_xmin($2::pg_snapshot)
+          AND (b."__xid" >= pg_snapshot_xmax($2::pg_snapshot)
+            OR b."__xid" = ANY (string_to_array(split_part($2::pg_snapshot::text, ':', 3), ',')::xid8[]))
           AND pg_visible_in_snapshot(b."__xid", $1::pg_snapshot)
           AND NOT pg_visible_in_snapshot(b."__xid", $2::pg_snapshot)""", SHARED.window());
     assertEquals(List.of("SET LOCAL default_statistics_target = 10",

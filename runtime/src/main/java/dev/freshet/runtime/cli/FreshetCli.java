@@ -180,7 +180,8 @@ public final class FreshetCli implements java.util.concurrent.Callable<Integer> 
     for (Throwable t = ex; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql) {
         // refused until the stream table is created again (catalog V44, V45): as the other refusals, exit status 3
-        return REFUSED_UNTIL_ALTERED.contains(sql.getSQLState()) ? ExitCode.REFUSED : ExitCode.DATABASE;
+        return sql.getSQLState() != null && REFUSED_UNTIL_ALTERED.contains(sql.getSQLState())
+            ? ExitCode.REFUSED : ExitCode.DATABASE;
       }
     }
     if (ex instanceof UserException user) {
