@@ -60,8 +60,8 @@ public final class SystemCatalogSql {
 
   /**
    * The columns of table {@code $1} and {@code $2} (the same quoted, qualified name, bound twice), in order: each
-   * one's name, its type, the base type of a domain at any depth (as the planner hashes its values), and whether
-   * its values have equality. A type has equality if, through domains and array elements, it reaches an enum, a
+   * one's name, its type, the base type of a domain at any depth (as the planner hashes its values), whether
+   * its values have equality, and whether equal values always print alike. A type has equality if, through domains and array elements, it reaches an enum, a
    * range or a type with a default btree operator class; others (json, xml, point, box, composites) compare by
    * text. A column of a nondeterministic collation compares by its text too: its equality holds 'A' and 'a' equal.
    */
@@ -88,7 +88,13 @@ public final class SystemCatalogSql {
                    SELECT FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_am am ON am.oid = oc.opcmethod
                    WHERE am.amname = 'btree' AND oc.opcdefault AND oc.opcintype = t.oid))
              AND coalesce((SELECT co.collisdeterministic FROM pg_catalog.pg_collation co
-                           WHERE co.oid = a.attcollation), true)
+                           WHERE co.oid = a.attcollation), true),
+             -- whether equal values always print alike (integers, text, dates and times, uuid, bytea, numeric with a
+             -- scale); numeric, floats, interval, jsonb, citext, arrays... may not: 1.0 and 1.000 are equal
+             coalesce((SELECT b.typid IN (16, 17, 18, 19, 20, 21, 23, 25, 26, 1042, 1043, 1082, 1083, 1114, 1184, 2950)
+                              OR (b.typid = 1700 AND b.typid = a.atttypid AND a.atttypmod >= 0)
+                       FROM reach b JOIN pg_catalog.pg_type bt ON bt.oid = b.typid
+                       WHERE b.attnum = a.attnum AND bt.typtype <> 'd' ORDER BY b.depth LIMIT 1), false) AS prints_alike
       FROM pg_catalog.pg_attribute a
       WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";

@@ -11,12 +11,21 @@ import java.util.Objects;
  * <p>{@code identityType} is the type whose canonical text identifies the column's values in row
  * hashes ({@link SqlText#hash}): the type itself, or for a domain its base type, as the planner sees it
  * (a domain over numeric hashes as numeric, when the stream table was created as when it is refreshed).
+ *
+ * <p>{@code printsAlike}: whether equal values of its type always print alike (integers, text, dates, uuid…), so that
+ * equality tells rows apart as exactly as their text does. Numeric {@code 1.0} and {@code 1.000}, interval {@code '1
+ * day'} and {@code '24 hours'}, float {@code 0} and {@code -0}, citext's cases are equal and yet differ in what the
+ * query shows: a multiset keeps such rows apart by their text.
  */
-public record StoredColumn(String name, String type, boolean equality, String identityType) {
+public record StoredColumn(String name, String type, boolean equality, String identityType, boolean printsAlike) {
   public StoredColumn {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(identityType, "identityType");
+  }
+
+  public StoredColumn(String name, String type, boolean equality, String identityType) {
+    this(name, type, equality, identityType, true);
   }
 
   public StoredColumn(String name, String type, boolean equality) {

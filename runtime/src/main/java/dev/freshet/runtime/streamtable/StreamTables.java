@@ -1745,7 +1745,8 @@ public final class StreamTables {
       ps.setString(2, table.sql());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          columns.add(new StoredColumn(rs.getString(1), rs.getString(2), rs.getBoolean(4), rs.getString(3)));
+          columns.add(new StoredColumn(rs.getString(1), rs.getString(2), rs.getBoolean(4), rs.getString(3),
+              rs.getBoolean(5)));
         }
       }
     }
@@ -1775,7 +1776,7 @@ public final class StreamTables {
   /** {@code -Dfreshet.trace.sql=true}: every statement Freshet runs, with its time, on stderr. */
   private static final boolean TRACE = Boolean.getBoolean("freshet.trace.sql");
 
-  private static void execute(Connection c, String sql) throws SQLException {
+  static void execute(Connection c, String sql) throws SQLException {
     long start = System.nanoTime();
     try (Statement s = c.createStatement()) {
       s.execute(sql);
