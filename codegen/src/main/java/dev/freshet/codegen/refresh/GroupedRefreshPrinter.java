@@ -508,7 +508,25 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     }
     // coalesce: a scalar aggregate has its one group even when the filtered delta is empty.
     g.add("coalesce(sum(d.\"__w\"), 0)::bigint AS \"Δcount\"");
-    List<String> merged = new ArrayList<>(map(keyCols, k -> col("g", k)));
+    // A key whose equal values may print otherwise (numeric 1.0 and 1.000, interval '1 day' and '24 hours') is
+    // stored in the form of a row the delta adds, when it adds one (that row is there now), else kept as stored:
+    // not the form of a row it deletes, which may be gone (PostgreSQL's GROUP BY shows any form its rows have).
+    List<String> merged = new ArrayList<>();
+    for (int j = 0; j < keys.size(); j++) {
+      StoredColumn column = stored.get(firstKey + j);
+      if (column.equality() && !column.printsAlike()) {
+        String added = "Δadded_" + keyCols.get(j);
+        String value = "CAST(" + col("d", inputNames.get(keys.get(j))) + " AS " + column.type() + ")";
+        // any one of the added rows' values (all equal): min for an array, which array_agg would nest
+        g.add((column.identityType().endsWith("[]") ? "min(" + value + ")" : "(array_agg(" + value + ")")
+            + " FILTER (WHERE d.\"__w\" > 0)" + (column.identityType().endsWith("[]") ? "" : ")[1]") + " AS "
+            + q(added));
+        merged.add("CASE WHEN g." + q(added) + " IS NOT NULL THEN g." + q(added) + " WHEN st.ctid IS NOT NULL "
+            + "THEN st." + q(keyCols.get(j)) + " ELSE " + col("g", keyCols.get(j)) + " END AS " + q(keyCols.get(j)));
+      } else {
+        merged.add(col("g", keyCols.get(j)));
+      }
+    }
     merged.add("coalesce(st." + q(HiddenColumns.COUNT) + ", 0) + g.\"Δcount\" AS " + q(HiddenColumns.COUNT));
     List<String> rescan = new ArrayList<>();
     for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
