@@ -115,26 +115,17 @@ public final class BagRefreshPrinter implements StoredTablePrinter {
     List<String> partition = new ArrayList<>();
     partition.add("h.\"__freshet_hash\"");
     for (StoredColumn column : user) {
-      partition.add(SqlText.exactlyComparable(col("r", column.name()), column));
+      partition.add(SqlText.comparable(col("r", column.name()), column));
     }
     return "UPDATE " + targetName() + " AS st SET " + q(HiddenColumns.HASH) + " = n.\"__freshet_hash\", "
         + q(HiddenColumns.DUP) + " = n.\"__freshet_n\"\n"
         + "FROM (\n"
         + "  SELECT r.ctid AS \"__freshet_row\", h.\"__freshet_hash\",\n"
-        + "    row_number() OVER (PARTITION BY " + join(partition) + " ORDER BY r." + q(HiddenColumns.DUP)
-        + ")::integer AS \"__freshet_n\"\n"
+        + "    row_number() OVER (PARTITION BY " + join(partition) + ")::integer AS \"__freshet_n\"\n"
         + "  FROM " + targetName() + " AS r\n"
         + "  CROSS JOIN LATERAL (SELECT " + SqlText.hash("r", columns, types) + " AS \"__freshet_hash\") AS h\n"
         + ") AS n\n"
-        + "WHERE st.ctid = n.\"__freshet_row\"\n"
-        // rows already numbered so keep their numbers (ordered by them above): only the others are written
-        + "  AND (st." + q(HiddenColumns.HASH) + " IS DISTINCT FROM n.\"__freshet_hash\" OR st." + q(HiddenColumns.DUP)
-        + " IS DISTINCT FROM n.\"__freshet_n\")";
-  }
-
-  /** Whether a column's equal values may print otherwise: then its rows are told apart by their text. */
-  public static boolean anyPrintsOtherwise(List<StoredColumn> stored) {
-    return stored.stream().anyMatch(c -> c.equality() && !c.printsAlike());
+        + "WHERE st.ctid = n.\"__freshet_row\"";
   }
 
   /**
@@ -190,28 +181,14 @@ public final class BagRefreshPrinter implements StoredTablePrinter {
     return join(items);
   }
 
-  /** Whether equality groups a column's values as their text does (see {@link StoredColumn#printsAlike}). */
-  private static boolean exact(StoredColumn column) {
-    return column.equality() && column.printsAlike();
-  }
-
-  /**
-   * GROUP BY the columns (their ordinals; the text of those without equality, and of those whose equal values may
-   * print otherwise: 1.0 and 1.000 are two rows of a multiset); none without columns.
-   */
+  /** GROUP BY the columns (their ordinals; the text of those without equality); none without columns. */
   private String groupBy(List<String> values, List<StoredColumn> stored) {
     if (columns.isEmpty()) {
       return "";
     }
     List<String> keys = new ArrayList<>();
     for (int i = 0; i < columns.size(); i++) {
-      StoredColumn column = stored.get(i);
-      if (column.equality()) {
-        keys.add(Integer.toString(i + 1)); // selected as it is: every member of its group is equal to it
-      }
-      if (!exact(column)) { // and, where equal values may print otherwise, as their text
-        keys.add(SqlText.exactlyComparable(values.get(i), column));
-      }
+      keys.add(stored.get(i).equality() ? Integer.toString(i + 1) : SqlText.comparable(values.get(i), stored.get(i)));
     }
     return "\nGROUP BY " + join(keys);
   }
@@ -224,7 +201,7 @@ public final class BagRefreshPrinter implements StoredTablePrinter {
         + "SELECT d.*, h.\"__freshet_hash\",\n"
         + "  (SELECT count(*) FROM " + targetName() + " AS st\n"
         + "   WHERE st." + q(HiddenColumns.HASH) + " = h.\"__freshet_hash\"\n   AND "
-        + SqlText.sameStoredValuesExactly("st", "d", stored.subList(0, columns.size())).replace("\n", "\n  ")
+        + SqlText.sameStoredValues("st", "d", stored.subList(0, columns.size())).replace("\n", "\n  ")
         + ") AS \"__freshet_have\"\n"
         + "FROM (\n" + indent(deltaSql, 2) + "\n) AS d\n"
         + "CROSS JOIN LATERAL (SELECT " + SqlText.hash("d", columns, types) + " AS \"__freshet_hash\") AS h";
@@ -247,7 +224,7 @@ public final class BagRefreshPrinter implements StoredTablePrinter {
     // the identity: the hash, the ordinal among equal rows, and every user column
     String on = "st." + q(HiddenColumns.HASH) + " = d." + q(HiddenColumns.HASH)
         + "\n  AND st." + q(HiddenColumns.DUP) + " = d." + q(HiddenColumns.DUP)
-        + "\n  AND " + SqlText.sameStoredValuesExactly("st", "d", stored.subList(0, identity.userColumns().size()));
+        + "\n  AND " + SqlText.sameStoredValues("st", "d", stored.subList(0, identity.userColumns().size()));
     List<String> insertColumns = new ArrayList<>(map(columns, SqlText::q));
     insertColumns.add(q(HiddenColumns.HASH));
     insertColumns.add(q(HiddenColumns.DUP));

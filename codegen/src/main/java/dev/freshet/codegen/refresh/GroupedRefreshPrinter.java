@@ -511,21 +511,38 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     // A key whose equal values may print otherwise (numeric 1.0 and 1.000, interval '1 day' and '24 hours') is
     // stored in the form of a row the delta adds, when it adds one (that row is there now), else kept as stored:
     // not the form of a row it deletes, which may be gone (PostgreSQL's GROUP BY shows any form its rows have).
-    List<String> merged = new ArrayList<>();
+    // Every such key is taken from the same added row (the first in the order of their texts), so that the
+    // combination is one a row has; a key of an array type (array_agg would nest it) leaves them as they were.
+    List<Integer> formed = new ArrayList<>();
     for (int j = 0; j < keys.size(); j++) {
       StoredColumn column = stored.get(firstKey + j);
       if (column.equality() && !column.printsAlike()) {
+        formed.add(j);
+      }
+    }
+    if (formed.stream().anyMatch(j -> stored.get(firstKey + j).identityType().endsWith("[]"))) {
+      formed.clear();
+    }
+    List<String> formOrder = new ArrayList<>();
+    for (int j : formed) {
+      formOrder.add("CAST(" + col("d", inputNames.get(keys.get(j))) + " AS " + stored.get(firstKey + j).type()
+          + ")::text COLLATE \"C\"");
+    }
+    List<String> merged = new ArrayList<>();
+    for (int j = 0; j < keys.size(); j++) {
+      if (formed.contains(j)) {
         String added = "Δadded_" + keyCols.get(j);
-        String value = "CAST(" + col("d", inputNames.get(keys.get(j))) + " AS " + column.type() + ")";
-        // any one of the added rows' values (all equal): min for an array, which array_agg would nest
-        g.add((column.identityType().endsWith("[]") ? "min(" + value + ")" : "(array_agg(" + value + ")")
-            + " FILTER (WHERE d.\"__w\" > 0)" + (column.identityType().endsWith("[]") ? "" : ")[1]") + " AS "
-            + q(added));
-        merged.add("CASE WHEN g." + q(added) + " IS NOT NULL THEN g." + q(added) + " WHEN st.ctid IS NOT NULL "
-            + "THEN st." + q(keyCols.get(j)) + " ELSE " + col("g", keyCols.get(j)) + " END AS " + q(keyCols.get(j)));
+        g.add("(array_agg(CAST(" + col("d", inputNames.get(keys.get(j))) + " AS " + stored.get(firstKey + j).type()
+            + ") ORDER BY " + join(formOrder) + ") FILTER (WHERE d.\"__w\" > 0))[1] AS " + q(added));
+        // an added row's key may be NULL: then all are (NULL is one group), as the stored one
+        merged.add("CASE WHEN g.\"Δadded_rows\" > 0 THEN g." + q(added) + " WHEN st.ctid IS NOT NULL THEN st."
+            + q(keyCols.get(j)) + " ELSE " + col("g", keyCols.get(j)) + " END AS " + q(keyCols.get(j)));
       } else {
         merged.add(col("g", keyCols.get(j)));
       }
+    }
+    if (!formed.isEmpty()) {
+      g.add("count(*) FILTER (WHERE d.\"__w\" > 0) AS \"Δadded_rows\"");
     }
     merged.add("coalesce(st." + q(HiddenColumns.COUNT) + ", 0) + g.\"Δcount\" AS " + q(HiddenColumns.COUNT));
     List<String> rescan = new ArrayList<>();

@@ -64,27 +64,6 @@ final class SqlText {
   }
 
   /**
-   * {@link #comparable}, and the text of a value whose equal values may print otherwise ({@link
-   * StoredColumn#printsAlike}): what tells a multiset's rows apart, as the query shows them.
-   */
-  static String exactlyComparable(String ref, StoredColumn column) {
-    return column.equality() && column.printsAlike() ? ref : ref + "::text COLLATE \"C\"";
-  }
-
-  /** {@link #sameStoredValues}, each column {@link #exactlyComparable}. */
-  static String sameStoredValuesExactly(String left, String right, List<StoredColumn> columns) {
-    if (columns.isEmpty()) {
-      return "TRUE";
-    }
-    List<String> parts = new ArrayList<>();
-    for (StoredColumn c : columns) {
-      parts.add(exactlyComparable(col(left, c.name()), c) + " IS NOT DISTINCT FROM "
-          + exactlyComparable(col(right, c.name()), c));
-    }
-    return String.join("\n  AND ", parts);
-  }
-
-  /**
    * The identity hash of some columns: md5 of their row's text, each value first put in a form that
    * is equal exactly when the values are equal and does not depend on session settings (DateStyle,
    * TimeZone, extra_float_digits, bytea_output): numerics without trailing zeros, date/time values as

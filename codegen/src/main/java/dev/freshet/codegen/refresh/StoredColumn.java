@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>{@code printsAlike}: whether equal values of its type always print alike (integers, text, dates, uuid…), so that
  * equality tells rows apart as exactly as their text does. Numeric {@code 1.0} and {@code 1.000}, interval {@code '1
  * day'} and {@code '24 hours'}, float {@code 0} and {@code -0}, citext's cases are equal and yet differ in what the
- * query shows: a multiset keeps such rows apart by their text.
+ * query shows: a group key of such a type takes the form of a row a refresh adds ({@code GroupedRefreshPrinter}).
  */
 public record StoredColumn(String name, String type, boolean equality, String identityType, boolean printsAlike) {
   public StoredColumn {

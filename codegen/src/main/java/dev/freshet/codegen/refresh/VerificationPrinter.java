@@ -21,29 +21,16 @@ public final class VerificationPrinter {
 
   /** The user columns of the stored table {@code table}. */
   public static String storedRows(List<String> table, List<StoredColumn> userColumns) {
-    return storedRows(table, userColumns, false);
-  }
-
-  /**
-   * {@link #storedRows(List, List)}; {@code exactly}: also values whose equal values may print otherwise as their
-   * text ({@link StoredColumn#printsAlike}), as a multiset keeps them (1.0 and 1.000 are two rows).
-   */
-  public static String storedRows(List<String> table, List<StoredColumn> userColumns, boolean exactly) {
-    return "SELECT " + String.join(", ", userColumns.stream().map(c -> comparable(c, "", exactly)).toList())
+    return "SELECT " + String.join(", ", userColumns.stream().map(c -> comparable(c, "")).toList())
         + " FROM " + Quoting.qualified(table);
   }
 
   /** The rows of {@code definingSql}, named as the stored user columns. */
   public static String expectedRows(String definingSql, List<StoredColumn> userColumns) {
-    return expectedRows(definingSql, userColumns, false);
-  }
-
-  /** {@link #expectedRows(String, List)}; {@code exactly} as for {@link #storedRows(List, List, boolean)}. */
-  public static String expectedRows(String definingSql, List<StoredColumn> userColumns, boolean exactly) {
-    if (userColumns.stream().allMatch(c -> exactly ? c.equality() && c.printsAlike() : c.equality())) {
+    if (userColumns.stream().allMatch(StoredColumn::equality)) {
       return definingSql;
     }
-    return "SELECT " + String.join(", ", userColumns.stream().map(c -> comparable(c, "q.", exactly)).toList())
+    return "SELECT " + String.join(", ", userColumns.stream().map(c -> comparable(c, "q.")).toList())
         + " FROM (" + definingSql + "\n) AS q(" + String.join(", ", userColumns.stream().map(c -> q(c.name())).toList())
         + ")";
   }
@@ -116,8 +103,8 @@ public final class VerificationPrinter {
         + Quoting.qualified(table);
   }
 
-  private static String comparable(StoredColumn column, String qualifier, boolean exactly) {
+  private static String comparable(StoredColumn column, String qualifier) {
     String ref = qualifier + q(column.name());
-    return column.equality() && (!exactly || column.printsAlike()) ? ref : ref + "::text AS " + q(column.name());
+    return column.equality() ? ref : ref + "::text AS " + q(column.name());
   }
 }

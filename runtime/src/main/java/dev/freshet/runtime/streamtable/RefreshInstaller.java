@@ -144,7 +144,6 @@ final class RefreshInstaller {
       ps.executeBatch();
     }
     Map<List<String>, List<StoredColumn>> stored = StreamTables.storedColumns(c, compiled);
-    renumberMultisets(c, compiled, stored);
     insertProgram(c, id, 0, compiled.fullProgram(stored), Map.of(), Optional.empty());
     if (differential) {
       for (long mask : initialMasks(sources.size())) {
@@ -154,25 +153,6 @@ final class RefreshInstaller {
         RefreshProgram program = compiled.markedDifferentialProgram(changedSet(compiled, mask), stored);
         insertProgram(c, id, mask, program, compiled.stateChangeTableStatements(),
             session ? SessionProgramPrinter.program(seed, program, sessionChangeTables) : Optional.empty());
-      }
-    }
-  }
-
-  /**
-   * Numbers the equal rows of a multiset stored by an older Freshet as the programs printed now count them: values
-   * equal but printed otherwise ({@code 1.0} and {@code 1.000}, {@code 'Alice'} and {@code 'alice'} of citext) are rows
-   * of their own now, each numbered from 1 (they were numbered together, and a delete could take the other's row).
-   * Rows numbered so already are not written; a table without such columns is not read.
-   */
-  private static void renumberMultisets(Connection c, CompiledStreamTable compiled,
-      Map<List<String>, List<StoredColumn>> stored) throws SQLException {
-    for (Map.Entry<List<String>, dev.freshet.codegen.refresh.StoredTablePrinter> table
-        : compiled.storagePrinters().entrySet()) {
-      List<StoredColumn> columns = stored.get(table.getKey());
-      if (table.getValue() instanceof dev.freshet.codegen.refresh.BagRefreshPrinter bag && columns != null
-          && dev.freshet.codegen.refresh.BagRefreshPrinter.anyPrintsOtherwise(columns)) {
-        StreamTables.execute(c, dev.freshet.codegen.ddl.WriteGuardPrinter.ALLOW_WRITES);
-        StreamTables.execute(c, bag.rehash(columns));
       }
     }
   }

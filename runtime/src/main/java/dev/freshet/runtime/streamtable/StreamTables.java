@@ -1776,7 +1776,7 @@ public final class StreamTables {
   /** {@code -Dfreshet.trace.sql=true}: every statement Freshet runs, with its time, on stderr. */
   private static final boolean TRACE = Boolean.getBoolean("freshet.trace.sql");
 
-  static void execute(Connection c, String sql) throws SQLException {
+  private static void execute(Connection c, String sql) throws SQLException {
     long start = System.nanoTime();
     try (Statement s = c.createStatement()) {
       s.execute(sql);
