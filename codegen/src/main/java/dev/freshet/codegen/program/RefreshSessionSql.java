@@ -154,6 +154,12 @@ public final class RefreshSessionSql {
     return "DROP " + (view ? "VIEW" : "TABLE") + " IF EXISTS pg_temp." + dev.freshet.planner.sql.Quoting.identifier(name);
   }
 
+  /** This session's values of {@code $1} (an array of setting names), a jsonb object's text, and its search_path. */
+  public static final String SESSION_SETTINGS = "SELECT " + READ_SETTINGS + "::text, pg_catalog.current_setting('search_path')";
+
+  /** Sets, for the rest of the transaction, the search_path to {@code $1} (its text, as current_setting gives it). */
+  public static final String SET_LOCAL_SEARCH_PATH_TEXT = "SELECT pg_catalog.set_config('search_path', ?, true)";
+
   /** Sets, for the rest of the transaction, the settings of {@code $1}, a jsonb object's text (name to value). */
   public static final String USE_SETTINGS =
       "SELECT pg_catalog.set_config(kv.key, kv.value, true) FROM pg_catalog.jsonb_each_text(?::jsonb) AS kv";

@@ -124,6 +124,10 @@ public final class SystemCatalogSql {
   /** The current role's name. */
   public static final String CURRENT_USER = "SELECT current_user";
 
+  /** Whether relation {@code $1} (an oid) has privileges granted on it to a role other than its owner. */
+  public static final String HAS_GRANTS = "SELECT EXISTS (SELECT FROM pg_catalog.aclexplode(c.relacl) AS a "
+      + "WHERE a.grantee <> c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = ?";
+
   /** Whether the server is a standby (in recovery), where nothing can be written. */
   public static final String IN_RECOVERY = "SELECT pg_catalog.pg_is_in_recovery()";
 }

@@ -1281,6 +1281,7 @@ public final class StreamTables {
         Rebuilding rebuilding = new Rebuilding(st.createdAt(), StreamTableCatalog.history(c, st.id()),
             StreamTableCatalog.filledByAlter(alteration(mode, schedule, query.isPresent())));
         List<Reader> readers = readersDependentsFirst(c, st, target);
+        refuseLosingReaders(c, target, readers);
         Set<Long> temporaryBefore = temporaryRelations(c).keySet();
         Set<QualifiedName> readerNames = new HashSet<>();
         readers.forEach(r -> readerNames.add(r.table().name()));
@@ -1318,6 +1319,44 @@ public final class StreamTables {
       }
     }
     return relations;
+  }
+
+  /**
+   * Refuses a rebuild that would change what another role has: a reader owned by another role would become the
+   * altering role's, and privileges granted on a reader would be gone (a rebuild creates its table again).
+   */
+  private static void refuseLosingReaders(Connection c, QualifiedName target, List<Reader> readers)
+      throws SQLException {
+    String me;
+    try (PreparedStatement ps = c.prepareStatement(dev.freshet.codegen.program.SystemCatalogSql.CURRENT_USER);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      me = rs.getString(1);
+    }
+    for (Reader reader : readers) {
+      StoredStreamTable r = reader.table();
+      String why = null;
+      if (!r.owner().equals(me)) {
+        why = "belongs to role " + Quoting.identifier(r.owner()) + ", and would be the rebuild's";
+      } else {
+        Optional<Long> relid = relid(c, r.name());
+        if (relid.isPresent()) {
+          try (PreparedStatement ps = c.prepareStatement(dev.freshet.codegen.program.SystemCatalogSql.HAS_GRANTS)) {
+            ps.setLong(1, relid.get());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next() && rs.getBoolean(1)) {
+                why = "has privileges granted on it, which a rebuild would drop";
+              }
+            }
+          }
+        }
+      }
+      if (why != null) {
+        throw new StreamTableException(ExitCode.REFUSED, "cannot rebuild " + target + ": stream table " + r.name()
+            + " reads it and " + why + "; it is rebuilt with it (its table goes with this one's)", "drop " + r.name()
+            + " first, or have its owner do this alter (grants are made again after it)", null);
+      }
+    }
   }
 
   /** A stream table reading one an alter rebuilds, as it was: what its own rebuild keeps. */
@@ -1360,7 +1399,27 @@ public final class StreamTables {
   private static List<QualifiedName> rebuildReaders(Connection c, QualifiedName altered, List<Reader> readers,
       Set<Long> temporaryBefore) throws SQLException {
     List<QualifiedName> rebuilt = new ArrayList<>();
+    // the session's own settings, set again before each reader's: one recorded without settings or search_path (an
+    // older Freshet's) is created under the session's, not under those of the reader before it
+    String sessionSettings;
+    String sessionSearchPath;
+    try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.SESSION_SETTINGS)) {
+      ps.setArray(1, c.createArrayOf("text", RefreshSessionSql.QUERY_SETTINGS.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        sessionSettings = rs.getString(1);
+        sessionSearchPath = rs.getString(2);
+      }
+    }
     for (Reader reader : readers.reversed()) {
+      try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.USE_SETTINGS)) {
+        ps.setString(1, sessionSettings);
+        ps.executeQuery().close();
+      }
+      try (PreparedStatement ps = c.prepareStatement(RefreshSessionSql.SET_LOCAL_SEARCH_PATH_TEXT)) {
+        ps.setString(1, sessionSearchPath);
+        ps.executeQuery().close();
+      }
       // the fill before left its temporary tables (dropped at commit), whose names the next fill uses
       for (Map.Entry<Long, String> left : temporaryRelations(c).entrySet()) {
         if (!temporaryBefore.contains(left.getKey())) {

@@ -89,6 +89,29 @@ class AlterReadersScenarioTest {
     }
   }
 
+  /** A reader with privileges granted on it would lose them: refused, nothing changed. */
+  @Test
+  void aReaderWithGrantsRefusesTheAlter(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      exec(c, "CREATE TABLE ar_g (id int PRIMARY KEY, v int)", "INSERT INTO ar_g VALUES (1, 1)");
+      create(c, "ar_g_base", "SELECT id, v FROM ar_g", Mode.DIFFERENTIAL);
+      create(c, "ar_g_reader", "SELECT sum(v) AS s FROM ar_g_base", Mode.DIFFERENTIAL);
+      exec(c, "GRANT SELECT ON ar_g_reader TO PUBLIC");
+      StreamTableException refused = assertThrows(StreamTableException.class, () -> StreamTables.alterWithReaders(c,
+          "ar_g_base", Optional.of(Mode.FULL), Optional.empty(), Optional.empty()));
+      assertEquals(ExitCode.REFUSED, refused.exitCode());
+      assertEquals("cannot rebuild \"public\".\"ar_g_base\": stream table \"public\".\"ar_g_reader\" reads it and has "
+          + "privileges granted on it, which a rebuild would drop; it is rebuilt with it (its table goes with this "
+          + "one's)", refused.getMessage());
+      assertEquals(List.of("DIFFERENTIAL"), rows(c, "SELECT requested_mode FROM freshet.stream_tables "
+          + "WHERE table_name = 'ar_g_base'"), "unchanged");
+      exec(c, "REVOKE SELECT ON ar_g_reader FROM PUBLIC");
+      StreamTables.alterWithReaders(c, "ar_g_base", Optional.of(Mode.FULL), Optional.empty(), Optional.empty());
+      Oracle.assertFresh(c, "ar_g_reader");
+      StreamTables.drop(c, "ar_g_base", true);
+    }
+  }
+
   /** A reader whose query reads a column the new query no longer gives: the alter is refused, nothing changed. */
   @Test
   void aReaderWhoseQueryNoLongerRunsRefusesTheAlter(TestDatabase db) throws Exception {
