@@ -1336,8 +1336,10 @@ public final class StreamTables {
     for (Reader reader : readers) {
       StoredStreamTable r = reader.table();
       String why = null;
+      String fix = "drop " + r.name() + " first, and create it again after";
       if (!r.owner().equals(me)) {
         why = "belongs to role " + Quoting.identifier(r.owner()) + ", and would be the rebuild's";
+        fix = "have role " + Quoting.identifier(r.owner()) + " drop it first, or do this alter as that role";
       } else {
         Optional<Long> relid = relid(c, r.name());
         if (relid.isPresent()) {
@@ -1346,6 +1348,8 @@ public final class StreamTables {
             try (ResultSet rs = ps.executeQuery()) {
               if (rs.next() && rs.getBoolean(1)) {
                 why = "has privileges granted on it, which a rebuild would drop";
+                fix = "drop " + r.name() + " first and create it again after, or revoke its privileges and grant "
+                    + "them again after";
               }
             }
           }
@@ -1353,8 +1357,7 @@ public final class StreamTables {
       }
       if (why != null) {
         throw new StreamTableException(ExitCode.REFUSED, "cannot rebuild " + target + ": stream table " + r.name()
-            + " reads it and " + why + "; it is rebuilt with it (its table goes with this one's)", "drop " + r.name()
-            + " first, or have its owner do this alter (grants are made again after it)", null);
+            + " reads it and " + why + "; it is rebuilt with it (its table goes with this one's)", fix, null);
       }
     }
   }
