@@ -78,7 +78,7 @@ public final class AlterCommand implements Callable<Integer> {
         StatusCommand.printSources(out, StreamTables.status(c, name, 0).sources());
         out.println("  rows:         " + CreateCommand.rows(c, st.name()));
         for (QualifiedName reader : altered.readersRebuilt()) {
-          out.println("  rebuilt too:  " + reader + " (reads it; rows: " + CreateCommand.rows(c, reader) + ")");
+          out.println("  rebuilt too:  " + reader + " (rows: " + CreateCommand.rows(c, reader) + ")");
         }
       }
       out.println("  schedule:     " + st.schedule().orElse("none"));
