@@ -68,11 +68,14 @@ public final class ChangeTablePrinter {
 
   /**
    * When the oldest change a stream table has not read yet was made (its transaction's start), or
-   * NULL: the buffer rows committed since the snapshot bound as both parameters (its last refresh's).
+   * NULL: the buffer rows committed since the snapshot bound as all four parameters (its last refresh's), read
+   * as a window is ({@link #window}).
    */
   public static String oldestPending(String buffer) {
     return "SELECT min(b.\"__at\")\nFROM " + buffer + " AS b\n"
         + "WHERE b.\"__xid\" >= pg_snapshot_xmin(?::pg_snapshot)\n"
+        + "  AND (b.\"__xid\" >= pg_snapshot_xmax(?::pg_snapshot)\n"
+        + "    OR b.\"__xid\" = ANY (string_to_array(split_part(?::pg_snapshot::text, ':', 3), ',')::xid8[]))\n"
         + "  AND pg_visible_in_snapshot(b.\"__xid\", pg_current_snapshot())\n"
         + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", ?::pg_snapshot)";
   }

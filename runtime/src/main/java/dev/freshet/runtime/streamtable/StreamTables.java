@@ -795,8 +795,9 @@ public final class StreamTables {
       }
       try (PreparedStatement ps = c.prepareStatement(
           ChangeTablePrinter.oldestPending(CapturePrinter.qualifiedBufferTable(relid)))) {
-        ps.setString(1, st.lastSnapshot().get());
-        ps.setString(2, st.lastSnapshot().get());
+        for (int i = 1; i <= 4; i++) {
+          ps.setString(i, st.lastSnapshot().get());
+        }
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           OffsetDateTime at = rs.getObject(1, OffsetDateTime.class);

@@ -29,6 +29,10 @@ import org.junit.jupiter.api.Test;
 @PostgresTest
 class HeldXminWindowScenarioTest {
 
+  private static dev.freshet.runtime.streamtable.StoredStreamTable stored(Connection c, String name) throws Exception {
+    return StreamTables.list(c).stream().filter(st -> st.name().name().equals(name)).findFirst().orElseThrow();
+  }
+
   @Test
   void windowsBehindAHeldXminAreExactAndReadOnlyTheirRows(TestDatabase db) throws Exception {
     try (Connection c = db.connect(); Connection holder = db.connect(); Connection late = db.connect()) {
@@ -59,6 +63,9 @@ class HeldXminWindowScenarioTest {
               + " + pg_stat_get_xact_tuples_fetched('" + table + "'::regclass)", buffer);
       assertTrue(read[0] < 100, "buffer rows read by an empty window's refresh: " + read[0]);
       Oracle.assertFresh(c, "hx_fast");
+      // what status says, read as a window is: hx_fast is not behind; hx_slow is, since its first change
+      assertTrue(StreamTables.behindSince(c, stored(c, "hx_fast")).isEmpty());
+      assertTrue(StreamTables.behindSince(c, stored(c, "hx_slow")).isPresent());
 
       holder.commit(); // the oldest transaction of all: its row comes in now, once
       Oracle.refreshAndCheck(c, "hx_fast", Mode.DIFFERENTIAL);
