@@ -59,11 +59,20 @@ public final class ChangeTablePrinter {
    * does: both index ranges are then estimated, and the xmin's range is kept for plans made without the value.
    */
   public static String window() {
-    return "b.\"__xid\" >= pg_snapshot_xmin($2::pg_snapshot)\n"
-        + "  AND (b.\"__xid\" >= pg_snapshot_xmax($2::pg_snapshot)\n"
-        + "    OR b.\"__xid\" = ANY (string_to_array(split_part($2::pg_snapshot::text, ':', 3), ',')::xid8[]))\n"
+    return afterSnapshot("$2", "$2") + "\n"
         + "  AND pg_visible_in_snapshot(b.\"__xid\", $1::pg_snapshot)\n"
         + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", $2::pg_snapshot)";
+  }
+
+  /**
+   * The index-serving terms of a window over buffer alias {@code b} whose last snapshot is the parameter
+   * {@code first}, and again {@code rest} (the same parameter, or JDBC's next {@code ?}): from its xmin, and from its
+   * xmax or in its xip list (see {@link #window}).
+   */
+  private static String afterSnapshot(String first, String rest) {
+    return "b.\"__xid\" >= pg_snapshot_xmin(" + first + "::pg_snapshot)\n"
+        + "  AND (b.\"__xid\" >= pg_snapshot_xmax(" + rest + "::pg_snapshot)\n"
+        + "    OR b.\"__xid\" = ANY (string_to_array(split_part(" + rest + "::pg_snapshot::text, ':', 3), ',')::xid8[]))";
   }
 
   /**
@@ -73,9 +82,7 @@ public final class ChangeTablePrinter {
    */
   public static String oldestPending(String buffer) {
     return "SELECT min(b.\"__at\")\nFROM " + buffer + " AS b\n"
-        + "WHERE b.\"__xid\" >= pg_snapshot_xmin(?::pg_snapshot)\n"
-        + "  AND (b.\"__xid\" >= pg_snapshot_xmax(?::pg_snapshot)\n"
-        + "    OR b.\"__xid\" = ANY (string_to_array(split_part(?::pg_snapshot::text, ':', 3), ',')::xid8[]))\n"
+        + "WHERE " + afterSnapshot("?", "?") + "\n"
         + "  AND pg_visible_in_snapshot(b.\"__xid\", pg_current_snapshot())\n"
         + "  AND NOT pg_visible_in_snapshot(b.\"__xid\", ?::pg_snapshot)";
   }
