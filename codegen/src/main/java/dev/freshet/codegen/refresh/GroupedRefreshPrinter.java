@@ -512,16 +512,15 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     // stored in the form of a row the delta adds, when it adds one (that row is there now), else kept as stored:
     // not the form of a row it deletes, which may be gone (PostgreSQL's GROUP BY shows any form its rows have).
     // Every such key is taken from the same added row (the first in the order of their texts), so that the
-    // combination is one a row has; a key of an array type (array_agg would nest it) leaves them as they were.
+    // combination is one a row has; a key of an array type is taken as its text and read back (array_agg would nest
+    // it): the array types grouped so (numeric, interval, jsonb... elements; float arrays are refused) read their
+    // text back as the same value.
     List<Integer> formed = new ArrayList<>();
     for (int j = 0; j < keys.size(); j++) {
       StoredColumn column = stored.get(firstKey + j);
       if (column.equality() && !column.printsAlike()) {
         formed.add(j);
       }
-    }
-    if (formed.stream().anyMatch(j -> stored.get(firstKey + j).identityType().endsWith("[]"))) {
-      formed.clear();
     }
     List<String> formOrder = new ArrayList<>();
     for (int j : formed) {
@@ -532,8 +531,11 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     for (int j = 0; j < keys.size(); j++) {
       if (formed.contains(j)) {
         String added = "Δadded_" + keyCols.get(j);
-        g.add("(array_agg(CAST(" + col("d", inputNames.get(keys.get(j))) + " AS " + stored.get(firstKey + j).type()
-            + ") ORDER BY " + join(formOrder) + ") FILTER (WHERE d.\"__w\" > 0))[1] AS " + q(added));
+        String type = stored.get(firstKey + j).type();
+        String value = "CAST(" + col("d", inputNames.get(keys.get(j))) + " AS " + type + ")";
+        boolean array = stored.get(firstKey + j).identityType().endsWith("[]");
+        g.add("CAST((array_agg(" + (array ? value + "::text" : value) + " ORDER BY " + join(formOrder)
+            + ") FILTER (WHERE d.\"__w\" > 0))[1] AS " + type + ") AS " + q(added));
         // an added row's key may be NULL: then all are (NULL is one group), as the stored one
         merged.add("CASE WHEN g.\"Δadded_rows\" > 0 THEN g." + q(added) + " WHEN st.ctid IS NOT NULL THEN st."
             + q(keyCols.get(j)) + " ELSE " + col("g", keyCols.get(j)) + " END AS " + q(keyCols.get(j)));

@@ -32,34 +32,35 @@ class EqualButPrintedOtherwiseScenarioTest {
   @Test
   void groupKeysTakeTheFormOfARowThatIsThere(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
-      exec(c, "CREATE TABLE ep_gk (id int PRIMARY KEY, d interval, n numeric, v int)",
-          "INSERT INTO ep_gk VALUES (1, '1 day', 1.0, 1)");
-      String grouped = "SELECT d, n, count(*) AS c, sum(v) AS s FROM ep_gk GROUP BY d, n";
+      exec(c, "CREATE TABLE ep_gk (id int PRIMARY KEY, d interval, n numeric, a numeric[], v int)",
+          "INSERT INTO ep_gk VALUES (1, '1 day', 1.0, '{1.0}', 1)");
+      String grouped = "SELECT d, n, a, count(*) AS c, sum(v) AS s FROM ep_gk GROUP BY d, n, a";
       String distinct = "SELECT DISTINCT d, n FROM ep_gk";
       create(c, "ep_grouped", grouped, Mode.DIFFERENTIAL);
       create(c, "ep_distinct", distinct, Mode.DIFFERENTIAL);
 
-      exec(c, "INSERT INTO ep_gk VALUES (2, '24 hours', 1.000, 2)");
+      exec(c, "INSERT INTO ep_gk VALUES (2, '24 hours', 1.000, '{1.00}', 2)");
       Oracle.refreshAndCheck(c, "ep_grouped", Mode.DIFFERENTIAL);
       Oracle.refreshAndCheck(c, "ep_distinct", Mode.DIFFERENTIAL);
       exec(c, "DELETE FROM ep_gk WHERE id = 1"); // only the other form is left
       Oracle.refreshAndCheck(c, "ep_grouped", Mode.DIFFERENTIAL);
       Oracle.refreshAndCheck(c, "ep_distinct", Mode.DIFFERENTIAL);
-      assertSameText(c, "ep_grouped", "SELECT d, n, c, s FROM ep_grouped", grouped);
+      assertSameText(c, "ep_grouped", "SELECT d, n, a, c, s FROM ep_grouped", grouped);
       assertEquals(List.of("(24:00:00,1.000)"), rows(c, "SELECT (d, n)::text FROM ep_distinct"));
 
-      exec(c, "UPDATE ep_gk SET d = '1 day', n = 1.0 WHERE id = 2"); // the form changes, the group stays
+      exec(c, "UPDATE ep_gk SET d = '1 day', n = 1.0, a = '{1.0}' WHERE id = 2"); // the form changes, the group stays
       Oracle.refreshAndCheck(c, "ep_grouped", Mode.DIFFERENTIAL);
       Oracle.refreshAndCheck(c, "ep_distinct", Mode.DIFFERENTIAL);
-      assertEquals(List.of("(\"1 day\",1.0,1,2)"), rows(c, "SELECT (d, n, c, s)::text FROM ep_grouped"));
+      assertEquals(List.of("(\"1 day\",1.0,{1.0},1,2)"), rows(c, "SELECT (d, n, a, c, s)::text FROM ep_grouped"));
       assertEquals(List.of("(\"1 day\",1.0)"), rows(c, "SELECT (d, n)::text FROM ep_distinct"));
 
       // two keys of two added rows: both from one of them (not 1 day with 1.000, which no row has)
-      exec(c, "INSERT INTO ep_gk VALUES (3, '24 hours', 1.00, 3), (4, '1 day', 1.000, 4)", "DELETE FROM ep_gk WHERE id = 2");
+      exec(c, "INSERT INTO ep_gk VALUES (3, '24 hours', 1.00, '{1}', 3), (4, '1 day', 1.000, '{1.0}', 4)",
+          "DELETE FROM ep_gk WHERE id = 2");
       Oracle.refreshAndCheck(c, "ep_grouped", Mode.DIFFERENTIAL);
       Oracle.refreshAndCheck(c, "ep_distinct", Mode.DIFFERENTIAL);
-      assertTrue(rows(c, "SELECT (d, n)::text FROM ep_gk WHERE id IN (3, 4)")
-          .containsAll(rows(c, "SELECT (d, n)::text FROM ep_grouped")), "a form of a row that is there");
+      assertTrue(rows(c, "SELECT (d, n, a)::text FROM ep_gk WHERE id IN (3, 4)")
+          .containsAll(rows(c, "SELECT (d, n, a)::text FROM ep_grouped")), "a form of a row that is there");
       assertTrue(rows(c, "SELECT (d, n)::text FROM ep_gk WHERE id IN (3, 4)")
           .containsAll(rows(c, "SELECT (d, n)::text FROM ep_distinct")), "a form of a row that is there");
       StreamTables.drop(c, "ep_grouped", false);
