@@ -91,13 +91,14 @@ public final class SystemCatalogSql {
                            WHERE co.oid = a.attcollation), true),
              -- whether equal values always print alike (integers, text, dates and times, uuid, bytea, numeric with a
              -- scale); numeric, floats, interval, jsonb, citext, arrays... may not: 1.0 and 1.000 are equal
-             coalesce((SELECT b.typid IN (16, 17, 18, 19, 20, 21, 23, 25, 26, 1042, 1043, 1082, 1083, 1114, 1184, 2950)
+             coalesce((SELECT b.typid IN (%s)
                               OR (b.typid = 1700 AND b.typid = a.atttypid AND a.atttypmod >= 0)
                        FROM reach b JOIN pg_catalog.pg_type bt ON bt.oid = b.typid
                        WHERE b.attnum = a.attnum AND bt.typtype <> 'd' ORDER BY b.depth LIMIT 1), false) AS prints_alike
       FROM pg_catalog.pg_attribute a
       WHERE a.attrelid = ?::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
-      ORDER BY a.attnum""";
+      ORDER BY a.attnum""".formatted(dev.freshet.codegen.refresh.StoredColumn.PRINTS_ALIKE_TYPES.stream().sorted()
+      .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
 
   /**
    * The tables in schema {@code $1} whose names start with {@code $2} (a stream table's state tables: their schema

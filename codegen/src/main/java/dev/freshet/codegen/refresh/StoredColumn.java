@@ -18,6 +18,14 @@ import java.util.Objects;
  * query shows: a group key of such a type takes the form of a row a refresh adds ({@code GroupedRefreshPrinter}).
  */
 public record StoredColumn(String name, String type, boolean equality, String identityType, boolean printsAlike) {
+
+  /**
+   * Base types whose equal values always print alike (so equality groups exactly what text would): integers,
+   * booleans, text and character types, dates and times, uuid, bytea (by oid). Numeric prints alike too when its
+   * column has a scale ({@code numeric(15,2)}); every other type may not.
+   */
+  public static final java.util.Set<Long> PRINTS_ALIKE_TYPES = java.util.Set.of(16L, 17L, 18L, 19L, 20L, 21L, 23L, 25L,
+      26L, 1042L, 1043L, 1082L, 1083L, 1114L, 1184L, 2950L);
   public StoredColumn {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

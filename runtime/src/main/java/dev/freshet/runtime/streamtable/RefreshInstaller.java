@@ -229,18 +229,10 @@ final class RefreshInstaller {
     return sessionSql.size() == pieces && sessionMasks.equals(pieceMasks) ? sessionSql : null;
   }
 
-  /**
-   * Base types whose equal values always print alike (so equality groups exactly what text would): integers,
-   * booleans, text and character types, dates and times, uuid, bytea. Every other type (numeric, floats,
-   * jsonb, interval, citext, arrays, enums, extension types) is also grouped by its text in change tables.
-   */
-  private static final Set<Long> TEXT_INJECTIVE = Set.of(16L, 17L, 18L, 19L, 20L, 21L, 23L, 25L, 26L, 1042L,
-      1043L, 1082L, 1083L, 1114L, 1184L, 2950L);
-
-  /** Whether equal values of {@code column}'s type always print alike: see {@link #TEXT_INJECTIVE}. */
+  /** Whether equal values of {@code column}'s type always print alike: see {@link StoredColumn#PRINTS_ALIKE_TYPES}. */
   private static boolean printsAlikeWhenEqual(PgColumn column) {
     // numeric with a scale (numeric(15,2)) stores every value at that scale: 1.00 and 1.00 only
-    return TEXT_INJECTIVE.contains(column.baseTypeOid()) || (column.baseTypeOid() == 1700L && column.baseTypmod() >= 0);
+    return StoredColumn.PRINTS_ALIKE_TYPES.contains(column.baseTypeOid()) || (column.baseTypeOid() == 1700L && column.baseTypmod() >= 0);
   }
 
   private static List<ChangeTablePrinter.SourceColumn> sourceColumns(CompiledStreamTable.Source source) {

@@ -1328,12 +1328,7 @@ public final class StreamTables {
    */
   private static void refuseLosingReaders(Connection c, QualifiedName target, List<Reader> readers)
       throws SQLException {
-    String me;
-    try (PreparedStatement ps = c.prepareStatement(dev.freshet.codegen.program.SystemCatalogSql.CURRENT_USER);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      me = rs.getString(1);
-    }
+    String me = StreamTableCatalog.currentUser(c);
     for (Reader reader : readers) {
       StoredStreamTable r = reader.table();
       String why = null;

@@ -107,6 +107,7 @@ class AlterReadersScenarioTest {
           + "WHERE table_name = 'ar_g_base'"), "unchanged");
       exec(c, "REVOKE SELECT ON ar_g_reader FROM PUBLIC");
       StreamTables.alterWithReaders(c, "ar_g_base", Optional.of(Mode.FULL), Optional.empty(), Optional.empty());
+      Oracle.assertFresh(c, "ar_g_base");
       Oracle.assertFresh(c, "ar_g_reader");
       StreamTables.drop(c, "ar_g_base", true);
     }
