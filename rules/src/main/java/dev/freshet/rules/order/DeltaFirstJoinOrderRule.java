@@ -172,6 +172,10 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
     call.transformTo(b.build());
   }
 
+  /** Another change table, filtered: a hash join of two small tables that keeps fewer rows than either. */
+  private static final int FILTERED_CHANGES = -2;
+  /** Another change table: a hash join of two small tables, before any lookup multiplies the rows to probe it. */
+  private static final int CHANGES = -1;
   /** A filtered input looked up by its key: fewer rows after it. */
   private static final int FILTERING_LOOKUP = 0;
   /** An input looked up by its key: at most as many rows after it. */
@@ -190,6 +194,9 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
   private static int rank(RelMetadataQuery mq, RelNode input, ImmutableBitSet keys) {
     if (keys == null) {
       return NOT_CONNECTED;
+    }
+    if (readsChangeTable(input)) {
+      return filters(input) ? FILTERED_CHANGES : CHANGES;
     }
     if (keys.isEmpty() || !Boolean.TRUE.equals(mq.areColumnsUnique(input, keys))) {
       return CONNECTED;
