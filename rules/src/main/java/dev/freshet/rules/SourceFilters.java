@@ -178,6 +178,39 @@ public final class SourceFilters {
     }
   }
 
+  /** The types whose comparisons, {@code LIKE} and constant casts PostgreSQL has as IMMUTABLE. */
+  private static final Set<SqlTypeFamily> IMMUTABLY_COMPARED = EnumSet.of(SqlTypeFamily.NUMERIC,
+      SqlTypeFamily.CHARACTER, SqlTypeFamily.BOOLEAN, SqlTypeFamily.DATE);
+
+  /**
+   * Whether the condition of {@code filterOverScan} (one of {@link #analyze}'s) can be an index's predicate:
+   * PostgreSQL takes only IMMUTABLE functions there, and what {@link #analyze} keeps is immutable when every
+   * column, constant and call in it is of a numeric, character, boolean or date type (a comparison with a
+   * {@code timestamptz}, or a cast to one, depends on the session's time zone).
+   */
+  public static boolean indexable(RelNode filterOverScan) {
+    if (!(filterOverScan instanceof Filter filter)) {
+      return false;
+    }
+    return immutable(filter.getCondition());
+  }
+
+  private static boolean immutable(RexNode node) {
+    if (node instanceof RexInputRef || node instanceof RexLiteral) {
+      return IMMUTABLY_COMPARED.stream().anyMatch(f -> f.contains(node.getType()))
+          || node instanceof RexLiteral literal && literal.isNull();
+    }
+    if (!(node instanceof RexCall call) || node instanceof RexSubQuery || node instanceof RexOver
+        || !call.getOperator().isDeterministic() || call.getOperator().isDynamicFunction()) {
+      return false;
+    }
+    if (call.getKind() == SqlKind.SEARCH) {
+      return false; // its ranges print as comparisons of the operand's type, checked nowhere here: leave them out
+    }
+    return IMMUTABLY_COMPARED.stream().anyMatch(f -> f.contains(call.getType()))
+        && call.getOperands().stream().allMatch(SourceFilters::immutable);
+  }
+
   /** Whether evaluating {@code node} on any row can only give a value (true, false, NULL), never an error. */
   private static boolean cannotFail(RexNode node) {
     if (node instanceof RexInputRef || node instanceof RexLiteral) {

@@ -13,6 +13,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Filter;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.util.SqlShuttle;
@@ -219,8 +220,9 @@ public final class ChangeTablePrinter {
       throw new IllegalArgumentException("not a filter over a scan: " + filterOverScan);
     }
     SqlNode statement = QuerySqlPrinter.toSqlNode(filterOverScan);
+    // a state table's scan prints as a sub-query picking its visible columns, whose names it keeps
     if (!(statement instanceof SqlSelect select) || select.getWhere() == null
-        || !(select.getFrom() instanceof SqlIdentifier)) {
+        || !(select.getFrom() instanceof SqlIdentifier || select.getFrom().getKind() == SqlKind.AS)) {
       throw new IllegalStateException("a filter over a scan printed as " + statement);
     }
     select.getWhere().accept(new SqlShuttle() {

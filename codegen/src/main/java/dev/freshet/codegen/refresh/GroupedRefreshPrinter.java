@@ -382,10 +382,11 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
    * state table's rows up by it from a change table (TPC-H Q18 joins its 1.5 million orders' quantities
    * by {@code l_orderkey}); without one, PostgreSQL scanned the whole state table at every refresh. Also on a
    * column of stored rows that a join compares by range (ComparedRowsState): a term reads the rows between
-   * two values of an aggregate.
+   * two values of an aggregate. With a {@code predicate}, only of the rows that meet it: every read of the table
+   * keeps only those.
    */
-  public String joinKeyIndex(String column) {
-    return "CREATE INDEX ON " + targetName() + " (" + q(column) + ")";
+  public String joinKeyIndex(String column, java.util.Optional<String> predicate) {
+    return "CREATE INDEX ON " + targetName() + " (" + q(column) + ")" + predicate.map(p -> " WHERE " + p).orElse("");
   }
 
   /** Creates a state table inside the query: every column typed by the plan's state query. */

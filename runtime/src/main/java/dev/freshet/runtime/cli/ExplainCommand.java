@@ -115,7 +115,9 @@ public final class ExplainCommand implements Callable<Integer> {
       java.util.SortedSet<String> indexed = indexes.indexed(stratum);
       if (!indexed.isEmpty()) {
         out.println("   Indexed on: " + String.join(", ", indexed.stream().map(Quoting::bareOrQuoted).toList())
-            + " (and the hash of each row's group).");
+            + indexes.predicate(stratum).map(p -> " (only the rows where " + p + ": every read of it keeps only those)")
+                .orElse("")
+            + ", and the hash of each row's group.");
       }
       out.println();
     }

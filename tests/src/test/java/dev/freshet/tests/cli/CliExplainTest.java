@@ -106,7 +106,7 @@ class CliExplainTest {
     assertTrue(out.contains("   One stored row per distinct row of (id, amount), with its number of copies in a hidden "
         + "column.\n   Rows a join compares by range (amount) with a value that changes: when it changes, the rows "
         + "between its old and new value are read from here through an index, not from the sources.\n   Indexed on: "
-        + "amount (and the hash of each row's group).\n"), run.transcript());
+        + "amount, and the hash of each row's group.\n"), run.transcript());
     assertTrue(out.contains("   One stored row (an aggregate without GROUP BY).\n"), run.transcript());
     assertFalse(out.contains("(id, amount), with the aggregate state"), run.transcript());
     var stored = java.util.regex.Pattern.compile("-- State table \"freshet_state\"\\.\"([^\"]+)\": stored state of\n"
