@@ -31,11 +31,11 @@ import org.immutables.value.Value;
  * starting from the change table: ΔR first, then, step by step, an input that shares a join
  * condition with those already joined, or a column the equalities make equal to one of theirs
  * ({@link ColumnClasses}: joined by that implied equality), as a delta query is meant to run — from the few changed rows,
- * through index lookups, into the large tables. Among several, another change table comes first (a filtered
- * one before the others: a hash join of two small tables; TPC-H Q18's changed orders met their one changed state
- * group only after their customers and 41,556 line items), then a filtered input joined on a unique key
- * of it (a lookup that drops rows), then any input joined on a unique key (a lookup), then
- * the others (joins that may multiply rows); in query order within each.
+ * through index lookups, into the large tables. Among several, a filtered input joined on a unique key of it
+ * comes first (a lookup that drops rows, which the terms starting alike share), then the other change tables, a
+ * filtered one first (a hash join of two small tables; TPC-H Q18's changed orders met their one changed state group
+ * only after their customers and 41,556 line items), then any input joined on a unique key (a lookup), then the
+ * others (joins that may multiply rows); in query order within each.
  * <pre>{@code
  * MultiJoin(part, supplier, ΔL, partsupp, orders, nation)
  *   →  Project(original field order,
@@ -174,17 +174,20 @@ public class DeltaFirstJoinOrderRule extends RelRule<DeltaFirstJoinOrderRule.Con
     call.transformTo(b.build());
   }
 
-  /** Another change table, filtered: a hash join of two small tables that keeps fewer rows than either. */
-  private static final int FILTERED_CHANGES = -2;
-  /** Another change table: a hash join of two small tables, before any lookup multiplies the rows to probe it. */
-  private static final int CHANGES = -1;
-  /** A filtered input looked up by its key: fewer rows after it. */
+  /**
+   * A filtered input looked up by its key: fewer rows after it. Before the change tables: terms that start so
+   * share the lookup ({@code SharedDeltaLookups}: TPC-H Q9's changed line items of green parts, done once).
+   */
   private static final int FILTERING_LOOKUP = 0;
+  /** Another change table, filtered: a hash join of two small tables that keeps fewer rows than either. */
+  private static final int FILTERED_CHANGES = 1;
+  /** Another change table: a hash join of two small tables, before any lookup multiplies the rows to probe it. */
+  private static final int CHANGES = 2;
   /** An input looked up by its key: at most as many rows after it. */
-  private static final int LOOKUP = 1;
+  private static final int LOOKUP = 3;
   /** Any other input joined to what is joined: maybe more rows after it. */
-  private static final int CONNECTED = 2;
-  private static final int NOT_CONNECTED = 3;
+  private static final int CONNECTED = 4;
+  private static final int NOT_CONNECTED = 5;
 
   /**
    * How soon input {@code input} should follow, given the columns of it ({@code keys}) that equalities compare with
