@@ -18,6 +18,7 @@ import dev.freshet.planner.parse.ArrayQuantifierCheck;
 import dev.freshet.planner.parse.AtTimeZones;
 import dev.freshet.planner.parse.BpcharUnificationCheck;
 import dev.freshet.planner.parse.DollarQuotes;
+import dev.freshet.planner.parse.ExactNumericLiterals;
 import dev.freshet.planner.parse.FieldSelectionCheck;
 import dev.freshet.planner.parse.InfixCasts;
 import dev.freshet.planner.parse.InfixOperators;
@@ -181,7 +182,7 @@ public final class QueryPlanner {
     InfixCasts.Rewritten names = dollars.then(KeywordIdentifiers.rewrite(IntervalLiterals.rewrite(dollars.text())));
     InfixCasts.Rewritten forParser = InfixOperators.rewrite(
         AtTimeZones.rewrite(names.then(InfixCasts.rewrite(names.text())), sql), sql);
-    SqlNode parsed = parse(sql, forParser);
+    SqlNode parsed = ExactNumericLiterals.rewrite(parse(sql, forParser));
     LongIdentifiers.truncateAll(parsed);
     ArrayQuantifierCheck.check(parsed, sql, forParser);
     FieldSelectionCheck.check(parsed, sql, forParser);

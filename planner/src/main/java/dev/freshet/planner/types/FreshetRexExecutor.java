@@ -23,7 +23,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * which it returns as the cast: the SQL printer turns those constants into such casts, and Calcite's
  * converter to SQL simplifies what it prints (a constant made again there would be printed as a call).
  * Nor does it evaluate a call of an operator only PostgreSQL evaluates ({@link EvaluatedByPostgres}), which
- * Calcite has no implementation of ({@code ARRAY[1, 2] && ARRAY[2]}).
+ * Calcite has no implementation of ({@code ARRAY[1, 2] && ARRAY[2]}), nor an expression Calcite evaluates otherwise
+ * than PostgreSQL: floating point, and casts of fractions to integers (PostgreSQL rounds, Calcite truncates).
  *
  * <p>Such a cast of a literal is not normally planned (the {@link FreshetRexBuilder} makes it a
  * {@link PostgresConstantFunction} constant), but a rewrite can form one by substituting a literal into a
@@ -89,7 +90,8 @@ public final class FreshetRexExecutor implements RexExecutor {
 
   /**
    * Whether {@code e} or any expression in it has a type carried by name (or a collection of one), or is a
-   * constant or call Calcite must leave to PostgreSQL.
+   * constant or call Calcite must leave to PostgreSQL: one Calcite would evaluate otherwise (floating point,
+   * a cast of a fraction to an integer).
    */
   static boolean hasNamedType(RexNode e) {
     Boolean found = e.accept(new RexVisitorImpl<Boolean>(true) {
@@ -98,12 +100,13 @@ public final class FreshetRexExecutor implements RexExecutor {
         return carriedByName(call.getType()) || call.getOperator() instanceof EvaluatedByPostgres
             || PostgresConstantFunction.isConstant(call)
             || CharConstantFunction.isConstant(call) || textReadByPostgres(call)
+            || approximate(call.getType()) || roundedToInteger(call)
             || call.getOperands().stream().anyMatch(o -> o.accept(this));
       }
 
       @Override
       public Boolean visitLiteral(RexLiteral literal) {
-        return carriedByName(literal.getType());
+        return carriedByName(literal.getType()) || approximate(literal.getType());
       }
     });
     return Boolean.TRUE.equals(found);
@@ -113,6 +116,22 @@ public final class FreshetRexExecutor implements RexExecutor {
   private static boolean textReadByPostgres(RexCall call) {
     return call.getKind() == SqlKind.CAST && call.getOperands().size() == 1
         && FreshetRexBuilder.isTextReadByPostgres(call.getType(), call.getOperands().get(0), false);
+  }
+
+  /**
+   * A floating-point value: PostgreSQL rounds it to an integer half to even ({@code 3.5::float8::int} is 4,
+   * {@code round(2.5::float8)} 2), Calcite truncates or rounds half up, so PostgreSQL evaluates every expression
+   * of one (a red-team finding: the stream table held 3 and 3 where the query gave 4 and 2).
+   */
+  private static boolean approximate(RelDataType type) {
+    return SqlTypeName.APPROX_TYPES.contains(type.getSqlTypeName());
+  }
+
+  /** A cast of a number with a fraction to an integer: PostgreSQL rounds ({@code 2.5::int} is 3), Calcite truncates. */
+  private static boolean roundedToInteger(RexCall call) {
+    return call.getKind() == SqlKind.CAST && SqlTypeName.INT_TYPES.contains(call.getType().getSqlTypeName())
+        && !call.getOperands().isEmpty()
+        && !SqlTypeName.INT_TYPES.contains(call.getOperands().get(0).getType().getSqlTypeName());
   }
 
   private static boolean carriedByName(RelDataType type) {
