@@ -43,6 +43,7 @@ import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import dev.freshet.planner.types.FreshetRexBuilder;
+import dev.freshet.planner.types.CollatedComparisonConvertlets;
 import dev.freshet.planner.types.FreshetRexExecutor;
 import dev.freshet.planner.types.FreshetTypeFactory;
 import org.apache.calcite.runtime.CalciteContextException;
@@ -52,7 +53,6 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
@@ -108,7 +108,7 @@ public final class QueryPlanner {
         (rowType, queryString, schemaPath, viewPath) -> {
           throw new UnsupportedOperationException("views are read as tables");
         },
-        validator, catalogReader, cluster, StandardConvertletTable.INSTANCE,
+        validator, catalogReader, cluster, CollatedComparisonConvertlets.INSTANCE,
         SqlToRelConverter.config()
             .withTrimUnusedFields(true)
             // Keep IN/EXISTS as sub-queries; NormalizePrograms removes them with the decorrelator.

@@ -66,7 +66,11 @@ final class CharComparisonShuttle extends ExpressionRewriteShuttle {
           && ((RexCall) e).getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.CHAR;
     }
 
+    /** A string literal, or one the planner keeps opaque for PostgreSQL to order ({@code CollatedConstantFunction}). */
     private static boolean isString(RexNode e) {
+      if (dev.freshet.planner.types.CollatedConstantFunction.isConstant(e)) {
+        return isString(((RexCall) e).getOperands().get(0));
+      }
       return e instanceof RexLiteral literal && !literal.isNull()
           && (literal.getTypeName() == SqlTypeName.CHAR || literal.getTypeName() == SqlTypeName.VARCHAR);
     }

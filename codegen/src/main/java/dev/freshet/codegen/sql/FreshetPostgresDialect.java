@@ -211,6 +211,10 @@ public final class FreshetPostgresDialect extends PostgresqlSqlDialect {
       unparseAggregate(writer, call, null, null);
       return;
     }
+    if (call.getOperator() instanceof dev.freshet.planner.types.CollatedConstantFunction) {
+      call.operand(0).unparse(writer, leftPrec, rightPrec); // the literal, for PostgreSQL to order by its collation
+      return;
+    }
     if (call.getOperator() instanceof PostgresConstantFunction constant && constant.calciteType() != null) {
       // '{A0EE…}'::uuid, '\x00' beside a bytea: the text, cast to the type, for PostgreSQL to convert
       RelDataType type = constant.calciteType();
