@@ -30,6 +30,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.tools.RelBuilder;
@@ -242,7 +243,14 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     RelDataType rowType = row.uniquify().build();
     RelBuilder b = builder(cluster);
     b.push(scanOf(cluster, AGG_VALUES, rowType));
-    List<RexNode> exprs = new ArrayList<>(shape.finisher());
+    // A group whose rows are all gone (count 0) is only deleted: the query never computes its expressions, which
+    // may fail on it (100 * count(*) FILTER (WHERE late) / count(*): division by zero; red-team finding)
+    RexNode present = b.greaterThan(b.field(aggregate.getRowType().getFieldCount() + hidden.indexOf(HiddenColumns.COUNT)),
+        b.literal(0));
+    List<RexNode> exprs = new ArrayList<>();
+    for (RexNode e : shape.finisher()) {
+      exprs.add(e instanceof RexCall ? b.call(SqlStdOperatorTable.CASE, present, e, b.literal(null)) : e);
+    }
     int offset = aggregate.getRowType().getFieldCount();
     for (int h = 0; h < hidden.size(); h++) {
       exprs.add(b.field(offset + h));
