@@ -246,13 +246,13 @@ public final class GroupedRefreshPrinter implements StoredTablePrinter {
     // A group whose rows are all gone (count 0) is only deleted: the query never computes its expressions, which
     // may fail on it (100 * count(*) FILTER (WHERE late) / count(*): division by zero; red-team finding). Not so the
     // one row of an aggregate without GROUP BY, which the query computes over no rows too (count(*) + 1 is 1).
-    RexNode present = b.greaterThan(b.field(aggregate.getRowType().getFieldCount() + hidden.indexOf(HiddenColumns.COUNT)),
-        b.literal(0));
+    int offset = aggregate.getRowType().getFieldCount();
+    RexNode present = b.greaterThan(b.field(offset + hidden.indexOf(HiddenColumns.COUNT)), b.literal(0));
     List<RexNode> exprs = new ArrayList<>();
     for (RexNode e : shape.finisher()) {
-      exprs.add(e instanceof RexCall && !keys.isEmpty() ? b.call(SqlStdOperatorTable.CASE, present, e, b.literal(null)) : e);
+      boolean guarded = e instanceof RexCall && !keys.isEmpty();
+      exprs.add(guarded ? b.call(SqlStdOperatorTable.CASE, present, e, b.literal(null)) : e);
     }
-    int offset = aggregate.getRowType().getFieldCount();
     for (int h = 0; h < hidden.size(); h++) {
       exprs.add(b.field(offset + h));
     }

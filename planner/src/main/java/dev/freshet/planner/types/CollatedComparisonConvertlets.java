@@ -1,6 +1,8 @@
 package dev.freshet.planner.types;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
@@ -49,11 +51,11 @@ public final class CollatedComparisonConvertlets implements SqlRexConvertletTabl
           return visited;
         }
         boolean changed = false;
-        java.util.List<RexNode> operands = new java.util.ArrayList<>();
+        List<RexNode> operands = new ArrayList<>();
         for (RexNode operand : visited.getOperands()) {
           if (operand instanceof RexLiteral literal && !literal.isNull()
               && SqlTypeFamily.CHARACTER.contains(literal.getType())) {
-            operands.add(rex.makeCall(literal.getType(), CollatedConstantFunction.INSTANCE, java.util.List.of(literal)));
+            operands.add(rex.makeCall(literal.getType(), CollatedConstantFunction.INSTANCE, List.of(literal)));
             changed = true;
           } else {
             operands.add(operand);
